@@ -1,0 +1,9 @@
+/** Type-checking is `npm run typecheck`'s job; jest only transpiles, which keeps `npm test` fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+};
