@@ -1,0 +1,6 @@
+export * from './blue-green-app';
+export * from './canary-app';
+export * from './istio-gateway';
+export { IstioApiVersion, Protocol } from './model';
+export * from './release-app';
+export type { VersionProps } from './workloads';

@@ -1,0 +1,57 @@
+/**
+ * Kubernetes and Istio naming rules, as plain predicates, so that the constructs and (later) the
+ * manifest checks agree on what a valid name is.
+ */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Namespaces and Istio subset names: lower-case alphanumerics and '-', at most 63 characters. */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** Object names (Deployments, Gateways): dot-separated DNS-1123 labels, at most 253 characters. */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every(isDns1123Label);
+}
+
+/** Service names must also start with a letter, because they become DNS labels. */
+export function isDns1035Label(value: string): boolean {
+  return value.length <= 63 && DNS1035_LABEL.test(value);
+}
+
+/** A Kubernetes label value: empty, or alphanumerics with '-', '_' and '.' inside, at most 63. */
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** A host as Istio accepts it in Gateway servers and VirtualServices: `*`, `*.domain` or a domain. */
+export function isHost(value: string): boolean {
+  if (value === '*') return true;
+  const domain = value.startsWith('*.') ? value.slice(2) : value;
+  return isDns1123Subdomain(domain);
+}
+
+/**
+ * Whether a host pattern covers a host, as Istio matches them: `*` covers everything and
+ * `*.example.com` covers every name below example.com, at any depth.
+ */
+export function hostCovers(pattern: string, host: string): boolean {
+  if (pattern === '*' || pattern === host) return true;
+  return pattern.startsWith('*.') && host.endsWith(pattern.slice(1));
+}
+
+/**
+ * Turns a version label value into a name part: `1.10` becomes `1-10` and `V2_rc` becomes `v2-rc`.
+ * A label value starts and ends alphanumeric, so the result is a DNS-1123 label.
+ */
+export function versionNamePart(version: string): string {
+  return version.toLowerCase().replace(/[._]/g, '-');
+}
+
+/** The in-mesh name of a Service: its FQDN where the namespace is known, else the short name. */
+export function serviceHost(name: string, namespace: string | undefined): string {
+  return namespace ? `${name}.${namespace}.svc.cluster.local` : name;
+}

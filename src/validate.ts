@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
+
+/**
+ * Prop checks shared by the constructs. Every error reads
+ * `<construct path>: <field> <what is wrong>, got <value>; <how to fix it>`, so that a user can find
+ * the line to change without reading our code.
+ */
+export function fail(scope: Construct, field: string, problem: string, value: unknown, fix: string): never {
+  throw new Error(`${scope.node.path}: ${field} ${problem}, got ${show(value)}; ${fix}`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+export function checkPercent(scope: Construct, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 100) {
+    fail(scope, field, 'must be a whole percentage from 0 to 100', value, 'Istio weights are integers, e.g. 10');
+  }
+  return value;
+}
+
+export function checkPort(scope: Construct, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    fail(scope, field, 'must be an integer port from 1 to 65535', value, 'use a port such as 80 or 8080');
+  }
+  return value;
+}
+
+export function checkReplicas(scope: Construct, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    fail(scope, field, 'must be a whole number of replicas, 0 or more', value, 'use e.g. 2');
+  }
+  return value;
+}
+
+export function checkNamespace(scope: Construct, field: string, value: string): string {
+  if (typeof value !== 'string' || !isDns1123Label(value)) {
+    fail(scope, field, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', value, 'e.g. "shop"');
+  }
+  return value;
+}
+
+/** Service names are DNS-1035 labels, stricter than other objects': they must start with a letter. */
+export function checkAppName(scope: Construct, field: string, value: string): string {
+  if (typeof value !== 'string' || !isDns1035Label(value)) {
+    fail(scope, field, 'must be a DNS-1035 label (a lower-case letter, then letters, digits and "-", at most 63)', value, 'e.g. "web"');
+  }
+  return value;
+}
+
+export function checkHosts(scope: Construct, field: string, hosts: string[]): string[] {
+  if (!Array.isArray(hosts) || hosts.length === 0) fail(scope, field, 'must name at least one host', hosts, 'e.g. ["shop.example.com"]');
+  for (const host of hosts) {
+    if (typeof host !== 'string' || !isHost(host)) {
+      fail(scope, field, 'must hold DNS-1123 hosts in lower case, optionally starting with "*."', host, 'e.g. "shop.example.com" or "*.example.com"');
+    }
+  }
+  return hosts;
+}
+
+export function checkVersionLabel(scope: Construct, field: string, value: string): string {
+  if (typeof value !== 'string' || value === '' || !isLabelValue(value)) {
+    fail(scope, field, 'must be a non-empty label value (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "v2" or "1.11"');
+  }
+  return value;
+}
+
+export function checkImage(scope: Construct, field: string, value: string): string {
+  if (typeof value !== 'string' || value.trim() === '' || /\s/.test(value)) {
+    fail(scope, field, 'must be a container image reference without spaces', value, 'e.g. "nginx:1.11"');
+  }
+  return value;
+}

@@ -1,0 +1,125 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ReleaseModel, VersionModel, versionLabels } from './model';
+
+/**
+ * The only module that imports cdk8s-plus: workloads for any renderer that needs them, so that a
+ * move to a newer cdk8s-plus stays a one-file change.
+ */
+
+/** One version of an app: its image, its `version` label and its container settings. */
+export interface VersionProps {
+  /** The container image, e.g. `nginx:1.11`. */
+  readonly image: string;
+
+  /**
+   * The `version` pod label, which the DestinationRule subset selects. It may contain dots
+   * (`1.11`); object and subset names derived from it replace `.` and `_` with `-`.
+   */
+  readonly version: string;
+
+  /**
+   * Pod replicas of this version. 0 is allowed only while the version takes no traffic.
+   * @default - the app's `replicas`
+   */
+  readonly replicas?: number;
+
+  /**
+   * Environment variables of the container.
+   * @default - none
+   */
+  readonly env?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * Arguments to the entrypoint.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+
+  /**
+   * The entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+
+  /**
+   * CPU and memory requests and limits.
+   * @default - cdk8s-plus's defaults: requests 1000m CPU and 512Mi, limits 1500m and 2048Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Readiness probe. Istio sends traffic only to ready pods, so give one that reflects readiness.
+   * @default - none
+   */
+  readonly readiness?: kplus.Probe;
+
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly liveness?: kplus.Probe;
+
+  /**
+   * Startup probe.
+   * @default - cdk8s-plus's TCP probe on the container port
+   */
+  readonly startup?: kplus.Probe;
+
+  /**
+   * Container security context.
+   * @default - cdk8s-plus's secure defaults: non-root, read-only root filesystem, no privilege escalation
+   */
+  readonly securityContext?: kplus.ContainerSecurityContextProps;
+
+  /**
+   * Image pull policy.
+   * @default kplus.ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+}
+
+/** cdk8s-plus labels pods with their construct path; see renderDeployment for why we drop it. */
+const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
+
+export function renderDeployment(scope: Construct, model: ReleaseModel, version: VersionModel): ApiObject {
+  const labels = versionLabels(model, version);
+  const spec = version.workload;
+  const deployment = new kplus.Deployment(scope, version.id, {
+    metadata: { name: version.deploymentName, namespace: model.namespace, labels },
+    replicas: version.replicas,
+    // Our own selector: cdk8s-plus's default would select its per-construct address label.
+    select: false,
+    podMetadata: { labels },
+    containers: [{
+      name: model.name,
+      image: spec.image,
+      portNumber: model.port.targetPort,
+      envVariables: spec.env,
+      args: spec.args,
+      command: spec.command,
+      resources: spec.resources,
+      readiness: spec.readiness,
+      liveness: spec.liveness,
+      startup: spec.startup,
+      securityContext: spec.securityContext,
+      imagePullPolicy: spec.imagePullPolicy,
+    }],
+  });
+  deployment.select(kplus.LabelSelector.of({ labels }));
+  const resource = ApiObject.of(deployment);
+  // The address label is derived from the construct path, which changes when a canary is promoted
+  // to stable: the pod template would change and restart the very pods that take all traffic.
+  resource.addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
+  return resource;
+}
+
+export function renderService(scope: Construct, model: ReleaseModel): ApiObject {
+  const service = new kplus.Service(scope, 'Service', {
+    metadata: { name: model.name, namespace: model.namespace, labels: model.selector },
+    ports: [{ name: model.port.name, port: model.port.port, targetPort: model.port.targetPort }],
+  });
+  for (const [key, value] of Object.entries(model.selector)) service.selectLabel(key, value);
+  return ApiObject.of(service);
+}
