@@ -89,7 +89,6 @@ export abstract class ReleaseApp extends Construct {
   /** The in-mesh host of the app's Service: its FQDN where the namespace is known. */
   public readonly serviceHost: string;
 
-  private readonly gateway?: IIstioGateway;
   private rendered?: RenderedRelease;
 
   protected constructor(scope: Construct, id: string, props: ReleaseAppProps) {
@@ -103,7 +102,6 @@ export abstract class ReleaseApp extends Construct {
     this.replicas = checkReplicas(this, 'replicas', props.replicas ?? 2);
     this.istioApiVersion = props.istioApiVersion ?? IstioApiVersion.V1;
     this.serviceHost = serviceHost(this.name, this.namespace);
-    this.gateway = props.gateway;
     this.gatewayRef = props.gateway?.gatewayRef;
     this.hosts = this.resolveHosts(props);
   }
@@ -158,10 +156,6 @@ export abstract class ReleaseApp extends Construct {
     };
     this.checkRoutesHavePods(model);
     this.rendered = renderIstioRelease(this, model);
-    if (this.gateway && Construct.isConstruct(this.gateway)) {
-      // A Gateway declared after the app must still be applied before the routes that use it.
-      this.rendered.virtualService.node.addDependency(this.gateway);
-    }
     return this.rendered;
   }
 

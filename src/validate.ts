@@ -17,7 +17,7 @@ function show(value: unknown): string {
 
 export function checkPercent(scope: Construct, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 100) {
-    fail(scope, field, 'must be a whole percentage from 0 to 100', value, 'Istio weights are integers, e.g. 10');
+    fail(scope, field, 'must be a whole percentage from 0 to 100', value, 'use an integer such as 10');
   }
   return value;
 }
