@@ -1,0 +1,42 @@
+import { Testing } from 'cdk8s';
+import { NginxBlueGreen } from '../../examples/nginx-blue-green';
+import { deploymentsBehindSubset, deploymentsSelectedBy, find, kinds, weights } from '../support/manifests';
+import { expectValidManifests } from '../support/schemas';
+
+describe('example: nginx 1.10 -> 1.11 blue/green (seed 000)', () => {
+  const objects = Testing.synth(new NginxBlueGreen(Testing.app()));
+
+  test('emits every object, each valid against its schema', () => {
+    expect(kinds(objects)).toEqual(['Gateway', 'Deployment', 'Deployment', 'Service', 'DestinationRule', 'VirtualService']);
+    expectValidManifests(objects);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('runs 2 replicas of nginx 1.10 (blue) and 1.11 (green) on container port 80', () => {
+    for (const [name, image] of [['nginx-blue', 'nginx:1.10'], ['nginx-green', 'nginx:1.11']]) {
+      const deployment = find(objects, 'Deployment', name);
+      expect(deployment.spec.replicas).toBe(2);
+      expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image, ports: [{ containerPort: 80 }] });
+    }
+  });
+
+  test('fixes the seed\'s Service, whose selector matched no pods: it now selects both colours', () => {
+    const service = find(objects, 'Service', 'nginx');
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 80 }]);
+    expect(deploymentsSelectedBy(objects, service.spec.selector)).toEqual(['nginx-blue', 'nginx-green']);
+  });
+
+  test('has cut over: green (1.11) takes all traffic through app-gateway', () => {
+    const vs = find(objects, 'VirtualService', 'nginx');
+    expect(weights(vs)).toEqual({ blue: 0, green: 100 });
+    expect(deploymentsBehindSubset(objects, 'nginx', 'green')).toEqual(['nginx-green']);
+    expect(vs.spec.gateways).toEqual(['default/app-gateway', 'mesh']);
+    expect(vs.spec.hosts).toEqual(['nginx.example.com', 'nginx.default.svc.cluster.local']);
+    expect(find(objects, 'Gateway', 'app-gateway').spec.servers[0].hosts).toEqual(['*']);
+  });
+
+  test('lets nginx run as root, which its image needs', () => {
+    const container = find(objects, 'Deployment', 'nginx-green').spec.template.spec.containers[0];
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: false, readOnlyRootFilesystem: false });
+  });
+});

@@ -1,0 +1,52 @@
+import { Chart, ChartProps, Testing } from 'cdk8s';
+
+/** A synthesized object, as plain JSON. */
+export type Manifest = any;
+
+/** Builds a chart (namespace `shop` unless told otherwise) and returns its objects in output order. */
+export function synth(build: (chart: Chart) => void, props: ChartProps = { namespace: 'shop' }): Manifest[] {
+  const chart = new Chart(Testing.app(), 'test', props);
+  build(chart);
+  return Testing.synth(chart);
+}
+
+/** A new chart for tests that need to call constructors directly (for example, to see them throw). */
+export function newChart(props: ChartProps = { namespace: 'shop' }): Chart {
+  return new Chart(Testing.app(), 'test', props);
+}
+
+export function find(objects: Manifest[], kind: string, name: string): Manifest {
+  const found = objects.find(o => o.kind === kind && o.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map(o => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  return found;
+}
+
+export function kinds(objects: Manifest[]): string[] {
+  return objects.map(o => o.kind);
+}
+
+function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+/** Names of the Deployments whose pods carry every label of the selector. */
+export function deploymentsSelectedBy(objects: Manifest[], selector: Record<string, string>): string[] {
+  return objects
+    .filter(o => o.kind === 'Deployment' && selects(selector, o.spec.template.metadata.labels))
+    .map(o => o.metadata.name);
+}
+
+/** The Deployments a VirtualService destination reaches: Service selector plus subset labels. */
+export function deploymentsBehindSubset(objects: Manifest[], service: string, subset: string): string[] {
+  const svc = find(objects, 'Service', service);
+  const rule = find(objects, 'DestinationRule', service);
+  const labels = rule.spec.subsets.find((s: Manifest) => s.name === subset)?.labels;
+  if (!labels) return [];
+  return deploymentsSelectedBy(objects, { ...svc.spec.selector, ...labels });
+}
+
+/** `{ subset: weight }` of the VirtualService's weighted route. */
+export function weights(virtualService: Manifest): Record<string, number> {
+  const route = virtualService.spec.http.find((r: Manifest) => r.name === 'primary').route;
+  return Object.fromEntries(route.map((r: Manifest) => [r.destination.subset, r.weight]));
+}
