@@ -1,5 +1,5 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenApp, BlueGreenAppProps, Color, IstioApiVersion, IstioGateway, Protocol } from '../src';
 import {
   deploymentsBehindSubset, deploymentsSelectedBy, find, kinds, Manifest, newChart, synth, weights,
@@ -133,14 +133,36 @@ describe('BlueGreenApp', () => {
     expect(Object.keys(pod.metadata.labels)).not.toContain('cdk8s.io/metadata.addr');
   });
 
-  test('passes container settings through: env, args, resources, probes, security context', () => {
+  test('passes container settings through: env, args, command, resources, probes, security context', () => {
     const objs = synth(c => web(c, {
-      green: { ...green, args: ['-g', 'daemon off;'], securityContext: { ensureNonRoot: false } },
+      green: {
+        ...green,
+        env: { MODE: kplus.EnvValue.fromValue('green') },
+        args: ['-g', 'daemon off;'],
+        command: ['nginx'],
+        resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(200) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+        readiness: kplus.Probe.fromHttpGet('/ready'),
+        liveness: kplus.Probe.fromHttpGet('/live'),
+        startup: kplus.Probe.fromTcpSocket(),
+        securityContext: { ensureNonRoot: false },
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      },
     }));
     const container = find(objs, 'Deployment', 'web-green').spec.template.spec.containers[0];
-    expect(container.args).toEqual(['-g', 'daemon off;']);
-    expect(container.securityContext.runAsNonRoot).toBe(false);
-    expect(container.image).toBe('nginx:1.11');
+    expect(container).toMatchObject({
+      image: 'nginx:1.11',
+      env: [{ name: 'MODE', value: 'green' }],
+      args: ['-g', 'daemon off;'],
+      command: ['nginx'],
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      readinessProbe: { httpGet: { path: '/ready', port: 80 } },
+      livenessProbe: { httpGet: { path: '/live', port: 80 } },
+      startupProbe: { tcpSocket: { port: 80 } },
+      securityContext: { runAsNonRoot: false },
+      imagePullPolicy: 'IfNotPresent',
+    });
+    expect(find(objs, 'Deployment', 'web-blue').spec.template.spec.containers[0].env).toBeUndefined();
+    expectValidManifests(objs);
   });
 
   test('exposes every emitted object as an ApiObject escape hatch', () => {
