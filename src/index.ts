@@ -4,3 +4,4 @@ export * from './istio-gateway';
 export { IstioApiVersion, Protocol } from './model';
 export * from './release-app';
 export type { VersionProps } from './workloads';
+export * from './verify';

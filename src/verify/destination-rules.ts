@@ -1,0 +1,45 @@
+import { isDeclaredElsewhere, partiallyQualified } from './destinations';
+import { Graph, ManifestObject, workloadsSelectedBy } from './graph';
+import { resolveHost } from './hosts';
+import { labels, list, text } from './json';
+import { formatLabels, nearestMiss, selects } from './selectors';
+import { Settings } from './settings';
+import { Finding, finding } from './types';
+
+/** Checks that each DestinationRule names a Service and that each subset picks out exactly one workload's pods. */
+export function checkDestinationRules(graph: Graph, settings: Settings): Finding[] {
+  return graph.destinationRules.flatMap(rule => {
+    const written = text(rule.spec, 'host');
+    if (!written) return [];
+    const host = resolveHost(written, rule.namespace);
+    const service = graph.serviceByHost.get(host);
+    if (service) return checkSubsets(graph, rule, service);
+    if (host.startsWith('*') || isDeclaredElsewhere(graph, settings, written, host)) return [];
+    const partial = partiallyQualified(graph, rule, 'spec.host', written);
+    return partial.length > 0 ? partial : [finding('destination-rule-host-not-found', rule.id, 'spec.host',
+      `host ${written} resolves to ${host}, which is not a Service in the set, so this rule applies to nothing; `
+      + `name an existing service (short names resolve in the rule's own namespace) or add the service`)];
+  });
+}
+
+function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject): Finding[] {
+  const selector = labels(service.spec, 'selector');
+  // A Service without selector has hand-made endpoints, and one that selects nothing is reported on its own.
+  const endpoints = selector.size === 0 ? [] : workloadsSelectedBy(graph, service.namespace, selector);
+  if (endpoints.length === 0) return [];
+  return list(rule.spec, 'subsets').flatMap((subset, i) => {
+    const name = text(subset, 'name') ?? `#${i}`;
+    const subsetLabels = labels(subset, 'labels');
+    const picked = endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
+    const path = `spec.subsets[${i}].labels`;
+    if (picked.length === 0) {
+      return [finding('subset-selects-nothing', rule.id, path,
+        `subset ${name} (${formatLabels(subsetLabels)}) matches none of the pods behind ${service.id}, so traffic to it fails with 503; `
+        + `use labels that one version's pod template carries${nearestMiss(subsetLabels, endpoints)}`)];
+    }
+    if (picked.length === 1) return [];
+    return [finding('subset-selects-many', rule.id, path,
+      `subset ${name} (${formatLabels(subsetLabels)}) matches the pods of ${picked.map(w => w.id).join(', ')}, so its weight `
+      + `mixes versions; add a label, such as version, that only one of them carries`)];
+  });
+}

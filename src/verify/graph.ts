@@ -1,0 +1,208 @@
+import { hostCovers } from '../names';
+import { resolveHost, serviceFqdn } from './hosts';
+import { Json, isRecord, labels, list, own, record, text } from './json';
+import { selects } from './selectors';
+import { Finding, finding } from './types';
+
+/** One identified object of the input, with the names every check needs. */
+export interface ManifestObject {
+  /** Position in the input after `List` items are spread, for messages about duplicates. */
+  readonly entry: number;
+  /** API group: `''` for core objects, so a Knative `Service` is not taken for a Kubernetes one. */
+  readonly group: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** `Kind/namespace/name`, as findings name objects. */
+  readonly id: string;
+  readonly metadata: Json;
+  readonly spec: Json;
+}
+
+export interface Workload extends ManifestObject {
+  /** Labels of the pod template; undefined when there is none (a Rollout with `workloadRef`). */
+  readonly podLabels: ReadonlyMap<string, string> | undefined;
+}
+
+/** The input indexed the ways Istio looks things up. */
+export interface Graph {
+  readonly objects: readonly ManifestObject[];
+  readonly unidentified: readonly Finding[];
+  /** Kubernetes Services (group `''`, so not Knative's). */
+  readonly services: readonly ManifestObject[];
+  /** The same by FQDN; the first of duplicates wins. */
+  readonly serviceByHost: ReadonlyMap<string, ManifestObject>;
+  readonly workloads: readonly Workload[];
+  readonly workloadsByNamespace: ReadonlyMap<string, readonly Workload[]>;
+  /** Workloads by one pod label (see labelKey), so selectors need not scan a whole namespace. */
+  readonly workloadsByLabel: ReadonlyMap<string, readonly Workload[]>;
+  readonly virtualServices: readonly ManifestObject[];
+  readonly destinationRules: readonly ManifestObject[];
+  /** DestinationRules by host, short names resolved; wildcard hosts are keys too. */
+  readonly destinationRulesByHost: ReadonlyMap<string, readonly ManifestObject[]>;
+  /** Istio Gateways by `ns/name`. */
+  readonly gateways: ReadonlyMap<string, ManifestObject>;
+  /** Hosts of ServiceEntries, short names resolved. */
+  readonly serviceEntryHosts: readonly string[];
+}
+
+const ISTIO = 'networking.istio.io';
+
+const WORKLOAD_KINDS = new Map<string, readonly string[]>([
+  ['apps', ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']],
+  ['extensions', ['Deployment', 'DaemonSet', 'ReplicaSet']],
+  ['argoproj.io', ['Rollout']],
+]);
+
+export function buildGraph(input: unknown, defaultNamespace: string): Graph {
+  const objects: ManifestObject[] = [];
+  const unidentified: Finding[] = [];
+  spreadLists(input).forEach((entry, index) => {
+    // Empty YAML documents (a trailing `---`) parse to null and are no mistake.
+    if (entry === null || entry === undefined) return;
+    const object = identify(entry, index, defaultNamespace);
+    if (object) objects.push(object);
+    else unidentified.push(unidentifiedFinding(entry, index, defaultNamespace));
+  });
+  const istio = (kind: string) => objects.filter(o => o.group === ISTIO && o.kind === kind);
+  const services = objects.filter(o => o.group === '' && o.kind === 'Service');
+  const workloads = objects.filter(isPodProducer).map(o => ({ ...o, podLabels: podLabels(o) }));
+  const destinationRules = istio('DestinationRule');
+  return {
+    objects,
+    unidentified,
+    services,
+    serviceByHost: firstByKey(services, o => serviceFqdn(o.name, o.namespace)),
+    workloads,
+    workloadsByNamespace: groupBy(workloads, w => w.namespace),
+    workloadsByLabel: indexByLabel(workloads),
+    virtualServices: istio('VirtualService'),
+    destinationRules,
+    destinationRulesByHost: groupBy(destinationRules, ruleHost),
+    gateways: firstByKey(istio('Gateway'), o => `${o.namespace}/${o.name}`),
+    serviceEntryHosts: istio('ServiceEntry').flatMap(o => hostsOf(o)),
+  };
+}
+
+export function workloadsIn(graph: Graph, namespace: string): readonly Workload[] {
+  return graph.workloadsByNamespace.get(namespace) ?? [];
+}
+
+/** Workloads in `namespace` whose pod template carries every label of `selector`. */
+export function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
+  const [first] = selector;
+  const candidates = first ? graph.workloadsByLabel.get(labelKey(namespace, first)) ?? [] : workloadsIn(graph, namespace);
+  return candidates.filter(w => w.podLabels && selects(selector, w.podLabels));
+}
+
+function labelKey(namespace: string, [key, value]: readonly [string, string]): string {
+  return JSON.stringify([namespace, key, value]);
+}
+
+function indexByLabel(workloads: readonly Workload[]): ReadonlyMap<string, readonly Workload[]> {
+  const labelled = workloads.flatMap(workload => [...workload.podLabels ?? []].map(label => ({ workload, label })));
+  const grouped = groupBy(labelled, ({ workload, label }) => labelKey(workload.namespace, label));
+  return new Map([...grouped].map(([key, pairs]) => [key, pairs.map(p => p.workload)]));
+}
+
+/** The host a DestinationRule applies to, short name expanded in its own namespace. */
+function ruleHost(rule: ManifestObject): string | undefined {
+  const host = text(rule.spec, 'host');
+  return host && resolveHost(host, rule.namespace);
+}
+
+/** The DestinationRules Istio applies to `host`: those naming it exactly, else those of the most specific wildcard. */
+export function destinationRulesFor(graph: Graph, host: string): readonly ManifestObject[] {
+  const exact = graph.destinationRulesByHost.get(host);
+  if (exact) return exact;
+  let best: [string, readonly ManifestObject[]] | undefined;
+  for (const [pattern, rules] of graph.destinationRulesByHost) {
+    if (pattern.startsWith('*') && hostCovers(pattern, host) && pattern.length > (best?.[0].length ?? -1)) best = [pattern, rules];
+  }
+  return best?.[1] ?? [];
+}
+
+/** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */
+function spreadLists(input: unknown): readonly unknown[] {
+  const entries = Array.isArray(input) ? input : [input];
+  return entries.flatMap(entry => {
+    const kind = text(entry, 'kind');
+    const items = own(entry, 'items');
+    return kind?.endsWith('List') && Array.isArray(items) ? items : [entry];
+  });
+}
+
+function identify(entry: unknown, index: number, defaultNamespace: string): ManifestObject | undefined {
+  const kind = text(entry, 'kind');
+  const metadata = record(entry, 'metadata');
+  const name = text(metadata, 'name');
+  if (!kind || !name) return undefined;
+  const apiVersion = text(entry, 'apiVersion') ?? '';
+  const namespace = text(metadata, 'namespace') ?? defaultNamespace;
+  return {
+    entry: index,
+    group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '',
+    apiVersion,
+    kind,
+    namespace,
+    name,
+    id: `${kind}/${namespace}/${name}`,
+    metadata,
+    spec: record(entry, 'spec'),
+  };
+}
+
+function unidentifiedFinding(entry: unknown, index: number, defaultNamespace: string): Finding {
+  const kind = text(entry, 'kind');
+  const object = `${kind ?? 'Unknown'}/${defaultNamespace}/#${index}`;
+  if (!isRecord(entry)) {
+    return finding('object-unidentified', object, '', `entry #${index} is ${describe(entry)}, not an object; remove it or fix the YAML around it`);
+  }
+  return kind
+    ? finding('object-unidentified', object, 'metadata.name', `entry #${index} has no metadata.name, so nothing can refer to it; name it`)
+    : finding('object-unidentified', object, 'kind', `entry #${index} has no kind, so it is not checked; set apiVersion and kind`);
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/**
+ * A ReplicaSet with an owner (a Deployment, a Rollout) repeats its owner's pods; counting it would
+ * make every subset look as if it selected two workloads.
+ */
+function isPodProducer(object: ManifestObject): boolean {
+  if (!WORKLOAD_KINDS.get(object.group)?.includes(object.kind)) return false;
+  return object.kind !== 'ReplicaSet' || list(object.metadata, 'ownerReferences').length === 0;
+}
+
+function podLabels(workload: ManifestObject): ReadonlyMap<string, string> | undefined {
+  const template = own(workload.spec, 'template');
+  return isRecord(template) ? labels(record(template, 'metadata'), 'labels') : undefined;
+}
+
+function hostsOf(serviceEntry: ManifestObject): string[] {
+  return list(serviceEntry.spec, 'hosts')
+    .filter((host): host is string => typeof host === 'string')
+    .map(host => resolveHost(host, serviceEntry.namespace));
+}
+
+function firstByKey<T>(objects: readonly T[], key: (object: T) => string): ReadonlyMap<string, T> {
+  const map = new Map<string, T>();
+  for (const object of objects) if (!map.has(key(object))) map.set(key(object), object);
+  return map;
+}
+
+/** Items grouped by key, in input order; items without a key are left out. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): ReadonlyMap<string, readonly T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = map.get(k);
+    if (group) group.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}

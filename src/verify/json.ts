@@ -1,0 +1,49 @@
+/**
+ * Readers for untrusted JSON. Manifests come from anyone's YAML, so any field may be missing or
+ * of the wrong type; these return a neutral value instead of throwing.
+ */
+
+export type Json = Readonly<Record<string, unknown>>;
+
+export function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value[key]` as a record, or an empty one. Own properties only, so `__proto__` is just a key. */
+export function record(value: unknown, key: string): Json {
+  const child = own(value, key);
+  return isRecord(child) ? child : {};
+}
+
+export function list(value: unknown, key: string): readonly unknown[] {
+  const child = own(value, key);
+  return Array.isArray(child) ? child : [];
+}
+
+/** A non-empty string, or undefined. */
+export function text(value: unknown, key: string): string | undefined {
+  const child = own(value, key);
+  return typeof child === 'string' && child !== '' ? child : undefined;
+}
+
+export function own(value: unknown, key: string): unknown {
+  return isRecord(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+}
+
+/**
+ * A label map as Kubernetes would store it. Unquoted YAML scalars such as `version: 1.10` arrive
+ * as numbers; they are kept in their string form so that a selector still compares them.
+ */
+export function labels(value: unknown, key: string): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, label] of Object.entries(record(value, key))) {
+    if (['string', 'number', 'boolean'].includes(typeof label)) out.set(name, String(label));
+  }
+  return out;
+}
+
+/** A value as a message quotes it: short, and never `[object Object]`. */
+export function show(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+}

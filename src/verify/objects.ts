@@ -1,0 +1,10 @@
+import { Graph, groupBy } from './graph';
+import { Finding, finding } from './types';
+
+/** Objects that share API group, kind, namespace and name: applying the set keeps only the last. */
+export function checkDuplicates(graph: Graph): Finding[] {
+  const copies = groupBy(graph.objects, o => JSON.stringify([o.group, o.kind, o.namespace, o.name]));
+  return [...copies.values()].filter(same => same.length > 1).map(same => finding('duplicate-object', same[0].id, 'metadata.name',
+    `this object appears ${same.length} times (entries ${same.map(o => `#${o.entry}`).join(', ')}); each apply overwrites `
+    + `the one before, and checks see only the first; keep one, or rename the others`));
+}

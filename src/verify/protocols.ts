@@ -1,0 +1,29 @@
+import { own, text } from './json';
+
+/**
+ * Istio's protocol selection for a Service port, after istiod's `ConvertProtocol`: `appProtocol`
+ * if set, else the port name, each read as `<protocol>[-<suffix>]`, case-insensitively.
+ */
+
+const ISTIO_PROTOCOLS = new Set(['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp', 'http_proxy']);
+
+export const HTTP_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
+
+/** Kubernetes' own appProtocol names, which Istio also accepts. */
+const KUBERNETES_APP_PROTOCOLS = new Map([['kubernetes.io/h2c', 'http2'], ['kubernetes.io/ws', 'http'], ['kubernetes.io/wss', 'https']]);
+
+/** Ports Istio never sniffs, because their protocols speak first (SMTP, DNS, MySQL, MongoDB). */
+const SERVER_FIRST_PORTS = new Set<unknown>([25, 53, 3306, 27017]);
+
+/** The protocol Istio assigns a Service port, or undefined when it has to sniff the traffic. */
+export function portProtocol(port: unknown): string | undefined {
+  if (text(port, 'protocol') === 'UDP') return 'udp';
+  const declared = text(port, 'appProtocol') ?? text(port, 'name') ?? '';
+  const kubernetes = KUBERNETES_APP_PROTOCOLS.get(declared);
+  if (kubernetes) return kubernetes;
+  const lower = declared.toLowerCase();
+  // `grpc-web` is the one protocol with a dash in it, so it is matched before the suffix is cut.
+  const protocol = lower.startsWith('grpc-web') ? 'grpc-web' : lower.split('-')[0];
+  if (ISTIO_PROTOCOLS.has(protocol)) return protocol;
+  return SERVER_FIRST_PORTS.has(own(port, 'port')) ? 'tcp' : undefined;
+}

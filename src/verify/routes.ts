@@ -1,0 +1,79 @@
+/** Where a VirtualService sends traffic and which gateways and hosts it claims, with field paths. */
+
+import { ManifestObject } from './graph';
+import { MESH, resolveGatewayRef, resolveHost } from './hosts';
+import { Json, isRecord, list, own, text } from './json';
+
+export type RouteProtocol = 'http' | 'tcp' | 'tls';
+
+const ROUTE_PROTOCOLS: readonly RouteProtocol[] = ['http', 'tcp', 'tls'];
+
+/** A `destination` of a weighted route entry or of a mirror. */
+export interface Destination {
+  readonly protocol: RouteProtocol;
+  /** Path of the destination object, e.g. `spec.http[0].route[1].destination`. */
+  readonly path: string;
+  readonly destination: Json;
+  readonly host: string;
+}
+
+/** The weighted entries of one rule, e.g. `spec.http[0].route`. */
+export interface WeightedRoute {
+  readonly path: string;
+  readonly entries: readonly unknown[];
+}
+
+export interface GatewayBinding {
+  /** `mesh` or the resolved `ns/name`. */
+  readonly gateway: string;
+  readonly path: string;
+}
+
+export interface ClaimedHost {
+  /** The host with a short name expanded in the VirtualService's namespace. */
+  readonly host: string;
+  readonly path: string;
+}
+
+export function weightedRoutes(vs: ManifestObject): WeightedRoute[] {
+  return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, i) => ({
+    path: `spec.${protocol}[${i}].route`,
+    entries: list(rule, 'route'),
+  })));
+}
+
+/** Every destination with a host: route entries of http, tcp and tls rules, plus http mirrors. */
+export function destinations(vs: ManifestObject): Destination[] {
+  return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).flatMap((rule, i) => {
+    const base = `spec.${protocol}[${i}]`;
+    const candidates: [string, unknown][] = list(rule, 'route')
+      .map((entry, j) => [`${base}.route[${j}].destination`, own(entry, 'destination')]);
+    if (protocol === 'http') {
+      candidates.push([`${base}.mirror`, own(rule, 'mirror')]);
+      list(rule, 'mirrors').forEach((mirror, j) => candidates.push([`${base}.mirrors[${j}].destination`, own(mirror, 'destination')]));
+    }
+    return candidates.flatMap(([path, destination]) => {
+      const host = text(destination, 'host');
+      return isRecord(destination) && host ? [{ protocol, path, destination, host }] : [];
+    });
+  }));
+}
+
+/** The gateways a VirtualService is bound to; none written means the mesh alone. */
+export function gatewayBindings(vs: ManifestObject): GatewayBinding[] {
+  const refs = list(vs.spec, 'gateways');
+  if (refs.length === 0) return [{ gateway: MESH, path: 'spec.gateways' }];
+  return refs.flatMap((ref, i) => typeof ref === 'string' && ref !== ''
+    ? [{ gateway: resolveGatewayRef(ref, vs.namespace), path: `spec.gateways[${i}]` }]
+    : []);
+}
+
+export function isBoundToMesh(vs: ManifestObject): boolean {
+  return gatewayBindings(vs).some(b => b.gateway === MESH);
+}
+
+export function claimedHosts(vs: ManifestObject): ClaimedHost[] {
+  return list(vs.spec, 'hosts').flatMap((host, i) => typeof host === 'string' && host !== ''
+    ? [{ host: resolveHost(host, vs.namespace), path: `spec.hosts[${i}]` }]
+    : []);
+}

@@ -1,0 +1,50 @@
+import type { Workload } from './graph';
+import { Json, labels, list, text } from './json';
+
+/** Whether pods with `podLabels` carry every `key=value` of `selector` (a Service selector, subset labels). */
+export function selects(selector: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
+  return [...selector].every(([key, value]) => podLabels.get(key) === value);
+}
+
+/** Whether a workload's `spec.selector` has neither matchLabels nor matchExpressions. */
+export function isEmptySelector(selector: Json): boolean {
+  return labels(selector, 'matchLabels').size === 0 && list(selector, 'matchExpressions').length === 0;
+}
+
+/** Whether a workload's `spec.selector`, matchLabels and matchExpressions alike, matches `podLabels`. */
+export function labelSelectorMatches(selector: Json, podLabels: ReadonlyMap<string, string>): boolean {
+  return selects(labels(selector, 'matchLabels'), podLabels)
+    && list(selector, 'matchExpressions').every(e => expressionMatches(e, podLabels));
+}
+
+function expressionMatches(expression: unknown, podLabels: ReadonlyMap<string, string>): boolean {
+  const value = podLabels.get(text(expression, 'key') ?? '');
+  const values = list(expression, 'values');
+  switch (text(expression, 'operator')) {
+    case 'In': return value !== undefined && values.includes(value);
+    case 'NotIn': return value === undefined || !values.includes(value);
+    case 'Exists': return value !== undefined;
+    case 'DoesNotExist': return value === undefined;
+    // The API server rejects any other operator, so such a selector matches nothing.
+    default: return false;
+  }
+}
+
+export function formatLabels(labelMap: ReadonlyMap<string, string>): string {
+  return labelMap.size === 0 ? 'no labels' : [...labelMap].map(([key, value]) => `${key}=${value}`).join(', ');
+}
+
+/**
+ * Names the workload whose pods come closest to `selector` and the labels they lack, because
+ * "selects nothing" alone leaves the reader diffing label sets by hand. Empty when no pod shares
+ * a single label with the selector.
+ */
+export function nearestMiss(selector: ReadonlyMap<string, string>, workloads: readonly Workload[]): string {
+  let best: { id: string; pods: ReadonlyMap<string, string>; missing: ReadonlyMap<string, string> } | undefined;
+  for (const { id, podLabels: pods } of workloads) {
+    if (!pods) continue;
+    const missing = new Map([...selector].filter(([key, value]) => pods.get(key) !== value));
+    if (missing.size < selector.size && (!best || missing.size < best.missing.size)) best = { id, pods, missing };
+  }
+  return best ? `; ${best.id} comes closest, but its pods lack ${formatLabels(best.missing)} (they carry ${formatLabels(best.pods)})` : '';
+}

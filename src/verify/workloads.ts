@@ -1,0 +1,40 @@
+import { Graph, Workload, workloadsIn, workloadsSelectedBy } from './graph';
+import { isRecord, labels, own } from './json';
+import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss } from './selectors';
+import { Finding, finding } from './types';
+
+/** Checks that Services and workloads agree on pod labels: the Kubernetes half of the route graph. */
+export function checkWorkloads(graph: Graph): Finding[] {
+  return [
+    ...graph.workloads.flatMap(checkWorkloadSelector),
+    ...graph.services.flatMap(service => {
+      const selector = labels(service.spec, 'selector');
+      // Without a selector the endpoints are managed by hand (or it is an ExternalName): nothing to match.
+      if (selector.size === 0) return [];
+      if (workloadsSelectedBy(graph, service.namespace, selector).length > 0) return [];
+      return [finding('service-selects-nothing', service.id, 'spec.selector',
+        `selector ${formatLabels(selector)} matches the pod template of no workload in namespace ${service.namespace}, `
+        + `so the service has no endpoints; change it to labels the pods carry${nearestMiss(selector, workloadsIn(graph, service.namespace))}`)];
+    }),
+  ];
+}
+
+/** Only the pre-apps/v1 APIs defaulted a missing selector to the template labels. */
+const SELECTOR_DEFAULTED = new Set(['extensions/v1beta1', 'apps/v1beta1']);
+
+/** A workload without a pod template (a Rollout with `workloadRef`) takes its pods, and checks, from elsewhere. */
+function checkWorkloadSelector(workload: Workload): Finding[] {
+  const pods = workload.podLabels;
+  if (!pods) return [];
+  const selector = own(workload.spec, 'selector');
+  if (!isRecord(selector) || isEmptySelector(selector)) {
+    if (SELECTOR_DEFAULTED.has(workload.apiVersion)) return [];
+    return [finding('workload-selector-missing', workload.id, 'spec.selector',
+      `${workload.apiVersion || 'this'} ${workload.kind} needs a non-empty spec.selector and the API server rejects it without one; `
+      + `select the pod template's labels (${formatLabels(pods)})`)];
+  }
+  if (labelSelectorMatches(selector, pods)) return [];
+  return [finding('workload-selector-mismatch', workload.id, 'spec.selector',
+    `spec.selector does not match the pod template labels (${formatLabels(pods)}), which the API server rejects; `
+    + `make every matchLabels entry and matchExpression hold for spec.template.metadata.labels`)];
+}

@@ -1,0 +1,576 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CODES, Finding, VerifyOptions, verifyManifests } from '../src/verify';
+
+type Obj = Record<string, any>;
+
+function loadFixture(name: string): unknown[] {
+  const documents = parseAllDocuments(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
+  if (!Array.isArray(documents)) throw new Error(`${name} is empty`);
+  const errors = documents.flatMap(d => d.errors.map(e => e.message));
+  if (errors.length > 0) throw new Error(`${name} does not parse: ${errors.join('; ')}`);
+  return documents.map(d => d.toJS());
+}
+
+/** verifyManifests, plus the promises every finding keeps: its code's severity and a lower-case message. */
+function verify(objects: unknown[], options?: VerifyOptions): Finding[] {
+  const findings = verifyManifests(objects, options);
+  for (const f of findings) {
+    expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
+    expect({ code: f.code, start: f.message[0] }).toEqual({ code: f.code, start: f.message[0].toLowerCase() });
+  }
+  return findings;
+}
+
+/** `code object path` of each finding, which is what the tests pin down; messages may be reworded. */
+function summary(findings: Finding[]): string[] {
+  return findings.map(f => `${f.code} ${f.object} ${f.path}`);
+}
+
+function codes(objects: unknown[], options?: VerifyOptions): string[] {
+  return verify(objects, options).map(f => f.code);
+}
+
+// A small, correct canary: reviews v1/v2 behind one Service, split 90/10 through a gateway and the
+// mesh. Its host `reviews` is on no gateway server, which is fine: the mesh binding serves it.
+
+function deployment(name: string, labels: Obj, extra: Obj = {}): Obj {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop' },
+    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {} }, ...extra },
+  };
+}
+
+function service(name: string, selector: Obj | undefined, ports: Obj[] = [{ name: 'http', port: 9080 }]): Obj {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector, ports } };
+}
+
+function istio(kind: string, name: string, spec: Obj, namespace = 'shop'): Obj {
+  return { apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace }, spec };
+}
+
+function route(host: string, subset: string | undefined, weight?: unknown): Obj {
+  return { destination: { host, subset }, weight };
+}
+
+function reviews(): Obj[] {
+  return [
+    deployment('reviews-v1', { app: 'reviews', version: 'v1' }),
+    deployment('reviews-v2', { app: 'reviews', version: 'v2' }),
+    service('reviews', { app: 'reviews' }),
+    istio('DestinationRule', 'reviews', {
+      host: 'reviews',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+    }),
+    istio('Gateway', 'public', {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }],
+    }, 'istio-system'),
+    istio('VirtualService', 'reviews', {
+      hosts: ['reviews.example.com', 'reviews'],
+      gateways: ['istio-system/public', 'mesh'],
+      http: [{ route: [route('reviews', 'v1', 90), route('reviews', 'v2', 10)] }],
+    }),
+  ];
+}
+
+/** The reviews set with one object replaced: `kind/name` → replacement (undefined drops it). */
+function reviewsWith(changes: Record<string, Obj | undefined>, ...added: Obj[]): Obj[] {
+  const changed = reviews().flatMap(o => {
+    const key = `${o.kind}/${o.metadata.name}`;
+    if (!(key in changes)) return [o];
+    return changes[key] ? [changes[key]] : [];
+  });
+  return [...changed, ...added];
+}
+
+function virtualService(spec: Obj, name = 'reviews', namespace = 'shop'): Obj {
+  return istio('VirtualService', name, spec, namespace);
+}
+
+describe('verifyManifests on the seed articles', () => {
+  test('finds every routing mistake of seed 000 (nginx blue/green)', () => {
+    expect(summary(verify(loadFixture('seed-000-nginx-blue-green.yaml')))).toEqual([
+      'workload-selector-missing Deployment/default/nginx-1.10 spec.selector',
+      'destination-rule-host-not-found DestinationRule/default/myapp spec.host',
+      'service-selects-nothing Service/default/nginx spec.selector',
+      'destination-host-not-found VirtualService/default/myapp spec.http[0].route[0].destination.host',
+      'destination-host-not-found VirtualService/default/myapp spec.http[0].route[1].destination.host',
+    ]);
+  });
+
+  test('finds the unnamed port of seed 003 (version-test canary), whose graph otherwise holds', () => {
+    expect(summary(verify(loadFixture('seed-003-version-test-canary.yaml')))).toEqual([
+      'port-protocol-unknown Service/default/canary spec.ports[0]',
+    ]);
+  });
+
+  test.each([
+    'seed-000-nginx-blue-green.fixed.yaml',
+    'seed-003-version-test-canary.fixed.yaml',
+  ])('accepts the corrected %s', name => {
+    expect(verify(loadFixture(name))).toEqual([]);
+  });
+
+  test('explains a selector mismatch by naming the nearest pods and what they lack', () => {
+    const finding = verify(loadFixture('seed-000-nginx-blue-green.yaml')).find(f => f.code === 'service-selects-nothing');
+    expect(finding?.message).toContain('Deployment/default/nginx-1.10 comes closest, but its pods lack run=nginx');
+  });
+});
+
+describe('findings', () => {
+  test('the reviews baseline is clean', () => {
+    expect(verify(reviews())).toEqual([]);
+  });
+
+  test('sort by object, then path, then code', () => {
+    const findings = verify([
+      ...loadFixture('seed-000-nginx-blue-green.yaml'),
+      ...loadFixture('seed-003-version-test-canary.yaml'),
+    ]);
+    const keys = findings.map(f => [f.object, f.path, f.code].join('\u0000'));
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  test('every code is documented in docs/findings.md with a wrong and a right example', () => {
+    const docs = readFileSync(join(__dirname, '..', 'docs', 'findings.md'), 'utf8');
+    for (const code of Object.keys(CODES)) {
+      const section = docs.split(/^## /m).find(s => s.startsWith(`\`${code}\``));
+      expect({ code, documented: section !== undefined }).toEqual({ code, documented: true });
+      expect(section).toMatch(/Wrong/);
+      expect(section).toMatch(/Right/);
+    }
+  });
+
+  test('are the same whatever the input order', () => {
+    const objects = loadFixture('seed-000-nginx-blue-green.yaml');
+    expect(verify([...objects].reverse())).toEqual(verify(objects));
+  });
+});
+
+describe('objects', () => {
+  test('finds entries that are not objects or lack kind or name, and skips empty documents', () => {
+    const findings = verify([null, 'text', { kind: 'Service' }, { metadata: { name: 'x' } }, ...reviews()]);
+    expect(summary(findings)).toEqual([
+      'object-unidentified Service/default/#2 metadata.name',
+      'object-unidentified Unknown/default/#1 ',
+      'object-unidentified Unknown/default/#3 kind',
+    ]);
+  });
+
+  test('spreads the items of a kubectl List', () => {
+    expect(verify([{ apiVersion: 'v1', kind: 'List', items: reviews() }])).toEqual([]);
+  });
+
+  test('finds an object declared twice', () => {
+    expect(summary(verify([...reviews(), service('reviews', { app: 'reviews' })]))).toEqual([
+      'duplicate-object Service/shop/reviews metadata.name',
+    ]);
+  });
+
+  test('accepts objects that share a name but not kind, group or namespace', () => {
+    const knative = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' } };
+    const elsewhere = { ...service('reviews', undefined), metadata: { name: 'reviews', namespace: 'other' } };
+    expect(codes([...reviews(), knative, elsewhere])).toEqual([]);
+  });
+
+  test('puts objects without namespace in options.defaultNamespace', () => {
+    const orphan = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orphan' }, spec: { selector: { app: 'orphan' } } };
+    expect(verify([orphan]).map(f => f.object)).toEqual(['Service/default/orphan']);
+    expect(verify([orphan], { defaultNamespace: 'team' }).map(f => f.object)).toEqual(['Service/team/orphan']);
+  });
+});
+
+describe('workloads and services', () => {
+  test('fails when an apps/v1 workload has no selector, or an empty one', () => {
+    const bare = deployment('reviews-v1', { app: 'reviews', version: 'v1' });
+    delete bare.spec.selector;
+    const empty = deployment('reviews-v2', { app: 'reviews', version: 'v2' }, { selector: {} });
+    expect(summary(verify(reviewsWith({ 'Deployment/reviews-v1': bare, 'Deployment/reviews-v2': empty })))).toEqual([
+      'workload-selector-missing Deployment/shop/reviews-v1 spec.selector',
+      'workload-selector-missing Deployment/shop/reviews-v2 spec.selector',
+    ]);
+  });
+
+  test('accepts a missing selector where the API defaulted it (extensions/v1beta1)', () => {
+    const legacy: Obj = { ...deployment('reviews-v1', { app: 'reviews', version: 'v1' }), apiVersion: 'extensions/v1beta1' };
+    delete legacy.spec.selector;
+    expect(codes(reviewsWith({ 'Deployment/reviews-v1': legacy }))).toEqual([]);
+  });
+
+  test('accepts a Rollout that takes its pods from a Deployment through workloadRef', () => {
+    const rollout = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'reviews-v2-rollout', namespace: 'shop' },
+      spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews-v2' } },
+    };
+    expect(codes([...reviews(), rollout])).toEqual([]);
+  });
+
+  test('fails when a workload selector does not match its own pod template', () => {
+    const rollout = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'reviews-v2', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'reviews' }, matchExpressions: [{ key: 'version', operator: 'In', values: ['v3'] }] },
+        template: { metadata: { labels: { app: 'reviews', version: 'v2' } } },
+      },
+    };
+    expect(summary(verify(reviewsWith({ 'Deployment/reviews-v2': rollout })))).toEqual([
+      'workload-selector-mismatch Rollout/shop/reviews-v2 spec.selector',
+    ]);
+  });
+
+  test.each([
+    [{ key: 'version', operator: 'In', values: ['v1', 'v2'] }],
+    [{ key: 'version', operator: 'NotIn', values: ['v3'] }],
+    [{ key: 'version', operator: 'Exists' }],
+    [{ key: 'track', operator: 'DoesNotExist' }],
+  ])('accepts matchExpressions that hold for the template: %j', expression => {
+    const ds: Obj = { ...deployment('reviews-v2', { app: 'reviews', version: 'v2' }), kind: 'DaemonSet' };
+    ds.spec.selector = { matchLabels: { app: 'reviews' }, matchExpressions: [expression] };
+    expect(codes(reviewsWith({ 'Deployment/reviews-v2': ds }))).toEqual([]);
+  });
+
+  test('fails when a Service selector matches no pod template in its namespace', () => {
+    const elsewhere = { ...deployment('reviews-v1', { app: 'ratings' }), metadata: { name: 'ratings', namespace: 'other' } };
+    expect(summary(verify([service('ratings', { app: 'ratings' }), elsewhere]))).toEqual([
+      'service-selects-nothing Service/shop/ratings spec.selector',
+    ]);
+  });
+
+  test('accepts a Service without selector, and pods of a StatefulSet', () => {
+    const sts = { ...deployment('db', { app: 'db' }), kind: 'StatefulSet' };
+    expect(codes([service('external', undefined), service('db', { app: 'db' }), sts])).toEqual([]);
+  });
+
+  test('does not count a ReplicaSet owned by a Deployment as another workload', () => {
+    const owned: Obj = { ...deployment('reviews-v1-abc', { app: 'reviews', version: 'v1' }), kind: 'ReplicaSet' };
+    owned.metadata.ownerReferences = [{ kind: 'Deployment', name: 'reviews-v1' }];
+    expect(codes([...reviews(), owned])).toEqual([]);
+  });
+});
+
+describe('destination hosts', () => {
+  const to = (host: string) => virtualService({ hosts: ['reviews'], http: [{ route: [{ destination: { host } }] }] });
+
+  test.each(['reviews', 'reviews.shop.svc.cluster.local'])('accepts %s from the Service namespace', host => {
+    expect(codes(reviewsWith({ 'VirtualService/reviews': to(host) }))).toEqual([]);
+  });
+
+  test('fails when a short name is used from another namespace, and suggests the FQDN', () => {
+    const vs = { ...to('reviews'), metadata: { name: 'reviews', namespace: 'frontend' } };
+    const findings = verify(reviewsWith({ 'VirtualService/reviews': vs }));
+    expect(summary(findings)).toEqual(['destination-host-not-found VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
+    expect(findings[0].message).toContain('did you mean reviews.shop.svc.cluster.local?');
+  });
+
+  test.each(['reviews.shop', 'reviews.shop.svc', 'reviews.shop.svc.cluster'])('fails when the host is the partial name %s', host => {
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': to(host) })))).toEqual([
+      'host-partially-qualified VirtualService/shop/reviews spec.http[0].route[0].destination.host',
+    ]);
+  });
+
+  test('finds unknown hosts in tcp and tls routes and in mirrors', () => {
+    const vs = virtualService({
+      hosts: ['reviews'],
+      http: [{ route: [{ destination: { host: 'reviews' } }], mirror: { host: 'shadow' }, mirrors: [{ destination: { host: 'shadow2' } }] }],
+      tcp: [{ route: [{ destination: { host: 'db' } }] }],
+      tls: [{ match: [{ sniHosts: ['reviews'] }], route: [{ destination: { host: 'secure' } }] }],
+    });
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': vs })))).toEqual([
+      'destination-host-not-found VirtualService/shop/reviews spec.http[0].mirror.host',
+      'destination-host-not-found VirtualService/shop/reviews spec.http[0].mirrors[0].destination.host',
+      'destination-host-not-found VirtualService/shop/reviews spec.tcp[0].route[0].destination.host',
+      'destination-host-not-found VirtualService/shop/reviews spec.tls[0].route[0].destination.host',
+    ]);
+  });
+
+  test('accepts hosts from options.externalHosts and from ServiceEntries', () => {
+    const vs = virtualService({
+      hosts: ['reviews'],
+      http: [{ route: [{ destination: { host: 'reviews' } }], mirror: { host: 'api.partner.com' } }],
+      tcp: [{ route: [{ destination: { host: 'db.internal.net' } }] }],
+    });
+    const entry = istio('ServiceEntry', 'db', { hosts: ['*.internal.net'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }] });
+    expect(codes(reviewsWith({ 'VirtualService/reviews': vs }, entry), { externalHosts: ['*.partner.com'] })).toEqual([]);
+  });
+});
+
+describe('subsets', () => {
+  test('fails when a subset is missing from the DestinationRule, or no rule has the host', () => {
+    const vs = virtualService({ hosts: ['reviews'], http: [{ route: [route('reviews', 'v3', 50), route('reviews', 'v1', 50)] }] });
+    const other = virtualService({ hosts: ['details'], http: [{ route: [route('details', 'v1')] }] }, 'details');
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': vs }, other, service('details', undefined))))).toEqual([
+      'subset-not-found VirtualService/shop/details spec.http[0].route[0].destination.subset',
+      'subset-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.subset',
+    ]);
+  });
+
+  test('resolves the DestinationRule host in the rule\'s own namespace, as Istio does', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }, 'istio-system');
+    expect(codes(reviewsWith({ 'DestinationRule/reviews': rule }))).toEqual([
+      'destination-rule-host-not-found', 'subset-not-found', 'subset-not-found',
+    ]);
+  });
+
+  test('accepts subsets from a wildcard DestinationRule', () => {
+    const rule = istio('DestinationRule', 'all', {
+      host: '*.shop.svc.cluster.local',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+    });
+    expect(codes(reviewsWith({ 'DestinationRule/reviews': rule }))).toEqual([]);
+  });
+
+  test('fails when a subset selects none of the Service\'s pods', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { app: 'v2' } }] });
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
+      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[1].labels',
+    ]);
+  });
+
+  test('finds a subset whose labels select more than one workload', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews.shop.svc.cluster.local', subsets: [{ name: 'v1', labels: { app: 'reviews' } }, { name: 'v2', labels: { version: 'v2' } }] });
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
+      'subset-selects-many DestinationRule/shop/reviews spec.subsets[0].labels',
+    ]);
+  });
+
+  test('fails when a DestinationRule host is a partial name', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews.shop' });
+    expect(summary(verify([service('reviews', undefined), rule]))).toEqual([
+      'host-partially-qualified DestinationRule/shop/reviews spec.host',
+    ]);
+  });
+});
+
+describe('gateways', () => {
+  test('fails when a gateway is neither in the set nor external', () => {
+    const vs = virtualService({ hosts: ['reviews.example.com'], gateways: ['public', 'istio-system/missing'], http: [{ route: [route('reviews', 'v1')] }] });
+    const findings = verify(reviewsWith({ 'VirtualService/reviews': vs }));
+    expect(summary(findings)).toEqual([
+      'gateway-not-found VirtualService/shop/reviews spec.gateways[0]',
+      'gateway-not-found VirtualService/shop/reviews spec.gateways[1]',
+    ]);
+    expect(findings[0].message).toContain('such as istio-system/public');
+  });
+
+  test.each([
+    [['istio-system/public'], {}],
+    [['./local'], {}],
+    [['public.istio-system.svc.cluster.local'], {}],
+    [['ingress/edge'], { externalGateways: ['ingress/edge'] }],
+  ])('accepts gateway reference %j', (gateways, options) => {
+    const local = istio('Gateway', 'local', { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
+    const vs = virtualService({ hosts: ['reviews.example.com'], gateways, http: [{ route: [route('reviews', 'v1')] }] });
+    expect(codes(reviewsWith({ 'VirtualService/reviews': vs }, local), options)).toEqual([]);
+  });
+
+  test('fails when a host is admitted by none of the bound gateways\' servers', () => {
+    const gateway = istio('Gateway', 'public', { servers: [{ hosts: ['shop/*.example.com'] }, { hosts: ['./reviews.example.org'] }] }, 'istio-system');
+    const vs = virtualService({ hosts: ['reviews.example.com', 'reviews.example.org', 'reviews.example.net'], gateways: ['istio-system/public'], http: [{ route: [route('reviews', 'v1')] }] });
+    expect(summary(verify(reviewsWith({ 'Gateway/public': gateway, 'VirtualService/reviews': vs })))).toEqual([
+      'host-not-on-gateway VirtualService/shop/reviews spec.hosts[1]',
+      'host-not-on-gateway VirtualService/shop/reviews spec.hosts[2]',
+    ]);
+  });
+
+  test('fails when host * is bound to the mesh, explicitly or by default', () => {
+    const explicit = virtualService({ hosts: ['*'], gateways: ['mesh'], http: [{ route: [route('reviews', 'v1')] }] });
+    const implicit = virtualService({ hosts: ['*'], http: [{ route: [route('reviews.shop.svc.cluster.local', 'v1')] }] }, 'reviews', 'other');
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': explicit }, implicit)))).toEqual([
+      'wildcard-host-on-mesh VirtualService/other/reviews spec.hosts[0]',
+      'wildcard-host-on-mesh VirtualService/shop/reviews spec.hosts[0]',
+    ]);
+  });
+
+  test('accepts host * on a gateway-only VirtualService', () => {
+    const vs = virtualService({ hosts: ['*'], gateways: ['istio-system/public'], http: [{ route: [route('reviews', 'v1')] }] });
+    expect(codes(reviewsWith({ 'VirtualService/reviews': vs }))).toEqual([]);
+  });
+
+  test('fails when two VirtualServices claim one host for the mesh, short names qualified first', () => {
+    const rival = virtualService({ hosts: ['reviews.shop.svc.cluster.local'], http: [{ route: [route('reviews', 'v1')] }] }, 'reviews-debug');
+    expect(summary(verify([...reviews(), rival]))).toEqual([
+      'mesh-host-conflict VirtualService/shop/reviews spec.hosts[1]',
+      'mesh-host-conflict VirtualService/shop/reviews-debug spec.hosts[0]',
+    ]);
+  });
+
+  test('finds two VirtualServices claiming one host through one gateway', () => {
+    const rival = virtualService({ hosts: ['reviews.example.com'], gateways: ['istio-system/public'], http: [{ route: [route('reviews', 'v2')] }] }, 'reviews-beta');
+    expect(summary(verify([...reviews(), rival]))).toEqual([
+      'gateway-host-conflict VirtualService/shop/reviews spec.hosts[0]',
+      'gateway-host-conflict VirtualService/shop/reviews-beta spec.hosts[0]',
+    ]);
+  });
+
+  test('accepts one host claimed on different gateways', () => {
+    const internal = istio('Gateway', 'internal', { servers: [{ hosts: ['*'] }] });
+    const rival = virtualService({ hosts: ['reviews.example.com'], gateways: ['internal'], http: [{ route: [route('reviews', 'v2')] }] }, 'reviews-internal');
+    expect(codes([...reviews(), internal, rival])).toEqual([]);
+  });
+});
+
+describe('weights', () => {
+  const split = (...weights: unknown[]) => virtualService({
+    hosts: ['reviews'],
+    http: [{ route: weights.map((w, i) => route('reviews', `v${i + 1}`, w)) }],
+  });
+
+  test.each([[-1], [12.5], ['90'], [2 ** 31]])('fails when a weight is %j', weight => {
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': split(weight, 10) })))).toEqual([
+      'weight-invalid VirtualService/shop/reviews spec.http[0].route[0].weight',
+    ]);
+  });
+
+  test('fails when the weights of a split add up to 0, missing ones included', () => {
+    expect(codes(reviewsWith({ 'VirtualService/reviews': split(undefined, 0) }))).toEqual(['weight-sum-zero']);
+  });
+
+  test('accepts a single destination whatever its weight, and any positive total on Istio 1.15+', () => {
+    expect(codes(reviewsWith({ 'VirtualService/reviews': split(0) }))).toEqual([]);
+    expect(codes(reviewsWith({ 'VirtualService/reviews': split(2, 1) }))).toEqual([]);
+  });
+
+  test('fails when the total is not 100 and requireWeightSum100 is set', () => {
+    expect(codes(reviewsWith({ 'VirtualService/reviews': split(2, 1) }), { requireWeightSum100: true })).toEqual(['weight-sum-not-100']);
+    expect(codes(reviews(), { requireWeightSum100: true })).toEqual([]);
+  });
+
+  test('checks tcp and tls routes too', () => {
+    const vs = virtualService({ hosts: ['reviews'], tcp: [{ route: [route('reviews', 'v1', 0), route('reviews', 'v2', 0)] }] });
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': vs })))).toEqual([
+      'weight-sum-zero VirtualService/shop/reviews spec.tcp[0].route',
+    ]);
+  });
+});
+
+describe('ports and protocols', () => {
+  const withPorts = (ports: Obj[]) => reviewsWith({ 'Service/reviews': service('reviews', { app: 'reviews' }, ports) });
+
+  test.each([
+    [{ name: 'web', port: 9080 }],
+    [{ port: 9080 }],
+    [{ name: 'web', appProtocol: 'custom.io/thing', port: 9080 }],
+  ])('finds a routed port without a protocol Istio knows: %j', port => {
+    expect(summary(verify(withPorts([port])))).toEqual(['port-protocol-unknown Service/shop/reviews spec.ports[0]']);
+  });
+
+  test.each([
+    [{ name: 'http', port: 9080 }],
+    [{ name: 'http-web', port: 9080 }],
+    [{ name: 'HTTP2', port: 9080 }],
+    [{ name: 'grpc-web-ui', port: 9080 }],
+    [{ name: 'web', appProtocol: 'http', port: 9080 }],
+    [{ name: 'web', appProtocol: 'kubernetes.io/h2c', port: 9080 }],
+  ])('accepts port %j', port => {
+    expect(codes(withPorts([port]))).toEqual([]);
+  });
+
+  test.each([
+    [{ name: 'tcp-api', port: 9080 }],
+    [{ name: 'http', port: 9080, appProtocol: 'tls' }],
+    [{ name: 'http', port: 9080, protocol: 'UDP' }],
+    [{ port: 3306 }],
+  ])('fails when an http route bound to the mesh reaches a port Istio reads as not http: %j', port => {
+    expect(summary(verify(withPorts([port])))).toEqual([
+      'http-route-to-non-http-port VirtualService/shop/reviews spec.http[0].route[0].destination',
+      'http-route-to-non-http-port VirtualService/shop/reviews spec.http[0].route[1].destination',
+    ]);
+  });
+
+  test('fails when a destination port is not a port of the Service', () => {
+    const vs = virtualService({ hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', port: { number: 80 } } }] }] });
+    expect(summary(verify(reviewsWith({ 'VirtualService/reviews': vs })))).toEqual([
+      'destination-port-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.port.number',
+    ]);
+  });
+
+  test('fails when a gateway routes to a multi-port Service without naming the port', () => {
+    const ports = [{ name: 'http', port: 9080 }, { name: 'http-admin', port: 9090 }];
+    expect(codes(withPorts(ports))).toEqual(['destination-port-required', 'destination-port-required']);
+    const meshOnly = virtualService({ hosts: ['reviews'], http: [{ route: [route('reviews', 'v1')] }] });
+    expect(codes(reviewsWith({ 'Service/reviews': service('reviews', { app: 'reviews' }, ports), 'VirtualService/reviews': meshOnly }))).toEqual([]);
+  });
+});
+
+describe('robustness', () => {
+  const junk: unknown[] = [
+    null, undefined, 0, 42, 'Service', true, [], [1, 2], {},
+    { kind: 5, metadata: 'x' },
+    { kind: 'VirtualService', apiVersion: 'networking.istio.io/v1', metadata: { name: 'a' }, spec: 'nope' },
+    { kind: 'VirtualService', apiVersion: 'networking.istio.io/v1', metadata: { name: 'b', namespace: 7 },
+      spec: { hosts: [null, 5, '*', {}], gateways: [null, 3, '', './', '/', 'a.'], http: [null, 5, { route: [null, 5, { destination: 'x' }, { destination: { host: 5 } }, { destination: { host: 'x', port: 'p', subset: [] }, weight: {} }], mirror: 5, mirrors: 'x' }], tcp: {}, tls: [{ route: 'x' }] } },
+    { kind: 'VirtualService', apiVersion: 'networking.istio.io/v1', metadata: { name: 'c' }, spec: { hosts: ['__proto__', 'constructor'], http: [{ route: [{ destination: { host: 'constructor', subset: 'toString' } }] }] } },
+    { kind: 'DestinationRule', apiVersion: 'networking.istio.io/v1', metadata: { name: 'd' }, spec: { host: ['x'], subsets: 'x' } },
+    { kind: 'DestinationRule', apiVersion: 'networking.istio.io/v1', metadata: { name: 'e' }, spec: { host: 'svc', subsets: [null, { labels: 'x' }, { name: 5, labels: { a: null, b: {} } }] } },
+    { kind: 'Service', apiVersion: 'v1', metadata: { name: 'svc' }, spec: { selector: [1, 2], ports: 'x' } },
+    { kind: 'Service', apiVersion: 'v1', metadata: { name: 'svc2' }, spec: { selector: { a: 'b' }, ports: [null, 5, { port: 'x', name: 5, appProtocol: {} }] } },
+    { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'w' }, spec: { selector: { matchLabels: 5, matchExpressions: [null, { operator: 'Bad' }, { key: 5, operator: 'In', values: 'x' }] }, template: { metadata: { labels: [1] } } } },
+    { kind: 'Rollout', apiVersion: 'argoproj.io/v1alpha1', metadata: { name: 'r', ownerReferences: 'x' }, spec: { workloadRef: { kind: 'Deployment', name: 'w' } } },
+    { kind: 'Gateway', apiVersion: 'networking.istio.io/v1', metadata: { name: 'g' }, spec: { servers: [null, { hosts: 'x' }, { hosts: [5, 'ns/', '/'] }] } },
+    { kind: 'List', items: [null, 5, { kind: 'List', items: 'x' }] },
+    { kind: 'ServiceEntry', apiVersion: 'networking.istio.io/v1', metadata: { name: 's' }, spec: { hosts: [5, null, 'x'] } },
+  ];
+
+  test('never throws on junk input or junk options, and reports only known codes', () => {
+    const options: unknown[] = [undefined, null, 5, 'x', { externalHosts: 'x', externalGateways: [5], requireWeightSum100: 'yes', defaultNamespace: 7 }];
+    for (const option of options) {
+      verify(junk, option as VerifyOptions);
+    }
+    for (const input of [null, undefined, 5, 'x', {}, junk[11]]) {
+      expect(() => verifyManifests(input as unknown[])).not.toThrow();
+    }
+  });
+
+  test('never throws on random manifests built from Istio field names', () => {
+    const random = mulberry32(1);
+    for (let i = 0; i < 300; i++) {
+      const objects = Array.from({ length: 1 + Math.floor(random() * 6) }, () => randomManifest(random));
+      verify(objects, { requireWeightSum100: random() < 0.5 });
+    }
+  });
+});
+
+const KINDS = [
+  ['v1', 'Service'], ['apps/v1', 'Deployment'], ['apps/v1', 'ReplicaSet'], ['argoproj.io/v1alpha1', 'Rollout'],
+  ['networking.istio.io/v1', 'VirtualService'], ['networking.istio.io/v1beta1', 'DestinationRule'],
+  ['networking.istio.io/v1alpha3', 'Gateway'], ['networking.istio.io/v1', 'ServiceEntry'],
+];
+const FIELDS = ['hosts', 'gateways', 'http', 'tcp', 'tls', 'route', 'destination', 'host', 'subset', 'subsets', 'weight', 'port',
+  'number', 'name', 'labels', 'selector', 'matchLabels', 'matchExpressions', 'ports', 'template', 'metadata', 'servers',
+  'mirror', 'mirrors', 'appProtocol', 'key', 'operator', 'values', 'ownerReferences', 'items', 'kind'];
+const VALUES = [null, 0, -1, 1.5, 90, 100, '', '*', 'mesh', 'reviews', 'reviews.shop', 'a/b', './b', 'In', 'Exists', 'http-x', true];
+
+function randomManifest(random: () => number): unknown {
+  const [apiVersion, kind] = KINDS[Math.floor(random() * KINDS.length)];
+  return { apiVersion, kind, metadata: { name: pick(random, ['reviews', 'a', 'b']), namespace: pick(random, ['shop', undefined]) }, spec: randomValue(random, 4) };
+}
+
+function randomValue(random: () => number, depth: number): unknown {
+  const roll = random();
+  if (depth === 0 || roll < 0.3) return pick(random, VALUES);
+  if (roll < 0.55) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth - 1));
+  return Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(random, FIELDS), randomValue(random, depth - 1)]));
+}
+
+function pick<T>(random: () => number, values: readonly T[]): T {
+  return values[Math.floor(random() * values.length)];
+}
+
+/** A seeded generator, so a failing case can be replayed. */
+function mulberry32(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
