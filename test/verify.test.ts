@@ -319,6 +319,14 @@ describe('subsets', () => {
     ]);
   });
 
+  test('leaves the subsets of an external host to its own DestinationRule, unless one in the set lacks them', () => {
+    const vs = virtualService({ hosts: ['reviews'], http: [{ route: [route('ratings.other.svc.cluster.local', 'v1')] }] });
+    const external = { externalHosts: ['ratings.other.svc.cluster.local'] };
+    expect(codes(reviewsWith({ 'VirtualService/reviews': vs }), external)).toEqual([]);
+    const rule = istio('DestinationRule', 'ratings', { host: 'ratings.other.svc.cluster.local', subsets: [{ name: 'v2', labels: { version: 'v2' } }] });
+    expect(codes(reviewsWith({ 'VirtualService/reviews': vs }, rule), external)).toEqual(['subset-not-found']);
+  });
+
   test('accepts subsets from a wildcard DestinationRule', () => {
     const rule = istio('DestinationRule', 'all', {
       host: '*.shop.svc.cluster.local',

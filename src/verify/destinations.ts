@@ -10,7 +10,7 @@ import { Finding, finding } from './types';
 export function checkDestinations(graph: Graph, settings: Settings): Finding[] {
   return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => [
     ...checkHost(graph, settings, vs, d),
-    ...checkSubset(graph, vs, d),
+    ...checkSubset(graph, settings, vs, d),
   ]));
 }
 
@@ -49,7 +49,7 @@ function namesakeHint(graph: Graph, host: string): string {
   return namesakes.length > 0 ? ` (did you mean ${namesakes.join(' or ')}?)` : '';
 }
 
-function checkSubset(graph: Graph, vs: ManifestObject, d: Destination): Finding[] {
+function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination): Finding[] {
   const subset = text(d.destination, 'subset');
   if (!subset) return [];
   const host = resolveHost(d.host, vs.namespace);
@@ -58,6 +58,8 @@ function checkSubset(graph: Graph, vs: ManifestObject, d: Destination): Finding[
   if (defined.includes(subset)) return [];
   const path = `${d.path}.subset`;
   if (rules.length === 0) {
+    // An external host's DestinationRule lives wherever the host does.
+    if (isDeclaredElsewhere(graph, settings, d.host, host)) return [];
     return [finding('subset-not-found', vs.id, path,
       `subset ${subset} is defined by no DestinationRule, because none has host ${host}, so Istio answers 503; `
       + `add a DestinationRule for ${host} with subset ${subset}`)];

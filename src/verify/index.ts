@@ -1,43 +1,5 @@
-import { checkDestinationRules } from './destination-rules';
-import { checkDestinations } from './destinations';
-import { checkGateways } from './gateways';
-import { buildGraph } from './graph';
-import { checkDuplicates } from './objects';
-import { checkPorts } from './ports';
-import { settingsFrom } from './settings';
-import { Finding, VerifyOptions } from './types';
-import { checkWeights } from './weights';
-import { checkWorkloads } from './workloads';
-
 export { CODES, Severity } from './types';
 export type { Code, Finding, VerifyOptions } from './types';
-
-/**
- * Checks that traffic described by a set of manifests arrives somewhere: VirtualService routes
- * reach Services, subsets reach pods, Services reach workloads, gateways admit their hosts.
- * Schema validation is not repeated; objects are plain JSON from any source, and malformed
- * fields are skipped rather than thrown on.
- */
-export function verifyManifests(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
-  const settings = settingsFrom(options);
-  const graph = buildGraph(objects, settings.defaultNamespace);
-  return [
-    ...graph.unidentified,
-    ...checkDuplicates(graph),
-    ...checkWorkloads(graph),
-    ...checkDestinations(graph, settings),
-    ...checkDestinationRules(graph, settings),
-    ...checkPorts(graph),
-    ...checkGateways(graph, settings),
-    ...checkWeights(graph, settings),
-  ].sort(byObjectPathCode);
-}
-
-/** Plain code-unit order, so the output does not depend on the locale. */
-function byObjectPathCode(a: Finding, b: Finding): number {
-  return compare(a.object, b.object) || compare(a.path, b.path) || compare(a.code, b.code) || compare(a.message, b.message);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { verifyManifests } from './verify-manifests';
+export { verifyProgression } from './progression';
+export type { StageFinding } from './progression';
