@@ -107,7 +107,7 @@ function indexByLabel(workloads: readonly Workload[]): ReadonlyMap<string, reado
 }
 
 /** The host a DestinationRule applies to, short name expanded in its own namespace. */
-function ruleHost(rule: ManifestObject): string | undefined {
+export function ruleHost(rule: ManifestObject): string | undefined {
   const host = text(rule.spec, 'host');
   return host && resolveHost(host, rule.namespace);
 }

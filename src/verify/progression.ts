@@ -1,0 +1,119 @@
+import { buildGraph, destinationRulesFor, Graph, ManifestObject, ruleHost, Workload, workloadsSelectedBy } from './graph';
+import { resolveHost } from './hosts';
+import { labels, list, own, text } from './json';
+import { claimedHosts, weightedRoutes } from './routes';
+import { settingsFrom } from './settings';
+import { Finding, finding, VerifyOptions } from './types';
+import { verifyManifests } from './verify-manifests';
+
+/** A finding about one step of a progression; `stage` is its index in the list given. */
+export interface StageFinding extends Finding {
+  readonly stage: number;
+}
+
+/**
+ * Checks the manifest sets of consecutive release steps, as an applier would go through them:
+ * each step on its own, and each step against the one before, so that no step breaks traffic
+ * that the previous one left flowing (make before break).
+ */
+export function verifyProgression(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
+  const defaultNamespace = settingsFrom(options).defaultNamespace;
+  const graphs = stages.map(objects => buildGraph(objects, defaultNamespace));
+  return stages.flatMap((objects, stage) => [
+    ...verifyManifests(objects, options),
+    ...(stage > 0 ? checkStep(graphs[stage - 1], graphs[stage]) : []),
+  ].map(f => ({ ...f, stage })));
+}
+
+function checkStep(before: Graph, after: Graph): Finding[] {
+  return [...renamed(before, after), ...routedBeforeDeployed(before, after), ...subsetsRemovedWhileRouted(before, after)];
+}
+
+/** A weighted destination resolved to what receives its traffic. */
+interface RoutedSubset {
+  readonly vs: ManifestObject;
+  readonly path: string;
+  readonly host: string;
+  readonly subset: string | undefined;
+  readonly weight: number;
+}
+
+function routedSubsets(graph: Graph): RoutedSubset[] {
+  return graph.virtualServices.flatMap(vs => weightedRoutes(vs).flatMap(route => route.entries.flatMap((entry, i) => {
+    const destination = own(entry, 'destination');
+    const written = text(destination, 'host');
+    if (!written) return [];
+    const weight = own(entry, 'weight');
+    // Istio gives a lone destination without a weight all the traffic of its rule.
+    const share = typeof weight === 'number' ? weight : route.entries.length === 1 ? 100 : 0;
+    return [{ vs, path: `${route.path}[${i}]`, host: resolveHost(written, vs.namespace), subset: text(destination, 'subset'), weight: share }];
+  })));
+}
+
+/** The workloads whose pods take a destination's traffic: the Service's selector plus the subset's labels. */
+function receivers(graph: Graph, routed: RoutedSubset): readonly Workload[] {
+  const service = graph.serviceByHost.get(routed.host);
+  if (!service) return [];
+  const selector = new Map(labels(service.spec, 'selector'));
+  if (routed.subset !== undefined) {
+    const subset = subsetsOf(graph, routed.host).find(s => text(s, 'name') === routed.subset);
+    if (!subset) return [];
+    for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
+  }
+  return selector.size === 0 ? [] : workloadsSelectedBy(graph, service.namespace, selector);
+}
+
+function subsetsOf(graph: Graph, host: string): readonly unknown[] {
+  return destinationRulesFor(graph, host).flatMap(rule => list(rule.spec, 'subsets'));
+}
+
+function routedBeforeDeployed(before: Graph, after: Graph): Finding[] {
+  const existed = new Set(before.objects.map(o => o.id));
+  return routedSubsets(after).filter(r => r.weight > 0).flatMap(r => receivers(after, r)
+    .filter(w => !existed.has(w.id))
+    .map(w => finding('route-to-new-workload', r.vs.id, r.path,
+      `${r.weight}% goes to ${w.id}, which did not exist in the previous step, so requests fail until its pods are ready; `
+      + 'deploy it at weight 0 in one step and route to it in the next')));
+}
+
+function subsetsRemovedWhileRouted(before: Graph, after: Graph): Finding[] {
+  return routedSubsets(before)
+    .filter(r => r.weight > 0 && r.subset !== undefined)
+    .filter(r => !subsetsOf(after, r.host).some(s => text(s, 'name') === r.subset))
+    .map(r => finding('subset-removed-while-routed', r.vs.id, r.path,
+      `subset ${r.subset} of ${r.host} took ${r.weight}% in the previous step and is gone in this one, so that share fails with 503 `
+      + 'until the new routes arrive; route 0% to it in one step and remove it in the next'));
+}
+
+/**
+ * What each object is, apart from its name: a workload its pod labels, a Service its selector, a
+ * DestinationRule its host, a VirtualService its hosts. Keyed with group, kind and namespace, so
+ * that a renamed object is found by what it still is.
+ */
+function identities(graph: Graph): Map<string, ManifestObject> {
+  const sorted = (map: ReadonlyMap<string, string>) => (map.size > 0 ? JSON.stringify([...map].sort()) : undefined);
+  const pairs: [ManifestObject, string | undefined][] = [
+    ...graph.workloads.map((w): [ManifestObject, string | undefined] => [w, w.podLabels && sorted(w.podLabels)]),
+    ...graph.services.map((o): [ManifestObject, string | undefined] => [o, sorted(labels(o.spec, 'selector'))]),
+    ...graph.destinationRules.map((o): [ManifestObject, string | undefined] => [o, ruleHost(o)]),
+    ...graph.virtualServices.map((o): [ManifestObject, string | undefined] => [o, JSON.stringify(claimedHosts(o).map(h => h.host).sort())]),
+  ];
+  return new Map(pairs.flatMap(([o, id]) => (id === undefined ? [] : [[identityKey(o, id), o]])));
+}
+
+function identityKey(o: ManifestObject, identity: string): string {
+  return JSON.stringify([o.group, o.kind, o.namespace, identity]);
+}
+
+/** A rename deletes and recreates the object, which drops its traffic or restarts its pods. */
+function renamed(before: Graph, after: Graph): Finding[] {
+  const existed = new Set(before.objects.map(o => o.id));
+  const kept = new Set(after.objects.map(o => o.id));
+  const previous = identities(before);
+  return [...identities(after)].flatMap(([key, added]) => {
+    const old = previous.get(key);
+    return old && !existed.has(added.id) && !kept.has(old.id) ? [finding('object-renamed', added.id, 'metadata.name',
+      `${added.kind} ${old.name} of the previous step is named ${added.name} in this one; a rename deletes and recreates `
+      + `the object, which drops its traffic or restarts its pods; keep the name ${old.name}`)] : [];
+  });
+}
