@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IstioApiVersion } from './model';
 import { isDns1123Label, isDns1123Subdomain } from './names';
 import { renderGateway } from './render/istio';
+import { RouteCheck } from './route-check';
 import { checkHosts, checkNamespace, checkPort, fail } from './validate';
 
 /** An Istio Gateway that apps bind their VirtualService to. */
@@ -97,5 +98,6 @@ export class IstioGateway extends Construct implements IIstioGateway {
     this.istioApiVersion = props.istioApiVersion ?? IstioApiVersion.V1;
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.resource = renderGateway(this, this);
+    RouteCheck.of(this);
   }
 }

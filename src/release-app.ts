@@ -4,6 +4,7 @@ import { IIstioGateway } from './istio-gateway';
 import { GatewayBinding, IstioApiVersion, Protocol, ReleaseModel, RouteModel, VersionModel } from './model';
 import { hostCovers, serviceHost, versionNamePart } from './names';
 import { renderIstioRelease, RenderedRelease } from './render/release';
+import { RouteCheck } from './route-check';
 import {
   checkAppName, checkHosts, checkImage, checkNamespace, checkPort, checkReplicas, checkVersionLabel, fail,
 } from './validate';
@@ -104,6 +105,8 @@ export abstract class ReleaseApp extends Construct {
     this.serviceHost = serviceHost(this.name, this.namespace);
     this.gatewayRef = props.gateway?.gatewayRef;
     this.hosts = this.resolveHosts(props);
+    const check = RouteCheck.of(this);
+    if (props.gateway && !isInChart(props.gateway, Chart.of(this))) check.addExternalGateway(props.gateway.gatewayRef);
   }
 
   /** The Service over every version (escape hatch). */
@@ -232,4 +235,9 @@ export abstract class ReleaseApp extends Construct {
       }
     }
   }
+}
+
+/** A gateway made with `fromName`, or in another chart, exists outside what this chart's check sees. */
+function isInChart(gateway: IIstioGateway, chart: Chart): boolean {
+  return Construct.isConstruct(gateway) && Chart.of(gateway) === chart;
 }

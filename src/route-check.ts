@@ -1,0 +1,89 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Finding, Severity, verifyManifests } from './verify';
+
+const ID = 'RouteCheck';
+
+/**
+ * The route check of one chart: `verifyManifests` over every object in the chart, ours and
+ * hand-made, as a cdk8s validation. An error fails the synth with the list of findings before any
+ * file is written. Every chart that holds one of this library's constructs gets one; reach it
+ * with `RouteCheck.of(chart)` to declare what lives outside the chart, or to turn it off.
+ */
+export class RouteCheck extends Construct {
+  /** The route check of the chart that holds `scope`, added on first use. */
+  public static of(scope: Construct): RouteCheck {
+    const chart = Chart.of(scope);
+    return (chart.node.tryFindChild(ID) as RouteCheck | undefined) ?? new RouteCheck(chart);
+  }
+
+  private readonly externalHosts = new Set<string>();
+  private readonly externalGateways = new Set<string>();
+  private weightSum100 = false;
+  private enabled = true;
+  private memo?: { readonly size: number; readonly errors: string[] };
+
+  private constructor(chart: Chart) {
+    super(chart, ID);
+    this.node.addValidation({ validate: () => this.errors() });
+  }
+
+  /** Declares a destination host that lives outside this chart (exact, or `*.` wildcard). */
+  public addExternalHost(host: string): void {
+    this.externalHosts.add(host);
+    this.memo = undefined;
+  }
+
+  /** Declares a Gateway, as `namespace/name`, that exists outside this chart. */
+  public addExternalGateway(ref: string): void {
+    this.externalGateways.add(ref);
+    this.memo = undefined;
+  }
+
+  /** Requires weights that add up to exactly 100, as meshes older than Istio 1.15 do. */
+  public requireWeightSum100(): void {
+    this.weightSum100 = true;
+    this.memo = undefined;
+  }
+
+  /** Turns the check off for this chart: the escape hatch for graphs it cannot see whole. */
+  public disable(): void {
+    this.enabled = false;
+  }
+
+  /** Every finding for the chart as it is now, warnings included. */
+  public findings(): Finding[] {
+    return verifyManifests(chartObjects(Chart.of(this)), {
+      externalHosts: [...this.externalHosts],
+      externalGateways: [...this.externalGateways],
+      requireWeightSum100: this.weightSum100,
+      defaultNamespace: Chart.of(this).namespace,
+    });
+  }
+
+  /**
+   * cdk8s validates the whole app again for every chart it writes, so the same answer is asked
+   * for once per chart in one synchronous `synth()`. It is kept until that call is over, until
+   * constructs are added or until the options change, and computed afresh by any later synth.
+   */
+  private errors(): string[] {
+    if (!this.enabled) return [];
+    const size = Chart.of(this).node.findAll().length;
+    if (this.memo?.size !== size) {
+      this.memo = { size, errors: this.findings().filter(f => f.severity === Severity.ERROR).map(formatFinding) };
+      queueMicrotask(() => { this.memo = undefined; });
+    }
+    return this.memo.errors;
+  }
+}
+
+/** A chart's objects as plain JSON, without `chart.toJson()`, which would run this validation again. */
+export function chartObjects(chart: Chart): unknown[] {
+  return chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map(o => o.toJson());
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.severity} ${f.code}: ${f.object} ${f.path}: ${f.message}`;
+}

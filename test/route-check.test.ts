@@ -1,0 +1,136 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { CanaryApp, IstioGateway, RouteCheck, Severity } from '../src';
+import { newChart } from './support/manifests';
+
+const v1 = { image: 'reviews:v1', version: 'v1' };
+const v2 = { image: 'reviews:v2', version: 'v2' };
+
+function reviews(chart: Chart): CanaryApp {
+  return new CanaryApp(chart, 'Reviews', { stable: v1, canary: v2, canaryWeight: 10 });
+}
+
+/** A VirtualService written by hand beside our constructs, as users do for one-off routes. */
+function handMadeRoute(chart: Chart, host: string, subset: string, weights = [100]): ApiObject {
+  return new ApiObject(chart, 'HandMade', {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'reviews-testers' },
+    spec: {
+      hosts: ['reviews-testers.shop.svc.cluster.local'],
+      http: [{ route: weights.map(weight => ({ destination: { host, subset }, weight })) }],
+    },
+  });
+}
+
+describe('RouteCheck', () => {
+  test('fails when a hand-made VirtualService in the chart names a missing subset, and writes no file', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'route-check-'));
+    const app = new App({ outdir });
+    reviews(new Chart(app, 'good', { namespace: 'shop' }));
+    const bad = new Chart(app, 'bad', { namespace: 'shop' });
+    reviews(bad);
+    handMadeRoute(bad, 'reviews', 'v3');
+    expect(() => app.synth()).toThrow(
+      '[bad/RouteCheck] error subset-not-found: VirtualService/shop/reviews-testers spec.http[0].route[0].destination.subset: ');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('passes a chart whose hand-made objects route to our subsets', () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'reviews', 'v2');
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(RouteCheck.of(chart).findings()).toEqual([]);
+  });
+
+  test('fails when a hand-made Service selects none of the pods', () => {
+    const chart = newChart();
+    reviews(chart);
+    new ApiObject(chart, 'Orphan', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'orphan' },
+      spec: { selector: { run: 'reviews' }, ports: [{ name: 'http', port: 80 }] },
+    });
+    expect(() => Testing.synth(chart)).toThrow('error service-selects-nothing: Service/shop/orphan spec.selector');
+  });
+
+  test('treats a fromName gateway as existing outside the chart', () => {
+    const chart = newChart();
+    new CanaryApp(chart, 'Reviews', { stable: v1, gateway: IstioGateway.fromName('istio-system/public-gateway'), hosts: ['reviews.example.com'] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('treats a gateway in another chart as existing outside this one', () => {
+    const app = Testing.app();
+    const gateway = new IstioGateway(new Chart(app, 'edge', { namespace: 'istio-system' }), 'Gateway', { hosts: ['*.example.com'] });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new CanaryApp(chart, 'Reviews', { stable: v1, gateway, hosts: ['reviews.example.com'] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('fails when a destination lives outside the chart, until it is declared external', () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'ratings.other.svc.cluster.local', 'v1');
+    expect(() => Testing.synth(chart)).toThrow('error destination-host-not-found');
+    RouteCheck.of(chart).addExternalHost('ratings.other.svc.cluster.local');
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('requires weights that add up to 100 only when asked, for meshes older than Istio 1.15', () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'reviews', 'v1', [50, 40]);
+    expect(() => Testing.synth(chart)).not.toThrow();
+    RouteCheck.of(chart).requireWeightSum100();
+    expect(() => Testing.synth(chart)).toThrow('error weight-sum-not-100');
+  });
+
+  test('can be turned off for a chart', () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'reviews', 'v3');
+    RouteCheck.of(chart).disable();
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(RouteCheck.of(chart).findings().map(f => f.code)).toEqual(['subset-not-found']);
+  });
+
+  test('reports warnings through findings() without failing the synth', () => {
+    const chart = newChart();
+    reviews(chart);
+    new ApiObject(chart, 'Plain', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews-plain' },
+      spec: { selector: { app: 'reviews' }, ports: [{ port: 9080 }] },
+    });
+    handMadeRoute(chart, 'reviews-plain', 'v1');
+    expect(() => Testing.synth(chart)).toThrow('error subset-not-found');
+    const warnings = RouteCheck.of(chart).findings().filter(f => f.severity === Severity.WARNING);
+    expect(warnings.map(f => f.code)).toEqual(['port-protocol-unknown']);
+  });
+
+  test('sees constructs added after an earlier synth', () => {
+    const chart = newChart();
+    reviews(chart);
+    expect(() => Testing.synth(chart)).not.toThrow();
+    handMadeRoute(chart, 'reviews', 'v3');
+    expect(() => Testing.synth(chart)).toThrow('error subset-not-found');
+  });
+
+  test('sees escape-hatch patches made after an earlier synth, in a later task', async () => {
+    const chart = newChart();
+    const app = reviews(chart);
+    expect(() => Testing.synth(chart)).not.toThrow();
+    await Promise.resolve();
+    app.virtualService.addJsonPatch(JsonPatch.replace('/spec/http/0/route/1/destination/subset', 'v3'));
+    expect(() => Testing.synth(chart)).toThrow('error subset-not-found: VirtualService/shop/reviews spec.http[0].route[1].destination.subset');
+  });
+
+  test('is one per chart, with a fixed id', () => {
+    const chart = newChart();
+    reviews(chart);
+    new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'] });
+    expect(chart.node.children.filter(c => c instanceof RouteCheck).map(c => c.node.id)).toEqual(['RouteCheck']);
+  });
+});
