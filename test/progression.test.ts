@@ -35,7 +35,19 @@ describe('verifyProgression', () => {
 
   test('fails when a step routes to a version deployed in that same step', () => {
     expect(summary([canaryStage({}), canaryStage({ canary: v2, canaryWeight: 10 })]))
-      .toEqual(['1 route-to-new-workload VirtualService/shop/reviews spec.http[0].route[1]']);
+      .toEqual(['1 route-before-pods VirtualService/shop/reviews spec.http[0].route[1]']);
+  });
+
+  test('fails when one step both scales a colour up from 0 and makes it active', () => {
+    const idleGreen = synth(chart => new BlueGreenApp(chart, 'Web', {
+      blue: { image: 'web:1', version: '1' }, green: { image: 'web:2', version: '2' }, scaledDown: Color.GREEN,
+    }));
+    const flipped = synth(chart => new BlueGreenApp(chart, 'Web', {
+      blue: { image: 'web:1', version: '1' }, green: { image: 'web:2', version: '2' }, active: Color.GREEN, scaledDown: Color.BLUE,
+    }));
+    expect(summary([idleGreen, flipped])).toEqual(['1 route-before-pods VirtualService/shop/web spec.http[0].route[1]']);
+    const greenUp = blueGreenStage(Color.BLUE);
+    expect(verifyProgression([idleGreen, greenUp, flipped])).toEqual([]);
   });
 
   test('fails when a subset that took traffic is removed in the next step', () => {
@@ -48,7 +60,7 @@ describe('verifyProgression', () => {
     expect(summary([canaryStage({}), renamed])).toEqual([
       '1 object-renamed Deployment/shop/reviews-stable metadata.name',
       // A renamed Deployment is a new one, with new pods, that takes the traffic at once.
-      '1 route-to-new-workload VirtualService/shop/reviews spec.http[0].route[0]',
+      '1 route-before-pods VirtualService/shop/reviews spec.http[0].route[0]',
     ]);
   });
 

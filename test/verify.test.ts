@@ -302,6 +302,19 @@ describe('destination hosts', () => {
   });
 });
 
+describe('replicas', () => {
+  const scaledDownV2 = { 'Deployment/reviews-v2': deployment('reviews-v2', { app: 'reviews', version: 'v2' }, { replicas: 0 }) };
+
+  test('fails when a share of traffic goes only to workloads scaled to 0', () => {
+    expect(summary(verify(reviewsWith(scaledDownV2)))).toEqual(['route-to-no-replicas VirtualService/shop/reviews spec.http[0].route[1]']);
+  });
+
+  test('passes a workload scaled to 0 that takes no traffic', () => {
+    const vs = virtualService({ hosts: ['reviews'], http: [{ route: [route('reviews', 'v1', 100), route('reviews', 'v2', 0)] }] });
+    expect(codes(reviewsWith({ ...scaledDownV2, 'VirtualService/reviews': vs }))).toEqual([]);
+  });
+});
+
 describe('subsets', () => {
   test('fails when a subset is missing from the DestinationRule, or no rule has the host', () => {
     const vs = virtualService({ hosts: ['reviews'], http: [{ route: [route('reviews', 'v3', 50), route('reviews', 'v1', 50)] }] });

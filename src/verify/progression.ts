@@ -1,9 +1,9 @@
-import { buildGraph, destinationRulesFor, Graph, ManifestObject, ruleHost, Workload, workloadsSelectedBy } from './graph';
-import { resolveHost } from './hosts';
-import { labels, list, own, text } from './json';
-import { claimedHosts, weightedRoutes } from './routes';
+import { buildGraph, Graph, ManifestObject, ruleHost } from './graph';
+import { labels, text } from './json';
+import { claimedHosts } from './routes';
 import { settingsFrom } from './settings';
 import { Finding, finding, VerifyOptions } from './types';
+import { isScaledToZero, receivers, routedSubsets, subsetsOf } from './traffic';
 import { verifyManifests } from './verify-manifests';
 
 /** A finding about one step of a progression; `stage` is its index in the list given. */
@@ -26,54 +26,17 @@ export function verifyProgression(stages: readonly (readonly unknown[])[], optio
 }
 
 function checkStep(before: Graph, after: Graph): Finding[] {
-  return [...renamed(before, after), ...routedBeforeDeployed(before, after), ...subsetsRemovedWhileRouted(before, after)];
+  return [...renamed(before, after), ...routedBeforePods(before, after), ...subsetsRemovedWhileRouted(before, after)];
 }
 
-/** A weighted destination resolved to what receives its traffic. */
-interface RoutedSubset {
-  readonly vs: ManifestObject;
-  readonly path: string;
-  readonly host: string;
-  readonly subset: string | undefined;
-  readonly weight: number;
-}
-
-function routedSubsets(graph: Graph): RoutedSubset[] {
-  return graph.virtualServices.flatMap(vs => weightedRoutes(vs).flatMap(route => route.entries.flatMap((entry, i) => {
-    const destination = own(entry, 'destination');
-    const written = text(destination, 'host');
-    if (!written) return [];
-    const weight = own(entry, 'weight');
-    // Istio gives a lone destination without a weight all the traffic of its rule.
-    const share = typeof weight === 'number' ? weight : route.entries.length === 1 ? 100 : 0;
-    return [{ vs, path: `${route.path}[${i}]`, host: resolveHost(written, vs.namespace), subset: text(destination, 'subset'), weight: share }];
-  })));
-}
-
-/** The workloads whose pods take a destination's traffic: the Service's selector plus the subset's labels. */
-function receivers(graph: Graph, routed: RoutedSubset): readonly Workload[] {
-  const service = graph.serviceByHost.get(routed.host);
-  if (!service) return [];
-  const selector = new Map(labels(service.spec, 'selector'));
-  if (routed.subset !== undefined) {
-    const subset = subsetsOf(graph, routed.host).find(s => text(s, 'name') === routed.subset);
-    if (!subset) return [];
-    for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
-  }
-  return selector.size === 0 ? [] : workloadsSelectedBy(graph, service.namespace, selector);
-}
-
-function subsetsOf(graph: Graph, host: string): readonly unknown[] {
-  return destinationRulesFor(graph, host).flatMap(rule => list(rule.spec, 'subsets'));
-}
-
-function routedBeforeDeployed(before: Graph, after: Graph): Finding[] {
-  const existed = new Set(before.objects.map(o => o.id));
+/** Routes take effect in seconds, pods take longer: traffic may only go where pods already ran. */
+function routedBeforePods(before: Graph, after: Graph): Finding[] {
+  const ranPods = new Set(before.workloads.filter(w => !isScaledToZero(w)).map(w => w.id));
   return routedSubsets(after).filter(r => r.weight > 0).flatMap(r => receivers(after, r)
-    .filter(w => !existed.has(w.id))
-    .map(w => finding('route-to-new-workload', r.vs.id, r.path,
-      `${r.weight}% goes to ${w.id}, which did not exist in the previous step, so requests fail until its pods are ready; `
-      + 'deploy it at weight 0 in one step and route to it in the next')));
+    .filter(w => !ranPods.has(w.id))
+    .map(w => finding('route-before-pods', r.vs.id, r.path,
+      `${r.weight}% goes to ${w.id}, which ran no pods in the previous step (it was new or scaled to 0), so requests fail `
+      + 'until its pods are ready; run its pods at weight 0 in one step and route to it in the next')));
 }
 
 function subsetsRemovedWhileRouted(before: Graph, after: Graph): Finding[] {

@@ -54,8 +54,9 @@ export const CODES = {
   'destination-port-required': Severity.ERROR,
   'port-protocol-unknown': Severity.WARNING,
   'http-route-to-non-http-port': Severity.ERROR,
+  'route-to-no-replicas': Severity.ERROR,
   'object-renamed': Severity.ERROR,
-  'route-to-new-workload': Severity.ERROR,
+  'route-before-pods': Severity.ERROR,
   'subset-removed-while-routed': Severity.ERROR,
 } as const;
 

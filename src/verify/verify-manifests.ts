@@ -5,6 +5,7 @@ import { buildGraph } from './graph';
 import { checkDuplicates } from './objects';
 import { checkPorts } from './ports';
 import { settingsFrom } from './settings';
+import { checkReplicas } from './traffic';
 import { Finding, VerifyOptions } from './types';
 import { checkWeights } from './weights';
 import { checkWorkloads } from './workloads';
@@ -28,6 +29,7 @@ export function verifyManifests(objects: readonly unknown[], options?: VerifyOpt
     ...checkPorts(graph),
     ...checkGateways(graph, settings),
     ...checkWeights(graph, settings),
+    ...checkReplicas(graph),
   ].sort(byObjectPathCode);
 }
 

@@ -1,0 +1,61 @@
+import { destinationRulesFor, Graph, ManifestObject, Workload, workloadsSelectedBy } from './graph';
+import { resolveHost } from './hosts';
+import { labels, list, own, text } from './json';
+import { weightedRoutes } from './routes';
+import { Finding, finding } from './types';
+
+/** Where weighted traffic goes: destinations resolved through Services and subsets to workloads. */
+
+/** A weighted destination resolved to what receives its traffic. */
+export interface RoutedSubset {
+  readonly vs: ManifestObject;
+  readonly path: string;
+  readonly host: string;
+  readonly subset: string | undefined;
+  readonly weight: number;
+}
+
+export function routedSubsets(graph: Graph): RoutedSubset[] {
+  return graph.virtualServices.flatMap(vs => weightedRoutes(vs).flatMap(route => route.entries.flatMap((entry, i) => {
+    const destination = own(entry, 'destination');
+    const written = text(destination, 'host');
+    if (!written) return [];
+    const weight = own(entry, 'weight');
+    // Istio gives a lone destination without a weight all the traffic of its rule.
+    const share = typeof weight === 'number' ? weight : route.entries.length === 1 ? 100 : 0;
+    return [{ vs, path: `${route.path}[${i}]`, host: resolveHost(written, vs.namespace), subset: text(destination, 'subset'), weight: share }];
+  })));
+}
+
+/** The workloads whose pods take a destination's traffic: the Service's selector plus the subset's labels. */
+export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload[] {
+  const service = graph.serviceByHost.get(routed.host);
+  if (!service) return [];
+  const selector = new Map(labels(service.spec, 'selector'));
+  if (routed.subset !== undefined) {
+    const subset = subsetsOf(graph, routed.host).find(s => text(s, 'name') === routed.subset);
+    if (!subset) return [];
+    for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
+  }
+  return selector.size === 0 ? [] : workloadsSelectedBy(graph, service.namespace, selector);
+}
+
+export function subsetsOf(graph: Graph, host: string): readonly unknown[] {
+  return destinationRulesFor(graph, host).flatMap(rule => list(rule.spec, 'subsets'));
+}
+
+/** A workload that runs no pods: replicas set to 0, with no autoscaler to raise them. */
+export function isScaledToZero(workload: Workload): boolean {
+  return own(workload.spec, 'replicas') === 0;
+}
+
+/** A share of traffic that reaches only workloads scaled to 0 fails with 503. */
+export function checkReplicas(graph: Graph): Finding[] {
+  return routedSubsets(graph).filter(r => r.weight > 0).flatMap(r => {
+    const targets = receivers(graph, r);
+    if (targets.length === 0 || !targets.every(isScaledToZero)) return [];
+    return [finding('route-to-no-replicas', r.vs.id, r.path,
+      `${r.weight}% goes to ${targets.map(w => w.id).join(', ')}, which run${targets.length === 1 ? 's' : ''} 0 replicas, so that share `
+      + 'fails with 503; scale the workload up first, then route to it')];
+  });
+}
