@@ -6,6 +6,7 @@ import { BlueGreenApp, Color, IstioGateway } from '../src';
  * Seed 000: nginx 1.10 (blue) to 1.11 (green), two replicas each, service port 8080 to container
  * port 80, through `app-gateway`. The seed's Service selected `run: nginx`, which none of its pods
  * carried; here the Service selects `app: nginx`, which every pod of both colours carries.
+ * After the cutover to green, blue is scaled to 0 until the next release scales it up again.
  */
 export class NginxBlueGreen extends Chart {
   public readonly app: BlueGreenApp;
@@ -25,6 +26,7 @@ export class NginxBlueGreen extends Chart {
       blue: { image: 'nginx:1.10', version: '1.10', securityContext },
       green: { image: 'nginx:1.11', version: '1.11', securityContext },
       active: Color.GREEN,
+      scaledDown: Color.BLUE,
       gateway,
       hosts: ['nginx.example.com'],
     });

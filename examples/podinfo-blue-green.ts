@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BlueGreenApp, Color, IstioGateway, VersionProps } from '../src';
+import { BlueGreenApp, Color, IstioGateway } from '../src';
+import { podinfo } from './podinfo';
 
 /**
  * Seed 002: podinfo `backend` in namespace `webapp` on port 9898, served at `backend.webapp`
@@ -13,15 +13,6 @@ export class PodinfoBlueGreen extends Chart {
 
   constructor(scope: Construct, id = 'podinfo-blue-green') {
     super(scope, id, { namespace: 'webapp' });
-    const podinfo = (version: string): VersionProps => ({
-      image: `ghcr.io/stefanprodan/podinfo:${version}`,
-      version,
-      readiness: kplus.Probe.fromHttpGet('/readyz'),
-      liveness: kplus.Probe.fromHttpGet('/healthz'),
-      // The image's USER is the name "app"; the kubelet can only enforce runAsNonRoot on a
-      // numeric user, so give the uid that name has in the image.
-      securityContext: { user: 100 },
-    });
     this.app = new BlueGreenApp(this, 'Backend', {
       port: 9898,
       blue: podinfo('6.0.0'),

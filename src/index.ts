@@ -4,5 +4,6 @@ export * from './istio-gateway';
 export { IstioApiVersion, Protocol } from './model';
 export * from './release-app';
 export { RouteCheck } from './route-check';
+export * from './scaling';
 export type { VersionProps } from './workloads';
 export * from './verify';

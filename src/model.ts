@@ -56,6 +56,16 @@ export interface GatewayBinding {
   readonly hosts: readonly string[];
 }
 
+/** Per-version workload policies: a disruption budget and autoscaling, each for every version. */
+export interface WorkloadPolicies {
+  readonly disruptionBudget?: {
+    readonly field: 'minAvailable' | 'maxUnavailable';
+    /** A number of pods, or a percentage such as `50%`. */
+    readonly value: number | string;
+  };
+  readonly autoscaling?: { readonly maxReplicas: number; readonly cpuUtilization: number };
+}
+
 export interface ReleaseModel {
   readonly name: string;
   /** Undefined when neither the app nor its chart sets one: the objects go where they are applied. */
@@ -66,6 +76,12 @@ export interface ReleaseModel {
   readonly versions: readonly VersionModel[];
   /** The weighted split, in the order the routes are written. */
   readonly routes: readonly RouteModel[];
+  /**
+   * The split is made by the Service selecting the one version that takes all traffic, instead of
+   * by mesh subsets: no DestinationRule, and routes to the Service host alone.
+   */
+  readonly selectorRouting: boolean;
+  readonly policies: WorkloadPolicies;
   readonly binding?: GatewayBinding;
   readonly istioApiVersion: IstioApiVersion;
 }
@@ -73,4 +89,11 @@ export interface ReleaseModel {
 /** Pod labels of one version: the app's selector plus `version`, as Istio's docs and Kiali expect. */
 export function versionLabels(model: ReleaseModel, version: VersionModel): { [key: string]: string } {
   return { ...model.selector, version: version.version };
+}
+
+/** What the Service selects: every version, or with selector routing the one that takes all traffic. */
+export function serviceSelector(model: ReleaseModel): { [key: string]: string } {
+  const active = model.selectorRouting ? model.routes.find(r => r.weight > 0) : undefined;
+  const version = active && model.versions.find(v => v.subset === active.subset);
+  return version ? versionLabels(model, version) : { ...model.selector };
 }

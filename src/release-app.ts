@@ -1,12 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
-import { GatewayBinding, IstioApiVersion, Protocol, ReleaseModel, RouteModel, VersionModel } from './model';
+import { GatewayBinding, IstioApiVersion, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies } from './model';
 import { hostCovers, serviceHost, versionNamePart } from './names';
 import { renderIstioRelease, RenderedRelease } from './render/release';
 import { RouteCheck } from './route-check';
+import { AutoscalingOptions, DisruptionBudget } from './scaling';
 import {
-  checkAppName, checkHosts, checkImage, checkNamespace, checkPort, checkReplicas, checkVersionLabel, fail,
+  checkAppName, checkBudget, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas, checkVersionLabel, fail,
 } from './validate';
 import { VersionProps } from './workloads';
 
@@ -68,6 +69,19 @@ export interface ReleaseAppProps {
    * @default IstioApiVersion.V1
    */
   readonly istioApiVersion?: IstioApiVersion;
+
+  /**
+   * A `policy/v1` PodDisruptionBudget for each version's Deployment, named after it.
+   * @default - none
+   */
+  readonly disruptionBudget?: DisruptionBudget;
+
+  /**
+   * An `autoscaling/v2` HorizontalPodAutoscaler for each version that runs pods, named after its
+   * Deployment. The version's replicas become the autoscaler's minimum.
+   * @default - none: fixed replicas
+   */
+  readonly autoscaling?: AutoscalingOptions;
 }
 
 /**
@@ -90,6 +104,7 @@ export abstract class ReleaseApp extends Construct {
   /** The in-mesh host of the app's Service: its FQDN where the namespace is known. */
   public readonly serviceHost: string;
 
+  private readonly policies: WorkloadPolicies;
   private rendered?: RenderedRelease;
 
   protected constructor(scope: Construct, id: string, props: ReleaseAppProps) {
@@ -105,6 +120,7 @@ export abstract class ReleaseApp extends Construct {
     this.serviceHost = serviceHost(this.name, this.namespace);
     this.gatewayRef = props.gateway?.gatewayRef;
     this.hosts = this.resolveHosts(props);
+    this.policies = this.resolvePolicies(props);
     const check = RouteCheck.of(this);
     if (props.gateway && !isInChart(props.gateway, Chart.of(this))) check.addExternalGateway(props.gateway.gatewayRef);
   }
@@ -114,13 +130,13 @@ export abstract class ReleaseApp extends Construct {
     return this.output().service;
   }
 
-  /** The DestinationRule with one subset per version (escape hatch). */
-  public get destinationRule(): ApiObject {
+  /** The DestinationRule with one subset per version (escape hatch); none with selector routing. */
+  public get destinationRule(): ApiObject | undefined {
     return this.output().destinationRule;
   }
 
-  /** The VirtualService that splits the traffic (escape hatch). */
-  public get virtualService(): ApiObject {
+  /** The VirtualService that splits the traffic (escape hatch); none with selector routing and no gateway. */
+  public get virtualService(): ApiObject | undefined {
     return this.output().virtualService;
   }
 
@@ -144,9 +160,13 @@ export abstract class ReleaseApp extends Construct {
     };
   }
 
-  /** Checks the release as a whole and emits its objects in make-before-break order. */
-  protected render(versions: VersionModel[], routes: RouteModel[]): RenderedRelease {
+  /**
+   * Checks the release as a whole and emits its objects in make-before-break order. With
+   * `selectorRouting`, the Service selects the version that takes all traffic, instead of subsets.
+   */
+  protected render(versions: VersionModel[], routes: RouteModel[], selectorRouting = false): RenderedRelease {
     this.checkDistinct(versions);
+    this.checkAutoscalingRange(versions);
     const model: ReleaseModel = {
       name: this.name,
       namespace: this.namespace,
@@ -154,6 +174,8 @@ export abstract class ReleaseApp extends Construct {
       port: { name: this.protocol, port: this.port, targetPort: this.containerPort },
       versions,
       routes,
+      selectorRouting,
+      policies: this.policies,
       binding: this.binding(),
       istioApiVersion: this.istioApiVersion,
     };
@@ -165,6 +187,30 @@ export abstract class ReleaseApp extends Construct {
   private output(): RenderedRelease {
     if (!this.rendered) throw new Error(`${this.node.path}: the release has not been rendered yet`);
     return this.rendered;
+  }
+
+  private resolvePolicies(props: ReleaseAppProps): WorkloadPolicies {
+    const budget = props.disruptionBudget;
+    const autoscaling = props.autoscaling;
+    if (budget) checkBudget(this, budget);
+    if (autoscaling) {
+      checkPositive(this, 'autoscaling.maxReplicas', autoscaling.maxReplicas);
+      checkPositive(this, 'autoscaling.cpuUtilization', autoscaling.cpuUtilization ?? 80);
+    }
+    return {
+      disruptionBudget: budget && { field: budget.field, value: budget.percent ? `${budget.amount}%` : budget.amount },
+      autoscaling: autoscaling && { maxReplicas: autoscaling.maxReplicas, cpuUtilization: autoscaling.cpuUtilization ?? 80 },
+    };
+  }
+
+  /** The autoscaler's minimum is the version's replicas, and the API server rejects a minimum above the maximum. */
+  private checkAutoscalingRange(versions: VersionModel[]): void {
+    const max = this.policies.autoscaling?.maxReplicas;
+    const over = max === undefined ? undefined : versions.find(v => v.replicas > max);
+    if (over) {
+      fail(this, 'autoscaling.maxReplicas', `must be at least ${over.id.toLowerCase()}'s ${over.replicas} replicas, the autoscaler's minimum`,
+        max, `raise maxReplicas to ${over.replicas} or more`);
+    }
   }
 
   private binding(): GatewayBinding | undefined {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
+import { DisruptionBudget } from './scaling';
 
 /**
  * Prop checks shared by the constructs. Every error reads
@@ -27,6 +28,19 @@ export function checkPort(scope: Construct, field: string, value: number): numbe
     fail(scope, field, 'must be an integer port from 1 to 65535', value, 'use a port such as 80 or 8080');
   }
   return value;
+}
+
+export function checkPositive(scope: Construct, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) fail(scope, field, 'must be a whole number, 1 or more', value, 'use e.g. 4');
+  return value;
+}
+
+export function checkBudget(scope: Construct, budget: DisruptionBudget): void {
+  const field = `disruptionBudget.${budget.field}`;
+  if (!Number.isInteger(budget.amount) || budget.amount < 0 || (budget.percent && budget.amount > 100)) {
+    const range = budget.percent ? 'a whole percentage from 0 to 100' : 'a whole number of pods, 0 or more';
+    fail(scope, field, `must be ${range}`, budget.amount, budget.percent ? 'use e.g. 50' : 'use e.g. 1');
+  }
 }
 
 export function checkReplicas(scope: Construct, field: string, value: number): number {

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ReleaseModel, VersionModel, versionLabels } from './model';
+import { ReleaseModel, serviceSelector, VersionModel, versionLabels, WorkloadPolicies } from './model';
 
 /**
  * The only module that imports cdk8s-plus: workloads for any renderer that needs them, so that a
@@ -86,9 +86,13 @@ const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.ad
 export function renderDeployment(scope: Construct, model: ReleaseModel, version: VersionModel): ApiObject {
   const labels = versionLabels(model, version);
   const spec = version.workload;
+  // An autoscaler needs pods to measure: a version scaled to 0 keeps its fixed count.
+  const autoscaling = version.replicas > 0 ? model.policies.autoscaling : undefined;
   const deployment = new kplus.Deployment(scope, version.id, {
     metadata: { name: version.deploymentName, namespace: model.namespace, labels },
-    replicas: version.replicas,
+    // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so
+    // that every apply does not reset what the autoscaler chose.
+    replicas: autoscaling ? undefined : version.replicas,
     // Our own selector: cdk8s-plus's default would select its per-construct address label.
     select: false,
     podMetadata: { labels },
@@ -112,7 +116,28 @@ export function renderDeployment(scope: Construct, model: ReleaseModel, version:
   // The address label is derived from the construct path, which changes when a canary is promoted
   // to stable: the pod template would change and restart the very pods that take all traffic.
   resource.addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
+  renderDisruptionBudget(deployment, model.policies, labels);
+  if (autoscaling) {
+    new kplus.HorizontalPodAutoscaler(deployment, 'Autoscaler', {
+      metadata: { name: version.deploymentName, namespace: model.namespace },
+      target: deployment,
+      minReplicas: version.replicas,
+      maxReplicas: autoscaling.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(autoscaling.cpuUtilization))],
+    });
+  }
   return resource;
+}
+
+/** One budget per version, because a release doubles the pods and each version drains on its own. */
+function renderDisruptionBudget(deployment: kplus.Deployment, policies: WorkloadPolicies, labels: { [key: string]: string }): void {
+  const budget = policies.disruptionBudget;
+  if (!budget) return;
+  const value = typeof budget.value === 'number' ? kplus.k8s.IntOrString.fromNumber(budget.value) : kplus.k8s.IntOrString.fromString(budget.value);
+  new kplus.k8s.KubePodDisruptionBudget(deployment, 'DisruptionBudget', {
+    metadata: { name: deployment.name, namespace: deployment.metadata.namespace },
+    spec: { [budget.field]: value, selector: { matchLabels: labels } },
+  });
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {
@@ -120,6 +145,6 @@ export function renderService(scope: Construct, model: ReleaseModel): ApiObject 
     metadata: { name: model.name, namespace: model.namespace, labels: model.selector },
     ports: [{ name: model.port.name, port: model.port.port, targetPort: model.port.targetPort }],
   });
-  for (const [key, value] of Object.entries(model.selector)) service.selectLabel(key, value);
+  for (const [key, value] of Object.entries(serviceSelector(model))) service.selectLabel(key, value);
   return ApiObject.of(service);
 }

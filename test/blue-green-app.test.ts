@@ -169,12 +169,12 @@ describe('BlueGreenApp', () => {
     const chart = newChart();
     const app = web(chart);
     expect(ApiObject.of(app.node.findChild('VirtualService'))).toBe(app.virtualService);
-    app.virtualService.addJsonPatch(JsonPatch.add('/spec/exportTo', ['.']));
+    app.virtualService!.addJsonPatch(JsonPatch.add('/spec/exportTo', ['.']));
     app.greenDeployment.metadata.addAnnotation('team', 'web');
     const objs = Chart.of(app).toJson();
     expect(find(objs, 'VirtualService', 'web').spec.exportTo).toEqual(['.']);
     expect(find(objs, 'Deployment', 'web-green').metadata.annotations).toEqual({ team: 'web' });
-    expect([app.blueDeployment, app.service, app.destinationRule].map(o => o.name)).toEqual(['web-blue', 'web', 'web']);
+    expect([app.blueDeployment, app.service, app.destinationRule!].map(o => o.name)).toEqual(['web-blue', 'web', 'web']);
   });
 
   test('same input, byte-identical output', () => {

@@ -123,7 +123,7 @@ describe('RouteCheck', () => {
     const app = reviews(chart);
     expect(() => Testing.synth(chart)).not.toThrow();
     await Promise.resolve();
-    app.virtualService.addJsonPatch(JsonPatch.replace('/spec/http/0/route/1/destination/subset', 'v3'));
+    app.virtualService!.addJsonPatch(JsonPatch.replace('/spec/http/0/route/1/destination/subset', 'v3'));
     expect(() => Testing.synth(chart)).toThrow('error subset-not-found: VirtualService/shop/reviews spec.http[0].route[1].destination.subset');
   });
 

@@ -52,7 +52,10 @@ export function renderVirtualService(scope: Construct, model: ReleaseModel): Api
     gateways: binding ? [...binding.gateways, MESH] : undefined,
     http: [{
       name: PRIMARY_ROUTE,
-      route: model.routes.map(r => ({ destination: { host, subset: r.subset }, weight: r.weight })),
+      // With selector routing the Service already picks the version; a subset would need a rule.
+      route: model.selectorRouting
+        ? [{ destination: { host } }]
+        : model.routes.map(r => ({ destination: { host, subset: r.subset }, weight: r.weight })),
     }],
   };
   return networkingObject(scope, 'VirtualService', 'VirtualService', model.istioApiVersion,

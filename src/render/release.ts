@@ -9,8 +9,10 @@ export interface RenderedRelease {
   /** One Deployment per version, in the model's order. */
   readonly deployments: ApiObject[];
   readonly service: ApiObject;
-  readonly destinationRule: ApiObject;
-  readonly virtualService: ApiObject;
+  /** None with selector routing, which needs no subsets. */
+  readonly destinationRule?: ApiObject;
+  /** None with selector routing and no gateway: the Service alone routes. */
+  readonly virtualService?: ApiObject;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface RenderedRelease {
 export function renderIstioRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
   const deployments = model.versions.map(version => renderDeployment(scope, model, version));
   const service = renderService(scope, model);
-  const destinationRule = renderDestinationRule(scope, model);
-  const virtualService = renderVirtualService(scope, model);
+  const destinationRule = model.selectorRouting ? undefined : renderDestinationRule(scope, model);
+  const virtualService = model.selectorRouting && !model.binding ? undefined : renderVirtualService(scope, model);
   return { deployments, service, destinationRule, virtualService };
 }

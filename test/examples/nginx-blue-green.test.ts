@@ -5,10 +5,10 @@ import { exampleObjects, RELEASE } from './example';
 describe('example: nginx 1.10 -> 1.11 blue/green (seed 000)', () => {
   const objects = exampleObjects(NginxBlueGreen, ['Gateway', ...RELEASE]);
 
-  test('runs 2 replicas of nginx 1.10 (blue) and 1.11 (green) on container port 80', () => {
-    for (const [name, image] of [['nginx-blue', 'nginx:1.10'], ['nginx-green', 'nginx:1.11']]) {
-      const deployment = find(objects, 'Deployment', name);
-      expect(deployment.spec.replicas).toBe(2);
+  test('runs nginx 1.10 (blue, scaled to 0 after the cutover) and 1.11 (green, 2 replicas) on container port 80', () => {
+    for (const [name, image, replicas] of [['nginx-blue', 'nginx:1.10', 0], ['nginx-green', 'nginx:1.11', 2]]) {
+      const deployment = find(objects, 'Deployment', name as string);
+      expect(deployment.spec.replicas).toBe(replicas);
       expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image, ports: [{ containerPort: 80 }] });
     }
   });
