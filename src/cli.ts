@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command, EXIT_BAD_INVOCATION, EXIT_CLEAN, InputError, Io, UsageError } from './cli/command';
+import { verifyCommand } from './cli/verify';
+
+const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['verify', verifyCommand],
+]);
+
+const USAGE = `usage: cdk8s-istio-release <command> [options]
+
+commands:
+${[...COMMANDS].map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`).join('\n')}
+
+run cdk8s-istio-release <command> --help for the options of a command.
+`;
+
+/** Runs the bin in-process and returns its exit code; it never exits, so tests can call it. */
+export function main(argv: string[], io: Io): number {
+  const [name, ...args] = argv;
+  if (name === '-h' || name === '--help') {
+    io.stdout(USAGE);
+    return EXIT_CLEAN;
+  }
+  if (name === undefined) return fail(io, 'no command given', USAGE);
+  const command = COMMANDS.get(name);
+  if (!command) return fail(io, `unknown command ${name}`, USAGE);
+  try {
+    return command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) return fail(io, error.message, command.usage);
+    if (error instanceof InputError) return fail(io, error.message);
+    throw error;
+  }
+}
+
+/** One `error:` line per problem, then the usage text when the command line was at fault. */
+function fail(io: Io, message: string, usage?: string): number {
+  io.stderr(message.split('\n').map(line => `error: ${line}\n`).join('') + (usage ? `\n${usage}` : ''));
+  return EXIT_BAD_INVOCATION;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), {
+    stdout: text => process.stdout.write(text),
+    stderr: text => process.stderr.write(text),
+  });
+}

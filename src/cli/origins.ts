@@ -1,0 +1,46 @@
+import { own, record, text } from '../verify/json';
+import { Source } from './files';
+
+/** Where the objects of a manifest set came from. */
+export interface Origins {
+  /** Objects in the set, the items of a `List` counted one by one. */
+  readonly objects: number;
+  /** The files an object came from, by the name findings give it; several when it is duplicated. */
+  filesOf(object: string): readonly string[];
+}
+
+/**
+ * Findings name only an object, and a user needs the file to open. This repeats how
+ * verifyManifests names objects (src/verify/graph.ts): `Kind/namespace/name`, or
+ * `Kind/namespace/#entry` for an entry without kind or name, entries numbered across all files
+ * after the items of each `List` are spread out.
+ */
+export function originsOf(sources: readonly Source[], defaultNamespace: string): Origins {
+  const files = new Map<string, string[]>();
+  let entry = 0;
+  let objects = 0;
+  for (const { file, documents } of sources) {
+    for (const value of documents.flatMap(spreadList)) {
+      const index = entry++;
+      if (value === null || value === undefined) continue;
+      objects++;
+      const name = objectName(value, index, defaultNamespace);
+      const known = files.get(name) ?? [];
+      if (!known.includes(file)) files.set(name, [...known, file]);
+    }
+  }
+  return { objects, filesOf: object => files.get(object) ?? [] };
+}
+
+function spreadList(document: unknown): readonly unknown[] {
+  const items = own(document, 'items');
+  return text(document, 'kind')?.endsWith('List') && Array.isArray(items) ? items : [document];
+}
+
+function objectName(value: unknown, entry: number, defaultNamespace: string): string {
+  const kind = text(value, 'kind');
+  const metadata = record(value, 'metadata');
+  const name = text(metadata, 'name');
+  if (kind && name) return `${kind}/${text(metadata, 'namespace') ?? defaultNamespace}/${name}`;
+  return `${kind ?? 'Unknown'}/${defaultNamespace}/#${entry}`;
+}

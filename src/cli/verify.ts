@@ -1,0 +1,90 @@
+import { VerifyOptions, verifyManifests } from '../verify';
+import { settingsFrom } from '../verify/settings';
+import { flag, lastValue, OptionSpec, ParsedArgs, parseCommandLine, values } from './args';
+import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
+import { collectFiles, readSources } from './files';
+import { originsOf } from './origins';
+import { renderJson, renderText, Report, summarize } from './report';
+
+const USAGE = `usage: cdk8s-istio-release verify [options] <file or directory>...
+
+checks that the traffic in a set of manifests arrives somewhere: routes reach services, subsets
+reach pods, services reach workloads, gateways admit their hosts. all files are checked together,
+as one set; directories are searched recursively for *.yaml and *.yml files.
+
+options:
+  --format text|json            output format (default: text)
+  --strict                      fail on warnings too
+  --external-host <host>        a destination host outside the files, exact or *.wildcard;
+                                repeatable
+  --external-gateway <ns/name>  a gateway outside the files; repeatable
+  --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
+  --default-namespace <ns>      namespace of objects without one (default: default)
+  -h, --help                    show this help
+
+exit status: 0 when nothing fails, 1 on errors (or warnings with --strict), 2 when the command
+line is wrong or a file cannot be read or parsed.
+`;
+
+const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'format': { type: 'string' },
+  'strict': { type: 'boolean' },
+  'external-host': { type: 'string' },
+  'external-gateway': { type: 'string' },
+  'require-weight-sum-100': { type: 'boolean' },
+  'default-namespace': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+};
+
+const FORMATS = ['text', 'json'];
+
+export const verifyCommand: Command = {
+  summary: 'check that the traffic in a set of manifests arrives somewhere',
+  usage: USAGE,
+  run,
+};
+
+function run(args: readonly string[], io: Io): number {
+  const parsed = parseCommandLine(args, OPTIONS);
+  if (flag(parsed, 'help')) {
+    io.stdout(USAGE);
+    return EXIT_CLEAN;
+  }
+  const format = formatOf(parsed);
+  const options = verifyOptionsOf(parsed);
+  if (parsed.positionals.length === 0) throw new UsageError('no files or directories to verify');
+  const report = verifyFiles(collectFiles(parsed.positionals), options);
+  io.stdout(format === 'json' ? renderJson(report) : renderText(report));
+  const { errors, warnings } = report.summary;
+  return errors > 0 || (flag(parsed, 'strict') && warnings > 0) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+function formatOf(parsed: ParsedArgs): string {
+  const format = lastValue(parsed, 'format') ?? 'text';
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}; use text or json`);
+  return format;
+}
+
+function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
+  const externalGateways = [...values(parsed, 'external-gateway')];
+  // A bare name would match no gateway and silently change nothing.
+  const bare = externalGateways.find(gateway => !/^[^/]+\/[^/]+$/.test(gateway));
+  if (bare !== undefined) throw new UsageError(`--external-gateway takes <namespace>/<name>, not ${bare}`);
+  return {
+    externalHosts: [...values(parsed, 'external-host')],
+    externalGateways,
+    requireWeightSum100: flag(parsed, 'require-weight-sum-100'),
+    defaultNamespace: lastValue(parsed, 'default-namespace'),
+  };
+}
+
+/** Verifies the files as one set, so that a route may reach a Service defined in another file. */
+function verifyFiles(files: readonly string[], options: VerifyOptions): Report {
+  const sources = readSources(files);
+  const findings = verifyManifests(sources.flatMap(source => source.documents), options);
+  const origins = originsOf(sources, settingsFrom(options).defaultNamespace);
+  return {
+    findings: findings.map(finding => ({ ...finding, files: origins.filesOf(finding.object) })),
+    summary: summarize(findings, origins.objects, sources.length),
+  };
+}
