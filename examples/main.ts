@@ -1,9 +1,13 @@
 import { App } from 'cdk8s';
+import { ApiMultiportCanary } from './api-multiport-canary';
+import { BookinfoDarkLaunch } from './bookinfo-dark-launch';
+import { CheckoutStickyCanary } from './checkout-sticky-canary';
 import { NginxBlueGreen } from './nginx-blue-green';
 import { NginxSelectorBlueGreen } from './nginx-selector-blue-green';
 import { PodinfoAutoscaledCanary } from './podinfo-autoscaled-canary';
 import { PodinfoBlueGreen } from './podinfo-blue-green';
 import { ReviewsCanary } from './reviews-canary';
+import { ShopPreviewBlueGreen } from './shop-preview-blue-green';
 import { VersionTestCanary } from './version-test-canary';
 import { WeatherCanary } from './weather-canary';
 
@@ -16,6 +20,10 @@ export function buildExamples(app: App): void {
   new ReviewsCanary(app);
   new NginxSelectorBlueGreen(app);
   new PodinfoAutoscaledCanary(app);
+  new BookinfoDarkLaunch(app);
+  new ShopPreviewBlueGreen(app);
+  new ApiMultiportCanary(app);
+  new CheckoutStickyCanary(app);
 }
 
 if (require.main === module) {

@@ -1,12 +1,17 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReleaseApp, ReleaseAppProps } from './release-app';
+import { MatchRouteModel, VersionModel } from './model';
+import { isDns1035Label } from './names';
+import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
+import { RouteTarget } from './routing';
 import { checkReplicas, fail } from './validate';
 import { VersionProps } from './workloads';
 
 /** The two colours of a blue/green release. */
 export enum Color {
+  /** The colour whose objects are `<name>-blue` and subset `blue`. */
   BLUE = 'blue',
+  /** The colour whose objects are `<name>-green` and subset `green`. */
   GREEN = 'green',
 }
 
@@ -22,6 +27,27 @@ export enum CutoverMode {
    * Long-lived connections stay on the old pods, and there is no gradual shift.
    */
   SERVICE_SELECTOR = 'service-selector',
+}
+
+/** Ways to reach the idle colour before the switch, for a look at the new version. */
+export interface PreviewOptions {
+  /**
+   * A request header that sends requests to the idle colour, e.g. `x-preview`.
+   * @default - none
+   */
+  readonly header?: string;
+
+  /**
+   * The value of `header` that does so.
+   * @default 'true'
+   */
+  readonly headerValue?: string;
+
+  /**
+   * A host on the gateway that serves the idle colour, e.g. `preview.shop.example.com`.
+   * @default - none
+   */
+  readonly host?: string;
 }
 
 /** Props of a `BlueGreenApp`. */
@@ -56,6 +82,13 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
    * @default 0
    */
   readonly scaledDownReplicas?: number;
+
+  /**
+   * Makes the idle colour reachable before the switch: through a Service `<name>-preview` in the
+   * mesh, and through a header or a host if given. The preview follows `active` when it switches.
+   * @default - no preview
+   */
+  readonly preview?: PreviewOptions;
 }
 
 /**
@@ -65,8 +98,13 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
  * active colour instead, and there is no DestinationRule, and no VirtualService without a gateway.
  */
 export class BlueGreenApp extends ReleaseApp {
+  /** The colour that takes all traffic. */
   public readonly active: Color;
+  /** How the idle colour is reached before the switch; undefined without a preview. */
+  public readonly preview?: PreviewOptions;
+  /** How traffic is moved between the colours. */
   public readonly cutover: CutoverMode;
+  /** The idle colour that runs `scaledDownReplicas`; undefined when both run their replicas. */
   public readonly scaledDown?: Color;
 
   /** The Deployment `<name>-blue` (escape hatch). */
@@ -80,6 +118,7 @@ export class BlueGreenApp extends ReleaseApp {
     this.active = props.active ?? Color.BLUE;
     this.cutover = props.cutover ?? CutoverMode.MESH_ROUTING;
     this.scaledDown = props.scaledDown;
+    this.preview = props.preview;
     if (this.scaledDown === this.active) {
       fail(this, 'scaledDown', `is the active colour, which takes all traffic`, this.scaledDown,
         'scale it up first (leave scaledDown out), then switch active to it');
@@ -91,10 +130,48 @@ export class BlueGreenApp extends ReleaseApp {
     const blue = this.resolveVersion('Blue', colour(Color.BLUE, props.blue), Color.BLUE);
     const green = this.resolveVersion('Green', colour(Color.GREEN, props.green), Color.GREEN);
     const weight = (color: Color) => (color === this.active ? 100 : 0);
+    const idle = this.active === Color.BLUE ? green : blue;
     const rendered = this.render([blue, green], [
       { subset: Color.BLUE, weight: weight(Color.BLUE) },
       { subset: Color.GREEN, weight: weight(Color.GREEN) },
-    ], this.cutover === CutoverMode.SERVICE_SELECTOR);
+    ], {
+      selectorRouting: this.cutover === CutoverMode.SERVICE_SELECTOR,
+      ...props.preview && this.previewRoutes(props.preview, idle),
+    });
     [this.blueDeployment, this.greenDeployment] = rendered.deployments;
+  }
+
+  protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {
+    if (target.kind === 'idle') return versions.find(v => v.subset !== this.active);
+    return versions.find(v => target.kind === 'version' && v.version === target.version);
+  }
+
+  /**
+   * The preview goes through the Service `<name>-preview`, which selects the idle colour, rather
+   * than a subset: the same routes then serve both cutover modes.
+   */
+  private previewRoutes(options: PreviewOptions, idle: VersionModel): ReleaseExtras {
+    const service = `${this.name}-preview`;
+    if (!isDns1035Label(service)) {
+      fail(this, 'preview', `needs a Service named ${JSON.stringify(service)}, longer than 63 characters`, service, 'shorten the app name to 55 characters or fewer');
+    }
+    if (idle.replicas === 0) {
+      fail(this, 'preview', `goes to the idle colour ${idle.subset}, which runs 0 replicas`, idle.replicas, 'scale it up (leave scaledDown out) to preview it');
+    }
+    const routes: MatchRouteModel[] = [];
+    if (options.header !== undefined) {
+      if (!/^[a-z0-9-]+$/.test(options.header)) fail(this, 'preview.header', 'must be a lower-case header name', options.header, 'e.g. "x-preview"');
+      routes.push({ name: 'preview-header', match: { headers: { [options.header]: { exact: options.headerValue ?? 'true' } } }, service });
+    }
+    if (options.host !== undefined) {
+      this.checkExtraHost('preview.host', options.host);
+      // The authority may carry a port, which an exact match would miss.
+      routes.push({ name: 'preview-host', match: { authority: { regex: `^${options.host.replace(/\./g, '\\.')}(:[0-9]+)?$` } }, service });
+    }
+    return {
+      leadingRoutes: routes,
+      extraServices: [{ id: 'PreviewService', name: service, subset: idle.subset }],
+      extraHosts: options.host === undefined ? [] : [options.host],
+    };
   }
 }

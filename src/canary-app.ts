@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { VersionModel } from './model';
 import { ReleaseApp, ReleaseAppProps } from './release-app';
+import { RouteTarget } from './routing';
 import { checkPercent, fail } from './validate';
 import { VersionProps } from './workloads';
 
@@ -31,6 +33,7 @@ export interface CanaryAppProps extends ReleaseAppProps {
  * makes the old canary's version the stable one.
  */
 export class CanaryApp extends ReleaseApp {
+  /** The canary's share of traffic, a whole percentage; the stable version takes the rest. */
   public readonly canaryWeight: number;
 
   /** The Deployment of the stable version (escape hatch). */
@@ -55,5 +58,11 @@ export class CanaryApp extends ReleaseApp {
       ])
       : this.render([stable], [{ subset: stable.subset, weight: 100 }]);
     [this.stableDeployment, this.canaryDeployment] = rendered.deployments;
+  }
+
+  protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {
+    const byRole: Record<string, string> = { stable: 'Stable', canary: 'Canary' };
+    const id = byRole[target.kind];
+    return versions.find(v => (id ? v.id === id : target.kind === 'version' && v.version === target.version));
   }
 }

@@ -1,9 +1,24 @@
+/**
+ * cdk8s constructs for blue/green and canary releases on Istio: {@link BlueGreenApp} and
+ * {@link CanaryApp} emit the Deployments, Service, DestinationRule and VirtualService of a release,
+ * optionally behind an {@link IstioGateway}. {@link RouteCheck} runs {@link verifyManifests} over
+ * every chart that holds them, and fails the synth on any error it finds.
+ *
+ * @module cdk8s-istio-release
+ */
+
 export * from './blue-green-app';
 export * from './canary-app';
 export * from './istio-gateway';
+export type { ServerModel } from './render/istio';
 export { IstioApiVersion, Protocol } from './model';
 export * from './release-app';
+export type { RoutingProps } from './release-routing';
 export { RouteCheck } from './route-check';
+export { RouteMatch, RouteTarget, StringMatch } from './routing';
+export type { FaultOptions, MatchSpec, MirrorOptions, RetryOptions, RoutePolicy, StickySessionOptions, TesterRoute } from './routing';
+export { ClientTlsMode, LoadBalancer, SimpleLoadBalancer } from './traffic-policy';
+export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './traffic-policy';
 export * from './scaling';
 export type { VersionProps } from './workloads';
 export * from './verify';

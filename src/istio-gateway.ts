@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApiVersion } from './model';
 import { isDns1123Label, isDns1123Subdomain } from './names';
-import { renderGateway } from './render/istio';
+import { renderGateway, ServerModel } from './render/istio';
 import { RouteCheck } from './route-check';
 import { checkHosts, checkNamespace, checkPort, fail } from './validate';
 
@@ -13,6 +13,59 @@ export interface IIstioGateway {
 
   /** The hosts the gateway serves; empty when they are not known, as for `IstioGateway.fromName`. */
   readonly hosts: string[];
+}
+
+/** How an HTTPS server of the gateway checks clients. */
+export enum GatewayTlsMode {
+  /** Server TLS: the gateway presents a certificate. */
+  SIMPLE = 'SIMPLE',
+  /** Mutual TLS: clients must present a certificate that the credential's CA signed. */
+  MUTUAL = 'MUTUAL',
+}
+
+/** HTTPS on the gateway. */
+export interface GatewayTlsOptions {
+  /**
+   * The Secret with the certificate and key (and, for MUTUAL, `ca.crt`), in the namespace of
+   * the gateway pods.
+   */
+  readonly credentialName: string;
+
+  /**
+   * Server TLS or mutual TLS.
+   * @default GatewayTlsMode.SIMPLE
+   */
+  readonly mode?: GatewayTlsMode;
+
+  /**
+   * The HTTPS port of the gateway pods.
+   * @default 443
+   */
+  readonly port?: number;
+
+  /**
+   * Whether the HTTP server answers with a redirect to HTTPS instead of serving.
+   * @default true
+   */
+  readonly redirectHttp?: boolean;
+}
+
+/** Another server of the gateway, for other hosts. */
+export interface GatewayServerOptions {
+  /** The hosts this server serves. */
+  readonly hosts: string[];
+
+  /**
+   * The HTTP port of the gateway pods.
+   * @default 80
+   */
+  readonly port?: number;
+
+  /**
+   * HTTPS for these hosts.
+   * @default - HTTP only
+   */
+  readonly tls?: GatewayTlsOptions;
 }
 
 /** Props of an `IstioGateway`. */
@@ -46,6 +99,18 @@ export interface IstioGatewayProps {
   readonly port?: number;
 
   /**
+   * Serves `hosts` over HTTPS too, and by default redirects their HTTP to it.
+   * @default - HTTP only
+   */
+  readonly tls?: GatewayTlsOptions;
+
+  /**
+   * More servers, for other hosts, each with its own port and TLS.
+   * @default - none
+   */
+  readonly additionalServers?: GatewayServerOptions[];
+
+  /**
    * The `networking.istio.io` API version to emit.
    * @default IstioApiVersion.V1
    */
@@ -71,13 +136,20 @@ export class IstioGateway extends Construct implements IIstioGateway {
     return { gatewayRef: ref, hosts: [] };
   }
 
+  /** The Gateway's name. */
   public readonly name: string;
+  /** The Gateway's namespace, always set. */
   public readonly namespace: string;
   public readonly hosts: string[];
+  /** Labels of the gateway pods that serve this Gateway. */
   public readonly selector: { [key: string]: string };
+  /** The HTTP port of the gateway pods for `hosts`. */
   public readonly port: number;
+  /** The `networking.istio.io` API version emitted. */
   public readonly istioApiVersion: IstioApiVersion;
   public readonly gatewayRef: string;
+  /** The servers, as the Gateway lists them. */
+  public readonly servers: ServerModel[];
 
   /** The emitted Gateway (escape hatch). */
   public readonly resource: ApiObject;
@@ -89,15 +161,39 @@ export class IstioGateway extends Construct implements IIstioGateway {
       fail(this, 'name', 'must be a DNS-1123 name (lower-case letters, digits, "-" and ".")', this.name, 'pass a name such as "public-gateway"');
     }
     this.namespace = checkNamespace(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
-    this.hosts = checkHosts(this, 'hosts', [...props.hosts]);
+    const hosts = checkHosts(this, 'hosts', [...props.hosts]);
     this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
     if (Object.keys(this.selector).length === 0) {
       fail(this, 'selector', 'must select the gateway pods', this.selector, 'e.g. { istio: "ingressgateway" }');
     }
     this.port = checkPort(this, 'port', props.port ?? 80);
+    this.servers = [
+      ...this.resolveServers('', hosts, this.port, props.tls, ''),
+      ...(props.additionalServers ?? []).flatMap((server, i) => this.resolveServers(`additionalServers[${i}].`,
+        checkHosts(this, `additionalServers[${i}].hosts`, [...server.hosts]), checkPort(this, `additionalServers[${i}].port`, server.port ?? 80),
+        server.tls, `-${i + 1}`)),
+    ];
+    this.hosts = [...new Set(this.servers.flatMap(server => server.hosts))];
     this.istioApiVersion = props.istioApiVersion ?? IstioApiVersion.V1;
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.resource = renderGateway(this, this);
     RouteCheck.of(this);
+  }
+
+  /** An HTTP server for the hosts, and with TLS an HTTPS one; Istio wants unique port names. */
+  private resolveServers(field: string, hosts: string[], port: number, tls: GatewayTlsOptions | undefined, suffix: string): ServerModel[] {
+    const http: ServerModel = { name: `http${suffix}`, port, hosts };
+    if (!tls) return [http];
+    const credentialName = tls.credentialName;
+    if (typeof credentialName !== 'string' || !isDns1123Subdomain(credentialName)) {
+      fail(this, `${field}tls.credentialName`, 'must name the Secret with the certificate and key, or the gateway cannot serve TLS',
+        credentialName ?? null, 'create a kubernetes.io/tls Secret in the gateway pods\' namespace and name it here');
+    }
+    const tlsPort = checkPort(this, `${field}tls.port`, tls.port ?? 443);
+    if (tlsPort === port) fail(this, `${field}tls.port`, `must differ from the HTTP port ${port}`, tlsPort, 'use e.g. 443');
+    return [
+      { ...http, httpsRedirect: tls.redirectHttp ?? true },
+      { name: `https${suffix}`, port: tlsPort, hosts, tls: { mode: tls.mode ?? GatewayTlsMode.SIMPLE, credentialName } },
+    ];
   }
 }

@@ -1,22 +1,32 @@
-import { Chart } from 'cdk8s';
-import { chartObjects, formatFinding, RouteCheck } from './route-check';
-import { Finding, verifyManifests } from './verify';
-
 /**
  * jest matchers for charts and manifest sets, registered when this module is loaded:
  * `setupFilesAfterEnv: ['cdk8s-istio-release/jest']` in jest's config.
  *
- *   expect(chart).toSplitTraffic('reviews', { v1: 90, v2: 10 });
- *   expect(chart).toHaveNoRouteFindings();
- *   expect(objects).toHaveRouteFinding('subset-not-found');
+ * ```ts
+ * expect(chart).toSplitTraffic('reviews', { v1: 90, v2: 10 });
+ * expect(chart).toHaveNoRouteFindings();
+ * expect(objects).toHaveRouteFinding('subset-not-found');
+ * ```
+ *
+ * @module cdk8s-istio-release/jest
  */
+
+import { Chart } from 'cdk8s';
+import { chartObjects, formatFinding, RouteCheck } from './route-check';
+import { Finding, verifyManifests } from './verify';
 
 /** What jest expects back from a matcher. */
 export interface RouteMatcherResult {
+  /** Whether the expectation holds. */
   readonly pass: boolean;
+  /** The failure message, built only when jest reports it. */
   readonly message: () => string;
 }
 
+/**
+ * What the matchers check: a chart, or a manifest set as plain JSON objects.
+ * @inline
+ */
 type Subject = Chart | readonly unknown[];
 
 declare global {
@@ -60,7 +70,12 @@ function sameSplit(a: Record<string, number>, b: Record<string, number>): boolea
   return keys.length === Object.keys(b).length && keys.every(k => a[k] === b[k]);
 }
 
+/**
+ * The matchers, for `expect.extend(routeMatchers)` where loading this module is not an option; it
+ * calls that itself when jest's global `expect` exists. Each takes the chart or manifest set first.
+ */
 export const routeMatchers = {
+  /** The VirtualService `name` splits its weighted route as `{ subset: weight }` (host where no subset). */
   toSplitTraffic(subject: Subject, name: string, weights: Record<string, number>): RouteMatcherResult {
     const actual = splitOf(subject, name);
     const pass = actual !== undefined && sameSplit(actual, weights);
@@ -68,11 +83,13 @@ export const routeMatchers = {
     return { pass, message: () => `expected VirtualService ${name} ${pass ? 'not ' : ''}to split ${JSON.stringify(weights)}, found ${found}` };
   },
 
+  /** The route check finds nothing: no errors and no warnings. */
   toHaveNoRouteFindings(subject: Subject): RouteMatcherResult {
     const findings = findingsOf(subject);
     return { pass: findings.length === 0, message: () => `expected route findings to be none, found ${list(findings)}` };
   },
 
+  /** The route check reports `code`, optionally for one object (`Kind/namespace/name`). */
   toHaveRouteFinding(subject: Subject, code: string, object?: string): RouteMatcherResult {
     const findings = findingsOf(subject);
     const pass = findings.some(f => f.code === code && (object === undefined || f.object === object));

@@ -1,3 +1,4 @@
+import type { MatchSpec } from './routing';
 import type { VersionProps } from './workloads';
 
 /**
@@ -14,6 +15,13 @@ export enum Protocol {
   HTTP2 = 'http2',
   /** gRPC. */
   GRPC = 'grpc',
+  /** Opaque TCP: routed by weight under `tcp:`, without HTTP features. */
+  TCP = 'tcp',
+}
+
+/** Protocols that Istio routes with `http:` routes. */
+export function isHttpProtocol(protocol: Protocol): boolean {
+  return protocol !== Protocol.TCP;
 }
 
 /** The `networking.istio.io` API version that VirtualServices, DestinationRules and Gateways use. */
@@ -24,11 +32,20 @@ export enum IstioApiVersion {
   V1BETA1 = 'v1beta1',
 }
 
+/**
+ * A Service port of the app. Not exported: the API reference shows its fields where
+ * `ReleaseApp.ports` uses it.
+ * @inline
+ */
 export interface PortModel {
-  /** The Service port's name: the protocol, so that Istio classifies the traffic. */
+  /** The Service port's name: the protocol, or `<protocol>-<suffix>`, so that Istio classifies the traffic. */
   readonly name: string;
+  /** The Service port. */
   readonly port: number;
+  /** The port the container listens on. */
   readonly targetPort: number;
+  /** The protocol, which the name starts with. */
+  readonly protocol: Protocol;
 }
 
 export interface VersionModel {
@@ -42,6 +59,43 @@ export interface VersionModel {
   readonly replicas: number;
   /** The container settings, as the user gave them. */
   readonly workload: VersionProps;
+  /** Istio's `timeout`/`retries`/`fault` for the routes that go to this version alone. */
+  readonly routePolicy?: HttpPolicySpec;
+  /** Istio's `trafficPolicy` for this version's subset. */
+  readonly trafficPolicy?: { readonly [key: string]: unknown };
+}
+
+/** Istio's `timeout`, `retries` and `fault` of an HTTP route, as plain JSON. */
+export interface HttpPolicySpec {
+  readonly timeout?: string;
+  readonly retries?: { readonly attempts?: number; readonly perTryTimeout?: string; readonly retryOn?: string };
+  readonly fault?: {
+    readonly delay?: { readonly fixedDelay?: string; readonly percentage?: Percentage };
+    readonly abort?: { readonly httpStatus?: number; readonly percentage?: Percentage };
+  };
+}
+
+/** Istio's `Percent`: a double from 0 to 100. */
+export interface Percentage {
+  readonly value: number;
+}
+
+/** A route ahead of the weighted split: matching requests go to one version, or to another host. */
+export interface MatchRouteModel {
+  readonly name: string;
+  readonly match: MatchSpec;
+  /** The subset, for routes to one version of the app's Service. */
+  readonly subset?: string;
+  /** A Service other than the app's (the preview Service), by name. */
+  readonly service?: string;
+}
+
+/** A Service over one version besides the app's own, such as `<name>-preview` over the idle colour. */
+export interface ExtraServiceModel {
+  /** The fixed construct id of the Service ('PreviewService'). */
+  readonly id: string;
+  readonly name: string;
+  readonly subset: string;
 }
 
 export interface RouteModel {
@@ -72,7 +126,8 @@ export interface ReleaseModel {
   readonly namespace?: string;
   /** Labels on every pod of the app; the Service selects exactly these. */
   readonly selector: { readonly [key: string]: string };
-  readonly port: PortModel;
+  /** The Service ports; the first is the primary one, which gateways route to. */
+  readonly ports: readonly PortModel[];
   readonly versions: readonly VersionModel[];
   /** The weighted split, in the order the routes are written. */
   readonly routes: readonly RouteModel[];
@@ -82,6 +137,19 @@ export interface ReleaseModel {
    */
   readonly selectorRouting: boolean;
   readonly policies: WorkloadPolicies;
+  /** Routes ahead of the weighted one, in order: preview, testers. */
+  readonly matchRoutes: readonly MatchRouteModel[];
+  /** Shadow traffic from the weighted route to one version. */
+  readonly mirror?: { readonly subset: string; readonly percentage: number };
+  /** Istio's route policy for every route. */
+  readonly routePolicy?: HttpPolicySpec;
+  /** Istio's `trafficPolicy` for the whole host. */
+  readonly trafficPolicy?: { readonly [key: string]: unknown };
+  /** A response cookie names the version a user got, and routes ahead of the split honour it. */
+  readonly sticky?: { readonly cookieName: string; readonly maxAgeSeconds: number };
+  /** A STRICT PeerAuthentication for the app's pods. */
+  readonly mtls: boolean;
+  readonly extraServices: readonly ExtraServiceModel[];
   readonly binding?: GatewayBinding;
   readonly istioApiVersion: IstioApiVersion;
 }

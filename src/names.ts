@@ -27,6 +27,11 @@ export function isLabelValue(value: string): boolean {
   return value.length <= 63 && LABEL_VALUE.test(value);
 }
 
+/** A Service port name (IANA_SVC_NAME): lower-case alphanumerics and '-', with a letter, at most 15. */
+export function isPortName(value: string): boolean {
+  return typeof value === 'string' && value.length <= 15 && DNS1123_LABEL.test(value) && /[a-z]/.test(value) && !value.includes('--');
+}
+
 /** A host as Istio accepts it in Gateway servers and VirtualServices: `*`, `*.domain` or a domain. */
 export function isHost(value: string): boolean {
   if (value === '*') return true;

@@ -1,18 +1,47 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
-import { GatewayBinding, IstioApiVersion, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies } from './model';
-import { hostCovers, serviceHost, versionNamePart } from './names';
+import {
+  ExtraServiceModel, GatewayBinding, isHttpProtocol, IstioApiVersion, MatchRouteModel, PortModel, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
+} from './model';
+import { hostCovers, isPortName, serviceHost, versionNamePart } from './names';
 import { renderIstioRelease, RenderedRelease } from './render/release';
+import { checkRoutePolicy, resolveRouting, RoutingProps } from './release-routing';
 import { RouteCheck } from './route-check';
+import { routePolicySpec, RouteTarget } from './routing';
+import { trafficPolicySpec } from './traffic-policy';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
 import {
   checkAppName, checkBudget, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas, checkVersionLabel, fail,
 } from './validate';
 import { VersionProps } from './workloads';
 
+/** A Service port besides the app's `port`. */
+export interface AppPortOptions {
+  /** The Service port. */
+  readonly port: number;
+
+  /**
+   * The port the container listens on.
+   * @default - the `port`
+   */
+  readonly containerPort?: number;
+
+  /**
+   * The protocol, which the port's name starts with so that Istio classifies the traffic.
+   * @default Protocol.HTTP
+   */
+  readonly protocol?: Protocol;
+
+  /**
+   * The Service port's name: the protocol, or `<protocol>-<suffix>`, at most 15 characters.
+   * @default - `<protocol>-<port>`, e.g. `grpc-9090`
+   */
+  readonly name?: string;
+}
+
 /** Settings shared by every release app. */
-export interface ReleaseAppProps {
+export interface ReleaseAppProps extends RoutingProps {
   /**
    * The app's name: the Service, DestinationRule and VirtualService are named after it, and its
    * pods are labelled `app: <name>`.
@@ -39,11 +68,19 @@ export interface ReleaseAppProps {
   readonly containerPort?: number;
 
   /**
-   * The protocol of the port. It names the Service port (`http`, `http2`, `grpc`), which is how
-   * Istio classifies the traffic; an unnamed port would be treated as opaque TCP.
+   * The protocol of the port. It names the Service port (`http`, `http2`, `grpc`, `tcp`), which
+   * is how Istio classifies the traffic; an unnamed port would be treated as opaque TCP.
    * @default Protocol.HTTP
    */
   readonly protocol?: Protocol;
+
+  /**
+   * More Service ports, e.g. a gRPC or TCP port beside the HTTP one. One split applies to all
+   * ports: HTTP, HTTP/2 and gRPC ports share the `http:` routes, and each TCP port gets a weighted
+   * `tcp:` route. Gateways route to the first port, `port`.
+   * @default - none
+   */
+  readonly additionalPorts?: AppPortOptions[];
 
   /**
    * Pod replicas of each version, unless the version sets its own.
@@ -82,6 +119,29 @@ export interface ReleaseAppProps {
    * @default - none: fixed replicas
    */
   readonly autoscaling?: AutoscalingOptions;
+
+  /**
+   * Emits a `security.istio.io` PeerAuthentication named after the app, with mode STRICT for its
+   * pods, so that they accept only mutual TLS from the mesh.
+   * @default false
+   */
+  readonly mtls?: boolean;
+}
+
+/**
+ * What a subclass adds to its release besides versions and weights. Internal: it is typed with
+ * the release model, which the package does not export.
+ * @internal
+ */
+export interface ReleaseExtras {
+  /** The Service selects the version that takes all traffic, instead of subsets. */
+  readonly selectorRouting?: boolean;
+  /** Routes ahead of the tester routes, such as the blue/green preview. */
+  readonly leadingRoutes?: MatchRouteModel[];
+  /** Services over one version each besides the app's own, such as the preview Service. */
+  readonly extraServices?: ExtraServiceModel[];
+  /** Hosts served besides `hosts`, such as the preview host. */
+  readonly extraHosts?: string[];
 }
 
 /**
@@ -89,21 +149,34 @@ export interface ReleaseAppProps {
  * the rendering of a release model. Subclasses say which versions exist and how traffic is split.
  */
 export abstract class ReleaseApp extends Construct {
+  /** The app's name: its Service, DestinationRule and VirtualService are named after it. */
   public readonly name: string;
   /** Undefined when neither the props nor the chart set a namespace. */
   public readonly namespace?: string;
+  /** The primary Service port, which gateways route to. */
   public readonly port: number;
+  /** The port the container listens on for `port`. */
   public readonly containerPort: number;
+  /** The protocol of `port`. */
   public readonly protocol: Protocol;
+  /** Pod replicas of each version that does not set its own. */
   public readonly replicas: number;
+  /** Every Service port, the primary one first. */
+  public readonly ports: PortModel[];
   /** The external hosts, empty without a gateway. */
   public readonly hosts: string[];
   /** The gateway as the VirtualService refers to it (`namespace/name`), if any. */
   public readonly gatewayRef?: string;
+  /** The `networking.istio.io` API version emitted. */
   public readonly istioApiVersion: IstioApiVersion;
   /** The in-mesh host of the app's Service: its FQDN where the namespace is known. */
   public readonly serviceHost: string;
 
+  /** Whether a STRICT PeerAuthentication makes the app's pods accept only mutual TLS. */
+  public readonly mtls: boolean;
+
+  private readonly props: ReleaseAppProps;
+  private readonly gateway?: IIstioGateway;
   private readonly policies: WorkloadPolicies;
   private rendered?: RenderedRelease;
 
@@ -116,11 +189,15 @@ export abstract class ReleaseApp extends Construct {
     this.containerPort = checkPort(this, 'containerPort', props.containerPort ?? this.port);
     this.protocol = props.protocol ?? Protocol.HTTP;
     this.replicas = checkReplicas(this, 'replicas', props.replicas ?? 2);
+    this.ports = this.resolvePorts(props);
     this.istioApiVersion = props.istioApiVersion ?? IstioApiVersion.V1;
     this.serviceHost = serviceHost(this.name, this.namespace);
     this.gatewayRef = props.gateway?.gatewayRef;
     this.hosts = this.resolveHosts(props);
     this.policies = this.resolvePolicies(props);
+    this.mtls = props.mtls ?? false;
+    this.props = props;
+    this.gateway = props.gateway;
     const check = RouteCheck.of(this);
     if (props.gateway && !isInChart(props.gateway, Chart.of(this))) check.addExternalGateway(props.gateway.gatewayRef);
   }
@@ -150,6 +227,7 @@ export abstract class ReleaseApp extends Construct {
     checkImage(this, `${field}.image`, props.image);
     const version = checkVersionLabel(this, `${field}.version`, props.version);
     const name = subset ?? versionNamePart(version);
+    checkRoutePolicy(this, `${field}.routePolicy`, props.routePolicy);
     return {
       id,
       subset: name,
@@ -157,26 +235,41 @@ export abstract class ReleaseApp extends Construct {
       deploymentName: `${this.name}-${name}`,
       replicas: checkReplicas(this, `${field}.replicas`, props.replicas ?? this.replicas),
       workload: props,
+      routePolicy: routePolicySpec({ ...this.props.routePolicy, ...props.routePolicy }),
+      trafficPolicy: trafficPolicySpec(props.trafficPolicy),
     };
   }
 
-  /**
-   * Checks the release as a whole and emits its objects in make-before-break order. With
-   * `selectorRouting`, the Service selects the version that takes all traffic, instead of subsets.
-   */
-  protected render(versions: VersionModel[], routes: RouteModel[], selectorRouting = false): RenderedRelease {
+  /** The version a route target names, in this kind of app; undefined when it names none. */
+  protected abstract resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined;
+
+  /** Checks the release as a whole and emits its objects in make-before-break order. */
+  protected render(versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras = {}): RenderedRelease {
     this.checkDistinct(versions);
     this.checkAutoscalingRange(versions);
+    const selectorRouting = extras.selectorRouting ?? false;
+    const routing = resolveRouting(this, this.props, {
+      appName: this.name,
+      versions,
+      routes,
+      selectorRouting,
+      hasHttp: this.ports.some(p => isHttpProtocol(p.protocol)),
+      resolve: target => this.resolveTarget(target, versions),
+    });
     const model: ReleaseModel = {
       name: this.name,
       namespace: this.namespace,
       selector: { app: this.name },
-      port: { name: this.protocol, port: this.port, targetPort: this.containerPort },
+      ports: this.ports,
       versions,
       routes,
       selectorRouting,
       policies: this.policies,
-      binding: this.binding(),
+      ...routing,
+      matchRoutes: [...extras.leadingRoutes ?? [], ...routing.matchRoutes],
+      mtls: this.mtls,
+      extraServices: extras.extraServices ?? [],
+      binding: this.binding(extras.extraHosts ?? []),
       istioApiVersion: this.istioApiVersion,
     };
     this.checkRoutesHavePods(model);
@@ -187,6 +280,28 @@ export abstract class ReleaseApp extends Construct {
   private output(): RenderedRelease {
     if (!this.rendered) throw new Error(`${this.node.path}: the release has not been rendered yet`);
     return this.rendered;
+  }
+
+  private resolvePorts(props: ReleaseAppProps): PortModel[] {
+    const primary = { name: this.protocol, port: this.port, targetPort: this.containerPort, protocol: this.protocol };
+    const more = (props.additionalPorts ?? []).map((options, i) => {
+      const field = `additionalPorts[${i}]`;
+      const protocol = options.protocol ?? Protocol.HTTP;
+      const port = checkPort(this, `${field}.port`, options.port);
+      const name = options.name ?? `${protocol}-${port}`;
+      if (!isPortName(name) || (name !== protocol && !name.startsWith(`${protocol}-`))) {
+        fail(this, `${field}.name`, `must be "${protocol}" or "${protocol}-<suffix>", lower case, at most 15 characters`, name,
+          'Istio reads the protocol from the name, e.g. "grpc-api"');
+      }
+      return { name, port, targetPort: checkPort(this, `${field}.containerPort`, options.containerPort ?? port), protocol };
+    });
+    const ports = [primary, ...more];
+    ports.forEach((p, i) => {
+      if (ports.findIndex(q => q.port === p.port || q.name === p.name) !== i) {
+        fail(this, `additionalPorts[${i - 1}]`, 'repeats the port number or name of another port', `${p.name}/${p.port}`, 'give each port its own number and name');
+      }
+    });
+    return ports;
   }
 
   private resolvePolicies(props: ReleaseAppProps): WorkloadPolicies {
@@ -213,8 +328,8 @@ export abstract class ReleaseApp extends Construct {
     }
   }
 
-  private binding(): GatewayBinding | undefined {
-    return this.gatewayRef ? { gateways: [this.gatewayRef], hosts: this.hosts } : undefined;
+  private binding(extraHosts: string[]): GatewayBinding | undefined {
+    return this.gatewayRef ? { gateways: [this.gatewayRef], hosts: [...this.hosts, ...extraHosts] } : undefined;
   }
 
   private resolveHosts(props: ReleaseAppProps): string[] {
@@ -231,27 +346,35 @@ export abstract class ReleaseApp extends Construct {
         'name the hosts the app answers to, e.g. ["shop.example.com"]');
     }
     checkHosts(this, 'hosts', hosts);
-    for (const host of hosts) this.checkHostRoutable(props.gateway, host);
-    this.checkNoOverlap([...hosts, this.serviceHost]);
+    for (const host of hosts) this.checkHostRoutable('hosts', props.gateway, host);
+    this.checkNoOverlap('hosts', [...hosts, this.serviceHost]);
     return [...hosts];
   }
 
-  private checkHostRoutable(gateway: IIstioGateway, host: string): void {
+  /** Checks a host the VirtualService serves besides `hosts`, such as a preview host. */
+  protected checkExtraHost(field: string, host: string): void {
+    if (!this.gateway) fail(this, field, 'needs a gateway to be reached', host, 'pass gateway, or leave it out');
+    checkHosts(this, field, [host]);
+    this.checkHostRoutable(field, this.gateway, host);
+    this.checkNoOverlap(field, [...this.hosts, host, this.serviceHost]);
+  }
+
+  private checkHostRoutable(field: string, gateway: IIstioGateway, host: string): void {
     if (host === '*') {
-      fail(this, 'hosts', 'may not hold "*": the VirtualService is also bound to mesh, where Istio rejects it', host,
+      fail(this, field, 'may not hold "*": the VirtualService is also bound to mesh, where Istio rejects it', host,
         'name the hosts, e.g. ["shop.example.com"], even when the gateway serves "*"');
     }
     if (gateway.hosts.length > 0 && !gateway.hosts.some(pattern => hostCovers(pattern, host))) {
-      fail(this, 'hosts', `must be served by gateway ${gateway.gatewayRef} (hosts ${JSON.stringify(gateway.hosts)})`, host,
+      fail(this, field, `must be served by gateway ${gateway.gatewayRef} (hosts ${JSON.stringify(gateway.hosts)})`, host,
         'add the host to the gateway, or use one of its hosts');
     }
   }
 
   /** Istio rejects a VirtualService whose hosts repeat or cover each other. */
-  private checkNoOverlap(hosts: string[]): void {
+  private checkNoOverlap(field: string, hosts: string[]): void {
     hosts.forEach((a, i) => hosts.forEach((b, j) => {
       if (i !== j && hostCovers(a, b)) {
-        fail(this, 'hosts', `overlap: ${JSON.stringify(a)} already covers ${JSON.stringify(b)}`, hosts,
+        fail(this, field, `overlap: ${JSON.stringify(a)} already covers ${JSON.stringify(b)}`, hosts,
           'list each host once, and leave out the Service host, which the VirtualService always serves');
       }
     }));

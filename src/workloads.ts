@@ -1,7 +1,9 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ReleaseModel, serviceSelector, VersionModel, versionLabels, WorkloadPolicies } from './model';
+import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, WorkloadPolicies } from './model';
+import type { RoutePolicy } from './routing';
+import type { TrafficPolicy } from './traffic-policy';
 
 /**
  * The only module that imports cdk8s-plus: workloads for any renderer that needs them, so that a
@@ -78,6 +80,19 @@ export interface VersionProps {
    * @default kplus.ImagePullPolicy.ALWAYS
    */
   readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Timeout, retries and fault injection on the routes that go to this version alone (tester
+   * routes, sticky routes), over the app's `routePolicy`.
+   * @default - the app's routePolicy
+   */
+  readonly routePolicy?: RoutePolicy;
+
+  /**
+   * The traffic policy of this version's DestinationRule subset.
+   * @default - the app's trafficPolicy
+   */
+  readonly trafficPolicy?: TrafficPolicy;
 }
 
 /** cdk8s-plus labels pods with their construct path; see renderDeployment for why we drop it. */
@@ -99,7 +114,7 @@ export function renderDeployment(scope: Construct, model: ReleaseModel, version:
     containers: [{
       name: model.name,
       image: spec.image,
-      portNumber: model.port.targetPort,
+      portNumber: model.ports[0].targetPort,
       envVariables: spec.env,
       args: spec.args,
       command: spec.command,
@@ -112,6 +127,8 @@ export function renderDeployment(scope: Construct, model: ReleaseModel, version:
     }],
   });
   deployment.select(kplus.LabelSelector.of({ labels }));
+  const extraTargets = new Set(model.ports.slice(1).map(p => p.targetPort).filter(port => port !== model.ports[0].targetPort));
+  for (const number of extraTargets) deployment.containers[0].addPort({ number });
   const resource = ApiObject.of(deployment);
   // The address label is derived from the construct path, which changes when a canary is promoted
   // to stable: the pod template would change and restart the very pods that take all traffic.
@@ -141,10 +158,20 @@ function renderDisruptionBudget(deployment: kplus.Deployment, policies: Workload
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {
-  const service = new kplus.Service(scope, 'Service', {
-    metadata: { name: model.name, namespace: model.namespace, labels: model.selector },
-    ports: [{ name: model.port.name, port: model.port.port, targetPort: model.port.targetPort }],
+  return service(scope, 'Service', model, model.name, serviceSelector(model));
+}
+
+/** A Service over one version only, such as the preview Service over the idle colour. */
+export function renderVersionService(scope: Construct, model: ReleaseModel, extra: ExtraServiceModel): ApiObject {
+  const version = model.versions.find(v => v.subset === extra.subset)!;
+  return service(scope, extra.id, model, extra.name, versionLabels(model, version));
+}
+
+function service(scope: Construct, id: string, model: ReleaseModel, name: string, selector: { [key: string]: string }): ApiObject {
+  const svc = new kplus.Service(scope, id, {
+    metadata: { name, namespace: model.namespace, labels: model.selector },
+    ports: model.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
   });
-  for (const [key, value] of Object.entries(serviceSelector(model))) service.selectLabel(key, value);
-  return ApiObject.of(service);
+  for (const [key, value] of Object.entries(selector)) svc.selectLabel(key, value);
+  return ApiObject.of(svc);
 }

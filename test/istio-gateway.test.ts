@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
-import { BlueGreenApp, IstioApiVersion, IstioGateway, IstioGatewayProps } from '../src';
+import { ApiObject, Chart } from 'cdk8s';
+import { BlueGreenApp, GatewayTlsMode, GatewayTlsOptions, IstioApiVersion, IstioGateway, IstioGatewayProps } from '../src';
 import { find, kinds, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -30,6 +30,49 @@ describe('IstioGateway', () => {
     expect(gateway.spec.selector).toEqual({ app: 'edge' });
     expect(gateway.spec.servers[0].port.number).toBe(8080);
     expectValidManifests(objs);
+  });
+
+  test('serves HTTPS with a credential, and redirects HTTP to it', () => {
+    const objs = synth(chart => new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'], tls: { credentialName: 'shop-cert' } }));
+    expect(find(objs, 'Gateway', 'gateway').spec.servers).toEqual([
+      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'], tls: { httpsRedirect: true } },
+      { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-cert' } },
+    ]);
+    expectValidManifests(objs);
+  });
+
+  test('serves several servers and hosts, with mutual TLS and without the redirect', () => {
+    const gateway = new IstioGateway(newChart(), 'Gateway', {
+      hosts: ['shop.example.com'],
+      tls: { credentialName: 'shop-cert', redirectHttp: false },
+      additionalServers: [
+        { hosts: ['partner.example.com'], tls: { credentialName: 'partner-cert', mode: GatewayTlsMode.MUTUAL, port: 8443 } },
+        { hosts: ['status.example.com'], port: 8080 },
+      ],
+    });
+    const servers = find(Chart.of(gateway).toJson(), 'Gateway', 'gateway').spec.servers;
+    expect(servers.map((s: any) => [s.port.name, s.port.number, s.port.protocol, s.hosts[0], s.tls])).toEqual([
+      ['http', 80, 'HTTP', 'shop.example.com', undefined],
+      ['https', 443, 'HTTPS', 'shop.example.com', { mode: 'SIMPLE', credentialName: 'shop-cert' }],
+      ['http-1', 80, 'HTTP', 'partner.example.com', { httpsRedirect: true }],
+      ['https-1', 8443, 'HTTPS', 'partner.example.com', { mode: 'MUTUAL', credentialName: 'partner-cert' }],
+      ['http-2', 8080, 'HTTP', 'status.example.com', undefined],
+    ]);
+    expect(gateway.hosts).toEqual(['shop.example.com', 'partner.example.com', 'status.example.com']);
+    expectValidManifests(Chart.of(gateway).toJson());
+  });
+
+  test('fails when a TLS server has no credential', () => {
+    expect(() => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], tls: {} as GatewayTlsOptions }))
+      .toThrow('test/Gateway: tls.credentialName must name the Secret with the certificate and key, or the gateway cannot serve TLS, got null; ');
+    expect(() => new IstioGateway(newChart(), 'Gateway', {
+      hosts: ['shop.example.com'], additionalServers: [{ hosts: ['a.example.com'], tls: { credentialName: '' } }],
+    })).toThrow('test/Gateway: additionalServers[0].tls.credentialName must name the Secret');
+  });
+
+  test('fails when the TLS port is the HTTP port', () => {
+    expect(() => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], tls: { credentialName: 'c', port: 80 } }))
+      .toThrow('test/Gateway: tls.port must differ from the HTTP port 80, got 80');
   });
 
   test('always sets a namespace, so that the namespace/name reference holds from any namespace', () => {

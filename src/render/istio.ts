@@ -3,13 +3,18 @@ import { Construct } from 'constructs';
 import {
   DestinationRuleSpec,
   GatewaySpec,
+  GatewaySpecServersTls,
   VirtualServiceSpec,
+  VirtualServiceSpecHttp,
+  VirtualServiceSpecTcp,
   toJson_DestinationRuleSpec,
   toJson_GatewaySpec,
   toJson_VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
-import { IstioApiVersion, ReleaseModel } from '../model';
+import { PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
+import { isHttpProtocol, IstioApiVersion, ReleaseModel } from '../model';
 import { serviceHost } from '../names';
+import { cookieRegex } from '../routing';
 
 /**
  * The release model as Istio sees it: one DestinationRule with a subset per version, one
@@ -39,8 +44,13 @@ export function renderDestinationRule(scope: Construct, model: ReleaseModel): Ap
     host: serviceHost(model.name, model.namespace),
     subsets: model.versions.map(v => ({ name: v.subset, labels: { version: v.version } })),
   };
-  return networkingObject(scope, 'DestinationRule', 'DestinationRule', model.istioApiVersion,
-    metadataOf(model), toJson_DestinationRuleSpec(spec));
+  // The policies are added as plain JSON after the typed conversion: the generated types rename
+  // fields (consecutive5xxErrors becomes consecutive5XxErrors), and their converters drop what
+  // they do not know.
+  const json = toJson_DestinationRuleSpec(spec)!;
+  json.trafficPolicy = model.trafficPolicy;
+  json.subsets.forEach((subset: { trafficPolicy?: unknown }, i: number) => { subset.trafficPolicy = model.versions[i].trafficPolicy; });
+  return networkingObject(scope, 'DestinationRule', 'DestinationRule', model.istioApiVersion, metadataOf(model), json);
 }
 
 export function renderVirtualService(scope: Construct, model: ReleaseModel): ApiObject {
@@ -50,16 +60,98 @@ export function renderVirtualService(scope: Construct, model: ReleaseModel): Api
     hosts: binding ? [...binding.hosts, host] : [host],
     // Without a gateway the field is left out, which Istio reads as `mesh` alone.
     gateways: binding ? [...binding.gateways, MESH] : undefined,
-    http: [{
-      name: PRIMARY_ROUTE,
-      // With selector routing the Service already picks the version; a subset would need a rule.
-      route: model.selectorRouting
-        ? [{ destination: { host } }]
-        : model.routes.map(r => ({ destination: { host, subset: r.subset }, weight: r.weight })),
-    }],
+    http: scopedHttpRoutes(model, host),
+    tcp: tcpRoutes(model, host),
   };
   return networkingObject(scope, 'VirtualService', 'VirtualService', model.istioApiVersion,
     metadataOf(model), toJson_VirtualServiceSpec(spec));
+}
+
+/**
+ * Istio takes the first route that matches: preview and tester routes, then the routes that keep
+ * sticky users on their version, then the weighted split for everyone else.
+ */
+function httpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecHttp[] {
+  const policyOf = (subset?: string) => model.versions.find(v => v.subset === subset)?.routePolicy ?? model.routePolicy;
+  const toVersion = (subset: string) => ({ destination: { host, subset } });
+  const matchRoutes = model.matchRoutes.map(r => ({
+    name: r.name,
+    match: [r.match],
+    route: [r.service ? { destination: { host: serviceHost(r.service, model.namespace) } } : toVersion(r.subset!)],
+    ...policyOf(r.subset),
+  }));
+  const sticky = model.sticky;
+  const pinned = sticky ? model.routes.filter(r => r.weight > 0).map(r => ({
+    name: `sticky-${r.subset}`,
+    match: [{ headers: { cookie: { regex: cookieRegex(sticky.cookieName, r.subset) } } }],
+    route: [toVersion(r.subset)],
+    ...policyOf(r.subset),
+  })) : [];
+  const setCookie = (subset: string) => sticky && {
+    headers: { response: { set: { 'set-cookie': `${sticky.cookieName}=${subset}; Max-Age=${sticky.maxAgeSeconds}; Path=/` } } },
+  };
+  const weighted: VirtualServiceSpecHttp = {
+    name: PRIMARY_ROUTE,
+    // With selector routing the Service already picks the version; a subset would need a rule.
+    route: model.selectorRouting
+      ? [{ destination: { host } }]
+      : model.routes.map(r => ({ ...toVersion(r.subset), weight: r.weight, ...setCookie(r.subset) })),
+    mirror: model.mirror && { host, subset: model.mirror.subset },
+    mirrorPercentage: model.mirror && { value: model.mirror.percentage },
+    ...model.routePolicy,
+  };
+  return [...matchRoutes, ...pinned, weighted];
+}
+
+/**
+ * Sidecars route on the port the client dialled, so one set of HTTP routes serves every HTTP
+ * port. A gateway cannot tell which port of a multi-port Service a route means: with more than
+ * one HTTP port, the routes are written twice, once for the gateway with the primary port named,
+ * once for the mesh without a port.
+ */
+function scopedHttpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecHttp[] | undefined {
+  const httpPorts = model.ports.filter(p => isHttpProtocol(p.protocol));
+  if (httpPorts.length === 0) return undefined;
+  const routes = httpRoutes(model, host);
+  if (!model.binding || httpPorts.length === 1) return routes;
+  const port = { number: httpPorts[0].port };
+  const scoped = (gateways: string[], onGateway: boolean): VirtualServiceSpecHttp[] => routes.map(r => ({
+    ...r,
+    name: onGateway ? `${r.name}-gateway` : r.name,
+    match: (r.match ?? [{}]).map(m => ({ ...m, gateways })),
+    route: onGateway ? r.route?.map(d => ({ ...d, destination: { ...d.destination, port } })) : r.route,
+    mirror: onGateway && r.mirror ? { ...r.mirror, port } : r.mirror,
+  }));
+  return [...scoped([...model.binding.gateways], true), ...scoped([MESH], false)];
+}
+
+/** One weighted route per TCP port, with the same split as the HTTP routes. */
+function tcpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecTcp[] | undefined {
+  const tcpPorts = model.ports.filter(p => !isHttpProtocol(p.protocol));
+  if (tcpPorts.length === 0) return undefined;
+  return tcpPorts.map(p => {
+    const destination = (subset?: string) => ({ host, subset, port: { number: p.port } });
+    return {
+      match: [{ port: p.port }],
+      route: model.selectorRouting
+        ? [{ destination: destination() }]
+        : model.routes.map(r => ({ destination: destination(r.subset), weight: r.weight })),
+    };
+  });
+}
+
+/** A STRICT PeerAuthentication: the app's pods accept only mutual TLS. */
+export function renderPeerAuthentication(scope: Construct, model: ReleaseModel): ApiObject {
+  const spec: PeerAuthenticationSpec = {
+    selector: { matchLabels: { ...model.selector } },
+    mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT },
+  };
+  return new ApiObject(scope, 'PeerAuthentication', {
+    apiVersion: `security.istio.io/${model.istioApiVersion}`,
+    kind: 'PeerAuthentication',
+    metadata: metadataOf(model),
+    spec: toJson_PeerAuthenticationSpec(spec),
+  });
 }
 
 /** What an Istio Gateway serves; plain data, like the release model. */
@@ -67,15 +159,38 @@ export interface GatewayModel {
   readonly name: string;
   readonly namespace: string;
   readonly selector: { readonly [key: string]: string };
-  readonly port: number;
-  readonly hosts: readonly string[];
+  readonly servers: readonly ServerModel[];
   readonly istioApiVersion: IstioApiVersion;
+}
+
+/** One Gateway server: plain HTTP (maybe redirecting to HTTPS), or HTTPS with a credential. */
+export interface ServerModel {
+  /** The port's name, unique in the Gateway: `http`, `https`, `http-1`, … */
+  readonly name: string;
+  /** The port of the gateway pods. */
+  readonly port: number;
+  /** The hosts the server admits. */
+  readonly hosts: readonly string[];
+  /** Whether plain HTTP is answered with a redirect to HTTPS. */
+  readonly httpsRedirect?: boolean;
+  /** For HTTPS: how the server checks clients, and with which certificate. */
+  readonly tls?: {
+    /** A `GatewayTlsMode`. */
+    readonly mode: string;
+    /** The Secret with the certificate and key. */
+    readonly credentialName: string
+  };
 }
 
 export function renderGateway(scope: Construct, model: GatewayModel): ApiObject {
   const spec: GatewaySpec = {
     selector: { ...model.selector },
-    servers: [{ port: { number: model.port, name: 'http', protocol: 'HTTP' }, hosts: [...model.hosts] }],
+    servers: model.servers.map(server => ({
+      port: { number: server.port, name: server.name, protocol: server.tls ? 'HTTPS' : 'HTTP' },
+      hosts: [...server.hosts],
+      // The generated TLS mode is an enum type of the same strings.
+      tls: server.tls ? server.tls as GatewaySpecServersTls : server.httpsRedirect ? { httpsRedirect: true } : undefined,
+    })),
   };
   return networkingObject(scope, 'Resource', 'Gateway', model.istioApiVersion,
     { name: model.name, namespace: model.namespace }, toJson_GatewaySpec(spec));

@@ -1,18 +1,22 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ReleaseModel } from '../model';
-import { renderDeployment, renderService } from '../workloads';
-import { renderDestinationRule, renderVirtualService } from './istio';
+import { renderDeployment, renderService, renderVersionService } from '../workloads';
+import { renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
 
 /** The objects of a release rendered as plain Istio: what the app constructs expose. */
 export interface RenderedRelease {
   /** One Deployment per version, in the model's order. */
   readonly deployments: ApiObject[];
   readonly service: ApiObject;
+  /** Services over one version each, such as the preview Service. */
+  readonly extraServices: ApiObject[];
   /** None with selector routing, which needs no subsets. */
   readonly destinationRule?: ApiObject;
   /** None with selector routing and no gateway: the Service alone routes. */
   readonly virtualService?: ApiObject;
+  /** The STRICT PeerAuthentication, with `mtls`. */
+  readonly peerAuthentication?: ApiObject;
 }
 
 /**
@@ -23,7 +27,10 @@ export interface RenderedRelease {
 export function renderIstioRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
   const deployments = model.versions.map(version => renderDeployment(scope, model, version));
   const service = renderService(scope, model);
+  const extraServices = model.extraServices.map(extra => renderVersionService(scope, model, extra));
   const destinationRule = model.selectorRouting ? undefined : renderDestinationRule(scope, model);
-  const virtualService = model.selectorRouting && !model.binding ? undefined : renderVirtualService(scope, model);
-  return { deployments, service, destinationRule, virtualService };
+  const routed = !model.selectorRouting || model.binding || model.matchRoutes.length > 0;
+  const virtualService = routed ? renderVirtualService(scope, model) : undefined;
+  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
+  return { deployments, service, extraServices, destinationRule, virtualService, peerAuthentication };
 }

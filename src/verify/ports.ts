@@ -22,7 +22,8 @@ function checkDestinationPort(vs: ManifestObject, d: Destination, service: Manif
   if (number === undefined) {
     if (ports.length === 1) return checkProtocol(vs, d, service, 0);
     // Sidecars route on the port the client dialled; only a gateway has to be told.
-    const viaGateway = gatewayBindings(vs).some(b => b.gateway !== MESH);
+    const applies = d.gateways ?? gatewayBindings(vs).map(b => b.gateway);
+    const viaGateway = applies.some(gateway => gateway !== MESH);
     return ports.length > 1 && viaGateway
       ? [finding('destination-port-required', vs.id, d.path,
         `a gateway cannot tell which port of ${service.id} (${portNumbers(ports)}) this route means; set port.number`)]

@@ -8,6 +8,7 @@ import { verifyManifests } from './verify-manifests';
 
 /** A finding about one step of a progression; `stage` is its index in the list given. */
 export interface StageFinding extends Finding {
+  /** The index of the step in the list given to `verifyProgression`, from 0. */
   readonly stage: number;
 }
 

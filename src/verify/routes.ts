@@ -15,6 +15,11 @@ export interface Destination {
   readonly path: string;
   readonly destination: Json;
   readonly host: string;
+  /**
+   * The gateways the rule applies to when every one of its matches names them (`match[].gateways`),
+   * else undefined: the rule applies wherever the VirtualService is bound.
+   */
+  readonly gateways?: readonly string[];
 }
 
 /** The weighted entries of one rule, e.g. `spec.http[0].route`. */
@@ -52,11 +57,18 @@ export function destinations(vs: ManifestObject): Destination[] {
       candidates.push([`${base}.mirror`, own(rule, 'mirror')]);
       list(rule, 'mirrors').forEach((mirror, j) => candidates.push([`${base}.mirrors[${j}].destination`, own(mirror, 'destination')]));
     }
+    const gateways = ruleGateways(rule);
     return candidates.flatMap(([path, destination]) => {
       const host = text(destination, 'host');
-      return isRecord(destination) && host ? [{ protocol, path, destination, host }] : [];
+      return isRecord(destination) && host ? [{ protocol, path, destination, host, gateways }] : [];
     });
   }));
+}
+
+function ruleGateways(rule: unknown): readonly string[] | undefined {
+  const matches = list(rule, 'match');
+  const scoped = matches.map(m => list(m, 'gateways').filter((g): g is string => typeof g === 'string'));
+  return matches.length > 0 && scoped.every(g => g.length > 0) ? scoped.flat() : undefined;
 }
 
 /** The gateways a VirtualService is bound to; none written means the mesh alone. */

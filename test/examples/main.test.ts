@@ -8,7 +8,8 @@ describe('examples app', () => {
     buildExamples(app);
     expect(app.charts.map(c => c.node.id)).toEqual([
       'nginx-blue-green', 'weather-canary', 'podinfo-blue-green', 'version-test-canary', 'reviews-canary',
-      'nginx-selector-blue-green', 'podinfo-autoscaled-canary',
+      'nginx-selector-blue-green', 'podinfo-autoscaled-canary', 'bookinfo-dark-launch', 'shop-preview-blue-green',
+      'api-multiport-canary', 'checkout-sticky-canary',
     ]);
   });
 

@@ -1,0 +1,246 @@
+import { Duration } from 'cdk8s';
+import type { HttpPolicySpec } from './model';
+import { istioDuration, prune } from './traffic-policy';
+
+/**
+ * Request matching and per-route behaviour, with Istio's field names (`headers`, `queryParams`,
+ * `sourceLabels`, `mirrorPercentage`, `retries`, `fault`), for tester routes ahead of the split.
+ */
+
+/** How a string is compared: Istio's `StringMatch`. */
+export class StringMatch {
+  /** Equal to `value`. */
+  public static exact(value: string): StringMatch {
+    return new StringMatch({ exact: value });
+  }
+
+  /** Starting with `value`. */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch({ prefix: value });
+  }
+
+  /** Matching the RE2 regular expression `value` as a whole. */
+  public static regex(value: string): StringMatch {
+    return new StringMatch({ regex: value });
+  }
+
+  private constructor(
+    /** The condition as Istio writes it, e.g. `{ exact: 'yes' }`. */
+    public readonly spec: {
+      /** Equal to this. */
+      readonly exact?: string;
+      /** Starting with this. */
+      readonly prefix?: string;
+      /** Matching this RE2 regular expression as a whole. */
+      readonly regex?: string
+    },
+  ) {}
+}
+
+/** One condition on a request. The conditions of one tester route must all hold. */
+export class RouteMatch {
+  /** A request header, e.g. `RouteMatch.header('x-tester', StringMatch.exact('yes'))`. Names are lower case. */
+  public static header(name: string, value: StringMatch): RouteMatch {
+    return new RouteMatch({ headers: { [name]: value.spec } });
+  }
+
+  /**
+   * A cookie with this exact value. Istio has no cookie match of its own, so this is a regex on
+   * the `cookie` header that finds the pair anywhere in it.
+   */
+  public static cookie(name: string, value: string): RouteMatch {
+    return new RouteMatch({ headers: { cookie: StringMatch.regex(cookieRegex(name, value)).spec } });
+  }
+
+  /** A query parameter, e.g. `RouteMatch.queryParam('canary', StringMatch.exact('1'))`. */
+  public static queryParam(name: string, value: StringMatch): RouteMatch {
+    return new RouteMatch({ queryParams: { [name]: value.spec } });
+  }
+
+  /** Requests from in-mesh callers whose pods carry these labels, e.g. `{ app: 'qa-runner' }`. */
+  public static sourceLabels(labels: { [key: string]: string }): RouteMatch {
+    return new RouteMatch({ sourceLabels: { ...labels } });
+  }
+
+  private constructor(
+    /** The condition as part of an Istio `HTTPMatchRequest`. */
+    public readonly spec: MatchSpec,
+  ) {}
+}
+
+/** Part of an Istio `HTTPMatchRequest`. */
+export interface MatchSpec {
+  /** Request headers by lower-case name. */
+  readonly headers?: { readonly [name: string]: StringMatch['spec'] };
+  /** Query parameters by name. */
+  readonly queryParams?: { readonly [name: string]: StringMatch['spec'] };
+  /** Labels that the calling pods carry; in-mesh callers only. */
+  readonly sourceLabels?: { readonly [key: string]: string };
+  /** The HTTP authority (the `Host` header), which may carry a port. */
+  readonly authority?: StringMatch['spec'];
+}
+
+/** A regex for a cookie header that holds `name=value`, wherever it stands among the cookies. */
+export function cookieRegex(name: string, value: string): string {
+  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `^(.*;\\s*)?${quote(name)}=${quote(value)}(;.*)?$`;
+}
+
+/** The version a route sends its requests to. */
+export class RouteTarget {
+  /** The version with this `version` label. */
+  public static version(version: string): RouteTarget {
+    return new RouteTarget('version', version);
+  }
+
+  /** A canary app's canary version. */
+  public static canary(): RouteTarget {
+    return new RouteTarget('canary');
+  }
+
+  /** A canary app's stable version. */
+  public static stable(): RouteTarget {
+    return new RouteTarget('stable');
+  }
+
+  /** A blue/green app's colour that takes no traffic now; it follows `active` when that switches. */
+  public static idle(): RouteTarget {
+    return new RouteTarget('idle');
+  }
+
+  private constructor(
+    /** How the target is named: `version`, `canary`, `stable` or `idle`. */
+    public readonly kind: string,
+    /** The version label, for `RouteTarget.version`. */
+    public readonly version?: string,
+  ) {}
+
+  /** For error messages. */
+  public toString(): string {
+    return this.version === undefined ? `RouteTarget.${this.kind}()` : `RouteTarget.version(${JSON.stringify(this.version)})`;
+  }
+}
+
+/** Retries of a route, as Istio's `HTTPRetry`. */
+export interface RetryOptions {
+  /** How many times a request is retried. */
+  readonly attempts: number;
+
+  /**
+   * The timeout of each try.
+   * @default - the route's timeout
+   */
+  readonly perTryTimeout?: Duration;
+
+  /**
+   * The conditions to retry on, e.g. `['5xx', 'reset', 'connect-failure']`.
+   * @default - Istio's default: connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes
+   */
+  readonly retryOn?: string[];
+}
+
+/** Fault injection of a route, as Istio's `HTTPFaultInjection`, for testing resilience. */
+export interface FaultOptions {
+  /**
+   * A delay added before the request is forwarded.
+   * @default - no delay
+   */
+  readonly delay?: Duration;
+
+  /**
+   * The percentage of requests that are delayed, a double from 0 to 100.
+   * @default 100
+   */
+  readonly delayPercentage?: number;
+
+  /**
+   * The HTTP status of requests that are aborted.
+   * @default - no abort
+   */
+  readonly abortHttpStatus?: number;
+
+  /**
+   * The percentage of requests that are aborted, a double from 0 to 100.
+   * @default 100
+   */
+  readonly abortPercentage?: number;
+}
+
+/** How a route behaves: Istio's `timeout`, `retries` and `fault` of an HTTP route. */
+export interface RoutePolicy {
+  /**
+   * The timeout of a request.
+   * @default - Istio's default: none
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Retries.
+   * @default - Istio's default: 2 attempts
+   */
+  readonly retries?: RetryOptions;
+
+  /**
+   * Fault injection.
+   * @default - none
+   */
+  readonly fault?: FaultOptions;
+}
+
+/** A tester route: requests that match go to one version, ahead of the weighted split. */
+export interface TesterRoute {
+  /** The conditions, which must all hold, e.g. `[RouteMatch.header('x-tester', StringMatch.exact('yes'))]`. */
+  readonly when: RouteMatch[];
+
+  /** The version that matching requests go to. */
+  readonly to: RouteTarget;
+
+  /**
+   * The route's name in the VirtualService.
+   * @default - `tester-1`, `tester-2`, … in the order given
+   */
+  readonly name?: string;
+}
+
+/** Shadow traffic: a copy of the requests goes to a version, and its answers are dropped. */
+export interface MirrorOptions {
+  /** The version that receives the copies. */
+  readonly to: RouteTarget;
+
+  /**
+   * The percentage of requests copied, a double from 0 to 100 (Istio's `mirrorPercentage`).
+   * @default 100
+   */
+  readonly percentage?: number;
+}
+
+/** Keeps a user on the version they first got, with a cookie and no controller. */
+export interface StickySessionOptions {
+  /**
+   * The cookie that names the version.
+   * @default - `<app name>-version`
+   */
+  readonly cookieName?: string;
+
+  /**
+   * How long a user stays on their version.
+   * @default Duration.hours(1)
+   */
+  readonly maxAge?: Duration;
+}
+
+/** The policy as Istio's HTTP route fields, or undefined when nothing is set. */
+export function routePolicySpec(policy: RoutePolicy | undefined): HttpPolicySpec | undefined {
+  if (!policy) return undefined;
+  const { retries, fault } = policy;
+  const d = (duration?: Duration) => duration && istioDuration(duration);
+  const percent = (value: number | undefined) => ({ value: value ?? 100 });
+  return prune({
+    timeout: d(policy.timeout),
+    retries: retries && prune({ attempts: retries.attempts, perTryTimeout: d(retries.perTryTimeout), retryOn: retries.retryOn?.join(',') }),
+    fault: fault && prune({
+      delay: fault.delay && { fixedDelay: d(fault.delay), percentage: percent(fault.delayPercentage) },
+      abort: fault.abortHttpStatus === undefined ? undefined : { httpStatus: fault.abortHttpStatus, percentage: percent(fault.abortPercentage) },
+    }),
+  });
+}

@@ -1,0 +1,81 @@
+import { Chart } from 'cdk8s';
+import { BlueGreenApp, BlueGreenAppProps, Color, CutoverMode, IstioGateway, verifyManifests } from '../src';
+import { deploymentsSelectedBy, find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { expectValidManifests } from './support/schemas';
+
+const blue = { image: 'web:1', version: '1' };
+const green = { image: 'web:2', version: '2' };
+
+function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
+  const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['*.example.com'] });
+  return new BlueGreenApp(chart, 'Web', {
+    blue, green, gateway, hosts: ['shop.example.com'], preview: { header: 'x-preview', host: 'preview.example.com' }, ...props,
+  });
+}
+
+describe('blue/green preview', () => {
+  const objects = synth(c => web(c));
+
+  test('emits a Service web-preview over the idle colour, after the app\'s own', () => {
+    expect(kinds(objects)).toEqual(['Gateway', 'Deployment', 'Deployment', 'Service', 'Service', 'DestinationRule', 'VirtualService']);
+    const preview = find(objects, 'Service', 'web-preview');
+    expect(preview.spec.selector).toEqual({ app: 'web', version: '2' });
+    expect(deploymentsSelectedBy(objects, preview.spec.selector)).toEqual(['web-green']);
+    expect(preview.spec.ports).toEqual(find(objects, 'Service', 'web').spec.ports);
+    expectValidManifests(objects);
+    expect(verifyManifests(objects)).toEqual([]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('routes the preview header and the preview host to it, ahead of the weighted route', () => {
+    const vs = find(objects, 'VirtualService', 'web');
+    expect(vs.spec.hosts).toEqual(['shop.example.com', 'preview.example.com', 'web.shop.svc.cluster.local']);
+    const [header, host, primary] = vs.spec.http;
+    expect(header).toEqual({
+      name: 'preview-header',
+      match: [{ headers: { 'x-preview': { exact: 'true' } } }],
+      route: [{ destination: { host: 'web-preview.shop.svc.cluster.local' } }],
+    });
+    expect(host.match).toEqual([{ authority: { regex: '^preview\\.example\\.com(:[0-9]+)?$' } }]);
+    expect(host.route).toEqual(header.route);
+    expect(primary.name).toBe('primary');
+  });
+
+  test('the preview host matches with or without a port, and no other host', () => {
+    const regex = new RegExp(find(objects, 'VirtualService', 'web').spec.http[1].match[0].authority.regex);
+    expect(['preview.example.com', 'preview.example.com:443'].every(h => regex.test(h))).toBe(true);
+    expect(['previewxexample.com', 'shop.example.com', 'a.preview.example.com'].some(h => regex.test(h))).toBe(false);
+  });
+
+  test('moves with active: after the switch it shows blue', () => {
+    const switched = synth(c => web(c, { active: Color.GREEN }));
+    expect(find(switched, 'Service', 'web-preview').spec.selector).toEqual({ app: 'web', version: '1' });
+  });
+
+  test('works with the selector cutover too, through the preview Service', () => {
+    const objs: Manifest[] = synth(c => web(c, { cutover: CutoverMode.SERVICE_SELECTOR }));
+    expect(kinds(objs)).toEqual(['Gateway', 'Deployment', 'Deployment', 'Service', 'Service', 'VirtualService']);
+    expect(find(objs, 'VirtualService', 'web').spec.http.map((r: Manifest) => r.route[0].destination.host))
+      .toEqual(['web-preview.shop.svc.cluster.local', 'web-preview.shop.svc.cluster.local', 'web.shop.svc.cluster.local']);
+    expectValidManifests(objs);
+  });
+
+  test('a header alone needs no gateway, and takes a value', () => {
+    const objs = synth(c => new BlueGreenApp(c, 'Web', { blue, green, preview: { header: 'x-env', headerValue: 'next' } }));
+    expect(find(objs, 'VirtualService', 'web').spec.http[0].match).toEqual([{ headers: { 'x-env': { exact: 'next' } } }]);
+  });
+
+  test.each([
+    ['the preview host is not served by the gateway', { preview: { host: 'preview.example.org' } }, 'preview.host must be served by gateway shop/gateway'],
+    ['the preview host repeats an app host', { preview: { host: 'shop.example.com' } }, 'preview.host overlap'],
+    ['the idle colour is scaled down', { scaledDown: Color.GREEN }, 'preview goes to the idle colour green, which runs 0 replicas'],
+    ['the header name has upper case', { preview: { header: 'X-Preview' } }, 'preview.header must be a lower-case header name, got "X-Preview"'],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => web(newChart(), props as Partial<BlueGreenAppProps>)).toThrow(`test/Web: ${message}`);
+  });
+
+  test('fails when a preview host is given without a gateway', () => {
+    expect(() => new BlueGreenApp(newChart(), 'Web', { blue, green, preview: { host: 'preview.example.com' } }))
+      .toThrow('test/Web: preview.host needs a gateway to be reached');
+  });
+});

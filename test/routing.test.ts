@@ -1,0 +1,212 @@
+import { Chart, Duration } from 'cdk8s';
+import {
+  BlueGreenApp, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, LoadBalancer, RouteMatch, RouteTarget,
+  SimpleLoadBalancer, StringMatch,
+} from '../src';
+import { deploymentsBehindSubset, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
+import { expectValidManifests } from './support/schemas';
+
+const v1 = { image: 'reviews:v1', version: 'v1' };
+const v2 = { image: 'reviews:v2', version: 'v2' };
+const tester = RouteMatch.header('x-tester', StringMatch.exact('yes'));
+
+function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
+  return new CanaryApp(chart, 'Reviews', { stable: v1, canary: v2, canaryWeight: 10, ...props });
+}
+
+const http = (objects: Manifest[]) => find(objects, 'VirtualService', 'reviews').spec.http;
+const routeNames = (objects: Manifest[]) => http(objects).map((r: Manifest) => r.name);
+
+describe('tester routes', () => {
+  const objects = synth(c => reviews(c, {
+    testerRoutes: [
+      { when: [tester], to: RouteTarget.canary() },
+      { name: 'qa', when: [RouteMatch.sourceLabels({ app: 'qa-runner' })], to: RouteTarget.version('v2') },
+      { when: [RouteMatch.cookie('beta', 'on'), RouteMatch.queryParam('preview', StringMatch.prefix('1'))], to: RouteTarget.stable() },
+    ],
+  }));
+
+  test('go ahead of the weighted route, in the order given, and the weights still apply to everyone else', () => {
+    expect(routeNames(objects)).toEqual(['tester-1', 'qa', 'tester-3', 'primary']);
+    expect(weights(find(objects, 'VirtualService', 'reviews'))).toEqual({ v1: 90, v2: 10 });
+    expectValidManifests(objects);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('match by header, source labels, cookie and query parameter, and send to one subset', () => {
+    const [header, qa, cookie] = http(objects);
+    expect(header).toMatchObject({ match: [{ headers: { 'x-tester': { exact: 'yes' } } }], route: [{ destination: { subset: 'v2' } }] });
+    expect(qa).toMatchObject({ match: [{ sourceLabels: { app: 'qa-runner' } }], route: [{ destination: { subset: 'v2' } }] });
+    expect(cookie.match).toEqual([{ headers: { cookie: { regex: '^(.*;\\s*)?beta=on(;.*)?$' } }, queryParams: { preview: { prefix: '1' } } }]);
+    expect(cookie.route).toEqual([{ destination: { host: 'reviews.shop.svc.cluster.local', subset: 'v1' } }]);
+    expect(deploymentsBehindSubset(objects, 'reviews', header.route[0].destination.subset)).toEqual(['reviews-v2']);
+  });
+
+  test('the cookie regex finds the pair anywhere among the cookies, and nothing else', () => {
+    const regex = new RegExp(http(objects)[2].match[0].headers.cookie.regex.replace('\\s', '\\s'));
+    expect(['beta=on', 'a=1; beta=on', 'beta=on; b=2', 'a=1;beta=on;b=2'].every(c => regex.test(c))).toBe(true);
+    expect(['beta=off', 'xbeta=on', 'beta=onx'].some(c => regex.test(c))).toBe(false);
+  });
+
+  test('two conditions of one kind must both hold', () => {
+    const objs = synth(c => reviews(c, {
+      testerRoutes: [{ when: [tester, RouteMatch.header('x-region', StringMatch.regex('eu-.*'))], to: RouteTarget.canary() }],
+    }));
+    expect(http(objs)[0].match).toEqual([{ headers: { 'x-tester': { exact: 'yes' }, 'x-region': { regex: 'eu-.*' } } }]);
+  });
+
+  test('reach the idle colour of a blue/green app, and follow it when active switches', () => {
+    const idleSubset = (active: Color) => synth(c => new BlueGreenApp(c, 'Web', {
+      blue: v1, green: v2, active, testerRoutes: [{ when: [tester], to: RouteTarget.idle() }],
+    })).find(o => o.kind === 'VirtualService').spec.http[0].route[0].destination.subset;
+    expect([idleSubset(Color.BLUE), idleSubset(Color.GREEN)]).toEqual(['green', 'blue']);
+  });
+
+  test.each([
+    ['a tester route names a version the app does not have', { testerRoutes: [{ when: [tester], to: RouteTarget.version('v3') }] },
+      'testerRoutes[0].to names a version this app does not have, got "RouteTarget.version(\\"v3\\")"'],
+    ['a tester route names the canary of an app without one', { canary: undefined, canaryWeight: 0, testerRoutes: [{ when: [tester], to: RouteTarget.canary() }] },
+      'testerRoutes[0].to names a version this app does not have'],
+    ['a tester route goes to a version with no replicas', { canaryWeight: 0, canary: { ...v2, replicas: 0 }, testerRoutes: [{ when: [tester], to: RouteTarget.canary() }] },
+      'testerRoutes[0].to sends requests to canary, which runs 0 replicas'],
+    ['a tester route has no conditions', { testerRoutes: [{ when: [], to: RouteTarget.canary() }] }, 'testerRoutes[0].when must hold at least one RouteMatch'],
+    ['two tester routes share a name', { testerRoutes: [{ name: 'qa', when: [tester], to: RouteTarget.canary() }, { name: 'qa', when: [tester], to: RouteTarget.stable() }] },
+      'testerRoutes[1].name must be unique'],
+    ['a tester route is named primary', { testerRoutes: [{ name: 'primary', when: [tester], to: RouteTarget.canary() }] }, 'testerRoutes[0].name must be unique and not "primary"'],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Reviews: ${message}`);
+  });
+
+  test('fails when a blue/green app uses tester routes with the selector cutover, which has no subsets', () => {
+    expect(() => new BlueGreenApp(newChart(), 'Web', {
+      blue: v1, green: v2, cutover: CutoverMode.SERVICE_SELECTOR, testerRoutes: [{ when: [tester], to: RouteTarget.idle() }],
+    })).toThrow('test/Web: testerRoutes needs a subset per version, which CutoverMode.SERVICE_SELECTOR does not make');
+  });
+});
+
+describe('mirroring', () => {
+  test('copies a percentage of the weighted route\'s requests to a version, with mirrorPercentage', () => {
+    const objs = synth(c => reviews(c, { canaryWeight: 0, mirror: { to: RouteTarget.canary(), percentage: 12.5 } }));
+    const primary = http(objs)[0];
+    expect(primary.mirror).toEqual({ host: 'reviews.shop.svc.cluster.local', subset: 'v2' });
+    expect(primary.mirrorPercentage).toEqual({ value: 12.5 });
+    expect(primary.mirror_percent).toBeUndefined();
+    expectValidManifests(objs);
+  });
+
+  test('mirrors all requests by default', () => {
+    const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary() } }));
+    expect(http(objs)[0].mirrorPercentage).toEqual({ value: 100 });
+  });
+
+  test.each([
+    ['the mirror goes to the version that already takes 100%', { canaryWeight: 0, mirror: { to: RouteTarget.stable() } }, 'mirror.to already takes 100% of traffic'],
+    ['the percentage is above 100', { mirror: { to: RouteTarget.canary(), percentage: 101 } }, 'mirror.percentage must be a percentage from 0 to 100, got 101'],
+    ['the percentage is not a number', { mirror: { to: RouteTarget.canary(), percentage: NaN } }, 'mirror.percentage must be a percentage from 0 to 100, got NaN'],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Reviews: ${message}`);
+  });
+});
+
+describe('resilience', () => {
+  const objects = synth(c => reviews(c, {
+    routePolicy: {
+      timeout: Duration.seconds(10),
+      retries: { attempts: 3, perTryTimeout: Duration.millis(2500), retryOn: ['5xx', 'reset'] },
+    },
+    canary: { ...v2, routePolicy: { fault: { delay: Duration.seconds(2), delayPercentage: 50, abortHttpStatus: 503, abortPercentage: 0.5 } } },
+    testerRoutes: [{ when: [tester], to: RouteTarget.canary() }],
+    trafficPolicy: {
+      loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST),
+      connectionPool: { maxConnections: 100, connectTimeout: Duration.millis(500), http1MaxPendingRequests: 10, maxRequestsPerConnection: 1 },
+      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      tlsMode: ClientTlsMode.ISTIO_MUTUAL,
+    },
+    stable: { ...v1, trafficPolicy: { loadBalancer: LoadBalancer.hashHeader('x-user') } },
+  }));
+
+  test('puts the app\'s timeout and retries on every route, in Istio\'s duration format', () => {
+    for (const route of http(objects)) {
+      expect(route.timeout).toBe('10s');
+      expect(route.retries).toEqual({ attempts: 3, perTryTimeout: '2500ms', retryOn: '5xx,reset' });
+    }
+    expectValidManifests(objects);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('scopes a version\'s fault injection to the routes that go to it alone, not to the weighted split', () => {
+    const [testerRoute, primary] = http(objects);
+    expect(testerRoute.fault).toEqual({
+      delay: { fixedDelay: '2s', percentage: { value: 50 } },
+      abort: { httpStatus: 503, percentage: { value: 0.5 } },
+    });
+    expect(primary.fault).toBeUndefined();
+  });
+
+  test('sets the DestinationRule traffic policy for the host, and per subset', () => {
+    const rule = find(objects, 'DestinationRule', 'reviews');
+    expect(rule.spec.trafficPolicy).toEqual({
+      loadBalancer: { simple: 'LEAST_REQUEST' },
+      connectionPool: { tcp: { maxConnections: 100, connectTimeout: '500ms' }, http: { http1MaxPendingRequests: 10, maxRequestsPerConnection: 1 } },
+      outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+      tls: { mode: 'ISTIO_MUTUAL' },
+    });
+    expect(rule.spec.subsets[0].trafficPolicy).toEqual({ loadBalancer: { consistentHash: { httpHeaderName: 'x-user' } } });
+    expect(rule.spec.subsets[1].trafficPolicy).toBeUndefined();
+  });
+
+  test.each([
+    ['a fault percentage is above 100', { routePolicy: { fault: { delay: Duration.seconds(1), delayPercentage: 150 } } }, 'routePolicy.fault.delayPercentage must be a percentage'],
+    ['an abort status is not an HTTP status', { routePolicy: { fault: { abortHttpStatus: 99 } } }, 'routePolicy.fault.abortHttpStatus must be an HTTP status from 200 to 599, got 99'],
+    ['retries are negative', { routePolicy: { retries: { attempts: -1 } } }, 'routePolicy.retries.attempts must be a whole number, 0 or more, got -1'],
+    ['a version\'s fault percentage is negative', { canary: { ...v2, routePolicy: { fault: { abortHttpStatus: 500, abortPercentage: -1 } } } }, 'canary.routePolicy.fault.abortPercentage must be a percentage'],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Reviews: ${message}`);
+  });
+});
+
+describe('sticky sessions', () => {
+  const objects = synth(c => reviews(c, { stickySessions: { maxAge: Duration.minutes(30) } }));
+
+  test('pin returning users with cookie routes ahead of the split, one per version that takes traffic', () => {
+    expect(routeNames(objects)).toEqual(['sticky-v1', 'sticky-v2', 'primary']);
+    const [pinV1, pinV2] = http(objects);
+    expect(pinV1.match).toEqual([{ headers: { cookie: { regex: '^(.*;\\s*)?reviews-version=v1(;.*)?$' } } }]);
+    expect(pinV2.route).toEqual([{ destination: { host: 'reviews.shop.svc.cluster.local', subset: 'v2' } }]);
+    expectValidManifests(objects);
+  });
+
+  test('the weighted route sets a response cookie naming the version each user got', () => {
+    const route = http(objects)[2].route;
+    expect(route.map((r: Manifest) => r.headers.response.set['set-cookie'])).toEqual([
+      'reviews-version=v1; Max-Age=1800; Path=/',
+      'reviews-version=v2; Max-Age=1800; Path=/',
+    ]);
+    expect(route.map((r: Manifest) => r.weight)).toEqual([90, 10]);
+  });
+
+  test('no user is pinned to a version that takes no traffic, so a rollback to 0% takes everyone back', () => {
+    const objs = synth(c => reviews(c, { canaryWeight: 0, stickySessions: { cookieName: 'rv' } }));
+    expect(routeNames(objs)).toEqual(['sticky-v1', 'primary']);
+  });
+
+  test('fails when combined with consistent-hash load balancing', () => {
+    expect(() => reviews(newChart(), { stickySessions: {}, trafficPolicy: { loadBalancer: LoadBalancer.hashCookie('user', Duration.hours(1)) } }))
+      .toThrow('test/Reviews: stickySessions conflicts with consistent-hash load balancing');
+  });
+});
+
+describe('mTLS', () => {
+  test('emits a STRICT security.istio.io PeerAuthentication for the app\'s pods, after the routes', () => {
+    const objs = synth(c => reviews(c, { mtls: true }));
+    expect(kinds(objs).slice(-2)).toEqual(['VirtualService', 'PeerAuthentication']);
+    const auth = find(objs, 'PeerAuthentication', 'reviews');
+    expect(auth.apiVersion).toBe('security.istio.io/v1');
+    expect(auth.spec).toEqual({ selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' } });
+    expectValidManifests(objs);
+  });
+
+  test('is off by default', () => {
+    expect(kinds(synth(c => reviews(c)))).not.toContain('PeerAuthentication');
+  });
+});
