@@ -1,17 +1,26 @@
 import { App } from 'cdk8s';
 import { ApiMultiportCanary } from './api-multiport-canary';
+import { ArgoBlueGreen } from './argo-blue-green';
+import { ArgoWeatherCanary } from './argo-weather-canary';
 import { BookinfoDarkLaunch } from './bookinfo-dark-launch';
 import { CheckoutStickyCanary } from './checkout-sticky-canary';
+import { FlaggerCanary } from './flagger-canary';
+import { GatewayApiCanary } from './gateway-api-canary';
+import { FlaggerPodinfoBlueGreen } from './flagger-podinfo-blue-green';
 import { NginxBlueGreen } from './nginx-blue-green';
 import { NginxSelectorBlueGreen } from './nginx-selector-blue-green';
 import { PodinfoAutoscaledCanary } from './podinfo-autoscaled-canary';
 import { PodinfoBlueGreen } from './podinfo-blue-green';
 import { ReviewsCanary } from './reviews-canary';
 import { ShopPreviewBlueGreen } from './shop-preview-blue-green';
+import { StagedCanary } from './staged-canary';
 import { VersionTestCanary } from './version-test-canary';
 import { WeatherCanary } from './weather-canary';
 
-/** The seed scenarios and the use cases, one chart (and one file in dist/) each. */
+/**
+ * The seed scenarios and the use cases, one chart (and one file in dist/) each. They are
+ * alternatives, not one cluster: seed 002 is played both statically and by Flagger.
+ */
 export function buildExamples(app: App): void {
   new NginxBlueGreen(app);
   new WeatherCanary(app);
@@ -24,6 +33,12 @@ export function buildExamples(app: App): void {
   new ShopPreviewBlueGreen(app);
   new ApiMultiportCanary(app);
   new CheckoutStickyCanary(app);
+  new StagedCanary(app);
+  new FlaggerPodinfoBlueGreen(app);
+  new FlaggerCanary(app);
+  new ArgoWeatherCanary(app);
+  new ArgoBlueGreen(app);
+  new GatewayApiCanary(app);
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BlueGreenApp, Color, IstioGateway } from '../src';
+import { nginxRelease } from './nginx';
 
 /**
  * Seed 000: nginx 1.10 (blue) to 1.11 (green), two replicas each, service port 8080 to container
@@ -16,16 +17,8 @@ export class NginxBlueGreen extends Chart {
     // The seed's gateway serves "*"; the VirtualService names its host, because it is also bound
     // to mesh, where Istio rejects "*".
     const gateway = new IstioGateway(this, 'Gateway', { name: 'app-gateway', hosts: ['*'] });
-    // The nginx image runs as root and writes to /var/cache/nginx, so it cannot keep
-    // cdk8s-plus's non-root, read-only defaults.
-    const securityContext = { ensureNonRoot: false, readOnlyRootFilesystem: false };
     this.app = new BlueGreenApp(this, 'Nginx', {
-      port: 8080,
-      containerPort: 80,
-      replicas: 2,
-      blue: { image: 'nginx:1.10', version: '1.10', securityContext },
-      green: { image: 'nginx:1.11', version: '1.11', securityContext },
-      active: Color.GREEN,
+      ...nginxRelease(),
       scaledDown: Color.BLUE,
       gateway,
       hosts: ['nginx.example.com'],

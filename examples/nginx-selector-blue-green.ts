@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueGreenApp, Color, CutoverMode } from '../src';
+import { BlueGreenApp, CutoverMode } from '../src';
+import { nginxRelease } from './nginx';
 
 /**
  * Seed 000, first half: blue/green with no mesh at all. The Service selects `app` plus the active
@@ -13,14 +14,8 @@ export class NginxSelectorBlueGreen extends Chart {
 
   constructor(scope: Construct, id = 'nginx-selector-blue-green') {
     super(scope, id, { namespace: 'classic' });
-    const securityContext = { ensureNonRoot: false, readOnlyRootFilesystem: false };
     this.app = new BlueGreenApp(this, 'Nginx', {
-      port: 8080,
-      containerPort: 80,
-      replicas: 2,
-      blue: { image: 'nginx:1.10', version: '1.10', securityContext },
-      green: { image: 'nginx:1.11', version: '1.11', securityContext },
-      active: Color.GREEN,
+      ...nginxRelease(),
       cutover: CutoverMode.SERVICE_SELECTOR,
     });
   }

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MatchRouteModel, VersionModel } from './model';
+import { MatchRouteModel, Strategy, VersionModel } from './model';
 import { isDns1035Label } from './names';
+import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan';
 import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
 import { RouteTarget } from './routing';
-import { checkReplicas, fail } from './validate';
+import { checkEnum, checkReplicas, fail } from './validate';
 import { VersionProps } from './workloads';
 
 /** The two colours of a blue/green release. */
@@ -89,6 +90,13 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
    * @default - no preview
    */
   readonly preview?: PreviewOptions;
+
+  /**
+   * The preview, analysis and promotion that a controller runs, with `controller`. Set `active`
+   * to the colour that should end up serving; the controller carries out the switch.
+   * @default - promote by hand
+   */
+  readonly plan?: BlueGreenPlan;
 }
 
 /**
@@ -108,17 +116,25 @@ export class BlueGreenApp extends ReleaseApp {
   public readonly scaledDown?: Color;
 
   /** The Deployment `<name>-blue` (escape hatch). */
-  public readonly blueDeployment: ApiObject;
+  public get blueDeployment(): ApiObject {
+    return this.versionDeployment('blueDeployment', 0);
+  }
 
   /** The Deployment `<name>-green` (escape hatch). */
-  public readonly greenDeployment: ApiObject;
+  public get greenDeployment(): ApiObject {
+    return this.versionDeployment('greenDeployment', 1);
+  }
 
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id, props);
-    this.active = props.active ?? Color.BLUE;
-    this.cutover = props.cutover ?? CutoverMode.MESH_ROUTING;
-    this.scaledDown = props.scaledDown;
+    this.active = checkEnum(this, 'active', props.active ?? Color.BLUE, Color);
+    this.cutover = checkEnum(this, 'cutover', props.cutover ?? CutoverMode.MESH_ROUTING, CutoverMode);
+    this.scaledDown = props.scaledDown === undefined ? undefined : checkEnum(this, 'scaledDown', props.scaledDown, Color);
     this.preview = props.preview;
+    if (this.scaledDown !== undefined && this.controller !== ReleaseController.NONE) {
+      fail(this, 'scaledDown', `has no effect with controller ${this.controller}, which scales the colours itself`, this.scaledDown,
+        'leave scaledDown out, and set plan.scaleDownDelay for how long the old colour runs');
+    }
     if (this.scaledDown === this.active) {
       fail(this, 'scaledDown', `is the active colour, which takes all traffic`, this.scaledDown,
         'scale it up first (leave scaledDown out), then switch active to it');
@@ -131,14 +147,16 @@ export class BlueGreenApp extends ReleaseApp {
     const green = this.resolveVersion('Green', colour(Color.GREEN, props.green), Color.GREEN);
     const weight = (color: Color) => (color === this.active ? 100 : 0);
     const idle = this.active === Color.BLUE ? green : blue;
-    const rendered = this.render([blue, green], [
+    this.render([blue, green], [
       { subset: Color.BLUE, weight: weight(Color.BLUE) },
       { subset: Color.GREEN, weight: weight(Color.GREEN) },
     ], {
+      strategy: Strategy.BLUE_GREEN,
+      release: this.active,
+      plan: this.controller === ReleaseController.NONE ? undefined : resolveControllerPlan(this, props.plan ?? {}),
       selectorRouting: this.cutover === CutoverMode.SERVICE_SELECTOR,
       ...props.preview && this.previewRoutes(props.preview, idle),
     });
-    [this.blueDeployment, this.greenDeployment] = rendered.deployments;
   }
 
   protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {
@@ -150,7 +168,7 @@ export class BlueGreenApp extends ReleaseApp {
    * The preview goes through the Service `<name>-preview`, which selects the idle colour, rather
    * than a subset: the same routes then serve both cutover modes.
    */
-  private previewRoutes(options: PreviewOptions, idle: VersionModel): ReleaseExtras {
+  private previewRoutes(options: PreviewOptions, idle: VersionModel): Pick<ReleaseExtras, 'leadingRoutes' | 'extraServices' | 'extraHosts'> {
     const service = `${this.name}-preview`;
     if (!isDns1035Label(service)) {
       fail(this, 'preview', `needs a Service named ${JSON.stringify(service)}, longer than 63 characters`, service, 'shorten the app name to 55 characters or fewer');
@@ -161,7 +179,9 @@ export class BlueGreenApp extends ReleaseApp {
     const routes: MatchRouteModel[] = [];
     if (options.header !== undefined) {
       if (!/^[a-z0-9-]+$/.test(options.header)) fail(this, 'preview.header', 'must be a lower-case header name', options.header, 'e.g. "x-preview"');
-      routes.push({ name: 'preview-header', match: { headers: { [options.header]: { exact: options.headerValue ?? 'true' } } }, service });
+      const value = options.headerValue ?? 'true';
+      if (typeof value !== 'string' || value === '') fail(this, 'preview.headerValue', 'must be a non-empty string', value, 'e.g. "true"');
+      routes.push({ name: 'preview-header', match: { headers: { [options.header]: { exact: value } } }, service });
     }
     if (options.host !== undefined) {
       this.checkExtraHost('preview.host', options.host);

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { VersionModel } from './model';
+import { Strategy, VersionModel } from './model';
+import { ArgoRouting, CanaryPlan, checkSteps, ReleaseController, resolveControllerPlan } from './plan';
 import { ReleaseApp, ReleaseAppProps } from './release-app';
 import { RouteTarget } from './routing';
 import { checkPercent, fail } from './validate';
@@ -19,9 +20,29 @@ export interface CanaryAppProps extends ReleaseAppProps {
 
   /**
    * The share of traffic for the canary, a whole percentage; the stable version takes the rest.
+   * With a `plan`, the weight comes from its `step` instead.
    * @default 0
    */
   readonly canaryWeight?: number;
+
+  /**
+   * The steps of the release. Without a controller, Git walks them: `step` selects the current
+   * one, and each step is one small commit. With a controller, it runs them.
+   * @default - none: `canaryWeight` alone
+   */
+  readonly plan?: CanaryPlan;
+
+  /**
+   * The current step of the `plan`, counted from 0, when Git walks it.
+   * @default 0
+   */
+  readonly step?: number;
+
+  /**
+   * How Argo Rollouts shifts traffic, with `ReleaseController.ARGO_ROLLOUTS`.
+   * @default ArgoRouting.SUBSET
+   */
+  readonly argoRouting?: ArgoRouting;
 }
 
 /**
@@ -37,27 +58,57 @@ export class CanaryApp extends ReleaseApp {
   public readonly canaryWeight: number;
 
   /** The Deployment of the stable version (escape hatch). */
-  public readonly stableDeployment: ApiObject;
+  public get stableDeployment(): ApiObject {
+    return this.versionDeployment('stableDeployment', 0);
+  }
 
   /** The Deployment of the canary version, if there is one (escape hatch). */
-  public readonly canaryDeployment?: ApiObject;
+  public get canaryDeployment(): ApiObject | undefined {
+    return this.hasCanary ? this.versionDeployment('canaryDeployment', 1) : undefined;
+  }
+
+  private readonly hasCanary: boolean;
 
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id, props);
-    this.canaryWeight = checkPercent(this, 'canaryWeight', props.canaryWeight ?? 0);
+    this.canaryWeight = checkPercent(this, 'canaryWeight', this.planWeight(props) ?? props.canaryWeight ?? 0);
     if (!props.canary && this.canaryWeight > 0) {
       fail(this, 'canaryWeight', 'sends traffic to a canary that is not defined', this.canaryWeight,
         'add canary, or set canaryWeight to 0');
     }
     const stable = this.resolveVersion('Stable', props.stable);
     const canary = props.canary && this.resolveVersion('Canary', props.canary);
-    const rendered = canary
-      ? this.render([stable, canary], [
-        { subset: stable.subset, weight: 100 - this.canaryWeight },
-        { subset: canary.subset, weight: this.canaryWeight },
-      ])
-      : this.render([stable], [{ subset: stable.subset, weight: 100 }]);
-    [this.stableDeployment, this.canaryDeployment] = rendered.deployments;
+    const extras = {
+      strategy: Strategy.CANARY,
+      release: (canary ?? stable).subset,
+      // A controller without a plan promotes at once: no steps.
+      plan: this.controller === ReleaseController.NONE ? undefined : resolveControllerPlan(this, {
+        ...props.plan, steps: props.plan ? checkSteps(this, props.plan.steps) : [], argoRouting: props.argoRouting,
+      }),
+    };
+    this.hasCanary = canary !== undefined;
+    const routes = [{ subset: stable.subset, weight: 100 - this.canaryWeight }];
+    if (canary) routes.push({ subset: canary.subset, weight: this.canaryWeight });
+    this.render(canary ? [stable, canary] : [stable], routes, extras);
+  }
+
+  /** The weight at the plan's current step, when Git walks the plan. */
+  private planWeight(props: CanaryAppProps): number | undefined {
+    if (!props.plan) {
+      if (props.step !== undefined) fail(this, 'step', 'selects a step of a plan, and there is none', props.step, 'add plan, or leave step out');
+      return undefined;
+    }
+    if (props.canaryWeight !== undefined) {
+      fail(this, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
+    }
+    const steps = checkSteps(this, props.plan.steps);
+    // A controller starts from the stable version and runs the steps itself.
+    if (this.controller !== ReleaseController.NONE) return 0;
+    const step = props.step ?? 0;
+    if (!Number.isInteger(step) || step < 0 || step >= steps.length) {
+      fail(this, 'step', `must be a step of the plan, from 0 to ${steps.length - 1}`, step, 'count the steps from 0');
+    }
+    return steps[step];
   }
 
   protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {

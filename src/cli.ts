@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command, EXIT_BAD_INVOCATION, EXIT_CLEAN, InputError, Io, UsageError } from './cli/command';
+import { diagramCommand } from './cli/diagram';
 import { verifyCommand } from './cli/verify';
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['verify', verifyCommand],
+  ['diagram', diagramCommand],
 ]);
 
 const USAGE = `usage: cdk8s-istio-release <command> [options]

@@ -12,7 +12,8 @@ export * from './canary-app';
 export * from './istio-gateway';
 export type { ServerModel } from './render/istio';
 export { IstioApiVersion, Protocol } from './model';
-export * from './release-app';
+export { ReleaseApp } from './release-app';
+export type { AppPortOptions, ReleaseAppProps } from './release-app';
 export type { RoutingProps } from './release-routing';
 export { RouteCheck } from './route-check';
 export { RouteMatch, RouteTarget, StringMatch } from './routing';
@@ -20,5 +21,8 @@ export type { FaultOptions, MatchSpec, MirrorOptions, RetryOptions, RoutePolicy,
 export { ClientTlsMode, LoadBalancer, SimpleLoadBalancer } from './traffic-policy';
 export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './traffic-policy';
 export * from './scaling';
+export { ArgoRouting, ReleaseController, synthSteps, TrafficApi } from './plan';
+export type { AnalysisOptions, BlueGreenPlan, CanaryPlan } from './plan';
 export type { VersionProps } from './workloads';
 export * from './verify';
+export * from './diagram';

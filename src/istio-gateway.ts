@@ -1,10 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApiVersion } from './model';
-import { isDns1123Label, isDns1123Subdomain } from './names';
+import { isDns1123Label, isDns1123Subdomain, isLabelValue } from './names';
+import { TrafficApi } from './plan';
+import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
 import { renderGateway, ServerModel } from './render/istio';
 import { RouteCheck } from './route-check';
-import { checkHosts, checkNamespace, checkPort, fail } from './validate';
+import { checkEnum, checkHosts, checkNamespace, checkPort, fail } from './validate';
 
 /** An Istio Gateway that apps bind their VirtualService to. */
 export interface IIstioGateway {
@@ -87,7 +89,8 @@ export interface IstioGatewayProps {
   readonly namespace?: string;
 
   /**
-   * Labels of the gateway pods (the Envoy deployment) that serve this Gateway.
+   * Labels of the gateway pods (the Envoy deployment) that serve this Gateway. Istio's API only:
+   * a Gateway API Gateway gets its pods from its class.
    * @default { istio: 'ingressgateway' }
    */
   readonly selector?: { [key: string]: string };
@@ -115,22 +118,36 @@ export interface IstioGatewayProps {
    * @default IstioApiVersion.V1
    */
   readonly istioApiVersion?: IstioApiVersion;
+
+  /**
+   * The API of the Gateway: Istio's, or the Kubernetes Gateway API (a `gateway.networking.k8s.io/v1`
+   * Gateway with a listener per host, for apps with the same `trafficApi`).
+   * @default TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
+
+  /**
+   * The GatewayClass of a Gateway API Gateway, which picks the implementation that serves it.
+   * @default 'istio'
+   */
+  readonly gatewayClassName?: string;
 }
 
 /**
- * An Istio ingress Gateway serving HTTP for a set of hosts, or a reference to an existing one
- * with `IstioGateway.fromName('istio-system/public-gateway')`.
+ * An Istio ingress Gateway serving HTTP (and HTTPS with `tls`) for a set of hosts, or a reference
+ * to an existing one with `IstioGateway.fromName('istio-system/public-gateway')`. With
+ * `trafficApi: TrafficApi.GATEWAY_API` it emits a Kubernetes Gateway API Gateway instead.
  */
 export class IstioGateway extends Construct implements IIstioGateway {
   /**
-   * Refers to a Gateway that exists already, such as a shared one in `istio-system`.
+   * Refers to a Gateway that exists already, such as a shared one in `istio-system`, of either API.
    * It emits nothing. Its hosts are unknown, so the apps bound to it must name theirs.
    * @param ref the Gateway as `namespace/name`
    */
   public static fromName(ref: string): IIstioGateway {
-    const [namespace, name, ...rest] = ref.split('/');
+    const [namespace, name, ...rest] = typeof ref === 'string' ? ref.split('/') : [];
     if (rest.length > 0 || name === undefined || !isDns1123Label(namespace) || !isDns1123Subdomain(name)) {
-      throw new Error(`IstioGateway.fromName: ref must be "namespace/name", got ${JSON.stringify(ref)}; `
+      throw new Error(`IstioGateway.fromName: ref must be "namespace/name", got ${JSON.stringify(ref) ?? "nothing"}; `
         + 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
     }
     return { gatewayRef: ref, hosts: [] };
@@ -148,11 +165,16 @@ export class IstioGateway extends Construct implements IIstioGateway {
   /** The `networking.istio.io` API version emitted. */
   public readonly istioApiVersion: IstioApiVersion;
   public readonly gatewayRef: string;
-  /** The servers, as the Gateway lists them. */
+  /** The servers, as the Istio Gateway lists them; a Gateway API Gateway has a listener per host of each. */
   public readonly servers: ServerModel[];
+  /** The API of the emitted Gateway. */
+  public readonly trafficApi: TrafficApi;
 
   /** The emitted Gateway (escape hatch). */
   public readonly resource: ApiObject;
+
+  /** With the Gateway API, the HTTPRoute `<name>-https-redirect` that redirects HTTP to HTTPS (escape hatch). */
+  public readonly redirectRoute?: ApiObject;
 
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
@@ -161,22 +183,37 @@ export class IstioGateway extends Construct implements IIstioGateway {
       fail(this, 'name', 'must be a DNS-1123 name (lower-case letters, digits, "-" and ".")', this.name, 'pass a name such as "public-gateway"');
     }
     this.namespace = checkNamespace(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
-    const hosts = checkHosts(this, 'hosts', [...props.hosts]);
+    const hosts = [...checkHosts(this, 'hosts', props.hosts)];
+    this.trafficApi = checkEnum(this, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
+    if (this.trafficApi === TrafficApi.GATEWAY_API && props.selector) {
+      fail(this, 'selector', 'picks the pods of an Istio Gateway; a Gateway API Gateway gets its own from its class', props.selector,
+        'leave selector out (gatewayClassName picks the implementation), or use TrafficApi.ISTIO');
+    }
     this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
-    if (Object.keys(this.selector).length === 0) {
-      fail(this, 'selector', 'must select the gateway pods', this.selector, 'e.g. { istio: "ingressgateway" }');
+    if (Object.keys(this.selector).length === 0 || Object.values(this.selector).some(v => typeof v !== 'string' || !isLabelValue(v))) {
+      fail(this, 'selector', 'must select the gateway pods by label values', this.selector, 'e.g. { istio: "ingressgateway" }');
     }
     this.port = checkPort(this, 'port', props.port ?? 80);
     this.servers = [
       ...this.resolveServers('', hosts, this.port, props.tls, ''),
       ...(props.additionalServers ?? []).flatMap((server, i) => this.resolveServers(`additionalServers[${i}].`,
-        checkHosts(this, `additionalServers[${i}].hosts`, [...server.hosts]), checkPort(this, `additionalServers[${i}].port`, server.port ?? 80),
+        [...checkHosts(this, `additionalServers[${i}].hosts`, server.hosts)], checkPort(this, `additionalServers[${i}].port`, server.port ?? 80),
         server.tls, `-${i + 1}`)),
     ];
     this.hosts = [...new Set(this.servers.flatMap(server => server.hosts))];
-    this.istioApiVersion = props.istioApiVersion ?? IstioApiVersion.V1;
+    this.istioApiVersion = checkEnum(this, 'istioApiVersion', props.istioApiVersion ?? IstioApiVersion.V1, IstioApiVersion);
     this.gatewayRef = `${this.namespace}/${this.name}`;
-    this.resource = renderGateway(this, this);
+    if (this.trafficApi === TrafficApi.GATEWAY_API) {
+      const gatewayClassName = props.gatewayClassName ?? 'istio';
+      if (!isDns1123Subdomain(gatewayClassName)) fail(this, 'gatewayClassName', 'must name a GatewayClass', gatewayClassName, 'e.g. "istio"');
+      ({ gateway: this.resource, redirectRoute: this.redirectRoute } = renderKubernetesGateway(this, { ...this, gatewayClassName }));
+    } else {
+      if (props.gatewayClassName !== undefined) {
+        fail(this, 'gatewayClassName', 'applies to a Gateway API Gateway only', props.gatewayClassName, 'set trafficApi: TrafficApi.GATEWAY_API, or leave it out');
+      }
+      this.resource = renderGateway(this, this);
+    }
+    registerGateway(this);
     RouteCheck.of(this);
   }
 
@@ -189,11 +226,16 @@ export class IstioGateway extends Construct implements IIstioGateway {
       fail(this, `${field}tls.credentialName`, 'must name the Secret with the certificate and key, or the gateway cannot serve TLS',
         credentialName ?? null, 'create a kubernetes.io/tls Secret in the gateway pods\' namespace and name it here');
     }
+    const mode = checkEnum(this, `${field}tls.mode`, tls.mode ?? GatewayTlsMode.SIMPLE, GatewayTlsMode);
+    if (mode === GatewayTlsMode.MUTUAL && this.trafficApi === TrafficApi.GATEWAY_API) {
+      fail(this, `${field}tls.mode`, 'has no Gateway API equivalent here: a listener checks client certificates against a ConfigMap of CAs, '
+        + 'not the credential\'s ca.crt', mode, 'use GatewayTlsMode.SIMPLE, or TrafficApi.ISTIO');
+    }
     const tlsPort = checkPort(this, `${field}tls.port`, tls.port ?? 443);
     if (tlsPort === port) fail(this, `${field}tls.port`, `must differ from the HTTP port ${port}`, tlsPort, 'use e.g. 443');
     return [
       { ...http, httpsRedirect: tls.redirectHttp ?? true },
-      { name: `https${suffix}`, port: tlsPort, hosts, tls: { mode: tls.mode ?? GatewayTlsMode.SIMPLE, credentialName } },
+      { name: `https${suffix}`, port: tlsPort, hosts, tls: { mode, credentialName } },
     ];
   }
 }

@@ -1,3 +1,4 @@
+import type { ArgoRouting, ReleaseController, TrafficApi } from './plan';
 import type { MatchSpec } from './routing';
 import type { VersionProps } from './workloads';
 
@@ -120,6 +121,35 @@ export interface WorkloadPolicies {
   readonly autoscaling?: { readonly maxReplicas: number; readonly cpuUtilization: number };
 }
 
+/** The kind of release, which the controllers' renderers map onto their strategies. */
+export enum Strategy {
+  CANARY = 'canary',
+  BLUE_GREEN = 'blue-green',
+}
+
+/** Metric checks, resolved: Istio's standard metrics against thresholds. */
+export interface AnalysisModel {
+  readonly intervalSeconds: number;
+  readonly minSuccessRate: number;
+  readonly maxRequestDurationMs: number;
+  readonly failureLimit: number;
+  readonly prometheusAddress: string;
+  readonly loadTestCommand?: string;
+}
+
+/** What a controller in the cluster runs. */
+export interface ControllerPlanModel {
+  /** Canary weights per step, empty for blue/green. */
+  readonly steps: readonly number[];
+  /** Undefined: wait for a manual promotion (Argo) or for the analysis (Flagger). */
+  readonly pauseSeconds?: number;
+  readonly autoPromotion: boolean;
+  readonly scaleDownDelaySeconds: number;
+  readonly iterations: number;
+  readonly analysis?: AnalysisModel;
+  readonly argoRouting: ArgoRouting;
+}
+
 export interface ReleaseModel {
   readonly name: string;
   /** Undefined when neither the app nor its chart sets one: the objects go where they are applied. */
@@ -152,6 +182,16 @@ export interface ReleaseModel {
   readonly extraServices: readonly ExtraServiceModel[];
   readonly binding?: GatewayBinding;
   readonly istioApiVersion: IstioApiVersion;
+  readonly strategy: Strategy;
+  readonly controller: ReleaseController;
+  readonly trafficApi: TrafficApi;
+  /** What a controller runs; undefined without one. */
+  readonly plan?: ControllerPlanModel;
+  /**
+   * The subset of the version a controller rolls out (the canary, or the active colour): its
+   * workload becomes the Rollout's or the Deployment's template.
+   */
+  readonly release: string;
 }
 
 /** Pod labels of one version: the app's selector plus `version`, as Istio's docs and Kiali expect. */

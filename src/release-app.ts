@@ -2,19 +2,22 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
 import {
-  ExtraServiceModel, GatewayBinding, isHttpProtocol, IstioApiVersion, MatchRouteModel, PortModel, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
+  ControllerPlanModel, ExtraServiceModel, GatewayBinding, isHttpProtocol, IstioApiVersion, MatchRouteModel, PortModel, Strategy, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
 } from './model';
 import { hostCovers, isPortName, serviceHost, versionNamePart } from './names';
-import { renderIstioRelease, RenderedRelease } from './render/release';
-import { checkRoutePolicy, resolveRouting, RoutingProps } from './release-routing';
+import { checkGatewayApi } from './render/gateway-api';
+import { renderRelease, RenderedRelease } from './render/release';
+import { ReleaseController, TrafficApi } from './plan';
+import { checkRoutePolicy, checkTrafficPolicy, resolveRouting, RoutingProps } from './release-routing';
 import { RouteCheck } from './route-check';
 import { routePolicySpec, RouteTarget } from './routing';
 import { trafficPolicySpec } from './traffic-policy';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
 import {
-  checkAppName, checkBudget, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas, checkVersionLabel, fail,
+  checkAppName, checkBudget, checkEnum, checkGiven, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas,
+  checkVersionLabel, fail,
 } from './validate';
-import { VersionProps } from './workloads';
+import { checkWorkload, VersionProps } from './workloads';
 
 /** A Service port besides the app's `port`. */
 export interface AppPortOptions {
@@ -126,6 +129,19 @@ export interface ReleaseAppProps extends RoutingProps {
    * @default false
    */
   readonly mtls?: boolean;
+
+  /**
+   * Who carries out the release: Git, one commit per step (`NONE`), or a controller in the
+   * cluster. Switching between them is this one line.
+   * @default ReleaseController.NONE
+   */
+  readonly controller?: ReleaseController;
+
+  /**
+   * The API that routes the traffic: Istio's, or the Kubernetes Gateway API.
+   * @default TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
 }
 
 /**
@@ -134,6 +150,11 @@ export interface ReleaseAppProps extends RoutingProps {
  * @internal
  */
 export interface ReleaseExtras {
+  readonly strategy: Strategy;
+  /** The subset of the version a controller rolls out. */
+  readonly release: string;
+  /** What a controller runs. */
+  readonly plan?: ControllerPlanModel;
   /** The Service selects the version that takes all traffic, instead of subsets. */
   readonly selectorRouting?: boolean;
   /** Routes ahead of the tester routes, such as the blue/green preview. */
@@ -174,6 +195,10 @@ export abstract class ReleaseApp extends Construct {
 
   /** Whether a STRICT PeerAuthentication makes the app's pods accept only mutual TLS. */
   public readonly mtls: boolean;
+  /** Who carries out the release: Git (`NONE`), Argo Rollouts or Flagger. */
+  public readonly controller: ReleaseController;
+  /** The API that routes the traffic: Istio's or the Kubernetes Gateway API. */
+  public readonly trafficApi: TrafficApi;
 
   private readonly props: ReleaseAppProps;
   private readonly gateway?: IIstioGateway;
@@ -187,23 +212,29 @@ export abstract class ReleaseApp extends Construct {
     this.namespace = namespace === undefined ? undefined : checkNamespace(this, 'namespace', namespace);
     this.port = checkPort(this, 'port', props.port ?? 80);
     this.containerPort = checkPort(this, 'containerPort', props.containerPort ?? this.port);
-    this.protocol = props.protocol ?? Protocol.HTTP;
+    this.protocol = checkEnum(this, 'protocol', props.protocol ?? Protocol.HTTP, Protocol);
     this.replicas = checkReplicas(this, 'replicas', props.replicas ?? 2);
     this.ports = this.resolvePorts(props);
-    this.istioApiVersion = props.istioApiVersion ?? IstioApiVersion.V1;
+    this.istioApiVersion = checkEnum(this, 'istioApiVersion', props.istioApiVersion ?? IstioApiVersion.V1, IstioApiVersion);
     this.serviceHost = serviceHost(this.name, this.namespace);
     this.gatewayRef = props.gateway?.gatewayRef;
     this.hosts = this.resolveHosts(props);
     this.policies = this.resolvePolicies(props);
+    // The versions merge the app-wide policies into their own, so check them before any version.
+    checkRoutePolicy(this, 'routePolicy', props.routePolicy);
+    checkTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
     this.mtls = props.mtls ?? false;
+    this.controller = checkEnum(this, 'controller', props.controller ?? ReleaseController.NONE, ReleaseController);
+    this.trafficApi = checkEnum(this, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
     this.props = props;
     this.gateway = props.gateway;
     const check = RouteCheck.of(this);
     if (props.gateway && !isInChart(props.gateway, Chart.of(this))) check.addExternalGateway(props.gateway.gatewayRef);
+    if (props.gateway) checkGatewayApi(this, props.gateway.gatewayRef, this.trafficApi);
   }
 
-  /** The Service over every version (escape hatch). */
-  public get service(): ApiObject {
+  /** The Service over every version (escape hatch); none with Flagger, which makes its own. */
+  public get service(): ApiObject | undefined {
     return this.output().service;
   }
 
@@ -218,16 +249,58 @@ export abstract class ReleaseApp extends Construct {
   }
 
   /**
+   * Every Deployment emitted (escape hatch): one per version without a controller, the one
+   * Flagger takes over, or none with Argo Rollouts.
+   */
+  public get deployments(): ApiObject[] {
+    return [...this.output().deployments];
+  }
+
+  /** The Argo Rollouts Rollout, with `ReleaseController.ARGO_ROLLOUTS` (escape hatch). */
+  public get rollout(): ApiObject | undefined {
+    return this.output().rollout;
+  }
+
+  /** The Argo Rollouts AnalysisTemplate, with a plan that has analysis (escape hatch). */
+  public get analysisTemplate(): ApiObject | undefined {
+    return this.output().analysisTemplate;
+  }
+
+  /** The Flagger Canary, with `ReleaseController.FLAGGER` (escape hatch). */
+  public get flaggerCanary(): ApiObject | undefined {
+    return this.output().canary;
+  }
+
+  /** The Gateway API HTTPRoute, with `TrafficApi.GATEWAY_API` (escape hatch). */
+  public get httpRoute(): ApiObject | undefined {
+    return this.output().httpRoute;
+  }
+
+  /**
+   * The Deployment of one version, as the version's own escape hatch. With a controller there is
+   * no Deployment per version, and asking for one is a mistake worth a clear error.
+   */
+  protected versionDeployment(field: string, index: number): ApiObject {
+    if (this.controller !== ReleaseController.NONE) {
+      throw new Error(`${this.node.path}: ${field} does not exist with controller ${this.controller}, which runs one workload; use deployments, rollout or flaggerCanary`);
+    }
+    return this.output().deployments[index];
+  }
+
+  /**
    * Resolves one version's props. `id` is the PascalCase form of the props field that holds the
    * version ('Blue' for `blue`), so that errors can name the field. The subset, and with it the
    * Deployment `<name>-<subset>`, is named after the version unless a fixed name is given.
    */
   protected resolveVersion(id: string, props: VersionProps, subset?: string): VersionModel {
     const field = id.toLowerCase();
+    checkGiven(this, field, props, '{ image: "nginx:1.11", version: "1.11" }');
     checkImage(this, `${field}.image`, props.image);
+    checkWorkload(this, field, props);
     const version = checkVersionLabel(this, `${field}.version`, props.version);
     const name = subset ?? versionNamePart(version);
     checkRoutePolicy(this, `${field}.routePolicy`, props.routePolicy);
+    checkTrafficPolicy(this, `${field}.trafficPolicy`, props.trafficPolicy);
     return {
       id,
       subset: name,
@@ -244,7 +317,7 @@ export abstract class ReleaseApp extends Construct {
   protected abstract resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined;
 
   /** Checks the release as a whole and emits its objects in make-before-break order. */
-  protected render(versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras = {}): RenderedRelease {
+  protected render(versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras): RenderedRelease {
     this.checkDistinct(versions);
     this.checkAutoscalingRange(versions);
     const selectorRouting = extras.selectorRouting ?? false;
@@ -271,10 +344,28 @@ export abstract class ReleaseApp extends Construct {
       extraServices: extras.extraServices ?? [],
       binding: this.binding(extras.extraHosts ?? []),
       istioApiVersion: this.istioApiVersion,
+      strategy: extras.strategy,
+      controller: this.controller,
+      trafficApi: this.trafficApi,
+      plan: extras.plan,
+      release: extras.release,
     };
     this.checkRoutesHavePods(model);
-    this.rendered = renderIstioRelease(this, model);
+    this.rendered = renderRelease(this, model);
+    this.claim(model);
     return this.rendered;
+  }
+
+  /** Two apps in one chart must not emit the same object, nor route the same host in the mesh. */
+  private claim(model: ReleaseModel): void {
+    const check = RouteCheck.of(this);
+    for (const host of model.binding?.hosts ?? []) {
+      check._claim(this, 'hosts', 'routes the same host in the mesh', host, 'give each app its own hosts: sidecars would use only one of the two routes');
+    }
+    for (const object of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+      check._claim(this, 'name', `makes the same ${object.apiVersion} ${object.kind}`, `${object.metadata.namespace ?? '(chart namespace)'}/${object.name}`,
+        'give the apps names (and versions) that make different object names');
+    }
   }
 
   private output(): RenderedRelease {
@@ -286,7 +377,7 @@ export abstract class ReleaseApp extends Construct {
     const primary = { name: this.protocol, port: this.port, targetPort: this.containerPort, protocol: this.protocol };
     const more = (props.additionalPorts ?? []).map((options, i) => {
       const field = `additionalPorts[${i}]`;
-      const protocol = options.protocol ?? Protocol.HTTP;
+      const protocol = checkEnum(this, `${field}.protocol`, options.protocol ?? Protocol.HTTP, Protocol);
       const port = checkPort(this, `${field}.port`, options.port);
       const name = options.name ?? `${protocol}-${port}`;
       if (!isPortName(name) || (name !== protocol && !name.startsWith(`${protocol}-`))) {

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HttpPolicySpec, MatchRouteModel, RouteModel, VersionModel } from './model';
-import { MatchSpec, MirrorOptions, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
-import { TrafficPolicy, trafficPolicySpec } from './traffic-policy';
-import { fail } from './validate';
+import { MatchSpec, MirrorOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
+import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
+import { checkCount, checkDuration, checkEnum, fail } from './validate';
 
 /**
  * What a release does besides the weighted split, resolved against its versions and checked:
@@ -69,7 +69,6 @@ export interface RoutingContext {
 export function resolveRouting(scope: Construct, props: RoutingProps, context: RoutingContext): ResolvedRouting {
   if (context.selectorRouting) refuseSubsetFeatures(scope, props);
   if (!context.hasHttp) refuseHttpFeatures(scope, props);
-  checkRoutePolicy(scope, 'routePolicy', props.routePolicy);
   return {
     matchRoutes: testerRoutes(scope, props.testerRoutes ?? [], context),
     mirror: props.mirror && mirror(scope, props.mirror, context),
@@ -111,7 +110,7 @@ function target(scope: Construct, field: string, to: RouteTarget, context: Routi
 function testerRoutes(scope: Construct, routes: TesterRoute[], context: RoutingContext): MatchRouteModel[] {
   const resolved = routes.map((route, i) => {
     const field = `testerRoutes[${i}]`;
-    if (!Array.isArray(route.when) || route.when.length === 0) {
+    if (!Array.isArray(route.when) || route.when.length === 0 || !route.when.every(c => c instanceof RouteMatch)) {
       fail(scope, `${field}.when`, 'must hold at least one RouteMatch', route.when, 'e.g. [RouteMatch.header("x-tester", StringMatch.exact("yes"))]');
     }
     const match = mergeMatches(route.when.map(condition => condition.spec));
@@ -156,7 +155,13 @@ function sticky(
       'use one of the two: sticky sessions pin users to a version, consistent hashing to a pod');
   }
   const maxAge = options.maxAge ?? Duration.hours(1);
-  return { cookieName: options.cookieName ?? `${appName}-version`, maxAgeSeconds: Math.round(maxAge.toSeconds()) };
+  const seconds = maxAge instanceof Duration ? Math.round(maxAge.toSeconds({ integral: false })) : NaN;
+  if (!(seconds >= 1)) fail(scope, 'stickySessions.maxAge', 'must be a Duration of 1 second or more', maxAge, 'use e.g. Duration.hours(1)');
+  const cookieName = options.cookieName ?? `${appName}-version`;
+  if (typeof cookieName !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(cookieName)) {
+    fail(scope, 'stickySessions.cookieName', 'must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-)', cookieName, 'e.g. "reviews-version"');
+  }
+  return { cookieName, maxAgeSeconds: seconds };
 }
 
 function checkPercentage(scope: Construct, field: string, value: number): number {
@@ -168,6 +173,9 @@ function checkPercentage(scope: Construct, field: string, value: number): number
 
 /** Checks what Istio's schema would reject in a route policy, naming the field. */
 export function checkRoutePolicy(scope: Construct, field: string, policy: RoutePolicy | undefined): void {
+  checkDuration(scope, `${field}.timeout`, policy?.timeout);
+  checkDuration(scope, `${field}.retries.perTryTimeout`, policy?.retries?.perTryTimeout);
+  checkDuration(scope, `${field}.fault.delay`, policy?.fault?.delay);
   const fault = policy?.fault;
   if (fault?.delayPercentage !== undefined) checkPercentage(scope, `${field}.fault.delayPercentage`, fault.delayPercentage);
   if (fault?.abortPercentage !== undefined) checkPercentage(scope, `${field}.fault.abortPercentage`, fault.abortPercentage);
@@ -179,4 +187,23 @@ export function checkRoutePolicy(scope: Construct, field: string, policy: RouteP
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 0)) {
     fail(scope, `${field}.retries.attempts`, 'must be a whole number, 0 or more', attempts, 'use e.g. 3');
   }
+}
+
+/** Checks what Istio's schema would reject in a traffic policy, naming the field. */
+export function checkTrafficPolicy(scope: Construct, field: string, policy: TrafficPolicy | undefined): void {
+  if (!policy) return;
+  if (policy.loadBalancer !== undefined && !(policy.loadBalancer instanceof LoadBalancer)) {
+    fail(scope, `${field}.loadBalancer`, 'must be made by LoadBalancer', policy.loadBalancer, 'use e.g. LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST)');
+  }
+  if (policy.tlsMode !== undefined) checkEnum(scope, `${field}.tlsMode`, policy.tlsMode, ClientTlsMode);
+  const pool = policy.connectionPool;
+  const outlier = policy.outlierDetection;
+  for (const key of ['maxConnections', 'http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection'] as const) {
+    checkCount(scope, `${field}.connectionPool.${key}`, pool?.[key]);
+  }
+  checkCount(scope, `${field}.outlierDetection.consecutive5xxErrors`, outlier?.consecutive5xxErrors);
+  if (outlier?.maxEjectionPercent !== undefined) checkPercentage(scope, `${field}.outlierDetection.maxEjectionPercent`, outlier.maxEjectionPercent);
+  checkDuration(scope, `${field}.connectionPool.connectTimeout`, pool?.connectTimeout);
+  checkDuration(scope, `${field}.outlierDetection.interval`, outlier?.interval);
+  checkDuration(scope, `${field}.outlierDetection.baseEjectionTime`, outlier?.baseEjectionTime);
 }

@@ -1,20 +1,25 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from './validate';
 import { Finding, Severity, verifyManifests } from './verify';
 
-const ID = 'RouteCheck';
+/** One check per chart, kept beside it rather than in its tree, so that no construct id is taken. */
+const CHECKS = new WeakMap<Chart, RouteCheck>();
 
 /**
  * The route check of one chart: `verifyManifests` over every object in the chart, ours and
- * hand-made, as a cdk8s validation. An error fails the synth with the list of findings before any
- * file is written. Every chart that holds one of this library's constructs gets one; reach it
- * with `RouteCheck.of(chart)` to declare what lives outside the chart, or to turn it off.
+ * hand-made, as a cdk8s validation of the chart. An error fails the synth with the list of
+ * findings before any file is written. Every chart that holds one of this library's constructs
+ * gets one; reach it with `RouteCheck.of(chart)` to declare what lives outside the chart, or to
+ * turn it off.
  */
-export class RouteCheck extends Construct {
+export class RouteCheck {
   /** The route check of the chart that holds `scope`, added on first use. */
-  public static of(scope: Construct): RouteCheck {
+  public static of(scope: IConstruct): RouteCheck {
     const chart = Chart.of(scope);
-    return (chart.node.tryFindChild(ID) as RouteCheck | undefined) ?? new RouteCheck(chart);
+    const check = CHECKS.get(chart) ?? new RouteCheck(chart);
+    CHECKS.set(chart, check);
+    return check;
   }
 
   private readonly externalHosts = new Set<string>();
@@ -22,10 +27,24 @@ export class RouteCheck extends Construct {
   private weightSum100 = false;
   private enabled = true;
   private memo?: { readonly size: number; readonly errors: string[] };
+  /** What each construct of ours claims in the chart (objects, mesh hosts), by its path. */
+  private readonly claims = new Map<string, string>();
 
-  private constructor(chart: Chart) {
-    super(chart, ID);
-    this.node.addValidation({ validate: () => this.errors() });
+  private constructor(private readonly chart: Chart) {
+    chart.node.addValidation({ validate: () => this.errors() });
+  }
+
+  /**
+   * Refuses a second construct of ours that would emit an object the chart has already, or claim
+   * a host another already routes in the mesh: the failure names both, where a finding at synth
+   * could only name the objects.
+   * @internal
+   */
+  public _claim(scope: Construct, field: string, what: string, value: string, fix: string): void {
+    const key = `${what} ${value}`;
+    const owner = this.claims.get(key);
+    if (owner !== undefined && owner !== scope.node.path) fail(scope, field, `clashes with ${owner}, which ${what}`, value, fix);
+    this.claims.set(key, scope.node.path);
   }
 
   /** Declares a destination host that lives outside this chart (exact, or `*.` wildcard). */
@@ -53,11 +72,11 @@ export class RouteCheck extends Construct {
 
   /** Every finding for the chart as it is now, warnings included. */
   public findings(): Finding[] {
-    return verifyManifests(chartObjects(Chart.of(this)), {
+    return verifyManifests(chartObjects(this.chart), {
       externalHosts: [...this.externalHosts],
       externalGateways: [...this.externalGateways],
       requireWeightSum100: this.weightSum100,
-      defaultNamespace: Chart.of(this).namespace,
+      defaultNamespace: this.chart.namespace,
     });
   }
 
@@ -68,7 +87,7 @@ export class RouteCheck extends Construct {
    */
   private errors(): string[] {
     if (!this.enabled) return [];
-    const size = Chart.of(this).node.findAll().length;
+    const size = this.chart.node.findAll().length;
     if (this.memo?.size !== size) {
       this.memo = { size, errors: this.findings().filter(f => f.severity === Severity.ERROR).map(formatFinding) };
       queueMicrotask(() => { this.memo = undefined; });

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
 import { DisruptionBudget } from './scaling';
@@ -12,8 +13,42 @@ export function fail(scope: Construct, field: string, problem: string, value: un
 }
 
 function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (typeof value === 'number') return String(value);
   return JSON.stringify(value) ?? String(value);
+}
+
+/** The largest count Kubernetes and Istio accept (int32). */
+const MAX_INT32 = 2 ** 31 - 1;
+
+/** Checks that a value is one of an enum's: JavaScript callers can pass anything. */
+export function checkEnum<T extends string>(scope: Construct, field: string, value: T, values: { [key: string]: T }): T {
+  const allowed = Object.values(values);
+  if (!allowed.includes(value)) fail(scope, field, `must be one of ${JSON.stringify(allowed)}`, value, `use e.g. ${JSON.stringify(allowed[0])}`);
+  return value;
+}
+
+/** Istio takes whole milliseconds, 1ms or more (its CRDs' CEL rules). */
+export function checkDuration(scope: Construct, field: string, value: Duration | undefined): void {
+  if (value === undefined) return;
+  const ms = value instanceof Duration ? value.toMilliseconds({ integral: false }) : NaN;
+  if (!Number.isInteger(ms) || ms < 1) {
+    fail(scope, field, 'must be a Duration of whole milliseconds, 1ms or more', value instanceof Duration ? `${ms}ms` : value,
+      'use e.g. Duration.seconds(5) or Duration.millis(250)');
+  }
+}
+
+/** A count such as a connection limit: a whole number, 0 or more, that fits in int32. */
+export function checkCount(scope: Construct, field: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > MAX_INT32)) {
+    fail(scope, field, 'must be a whole number, 0 or more', value, 'use e.g. 100');
+  }
+}
+
+/** A value JavaScript callers could leave out although the types require it. */
+export function checkGiven<T>(scope: Construct, field: string, value: T | undefined, example: string): T {
+  if (value === undefined || value === null || typeof value !== 'object') fail(scope, field, 'must be given', value, `e.g. ${example}`);
+  return value;
 }
 
 export function checkPercent(scope: Construct, field: string, value: number): number {
@@ -31,11 +66,14 @@ export function checkPort(scope: Construct, field: string, value: number): numbe
 }
 
 export function checkPositive(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) fail(scope, field, 'must be a whole number, 1 or more', value, 'use e.g. 4');
+  if (!Number.isInteger(value) || value < 1 || value > MAX_INT32) fail(scope, field, 'must be a whole number, 1 or more', value, 'use e.g. 4');
   return value;
 }
 
 export function checkBudget(scope: Construct, budget: DisruptionBudget): void {
+  if (!(budget instanceof DisruptionBudget)) {
+    fail(scope, 'disruptionBudget', 'must be made by DisruptionBudget', budget, 'use e.g. DisruptionBudget.minAvailable(1)');
+  }
   const field = `disruptionBudget.${budget.field}`;
   if (!Number.isInteger(budget.amount) || budget.amount < 0 || (budget.percent && budget.amount > 100)) {
     const range = budget.percent ? 'a whole percentage from 0 to 100' : 'a whole number of pods, 0 or more';
@@ -44,7 +82,7 @@ export function checkBudget(scope: Construct, budget: DisruptionBudget): void {
 }
 
 export function checkReplicas(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) {
     fail(scope, field, 'must be a whole number of replicas, 0 or more', value, 'use e.g. 2');
   }
   return value;

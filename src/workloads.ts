@@ -1,9 +1,10 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, WorkloadPolicies } from './model';
+import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels } from './model';
 import type { RoutePolicy } from './routing';
 import type { TrafficPolicy } from './traffic-policy';
+import { checkEnum } from './validate';
 
 /**
  * The only module that imports cdk8s-plus: workloads for any renderer that needs them, so that a
@@ -95,19 +96,55 @@ export interface VersionProps {
   readonly trafficPolicy?: TrafficPolicy;
 }
 
+/** Checks what the types can't stop a JavaScript caller from passing. */
+export function checkWorkload(scope: Construct, field: string, props: VersionProps): void {
+  if (props.imagePullPolicy !== undefined) checkEnum(scope, `${field}.imagePullPolicy`, props.imagePullPolicy, kplus.ImagePullPolicy);
+}
+
 /** cdk8s-plus labels pods with their construct path; see renderDeployment for why we drop it. */
 const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
 
 export function renderDeployment(scope: Construct, model: ReleaseModel, version: VersionModel): ApiObject {
+  // An autoscaler needs pods to measure: a version scaled to 0 keeps its fixed count.
+  const autoscaled = version.replicas > 0 && model.policies.autoscaling !== undefined;
+  // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so
+  // that every apply does not reset what the autoscaler chose.
+  const deployment = versionDeployment(scope, model, version, autoscaled ? undefined : version.replicas);
+  // One budget and autoscaler per version, because a release doubles the pods and each version
+  // drains and scales on its own.
+  renderPolicies(deployment, model, version.deploymentName, deployment, versionLabels(model, version), autoscaled ? version.replicas : undefined);
+  return ApiObject.of(deployment);
+}
+
+/**
+ * A version's pod template exactly as its Deployment has it, for a controller that makes the pods
+ * itself (an Argo Rollout). cdk8s-plus builds pod specs only inside a workload, so the Deployment
+ * is made in a scratch chart that is never synthesized.
+ */
+export function renderPodTemplate(model: ReleaseModel, version: VersionModel): { [key: string]: unknown } {
+  const scratch = new Chart(new App(), 'pod-template');
+  return ApiObject.of(versionDeployment(scratch, model, version, version.replicas)).toJson().spec.template;
+}
+
+/**
+ * The budget and autoscaler of a workload that a controller defines, such as an Argo Rollout: over
+ * every pod of the app, because the one workload runs every version's pods.
+ */
+export function renderControllerPolicies(workload: ApiObject, model: ReleaseModel, minReplicas: number | undefined): void {
+  const target: kplus.IScalable = {
+    hasAutoscaler: true,
+    markHasAutoscaler: () => undefined,
+    toScalingTarget: () => ({ apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name, containers: [] }),
+  };
+  renderPolicies(workload, model, workload.name, target, model.selector, minReplicas);
+}
+
+function versionDeployment(scope: Construct, model: ReleaseModel, version: VersionModel, replicas: number | undefined): kplus.Deployment {
   const labels = versionLabels(model, version);
   const spec = version.workload;
-  // An autoscaler needs pods to measure: a version scaled to 0 keeps its fixed count.
-  const autoscaling = version.replicas > 0 ? model.policies.autoscaling : undefined;
   const deployment = new kplus.Deployment(scope, version.id, {
     metadata: { name: version.deploymentName, namespace: model.namespace, labels },
-    // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so
-    // that every apply does not reset what the autoscaler chose.
-    replicas: autoscaling ? undefined : version.replicas,
+    replicas,
     // Our own selector: cdk8s-plus's default would select its per-construct address label.
     select: false,
     podMetadata: { labels },
@@ -129,36 +166,44 @@ export function renderDeployment(scope: Construct, model: ReleaseModel, version:
   deployment.select(kplus.LabelSelector.of({ labels }));
   const extraTargets = new Set(model.ports.slice(1).map(p => p.targetPort).filter(port => port !== model.ports[0].targetPort));
   for (const number of extraTargets) deployment.containers[0].addPort({ number });
-  const resource = ApiObject.of(deployment);
   // The address label is derived from the construct path, which changes when a canary is promoted
   // to stable: the pod template would change and restart the very pods that take all traffic.
-  resource.addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
-  renderDisruptionBudget(deployment, model.policies, labels);
-  if (autoscaling) {
-    new kplus.HorizontalPodAutoscaler(deployment, 'Autoscaler', {
-      metadata: { name: version.deploymentName, namespace: model.namespace },
-      target: deployment,
-      minReplicas: version.replicas,
+  ApiObject.of(deployment).addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
+  return deployment;
+}
+
+/** A budget over the pods with `labels` and, given `minReplicas`, an autoscaler of `target`, both named `name`. */
+function renderPolicies(
+  scope: Construct, model: ReleaseModel, name: string, target: kplus.IScalable, labels: { [key: string]: string }, minReplicas: number | undefined,
+): void {
+  const metadata = () => ({ name, namespace: model.namespace });
+  const budget = model.policies.disruptionBudget;
+  if (budget) {
+    const value = typeof budget.value === 'number' ? kplus.k8s.IntOrString.fromNumber(budget.value) : kplus.k8s.IntOrString.fromString(budget.value);
+    new kplus.k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+      metadata: metadata(),
+      spec: { [budget.field]: value, selector: { matchLabels: labels } },
+    });
+  }
+  const autoscaling = model.policies.autoscaling;
+  if (autoscaling && minReplicas !== undefined) {
+    new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
+      metadata: metadata(),
+      target,
+      minReplicas,
       maxReplicas: autoscaling.maxReplicas,
       metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(autoscaling.cpuUtilization))],
     });
   }
-  return resource;
-}
-
-/** One budget per version, because a release doubles the pods and each version drains on its own. */
-function renderDisruptionBudget(deployment: kplus.Deployment, policies: WorkloadPolicies, labels: { [key: string]: string }): void {
-  const budget = policies.disruptionBudget;
-  if (!budget) return;
-  const value = typeof budget.value === 'number' ? kplus.k8s.IntOrString.fromNumber(budget.value) : kplus.k8s.IntOrString.fromString(budget.value);
-  new kplus.k8s.KubePodDisruptionBudget(deployment, 'DisruptionBudget', {
-    metadata: { name: deployment.name, namespace: deployment.metadata.namespace },
-    spec: { [budget.field]: value, selector: { matchLabels: labels } },
-  });
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {
   return service(scope, 'Service', model, model.name, serviceSelector(model));
+}
+
+/** A Service over every pod of the app, for a controller that narrows its selector itself (Argo Rollouts). */
+export function renderAppService(scope: Construct, id: string, model: ReleaseModel, name: string): ApiObject {
+  return service(scope, id, model, name, model.selector);
 }
 
 /** A Service over one version only, such as the preview Service over the idle colour. */

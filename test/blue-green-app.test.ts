@@ -174,7 +174,7 @@ describe('BlueGreenApp', () => {
     const objs = Chart.of(app).toJson();
     expect(find(objs, 'VirtualService', 'web').spec.exportTo).toEqual(['.']);
     expect(find(objs, 'Deployment', 'web-green').metadata.annotations).toEqual({ team: 'web' });
-    expect([app.blueDeployment, app.service, app.destinationRule!].map(o => o.name)).toEqual(['web-blue', 'web', 'web']);
+    expect([app.blueDeployment, app.service!, app.destinationRule!].map(o => o.name)).toEqual(['web-blue', 'web', 'web']);
   });
 
   test('same input, byte-identical output', () => {

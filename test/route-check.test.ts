@@ -34,7 +34,7 @@ describe('RouteCheck', () => {
     reviews(bad);
     handMadeRoute(bad, 'reviews', 'v3');
     expect(() => app.synth()).toThrow(
-      '[bad/RouteCheck] error subset-not-found: VirtualService/shop/reviews-testers spec.http[0].route[0].destination.subset: ');
+      '[bad] error subset-not-found: VirtualService/shop/reviews-testers spec.http[0].route[0].destination.subset: ');
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
@@ -127,10 +127,27 @@ describe('RouteCheck', () => {
     expect(() => Testing.synth(chart)).toThrow('error subset-not-found: VirtualService/shop/reviews spec.http[0].route[1].destination.subset');
   });
 
-  test('is one per chart, with a fixed id', () => {
+  test('is one per chart, and takes no construct id', () => {
     const chart = newChart();
     reviews(chart);
     new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'] });
-    expect(chart.node.children.filter(c => c instanceof RouteCheck).map(c => c.node.id)).toEqual(['RouteCheck']);
+    expect(RouteCheck.of(chart)).toBe(RouteCheck.of(chart.node.findChild('Reviews')));
+    expect(chart.node.children.map(c => c.node.id)).toEqual(['Reviews', 'Gateway']);
+    expect(() => new CanaryApp(chart, 'RouteCheck', { name: 'ratings', stable: v1 })).not.toThrow();
+  });
+
+  test('fails when two apps in one chart would emit the same object, naming both', () => {
+    const chart = newChart();
+    new CanaryApp(chart, 'Web', { name: 'web-x', stable: v1 });
+    expect(() => new CanaryApp(chart, 'Other', { name: 'web', stable: { image: 'x', version: 'x-v1' } }))
+      .toThrow('test/Other: name clashes with test/Web, which makes the same apps/v1 Deployment, got "shop/web-x-v1"; give the apps names (and versions) that make different object names');
+  });
+
+  test('fails when two apps in one chart route the same host, which sidecars would take from only one', () => {
+    const chart = newChart();
+    const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'] });
+    new CanaryApp(chart, 'Reviews', { stable: v1, gateway });
+    expect(() => new CanaryApp(chart, 'Ratings', { stable: v1, gateway }))
+      .toThrow('test/Ratings: hosts clashes with test/Reviews, which routes the same host in the mesh, got "shop.example.com"');
   });
 });

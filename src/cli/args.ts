@@ -1,5 +1,6 @@
 import { parseArgs } from 'util';
 import { UsageError } from './command';
+import { collectFiles } from './files';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -60,4 +61,26 @@ export function values(parsed: ParsedArgs, name: string): readonly string[] {
 export function lastValue(parsed: ParsedArgs, name: string): string | undefined {
   const given = values(parsed, name);
   return given[given.length - 1];
+}
+
+/**
+ * Parses a subcommand's arguments. Undefined when `--help` was asked for, which has then been
+ * printed. `files()` collects the files named, once the command has checked its options, so that
+ * a usage error comes before a file error.
+ */
+export function parseInvocation(
+  args: readonly string[], specs: Readonly<Record<string, OptionSpec>>, usage: string, io: { stdout: (s: string) => void }, what: string,
+): { parsed: ParsedArgs; files: () => string[] } | undefined {
+  const parsed = parseCommandLine(args, specs);
+  if (flag(parsed, 'help')) {
+    io.stdout(usage);
+    return undefined;
+  }
+  return {
+    parsed,
+    files: () => {
+      if (parsed.positionals.length === 0) throw new UsageError(`no files or directories to ${what}`);
+      return collectFiles(parsed.positionals);
+    },
+  };
 }

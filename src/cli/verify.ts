@@ -1,8 +1,8 @@
 import { VerifyOptions, verifyManifests } from '../verify';
 import { settingsFrom } from '../verify/settings';
-import { flag, lastValue, OptionSpec, ParsedArgs, parseCommandLine, values } from './args';
+import { flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
-import { collectFiles, readSources } from './files';
+import { readSources } from './files';
 import { originsOf } from './origins';
 import { renderJson, renderText, Report, summarize } from './report';
 
@@ -45,15 +45,12 @@ export const verifyCommand: Command = {
 };
 
 function run(args: readonly string[], io: Io): number {
-  const parsed = parseCommandLine(args, OPTIONS);
-  if (flag(parsed, 'help')) {
-    io.stdout(USAGE);
-    return EXIT_CLEAN;
-  }
+  const invocation = parseInvocation(args, OPTIONS, USAGE, io, 'verify');
+  if (!invocation) return EXIT_CLEAN;
+  const { parsed, files } = invocation;
   const format = formatOf(parsed);
   const options = verifyOptionsOf(parsed);
-  if (parsed.positionals.length === 0) throw new UsageError('no files or directories to verify');
-  const report = verifyFiles(collectFiles(parsed.positionals), options);
+  const report = verifyFiles(files(), options);
   io.stdout(format === 'json' ? renderJson(report) : renderText(report));
   const { errors, warnings } = report.summary;
   return errors > 0 || (flag(parsed, 'strict') && warnings > 0) ? EXIT_FINDINGS : EXIT_CLEAN;

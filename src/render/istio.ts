@@ -104,25 +104,30 @@ function httpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecHttp[]
 }
 
 /**
- * Sidecars route on the port the client dialled, so one set of HTTP routes serves every HTTP
- * port. A gateway cannot tell which port of a multi-port Service a route means: with more than
- * one HTTP port, the routes are written twice, once for the gateway with the primary port named,
- * once for the mesh without a port.
+ * A gateway cannot tell which port of a multi-port Service a route means, while sidecars route on
+ * the port the client dialled. With one HTTP port among several, the routes name it, which holds
+ * for both. With several HTTP ports and a gateway, the routes are written twice: once for the
+ * gateway, with the primary port named, once for the mesh, without a port.
  */
 function scopedHttpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecHttp[] | undefined {
   const httpPorts = model.ports.filter(p => isHttpProtocol(p.protocol));
   if (httpPorts.length === 0) return undefined;
   const routes = httpRoutes(model, host);
-  if (!model.binding || httpPorts.length === 1) return routes;
+  if (model.ports.length === 1) return routes;
   const port = { number: httpPorts[0].port };
-  const scoped = (gateways: string[], onGateway: boolean): VirtualServiceSpecHttp[] => routes.map(r => ({
+  const withPort = (r: VirtualServiceSpecHttp): VirtualServiceSpecHttp => ({
     ...r,
-    name: onGateway ? `${r.name}-gateway` : r.name,
-    match: (r.match ?? [{}]).map(m => ({ ...m, gateways })),
-    route: onGateway ? r.route?.map(d => ({ ...d, destination: { ...d.destination, port } })) : r.route,
-    mirror: onGateway && r.mirror ? { ...r.mirror, port } : r.mirror,
-  }));
-  return [...scoped([...model.binding.gateways], true), ...scoped([MESH], false)];
+    // Every destination is one of the app's Services (the preview one too), which share the ports.
+    route: r.route?.map(d => ({ ...d, destination: { ...d.destination, port } })),
+    mirror: r.mirror ? { ...r.mirror, port } : r.mirror,
+  });
+  if (httpPorts.length === 1) return routes.map(withPort);
+  if (!model.binding) return routes;
+  const scoped = (gateways: string[]) => (r: VirtualServiceSpecHttp) => ({ ...r, match: (r.match ?? [{}]).map(m => ({ ...m, gateways })) });
+  return [
+    ...routes.map(scoped([...model.binding.gateways])).map(withPort).map(r => ({ ...r, name: `${r.name}-gateway` })),
+    ...routes.map(scoped([MESH])),
+  ];
 }
 
 /** One weighted route per TCP port, with the same split as the HTTP routes. */

@@ -2,13 +2,18 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ReleaseModel } from '../model';
 import { renderDeployment, renderService, renderVersionService } from '../workloads';
+import { ReleaseController, TrafficApi } from '../plan';
+import { renderArgoRollouts } from './argo-rollouts';
+import { renderFlagger } from './flagger';
+import { renderGatewayApi } from './gateway-api';
 import { renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
 
-/** The objects of a release rendered as plain Istio: what the app constructs expose. */
+/** The objects of a release, whatever renders them: what the app constructs expose. */
 export interface RenderedRelease {
-  /** One Deployment per version, in the model's order. */
+  /** One Deployment per version, in the model's order; one for Flagger; none for Argo Rollouts. */
   readonly deployments: ApiObject[];
-  readonly service: ApiObject;
+  /** None with Flagger, which makes the Services itself. */
+  readonly service?: ApiObject;
   /** Services over one version each, such as the preview Service. */
   readonly extraServices: ApiObject[];
   /** None with selector routing, which needs no subsets. */
@@ -17,6 +22,23 @@ export interface RenderedRelease {
   readonly virtualService?: ApiObject;
   /** The STRICT PeerAuthentication, with `mtls`. */
   readonly peerAuthentication?: ApiObject;
+  /** The Argo Rollouts Rollout, in place of the Deployments. */
+  readonly rollout?: ApiObject;
+  /** The Argo Rollouts AnalysisTemplate, with an analysis. */
+  readonly analysisTemplate?: ApiObject;
+  /** The Flagger Canary. */
+  readonly canary?: ApiObject;
+  /** The Gateway API HTTPRoute, in place of the VirtualService. */
+  readonly httpRoute?: ApiObject;
+}
+
+/** Picks the renderer: a controller's, else the routing API's. */
+export function renderRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
+  switch (model.controller) {
+    case ReleaseController.ARGO_ROLLOUTS: return renderArgoRollouts(scope, model);
+    case ReleaseController.FLAGGER: return renderFlagger(scope, model);
+    default: return model.trafficApi === TrafficApi.GATEWAY_API ? renderGatewayApi(scope, model) : renderIstioRelease(scope, model);
+  }
 }
 
 /**

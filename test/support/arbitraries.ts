@@ -1,12 +1,17 @@
+import { Duration } from 'cdk8s';
+import { ImagePullPolicy } from 'cdk8s-plus-27';
 import fc from 'fast-check';
-import { Color, CutoverMode, IstioApiVersion, Protocol } from '../../src';
+import {
+  ClientTlsMode, Color, CutoverMode, DisruptionBudget, GatewayTlsMode, IstioApiVersion, LoadBalancer, Protocol, RouteMatch, RouteTarget,
+  SimpleLoadBalancer, StringMatch,
+} from '../../src';
 
 /**
  * Scenarios for the property test in test/fuzz.test.ts: a chart, maybe a gateway, and one or two
  * release apps, with props as a JavaScript caller might pass them. Values are mostly valid, with
  * edge values (port 1 and 65535, 0 replicas) among the valid ones, and sometimes invalid, wrong in
- * type included. Scenarios are plain data, so that fast-check prints and shrinks them; the test
- * turns them into constructs.
+ * type included. Scenarios are data (with the library's value classes, such as RouteTarget, in
+ * them), so that fast-check prints and shrinks them; the test turns them into constructs.
  */
 
 /** Props as a caller without types may pass them: any value, in any field. */
@@ -35,15 +40,34 @@ export interface Scenario {
 
 /**
  * Mostly `valid`, and about once in `odds` draws one of `invalid`. Invalid values shrink towards
- * the first one, so list the plainest first.
+ * the first one, so list the plainest first; a failure that a valid value also shows shrinks to it.
  */
-function mostly(valid: fc.Arbitrary<unknown>, invalid: readonly unknown[], odds = 30): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: odds - 1, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
+function mostly(valid: fc.Arbitrary<unknown>, invalid: readonly unknown[], odds = 40): fc.Arbitrary<unknown> {
+  return fc.oneof({ withCrossShrink: true },
+    { weight: odds - 1, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
 }
 
 /** A few fixed values, so that two draws often collide, and random ones for variety. */
 function pooled<T>(pool: readonly T[], random: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: random });
+  return fc.oneof({ withCrossShrink: true },
+    { weight: 3, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: random });
+}
+
+/** Left out (undefined, which `compact` drops) unless drawn with probability `presence`. */
+function optional(arbitrary: fc.Arbitrary<unknown>, presence: number): fc.Arbitrary<unknown> {
+  const weight = Math.round(presence * 10);
+  return fc.oneof({ withCrossShrink: true },
+    { weight: 10 - weight, arbitrary: fc.constant(undefined) }, { weight, arbitrary });
+}
+
+/** Drops undefined fields: the constructs read a missing prop and an undefined one alike, and the counterexamples read better. */
+function compact(props: LooseProps): LooseProps {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+}
+
+/** Props whose every field is `optional` (or always there), without the left-out ones. */
+function props(model: { [key: string]: fc.Arbitrary<unknown> }): fc.Arbitrary<LooseProps> {
+  return fc.record(model, { noNullPrototype: true }).map(compact);
 }
 
 // 'web-x' and 'web-preview' can name the objects of another app ('web' with version 'x-v1', or a preview).
@@ -54,7 +78,7 @@ const appName = mostly(
 
 /** Construct ids, which name the app when `name` is left out; 'My_App' and '2Fast' make invalid names. */
 const appId = fc.oneof(
-  { weight: 20, arbitrary: fc.constantFrom('Web', 'Reviews', 'Backend2', 'Api') },
+  { weight: 30, arbitrary: fc.constantFrom('Web', 'Reviews', 'Backend2', 'Api') },
   { weight: 1, arbitrary: fc.constantFrom('My_App', '2Fast', 'RouteCheck') },
 );
 
@@ -69,7 +93,7 @@ const port = mostly(
 
 const replicas = mostly(
   fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 1, max: 5 }) }),
-  [-1, 1.5, NaN, Infinity, '2', null],
+  [-1, 1.5, NaN, Infinity, '2', 2 ** 31, null],
 );
 
 const weight = mostly(
@@ -81,36 +105,128 @@ const weight = mostly(
 const version = mostly(
   pooled(['v1', 'v2', '1.10', '1_10', '1-10', 'V1', 'x-v1', 'v1.0_rc-1', 'blue', '1.11', 'v'.repeat(63)],
     fc.stringMatching(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,6}[A-Za-z0-9])?$/)),
-  ['', 'v'.repeat(64), 'v 1', '-v1', 'v1.', 'v1/2', 42, undefined, null],
+  ['', 'v'.repeat(64), 'v 1', '-v1', 'v1.', 'v1/2', 42, null],
+  50,
 );
 
 const image = mostly(
   fc.constantFrom('nginx:1.10', 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.2', 'reviews', 'NGINX:latest'),
-  ['', '   ', 'nginx 1.10', ' nginx', 42, undefined, null],
+  ['', '   ', 'nginx 1.10', ' nginx', 42, null],
+  50,
 );
 
-const versionProps: fc.Arbitrary<LooseProps> = fc.record(
-  { image, version, replicas },
-  { requiredKeys: ['image', 'version'] },
+// Istio's CRDs refuse durations under 1ms; a string is what a caller without types might pass.
+const duration = mostly(
+  fc.constantFrom(Duration.seconds(1), Duration.millis(1500), Duration.minutes(2)),
+  [Duration.millis(0), Duration.millis(0.5), '5s'],
 );
 
-const host = fc.constantFrom(
-  'shop.example.com', 'a.example.com', '*.example.com', 'example.com', 'other.org', '*.org',
-  'web', 'web.shop.svc.cluster.local', '*.svc.cluster.local',
-);
+const percentage = mostly(pooled([0, 100, 10, 0.5], fc.double({ min: 0, max: 100, noNaN: true })), [-1, 101, NaN, '10']);
+
+const routePolicy = props({
+  timeout: optional(duration, 0.5),
+  retries: optional(props({
+    attempts: mostly(fc.integer({ min: 0, max: 5 }), [-1, 1.5, undefined]),
+    perTryTimeout: optional(duration, 0.5),
+    retryOn: optional(mostly(fc.constantFrom(['5xx'], ['reset', 'connect-failure']), [[], ['5xx', '']]), 0.5),
+  }), 0.5),
+  fault: optional(props({
+    delay: optional(duration, 0.5),
+    delayPercentage: optional(percentage, 0.5),
+    abortHttpStatus: optional(mostly(fc.constantFrom(503, 500, 200, 599), [600, 199, 503.5]), 0.5),
+    abortPercentage: optional(percentage, 0.5),
+  }), 0.4),
+});
+
+/** Connection and ejection counts; 0 is valid for some of them only. */
+const count = mostly(fc.integer({ min: 1, max: 100 }), [0, -1, 1.5]);
+
+const trafficPolicy = props({
+  loadBalancer: optional(fc.oneof(
+    fc.constantFrom(...Object.values(SimpleLoadBalancer)).map(LoadBalancer.simple),
+    fc.constantFrom('x-user', 'X-User', '').map(LoadBalancer.hashHeader),
+    fc.constant(LoadBalancer.hashSourceIp()),
+    fc.constant(LoadBalancer.hashCookie('user', Duration.hours(1))),
+  ), 0.4),
+  connectionPool: optional(props({
+    maxConnections: optional(count, 0.5),
+    connectTimeout: optional(duration, 0.5),
+    http1MaxPendingRequests: optional(count, 0.3),
+    http2MaxRequests: optional(count, 0.3),
+    maxRequestsPerConnection: optional(count, 0.3),
+  }), 0.4),
+  outlierDetection: optional(props({
+    consecutive5xxErrors: optional(count, 0.5),
+    interval: optional(duration, 0.5),
+    baseEjectionTime: optional(duration, 0.3),
+    maxEjectionPercent: optional(mostly(fc.integer({ min: 0, max: 100 }), [101, -1]), 0.3),
+  }), 0.4),
+  tlsMode: optional(mostly(fc.constantFrom(...Object.values(ClientTlsMode)), ['STRICT', 'istio_mutual']), 0.3),
+});
+
+/** Image and version are required: the odd missing one comes from `mostly`'s undefined. */
+const versionProps = props({
+  image: mostly(image, [undefined], 100),
+  version: mostly(version, [undefined], 100),
+  replicas: optional(replicas, 0.3),
+  imagePullPolicy: optional(mostly(fc.constantFrom(...Object.values(ImagePullPolicy)), ['Sometimes', 'always']), 0.1),
+  routePolicy: optional(routePolicy, 0.05),
+  trafficPolicy: optional(trafficPolicy, 0.05),
+});
+
+/** A version the app cannot do without, which a caller without types may still leave out. */
+const requiredVersion = mostly(versionProps, [undefined, null, 'nginx:1.10'], 100);
+
+const hostPool = [
+  'shop.example.com', 'a.example.com', '*.example.com', 'example.com', 'other.org', '*.org', 'web', 'web.shop.svc.cluster.local',
+];
 
 const badHosts = ['', 'Shop.example.com', 'a..b', 'x.com.', 'edge/shop.example.com', `${'a'.repeat(64)}.com`, '*.*.com', 42];
 
-/** An app's hosts: '*', which a gateway may serve, is refused for apps. */
-const appHosts = mostly(
-  fc.array(mostly(host, ['*', ...badHosts]), { minLength: 1, maxLength: 3 }),
+/** Any hosts of an app: '*', which a gateway may serve, is refused for apps, and '*.svc.cluster.local' covers their Service host. */
+const anyAppHosts = mostly(
+  fc.array(mostly(fc.constantFrom(...hostPool), ['*', '*.svc.cluster.local', ...badHosts]), { minLength: 1, maxLength: 3 }),
   [[], 'shop.example.com', null],
 );
 
+/**
+ * Gateway hosts, which the apps' hosts default to: overlapping ones ('*.example.com', 'a.example.com')
+ * included, and now and then '*', which the apps may not default to.
+ */
 const gatewayHosts = mostly(
-  fc.array(mostly(fc.oneof(host, fc.constant('*')), badHosts), { minLength: 1, maxLength: 3 }),
+  fc.array(mostly(mostly(fc.constantFrom(...hostPool), ['*'], 12), badHosts), { minLength: 1, maxLength: 3 }),
   [[], 'shop.example.com', 42, undefined],
 );
+
+/** Hosts that a gateway serving `served` admits: some of those, or names below its wildcards. */
+function servedHosts(served: readonly string[]): fc.Arbitrary<unknown> {
+  const exact = served.filter(h => !h.startsWith('*'));
+  const below = served.filter(h => h.startsWith('*')).map(h => (h === '*' ? '.example.com' : h.slice(1)));
+  const arbitraries = [
+    ...exact.length > 0 ? [fc.subarray(exact, { minLength: 1 })] : [],
+    ...below.length > 0 ? [fc.tuple(fc.constantFrom('a', 'shop', 'x-1'), fc.constantFrom(...below)).map(([l, domain]) => [l + domain])] : [],
+  ];
+  return arbitraries.length > 0 ? fc.oneof(...arbitraries) : anyAppHosts;
+}
+
+/** An app's hosts, in proportions that suit its gateway: left out without one, mostly given for `fromName`. */
+function hostsFor(gateway: GatewayShape): fc.Arbitrary<unknown> {
+  switch (gateway.kind) {
+    case 'none':
+      return optional(anyAppHosts, 0.03);
+    case 'fromName':
+      return optional(anyAppHosts, 0.9);
+    case 'construct': {
+      const served = gateway.hosts;
+      const valid = Array.isArray(served) ? served.filter((h): h is string => typeof h === 'string') : [];
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.constant(undefined) },
+        { weight: 4, arbitrary: servedHosts(valid) },
+        { weight: 1, arbitrary: anyAppHosts },
+      );
+    }
+  }
+}
 
 const protocol = mostly(fc.constantFrom(...Object.values(Protocol)), ['HTTP', 'udp', 'https', '', 42]);
 
@@ -122,8 +238,8 @@ const selector = mostly(
 );
 
 const gatewayName = mostly(
-  fc.constantFrom('public-gateway', 'gw.v1', 'g'.repeat(100)),
-  ['GW', '', 'gw_1', '-gw', 42, null],
+  fc.constantFrom('public-gateway', 'gw.v1', `${'g'.repeat(63)}.${'g'.repeat(63)}`),
+  ['GW', '', 'gw_1', '-gw', 'g'.repeat(64), 42, null],
 );
 
 const gatewayRef = mostly(
@@ -132,74 +248,224 @@ const gatewayRef = mostly(
   10,
 );
 
-const gateway: fc.Arbitrary<GatewayScenario> = fc.oneof(
+/**
+ * What the apps' hosts depend on: the gateway's kind and hosts. The rest of the gateway is drawn
+ * apart from it, so that fast-check can shrink it without drawing the apps again.
+ */
+interface GatewayShape {
+  readonly kind: GatewayScenario['kind'];
+  readonly hosts?: unknown;
+}
+
+const gatewayShape: fc.Arbitrary<GatewayShape> = fc.oneof(
+  { withCrossShrink: true },
   { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('construct' as const),
-      id: fc.constantFrom('Gateway', 'PublicGateway'),
-      props: fc.record(
-        { hosts: gatewayHosts, name: gatewayName, namespace, selector, port, istioApiVersion },
-        { requiredKeys: ['hosts'] },
-      ),
-    }),
-  },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('fromName' as const), ref: gatewayRef }) },
+  { weight: 4, arbitrary: gatewayHosts.map(hosts => ({ kind: 'construct' as const, hosts })) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'fromName' as const }) },
 );
 
-const commonProps = {
-  name: appName,
-  namespace,
+const gatewayTls = props({
+  credentialName: mostly(fc.constantFrom('shop-cert', 'cert.v1'), ['', 'Bad_Cert', 42, undefined]),
+  mode: optional(mostly(fc.constantFrom(...Object.values(GatewayTlsMode)), ['PASSTHROUGH', 'simple']), 0.3),
+  port: optional(port, 0.3),
+  redirectHttp: optional(fc.boolean(), 0.3),
+});
+
+const additionalServer = props({
+  hosts: gatewayHosts,
+  port: optional(port, 0.5),
+  tls: optional(gatewayTls, 0.3),
+});
+
+/** The gateway besides its shape: a construct id, a `fromName` ref and props, of which its kind picks. */
+interface GatewayRest {
+  readonly id: string;
+  readonly ref: unknown;
+  readonly props: LooseProps;
+}
+
+const gatewayRest: fc.Arbitrary<GatewayRest> = fc.record({
+  id: fc.constantFrom('Gateway', 'PublicGateway'),
+  ref: gatewayRef,
+  props: props({
+    name: optional(gatewayName, 0.4),
+    namespace: optional(namespace, 0.4),
+    selector: optional(selector, 0.4),
+    port: optional(port, 0.4),
+    istioApiVersion: optional(istioApiVersion, 0.3),
+    tls: optional(gatewayTls, 0.15),
+    additionalServers: optional(fc.array(additionalServer, { minLength: 1, maxLength: 2 }), 0.1),
+  }),
+}, { noNullPrototype: true });
+
+function gatewayOf(shape: GatewayShape, rest: GatewayRest): GatewayScenario {
+  switch (shape.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'fromName':
+      return { kind: 'fromName', ref: rest.ref };
+    case 'construct':
+      return { kind: 'construct', id: rest.id, props: compact({ hosts: shape.hosts, ...rest.props }) };
+  }
+}
+
+const stringMatch = fc.oneof(
+  fc.constantFrom('yes', '', 'Yes').map(StringMatch.exact),
+  fc.constant(StringMatch.prefix('qa-')),
+  fc.constantFrom('^qa-.*$', '[').map(StringMatch.regex),
+);
+
+const routeMatch = fc.oneof(
+  fc.tuple(fc.constantFrom('x-tester', 'X-Tester', ''), stringMatch).map(([name, value]) => RouteMatch.header(name, value)),
+  fc.constantFrom('tester', 'a;b').map(name => RouteMatch.cookie(name, 'yes')),
+  stringMatch.map(value => RouteMatch.queryParam('canary', value)),
+  fc.constantFrom<{ [key: string]: string }>({ app: 'qa-runner' }, {}).map(RouteMatch.sourceLabels),
+);
+
+/** Roles mostly, because a version drawn here seldom is one the app has. */
+const routeTarget = mostly(fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(RouteTarget.stable(), RouteTarget.canary(), RouteTarget.idle()) },
+  { weight: 1, arbitrary: fc.constantFrom('v1', 'v2', '1.10', 'missing').map(RouteTarget.version) },
+), ['v1', null]);
+
+const testerRoute = props({
+  when: mostly(fc.array(routeMatch, { minLength: 1, maxLength: 2 }), [[], undefined]),
+  to: routeTarget,
+  name: optional(mostly(fc.constantFrom('testers', 'qa'), ['primary', '', 'Bad Name']), 0.3),
+});
+
+const mirror = props({ to: routeTarget, percentage: optional(percentage, 0.5) });
+
+const stickySessions = props({
+  cookieName: optional(mostly(fc.constantFrom('version', 'web-version'), ['', 'bad cookie', 'a;b']), 0.4),
+  maxAge: optional(duration, 0.4),
+});
+
+/** A port name must start with its protocol: a drawn '-suffix' becomes `<protocol>-suffix`, other names stay as drawn. */
+function namedAfterProtocol(options: LooseProps): LooseProps {
+  const { name, protocol } = options;
+  return typeof name === 'string' && name.startsWith('-') ? { ...options, name: `${protocol ?? Protocol.HTTP}${name}` } : options;
+}
+
+const additionalPort = props({
   port,
-  containerPort: port,
-  protocol,
-  replicas,
-  hosts: appHosts,
-  istioApiVersion,
+  containerPort: optional(port, 0.3),
+  protocol: optional(protocol, 0.5),
+  name: optional(mostly(fc.constantFrom('-admin', '-x'), ['HTTP', 'http_x', 'admin', 'grpc', 'http-'.padEnd(16, 'x')]), 0.4),
+}).map(namedAfterProtocol);
+
+const disruptionBudget = mostly(
+  fc.oneof(
+    fc.integer({ min: 0, max: 3 }).map(DisruptionBudget.minAvailable),
+    fc.integer({ min: 0, max: 3 }).map(DisruptionBudget.maxUnavailable),
+    fc.integer({ min: 0, max: 100 }).map(DisruptionBudget.minAvailablePercent),
+    fc.integer({ min: 0, max: 100 }).map(DisruptionBudget.maxUnavailablePercent),
+  ),
+  [DisruptionBudget.minAvailable(-1), DisruptionBudget.maxUnavailablePercent(101), DisruptionBudget.minAvailable(1.5), 'minAvailable'],
+);
+
+const autoscaling = props({
+  maxReplicas: mostly(fc.integer({ min: 1, max: 10 }), [0, -1, 1.5, 2 ** 31, undefined]),
+  cpuUtilization: optional(mostly(fc.constantFrom(80, 1, 150), [0, -1, 50.5]), 0.5),
+});
+
+/** Props that the routing features add to both apps, each in a few charts. */
+const routingProps = {
+  testerRoutes: optional(fc.array(testerRoute, { minLength: 1, maxLength: 2 }), 0.08),
+  mirror: optional(mirror, 0.05),
+  routePolicy: optional(routePolicy, 0.08),
+  trafficPolicy: optional(trafficPolicy, 0.08),
+  stickySessions: optional(stickySessions, 0.08),
+  additionalPorts: optional(fc.array(additionalPort, { minLength: 1, maxLength: 2 }), 0.08),
+  mtls: optional(mostly(fc.boolean(), ['yes']), 0.08),
+  disruptionBudget: optional(disruptionBudget, 0.08),
+  autoscaling: optional(autoscaling, 0.08),
 };
+
+const preview = props({
+  header: optional(mostly(fc.constantFrom('x-preview'), ['X-Preview', 'x preview', '']), 0.5),
+  headerValue: optional(mostly(fc.constantFrom('true', 'yes'), ['', 42]), 0.3),
+  host: optional(mostly(fc.constantFrom('preview.example.com', ...hostPool), ['*', ...badHosts]), 0.5),
+});
+
+function commonProps(gateway: GatewayShape): { [key: string]: fc.Arbitrary<unknown> } {
+  return {
+    name: optional(appName, 0.5),
+    namespace: optional(namespace, 0.3),
+    port: optional(port, 0.4),
+    containerPort: optional(port, 0.3),
+    protocol: optional(protocol, 0.3),
+    replicas: optional(replicas, 0.3),
+    hosts: hostsFor(gateway),
+    istioApiVersion: optional(istioApiVersion, 0.3),
+    ...routingProps,
+  };
+}
 
 const color = mostly(fc.constantFrom(Color.BLUE, Color.GREEN), ['red', 'BLUE', 'Blue', '', 1, null]);
 
-const blueGreenProps: fc.Arbitrary<LooseProps> = fc.record({
-  ...commonProps,
-  blue: versionProps,
-  green: versionProps,
-  active: color,
-  cutover: mostly(fc.constantFrom(...Object.values(CutoverMode)), ['selector', '', 1]),
-  scaledDown: color,
-  scaledDownReplicas: replicas,
-}, { requiredKeys: ['blue', 'green'] });
+function blueGreenProps(gateway: GatewayShape): fc.Arbitrary<LooseProps> {
+  return props({
+    ...commonProps(gateway),
+    blue: requiredVersion,
+    green: requiredVersion,
+    active: optional(color, 0.6),
+    cutover: optional(mostly(fc.constantFrom(...Object.values(CutoverMode)), ['selector', '', 1]), 0.3),
+    scaledDown: optional(color, 0.1),
+    scaledDownReplicas: optional(replicas, 0.2),
+    preview: optional(preview, 0.1),
+  });
+}
 
-const canaryProps: fc.Arbitrary<LooseProps> = fc.record({
-  ...commonProps,
-  stable: versionProps,
-  canary: versionProps,
-  canaryWeight: weight,
-}, { requiredKeys: ['stable'] });
+function canaryProps(gateway: GatewayShape): fc.Arbitrary<LooseProps> {
+  return props({
+    ...commonProps(gateway),
+    stable: requiredVersion,
+    canary: optional(versionProps, 0.9),
+    canaryWeight: optional(weight, 0.7),
+  });
+}
 
-const bound = fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+const bound = fc.oneof({ weight: 39, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 
-const app: fc.Arbitrary<AppScenario> = fc.oneof(
-  fc.record({ kind: fc.constant('blue-green' as const), id: appId, bound, props: blueGreenProps }),
-  fc.record({ kind: fc.constant('canary' as const), id: appId, bound, props: canaryProps }),
-);
+function app(gateway: GatewayShape): fc.Arbitrary<AppScenario> {
+  return fc.oneof(
+    fc.record({ kind: fc.constant('blue-green' as const), id: appId, bound, props: blueGreenProps(gateway) }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('canary' as const), id: appId, bound, props: canaryProps(gateway) }, { noNullPrototype: true }),
+  );
+}
 
 /** The name an app gets: its `name`, else its id lower-cased (null counts as left out). */
 function effectiveName(a: AppScenario): unknown {
   return a.props.name ?? a.id.toLowerCase();
 }
 
-/** Two apps in one chart need their own ids and names; anything else is not what the brief fuzzes. */
-function distinct(apps: readonly AppScenario[]): boolean {
-  return new Set(apps.map(a => a.id)).size === apps.length && new Set(apps.map(effectiveName)).size === apps.length;
+/**
+ * One app, or in about a quarter of the charts two, with their own ids and names: the same name
+ * twice is not what this fuzz is about. Either app can shrink away.
+ */
+function apps(gateway: GatewayShape): fc.Arbitrary<readonly AppScenario[]> {
+  const upTo = (maxLength: number) => fc.uniqueArray(app(gateway), {
+    minLength: 1,
+    maxLength,
+    comparator: (a, b) => a.id === b.id || effectiveName(a) === effectiveName(b),
+  });
+  return fc.oneof(upTo(1), upTo(2));
 }
 
-export const scenario: fc.Arbitrary<Scenario> = fc.record({
-  chartNamespace: fc.oneof({ weight: 6, arbitrary: validNamespace }, { weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant('Shop') }),
-  gateway,
-  apps: fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(app) },
-    { weight: 1, arbitrary: fc.tuple(app, app).filter(distinct) },
-  ),
+const chartNamespace = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 30, arbitrary: validNamespace },
+  { weight: 10, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant('Shop') },
+);
+
+/** The apps' hosts depend on the gateway's shape, so that is drawn first. */
+export const scenario: fc.Arbitrary<Scenario> = fc.tuple(
+  chartNamespace,
+  gatewayRest,
+  gatewayShape.chain(shape => apps(shape).map(a => ({ shape, apps: a }))),
+).map(([ns, rest, { shape, apps: a }]) => {
+  const drawn = { gateway: gatewayOf(shape, rest), apps: a };
+  return ns === undefined ? drawn : { chartNamespace: ns, ...drawn };
 });

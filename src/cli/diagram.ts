@@ -1,0 +1,117 @@
+import { writeFileSync } from 'fs';
+import { basename } from 'path';
+import { diagramMarkdown, diagramMermaid, diagramTable, DiagramOptions } from '../diagram';
+import { flag, lastValue, OptionSpec, ParsedArgs, parseInvocation } from './args';
+import { Command, EXIT_CLEAN, InputError, Io, UsageError } from './command';
+import { readSources, Source } from './files';
+
+const USAGE = `usage: cdk8s-istio-release diagram [options] <file or directory>...
+
+draws where the traffic of each VirtualService goes: gateways, hosts, routes and their matches,
+weights, subsets, and the workloads behind them with their images and replicas. a Service that
+no VirtualService routes is drawn with the pods its selector picks.
+
+for each yaml file, writes the drawing of that file's objects next to it: dist/app.k8s.yaml gives
+dist/app.k8s.md. all files are read as one set, so a route in one file reaches the workloads of
+another. directories are searched recursively for *.yaml and *.yml files.
+
+options:
+  --print                       print to stdout instead of writing files
+  --format markdown|mermaid|table
+                                markdown: a mermaid flowchart and a table per VirtualService
+                                (default); mermaid: the flowcharts alone (files get .mmd);
+                                table: the tables alone (files get .txt)
+  --default-namespace <ns>      namespace of objects without one (default: default)
+  -h, --help                    show this help
+
+exit status: 0 when the drawings are written, 2 when the command line is wrong or a file cannot be
+read, parsed or written.
+`;
+
+const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'print': { type: 'boolean' },
+  'format': { type: 'string' },
+  'default-namespace': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+};
+
+type Format = 'markdown' | 'mermaid' | 'table';
+
+const EXTENSIONS: Readonly<Record<Format, string>> = { markdown: '.md', mermaid: '.mmd', table: '.txt' };
+
+export const diagramCommand: Command = {
+  summary: 'draw the traffic of a set of manifests as mermaid flowcharts and tables',
+  usage: USAGE,
+  run,
+};
+
+function run(args: readonly string[], io: Io): number {
+  const invocation = parseInvocation(args, OPTIONS, USAGE, io, 'draw');
+  if (!invocation) return EXIT_CLEAN;
+  const { parsed, files } = invocation;
+  const format = formatOf(parsed);
+  const defaultNamespace = lastValue(parsed, 'default-namespace');
+  const sources = readSources(files());
+  const drawings = sources.map((source, i) => ({
+    file: source.file,
+    text: draw(format, source, { defaultNamespace, context: sources.filter((_, j) => j !== i).flatMap(s => s.documents) }),
+  }));
+  if (flag(parsed, 'print')) {
+    io.stdout(drawings.length === 1 ? drawings[0].text : drawings.map(d => printed(format, d.file, d.text)).join('\n'));
+    return EXIT_CLEAN;
+  }
+  // Every file is attempted, so one run reports every file that cannot be written.
+  const problems: string[] = [];
+  for (const { file, text } of drawings) {
+    const target = outputFile(file, format);
+    const problem = write(target, text);
+    if (problem) problems.push(problem);
+    else io.stdout(`wrote ${target}\n`);
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  return EXIT_CLEAN;
+}
+
+function formatOf(parsed: ParsedArgs): Format {
+  const format = lastValue(parsed, 'format') ?? 'markdown';
+  if (format === 'markdown' || format === 'mermaid' || format === 'table') return format;
+  throw new UsageError(`unknown format ${format}; use markdown, mermaid or table`);
+}
+
+function draw(format: Format, source: Source, options: DiagramOptions): string {
+  switch (format) {
+    case 'markdown': return diagramMarkdown(source.documents, basename(source.file), options);
+    case 'mermaid': return diagramMermaid(source.documents, options);
+    case 'table': return diagramTable(source.documents, options);
+  }
+}
+
+/** A markdown document names its file in its title; the other formats get a header line, as `head` does. */
+function printed(format: Format, file: string, text: string): string {
+  if (format === 'markdown') return text;
+  return `${format === 'mermaid' ? '%%' : '==>'} ${file}${format === 'mermaid' ? '' : ' <=='}\n${text}`;
+}
+
+/** `app.k8s.yaml` → `app.k8s.md`; a file named without a yaml extension keeps its name and gets one added. */
+export function outputFile(file: string, format: Format): string {
+  return file.replace(/\.ya?ml$/i, '') + EXTENSIONS[format];
+}
+
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  EROFS: 'read-only file system',
+};
+
+/** Writes the file, or says in one line why it cannot be written. */
+function write(file: string, text: string): string | undefined {
+  try {
+    writeFileSync(file, text);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+    const reason = Object.prototype.hasOwnProperty.call(WRITE_ERRORS, code) ? WRITE_ERRORS[code] : code || String(error);
+    return `${file}: cannot write: ${reason}`;
+  }
+}

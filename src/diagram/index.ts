@@ -1,0 +1,2 @@
+export { diagramMarkdown, diagramMermaid, diagramTable } from './markdown';
+export type { DiagramOptions } from './model';

@@ -1,0 +1,146 @@
+import { MESH } from '../verify/hosts';
+import { labels } from '../verify/json';
+import { formatLabels } from '../verify/selectors';
+import { Entrance, Picture, Rule, ruleLabel, Target } from './model';
+import { WorkloadFacts } from './workloads';
+
+/**
+ * A picture as a Mermaid `flowchart LR`: gateways → hosts → routes → (weights) → subsets or
+ * Services → workloads, mirrors dotted. Nodes are declared first, then edges, each in the order
+ * the route graph is walked, so the same objects give the same text.
+ */
+
+type Shape = 'stadium' | 'square' | 'hexagon' | 'round' | 'subroutine' | 'lean';
+
+const SHAPES: Readonly<Record<Shape, readonly [string, string]>> = {
+  stadium: ['([', '])'],
+  square: ['[', ']'],
+  hexagon: ['{{', '}}'],
+  round: ['(', ')'],
+  subroutine: ['[[', ']]'],
+  lean: ['[/', '/]'],
+};
+
+export function renderMermaid(picture: Picture): string {
+  const chart = new Flowchart(picture.namespace);
+  const entrances = picture.entrances.map(entrance => entranceNode(chart, entrance));
+  const start = picture.direct
+    ? chart.target(picture.direct)
+    : chart.node('hosts', 'hosts', 'square', picture.hosts.length > 0 ? picture.hosts : ['no hosts']);
+  for (const entrance of entrances) chart.edge(entrance, start);
+  if (picture.direct) chart.wire(picture.direct);
+  for (const rule of picture.rules) {
+    const route = chart.node(`route ${rule.protocol} ${rule.index}`, `route_${rule.protocol}_${rule.index}`, 'hexagon', ruleLines(rule));
+    chart.edge(start, route);
+    for (const flow of rule.flows) {
+      chart.edge(route, chart.target(flow.target), flow.share, flow.mirror);
+      chart.wire(flow.target);
+    }
+  }
+  return chart.render(picture.title);
+}
+
+function entranceNode(chart: Flowchart, { gateway, external }: Entrance): string {
+  if (gateway === MESH) return chart.node('mesh', 'mesh', 'stadium', ['mesh']);
+  return chart.node(`gateway ${gateway}`, `gw_${gateway}`, 'stadium', [`Gateway ${gateway}`, ...external ? ['not in these manifests'] : []]);
+}
+
+function ruleLines(rule: Rule): string[] {
+  const title = rule.name === undefined ? ruleLabel(rule) : `route ${ruleLabel(rule)}`;
+  return [title, ...rule.conditions, ...rule.action ? [rule.action] : []];
+}
+
+function targetLines(target: Target, namespace: string): string[] {
+  const elsewhere = target.ownHost ? [] : [target.host];
+  const empty = target.workloads.length === 0;
+  if (target.kind === 'subset') {
+    const subsetLabels = target.subsetLabels;
+    // A host outside the set has its DestinationRule wherever the host is.
+    if (!subsetLabels) return [`subset ${target.subset}`, ...elsewhere, target.service ? 'not defined' : 'not in these manifests'];
+    return [`subset ${target.subset}`, ...elsewhere, formatLabels(subsetLabels), ...empty ? ['selects no pods'] : []];
+  }
+  if (target.service) {
+    const { service } = target;
+    return [`Service ${qualified(service.namespace, service.name, namespace)}`, `selector ${formatLabels(labels(service.spec, 'selector'))}`,
+      ...empty ? ['selects no pods'] : []];
+  }
+  return [`host ${target.host}`, ...target.subset === undefined ? [] : [`subset ${target.subset}`], 'not in these manifests'];
+}
+
+function workloadLines(workload: WorkloadFacts, namespace: string): string[] {
+  return [`${workload.kind} ${qualified(workload.namespace, workload.name, namespace)}`, ...workload.images, `replicas: ${workload.replicas}`];
+}
+
+/** A name with its namespace when that differs from the picture's. */
+function qualified(objectNamespace: string, name: string, namespace: string): string {
+  return objectNamespace === namespace ? name : `${objectNamespace}/${name}`;
+}
+
+class Flowchart {
+  private readonly ids = new Map<string, string>();
+  private readonly taken = new Set<string>();
+  private readonly nodes: string[] = [];
+  private readonly edges: string[] = [];
+  private readonly wired = new Set<string>();
+
+  /** `namespace` is the picture's: names in it are written without one. */
+  public constructor(private readonly namespace: string) {}
+
+  /** Declares a node on first sight, and returns its id either way. */
+  public node(key: string, base: string, shape: Shape, lines: readonly string[]): string {
+    const known = this.ids.get(key);
+    if (known) return known;
+    const id = this.freeId(base);
+    this.ids.set(key, id);
+    const [open, close] = SHAPES[shape];
+    this.nodes.push(`${id}${open}"${lines.map(escape).join('<br/>')}"${close}`);
+    return id;
+  }
+
+  /** A subset, Service or host node. */
+  public target(target: Target): string {
+    const first = target.host.split('.')[0];
+    const base = target.kind === 'subset' ? `subset_${first}_${target.subset}` : target.kind === 'service' ? `svc_${first}` : `host_${target.host}`;
+    const shape: Shape = target.kind === 'subset' ? 'round' : target.kind === 'service' ? 'subroutine' : 'lean';
+    return this.node(`target ${target.key}`, base, shape, targetLines(target, this.namespace));
+  }
+
+  /** Edges from a target to its workloads, once per target, after the edge that first reaches it. */
+  public wire(target: Target): void {
+    if (this.wired.has(target.key)) return;
+    this.wired.add(target.key);
+    const from = this.target(target);
+    for (const workload of target.workloads) {
+      this.edge(from, this.node(`workload ${workload.id}`, `${workload.kind.toLowerCase()}_${workload.name}`, 'square', workloadLines(workload, this.namespace)));
+    }
+  }
+
+  public edge(from: string, to: string, label?: string, dotted = false): void {
+    const arrow = dotted ? '-.->' : '-->';
+    this.edges.push(`${from} ${arrow}${label === undefined ? '' : `|"${escape(label)}"|`} ${to}`);
+  }
+
+  public render(title: string): string {
+    return ['flowchart LR', `%% ${title.replace(/[\r\n]+/g, ' ')}`, ...this.nodes, ...this.edges].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
+  }
+
+  /**
+   * Ids are the node's kind and name with every other character made `_`, so they hold no dots
+   * or slashes; names that clash that way get `_2`, `_3`, in the order they are met.
+   */
+  private freeId(base: string): string {
+    const clean = base.replace(/[^A-Za-z0-9_]+/g, '_');
+    let id = clean;
+    for (let n = 2; this.taken.has(id); n++) id = `${clean}_${n}`;
+    this.taken.add(id);
+    return id;
+  }
+}
+
+/**
+ * Label text inside `"…"`: quotes, `#` (Mermaid's entity marker), `<`, `>` and `&` (HTML) and
+ * backticks (markdown strings) become Mermaid's numeric entity codes, and line breaks spaces.
+ */
+function escape(text: string): string {
+  return text.replace(/[\r\n\t]+/g, ' ').replace(/["#<>&`]/g, c => `#${c.charCodeAt(0)};`);
+}

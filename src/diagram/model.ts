@@ -1,0 +1,199 @@
+import { buildGraph, Graph, ManifestObject } from '../verify/graph';
+import { MESH, resolveHost, serviceFqdn } from '../verify/hosts';
+import { labels, list, own, text } from '../verify/json';
+import { claimedHosts, destinations, gatewayBindings, RouteProtocol } from '../verify/routes';
+import { settingsFrom } from '../verify/settings';
+import { receivers, RoutedSubset, routedSubsets, subsetsOf } from '../verify/traffic';
+import { actionLine, matchLines } from './matches';
+import { workloadFacts, WorkloadFacts } from './workloads';
+
+/**
+ * What a diagram shows, read from the route graph that verify builds: one picture per
+ * VirtualService, and one per Service that no VirtualService routes (its selector alone decides
+ * where its traffic goes, as in a selector cutover).
+ */
+
+export interface DiagramOptions {
+  /**
+   * More objects to resolve routes against, but not to draw: the other files of a set, so that a
+   * route in one file reaches the workloads of another.
+   * @default - none
+   */
+  readonly context?: readonly unknown[];
+  /**
+   * Namespace of objects without one.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+}
+
+export interface Picture {
+  /** `VirtualService prod/reviews` or `Service default/nginx`. */
+  readonly title: string;
+  readonly namespace: string;
+  readonly entrances: readonly Entrance[];
+  /** The VirtualService's hosts, short names expanded; none for a Service's picture. */
+  readonly hosts: readonly string[];
+  readonly rules: readonly Rule[];
+  /** A Service's picture: where its traffic goes without routes. */
+  readonly direct?: Target;
+}
+
+/** A gateway the VirtualService is bound to, or the mesh. */
+export interface Entrance {
+  /** `mesh` or `ns/name`. */
+  readonly gateway: string;
+  /** A gateway that is not among the objects. */
+  readonly external: boolean;
+}
+
+export interface Rule {
+  readonly protocol: RouteProtocol;
+  /** The rule's index in `spec.<protocol>`. */
+  readonly index: number;
+  readonly name: string | undefined;
+  /** The match blocks in short form, or what the rule takes when it has none. */
+  readonly conditions: readonly string[];
+  /** A redirect, direct response or delegation, for a rule that does that instead of routing. */
+  readonly action: string | undefined;
+  readonly flows: readonly Flow[];
+}
+
+export interface Flow {
+  readonly mirror: boolean;
+  /** `75%`, `mirror 20%`, or `33.3% (weight 1)` when the weights do not add up to 100. */
+  readonly share: string;
+  readonly target: Target;
+}
+
+export interface Target {
+  /** Identifies the target within a picture; flows to the same subset share one target. */
+  readonly key: string;
+  /** A subset, a Service without subset, or a host that is no Service of the set. */
+  readonly kind: 'subset' | 'service' | 'host';
+  readonly host: string;
+  readonly subset: string | undefined;
+  /** The subset's labels; undefined when no DestinationRule defines the subset. */
+  readonly subsetLabels: ReadonlyMap<string, string> | undefined;
+  readonly service: ManifestObject | undefined;
+  /** Whether the host is one of the VirtualService's own. */
+  readonly ownHost: boolean;
+  readonly workloads: readonly WorkloadFacts[];
+}
+
+/** The rule's name, with its protocol unless http, or its position when it has none: `primary`, `tcp[0]`. */
+export function ruleLabel(rule: Rule): string {
+  if (rule.name === undefined) return `${rule.protocol}[${rule.index}]`;
+  return rule.protocol === 'http' ? rule.name : `${rule.protocol} ${rule.name}`;
+}
+
+const PROTOCOLS: readonly RouteProtocol[] = ['http', 'tcp', 'tls'];
+
+/** The pictures of `objects`, in input order; `options.context` only resolves. */
+export function picturesOf(objects: readonly unknown[], options: DiagramOptions = {}): Picture[] {
+  const defaultNamespace = settingsFrom(options).defaultNamespace;
+  // Entries are numbered in input order, so the objects to draw are the first ones of the whole set.
+  const drawn = new Set(buildGraph(objects, defaultNamespace).objects.map(o => o.entry));
+  const graph = buildGraph([...objects, ...options.context ?? []], defaultNamespace);
+  const routed = routedSubsets(graph);
+  return [
+    ...graph.virtualServices.filter(vs => drawn.has(vs.entry)).map(vs => virtualServicePicture(graph, vs, routed)),
+    ...unroutedServices(graph).filter(service => drawn.has(service.entry)).map(service => servicePicture(graph, service)),
+  ];
+}
+
+function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonly RoutedSubset[]): Picture {
+  const hosts = [...new Set(claimedHosts(vs).map(h => h.host))];
+  const targets = new Map<string, Target>();
+  const target = (destination: RoutedSubset) => {
+    const made = targetOf(graph, destination, hosts);
+    const known = targets.get(made.key);
+    if (known) return known;
+    targets.set(made.key, made);
+    return made;
+  };
+  const mine = routed.filter(r => r.vs === vs);
+  const rules = PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, index): Rule => {
+    const path = `spec.${protocol}[${index}]`;
+    const entries = mine.filter(r => r.path.startsWith(`${path}.route[`));
+    const weighted = entries.map(r => ({ mirror: false, share: share(r.weight, entries, list(rule, 'route').length), target: target(r) }));
+    const mirrors = protocol === 'http' ? mirrorsOf(vs, rule, path).map(m => ({ mirror: true, share: `mirror ${m.weight}%`, target: target(m) })) : [];
+    const conditions = matchLines(rule, vs.namespace);
+    return {
+      protocol,
+      index,
+      name: text(rule, 'name'),
+      conditions: conditions.length > 0 ? conditions : [catchAll(protocol, index)],
+      action: weighted.length === 0 ? actionLine(rule, vs.namespace) ?? 'no destination' : undefined,
+      flows: [...weighted, ...mirrors],
+    };
+  }));
+  return {
+    title: `VirtualService ${vs.namespace}/${vs.name}`,
+    namespace: vs.namespace,
+    entrances: gatewayBindings(vs).map(b => ({ gateway: b.gateway, external: b.gateway !== MESH && !graph.gateways.has(b.gateway) })),
+    hosts,
+    rules,
+  };
+}
+
+/** What a rule without matches takes: everything its protocol's earlier rules left. */
+function catchAll(protocol: RouteProtocol, index: number): string {
+  const what = protocol === 'http' ? 'requests' : 'connections';
+  return index === 0 ? `all ${what}` : `all other ${what}`;
+}
+
+/**
+ * A lone destination takes all of its rule's traffic whatever its weight. Weights that do not add
+ * up to 100 are relative (Istio 1.15 and later), so the share is worked out and the weight kept.
+ */
+function share(weight: number, entries: readonly RoutedSubset[], written: number): string {
+  if (written === 1) return '100%';
+  const total = entries.reduce((sum, r) => sum + r.weight, 0);
+  if (total === 100) return `${weight}%`;
+  if (total <= 0) return `weight ${weight}`;
+  return `${Math.round((weight / total) * 1000) / 10}% (weight ${weight})`;
+}
+
+/** `mirror` with `mirrorPercentage` (or the older `mirrorPercent`), and `mirrors`; 100% when unset. */
+function mirrorsOf(vs: ManifestObject, rule: unknown, path: string): RoutedSubset[] {
+  return destinations(vs).filter(d => d.path.startsWith(`${path}.mirror`)).map(d => {
+    const entry = /\.mirrors\[(\d+)\]\.destination$/.exec(d.path);
+    const percentage = entry
+      ? own(own(list(rule, 'mirrors')[Number(entry[1])], 'percentage'), 'value')
+      : own(own(rule, 'mirrorPercentage'), 'value') ?? own(rule, 'mirrorPercent') ?? own(rule, 'mirror_percent');
+    const weight = typeof percentage === 'number' ? percentage : 100;
+    return { vs, path: d.path, host: resolveHost(d.host, vs.namespace), subset: text(d.destination, 'subset'), weight };
+  });
+}
+
+function targetOf(graph: Graph, destination: RoutedSubset, ownHosts: readonly string[]): Target {
+  const { host, subset } = destination;
+  const service = graph.serviceByHost.get(host);
+  const definition = subset === undefined ? undefined : subsetsOf(graph, host).find(s => text(s, 'name') === subset);
+  return {
+    key: JSON.stringify([host, subset ?? null]),
+    kind: subset !== undefined ? 'subset' : service ? 'service' : 'host',
+    host,
+    subset,
+    subsetLabels: definition === undefined ? undefined : labels(definition, 'labels'),
+    service,
+    ownHost: ownHosts.includes(host),
+    workloads: receivers(graph, destination).map(w => workloadFacts(graph, w)),
+  };
+}
+
+/** Services with a selector that no VirtualService routes to or claims: the mesh sends their traffic to every selected pod. */
+function unroutedServices(graph: Graph): ManifestObject[] {
+  const routedHosts = new Set(graph.virtualServices.flatMap(vs => [
+    ...claimedHosts(vs).map(h => h.host),
+    ...destinations(vs).map(d => resolveHost(d.host, vs.namespace)),
+  ]));
+  return graph.services.filter(s => labels(s.spec, 'selector').size > 0 && !routedHosts.has(serviceFqdn(s.name, s.namespace)));
+}
+
+function servicePicture(graph: Graph, service: ManifestObject): Picture {
+  const host = serviceFqdn(service.name, service.namespace);
+  const direct = targetOf(graph, { vs: service, path: '', host, subset: undefined, weight: 100 }, [host]);
+  return { title: `Service ${service.namespace}/${service.name}`, namespace: service.namespace, entrances: [{ gateway: MESH, external: false }], hosts: [], rules: [], direct };
+}

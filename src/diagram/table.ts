@@ -1,0 +1,44 @@
+import { Flow, Picture, Rule, ruleLabel, Target } from './model';
+
+/**
+ * A picture as a plain text table, one row per destination and workload, in the manner of
+ * `kubectl argo rollouts get`. Columns are aligned with two spaces and lines carry no trailing blanks.
+ */
+
+const HEADER = ['ROUTE', 'VERSION', 'WEIGHT', 'WORKLOAD', 'REPLICAS', 'IMAGE'];
+
+export function renderTable(picture: Picture): string {
+  const rows = picture.direct
+    ? flowRows('-', { mirror: false, share: '100%', target: picture.direct })
+    : picture.rules.flatMap(ruleRows);
+  return align([HEADER, ...rows]);
+}
+
+function ruleRows(rule: Rule): string[][] {
+  if (rule.flows.length === 0) return [[ruleLabel(rule), '-', '-', '-', '-', rule.action ?? '-']];
+  return rule.flows.flatMap(flow => flowRows(ruleLabel(rule), flow));
+}
+
+/** One row per workload behind the destination; the route, version and weight are not repeated. */
+function flowRows(route: string, flow: Flow): string[][] {
+  const lead = [route, version(flow.target), flow.share];
+  if (flow.target.workloads.length === 0) return [[...lead, '-', '-', '-']];
+  return flow.target.workloads.map((workload, i) => [
+    ...i === 0 ? lead : ['', '', ''],
+    workload.name,
+    workload.replicas,
+    workload.images.join(', ') || '-',
+  ]);
+}
+
+/** The subset; for a destination without one, the Service it names (when not the route's own) or the host. */
+function version(target: Target): string {
+  if (target.subset !== undefined) return target.ownHost ? target.subset : `${target.subset} of ${target.host}`;
+  if (target.service) return target.ownHost ? '-' : `service ${target.service.name}`;
+  return `host ${target.host}`;
+}
+
+function align(rows: readonly (readonly string[])[]): string {
+  const widths = HEADER.map((_, column) => Math.max(...rows.map(row => row[column].length)));
+  return rows.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n') + '\n';
+}

@@ -1,0 +1,326 @@
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  AnalysisTemplate,
+  AnalysisTemplateSpecMetrics,
+  AnalysisTemplateSpecMetricsCount,
+  AnalysisTemplateSpecMetricsFailureLimit,
+  Rollout,
+  RolloutSpecStrategyCanaryAnalysisArgs,
+  RolloutSpecStrategyCanarySteps,
+  RolloutSpecStrategyCanaryStepsPauseDuration,
+  toJson_AnalysisTemplateSpec,
+  toJson_RolloutSpec,
+  toJson_RolloutSpecStrategy,
+  toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService,
+} from '../../imports/argoproj.io';
+import { AnalysisModel, ControllerPlanModel, ReleaseModel, Strategy, VersionModel } from '../model';
+import { isDns1035Label, serviceHost } from '../names';
+import { ArgoRouting, TrafficApi } from '../plan';
+import { fail } from '../validate';
+import { renderAppService, renderControllerPolicies, renderPodTemplate } from '../workloads';
+import { renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
+import { RenderedRelease } from './release';
+
+/**
+ * The release as Argo Rollouts carries it out: a Rollout in place of the Deployments, whose
+ * template is the version being released, and the Istio objects whose weights the Rollout moves.
+ * Argo knows two roles rather than versions, `stable` and `canary`: DestinationRule subsets (or
+ * Services `<name>-stable` and `<name>-canary`) that it points at the pods of each role. A
+ * blue/green has no mesh weights: Argo switches the selectors of `<name>` and `<name>-preview`.
+ */
+
+const STABLE = 'stable';
+const CANARY = 'canary';
+const PREVIEW = 'preview';
+
+export function renderArgoRollouts(scope: Construct, model: ReleaseModel): RenderedRelease {
+  // The apps resolve a plan whenever a controller runs the release.
+  const plan = model.plan!;
+  checkArgoRelease(scope, model, plan);
+  return model.strategy === Strategy.CANARY ? renderCanary(scope, model, plan) : renderBlueGreen(scope, model, plan);
+}
+
+/**
+ * Make-before-break, as for Deployments: the analysis the Rollout runs, then the pods, then the
+ * Services, subsets and routes to them. The Rollout lists the VirtualService's routes, which are
+ * read from the VirtualService once it is written.
+ */
+function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): RenderedRelease {
+  // Host-level routing gives each role its own Service; subset-level, a subset of the app's.
+  const roleServices = plan.argoRouting === ArgoRouting.HOST
+    ? new Map([STABLE, CANARY].map(role => [role, roleService(scope, model, role)]))
+    : undefined;
+  const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis);
+  const strategy = toJson_RolloutSpecStrategy({
+    canary: {
+      stableService: roleServices?.get(STABLE),
+      canaryService: roleServices?.get(CANARY),
+      steps: canarySteps(plan),
+      // From the second step on, once the first weight has sent the canary some traffic to measure.
+      analysis: analysisTemplate && {
+        templates: [{ templateName: analysisTemplate.name }],
+        startingStep: 1,
+        args: analysisArgs(model, roleServices?.get(CANARY) ?? model.name),
+      },
+    },
+  })!;
+  strategy.canary.trafficRouting = {
+    istio: {
+      virtualService: Lazy.any({ produce: () => managedRoutes(virtualService) }),
+      destinationRule: roleServices ? undefined : { name: model.name, canarySubsetName: CANARY, stableSubsetName: STABLE },
+    },
+  };
+  const rollout = renderRollout(scope, model, strategy);
+  const service = renderAppService(scope, 'Service', model, model.name);
+  const extraServices = [...roleServices ?? []].map(([role, name]) => renderAppService(scope, `${pascal(role)}Service`, model, name));
+  const roles = roleModel(model);
+  const destinationRule = roleServices ? undefined : renderRoleSubsets(scope, roles);
+  const virtualService = renderVirtualService(scope, roles);
+  if (roleServices) routeRolesToServices(virtualService, model, roleServices);
+  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
+  return { deployments: [], analysisTemplate, rollout, service, extraServices, destinationRule, virtualService, peerAuthentication };
+}
+
+/**
+ * Argo's blue/green moves no weights: it points `<name>` (active) and `<name>-preview` at the pods
+ * of one revision each. A VirtualService is written only to bind the app to its gateway or to
+ * route preview requests, and it routes to those Services' hosts, without subsets.
+ */
+function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): RenderedRelease {
+  const preview = roleService(scope, model, PREVIEW);
+  const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis, plan.iterations);
+  const strategy = toJson_RolloutSpecStrategy({
+    blueGreen: {
+      activeService: model.name,
+      previewService: preview,
+      autoPromotionEnabled: plan.autoPromotion,
+      scaleDownDelaySeconds: plan.scaleDownDelaySeconds,
+      prePromotionAnalysis: analysisTemplate && {
+        templates: [{ templateName: analysisTemplate.name }],
+        args: analysisArgs(model, preview),
+      },
+    },
+  })!;
+  const rollout = renderRollout(scope, model, strategy);
+  const service = renderAppService(scope, 'Service', model, model.name);
+  const extraServices = [renderAppService(scope, 'PreviewService', model, preview)];
+  const routed = model.binding !== undefined || model.matchRoutes.length > 0;
+  const virtualService = routed ? renderVirtualService(scope, { ...model, selectorRouting: true }) : undefined;
+  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
+  return { deployments: [], analysisTemplate, rollout, service, extraServices, virtualService, peerAuthentication };
+}
+
+function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: string]: unknown }): ApiObject {
+  const release = releaseVersion(model);
+  const autoscaled = model.policies.autoscaling !== undefined;
+  const spec = toJson_RolloutSpec({
+    // With an autoscaler the replicas are its minimum, left out as they are from a Deployment.
+    replicas: autoscaled ? undefined : release.replicas,
+    // The app label alone: a Rollout's selector is immutable, and it spans every revision.
+    selector: { matchLabels: { ...model.selector } },
+  })!;
+  const rollout = new ApiObject(scope, 'Rollout', {
+    ...Rollout.GVK,
+    metadata: { name: model.name, namespace: model.namespace, labels: { ...model.selector } },
+    // The template bypasses the generated converter, which renames and drops the pod fields it
+    // does not know (setHostnameAsFQDN). It keeps the `version` label: Argo keeps the old
+    // ReplicaSet, whose pods rightly keep theirs, and Istio's metrics name versions by it.
+    spec: { ...spec, strategy, template: renderPodTemplate(model, release) },
+  });
+  renderControllerPolicies(rollout, model, autoscaled ? release.replicas : undefined);
+  return rollout;
+}
+
+/** A setWeight per step, each held by a pause (timed, or until promoted by hand) unless it completes the release. */
+function canarySteps(plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
+  const duration = plan.pauseSeconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${plan.pauseSeconds}s`);
+  return plan.steps.flatMap(weight => (weight === 100 ? [{ setWeight: weight }] : [{ setWeight: weight }, { pause: { duration } }]));
+}
+
+/**
+ * The release in Argo's roles, for the static Istio renderer to write their subsets and routes:
+ * `stable` at 100 and `canary` at 0, both over every pod of the app until Argo narrows them. A
+ * tester route to the canary goes to the canary role, which holds the canary's pods during a
+ * release and the stable pods between releases; any other tester route goes to the stable role.
+ */
+function roleModel(model: ReleaseModel): ReleaseModel {
+  const release = releaseVersion(model);
+  const stable = model.versions.find(v => v.subset !== model.release);
+  const role = (subset: string) => (stable && subset === release.subset ? CANARY : STABLE);
+  return {
+    ...model,
+    versions: [{ ...stable ?? release, subset: STABLE }, { ...release, subset: CANARY }],
+    routes: [{ subset: STABLE, weight: 100 }, { subset: CANARY, weight: 0 }],
+    matchRoutes: model.matchRoutes.map(r => ({ ...r, subset: r.subset && role(r.subset) })),
+  };
+}
+
+/**
+ * The role subsets select the app's pods, and Argo adds each role's `rollouts-pod-template-hash`.
+ * A `version` label would pin a role to one version: after a promotion, the stable subset would
+ * select no pods.
+ */
+function renderRoleSubsets(scope: Construct, roles: ReleaseModel): ApiObject {
+  const rule = renderDestinationRule(scope, roles);
+  roles.versions.forEach((_, i) => rule.addJsonPatch(JsonPatch.replace(`/spec/subsets/${i}/labels`, { ...roles.selector })));
+  return rule;
+}
+
+/** Host-level routing: each role's destination is its own Service, whose selector Argo narrows to the role's pods. */
+function routeRolesToServices(virtualService: ApiObject, model: ReleaseModel, roleServices: ReadonlyMap<string, string>): void {
+  const spec = virtualService.toJson().spec;
+  for (const kind of ['http', 'tcp']) {
+    (spec[kind] ?? []).forEach((route: { route: { destination: { subset: string } }[] }, i: number) => route.route.forEach((entry, j) => {
+      const at = `/spec/${kind}/${i}/route/${j}/destination`;
+      virtualService.addJsonPatch(
+        JsonPatch.replace(`${at}/host`, serviceHost(roleServices.get(entry.destination.subset)!, model.namespace)),
+        JsonPatch.remove(`${at}/subset`),
+      );
+    }));
+  }
+}
+
+/**
+ * The routes Argo edits: those that split between the two roles (a tester route goes to one role
+ * and keeps its destination), and every TCP route, which is always the split.
+ */
+function managedRoutes(virtualService: ApiObject): unknown {
+  const spec = virtualService.toJson().spec;
+  return toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService({
+    name: virtualService.name,
+    routes: spec.http?.filter((route: { route: unknown[] }) => route.route.length === 2).map((route: { name: string }) => route.name),
+    tcpRoutes: spec.tcp?.map((route: { match: { port: number }[] }) => ({ port: route.match[0].port })),
+  });
+}
+
+/**
+ * Istio's standard metrics of the new revision's pods, as its callers' proxies report them
+ * (`reporter="source"`): they also see the requests that fail before a pod answers. A check
+ * without traffic fails, as in Flagger: `len(result) > 0` turns an empty answer into a failed
+ * measurement rather than an error, and NaN (no requests in the window) fails any comparison.
+ */
+function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis: AnalysisModel, count?: number): ApiObject {
+  // rate() needs two scrapes in its window; Istio's Prometheus scrapes every 15 seconds.
+  const window = `${Math.max(analysis.intervalSeconds, 60)}s`;
+  const labels = [
+    'reporter="source"',
+    'destination_service="{{args.service}}.{{args.namespace}}.svc.cluster.local"',
+    'destination_version="{{args.version}}"',
+  ].join(', ');
+  const metric = (name: string, query: string, condition: string): AnalysisTemplateSpecMetrics => ({
+    name,
+    interval: `${analysis.intervalSeconds}s`,
+    // The first measurement waits for a full window of the new revision's traffic.
+    initialDelay: window,
+    count: count === undefined ? undefined : AnalysisTemplateSpecMetricsCount.fromNumber(count),
+    // Argo fails the run when the failed measurements exceed the limit; ours is the failure that rolls back.
+    failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(analysis.failureLimit - 1),
+    successCondition: `len(result) > 0 && result[0] ${condition}`,
+    provider: { prometheus: { address: analysis.prometheusAddress, query } },
+  });
+  const requests = (extra: string) => `sum(rate(istio_requests_total{${labels}${extra}}[${window}]))`;
+  const spec = toJson_AnalysisTemplateSpec({
+    args: ANALYSIS_ARGS.map(name => ({ name })),
+    metrics: [
+      metric('success-rate', `100 * ${requests(', response_code!~"5.*"')} / ${requests('')}`, `>= ${analysis.minSuccessRate}`),
+      metric('request-duration',
+        `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${labels}}[${window}])))`,
+        `<= ${analysis.maxRequestDurationMs}`),
+    ],
+  });
+  return new ApiObject(scope, 'AnalysisTemplate', {
+    ...AnalysisTemplate.GVK,
+    metadata: { name: model.name, namespace: model.namespace, labels: { ...model.selector } },
+    spec,
+  });
+}
+
+const ANALYSIS_ARGS = ['service', 'namespace', 'version'];
+
+/** Which traffic the analysis measures: to `service`, at the released version's pods. */
+function analysisArgs(model: ReleaseModel, service: string): RolloutSpecStrategyCanaryAnalysisArgs[] {
+  return [
+    { name: 'service', value: service },
+    // The Rollout's own namespace, which the manifests may leave to the applier.
+    { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: 'version', value: releaseVersion(model).version },
+  ];
+}
+
+/** The Service of one of Argo's roles, `<name>-<role>`, which must still be a DNS-1035 label. */
+function roleService(scope: Construct, model: ReleaseModel, role: string): string {
+  const name = `${model.name}-${role}`;
+  if (!isDns1035Label(name)) {
+    fail(scope, 'name', `needs a Service named ${JSON.stringify(name)} for Argo Rollouts, longer than 63 characters`, model.name,
+      `shorten the app name to ${63 - role.length - 1} characters or fewer`);
+  }
+  return name;
+}
+
+function releaseVersion(model: ReleaseModel): VersionModel {
+  return model.versions.find(v => v.subset === model.release)!;
+}
+
+function pascal(word: string): string {
+  return word[0].toUpperCase() + word.slice(1);
+}
+
+/** Refuses what a Rollout and the objects it edits cannot carry, naming the prop to change. */
+function checkArgoRelease(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
+  if (model.trafficApi !== TrafficApi.ISTIO) {
+    fail(scope, 'trafficApi', 'must be TrafficApi.ISTIO with Argo Rollouts, which moves the weights of Istio VirtualServices here', model.trafficApi,
+      'leave trafficApi out');
+  }
+  const tester = model.matchRoutes.find(r => r.subset !== undefined);
+  if (tester && model.strategy === Strategy.BLUE_GREEN) {
+    fail(scope, 'testerRoutes', 'route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services', tester.name,
+      'reach the new version through preview instead');
+  }
+  if (model.mirror) {
+    // After a promotion Argo points the canary role at the stable pods, which would then get every request twice.
+    fail(scope, 'mirror', 'copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', 'set',
+      'leave mirror out, or add Argo\'s setMirrorRoute steps to the Rollout');
+  }
+  if (model.sticky) {
+    fail(scope, 'stickySessions', 'pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', 'set',
+      'leave stickySessions out');
+  }
+  checkTrafficPolicies(scope, model, plan);
+  checkRelease(scope, model, plan);
+}
+
+function checkTrafficPolicies(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
+  const pinned = model.versions.find(v => v.trafficPolicy !== undefined);
+  if (pinned) {
+    fail(scope, `${pinned.id.toLowerCase()}.trafficPolicy`,
+      'applies to one version\'s subset, and under Argo Rollouts the subsets are roles that change versions at every release', 'set',
+      'set the app\'s trafficPolicy instead');
+  }
+  if (model.trafficPolicy && model.strategy === Strategy.BLUE_GREEN) {
+    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and Argo Rollouts\' blue/green has none: it switches Services', 'set', 'leave trafficPolicy out');
+  }
+  if (model.trafficPolicy && plan.argoRouting === ArgoRouting.HOST) {
+    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and host-level routing has none', 'set', 'use ArgoRouting.SUBSET, or leave trafficPolicy out');
+  }
+}
+
+function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
+  const release = releaseVersion(model);
+  if (release.replicas === 0) {
+    fail(scope, `${release.id.toLowerCase()}.replicas`, 'must be above 0: they are the Rollout\'s replicas, which run every pod of the app',
+      release.replicas, 'use e.g. 2');
+  }
+  const canary = model.versions.length > 1 ? model.routes.find(r => r.subset === model.release) : undefined;
+  if (model.strategy === Strategy.CANARY && canary && canary.weight > 0) {
+    fail(scope, 'canaryWeight', 'is set by Argo Rollouts at each step of the plan', canary.weight, 'leave canaryWeight out and list the weights in plan.steps');
+  }
+  if (plan.analysis?.loadTestCommand !== undefined) {
+    fail(scope, 'plan.analysis.loadTestCommand', 'runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of', plan.analysis.loadTestCommand,
+      'leave it out and send the new version traffic yourself');
+  }
+  if (model.strategy === Strategy.CANARY && plan.analysis && !plan.steps.some(weight => weight < 100)) {
+    fail(scope, 'plan.analysis', 'needs a step below 100, where the canary is measured before it takes all traffic', plan.steps,
+      'add a step such as 10 before 100');
+  }
+}

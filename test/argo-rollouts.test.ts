@@ -1,0 +1,363 @@
+import { Chart, Duration } from 'cdk8s';
+import {
+  ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioGateway, LoadBalancer,
+  Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+} from '../src';
+import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
+import { expectValidManifests } from './support/schemas';
+
+const v1 = { image: 'reviews:v1', version: 'v1' };
+const v2 = { image: 'reviews:v2', version: 'v2', replicas: 3 };
+const gateway = IstioGateway.fromName('istio-system/public-gateway');
+const ARGO = ReleaseController.ARGO_ROLLOUTS;
+
+function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
+  return new CanaryApp(chart, 'Reviews', {
+    stable: v1, canary: v2, controller: ARGO, plan: { steps: [10, 50, 100], pause: Duration.minutes(5) }, ...props,
+  });
+}
+
+function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
+  return new BlueGreenApp(chart, 'Web', {
+    blue: { image: 'web:1.0', version: '1.0' }, green: { image: 'web:1.1', version: '1.1' }, active: Color.GREEN, controller: ARGO, ...props,
+  });
+}
+
+/** Every object valid against its schema (Argo's strictly against its CRDs with CRDS_DIR), and no route findings at all. */
+function expectSound(chart: Chart): Manifest[] {
+  const objects = chart.toJson();
+  expectValidManifests(objects);
+  expect(RouteCheck.of(chart).findings()).toEqual([]);
+  return objects;
+}
+
+const strategyOf = (objects: Manifest[], name: string) => find(objects, 'Rollout', name).spec.strategy;
+
+describe('Argo Rollouts canary, subset-level (the default)', () => {
+  const chart = newChart();
+  const app = reviews(chart, { gateway, hosts: ['reviews.example.com'] });
+  const objects = expectSound(chart);
+
+  test('emits a Rollout in place of the Deployments, then the Service, subsets and routes it edits', () => {
+    expect(kinds(objects)).toEqual(['Rollout', 'Service', 'DestinationRule', 'VirtualService']);
+    expect(app.deployments).toEqual([]);
+    expect(app.rollout?.name).toBe('reviews');
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('the Rollout runs the canary\'s pods, selected by the app label alone, at the canary\'s replicas', () => {
+    const spec = find(objects, 'Rollout', 'reviews').spec;
+    expect(spec.replicas).toBe(3);
+    expect(spec.selector).toEqual({ matchLabels: { app: 'reviews' } });
+    expect(spec.template.metadata.labels).toEqual({ app: 'reviews', version: 'v2' });
+    expect(spec.template.spec.containers.map((c: Manifest) => c.image)).toEqual(['reviews:v2']);
+  });
+
+  test('its template is exactly the pod template the canary\'s Deployment has without a controller', () => {
+    const staticObjects = synth(c => reviews(c, { controller: ReleaseController.NONE, plan: undefined }));
+    expect(find(objects, 'Rollout', 'reviews').spec.template).toEqual(find(staticObjects, 'Deployment', 'reviews-v2').spec.template);
+  });
+
+  test('walks the plan: setWeight, then a timed pause, for each step; none after 100', () => {
+    expect(strategyOf(objects, 'reviews').canary.steps).toEqual([
+      { setWeight: 10 }, { pause: { duration: '300s' } },
+      { setWeight: 50 }, { pause: { duration: '300s' } },
+      { setWeight: 100 },
+    ]);
+  });
+
+  test('routes by the DestinationRule subsets stable and canary, on the route named primary', () => {
+    expect(strategyOf(objects, 'reviews').canary.trafficRouting).toEqual({
+      istio: {
+        virtualService: { name: 'reviews', routes: ['primary'] },
+        destinationRule: { name: 'reviews', canarySubsetName: 'canary', stableSubsetName: 'stable' },
+      },
+    });
+    expect(strategyOf(objects, 'reviews').canary.canaryService).toBeUndefined();
+  });
+
+  test('the subsets select the app\'s pods, for Argo to add each role\'s pod-template hash; stable starts at 100', () => {
+    expect(find(objects, 'DestinationRule', 'reviews').spec).toEqual({
+      host: 'reviews.shop.svc.cluster.local',
+      subsets: [{ name: 'stable', labels: { app: 'reviews' } }, { name: 'canary', labels: { app: 'reviews' } }],
+    });
+    const vs = find(objects, 'VirtualService', 'reviews');
+    expect(weights(vs)).toEqual({ stable: 100, canary: 0 });
+    expect(vs.spec.gateways).toEqual(['istio-system/public-gateway', 'mesh']);
+    expect(find(objects, 'Service', 'reviews').spec.selector).toEqual({ app: 'reviews' });
+  });
+
+  test('the app\'s trafficPolicy goes on the DestinationRule', () => {
+    const objs = synth(c => reviews(c, { trafficPolicy: { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) } }));
+    expect(find(objs, 'DestinationRule', 'reviews').spec.trafficPolicy).toEqual({ loadBalancer: { simple: 'ROUND_ROBIN' } });
+  });
+});
+
+describe('Argo Rollouts canary, host-level (seed 001)', () => {
+  const chart = newChart();
+  reviews(chart, { argoRouting: ArgoRouting.HOST, gateway, hosts: ['reviews.example.com'] });
+  const objects = expectSound(chart);
+
+  test('emits the app\'s Service and one per role, all selecting the app, and no DestinationRule', () => {
+    expect(kinds(objects)).toEqual(['Rollout', 'Service', 'Service', 'Service', 'VirtualService']);
+    for (const name of ['reviews', 'reviews-stable', 'reviews-canary']) {
+      expect(find(objects, 'Service', name).spec.selector).toEqual({ app: 'reviews' });
+    }
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('names the role Services in the Rollout and routes the app\'s hosts to them', () => {
+    const canary = strategyOf(objects, 'reviews').canary;
+    expect([canary.stableService, canary.canaryService]).toEqual(['reviews-stable', 'reviews-canary']);
+    expect(canary.trafficRouting).toEqual({ istio: { virtualService: { name: 'reviews', routes: ['primary'] } } });
+    const vs = find(objects, 'VirtualService', 'reviews');
+    expect(vs.spec.hosts).toEqual(['reviews.example.com', 'reviews.shop.svc.cluster.local']);
+    expect(vs.spec.http).toEqual([{
+      name: 'primary',
+      route: [
+        { destination: { host: 'reviews-stable.shop.svc.cluster.local' }, weight: 100 },
+        { destination: { host: 'reviews-canary.shop.svc.cluster.local' }, weight: 0 },
+      ],
+    }]);
+  });
+});
+
+describe('Argo Rollouts canary with tester routes', () => {
+  const testers = [
+    { when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.canary(), name: 'testers' },
+    { when: [RouteMatch.header('x-old', StringMatch.exact('yes'))], to: RouteTarget.stable(), name: 'old' },
+  ];
+
+  test('testers reach the canary role, which Argo points at the canary\'s pods; Argo edits the split alone', () => {
+    const chart = newChart();
+    reviews(chart, { testerRoutes: testers });
+    const objects = expectSound(chart);
+    const http = find(objects, 'VirtualService', 'reviews').spec.http;
+    expect(http.slice(0, 2).map((r: Manifest) => [r.name, r.route])).toEqual([
+      ['testers', [{ destination: { host: 'reviews.shop.svc.cluster.local', subset: 'canary' } }]],
+      ['old', [{ destination: { host: 'reviews.shop.svc.cluster.local', subset: 'stable' } }]],
+    ]);
+    expect(strategyOf(objects, 'reviews').canary.trafficRouting.istio.virtualService).toEqual({ name: 'reviews', routes: ['primary'] });
+  });
+
+  test('with host-level routing, testers reach the canary Service', () => {
+    const chart = newChart();
+    reviews(chart, { argoRouting: ArgoRouting.HOST, testerRoutes: testers.slice(0, 1) });
+    const objects = expectSound(chart);
+    expect(find(objects, 'VirtualService', 'reviews').spec.http[0].route).toEqual([{ destination: { host: 'reviews-canary.shop.svc.cluster.local' } }]);
+  });
+});
+
+describe('Argo Rollouts canary steps', () => {
+  const stepsOf = (plan: CanaryAppProps['plan']) => strategyOf(synth(c => reviews(c, { plan })), 'reviews').canary.steps;
+
+  test('without a pause, each step waits for a manual promotion', () => {
+    expect(stepsOf({ steps: [25, 100] })).toEqual([{ setWeight: 25 }, { pause: {} }, { setWeight: 100 }]);
+  });
+
+  test('a last step below 100 is held too, before Argo completes the release', () => {
+    expect(stepsOf({ steps: [50], pause: Duration.minutes(10) })).toEqual([{ setWeight: 50 }, { pause: { duration: '600s' } }]);
+  });
+
+  test('without a plan, the Rollout promotes at once', () => {
+    const objs = synth(c => reviews(c, { plan: undefined }));
+    expect(strategyOf(objs, 'reviews').canary.steps).toEqual([]);
+    expectValidManifests(objs);
+  });
+
+  test('without a canary, the Rollout runs the stable version', () => {
+    const objs = synth(c => reviews(c, { canary: undefined }));
+    expect(find(objs, 'Rollout', 'reviews').spec.template.metadata.labels).toEqual({ app: 'reviews', version: 'v1' });
+    expect(find(objs, 'Rollout', 'reviews').spec.replicas).toBe(2);
+  });
+});
+
+describe('Argo Rollouts analysis', () => {
+  const analysis = {
+    interval: Duration.minutes(2), minSuccessRate: 95, maxRequestDuration: Duration.millis(300), failureLimit: 3,
+    prometheusAddress: 'http://prometheus.monitoring:9090',
+  };
+  const chart = newChart();
+  reviews(chart, { plan: { steps: [10, 100], analysis } });
+  const objects = expectSound(chart);
+  const labels = 'reporter="source", destination_service="{{args.service}}.{{args.namespace}}.svc.cluster.local", destination_version="{{args.version}}"';
+
+  test('an AnalysisTemplate comes first, with Istio\'s success rate and p99 latency of the new version\'s pods', () => {
+    expect(kinds(objects)).toEqual(['AnalysisTemplate', 'Rollout', 'Service', 'DestinationRule', 'VirtualService']);
+    const spec = find(objects, 'AnalysisTemplate', 'reviews').spec;
+    expect(spec.args).toEqual([{ name: 'service' }, { name: 'namespace' }, { name: 'version' }]);
+    const common = { interval: '120s', initialDelay: '120s', failureLimit: 2 };
+    const prometheus = (query: string) => ({ prometheus: { address: 'http://prometheus.monitoring:9090', query } });
+    expect(spec.metrics).toEqual([
+      {
+        name: 'success-rate', ...common,
+        successCondition: 'len(result) > 0 && result[0] >= 95',
+        provider: prometheus(`100 * sum(rate(istio_requests_total{${labels}, response_code!~"5.*"}[120s])) / sum(rate(istio_requests_total{${labels}}[120s]))`),
+      },
+      {
+        name: 'request-duration', ...common,
+        successCondition: 'len(result) > 0 && result[0] <= 300',
+        provider: prometheus(`histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${labels}}[120s])))`),
+      },
+    ]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('runs in the background from the second step, on the canary\'s traffic to the app\'s Service', () => {
+    expect(strategyOf(objects, 'reviews').canary.analysis).toEqual({
+      templates: [{ templateName: 'reviews' }],
+      startingStep: 1,
+      args: [
+        { name: 'service', value: 'reviews' },
+        { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        { name: 'version', value: 'v2' },
+      ],
+    });
+  });
+
+  test('with host-level routing, measures the traffic to the canary Service', () => {
+    const objs = synth(c => reviews(c, { argoRouting: ArgoRouting.HOST, plan: { steps: [10, 100], analysis: {} } }));
+    expect(strategyOf(objs, 'reviews').canary.analysis.args[0]).toEqual({ name: 'service', value: 'reviews-canary' });
+  });
+
+  test('the rate window spans at least a minute, for two of Prometheus\'s scrapes', () => {
+    const objs = synth(c => reviews(c, { plan: { steps: [10, 100], analysis: { interval: Duration.seconds(20) } } }));
+    const metric = find(objs, 'AnalysisTemplate', 'reviews').spec.metrics[0];
+    expect([metric.interval, metric.initialDelay, metric.provider.prometheus.query]).toEqual(['20s', '60s', expect.stringContaining('[60s]')]);
+  });
+});
+
+describe('Argo Rollouts canary on several ports', () => {
+  const chart = newChart();
+  reviews(chart, {
+    argoRouting: ArgoRouting.HOST,
+    additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }, { port: 7000, protocol: Protocol.TCP }],
+    gateway,
+    hosts: ['reviews.example.com'],
+  });
+  const objects = expectSound(chart);
+
+  test('lets Argo edit every weighted route: the gateway\'s and the mesh\'s HTTP routes and the TCP route by port', () => {
+    expect(strategyOf(objects, 'reviews').canary.trafficRouting.istio.virtualService).toEqual({
+      name: 'reviews', routes: ['primary-gateway', 'primary'], tcpRoutes: [{ port: 7000 }],
+    });
+    expect(find(objects, 'VirtualService', 'reviews').spec.tcp[0].route).toEqual([
+      { destination: { host: 'reviews-stable.shop.svc.cluster.local', port: { number: 7000 } }, weight: 100 },
+      { destination: { host: 'reviews-canary.shop.svc.cluster.local', port: { number: 7000 } }, weight: 0 },
+    ]);
+  });
+});
+
+describe('Argo Rollouts workload policies', () => {
+  const chart = newChart();
+  reviews(chart, { autoscaling: { maxReplicas: 6 }, disruptionBudget: DisruptionBudget.minAvailable(1), mtls: true });
+  const objects = expectSound(chart);
+
+  test('one autoscaler and one budget, for the Rollout, which leaves its replicas to the autoscaler', () => {
+    expect(kinds(objects)).toEqual(['Rollout', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Service', 'DestinationRule', 'VirtualService', 'PeerAuthentication']);
+    expect(find(objects, 'Rollout', 'reviews').spec.replicas).toBeUndefined();
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'reviews').spec;
+    expect([hpa.scaleTargetRef, hpa.minReplicas, hpa.maxReplicas]).toEqual([{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'reviews' }, 3, 6]);
+    expect(find(objects, 'PodDisruptionBudget', 'reviews').spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: 'reviews' } } });
+    expect(find(objects, 'PeerAuthentication', 'reviews').spec.selector).toEqual({ matchLabels: { app: 'reviews' } });
+  });
+});
+
+describe('Argo Rollouts blue/green', () => {
+  const chart = newChart();
+  const app = web(chart, {
+    gateway,
+    hosts: ['web.example.com'],
+    preview: { header: 'x-preview' },
+    plan: { analysis: {}, autoPromotion: true, scaleDownDelay: Duration.minutes(5), iterations: 5 },
+  });
+  const objects = expectSound(chart);
+
+  test('emits the analysis, the Rollout, the active and preview Services, and routes to the active Service\'s host', () => {
+    expect(kinds(objects)).toEqual(['AnalysisTemplate', 'Rollout', 'Service', 'Service', 'VirtualService']);
+    expect(app.deployments).toEqual([]);
+    for (const name of ['web', 'web-preview']) expect(find(objects, 'Service', name).spec.selector).toEqual({ app: 'web' });
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('the Rollout runs the active colour\'s version and carries out the switch after its analysis of the preview', () => {
+    const rollout = find(objects, 'Rollout', 'web');
+    expect(rollout.spec.template.metadata.labels).toEqual({ app: 'web', version: '1.1' });
+    expect(rollout.spec.strategy).toEqual({
+      blueGreen: {
+        activeService: 'web',
+        previewService: 'web-preview',
+        autoPromotionEnabled: true,
+        scaleDownDelaySeconds: 300,
+        prePromotionAnalysis: {
+          templates: [{ templateName: 'web' }],
+          args: [
+            { name: 'service', value: 'web-preview' },
+            { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            { name: 'version', value: '1.1' },
+          ],
+        },
+      },
+    });
+  });
+
+  test('the pre-promotion analysis ends after plan.iterations checks', () => {
+    expect(find(objects, 'AnalysisTemplate', 'web').spec.metrics.map((m: Manifest) => m.count)).toEqual([5, 5]);
+  });
+
+  test('the preview header goes to the preview Service, everyone else to the active one, without subsets', () => {
+    expect(find(objects, 'VirtualService', 'web').spec.http).toEqual([
+      { name: 'preview-header', match: [{ headers: { 'x-preview': { exact: 'true' } } }], route: [{ destination: { host: 'web-preview.shop.svc.cluster.local' } }] },
+      { name: 'primary', route: [{ destination: { host: 'web.shop.svc.cluster.local' } }] },
+    ]);
+  });
+
+  test('by default waits for a manual promotion, and without a gateway or preview routes needs no VirtualService', () => {
+    const chart2 = newChart();
+    web(chart2);
+    const objs = expectSound(chart2);
+    expect(kinds(objs)).toEqual(['Rollout', 'Service', 'Service']);
+    expect(strategyOf(objs, 'web')).toEqual({
+      blueGreen: { activeService: 'web', previewService: 'web-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 30 },
+    });
+  });
+
+  test('the cutover mode changes nothing: Argo switches the Service selectors either way', () => {
+    const selector = synth(c => web(c, { cutover: CutoverMode.SERVICE_SELECTOR }));
+    expect(selector).toEqual(synth(c => web(c)));
+  });
+});
+
+describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
+  const tester = { when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.canary(), name: 'testers' };
+  const roundRobin = { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) };
+
+  test.each<[string, Partial<CanaryAppProps>, string]>([
+    ['requests are mirrored', { mirror: { to: RouteTarget.canary() } }, 'mirror copies requests to one version\'s subset, which Argo Rollouts does not keep'],
+    ['sessions are sticky', { stickySessions: {} }, 'stickySessions pin users to one version\'s subset, which Argo Rollouts does not keep'],
+    ['a version has its own trafficPolicy', { canary: { ...v2, trafficPolicy: roundRobin } }, 'canary.trafficPolicy applies to one version\'s subset'],
+    ['host-level routing has a trafficPolicy', { argoRouting: ArgoRouting.HOST, trafficPolicy: roundRobin },
+      'trafficPolicy needs a DestinationRule, and host-level routing has none, got "set"; use ArgoRouting.SUBSET, or leave trafficPolicy out'],
+    ['canaryWeight is set', { plan: undefined, canaryWeight: 20 },
+      'canaryWeight is set by Argo Rollouts at each step of the plan, got 20; leave canaryWeight out and list the weights in plan.steps'],
+    ['the released version runs no pods', { canary: { ...v2, replicas: 0 } }, 'canary.replicas must be above 0: they are the Rollout\'s replicas'],
+    ['the analysis runs a load test', { plan: { steps: [10, 100], analysis: { loadTestCommand: 'hey -z 1m http://reviews/' } } },
+      'plan.analysis.loadTestCommand runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of'],
+    ['the analysis has no step below 100 to measure', { plan: { steps: [100], analysis: {} } },
+      'plan.analysis needs a step below 100, where the canary is measured before it takes all traffic, got [100]'],
+    ['the Gateway API routes', { trafficApi: TrafficApi.GATEWAY_API }, 'trafficApi must be TrafficApi.ISTIO with Argo Rollouts'],
+    ['a role Service would be too long a name', { name: 'r'.repeat(60), argoRouting: ArgoRouting.HOST },
+      `name needs a Service named "${'r'.repeat(60)}-stable" for Argo Rollouts, longer than 63 characters, got "${'r'.repeat(60)}"; shorten the app name to 56 characters or fewer`],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), props)).toThrow(`test/Reviews: ${message}`);
+  });
+
+  test.each<[string, Partial<BlueGreenAppProps>, string]>([
+    ['a blue/green has a trafficPolicy', { trafficPolicy: roundRobin }, 'trafficPolicy needs a DestinationRule, and Argo Rollouts\' blue/green has none'],
+    ['a tester route goes to the idle colour', { testerRoutes: [{ ...tester, to: RouteTarget.idle() }] },
+      'testerRoutes route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services, got "testers"; reach the new version through preview instead'],
+    ['the preview Service would be too long a name', { name: 'w'.repeat(60) }, `name needs a Service named "${'w'.repeat(60)}-preview" for Argo Rollouts`],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => web(newChart(), props)).toThrow(`test/Web: ${message}`);
+  });
+});

@@ -1,0 +1,670 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Testing, Yaml } from 'cdk8s';
+import { buildExamples } from '../examples/main';
+import { main } from '../src/cli';
+import { diagramMarkdown, diagramMermaid, diagramTable } from '../src/diagram';
+
+type Manifest = any;
+
+interface Example {
+  readonly name: string;
+  readonly objects: Manifest[];
+}
+
+function examples(): Example[] {
+  const app = Testing.app();
+  buildExamples(app);
+  return app.charts.map(chart => ({ name: chart.node.id, objects: chart.toJson() }));
+}
+
+const EXAMPLES = examples();
+
+function example(name: string): Example {
+  const found = EXAMPLES.find(e => e.name === name);
+  if (!found) throw new Error(`no example ${name}`);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A structural Mermaid validator: no renderer, but every line must be a comment, a node
+// declaration with a quoted label in a known shape, or an edge between declared nodes.
+// ---------------------------------------------------------------------------------------------
+
+interface MermaidNode {
+  readonly shape: string;
+  readonly lines: readonly string[];
+}
+
+interface MermaidEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string | undefined;
+  readonly dotted: boolean;
+}
+
+interface Flowchart {
+  readonly comments: readonly string[];
+  readonly nodes: ReadonlyMap<string, MermaidNode>;
+  readonly edges: readonly MermaidEdge[];
+}
+
+const SHAPES: Readonly<Record<string, string>> = { '([': '])', '[[': ']]', '[/': '/]', '{{': '}}', '[': ']', '(': ')' };
+const ID = '[A-Za-z][A-Za-z0-9_]*';
+const NODE = new RegExp(`^(${ID})(\\(\\[|\\[\\[|\\[/|\\{\\{|\\[|\\()"([^"]*)"(\\]\\)|\\]\\]|/\\]|\\}\\}|\\]|\\))$`);
+const EDGE = new RegExp(`^(${ID}) (-->|-\\.->)(?:\\|"([^"]*)"\\|)? (${ID})$`);
+const RESERVED = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'class', 'classdef', 'click', 'linkstyle', 'default', 'direction']);
+
+/** Splits text holding several flowcharts, each starting with `flowchart LR`, and validates each. */
+function parseFlowcharts(text: string): Flowchart[] {
+  expect(text.endsWith('\n')).toBe(true);
+  const charts = text.trimEnd().split(/\n\n(?=flowchart )/);
+  return charts.map(chart => parseFlowchart(chart));
+}
+
+function parseFlowchart(text: string): Flowchart {
+  const [header, ...lines] = text.trimEnd().split('\n');
+  if (header !== 'flowchart LR') throw new Error(`not a flowchart: ${header}`);
+  const comments: string[] = [];
+  const nodes = new Map<string, MermaidNode>();
+  const edges: MermaidEdge[] = [];
+  for (const raw of lines) {
+    if (!raw.startsWith('  ') || raw.trim() !== raw.slice(2)) throw new Error(`badly indented line: ${JSON.stringify(raw)}`);
+    const line = raw.slice(2);
+    checkBalanced(line);
+    if (line.startsWith('%% ')) {
+      comments.push(line.slice(3));
+      continue;
+    }
+    const node = NODE.exec(line);
+    if (node) {
+      const [, id, open, label, close] = node;
+      if (SHAPES[open] !== close) throw new Error(`shape ${open}…${close} does not close: ${line}`);
+      if (RESERVED.has(id.toLowerCase())) throw new Error(`reserved word as id: ${id}`);
+      if (nodes.has(id)) throw new Error(`node ${id} declared twice`);
+      if (edges.length > 0) throw new Error(`node ${id} declared after the edges`);
+      nodes.set(id, { shape: open, lines: label.split('<br/>').map(checkLabel) });
+      continue;
+    }
+    const edge = EDGE.exec(line);
+    if (edge) {
+      const [, from, arrow, label, to] = edge;
+      for (const id of [from, to]) if (!nodes.has(id)) throw new Error(`edge ${line} names undeclared node ${id}`);
+      edges.push({ from, to, label: label === undefined ? undefined : checkLabel(label), dotted: arrow === '-.->' });
+      continue;
+    }
+    throw new Error(`not a comment, node or edge: ${JSON.stringify(line)}`);
+  }
+  for (const id of nodes.keys()) {
+    if (!edges.some(e => e.from === id || e.to === id)) throw new Error(`node ${id} is on no edge`);
+  }
+  return { comments, nodes, edges };
+}
+
+/** Brackets outside quoted labels pair up. */
+function checkBalanced(line: string): void {
+  const outside = line.startsWith('%%') ? '' : line.replace(/"[^"]*"/g, '');
+  if (outside.includes('"')) throw new Error(`unpaired quote: ${line}`);
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (const c of outside) {
+    if ('([{'.includes(c)) stack.push(c);
+    if (')]}'.includes(c) && stack.pop() !== pairs[c]) throw new Error(`unbalanced brackets: ${line}`);
+  }
+  if (stack.length > 0) throw new Error(`unbalanced brackets: ${line}`);
+}
+
+/** A label line holds no raw quotes, angle brackets, ampersands or backticks, and `#` only in entity codes. */
+function checkLabel(label: string): string {
+  if (/["<>&`\n\r]/.test(label)) throw new Error(`unescaped character in label ${JSON.stringify(label)}`);
+  if (/#(?!\d+;)/.test(label)) throw new Error(`bare # in label ${JSON.stringify(label)}`);
+  return label;
+}
+
+/** The label text as a reader sees it. */
+function unescape(label: string): string {
+  return label.replace(/#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
+}
+
+function nodeWithFirstLine(chart: Flowchart, first: string): [string, MermaidNode] {
+  const found = [...chart.nodes].filter(([, node]) => unescape(node.lines[0]) === first);
+  if (found.length !== 1) throw new Error(`expected one node titled ${JSON.stringify(first)}, found ${found.length}`);
+  return found[0];
+}
+
+function edgesFrom(chart: Flowchart, id: string): MermaidEdge[] {
+  return chart.edges.filter(e => e.from === id);
+}
+
+describe('the Mermaid checker', () => {
+  test.each([
+    ['the header is not a flowchart', 'graph TD\n  a["x"]\n'],
+    ['an id holds a dot', 'flowchart LR\n  a.b["x"]\n  c["y"]\n  a.b --> c\n'],
+    ['a label holds a raw quote', 'flowchart LR\n  a["say "hi""]\n  b["y"]\n  a --> b\n'],
+    ['a label holds a bare #', 'flowchart LR\n  a["#1"]\n  b["y"]\n  a --> b\n'],
+    ['a shape does not close', 'flowchart LR\n  a(["x"]]\n  b["y"]\n  a --> b\n'],
+    ['an edge names an undeclared node', 'flowchart LR\n  a["x"]\n  a --> b\n'],
+    ['a node is on no edge', 'flowchart LR\n  a["x"]\n  b["y"]\n  c["z"]\n  a --> b\n'],
+    ['an id is a keyword', 'flowchart LR\n  end["x"]\n  b["y"]\n  end --> b\n'],
+  ])('fails when %s', (_, text) => {
+    expect(() => parseFlowcharts(text)).toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Expectations derived from the objects themselves, without the code under test.
+// ---------------------------------------------------------------------------------------------
+
+const byKind = (objects: Manifest[], kind: string) => objects.filter(o => o.kind === kind);
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Rollout'];
+
+function selected(objects: Manifest[], namespace: string, selector: Record<string, string>): Manifest[] {
+  return objects.filter(w => WORKLOAD_KINDS.includes(w.kind) && (w.metadata.namespace ?? 'default') === namespace
+    && w.spec.template && Object.entries(selector).every(([k, v]) => w.spec.template.metadata?.labels?.[k] === v));
+}
+
+/** Istio expands a dot-free short name in the namespace of the object that names it. */
+function fqdn(host: string, namespace: string): string {
+  return host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
+}
+
+function serviceOfHost(objects: Manifest[], host: string): Manifest {
+  const service = byKind(objects, 'Service').find(s => `${s.metadata.name}.${s.metadata.namespace}.svc.cluster.local` === host);
+  if (!service) throw new Error(`no service for ${host}`);
+  return service;
+}
+
+function imagesOf(workload: Manifest): string[] {
+  return (workload.spec.template?.spec?.containers ?? []).map((c: Manifest) => c.image);
+}
+
+/** The Deployments that take a destination's traffic: the Service's selector plus the subset's labels. */
+function expectedReceivers(objects: Manifest[], host: string, subset: string | undefined): Manifest[] {
+  const service = serviceOfHost(objects, host);
+  const rule = byKind(objects, 'DestinationRule').find(r => fqdn(r.spec.host, r.metadata.namespace) === host);
+  const labels = subset === undefined ? {} : rule.spec.subsets.find((s: Manifest) => s.name === subset).labels;
+  return selected(objects, service.metadata.namespace, { ...service.spec.selector, ...labels });
+}
+
+function expectedReplicas(objects: Manifest[], workload: Manifest): RegExp {
+  const hpa = byKind(objects, 'HorizontalPodAutoscaler').find(h => h.spec.scaleTargetRef.kind === workload.kind
+    && h.spec.scaleTargetRef.name === workload.metadata.name);
+  if (hpa) return new RegExp(`^replicas: auto \\(HPA ${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas}\\)$`);
+  return new RegExp(`^replicas: ${workload.spec.replicas ?? 'auto'}$`);
+}
+
+function expectedTargetTitle(objects: Manifest[], vs: Manifest, destination: Manifest): string {
+  if (destination.subset !== undefined) return `subset ${destination.subset}`;
+  const namespace = vs.metadata.namespace;
+  const service = serviceOfHost(objects, fqdn(destination.host, namespace));
+  return `Service ${service.metadata.namespace === namespace ? '' : `${service.metadata.namespace}/`}${service.metadata.name}`;
+}
+
+/** A target node leads to exactly the expected workloads, each with its images and replicas. */
+function expectWorkloads(chart: Flowchart, objects: Manifest[], targetId: string, workloads: Manifest[]): void {
+  const title = (w: Manifest) => `${w.kind} ${w.metadata.name}`;
+  const reached = edgesFrom(chart, targetId).map(e => chart.nodes.get(e.to)!);
+  expect(reached.map(n => n.lines[0]).sort()).toEqual(workloads.map(title).sort());
+  for (const workload of workloads) {
+    const node = reached.find(n => n.lines[0] === title(workload))!;
+    expect(node.lines.slice(1, -1)).toEqual(imagesOf(workload));
+    expect(node.lines[node.lines.length - 1]).toMatch(expectedReplicas(objects, workload));
+  }
+}
+
+function routeTitle(rule: Manifest, protocol: string, index: number): string {
+  if (rule.name === undefined) return `${protocol}[${index}]`;
+  return protocol === 'http' ? `route ${rule.name}` : `route ${protocol} ${rule.name}`;
+}
+
+function expectVirtualService(chart: Flowchart, objects: Manifest[], vs: Manifest): void {
+  expect(chart.comments[0]).toBe(`VirtualService ${vs.metadata.namespace}/${vs.metadata.name}`);
+  const hosts = chart.nodes.get('hosts')!;
+  expect(hosts.lines).toEqual(vs.spec.hosts.map((h: string) => fqdn(h, vs.metadata.namespace)));
+  const gateways: string[] = vs.spec.gateways ?? ['mesh'];
+  for (const gateway of gateways) {
+    const [id] = nodeWithFirstLine(chart, gateway === 'mesh' ? 'mesh' : `Gateway ${gateway}`);
+    expect(chart.edges).toContainEqual({ from: id, to: 'hosts', label: undefined, dotted: false });
+  }
+  for (const protocol of ['http', 'tcp']) {
+    (vs.spec[protocol] ?? []).forEach((rule: Manifest, index: number) => {
+      const [routeId] = nodeWithFirstLine(chart, routeTitle(rule, protocol, index));
+      expect(chart.edges).toContainEqual({ from: 'hosts', to: routeId, label: undefined, dotted: false });
+      const out = edgesFrom(chart, routeId);
+      expect(out.filter(e => !e.dotted)).toHaveLength(rule.route.length);
+      rule.route.forEach((entry: Manifest, j: number) => {
+        const [targetId] = nodeWithFirstLine(chart, expectedTargetTitle(objects, vs, entry.destination));
+        const weight = rule.route.length === 1 ? 100 : entry.weight;
+        expect(out[j]).toEqual({ from: routeId, to: targetId, label: `${weight}%`, dotted: false });
+        expectWorkloads(chart, objects, targetId, expectedReceivers(objects, fqdn(entry.destination.host, vs.metadata.namespace), entry.destination.subset));
+      });
+      if (rule.mirror) {
+        const [mirrorId] = nodeWithFirstLine(chart, expectedTargetTitle(objects, vs, rule.mirror));
+        expect(out).toContainEqual({ from: routeId, to: mirrorId, label: `mirror ${rule.mirrorPercentage?.value ?? 100}%`, dotted: true });
+      }
+    });
+  }
+}
+
+/** A table's columns start where the header's do, and each body row's cells are in them. */
+function parseTable(text: string): string[][] {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const starts = [...header.matchAll(/\S+/g)].map(m => m.index!);
+  for (const row of [header, ...rows]) {
+    expect(row).toBe(row.trimEnd());
+    starts.slice(1).forEach(start => {
+      if (row.length > start) expect(row.slice(start - 2, start)).toBe('  ');
+    });
+  }
+  return [header, ...rows].map(row => starts.map((start, k) => row.slice(start, starts[k + 1]).trim()));
+}
+
+/** The markdown sections of one example, by `##` title: the mermaid and the text block. */
+function sections(markdown: string): Map<string, { mermaid: string; table: string }> {
+  const found = new Map<string, { mermaid: string; table: string }>();
+  for (const part of markdown.split(/^## /m).slice(1)) {
+    const title = part.slice(0, part.indexOf('\n'));
+    const mermaid = /```mermaid\n([\s\S]*?)```/.exec(part)?.[1];
+    const table = /```text\n([\s\S]*?)```/.exec(part)?.[1];
+    if (mermaid === undefined || table === undefined) throw new Error(`section ${title} lacks a block`);
+    found.set(title, { mermaid, table });
+  }
+  return found;
+}
+
+describe('diagram of every example', () => {
+  test.each(EXAMPLES.map(e => [e.name, e] as const))('%s: flowcharts follow the route graph, tables its rows', (name, { objects }) => {
+    const markdown = diagramMarkdown(objects, `${name}.k8s.yaml`);
+    expect(markdown.startsWith(`# ${name}.k8s.yaml\n`)).toBe(true);
+    const bySection = sections(markdown);
+    const virtualServices = byKind(objects, 'VirtualService');
+    const routedHosts = new Set(virtualServices.flatMap(vs => [...vs.spec.hosts,
+      ...['http', 'tcp'].flatMap(p => (vs.spec[p] ?? []).flatMap((r: Manifest) => [
+        ...r.route.map((e: Manifest) => e.destination.host),
+        ...r.mirror ? [r.mirror.host] : [],
+      ]))].map(h => fqdn(h, vs.metadata.namespace))));
+    const unrouted = byKind(objects, 'Service').filter(s => Object.keys(s.spec.selector ?? {}).length > 0
+      && !routedHosts.has(`${s.metadata.name}.${s.metadata.namespace}.svc.cluster.local`));
+    expect([...bySection.keys()]).toEqual([
+      ...virtualServices.map(vs => `VirtualService ${vs.metadata.namespace}/${vs.metadata.name}`),
+      ...unrouted.map(s => `Service ${s.metadata.namespace}/${s.metadata.name}`),
+    ]);
+    // Every example that routes draws something (Flagger makes the routes in the cluster), and its
+    // flowcharts and tables are those of the other forms.
+    expect(bySection.size > 0).toBe(virtualServices.length + byKind(objects, 'Service').length > 0);
+    expect([...bySection.values()].map(s => s.mermaid).join('\n')).toBe(diagramMermaid(objects));
+    expect([...bySection].map(([title, s]) => `${title}\n${s.table}`).join('\n')).toBe(diagramTable(objects));
+
+    for (const vs of virtualServices) {
+      const { mermaid, table } = bySection.get(`VirtualService ${vs.metadata.namespace}/${vs.metadata.name}`)!;
+      const [chart] = parseFlowcharts(mermaid);
+      expectVirtualService(chart, objects, vs);
+      const rows = parseTable(table);
+      expect(rows[0]).toEqual(['ROUTE', 'VERSION', 'WEIGHT', 'WORKLOAD', 'REPLICAS', 'IMAGE']);
+      for (const protocol of ['http', 'tcp']) {
+        (vs.spec[protocol] ?? []).forEach((rule: Manifest, index: number) => {
+          for (const entry of rule.route) {
+            const weight = `${rule.route.length === 1 ? 100 : entry.weight}%`;
+            const host = fqdn(entry.destination.host, vs.metadata.namespace);
+            for (const workload of expectedReceivers(objects, host, entry.destination.subset)) {
+              const route = rule.name ?? `${protocol}[${index}]`;
+              const row = rows.find(r => r[0] === route && r[2] === weight && r[3] === workload.metadata.name);
+              expect(row).toBeDefined();
+              const own = vs.spec.hosts.some((h: string) => fqdn(h, vs.metadata.namespace) === host);
+              const subset = entry.destination.subset;
+              const version = subset === undefined ? (own ? '-' : `service ${serviceOfHost(objects, host).metadata.name}`) : (own ? subset : `${subset} of ${host}`);
+              expect(row![1]).toBe(version);
+              expect(`replicas: ${row![4]}`).toMatch(expectedReplicas(objects, workload));
+              expect(row![5]).toBe(imagesOf(workload).join(', ') || '-');
+            }
+          }
+        });
+      }
+    }
+    for (const service of unrouted) {
+      const { mermaid } = bySection.get(`Service ${service.metadata.namespace}/${service.metadata.name}`)!;
+      const [chart] = parseFlowcharts(mermaid);
+      const [id] = nodeWithFirstLine(chart, `Service ${service.metadata.name}`);
+      expectWorkloads(chart, objects, id, selected(objects, service.metadata.namespace, service.spec.selector));
+    }
+    expect(markdown).toMatchSnapshot();
+  });
+
+  test('reviews-canary: 75% to v1 and 25% to v2, in the mesh only', () => {
+    const { objects } = example('reviews-canary');
+    const mermaid = diagramMermaid(objects);
+    expect(mermaid).toContain('  mesh(["mesh"])\n');
+    expect(mermaid).toContain('  route_http_0 -->|"75%"| subset_reviews_v1\n');
+    expect(mermaid).toContain('  route_http_0 -->|"25%"| subset_reviews_v2\n');
+    expect(mermaid).toContain('  subset_reviews_v2 --> deployment_reviews_v2\n');
+    expect(mermaid).toContain(
+      '  deployment_reviews_v1["Deployment reviews-v1<br/>docker.io/istio/examples-bookinfo-reviews-v1:1.20.2<br/>replicas: 2"]\n');
+    expect(diagramTable(objects)).toBe([
+      'VirtualService prod/reviews',
+      'ROUTE    VERSION  WEIGHT  WORKLOAD    REPLICAS  IMAGE',
+      'primary  v1       75%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
+      'primary  v2       25%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
+      '',
+    ].join('\n'));
+  });
+
+  test('bookinfo-dark-launch: tester routes by header and source labels, and a dotted mirror to v3', () => {
+    const mermaid = diagramMermaid(example('bookinfo-dark-launch').objects);
+    expect(mermaid).toContain('route_http_0{{"route jason<br/>header end-user=jason"}}');
+    expect(mermaid).toContain('route_http_1{{"route qa<br/>sourceLabels app=qa-runner"}}');
+    expect(mermaid).toContain('route_http_2{{"route primary<br/>all other requests"}}');
+    expect(mermaid).toContain('  route_http_2 -->|"100%"| subset_reviews_v2\n');
+    expect(mermaid).toContain('  route_http_2 -->|"0%"| subset_reviews_v3\n');
+    expect(mermaid).toContain('  route_http_2 -.->|"mirror 20%"| subset_reviews_v3\n');
+    expect(diagramTable(example('bookinfo-dark-launch').objects)).toContain(
+      'primary  v3       mirror 20%  reviews-v3  2         docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n');
+  });
+
+  test('podinfo-autoscaled-canary: autoscaled replicas, and a gateway outside the manifests', () => {
+    const mermaid = diagramMermaid(example('podinfo-autoscaled-canary').objects);
+    expect(mermaid).toContain('Deployment podinfo-6-0-1<br/>ghcr.io/stefanprodan/podinfo:6.0.1<br/>replicas: auto (HPA 2-4)');
+    expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio-system/public-gateway<br/>not in these manifests"])');
+    expect(mermaid).toContain('  route_http_0 -->|"90%"| subset_podinfo_6_0_0\n');
+  });
+
+  test('shop-preview-blue-green: the preview routes go to the preview Service and the idle colour behind it', () => {
+    const mermaid = diagramMermaid(example('shop-preview-blue-green').objects);
+    expect(mermaid).toContain('svc_storefront_preview[["Service storefront-preview<br/>selector app=storefront, version=2.4.0"]]');
+    expect(mermaid).toContain('  route_http_0 -->|"100%"| svc_storefront_preview\n');
+    expect(mermaid).toContain('  svc_storefront_preview --> deployment_storefront_green\n');
+    expect(mermaid).toContain('"route preview-host<br/>authority regex ^preview\\.shop\\.example\\.com(:[0-9]+)?$"');
+    expect(mermaid).toContain('gw_shop_shop_gateway(["Gateway shop/shop-gateway"])');
+  });
+
+  test('checkout-sticky-canary and api-multiport-canary: cookies, gateway-scoped and tcp routes in short form', () => {
+    expect(diagramMermaid(example('checkout-sticky-canary').objects)).toContain('"route sticky-5-1-0<br/>cookie checkout-version=5-1-0"');
+    const api = diagramMermaid(example('api-multiport-canary').objects);
+    expect(api).toContain('"route primary-gateway<br/>gateways api/api-gateway"');
+    expect(api).toContain('"route primary<br/>gateways mesh"');
+    expect(api).toContain('route_tcp_0{{"tcp[0]<br/>port 7000"}}');
+  });
+
+  test('nginx-selector-blue-green: without a VirtualService, the Service and the colour it selects', () => {
+    const { objects } = example('nginx-selector-blue-green');
+    expect(diagramMermaid(objects)).toBe([
+      'flowchart LR',
+      '  %% Service classic/nginx',
+      '  mesh(["mesh"])',
+      '  svc_nginx[["Service nginx<br/>selector app=nginx, version=1.11"]]',
+      '  deployment_nginx_green["Deployment nginx-green<br/>nginx:1.11<br/>replicas: 2"]',
+      '  mesh --> svc_nginx',
+      '  svc_nginx --> deployment_nginx_green',
+      '',
+    ].join('\n'));
+  });
+
+  test('the same objects give byte-identical output, copied or not', () => {
+    for (const { name, objects } of EXAMPLES) {
+      const copy = JSON.parse(JSON.stringify(objects));
+      expect(diagramMarkdown(copy, name)).toBe(diagramMarkdown(objects, name));
+      expect(diagramMarkdown(objects, name)).toBe(diagramMarkdown(objects, name));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hand-written manifests: the corners the examples do not reach.
+// ---------------------------------------------------------------------------------------------
+
+function deployment(name: string, labels: Record<string, string>, extra: Manifest = {}): Manifest {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `img/${name}:1` }] } },
+      ...extra,
+    },
+  };
+}
+
+function service(name: string, selector: Record<string, string>): Manifest {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector, ports: [{ name: 'http', port: 80 }] } };
+}
+
+function destinationRule(host: string, subsets: Record<string, Record<string, string>>): Manifest {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name: host, namespace: 'shop' },
+    spec: { host, subsets: Object.entries(subsets).map(([name, labels]) => ({ name, labels })) },
+  };
+}
+
+function virtualService(spec: Manifest, name = 'web'): Manifest {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'shop' }, spec };
+}
+
+const WEB = [
+  deployment('web-a', { app: 'web', version: 'a' }),
+  deployment('web-b', { app: 'web', version: 'b' }, { replicas: undefined }),
+  service('web', { app: 'web' }),
+  destinationRule('web', { a: { version: 'a' }, b: { version: 'b' } }),
+];
+
+describe('diagram of hand-written manifests', () => {
+  test('weights that do not add up to 100 are shown as shares with their weight', () => {
+    const mermaid = diagramMermaid([...WEB, virtualService({
+      hosts: ['web'],
+      http: [{ route: [{ destination: { host: 'web', subset: 'a' }, weight: 1 }, { destination: { host: 'web', subset: 'b' }, weight: 3 }] }],
+    })]);
+    const [chart] = parseFlowcharts(mermaid);
+    expect(edgesFrom(chart, 'route_http_0').map(e => e.label)).toEqual(['25% (weight 1)', '75% (weight 3)']);
+    expect(chart.nodes.get('hosts')!.lines).toEqual(['web.shop.svc.cluster.local']);
+    expect(nodeWithFirstLine(chart, 'http[0]')[1].lines).toEqual(['http[0]', 'all requests']);
+    expect(nodeWithFirstLine(chart, 'Deployment web-b')[1].lines).toEqual(['Deployment web-b', 'img/web-b:1', 'replicas: auto']);
+  });
+
+  test('labels are quoted and escaped, and ids stay Mermaid-safe when names clash', () => {
+    const objects = [
+      deployment('api.v1', { app: 'api', version: 'x' }, { replicas: 1 }),
+      deployment('api-v1', { app: 'api', version: 'x' }, { replicas: 1 }),
+      service('api', { app: 'api' }),
+      virtualService({
+        hosts: ['api'],
+        gateways: ['edge/public.gw', 'mesh'],
+        http: [{
+          name: 'say "hi" #1 <b>&`x`',
+          match: [{ headers: { 'x-a': { prefix: 'p' } }, uri: { regex: '^/v[0-9]+' }, ignoreUriCase: true }, { withoutHeaders: { 'x-b': {} } }],
+          route: [{ destination: { host: 'api' } }],
+        }],
+      }),
+    ];
+    const mermaid = diagramMermaid(objects);
+    const [chart] = parseFlowcharts(mermaid);
+    const [routeId, route] = nodeWithFirstLine(chart, 'route say "hi" #1 <b>&`x`');
+    expect(route.lines.map(unescape)).toEqual([
+      'route say "hi" #1 <b>&`x`',
+      'uri regex ^/v[0-9]+ (any case) and header x-a prefix p',
+      'or no header x-b',
+    ]);
+    expect(routeId).toBe('route_http_0');
+    const [serviceId] = nodeWithFirstLine(chart, 'Service api');
+    expect(edgesFrom(chart, serviceId).map(e => e.to)).toEqual(['deployment_api_v1', 'deployment_api_v1_2']);
+    expect(nodeWithFirstLine(chart, 'Gateway edge/public.gw')[0]).toBe('gw_edge_public_gw');
+    for (const id of chart.nodes.keys()) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/);
+  });
+
+  test('undefined subsets, hosts outside the set, redirects and mirrors to them are drawn, not dropped', () => {
+    const mermaid = diagramMermaid([...WEB, virtualService({
+      hosts: ['web.example.com'],
+      gateways: ['shop/edge'],
+      http: [
+        { name: 'old', match: [{ uri: { prefix: '/old' } }], redirect: { uri: '/new', redirectCode: 301 } },
+        {
+          name: 'main',
+          route: [{ destination: { host: 'web', subset: 'c' }, weight: 50 }, { destination: { host: 'api.example.org' }, weight: 50 }],
+          mirrors: [{ destination: { host: 'web', subset: 'b' }, percentage: { value: 12.5 } }],
+        },
+      ],
+    })]);
+    const [chart] = parseFlowcharts(mermaid);
+    expect(nodeWithFirstLine(chart, 'route old')[1].lines).toEqual(['route old', 'uri prefix /old', 'redirect to /new (301)']);
+    expect(nodeWithFirstLine(chart, 'subset c')[1].lines).toEqual(['subset c', 'web.shop.svc.cluster.local', 'not defined']);
+    expect(nodeWithFirstLine(chart, 'host api.example.org')[1].lines).toEqual(['host api.example.org', 'not in these manifests']);
+    const [mainId] = nodeWithFirstLine(chart, 'route main');
+    const [mirrorId] = nodeWithFirstLine(chart, 'subset b');
+    expect(edgesFrom(chart, mainId)).toContainEqual({ from: mainId, to: mirrorId, label: 'mirror 12.5%', dotted: true });
+    expect(nodeWithFirstLine(chart, 'Gateway shop/edge')[1].lines).toEqual(['Gateway shop/edge', 'not in these manifests']);
+    const table = diagramTable([...WEB, virtualService({ hosts: ['web'], http: [{ name: 'old', redirect: { uri: '/new' } }] })]);
+    expect(parseTable(table.slice(table.indexOf('\n') + 1))[1]).toEqual(['old', '-', '-', '-', '-', 'redirect to /new']);
+  });
+
+  test('context objects resolve routes without being drawn', () => {
+    const vs = virtualService({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] });
+    const alone = diagramMarkdown([vs], 'routes.yaml', { context: WEB });
+    expect(sections(alone).size).toBe(1);
+    expect(alone).toContain('Deployment web-a<br/>img/web-a:1<br/>replicas: auto');
+    // The Service is routed by the VirtualService in the context, so its own file draws nothing.
+    expect(diagramMarkdown(WEB, 'app.yaml', { context: [vs] })).toBe([
+      '# app.yaml',
+      '',
+      '<!-- written by cdk8s-istio-release diagram; regenerate it rather than edit it -->',
+      '',
+      'No VirtualService, and no Service that selects pods, so there is no traffic to draw.',
+      '',
+    ].join('\n'));
+    expect(diagramMermaid(WEB, { context: [vs] })).toBe('');
+    expect(diagramTable(WEB, { context: [vs] })).toBe('');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The command line.
+// ---------------------------------------------------------------------------------------------
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(...argv: string[]): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, { stdout: text => { stdout += text; }, stderr: text => { stderr += text; } });
+  return { code, stdout, stderr };
+}
+
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'diagram-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => tempDirs.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+
+/** The examples as dist/ holds them, one file per chart. */
+/**
+ * The examples are alternative scenarios, not one cluster: seed 002 is played both statically and
+ * by Flagger, in the same namespace. A directory that resolves across its files holds one of each.
+ */
+const ONE_CLUSTER = EXAMPLES.filter(e => !e.name.startsWith('flagger-'));
+
+function distDir(): string {
+  const dir = tempDir();
+  for (const { name, objects } of ONE_CLUSTER) writeFileSync(join(dir, `${name}.k8s.yaml`), Yaml.stringify(...objects));
+  return dir;
+}
+
+describe('diagram command', () => {
+  test('--print prints the markdown of one file', () => {
+    const file = join(distDir(), 'reviews-canary.k8s.yaml');
+    const { code, stdout, stderr } = run('diagram', '--print', file);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe(diagramMarkdown(example('reviews-canary').objects, 'reviews-canary.k8s.yaml'));
+    expect(existsSync(file.replace(/yaml$/, 'md'))).toBe(false);
+  });
+
+  test('writes <file>.md next to each yaml file of a directory, with the whole set to resolve against', () => {
+    const dir = distDir();
+    const { code, stdout, stderr } = run('diagram', dir);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const names = ONE_CLUSTER.map(e => e.name).sort();
+    expect(stdout).toBe(names.map(name => `wrote ${join(dir, `${name}.k8s.md`)}\n`).join(''));
+    for (const { name, objects } of ONE_CLUSTER) {
+      expect(readFileSync(join(dir, `${name}.k8s.md`), 'utf8')).toBe(diagramMarkdown(objects, `${name}.k8s.yaml`));
+    }
+  });
+
+  test('--format table and --format mermaid print those forms, each file under a header line', () => {
+    const dir = distDir();
+    const reviews = join(dir, 'reviews-canary.k8s.yaml');
+    const bookinfo = join(dir, 'bookinfo-dark-launch.k8s.yaml');
+    const table = run('diagram', '--print', '--format', 'table', reviews, bookinfo);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe([
+      `==> ${reviews} <==\n${diagramTable(example('reviews-canary').objects)}`,
+      `==> ${bookinfo} <==\n${diagramTable(example('bookinfo-dark-launch').objects)}`,
+    ].join('\n'));
+    const mermaid = run('diagram', '--print', '--format=mermaid', reviews);
+    expect(mermaid.stdout).toBe(diagramMermaid(example('reviews-canary').objects));
+    parseFlowcharts(mermaid.stdout);
+  });
+
+  test('without --print, other formats are written as .mmd and .txt', () => {
+    const dir = distDir();
+    const file = join(dir, 'weather-canary.k8s.yaml');
+    expect(run('diagram', '--format', 'mermaid', file).code).toBe(0);
+    expect(run('diagram', '--format', 'table', file).code).toBe(0);
+    expect(readFileSync(join(dir, 'weather-canary.k8s.mmd'), 'utf8')).toBe(diagramMermaid(example('weather-canary').objects));
+    expect(readFileSync(join(dir, 'weather-canary.k8s.txt'), 'utf8')).toBe(diagramTable(example('weather-canary').objects));
+  });
+
+  test('a route in one file reaches the workloads in another', () => {
+    const dir = tempDir();
+    const routes = join(dir, 'routes.yaml');
+    writeFileSync(routes, Yaml.stringify(virtualService({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] })));
+    writeFileSync(join(dir, 'app.yaml'), Yaml.stringify(...WEB));
+    expect(run('diagram', dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'routes.md'), 'utf8')).toContain('Deployment web-a<br/>img/web-a:1<br/>replicas: auto');
+  });
+
+  test('--help prints the usage', () => {
+    const { code, stdout } = run('diagram', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: cdk8s-istio-release diagram /);
+  });
+
+  test('fails when a file is not valid yaml, with one line naming it, and writes nothing', () => {
+    const dir = tempDir();
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'kind: Service\nmetadata: {name: [\n');
+    const { code, stdout, stderr } = run('diagram', file);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: invalid yaml: [^\n]+\n$`));
+    expect(existsSync(join(dir, 'broken.md'))).toBe(false);
+  });
+
+  test('fails when a path does not exist', () => {
+    const missing = join(tempDir(), 'missing.yaml');
+    expect(run('diagram', '--print', missing)).toEqual({ code: 2, stdout: '', stderr: `error: ${missing}: no such file or directory\n` });
+  });
+
+  test('fails when the format is unknown, or no file is given, with the usage', () => {
+    const unknown = run('diagram', '--format', 'svg', 'x.yaml');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown format svg; use markdown, mermaid or table\n\nusage: cdk8s-istio-release diagram /);
+    const none = run('diagram', '--print');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error: no files or directories to draw\n/);
+  });
+
+  test('fails when the markdown cannot be written', () => {
+    const dir = tempDir();
+    const file = join(dir, 'web.yaml');
+    writeFileSync(file, Yaml.stringify(...WEB));
+    mkdirSync(join(dir, 'web.md'));
+    expect(run('diagram', file)).toEqual({ code: 2, stdout: '', stderr: `error: ${join(dir, 'web.md')}: cannot write: is a directory\n` });
+  });
+});

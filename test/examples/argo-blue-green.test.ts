@@ -1,0 +1,35 @@
+import { ArgoBlueGreen } from '../../examples/argo-blue-green';
+import { find } from '../support/manifests';
+import { exampleObjects } from './example';
+
+describe('example: blue/green run by Argo Rollouts, with a preview and its analysis', () => {
+  const objects = exampleObjects(ArgoBlueGreen, ['AnalysisTemplate', 'Rollout', 'Service', 'Service', 'VirtualService']);
+  const blueGreen = find(objects, 'Rollout', 'frontend').spec.strategy.blueGreen;
+
+  test('brings podinfo 6.0.1 up behind frontend-preview and promotes it after the analysis passes', () => {
+    expect(find(objects, 'Rollout', 'frontend').spec.template.spec.containers[0].image).toBe('ghcr.io/stefanprodan/podinfo:6.0.1');
+    expect(blueGreen).toMatchObject({
+      activeService: 'frontend', previewService: 'frontend-preview', autoPromotionEnabled: true, scaleDownDelaySeconds: 600,
+    });
+    expect(blueGreen.prePromotionAnalysis.templates).toEqual([{ templateName: 'frontend' }]);
+    expect(blueGreen.prePromotionAnalysis.args[0]).toEqual({ name: 'service', value: 'frontend-preview' });
+  });
+
+  test('checks the preview five times against 99% success and 500 ms at the 99th percentile', () => {
+    const metrics = find(objects, 'AnalysisTemplate', 'frontend').spec.metrics;
+    expect(metrics.map((m: { name: string; count: number; successCondition: string }) => [m.name, m.count, m.successCondition])).toEqual([
+      ['success-rate', 5, 'len(result) > 0 && result[0] >= 99'],
+      ['request-duration', 5, 'len(result) > 0 && result[0] <= 500'],
+    ]);
+  });
+
+  test('testers reach the preview by header or host; everyone else the active Service', () => {
+    const http = find(objects, 'VirtualService', 'frontend').spec.http;
+    const preview = { destination: { host: 'frontend-preview.frontend.svc.cluster.local' } };
+    expect(http.map((r: { name: string; route: unknown[] }) => [r.name, r.route])).toEqual([
+      ['preview-header', [preview]],
+      ['preview-host', [preview]],
+      ['primary', [{ destination: { host: 'frontend.frontend.svc.cluster.local' } }]],
+    ]);
+  });
+});

@@ -1,0 +1,342 @@
+import { Chart, Duration } from 'cdk8s';
+import {
+  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, DisruptionBudget, IstioGateway,
+  LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+} from '../src';
+import { find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { expectValidManifests, strictCrdsDir } from './support/schemas';
+
+const v1 = { image: 'reviews:v1', version: 'v1' };
+const v2 = { image: 'reviews:v2', version: 'v2' };
+const blue = { image: 'nginx:1.10', version: '1.10' };
+const green = { image: 'nginx:1.11', version: '1.11' };
+const gateway = IstioGateway.fromName('istio-system/public-gateway');
+const LOAD_TEST = 'hey -z 1m -q 10 -c 2 http://reviews-canary.shop:9080/';
+
+function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
+  return new CanaryApp(chart, 'Reviews', {
+    port: 9080,
+    stable: v1,
+    canary: v2,
+    controller: ReleaseController.FLAGGER,
+    plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST } },
+    ...props,
+  });
+}
+
+function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
+  return new BlueGreenApp(chart, 'Web', {
+    blue,
+    green,
+    active: Color.GREEN,
+    controller: ReleaseController.FLAGGER,
+    plan: { autoPromotion: true, analysis: { loadTestCommand: 'hey -z 1m http://web-canary.shop/' } },
+    ...props,
+  });
+}
+
+/** The Canary is a CRD kind, checked against Flagger's CRD with CRDS_DIR; without it, only the rest is. */
+function expectValid(objects: Manifest[]): void {
+  expectValidManifests(strictCrdsDir === undefined ? objects.filter(o => o.kind !== 'Canary') : objects);
+}
+
+const canaryOf = (objects: Manifest[]): Manifest => objects.find(o => o.kind === 'Canary');
+
+describe('Flagger canary', () => {
+  const chart = newChart();
+  const app = reviews(chart, { gateway, hosts: ['reviews.example.com'] });
+  const objects: Manifest[] = chart.toJson();
+  const canary = find(objects, 'Canary', 'reviews');
+
+  test('emits the Deployment Flagger watches, then the Canary, and no Service or Istio object; all valid', () => {
+    expect(kinds(objects)).toEqual(['Deployment', 'Canary']);
+    expect(canary.apiVersion).toBe('flagger.app/v1beta1');
+    expectValid(objects);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('the Deployment is the canary version under the app\'s name, selected by the app label alone', () => {
+    const deployment = find(objects, 'Deployment', 'reviews');
+    expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'reviews' } });
+    expect(deployment.spec.template.metadata.labels).toEqual({ app: 'reviews', version: 'v2' });
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ name: 'reviews', image: 'reviews:v2', ports: [{ containerPort: 9080 }] });
+    expect(deployment.spec.replicas).toBe(2);
+  });
+
+  test('targets the Deployment through Flagger\'s istio provider and the default Prometheus', () => {
+    expect(canary.metadata).toEqual({ name: 'reviews', namespace: 'shop', labels: { app: 'reviews' } });
+    expect(canary.spec.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews' });
+    expect(canary.spec.provider).toBe('istio');
+    expect(canary.spec.metricsServer).toBe('http://prometheus.istio-system:9090');
+    expect(canary.spec.autoscalerRef).toBeUndefined();
+    expect(canary.spec.skipAnalysis).toBeUndefined();
+  });
+
+  test('serves the port through the gateway and the mesh, for the app\'s hosts', () => {
+    expect(canary.spec.service).toEqual({
+      port: 9080, targetPort: 9080, portName: 'http', gateways: ['istio-system/public-gateway', 'mesh'], hosts: ['reviews.example.com'],
+    });
+  });
+
+  test('walks plan.steps as stepWeights, one step a minute, checking the metrics under the load test', () => {
+    expect(canary.spec.analysis).toEqual({
+      interval: '1m',
+      threshold: 2,
+      stepWeights: [10, 25, 50],
+      metrics: [
+        { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 } },
+        { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
+      ],
+      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.shop/', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
+    });
+  });
+
+  test('exposes the one Deployment and the Canary; Flagger owns the Services and routes', () => {
+    expect(app.deployments.map(d => d.name)).toEqual(['reviews']);
+    expect(app.flaggerCanary?.kind).toBe('Canary');
+    expect([app.service, app.destinationRule, app.virtualService]).toEqual([undefined, undefined, undefined]);
+    expect(() => app.stableDeployment).toThrow('test/Reviews: stableDeployment does not exist with controller flagger, which runs one workload');
+  });
+
+  test('the route check finds nothing', () => {
+    expect(RouteCheck.of(chart).findings()).toEqual([]);
+  });
+});
+
+describe('Flagger analysis settings', () => {
+  test.each([
+    ['90 seconds', Duration.seconds(90), '90s'],
+    ['2 minutes', Duration.minutes(2), '2m'],
+    ['30 seconds', Duration.seconds(30), '30s'],
+  ])('writes an interval of %s as %s, for the analysis and its metrics', (_, interval, expected) => {
+    const objs = synth(c => reviews(c, { plan: { steps: [50], analysis: { interval } } }));
+    const analysis = canaryOf(objs).spec.analysis;
+    expect([analysis.interval, ...analysis.metrics.map((m: Manifest) => m.interval)]).toEqual([expected, expected, expected]);
+    expectValid(objs);
+  });
+
+  test('sets the thresholds, failure limit and Prometheus of the plan\'s analysis', () => {
+    const spec = canaryOf(synth(c => reviews(c, {
+      plan: {
+        steps: [20, 40],
+        analysis: { minSuccessRate: 95.5, maxRequestDuration: Duration.seconds(1), failureLimit: 5, prometheusAddress: 'http://prom.monitoring:9090' },
+      },
+    }))).spec;
+    expect(spec.metricsServer).toBe('http://prom.monitoring:9090');
+    expect(spec.analysis).toEqual({
+      interval: '1m',
+      threshold: 5,
+      stepWeights: [20, 40],
+      metrics: [
+        { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 95.5 } },
+        { name: 'request-duration', interval: '1m', thresholdRange: { max: 1000 } },
+      ],
+    });
+  });
+
+  test('without an analysis, a step lasts the plan\'s pause, and Flagger checks pod health only', () => {
+    const objs = synth(c => reviews(c, { plan: { steps: [10, 100], pause: Duration.minutes(5) } }));
+    expect(canaryOf(objs).spec.analysis).toEqual({ interval: '5m', threshold: 1, stepWeights: [10, 100] });
+    expect(canaryOf(objs).spec.metricsServer).toBeUndefined();
+    expectValid(objs);
+  });
+
+  test('a pause equal to the analysis interval is the same setting', () => {
+    const analysis = canaryOf(synth(c => reviews(c, { plan: { steps: [10], pause: Duration.seconds(90), analysis: { interval: Duration.seconds(90) } } }))).spec.analysis;
+    expect(analysis.interval).toBe('90s');
+  });
+
+  test('without a plan, Flagger promotes at once, skipping the analysis, whose fields the CRD requires anyway', () => {
+    const objs = synth(c => reviews(c, { plan: undefined }));
+    expect(canaryOf(objs).spec.skipAnalysis).toBe(true);
+    expect(canaryOf(objs).spec.analysis).toEqual({ interval: '1m', threshold: 1, stepWeights: [100] });
+    expectValid(objs);
+  });
+
+  test('in the steady state, without a canary, the stable version is the Deployment, and the Canary stays in place', () => {
+    const objs = synth(c => reviews(c, { canary: undefined }));
+    expect(kinds(objs)).toEqual(['Deployment', 'Canary']);
+    expect(find(objs, 'Deployment', 'reviews').spec.template.spec.containers[0].image).toBe('reviews:v1');
+    expect(canaryOf(objs).spec.analysis.stepWeights).toEqual([10, 25, 50]);
+  });
+
+  test('mirrors to the canary as the first step, at the mirror\'s percentage', () => {
+    const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary(), percentage: 20 } }));
+    expect(canaryOf(objs).spec.analysis).toMatchObject({ mirror: true, mirrorWeight: 20, stepWeights: [10, 25, 50] });
+    expectValid(objs);
+  });
+});
+
+describe('Flagger with autoscaling', () => {
+  const objects = synth(c => reviews(c, { autoscaling: { maxReplicas: 6, cpuUtilization: 70 } }));
+
+  test('emits the autoscaler of the Deployment, and names it in autoscalerRef for Flagger to copy to the primary', () => {
+    expect(kinds(objects)).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'Canary']);
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'reviews');
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews' } });
+    expect(find(objects, 'Deployment', 'reviews').spec.replicas).toBeUndefined();
+    expect(canaryOf(objects).spec.autoscalerRef).toEqual({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'reviews' });
+    expectValid(objects);
+  });
+});
+
+describe('Flagger route and traffic policies', () => {
+  const objects = synth(c => reviews(c, {
+    routePolicy: { timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'reset'] } },
+    trafficPolicy: {
+      loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN),
+      connectionPool: { http1MaxPendingRequests: 50, maxRequestsPerConnection: 10 },
+      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      tlsMode: ClientTlsMode.ISTIO_MUTUAL,
+    },
+  }));
+
+  test('carries timeout, retries and the traffic policy in the Canary\'s service, with Istio\'s field names', () => {
+    expect(canaryOf(objects).spec.service).toEqual({
+      port: 9080,
+      targetPort: 9080,
+      portName: 'http',
+      gateways: ['mesh'],
+      timeout: '10s',
+      retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset' },
+      trafficPolicy: {
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+        connectionPool: { http: { http1MaxPendingRequests: 50, maxRequestsPerConnection: 10 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+        tls: { mode: 'ISTIO_MUTUAL' },
+      },
+    });
+    expectValid(objects);
+  });
+
+  test('names the gRPC port so that Flagger\'s Services keep the protocol', () => {
+    const objs = synth(c => reviews(c, { protocol: Protocol.GRPC }));
+    expect(canaryOf(objs).spec.service.portName).toBe('grpc');
+  });
+});
+
+describe('Flagger blue/green', () => {
+  const chart = newChart();
+  const app = web(chart, { gateway, hosts: ['web.example.com'] });
+  const objects: Manifest[] = chart.toJson();
+  const canary = find(objects, 'Canary', 'web');
+
+  test('emits the active colour as the Deployment, and a Canary that runs plan.iterations; all valid', () => {
+    expect(kinds(objects)).toEqual(['Deployment', 'Canary']);
+    expect(find(objects, 'Deployment', 'web').spec.template.spec.containers[0].image).toBe('nginx:1.11');
+    expect(app.deployments.map(d => d.name)).toEqual(['web']);
+    expectValid(objects);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('runs ten 1-minute iterations by default, and no weights', () => {
+    expect(canary.spec.analysis).toMatchObject({ interval: '1m', iterations: 10, threshold: 2 });
+    expect(canary.spec.analysis.stepWeights).toBeUndefined();
+    expect(canary.spec.service).toMatchObject({ port: 80, targetPort: 80, gateways: ['istio-system/public-gateway', 'mesh'], hosts: ['web.example.com'] });
+  });
+
+  test('switching active changes the Deployment\'s template, which is what starts Flagger\'s analysis', () => {
+    const objs = synth(c => web(c, { gateway, hosts: ['web.example.com'], active: Color.BLUE }));
+    expect(find(objs, 'Deployment', 'web').spec.template.metadata.labels).toEqual({ app: 'web', version: '1.10' });
+    expect(find(objs, 'Deployment', 'web').spec.selector).toEqual(find(objects, 'Deployment', 'web').spec.selector);
+    expect(canaryOf(objs)).toEqual(canary);
+  });
+
+  test('promotes by hand by default: the load tester\'s gate holds the promotion, and closes after each rollout', () => {
+    const objs = synth(c => web(c, { plan: { analysis: { loadTestCommand: 'hey http://web-canary.shop/' } } }));
+    expect(canaryOf(objs).spec.analysis.webhooks).toEqual([
+      { name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.shop/', metadata: { type: 'cmd', cmd: 'hey http://web-canary.shop/' } },
+      { name: 'promotion-gate', type: 'confirm-promotion', url: 'http://flagger-loadtester.shop/gate/check' },
+      { name: 'close-promotion-gate', type: 'post-rollout', url: 'http://flagger-loadtester.shop/gate/close' },
+    ]);
+    expectValid(objs);
+  });
+
+  test('the route check finds nothing', () => {
+    expect(RouteCheck.of(chart).findings()).toEqual([]);
+  });
+});
+
+describe('Flagger A/B testing', () => {
+  const testers = [
+    { when: [RouteMatch.header('x-canary', StringMatch.exact('insider'))], to: RouteTarget.canary() },
+    { when: [RouteMatch.cookie('canary', 'always'), RouteMatch.queryParam('beta', StringMatch.prefix('1'))], to: RouteTarget.canary() },
+    { when: [RouteMatch.sourceLabels({ app: 'qa-runner' })], to: RouteTarget.canary() },
+  ];
+
+  test('tester routes without steps are Flagger\'s A/B testing: each route a match, for plan.iterations', () => {
+    const objs = synth(c => reviews(c, { plan: undefined, testerRoutes: testers }));
+    expect(canaryOf(objs).spec.analysis).toEqual({
+      interval: '1m',
+      threshold: 1,
+      iterations: 10,
+      match: [
+        { headers: { 'x-canary': { exact: 'insider' } } },
+        { headers: { cookie: { regex: '^(.*;\\s*)?canary=always(;.*)?$' } }, queryParams: { beta: { prefix: '1' } } },
+        { sourceLabels: { app: 'qa-runner' } },
+      ],
+    });
+    expect(canaryOf(objs).spec.skipAnalysis).toBeUndefined();
+    expectValid(objs);
+  });
+
+  test('in a blue/green, testers reach the active colour, the version Flagger rolls out', () => {
+    const objs = synth(c => web(c, { testerRoutes: [{ when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.version('1.11') }] }));
+    expect(canaryOf(objs).spec.analysis).toMatchObject({ iterations: 10, match: [{ headers: { 'x-tester': { exact: 'yes' } } }] });
+    expectValid(objs);
+  });
+});
+
+describe('Flagger bad input', () => {
+  const chart = () => newChart();
+
+  test.each([
+    ['the Gateway API is asked for', () => reviews(chart(), { trafficApi: TrafficApi.GATEWAY_API }), 'trafficApi', '"gateway-api"'],
+    ['the cutover is by Service selector', () => web(chart(), { cutover: CutoverMode.SERVICE_SELECTOR }), 'cutover', '"CutoverMode.SERVICE_SELECTOR"'],
+    ['there is a preview', () => web(chart(), { preview: { header: 'x-preview' } }), 'preview', '"set"'],
+    ['there are more ports', () => reviews(chart(), { additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }] }), 'additionalPorts', '["grpc-9090"]'],
+    ['the port is TCP', () => reviews(chart(), { protocol: Protocol.TCP }), 'protocol', '"tcp"'],
+    ['mTLS is asked for', () => reviews(chart(), { mtls: true }), 'mtls', 'true'],
+    ['there is a disruption budget', () => reviews(chart(), { disruptionBudget: DisruptionBudget.minAvailable(1) }), 'disruptionBudget.minAvailable', '1'],
+    ['the released version has no replicas', () => reviews(chart(), { canary: { ...v2, replicas: 0 } }), 'canary.replicas', '0'],
+    ['sessions are sticky', () => reviews(chart(), { stickySessions: {} }), 'stickySessions', '"set"'],
+    ['faults are injected', () => reviews(chart(), { routePolicy: { fault: { abortHttpStatus: 503 } } }), 'routePolicy.fault', '{"abort":'],
+    ['a version has its own route policy', () => reviews(chart(), { canary: { ...v2, routePolicy: { timeout: Duration.seconds(1) } } }), 'canary.routePolicy', '"set"'],
+    ['a version has its own traffic policy', () => reviews(chart(), { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } } }), 'stable.trafficPolicy', '"set"'],
+    ['the connection pool limits TCP', () => reviews(chart(), { trafficPolicy: { connectionPool: { maxConnections: 100 } } }), 'trafficPolicy.connectionPool', '{"maxConnections":100}'],
+    ['a tester route goes to the stable version', () => reviews(chart(), {
+      plan: undefined, testerRoutes: [{ when: [RouteMatch.header('x-old', StringMatch.exact('1'))], to: RouteTarget.stable() }],
+    }), 'testerRoutes[0].to', '"v1"'],
+    ['tester routes come with weights, which Flagger\'s A/B testing ignores', () => reviews(chart(), {
+      testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }],
+    }), 'testerRoutes', '["qa"]'],
+    ['a blue/green mirrors', () => web(chart(), { mirror: { to: RouteTarget.idle() } }), 'mirror', '"set"'],
+    ['a canary without steps mirrors', () => reviews(chart(), { plan: undefined, mirror: { to: RouteTarget.canary() } }), 'mirror', '"set"'],
+    ['the mirror percentage is not whole', () => reviews(chart(), { mirror: { to: RouteTarget.canary(), percentage: 12.5 } }), 'mirror.percentage', '12.5'],
+    ['the pause differs from the analysis interval', () => reviews(chart(), {
+      plan: { steps: [10], pause: Duration.minutes(5), analysis: {} },
+    }), 'plan.pause', '"300s"'],
+    ['the analysis interval is below 10 s', () => reviews(chart(), { plan: { steps: [10], analysis: { interval: Duration.seconds(5) } } }), 'plan.analysis.interval', '"5s"'],
+    ['the pause is below 10 s', () => reviews(chart(), { plan: { steps: [10], pause: Duration.seconds(5) } }), 'plan.pause', '"5s"'],
+    ['a blue/green checks metrics without a load test', () => web(chart(), { plan: { analysis: {} } }), 'plan.analysis.loadTestCommand', 'nothing'],
+    ['the load tester\'s namespace is unknown', () => reviews(newChart({})), 'namespace', 'nothing'],
+    ['a blue/green promoted by hand has no namespace for the gate', () => web(newChart({}), { plan: {} }), 'namespace', 'nothing'],
+  ])('fails when %s', (_, build, field, value) => {
+    expect(build).toThrow(new RegExp(`^test/(Reviews|Web): ${field.replace(/[.[\]]/g, '\\$&')} `));
+    expect(build).toThrow(`got ${value}`);
+  });
+
+  test('says that Flagger\'s A/B testing drops the weights, naming flagger#1777', () => {
+    expect(() => reviews(newChart(), { testerRoutes: [{ when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }] }))
+      .toThrow('testerRoutes make Flagger run A/B testing, which ignores plan.steps (flagger#1777)');
+  });
+
+  test('says what needs the namespace', () => {
+    expect(() => reviews(newChart({}))).toThrow('namespace must be known for Flagger\'s load tester, flagger-loadtester.<namespace>, which runs the load test');
+    expect(() => web(newChart({}), { plan: {} })).toThrow('which holds the promotion until it is approved');
+  });
+
+  test('suggests a load test against the new version\'s Service', () => {
+    expect(() => web(newChart(), { port: 8080, plan: { analysis: {} } })).toThrow('e.g. "hey -z 1m -q 10 -c 2 http://web-canary.shop:8080/"');
+  });
+});

@@ -1,0 +1,50 @@
+import { Chart } from 'cdk8s';
+import { CanaryApp, CanaryAppProps, ReleaseController, synthSteps, verifyProgression } from '../src';
+import { find, Manifest, newChart, synth, weights } from './support/manifests';
+import { expectValidManifests } from './support/schemas';
+
+const v1 = { image: 'reviews:v1', version: 'v1' };
+const v2 = { image: 'reviews:v2', version: 'v2' };
+const plan = { steps: [10, 25, 50, 100] };
+
+function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
+  return new CanaryApp(chart, 'Reviews', { stable: v1, canary: v2, plan, ...props });
+}
+
+describe('a plan walked by Git', () => {
+  test('step selects the canary weight, from the first step by default', () => {
+    const weightAt = (step?: number) => weights(find(synth(c => reviews(c, { step })), 'VirtualService', 'reviews'));
+    expect([weightAt(), weightAt(1), weightAt(2), weightAt(3)]).toEqual([
+      { v1: 90, v2: 10 }, { v1: 75, v2: 25 }, { v1: 50, v2: 50 }, { v1: 0, v2: 100 },
+    ]);
+    const app = reviews(newChart(), { step: 2 });
+    expect([app.canaryWeight, app.controller]).toEqual([50, ReleaseController.NONE]);
+  });
+
+  test('every step is a complete, valid manifest set, and each is one small diff from the one before', () => {
+    const stages = synthSteps(plan.steps.length, (chart, step) => reviews(chart, { step }), { namespace: 'shop' }) as Manifest[][];
+    stages.forEach(objects => expectValidManifests(objects));
+    expect(verifyProgression(stages)).toEqual([]);
+    const changed = (a: Manifest[], b: Manifest[]) => b.filter((o, i) => JSON.stringify(o) !== JSON.stringify(a[i])).map(o => o.kind);
+    for (let step = 1; step < stages.length; step++) expect(changed(stages[step - 1], stages[step])).toEqual(['VirtualService']);
+  });
+
+  test('a progression that starts from the steady state and ends promoted is safe throughout', () => {
+    const before = synth(c => new CanaryApp(c, 'Reviews', { stable: v1, canary: v2 }));
+    const steps = synthSteps(plan.steps.length, (chart, step) => reviews(chart, { step }), { namespace: 'shop' });
+    const promoted = synth(c => new CanaryApp(c, 'Reviews', { stable: v2 }));
+    expect(verifyProgression([before, ...steps, promoted])).toEqual([]);
+  });
+
+  test.each([
+    ['step is beyond the plan', { step: 4 }, 'step must be a step of the plan, from 0 to 3, got 4'],
+    ['step is negative', { step: -1 }, 'step must be a step of the plan, from 0 to 3, got -1'],
+    ['canaryWeight is set beside a plan', { canaryWeight: 10 }, 'canaryWeight is set by the plan\'s step, got 10; leave canaryWeight out and set step'],
+    ['step is set without a plan', { plan: undefined, step: 1 }, 'step selects a step of a plan, and there is none, got 1'],
+    ['the steps do not rise', { plan: { steps: [10, 50, 25] } }, 'plan.steps[2] must rise above the step before (50), got 25'],
+    ['a step is not a whole percentage', { plan: { steps: [10, 150] } }, 'plan.steps[1] must be a whole percentage from 0 to 100, got 150'],
+    ['the plan has no steps', { plan: { steps: [] } }, 'plan.steps must list at least one weight, got []'],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Reviews: ${message}`);
+  });
+});
