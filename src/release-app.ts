@@ -100,7 +100,8 @@ export interface ReleaseAppProps extends RoutingProps {
 
   /**
    * The external hosts served through the gateway. Each must be one the gateway serves.
-   * @default - the gateway's hosts
+   * @default - the gateway's hosts; for a gateway made with `IstioGateway.fromName`, whose hosts
+   * are unknown, none: the Service host alone is bound to the gateway
    */
   readonly hosts?: string[];
 
@@ -142,6 +143,14 @@ export interface ReleaseAppProps extends RoutingProps {
    * @default TrafficApi.ISTIO
    */
   readonly trafficApi?: TrafficApi;
+
+  /**
+   * Annotates every object with an Argo CD `argocd.argoproj.io/sync-wave` in make-before-break
+   * order (workloads 0, Services 1, DestinationRules and Gateways 2, routes 3), so that Argo CD,
+   * which applies by kind rather than in file order, never routes to what does not exist yet.
+   * @default false
+   */
+  readonly syncWaves?: boolean;
 }
 
 /**
@@ -352,6 +361,7 @@ export abstract class ReleaseApp extends Construct {
     };
     this.checkRoutesHavePods(model);
     this.rendered = renderRelease(this, model);
+    if (this.props.syncWaves) addSyncWaves(this);
     this.claim(model);
     return this.rendered;
   }
@@ -359,7 +369,7 @@ export abstract class ReleaseApp extends Construct {
   /** Two apps in one chart must not emit the same object, nor route the same host in the mesh. */
   private claim(model: ReleaseModel): void {
     const check = RouteCheck.of(this);
-    for (const host of model.binding?.hosts ?? []) {
+    for (const host of [...model.binding?.hosts ?? [], this.serviceHost]) {
       check._claim(this, 'hosts', 'routes the same host in the mesh', host, 'give each app its own hosts: sidecars would use only one of the two routes');
     }
     for (const object of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
@@ -431,11 +441,10 @@ export abstract class ReleaseApp extends Construct {
       }
       return [];
     }
+    // A referenced gateway's hosts are unknown: without hosts, the Service's own name is the one
+    // host bound to it, as in a hand-written VirtualService with `hosts: [reviews]`.
+    if (props.hosts === undefined && props.gateway.hosts.length === 0) return [];
     const hosts = props.hosts ?? props.gateway.hosts;
-    if (hosts.length === 0) {
-      fail(this, 'hosts', `must be given for gateway ${props.gateway.gatewayRef}, whose hosts are unknown`, hosts,
-        'name the hosts the app answers to, e.g. ["shop.example.com"]');
-    }
     checkHosts(this, 'hosts', hosts);
     for (const host of hosts) this.checkHostRoutable('hosts', props.gateway, host);
     this.checkNoOverlap('hosts', [...hosts, this.serviceHost]);
@@ -454,6 +463,10 @@ export abstract class ReleaseApp extends Construct {
     if (host === '*') {
       fail(this, field, 'may not hold "*": the VirtualService is also bound to mesh, where Istio rejects it', host,
         'name the hosts, e.g. ["shop.example.com"], even when the gateway serves "*"');
+    }
+    if (!host.includes('.')) {
+      fail(this, field, `may not hold a name without a dot, which Istio takes as the Service ${serviceHost(host, this.namespace ?? 'default')}`, host,
+        `name the external host in full, e.g. "${host}.example.com"`);
     }
     if (gateway.hosts.length > 0 && !gateway.hosts.some(pattern => hostCovers(pattern, host))) {
       fail(this, field, `must be served by gateway ${gateway.gatewayRef} (hosts ${JSON.stringify(gateway.hosts)})`, host,
@@ -500,4 +513,23 @@ export abstract class ReleaseApp extends Construct {
 /** A gateway made with `fromName`, or in another chart, exists outside what this chart's check sees. */
 function isInChart(gateway: IIstioGateway, chart: Chart): boolean {
   return Construct.isConstruct(gateway) && Chart.of(gateway) === chart;
+}
+
+/**
+ * The waves of make-before-break: a kind not named here (budgets, autoscalers, analysis
+ * templates, PeerAuthentication) goes with the workloads, which it serves.
+ */
+const SYNC_WAVES: { readonly [kind: string]: string } = {
+  Service: '1',
+  Canary: '1',
+  DestinationRule: '2',
+  Gateway: '2',
+  VirtualService: '3',
+  HTTPRoute: '3',
+};
+
+function addSyncWaves(scope: Construct): void {
+  for (const object of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    object.metadata.addAnnotation('argocd.argoproj.io/sync-wave', SYNC_WAVES[object.kind] ?? '0');
+  }
 }

@@ -228,15 +228,25 @@ describe('BlueGreenApp bad input', () => {
       .toThrow('test/Web: hosts overlap: "*.example.com" already covers "shop.example.com"');
   });
 
+  test('fails when a host has no dot, which Istio would take as a Service of the namespace', () => {
+    const chart = newChart();
+    const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['web'] });
+    expect(() => web(chart, { gateway }))
+      .toThrow('test/Web: hosts may not hold a name without a dot, which Istio takes as the Service web.shop.svc.cluster.local, got "web"; name the external host in full, e.g. "web.example.com"');
+  });
+
   test('fails when a host is not a DNS-1123 name', () => {
     const chart = newChart();
     const gateway = IstioGateway.fromName('istio-system/public-gateway');
     expect(() => web(chart, { gateway, hosts: ['Shop.Example.com'] })).toThrow('test/Web: hosts must hold DNS-1123 hosts');
   });
 
-  test('fails when the gateway is a reference and no hosts are given', () => {
-    expect(() => web(newChart(), { gateway: IstioGateway.fromName('istio-system/public-gateway') }))
-      .toThrow('test/Web: hosts must be given for gateway istio-system/public-gateway, whose hosts are unknown, got []');
+  test('binds the Service host alone to a reference gateway when no hosts are given', () => {
+    const objects = synth(chart => web(chart, { gateway: IstioGateway.fromName('istio-system/public-gateway') }));
+    const vs = find(objects, 'VirtualService', 'web');
+    expect(vs.spec.hosts).toEqual(['web.shop.svc.cluster.local']);
+    expect(vs.spec.gateways).toEqual(['istio-system/public-gateway', 'mesh']);
+    expectValidManifests(objects);
   });
 
   test('fails when the default name, from the id, is not valid, and says to pass a name', () => {

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, IstioGateway } from '../src';
+import { CanaryApp, CanaryAppProps, DisruptionBudget, IstioGateway } from '../src';
 import { deploymentsBehindSubset, deploymentsSelectedBy, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -88,6 +88,33 @@ describe('CanaryApp', () => {
   test('the stable version may be scaled to 0 once the canary takes everything', () => {
     const objs = synth(c => reviews(c, { canary: v2, canaryWeight: 100, stable: { ...v1, replicas: 0 } }));
     expect(find(objs, 'Deployment', 'reviews-v1').spec.replicas).toBe(0);
+  });
+});
+
+describe('CanaryApp with Argo CD sync waves', () => {
+  const WAVE = 'argocd.argoproj.io/sync-wave';
+  const objects = synth(chart => {
+    const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['reviews.example.com'] });
+    reviews(chart, { canary: v2, canaryWeight: 10, gateway, disruptionBudget: DisruptionBudget.minAvailable(1), syncWaves: true });
+  });
+  const ours = objects.filter(o => o.kind !== 'Gateway');
+
+  test('numbers the waves workloads 0, Service 1, DestinationRule 2, VirtualService 3; all pass their schemas', () => {
+    expect(ours.map(o => [o.kind, o.metadata.name, o.metadata.annotations?.[WAVE]])).toEqual([
+      ['Deployment', 'reviews-v1', '0'],
+      ['PodDisruptionBudget', 'reviews-v1', '0'],
+      ['Deployment', 'reviews-v2', '0'],
+      ['PodDisruptionBudget', 'reviews-v2', '0'],
+      ['Service', 'reviews', '1'],
+      ['DestinationRule', 'reviews', '2'],
+      ['VirtualService', 'reviews', '3'],
+    ]);
+    expectValidManifests(objects);
+  });
+
+  test('leaves objects unannotated by default', () => {
+    const plain = synth(chart => reviews(chart, { canary: v2 }));
+    expect(plain.map(o => o.metadata.annotations?.[WAVE])).toEqual(plain.map(() => undefined));
   });
 });
 

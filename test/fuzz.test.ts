@@ -160,6 +160,11 @@ describe('known bugs', () => {
     check(inChart(gateway, canary({}, 'Reviews'), blueGreen({}, 'Web')));
   });
 
+  test('an app whose short host is another app\'s Service name is refused', () => {
+    const gateway: GatewayScenario = { kind: 'fromName', ref: 'istio-system/public-gateway' };
+    check(inChart(gateway, blueGreen({ hosts: ['web'] }, 'Reviews'), canary({ hosts: ['shop.example.com'] }, 'Web')));
+  });
+
   test('a duration that is not a Duration is refused with our error', () => {
     check(inChart(NO_GATEWAY, canary({ routePolicy: { timeout: '5s' } })));
   });

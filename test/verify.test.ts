@@ -401,6 +401,21 @@ describe('gateways', () => {
     ]);
   });
 
+  test('fails when a VirtualService bound to a gateway and the mesh has no host the gateway admits', () => {
+    const gateway = istio('Gateway', 'public', { servers: [{ hosts: ['*/shop.example.com'] }] }, 'istio-system');
+    const vs = virtualService({ hosts: ['reviews.example.com', 'reviews'], gateways: ['istio-system/public', 'mesh'], http: [{ route: [route('reviews', 'v1')] }] });
+    expect(summary(verify(reviewsWith({ 'Gateway/public': gateway, 'VirtualService/reviews': vs })))).toEqual([
+      'host-not-on-gateway VirtualService/shop/reviews spec.hosts[0]',
+      'host-not-on-gateway VirtualService/shop/reviews spec.hosts[1]',
+    ]);
+  });
+
+  test('accepts a mesh-only host beside a gateway host on a VirtualService bound to both', () => {
+    const gateway = istio('Gateway', 'public', { servers: [{ hosts: ['*/reviews.example.com'] }] }, 'istio-system');
+    const vs = virtualService({ hosts: ['reviews.example.com', 'reviews'], gateways: ['istio-system/public', 'mesh'], http: [{ route: [route('reviews', 'v1')] }] });
+    expect(codes(reviewsWith({ 'Gateway/public': gateway, 'VirtualService/reviews': vs }))).toEqual([]);
+  });
+
   test('fails when host * is bound to the mesh, explicitly or by default', () => {
     const explicit = virtualService({ hosts: ['*'], gateways: ['mesh'], http: [{ route: [route('reviews', 'v1')] }] });
     const implicit = virtualService({ hosts: ['*'], http: [{ route: [route('reviews.shop.svc.cluster.local', 'v1')] }] }, 'reviews', 'other');

@@ -1,4 +1,5 @@
-// The README's "use it from an infra repo" chart, with the public API exactly as documented.
+// The README's "use it from an infra repo" chart, with the public API exactly as the README's API
+// section (and the core issue's contract) writes it.
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BlueGreenApp, CanaryApp, Color, IstioGateway } from 'cdk8s-istio-release';
@@ -11,6 +12,7 @@ export class Shop extends Chart {
 
     new BlueGreenApp(this, 'Web', {
       name: 'web',
+      namespace: 'shop',
       port: 80, containerPort: 8080,
       replicas: 2,
       blue: { image: 'nginx:1.10', version: '1.10' },
@@ -26,7 +28,6 @@ export class Shop extends Chart {
       canary: { image: 'reviews:v2', version: 'v2' },
       canaryWeight: 10,
       gateway: shared,
-      hosts: ['reviews.example.com'],
     });
   }
 }

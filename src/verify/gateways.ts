@@ -40,20 +40,23 @@ function checkWildcardOnMesh(vs: ManifestObject): Finding[] {
 }
 
 /**
- * A host that no bound gateway admits, on a VirtualService not bound to the mesh, serves nobody.
- * Hosts need only match one gateway: Istio gives each gateway the hosts it admits.
+ * A host that no bound gateway admits serves nobody there. Hosts need only match one gateway:
+ * Istio gives each gateway the hosts it admits. With the mesh bound too, such a host may be meant
+ * for sidecars alone (the Service's own name), so only a gateway that admits none of them is a
+ * mistake there.
  */
 function checkHostsOnGateways(graph: Graph, vs: ManifestObject): Finding[] {
-  const bindings = gatewayBindings(vs);
+  const bindings = gatewayBindings(vs).filter(b => b.gateway !== MESH);
   const gateways = bindings.flatMap(b => graph.gateways.get(b.gateway) ?? []);
-  // With the mesh, an external gateway or a missing one in play, a host may be served where we cannot see.
+  // With an external gateway or a missing one in play, a host may be served where we cannot see.
   if (gateways.length === 0 || gateways.length < bindings.length) return [];
+  const hosts = claimedHosts(vs);
+  const missed = hosts.filter(h => !gateways.some(g => serverHosts(g).some(s => serverAdmits(s, g.namespace, vs.namespace, h.host))));
+  if (isBoundToMesh(vs) && missed.length < hosts.length) return [];
   const names = gateways.map(g => `${g.namespace}/${g.name}`).join(', ');
-  return claimedHosts(vs)
-    .filter(h => !gateways.some(g => serverHosts(g).some(s => serverAdmits(s, g.namespace, vs.namespace, h.host))))
-    .map(h => finding('host-not-on-gateway', vs.id, h.path,
-      `host ${h.host} is admitted by no server of gateway ${names}, so requests for it never reach these routes; `
-      + `add it to a server's hosts (as ${vs.namespace}/${h.host} or */${h.host}) or remove it`));
+  return missed.map(h => finding('host-not-on-gateway', vs.id, h.path,
+    `host ${h.host} is admitted by no server of gateway ${names}, so requests for it never reach these routes; `
+    + `add it to a server's hosts (as ${vs.namespace}/${h.host} or */${h.host}) or remove it`));
 }
 
 function serverHosts(gateway: ManifestObject): string[] {
