@@ -26,7 +26,7 @@ export class RouteCheck {
   private readonly externalGateways = new Set<string>();
   private weightSum100 = false;
   private enabled = true;
-  private memo?: { readonly size: number; readonly errors: string[] };
+  private memo?: { readonly children: number; readonly errors: string[] };
   /** What each construct of ours claims in the chart (objects, mesh hosts), by its path. */
   private readonly claims = new Map<string, string>();
 
@@ -82,14 +82,17 @@ export class RouteCheck {
 
   /**
    * cdk8s validates the whole app again for every chart it writes, so the same answer is asked
-   * for once per chart in one synchronous `synth()`. It is kept until that call is over, until
-   * constructs are added or until the options change, and computed afresh by any later synth.
+   * for once per chart in one synchronous `synth()`: with a chart per app, walking each chart's
+   * tree to see whether it changed would cost as much as cdk8s's own walk. The answer is kept
+   * until that call is over (a microtask), until the options change, or until the chart's own
+   * children change; a change deeper inside the chart between two synths in one synchronous
+   * stretch is seen from the next tick on, or at once through `findings()`.
    */
   private errors(): string[] {
     if (!this.enabled) return [];
-    const size = this.chart.node.findAll().length;
-    if (this.memo?.size !== size) {
-      this.memo = { size, errors: this.findings().filter(f => f.severity === Severity.ERROR).map(formatFinding) };
+    const children = this.chart.node.children.length;
+    if (this.memo?.children !== children) {
+      this.memo = { children, errors: this.findings().filter(f => f.severity === Severity.ERROR).map(formatFinding) };
       queueMicrotask(() => { this.memo = undefined; });
     }
     return this.memo.errors;

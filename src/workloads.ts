@@ -101,29 +101,55 @@ export function checkWorkload(scope: Construct, field: string, props: VersionPro
   if (props.imagePullPolicy !== undefined) checkEnum(scope, `${field}.imagePullPolicy`, props.imagePullPolicy, kplus.ImagePullPolicy);
 }
 
-/** cdk8s-plus labels pods with their construct path; see renderDeployment for why we drop it. */
-const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
+/**
+ * cdk8s-plus makes each workload as a wrapper construct over an ApiObject whose values resolve
+ * lazily. cdk8s validates every construct of the app again for each chart it writes, so those
+ * wrappers cost time in proportion to charts × constructs. The cdk8s-plus objects are therefore
+ * built in a scratch chart that is never synthesized, and the release gets plain ApiObjects with
+ * their JSON: the same YAML, about a third fewer constructs. See BENCHMARKS.md.
+ */
+let scratch: Chart | undefined;
+
+/** The JSON of every object that `build` makes with cdk8s-plus, in the order it makes them. */
+function plusObjects(build: (scope: Construct) => void): { [key: string]: any }[] {
+  scratch ??= new Chart(new App(), 'scratch');
+  const scope = new Construct(scratch, 'Build');
+  try {
+    build(scope);
+    return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+  } finally {
+    scratch.node.tryRemoveChild('Build');
+  }
+}
+
+/** A plain ApiObject of the JSON; the chart fills in the namespace where the JSON has none, as it would have. */
+function plainObject(scope: Construct, id: string, json: { [key: string]: any }): ApiObject {
+  const { apiVersion, kind, metadata, ...rest } = json;
+  return new ApiObject(scope, id, { apiVersion, kind, metadata, ...rest });
+}
+
+/** The ids of the objects a version's workload makes, in cdk8s-plus's order: the budget and autoscaler are its children. */
+const POLICY_IDS: { readonly [kind: string]: string } = { PodDisruptionBudget: 'DisruptionBudget', HorizontalPodAutoscaler: 'Autoscaler' };
 
 export function renderDeployment(scope: Construct, model: ReleaseModel, version: VersionModel): ApiObject {
   // An autoscaler needs pods to measure: a version scaled to 0 keeps its fixed count.
   const autoscaled = version.replicas > 0 && model.policies.autoscaling !== undefined;
-  // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so
-  // that every apply does not reset what the autoscaler chose.
-  const deployment = versionDeployment(scope, model, version, autoscaled ? undefined : version.replicas);
-  // One budget and autoscaler per version, because a release doubles the pods and each version
-  // drains and scales on its own.
-  renderPolicies(deployment, model, version.deploymentName, deployment, versionLabels(model, version), autoscaled ? version.replicas : undefined);
-  return ApiObject.of(deployment);
+  const [json, ...policies] = plusObjects(build => {
+    // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so
+    // that every apply does not reset what the autoscaler chose.
+    const deployment = versionDeployment(build, model, version, autoscaled ? undefined : version.replicas);
+    // One budget and autoscaler per version, because a release doubles the pods and each version
+    // drains and scales on its own.
+    renderPolicies(build, model, version.deploymentName, deployment, versionLabels(model, version), autoscaled ? version.replicas : undefined);
+  });
+  const deployment = plainObject(scope, version.id, json);
+  for (const policy of policies) plainObject(deployment, POLICY_IDS[policy.kind], policy);
+  return deployment;
 }
 
-/**
- * A version's pod template exactly as its Deployment has it, for a controller that makes the pods
- * itself (an Argo Rollout). cdk8s-plus builds pod specs only inside a workload, so the Deployment
- * is made in a scratch chart that is never synthesized.
- */
+/** A version's pod template exactly as its Deployment has it, for a controller that makes the pods itself (an Argo Rollout). */
 export function renderPodTemplate(model: ReleaseModel, version: VersionModel): { [key: string]: unknown } {
-  const scratch = new Chart(new App(), 'pod-template');
-  return ApiObject.of(versionDeployment(scratch, model, version, version.replicas)).toJson().spec.template;
+  return plusObjects(build => versionDeployment(build, model, version, version.replicas))[0].spec.template;
 }
 
 /**
@@ -136,13 +162,14 @@ export function renderControllerPolicies(workload: ApiObject, model: ReleaseMode
     markHasAutoscaler: () => undefined,
     toScalingTarget: () => ({ apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name, containers: [] }),
   };
-  renderPolicies(workload, model, workload.name, target, model.selector, minReplicas);
+  const policies = plusObjects(build => renderPolicies(build, model, workload.name, target, model.selector, minReplicas));
+  for (const policy of policies) plainObject(workload, POLICY_IDS[policy.kind], policy);
 }
 
 function versionDeployment(scope: Construct, model: ReleaseModel, version: VersionModel, replicas: number | undefined): kplus.Deployment {
   const labels = versionLabels(model, version);
   const spec = version.workload;
-  const deployment = new kplus.Deployment(scope, version.id, {
+  const deployment = new kplus.Deployment(scope, 'Deployment', {
     metadata: { name: version.deploymentName, namespace: model.namespace, labels },
     replicas,
     // Our own selector: cdk8s-plus's default would select its per-construct address label.
@@ -166,11 +193,14 @@ function versionDeployment(scope: Construct, model: ReleaseModel, version: Versi
   deployment.select(kplus.LabelSelector.of({ labels }));
   const extraTargets = new Set(model.ports.slice(1).map(p => p.targetPort).filter(port => port !== model.ports[0].targetPort));
   for (const number of extraTargets) deployment.containers[0].addPort({ number });
-  // The address label is derived from the construct path, which changes when a canary is promoted
-  // to stable: the pod template would change and restart the very pods that take all traffic.
+  // cdk8s-plus labels pods with their construct path, which would change when a canary is
+  // promoted to stable: the pod template would change and restart the very pods that take all
+  // traffic.
   ApiObject.of(deployment).addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
   return deployment;
 }
+
+const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
 
 /** A budget over the pods with `labels` and, given `minReplicas`, an autoscaler of `target`, both named `name`. */
 function renderPolicies(
@@ -213,10 +243,12 @@ export function renderVersionService(scope: Construct, model: ReleaseModel, extr
 }
 
 function service(scope: Construct, id: string, model: ReleaseModel, name: string, selector: { [key: string]: string }): ApiObject {
-  const svc = new kplus.Service(scope, id, {
-    metadata: { name, namespace: model.namespace, labels: model.selector },
-    ports: model.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
+  const [json] = plusObjects(build => {
+    const svc = new kplus.Service(build, 'Service', {
+      metadata: { name, namespace: model.namespace, labels: model.selector },
+      ports: model.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
+    });
+    for (const [key, value] of Object.entries(selector)) svc.selectLabel(key, value);
   });
-  for (const [key, value] of Object.entries(selector)) svc.selectLabel(key, value);
-  return ApiObject.of(svc);
+  return plainObject(scope, id, json);
 }

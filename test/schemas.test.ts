@@ -125,6 +125,18 @@ describe('kubernetes-models schemas', () => {
     ]);
   });
 
+  test('fails when a Deployment is invalid, from a fresh module registry that reuses the compiled validators', () => {
+    // Each test file gets a fresh registry; the validators compiled in an earlier one are shared.
+    schemaErrors([deployment()]);
+    let fresh: typeof schemaErrors | undefined;
+    jest.isolateModules(() => { fresh = require('./support/schemas').schemaErrors; });
+    expect(fresh).not.toBe(schemaErrors);
+    const d = deployment();
+    d.spec.replicas = 'two';
+    expect(fresh!([d])).toEqual(['Deployment/shop/web: $.spec.replicas: must be integer [kubernetes-models/apps/v1/Deployment]']);
+    expect(fresh!([deployment()])).toEqual([]);
+  });
+
   test('fails when a VirtualService route weight is "ten"', () => {
     const vs = virtualService();
     vs.spec.http[0].route[1].weight = 'ten';

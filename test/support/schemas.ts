@@ -129,6 +129,23 @@ function memo<T>(make: () => T): () => T {
   return () => (value ??= { v: make() }).v;
 }
 
+/**
+ * A `memo` that outlives the test file. jest gives every test file a fresh module registry, so a
+ * module-level cache dies with each file, and compiling the CRD schemas with ajv would then be
+ * most of the suite's time, paid again in every file. Node's core modules are what jest shares
+ * between the files one worker runs, so the value is kept on one of them. Only plain data, ajv's
+ * validators and the kubernetes-models classes that wrap them go there: code over JSON, which
+ * works from any file's context.
+ */
+function workerMemo<T>(key: string, make: () => T): () => T {
+  const host = require('v8') as { cdk8sIstioReleaseTestCache?: Map<string, unknown> };
+  const shared = (host.cdk8sIstioReleaseTestCache ??= new Map());
+  return () => {
+    if (!shared.has(key)) shared.set(key, make());
+    return shared.get(key) as T;
+  };
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -246,7 +263,8 @@ interface Tier1Model {
  */
 const ISTIO_V1_CANDIDATES = ['v1', 'v1beta1', 'v1alpha1'];
 
-const tier1Cache = new Map<string, Tier1Model | undefined>();
+/** Shared by the files of a worker: each model class compiles its ajv validator once, on first use. */
+const tier1Cache = workerMemo('tier 1 models', () => new Map<string, Tier1Model | undefined>());
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.lastIndexOf('/');
@@ -260,8 +278,9 @@ function gvkOf(apiVersion: string, kind: string): string {
 
 function tier1Model(apiVersion: string, kind: string): Tier1Model | undefined {
   const key = `${apiVersion} ${kind}`;
-  if (!tier1Cache.has(key)) tier1Cache.set(key, findTier1Model(apiVersion, kind));
-  return tier1Cache.get(key);
+  const cache = tier1Cache();
+  if (!cache.has(key)) cache.set(key, findTier1Model(apiVersion, kind));
+  return cache.get(key);
 }
 
 /** CRD groups that have a kubernetes-models package for Node 20 and CommonJS; Flagger has none. */
@@ -336,7 +355,7 @@ interface CrdVersion {
 }
 
 /** group/version/kind -> schema of every served CRD version in CRDS_DIR. */
-const crdIndex = memo((): Map<string, CrdVersion> => {
+const crdIndex = workerMemo(`crd index ${strictCrdsDir}`, (): Map<string, CrdVersion> => {
   const dir = strictCrdsDir;
   if (dir === undefined) throw new Error('CRDS_DIR is unset');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
@@ -420,7 +439,7 @@ const FORMATS: Record<string, (value: string) => boolean> = {
   byte: (v) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v),
 };
 
-const ajv = memo(
+const ajv = workerMemo('ajv',
   () =>
     new Ajv({
       allErrors: true,
@@ -495,15 +514,15 @@ function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
-const validators = new Map<CrdVersion, ValidateFunction>();
+const validators = workerMemo('crd validators', () => new Map<CrdVersion, ValidateFunction>());
 
 function crdValidator(crd: CrdVersion): ValidateFunction {
-  let validate = validators.get(crd);
+  let validate = validators().get(crd);
   if (!validate) {
     const root = toAjvSchema(crd.schema, true);
     root.properties = { ...(root.properties as object), ...TYPE_META };
     validate = ajv().compile(root);
-    validators.set(crd, validate);
+    validators().set(crd, validate);
   }
   return validate;
 }
