@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './validate';
 import { Finding, Severity, verifyManifests } from './verify';
+import { objectName } from './verify/graph';
 
 /** One check per chart, kept beside it rather than in its tree, so that no construct id is taken. */
 const CHECKS = new WeakMap<Chart, RouteCheck>();
@@ -72,12 +73,24 @@ export class RouteCheck {
 
   /** Every finding for the chart as it is now, warnings included. */
   public findings(): Finding[] {
-    return verifyManifests(chartObjects(this.chart), {
+    return this.verify(chartObjects(this.chart));
+  }
+
+  private verify(objects: unknown[]): Finding[] {
+    return verifyManifests(objects, {
       externalHosts: [...this.externalHosts],
       externalGateways: [...this.externalGateways],
       requireWeightSum100: this.weightSum100,
       defaultNamespace: this.chart.namespace,
     });
+  }
+
+  /** The error findings, each naming the construct that emits the object: that is what the user edits. */
+  private errorLines(): string[] {
+    const objects = chartApiObjects(this.chart);
+    const json = objects.map(o => o.toJson());
+    const paths = new Map(json.map((j, i) => [objectName(j, i, this.chart.namespace ?? 'default'), objects[i].node.path]));
+    return this.verify(json).filter(f => f.severity === Severity.ERROR).map(f => formatFinding(f, paths.get(f.object)));
   }
 
   /**
@@ -92,7 +105,7 @@ export class RouteCheck {
     if (!this.enabled) return [];
     const children = this.chart.node.children.length;
     if (this.memo?.children !== children) {
-      this.memo = { children, errors: this.findings().filter(f => f.severity === Severity.ERROR).map(formatFinding) };
+      this.memo = { children, errors: this.errorLines() };
       queueMicrotask(() => { this.memo = undefined; });
     }
     return this.memo.errors;
@@ -101,11 +114,14 @@ export class RouteCheck {
 
 /** A chart's objects as plain JSON, without `chart.toJson()`, which would run this validation again. */
 export function chartObjects(chart: Chart): unknown[] {
-  return chart.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map(o => o.toJson());
+  return chartApiObjects(chart).map(o => o.toJson());
 }
 
-export function formatFinding(f: Finding): string {
-  return `${f.severity} ${f.code}: ${f.object} ${f.path}: ${f.message}`;
+function chartApiObjects(chart: Chart): ApiObject[] {
+  return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+}
+
+/** One line per finding; `construct`, where known, is the path of the construct that emits the object. */
+export function formatFinding(f: Finding, construct?: string): string {
+  return `${f.severity} ${f.code}: ${f.object}${construct ? ` (${construct})` : ''} ${f.path}: ${f.message}`;
 }

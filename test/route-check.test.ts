@@ -34,7 +34,7 @@ describe('RouteCheck', () => {
     reviews(bad);
     handMadeRoute(bad, 'reviews', 'v3');
     expect(() => app.synth()).toThrow(
-      '[bad] error subset-not-found: VirtualService/shop/reviews-testers spec.http[0].route[0].destination.subset: ');
+      '[bad] error subset-not-found: VirtualService/shop/reviews-testers (bad/HandMade) spec.http[0].route[0].destination.subset: ');
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
@@ -53,7 +53,7 @@ describe('RouteCheck', () => {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'orphan' },
       spec: { selector: { run: 'reviews' }, ports: [{ name: 'http', port: 80 }] },
     });
-    expect(() => Testing.synth(chart)).toThrow('error service-selects-nothing: Service/shop/orphan spec.selector');
+    expect(() => Testing.synth(chart)).toThrow('error service-selects-nothing: Service/shop/orphan (test/Orphan) spec.selector');
   });
 
   test('treats a fromName gateway as existing outside the chart', () => {
@@ -124,7 +124,7 @@ describe('RouteCheck', () => {
     expect(() => Testing.synth(chart)).not.toThrow();
     await Promise.resolve();
     app.virtualService!.addJsonPatch(JsonPatch.replace('/spec/http/0/route/1/destination/subset', 'v3'));
-    expect(() => Testing.synth(chart)).toThrow('error subset-not-found: VirtualService/shop/reviews spec.http[0].route[1].destination.subset');
+    expect(() => Testing.synth(chart)).toThrow('error subset-not-found: VirtualService/shop/reviews (test/Reviews/VirtualService) spec.http[0].route[1].destination.subset');
   });
 
   test('is one per chart, and takes no construct id', () => {

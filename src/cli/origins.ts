@@ -1,4 +1,5 @@
-import { own, record, text } from '../verify/json';
+import { objectName } from '../verify/graph';
+import { own, text } from '../verify/json';
 import { Source } from './files';
 
 /** Where the objects of a manifest set came from. */
@@ -10,10 +11,9 @@ export interface Origins {
 }
 
 /**
- * Findings name only an object, and a user needs the file to open. This repeats how
- * verifyManifests names objects (src/verify/graph.ts): `Kind/namespace/name`, or
- * `Kind/namespace/#entry` for an entry without kind or name, entries numbered across all files
- * after the items of each `List` are spread out.
+ * Findings name only an object, and a user needs the file to open. Objects are named as
+ * verifyManifests names them, entries numbered across all files after the items of each `List`
+ * are spread out.
  */
 export function originsOf(sources: readonly Source[], defaultNamespace: string): Origins {
   const files = new Map<string, string[]>();
@@ -35,12 +35,4 @@ export function originsOf(sources: readonly Source[], defaultNamespace: string):
 function spreadList(document: unknown): readonly unknown[] {
   const items = own(document, 'items');
   return text(document, 'kind')?.endsWith('List') && Array.isArray(items) ? items : [document];
-}
-
-function objectName(value: unknown, entry: number, defaultNamespace: string): string {
-  const kind = text(value, 'kind');
-  const metadata = record(value, 'metadata');
-  const name = text(metadata, 'name');
-  if (kind && name) return `${kind}/${text(metadata, 'namespace') ?? defaultNamespace}/${name}`;
-  return `${kind ?? 'Unknown'}/${defaultNamespace}/#${entry}`;
 }

@@ -147,19 +147,30 @@ function identify(entry: unknown, index: number, defaultNamespace: string): Mani
     kind,
     namespace,
     name,
-    id: `${kind}/${namespace}/${name}`,
+    id: objectName(entry, index, defaultNamespace),
     metadata,
     spec: record(entry, 'spec'),
   };
 }
 
-function unidentifiedFinding(entry: unknown, index: number, defaultNamespace: string): Finding {
+/**
+ * How findings name an entry of the manifest set: `Kind/namespace/name`, or `Kind/namespace/#entry`
+ * for one without kind or name. Callers that map findings back to files or constructs use it too.
+ */
+export function objectName(entry: unknown, index: number, defaultNamespace: string): string {
   const kind = text(entry, 'kind');
-  const object = `${kind ?? 'Unknown'}/${defaultNamespace}/#${index}`;
+  const metadata = record(entry, 'metadata');
+  const name = text(metadata, 'name');
+  if (kind && name) return `${kind}/${text(metadata, 'namespace') ?? defaultNamespace}/${name}`;
+  return `${kind ?? 'Unknown'}/${defaultNamespace}/#${index}`;
+}
+
+function unidentifiedFinding(entry: unknown, index: number, defaultNamespace: string): Finding {
+  const object = objectName(entry, index, defaultNamespace);
   if (!isRecord(entry)) {
     return finding('object-unidentified', object, '', `entry #${index} is ${describe(entry)}, not an object; remove it or fix the YAML around it`);
   }
-  return kind
+  return text(entry, 'kind')
     ? finding('object-unidentified', object, 'metadata.name', `entry #${index} has no metadata.name, so nothing can refer to it; name it`)
     : finding('object-unidentified', object, 'kind', `entry #${index} has no kind, so it is not checked; set apiVersion and kind`);
 }
