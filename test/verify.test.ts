@@ -92,7 +92,7 @@ function virtualService(spec: Obj, name = 'reviews', namespace = 'shop'): Obj {
 }
 
 describe('verifyManifests on the seed articles', () => {
-  test('finds every routing mistake of seed 000 (nginx blue/green)', () => {
+  test('fails when given seed 000 (nginx blue/green), with every routing mistake it has', () => {
     expect(summary(verify(loadFixture('seed-000-nginx-blue-green.yaml')))).toEqual([
       'workload-selector-missing Deployment/default/nginx-1.10 spec.selector',
       'destination-rule-host-not-found DestinationRule/default/myapp spec.host',
@@ -102,7 +102,7 @@ describe('verifyManifests on the seed articles', () => {
     ]);
   });
 
-  test('finds the unnamed port of seed 003 (version-test canary), whose graph otherwise holds', () => {
+  test('fails when given seed 003 (version-test canary) on its unnamed port, where its graph otherwise holds', () => {
     expect(summary(verify(loadFixture('seed-003-version-test-canary.yaml')))).toEqual([
       'port-protocol-unknown Service/default/canary spec.ports[0]',
     ]);
@@ -152,7 +152,7 @@ describe('findings', () => {
 });
 
 describe('objects', () => {
-  test('finds entries that are not objects or lack kind or name, and skips empty documents', () => {
+  test('fails when entries are not objects or lack kind or name, and skips empty documents', () => {
     const findings = verify([null, 'text', { kind: 'Service' }, { metadata: { name: 'x' } }, ...reviews()]);
     expect(summary(findings)).toEqual([
       'object-unidentified Service/default/#2 metadata.name',
@@ -165,7 +165,7 @@ describe('objects', () => {
     expect(verify([{ apiVersion: 'v1', kind: 'List', items: reviews() }])).toEqual([]);
   });
 
-  test('finds an object declared twice', () => {
+  test('fails when an object is declared twice', () => {
     expect(summary(verify([...reviews(), service('reviews', { app: 'reviews' })]))).toEqual([
       'duplicate-object Service/shop/reviews metadata.name',
     ]);
@@ -276,7 +276,7 @@ describe('destination hosts', () => {
     ]);
   });
 
-  test('finds unknown hosts in tcp and tls routes and in mirrors', () => {
+  test('fails when tcp and tls routes or mirrors name unknown hosts', () => {
     const vs = virtualService({
       hosts: ['reviews'],
       http: [{ route: [{ destination: { host: 'reviews' } }], mirror: { host: 'shadow' }, mirrors: [{ destination: { host: 'shadow2' } }] }],
@@ -355,7 +355,7 @@ describe('subsets', () => {
     ]);
   });
 
-  test('finds a subset whose labels select more than one workload', () => {
+  test('fails when a subset\'s labels select more than one workload (a warning)', () => {
     const rule = istio('DestinationRule', 'reviews', { host: 'reviews.shop.svc.cluster.local', subsets: [{ name: 'v1', labels: { app: 'reviews' } }, { name: 'v2', labels: { version: 'v2' } }] });
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
       'subset-selects-many DestinationRule/shop/reviews spec.subsets[0].labels',
@@ -438,7 +438,7 @@ describe('gateways', () => {
     ]);
   });
 
-  test('finds two VirtualServices claiming one host through one gateway', () => {
+  test('fails when two VirtualServices claim one host through one gateway', () => {
     const rival = virtualService({ hosts: ['reviews.example.com'], gateways: ['istio-system/public'], http: [{ route: [route('reviews', 'v2')] }] }, 'reviews-beta');
     expect(summary(verify([...reviews(), rival]))).toEqual([
       'gateway-host-conflict VirtualService/shop/reviews spec.hosts[0]',
