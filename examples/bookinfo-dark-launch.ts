@@ -1,13 +1,14 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CanaryApp, RouteMatch, RouteTarget, StringMatch } from '../src';
+import { CanaryApp, ClientTlsMode, LoadBalancer, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch } from '../src';
 
 /**
  * A dark launch of Bookinfo's reviews v3, in the mesh. v3 takes no user traffic yet. The tester
  * `jason` (Bookinfo's own example user) and the QA runner reach it, and 20% of all requests are
- * copied to it as shadow traffic. Every route has a timeout and retries, the testers' route to
- * v3 has a delay injected to test the callers' timeouts, the host has circuit breaking, and the
- * pods accept only mutual TLS.
+ * copied to it as shadow traffic. Every route has a timeout and retries. The testers' routes to
+ * v3 get a delay and some 503s injected, to test how productpage copes with a slow or failing
+ * reviews. The host has circuit breaking and Istio's mutual TLS towards the pods, which accept
+ * nothing else; v3's subset is balanced round robin, as in Istio's DestinationRule docs.
  */
 export class BookinfoDarkLaunch extends Chart {
   public readonly app: CanaryApp;
@@ -21,7 +22,8 @@ export class BookinfoDarkLaunch extends Chart {
       canary: {
         image: image('v3'),
         version: 'v3',
-        routePolicy: { fault: { delay: Duration.seconds(2), delayPercentage: 10 } },
+        routePolicy: { fault: { delay: Duration.seconds(2), delayPercentage: 10, abortHttpStatus: 503, abortPercentage: 5 } },
+        trafficPolicy: { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) },
       },
       canaryWeight: 0,
       testerRoutes: [
@@ -36,6 +38,7 @@ export class BookinfoDarkLaunch extends Chart {
       trafficPolicy: {
         connectionPool: { maxConnections: 100, http1MaxPendingRequests: 50 },
         outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+        tlsMode: ClientTlsMode.ISTIO_MUTUAL,
       },
       mtls: true,
     });

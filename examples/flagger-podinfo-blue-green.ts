@@ -11,7 +11,8 @@ export const LOAD_TEST = 'hey -z 1m -q 10 -c 2 http://backend-canary.webapp:9898
  * served at `backend.webapp` through the shared `istio-system/public-gateway`. Flagger runs the
  * blue/green: it tests the new version for three 90-second rounds under the seed's load test
  * (request success rate at least 99%, P99 duration at most 500 ms, rollback after 2 failed
- * checks), then switches all traffic to it, by itself as the seed's Kurator does.
+ * checks), then switches all traffic to it, by itself as the seed's Kurator does. The new
+ * version's pods get the seed's 10 minutes to become ready, and the load tester 60 s to answer.
  *
  * `active` names the version to release: switching it to green made green's template the
  * Deployment's, which is the change that starts Flagger's analysis.
@@ -40,7 +41,11 @@ export class FlaggerPodinfoBlueGreen extends Chart {
           maxRequestDuration: Duration.millis(500),
           failureLimit: 2,
           loadTestCommand: LOAD_TEST,
+          // The seed's webhooks.timeoutSeconds.
+          loadTestTimeout: Duration.seconds(60),
         },
+        // The seed's rolloutTimeoutSeconds.
+        flagger: { progressDeadline: Duration.minutes(10) },
       },
     });
   }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MatchRouteModel, Strategy, VersionModel } from './model';
+import { isHttpProtocol, MatchRouteModel, Strategy, VersionModel } from './model';
 import { isDns1035Label } from './names';
 import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan';
 import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
@@ -93,7 +93,9 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
 
   /**
    * The preview, analysis and promotion that a controller runs, with `controller`. Set `active`
-   * to the colour that should end up serving; the controller carries out the switch.
+   * to the colour that should end up serving; the controller carries out the switch. Without a
+   * controller, Git carries out a blue/green in commits of `active` and `scaledDown` (see the
+   * README); the plan is checked all the same, and carried out once `controller` names one.
    * @default - promote by hand
    */
   readonly plan?: BlueGreenPlan;
@@ -147,13 +149,15 @@ export class BlueGreenApp extends ReleaseApp {
     const green = this.resolveVersion('Green', colour(Color.GREEN, props.green), Color.GREEN);
     const weight = (color: Color) => (color === this.active ? 100 : 0);
     const idle = this.active === Color.BLUE ? green : blue;
+    // Checked whoever runs it, so that naming a controller later is the one change.
+    const plan = resolveControllerPlan(this, props.plan ?? {});
     this.render([blue, green], [
       { subset: Color.BLUE, weight: weight(Color.BLUE) },
       { subset: Color.GREEN, weight: weight(Color.GREEN) },
     ], {
       strategy: Strategy.BLUE_GREEN,
       release: this.active,
-      plan: this.controller === ReleaseController.NONE ? undefined : resolveControllerPlan(this, props.plan ?? {}),
+      plan: this.controller === ReleaseController.NONE ? undefined : plan,
       selectorRouting: this.cutover === CutoverMode.SERVICE_SELECTOR,
       ...props.preview && this.previewRoutes(props.preview, idle),
     });
@@ -175,6 +179,11 @@ export class BlueGreenApp extends ReleaseApp {
     }
     if (idle.replicas === 0) {
       fail(this, 'preview', `goes to the idle colour ${idle.subset}, which runs 0 replicas`, idle.replicas, 'scale it up (leave scaledDown out) to preview it');
+    }
+    const byRequest = options.header ?? options.host;
+    if (byRequest !== undefined && !this.ports.some(p => isHttpProtocol(p.protocol))) {
+      fail(this, options.header !== undefined ? 'preview.header' : 'preview.host', 'needs an HTTP port to match requests on, and every port is TCP',
+        byRequest, `leave it out: the idle colour is reached in the mesh at ${service}`);
     }
     const routes: MatchRouteModel[] = [];
     if (options.header !== undefined) {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Strategy, VersionModel } from './model';
-import { ArgoRouting, CanaryPlan, checkSteps, ReleaseController, resolveControllerPlan } from './plan';
+import { ArgoRouting, CanaryPlan, planSteps, ReleaseController, resolveControllerPlan } from './plan';
 import { ReleaseApp, ReleaseAppProps } from './release-app';
 import { RouteTarget } from './routing';
 import { checkPercent, fail } from './validate';
@@ -26,14 +26,17 @@ export interface CanaryAppProps extends ReleaseAppProps {
   readonly canaryWeight?: number;
 
   /**
-   * The steps of the release. Without a controller, Git walks them: `step` selects the current
-   * one, and each step is one small commit. With a controller, it runs them.
+   * The steps of the release. Without a controller, Git walks their weights: `step` selects the
+   * current one, and each step is one small commit; the plan's pauses, analysis and controller
+   * options are checked all the same, and carried out once `controller` names a controller, so
+   * that the switch stays one line. With a controller, it runs them.
    * @default - none: `canaryWeight` alone
    */
   readonly plan?: CanaryPlan;
 
   /**
-   * The current step of the `plan`, counted from 0, when Git walks it.
+   * The current step of the `plan`, counted from 0, when Git walks it. A controller walks the
+   * plan from its start on every rollout and does not use it.
    * @default 0
    */
   readonly step?: number;
@@ -76,15 +79,20 @@ export class CanaryApp extends ReleaseApp {
       fail(this, 'canaryWeight', 'sends traffic to a canary that is not defined', this.canaryWeight,
         'add canary, or set canaryWeight to 0');
     }
+    if (props.argoRouting !== undefined && this.controller === ReleaseController.FLAGGER) {
+      fail(this, 'argoRouting', 'is how Argo Rollouts shifts traffic, and controller is ReleaseController.FLAGGER', props.argoRouting,
+        'leave it out: Flagger routes by the Services it makes');
+    }
+    // Checked whoever runs it; a controller without a plan promotes at once: no steps.
+    const plan = resolveControllerPlan(this, {
+      ...props.plan, steps: props.plan ? planSteps(this, props.plan) : [], argoRouting: props.argoRouting,
+    });
     const stable = this.resolveVersion('Stable', props.stable);
     const canary = props.canary && this.resolveVersion('Canary', props.canary);
     const extras = {
       strategy: Strategy.CANARY,
       release: (canary ?? stable).subset,
-      // A controller without a plan promotes at once: no steps.
-      plan: this.controller === ReleaseController.NONE ? undefined : resolveControllerPlan(this, {
-        ...props.plan, steps: props.plan ? checkSteps(this, props.plan.steps) : [], argoRouting: props.argoRouting,
-      }),
+      plan: this.controller === ReleaseController.NONE ? undefined : plan,
     };
     this.hasCanary = canary !== undefined;
     const routes = [{ subset: stable.subset, weight: 100 - this.canaryWeight }];
@@ -101,7 +109,7 @@ export class CanaryApp extends ReleaseApp {
     if (props.canaryWeight !== undefined) {
       fail(this, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
     }
-    const steps = checkSteps(this, props.plan.steps);
+    const steps = planSteps(this, props.plan);
     // A controller starts from the stable version and runs the steps itself.
     if (this.controller !== ReleaseController.NONE) return 0;
     const step = props.step ?? 0;

@@ -21,8 +21,8 @@ export type { FaultOptions, MatchSpec, MirrorOptions, RetryOptions, RoutePolicy,
 export { ClientTlsMode, LoadBalancer, SimpleLoadBalancer } from './traffic-policy';
 export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './traffic-policy';
 export * from './scaling';
-export { ArgoRouting, ReleaseController, synthSteps, TrafficApi } from './plan';
-export type { AnalysisOptions, BlueGreenPlan, CanaryPlan } from './plan';
+export { ArgoRouting, FlaggerWebhookType, ReleaseController, synthSteps, TrafficApi } from './plan';
+export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerOptions, FlaggerWebhook, LinearSteps } from './plan';
 export type { VersionProps } from './workloads';
 export * from './verify';
 export * from './diagram';

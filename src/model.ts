@@ -1,4 +1,4 @@
-import type { ArgoRouting, ReleaseController, TrafficApi } from './plan';
+import type { ArgoRouting, FlaggerWebhookType, ReleaseController, TrafficApi } from './plan';
 import type { MatchSpec } from './routing';
 import type { VersionProps } from './workloads';
 
@@ -135,6 +135,28 @@ export interface AnalysisModel {
   readonly failureLimit: number;
   readonly prometheusAddress: string;
   readonly loadTestCommand?: string;
+  /** How long Flagger waits for the load tester to take the command. */
+  readonly loadTestTimeoutSeconds: number;
+}
+
+/** A webhook of Flagger's, resolved. */
+export interface WebhookModel {
+  /** The props field that declared it, for errors. */
+  readonly field: string;
+  readonly name: string;
+  readonly type: FlaggerWebhookType;
+  readonly url: string;
+  /** Undefined: Flagger's default. */
+  readonly timeoutSeconds?: number;
+  readonly metadata?: { readonly [key: string]: string };
+}
+
+/** What only Flagger carries out. */
+export interface FlaggerPlanModel {
+  readonly webhooks?: readonly WebhookModel[];
+  /** Undefined: Flagger's load tester in the app's namespace. */
+  readonly loadTesterUrl?: string;
+  readonly progressDeadlineSeconds?: number;
 }
 
 /** What a controller in the cluster runs. */
@@ -148,6 +170,10 @@ export interface ControllerPlanModel {
   readonly iterations: number;
   readonly analysis?: AnalysisModel;
   readonly argoRouting: ArgoRouting;
+  /** Steps of one size, which `steps` lists one by one; Flagger takes them as stepWeight and maxWeight. */
+  readonly linear?: { readonly stepWeight: number; readonly maxWeight: number };
+  /** Undefined when the plan asks nothing of Flagger alone. */
+  readonly flagger?: FlaggerPlanModel;
 }
 
 export interface ReleaseModel {
@@ -197,6 +223,14 @@ export interface ReleaseModel {
 /** Pod labels of one version: the app's selector plus `version`, as Istio's docs and Kiali expect. */
 export function versionLabels(model: ReleaseModel, version: VersionModel): { [key: string]: string } {
   return { ...model.selector, version: version.version };
+}
+
+/**
+ * The subset of the one version a match route reaches: its own, or the one its Service (the
+ * preview) selects. Undefined for a route that reaches no single version.
+ */
+export function matchRouteSubset(model: ReleaseModel, route: MatchRouteModel): string | undefined {
+  return route.subset ?? model.extraServices.find(s => s.name === route.service)?.subset;
 }
 
 /** What the Service selects: every version, or with selector routing the one that takes all traffic. */

@@ -1,7 +1,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { AnalysisModel, ControllerPlanModel } from './model';
-import { checkPercent, fail } from './validate';
+import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
+import { checkEnum, checkPercent, fail } from './validate';
 
 /**
  * One release intent, several ways to carry it out: a plan of steps that Git walks through
@@ -72,12 +72,115 @@ export interface AnalysisOptions {
    * @default - no load test: real traffic only
    */
   readonly loadTestCommand?: string;
+
+  /**
+   * How long Flagger waits for its load tester to take `loadTestCommand` (Kurator's
+   * `webhooks.timeoutSeconds`). The tester runs the command in the background, so this is not
+   * how long the test runs.
+   * @default Duration.seconds(5)
+   */
+  readonly loadTestTimeout?: Duration;
+}
+
+/** Steps of one size up to a maximum, as Flagger's `stepWeight` and `maxWeight`. */
+export interface LinearSteps {
+  /** The canary's weight at the first step, and what each further step adds: a whole percentage, e.g. 10. */
+  readonly stepWeight: number;
+
+  /**
+   * The canary's weight at the last step: a multiple of `stepWeight`, or 100.
+   * @default 100
+   */
+  readonly maxWeight?: number;
+}
+
+/** When Flagger calls a webhook: its `type`. */
+export enum FlaggerWebhookType {
+  /** Before the new version is scaled up; the release waits until the hook answers 2xx, as a manual gate. */
+  CONFIRM_ROLLOUT = 'confirm-rollout',
+  /** Before traffic goes to the new version, e.g. acceptance tests; failures count toward the failure limit. */
+  PRE_ROLLOUT = 'pre-rollout',
+  /** At every check of the analysis, before the metrics, e.g. a load test; failures count toward the failure limit. */
+  ROLLOUT = 'rollout',
+  /** Before each rise of a weighted canary's weight; the rise waits until the hook answers 2xx. */
+  CONFIRM_TRAFFIC_INCREASE = 'confirm-traffic-increase',
+  /** Before the promotion, which waits until the hook answers 2xx while the checks go on. */
+  CONFIRM_PROMOTION = 'confirm-promotion',
+  /** After the promotion or the rollback, e.g. a notification; a failure is only logged. */
+  POST_ROLLOUT = 'post-rollout',
+  /** During the analysis and at the gates; an answer of 2xx rolls the release back. */
+  ROLLBACK = 'rollback',
+  /** At every Kubernetes event Flagger records for the release. */
+  EVENT = 'event',
+}
+
+/** A webhook that Flagger calls during a release. */
+export interface FlaggerWebhook {
+  /** The webhook's name, unique in the Canary, e.g. `acceptance-test`. */
+  readonly name: string;
+
+  /** The absolute http or https address Flagger posts to, e.g. `http://flagger-loadtester.shop/`. */
+  readonly url: string;
+
+  /**
+   * When Flagger calls it.
+   * @default FlaggerWebhookType.ROLLOUT
+   */
+  readonly type?: FlaggerWebhookType;
+
+  /**
+   * How long Flagger waits for the answer, in whole seconds.
+   * @default - Flagger's default: 10 seconds
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Strings sent with the call, e.g. `{ type: 'bash', cmd: 'curl -s http://shop-canary.shop/' }`
+   * for Flagger's load tester.
+   * @default - none
+   */
+  readonly metadata?: { [key: string]: string };
+}
+
+/** What only Flagger carries out. Refused with Argo Rollouts. */
+export interface FlaggerOptions {
+  /**
+   * Webhooks besides the load test and the promotion gate, which come from `analysis` and
+   * `autoPromotion`.
+   * @default - none
+   */
+  readonly webhooks?: FlaggerWebhook[];
+
+  /**
+   * Flagger's load tester, which runs `analysis.loadTestCommand` and holds the promotion gate of
+   * a blue/green without `autoPromotion`, e.g. Kurator's `http://backend-testloader.webapp/`.
+   * @default - `http://flagger-loadtester.<namespace>/`, where Flagger's docs install it
+   */
+  readonly loadTesterUrl?: string;
+
+  /**
+   * How long the new version's pods may take to become ready before Flagger rolls the release
+   * back: the Canary's `progressDeadlineSeconds`, Kurator's `rolloutTimeoutSeconds`.
+   * @default - Flagger's default: 10 minutes
+   */
+  readonly progressDeadline?: Duration;
 }
 
 /** The steps of a canary release. */
 export interface CanaryPlan {
-  /** The canary's weight at each step, rising, e.g. `[10, 25, 50, 100]`. */
-  readonly steps: number[];
+  /**
+   * The canary's weight at each step, rising, e.g. `[10, 25, 50, 100]` (Flagger's `stepWeights`).
+   * @default - none: give `linear` instead
+   */
+  readonly steps?: number[];
+
+  /**
+   * Steps of one size instead of a list: `{ stepWeight: 10, maxWeight: 50 }` is 10, 20, 30, 40
+   * and 50. Flagger gets them as `stepWeight` and `maxWeight`; Git and Argo Rollouts walk them one
+   * by one.
+   * @default - none: give `steps` instead
+   */
+  readonly linear?: LinearSteps;
 
   /**
    * How long each step lasts before the next, for a controller.
@@ -90,6 +193,12 @@ export interface CanaryPlan {
    * @default - none
    */
   readonly analysis?: AnalysisOptions;
+
+  /**
+   * What only Flagger carries out: webhooks, the load tester's address, the progress deadline.
+   * @default - none
+   */
+  readonly flagger?: FlaggerOptions;
 }
 
 /** The preview, analysis and promotion of a blue/green release run by a controller. */
@@ -117,6 +226,12 @@ export interface BlueGreenPlan {
    * @default 10
    */
   readonly iterations?: number;
+
+  /**
+   * What only Flagger carries out: webhooks, the load tester's address, the progress deadline.
+   * @default - none
+   */
+  readonly flagger?: FlaggerOptions;
 }
 
 /**
@@ -149,7 +264,17 @@ export function resolveAnalysis(scope: Construct, field: string, options: Analys
     failureLimit,
     prometheusAddress: options.prometheusAddress ?? 'http://prometheus.istio-system:9090',
     loadTestCommand: options.loadTestCommand,
+    loadTestTimeoutSeconds: loadTestTimeout(scope, field, options),
   };
+}
+
+/** The load tester answers at once and runs the command in the background, so a short wait is enough. */
+function loadTestTimeout(scope: Construct, field: string, options: AnalysisOptions): number {
+  const seconds = positiveSeconds(scope, `${field}.loadTestTimeout`, options.loadTestTimeout ?? Duration.seconds(5));
+  if (options.loadTestTimeout !== undefined && options.loadTestCommand === undefined) {
+    fail(scope, `${field}.loadTestTimeout`, 'times a load test, and there is none', `${seconds}s`, `give ${field}.loadTestCommand, or leave loadTestTimeout out`);
+  }
+  return seconds;
 }
 
 /** Resolves the plan a controller runs. */
@@ -161,6 +286,8 @@ export function resolveControllerPlan(scope: Construct, plan: {
   readonly scaleDownDelay?: Duration;
   readonly iterations?: number;
   readonly argoRouting?: ArgoRouting;
+  readonly linear?: LinearSteps;
+  readonly flagger?: FlaggerOptions;
 }): ControllerPlanModel {
   const iterations = plan.iterations ?? 10;
   if (!Number.isInteger(iterations) || iterations < 1) fail(scope, 'plan.iterations', 'must be a whole number, 1 or more', iterations, 'use e.g. 10');
@@ -172,12 +299,95 @@ export function resolveControllerPlan(scope: Construct, plan: {
     iterations,
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,
+    linear: plan.linear && resolveLinear(scope, plan.linear),
+    flagger: plan.flagger && resolveFlagger(scope, plan.flagger),
   };
+}
+
+/** The canary's weight at each step of a plan, from its list or from its steps of one size. */
+export function planSteps(scope: Construct, plan: CanaryPlan): number[] {
+  if (plan.linear === undefined) return checkSteps(scope, plan.steps);
+  if (plan.steps !== undefined) {
+    fail(scope, 'plan.steps', 'can\'t be given with plan.linear: both set the weights', plan.steps, 'give steps for a list of weights, or linear for steps of one size');
+  }
+  return linearWeights(resolveLinear(scope, plan.linear));
+}
+
+/**
+ * Flagger adds stepWeight until the weight reaches maxWeight, and stops at 100. A maxWeight below
+ * 100 that is no multiple would make the last step go past it, so it is refused.
+ */
+function resolveLinear(scope: Construct, linear: LinearSteps): { stepWeight: number; maxWeight: number } {
+  const { stepWeight } = linear;
+  const maxWeight = linear.maxWeight ?? 100;
+  if (!Number.isInteger(stepWeight) || stepWeight < 1 || stepWeight > 100) {
+    fail(scope, 'plan.linear.stepWeight', 'must be a whole percentage from 1 to 100', stepWeight, 'use e.g. 10');
+  }
+  if (!Number.isInteger(maxWeight) || maxWeight < stepWeight || maxWeight > 100) {
+    fail(scope, 'plan.linear.maxWeight', `must be a whole percentage from stepWeight (${stepWeight}) to 100`, maxWeight, 'use e.g. 50');
+  }
+  if (maxWeight < 100 && maxWeight % stepWeight !== 0) {
+    const below = maxWeight - (maxWeight % stepWeight);
+    const past = Math.min(below + stepWeight, 100);
+    fail(scope, 'plan.linear.maxWeight', `must be a multiple of stepWeight (${stepWeight}), or 100: Flagger would go on to ${past}%`,
+      maxWeight, `use ${below} or ${past}`);
+  }
+  return { stepWeight, maxWeight };
+}
+
+function linearWeights({ stepWeight, maxWeight }: { stepWeight: number; maxWeight: number }): number[] {
+  const count = Math.ceil(maxWeight / stepWeight);
+  return Array.from({ length: count }, (_, i) => Math.min((i + 1) * stepWeight, 100));
+}
+
+function resolveFlagger(scope: Construct, options: FlaggerOptions): FlaggerPlanModel {
+  const hooks = options.webhooks;
+  if (hooks !== undefined && !Array.isArray(hooks)) {
+    fail(scope, 'plan.flagger.webhooks', 'must be a list', hooks, 'e.g. [{ name: "smoke-test", url: "http://tester.shop/" }]');
+  }
+  return {
+    webhooks: hooks?.map((hook, i) => resolveWebhook(scope, `plan.flagger.webhooks[${i}]`, hook)),
+    loadTesterUrl: options.loadTesterUrl === undefined ? undefined : checkUrl(scope, 'plan.flagger.loadTesterUrl', options.loadTesterUrl),
+    progressDeadlineSeconds: options.progressDeadline && positiveSeconds(scope, 'plan.flagger.progressDeadline', options.progressDeadline),
+  };
+}
+
+function resolveWebhook(scope: Construct, field: string, hook: FlaggerWebhook): WebhookModel {
+  if (typeof hook?.name !== 'string' || hook.name.trim() === '') fail(scope, `${field}.name`, 'must be a non-empty string', hook?.name, 'e.g. "smoke-test"');
+  checkMetadata(scope, `${field}.metadata`, hook.metadata);
+  return {
+    field,
+    name: hook.name,
+    type: checkEnum(scope, `${field}.type`, hook.type ?? FlaggerWebhookType.ROLLOUT, FlaggerWebhookType),
+    url: checkUrl(scope, `${field}.url`, hook.url),
+    timeoutSeconds: hook.timeout && positiveSeconds(scope, `${field}.timeout`, hook.timeout),
+    metadata: hook.metadata && { ...hook.metadata },
+  };
+}
+
+/** The Canary's CRD takes metadata as strings only; JavaScript callers can pass anything. */
+function checkMetadata(scope: Construct, field: string, metadata: { [key: string]: unknown } | undefined): void {
+  const wrong = Object.entries(metadata ?? {}).find(([, value]) => typeof value !== 'string');
+  if (wrong) fail(scope, `${field}.${wrong[0]}`, 'must be a string', wrong[1], `write it as ${JSON.stringify(String(wrong[1]))}`);
+}
+
+/** Flagger posts to webhooks over HTTP, and its CRD takes absolute URLs only. */
+function checkUrl(scope: Construct, field: string, url: string): string {
+  if (!isHttpUrl(url)) fail(scope, field, 'must be an absolute http or https URL', url, 'e.g. "http://flagger-loadtester.shop/"');
+  return url;
+}
+
+function isHttpUrl(url: unknown): boolean {
+  try {
+    return typeof url === 'string' && ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Checks canary weights: whole percentages that rise, as a release moves forward. */
 export function checkSteps(scope: Construct, steps: unknown): number[] {
-  if (!Array.isArray(steps) || steps.length === 0) fail(scope, 'plan.steps', 'must list at least one weight', steps, 'e.g. [10, 25, 50, 100]');
+  if (!Array.isArray(steps) || steps.length === 0) fail(scope, 'plan.steps', 'must list at least one weight', steps, 'e.g. [10, 25, 50, 100], or give plan.linear');
   steps.forEach((weight, i) => {
     checkPercent(scope, `plan.steps[${i}]`, weight);
     if (i > 0 && weight <= steps[i - 1]) {
@@ -188,7 +398,10 @@ export function checkSteps(scope: Construct, steps: unknown): number[] {
 }
 
 function positiveSeconds(scope: Construct, field: string, duration: Duration): number {
-  const seconds = duration.toSeconds();
-  if (!Number.isInteger(seconds) || seconds < 1) fail(scope, field, 'must be whole seconds, 1 or more', `${seconds}s`, 'use e.g. Duration.minutes(1)');
+  // Not integral: cdk8s would throw its own error, which names no field.
+  const seconds = duration instanceof Duration ? duration.toSeconds({ integral: false }) : NaN;
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    fail(scope, field, 'must be whole seconds, 1 or more', duration instanceof Duration ? `${seconds}s` : duration, 'use e.g. Duration.minutes(1)');
+  }
   return seconds;
 }

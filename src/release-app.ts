@@ -8,7 +8,7 @@ import { hostCovers, isPortName, serviceHost, versionNamePart } from './names';
 import { checkGatewayApi } from './render/gateway-api';
 import { renderRelease, RenderedRelease } from './render/release';
 import { ReleaseController, TrafficApi } from './plan';
-import { checkRoutePolicy, checkTrafficPolicy, resolveRouting, RoutingProps } from './release-routing';
+import { checkRoutePolicy, checkTrafficPolicy, checkVersionPoliciesRouted, resolveRouting, RoutingProps } from './release-routing';
 import { RouteCheck } from './route-check';
 import { routePolicySpec, RouteTarget } from './routing';
 import { trafficPolicySpec } from './traffic-policy';
@@ -361,6 +361,8 @@ export abstract class ReleaseApp extends Construct {
     };
     this.checkRoutesHavePods(model);
     this.rendered = renderRelease(this, model);
+    // After the renderers: a controller's refusal of any version policy says more than this one.
+    checkVersionPoliciesRouted(this, model);
     if (this.props.syncWaves) addSyncWaves(this);
     this.claim(model);
     return this.rendered;

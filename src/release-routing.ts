@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HttpPolicySpec, MatchRouteModel, RouteModel, VersionModel } from './model';
+import { HttpPolicySpec, isHttpProtocol, MatchRouteModel, matchRouteSubset, ReleaseModel, RouteModel, VersionModel } from './model';
 import { MatchSpec, MirrorOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
 import { checkCount, checkDuration, checkEnum, fail } from './validate';
@@ -26,8 +26,10 @@ export interface RoutingProps {
   readonly mirror?: MirrorOptions;
 
   /**
-   * Timeout, retries and fault injection for every route; a version's own `routePolicy` wins on
-   * the routes that go to that version alone.
+   * Timeout, retries and fault injection for every route. A version's own `routePolicy` wins on
+   * the routes that go to that version alone: its tester routes, its sticky route, the preview.
+   * Istio sets these per route, not per destination, so the weighted split carries this policy
+   * only; a version's own policy with no route to that version alone is refused.
    * @default - Istio's defaults
    */
   readonly routePolicy?: RoutePolicy;
@@ -74,7 +76,7 @@ export function resolveRouting(scope: Construct, props: RoutingProps, context: R
     mirror: props.mirror && mirror(scope, props.mirror, context),
     routePolicy: routePolicySpec(props.routePolicy),
     trafficPolicy: trafficPolicySpec(props.trafficPolicy),
-    sticky: props.stickySessions && sticky(scope, props.stickySessions, [props.trafficPolicy, ...context.versions.map(v => v.workload.trafficPolicy)], context.appName),
+    sticky: props.stickySessions && sticky(scope, props.stickySessions, trafficPolicies(props, context), context.appName),
   };
 }
 
@@ -82,7 +84,7 @@ export function resolveRouting(scope: Construct, props: RoutingProps, context: R
 function refuseSubsetFeatures(scope: Construct, props: RoutingProps): void {
   const used = (['testerRoutes', 'mirror', 'stickySessions'] as const).find(field => props[field] !== undefined);
   if (used) {
-    fail(scope, used, 'needs a subset per version, which CutoverMode.SERVICE_SELECTOR does not make', 'set',
+    fail(scope, used, 'needs a subset per version, which cutover CutoverMode.SERVICE_SELECTOR does not make', props[used],
       'use CutoverMode.MESH_ROUTING, or leave it out');
   }
 }
@@ -90,7 +92,8 @@ function refuseSubsetFeatures(scope: Construct, props: RoutingProps): void {
 function refuseHttpFeatures(scope: Construct, props: RoutingProps): void {
   const used = (['testerRoutes', 'mirror', 'routePolicy', 'stickySessions'] as const).find(field => props[field] !== undefined);
   if (used) {
-    fail(scope, used, 'needs an HTTP port, and every port of this app is TCP', 'set', 'add an http, http2 or grpc port, or leave it out');
+    fail(scope, used, 'needs an HTTP port, and protocol and every additionalPorts[].protocol are Protocol.TCP', props[used],
+      'add an http, http2 or grpc port, or leave it out');
   }
 }
 
@@ -147,12 +150,19 @@ function mirror(scope: Construct, options: MirrorOptions, context: RoutingContex
   return { subset: version.subset, percentage: checkPercentage(scope, 'mirror.percentage', options.percentage ?? 100) };
 }
 
-function sticky(
-  scope: Construct, options: StickySessionOptions, policies: (TrafficPolicy | undefined)[], appName: string,
-): ResolvedRouting['sticky'] {
-  if (policies.some(p => p?.loadBalancer?.consistentHash)) {
-    fail(scope, 'stickySessions', 'conflicts with consistent-hash load balancing, which pins users to pods by another key', 'set',
-      'use one of the two: sticky sessions pin users to a version, consistent hashing to a pod');
+/** A traffic policy and the field that sets it, for errors that name it. */
+type FieldPolicy = readonly [field: string, policy: TrafficPolicy | undefined];
+
+function trafficPolicies(props: RoutingProps, context: RoutingContext): FieldPolicy[] {
+  const versions = context.versions.map((v): FieldPolicy => [`${v.id.toLowerCase()}.trafficPolicy`, v.workload.trafficPolicy]);
+  return [['trafficPolicy', props.trafficPolicy], ...versions];
+}
+
+function sticky(scope: Construct, options: StickySessionOptions, policies: FieldPolicy[], appName: string): ResolvedRouting['sticky'] {
+  const [field, hashing] = policies.find(([, policy]) => policy?.loadBalancer?.consistentHash) ?? [];
+  if (hashing) {
+    fail(scope, `${field}.loadBalancer`, 'is consistent hashing, which pins users to pods by another key than stickySessions does',
+      hashing.loadBalancer, 'use one of the two: sticky sessions pin users to a version, consistent hashing to a pod');
   }
   const maxAge = options.maxAge ?? Duration.hours(1);
   const seconds = maxAge instanceof Duration ? Math.round(maxAge.toSeconds({ integral: false })) : NaN;
@@ -162,6 +172,30 @@ function sticky(
     fail(scope, 'stickySessions.cookieName', 'must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-)', cookieName, 'e.g. "reviews-version"');
   }
   return { cookieName, maxAgeSeconds: seconds };
+}
+
+/**
+ * Istio sets timeout, retries and fault per HTTP route, and the weighted split is one route over
+ * every version, so a version's own policy lives only on the routes that go to it alone. A policy
+ * that no route would carry is refused rather than left out without a word.
+ */
+export function checkVersionPoliciesRouted(scope: Construct, model: ReleaseModel): void {
+  const reached = versionsReachedAlone(model);
+  for (const version of model.versions) {
+    const policy = routePolicySpec(version.workload.routePolicy);
+    if (policy && !reached.has(version.subset)) {
+      fail(scope, `${version.id.toLowerCase()}.routePolicy`, 'applies only to routes that go to this version alone (tester routes, '
+        + 'sticky routes, the preview), and there are none: Istio sets a policy per route, and the weighted split goes to every version',
+      policy, `add a tester route to RouteTarget.version(${JSON.stringify(version.version)}), or set the app's routePolicy, which every route carries`);
+    }
+  }
+}
+
+/** The subsets that some HTTP route sends all of its requests to. */
+function versionsReachedAlone(model: ReleaseModel): Set<string | undefined> {
+  if (!model.ports.some(p => isHttpProtocol(p.protocol))) return new Set();
+  const pinned = model.sticky ? model.routes.filter(r => r.weight > 0).map(r => r.subset) : [];
+  return new Set([...model.matchRoutes.map(r => matchRouteSubset(model, r)), ...pinned]);
 }
 
 function checkPercentage(scope: Construct, field: string, value: number): number {

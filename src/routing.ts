@@ -66,6 +66,11 @@ export class RouteMatch {
     /** The condition as part of an Istio `HTTPMatchRequest`. */
     public readonly spec: MatchSpec,
   ) {}
+
+  /** How the condition reads in error messages: as Istio writes it. */
+  public toJSON(): MatchSpec {
+    return this.spec;
+  }
 }
 
 /** Part of an Istio `HTTPMatchRequest`. */
@@ -118,6 +123,11 @@ export class RouteTarget {
   /** For error messages. */
   public toString(): string {
     return this.version === undefined ? `RouteTarget.${this.kind}()` : `RouteTarget.version(${JSON.stringify(this.version)})`;
+  }
+
+  /** For error messages that show the props a target is part of: as it was written. */
+  public toJSON(): string {
+    return this.toString();
   }
 }
 

@@ -50,6 +50,11 @@ export class LoadBalancer {
     /** Whether this is consistent hashing, which pins users to pods. */
     public readonly consistentHash: boolean,
   ) {}
+
+  /** How the load balancer reads in error messages: as Istio writes it. */
+  public toJSON(): { readonly [key: string]: unknown } {
+    return this.spec;
+  }
 }
 
 /** Connection limits towards the pods, as Istio's `connectionPool`. */
@@ -153,7 +158,11 @@ export interface TrafficPolicy {
 
 /** A duration as Istio writes it: whole milliseconds, or seconds when they are whole. */
 export function istioDuration(duration: Duration): string {
-  const ms = duration.toMilliseconds();
+  return millisText(duration.toMilliseconds());
+}
+
+/** Milliseconds as Istio writes a duration; error messages pass fractions too. */
+export function millisText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 

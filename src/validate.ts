@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
 import { DisruptionBudget } from './scaling';
+import { millisText } from './traffic-policy';
 
 /**
  * Prop checks shared by the constructs. Every error reads
@@ -15,7 +16,12 @@ export function fail(scope: Construct, field: string, problem: string, value: un
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number') return String(value);
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value, readable) ?? String(value);
+}
+
+/** A Duration's own fields are its unit's internals, so it shows as Istio writes it. */
+function readable(_key: string, value: unknown): unknown {
+  return value instanceof Duration ? millisText(value.toMilliseconds({ integral: false })) : value;
 }
 
 /** The largest count Kubernetes and Istio accept (int32). */

@@ -84,7 +84,9 @@ export interface VersionProps {
 
   /**
    * Timeout, retries and fault injection on the routes that go to this version alone (tester
-   * routes, sticky routes), over the app's `routePolicy`.
+   * routes, sticky routes, the preview), over the app's `routePolicy`. Istio sets these per
+   * route, so the weighted split can't carry it; a policy with no route to this version alone is
+   * refused.
    * @default - the app's routePolicy
    */
   readonly routePolicy?: RoutePolicy;

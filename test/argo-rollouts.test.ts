@@ -333,11 +333,17 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
   const roundRobin = { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) };
 
   test.each<[string, Partial<CanaryAppProps>, string]>([
-    ['requests are mirrored', { mirror: { to: RouteTarget.canary() } }, 'mirror copies requests to one version\'s subset, which Argo Rollouts does not keep'],
-    ['sessions are sticky', { stickySessions: {} }, 'stickySessions pin users to one version\'s subset, which Argo Rollouts does not keep'],
-    ['a version has its own trafficPolicy', { canary: { ...v2, trafficPolicy: roundRobin } }, 'canary.trafficPolicy applies to one version\'s subset'],
+    ['requests are mirrored', { mirror: { to: RouteTarget.canary(), percentage: 20 } },
+      'mirror copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release, got {"subset":"v2","percentage":20}'],
+    ['sessions are sticky', { stickySessions: {} },
+      'stickySessions pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release, '
+      + 'got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out'],
+    ['a version has its own trafficPolicy', { canary: { ...v2, trafficPolicy: roundRobin } },
+      'canary.trafficPolicy applies to one version\'s subset, and under Argo Rollouts the subsets are roles that change versions at every release, '
+      + 'got {"loadBalancer":{"simple":"ROUND_ROBIN"}}; set the app\'s trafficPolicy instead'],
     ['host-level routing has a trafficPolicy', { argoRouting: ArgoRouting.HOST, trafficPolicy: roundRobin },
-      'trafficPolicy needs a DestinationRule, and host-level routing has none, got "set"; use ArgoRouting.SUBSET, or leave trafficPolicy out'],
+      'trafficPolicy needs a DestinationRule, and argoRouting ArgoRouting.HOST has none, got {"loadBalancer":{"simple":"ROUND_ROBIN"}}; '
+      + 'use ArgoRouting.SUBSET, or leave trafficPolicy out'],
     ['canaryWeight is set', { plan: undefined, canaryWeight: 20 },
       'canaryWeight is set by Argo Rollouts at each step of the plan, got 20; leave canaryWeight out and list the weights in plan.steps'],
     ['the released version runs no pods', { canary: { ...v2, replicas: 0 } }, 'canary.replicas must be above 0: they are the Rollout\'s replicas'],
@@ -353,7 +359,8 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
   });
 
   test.each<[string, Partial<BlueGreenAppProps>, string]>([
-    ['a blue/green has a trafficPolicy', { trafficPolicy: roundRobin }, 'trafficPolicy needs a DestinationRule, and Argo Rollouts\' blue/green has none'],
+    ['a blue/green has a trafficPolicy', { trafficPolicy: roundRobin },
+      'trafficPolicy needs a DestinationRule, and Argo Rollouts\' blue/green has none: it switches Services, got {"loadBalancer":{"simple":"ROUND_ROBIN"}}; leave trafficPolicy out'],
     ['a tester route goes to the idle colour', { testerRoutes: [{ ...tester, to: RouteTarget.idle() }] },
       'testerRoutes route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services, got "testers"; reach the new version through preview instead'],
     ['the preview Service would be too long a name', { name: 'w'.repeat(60) }, `name needs a Service named "${'w'.repeat(60)}-preview" for Argo Rollouts`],

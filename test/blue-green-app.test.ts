@@ -249,6 +249,11 @@ describe('BlueGreenApp bad input', () => {
     expectValidManifests(objects);
   });
 
+  test('fails when the plan a controller would run is wrong, though Git carries out the release', () => {
+    expect(() => web(newChart(), { plan: { analysis: { minSuccessRate: -1 } } }))
+      .toThrow('test/Web: plan.analysis.minSuccessRate must be a percentage from 0 to 100, got -1; use e.g. 99');
+  });
+
   test('fails when the default name, from the id, is not valid, and says to pass a name', () => {
     expect(() => new BlueGreenApp(newChart(), 'Web_App', { blue, green })).toThrow('test/Web_App: name must be a DNS-1035 label');
   });

@@ -1,9 +1,10 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, DisruptionBudget, IstioGateway,
-  LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerWebhook,
+  FlaggerWebhookType, IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer,
+  StringMatch, TrafficApi,
 } from '../src';
-import { find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests, strictCrdsDir } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -12,6 +13,13 @@ const blue = { image: 'nginx:1.10', version: '1.10' };
 const green = { image: 'nginx:1.11', version: '1.11' };
 const gateway = IstioGateway.fromName('istio-system/public-gateway');
 const LOAD_TEST = 'hey -z 1m -q 10 -c 2 http://reviews-canary.shop:9080/';
+const TESTER = 'http://flagger-loadtester.shop/';
+/** The load test as the Canary writes it, with the default timeout. */
+const LOAD_TEST_HOOK = { name: 'load-test', type: 'rollout', url: TESTER, timeout: '5s', metadata: { type: 'cmd', cmd: LOAD_TEST } };
+const METRICS_1M = [
+  { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 } },
+  { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
+];
 
 function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
   return new CanaryApp(chart, 'Reviews', {
@@ -22,6 +30,11 @@ function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
     plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST } },
     ...props,
   });
+}
+
+/** A canary with these webhooks of its own, and a load test. */
+function hooks(chart: Chart, webhooks: FlaggerWebhook[]): CanaryApp {
+  return reviews(chart, { plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST }, flagger: { webhooks } } });
 }
 
 function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
@@ -70,6 +83,7 @@ describe('Flagger canary', () => {
     expect(canary.spec.metricsServer).toBe('http://prometheus.istio-system:9090');
     expect(canary.spec.autoscalerRef).toBeUndefined();
     expect(canary.spec.skipAnalysis).toBeUndefined();
+    expect(canary.spec.progressDeadlineSeconds).toBeUndefined();
   });
 
   test('serves the port through the gateway and the mesh, for the app\'s hosts', () => {
@@ -87,7 +101,7 @@ describe('Flagger canary', () => {
         { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 } },
         { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
       ],
-      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.shop/', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
+      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.shop/', timeout: '5s', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
     });
   });
 
@@ -108,7 +122,7 @@ describe('Flagger analysis settings', () => {
     ['90 seconds', Duration.seconds(90), '90s'],
     ['2 minutes', Duration.minutes(2), '2m'],
     ['30 seconds', Duration.seconds(30), '30s'],
-  ])('writes an interval of %s as %s, for the analysis and its metrics', (_, interval, expected) => {
+  ])('writes an interval of %s in Flagger\'s form, for the analysis and its metrics', (_, interval, expected) => {
     const objs = synth(c => reviews(c, { plan: { steps: [50], analysis: { interval } } }));
     const analysis = canaryOf(objs).spec.analysis;
     expect([analysis.interval, ...analysis.metrics.map((m: Manifest) => m.interval)]).toEqual([expected, expected, expected]);
@@ -167,6 +181,36 @@ describe('Flagger analysis settings', () => {
   });
 });
 
+describe('Flagger linear steps', () => {
+  test('steps of one size stay Flagger\'s stepWeight and maxWeight, with no stepWeights; all valid', () => {
+    const objs = synth(c => reviews(c, { plan: { linear: { stepWeight: 10, maxWeight: 50 }, analysis: { loadTestCommand: LOAD_TEST } } }));
+    expect(canaryOf(objs).spec.analysis).toEqual({
+      interval: '1m', threshold: 2, stepWeight: 10, maxWeight: 50, metrics: METRICS_1M, webhooks: [LOAD_TEST_HOOK],
+    });
+    expectValid(objs);
+  });
+
+  test('maxWeight is 100 by default, where Flagger promotes', () => {
+    const objs = synth(c => reviews(c, { plan: { linear: { stepWeight: 25 } } }));
+    expect(canaryOf(objs).spec.analysis).toEqual({ interval: '1m', threshold: 1, stepWeight: 25, maxWeight: 100 });
+    expectValid(objs);
+  });
+
+  test('Git and Argo Rollouts walk the same weights as Flagger, which stops at 100, so switching stays one line', () => {
+    const linear = { stepWeight: 30 };
+    const stages = [0, 1, 2, 3].map(step => synth(c => reviews(c, { controller: ReleaseController.NONE, plan: { linear }, step })));
+    expect(stages.map(objs => weights(find(objs, 'VirtualService', 'reviews')))).toEqual([
+      { v1: 70, v2: 30 }, { v1: 40, v2: 60 }, { v1: 10, v2: 90 }, { v1: 0, v2: 100 },
+    ]);
+    stages.forEach(objs => expectValidManifests(objs));
+    expect(() => reviews(newChart(), { controller: ReleaseController.NONE, plan: { linear }, step: 4 })).toThrow('step must be a step of the plan, from 0 to 3, got 4');
+    const argo = synth(c => reviews(c, { controller: ReleaseController.ARGO_ROLLOUTS, plan: { linear } }));
+    const setWeights = find(argo, 'Rollout', 'reviews').spec.strategy.canary.steps.filter((s: Manifest) => s.setWeight !== undefined);
+    expect(setWeights.map((s: Manifest) => s.setWeight)).toEqual([30, 60, 90, 100]);
+    expectValidManifests(argo);
+  });
+});
+
 describe('Flagger with autoscaling', () => {
   const objects = synth(c => reviews(c, { autoscaling: { maxReplicas: 6, cpuUtilization: 70 } }));
 
@@ -215,6 +259,67 @@ describe('Flagger route and traffic policies', () => {
   });
 });
 
+describe('Flagger webhooks', () => {
+  const gate = (path: string) => `${TESTER}${path}`;
+  const declared: FlaggerWebhook[] = [
+    { name: 'start-gate', type: FlaggerWebhookType.CONFIRM_ROLLOUT, url: gate('gate/approve') },
+    { name: 'smoke-test', type: FlaggerWebhookType.PRE_ROLLOUT, url: TESTER, timeout: Duration.seconds(30), metadata: { type: 'bash', cmd: 'curl -s http://reviews-canary.shop:9080/' } },
+    { name: 'acceptance', url: 'http://tester.qa:8080/run', timeout: Duration.seconds(20) },
+    { name: 'traffic-gate', type: FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE, url: gate('gate/approve') },
+    { name: 'release-gate', type: FlaggerWebhookType.CONFIRM_PROMOTION, url: gate('gate/check') },
+    { name: 'notify', type: FlaggerWebhookType.POST_ROLLOUT, url: 'https://chat.example.com/hooks/releases', timeout: Duration.seconds(5), metadata: { channel: 'releases' } },
+    { name: 'rollback-gate', type: FlaggerWebhookType.ROLLBACK, url: gate('rollback/check') },
+    { name: 'events', type: FlaggerWebhookType.EVENT, url: 'http://event-receiver.notifications/', metadata: { cluster: 'prod' } },
+  ];
+
+  test('declares webhooks of every Flagger type after the load test, with name, address, timeout and metadata; all valid', () => {
+    const objs = synth(c => reviews(c, { plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST }, flagger: { webhooks: declared } } }));
+    expect(canaryOf(objs).spec.analysis.webhooks).toEqual([
+      LOAD_TEST_HOOK,
+      { name: 'start-gate', type: 'confirm-rollout', url: gate('gate/approve') },
+      { name: 'smoke-test', type: 'pre-rollout', url: TESTER, timeout: '30s', metadata: { type: 'bash', cmd: 'curl -s http://reviews-canary.shop:9080/' } },
+      { name: 'acceptance', type: 'rollout', url: 'http://tester.qa:8080/run', timeout: '20s' },
+      { name: 'traffic-gate', type: 'confirm-traffic-increase', url: gate('gate/approve') },
+      { name: 'release-gate', type: 'confirm-promotion', url: gate('gate/check') },
+      { name: 'notify', type: 'post-rollout', url: 'https://chat.example.com/hooks/releases', timeout: '5s', metadata: { channel: 'releases' } },
+      { name: 'rollback-gate', type: 'rollback', url: gate('rollback/check') },
+      { name: 'events', type: 'event', url: 'http://event-receiver.notifications/', metadata: { cluster: 'prod' } },
+    ]);
+    expectValid(objs);
+  });
+
+  test('the load test takes its timeout, and a load tester elsewhere serves it and the promotion gate, with no namespace needed', () => {
+    const objs = synth(c => web(c, {
+      plan: {
+        analysis: { loadTestCommand: 'hey http://web-canary.shop/', loadTestTimeout: Duration.seconds(30) },
+        flagger: { loadTesterUrl: 'http://web-testloader.shop' },
+      },
+    }), {});
+    expect(canaryOf(objs).spec.analysis.webhooks).toEqual([
+      { name: 'load-test', type: 'rollout', url: 'http://web-testloader.shop/', timeout: '30s', metadata: { type: 'cmd', cmd: 'hey http://web-canary.shop/' } },
+      { name: 'promotion-gate', type: 'confirm-promotion', url: 'http://web-testloader.shop/gate/check' },
+      { name: 'close-promotion-gate', type: 'post-rollout', url: 'http://web-testloader.shop/gate/close' },
+    ]);
+    expectValid(objs);
+  });
+
+  test('progressDeadline becomes the Canary\'s progressDeadlineSeconds', () => {
+    const objs = synth(c => web(c, { plan: { autoPromotion: true, flagger: { progressDeadline: Duration.minutes(10) } } }));
+    expect(canaryOf(objs).spec.progressDeadlineSeconds).toBe(600);
+    expectValid(objs);
+  });
+
+  test('a blue/green whose own rollout webhook sends it traffic needs no load test', () => {
+    const k6 = { name: 'k6', url: 'http://k6-loadtester.flagger/launch-test', timeout: Duration.seconds(5) };
+    const objs = synth(c => web(c, { plan: { autoPromotion: true, analysis: {}, flagger: { webhooks: [k6] } } }));
+    expect(canaryOf(objs).spec.analysis).toEqual({
+      interval: '1m', threshold: 2, iterations: 10, metrics: METRICS_1M,
+      webhooks: [{ name: 'k6', type: 'rollout', url: 'http://k6-loadtester.flagger/launch-test', timeout: '5s' }],
+    });
+    expectValid(objs);
+  });
+});
+
 describe('Flagger blue/green', () => {
   const chart = newChart();
   const app = web(chart, { gateway, hosts: ['web.example.com'] });
@@ -245,7 +350,7 @@ describe('Flagger blue/green', () => {
   test('promotes by hand by default: the load tester\'s gate holds the promotion, and closes after each rollout', () => {
     const objs = synth(c => web(c, { plan: { analysis: { loadTestCommand: 'hey http://web-canary.shop/' } } }));
     expect(canaryOf(objs).spec.analysis.webhooks).toEqual([
-      { name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.shop/', metadata: { type: 'cmd', cmd: 'hey http://web-canary.shop/' } },
+      { name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.shop/', timeout: '5s', metadata: { type: 'cmd', cmd: 'hey http://web-canary.shop/' } },
       { name: 'promotion-gate', type: 'confirm-promotion', url: 'http://flagger-loadtester.shop/gate/check' },
       { name: 'close-promotion-gate', type: 'post-rollout', url: 'http://flagger-loadtester.shop/gate/close' },
     ]);
@@ -278,6 +383,14 @@ describe('Flagger A/B testing', () => {
     });
     expect(canaryOf(objs).spec.skipAnalysis).toBeUndefined();
     expectValid(objs);
+  });
+
+  test('never narrows Flagger\'s routes with service.match, which would leave requests that match none of it without a route', () => {
+    const ab = canaryOf(synth(c => reviews(c, { plan: undefined, testerRoutes: testers })));
+    const weighted = canaryOf(synth(c => reviews(c)));
+    expect(ab.spec.service).toEqual({ port: 9080, targetPort: 9080, portName: 'http', gateways: ['mesh'] });
+    expect(weighted.spec.service).toEqual(ab.spec.service);
+    expect(ab.spec.analysis.match).toHaveLength(testers.length);
   });
 
   test('in a blue/green, testers reach the active colour, the version Flagger rolls out', () => {
@@ -320,15 +433,66 @@ describe('Flagger bad input', () => {
     ['the pause is below 10 s', () => reviews(chart(), { plan: { steps: [10], pause: Duration.seconds(5) } }), 'plan.pause', '"5s"'],
     ['a blue/green checks metrics without a load test', () => web(chart(), { plan: { analysis: {} } }), 'plan.analysis.loadTestCommand', 'nothing'],
     ['the load tester\'s namespace is unknown', () => reviews(newChart({})), 'namespace', 'nothing'],
+    ['a plan gives both steps and linear', () => reviews(chart(), { plan: { steps: [10], linear: { stepWeight: 10 } } }), 'plan.steps', '[10]'],
+    ['a plan gives neither steps nor linear', () => reviews(chart(), { plan: {} }), 'plan.steps', 'nothing'],
+    ['the linear step is 0', () => reviews(chart(), { plan: { linear: { stepWeight: 0 } } }), 'plan.linear.stepWeight', '0'],
+    ['maxWeight is below stepWeight', () => reviews(chart(), { plan: { linear: { stepWeight: 20, maxWeight: 10 } } }), 'plan.linear.maxWeight', '10'],
+    ['maxWeight below 100 is no multiple of stepWeight', () => reviews(chart(), { plan: { linear: { stepWeight: 20, maxWeight: 50 } } }), 'plan.linear.maxWeight', '50'],
+    ['tester routes come with linear weights', () => reviews(chart(), {
+      plan: { linear: { stepWeight: 10 } }, testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }],
+    }), 'testerRoutes', '["qa"]'],
+    ['webhooks are not a list', () => hooks(chart(), 'x' as unknown as FlaggerWebhook[]), 'plan.flagger.webhooks', '"x"'],
+    ['a webhook has no name', () => hooks(chart(), [{ name: '', url: TESTER }]), 'plan.flagger.webhooks[0].name', '""'],
+    ['a webhook takes the load test\'s name', () => hooks(chart(), [{ name: 'load-test', url: TESTER }]), 'plan.flagger.webhooks[0].name', '"load-test"'],
+    ['two webhooks share a name', () => hooks(chart(), [{ name: 'smoke', url: TESTER }, { name: 'smoke', url: TESTER }]), 'plan.flagger.webhooks[1].name', '"smoke"'],
+    ['a webhook\'s URL is not absolute', () => hooks(chart(), [{ name: 'smoke', url: 'flagger-loadtester.shop/' }]), 'plan.flagger.webhooks[0].url', '"flagger-loadtester.shop/"'],
+    ['a webhook\'s URL is not HTTP', () => hooks(chart(), [{ name: 'smoke', url: 'ftp://tester.shop/' }]), 'plan.flagger.webhooks[0].url', '"ftp://tester.shop/"'],
+    ['a webhook\'s type is not Flagger\'s', () => hooks(chart(), [{ name: 'smoke', url: TESTER, type: 'pre-deploy' as FlaggerWebhookType }]), 'plan.flagger.webhooks[0].type', '"pre-deploy"'],
+    ['a webhook\'s timeout is not whole seconds', () => hooks(chart(), [{ name: 'smoke', url: TESTER, timeout: Duration.millis(1500) }]), 'plan.flagger.webhooks[0].timeout', '"1.5s"'],
+    ['webhook metadata is not a string', () => hooks(chart(), [{ name: 'smoke', url: TESTER, metadata: { retries: 3 as unknown as string } }]), 'plan.flagger.webhooks[0].metadata.retries', '3'],
+    ['a blue/green confirms traffic increases, which it never makes', () => web(chart(), {
+      plan: { autoPromotion: true, flagger: { webhooks: [{ name: 'more', type: FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE, url: TESTER }] } },
+    }), 'plan.flagger.webhooks[0].type', '"FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE"'],
+    ['the load test\'s timeout fills the interval', () => reviews(chart(), {
+      plan: { steps: [10], analysis: { loadTestCommand: LOAD_TEST, loadTestTimeout: Duration.minutes(1) } },
+    }), 'plan.analysis.loadTestTimeout', '"60s"'],
+    ['the rollout webhooks\' timeouts add up to the interval', () => reviews(chart(), {
+      plan: { steps: [10], analysis: { interval: Duration.seconds(15), loadTestCommand: LOAD_TEST }, flagger: { webhooks: [{ name: 'acceptance', url: TESTER }] } },
+    }), 'plan.flagger.webhooks[0].timeout', 'nothing'],
+    ['a load test timeout comes without a load test', () => reviews(chart(), { plan: { steps: [10], analysis: { loadTestTimeout: Duration.seconds(5) } } }),
+      'plan.analysis.loadTestTimeout', '"5s"'],
+    ['the load tester\'s address serves nothing', () => reviews(chart(), { plan: { steps: [10], flagger: { loadTesterUrl: TESTER } } }),
+      'plan.flagger.loadTesterUrl', `"${TESTER}"`],
+    ['the load tester\'s address is not a URL', () => reviews(chart(), { plan: { steps: [10], flagger: { loadTesterUrl: 'flagger-loadtester' } } }),
+      'plan.flagger.loadTesterUrl', '"flagger-loadtester"'],
+    ['the progress deadline is not whole seconds', () => reviews(chart(), { plan: { steps: [10], flagger: { progressDeadline: Duration.millis(500) } } }),
+      'plan.flagger.progressDeadline', '"0.5s"'],
+    ['Argo Rollouts gets Flagger\'s options', () => reviews(chart(), {
+      controller: ReleaseController.ARGO_ROLLOUTS, plan: { steps: [10], flagger: { progressDeadline: Duration.minutes(5) } },
+    }), 'plan.flagger', '{"progressDeadlineSeconds":300}'],
     ['a blue/green promoted by hand has no namespace for the gate', () => web(newChart({}), { plan: {} }), 'namespace', 'nothing'],
   ])('fails when %s', (_, build, field, value) => {
     expect(build).toThrow(new RegExp(`^test/(Reviews|Web): ${field.replace(/[.[\]]/g, '\\$&')} `));
     expect(build).toThrow(`got ${value}`);
   });
 
-  test('says that Flagger\'s A/B testing drops the weights, naming flagger#1777', () => {
-    expect(() => reviews(newChart(), { testerRoutes: [{ when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }] }))
+  test('says that Flagger\'s A/B testing drops the weights, naming flagger#1777 and the weights\' field', () => {
+    const testerRoutes = [{ when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }];
+    expect(() => reviews(newChart(), { testerRoutes }))
       .toThrow('testerRoutes make Flagger run A/B testing, which ignores plan.steps (flagger#1777)');
+    expect(() => reviews(newChart(), { testerRoutes, plan: { linear: { stepWeight: 10 } } }))
+      .toThrow('leave testerRoutes out for a weighted canary, or plan.linear out for A/B testing');
+  });
+
+  test('says where Flagger\'s linear steps would end up', () => {
+    expect(() => reviews(newChart(), { plan: { linear: { stepWeight: 20, maxWeight: 50 } } }))
+      .toThrow('plan.linear.maxWeight must be a multiple of stepWeight (20), or 100: Flagger would go on to 60%, got 50; use 40 or 60');
+  });
+
+  test('says what the rollout webhooks\' timeouts add up to, counting Flagger\'s default', () => {
+    expect(() => reviews(newChart(), {
+      plan: { steps: [10], analysis: { interval: Duration.seconds(15), loadTestCommand: LOAD_TEST }, flagger: { webhooks: [{ name: 'acceptance', url: TESTER }] } },
+    })).toThrow('brings the timeouts of the rollout webhooks to 15s, and they must add up to less than the analysis interval (15s)');
   });
 
   test('says what needs the namespace', () => {

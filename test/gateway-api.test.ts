@@ -220,6 +220,12 @@ describe('TrafficApi.GATEWAY_API: what maps', () => {
     expect(route(objs, 'web-gateway').rules).toEqual([{ name: 'primary', backendRefs: [{ name: 'web', port: 80 }] }]);
   });
 
+  test('the preview carries the idle colour\'s own timeout, as the routes to a version alone do', () => {
+    const objs = synth(c => web(c, { preview: { header: 'x-preview' }, green: { image: 'web:1.1', version: '1.1', routePolicy: { timeout: Duration.seconds(3) } } }));
+    expect(route(objs, 'web').rules.map((r: Manifest) => [r.name, r.timeouts])).toEqual([['preview-header', { request: '3s' }], ['primary', undefined]]);
+    expectValidManifests(objs);
+  });
+
   test('with selector cutover and a preview header, the mesh gets a route for the header', () => {
     const chart = newChart();
     web(chart, { cutover: CutoverMode.SERVICE_SELECTOR, preview: { header: 'x-preview' } });

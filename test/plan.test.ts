@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, ReleaseController, synthSteps, verifyProgression } from '../src';
+import { ArgoRouting, CanaryApp, CanaryAppProps, ReleaseController, synthSteps, verifyProgression } from '../src';
 import { find, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -44,6 +44,10 @@ describe('a plan walked by Git', () => {
     ['the steps do not rise', { plan: { steps: [10, 50, 25] } }, 'plan.steps[2] must rise above the step before (50), got 25'],
     ['a step is not a whole percentage', { plan: { steps: [10, 150] } }, 'plan.steps[1] must be a whole percentage from 0 to 100, got 150'],
     ['the plan has no steps', { plan: { steps: [] } }, 'plan.steps must list at least one weight, got []'],
+    ['the analysis a controller would run is wrong, though Git walks the plan', { plan: { ...plan, analysis: { minSuccessRate: 150 } } },
+      'plan.analysis.minSuccessRate must be a percentage from 0 to 100, got 150'],
+    ['argoRouting is set for Flagger', { controller: ReleaseController.FLAGGER, argoRouting: ArgoRouting.HOST },
+      'argoRouting is how Argo Rollouts shifts traffic, and controller is ReleaseController.FLAGGER, got "host"'],
   ])('fails when %s', (_, props, message) => {
     expect(() => reviews(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Reviews: ${message}`);
   });

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { CanaryApp, CanaryAppProps, IstioGateway, Protocol, verifyManifests } from '../src';
 import { find, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
@@ -75,8 +75,9 @@ describe('several ports', () => {
     expect(() => api(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Api: ${message}`);
   });
 
-  test('fails when a TCP-only app asks for HTTP features', () => {
-    expect(() => new CanaryApp(newChart(), 'Db', { stable: v1, port: 5432, protocol: Protocol.TCP, routePolicy: {} }))
-      .toThrow('test/Db: routePolicy needs an HTTP port, and every port of this app is TCP');
+  test('fails when a TCP-only app asks for HTTP features, showing them', () => {
+    expect(() => new CanaryApp(newChart(), 'Db', { stable: v1, port: 5432, protocol: Protocol.TCP, routePolicy: { timeout: Duration.seconds(5) } }))
+      .toThrow('test/Db: routePolicy needs an HTTP port, and protocol and every additionalPorts[].protocol are Protocol.TCP, '
+        + 'got {"timeout":"5s"}; add an http, http2 or grpc port, or leave it out');
   });
 });

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { BlueGreenApp, BlueGreenAppProps, Color, CutoverMode, IstioGateway, verifyManifests } from '../src';
+import { BlueGreenApp, BlueGreenAppProps, Color, CutoverMode, IstioGateway, Protocol, verifyManifests } from '../src';
 import { deploymentsSelectedBy, find, kinds, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -72,6 +72,11 @@ describe('blue/green preview', () => {
     ['the header name has upper case', { preview: { header: 'X-Preview' } }, 'preview.header must be a lower-case header name, got "X-Preview"'],
   ])('fails when %s', (_, props, message) => {
     expect(() => web(newChart(), props as Partial<BlueGreenAppProps>)).toThrow(`test/Web: ${message}`);
+  });
+
+  test('fails when a preview header is given to an app whose every port is TCP', () => {
+    expect(() => web(newChart(), { protocol: Protocol.TCP, preview: { header: 'x-preview' } }))
+      .toThrow('test/Web: preview.header needs an HTTP port to match requests on, and every port is TCP, got "x-preview"; leave it out: the idle colour is reached in the mesh at web-preview');
   });
 
   test('fails when a preview host is given without a gateway', () => {

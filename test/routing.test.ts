@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  BlueGreenApp, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, LoadBalancer, RouteMatch, RouteTarget,
+  BlueGreenApp, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, LoadBalancer, Protocol, RouteMatch, RouteTarget,
   SimpleLoadBalancer, StringMatch,
 } from '../src';
 import { deploymentsBehindSubset, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
@@ -80,7 +80,8 @@ describe('tester routes', () => {
   test('fails when a blue/green app uses tester routes with the selector cutover, which has no subsets', () => {
     expect(() => new BlueGreenApp(newChart(), 'Web', {
       blue: v1, green: v2, cutover: CutoverMode.SERVICE_SELECTOR, testerRoutes: [{ when: [tester], to: RouteTarget.idle() }],
-    })).toThrow('test/Web: testerRoutes needs a subset per version, which CutoverMode.SERVICE_SELECTOR does not make');
+    })).toThrow('test/Web: testerRoutes needs a subset per version, which cutover CutoverMode.SERVICE_SELECTOR does not make, '
+      + 'got [{"when":[{"headers":{"x-tester":{"exact":"yes"}}}],"to":"RouteTarget.idle()"}]; use CutoverMode.MESH_ROUTING, or leave it out');
   });
 });
 
@@ -155,6 +156,28 @@ describe('resilience', () => {
     expect(rule.spec.subsets[1].trafficPolicy).toBeUndefined();
   });
 
+  test('a version\'s own policy also goes on its sticky route, the other route to it alone', () => {
+    const objs = synth(c => reviews(c, { stickySessions: {}, canary: { ...v2, routePolicy: { timeout: Duration.seconds(2) } } }));
+    expect(http(objs).map((r: Manifest) => [r.name, r.timeout])).toEqual([['sticky-v1', undefined], ['sticky-v2', '2s'], ['primary', undefined]]);
+    expectValidManifests(objs);
+  });
+
+  const abort = { fault: { abortHttpStatus: 503, abortPercentage: 5 } };
+  test.each<[string, Partial<CanaryAppProps>]>([
+    ['only the weighted split goes to it', { canary: { ...v2, routePolicy: abort } }],
+    ['its one sticky route goes, with the canary at 0%', { canaryWeight: 0, stickySessions: {}, canary: { ...v2, routePolicy: abort } }],
+    ['the app has no HTTP port, so no HTTP route at all', { port: 5432, protocol: Protocol.TCP, canary: { ...v2, routePolicy: abort } }],
+  ])('fails when a version\'s own policy has no route to that version alone: %s', (_, props) => {
+    expect(() => reviews(newChart(), props)).toThrow('test/Reviews: canary.routePolicy applies only to routes that go to this version alone '
+      + '(tester routes, sticky routes, the preview), and there are none: Istio sets a policy per route, and the weighted split goes to every version, '
+      + 'got {"fault":{"abort":{"httpStatus":503,"percentage":{"value":5}}}}; add a tester route to RouteTarget.version("v2"), '
+      + 'or set the app\'s routePolicy, which every route carries');
+  });
+
+  test('a version\'s empty policy sets nothing, so nothing is refused', () => {
+    expect(() => reviews(newChart(), { canary: { ...v2, routePolicy: {} } })).not.toThrow();
+  });
+
   test.each([
     ['a fault percentage is above 100', { routePolicy: { fault: { delay: Duration.seconds(1), delayPercentage: 150 } } }, 'routePolicy.fault.delayPercentage must be a percentage'],
     ['an abort status is not an HTTP status', { routePolicy: { fault: { abortHttpStatus: 99 } } }, 'routePolicy.fault.abortHttpStatus must be an HTTP status from 200 to 599, got 99'],
@@ -190,9 +213,16 @@ describe('sticky sessions', () => {
     expect(routeNames(objs)).toEqual(['sticky-v1', 'primary']);
   });
 
-  test('fails when combined with consistent-hash load balancing', () => {
-    expect(() => reviews(newChart(), { stickySessions: {}, trafficPolicy: { loadBalancer: LoadBalancer.hashCookie('user', Duration.hours(1)) } }))
-      .toThrow('test/Reviews: stickySessions conflicts with consistent-hash load balancing');
+  test.each<[string, Partial<CanaryAppProps>, string]>([
+    ['the app hashes on a cookie', { trafficPolicy: { loadBalancer: LoadBalancer.hashCookie('user', Duration.hours(1)) } },
+      'trafficPolicy.loadBalancer is consistent hashing, which pins users to pods by another key than stickySessions does, '
+      + 'got {"consistentHash":{"httpCookie":{"name":"user","ttl":"3600s"}}}'],
+    ['a version hashes on a header', { stable: { ...v1, trafficPolicy: { loadBalancer: LoadBalancer.hashHeader('x-user') } } },
+      'stable.trafficPolicy.loadBalancer is consistent hashing, which pins users to pods by another key than stickySessions does, '
+      + 'got {"consistentHash":{"httpHeaderName":"x-user"}}'],
+  ])('fails when combined with consistent-hash load balancing: %s', (_, props, message) => {
+    expect(() => reviews(newChart(), { stickySessions: {}, ...props }))
+      .toThrow(`test/Reviews: ${message}; use one of the two: sticky sessions pin users to a version, consistent hashing to a pod`);
   });
 });
 

@@ -279,11 +279,11 @@ function checkArgoRelease(scope: Construct, model: ReleaseModel, plan: Controlle
   }
   if (model.mirror) {
     // After a promotion Argo points the canary role at the stable pods, which would then get every request twice.
-    fail(scope, 'mirror', 'copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', 'set',
+    fail(scope, 'mirror', 'copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', model.mirror,
       'leave mirror out, or add Argo\'s setMirrorRoute steps to the Rollout');
   }
   if (model.sticky) {
-    fail(scope, 'stickySessions', 'pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', 'set',
+    fail(scope, 'stickySessions', 'pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', model.sticky,
       'leave stickySessions out');
   }
   checkTrafficPolicies(scope, model, plan);
@@ -294,14 +294,16 @@ function checkTrafficPolicies(scope: Construct, model: ReleaseModel, plan: Contr
   const pinned = model.versions.find(v => v.trafficPolicy !== undefined);
   if (pinned) {
     fail(scope, `${pinned.id.toLowerCase()}.trafficPolicy`,
-      'applies to one version\'s subset, and under Argo Rollouts the subsets are roles that change versions at every release', 'set',
+      'applies to one version\'s subset, and under Argo Rollouts the subsets are roles that change versions at every release', pinned.trafficPolicy,
       'set the app\'s trafficPolicy instead');
   }
   if (model.trafficPolicy && model.strategy === Strategy.BLUE_GREEN) {
-    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and Argo Rollouts\' blue/green has none: it switches Services', 'set', 'leave trafficPolicy out');
+    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and Argo Rollouts\' blue/green has none: it switches Services', model.trafficPolicy,
+      'leave trafficPolicy out');
   }
   if (model.trafficPolicy && plan.argoRouting === ArgoRouting.HOST) {
-    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and host-level routing has none', 'set', 'use ArgoRouting.SUBSET, or leave trafficPolicy out');
+    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and argoRouting ArgoRouting.HOST has none', model.trafficPolicy,
+      'use ArgoRouting.SUBSET, or leave trafficPolicy out');
   }
 }
 
@@ -318,6 +320,9 @@ function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPla
   if (plan.analysis?.loadTestCommand !== undefined) {
     fail(scope, 'plan.analysis.loadTestCommand', 'runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of', plan.analysis.loadTestCommand,
       'leave it out and send the new version traffic yourself');
+  }
+  if (plan.flagger) {
+    fail(scope, 'plan.flagger', 'configures Flagger, and the controller is Argo Rollouts', plan.flagger, 'leave plan.flagger out');
   }
   if (model.strategy === Strategy.CANARY && plan.analysis && !plan.steps.some(weight => weight < 100)) {
     fail(scope, 'plan.analysis', 'needs a step below 100, where the canary is measured before it takes all traffic', plan.steps,

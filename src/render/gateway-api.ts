@@ -22,7 +22,7 @@ import {
   toJson_GatewaySpec,
   toJson_HttpRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
-import { ExtraServiceModel, HttpPolicySpec, isHttpProtocol, MatchRouteModel, PortModel, ReleaseModel, VersionModel } from '../model';
+import { ExtraServiceModel, HttpPolicySpec, isHttpProtocol, MatchRouteModel, matchRouteSubset, PortModel, ReleaseModel, VersionModel } from '../model';
 import { hostCovers, isDns1035Label, isDns1123Subdomain } from '../names';
 import { TrafficApi } from '../plan';
 import type { MatchSpec, StringMatch } from '../routing';
@@ -304,7 +304,7 @@ function rules(scope: Construct, model: ReleaseModel, routes: readonly MatchRout
     name: r.name,
     matches: hasConditions(r.match) ? [requestMatch(r.match)] : undefined,
     backendRefs: [{ name: r.service ?? serviceOf(r.subset!), port: port.port }],
-    timeouts: timeouts(policyOf(r.subset)),
+    timeouts: timeouts(policyOf(matchRouteSubset(model, r))),
   }));
   checkPrecedence(scope, matched);
   const weighted: HttpRouteSpecRules = {

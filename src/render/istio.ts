@@ -12,7 +12,7 @@ import {
   toJson_VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
 import { PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
-import { isHttpProtocol, IstioApiVersion, ReleaseModel } from '../model';
+import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel } from '../model';
 import { serviceHost } from '../names';
 import { cookieRegex } from '../routing';
 
@@ -78,7 +78,7 @@ function httpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecHttp[]
     name: r.name,
     match: [r.match],
     route: [r.service ? { destination: { host: serviceHost(r.service, model.namespace) } } : toVersion(r.subset!)],
-    ...policyOf(r.subset),
+    ...policyOf(matchRouteSubset(model, r)),
   }));
   const sticky = model.sticky;
   const pinned = sticky ? model.routes.filter(r => r.weight > 0).map(r => ({

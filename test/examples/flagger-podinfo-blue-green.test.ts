@@ -30,6 +30,10 @@ describe('example: seed 002\'s podinfo backend blue/green, run by Flagger', () =
     });
   });
 
+  test('gives the new version\'s pods the seed\'s 600 s rollout timeout to become ready', () => {
+    expect(canary.spec.progressDeadlineSeconds).toBe(600);
+  });
+
   test('tests the new version 3 times every 90 s under the seed\'s load test, and rolls back after 2 failed checks', () => {
     expect(canary.spec.analysis).toEqual({
       interval: '90s',
@@ -39,7 +43,8 @@ describe('example: seed 002\'s podinfo backend blue/green, run by Flagger', () =
         { name: 'request-success-rate', interval: '90s', thresholdRange: { min: 99 } },
         { name: 'request-duration', interval: '90s', thresholdRange: { max: 500 } },
       ],
-      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.webapp/', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
+      // The seed's webhooks.timeoutSeconds is the load test's timeout.
+      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.webapp/', timeout: '60s', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
     });
     expect(LOAD_TEST).toBe('hey -z 1m -q 10 -c 2 http://backend-canary.webapp:9898/');
   });
