@@ -285,6 +285,30 @@ export abstract class ReleaseApp extends Construct {
     return this.output().httpRoute;
   }
 
+  /** The Services over one version each, such as the preview Service, and Argo Rollouts' role Services (escape hatch). */
+  public get versionServices(): ApiObject[] {
+    return [...this.output().extraServices];
+  }
+
+  /** The STRICT PeerAuthentication, with `mtls` (escape hatch). */
+  public get peerAuthentication(): ApiObject | undefined {
+    return this.output().peerAuthentication;
+  }
+
+  /** The PodDisruptionBudgets, with `disruptionBudget`: one per workload, in the workloads' order (escape hatch). */
+  public get disruptionBudgets(): ApiObject[] {
+    return this.policyObjects('PodDisruptionBudget');
+  }
+
+  /** The HorizontalPodAutoscalers, with `autoscaling`: one per workload that runs pods (escape hatch). */
+  public get autoscalers(): ApiObject[] {
+    return this.policyObjects('HorizontalPodAutoscaler');
+  }
+
+  private policyObjects(kind: string): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === kind);
+  }
+
   /**
    * The Deployment of one version, as the version's own escape hatch. With a controller there is
    * no Deployment per version, and asking for one is a mistake worth a clear error.

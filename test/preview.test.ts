@@ -27,6 +27,13 @@ describe('blue/green preview', () => {
     expect(objects).toMatchSnapshot();
   });
 
+  test('exposes the preview Service, and with mtls the PeerAuthentication, as escape hatches', () => {
+    const app = web(newChart(), { mtls: true });
+    expect(app.versionServices.map(o => [o.kind, o.name])).toEqual([['Service', 'web-preview']]);
+    expect([app.peerAuthentication?.kind, app.peerAuthentication?.name]).toEqual(['PeerAuthentication', 'web']);
+    expect(web(newChart()).peerAuthentication).toBeUndefined();
+  });
+
   test('routes the preview header and the preview host to it, ahead of the weighted route', () => {
     const vs = find(objects, 'VirtualService', 'web');
     expect(vs.spec.hosts).toEqual(['shop.example.com', 'preview.example.com', 'web.shop.svc.cluster.local']);

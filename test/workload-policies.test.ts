@@ -31,6 +31,9 @@ describe('disruption budgets', () => {
     const stable = app.node.findChild('Stable');
     expect(ApiObject.of(stable.node.findChild('DisruptionBudget')).kind).toBe('PodDisruptionBudget');
     expect(ApiObject.of(stable.node.findChild('Autoscaler')).kind).toBe('HorizontalPodAutoscaler');
+    expect(app.disruptionBudgets.map(o => o.name)).toEqual(['reviews-v1', 'reviews-v2']);
+    expect(app.autoscalers.map(o => o.name)).toEqual(['reviews-v1', 'reviews-v2']);
+    expect(app.disruptionBudgets[0]).toBe(ApiObject.of(stable.node.findChild('DisruptionBudget')));
   });
 
   test.each([
