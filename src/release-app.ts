@@ -353,6 +353,7 @@ export abstract class ReleaseApp extends Construct {
   protected render(versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras): RenderedRelease {
     this.checkDistinct(versions);
     this.checkAutoscalingRange(versions);
+    this.checkBudgetAllowsEvictions(versions);
     const selectorRouting = extras.selectorRouting ?? false;
     const routing = resolveRouting(this, this.props, {
       appName: this.name,
@@ -452,6 +453,21 @@ export abstract class ReleaseApp extends Construct {
     if (over) {
       fail(this, 'autoscaling.maxReplicas', `must be at least ${over.id.toLowerCase()}'s ${over.replicas} replicas, the autoscaler's minimum`,
         max, `raise maxReplicas to ${over.replicas} or more`);
+    }
+  }
+
+  /**
+   * Kubernetes accepts a budget that allows no eviction at all, and then every node drain waits
+   * on the version's pods forever: refused while the version runs pods.
+   */
+  private checkBudgetAllowsEvictions(versions: VersionModel[]): void {
+    const budget = this.props.disruptionBudget;
+    if (!budget) return;
+    const blocked = versions.find(v => v.replicas > 0 && allowedEvictions(budget, v.replicas) === 0);
+    if (blocked) {
+      fail(this, `disruptionBudget.${budget.field}`, `lets no pod of ${blocked.deploymentName} (${blocked.replicas} replicas) be evicted, `
+        + 'so node drains wait forever', budget.percent ? `${budget.amount}%` : budget.amount,
+      `allow at least one eviction at ${blocked.replicas} replicas, e.g. DisruptionBudget.maxUnavailable(1)`);
     }
   }
 
@@ -558,4 +574,10 @@ function addSyncWaves(scope: Construct): void {
   for (const object of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
     object.metadata.addAnnotation('argocd.argoproj.io/sync-wave', SYNC_WAVES[object.kind] ?? '0');
   }
+}
+
+/** How many of `replicas` pods the budget lets be evicted at once, rounding as Kubernetes does (up for both fields). */
+function allowedEvictions(budget: DisruptionBudget, replicas: number): number {
+  const pods = budget.percent ? Math.ceil((budget.amount * replicas) / 100) : budget.amount;
+  return budget.field === 'minAvailable' ? Math.max(0, replicas - pods) : Math.min(replicas, pods);
 }

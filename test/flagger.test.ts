@@ -406,16 +406,16 @@ describe('Flagger bad input', () => {
   test.each([
     ['the Gateway API is asked for', () => reviews(chart(), { trafficApi: TrafficApi.GATEWAY_API }), 'trafficApi', '"gateway-api"'],
     ['the cutover is by Service selector', () => web(chart(), { cutover: CutoverMode.SERVICE_SELECTOR }), 'cutover', '"CutoverMode.SERVICE_SELECTOR"'],
-    ['there is a preview', () => web(chart(), { preview: { header: 'x-preview' } }), 'preview', '"set"'],
+    ['there is a preview', () => web(chart(), { preview: { header: 'x-preview' } }), 'preview', '["web-preview"]'],
     ['there are more ports', () => reviews(chart(), { additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }] }), 'additionalPorts', '["grpc-9090"]'],
     ['the port is TCP', () => reviews(chart(), { protocol: Protocol.TCP }), 'protocol', '"tcp"'],
     ['mTLS is asked for', () => reviews(chart(), { mtls: true }), 'mtls', 'true'],
     ['there is a disruption budget', () => reviews(chart(), { disruptionBudget: DisruptionBudget.minAvailable(1) }), 'disruptionBudget.minAvailable', '1'],
     ['the released version has no replicas', () => reviews(chart(), { canary: { ...v2, replicas: 0 } }), 'canary.replicas', '0'],
-    ['sessions are sticky', () => reviews(chart(), { stickySessions: {} }), 'stickySessions', '"set"'],
+    ['sessions are sticky', () => reviews(chart(), { stickySessions: {} }), 'stickySessions', '{"cookieName":"reviews-version","maxAgeSeconds":3600}'],
     ['faults are injected', () => reviews(chart(), { routePolicy: { fault: { abortHttpStatus: 503 } } }), 'routePolicy.fault', '{"abort":'],
-    ['a version has its own route policy', () => reviews(chart(), { canary: { ...v2, routePolicy: { timeout: Duration.seconds(1) } } }), 'canary.routePolicy', '"set"'],
-    ['a version has its own traffic policy', () => reviews(chart(), { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } } }), 'stable.trafficPolicy', '"set"'],
+    ['a version has its own route policy', () => reviews(chart(), { canary: { ...v2, routePolicy: { timeout: Duration.seconds(1) } } }), 'canary.routePolicy', '{"timeout":"1s"}'],
+    ['a version has its own traffic policy', () => reviews(chart(), { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } } }), 'stable.trafficPolicy', '{"tlsMode":"DISABLE"}'],
     ['the connection pool limits TCP', () => reviews(chart(), { trafficPolicy: { connectionPool: { maxConnections: 100 } } }), 'trafficPolicy.connectionPool', '{"maxConnections":100}'],
     ['a tester route goes to the stable version', () => reviews(chart(), {
       plan: undefined, testerRoutes: [{ when: [RouteMatch.header('x-old', StringMatch.exact('1'))], to: RouteTarget.stable() }],
@@ -423,8 +423,8 @@ describe('Flagger bad input', () => {
     ['tester routes come with weights, which Flagger\'s A/B testing ignores', () => reviews(chart(), {
       testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }],
     }), 'testerRoutes', '["qa"]'],
-    ['a blue/green mirrors', () => web(chart(), { mirror: { to: RouteTarget.idle() } }), 'mirror', '"set"'],
-    ['a canary without steps mirrors', () => reviews(chart(), { plan: undefined, mirror: { to: RouteTarget.canary() } }), 'mirror', '"set"'],
+    ['a blue/green mirrors', () => web(chart(), { mirror: { to: RouteTarget.idle() } }), 'mirror', '{"percentage":100}'],
+    ['a canary without steps mirrors', () => reviews(chart(), { plan: undefined, mirror: { to: RouteTarget.canary() } }), 'mirror', '{"percentage":100}'],
     ['the mirror percentage is not whole', () => reviews(chart(), { mirror: { to: RouteTarget.canary(), percentage: 12.5 } }), 'mirror.percentage', '12.5'],
     ['the pause differs from the analysis interval', () => reviews(chart(), {
       plan: { steps: [10], pause: Duration.minutes(5), analysis: {} },

@@ -54,6 +54,24 @@ describe('disruption budgets', () => {
     expect(() => reviews(newChart(), { disruptionBudget })).toThrow(`test/Reviews: ${field} must be`);
     expect(() => reviews(newChart(), { disruptionBudget })).toThrow(`got ${value}; `);
   });
+
+  // reviews() runs 3 replicas of each version.
+  test.each([
+    ['minAvailable is the replicas', DisruptionBudget.minAvailable(3), {}, 'disruptionBudget.minAvailable', '3'],
+    ['minAvailable 100% of the pods', DisruptionBudget.minAvailablePercent(100), {}, 'disruptionBudget.minAvailable', '"100%"'],
+    ['maxUnavailable is 0', DisruptionBudget.maxUnavailable(0), {}, 'disruptionBudget.maxUnavailable', '0'],
+    ['the canary runs fewer pods than minAvailable', DisruptionBudget.minAvailable(2), { canary: { ...v2, replicas: 2 } }, 'disruptionBudget.minAvailable', '2'],
+  ])('fails when %s, which would let no pod be evicted', (_, disruptionBudget, props, field, value) => {
+    expect(() => reviews(newChart(), { disruptionBudget, ...props }))
+      .toThrow(`test/Reviews: ${field} lets no pod of reviews-v`);
+    expect(() => reviews(newChart(), { disruptionBudget, ...props })).toThrow(`so node drains wait forever, got ${value}; `);
+  });
+
+  test('accepts a budget that a version at 0 replicas cannot meet: it has no pods to evict', () => {
+    const objs = synth(c => reviews(c, { disruptionBudget: DisruptionBudget.minAvailable(2), stable: { ...v1, replicas: 0 }, canaryWeight: 100 }));
+    expect(find(objs, 'PodDisruptionBudget', 'reviews-v1').spec.minAvailable).toBe(2);
+    expectValidManifests(objs);
+  });
 });
 
 describe('autoscaling', () => {

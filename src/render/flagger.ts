@@ -345,7 +345,7 @@ function refuseWorkloadOptions(scope: Construct, model: ReleaseModel, release: V
   }
   if (model.extraServices.length > 0) {
     fail(scope, 'preview', `needs Services of its own, and Flagger makes the Services: it serves the new version at ${model.name}-canary`,
-      'set', `leave preview out, and test the new version through ${model.name}-canary during the analysis`);
+      model.extraServices.map(extra => extra.name), `leave preview out, and test the new version through ${model.name}-canary during the analysis`);
   }
   if (model.ports.length > 1) {
     fail(scope, 'additionalPorts', 'can\'t be carried: Flagger\'s Canary routes one port', model.ports.slice(1).map(p => p.name), 'leave them out');
@@ -372,14 +372,14 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
   const ownPolicy = model.versions.find(v => v.workload.routePolicy || v.workload.trafficPolicy);
   if (model.sticky) {
     fail(scope, 'stickySessions', 'can\'t be carried: Flagger pins users with its own session-affinity cookie, set during the '
-      + 'analysis, not with one that names the version', 'set', 'leave stickySessions out');
+      + 'analysis, not with one that names the version', model.sticky, 'leave stickySessions out');
   }
   if (model.routePolicy?.fault) {
     fail(scope, 'routePolicy.fault', 'can\'t be carried: Flagger\'s Canary sets timeout and retries only', model.routePolicy.fault, 'leave fault out');
   }
   if (ownPolicy) {
     const policy = ownPolicy.workload.routePolicy ? 'routePolicy' : 'trafficPolicy';
-    fail(scope, `${ownPolicy.id.toLowerCase()}.${policy}`, 'can\'t be carried: Flagger applies one policy to both versions', 'set',
+    fail(scope, `${ownPolicy.id.toLowerCase()}.${policy}`, 'can\'t be carried: Flagger applies one policy to both versions', ownPolicy.workload[policy],
       `set the app's ${policy} instead`);
   }
   if (tcpPool) {
@@ -398,7 +398,7 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
 function checkMirror(scope: Construct, percentage: number, flow: Flow): void {
   if (flow !== 'canary') {
     fail(scope, 'mirror', 'can\'t be carried: Flagger mirrors only as the first step of a weighted canary (plan.steps or plan.linear, without testerRoutes)',
-      'set', 'leave mirror out');
+      { percentage }, 'leave mirror out');
   }
   if (!Number.isInteger(percentage)) {
     fail(scope, 'mirror.percentage', 'must be a whole percentage for Flagger\'s mirrorWeight', percentage, 'use e.g. 20');
