@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApiVersion } from './model';
-import { isDns1123Label, isDns1123Subdomain, isLabelValue } from './names';
+import { isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from './names';
 import { TrafficApi } from './plan';
 import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
 import { renderGateway, ServerModel } from './render/istio';
@@ -190,8 +190,9 @@ export class IstioGateway extends Construct implements IIstioGateway {
         'leave selector out (gatewayClassName picks the implementation), or use TrafficApi.ISTIO');
     }
     this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
-    if (Object.keys(this.selector).length === 0 || Object.values(this.selector).some(v => typeof v !== 'string' || !isLabelValue(v))) {
-      fail(this, 'selector', 'must select the gateway pods by label values', this.selector, 'e.g. { istio: "ingressgateway" }');
+    const labels = Object.entries(this.selector);
+    if (labels.length === 0 || labels.some(([key, v]) => !isLabelKey(key) || typeof v !== 'string' || !isLabelValue(v))) {
+      fail(this, 'selector', 'must select the gateway pods by label keys and values', this.selector, 'e.g. { istio: "ingressgateway" }');
     }
     this.port = checkPort(this, 'port', props.port ?? 80);
     this.servers = [

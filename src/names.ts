@@ -27,6 +27,18 @@ export function isLabelValue(value: string): boolean {
   return value.length <= 63 && LABEL_VALUE.test(value);
 }
 
+/** A Kubernetes label key: an optional DNS-1123 subdomain prefix and `/`, then a name part as a label value, 1 to 63 characters. */
+export function isLabelKey(value: string): boolean {
+  const slash = value.lastIndexOf('/');
+  const name = value.slice(slash + 1);
+  return name !== '' && isLabelValue(name) && (slash < 0 || isDns1123Subdomain(value.slice(0, slash)));
+}
+
+/** An environment variable name as the API server accepts it: letters, digits, `_`, `-` and `.`, not starting with a digit. */
+export function isEnvName(value: string): boolean {
+  return /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value);
+}
+
 /** A Service port name (IANA_SVC_NAME): lower-case alphanumerics and '-', with a letter, at most 15. */
 export function isPortName(value: string): boolean {
   return typeof value === 'string' && value.length <= 15 && DNS1123_LABEL.test(value) && /[a-z]/.test(value) && !value.includes('--');

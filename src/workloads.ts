@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels } from './model';
 import type { RoutePolicy } from './routing';
 import type { TrafficPolicy } from './traffic-policy';
-import { checkEnum } from './validate';
+import { isEnvName } from './names';
+import { checkEnum, fail } from './validate';
 
 /**
  * The only module that imports cdk8s-plus: workloads for any renderer that needs them, so that a
@@ -101,6 +102,10 @@ export interface VersionProps {
 /** Checks what the types can't stop a JavaScript caller from passing. */
 export function checkWorkload(scope: Construct, field: string, props: VersionProps): void {
   if (props.imagePullPolicy !== undefined) checkEnum(scope, `${field}.imagePullPolicy`, props.imagePullPolicy, kplus.ImagePullPolicy);
+  const badEnv = Object.keys(props.env ?? {}).find(name => !isEnvName(name));
+  if (badEnv !== undefined) {
+    fail(scope, `${field}.env`, 'must name variables with letters, digits, "_", "-" and ".", not starting with a digit', badEnv, 'e.g. "LOG_LEVEL"');
+  }
 }
 
 /**

@@ -201,6 +201,8 @@ describe('BlueGreenApp bad input', () => {
     ['blue and green have the same version', { green: { ...green, version: '1.10' } }, 'green.version', '"1.10"'],
     ['the active colour has no replicas', { active: Color.GREEN, green: { ...green, replicas: 0 } }, 'green.replicas', '0'],
     ['hosts are given without a gateway', { hosts: ['shop.example.com'] }, 'hosts', '["shop.example.com"]'],
+    ['an env variable name starts with a digit', { blue: { ...blue, env: { '1MODE': kplus.EnvValue.fromValue('x') } } }, 'blue.env', '"1MODE"'],
+    ['an env variable name has a space', { green: { ...green, env: { 'LOG LEVEL': kplus.EnvValue.fromValue('x') } } }, 'green.env', '"LOG LEVEL"'],
   ])('fails when %s', (_, props, field, value) => {
     expect(build(props)).toThrow(`test/Web: ${field} `);
     expect(build(props)).toThrow(`got ${value}; `);

@@ -19,6 +19,12 @@ describe('IstioGateway', () => {
     expect(objects).toMatchSnapshot();
   });
 
+  test('takes a selector with a prefixed label key', () => {
+    const objects = synth(chart => new IstioGateway(chart, 'Gateway', { hosts: ['*'], selector: { 'istio.io/rev': 'canary' } }));
+    expect(objects[0].spec.selector).toEqual({ 'istio.io/rev': 'canary' });
+    expectValidManifests(objects);
+  });
+
   test('takes a name, namespace, selector, port and API version', () => {
     const objs = synth(chart => new IstioGateway(chart, 'Gateway', {
       name: 'public-gateway', namespace: 'istio-system', hosts: ['*'], selector: { app: 'edge' }, port: 8080,
@@ -119,6 +125,8 @@ describe('IstioGateway', () => {
     ['the namespace is not a DNS-1123 label', { namespace: 'istio.system' }, 'namespace', '"istio.system"'],
     ['the port is out of range', { port: 70000 }, 'port', '70000'],
     ['the selector is empty', { selector: {} }, 'selector', '{}'],
+    ['a selector key is not a label key', { selector: { 'bad key!': 'x' } }, 'selector', '{"bad key!":"x"}'],
+    ['a selector key has a prefix that is not a DNS-1123 subdomain', { selector: { 'Istio.IO/rev': 'x' } }, 'selector', '{"Istio.IO/rev":"x"}'],
   ])('fails when %s', (_, props, field, value) => {
     expect(build(props)).toThrow(`test/Gateway: ${field} `);
     expect(build(props)).toThrow(`got ${value}; `);
