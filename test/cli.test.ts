@@ -191,6 +191,14 @@ describe('verify, bad input', () => {
     expect(stderr).not.toContain('    at ');
   });
 
+  test('fails when an alias names an anchor not set before it, naming its line and column', () => {
+    const file = join(tempDir(), 'alias.yaml');
+    writeFileSync(file, ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: &name web', 'spec:', '  selector: { app: *nmae }', ''].join('\n'));
+    expect(run('verify', file)).toEqual({
+      code: 2, stdout: '', stderr: `error: ${file}:6:20: unresolved alias (the anchor must be set before the alias): nmae\n`,
+    });
+  });
+
   test('fails when a directory holds no YAML', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'notes.txt'), 'not a manifest');

@@ -1,6 +1,6 @@
 import { Dirent, readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
-import { parseAllDocuments, YAMLError } from 'yaml';
+import { Document, isAlias, isNode, LineCounter, parseAllDocuments, visit, YAMLError } from 'yaml';
 import { InputError } from './command';
 
 /** The non-empty YAML documents of one file, as plain JSON. */
@@ -73,11 +73,32 @@ function eachOrAllProblems<T, R>(items: readonly T[], step: (item: T) => R): R[]
 
 /** Empty documents (a trailing `---`, a file of comments) are no objects and no mistake. */
 export function parseManifests(file: string, text: string): unknown[] {
-  const documents = parseAllDocuments(text);
+  const lines = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter: lines });
   // The first error is the one to fix; later ones are often its echo.
   const [error] = documents.flatMap(document => document.errors);
   if (error) throw new InputError(`${file}${position(error)}: invalid yaml: ${firstLine(error)}`);
-  return documents.map(document => attempt(file, () => document.toJS())).filter(value => value !== null && value !== undefined);
+  return documents.map(document => attempt(`${file}${unresolvedAlias(document, lines)}`, () => document.toJS()))
+    .filter(value => value !== null && value !== undefined);
+}
+
+/**
+ * The position of the document's first alias to an anchor not set before it: the one mistake
+ * that parses and fails only in toJS, whose error gives no line. Empty when there is none.
+ */
+function unresolvedAlias(document: Document, lines: LineCounter): string {
+  const anchors = new Set<string>();
+  let at = '';
+  visit(document, (_, node) => {
+    if (isAlias(node) && !anchors.has(node.source) && node.range) {
+      const { line, col } = lines.linePos(node.range[0]);
+      at = `:${line}:${col}`;
+      return visit.BREAK;
+    }
+    if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    return undefined;
+  });
+  return at;
 }
 
 function position(error: YAMLError): string {
