@@ -52,3 +52,34 @@ describe('a plan walked by Git', () => {
     expect(() => reviews(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Reviews: ${message}`);
   });
 });
+
+describe('the switch from Git to a controller', () => {
+  // The README's example: the props stay, and `controller` is the one line that changes.
+  const ratings = (controller?: ReleaseController) => synth(chart => new CanaryApp(chart, 'Ratings', {
+    stable: { image: 'ratings:v1', version: 'v1' },
+    canary: { image: 'ratings:v2', version: 'v2' },
+    plan: { steps: [10, 25, 50, 100], analysis: { minSuccessRate: 99 } },
+    step: 1,
+    controller,
+  }));
+
+  test.each([
+    [undefined, ['Deployment', 'Deployment', 'Service', 'DestinationRule', 'VirtualService']],
+    [ReleaseController.ARGO_ROLLOUTS, ['Service', 'DestinationRule', 'VirtualService', 'AnalysisTemplate', 'Rollout']],
+    [ReleaseController.FLAGGER, ['Deployment', 'Canary']],
+  ])('the same props synthesize with controller %s, every object valid', (controller, expectedKinds) => {
+    const objects = ratings(controller);
+    expect(objects.map(o => o.kind).sort()).toEqual([...expectedKinds].sort());
+    expectValidManifests(objects);
+  });
+
+  test('Git is at the step; Argo Rollouts and Flagger get the whole plan and the analysis', () => {
+    expect(weights(find(ratings(), 'VirtualService', 'ratings'))).toEqual({ v1: 75, v2: 25 });
+    const rollout = find(ratings(ReleaseController.ARGO_ROLLOUTS), 'Rollout', 'ratings');
+    expect(rollout.spec.strategy.canary.steps.filter((s: Manifest) => s.setWeight !== undefined).map((s: Manifest) => s.setWeight))
+      .toEqual([10, 25, 50, 100]);
+    const canary = find(ratings(ReleaseController.FLAGGER), 'Canary', 'ratings');
+    expect(canary.spec.analysis.stepWeights).toEqual([10, 25, 50, 100]);
+    expect(canary.spec.analysis.metrics.find((m: Manifest) => m.name === 'request-success-rate').thresholdRange).toEqual({ min: 99 });
+  });
+});
