@@ -61,6 +61,7 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
 
   /**
    * The colour that takes all traffic. Switching it is the cutover: one changed pair of weights.
+   * With a `plan`, the colour the release ends on.
    * @default Color.BLUE
    */
   readonly active?: Color;
@@ -73,7 +74,8 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
 
   /**
    * An idle colour to scale down to `scaledDownReplicas`, to save its pods between releases. It
-   * may not be the active colour: scale a colour up first, then switch to it.
+   * may not be the active colour: scale a colour up first, then switch to it. With a plan walked
+   * by Git, its last step scales the old colour down instead.
    * @default - neither: both colours run their replicas
    */
   readonly scaledDown?: Color;
@@ -86,19 +88,36 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
 
   /**
    * Makes the idle colour reachable before the switch: through a Service `<name>-preview` in the
-   * mesh, and through a header or a host if given. The preview follows `active` when it switches.
+   * mesh, and through a header or a host if given. The preview follows `active` when it switches;
+   * with a plan walked by Git, it shows `active`, the colour the release moves to, at every step.
    * @default - no preview
    */
   readonly preview?: PreviewOptions;
 
   /**
-   * The preview, analysis and promotion that a controller runs, with `controller`. Set `active`
-   * to the colour that should end up serving; the controller carries out the switch. Without a
-   * controller, Git carries out a blue/green in commits of `active` and `scaledDown` (see the
-   * README); the plan is checked all the same, and carried out once `controller` names one.
-   * @default - promote by hand
+   * The preview, analysis and promotion of a release towards `active`. A controller runs it, with
+   * `controller`. Without one, Git walks it in three steps that `step` selects, each one commit:
+   * the preview, the switch, the scale-down. Its analysis and controller options are checked all
+   * the same, and carried out once `controller` names a controller.
+   * @default - no plan: `active` serves, and `scaledDown` says what runs idle
    */
   readonly plan?: BlueGreenPlan;
+
+  /**
+   * The current step of the `plan` when Git walks it: 0, the other colour serves while `active`
+   * runs idle, to be previewed; 1, `active` serves, and the old colour stands by for a rollback;
+   * 2, the old colour is scaled down to `scaledDownReplicas`. A controller walks the plan itself
+   * and does not use it.
+   * @default 0
+   */
+  readonly step?: number;
+}
+
+/** The steps of a blue/green plan that Git walks: preview, switch, scale the old colour down. */
+const GIT_STEPS = 3;
+
+function otherColor(color: Color): Color {
+  return color === Color.BLUE ? Color.GREEN : Color.BLUE;
 }
 
 /**
@@ -108,8 +127,10 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
  * active colour instead, and there is no DestinationRule, and no VirtualService without a gateway.
  */
 export class BlueGreenApp extends ReleaseApp {
-  /** The colour that takes all traffic. */
+  /** The colour that takes all traffic; with a `plan`, the colour the release ends on. */
   public readonly active: Color;
+  /** The colour that takes all traffic now: `active`, except at the preview step of a plan walked by Git. */
+  public readonly serving: Color;
   /** How the idle colour is reached before the switch; undefined without a preview. */
   public readonly preview?: PreviewOptions;
   /** How traffic is moved between the colours. */
@@ -131,13 +152,19 @@ export class BlueGreenApp extends ReleaseApp {
     super(scope, id, props);
     this.active = checkEnum(this, 'active', props.active ?? Color.BLUE, Color);
     this.cutover = checkEnum(this, 'cutover', props.cutover ?? CutoverMode.MESH_ROUTING, CutoverMode);
-    this.scaledDown = props.scaledDown === undefined ? undefined : checkEnum(this, 'scaledDown', props.scaledDown, Color);
+    const step = this.gitStep(props.step, props.plan, GIT_STEPS);
+    if (step !== undefined && props.scaledDown !== undefined) {
+      fail(this, 'scaledDown', 'is set by the plan\'s step', props.scaledDown, 'leave scaledDown out: step 2 scales the old colour down');
+    }
+    const old = otherColor(this.active);
+    this.serving = step === 0 ? old : this.active;
+    this.scaledDown = step === 2 ? old : props.scaledDown === undefined ? undefined : checkEnum(this, 'scaledDown', props.scaledDown, Color);
     this.preview = props.preview;
     if (this.scaledDown !== undefined && this.controller !== ReleaseController.NONE) {
       fail(this, 'scaledDown', `has no effect with controller ${this.controller}, which scales the colours itself`, this.scaledDown,
         'leave scaledDown out, and set plan.scaleDownDelay for how long the old colour runs');
     }
-    if (this.scaledDown === this.active) {
+    if (this.scaledDown === this.serving) {
       fail(this, 'scaledDown', `is the active colour, which takes all traffic`, this.scaledDown,
         'scale it up first (leave scaledDown out), then switch active to it');
     }
@@ -147,8 +174,10 @@ export class BlueGreenApp extends ReleaseApp {
     // Colours, not versions, name the objects: a cutover then changes weights and nothing else.
     const blue = this.resolveVersion('Blue', colour(Color.BLUE, props.blue), Color.BLUE);
     const green = this.resolveVersion('Green', colour(Color.GREEN, props.green), Color.GREEN);
-    const weight = (color: Color) => (color === this.active ? 100 : 0);
-    const idle = this.active === Color.BLUE ? green : blue;
+    const weight = (color: Color) => (color === this.serving ? 100 : 0);
+    const byColor = (color: Color) => (color === Color.BLUE ? blue : green);
+    // A plan previews the colour it moves to throughout, as Argo Rollouts' preview Service does.
+    const previewed = byColor(step === undefined ? otherColor(this.serving) : this.active);
     // Checked whoever runs it, so that naming a controller later is the one change.
     const plan = resolveControllerPlan(this, props.plan ?? {});
     this.render([blue, green], [
@@ -159,12 +188,12 @@ export class BlueGreenApp extends ReleaseApp {
       release: this.active,
       plan: this.controller === ReleaseController.NONE ? undefined : plan,
       selectorRouting: this.cutover === CutoverMode.SERVICE_SELECTOR,
-      ...props.preview && this.previewRoutes(props.preview, idle),
+      ...props.preview && this.previewRoutes(props.preview, previewed),
     });
   }
 
   protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {
-    if (target.kind === 'idle') return versions.find(v => v.subset !== this.active);
+    if (target.kind === 'idle') return versions.find(v => v.subset !== this.serving);
     return versions.find(v => target.kind === 'version' && v.version === target.version);
   }
 
@@ -172,13 +201,13 @@ export class BlueGreenApp extends ReleaseApp {
    * The preview goes through the Service `<name>-preview`, which selects the idle colour, rather
    * than a subset: the same routes then serve both cutover modes.
    */
-  private previewRoutes(options: PreviewOptions, idle: VersionModel): Pick<ReleaseExtras, 'leadingRoutes' | 'extraServices' | 'extraHosts'> {
+  private previewRoutes(options: PreviewOptions, previewed: VersionModel): Pick<ReleaseExtras, 'leadingRoutes' | 'extraServices' | 'extraHosts'> {
     const service = `${this.name}-preview`;
     if (!isDns1035Label(service)) {
       fail(this, 'preview', `needs a Service named ${JSON.stringify(service)}, longer than 63 characters`, service, 'shorten the app name to 55 characters or fewer');
     }
-    if (idle.replicas === 0) {
-      fail(this, 'preview', `goes to the idle colour ${idle.subset}, which runs 0 replicas`, idle.replicas, 'scale it up (leave scaledDown out) to preview it');
+    if (previewed.replicas === 0) {
+      fail(this, 'preview', `goes to the idle colour ${previewed.subset}, which runs 0 replicas`, previewed.replicas, 'scale it up (leave scaledDown out) to preview it');
     }
     const byRequest = options.header ?? options.host;
     if (byRequest !== undefined && !this.ports.some(p => isHttpProtocol(p.protocol))) {
@@ -199,7 +228,7 @@ export class BlueGreenApp extends ReleaseApp {
     }
     return {
       leadingRoutes: routes,
-      extraServices: [{ id: 'PreviewService', name: service, subset: idle.subset }],
+      extraServices: [{ id: 'PreviewService', name: service, subset: previewed.subset }],
       extraHosts: options.host === undefined ? [] : [options.host],
     };
   }

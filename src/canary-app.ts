@@ -102,21 +102,14 @@ export class CanaryApp extends ReleaseApp {
 
   /** The weight at the plan's current step, when Git walks the plan. */
   private planWeight(props: CanaryAppProps): number | undefined {
-    if (!props.plan) {
-      if (props.step !== undefined) fail(this, 'step', 'selects a step of a plan, and there is none', props.step, 'add plan, or leave step out');
-      return undefined;
-    }
-    if (props.canaryWeight !== undefined) {
+    if (props.plan && props.canaryWeight !== undefined) {
       fail(this, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
     }
-    const steps = planSteps(this, props.plan);
+    const steps = props.plan ? planSteps(this, props.plan) : [];
+    const step = this.gitStep(props.step, props.plan, steps.length);
     // A controller starts from the stable version and runs the steps itself.
-    if (this.controller !== ReleaseController.NONE) return 0;
-    const step = props.step ?? 0;
-    if (!Number.isInteger(step) || step < 0 || step >= steps.length) {
-      fail(this, 'step', `must be a step of the plan, from 0 to ${steps.length - 1}`, step, 'count the steps from 0');
-    }
-    return steps[step];
+    if (props.plan && step === undefined) return 0;
+    return step === undefined ? undefined : steps[step];
   }
 
   protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {

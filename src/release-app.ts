@@ -346,6 +346,23 @@ export abstract class ReleaseApp extends Construct {
     };
   }
 
+  /**
+   * The plan's current step when Git walks it, checked against the `count` steps; undefined
+   * without a plan, or with a controller, which walks the plan itself.
+   */
+  protected gitStep(step: number | undefined, plan: object | undefined, count: number): number | undefined {
+    if (!plan) {
+      if (step !== undefined) fail(this, 'step', 'selects a step of a plan, and there is none', step, 'add plan, or leave step out');
+      return undefined;
+    }
+    if (this.controller !== ReleaseController.NONE) return undefined;
+    const current = step ?? 0;
+    if (!Number.isInteger(current) || current < 0 || current >= count) {
+      fail(this, 'step', `must be a step of the plan, from 0 to ${count - 1}`, current, 'count the steps from 0');
+    }
+    return current;
+  }
+
   /** The version a route target names, in this kind of app; undefined when it names none. */
   protected abstract resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined;
 

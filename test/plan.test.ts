@@ -1,5 +1,7 @@
 import { Chart } from 'cdk8s';
-import { ArgoRouting, CanaryApp, CanaryAppProps, ReleaseController, synthSteps, verifyProgression } from '../src';
+import {
+  ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, ReleaseController, synthSteps, verifyProgression,
+} from '../src';
 import { find, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -81,5 +83,44 @@ describe('the switch from Git to a controller', () => {
     const canary = find(ratings(ReleaseController.FLAGGER), 'Canary', 'ratings');
     expect(canary.spec.analysis.stepWeights).toEqual([10, 25, 50, 100]);
     expect(canary.spec.analysis.metrics.find((m: Manifest) => m.name === 'request-success-rate').thresholdRange).toEqual({ min: 99 });
+  });
+});
+
+describe('a blue/green plan walked by Git', () => {
+  const blue = { image: 'web:1', version: '1' };
+  const green = { image: 'web:2', version: '2' };
+  const props = { blue, green, active: Color.GREEN, plan: { analysis: { minSuccessRate: 99 } }, preview: { header: 'x-preview' } };
+  const web = (chart: Chart, step?: number, more: Partial<BlueGreenAppProps> = {}) => new BlueGreenApp(chart, 'Web', { ...props, step, ...more });
+  const stages = synthSteps(3, (chart, step) => web(chart, step), { namespace: 'shop' }) as Manifest[][];
+  const colourWeights = (objects: Manifest[]) => weights(find(objects, 'VirtualService', 'web'));
+  const replicas = (objects: Manifest[]) => ['web-blue', 'web-green'].map(name => find(objects, 'Deployment', name).spec.replicas);
+
+  test('previews active, then switches to it, then scales the old colour down: one object changes a step', () => {
+    expect(stages.map(colourWeights)).toEqual([{ blue: 100, green: 0 }, { blue: 0, green: 100 }, { blue: 0, green: 100 }]);
+    expect(stages.map(replicas)).toEqual([[2, 2], [2, 2], [0, 2]]);
+    expect(stages.map(objects => find(objects, 'Service', 'web-preview').spec.selector)).toEqual(stages.map(() => ({ app: 'web', version: '2' })));
+    const changed = (a: Manifest[], b: Manifest[]) => b.filter((o, i) => JSON.stringify(o) !== JSON.stringify(a[i])).map(o => `${o.kind}/${o.metadata.name}`);
+    expect([changed(stages[0], stages[1]), changed(stages[1], stages[2])]).toEqual([['VirtualService/web'], ['Deployment/web-blue']]);
+    stages.forEach(objects => expectValidManifests(objects));
+    expect(verifyProgression(stages)).toEqual([]);
+  });
+
+  test('tells the serving colour apart from the one the release ends on', () => {
+    const app = web(newChart(), 0);
+    expect([app.serving, app.active, app.scaledDown]).toEqual([Color.BLUE, Color.GREEN, undefined]);
+    expect(web(newChart(), 2).scaledDown).toBe(Color.BLUE);
+  });
+
+  test('with a controller, active serves and step is the controller\'s to walk', () => {
+    const app = web(newChart(), 0, { controller: ReleaseController.ARGO_ROLLOUTS });
+    expect(app.serving).toBe(Color.GREEN);
+  });
+
+  test.each([
+    ['step is beyond the plan', { step: 3 }, 'step must be a step of the plan, from 0 to 2, got 3'],
+    ['scaledDown is set beside a plan', { scaledDown: Color.BLUE }, 'scaledDown is set by the plan\'s step, got "blue"; leave scaledDown out: step 2 scales the old colour down'],
+    ['step is set without a plan', { plan: undefined, step: 1 }, 'step selects a step of a plan, and there is none, got 1'],
+  ])('fails when %s', (_, more, message) => {
+    expect(() => web(newChart(), undefined, more as Partial<BlueGreenAppProps>)).toThrow(`test/Web: ${message}`);
   });
 });
