@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanaryApp, IstioGateway } from '../src';
+import { weatherRelease } from './weather';
 
 /**
  * Seed 001: the weather app, Hyderabad (v1) stable and New York (v2) canary at 50%, through
@@ -13,12 +14,7 @@ export class WeatherCanary extends Chart {
     super(scope, id, { namespace: 'default' });
     const gateway = new IstioGateway(this, 'Gateway', { name: 'argo-gateway', hosts: ['weather.example.com'] });
     this.app = new CanaryApp(this, 'Weather', {
-      name: 'weather-test-app',
-      port: 80,
-      containerPort: 5000,
-      replicas: 2,
-      stable: { image: 'docker.io/atulinfracloud/weathersample:v1', version: 'v1' },
-      canary: { image: 'docker.io/atulinfracloud/weathersample:v2', version: 'v2' },
+      ...weatherRelease(),
       canaryWeight: 50,
       gateway,
     });

@@ -4,20 +4,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import { buildExamples } from '../examples/main';
-import { main } from '../src/cli';
+import { run } from './support/cli';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(...argv: string[]): Run {
-  let stdout = '';
-  let stderr = '';
-  const code = main(argv, { stdout: text => { stdout += text; }, stderr: text => { stderr += text; } });
-  return { code, stdout, stderr };
-}
 
 const FIXTURES = join(__dirname, 'fixtures');
 const SEED_000 = join(FIXTURES, 'seed-000-nginx-blue-green.yaml');

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import { buildExamples } from '../examples/main';
-import { main } from '../src/cli';
+import { run } from './support/cli';
 import { diagramMarkdown, diagramMermaid, diagramTable } from '../src/diagram';
 
 type Manifest = any;
@@ -541,18 +541,6 @@ describe('diagram of hand-written manifests', () => {
 // The command line.
 // ---------------------------------------------------------------------------------------------
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(...argv: string[]): Run {
-  let stdout = '';
-  let stderr = '';
-  const code = main(argv, { stdout: text => { stdout += text; }, stderr: text => { stderr += text; } });
-  return { code, stdout, stderr };
-}
 
 const tempDirs: string[] = [];
 
