@@ -178,14 +178,17 @@ const versionProps = props({
 const requiredVersion = mostly(versionProps, [undefined, null, 'nginx:1.10'], 100);
 
 const hostPool = [
-  'shop.example.com', 'a.example.com', '*.example.com', 'example.com', 'other.org', '*.org', 'web', 'web.shop.svc.cluster.local',
+  'shop.example.com', 'a.example.com', '*.example.com', 'example.com', 'other.org', '*.org', 'web.shop.svc.cluster.local',
 ];
+
+/** A name without a dot: a gateway may serve it, and an app's VirtualService would take it as a Service. */
+const shortHost = 'web';
 
 const badHosts = ['', 'Shop.example.com', 'a..b', 'x.com.', 'edge/shop.example.com', `${'a'.repeat(64)}.com`, '*.*.com', 42];
 
 /** Any hosts of an app: '*', which a gateway may serve, is refused for apps, and '*.svc.cluster.local' covers their Service host. */
 const anyAppHosts = mostly(
-  fc.array(mostly(fc.constantFrom(...hostPool), ['*', '*.svc.cluster.local', ...badHosts]), { minLength: 1, maxLength: 3 }),
+  fc.array(mostly(fc.constantFrom(...hostPool), ['*', '*.svc.cluster.local', shortHost, ...badHosts]), { minLength: 1, maxLength: 3 }),
   [[], 'shop.example.com', null],
 );
 
@@ -194,7 +197,7 @@ const anyAppHosts = mostly(
  * included, and now and then '*', which the apps may not default to.
  */
 const gatewayHosts = mostly(
-  fc.array(mostly(mostly(fc.constantFrom(...hostPool), ['*'], 12), badHosts), { minLength: 1, maxLength: 3 }),
+  fc.array(mostly(mostly(fc.constantFrom(...hostPool), ['*', shortHost], 12), badHosts), { minLength: 1, maxLength: 3 }),
   [[], 'shop.example.com', 42, undefined],
 );
 
