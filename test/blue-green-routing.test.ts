@@ -61,7 +61,7 @@ describe('BlueGreenApp mirroring', () => {
       .toThrow('test/Web: mirror.to sends requests to green, which runs 0 replicas, got "RouteTarget.idle()"');
   });
 
-  test('fails with the selector cutover, which has no subset to mirror to, showing the mirror', () => {
+  test('fails when mirroring with the selector cutover, which has no subset to mirror to, showing the mirror', () => {
     expect(() => web(newChart(), { cutover: CutoverMode.SERVICE_SELECTOR, mirror: { to: RouteTarget.idle(), percentage: 5 } })).toThrow(
       'test/Web: mirror needs a subset per version, which cutover CutoverMode.SERVICE_SELECTOR does not make, '
       + 'got {"to":"RouteTarget.idle()","percentage":5}; use CutoverMode.MESH_ROUTING, or leave it out');

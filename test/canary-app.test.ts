@@ -138,7 +138,7 @@ describe('CanaryApp bad input', () => {
     expect(build(props)).toThrow(`got ${value}; `);
   });
 
-  test('fails with a message that says how to fix it', () => {
+  test('fails when given bad props, with a message that says how to fix it', () => {
     expect(build({ canaryWeight: 10.5 })).toThrow(
       'test/Reviews: canaryWeight must be a whole percentage from 0 to 100, got 10.5; use an integer such as 10');
     expect(build({ canary: undefined, canaryWeight: 10 })).toThrow('add canary, or set canaryWeight to 0');

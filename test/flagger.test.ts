@@ -476,7 +476,7 @@ describe('Flagger bad input', () => {
     expect(build).toThrow(`got ${value}`);
   });
 
-  test('says that Flagger\'s A/B testing drops the weights, naming flagger#1777 and the weights\' field', () => {
+  test('fails when tester routes meet weights, naming flagger#1777 and the weights\' field: A/B testing drops them', () => {
     const testerRoutes = [{ when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }];
     expect(() => reviews(newChart(), { testerRoutes }))
       .toThrow('testerRoutes make Flagger run A/B testing, which ignores plan.steps (flagger#1777)');
@@ -484,23 +484,23 @@ describe('Flagger bad input', () => {
       .toThrow('leave testerRoutes out for a weighted canary, or plan.linear out for A/B testing');
   });
 
-  test('says where Flagger\'s linear steps would end up', () => {
+  test('fails when linear steps would go past maxWeight, saying where Flagger would end up', () => {
     expect(() => reviews(newChart(), { plan: { linear: { stepWeight: 20, maxWeight: 50 } } }))
       .toThrow('plan.linear.maxWeight must be a multiple of stepWeight (20), or 100: Flagger would go on to 60%, got 50; use 40 or 60');
   });
 
-  test('says what the rollout webhooks\' timeouts add up to, counting Flagger\'s default', () => {
+  test('fails when the rollout webhooks\' timeouts reach the interval, counting Flagger\'s default', () => {
     expect(() => reviews(newChart(), {
       plan: { steps: [10], analysis: { interval: Duration.seconds(15), loadTestCommand: LOAD_TEST }, flagger: { webhooks: [{ name: 'acceptance', url: TESTER }] } },
     })).toThrow('brings the timeouts of the rollout webhooks to 15s, and they must add up to less than the analysis interval (15s)');
   });
 
-  test('says what needs the namespace', () => {
+  test('fails when the namespace is unknown, saying what needs it', () => {
     expect(() => reviews(newChart({}))).toThrow('namespace must be known for Flagger\'s load tester, flagger-loadtester.<namespace>, which runs the load test');
     expect(() => web(newChart({}), { plan: {} })).toThrow('which holds the promotion until it is approved');
   });
 
-  test('suggests a load test against the new version\'s Service', () => {
+  test('fails when checks have no load test, suggesting one against the new version\'s Service', () => {
     expect(() => web(newChart(), { port: 8080, plan: { analysis: {} } })).toThrow('e.g. "hey -z 1m -q 10 -c 2 http://web-canary.shop:8080/"');
   });
 });

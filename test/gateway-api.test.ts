@@ -311,21 +311,21 @@ describe('TrafficApi.GATEWAY_API bad input', () => {
       + 'got "shop/gateway"; give the IstioGateway and the app the same trafficApi');
   });
 
-  test('the same check refuses a Gateway API gateway for an app on Istio\'s API', () => {
+  test('fails when an app on Istio\'s API is given a Gateway API gateway', () => {
     const chart = newChart();
     gatewayOf(chart);
     expect(() => checkGatewayApi(chart, 'shop/edge', TrafficApi.ISTIO)).toThrow('gateway emits a gateway.networking.k8s.io Gateway, and a VirtualService can only bind to an Istio Gateway');
   });
 
   test.each([
-    ['mutual TLS is asked for', { tls: { credentialName: 'cert', mode: GatewayTlsMode.MUTUAL } }, 'tls.mode has no Gateway API equivalent here'],
-    ['the pods are selected', { selector: { istio: 'ingressgateway' } }, 'selector picks the pods of an Istio Gateway'],
-    ['the class is not a name', { gatewayClassName: 'Istio Gateway' }, 'gatewayClassName must name a GatewayClass'],
-  ])('an IstioGateway on the Gateway API fails when %s', (_, props, message) => {
+    ['mutual TLS', { tls: { credentialName: 'cert', mode: GatewayTlsMode.MUTUAL } }, 'tls.mode has no Gateway API equivalent here'],
+    ['a pod selector', { selector: { istio: 'ingressgateway' } }, 'selector picks the pods of an Istio Gateway'],
+    ['a class that is not a name', { gatewayClassName: 'Istio Gateway' }, 'gatewayClassName must name a GatewayClass'],
+  ])('fails when an IstioGateway on the Gateway API is given %s', (_, props, message) => {
     expect(() => gatewayOf(newChart(), props)).toThrow(`test/Gateway: ${message}`);
   });
 
-  test('an Istio IstioGateway refuses a gatewayClassName rather than ignore it', () => {
+  test('fails when an Istio IstioGateway is given a gatewayClassName, rather than ignore it', () => {
     expect(() => gatewayOf(newChart(), { trafficApi: TrafficApi.ISTIO, gatewayClassName: 'istio' }))
       .toThrow('test/Gateway: gatewayClassName applies to a Gateway API Gateway only');
   });
