@@ -106,7 +106,9 @@ export interface ReleaseAppProps extends RoutingProps {
   readonly hosts?: string[];
 
   /**
-   * The `networking.istio.io` API version to emit.
+   * The API version of the Istio objects emitted (`networking.istio.io`, `security.istio.io`).
+   * Refused where the app emits none: with Flagger, which makes its own, or with the Gateway API
+   * and no `mtls`.
    * @default IstioApiVersion.V1
    */
   readonly istioApiVersion?: IstioApiVersion;
@@ -405,9 +407,20 @@ export abstract class ReleaseApp extends Construct {
     this.rendered = renderRelease(this, model);
     // After the renderers: a controller's refusal of any version policy says more than this one.
     checkVersionPoliciesRouted(this, model);
+    this.checkIstioApiVersionUsed();
     if (this.props.syncWaves) addSyncWaves(this);
     this.claim(model);
     return this.rendered;
+  }
+
+  /** With the Gateway API or Flagger there may be no Istio object to version: the prop would do nothing. */
+  private checkIstioApiVersionUsed(): void {
+    const given = this.props.istioApiVersion;
+    if (given === undefined) return;
+    if (!this.node.findAll().some(c => c instanceof ApiObject && c.apiVersion.includes('.istio.io/'))) {
+      fail(this, 'istioApiVersion', `sets the version of the Istio objects, and with controller ${this.controller} and trafficApi `
+        + `${this.trafficApi} this app emits none`, given, 'leave it out');
+    }
   }
 
   /** Two apps in one chart must not emit the same object, nor route the same host in the mesh. */

@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
   BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerWebhook,
-  FlaggerWebhookType, IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer,
+  FlaggerWebhookType, IstioApiVersion, IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer,
   StringMatch, TrafficApi,
 } from '../src';
 import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
@@ -482,6 +482,11 @@ describe('Flagger bad input', () => {
       .toThrow('testerRoutes make Flagger run A/B testing, which ignores plan.steps (flagger#1777)');
     expect(() => reviews(newChart(), { testerRoutes, plan: { linear: { stepWeight: 10 } } }))
       .toThrow('leave testerRoutes out for a weighted canary, or plan.linear out for A/B testing');
+  });
+
+  test('fails when istioApiVersion is given: Flagger makes the Istio objects itself', () => {
+    expect(() => reviews(newChart(), { istioApiVersion: IstioApiVersion.V1BETA1 }))
+      .toThrow('istioApiVersion sets the version of the Istio objects, and with controller flagger and trafficApi istio this app emits none, got "v1beta1"');
   });
 
   test('fails when linear steps would go past maxWeight, saying where Flagger would end up', () => {

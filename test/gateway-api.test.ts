@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, GatewayTlsMode, IstioGateway, IstioGatewayProps,
-  LoadBalancer, Protocol, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, GatewayTlsMode, IstioApiVersion, IstioGateway,
+  IstioGatewayProps, LoadBalancer, Protocol, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../src';
 import { checkGatewayApi } from '../src/render/gateway-api';
 import { deploymentsSelectedBy, find, kinds, Manifest, newChart, synth } from './support/manifests';
@@ -309,6 +309,14 @@ describe('TrafficApi.GATEWAY_API bad input', () => {
     expect(() => reviews(chart, { gateway })).toThrow(
       'test/Reviews: gateway emits an Istio Gateway, and an HTTPRoute can only attach to a gateway.networking.k8s.io Gateway, '
       + 'got "shop/gateway"; give the IstioGateway and the app the same trafficApi');
+  });
+
+  test('fails when istioApiVersion is given and no Istio object is emitted; with mtls it versions the PeerAuthentication', () => {
+    expect(() => reviews(newChart(), { istioApiVersion: IstioApiVersion.V1BETA1 })).toThrow(
+      'test/Reviews: istioApiVersion sets the version of the Istio objects, and with controller none and trafficApi gateway-api this app emits none, got "v1beta1"; leave it out');
+    const chart = newChart();
+    reviews(chart, { istioApiVersion: IstioApiVersion.V1BETA1, mtls: true });
+    expect(find(expectSound(chart), 'PeerAuthentication', 'reviews').apiVersion).toBe('security.istio.io/v1beta1');
   });
 
   test('fails when an app on Istio\'s API is given a Gateway API gateway', () => {
