@@ -332,6 +332,15 @@ describe('diagram of every example', () => {
     expect(markdown).toMatchSnapshot();
   });
 
+  test('the README shows reviews-canary\'s picture and table as the command draws them today', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Traffic pictures'));
+    const block = (lang: string) => new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``).exec(section)![1];
+    const { objects } = example('reviews-canary');
+    expect(block('mermaid')).toBe(`${diagramMermaid(objects)}\n`.replace(/\n+$/, '\n'));
+    expect(block('text')).toBe(`${diagramTable(objects)}\n`.replace(/\n+$/, '\n'));
+  });
+
   test('reviews-canary: 75% to v1 and 25% to v2, in the mesh only', () => {
     const { objects } = example('reviews-canary');
     const mermaid = diagramMermaid(objects);
