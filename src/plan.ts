@@ -1,7 +1,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
-import { checkEnum, checkPercent, fail } from './validate';
+import { checkBoolean, checkDuration, checkEnum, checkPercent, fail } from './validate';
 
 /**
  * One release intent, several ways to carry it out: a plan of steps that Git walks through
@@ -260,12 +260,18 @@ export function resolveAnalysis(scope: Construct, field: string, options: Analys
   return {
     intervalSeconds: positiveSeconds(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
     minSuccessRate,
-    maxRequestDurationMs: (options.maxRequestDuration ?? Duration.millis(500)).toMilliseconds(),
+    maxRequestDurationMs: requestDurationMs(scope, `${field}.maxRequestDuration`, options.maxRequestDuration),
     failureLimit,
     prometheusAddress: options.prometheusAddress ?? 'http://prometheus.istio-system:9090',
     loadTestCommand: options.loadTestCommand,
     loadTestTimeoutSeconds: loadTestTimeout(scope, field, options),
   };
+}
+
+/** The metrics threshold is in whole milliseconds, as Istio's request duration histogram counts them. */
+function requestDurationMs(scope: Construct, field: string, duration: Duration | undefined): number {
+  checkDuration(scope, field, duration);
+  return (duration ?? Duration.millis(500)).toMilliseconds();
 }
 
 /** The load tester answers at once and runs the command in the background, so a short wait is enough. */
@@ -294,7 +300,7 @@ export function resolveControllerPlan(scope: Construct, plan: {
   return {
     steps: plan.steps ?? [],
     pauseSeconds: plan.pause && positiveSeconds(scope, 'plan.pause', plan.pause),
-    autoPromotion: plan.autoPromotion ?? false,
+    autoPromotion: checkBoolean(scope, 'plan.autoPromotion', plan.autoPromotion ?? false),
     scaleDownDelaySeconds: positiveSeconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelay ?? Duration.seconds(30)),
     iterations,
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),

@@ -14,7 +14,7 @@ import { routePolicySpec, RouteTarget } from './routing';
 import { trafficPolicySpec } from './traffic-policy';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
 import {
-  checkAppName, checkBudget, checkEnum, checkGiven, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas,
+  checkAppName, checkBoolean, checkBudget, checkEnum, checkGiven, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas,
   checkVersionLabel, fail,
 } from './validate';
 import { checkWorkload, VersionProps } from './workloads';
@@ -234,7 +234,8 @@ export abstract class ReleaseApp extends Construct {
     // The versions merge the app-wide policies into their own, so check them before any version.
     checkRoutePolicy(this, 'routePolicy', props.routePolicy);
     checkTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
-    this.mtls = props.mtls ?? false;
+    this.mtls = checkBoolean(this, 'mtls', props.mtls ?? false);
+    checkBoolean(this, 'syncWaves', props.syncWaves ?? false);
     this.controller = checkEnum(this, 'controller', props.controller ?? ReleaseController.NONE, ReleaseController);
     this.trafficApi = checkEnum(this, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
     this.props = props;

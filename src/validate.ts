@@ -44,6 +44,12 @@ export function checkDuration(scope: Construct, field: string, value: Duration |
   }
 }
 
+/** A switch that JavaScript callers could pass as anything, such as the string "yes". */
+export function checkBoolean(scope: Construct, field: string, value: boolean): boolean {
+  if (typeof value !== 'boolean') fail(scope, field, 'must be true or false', value, 'e.g. true');
+  return value;
+}
+
 /** A count such as a connection limit: a whole number, 0 or more, that fits in int32. */
 export function checkCount(scope: Construct, field: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > MAX_INT32)) {
@@ -116,6 +122,8 @@ export function checkHosts(scope: Construct, field: string, hosts: string[]): st
       fail(scope, field, 'must hold DNS-1123 hosts in lower case, optionally starting with "*."', host, 'e.g. "shop.example.com" or "*.example.com"');
     }
   }
+  const repeated = hosts.find((host, i) => hosts.indexOf(host) !== i);
+  if (repeated !== undefined) fail(scope, field, 'names a host twice', repeated, 'list each host once');
   return hosts;
 }
 

@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import {
-  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, IIstioGateway, IstioGateway, IstioGatewayProps, verifyManifests,
+  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, IIstioGateway, IstioGateway, IstioGatewayProps, RouteTarget, verifyManifests,
 } from '../src';
 import { AppScenario, GatewayScenario, LooseProps, Scenario, scenario } from './support/arbitraries';
 import { schemaErrors } from './support/schemas';
@@ -212,6 +212,25 @@ describe('known bugs', () => {
 
   test('two apps whose objects get the same name are refused', () => {
     check(inChart(NO_GATEWAY, canary({ name: 'web-x' }), canary({ stable: { ...V1, version: 'x-v1' }, canary: undefined }, 'Web')));
+  });
+
+  test('a plan\'s maxRequestDuration in fractions of a millisecond is refused with our error', () => {
+    check(inChart(NO_GATEWAY, blueGreen({ plan: { analysis: { maxRequestDuration: Duration.millis(0.5) } } })));
+  });
+
+  test('a Gateway API gateway that names a host twice is refused', () => {
+    const gateway: GatewayScenario = { kind: 'construct', id: 'Gateway', props: { hosts: ['shop.example.com', 'shop.example.com'], trafficApi: 'gateway-api' } };
+    check(inChart(gateway, canary({ hosts: ['shop.example.com'], trafficApi: 'gateway-api' }, 'Web')));
+  });
+
+  test('a Gateway API mirror of a vanishing percentage writes a whole percent', () => {
+    check(inChart(NO_GATEWAY, canary({ mirror: { to: RouteTarget.stable(), percentage: 5e-324 }, canaryWeight: 10, trafficApi: 'gateway-api' }, 'Web')));
+  });
+
+  test('a plan\'s autoPromotion, mtls or syncWaves that is not a boolean is refused', () => {
+    check(inChart(NO_GATEWAY, blueGreen({ controller: 'argo-rollouts', plan: { autoPromotion: 'yes' } })));
+    check(inChart(NO_GATEWAY, blueGreen({ mtls: 'yes' })));
+    check(inChart(NO_GATEWAY, canary({ syncWaves: 'yes' })));
   });
 
   test('replicas beyond a 32-bit integer are refused', () => {

@@ -152,6 +152,8 @@ describe('TrafficApi.GATEWAY_API: what maps', () => {
     [20, { percent: 20 }],
     [0.5, { fraction: { numerator: 5, denominator: 1000 } }],
     [12.25, { fraction: { numerator: 1225, denominator: 10000 } }],
+    [0.1 + 0.2, { fraction: { numerator: 3, denominator: 1000 } }],
+    [5e-324, { percent: 0 }],
   ])('mirroring %p% copies the split\'s requests to the version\'s Service with a RequestMirror filter', (percentage, share) => {
     const objs = synth(c => reviews(c, { canaryWeight: 0, mirror: { to: RouteTarget.canary(), percentage } }));
     expect(rule(objs, 'reviews', 'primary').filters).toEqual([

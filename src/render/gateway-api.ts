@@ -402,12 +402,15 @@ function gatewayDuration(istio: string): string {
 /** Istio's percentage is a double; Gateway API takes a whole `percent` or a `fraction`. */
 function mirrorFilter(scope: Construct, service: string, port: PortModel, percentage: number): HttpRouteSpecRulesFilters {
   const backendRef = { name: service, port: port.port };
-  const places = [0, 1, 2, 3, 4, 5, 6, 7].find(p => Number.isInteger(Number((percentage * 10 ** p).toFixed(6))));
+  // Decimal places the percentage needs, floating-point noise aside.
+  const scaled = (places: number) => percentage * 10 ** places;
+  const places = [0, 1, 2, 3, 4, 5, 6, 7].find(p => Math.abs(scaled(p) - Math.round(scaled(p))) < 1e-6);
   if (places === undefined) {
     fail(scope, 'mirror.percentage', 'needs more than 7 decimal places, more than a Gateway API fraction holds', percentage, 'round it, e.g. 0.5');
   }
+  const numerator = Math.round(scaled(places));
   const requestMirror: HttpRouteSpecRulesFiltersRequestMirror = places === 0
-    ? { backendRef, percent: percentage }
-    : { backendRef, fraction: { numerator: Math.round(percentage * 10 ** places), denominator: 100 * 10 ** places } };
+    ? { backendRef, percent: numerator }
+    : { backendRef, fraction: { numerator, denominator: 100 * 10 ** places } };
   return { type: HttpRouteSpecRulesFiltersType.REQUEST_MIRROR, requestMirror };
 }

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
-import { ImagePullPolicy } from 'cdk8s-plus-27';
+import { EnvValue, ImagePullPolicy } from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import {
-  ClientTlsMode, Color, CutoverMode, DisruptionBudget, GatewayTlsMode, IstioApiVersion, LoadBalancer, Protocol, RouteMatch, RouteTarget,
-  SimpleLoadBalancer, StringMatch,
+  ArgoRouting, ClientTlsMode, Color, CutoverMode, DisruptionBudget, GatewayTlsMode, IstioApiVersion, LoadBalancer, Protocol, ReleaseController,
+  RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../../src';
 
 /**
@@ -172,6 +172,7 @@ const versionProps = props({
   imagePullPolicy: optional(mostly(fc.constantFrom(...Object.values(ImagePullPolicy)), ['Sometimes', 'always']), 0.1),
   routePolicy: optional(routePolicy, 0.05),
   trafficPolicy: optional(trafficPolicy, 0.05),
+  env: optional(mostly(fc.constant({ LOG_LEVEL: EnvValue.fromValue('debug') }), [{ '1MODE': EnvValue.fromValue('x') }]), 0.05),
 });
 
 /** A version the app cannot do without, which a caller without types may still leave out. */
@@ -230,6 +231,9 @@ function hostsFor(gateway: GatewayShape): fc.Arbitrary<unknown> {
     }
   }
 }
+
+/** Who carries out the release, when something other than Git does. */
+const controller = mostly(fc.constantFrom(ReleaseController.ARGO_ROLLOUTS, ReleaseController.FLAGGER, ReleaseController.NONE), ['argo', '', 1]);
 
 const protocol = mostly(fc.constantFrom(...Object.values(Protocol)), ['HTTP', 'udp', 'https', '', 42]);
 
@@ -391,6 +395,36 @@ const preview = props({
   host: optional(mostly(fc.constantFrom('preview.example.com', ...hostPool), ['*', ...badHosts]), 0.5),
 });
 
+
+const risingSteps = fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }).map(weights => [...weights].sort((a, b) => a - b));
+
+const analysis = props({
+  interval: optional(duration, 0.3),
+  minSuccessRate: optional(mostly(fc.constantFrom(99, 95, 99.5), [150, -1, '99']), 0.5),
+  maxRequestDuration: optional(duration, 0.3),
+  failureLimit: optional(mostly(fc.integer({ min: 1, max: 5 }), [0, 1.5]), 0.3),
+  loadTestCommand: optional(mostly(fc.constant('hey -z 1m -q 10 -c 2 http://web-canary.shop/'), ['']), 0.4),
+});
+
+const canaryPlan = props({
+  steps: optional(mostly(pooled([[10, 25, 50, 100], [50]], risingSteps), [[], [50, 10], [10, 150], 'ten']), 0.85),
+  linear: optional(props({
+    stepWeight: mostly(fc.constantFrom(10, 20, 25), [0, 150]),
+    maxWeight: optional(mostly(fc.constantFrom(50, 100, 60), [5]), 0.5),
+  }), 0.15),
+  pause: optional(duration, 0.3),
+  analysis: optional(analysis, 0.3),
+});
+
+const blueGreenPlan = props({
+  analysis: optional(analysis, 0.5),
+  autoPromotion: optional(mostly(fc.boolean(), ['yes']), 0.3),
+  scaleDownDelay: optional(duration, 0.3),
+  iterations: optional(mostly(fc.integer({ min: 1, max: 10 }), [0, 2.5]), 0.3),
+});
+
+const step = mostly(fc.integer({ min: 0, max: 3 }), [-1, 1.5, 9, '1']);
+
 function commonProps(gateway: GatewayShape): { [key: string]: fc.Arbitrary<unknown> } {
   return {
     name: optional(appName, 0.5),
@@ -401,32 +435,52 @@ function commonProps(gateway: GatewayShape): { [key: string]: fc.Arbitrary<unkno
     replicas: optional(replicas, 0.3),
     hosts: hostsFor(gateway),
     istioApiVersion: optional(istioApiVersion, 0.3),
+    syncWaves: optional(mostly(fc.boolean(), ['yes']), 0.05),
     ...routingProps,
   };
 }
 
 const color = mostly(fc.constantFrom(Color.BLUE, Color.GREEN), ['red', 'BLUE', 'Blue', '', 1, null]);
 
+const argoRouting = mostly(fc.constantFrom(...Object.values(ArgoRouting)), ['hosts']);
+
+/**
+ * Who walks a release: Git by the props alone, Git by a plan's step, or a controller; now and then
+ * a mixture, which is mostly refused. Drawn as one, so that the valid ways come up often.
+ */
+function releaseModes(
+  fixed: { [key: string]: fc.Arbitrary<unknown> }, plan: fc.Arbitrary<unknown>, controllerOnly: { [key: string]: fc.Arbitrary<unknown> },
+): fc.Arbitrary<LooseProps> {
+  return fc.oneof(
+    { weight: 6, arbitrary: props(fixed) },
+    { weight: 2, arbitrary: props({ plan, step: optional(step, 0.7) }) },
+    { weight: 2, arbitrary: props({ controller, plan: optional(plan, 0.7), ...controllerOnly }) },
+    { weight: 1, arbitrary: props({ ...fixed, plan: optional(plan, 0.5), step: optional(step, 0.5), controller: optional(controller, 0.5) }) },
+  );
+}
+
+function withRelease(base: fc.Arbitrary<LooseProps>, release: fc.Arbitrary<LooseProps>): fc.Arbitrary<LooseProps> {
+  return fc.tuple(base, release).map(([a, b]) => ({ ...a, ...b }));
+}
+
 function blueGreenProps(gateway: GatewayShape): fc.Arbitrary<LooseProps> {
-  return props({
+  return withRelease(props({
     ...commonProps(gateway),
     blue: requiredVersion,
     green: requiredVersion,
     active: optional(color, 0.6),
     cutover: optional(mostly(fc.constantFrom(...Object.values(CutoverMode)), ['selector', '', 1]), 0.3),
-    scaledDown: optional(color, 0.1),
     scaledDownReplicas: optional(replicas, 0.2),
     preview: optional(preview, 0.1),
-  });
+  }), releaseModes({ scaledDown: optional(color, 0.1) }, blueGreenPlan, {}));
 }
 
 function canaryProps(gateway: GatewayShape): fc.Arbitrary<LooseProps> {
-  return props({
+  return withRelease(props({
     ...commonProps(gateway),
     stable: requiredVersion,
     canary: optional(versionProps, 0.9),
-    canaryWeight: optional(weight, 0.7),
-  });
+  }), releaseModes({ canaryWeight: optional(weight, 0.7) }, canaryPlan, { argoRouting: optional(argoRouting, 0.3) }));
 }
 
 const bound = fc.oneof({ weight: 39, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
@@ -463,12 +517,27 @@ const chartNamespace = fc.oneof(
   { weight: 1, arbitrary: fc.constant('Shop') },
 );
 
+/**
+ * The routing API of the gateway and of each app: one for the whole chart, as a repo would pick
+ * it, and now and then a different one for one of them, which is refused.
+ */
+const chartApi = fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(TrafficApi.GATEWAY_API) });
+
+function withApi(props: LooseProps, api: unknown): fc.Arbitrary<LooseProps> {
+  return mostly(fc.constant(api), [TrafficApi.ISTIO, TrafficApi.GATEWAY_API, 'gateway'], 20)
+    .map(drawn => (drawn === undefined ? props : { ...props, trafficApi: drawn }));
+}
+
 /** The apps' hosts depend on the gateway's shape, so that is drawn first. */
 export const scenario: fc.Arbitrary<Scenario> = fc.tuple(
   chartNamespace,
   gatewayRest,
   gatewayShape.chain(shape => apps(shape).map(a => ({ shape, apps: a }))),
-).map(([ns, rest, { shape, apps: a }]) => {
-  const drawn = { gateway: gatewayOf(shape, rest), apps: a };
+  chartApi,
+).chain(([ns, rest, { shape, apps: a }, api]) => fc.tuple(
+  withApi(rest.props, api),
+  fc.tuple(...a.map(app => withApi(app.props, api).map(props => ({ ...app, props })))),
+).map(([gatewayProps, withApis]) => {
+  const drawn = { gateway: gatewayOf(shape, { ...rest, props: gatewayProps }), apps: withApis };
   return ns === undefined ? drawn : { chartNamespace: ns, ...drawn };
-});
+}));
