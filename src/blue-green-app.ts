@@ -222,6 +222,10 @@ export class BlueGreenApp extends ReleaseApp {
       routes.push({ name: 'preview-header', match: { headers: { [options.header]: { exact: value } } }, service });
     }
     if (options.host !== undefined) {
+      if (typeof options.host === 'string' && options.host.startsWith('*')) {
+        fail(this, 'preview.host', 'must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts',
+          options.host, 'e.g. "preview.shop.example.com"');
+      }
       this.checkExtraHost('preview.host', options.host);
       // The authority may carry a port, which an exact match would miss.
       routes.push({ name: 'preview-host', match: { authority: { regex: `^${options.host.replace(/\./g, '\\.')}(:[0-9]+)?$` } }, service });

@@ -195,12 +195,16 @@ export class IstioGateway extends Construct implements IIstioGateway {
       fail(this, 'selector', 'must select the gateway pods by label keys and values', this.selector, 'e.g. { istio: "ingressgateway" }');
     }
     this.port = checkPort(this, 'port', props.port ?? 80);
-    this.servers = [
-      ...this.resolveServers('', hosts, this.port, props.tls, ''),
-      ...(props.additionalServers ?? []).flatMap((server, i) => this.resolveServers(`additionalServers[${i}].`,
-        [...checkHosts(this, `additionalServers[${i}].hosts`, server.hosts)], checkPort(this, `additionalServers[${i}].port`, server.port ?? 80),
-        server.tls, `-${i + 1}`)),
+    const groups = [
+      { field: 'hosts', servers: this.resolveServers('', hosts, this.port, props.tls, '') },
+      ...(props.additionalServers ?? []).map((server, i) => ({
+        field: `additionalServers[${i}].hosts`,
+        servers: this.resolveServers(`additionalServers[${i}].`, [...checkHosts(this, `additionalServers[${i}].hosts`, server.hosts)],
+          checkPort(this, `additionalServers[${i}].port`, server.port ?? 80), server.tls, `-${i + 1}`),
+      })),
     ];
+    this.checkServersDistinct(groups);
+    this.servers = groups.flatMap(group => group.servers);
     this.hosts = [...new Set(this.servers.flatMap(server => server.hosts))];
     this.istioApiVersion = checkEnum(this, 'istioApiVersion', props.istioApiVersion ?? IstioApiVersion.V1, IstioApiVersion);
     this.gatewayRef = `${this.namespace}/${this.name}`;
@@ -216,6 +220,23 @@ export class IstioGateway extends Construct implements IIstioGateway {
     }
     registerGateway(this);
     RouteCheck.of(this);
+  }
+
+  /**
+   * Two servers on one port for the same host leave the proxy to pick one of them (Istio reports
+   * a conflict), and Gateway API listeners must differ in port or hostname.
+   */
+  private checkServersDistinct(groups: { readonly field: string; readonly servers: ServerModel[] }[]): void {
+    groups.forEach((group, i) => {
+      for (const server of group.servers) {
+        const earlier = groups.slice(0, i).flatMap(g => g.servers)
+          .find(other => other.port === server.port && other.hosts.some(h => server.hosts.includes(h)));
+        if (earlier) {
+          fail(this, group.field, `serves a host on port ${server.port} that server ${earlier.name} serves there too`,
+            server.hosts.filter(h => earlier.hosts.includes(h)), 'give each host one server per port, or move this server to another port');
+        }
+      }
+    });
   }
 
   /** An HTTP server for the hosts, and with TLS an HTTPS one; Istio wants unique port names. */

@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import {
-  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, IIstioGateway, IstioGateway, IstioGatewayProps, RouteTarget, verifyManifests,
+  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, IIstioGateway, IstioGateway, IstioGatewayProps, RouteMatch, RouteTarget, StringMatch, verifyManifests,
 } from '../src';
 import { AppScenario, GatewayScenario, LooseProps, Scenario, scenario } from './support/arbitraries';
 import { schemaErrors } from './support/schemas';
@@ -231,6 +231,20 @@ describe('known bugs', () => {
     check(inChart(NO_GATEWAY, blueGreen({ controller: 'argo-rollouts', plan: { autoPromotion: 'yes' } })));
     check(inChart(NO_GATEWAY, blueGreen({ mtls: 'yes' })));
     check(inChart(NO_GATEWAY, canary({ syncWaves: 'yes' })));
+  });
+
+  test('a Gateway API gateway whose two servers serve a host on one port is refused', () => {
+    const props = { hosts: ['web.shop.svc.cluster.local', 'shop.example.com'], additionalServers: [{ hosts: ['shop.example.com'] }], trafficApi: 'gateway-api' };
+    check(inChart({ kind: 'construct', id: 'Gateway', props }, canary({ hosts: ['shop.example.com'], trafficApi: 'gateway-api' })));
+  });
+
+  test('a wildcard preview host is refused with our error, not a regular expression\'s', () => {
+    check(inChart({ kind: 'fromName', ref: 'istio-system/public-gateway' }, blueGreen({ preview: { host: '*.org' }, trafficApi: 'gateway-api' })));
+  });
+
+  test('a Gateway API tester route on an empty header value is refused', () => {
+    const testerRoutes = [{ when: [RouteMatch.header('x-tester', StringMatch.exact(''))], to: RouteTarget.stable() }];
+    check(inChart(NO_GATEWAY, canary({ testerRoutes, trafficApi: 'gateway-api' })));
   });
 
   test('replicas beyond a 32-bit integer are refused', () => {

@@ -287,6 +287,8 @@ describe('TrafficApi.GATEWAY_API bad input', () => {
     ['a tester route matches source labels', { testerRoutes: [{ name: 'qa', when: [RouteMatch.sourceLabels({ app: 'qa' })], to: RouteTarget.canary() }] },
       'testerRoutes route "qa" matches sourceLabels, which Gateway API cannot express'],
     ['a tester route is not a DNS name', { testerRoutes: [{ ...tester, name: 'Jason_QA' }] }, 'testerRoutes route names must be lower-case DNS names'],
+    ['a tester route matches an empty header value', { testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact(''))], to: RouteTarget.canary() }] },
+      'testerRoutes route "qa" matches x-qa against an empty value, which an HTTPRoute match cannot hold, got {"exact":""}'],
     ['a later tester route has more conditions than an earlier one it overlaps', {
       testerRoutes: [tester, { name: 'jason-beta', when: [RouteMatch.header('end-user', StringMatch.exact('jason')), RouteMatch.header('x-beta', StringMatch.exact('1'))], to: RouteTarget.stable() }],
     }, 'testerRoutes route "jason-beta" has more conditions than "jason" before it'],

@@ -76,6 +76,16 @@ describe('IstioGateway', () => {
     })).toThrow('test/Gateway: additionalServers[0].tls.credentialName must name the Secret');
   });
 
+  test('fails when two servers serve a host on the same port, and accepts it on another port', () => {
+    expect(() => new IstioGateway(newChart(), 'Gateway', {
+      hosts: ['shop.example.com', 'a.example.com'], tls: { credentialName: 'c' }, additionalServers: [{ hosts: ['b.example.com'] }, { hosts: ['a.example.com'], port: 443 }],
+    })).toThrow('test/Gateway: additionalServers[1].hosts serves a host on port 443 that server https serves there too, got ["a.example.com"]; '
+      + 'give each host one server per port, or move this server to another port');
+    const objects = synth(chart => new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'], additionalServers: [{ hosts: ['shop.example.com'], port: 8080 }] }));
+    expect(objects[0].spec.servers.map((s: { port: { number: number } }) => s.port.number)).toEqual([80, 8080]);
+    expectValidManifests(objects);
+  });
+
   test('fails when the TLS port is the HTTP port', () => {
     expect(() => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], tls: { credentialName: 'c', port: 80 } }))
       .toThrow('test/Gateway: tls.port must differ from the HTTP port 80, got 80');

@@ -86,6 +86,11 @@ describe('blue/green preview', () => {
       .toThrow('test/Web: preview.header needs an HTTP port to match requests on, and every port is TCP, got "x-preview"; leave it out: the idle colour is reached in the mesh at web-preview');
   });
 
+  test('fails when the preview host is a wildcard', () => {
+    expect(() => web(newChart(), { preview: { host: '*.example.com' } }))
+      .toThrow('test/Web: preview.host must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts, got "*.example.com"');
+  });
+
   test('fails when a preview host is given without a gateway', () => {
     expect(() => new BlueGreenApp(newChart(), 'Web', { blue, green, preview: { host: 'preview.example.com' } }))
       .toThrow('test/Web: preview.host needs a gateway to be reached');

@@ -227,6 +227,12 @@ function refuseMatch(scope: Construct, route: MatchRouteModel): void {
   if (!isDns1123Subdomain(route.name)) {
     fail(scope, 'testerRoutes', 'route names must be lower-case DNS names to name HTTPRoute rules', route.name, 'e.g. "qa-team"');
   }
+  const empty = [...Object.entries(route.match.headers ?? {}), ...Object.entries(route.match.queryParams ?? {})]
+    .find(([, value]) => value.exact === '' || value.regex === '');
+  if (empty) {
+    fail(scope, 'testerRoutes', `route ${JSON.stringify(route.name)} matches ${empty[0]} against an empty value, which an HTTPRoute match cannot hold`,
+      empty[1], 'match a value of one character or more, or use TrafficApi.ISTIO');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
