@@ -186,7 +186,7 @@ export class BlueGreenApp extends ReleaseApp {
     ], {
       strategy: Strategy.BLUE_GREEN,
       release: this.active,
-      plan: this.controller === ReleaseController.NONE ? undefined : plan,
+      plan,
       selectorRouting: this.cutover === CutoverMode.SERVICE_SELECTOR,
       ...props.preview && this.previewRoutes(props.preview, previewed),
     });

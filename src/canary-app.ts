@@ -74,7 +74,8 @@ export class CanaryApp extends ReleaseApp {
 
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id, props);
-    this.canaryWeight = checkPercent(this, 'canaryWeight', this.planWeight(props) ?? props.canaryWeight ?? 0);
+    const steps = props.plan ? planSteps(this, props.plan) : [];
+    this.canaryWeight = checkPercent(this, 'canaryWeight', this.planWeight(props, steps) ?? props.canaryWeight ?? 0);
     if (!props.canary && this.canaryWeight > 0) {
       fail(this, 'canaryWeight', 'sends traffic to a canary that is not defined', this.canaryWeight,
         'add canary, or set canaryWeight to 0');
@@ -84,15 +85,13 @@ export class CanaryApp extends ReleaseApp {
         'leave it out: Flagger routes by the Services it makes');
     }
     // Checked whoever runs it; a controller without a plan promotes at once: no steps.
-    const plan = resolveControllerPlan(this, {
-      ...props.plan, steps: props.plan ? planSteps(this, props.plan) : [], argoRouting: props.argoRouting,
-    });
+    const plan = resolveControllerPlan(this, { ...props.plan, steps, argoRouting: props.argoRouting });
     const stable = this.resolveVersion('Stable', props.stable);
     const canary = props.canary && this.resolveVersion('Canary', props.canary);
     const extras = {
       strategy: Strategy.CANARY,
       release: (canary ?? stable).subset,
-      plan: this.controller === ReleaseController.NONE ? undefined : plan,
+      plan,
     };
     this.hasCanary = canary !== undefined;
     const routes = [{ subset: stable.subset, weight: 100 - this.canaryWeight }];
@@ -100,16 +99,18 @@ export class CanaryApp extends ReleaseApp {
     this.render(canary ? [stable, canary] : [stable], routes, extras);
   }
 
-  /** The weight at the plan's current step, when Git walks the plan. */
-  private planWeight(props: CanaryAppProps): number | undefined {
-    if (props.plan && props.canaryWeight !== undefined) {
-      fail(this, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
+  /** The weight at the plan's current step when Git walks the plan; 0 with a controller, which sets the weights itself. */
+  private planWeight(props: CanaryAppProps, steps: readonly number[]): number | undefined {
+    if (props.canaryWeight !== undefined && (props.plan || this.controller !== ReleaseController.NONE)) {
+      if (this.controller === ReleaseController.NONE) {
+        fail(this, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
+      }
+      fail(this, 'canaryWeight', `is set by controller ${this.controller} at each step of the plan`, props.canaryWeight,
+        'leave canaryWeight out and list the weights in plan.steps');
     }
-    const steps = props.plan ? planSteps(this, props.plan) : [];
     const step = this.gitStep(props.step, props.plan, steps.length);
-    // A controller starts from the stable version and runs the steps itself.
-    if (props.plan && step === undefined) return 0;
-    return step === undefined ? undefined : steps[step];
+    if (step !== undefined) return steps[step];
+    return this.controller === ReleaseController.NONE ? undefined : 0;
   }
 
   protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {

@@ -9,7 +9,7 @@ import { checkGatewayApi } from './render/gateway-api';
 import { renderRelease, RenderedRelease } from './render/release';
 import { ReleaseController, TrafficApi } from './plan';
 import { checkRoutePolicy, checkTrafficPolicy, checkVersionPoliciesRouted, resolveRouting, RoutingProps } from './release-routing';
-import { RouteCheck } from './route-check';
+import { apiObjectsUnder, RouteCheck } from './route-check';
 import { routePolicySpec, RouteTarget } from './routing';
 import { trafficPolicySpec } from './traffic-policy';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
@@ -164,8 +164,8 @@ export interface ReleaseExtras {
   readonly strategy: Strategy;
   /** The subset of the version a controller rolls out. */
   readonly release: string;
-  /** What a controller runs. */
-  readonly plan?: ControllerPlanModel;
+  /** The plan, checked; it reaches the model only when a controller runs it. */
+  readonly plan: ControllerPlanModel;
   /** The Service selects the version that takes all traffic, instead of subsets. */
   readonly selectorRouting?: boolean;
   /** Routes ahead of the tester routes, such as the blue/green preview. */
@@ -238,6 +238,10 @@ export abstract class ReleaseApp extends Construct {
     checkBoolean(this, 'syncWaves', props.syncWaves ?? false);
     this.controller = checkEnum(this, 'controller', props.controller ?? ReleaseController.NONE, ReleaseController);
     this.trafficApi = checkEnum(this, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
+    if (this.controller !== ReleaseController.NONE && this.trafficApi !== TrafficApi.ISTIO) {
+      fail(this, 'trafficApi', `must be TrafficApi.ISTIO with controller ${this.controller}, which moves traffic in Istio VirtualServices`,
+        this.trafficApi, 'leave trafficApi out');
+    }
     this.props = props;
     this.gateway = props.gateway;
     const check = RouteCheck.of(this);
@@ -309,7 +313,7 @@ export abstract class ReleaseApp extends Construct {
   }
 
   private policyObjects(kind: string): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === kind);
+    return apiObjectsUnder(this).filter(o => o.kind === kind);
   }
 
   /**
@@ -401,7 +405,7 @@ export abstract class ReleaseApp extends Construct {
       strategy: extras.strategy,
       controller: this.controller,
       trafficApi: this.trafficApi,
-      plan: extras.plan,
+      plan: this.controller === ReleaseController.NONE ? undefined : extras.plan,
       release: extras.release,
     };
     this.checkRoutesHavePods(model);
@@ -418,7 +422,7 @@ export abstract class ReleaseApp extends Construct {
   private checkIstioApiVersionUsed(): void {
     const given = this.props.istioApiVersion;
     if (given === undefined) return;
-    if (!this.node.findAll().some(c => c instanceof ApiObject && c.apiVersion.includes('.istio.io/'))) {
+    if (!apiObjectsUnder(this).some(o => o.apiVersion.includes('.istio.io/'))) {
       fail(this, 'istioApiVersion', `sets the version of the Istio objects, and with controller ${this.controller} and trafficApi `
         + `${this.trafficApi} this app emits none`, given, 'leave it out');
     }
@@ -430,7 +434,7 @@ export abstract class ReleaseApp extends Construct {
     for (const host of [...model.binding?.hosts ?? [], this.serviceHost]) {
       check._claim(this, 'hosts', 'routes the same host in the mesh', host, 'give each app its own hosts: sidecars would use only one of the two routes');
     }
-    for (const object of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    for (const object of apiObjectsUnder(this)) {
       check._claim(this, 'name', `makes the same ${object.apiVersion} ${object.kind}`, `${object.metadata.namespace ?? '(chart namespace)'}/${object.name}`,
         'give the apps names (and versions) that make different object names');
     }
@@ -602,7 +606,7 @@ const SYNC_WAVES: { readonly [kind: string]: string } = {
 };
 
 function addSyncWaves(scope: Construct): void {
-  for (const object of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+  for (const object of apiObjectsUnder(scope)) {
     object.metadata.addAnnotation('argocd.argoproj.io/sync-wave', SYNC_WAVES[object.kind] ?? '0');
   }
 }

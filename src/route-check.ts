@@ -118,7 +118,12 @@ export function chartObjects(chart: Chart): unknown[] {
 }
 
 function chartApiObjects(chart: Chart): ApiObject[] {
-  return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  return apiObjectsUnder(chart).filter(c => Chart.of(c) === chart);
+}
+
+/** Every ApiObject in the tree under `scope`, in the order cdk8s writes them. */
+export function apiObjectsUnder(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
 }
 
 /** One line per finding; `construct`, where known, is the path of the construct that emits the object. */

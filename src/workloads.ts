@@ -5,6 +5,7 @@ import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, version
 import type { RoutePolicy } from './routing';
 import type { TrafficPolicy } from './traffic-policy';
 import { isEnvName } from './names';
+import { apiObjectsUnder } from './route-check';
 import { checkEnum, fail } from './validate';
 
 /**
@@ -123,7 +124,7 @@ function plusObjects(build: (scope: Construct) => void): { [key: string]: any }[
   const scope = new Construct(scratch, 'Build');
   try {
     build(scope);
-    return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+    return apiObjectsUnder(scope).map(o => o.toJson());
   } finally {
     scratch.node.tryRemoveChild('Build');
   }

@@ -345,13 +345,13 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
       'trafficPolicy needs a DestinationRule, and argoRouting ArgoRouting.HOST has none, got {"loadBalancer":{"simple":"ROUND_ROBIN"}}; '
       + 'use ArgoRouting.SUBSET, or leave trafficPolicy out'],
     ['canaryWeight is set', { plan: undefined, canaryWeight: 20 },
-      'canaryWeight is set by Argo Rollouts at each step of the plan, got 20; leave canaryWeight out and list the weights in plan.steps'],
+      'canaryWeight is set by controller argo-rollouts at each step of the plan, got 20; leave canaryWeight out and list the weights in plan.steps'],
     ['the released version runs no pods', { canary: { ...v2, replicas: 0 } }, 'canary.replicas must be above 0: they are the Rollout\'s replicas'],
     ['the analysis runs a load test', { plan: { steps: [10, 100], analysis: { loadTestCommand: 'hey -z 1m http://reviews/' } } },
       'plan.analysis.loadTestCommand runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of'],
     ['the analysis has no step below 100 to measure', { plan: { steps: [100], analysis: {} } },
       'plan.analysis needs a step below 100, where the canary is measured before it takes all traffic, got [100]'],
-    ['the Gateway API routes', { trafficApi: TrafficApi.GATEWAY_API }, 'trafficApi must be TrafficApi.ISTIO with Argo Rollouts'],
+    ['the Gateway API routes', { trafficApi: TrafficApi.GATEWAY_API }, 'trafficApi must be TrafficApi.ISTIO with controller argo-rollouts'],
     ['a role Service would be too long a name', { name: 'r'.repeat(60), argoRouting: ArgoRouting.HOST },
       `name needs a Service named "${'r'.repeat(60)}-stable" for Argo Rollouts, longer than 63 characters, got "${'r'.repeat(60)}"; shorten the app name to 56 characters or fewer`],
   ])('fails when %s', (_, props, message) => {

@@ -406,6 +406,7 @@ describe('Flagger bad input', () => {
   test.each([
     ['the Gateway API is asked for', () => reviews(chart(), { trafficApi: TrafficApi.GATEWAY_API }), 'trafficApi', '"gateway-api"'],
     ['the cutover is by Service selector', () => web(chart(), { cutover: CutoverMode.SERVICE_SELECTOR }), 'cutover', '"CutoverMode.SERVICE_SELECTOR"'],
+    ['canaryWeight is given, which Flagger would drop', () => reviews(chart(), { canaryWeight: 30 }), 'canaryWeight', '30'],
     ['there is a preview', () => web(chart(), { preview: { header: 'x-preview' } }), 'preview', '["web-preview"]'],
     ['there are more ports', () => reviews(chart(), { additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }] }), 'additionalPorts', '["grpc-9090"]'],
     ['the port is TCP', () => reviews(chart(), { protocol: Protocol.TCP }), 'protocol', '"tcp"'],

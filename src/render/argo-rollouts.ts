@@ -16,7 +16,7 @@ import {
 } from '../../imports/argoproj.io';
 import { AnalysisModel, ControllerPlanModel, ReleaseModel, Strategy, VersionModel } from '../model';
 import { isDns1035Label, serviceHost } from '../names';
-import { ArgoRouting, TrafficApi } from '../plan';
+import { ArgoRouting } from '../plan';
 import { fail } from '../validate';
 import { renderAppService, renderControllerPolicies, renderPodTemplate } from '../workloads';
 import { renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
@@ -268,10 +268,6 @@ function pascal(word: string): string {
 
 /** Refuses what a Rollout and the objects it edits cannot carry, naming the prop to change. */
 function checkArgoRelease(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
-  if (model.trafficApi !== TrafficApi.ISTIO) {
-    fail(scope, 'trafficApi', 'must be TrafficApi.ISTIO with Argo Rollouts, which moves the weights of Istio VirtualServices here', model.trafficApi,
-      'leave trafficApi out');
-  }
   const tester = model.matchRoutes.find(r => r.subset !== undefined);
   if (tester && model.strategy === Strategy.BLUE_GREEN) {
     fail(scope, 'testerRoutes', 'route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services', tester.name,
@@ -312,10 +308,6 @@ function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPla
   if (release.replicas === 0) {
     fail(scope, `${release.id.toLowerCase()}.replicas`, 'must be above 0: they are the Rollout\'s replicas, which run every pod of the app',
       release.replicas, 'use e.g. 2');
-  }
-  const canary = model.versions.length > 1 ? model.routes.find(r => r.subset === model.release) : undefined;
-  if (model.strategy === Strategy.CANARY && canary && canary.weight > 0) {
-    fail(scope, 'canaryWeight', 'is set by Argo Rollouts at each step of the plan', canary.weight, 'leave canaryWeight out and list the weights in plan.steps');
   }
   if (plan.analysis?.loadTestCommand !== undefined) {
     fail(scope, 'plan.analysis.loadTestCommand', 'runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of', plan.analysis.loadTestCommand,

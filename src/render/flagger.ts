@@ -15,7 +15,7 @@ import {
   toJson_CanarySpec,
 } from '../../imports/flagger.app';
 import { AnalysisModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, Strategy, VersionModel, WebhookModel } from '../model';
-import { FlaggerWebhookType, TrafficApi } from '../plan';
+import { FlaggerWebhookType } from '../plan';
 import { MatchSpec } from '../routing';
 import { fail } from '../validate';
 import { renderDeployment } from '../workloads';
@@ -336,9 +336,6 @@ function loadTester(scope: Construct, model: ReleaseModel, plan: ControllerPlanM
 function refuseWorkloadOptions(scope: Construct, model: ReleaseModel, release: VersionModel): void {
   const primaryPods = `app: ${model.name}-primary`;
   const budget = model.policies.disruptionBudget;
-  if (model.trafficApi !== TrafficApi.ISTIO) {
-    fail(scope, 'trafficApi', 'must be TrafficApi.ISTIO with Flagger, whose istio provider makes the routes', model.trafficApi, 'leave trafficApi out');
-  }
   if (model.selectorRouting) {
     fail(scope, 'cutover', 'must be CutoverMode.MESH_ROUTING with Flagger, which moves traffic in a VirtualService of its own',
       'CutoverMode.SERVICE_SELECTOR', 'leave cutover out');

@@ -289,7 +289,6 @@ function gatewayRoutes(scope: Construct, model: ReleaseModel): RouteOutput[] {
 
 /** A parentRef to the Gateway, naming its listeners when some of them only redirect. */
 function gatewayParents(scope: Construct, ref: string, hostnames: readonly string[]): HttpRouteSpecParentRefs[] {
-  checkGatewayApi(scope, ref, TrafficApi.GATEWAY_API);
   const [namespace, name] = ref.split('/');
   const listeners = listenersOf(madeGateway(scope, ref)?.servers ?? []);
   if (!listeners.some(l => l.redirect)) return [{ name, namespace }];
