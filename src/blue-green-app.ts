@@ -4,7 +4,7 @@ import { isHttpProtocol, MatchRouteModel, Strategy, VersionModel } from './model
 import { isDns1035Label } from './names';
 import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan';
 import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
-import { RouteTarget } from './routing';
+import { quoteRegex, RouteTarget } from './routing';
 import { checkEnum, checkReplicas, fail } from './validate';
 import { VersionProps } from './workloads';
 
@@ -228,7 +228,7 @@ export class BlueGreenApp extends ReleaseApp {
       }
       this.checkExtraHost('preview.host', options.host);
       // The authority may carry a port, which an exact match would miss.
-      routes.push({ name: 'preview-host', match: { authority: { regex: `^${options.host.replace(/\./g, '\\.')}(:[0-9]+)?$` } }, service });
+      routes.push({ name: 'preview-host', match: { authority: { regex: `^${quoteRegex(options.host)}(:[0-9]+)?$` } }, service });
     }
     return {
       leadingRoutes: routes,

@@ -239,3 +239,18 @@ export function serviceSelector(model: ReleaseModel): { [key: string]: string } 
   const version = active && model.versions.find(v => v.subset === active.subset);
   return version ? versionLabels(model, version) : { ...model.selector };
 }
+
+/** The version whose subset is `subset`; undefined for none (a route of the whole split). */
+export function versionOf(model: ReleaseModel, subset: string | undefined): VersionModel | undefined {
+  return model.versions.find(v => v.subset === subset);
+}
+
+/** The version a controller rolls out: the canary, or the active colour. */
+export function releaseVersion(model: ReleaseModel): VersionModel {
+  return versionOf(model, model.release)!;
+}
+
+/** The route policy of a route to `subset` alone, or of the whole split: a version's own wins over the app's. */
+export function routePolicyOf(model: ReleaseModel, subset: string | undefined): HttpPolicySpec | undefined {
+  return versionOf(model, subset)?.routePolicy ?? model.routePolicy;
+}

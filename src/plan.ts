@@ -1,7 +1,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
-import { checkBoolean, checkDuration, checkEnum, checkPercent, fail } from './validate';
+import { checkBoolean, checkDuration, checkEnum, checkPercent, checkPercentage, checkPositive, fail } from './validate';
 
 /**
  * One release intent, several ways to carry it out: a plan of steps that Git walks through
@@ -247,21 +247,13 @@ export function synthSteps(count: number, build: (chart: Chart, step: number) =>
 }
 
 /** Resolves and checks analysis options; the checks name `field` in their errors. */
-export function resolveAnalysis(scope: Construct, field: string, options: AnalysisOptions | undefined): AnalysisModel | undefined {
+function resolveAnalysis(scope: Construct, field: string, options: AnalysisOptions | undefined): AnalysisModel | undefined {
   if (!options) return undefined;
-  const minSuccessRate = options.minSuccessRate ?? 99;
-  if (typeof minSuccessRate !== 'number' || !(minSuccessRate >= 0 && minSuccessRate <= 100)) {
-    fail(scope, `${field}.minSuccessRate`, 'must be a percentage from 0 to 100', minSuccessRate, 'use e.g. 99');
-  }
-  const failureLimit = options.failureLimit ?? 2;
-  if (!Number.isInteger(failureLimit) || failureLimit < 1) {
-    fail(scope, `${field}.failureLimit`, 'must be a whole number of failed checks, 1 or more', failureLimit, 'use e.g. 2');
-  }
   return {
     intervalSeconds: positiveSeconds(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
-    minSuccessRate,
+    minSuccessRate: checkPercentage(scope, `${field}.minSuccessRate`, options.minSuccessRate ?? 99, '99'),
     maxRequestDurationMs: requestDurationMs(scope, `${field}.maxRequestDuration`, options.maxRequestDuration),
-    failureLimit,
+    failureLimit: checkPositive(scope, `${field}.failureLimit`, options.failureLimit ?? 2),
     prometheusAddress: options.prometheusAddress ?? 'http://prometheus.istio-system:9090',
     loadTestCommand: options.loadTestCommand,
     loadTestTimeoutSeconds: loadTestTimeout(scope, field, options),
@@ -295,14 +287,12 @@ export function resolveControllerPlan(scope: Construct, plan: {
   readonly linear?: LinearSteps;
   readonly flagger?: FlaggerOptions;
 }): ControllerPlanModel {
-  const iterations = plan.iterations ?? 10;
-  if (!Number.isInteger(iterations) || iterations < 1) fail(scope, 'plan.iterations', 'must be a whole number, 1 or more', iterations, 'use e.g. 10');
   return {
     steps: plan.steps ?? [],
     pauseSeconds: plan.pause && positiveSeconds(scope, 'plan.pause', plan.pause),
     autoPromotion: checkBoolean(scope, 'plan.autoPromotion', plan.autoPromotion ?? false),
     scaleDownDelaySeconds: positiveSeconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelay ?? Duration.seconds(30)),
-    iterations,
+    iterations: checkPositive(scope, 'plan.iterations', plan.iterations ?? 10),
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,
     linear: plan.linear && resolveLinear(scope, plan.linear),
@@ -392,7 +382,7 @@ function isHttpUrl(url: unknown): boolean {
 }
 
 /** Checks canary weights: whole percentages that rise, as a release moves forward. */
-export function checkSteps(scope: Construct, steps: unknown): number[] {
+function checkSteps(scope: Construct, steps: unknown): number[] {
   if (!Array.isArray(steps) || steps.length === 0) fail(scope, 'plan.steps', 'must list at least one weight', steps, 'e.g. [10, 25, 50, 100], or give plan.linear');
   steps.forEach((weight, i) => {
     checkPercent(scope, `plan.steps[${i}]`, weight);

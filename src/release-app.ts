@@ -501,7 +501,7 @@ export abstract class ReleaseApp extends Construct {
     const blocked = versions.find(v => v.replicas > 0 && allowedEvictions(budget, v.replicas) === 0);
     if (blocked) {
       fail(this, `disruptionBudget.${budget.field}`, `lets no pod of ${blocked.deploymentName} (${blocked.replicas} replicas) be evicted, `
-        + 'so node drains wait forever', budget.percent ? `${budget.amount}%` : budget.amount,
+        + 'so node drains wait forever', this.policies.disruptionBudget?.value,
       `allow at least one eviction at ${blocked.replicas} replicas, e.g. DisruptionBudget.maxUnavailable(1)`);
     }
   }

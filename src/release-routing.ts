@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HttpPolicySpec, isHttpProtocol, MatchRouteModel, matchRouteSubset, ReleaseModel, RouteModel, VersionModel } from './model';
 import { MatchSpec, MirrorOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
-import { checkCount, checkDuration, checkEnum, fail } from './validate';
+import { checkCount, checkDuration, checkEnum, checkPercentage, fail } from './validate';
 
 /**
  * What a release does besides the weighted split, resolved against its versions and checked:
@@ -196,13 +196,6 @@ function versionsReachedAlone(model: ReleaseModel): Set<string | undefined> {
   if (!model.ports.some(p => isHttpProtocol(p.protocol))) return new Set();
   const pinned = model.sticky ? model.routes.filter(r => r.weight > 0).map(r => r.subset) : [];
   return new Set([...model.matchRoutes.map(r => matchRouteSubset(model, r)), ...pinned]);
-}
-
-function checkPercentage(scope: Construct, field: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
-    fail(scope, field, 'must be a percentage from 0 to 100', value, 'use e.g. 10 or 0.5');
-  }
-  return value;
 }
 
 /** Checks what Istio's schema would reject in a route policy, naming the field. */

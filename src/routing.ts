@@ -87,8 +87,12 @@ export interface MatchSpec {
 
 /** A regex for a cookie header that holds `name=value`, wherever it stands among the cookies. */
 export function cookieRegex(name: string, value: string): string {
-  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `^(.*;\\s*)?${quote(name)}=${quote(value)}(;.*)?$`;
+  return `^(.*;\\s*)?${quoteRegex(name)}=${quoteRegex(value)}(;.*)?$`;
+}
+
+/** Text as a regular expression that matches it literally (RE2, as Istio and Gateway API take them). */
+export function quoteRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The version a route sends its requests to. */

@@ -70,6 +70,14 @@ export function checkPercent(scope: Construct, field: string, value: number): nu
   return value;
 }
 
+/** A percentage that may have decimals, as Istio's `Percent` and Prometheus thresholds take it. */
+export function checkPercentage(scope: Construct, field: string, value: number, example = '10 or 0.5'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
+    fail(scope, field, 'must be a percentage from 0 to 100', value, `use e.g. ${example}`);
+  }
+  return value;
+}
+
 export function checkPort(scope: Construct, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     fail(scope, field, 'must be an integer port from 1 to 65535', value, 'use a port such as 80 or 8080');
@@ -78,7 +86,7 @@ export function checkPort(scope: Construct, field: string, value: number): numbe
 }
 
 export function checkPositive(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_INT32) fail(scope, field, 'must be a whole number, 1 or more', value, 'use e.g. 4');
+  if (!Number.isInteger(value) || value < 1 || value > MAX_INT32) fail(scope, field, 'must be a whole number, 1 or more', value, 'use e.g. 2');
   return value;
 }
 

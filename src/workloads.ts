@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels } from './model';
+import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, versionOf } from './model';
 import type { RoutePolicy } from './routing';
 import type { TrafficPolicy } from './traffic-policy';
 import { isEnvName } from './names';
@@ -246,7 +246,7 @@ export function renderAppService(scope: Construct, id: string, model: ReleaseMod
 
 /** A Service over one version only, such as the preview Service over the idle colour. */
 export function renderVersionService(scope: Construct, model: ReleaseModel, extra: ExtraServiceModel): ApiObject {
-  const version = model.versions.find(v => v.subset === extra.subset)!;
+  const version = versionOf(model, extra.subset)!;
   return service(scope, extra.id, model, extra.name, versionLabels(model, version));
 }
 

@@ -14,12 +14,12 @@ import {
   toJson_RolloutSpecStrategy,
   toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService,
 } from '../../imports/argoproj.io';
-import { AnalysisModel, ControllerPlanModel, ReleaseModel, Strategy, VersionModel } from '../model';
+import { AnalysisModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { isDns1035Label, serviceHost } from '../names';
 import { ArgoRouting } from '../plan';
 import { fail } from '../validate';
 import { renderAppService, renderControllerPolicies, renderPodTemplate } from '../workloads';
-import { renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
+import { metadataOf, renderDestinationRule, renderVirtualService } from './istio';
 import { RenderedRelease } from './release';
 
 /**
@@ -78,8 +78,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const destinationRule = roleServices ? undefined : renderRoleSubsets(scope, roles);
   const virtualService = renderVirtualService(scope, roles);
   if (roleServices) routeRolesToServices(virtualService, model, roleServices);
-  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
-  return { deployments: [], analysisTemplate, rollout, service, extraServices, destinationRule, virtualService, peerAuthentication };
+  return { deployments: [], analysisTemplate, rollout, service, extraServices, destinationRule, virtualService };
 }
 
 /**
@@ -107,8 +106,7 @@ function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: Controller
   const extraServices = [renderAppService(scope, 'PreviewService', model, preview)];
   const routed = model.binding !== undefined || model.matchRoutes.length > 0;
   const virtualService = routed ? renderVirtualService(scope, { ...model, selectorRouting: true }) : undefined;
-  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
-  return { deployments: [], analysisTemplate, rollout, service, extraServices, virtualService, peerAuthentication };
+  return { deployments: [], analysisTemplate, rollout, service, extraServices, virtualService };
 }
 
 function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: string]: unknown }): ApiObject {
@@ -122,7 +120,7 @@ function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: 
   })!;
   const rollout = new ApiObject(scope, 'Rollout', {
     ...Rollout.GVK,
-    metadata: { name: model.name, namespace: model.namespace, labels: { ...model.selector } },
+    metadata: metadataOf(model),
     // The template bypasses the generated converter, which renames and drops the pod fields it
     // does not know (setHostnameAsFQDN). It keeps the `version` label: Argo keeps the old
     // ReplicaSet, whose pods rightly keep theirs, and Istio's metrics name versions by it.
@@ -231,7 +229,7 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
   });
   return new ApiObject(scope, 'AnalysisTemplate', {
     ...AnalysisTemplate.GVK,
-    metadata: { name: model.name, namespace: model.namespace, labels: { ...model.selector } },
+    metadata: metadataOf(model),
     spec,
   });
 }
@@ -256,10 +254,6 @@ function roleService(scope: Construct, model: ReleaseModel, role: string): strin
       `shorten the app name to ${63 - role.length - 1} characters or fewer`);
   }
   return name;
-}
-
-function releaseVersion(model: ReleaseModel): VersionModel {
-  return model.versions.find(v => v.subset === model.release)!;
 }
 
 function pascal(word: string): string {

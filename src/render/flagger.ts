@@ -14,7 +14,9 @@ import {
   CanarySpecTargetRefKind,
   toJson_CanarySpec,
 } from '../../imports/flagger.app';
-import { AnalysisModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, Strategy, VersionModel, WebhookModel } from '../model';
+import { AnalysisModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf, WebhookModel } from '../model';
+import { MESH } from '../verify/hosts';
+import { metadataOf } from './istio';
 import { FlaggerWebhookType } from '../plan';
 import { MatchSpec } from '../routing';
 import { fail } from '../validate';
@@ -34,7 +36,6 @@ import { RenderedRelease } from './release';
  */
 
 /** The gateway name that binds a VirtualService to every sidecar. */
-const MESH = 'mesh';
 
 /** What Flagger does with a release: its four ways, picked by the analysis fields. */
 type Flow = 'canary' | 'ab-testing' | 'blue-green' | 'promote-at-once';
@@ -75,13 +76,13 @@ interface Hook {
 export function renderFlagger(scope: Construct, model: ReleaseModel): RenderedRelease {
   // The apps resolve a plan whenever a controller is set.
   const plan = model.plan!;
-  const release = model.versions.find(v => v.subset === model.release)!;
+  const release = releaseVersion(model);
   refuseWorkloadOptions(scope, model, release);
   refuseRoutingOptions(scope, model, release);
   const deployment = renderTarget(scope, model, release);
   const canary = new ApiObject(scope, 'Canary', {
     ...Canary.GVK,
-    metadata: { name: model.name, namespace: model.namespace, labels: { ...model.selector } },
+    metadata: metadataOf(model),
     spec: canarySpec(scope, model, plan),
   });
   return { deployments: [deployment], extraServices: [], canary };
@@ -386,7 +387,7 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
   model.matchRoutes.forEach((route, i) => {
     if (route.subset !== release.subset) {
       fail(scope, `testerRoutes[${i}].to`, `must be the version Flagger rolls out, ${JSON.stringify(release.version)}: Flagger sends `
-        + 'matching requests to the new version only', model.versions.find(v => v.subset === route.subset)?.version, 'route testers to it');
+        + 'matching requests to the new version only', versionOf(model, route.subset)?.version, 'route testers to it');
     }
   });
 }

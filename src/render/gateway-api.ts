@@ -22,13 +22,16 @@ import {
   toJson_GatewaySpec,
   toJson_HttpRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
-import { ExtraServiceModel, HttpPolicySpec, isHttpProtocol, MatchRouteModel, matchRouteSubset, PortModel, ReleaseModel, VersionModel } from '../model';
+import {
+  ExtraServiceModel, HttpPolicySpec, isHttpProtocol, MatchRouteModel, matchRouteSubset, PortModel, ReleaseModel, routePolicyOf, VersionModel, versionOf,
+} from '../model';
 import { hostCovers, isDns1035Label, isDns1123Subdomain } from '../names';
 import { TrafficApi } from '../plan';
+import { quoteRegex } from '../routing';
 import type { MatchSpec, StringMatch } from '../routing';
 import { fail } from '../validate';
 import { renderDeployment, renderService, renderVersionService } from '../workloads';
-import { PRIMARY_ROUTE, renderPeerAuthentication, ServerModel } from './istio';
+import { PRIMARY_ROUTE, ServerModel } from './istio';
 import { RenderedRelease } from './release';
 
 /**
@@ -163,8 +166,7 @@ export function renderGatewayApi(scope: Construct, model: ReleaseModel): Rendere
     metadata: { name: route.name, namespace: model.namespace, labels: { ...model.selector } },
     spec: toJson_HttpRouteSpec(route.spec),
   }));
-  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
-  return { deployments, service, extraServices, httpRoute: httpRoutes[0], peerAuthentication };
+  return { deployments, service, extraServices, httpRoute: httpRoutes[0] };
 }
 
 /** The Service `<name>-<subset>` over one version: what a weighted backendRef names. */
@@ -302,14 +304,13 @@ function gatewayParents(scope: Construct, ref: string, hostnames: readonly strin
  * host route, once its host is the route's) takes every request, so nothing after it is reachable.
  */
 function rules(scope: Construct, model: ReleaseModel, routes: readonly MatchRouteModel[], port: PortModel): HttpRouteSpecRules[] {
-  const policyOf = (subset?: string) => model.versions.find(v => v.subset === subset)?.routePolicy ?? model.routePolicy;
-  const serviceOf = (subset: string) => model.versions.find(v => v.subset === subset)!.deploymentName;
+  const serviceOf = (subset: string) => versionOf(model, subset)!.deploymentName;
   const catchAll = routes.findIndex(r => !hasConditions(r.match));
   const matched = (catchAll < 0 ? routes : routes.slice(0, catchAll + 1)).map((r): HttpRouteSpecRules => ({
     name: r.name,
     matches: hasConditions(r.match) ? [requestMatch(r.match)] : undefined,
     backendRefs: [{ name: r.service ?? serviceOf(r.subset!), port: port.port }],
-    timeouts: timeouts(policyOf(matchRouteSubset(model, r))),
+    timeouts: timeouts(routePolicyOf(model, matchRouteSubset(model, r))),
   }));
   checkPrecedence(scope, matched);
   const weighted: HttpRouteSpecRules = {
@@ -345,10 +346,6 @@ function valueMatches<T>(conditions: MatchSpec['headers'], exact: T, regex: T): 
   return conditions && Object.entries(conditions).map(([name, value]) => (value.exact !== undefined
     ? { name, type: exact, value: value.exact }
     : { name, type: regex, value: value.regex ?? `^${quoteRegex(value.prefix!)}.*` }));
-}
-
-function quoteRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function stringMatches(match: StringMatch['spec'], value: string): boolean {

@@ -12,7 +12,8 @@ import {
   toJson_VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
 import { PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
-import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel } from '../model';
+import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel, routePolicyOf } from '../model';
+import { MESH } from '../verify/hosts';
 import { serviceHost } from '../names';
 import { cookieRegex } from '../routing';
 
@@ -25,8 +26,6 @@ import { cookieRegex } from '../routing';
 /** The name of the weighted HTTP route, which Argo Rollouts and people refer to. */
 export const PRIMARY_ROUTE = 'primary';
 
-/** Gateways that a VirtualService is bound to besides its own, meaning every sidecar. */
-const MESH = 'mesh';
 
 function networkingObject(
   scope: Construct, id: string, kind: string, version: IstioApiVersion,
@@ -35,7 +34,8 @@ function networkingObject(
   return new ApiObject(scope, id, { apiVersion: `networking.istio.io/${version}`, kind, metadata, spec });
 }
 
-function metadataOf(model: ReleaseModel): ApiObjectMetadata {
+/** The metadata of the app's own objects: named after it, labelled `app: <name>`. */
+export function metadataOf(model: ReleaseModel): ApiObjectMetadata {
   return { name: model.name, namespace: model.namespace, labels: { ...model.selector } };
 }
 
@@ -72,20 +72,19 @@ export function renderVirtualService(scope: Construct, model: ReleaseModel): Api
  * sticky users on their version, then the weighted split for everyone else.
  */
 function httpRoutes(model: ReleaseModel, host: string): VirtualServiceSpecHttp[] {
-  const policyOf = (subset?: string) => model.versions.find(v => v.subset === subset)?.routePolicy ?? model.routePolicy;
   const toVersion = (subset: string) => ({ destination: { host, subset } });
   const matchRoutes = model.matchRoutes.map(r => ({
     name: r.name,
     match: [r.match],
     route: [r.service ? { destination: { host: serviceHost(r.service, model.namespace) } } : toVersion(r.subset!)],
-    ...policyOf(matchRouteSubset(model, r)),
+    ...routePolicyOf(model, matchRouteSubset(model, r)),
   }));
   const sticky = model.sticky;
   const pinned = sticky ? model.routes.filter(r => r.weight > 0).map(r => ({
     name: `sticky-${r.subset}`,
     match: [{ headers: { cookie: { regex: cookieRegex(sticky.cookieName, r.subset) } } }],
     route: [toVersion(r.subset)],
-    ...policyOf(r.subset),
+    ...routePolicyOf(model, r.subset),
   })) : [];
   const setCookie = (subset: string) => sticky && {
     headers: { response: { set: { 'set-cookie': `${sticky.cookieName}=${subset}; Max-Age=${sticky.maxAgeSeconds}; Path=/` } } },

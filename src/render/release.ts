@@ -34,6 +34,12 @@ export interface RenderedRelease {
 
 /** Picks the renderer: a controller's, else the routing API's. */
 export function renderRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
+  const rendered = renderTraffic(scope, model);
+  // Whoever routes, the pods' mTLS is Istio's; Flagger refuses it, as its primary pods are labelled apart.
+  return model.mtls ? { ...rendered, peerAuthentication: renderPeerAuthentication(scope, model) } : rendered;
+}
+
+function renderTraffic(scope: Construct, model: ReleaseModel): RenderedRelease {
   switch (model.controller) {
     case ReleaseController.ARGO_ROLLOUTS: return renderArgoRollouts(scope, model);
     case ReleaseController.FLAGGER: return renderFlagger(scope, model);
@@ -46,13 +52,12 @@ export function renderRelease(scope: Construct, model: ReleaseModel): RenderedRe
  * subsets, then the routes that use the subsets. cdk8s writes objects in the order they are made,
  * so an applier that goes top to bottom never routes to something that does not exist yet.
  */
-export function renderIstioRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
+function renderIstioRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
   const deployments = model.versions.map(version => renderDeployment(scope, model, version));
   const service = renderService(scope, model);
   const extraServices = model.extraServices.map(extra => renderVersionService(scope, model, extra));
   const destinationRule = model.selectorRouting ? undefined : renderDestinationRule(scope, model);
   const routed = !model.selectorRouting || model.binding || model.matchRoutes.length > 0;
   const virtualService = routed ? renderVirtualService(scope, model) : undefined;
-  const peerAuthentication = model.mtls ? renderPeerAuthentication(scope, model) : undefined;
-  return { deployments, service, extraServices, destinationRule, virtualService, peerAuthentication };
+  return { deployments, service, extraServices, destinationRule, virtualService };
 }
