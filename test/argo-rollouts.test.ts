@@ -1,9 +1,9 @@
 import { Chart, Duration } from 'cdk8s';
 import {
   ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioGateway, LoadBalancer,
-  Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+  Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../src';
-import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
+import { expectSound, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -23,13 +23,6 @@ function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp
   });
 }
 
-/** Every object valid against its schema (Argo's strictly against its CRDs with CRDS_DIR), and no route findings at all. */
-function expectSound(chart: Chart): Manifest[] {
-  const objects = chart.toJson();
-  expectValidManifests(objects);
-  expect(RouteCheck.of(chart).findings()).toEqual([]);
-  return objects;
-}
 
 const strategyOf = (objects: Manifest[], name: string) => find(objects, 'Rollout', name).spec.strategy;
 

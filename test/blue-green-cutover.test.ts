@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { BlueGreenApp, BlueGreenAppProps, Color, CutoverMode, IstioGateway, verifyProgression } from '../src';
-import { deploymentsSelectedBy, find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { changedObjects, deploymentsSelectedBy, find, kinds, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
 const blue = { image: 'nginx:1.10', version: '1.10' };
@@ -31,8 +31,7 @@ describe('BlueGreenApp with CutoverMode.SERVICE_SELECTOR', () => {
     const before = selectorStage(Color.BLUE, true);
     const after = selectorStage(Color.GREEN, true);
     expect(find(after, 'Service', 'web').spec.selector).toEqual({ app: 'web', version: '1.11' });
-    const changed = after.filter((o, i) => JSON.stringify(o) !== JSON.stringify(before[i])).map(o => `${o.kind}/${o.metadata.name}`);
-    expect(changed).toEqual(['Service/web']);
+    expect(changedObjects(before, after)).toEqual(['Service/web']);
     expect(verifyProgression([before, after])).toEqual([]);
   });
 

@@ -58,7 +58,7 @@ const RESERVED = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'cla
 
 /** Splits text holding several flowcharts, each starting with `flowchart LR`, and validates each. */
 function parseFlowcharts(text: string): Flowchart[] {
-  expect(text.endsWith('\n')).toBe(true);
+  if (!text.endsWith('\n')) throw new Error('the text does not end with a newline');
   const charts = text.trimEnd().split(/\n\n(?=flowchart )/);
   return charts.map(chart => parseFlowchart(chart));
 }
@@ -139,16 +139,16 @@ function edgesFrom(chart: Flowchart, id: string): MermaidEdge[] {
 
 describe('the Mermaid checker', () => {
   test.each([
-    ['the header is not a flowchart', 'graph TD\n  a["x"]\n'],
-    ['an id holds a dot', 'flowchart LR\n  a.b["x"]\n  c["y"]\n  a.b --> c\n'],
-    ['a label holds a raw quote', 'flowchart LR\n  a["say "hi""]\n  b["y"]\n  a --> b\n'],
-    ['a label holds a bare #', 'flowchart LR\n  a["#1"]\n  b["y"]\n  a --> b\n'],
-    ['a shape does not close', 'flowchart LR\n  a(["x"]]\n  b["y"]\n  a --> b\n'],
-    ['an edge names an undeclared node', 'flowchart LR\n  a["x"]\n  a --> b\n'],
-    ['a node is on no edge', 'flowchart LR\n  a["x"]\n  b["y"]\n  c["z"]\n  a --> b\n'],
-    ['an id is a keyword', 'flowchart LR\n  end["x"]\n  b["y"]\n  end --> b\n'],
-  ])('fails when %s', (_, text) => {
-    expect(() => parseFlowcharts(text)).toThrow();
+    ['the header is not a flowchart', 'graph TD\n  a["x"]\n', 'not a flowchart: graph TD'],
+    ['an id holds a dot', 'flowchart LR\n  a.b["x"]\n  c["y"]\n  a.b --> c\n', 'not a comment, node or edge: "a.b'],
+    ['a label holds a raw quote', 'flowchart LR\n  a["say "hi""]\n  b["y"]\n  a --> b\n', 'not a comment, node or edge: "a[\\"say'],
+    ['a label holds a bare #', 'flowchart LR\n  a["#1"]\n  b["y"]\n  a --> b\n', 'bare # in label "#1"'],
+    ['a shape does not close', 'flowchart LR\n  a["x"/]\n  b["y"]\n  a --> b\n', 'shape […/] does not close'],
+    ['an edge names an undeclared node', 'flowchart LR\n  a["x"]\n  a --> b\n', 'edge a --> b names undeclared node b'],
+    ['a node is on no edge', 'flowchart LR\n  a["x"]\n  b["y"]\n  c["z"]\n  a --> b\n', 'node c is on no edge'],
+    ['an id is a keyword', 'flowchart LR\n  end["x"]\n  b["y"]\n  end --> b\n', 'reserved word as id: end'],
+  ])('fails when %s', (_, text, message) => {
+    expect(() => parseFlowcharts(text)).toThrow(message);
   });
 });
 

@@ -1,10 +1,10 @@
 import { Chart, Duration } from 'cdk8s';
 import {
   BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, GatewayTlsMode, IstioApiVersion, IstioGateway,
-  IstioGatewayProps, LoadBalancer, Protocol, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+  IstioGatewayProps, LoadBalancer, Protocol, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../src';
 import { checkGatewayApi } from '../src/render/gateway-api';
-import { deploymentsSelectedBy, find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { deploymentsSelectedBy, expectSound, find, kinds, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
 const GATEWAY_API = TrafficApi.GATEWAY_API;
@@ -26,13 +26,6 @@ function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp
   });
 }
 
-/** Every object valid against its schema, and the synth-time route check (which sees the Services) clean. */
-function expectSound(chart: Chart): Manifest[] {
-  const objects = chart.toJson();
-  expectValidManifests(objects);
-  expect(RouteCheck.of(chart).findings()).toEqual([]);
-  return objects;
-}
 
 const route = (objects: Manifest[], name: string) => find(objects, 'HTTPRoute', name).spec;
 const rule = (objects: Manifest[], name: string, ruleName: string) => route(objects, name).rules.find((r: Manifest) => r.name === ruleName);

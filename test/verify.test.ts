@@ -115,7 +115,7 @@ describe('verifyManifests on the seed articles', () => {
     expect(verify(loadFixture(name))).toEqual([]);
   });
 
-  test('explains a selector mismatch by naming the nearest pods and what they lack', () => {
+  test('fails when a Service selects nothing, naming the nearest pods and what they lack', () => {
     const finding = verify(loadFixture('seed-000-nginx-blue-green.yaml')).find(f => f.code === 'service-selects-nothing');
     expect(finding?.message).toContain('Deployment/default/nginx-1.10 comes closest, but its pods lack run=nginx');
   });
@@ -479,7 +479,7 @@ describe('weights', () => {
     expect(codes(reviews(), { requireWeightSum100: true })).toEqual([]);
   });
 
-  test('checks tcp and tls routes too', () => {
+  test('fails when a tcp route\'s weights add up to 0', () => {
     const vs = virtualService({ hosts: ['reviews'], tcp: [{ route: [route('reviews', 'v1', 0), route('reviews', 'v2', 0)] }] });
     expect(summary(verify(reviewsWith({ 'VirtualService/reviews': vs })))).toEqual([
       'weight-sum-zero VirtualService/shop/reviews spec.tcp[0].route',
@@ -494,7 +494,7 @@ describe('ports and protocols', () => {
     [{ name: 'web', port: 9080 }],
     [{ port: 9080 }],
     [{ name: 'web', appProtocol: 'custom.io/thing', port: 9080 }],
-  ])('finds a routed port without a protocol Istio knows: %j', port => {
+  ])('fails when a routed port has no protocol Istio knows: %j', port => {
     expect(summary(verify(withPorts([port])))).toEqual(['port-protocol-unknown Service/shop/reviews spec.ports[0]']);
   });
 

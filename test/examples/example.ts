@@ -30,11 +30,15 @@ export function exampleObjects(Example: new (app: App) => Chart, expectedKinds: 
     expectValidManifests(objects);
     expect(objects).toMatchSnapshot();
   });
-  test('every DestinationRule subset selects the pods of exactly one Deployment, named after it', () => {
-    const subsets = objects.filter(o => o.kind === 'DestinationRule').flatMap(rule => rule.spec.subsets
-      .map((subset: Manifest) => [subset.name, deploymentsBehindSubset(objects, rule.metadata.name, subset.name)]));
-    expect(subsets.filter(([name, deployments]) => deployments.length !== 1 || !deployments[0].endsWith(`-${name}`))).toEqual([]);
-  });
+  // Examples without subsets (a controller's, the Gateway API's, the selector cutover's) have nothing to check here.
+  if (expectedKinds.includes('DestinationRule')) {
+    test('every DestinationRule subset selects the pods of exactly one Deployment, named after it', () => {
+      const subsets = objects.filter(o => o.kind === 'DestinationRule').flatMap(rule => rule.spec.subsets
+        .map((subset: Manifest) => [subset.name, deploymentsBehindSubset(objects, rule.metadata.name, subset.name)]));
+      expect(subsets.length).toBeGreaterThan(0);
+      expect(subsets.filter(([name, deployments]) => deployments.length !== 1 || !deployments[0].endsWith(`-${name}`))).toEqual([]);
+    });
+  }
   return objects;
 }
 

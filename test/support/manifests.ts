@@ -1,4 +1,6 @@
 import { Chart, ChartProps, Testing } from 'cdk8s';
+import { RouteCheck } from '../../src';
+import { expectValidManifests } from './schemas';
 
 /** A synthesized object, as plain JSON. */
 export type Manifest = any;
@@ -49,4 +51,17 @@ export function deploymentsBehindSubset(objects: Manifest[], service: string, su
 export function weights(virtualService: Manifest): Record<string, number> {
   const route = virtualService.spec.http.find((r: Manifest) => r.name === 'primary').route;
   return Object.fromEntries(route.map((r: Manifest) => [r.destination.subset, r.weight]));
+}
+
+/** `Kind/name` of each object of `after` that differs from the one at its place in `before`: one release step's diff. */
+export function changedObjects(before: Manifest[], after: Manifest[]): string[] {
+  return after.filter((o, i) => JSON.stringify(o) !== JSON.stringify(before[i])).map(o => `${o.kind}/${o.metadata.name}`);
+}
+
+/** Every object valid against its schema (strictly against the CRDs with CRDS_DIR), and no route findings at all. */
+export function expectSound(chart: Chart): Manifest[] {
+  const objects = chart.toJson();
+  expectValidManifests(objects);
+  expect(RouteCheck.of(chart).findings()).toEqual([]);
+  return objects;
 }
