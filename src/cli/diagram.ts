@@ -1,9 +1,8 @@
-import { writeFileSync } from 'fs';
 import { basename } from 'path';
 import { diagramMarkdown, diagramMermaid, diagramTable, DiagramOptions } from '../diagram';
 import { flag, lastValue, OptionSpec, ParsedArgs, parseInvocation } from './args';
-import { Command, EXIT_CLEAN, InputError, Io, UsageError } from './command';
-import { readSources, Source } from './files';
+import { Command, EXIT_CLEAN, Io, UsageError } from './command';
+import { readSources, Source, writeFiles } from './files';
 
 const USAGE = `usage: cdk8s-istio-release diagram [options] <file or directory>...
 
@@ -60,15 +59,7 @@ function run(args: readonly string[], io: Io): number {
     io.stdout(drawings.length === 1 ? drawings[0].text : drawings.map(d => printed(format, d.file, d.text)).join('\n'));
     return EXIT_CLEAN;
   }
-  // Every file is attempted, so one run reports every file that cannot be written.
-  const problems: string[] = [];
-  for (const { file, text } of drawings) {
-    const target = outputFile(file, format);
-    const problem = write(target, text);
-    if (problem) problems.push(problem);
-    else io.stdout(`wrote ${target}\n`);
-  }
-  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  writeFiles(drawings.map(d => ({ file: outputFile(d.file, format), text: d.text })), file => io.stdout(`wrote ${file}\n`));
   return EXIT_CLEAN;
 }
 
@@ -93,25 +84,6 @@ function printed(format: Format, file: string, text: string): string {
 }
 
 /** `app.k8s.yaml` → `app.k8s.md`; a file named without a yaml extension keeps its name and gets one added. */
-export function outputFile(file: string, format: Format): string {
+function outputFile(file: string, format: Format): string {
   return file.replace(/\.ya?ml$/i, '') + EXTENSIONS[format];
-}
-
-const WRITE_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  EROFS: 'read-only file system',
-};
-
-/** Writes the file, or says in one line why it cannot be written. */
-function write(file: string, text: string): string | undefined {
-  try {
-    writeFileSync(file, text);
-    return undefined;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-    const reason = Object.prototype.hasOwnProperty.call(WRITE_ERRORS, code) ? WRITE_ERRORS[code] : code || String(error);
-    return `${file}: cannot write: ${reason}`;
-  }
 }

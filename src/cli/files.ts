@@ -1,4 +1,4 @@
-import { Dirent, readdirSync, readFileSync, statSync } from 'fs';
+import { Dirent, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { Document, isAlias, isNode, LineCounter, parseAllDocuments, visit, YAMLError } from 'yaml';
 import { InputError } from './command';
@@ -49,6 +49,14 @@ function byName(a: Dirent, b: Dirent): number {
 
 export function readSources(files: readonly string[]): Source[] {
   return eachOrAllProblems(files, file => ({ file, documents: parseManifests(file, readText(file)) }));
+}
+
+/** Writes every file, calling `written` for each one written; every failure is reported, in one InputError. */
+export function writeFiles(outputs: readonly { readonly file: string; readonly text: string }[], written: (file: string) => void): void {
+  eachOrAllProblems(outputs, ({ file, text }) => {
+    attempt(`${file}: cannot write`, () => writeFileSync(file, text));
+    written(file);
+  });
 }
 
 function readText(file: string): string {
@@ -124,6 +132,8 @@ const ERRNO_MESSAGES: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
   EACCES: 'permission denied',
   ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  EROFS: 'read-only file system',
 };
 
 function describe(error: unknown): string {

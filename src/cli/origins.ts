@@ -1,5 +1,4 @@
-import { objectName } from '../verify/graph';
-import { own, text } from '../verify/json';
+import { objectName, spreadLists } from '../verify/graph';
 import { Source } from './files';
 
 /** Where the objects of a manifest set came from. */
@@ -20,7 +19,7 @@ export function originsOf(sources: readonly Source[], defaultNamespace: string):
   let entry = 0;
   let objects = 0;
   for (const { file, documents } of sources) {
-    for (const value of documents.flatMap(spreadList)) {
+    for (const value of spreadLists(documents)) {
       const index = entry++;
       if (value === null || value === undefined) continue;
       objects++;
@@ -30,9 +29,4 @@ export function originsOf(sources: readonly Source[], defaultNamespace: string):
     }
   }
   return { objects, filesOf: object => files.get(object) ?? [] };
-}
-
-function spreadList(document: unknown): readonly unknown[] {
-  const items = own(document, 'items');
-  return text(document, 'kind')?.endsWith('List') && Array.isArray(items) ? items : [document];
 }

@@ -1,9 +1,9 @@
 import { buildGraph, Graph, ManifestObject } from '../verify/graph';
 import { MESH, resolveHost, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
-import { claimedHosts, destinations, gatewayBindings, RouteProtocol } from '../verify/routes';
+import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
-import { receivers, RoutedSubset, routedSubsets, subsetsOf } from '../verify/traffic';
+import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
 import { actionLine, matchLines } from './matches';
 import { workloadFacts, WorkloadFacts } from './workloads';
 
@@ -87,7 +87,6 @@ export function ruleLabel(rule: Rule): string {
   return rule.protocol === 'http' ? rule.name : `${rule.protocol} ${rule.name}`;
 }
 
-const PROTOCOLS: readonly RouteProtocol[] = ['http', 'tcp', 'tls'];
 
 /** The pictures of `objects`, in input order; `options.context` only resolves. */
 export function picturesOf(objects: readonly unknown[], options: DiagramOptions = {}): Picture[] {
@@ -106,14 +105,15 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
   const hosts = [...new Set(claimedHosts(vs).map(h => h.host))];
   const targets = new Map<string, Target>();
   const target = (destination: RoutedSubset) => {
-    const made = targetOf(graph, destination, hosts);
-    const known = targets.get(made.key);
+    const key = targetKey(destination);
+    const known = targets.get(key);
     if (known) return known;
-    targets.set(made.key, made);
+    const made = targetOf(graph, destination, hosts);
+    targets.set(key, made);
     return made;
   };
   const mine = routed.filter(r => r.vs === vs);
-  const rules = PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, index): Rule => {
+  const rules = ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, index): Rule => {
     const path = `spec.${protocol}[${index}]`;
     const entries = mine.filter(r => r.path.startsWith(`${path}.route[`));
     const weighted = entries.map(r => ({ mirror: false, share: share(r.weight, entries, list(rule, 'route').length), target: target(r) }));
@@ -167,12 +167,16 @@ function mirrorsOf(vs: ManifestObject, rule: unknown, path: string): RoutedSubse
   });
 }
 
+function targetKey({ host, subset }: RoutedSubset): string {
+  return JSON.stringify([host, subset ?? null]);
+}
+
 function targetOf(graph: Graph, destination: RoutedSubset, ownHosts: readonly string[]): Target {
   const { host, subset } = destination;
   const service = graph.serviceByHost.get(host);
-  const definition = subset === undefined ? undefined : subsetsOf(graph, host).find(s => text(s, 'name') === subset);
+  const definition = subset === undefined ? undefined : subsetNamed(graph, host, subset);
   return {
-    key: JSON.stringify([host, subset ?? null]),
+    key: targetKey(destination),
     kind: subset !== undefined ? 'subset' : service ? 'service' : 'host',
     host,
     subset,

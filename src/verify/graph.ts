@@ -124,7 +124,7 @@ export function destinationRulesFor(graph: Graph, host: string): readonly Manife
 }
 
 /** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */
-function spreadLists(input: unknown): readonly unknown[] {
+export function spreadLists(input: unknown): readonly unknown[] {
   const entries = Array.isArray(input) ? input : [input];
   return entries.flatMap(entry => {
     const kind = text(entry, 'kind');

@@ -6,7 +6,7 @@ import { Json, isRecord, list, own, text } from './json';
 
 export type RouteProtocol = 'http' | 'tcp' | 'tls';
 
-const ROUTE_PROTOCOLS: readonly RouteProtocol[] = ['http', 'tcp', 'tls'];
+export const ROUTE_PROTOCOLS: readonly RouteProtocol[] = ['http', 'tcp', 'tls'];
 
 /** A `destination` of a weighted route entry or of a mirror. */
 export interface Destination {

@@ -33,7 +33,7 @@ export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload
   if (!service) return [];
   const selector = new Map(labels(service.spec, 'selector'));
   if (routed.subset !== undefined) {
-    const subset = subsetsOf(graph, routed.host).find(s => text(s, 'name') === routed.subset);
+    const subset = subsetNamed(graph, routed.host, routed.subset);
     if (!subset) return [];
     for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
   }
@@ -58,4 +58,9 @@ export function checkReplicas(graph: Graph): Finding[] {
       `${r.weight}% goes to ${targets.map(w => w.id).join(', ')}, which run${targets.length === 1 ? 's' : ''} 0 replicas, so that share `
       + 'fails with 503; scale the workload up first, then route to it')];
   });
+}
+
+/** The subset `name` of the DestinationRule for `host`, if one defines it. */
+export function subsetNamed(graph: Graph, host: string, name: string): unknown {
+  return subsetsOf(graph, host).find(s => text(s, 'name') === name);
 }
