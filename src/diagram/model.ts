@@ -1,4 +1,4 @@
-import { buildGraph, Graph, ManifestObject } from '../verify/graph';
+import { buildGraph, Graph, ManifestObject, spreadLists } from '../verify/graph';
 import { MESH, resolveHost, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
@@ -91,13 +91,13 @@ export function ruleLabel(rule: Rule): string {
 /** The pictures of `objects`, in input order; `options.context` only resolves. */
 export function picturesOf(objects: readonly unknown[], options: DiagramOptions = {}): Picture[] {
   const defaultNamespace = settingsFrom(options).defaultNamespace;
-  // Entries are numbered in input order, so the objects to draw are the first ones of the whole set.
-  const drawn = new Set(buildGraph(objects, defaultNamespace).objects.map(o => o.entry));
+  // Entries are numbered in input order, Lists spread, so the objects to draw are the first ones of the whole set.
+  const drawn = spreadLists(objects).length;
   const graph = buildGraph([...objects, ...options.context ?? []], defaultNamespace);
   const routed = routedSubsets(graph);
   return [
-    ...graph.virtualServices.filter(vs => drawn.has(vs.entry)).map(vs => virtualServicePicture(graph, vs, routed)),
-    ...unroutedServices(graph).filter(service => drawn.has(service.entry)).map(service => servicePicture(graph, service)),
+    ...graph.virtualServices.filter(vs => vs.entry < drawn).map(vs => virtualServicePicture(graph, vs, routed)),
+    ...unroutedServices(graph).filter(service => service.entry < drawn).map(service => servicePicture(graph, service)),
   ];
 }
 
