@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isHttpProtocol, MatchRouteModel, Strategy, VersionModel } from './model';
+import { hasHttpPort, MatchRouteModel, Strategy, VersionModel } from './model';
 import { isDns1035Label } from './names';
 import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan';
 import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
@@ -210,7 +210,7 @@ export class BlueGreenApp extends ReleaseApp {
       fail(this, 'preview', `goes to the idle colour ${previewed.subset}, which runs 0 replicas`, previewed.replicas, 'scale it up (leave scaledDown out) to preview it');
     }
     const byRequest = options.header ?? options.host;
-    if (byRequest !== undefined && !this.ports.some(p => isHttpProtocol(p.protocol))) {
+    if (byRequest !== undefined && !hasHttpPort(this.ports)) {
       fail(this, options.header !== undefined ? 'preview.header' : 'preview.host', 'needs an HTTP port to match requests on, and every port is TCP',
         byRequest, `leave it out: the idle colour is reached in the mesh at ${service}`);
     }

@@ -25,6 +25,11 @@ export function isHttpProtocol(protocol: Protocol): boolean {
   return protocol !== Protocol.TCP;
 }
 
+/** Whether any port speaks HTTP: tester routes, mirroring, route policies, sticky sessions and previews need one. */
+export function hasHttpPort(ports: readonly { readonly protocol: Protocol }[]): boolean {
+  return ports.some(p => isHttpProtocol(p.protocol));
+}
+
 /** The `networking.istio.io` API version that VirtualServices, DestinationRules and Gateways use. */
 export enum IstioApiVersion {
   /** `networking.istio.io/v1`, served by Istio 1.22 and later. */

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
 import {
-  ControllerPlanModel, ExtraServiceModel, GatewayBinding, isHttpProtocol, IstioApiVersion, MatchRouteModel, PortModel, Strategy, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
+  ControllerPlanModel, ExtraServiceModel, GatewayBinding, hasHttpPort, IstioApiVersion, MatchRouteModel, PortModel, Strategy, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
 } from './model';
 import { hostCovers, isPortName, serviceHost, versionNamePart } from './names';
 import { checkGatewayApi } from './render/gateway-api';
@@ -384,7 +384,7 @@ export abstract class ReleaseApp extends Construct {
       versions,
       routes,
       selectorRouting,
-      hasHttp: this.ports.some(p => isHttpProtocol(p.protocol)),
+      hasHttp: hasHttpPort(this.ports),
       resolve: target => this.resolveTarget(target, versions),
     });
     const model: ReleaseModel = {

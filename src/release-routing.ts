@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HttpPolicySpec, isHttpProtocol, MatchRouteModel, matchRouteSubset, ReleaseModel, RouteModel, VersionModel } from './model';
+import { hasHttpPort, HttpPolicySpec, MatchRouteModel, matchRouteSubset, ReleaseModel, RouteModel, VersionModel } from './model';
 import { MatchSpec, MirrorOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
 import { checkCount, checkDuration, checkEnum, checkPercentage, fail } from './validate';
@@ -193,7 +193,7 @@ export function checkVersionPoliciesRouted(scope: Construct, model: ReleaseModel
 
 /** The subsets that some HTTP route sends all of its requests to. */
 function versionsReachedAlone(model: ReleaseModel): Set<string | undefined> {
-  if (!model.ports.some(p => isHttpProtocol(p.protocol))) return new Set();
+  if (!hasHttpPort(model.ports)) return new Set();
   const pinned = model.sticky ? model.routes.filter(r => r.weight > 0).map(r => r.subset) : [];
   return new Set([...model.matchRoutes.map(r => matchRouteSubset(model, r)), ...pinned]);
 }
