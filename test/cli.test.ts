@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
-import { existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Testing, Yaml } from 'cdk8s';
-import { buildExamples } from '../examples/main';
+import { Yaml } from 'cdk8s';
 import { run } from './support/cli';
+import { exampleCharts } from './support/manifests';
+import { tempDir } from './support/tmp';
 
 
 const FIXTURES = join(__dirname, 'fixtures');
@@ -17,15 +17,6 @@ const WEB = join(SHOP, 'web.yaml');
 const LISTED = join(SHOP, 'listed', 'config.yml');
 const ROOT = join(__dirname, '..');
 
-const tempDirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => tempDirs.forEach(dir => rmSync(dir, { recursive: true, force: true })));
 
 /** The lines of the text output under one object's header, header included. */
 function block(stdout: string, object: string): string[] {
@@ -138,10 +129,8 @@ describe('verify, directories', () => {
   // The examples are alternative scenarios (seed 002 is played statically and by Flagger in one
   // namespace), so each file is a set of its own, as CI checks dist/.
   test('each example chart, synthesized in-process, verifies clean', () => {
-    const app = Testing.app();
-    buildExamples(app);
     const dir = tempDir();
-    for (const chart of app.charts) {
+    for (const chart of exampleCharts()) {
       const file = join(dir, `${chart.node.id}.k8s.yaml`);
       writeFileSync(file, Yaml.stringify(...chart.toJson()));
       const { code, stdout } = run('verify', '--external-gateway', 'istio-system/public-gateway', file);
@@ -151,10 +140,8 @@ describe('verify, directories', () => {
 
   const dist = join(ROOT, 'dist');
   (existsSync(dist) ? test : test.skip)('each file of dist/ verifies clean (runs only when npm run synth has made dist/)', () => {
-    const app = Testing.app();
-    buildExamples(app);
     const files = readdirSync(dist).filter(f => f.endsWith('.yaml'));
-    expect(files.sort()).toEqual(app.charts.map(chart => `${chart.node.id}.k8s.yaml`).sort());
+    expect(files.sort()).toEqual(exampleCharts().map(chart => `${chart.node.id}.k8s.yaml`).sort());
     for (const file of files) {
       const { code, stdout } = run('verify', '--external-gateway', 'istio-system/public-gateway', join(dist, file));
       expect([file, code]).toEqual([file, 0]);

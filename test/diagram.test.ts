@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Testing, Yaml } from 'cdk8s';
-import { buildExamples } from '../examples/main';
+import { Yaml } from 'cdk8s';
 import { run } from './support/cli';
+import { exampleCharts } from './support/manifests';
+import { tempDir } from './support/tmp';
 import { diagramMarkdown, diagramMermaid, diagramTable } from '../src/diagram';
 
 type Manifest = any;
@@ -14,9 +14,7 @@ interface Example {
 }
 
 function examples(): Example[] {
-  const app = Testing.app();
-  buildExamples(app);
-  return app.charts.map(chart => ({ name: chart.node.id, objects: chart.toJson() }));
+  return exampleCharts().map(chart => ({ name: chart.node.id, objects: chart.toJson() }));
 }
 
 const EXAMPLES = examples();
@@ -551,15 +549,6 @@ describe('diagram of hand-written manifests', () => {
 // ---------------------------------------------------------------------------------------------
 
 
-const tempDirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'diagram-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => tempDirs.forEach(dir => rmSync(dir, { recursive: true, force: true })));
 
 /** The examples as dist/ holds them, one file per chart. */
 /**

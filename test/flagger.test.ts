@@ -5,7 +5,7 @@ import {
   StringMatch, TrafficApi,
 } from '../src';
 import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
-import { expectValidManifests, strictCrdsDir } from './support/schemas';
+import { expectValidManifests } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
 const v2 = { image: 'reviews:v2', version: 'v2' };
@@ -48,11 +48,6 @@ function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp
   });
 }
 
-/** The Canary is a CRD kind, checked against Flagger's CRD with CRDS_DIR; without it, only the rest is. */
-function expectValid(objects: Manifest[]): void {
-  expectValidManifests(strictCrdsDir === undefined ? objects.filter(o => o.kind !== 'Canary') : objects);
-}
-
 const canaryOf = (objects: Manifest[]): Manifest => objects.find(o => o.kind === 'Canary');
 
 describe('Flagger canary', () => {
@@ -64,7 +59,7 @@ describe('Flagger canary', () => {
   test('emits the Deployment Flagger watches, then the Canary, and no Service or Istio object; all valid', () => {
     expect(kinds(objects)).toEqual(['Deployment', 'Canary']);
     expect(canary.apiVersion).toBe('flagger.app/v1beta1');
-    expectValid(objects);
+    expectValidManifests(objects);
     expect(objects).toMatchSnapshot();
   });
 
@@ -126,7 +121,7 @@ describe('Flagger analysis settings', () => {
     const objs = synth(c => reviews(c, { plan: { steps: [50], analysis: { interval } } }));
     const analysis = canaryOf(objs).spec.analysis;
     expect([analysis.interval, ...analysis.metrics.map((m: Manifest) => m.interval)]).toEqual([expected, expected, expected]);
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('sets the thresholds, failure limit and Prometheus of the plan\'s analysis', () => {
@@ -152,7 +147,7 @@ describe('Flagger analysis settings', () => {
     const objs = synth(c => reviews(c, { plan: { steps: [10, 100], pause: Duration.minutes(5) } }));
     expect(canaryOf(objs).spec.analysis).toEqual({ interval: '5m', threshold: 1, stepWeights: [10, 100] });
     expect(canaryOf(objs).spec.metricsServer).toBeUndefined();
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('a pause equal to the analysis interval is the same setting', () => {
@@ -164,7 +159,7 @@ describe('Flagger analysis settings', () => {
     const objs = synth(c => reviews(c, { plan: undefined }));
     expect(canaryOf(objs).spec.skipAnalysis).toBe(true);
     expect(canaryOf(objs).spec.analysis).toEqual({ interval: '1m', threshold: 1, stepWeights: [100] });
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('in the steady state, without a canary, the stable version is the Deployment, and the Canary stays in place', () => {
@@ -177,7 +172,7 @@ describe('Flagger analysis settings', () => {
   test('mirrors to the canary as the first step, at the mirror\'s percentage', () => {
     const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary(), percentage: 20 } }));
     expect(canaryOf(objs).spec.analysis).toMatchObject({ mirror: true, mirrorWeight: 20, stepWeights: [10, 25, 50] });
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 });
 
@@ -187,13 +182,13 @@ describe('Flagger linear steps', () => {
     expect(canaryOf(objs).spec.analysis).toEqual({
       interval: '1m', threshold: 2, stepWeight: 10, maxWeight: 50, metrics: METRICS_1M, webhooks: [LOAD_TEST_HOOK],
     });
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('maxWeight is 100 by default, where Flagger promotes', () => {
     const objs = synth(c => reviews(c, { plan: { linear: { stepWeight: 25 } } }));
     expect(canaryOf(objs).spec.analysis).toEqual({ interval: '1m', threshold: 1, stepWeight: 25, maxWeight: 100 });
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('Git and Argo Rollouts walk the same weights as Flagger, which stops at 100, so switching stays one line', () => {
@@ -220,7 +215,7 @@ describe('Flagger with autoscaling', () => {
     expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews' } });
     expect(find(objects, 'Deployment', 'reviews').spec.replicas).toBeUndefined();
     expect(canaryOf(objects).spec.autoscalerRef).toEqual({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'reviews' });
-    expectValid(objects);
+    expectValidManifests(objects);
   });
 });
 
@@ -250,7 +245,7 @@ describe('Flagger route and traffic policies', () => {
         tls: { mode: 'ISTIO_MUTUAL' },
       },
     });
-    expectValid(objects);
+    expectValidManifests(objects);
   });
 
   test('names the gRPC port so that Flagger\'s Services keep the protocol', () => {
@@ -285,7 +280,7 @@ describe('Flagger webhooks', () => {
       { name: 'rollback-gate', type: 'rollback', url: gate('rollback/check') },
       { name: 'events', type: 'event', url: 'http://event-receiver.notifications/', metadata: { cluster: 'prod' } },
     ]);
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('the load test takes its timeout, and a load tester elsewhere serves it and the promotion gate, with no namespace needed', () => {
@@ -300,13 +295,13 @@ describe('Flagger webhooks', () => {
       { name: 'promotion-gate', type: 'confirm-promotion', url: 'http://web-testloader.shop/gate/check' },
       { name: 'close-promotion-gate', type: 'post-rollout', url: 'http://web-testloader.shop/gate/close' },
     ]);
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('progressDeadline becomes the Canary\'s progressDeadlineSeconds', () => {
     const objs = synth(c => web(c, { plan: { autoPromotion: true, flagger: { progressDeadline: Duration.minutes(10) } } }));
     expect(canaryOf(objs).spec.progressDeadlineSeconds).toBe(600);
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('a blue/green whose own rollout webhook sends it traffic needs no load test', () => {
@@ -316,7 +311,7 @@ describe('Flagger webhooks', () => {
       interval: '1m', threshold: 2, iterations: 10, metrics: METRICS_1M,
       webhooks: [{ name: 'k6', type: 'rollout', url: 'http://k6-loadtester.flagger/launch-test', timeout: '5s' }],
     });
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 });
 
@@ -330,7 +325,7 @@ describe('Flagger blue/green', () => {
     expect(kinds(objects)).toEqual(['Deployment', 'Canary']);
     expect(find(objects, 'Deployment', 'web').spec.template.spec.containers[0].image).toBe('nginx:1.11');
     expect(app.deployments.map(d => d.name)).toEqual(['web']);
-    expectValid(objects);
+    expectValidManifests(objects);
     expect(objects).toMatchSnapshot();
   });
 
@@ -354,7 +349,7 @@ describe('Flagger blue/green', () => {
       { name: 'promotion-gate', type: 'confirm-promotion', url: 'http://flagger-loadtester.shop/gate/check' },
       { name: 'close-promotion-gate', type: 'post-rollout', url: 'http://flagger-loadtester.shop/gate/close' },
     ]);
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('the route check finds nothing', () => {
@@ -382,7 +377,7 @@ describe('Flagger A/B testing', () => {
       ],
     });
     expect(canaryOf(objs).spec.skipAnalysis).toBeUndefined();
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 
   test('never narrows Flagger\'s routes with service.match, which would leave requests that match none of it without a route', () => {
@@ -396,7 +391,7 @@ describe('Flagger A/B testing', () => {
   test('in a blue/green, testers reach the active colour, the version Flagger rolls out', () => {
     const objs = synth(c => web(c, { testerRoutes: [{ when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.version('1.11') }] }));
     expect(canaryOf(objs).spec.analysis).toMatchObject({ iterations: 10, match: [{ headers: { 'x-tester': { exact: 'yes' } } }] });
-    expectValid(objs);
+    expectValidManifests(objs);
   });
 });
 

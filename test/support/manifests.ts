@@ -1,4 +1,5 @@
 import { Chart, ChartProps, Testing } from 'cdk8s';
+import { buildExamples } from '../../examples/main';
 import { RouteCheck } from '../../src';
 import { expectValidManifests } from './schemas';
 
@@ -64,4 +65,11 @@ export function expectSound(chart: Chart): Manifest[] {
   expectValidManifests(objects);
   expect(RouteCheck.of(chart).findings()).toEqual([]);
   return objects;
+}
+
+/** The charts of the examples app, one per scenario, as `npm run synth` makes them. */
+export function exampleCharts(): Chart[] {
+  const app = Testing.app();
+  buildExamples(app);
+  return app.charts;
 }
