@@ -1,7 +1,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
-import { checkBoolean, checkDuration, checkEnum, checkPercent, checkPercentage, checkPositive, fail } from './validate';
+import { checkBoolean, checkDuration, checkEnum, checkPercent, checkPercentage, checkPositive, fail, wholeSeconds } from './validate';
 
 /**
  * One release intent, several ways to carry it out: a plan of steps that Git walks through
@@ -250,7 +250,7 @@ export function synthSteps(count: number, build: (chart: Chart, step: number) =>
 function resolveAnalysis(scope: Construct, field: string, options: AnalysisOptions | undefined): AnalysisModel | undefined {
   if (!options) return undefined;
   return {
-    intervalSeconds: positiveSeconds(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
+    intervalSeconds: wholeSeconds(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
     minSuccessRate: checkPercentage(scope, `${field}.minSuccessRate`, options.minSuccessRate ?? 99, '99'),
     maxRequestDurationMs: requestDurationMs(scope, `${field}.maxRequestDuration`, options.maxRequestDuration),
     failureLimit: checkPositive(scope, `${field}.failureLimit`, options.failureLimit ?? 2),
@@ -268,7 +268,7 @@ function requestDurationMs(scope: Construct, field: string, duration: Duration |
 
 /** The load tester answers at once and runs the command in the background, so a short wait is enough. */
 function loadTestTimeout(scope: Construct, field: string, options: AnalysisOptions): number {
-  const seconds = positiveSeconds(scope, `${field}.loadTestTimeout`, options.loadTestTimeout ?? Duration.seconds(5));
+  const seconds = wholeSeconds(scope, `${field}.loadTestTimeout`, options.loadTestTimeout ?? Duration.seconds(5));
   if (options.loadTestTimeout !== undefined && options.loadTestCommand === undefined) {
     fail(scope, `${field}.loadTestTimeout`, 'times a load test, and there is none', `${seconds}s`, `give ${field}.loadTestCommand, or leave loadTestTimeout out`);
   }
@@ -289,9 +289,9 @@ export function resolveControllerPlan(scope: Construct, plan: {
 }): ControllerPlanModel {
   return {
     steps: plan.steps ?? [],
-    pauseSeconds: plan.pause && positiveSeconds(scope, 'plan.pause', plan.pause),
+    pauseSeconds: plan.pause && wholeSeconds(scope, 'plan.pause', plan.pause),
     autoPromotion: checkBoolean(scope, 'plan.autoPromotion', plan.autoPromotion ?? false),
-    scaleDownDelaySeconds: positiveSeconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelay ?? Duration.seconds(30)),
+    scaleDownDelaySeconds: wholeSeconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelay ?? Duration.seconds(30)),
     iterations: checkPositive(scope, 'plan.iterations', plan.iterations ?? 10),
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,
@@ -344,7 +344,7 @@ function resolveFlagger(scope: Construct, options: FlaggerOptions): FlaggerPlanM
   return {
     webhooks: hooks?.map((hook, i) => resolveWebhook(scope, `plan.flagger.webhooks[${i}]`, hook)),
     loadTesterUrl: options.loadTesterUrl === undefined ? undefined : checkUrl(scope, 'plan.flagger.loadTesterUrl', options.loadTesterUrl),
-    progressDeadlineSeconds: options.progressDeadline && positiveSeconds(scope, 'plan.flagger.progressDeadline', options.progressDeadline),
+    progressDeadlineSeconds: options.progressDeadline && wholeSeconds(scope, 'plan.flagger.progressDeadline', options.progressDeadline),
   };
 }
 
@@ -356,7 +356,7 @@ function resolveWebhook(scope: Construct, field: string, hook: FlaggerWebhook): 
     name: hook.name,
     type: checkEnum(scope, `${field}.type`, hook.type ?? FlaggerWebhookType.ROLLOUT, FlaggerWebhookType),
     url: checkUrl(scope, `${field}.url`, hook.url),
-    timeoutSeconds: hook.timeout && positiveSeconds(scope, `${field}.timeout`, hook.timeout),
+    timeoutSeconds: hook.timeout && wholeSeconds(scope, `${field}.timeout`, hook.timeout),
     metadata: hook.metadata && { ...hook.metadata },
   };
 }
@@ -391,13 +391,4 @@ function checkSteps(scope: Construct, steps: unknown): number[] {
     }
   });
   return steps;
-}
-
-function positiveSeconds(scope: Construct, field: string, duration: Duration): number {
-  // Not integral: cdk8s would throw its own error, which names no field.
-  const seconds = duration instanceof Duration ? duration.toSeconds({ integral: false }) : NaN;
-  if (!Number.isInteger(seconds) || seconds < 1) {
-    fail(scope, field, 'must be whole seconds, 1 or more', duration instanceof Duration ? `${seconds}s` : duration, 'use e.g. Duration.minutes(1)');
-  }
-  return seconds;
 }

@@ -36,12 +36,36 @@ export function checkEnum<T extends string>(scope: Construct, field: string, val
 
 /** Istio takes whole milliseconds, 1ms or more (its CRDs' CEL rules). */
 export function checkDuration(scope: Construct, field: string, value: Duration | undefined): void {
-  if (value === undefined) return;
-  const ms = value instanceof Duration ? value.toMilliseconds({ integral: false }) : NaN;
-  if (!Number.isInteger(ms) || ms < 1) {
-    fail(scope, field, 'must be a Duration of whole milliseconds, 1ms or more', value instanceof Duration ? `${ms}ms` : value,
-      'use e.g. Duration.seconds(5) or Duration.millis(250)');
-  }
+  if (value !== undefined) wholeDuration(scope, field, value, MILLIS);
+}
+
+/** The controllers (Argo Rollouts, Flagger) take whole seconds, 1 or more. */
+export function wholeSeconds(scope: Construct, field: string, value: Duration): number {
+  return wholeDuration(scope, field, value, SECONDS);
+}
+
+interface DurationUnit {
+  readonly suffix: string;
+  readonly amount: (d: Duration) => number;
+  readonly problem: string;
+  readonly example: string;
+}
+
+const MILLIS: DurationUnit = {
+  suffix: 'ms', amount: d => d.toMilliseconds({ integral: false }),
+  problem: 'must be a Duration of whole milliseconds, 1ms or more', example: 'use e.g. Duration.seconds(5) or Duration.millis(250)',
+};
+
+const SECONDS: DurationUnit = {
+  suffix: 's', amount: d => d.toSeconds({ integral: false }),
+  problem: 'must be whole seconds, 1 or more', example: 'use e.g. Duration.minutes(1)',
+};
+
+/** The amount of `value` in `unit`; not integral, cdk8s would throw its own error, which names no field. */
+function wholeDuration(scope: Construct, field: string, value: Duration, unit: DurationUnit): number {
+  const amount = value instanceof Duration ? unit.amount(value) : NaN;
+  if (!Number.isInteger(amount) || amount < 1) fail(scope, field, unit.problem, value instanceof Duration ? `${amount}${unit.suffix}` : value, unit.example);
+  return amount;
 }
 
 /** A switch that JavaScript callers could pass as anything, such as the string "yes". */
