@@ -6,7 +6,7 @@ import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan'
 import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
 import { quoteRegex, RouteTarget } from './routing';
 import { checkEnum, checkReplicas, fail } from './validate';
-import { VersionProps } from './workloads';
+import { VersionProps } from './workload-props';
 
 /** The two colours of a blue/green release. */
 export enum Color {

@@ -5,7 +5,7 @@ import { ArgoRouting, CanaryPlan, planSteps, ReleaseController, resolveControlle
 import { ReleaseApp, ReleaseAppProps } from './release-app';
 import { RouteTarget } from './routing';
 import { checkPercent, fail } from './validate';
-import { VersionProps } from './workloads';
+import { VersionProps } from './workload-props';
 
 /** Props of a `CanaryApp`. */
 export interface CanaryAppProps extends ReleaseAppProps {

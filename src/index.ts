@@ -23,6 +23,6 @@ export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } fr
 export * from './scaling';
 export { ArgoRouting, FlaggerWebhookType, ReleaseController, synthSteps, TrafficApi } from './plan';
 export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerOptions, FlaggerWebhook, LinearSteps } from './plan';
-export type { VersionProps } from './workloads';
+export * from './workload-props';
 export * from './verify';
 export * from './diagram';

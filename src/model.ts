@@ -1,6 +1,6 @@
 import type { ArgoRouting, FlaggerWebhookType, ReleaseController, TrafficApi } from './plan';
 import type { MatchSpec } from './routing';
-import type { VersionProps } from './workloads';
+import type { PodOptions, VersionProps, WorkloadOptions } from './workload-props';
 
 /**
  * The release model: what a release means, with no cdk8s types and no Istio YAML in it.
@@ -54,6 +54,19 @@ export interface PortModel {
   readonly protocol: Protocol;
 }
 
+/** The pod settings of every version, resolved once for the app; the versions derive their pods from them. */
+export interface PodModel {
+  /** The app's settings as given, in cdk8s-plus's types. */
+  readonly options: PodOptions & WorkloadOptions;
+  /** The ServiceAccount the pods run as; undefined for the namespace's `default`. */
+  readonly serviceAccountName?: string;
+  /** Whether the app emits that ServiceAccount. */
+  readonly createServiceAccount: boolean;
+  /** The main container's preStop pause; 0 for none. */
+  readonly shutdownDelaySeconds: number;
+  readonly terminationGracePeriodSeconds: number;
+}
+
 export interface VersionModel {
   /** The fixed construct id of the version's workload ('Blue', 'Stable', …). */
   readonly id: string;
@@ -63,7 +76,7 @@ export interface VersionModel {
   readonly version: string;
   readonly deploymentName: string;
   readonly replicas: number;
-  /** The container settings, as the user gave them. */
+  /** The version's settings, as the user gave them; the app's pod settings apply under them. */
   readonly workload: VersionProps;
   /** Istio's `timeout`/`retries`/`fault` for the routes that go to this version alone. */
   readonly routePolicy?: HttpPolicySpec;
@@ -198,6 +211,8 @@ export interface ReleaseModel {
    */
   readonly selectorRouting: boolean;
   readonly policies: WorkloadPolicies;
+  /** The pod settings every version starts from. */
+  readonly pod: PodModel;
   /** Routes ahead of the weighted one, in order: preview, testers. */
   readonly matchRoutes: readonly MatchRouteModel[];
   /** Shadow traffic from the weighted route to one version. */

@@ -1,8 +1,8 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
 import {
-  ControllerPlanModel, ExtraServiceModel, GatewayBinding, hasHttpPort, IstioApiVersion, MatchRouteModel, PortModel, Strategy, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
+  ControllerPlanModel, ExtraServiceModel, GatewayBinding, hasHttpPort, IstioApiVersion, MatchRouteModel, PodModel, PortModel, Strategy, Protocol, ReleaseModel, RouteModel, VersionModel, WorkloadPolicies,
 } from './model';
 import { hostCovers, isPortName, serviceHost, versionNamePart } from './names';
 import { checkGatewayApi } from './render/gateway-api';
@@ -17,7 +17,8 @@ import {
   checkAppName, checkBoolean, checkBudget, checkEnum, checkGiven, checkHosts, checkImage, checkNamespace, checkPort, checkPositive, checkReplicas,
   checkVersionLabel, fail,
 } from './validate';
-import { checkWorkload, VersionProps } from './workloads';
+import { checkVersionPod, checkWorkloadOptions, resolvePod } from './workload-checks';
+import { PodOptions, VersionProps, WorkloadOptions } from './workload-props';
 
 /** A Service port besides the app's `port`. */
 export interface AppPortOptions {
@@ -43,8 +44,11 @@ export interface AppPortOptions {
   readonly name?: string;
 }
 
-/** Settings shared by every release app. */
-export interface ReleaseAppProps extends RoutingProps {
+/**
+ * Settings shared by every release app: the app's, its routing's, and the pod settings of every
+ * version (`WorkloadOptions`, which a version may set over, and `PodOptions`).
+ */
+export interface ReleaseAppProps extends RoutingProps, WorkloadOptions, PodOptions {
   /**
    * The app's name: the Service, DestinationRule and VirtualService are named after it, and its
    * pods are labelled `app: <name>`.
@@ -208,12 +212,19 @@ export abstract class ReleaseApp extends Construct {
   public readonly mtls: boolean;
   /** Who carries out the release: Git (`NONE`), Argo Rollouts or Flagger. */
   public readonly controller: ReleaseController;
+  /** The ServiceAccount the pods run as; undefined for the namespace's `default`. */
+  public readonly serviceAccountName?: string;
+  /** The main container's preStop pause, so that the mesh stops sending a stopping pod requests first; 0 for none. */
+  public readonly shutdownDelay: Duration;
+  /** How long a stopping pod has before it is killed. */
+  public readonly terminationGracePeriod: Duration;
   /** The API that routes the traffic: Istio's or the Kubernetes Gateway API. */
   public readonly trafficApi: TrafficApi;
 
   private readonly props: ReleaseAppProps;
   private readonly gateway?: IIstioGateway;
   private readonly policies: WorkloadPolicies;
+  private readonly pod: PodModel;
   private rendered?: RenderedRelease;
 
   protected constructor(scope: Construct, id: string, props: ReleaseAppProps) {
@@ -231,6 +242,10 @@ export abstract class ReleaseApp extends Construct {
     this.gatewayRef = props.gateway?.gatewayRef;
     this.hosts = this.resolveHosts(props);
     this.policies = this.resolvePolicies(props);
+    this.pod = resolvePod(this, this.name, props);
+    this.serviceAccountName = this.pod.serviceAccountName;
+    this.shutdownDelay = Duration.seconds(this.pod.shutdownDelaySeconds);
+    this.terminationGracePeriod = Duration.seconds(this.pod.terminationGracePeriodSeconds);
     // The versions merge the app-wide policies into their own, so check them before any version.
     checkRoutePolicy(this, 'routePolicy', props.routePolicy);
     checkTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
@@ -247,6 +262,11 @@ export abstract class ReleaseApp extends Construct {
     const check = RouteCheck.of(this);
     if (props.gateway && !isInChart(props.gateway, Chart.of(this))) check.addExternalGateway(props.gateway.gatewayRef);
     if (props.gateway) checkGatewayApi(this, props.gateway.gatewayRef, this.trafficApi);
+  }
+
+  /** The ServiceAccount the app emits, with `createServiceAccount` (escape hatch). */
+  public get serviceAccount(): ApiObject | undefined {
+    return this.output().serviceAccount;
   }
 
   /** The Service over every version (escape hatch); none with Flagger, which makes its own. */
@@ -336,7 +356,8 @@ export abstract class ReleaseApp extends Construct {
     const field = id.toLowerCase();
     checkGiven(this, field, props, '{ image: "nginx:1.11", version: "1.11" }');
     checkImage(this, `${field}.image`, props.image);
-    checkWorkload(this, field, props);
+    checkWorkloadOptions(this, field, props);
+    checkVersionPod(this, field, this.pod, props, this.ports);
     const version = checkVersionLabel(this, `${field}.version`, props.version);
     const name = subset ?? versionNamePart(version);
     checkRoutePolicy(this, `${field}.routePolicy`, props.routePolicy);
@@ -396,6 +417,7 @@ export abstract class ReleaseApp extends Construct {
       routes,
       selectorRouting,
       policies: this.policies,
+      pod: this.pod,
       ...routing,
       matchRoutes: [...extras.leadingRoutes ?? [], ...routing.matchRoutes],
       mtls: this.mtls,

@@ -16,7 +16,12 @@ export function fail(scope: Construct, field: string, problem: string, value: un
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number') return String(value);
-  return JSON.stringify(value, readable) ?? String(value);
+  try {
+    return JSON.stringify(value, readable) ?? String(value);
+  } catch {
+    // A construct reference (a kplus Volume over a ConfigMap) is circular: name what it is instead.
+    return `a ${(value as object).constructor?.name ?? 'value'}`;
+  }
 }
 
 /** A Duration's own fields are its unit's internals, so it shows as Istio writes it. */
@@ -171,4 +176,40 @@ export function checkImage(scope: Construct, field: string, value: string): stri
     fail(scope, field, 'must be a container image reference without spaces', value, 'e.g. "nginx:1.11"');
   }
   return value;
+}
+
+/** A list that JavaScript callers could pass as anything. */
+export function checkList<T>(scope: Construct, field: string, value: T[] | undefined, example: string): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(scope, field, 'must be a list', value, `e.g. ${example}`);
+  return value;
+}
+
+/** A map of names to strings, such as labels, checked key by key. */
+export function checkStringMap(
+  scope: Construct, field: string, value: { [key: string]: string } | undefined, isKey: (key: string) => boolean, keyRule: string, example: string,
+): { [key: string]: string } {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(scope, field, 'must be a map of names to strings', value, `e.g. ${example}`);
+  for (const [key, text] of Object.entries(value)) {
+    if (!isKey(key)) fail(scope, field, `must have keys that are ${keyRule}`, key, `e.g. ${example}`);
+    if (typeof text !== 'string') fail(scope, `${field}[${JSON.stringify(key)}]`, 'must be a string', text, 'quote numbers and booleans, e.g. "true"');
+  }
+  return value;
+}
+
+/** A value of a cdk8s-plus class, made by its factories, that JavaScript callers could pass as anything. */
+export function checkInstance<T>(scope: Construct, field: string, value: unknown, type: { readonly prototype: T; readonly name: string }, example: string): T {
+  // Some cdk8s-plus classes have private constructors, which a constructor type would not accept.
+  if (!(value instanceof (type as unknown as new () => T))) fail(scope, field, `must be a ${type.name}`, value, `use e.g. ${example}`);
+  return value as T;
+}
+
+/** Whole seconds, 0 or more, such as a grace period. */
+export function checkSeconds(scope: Construct, field: string, value: Duration): number {
+  const seconds = value instanceof Duration ? value.toSeconds({ integral: false }) : NaN;
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    fail(scope, field, 'must be a Duration of whole seconds, 0 or more', value instanceof Duration ? `${seconds}s` : value, 'use e.g. Duration.seconds(30)');
+  }
+  return seconds;
 }

@@ -1,113 +1,18 @@
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExtraServiceModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, versionOf } from './model';
-import type { RoutePolicy } from './routing';
-import type { TrafficPolicy } from './traffic-policy';
-import { isEnvName } from './names';
+import { ExtraServiceModel, PodModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, versionOf } from './model';
 import { apiObjectsUnder } from './route-check';
-import { checkEnum, fail } from './validate';
+import { prune } from './traffic-policy';
+import { WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
 /**
- * The only module that imports cdk8s-plus: workloads for any renderer that needs them, so that a
- * move to a newer cdk8s-plus stays a one-file change.
+ * Workloads for any renderer that needs them, built with cdk8s-plus: with the props in
+ * workload-props.ts and their checks in workload-checks.ts, the only modules that use it, so that
+ * a move to a newer cdk8s-plus stays in three files.
  */
 
-/** One version of an app: its image, its `version` label and its container settings. */
-export interface VersionProps {
-  /** The container image, e.g. `nginx:1.11`. */
-  readonly image: string;
-
-  /**
-   * The `version` pod label, which the DestinationRule subset selects. It may contain dots
-   * (`1.11`); object and subset names derived from it replace `.` and `_` with `-`.
-   */
-  readonly version: string;
-
-  /**
-   * Pod replicas of this version. 0 is allowed only while the version takes no traffic.
-   * @default - the app's `replicas`
-   */
-  readonly replicas?: number;
-
-  /**
-   * Environment variables of the container.
-   * @default - none
-   */
-  readonly env?: { [name: string]: kplus.EnvValue };
-
-  /**
-   * Arguments to the entrypoint.
-   * @default - the image's CMD
-   */
-  readonly args?: string[];
-
-  /**
-   * The entrypoint.
-   * @default - the image's ENTRYPOINT
-   */
-  readonly command?: string[];
-
-  /**
-   * CPU and memory requests and limits.
-   * @default - cdk8s-plus's defaults: requests 1000m CPU and 512Mi, limits 1500m and 2048Mi
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * Readiness probe. Istio sends traffic only to ready pods, so give one that reflects readiness.
-   * @default - none
-   */
-  readonly readiness?: kplus.Probe;
-
-  /**
-   * Liveness probe.
-   * @default - none
-   */
-  readonly liveness?: kplus.Probe;
-
-  /**
-   * Startup probe.
-   * @default - cdk8s-plus's TCP probe on the container port
-   */
-  readonly startup?: kplus.Probe;
-
-  /**
-   * Container security context.
-   * @default - cdk8s-plus's secure defaults: non-root, read-only root filesystem, no privilege escalation
-   */
-  readonly securityContext?: kplus.ContainerSecurityContextProps;
-
-  /**
-   * Image pull policy.
-   * @default kplus.ImagePullPolicy.ALWAYS
-   */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
-
-  /**
-   * Timeout, retries and fault injection on the routes that go to this version alone (tester
-   * routes, sticky routes, the preview), over the app's `routePolicy`. Istio sets these per
-   * route, so the weighted split can't carry it; a policy with no route to this version alone is
-   * refused.
-   * @default - the app's routePolicy
-   */
-  readonly routePolicy?: RoutePolicy;
-
-  /**
-   * The traffic policy of this version's DestinationRule subset.
-   * @default - the app's trafficPolicy
-   */
-  readonly trafficPolicy?: TrafficPolicy;
-}
-
-/** Checks what the types can't stop a JavaScript caller from passing. */
-export function checkWorkload(scope: Construct, field: string, props: VersionProps): void {
-  if (props.imagePullPolicy !== undefined) checkEnum(scope, `${field}.imagePullPolicy`, props.imagePullPolicy, kplus.ImagePullPolicy);
-  const badEnv = Object.keys(props.env ?? {}).find(name => !isEnvName(name));
-  if (badEnv !== undefined) {
-    fail(scope, `${field}.env`, 'must name variables with letters, digits, "_", "-" and ".", not starting with a digit', badEnv, 'e.g. "LOG_LEVEL"');
-  }
-}
+type Json = { [key: string]: any };
 
 /**
  * cdk8s-plus makes each workload as a wrapper construct over an ApiObject whose values resolve
@@ -142,22 +47,18 @@ const POLICY_IDS: { readonly [kind: string]: string } = { PodDisruptionBudget: '
 export function renderDeployment(scope: Construct, model: ReleaseModel, version: VersionModel): ApiObject {
   // An autoscaler needs pods to measure: a version scaled to 0 keeps its fixed count.
   const autoscaled = version.replicas > 0 && model.policies.autoscaling !== undefined;
-  const [json, ...policies] = plusObjects(build => {
-    // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so
-    // that every apply does not reset what the autoscaler chose.
-    const deployment = versionDeployment(build, model, version, autoscaled ? undefined : version.replicas);
-    // One budget and autoscaler per version, because a release doubles the pods and each version
-    // drains and scales on its own.
-    renderPolicies(build, model, version.deploymentName, deployment, versionLabels(model, version), autoscaled ? version.replicas : undefined);
-  });
-  const deployment = plainObject(scope, version.id, json);
-  for (const policy of policies) plainObject(deployment, POLICY_IDS[policy.kind], policy);
+  // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so that
+  // every apply does not reset what the autoscaler chose.
+  const deployment = plainObject(scope, version.id, versionDeployment(model, version, autoscaled ? undefined : version.replicas));
+  // One budget and autoscaler per version, because a release doubles the pods and each version
+  // drains and scales on its own.
+  renderPolicies(deployment, model, versionLabels(model, version), autoscaled ? version.replicas : undefined);
   return deployment;
 }
 
 /** A version's pod template exactly as its Deployment has it, for a controller that makes the pods itself (an Argo Rollout). */
 export function renderPodTemplate(model: ReleaseModel, version: VersionModel): { [key: string]: unknown } {
-  return plusObjects(build => versionDeployment(build, model, version, version.replicas))[0].spec.template;
+  return versionDeployment(model, version, version.replicas).spec.template;
 }
 
 /**
@@ -165,74 +66,189 @@ export function renderPodTemplate(model: ReleaseModel, version: VersionModel): {
  * every pod of the app, because the one workload runs every version's pods.
  */
 export function renderControllerPolicies(workload: ApiObject, model: ReleaseModel, minReplicas: number | undefined): void {
+  renderPolicies(workload, model, model.selector, minReplicas);
+}
+
+/** The ServiceAccount the app's pods run as, with `createServiceAccount`. */
+export function renderServiceAccount(scope: Construct, model: ReleaseModel): ApiObject | undefined {
+  if (!model.pod.createServiceAccount) return undefined;
+  const [json] = plusObjects(build => new kplus.ServiceAccount(build, 'ServiceAccount', {
+    metadata: { name: model.pod.serviceAccountName, namespace: model.namespace, labels: model.selector },
+    automountToken: model.pod.options.automountServiceAccountToken,
+  }));
+  return plainObject(scope, 'ServiceAccount', json);
+}
+
+/**
+ * The app's Deployment as cdk8s-plus builds it from the app's pod settings, once per app: every
+ * version, and a controller's template, derives from it, replacing only the main container, the
+ * volumes and the labels. Building a cdk8s-plus Deployment per version would cost as much again.
+ */
+const appDeployments = new WeakMap<PodModel, Json>();
+
+function appDeployment(model: ReleaseModel): Json {
+  let json = appDeployments.get(model.pod);
+  if (!json) {
+    json = buildAppDeployment(model);
+    appDeployments.set(model.pod, json);
+  }
+  return json;
+}
+
+function buildAppDeployment(model: ReleaseModel): Json {
+  const options = model.pod.options;
+  const account = model.pod.serviceAccountName;
+  const mounting = sameVolumePerName(options.volumes ?? []);
+  const [json] = plusObjects(build => {
+    const deployment = new kplus.Deployment(build, 'Deployment', {
+      // Our own selector and labels per version: cdk8s-plus's would select its per-construct address label.
+      select: false,
+      // The main container is each version's own; this one only holds its place.
+      containers: [{ name: model.name, image: 'version' }, ...(options.sidecars ?? []).map(mounting)],
+      initContainers: options.initContainers?.map(mounting),
+      serviceAccount: account === undefined ? undefined : kplus.ServiceAccount.fromServiceAccountName(build, 'Account', account),
+      automountServiceAccountToken: options.automountServiceAccountToken,
+      securityContext: options.podSecurityContext,
+      hostAliases: options.hostAliases,
+      dns: options.dns,
+      terminationGracePeriod: Duration.seconds(model.pod.terminationGracePeriodSeconds),
+    });
+    for (const affinity of options.nodeAffinity ?? []) deployment.scheduling.attract(affinity.node, { weight: affinity.weight });
+    for (const node of options.tolerations ?? []) deployment.scheduling.tolerate(node);
+  });
+  // What cdk8s-plus-27 has no props for.
+  Object.assign(json.spec.template.spec, prune({
+    nodeSelector: options.nodeSelector,
+    priorityClassName: options.priorityClassName,
+    // cdk8s-plus takes one registry Secret; a pod may have several.
+    imagePullSecrets: options.imagePullSecrets?.map(secret => ({ name: secret.name })),
+  }));
+  return json;
+}
+
+/**
+ * Mounts name their volume, and the pod's volumes are each version's (set per version), so every
+ * mount of a name uses one volume here: cdk8s-plus refuses two volumes of one name.
+ */
+function sameVolumePerName(volumes: readonly kplus.Volume[]): (container: kplus.ContainerProps) => kplus.ContainerProps {
+  const byName = new Map(volumes.map(volume => [volume.name, volume]));
+  const one = (volume: kplus.Volume) => byName.get(volume.name) ?? byName.set(volume.name, volume).get(volume.name)!;
+  return container => ({ ...container, volumeMounts: container.volumeMounts?.map(mount => ({ ...mount, volume: one(mount.volume) })) });
+}
+
+/** One version's Deployment: the app's, with the version's main container, volumes and labels. */
+function versionDeployment(model: ReleaseModel, version: VersionModel, replicas: number | undefined): Json {
+  const base = appDeployment(model);
+  const labels = versionLabels(model, version);
+  const app = model.pod.options;
+  const own = version.workload;
+  const pod = base.spec.template.spec;
+  return {
+    apiVersion: base.apiVersion,
+    kind: base.kind,
+    metadata: { name: version.deploymentName, namespace: model.namespace, labels },
+    spec: {
+      ...base.spec,
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        // The release's labels last: no setting may change what the Service and subsets select.
+        metadata: prune({ labels: { ...app.podLabels, ...own.podLabels, ...labels }, annotations: prune({ ...app.podAnnotations, ...own.podAnnotations }) }),
+        spec: prune({
+          ...pod,
+          containers: [mainContainer(model, version), ...pod.containers.slice(1)],
+          volumes: podVolumes(app, own),
+          topologySpreadConstraints: app.topologySpread?.map(spread => ({
+            maxSkew: spread.maxSkew ?? 1,
+            topologyKey: spread.topology.key,
+            whenUnsatisfiable: spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY,
+            labelSelector: { matchLabels: labels },
+          })),
+        }),
+      },
+    },
+  };
+}
+
+/** The version's main container: its own settings over the app's, as cdk8s-plus writes a container. */
+function mainContainer(model: ReleaseModel, version: VersionModel): Json {
+  const app = model.pod.options;
+  const own = version.workload;
+  const setting = <K extends keyof WorkloadOptions>(key: K): WorkloadOptions[K] => own[key] ?? app[key];
+  const primary = model.ports[0].targetPort;
+  const serviced = [...new Set(model.ports.slice(1).map(p => p.targetPort).filter(port => port !== primary))];
+  const container = new kplus.Container({
+    name: model.name,
+    image: own.image,
+    portNumber: primary,
+    ports: [...serviced.map(number => ({ number })), ...setting('extraContainerPorts') ?? []],
+    envVariables: { ...app.env, ...own.env },
+    envFrom: setting('envFrom'),
+    args: setting('args'),
+    command: setting('command'),
+    workingDir: setting('workingDir'),
+    resources: setting('resources'),
+    readiness: setting('readiness'),
+    liveness: setting('liveness'),
+    startup: setting('startup'),
+    securityContext: setting('securityContext'),
+    imagePullPolicy: setting('imagePullPolicy'),
+    volumeMounts: setting('volumeMounts'),
+    lifecycle: setting('lifecycle'),
+  });
+  const json = plainJson(kplus.k8s.toJson_Container(container._toKube()));
+  const seconds = model.pod.shutdownDelaySeconds;
+  // Kubernetes' own sleep action (1.30 and later, as every Istio that serves v1 APIs needs), so
+  // that images without a shell get the pause too.
+  if (seconds > 0 && !setting('lifecycle')?.preStop) json.lifecycle = { ...json.lifecycle, preStop: { sleep: { seconds } } };
+  return json;
+}
+
+/** The app's volumes, each replaced by the version's volume of the same name, then the version's others. */
+function podVolumes(app: WorkloadOptions, own: WorkloadOptions): Json[] | undefined {
+  const byName = new Map<string, kplus.Volume>();
+  for (const volume of [...app.volumes ?? [], ...own.volumes ?? []]) byName.set(volume.name, volume);
+  return byName.size === 0 ? undefined : [...byName.values()].map(volume => plainJson(kplus.k8s.toJson_Volume(volume._toKube())));
+}
+
+/** cdk8s's JSON of a generated struct still holds values that serialize themselves, such as IntOrString. */
+function plainJson(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * A budget over the pods with `labels` and, given `minReplicas`, an autoscaler of `workload`, both
+ * named after it and its children.
+ */
+function renderPolicies(workload: ApiObject, model: ReleaseModel, labels: { [key: string]: string }, minReplicas: number | undefined): void {
+  const budget = model.policies.disruptionBudget;
+  const autoscaling = model.policies.autoscaling;
+  if (!budget && !(autoscaling && minReplicas !== undefined)) return;
+  const metadata = () => ({ name: workload.name, namespace: model.namespace });
   const target: kplus.IScalable = {
     hasAutoscaler: true,
     markHasAutoscaler: () => undefined,
     toScalingTarget: () => ({ apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name, containers: [] }),
   };
-  const policies = plusObjects(build => renderPolicies(build, model, workload.name, target, model.selector, minReplicas));
-  for (const policy of policies) plainObject(workload, POLICY_IDS[policy.kind], policy);
-}
-
-function versionDeployment(scope: Construct, model: ReleaseModel, version: VersionModel, replicas: number | undefined): kplus.Deployment {
-  const labels = versionLabels(model, version);
-  const spec = version.workload;
-  const deployment = new kplus.Deployment(scope, 'Deployment', {
-    metadata: { name: version.deploymentName, namespace: model.namespace, labels },
-    replicas,
-    // Our own selector: cdk8s-plus's default would select its per-construct address label.
-    select: false,
-    podMetadata: { labels },
-    containers: [{
-      name: model.name,
-      image: spec.image,
-      portNumber: model.ports[0].targetPort,
-      envVariables: spec.env,
-      args: spec.args,
-      command: spec.command,
-      resources: spec.resources,
-      readiness: spec.readiness,
-      liveness: spec.liveness,
-      startup: spec.startup,
-      securityContext: spec.securityContext,
-      imagePullPolicy: spec.imagePullPolicy,
-    }],
+  const policies = plusObjects(build => {
+    if (budget) {
+      const value = typeof budget.value === 'number' ? kplus.k8s.IntOrString.fromNumber(budget.value) : kplus.k8s.IntOrString.fromString(budget.value);
+      new kplus.k8s.KubePodDisruptionBudget(build, 'DisruptionBudget', {
+        metadata: metadata(),
+        spec: { [budget.field]: value, selector: { matchLabels: labels } },
+      });
+    }
+    if (autoscaling && minReplicas !== undefined) {
+      new kplus.HorizontalPodAutoscaler(build, 'Autoscaler', {
+        metadata: metadata(),
+        target,
+        minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(autoscaling.cpuUtilization))],
+      });
+    }
   });
-  deployment.select(kplus.LabelSelector.of({ labels }));
-  const extraTargets = new Set(model.ports.slice(1).map(p => p.targetPort).filter(port => port !== model.ports[0].targetPort));
-  for (const number of extraTargets) deployment.containers[0].addPort({ number });
-  // cdk8s-plus labels pods with their construct path, which would change when a canary is
-  // promoted to stable: the pod template would change and restart the very pods that take all
-  // traffic.
-  ApiObject.of(deployment).addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
-  return deployment;
-}
-
-const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
-
-/** A budget over the pods with `labels` and, given `minReplicas`, an autoscaler of `target`, both named `name`. */
-function renderPolicies(
-  scope: Construct, model: ReleaseModel, name: string, target: kplus.IScalable, labels: { [key: string]: string }, minReplicas: number | undefined,
-): void {
-  const metadata = () => ({ name, namespace: model.namespace });
-  const budget = model.policies.disruptionBudget;
-  if (budget) {
-    const value = typeof budget.value === 'number' ? kplus.k8s.IntOrString.fromNumber(budget.value) : kplus.k8s.IntOrString.fromString(budget.value);
-    new kplus.k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
-      metadata: metadata(),
-      spec: { [budget.field]: value, selector: { matchLabels: labels } },
-    });
-  }
-  const autoscaling = model.policies.autoscaling;
-  if (autoscaling && minReplicas !== undefined) {
-    new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
-      metadata: metadata(),
-      target,
-      minReplicas,
-      maxReplicas: autoscaling.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(autoscaling.cpuUtilization))],
-    });
-  }
+  for (const policy of policies) plainObject(workload, POLICY_IDS[policy.kind], policy);
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ReleaseModel } from '../model';
-import { renderDeployment, renderService, renderVersionService } from '../workloads';
+import { renderDeployment, renderService, renderServiceAccount, renderVersionService } from '../workloads';
 import { ReleaseController, TrafficApi } from '../plan';
 import { renderArgoRollouts } from './argo-rollouts';
 import { renderFlagger } from './flagger';
@@ -10,6 +10,8 @@ import { renderDestinationRule, renderPeerAuthentication, renderVirtualService }
 
 /** The objects of a release, whatever renders them: what the app constructs expose. */
 export interface RenderedRelease {
+  /** The ServiceAccount, with `createServiceAccount`. */
+  readonly serviceAccount?: ApiObject;
   /** One Deployment per version, in the model's order; one for Flagger; none for Argo Rollouts. */
   readonly deployments: ApiObject[];
   /** None with Flagger, which makes the Services itself. */
@@ -34,7 +36,9 @@ export interface RenderedRelease {
 
 /** Picks the renderer: a controller's, else the routing API's. */
 export function renderRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
-  const rendered = renderTraffic(scope, model);
+  // Ahead of the workloads, whoever runs them: pods can't be made before their ServiceAccount.
+  const serviceAccount = renderServiceAccount(scope, model);
+  const rendered = { ...renderTraffic(scope, model), serviceAccount };
   // Whoever routes, the pods' mTLS is Istio's; Flagger refuses it, as its primary pods are labelled apart.
   return model.mtls ? { ...rendered, peerAuthentication: renderPeerAuthentication(scope, model) } : rendered;
 }

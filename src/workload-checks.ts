@@ -1,0 +1,274 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import type { PodModel, PortModel } from './model';
+import { isDns1123Label, isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
+import {
+  checkBoolean, checkEnum, checkImage, checkInstance, checkList, checkPort, checkPositive, checkSeconds, checkStringMap, fail,
+} from './validate';
+import { PodOptions, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
+
+/**
+ * The checks of the pod props, before cdk8s-plus sees them: what the types can't stop a
+ * JavaScript caller from passing, and what Kubernetes or Istio would refuse or get wrong.
+ */
+
+/** The pod labels a release owns: the Service, the subsets and the controllers select by them. */
+const RELEASE_LABELS = ['app', 'version'];
+
+/**
+ * The ports Istio's proxy listens on in every pod of the mesh; a container of the pod can't use
+ * them, as all share one network namespace.
+ */
+const ISTIO_PROXY_PORTS = [15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090];
+
+const DEFAULT_SHUTDOWN_DELAY = Duration.seconds(5);
+const DEFAULT_GRACE_PERIOD = Duration.seconds(30);
+
+/** `prefix.name`, or `name` for the app's own props. */
+function at(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
+}
+
+/** Checks the settings a version may set over the app's, at the app (`prefix` '') or a version. */
+export function checkWorkloadOptions(scope: Construct, prefix: string, options: WorkloadOptions): void {
+  const field = (name: string) => at(prefix, name);
+  checkEnv(scope, field('env'), options.env);
+  checkList(scope, field('envFrom'), options.envFrom, '[kplus.Env.fromSecret(secret)]')
+    .forEach((source, i) => checkInstance(scope, `${field('envFrom')}[${i}]`, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
+  checkStrings(scope, field('args'), options.args);
+  checkStrings(scope, field('command'), options.command);
+  if (options.workingDir !== undefined && (typeof options.workingDir !== 'string' || !options.workingDir.startsWith('/'))) {
+    fail(scope, field('workingDir'), 'must be an absolute path', options.workingDir, 'e.g. "/app"');
+  }
+  if (options.imagePullPolicy !== undefined) checkEnum(scope, field('imagePullPolicy'), options.imagePullPolicy, kplus.ImagePullPolicy);
+  checkMounts(scope, field('volumeMounts'), options.volumeMounts);
+  checkLifecycle(scope, field('lifecycle'), options.lifecycle);
+  checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, '[{ number: 9090, name: "metrics" }]')
+    .forEach((port, i) => checkContainerPort(scope, `${field('extraContainerPorts')}[${i}]`, port));
+  checkVolumes(scope, field('volumes'), options.volumes);
+  const labels = checkStringMap(scope, field('podLabels'), options.podLabels, isLabelKey, 'label keys', '{ team: "shop" }');
+  for (const [key, value] of Object.entries(labels)) {
+    if (RELEASE_LABELS.includes(key)) {
+      fail(scope, field('podLabels'), `may not set "${key}", which the release's Service and subsets select by`, { [key]: value },
+        `leave "${key}" out: the app sets it${key === 'version' ? ' from each version\'s version' : ' from its name'}`);
+    }
+    if (!isLabelValue(value)) fail(scope, field('podLabels'), 'must have label values (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "shop"');
+  }
+  checkStringMap(scope, field('podAnnotations'), options.podAnnotations, isLabelKey, 'annotation keys ([prefix/]name)', '{ "sidecar.istio.io/proxyCPU": "100m" }');
+}
+
+function checkEnv(scope: Construct, field: string, env: { [name: string]: kplus.EnvValue } | undefined): void {
+  if (env === undefined) return;
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) fail(scope, field, 'must be a map of names to values', env, 'e.g. { LOG_LEVEL: kplus.EnvValue.fromValue("info") }');
+  for (const [name, value] of Object.entries(env)) {
+    if (!isEnvName(name)) fail(scope, field, 'must name variables with letters, digits, "_", "-" and ".", not starting with a digit', name, 'e.g. "LOG_LEVEL"');
+    checkInstance(scope, `${field}.${name}`, value, kplus.EnvValue, 'kplus.EnvValue.fromValue("info")');
+  }
+}
+
+function checkStrings(scope: Construct, field: string, value: string[] | undefined): void {
+  checkList(scope, field, value, '["--port", "8080"]').forEach((item, i) => {
+    if (typeof item !== 'string') fail(scope, `${field}[${i}]`, 'must be a string', item, 'quote numbers, e.g. "8080"');
+  });
+}
+
+function checkMounts(scope: Construct, field: string, mounts: kplus.VolumeMount[] | undefined): void {
+  const paths = new Set<string>();
+  checkList(scope, field, mounts, '[{ volume, path: "/etc/app" }]').forEach((mount, i) => {
+    const where = `${field}[${i}]`;
+    if (mount === null || typeof mount !== 'object') fail(scope, where, 'must be a mount', mount, 'e.g. { volume, path: "/etc/app" }');
+    checkInstance(scope, `${where}.volume`, mount.volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
+    if (typeof mount.path !== 'string' || !mount.path.startsWith('/')) fail(scope, `${where}.path`, 'must be an absolute path', mount.path, 'e.g. "/etc/app"');
+    if (paths.has(mount.path)) fail(scope, `${where}.path`, 'is the path of another mount of the container', mount.path, 'mount each volume at its own path');
+    paths.add(mount.path);
+  });
+}
+
+function checkLifecycle(scope: Construct, field: string, lifecycle: kplus.ContainerLifecycle | undefined): void {
+  if (lifecycle === undefined) return;
+  if (lifecycle === null || typeof lifecycle !== 'object') fail(scope, field, 'must be an object', lifecycle, 'e.g. { preStop: kplus.Handler.fromCommand(["/drain"]) }');
+  for (const hook of ['postStart', 'preStop'] as const) {
+    if (lifecycle[hook] !== undefined) checkInstance(scope, `${field}.${hook}`, lifecycle[hook], kplus.Handler, 'kplus.Handler.fromCommand(["/drain"])');
+  }
+}
+
+function checkContainerPort(scope: Construct, field: string, port: kplus.ContainerPort): void {
+  if (port === null || typeof port !== 'object') fail(scope, field, 'must be a container port', port, 'e.g. { number: 9090, name: "metrics" }');
+  checkPort(scope, `${field}.number`, port.number);
+  if (port.name !== undefined && !isPortName(port.name)) {
+    fail(scope, `${field}.name`, 'must be lower-case letters, digits and "-", with a letter, at most 15', port.name, 'e.g. "metrics"');
+  }
+}
+
+function checkVolumes(scope: Construct, field: string, volumes: kplus.Volume[] | undefined): void {
+  const names = new Set<string>();
+  checkList(scope, field, volumes, '[kplus.Volume.fromEmptyDir(scope, "Cache", "cache")]').forEach((volume, i) => {
+    checkInstance(scope, `${field}[${i}]`, volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
+    if (!isDns1123Label(volume.name)) fail(scope, `${field}[${i}].name`, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', volume.name, 'e.g. "config"');
+    if (names.has(volume.name)) fail(scope, `${field}[${i}].name`, 'is the name of another volume', volume.name, 'give each volume its own name');
+    names.add(volume.name);
+  });
+}
+
+/** Checks the settings of every pod of the app, and resolves what the pods are built from. */
+export function resolvePod(scope: Construct, appName: string, options: PodOptions & WorkloadOptions): PodModel {
+  checkWorkloadOptions(scope, '', options);
+  const createServiceAccount = checkBoolean(scope, 'createServiceAccount', options.createServiceAccount ?? false);
+  checkBoolean(scope, 'automountServiceAccountToken', options.automountServiceAccountToken ?? false);
+  const serviceAccountName = checkServiceAccount(scope, options.serviceAccount);
+  if (createServiceAccount && serviceAccountName !== undefined) {
+    fail(scope, 'createServiceAccount', `makes a ServiceAccount "${appName}", and serviceAccount already names one`, serviceAccountName,
+      'leave one of them out');
+  }
+  checkContainers(scope, appName, options);
+  checkScheduling(scope, options);
+  if (options.priorityClassName !== undefined && (typeof options.priorityClassName !== 'string' || !isDns1123Subdomain(options.priorityClassName))) {
+    fail(scope, 'priorityClassName', 'must be a DNS-1123 subdomain', options.priorityClassName, 'e.g. "high-priority"');
+  }
+  checkList(scope, 'imagePullSecrets', options.imagePullSecrets, '[kplus.Secret.fromSecretName(scope, "Registry", "registry")]')
+    .forEach((secret, i) => checkName(scope, `imagePullSecrets[${i}]`, secret, 'a Secret', 'kplus.Secret.fromSecretName(scope, "Registry", "registry")'));
+  checkObject(scope, 'podSecurityContext', options.podSecurityContext, '{ user: 1000, group: 3000 }');
+  checkObject(scope, 'dns', options.dns, '{ policy: kplus.DnsPolicy.CLUSTER_FIRST }');
+  checkList(scope, 'hostAliases', options.hostAliases, '[{ ip: "10.0.0.1", hostnames: ["db.local"] }]');
+  return {
+    options,
+    serviceAccountName: createServiceAccount ? appName : serviceAccountName,
+    createServiceAccount,
+    ...shutdown(scope, options),
+  };
+}
+
+function checkObject(scope: Construct, field: string, value: object | undefined, example: string): void {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) fail(scope, field, 'must be an object', value, `e.g. ${example}`);
+}
+
+/** Something with a Kubernetes object name, such as an `ISecret`. */
+function checkName(scope: Construct, field: string, value: { readonly name: string } | undefined, what: string, example: string): string {
+  if (value === null || typeof value !== 'object' || typeof value.name !== 'string' || !isDns1123Subdomain(value.name)) {
+    fail(scope, field, `must be ${what} with a DNS-1123 subdomain name (lower-case letters, digits, "-" and ".")`,
+      value !== null && typeof value === 'object' ? value.name : value, `use e.g. ${example}`);
+  }
+  return value.name;
+}
+
+function checkServiceAccount(scope: Construct, account: kplus.IServiceAccount | undefined): string | undefined {
+  if (account === undefined) return undefined;
+  return checkName(scope, 'serviceAccount', account, 'a ServiceAccount', 'kplus.ServiceAccount.fromServiceAccountName(scope, "Account", "cart")');
+}
+
+/** Init containers and sidecars: named, with an image, and no name twice in the pod, the main container's included. */
+function checkContainers(scope: Construct, appName: string, options: PodOptions): void {
+  const names = new Map<string, string>([[appName, 'the main container']]);
+  for (const kind of ['initContainers', 'sidecars'] as const) {
+    checkList(scope, kind, options[kind], '[{ name: "log-shipper", image: "fluent/fluent-bit:3.1" }]').forEach((container, i) => {
+      const field = `${kind}[${i}]`;
+      if (container === null || typeof container !== 'object') fail(scope, field, 'must be a container', container, 'e.g. { name: "log-shipper", image: "fluent/fluent-bit:3.1" }');
+      if (typeof container.name !== 'string' || !isDns1123Label(container.name)) {
+        fail(scope, `${field}.name`, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', container.name, 'e.g. "log-shipper"');
+      }
+      const other = names.get(container.name);
+      if (other !== undefined) fail(scope, `${field}.name`, `is the name of ${other}`, container.name, 'give each container of the pod its own name');
+      names.set(container.name, field);
+      checkImage(scope, `${field}.image`, container.image);
+      checkMounts(scope, `${field}.volumeMounts`, container.volumeMounts);
+    });
+  }
+}
+
+function checkScheduling(scope: Construct, options: PodOptions): void {
+  checkStringMap(scope, 'nodeSelector', options.nodeSelector, isLabelKey, 'label keys', '{ "kubernetes.io/arch": "arm64" }');
+  checkList(scope, 'nodeAffinity', options.nodeAffinity, '[{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }]').forEach((affinity, i) => {
+    const field = `nodeAffinity[${i}]`;
+    checkObject(scope, field, affinity ?? null, '{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }');
+    checkInstance(scope, `${field}.node`, affinity.node, kplus.LabeledNode, 'kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd"))');
+    if (affinity.weight !== undefined && (!Number.isInteger(affinity.weight) || affinity.weight < 1 || affinity.weight > 100)) {
+      fail(scope, `${field}.weight`, 'must be a whole number from 1 to 100', affinity.weight, 'use e.g. 50, or leave it out to require the nodes');
+    }
+  });
+  checkList(scope, 'tolerations', options.tolerations, '[kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))]')
+    .forEach((node, i) => checkInstance(scope, `tolerations[${i}]`, node, kplus.TaintedNode, 'kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))'));
+  const spreads = new Set<string>();
+  checkList(scope, 'topologySpread', options.topologySpread, '[{ topology: kplus.Topology.ZONE }]').forEach((spread, i) => {
+    const field = `topologySpread[${i}]`;
+    checkObject(scope, field, spread ?? null, '{ topology: kplus.Topology.ZONE }');
+    checkInstance(scope, `${field}.topology`, spread.topology, kplus.Topology, 'kplus.Topology.ZONE');
+    checkPositive(scope, `${field}.maxSkew`, spread.maxSkew ?? 1);
+    const when = checkEnum(scope, `${field}.whenUnsatisfiable`, spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY, WhenUnsatisfiable);
+    // The API server refuses two constraints with one topology key and one action.
+    const key = `${spread.topology.key} ${when}`;
+    if (spreads.has(key)) fail(scope, `${field}.topology`, `spreads over ${spread.topology.key} twice with ${when}`, spread.topology.key, 'give each topology one spread');
+    spreads.add(key);
+  });
+}
+
+/** The preStop pause and the grace period: the pause must leave the app time to finish its requests. */
+function shutdown(scope: Construct, options: PodOptions & WorkloadOptions): Pick<PodModel, 'shutdownDelaySeconds' | 'terminationGracePeriodSeconds'> {
+  const shutdownDelaySeconds = checkSeconds(scope, 'shutdownDelay', options.shutdownDelay ?? DEFAULT_SHUTDOWN_DELAY);
+  const terminationGracePeriodSeconds = checkSeconds(scope, 'terminationGracePeriod', options.terminationGracePeriod ?? DEFAULT_GRACE_PERIOD);
+  if (options.shutdownDelay !== undefined) checkNoOwnPreStop(scope, 'lifecycle.preStop', options);
+  if (shutdownDelaySeconds > 0 && terminationGracePeriodSeconds <= shutdownDelaySeconds) {
+    fail(scope, 'terminationGracePeriod', `must be longer than shutdownDelay (${shutdownDelaySeconds}s): the pod is killed when it ends, `
+      + 'and the app needs time after the pause to finish its requests', `${terminationGracePeriodSeconds}s`,
+    `use e.g. Duration.seconds(${shutdownDelaySeconds + 25}), or a shorter shutdownDelay`);
+  }
+  return { shutdownDelaySeconds, terminationGracePeriodSeconds };
+}
+
+/** A preStop hook of the user's replaces the pause, so both given is a contradiction. */
+function checkNoOwnPreStop(scope: Construct, field: string, options: WorkloadOptions): void {
+  if (options.lifecycle?.preStop !== undefined) {
+    fail(scope, field, 'replaces the pause of shutdownDelay, and both are given', 'a Handler', 'leave shutdownDelay out, or lifecycle.preStop');
+  }
+}
+
+/**
+ * Checks one version's pod as a whole, the app's settings and the version's merged: every mount
+ * names a volume of the pod, and no two containers listen on one port.
+ */
+export function checkVersionPod(scope: Construct, prefix: string, pod: PodModel, version: WorkloadOptions, ports: readonly PortModel[]): void {
+  const app = pod.options;
+  const own = (name: keyof WorkloadOptions) => (version[name] !== undefined ? at(prefix, name) : name);
+  if (app.shutdownDelay !== undefined) checkNoOwnPreStop(scope, `${own('lifecycle')}.preStop`, { lifecycle: version.lifecycle ?? app.lifecycle });
+  const volumes = new Set([...app.volumes ?? [], ...version.volumes ?? []].map(v => v.name));
+  const mounts: [string, readonly kplus.VolumeMount[] | undefined][] = [
+    [own('volumeMounts'), version.volumeMounts ?? app.volumeMounts],
+    ...(['initContainers', 'sidecars'] as const).flatMap(kind => (app[kind] ?? []).map((c, i): [string, kplus.VolumeMount[] | undefined] => [`${kind}[${i}].volumeMounts`, c.volumeMounts])),
+  ];
+  for (const [field, list] of mounts) {
+    (list ?? []).forEach((mount, i) => {
+      if (!volumes.has(mount.volume.name)) {
+        fail(scope, `${field}[${i}].volume`, `names a volume that is not in ${prefix ? `the app's or ${at(prefix, 'volumes')}` : 'volumes'}`, mount.volume.name,
+          `add the volume to ${prefix ? `volumes or ${at(prefix, 'volumes')}` : 'volumes'}`);
+      }
+    });
+  }
+  checkPorts(scope, own('extraContainerPorts'), ports, version.extraContainerPorts ?? app.extraContainerPorts ?? [], app.sidecars ?? []);
+}
+
+/** The main container's ports, then each sidecar's: none twice in the pod, and none of Istio's proxy. */
+function checkPorts(scope: Construct, extraField: string, ports: readonly PortModel[], extra: readonly kplus.ContainerPort[], sidecars: readonly kplus.ContainerProps[]): void {
+  const taken = new Map<number, string>();
+  const take = (field: string, port: number, owner: string) => {
+    if (ISTIO_PROXY_PORTS.includes(port)) {
+      fail(scope, field, `is a port of Istio's proxy (${ISTIO_PROXY_PORTS.join(', ')}), which shares the pod's network`, port, 'use another port');
+    }
+    const other = taken.get(port);
+    if (other !== undefined && other !== owner) fail(scope, field, `is already the port of ${other}`, port, 'give each container its own ports');
+    taken.set(port, owner);
+  };
+  ports.forEach((p, i) => take(i === 0 ? 'containerPort' : `additionalPorts[${i - 1}].containerPort`, p.targetPort, 'the main container'));
+  extra.forEach((p, i) => {
+    if (taken.has(p.number)) fail(scope, `${extraField}[${i}].number`, 'is already a port the Service routes to', p.number, 'leave it out: the container has it');
+    take(`${extraField}[${i}].number`, p.number, 'the main container');
+  });
+  sidecars.forEach((sidecar, i) => {
+    const field = `sidecars[${i}]`;
+    const single = sidecar.portNumber ?? sidecar.port;
+    if (single !== undefined) take(`${field}.portNumber`, checkPort(scope, `${field}.portNumber`, single), field);
+    checkList(scope, `${field}.ports`, sidecar.ports, '[{ number: 2020 }]').forEach((p, j) => {
+      checkContainerPort(scope, `${field}.ports[${j}]`, p);
+      take(`${field}.ports[${j}].number`, p.number, field);
+    });
+  });
+}
