@@ -11,6 +11,9 @@ import { NginxBlueGreen } from './nginx-blue-green';
 import { NginxSelectorBlueGreen } from './nginx-selector-blue-green';
 import { PodinfoAutoscaledCanary } from './podinfo-autoscaled-canary';
 import { PodinfoBlueGreen } from './podinfo-blue-green';
+import { RealService } from './real-service';
+import { RealServiceArgo } from './real-service-argo';
+import { RealServiceFlagger } from './real-service-flagger';
 import { ReviewsCanary } from './reviews-canary';
 import { ShopPreviewBlueGreen } from './shop-preview-blue-green';
 import { StagedCanary } from './staged-canary';
@@ -39,6 +42,9 @@ export function buildExamples(app: App): void {
   new ArgoWeatherCanary(app);
   new ArgoBlueGreen(app);
   new GatewayApiCanary(app);
+  new RealService(app);
+  new RealServiceArgo(app);
+  new RealServiceFlagger(app);
 }
 
 if (require.main === module) {

@@ -6,6 +6,8 @@ import { expectValidManifests } from '../support/schemas';
 const API_VERSIONS: Record<string, string[]> = {
   Deployment: ['apps/v1'],
   Service: ['v1'],
+  ServiceAccount: ['v1'],
+  ConfigMap: ['v1'],
   PodDisruptionBudget: ['policy/v1'],
   HorizontalPodAutoscaler: ['autoscaling/v2'],
   DestinationRule: ['networking.istio.io/v1'],
@@ -30,8 +32,9 @@ export function exampleObjects(Example: new (app: App) => Chart, expectedKinds: 
     expectValidManifests(objects);
     expect(objects).toMatchSnapshot();
   });
-  // Examples without subsets (a controller's, the Gateway API's, the selector cutover's) have nothing to check here.
-  if (expectedKinds.includes('DestinationRule')) {
+  // Examples without subsets (the Gateway API's, the selector cutover's), or whose subsets are
+  // Argo Rollouts' roles over a Rollout's pods, have nothing to check here.
+  if (expectedKinds.includes('DestinationRule') && expectedKinds.includes('Deployment')) {
     test('every DestinationRule subset selects the pods of exactly one Deployment, named after it', () => {
       const subsets = objects.filter(o => o.kind === 'DestinationRule').flatMap(rule => rule.spec.subsets
         .map((subset: Manifest) => [subset.name, deploymentsBehindSubset(objects, rule.metadata.name, subset.name)]));
