@@ -201,14 +201,14 @@ export function checkStringMap(
 /** A value of a cdk8s-plus class, made by its factories, that JavaScript callers could pass as anything. */
 export function checkInstance<T>(scope: Construct, field: string, value: unknown, type: { readonly prototype: T; readonly name: string }, example: string): T {
   // Some cdk8s-plus classes have private constructors, which a constructor type would not accept.
-  if (!(value instanceof (type as unknown as new () => T))) fail(scope, field, `must be a ${type.name}`, value, `use e.g. ${example}`);
+  if (!(value instanceof (type as unknown as new () => T))) fail(scope, field, `must be ${/^[AEIOU]/.test(type.name) ? 'an' : 'a'} ${type.name}`, value, `use e.g. ${example}`);
   return value as T;
 }
 
-/** Whole seconds, 0 or more, such as a grace period. */
+/** Whole seconds, 0 or more (a Duration is never negative), such as a grace period. */
 export function checkSeconds(scope: Construct, field: string, value: Duration): number {
   const seconds = value instanceof Duration ? value.toSeconds({ integral: false }) : NaN;
-  if (!Number.isInteger(seconds) || seconds < 0) {
+  if (!Number.isInteger(seconds)) {
     fail(scope, field, 'must be a Duration of whole seconds, 0 or more', value instanceof Duration ? `${seconds}s` : value, 'use e.g. Duration.seconds(30)');
   }
   return seconds;

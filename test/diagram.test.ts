@@ -576,8 +576,9 @@ describe('diagram command', () => {
     const dir = distDir();
     const { code, stdout, stderr } = run('diagram', dir);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    const names = ONE_CLUSTER.map(e => e.name).sort();
-    expect(stdout).toBe(names.map(name => `wrote ${join(dir, `${name}.k8s.md`)}\n`).join(''));
+    // In the order of the file names, as the CLI reads a directory.
+    const files = ONE_CLUSTER.map(e => `${e.name}.k8s.md`).sort();
+    expect(stdout).toBe(files.map(file => `wrote ${join(dir, file)}\n`).join(''));
     for (const { name, objects } of ONE_CLUSTER) {
       expect(readFileSync(join(dir, `${name}.k8s.md`), 'utf8')).toBe(diagramMarkdown(objects, `${name}.k8s.yaml`));
     }

@@ -215,3 +215,79 @@ describe('containers and pod settings', () => {
     expectValidManifests(objects);
   });
 });
+
+describe('bad pod settings', () => {
+  type Props = { [key: string]: unknown };
+  test.each([
+    ['a mount of the app names a volume that is not in volumes', (c: Chart): Props => ({ volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(c, 'V', 'cache'), path: '/cache' }] }), 'test/Cart: volumeMounts[0].volume names a volume that is not in the app\'s or stable.volumes, got "cache"; add the volume to volumes or stable.volumes'],
+    ['a mount of a version names a volume that is not in volumes', (c: Chart): Props => ({ stable: { ...v1, volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(c, 'V', 'cache'), path: '/cache' }] } }), 'test/Cart: stable.volumeMounts[0].volume names a volume that is not in the app\'s or stable.volumes, got "cache"; add the volume to volumes or stable.volumes'],
+    ['a sidecar mounts a volume that is not in volumes', (c: Chart): Props => ({ sidecars: [{ name: 's', image: 'x', volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(c, 'V', 'cache'), path: '/cache' }] }] }), 'test/Cart: sidecars[0].volumeMounts[0].volume names a volume that is not in the app\'s or stable.volumes, got "cache"; add the volume to volumes or stable.volumes'],
+    ["a sidecar has the main container's name", (): Props => ({ sidecars: [{ name: 'cart', image: 'x' }] }), 'test/Cart: sidecars[0].name is the name of the main container, got "cart"; give each container of the pod its own name'],
+    ['two sidecars have one name', (): Props => ({ sidecars: [{ name: 'a', image: 'x' }, { name: 'a', image: 'y' }] }), 'test/Cart: sidecars[1].name is the name of sidecars[0], got "a"; give each container of the pod its own name'],
+    ['an init container and a sidecar have one name', (): Props => ({ initContainers: [{ name: 'a', image: 'x' }], sidecars: [{ name: 'a', image: 'y' }] }), 'test/Cart: sidecars[0].name is the name of initContainers[0], got "a"; give each container of the pod its own name'],
+    ['a sidecar has no name', (): Props => ({ sidecars: [{ image: 'x' }] }), 'test/Cart: sidecars[0].name must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), got nothing; e.g. "log-shipper"'],
+    ['a sidecar has no image', (): Props => ({ sidecars: [{ name: 'a', image: '' }] }), 'test/Cart: sidecars[0].image must be a container image reference without spaces, got ""; e.g. "nginx:1.11"'],
+    ["a sidecar port collides with the app's port", (): Props => ({ sidecars: [{ name: 'a', image: 'x', portNumber: 8080 }] }), 'test/Cart: sidecars[0].portNumber is already the port of the main container, got 8080; give each container its own ports'],
+    ['a sidecar port collides with an extra container port', (): Props => ({ extraContainerPorts: [{ number: 9090 }], sidecars: [{ name: 'a', image: 'x', ports: [{ number: 9090 }] }] }), 'test/Cart: sidecars[0].ports[0].number is already the port of the main container, got 9090; give each container its own ports'],
+    ["a sidecar port is one of Istio's proxy", (): Props => ({ sidecars: [{ name: 'a', image: 'x', portNumber: 15090 }] }), "test/Cart: sidecars[0].portNumber is a port of Istio's proxy (15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090), which shares the pod's network, got 15090; use another port"],
+    ['an extra container port is one the Service routes to', (): Props => ({ extraContainerPorts: [{ number: 8080 }] }), 'test/Cart: extraContainerPorts[0].number is already a port the Service routes to, got 8080; leave it out: the container has it'],
+    ["the container port is one of Istio's proxy", (): Props => ({ containerPort: 15006 }), "test/Cart: containerPort is a port of Istio's proxy (15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090), which shares the pod's network, got 15006; use another port"],
+    ['a pod label would override app', (): Props => ({ podLabels: { app: 'x' } }), 'test/Cart: podLabels may not set "app", which the release\'s Service and subsets select by, got {"app":"x"}; leave "app" out: the app sets it from its name'],
+    ["a version's pod label would override version", (): Props => ({ canary: { ...v2, podLabels: { version: 'x' } } }), 'test/Cart: canary.podLabels may not set "version", which the release\'s Service and subsets select by, got {"version":"x"}; leave "version" out: the app sets it from each version\'s version'],
+    ['a pod label key is invalid', (): Props => ({ podLabels: { 'a b': 'x' } }), 'test/Cart: podLabels must have keys that are label keys, got "a b"; e.g. { team: "shop" }'],
+    ['a pod label value is invalid', (): Props => ({ podLabels: { team: 'a b' } }), 'test/Cart: podLabels must have label values (alphanumerics, with "-", "_" or "." inside, at most 63), got "a b"; e.g. "shop"'],
+    ['the ServiceAccount name is invalid', (c: Chart): Props => ({ serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'SA', 'Cart_SA') }), 'test/Cart: serviceAccount must be a ServiceAccount with a DNS-1123 subdomain name (lower-case letters, digits, "-" and "."), got "Cart_SA"; use e.g. kplus.ServiceAccount.fromServiceAccountName(scope, "Account", "cart")'],
+    ['a ServiceAccount is both created and given', (c: Chart): Props => ({ createServiceAccount: true, serviceAccount: kplus.ServiceAccount.fromServiceAccountName(c, 'SA', 'cart') }), 'test/Cart: createServiceAccount makes a ServiceAccount "cart", and serviceAccount already names one, got "cart"; leave one of them out'],
+    ['the grace period is no longer than the preStop pause', (): Props => ({ terminationGracePeriod: Duration.seconds(5) }), 'test/Cart: terminationGracePeriod must be longer than shutdownDelay (5s): the pod is killed when it ends, and the app needs time after the pause to finish its requests, got "5s"; use e.g. Duration.seconds(30), or a shorter shutdownDelay'],
+    ['shutdownDelay and a preStop hook are both given', (): Props => ({ shutdownDelay: Duration.seconds(3), lifecycle: { preStop: kplus.Handler.fromCommand(['x']) } }), 'test/Cart: lifecycle.preStop replaces the pause of shutdownDelay, and both are given, got "a Handler"; leave shutdownDelay out, or lifecycle.preStop'],
+    ["shutdownDelay and a version's preStop hook are both given", (): Props => ({ shutdownDelay: Duration.seconds(3), canary: { ...v2, lifecycle: { preStop: kplus.Handler.fromCommand(['x']) } } }), 'test/Cart: canary.lifecycle.preStop replaces the pause of shutdownDelay, and both are given, got "a Handler"; leave shutdownDelay out, or lifecycle.preStop'],
+    ['shutdownDelay is not whole seconds', (): Props => ({ shutdownDelay: Duration.millis(1500) }), 'test/Cart: shutdownDelay must be a Duration of whole seconds, 0 or more, got "1.5s"; use e.g. Duration.seconds(30)'],
+    ['volumes is not a list', (): Props => ({ volumes: 'x' }), 'test/Cart: volumes must be a list, got "x"; e.g. [kplus.Volume.fromEmptyDir(scope, "Cache", "cache")]'],
+    ['a volume is not a kplus Volume', (): Props => ({ volumes: [{ name: 'x' }] }), 'test/Cart: volumes[0] must be a Volume, got {"name":"x"}; use e.g. kplus.Volume.fromConfigMap(scope, "Config", configMap)'],
+    ['two volumes have one name', (c: Chart): Props => ({ volumes: [kplus.Volume.fromEmptyDir(c, 'A', 'x'), kplus.Volume.fromEmptyDir(c, 'B', 'x')] }), 'test/Cart: volumes[1].name is the name of another volume, got "x"; give each volume its own name'],
+    ['a mount path is relative', (c: Chart): Props => { const v = kplus.Volume.fromEmptyDir(c, 'A', 'x'); return { volumes: [v], volumeMounts: [{ volume: v, path: 'x' }] }; }, 'test/Cart: volumeMounts[0].path must be an absolute path, got "x"; e.g. "/etc/app"'],
+    ['two mounts have one path', (c: Chart): Props => { const v = kplus.Volume.fromEmptyDir(c, 'A', 'x'); return { volumes: [v], volumeMounts: [{ volume: v, path: '/x' }, { volume: v, path: '/x' }] }; }, 'test/Cart: volumeMounts[1].path is the path of another mount of the container, got "/x"; mount each volume at its own path'],
+    ['envFrom holds something else than an EnvFrom', (): Props => ({ envFrom: ['x'] }), 'test/Cart: envFrom[0] must be an EnvFrom, got "x"; use e.g. kplus.Env.fromConfigMap(configMap)'],
+    ['an env value is not an EnvValue', (): Props => ({ env: { A: 'x' } }), 'test/Cart: env.A must be an EnvValue, got "x"; use e.g. kplus.EnvValue.fromValue("info")'],
+    ['an env name is invalid', (): Props => ({ env: { '1A': kplus.EnvValue.fromValue('x') } }), 'test/Cart: env must name variables with letters, digits, "_", "-" and ".", not starting with a digit, got "1A"; e.g. "LOG_LEVEL"'],
+    ['a lifecycle hook is not a Handler', (): Props => ({ lifecycle: { preStop: ['sleep'] } }), 'test/Cart: lifecycle.preStop must be a Handler, got ["sleep"]; use e.g. kplus.Handler.fromCommand(["/drain"])'],
+    ['an extra container port name is invalid', (): Props => ({ extraContainerPorts: [{ number: 9090, name: 'Metrics_Port' }] }), 'test/Cart: extraContainerPorts[0].name must be lower-case letters, digits and "-", with a letter, at most 15, got "Metrics_Port"; e.g. "metrics"'],
+    ['a pod annotation value is not a string', (): Props => ({ podAnnotations: { a: 1 } }), 'test/Cart: podAnnotations["a"] must be a string, got 1; quote numbers and booleans, e.g. "true"'],
+    ['a node selector key is invalid', (): Props => ({ nodeSelector: { 'a b': 'x' } }), 'test/Cart: nodeSelector must have keys that are label keys, got "a b"; e.g. { "kubernetes.io/arch": "arm64" }'],
+    ['a node affinity weight is below 1', (): Props => ({ nodeAffinity: [{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is('a', 'b')), weight: 0 }] }), 'test/Cart: nodeAffinity[0].weight must be a whole number from 1 to 100, got 0; use e.g. 50, or leave it out to require the nodes'],
+    ['a node affinity is not a LabeledNode', (): Props => ({ nodeAffinity: [{ node: 'x' }] }), 'test/Cart: nodeAffinity[0].node must be a LabeledNode, got "x"; use e.g. kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd"))'],
+    ['a toleration is not a TaintedNode', (): Props => ({ tolerations: [{ key: 'x' }] }), 'test/Cart: tolerations[0] must be a TaintedNode, got {"key":"x"}; use e.g. kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))'],
+    ['two spreads have one topology and action', (): Props => ({ topologySpread: [{ topology: kplus.Topology.ZONE }, { topology: kplus.Topology.ZONE }] }), 'test/Cart: topologySpread[1].topology spreads over topology.kubernetes.io/zone twice with ScheduleAnyway, got "topology.kubernetes.io/zone"; give each topology one spread'],
+    ["a spread's maxSkew is 0", (): Props => ({ topologySpread: [{ topology: kplus.Topology.ZONE, maxSkew: 0 }] }), 'test/Cart: topologySpread[0].maxSkew must be a whole number, 1 or more, got 0; use e.g. 2'],
+    ["a spread's whenUnsatisfiable is unknown", (): Props => ({ topologySpread: [{ topology: kplus.Topology.ZONE, whenUnsatisfiable: 'Never' }] }), 'test/Cart: topologySpread[0].whenUnsatisfiable must be one of ["ScheduleAnyway","DoNotSchedule"], got "Never"; use e.g. "ScheduleAnyway"'],
+    ['the priority class name is invalid', (): Props => ({ priorityClassName: 'High' }), 'test/Cart: priorityClassName must be a DNS-1123 subdomain, got "High"; e.g. "high-priority"'],
+    ['a pull secret is not a Secret', (): Props => ({ imagePullSecrets: ['registry'] }), 'test/Cart: imagePullSecrets[0] must be a Secret with a DNS-1123 subdomain name (lower-case letters, digits, "-" and "."), got "registry"; use e.g. kplus.Secret.fromSecretName(scope, "Registry", "registry")'],
+    ['the working directory is relative', (): Props => ({ workingDir: 'srv' }), 'test/Cart: workingDir must be an absolute path, got "srv"; e.g. "/app"'],
+    ['an argument is not a string', (): Props => ({ args: [8080] }), 'test/Cart: args[0] must be a string, got 8080; quote numbers, e.g. "8080"'],
+    ['dns is not an object', (): Props => ({ dns: 'x' }), 'test/Cart: dns must be an object, got "x"; e.g. { policy: kplus.DnsPolicy.CLUSTER_FIRST }'],
+    ['the pod security context is not an object', (): Props => ({ podSecurityContext: 5 }), 'test/Cart: podSecurityContext must be an object, got 5; e.g. { user: 1000, group: 3000 }'],
+    ['createServiceAccount is not a boolean', (): Props => ({ createServiceAccount: 'yes' }), 'test/Cart: createServiceAccount must be true or false, got "yes"; e.g. true'],
+    ['a sidecar is null', (): Props => ({ sidecars: [null] }), 'test/Cart: sidecars[0] must be a container, got null; e.g. { name: "log-shipper", image: "fluent/fluent-bit:3.1" }'],
+    ['a node affinity is null', (): Props => ({ nodeAffinity: [null] }), 'test/Cart: nodeAffinity[0] must be an object, got null; e.g. { node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }'],
+    ['hostAliases is not a list', (): Props => ({ hostAliases: {} }), 'test/Cart: hostAliases must be a list, got {}; e.g. [{ ip: "10.0.0.1", hostnames: ["db.local"] }]'],
+    ['the image pull policy is unknown', (): Props => ({ imagePullPolicy: 'Sometimes' }), 'test/Cart: imagePullPolicy must be one of ["Always","IfNotPresent","Never"], got "Sometimes"; use e.g. "Always"'],
+    ['envFrom holds a kplus object of another kind, which shows by its class', (c: Chart): Props => ({ envFrom: [kplus.Volume.fromConfigMap(c, 'V', kplus.ConfigMap.fromConfigMapName(c, 'M', 'm'))] }), 'test/Cart: envFrom[0] must be an EnvFrom, got a Volume; use e.g. kplus.Env.fromConfigMap(configMap)'],
+    ['a node affinity weight is above 100', (): Props => ({ nodeAffinity: [{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is('a', 'b')), weight: 101 }] }), 'test/Cart: nodeAffinity[0].weight must be a whole number from 1 to 100, got 101; use e.g. 50, or leave it out to require the nodes'],
+    ['the grace period is shorter than a longer pause', (): Props => ({ shutdownDelay: Duration.seconds(40) }), 'test/Cart: terminationGracePeriod must be longer than shutdownDelay (40s): the pod is killed when it ends, and the app needs time after the pause to finish its requests, got "30s"; use e.g. Duration.seconds(65), or a shorter shutdownDelay'],
+    ['shutdownDelay is not a Duration', (): Props => ({ shutdownDelay: 5 }), 'test/Cart: shutdownDelay must be a Duration of whole seconds, 0 or more, got 5; use e.g. Duration.seconds(30)'],
+  ])('fails when %s', (_, props, message) => {
+    const chart = newChart();
+    expect(() => cart(chart, props(chart) as Partial<CanaryAppProps>)).toThrow(new Error(message));
+  });
+
+  test.each([
+    ['a grace period one second longer than the pause', { shutdownDelay: Duration.seconds(5), terminationGracePeriod: Duration.seconds(6) }],
+    ['node affinity weights of 1 and 100', { nodeAffinity: [1, 100].map(weight => ({ node: kplus.Node.labeled(kplus.NodeLabelQuery.is('a', 'b')), weight })) }],
+    ['a maxSkew of 1', { topologySpread: [{ topology: kplus.Topology.ZONE, maxSkew: 1 }] }],
+    ['one topology with both actions', { topologySpread: [WhenUnsatisfiable.SCHEDULE_ANYWAY, WhenUnsatisfiable.DO_NOT_SCHEDULE].map(when => ({ topology: kplus.Topology.ZONE, whenUnsatisfiable: when })) }],
+    ['two app ports on one container port', { additionalPorts: [{ port: 81, containerPort: 8080 }] }],
+  ])('accepts %s', (_, props) => {
+    expect(() => cart(newChart(), props as Partial<CanaryAppProps>)).not.toThrow();
+  });
+});
+

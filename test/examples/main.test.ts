@@ -8,7 +8,7 @@ describe('examples app', () => {
       'nginx-selector-blue-green', 'podinfo-autoscaled-canary', 'bookinfo-dark-launch', 'shop-preview-blue-green',
       'api-multiport-canary', 'checkout-sticky-canary', 'staged-canary',
       'flagger-podinfo-blue-green', 'flagger-canary', 'argo-weather-canary', 'argo-blue-green',
-      'gateway-api-canary',
+      'gateway-api-canary', 'real-service', 'real-service-argo', 'real-service-flagger',
     ]);
   });
 
