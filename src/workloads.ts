@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ExtraServiceModel, PodModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, versionOf } from './model';
 import { apiObjectsUnder } from './route-check';
 import { prune } from './traffic-policy';
-import { WhenUnsatisfiable, WorkloadOptions } from './workload-props';
+import { PodOptions, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
 /**
  * Workloads for any renderer that needs them, built with cdk8s-plus: with the props in
@@ -83,14 +83,24 @@ export function renderServiceAccount(scope: Construct, model: ReleaseModel): Api
  * The app's Deployment as cdk8s-plus builds it from the app's pod settings, once per app: every
  * version, and a controller's template, derives from it, replacing only the main container, the
  * volumes and the labels. Building a cdk8s-plus Deployment per version would cost as much again.
+ * Apps with none of the settings it is built from share one per grace period.
  */
 const appDeployments = new WeakMap<PodModel, Json>();
+const plainDeployments = new Map<number, Json>();
+
+/** The settings `buildAppDeployment` reads besides the grace period; the others are each version's. */
+const TEMPLATE_SETTINGS: readonly (keyof PodOptions)[] = [
+  'serviceAccount', 'createServiceAccount', 'automountServiceAccountToken', 'initContainers', 'sidecars', 'nodeSelector', 'nodeAffinity',
+  'tolerations', 'priorityClassName', 'imagePullSecrets', 'podSecurityContext', 'hostAliases', 'dns',
+];
 
 function appDeployment(model: ReleaseModel): Json {
-  let json = appDeployments.get(model.pod);
+  const plain = !TEMPLATE_SETTINGS.some(key => model.pod.options[key] !== undefined);
+  const [cache, key] = plain ? [plainDeployments, model.pod.terminationGracePeriodSeconds] as const : [appDeployments, model.pod] as const;
+  let json = (cache as Map<unknown, Json>).get(key);
   if (!json) {
     json = buildAppDeployment(model);
-    appDeployments.set(model.pod, json);
+    (cache as Map<unknown, Json>).set(key, json);
   }
   return json;
 }
@@ -104,7 +114,7 @@ function buildAppDeployment(model: ReleaseModel): Json {
       // Our own selector and labels per version: cdk8s-plus's would select its per-construct address label.
       select: false,
       // The main container is each version's own; this one only holds its place.
-      containers: [{ name: model.name, image: 'version' }, ...(options.sidecars ?? []).map(mounting)],
+      containers: [{ name: 'main', image: 'version' }, ...(options.sidecars ?? []).map(mounting)],
       initContainers: options.initContainers?.map(mounting),
       serviceAccount: account === undefined ? undefined : kplus.ServiceAccount.fromServiceAccountName(build, 'Account', account),
       automountServiceAccountToken: options.automountServiceAccountToken,
@@ -196,7 +206,8 @@ function mainContainer(model: ReleaseModel, version: VersionModel): Json {
     volumeMounts: setting('volumeMounts'),
     lifecycle: setting('lifecycle'),
   });
-  const json = plainJson(kplus.k8s.toJson_Container(container._toKube()));
+  // Plain values throughout; the undefined fields go when the ApiObject is written.
+  const json: Json = kplus.k8s.toJson_Container(container._toKube())!;
   const seconds = model.pod.shutdownDelaySeconds;
   // Kubernetes' own sleep action (1.30 and later, as every Istio that serves v1 APIs needs), so
   // that images without a shell get the pause too.
@@ -208,12 +219,7 @@ function mainContainer(model: ReleaseModel, version: VersionModel): Json {
 function podVolumes(app: WorkloadOptions, own: WorkloadOptions): Json[] | undefined {
   const byName = new Map<string, kplus.Volume>();
   for (const volume of [...app.volumes ?? [], ...own.volumes ?? []]) byName.set(volume.name, volume);
-  return byName.size === 0 ? undefined : [...byName.values()].map(volume => plainJson(kplus.k8s.toJson_Volume(volume._toKube())));
-}
-
-/** cdk8s's JSON of a generated struct still holds values that serialize themselves, such as IntOrString. */
-function plainJson(value: unknown): Json {
-  return JSON.parse(JSON.stringify(value));
+  return byName.size === 0 ? undefined : [...byName.values()].map(volume => kplus.k8s.toJson_Volume(volume._toKube())!);
 }
 
 /**
@@ -266,13 +272,20 @@ export function renderVersionService(scope: Construct, model: ReleaseModel, extr
   return service(scope, extra.id, model, extra.name, versionLabels(model, version));
 }
 
+/**
+ * A Service as cdk8s-plus writes one, written here: a cdk8s-plus Service costs a construct per
+ * Service, as much as the rest of the Service's work, for four fields.
+ */
 function service(scope: Construct, id: string, model: ReleaseModel, name: string, selector: { [key: string]: string }): ApiObject {
-  const [json] = plusObjects(build => {
-    const svc = new kplus.Service(build, 'Service', {
-      metadata: { name, namespace: model.namespace, labels: model.selector },
+  return plainObject(scope, id, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: model.namespace, labels: { ...model.selector } },
+    spec: {
+      externalIPs: [],
       ports: model.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
-    });
-    for (const [key, value] of Object.entries(selector)) svc.selectLabel(key, value);
+      selector: { ...selector },
+      type: 'ClusterIP',
+    },
   });
-  return plainObject(scope, id, json);
 }
