@@ -41,9 +41,6 @@ function plainObject(scope: Construct, id: string, json: { [key: string]: any })
   return new ApiObject(scope, id, { apiVersion, kind, metadata, ...rest });
 }
 
-/** The ids of the objects a version's workload makes, in cdk8s-plus's order: the budget and autoscaler are its children. */
-const POLICY_IDS: { readonly [kind: string]: string } = { PodDisruptionBudget: 'DisruptionBudget', HorizontalPodAutoscaler: 'Autoscaler' };
-
 export function renderDeployment(scope: Construct, model: ReleaseModel, version: VersionModel): ApiObject {
   // An autoscaler needs pods to measure: a version scaled to 0 keeps its fixed count.
   const autoscaled = version.replicas > 0 && model.policies.autoscaling !== undefined;
@@ -227,34 +224,52 @@ function podVolumes(app: WorkloadOptions, own: WorkloadOptions): Json[] | undefi
  * named after it and its children.
  */
 function renderPolicies(workload: ApiObject, model: ReleaseModel, labels: { [key: string]: string }, minReplicas: number | undefined): void {
+  const metadata = { name: workload.name, namespace: model.namespace };
   const budget = model.policies.disruptionBudget;
+  if (budget) {
+    plainObject(workload, 'DisruptionBudget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata,
+      spec: { [budget.field]: budget.value, selector: { matchLabels: { ...labels } } },
+    });
+  }
   const autoscaling = model.policies.autoscaling;
-  if (!budget && !(autoscaling && minReplicas !== undefined)) return;
-  const metadata = () => ({ name: workload.name, namespace: model.namespace });
-  const target: kplus.IScalable = {
-    hasAutoscaler: true,
-    markHasAutoscaler: () => undefined,
-    toScalingTarget: () => ({ apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name, containers: [] }),
-  };
-  const policies = plusObjects(build => {
-    if (budget) {
-      const value = typeof budget.value === 'number' ? kplus.k8s.IntOrString.fromNumber(budget.value) : kplus.k8s.IntOrString.fromString(budget.value);
-      new kplus.k8s.KubePodDisruptionBudget(build, 'DisruptionBudget', {
-        metadata: metadata(),
-        spec: { [budget.field]: value, selector: { matchLabels: labels } },
-      });
-    }
-    if (autoscaling && minReplicas !== undefined) {
-      new kplus.HorizontalPodAutoscaler(build, 'Autoscaler', {
-        metadata: metadata(),
-        target,
-        minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(autoscaling.cpuUtilization))],
-      });
-    }
-  });
-  for (const policy of policies) plainObject(workload, POLICY_IDS[policy.kind], policy);
+  if (autoscaling && minReplicas !== undefined) {
+    const spec = autoscalerSpec(minReplicas, autoscaling.maxReplicas, autoscaling.cpuUtilization);
+    plainObject(workload, 'Autoscaler', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata,
+      spec: { ...spec, scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name } },
+    });
+  }
+}
+
+/**
+ * cdk8s-plus's autoscaler spec, with its scaling behaviour, for one range and target; built once
+ * for each, as apps mostly share a few, and a cdk8s-plus autoscaler is a construct of its own.
+ */
+const autoscalerSpecs = new Map<string, Json>();
+
+function autoscalerSpec(minReplicas: number, maxReplicas: number, cpuUtilization: number): Json {
+  const key = `${minReplicas} ${maxReplicas} ${cpuUtilization}`;
+  let spec = autoscalerSpecs.get(key);
+  if (!spec) {
+    const target: kplus.IScalable = {
+      hasAutoscaler: true,
+      markHasAutoscaler: () => undefined,
+      toScalingTarget: () => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'target', containers: [] }),
+    };
+    spec = plusObjects(build => new kplus.HorizontalPodAutoscaler(build, 'Autoscaler', {
+      target,
+      minReplicas,
+      maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(cpuUtilization))],
+    }))[0].spec as Json;
+    autoscalerSpecs.set(key, spec);
+  }
+  return spec;
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {
