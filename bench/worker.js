@@ -4,7 +4,9 @@
  *
  *   constructs          BlueGreenApp / CanaryApp / IstioGateway, synthesized with app.synth()
  *   constructs-nocheck  the same with RouteCheck.of(chart).disable() on every chart
+ *   constructs-pods     the constructs with every pod setting a production service has
  *   baseline            the same objects as plain ApiObjects, synthesized with app.synth()
+ *   baseline-pods       the objects of constructs-pods as plain ApiObjects
  *   floor               the same plain objects written with the yaml package alone
  *
  * Every variant writes one YAML file per chart to a temp outdir, as `cdk8s synth` does, and prints
@@ -28,7 +30,9 @@ const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${variant}-${layout}
 const variants = {
   constructs: () => synthWith(app => require('./constructs').build(app, specs)),
   'constructs-nocheck': () => synthWith(app => require('./constructs').build(app, specs, { routeCheck: false })),
+  'constructs-pods': () => synthWith(app => require('./constructs').build(app, specs, { pods: true })),
   baseline: () => synthWith(app => require('./manifests').build(app, specs)),
+  'baseline-pods': () => synthWith(app => require('./manifests').build(app, specs, { pods: true })),
   floor: () => {
     const YAML = require('yaml');
     const { appManifests } = require('./manifests');
@@ -36,7 +40,7 @@ const variants = {
     // cdk8s's own Yaml.stringify options, plus sorted keys (ApiObject.toJson sorts them) and no
     // anchors for objects the manifests share (toJson copies them).
     const options = { keepUndefined: true, lineWidth: 0, version: '1.1', sortMapEntries: true, aliasDuplicateObjects: false };
-    const docs = specs.map(c => ({ id: c.id, objects: c.apps.flatMap(appManifests) }));
+    const docs = specs.map(c => ({ id: c.id, objects: c.apps.flatMap(spec => appManifests(spec)) }));
     const built = mark();
     for (const doc of docs) {
       const text = doc.objects.map(o => YAML.stringify(o, options)).join('---\n');

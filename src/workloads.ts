@@ -92,14 +92,19 @@ const TEMPLATE_SETTINGS: readonly (keyof PodOptions)[] = [
 ];
 
 function appDeployment(model: ReleaseModel): Json {
-  const plain = !TEMPLATE_SETTINGS.some(key => model.pod.options[key] !== undefined);
-  const [cache, key] = plain ? [plainDeployments, model.pod.terminationGracePeriodSeconds] as const : [appDeployments, model.pod] as const;
-  let json = (cache as Map<unknown, Json>).get(key);
-  if (!json) {
-    json = buildAppDeployment(model);
-    (cache as Map<unknown, Json>).set(key, json);
-  }
-  return json;
+  const build = () => buildAppDeployment(model);
+  return TEMPLATE_SETTINGS.some(key => model.pod.options[key] !== undefined)
+    ? cached(appDeployments, model.pod, build)
+    : cached(plainDeployments, model.pod.terminationGracePeriodSeconds, build);
+}
+
+/** The value of `key` in `cache`, made the first time it is asked for. */
+function cached<K, V>(cache: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
+  const found = cache.get(key);
+  if (found !== undefined) return found;
+  const made = make();
+  cache.set(key, made);
+  return made;
 }
 
 function buildAppDeployment(model: ReleaseModel): Json {
@@ -253,23 +258,18 @@ function renderPolicies(workload: ApiObject, model: ReleaseModel, labels: { [key
 const autoscalerSpecs = new Map<string, Json>();
 
 function autoscalerSpec(minReplicas: number, maxReplicas: number, cpuUtilization: number): Json {
-  const key = `${minReplicas} ${maxReplicas} ${cpuUtilization}`;
-  let spec = autoscalerSpecs.get(key);
-  if (!spec) {
-    const target: kplus.IScalable = {
-      hasAutoscaler: true,
-      markHasAutoscaler: () => undefined,
-      toScalingTarget: () => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'target', containers: [] }),
-    };
-    spec = plusObjects(build => new kplus.HorizontalPodAutoscaler(build, 'Autoscaler', {
-      target,
-      minReplicas,
-      maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(cpuUtilization))],
-    }))[0].spec as Json;
-    autoscalerSpecs.set(key, spec);
-  }
-  return spec;
+  // The target is named per autoscaler; here it only has to be something cdk8s-plus can scale.
+  const target: kplus.IScalable = {
+    hasAutoscaler: true,
+    markHasAutoscaler: () => undefined,
+    toScalingTarget: () => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'target', containers: [] }),
+  };
+  return cached(autoscalerSpecs, `${minReplicas} ${maxReplicas} ${cpuUtilization}`, () => plusObjects(build => new kplus.HorizontalPodAutoscaler(build, 'Autoscaler', {
+    target,
+    minReplicas,
+    maxReplicas,
+    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(cpuUtilization))],
+  }))[0].spec);
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {

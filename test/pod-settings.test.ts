@@ -190,6 +190,30 @@ describe('scheduling', () => {
   });
 });
 
+describe('apps side by side', () => {
+  test('keep their own pod settings: an app without them shares nothing with one that has them', () => {
+    const objects = synth(chart => {
+      new CanaryApp(chart, 'Plain', { stable: { image: 'plain:1', version: 'v1' } });
+      new CanaryApp(chart, 'Rich', {
+        stable: { image: 'rich:1', version: 'v1' },
+        sidecars: [{ name: 'agent', image: 'agent:1' }],
+        tolerations: [kplus.Node.tainted(kplus.NodeTaintQuery.exists('spot'))],
+        terminationGracePeriod: Duration.seconds(60),
+      });
+      new CanaryApp(chart, 'Slow', { stable: { image: 'slow:1', version: 'v1' }, terminationGracePeriod: Duration.seconds(90) });
+      new CanaryApp(chart, 'Again', { stable: { image: 'again:1', version: 'v1' } });
+    });
+    const pod = (name: string) => find(objects, 'Deployment', `${name}-v1`).spec.template.spec;
+    expect(pod('rich').containers.map((c: Manifest) => c.name)).toEqual(['rich', 'agent']);
+    expect(pod('rich').tolerations).toEqual([{ key: 'spot', operator: 'Exists' }]);
+    for (const name of ['plain', 'slow', 'again']) {
+      expect(pod(name).containers.map((c: Manifest) => [c.name, c.image])).toEqual([[name, `${name}:1`]]);
+      expect(pod(name).tolerations).toBeUndefined();
+    }
+    expect(['plain', 'rich', 'slow', 'again'].map(name => pod(name).terminationGracePeriodSeconds)).toEqual([30, 60, 90, 30]);
+  });
+});
+
 describe('containers and pod settings', () => {
   test('runs init containers and sidecars with cdk8s-plus\'s secure defaults, and several pull secrets', () => {
     const objects = synth(chart => cart(chart, {
