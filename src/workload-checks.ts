@@ -42,6 +42,9 @@ export function checkWorkloadOptions(scope: Construct, prefix: string, options: 
     fail(scope, field('workingDir'), 'must be an absolute path', options.workingDir, 'e.g. "/app"');
   }
   if (options.imagePullPolicy !== undefined) checkEnum(scope, field('imagePullPolicy'), options.imagePullPolicy, kplus.ImagePullPolicy);
+  checkProbes(scope, prefix, options);
+  checkObject(scope, field('resources'), options.resources, '{ cpu: { request: kplus.Cpu.millis(250) } }');
+  checkObject(scope, field('securityContext'), options.securityContext, '{ user: 1000 }');
   checkMounts(scope, field('volumeMounts'), options.volumeMounts);
   checkLifecycle(scope, field('lifecycle'), options.lifecycle);
   checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, '[{ number: 9090, name: "metrics" }]')
@@ -56,6 +59,28 @@ export function checkWorkloadOptions(scope: Construct, prefix: string, options: 
     if (!isLabelValue(value)) fail(scope, field('podLabels'), 'must have label values (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "shop"');
   }
   checkStringMap(scope, field('podAnnotations'), options.podAnnotations, isLabelKey, 'annotation keys ([prefix/]name)', '{ "sidecar.istio.io/proxyCPU": "100m" }');
+}
+
+function checkProbes(scope: Construct, prefix: string, container: { readonly readiness?: kplus.Probe; readonly liveness?: kplus.Probe; readonly startup?: kplus.Probe }): void {
+  for (const probe of ['readiness', 'liveness', 'startup'] as const) {
+    if (container[probe] !== undefined) checkInstance(scope, at(prefix, probe), container[probe], kplus.Probe, 'kplus.Probe.fromHttpGet("/ready")');
+  }
+}
+
+/** The props of a sidecar or init container that cdk8s-plus reads as its own classes. */
+function checkContainerProps(scope: Construct, field: string, container: kplus.ContainerProps): void {
+  checkImage(scope, `${field}.image`, container.image);
+  checkEnv(scope, `${field}.envVariables`, container.envVariables);
+  checkList(scope, `${field}.envFrom`, container.envFrom, '[kplus.Env.fromSecret(secret)]')
+    .forEach((source, i) => checkInstance(scope, `${field}.envFrom[${i}]`, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
+  checkStrings(scope, `${field}.args`, container.args);
+  checkStrings(scope, `${field}.command`, container.command);
+  if (container.imagePullPolicy !== undefined) checkEnum(scope, `${field}.imagePullPolicy`, container.imagePullPolicy, kplus.ImagePullPolicy);
+  checkProbes(scope, field, container);
+  checkObject(scope, `${field}.resources`, container.resources, '{ cpu: { request: kplus.Cpu.millis(50) } }');
+  checkObject(scope, `${field}.securityContext`, container.securityContext, '{ user: 1000 }');
+  checkMounts(scope, `${field}.volumeMounts`, container.volumeMounts);
+  checkLifecycle(scope, `${field}.lifecycle`, container.lifecycle);
 }
 
 function checkEnv(scope: Construct, field: string, env: { [name: string]: kplus.EnvValue } | undefined): void {
@@ -129,7 +154,7 @@ export function resolvePod(scope: Construct, appName: string, options: PodOption
   checkList(scope, 'imagePullSecrets', options.imagePullSecrets, '[kplus.Secret.fromSecretName(scope, "Registry", "registry")]')
     .forEach((secret, i) => checkName(scope, `imagePullSecrets[${i}]`, secret, 'a Secret', 'kplus.Secret.fromSecretName(scope, "Registry", "registry")'));
   checkObject(scope, 'podSecurityContext', options.podSecurityContext, '{ user: 1000, group: 3000 }');
-  checkObject(scope, 'dns', options.dns, '{ policy: kplus.DnsPolicy.CLUSTER_FIRST }');
+  checkDns(scope, options.dns);
   checkList(scope, 'hostAliases', options.hostAliases, '[{ ip: "10.0.0.1", hostnames: ["db.local"] }]');
   return {
     options,
@@ -170,10 +195,34 @@ function checkContainers(scope: Construct, appName: string, options: PodOptions)
       const other = names.get(container.name);
       if (other !== undefined) fail(scope, `${field}.name`, `is the name of ${other}`, container.name, 'give each container of the pod its own name');
       names.set(container.name, field);
-      checkImage(scope, `${field}.image`, container.image);
-      checkMounts(scope, `${field}.volumeMounts`, container.volumeMounts);
+      checkContainerProps(scope, field, container);
+      if (kind === 'initContainers') checkInitContainer(scope, field, container);
     });
   }
+}
+
+/** An init container runs to completion before the pod serves: Kubernetes refuses probes and hooks on it, and a port would get cdk8s-plus's startup probe. */
+function checkInitContainer(scope: Construct, field: string, container: kplus.ContainerProps): void {
+  for (const key of ['readiness', 'liveness', 'startup', 'lifecycle', 'portNumber', 'port', 'ports'] as const) {
+    const value = container[key];
+    if (value !== undefined) {
+      // A probe's fields are cdk8s-plus's internals: it shows by its class.
+      fail(scope, `${field}.${key}`, 'can\'t be set on an init container, which runs to completion before the pod serves',
+        value instanceof kplus.Probe ? 'a Probe' : value, `leave ${key} out`);
+    }
+  }
+}
+
+/** cdk8s-plus's limits, and Kubernetes' rule that a pod with DNS policy None names its nameservers. */
+function checkDns(scope: Construct, dns: kplus.PodDnsProps | undefined): void {
+  checkObject(scope, 'dns', dns, '{ policy: kplus.DnsPolicy.CLUSTER_FIRST }');
+  const nameservers = checkList(scope, 'dns.nameservers', dns?.nameservers, '["10.0.0.10"]');
+  const searches = checkList(scope, 'dns.searches', dns?.searches, '["shop.svc.cluster.local"]');
+  if (dns?.policy === kplus.DnsPolicy.NONE && nameservers.length === 0) {
+    fail(scope, 'dns.nameservers', 'must name at least one nameserver with policy DnsPolicy.NONE', nameservers, 'e.g. ["10.0.0.10"], or another policy');
+  }
+  if (nameservers.length > 3) fail(scope, 'dns.nameservers', 'may name at most 3 nameservers', nameservers, 'keep the first 3');
+  if (searches.length > 6) fail(scope, 'dns.searches', 'may name at most 6 search domains', searches, 'keep the 6 that matter');
 }
 
 function checkScheduling(scope: Construct, options: PodOptions): void {
@@ -254,21 +303,36 @@ function checkPorts(scope: Construct, extraField: string, ports: readonly PortMo
       fail(scope, field, `is a port of Istio's proxy (${ISTIO_PROXY_PORTS.join(', ')}), which shares the pod's network`, port, 'use another port');
     }
     const other = taken.get(port);
-    if (other !== undefined && other !== owner) fail(scope, field, `is already the port of ${other}`, port, 'give each container its own ports');
+    if (other !== undefined) fail(scope, field, `is already ${other}`, port, 'give each port of the pod its own number');
     taken.set(port, owner);
   };
-  ports.forEach((p, i) => take(i === 0 ? 'containerPort' : `additionalPorts[${i - 1}].containerPort`, p.targetPort, 'the main container'));
-  extra.forEach((p, i) => {
-    if (taken.has(p.number)) fail(scope, `${extraField}[${i}].number`, 'is already a port the Service routes to', p.number, 'leave it out: the container has it');
-    take(`${extraField}[${i}].number`, p.number, 'the main container');
+  // Two Service ports may route to one container port.
+  ports.forEach((p, i) => {
+    if (!taken.has(p.targetPort)) take(i === 0 ? 'containerPort' : `additionalPorts[${i - 1}].containerPort`, p.targetPort, 'a port the Service routes to');
   });
+  extra.forEach((p, i) => take(`${extraField}[${i}].number`, p.number, `${extraField}[${i}].number`));
+  checkPortNames(scope, extraField, extra);
   sidecars.forEach((sidecar, i) => {
     const field = `sidecars[${i}]`;
+    if (sidecar.port !== undefined && sidecar.portNumber !== undefined) {
+      fail(scope, `${field}.port`, 'is the old name of portNumber, and both are given', sidecar.port, 'leave port out');
+    }
     const single = sidecar.portNumber ?? sidecar.port;
-    if (single !== undefined) take(`${field}.portNumber`, checkPort(scope, `${field}.portNumber`, single), field);
-    checkList(scope, `${field}.ports`, sidecar.ports, '[{ number: 2020 }]').forEach((p, j) => {
+    if (single !== undefined) take(`${field}.portNumber`, checkPort(scope, `${field}.portNumber`, single), `${field}.portNumber`);
+    const more = checkList(scope, `${field}.ports`, sidecar.ports, '[{ number: 2020 }]');
+    more.forEach((p, j) => {
       checkContainerPort(scope, `${field}.ports[${j}]`, p);
-      take(`${field}.ports[${j}].number`, p.number, field);
+      take(`${field}.ports[${j}].number`, p.number, `${field}.ports[${j}].number`);
     });
+    checkPortNames(scope, `${field}.ports`, more);
+  });
+}
+
+/** Kubernetes refuses a container with two ports of one name. */
+function checkPortNames(scope: Construct, field: string, ports: readonly kplus.ContainerPort[]): void {
+  ports.forEach((p, i) => {
+    if (p.name !== undefined && ports.findIndex(q => q.name === p.name) !== i) {
+      fail(scope, `${field}[${i}].name`, 'is the name of another port of the container', p.name, 'give each port its own name');
+    }
   });
 }

@@ -46,7 +46,7 @@ export function renderDeployment(scope: Construct, model: ReleaseModel, version:
   const autoscaled = version.replicas > 0 && model.policies.autoscaling !== undefined;
   // With an autoscaler the replicas are its minimum, and the Deployment leaves them out, so that
   // every apply does not reset what the autoscaler chose.
-  const deployment = plainObject(scope, version.id, versionDeployment(model, version, autoscaled ? undefined : version.replicas));
+  const deployment = plainObject(scope, version.id, versionDeployment(scope, model, version, autoscaled ? undefined : version.replicas));
   // One budget and autoscaler per version, because a release doubles the pods and each version
   // drains and scales on its own.
   renderPolicies(deployment, model, versionLabels(model, version), autoscaled ? version.replicas : undefined);
@@ -54,8 +54,8 @@ export function renderDeployment(scope: Construct, model: ReleaseModel, version:
 }
 
 /** A version's pod template exactly as its Deployment has it, for a controller that makes the pods itself (an Argo Rollout). */
-export function renderPodTemplate(model: ReleaseModel, version: VersionModel): { [key: string]: unknown } {
-  return versionDeployment(model, version, version.replicas).spec.template;
+export function renderPodTemplate(scope: Construct, model: ReleaseModel, version: VersionModel): { [key: string]: unknown } {
+  return versionDeployment(scope, model, version, version.replicas).spec.template;
 }
 
 /**
@@ -149,8 +149,8 @@ function sameVolumePerName(volumes: readonly kplus.Volume[]): (container: kplus.
 }
 
 /** One version's Deployment: the app's, with the version's main container, volumes and labels. */
-function versionDeployment(model: ReleaseModel, version: VersionModel, replicas: number | undefined): Json {
-  const base = appDeployment(model);
+function versionDeployment(scope: Construct, model: ReleaseModel, version: VersionModel, replicas: number | undefined): Json {
+  const base = byPlus(scope, () => appDeployment(model));
   const labels = versionLabels(model, version);
   const app = model.pod.options;
   const own = version.workload;
@@ -168,7 +168,7 @@ function versionDeployment(model: ReleaseModel, version: VersionModel, replicas:
         metadata: prune({ labels: { ...app.podLabels, ...own.podLabels, ...labels }, annotations: prune({ ...app.podAnnotations, ...own.podAnnotations }) }),
         spec: prune({
           ...pod,
-          containers: [mainContainer(model, version), ...pod.containers.slice(1)],
+          containers: [byPlus(scope, () => mainContainer(model, version)), ...pod.containers.slice(1)],
           volumes: podVolumes(app, own),
           topologySpreadConstraints: app.topologySpread?.map(spread => ({
             maxSkew: spread.maxSkew ?? 1,
@@ -180,6 +180,20 @@ function versionDeployment(model: ReleaseModel, version: VersionModel, replicas:
       },
     },
   };
+}
+
+/**
+ * What cdk8s-plus builds, with its refusals of what the checks before it do not know of (say a
+ * `kplus.Container` where its props belong) given the construct path, as every refusal has.
+ */
+function byPlus<T>(scope: Construct, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    // cdk8s names the scratch object it was writing, which is not the user's.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^failed serializing construct at path '[^']*' with name '[^']*': (\w*Error: )?/i, '');
+    throw new Error(`${scope.node.path}: the pod settings are refused by cdk8s-plus: ${message[0].toLowerCase()}${message.slice(1)}; change the prop it names`);
+  }
 }
 
 /** The version's main container: its own settings over the app's, as cdk8s-plus writes a container. */

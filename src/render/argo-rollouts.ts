@@ -124,7 +124,7 @@ function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: 
     // The template bypasses the generated converter, which renames and drops the pod fields it
     // does not know (setHostnameAsFQDN). It keeps the `version` label: Argo keeps the old
     // ReplicaSet, whose pods rightly keep theirs, and Istio's metrics name versions by it.
-    spec: { ...spec, strategy, template: renderPodTemplate(model, release) },
+    spec: { ...spec, strategy, template: renderPodTemplate(scope, model, release) },
   });
   renderControllerPolicies(rollout, model, autoscaled ? release.replicas : undefined);
   return rollout;
