@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ExtraServiceModel, PodModel, ReleaseModel, serviceSelector, VersionModel, versionLabels, versionOf } from './model';
 import { apiObjectsUnder } from './route-check';
 import { prune } from './traffic-policy';
+import { fail } from './validate';
 import { PodOptions, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
 /**
@@ -192,7 +193,7 @@ function byPlus<T>(scope: Construct, build: () => T): T {
   } catch (error) {
     // cdk8s names the scratch object it was writing, which is not the user's.
     const message = (error instanceof Error ? error.message : String(error)).replace(/^failed serializing construct at path '[^']*' with name '[^']*': (\w*Error: )?/i, '');
-    throw new Error(`${scope.node.path}: the pod settings are refused by cdk8s-plus: ${message[0].toLowerCase()}${message.slice(1)}; change the prop it names`);
+    return fail(scope, 'the pod settings', 'are refused by cdk8s-plus', message, 'change the prop the message names');
   }
 }
 

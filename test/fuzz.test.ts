@@ -16,7 +16,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 /** src/validate.ts `fail`: `<construct path>: <field> <problem>, got <value>; <fix>`, on one line. */
-const PROP_ERROR = /^(?<path>[\w-]+(?:\/[\w-]+)+): (?<field>[a-zA-Z][\w.[\]]*) (?<problem>.+), got (?<value>.+); (?<fix>.+)$/;
+// A field may index a map by a quoted key: podLabels["team"].
+const PROP_ERROR = /^(?<path>[\w-]+(?:\/[\w-]+)+): (?<field>[a-zA-Z](?:\["[^"]*"\]|[\w.[\]])*) (?<problem>.+), got (?<value>.+); (?<fix>.+)$/;
 const FROM_NAME_ERROR = /^IstioGateway\.fromName: ref must be "namespace\/name", got (?<value>.+); (?<fix>.+)$/;
 
 /** What was built so far: the paths an error may name, and the gateways the chart refers to but does not hold. */

@@ -1,9 +1,10 @@
-import { Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { EnvValue, ImagePullPolicy } from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import {
   ArgoRouting, ClientTlsMode, Color, CutoverMode, DisruptionBudget, GatewayTlsMode, IstioApiVersion, LoadBalancer, Protocol, ReleaseController,
-  RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+  RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi, WhenUnsatisfiable,
 } from '../../src';
 
 /**
@@ -165,6 +166,57 @@ const trafficPolicy = props({
 });
 
 /** Image and version are required: the odd missing one comes from `mostly`'s undefined. */
+/** cdk8s-plus volumes need a scope, as in a user's chart; this one is never synthesized. */
+const volumeScope = new Chart(new App(), 'volumes');
+let volumeIds = 0;
+const volumeNamed = (name: string) => kplus.Volume.fromEmptyDir(volumeScope, `V${volumeIds++}`, name);
+
+/** Volumes by name, and mounts that mostly name one of them: 'cache' is declared nowhere. */
+const volumeNames = fc.uniqueArray(fc.constantFrom('config', 'logs', 'Bad_Name'), { maxLength: 2 });
+const volumes = volumeNames.map(names => names.map(volumeNamed));
+const volumeMounts = fc.array(fc.record({ name: fc.constantFrom('config', 'logs', 'cache'), path: fc.constantFrom('/etc/app', '/var/log', 'relative') }), { maxLength: 2 })
+  .map(mounts => mounts.map(m => ({ volume: volumeNamed(m.name), path: m.path })));
+
+const podLabels = mostly(fc.constantFrom({ team: 'shop' }, { tier: 'api', team: 'shop' }), [{ app: 'other' }, { version: 'v9' }, { 'a b': 'x' }, { team: 1 }, 'team=shop']);
+const podAnnotations = mostly(fc.constantFrom({ 'sidecar.istio.io/proxyCPU': '100m' }), [{ a: 1 }, { 'bad key!': 'x' }]);
+
+/** Ports that often collide with the app's (80, 8080) or each other's, and now and then Istio's proxy's. */
+const podPort = mostly(pooled([2020, 9090, 80, 8080], fc.integer({ min: 1, max: 65535 })), [15090, 15006, 0, '2020']);
+
+const containerPorts = mostly(fc.array(props({ number: podPort, name: optional(mostly(fc.constantFrom('metrics', 'admin'), ['Metrics_Port']), 0.3) }), { maxLength: 2 }), ['9090']);
+
+const sidecar = props({
+  name: mostly(pooled(['agent', 'web', 'reviews'], fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/)), [undefined, 'Agent', 1]),
+  image: mostly(fc.constant('agent:1'), ['', undefined]),
+  portNumber: optional(podPort, 0.4),
+  readiness: optional(mostly(fc.constant(kplus.Probe.fromTcpSocket()), ['/ready']), 0.1),
+});
+
+const shutdownDelay = mostly(fc.constantFrom(Duration.seconds(0), Duration.seconds(5), Duration.seconds(20)), [Duration.millis(1500), 5]);
+const gracePeriod = mostly(fc.constantFrom(Duration.seconds(10), Duration.seconds(30), Duration.seconds(60)), [Duration.seconds(5), Duration.millis(500)]);
+
+/** Pod settings, each drawn rarely: together they are in about one app in three. */
+const podProps = {
+  podLabels: optional(podLabels, 0.1),
+  podAnnotations: optional(podAnnotations, 0.1),
+  volumes: optional(mostly(volumes, ['config']), 0.1),
+  volumeMounts: optional(volumeMounts, 0.1),
+  extraContainerPorts: optional(containerPorts, 0.05),
+  sidecars: optional(mostly(fc.array(sidecar, { maxLength: 2 }), ['agent', [null]]), 0.1),
+  initContainers: optional(fc.array(sidecar, { maxLength: 1 }), 0.05),
+  createServiceAccount: optional(mostly(fc.boolean(), ['yes']), 0.05),
+  serviceAccount: optional(mostly(fc.constantFrom({ name: 'shop-api' }), [{ name: 'Shop_API' }, 'shop-api']), 0.05),
+  shutdownDelay: optional(shutdownDelay, 0.1),
+  terminationGracePeriod: optional(gracePeriod, 0.1),
+  nodeSelector: optional(mostly(fc.constantFrom({ 'kubernetes.io/arch': 'amd64' }), [{ 'a b': 'x' }]), 0.05),
+  tolerations: optional(mostly(fc.constant([kplus.Node.tainted(kplus.NodeTaintQuery.exists('spot'))]), [[{ key: 'spot' }]]), 0.05),
+  topologySpread: optional(mostly(
+    fc.constantFrom([{ topology: kplus.Topology.ZONE }], [{ topology: kplus.Topology.HOSTNAME, maxSkew: 2, whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE }]),
+    [[{ topology: 'zone' }], [{ topology: kplus.Topology.ZONE, maxSkew: 0 }]],
+  ), 0.05),
+  priorityClassName: optional(mostly(fc.constant('high-priority'), ['High']), 0.03),
+};
+
 const versionProps = props({
   image: mostly(image, [undefined], 100),
   version: mostly(version, [undefined], 100),
@@ -173,6 +225,11 @@ const versionProps = props({
   routePolicy: optional(routePolicy, 0.05),
   trafficPolicy: optional(trafficPolicy, 0.05),
   env: optional(mostly(fc.constant({ LOG_LEVEL: EnvValue.fromValue('debug') }), [{ '1MODE': EnvValue.fromValue('x') }]), 0.05),
+  podLabels: optional(podLabels, 0.05),
+  podAnnotations: optional(podAnnotations, 0.05),
+  volumes: optional(volumes, 0.05),
+  volumeMounts: optional(volumeMounts, 0.05),
+  extraContainerPorts: optional(containerPorts, 0.03),
 });
 
 /** A version the app cannot do without, which a caller without types may still leave out. */
@@ -437,6 +494,7 @@ function commonProps(gateway: GatewayShape): { [key: string]: fc.Arbitrary<unkno
     istioApiVersion: optional(istioApiVersion, 0.3),
     syncWaves: optional(mostly(fc.boolean(), ['yes']), 0.05),
     ...routingProps,
+    ...podProps,
   };
 }
 
