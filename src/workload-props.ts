@@ -283,7 +283,8 @@ export interface PodOptions {
    * How long the main container goes on serving after its pod is told to stop, as a preStop
    * `sleep`, so that every proxy in the mesh has stopped sending it requests before it shuts down.
    * Istio's proxy (a native sidecar since Istio 1.27) stops after the main container. 0 adds no
-   * pause; a `lifecycle.preStop` of your own replaces it.
+   * pause; a `lifecycle.preStop` of your own replaces it. Kubernetes runs the `sleep` action by
+   * default from 1.30 on.
    * @default Duration.seconds(5)
    */
   readonly shutdownDelay?: Duration;

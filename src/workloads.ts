@@ -184,8 +184,8 @@ function versionDeployment(scope: Construct, model: ReleaseModel, version: Versi
 }
 
 /**
- * What cdk8s-plus builds, with its refusals of what the checks before it do not know of (say a
- * `kplus.Container` where its props belong) given the construct path, as every refusal has.
+ * What cdk8s-plus builds, with its refusals of what the checks before it do not look into (say a
+ * security context whose capabilities are not a list) given the construct path, as every refusal has.
  */
 function byPlus<T>(scope: Construct, build: () => T): T {
   try {
@@ -226,8 +226,8 @@ function mainContainer(model: ReleaseModel, version: VersionModel): Json {
   // Plain values throughout; the undefined fields go when the ApiObject is written.
   const json: Json = kplus.k8s.toJson_Container(container._toKube())!;
   const seconds = model.pod.shutdownDelaySeconds;
-  // Kubernetes' own sleep action (1.30 and later, as every Istio that serves v1 APIs needs), so
-  // that images without a shell get the pause too.
+  // Kubernetes' own sleep action, on by default since Kubernetes 1.30, so that images without a
+  // shell get the pause too.
   if (seconds > 0 && !setting('lifecycle')?.preStop) json.lifecycle = { ...json.lifecycle, preStop: { sleep: { seconds } } };
   return json;
 }
