@@ -34,19 +34,7 @@ function at(prefix: string, name: string): string {
 export function checkWorkloadOptions(scope: Construct, prefix: string, options: WorkloadOptions): void {
   const field = (name: string) => at(prefix, name);
   checkEnv(scope, field('env'), options.env);
-  checkList(scope, field('envFrom'), options.envFrom, '[kplus.Env.fromSecret(secret)]')
-    .forEach((source, i) => checkInstance(scope, `${field('envFrom')}[${i}]`, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
-  checkStrings(scope, field('args'), options.args);
-  checkStrings(scope, field('command'), options.command);
-  if (options.workingDir !== undefined && (typeof options.workingDir !== 'string' || !options.workingDir.startsWith('/'))) {
-    fail(scope, field('workingDir'), 'must be an absolute path', options.workingDir, 'e.g. "/app"');
-  }
-  if (options.imagePullPolicy !== undefined) checkEnum(scope, field('imagePullPolicy'), options.imagePullPolicy, kplus.ImagePullPolicy);
-  checkProbes(scope, prefix, options);
-  checkObject(scope, field('resources'), options.resources, '{ cpu: { request: kplus.Cpu.millis(250) } }');
-  checkObject(scope, field('securityContext'), options.securityContext, '{ user: 1000 }');
-  checkMounts(scope, field('volumeMounts'), options.volumeMounts);
-  checkLifecycle(scope, field('lifecycle'), options.lifecycle);
+  checkContainerSettings(scope, prefix, options);
   checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, '[{ number: 9090, name: "metrics" }]')
     .forEach((port, i) => checkContainerPort(scope, `${field('extraContainerPorts')}[${i}]`, port));
   checkVolumes(scope, field('volumes'), options.volumes);
@@ -61,26 +49,34 @@ export function checkWorkloadOptions(scope: Construct, prefix: string, options: 
   checkStringMap(scope, field('podAnnotations'), options.podAnnotations, isLabelKey, 'annotation keys ([prefix/]name)', '{ "sidecar.istio.io/proxyCPU": "100m" }');
 }
 
-function checkProbes(scope: Construct, prefix: string, container: { readonly readiness?: kplus.Probe; readonly liveness?: kplus.Probe; readonly startup?: kplus.Probe }): void {
-  for (const probe of ['readiness', 'liveness', 'startup'] as const) {
-    if (container[probe] !== undefined) checkInstance(scope, at(prefix, probe), container[probe], kplus.Probe, 'kplus.Probe.fromHttpGet("/ready")');
+/** The settings every container has, the main one's and the others', that cdk8s-plus reads as its own classes. */
+type ContainerSettings = Pick<kplus.ContainerProps, 'envFrom' | 'args' | 'command' | 'workingDir' | 'imagePullPolicy' | 'readiness' | 'liveness'
+| 'startup' | 'resources' | 'securityContext' | 'volumeMounts' | 'lifecycle'>;
+
+function checkContainerSettings(scope: Construct, prefix: string, container: ContainerSettings): void {
+  const field = (name: string) => at(prefix, name);
+  checkList(scope, field('envFrom'), container.envFrom, '[kplus.Env.fromSecret(secret)]')
+    .forEach((source, i) => checkInstance(scope, `${field('envFrom')}[${i}]`, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
+  checkStrings(scope, field('args'), container.args);
+  checkStrings(scope, field('command'), container.command);
+  if (container.workingDir !== undefined && (typeof container.workingDir !== 'string' || !container.workingDir.startsWith('/'))) {
+    fail(scope, field('workingDir'), 'must be an absolute path', container.workingDir, 'e.g. "/app"');
   }
+  if (container.imagePullPolicy !== undefined) checkEnum(scope, field('imagePullPolicy'), container.imagePullPolicy, kplus.ImagePullPolicy);
+  for (const probe of ['readiness', 'liveness', 'startup'] as const) {
+    if (container[probe] !== undefined) checkInstance(scope, field(probe), container[probe], kplus.Probe, 'kplus.Probe.fromHttpGet("/ready")');
+  }
+  checkObject(scope, field('resources'), container.resources, '{ cpu: { request: kplus.Cpu.millis(250) } }');
+  checkObject(scope, field('securityContext'), container.securityContext, '{ user: 1000 }');
+  checkMounts(scope, field('volumeMounts'), container.volumeMounts);
+  checkLifecycle(scope, field('lifecycle'), container.lifecycle);
 }
 
-/** The props of a sidecar or init container that cdk8s-plus reads as its own classes. */
+/** A sidecar's or an init container's props. */
 function checkContainerProps(scope: Construct, field: string, container: kplus.ContainerProps): void {
   checkImage(scope, `${field}.image`, container.image);
   checkEnv(scope, `${field}.envVariables`, container.envVariables);
-  checkList(scope, `${field}.envFrom`, container.envFrom, '[kplus.Env.fromSecret(secret)]')
-    .forEach((source, i) => checkInstance(scope, `${field}.envFrom[${i}]`, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
-  checkStrings(scope, `${field}.args`, container.args);
-  checkStrings(scope, `${field}.command`, container.command);
-  if (container.imagePullPolicy !== undefined) checkEnum(scope, `${field}.imagePullPolicy`, container.imagePullPolicy, kplus.ImagePullPolicy);
-  checkProbes(scope, field, container);
-  checkObject(scope, `${field}.resources`, container.resources, '{ cpu: { request: kplus.Cpu.millis(50) } }');
-  checkObject(scope, `${field}.securityContext`, container.securityContext, '{ user: 1000 }');
-  checkMounts(scope, `${field}.volumeMounts`, container.volumeMounts);
-  checkLifecycle(scope, `${field}.lifecycle`, container.lifecycle);
+  checkContainerSettings(scope, field, container);
 }
 
 function checkEnv(scope: Construct, field: string, env: { [name: string]: kplus.EnvValue } | undefined): void {

@@ -24,16 +24,23 @@ type Json = { [key: string]: any };
  */
 let scratch: Chart | undefined;
 
-/** The JSON of every object that `build` makes with cdk8s-plus, in the order it makes them. */
-function plusObjects(build: (scope: Construct) => void): { [key: string]: any }[] {
+/** What `build` returns, with whatever it made in the scratch chart removed again. */
+function inScratch<T>(build: (scope: Construct) => T): T {
   scratch ??= new Chart(new App(), 'scratch');
   const scope = new Construct(scratch, 'Build');
   try {
-    build(scope);
-    return apiObjectsUnder(scope).map(o => o.toJson());
+    return build(scope);
   } finally {
     scratch.node.tryRemoveChild('Build');
   }
+}
+
+/** The JSON of every object that `build` makes with cdk8s-plus, in the order it makes them. */
+function plusObjects(build: (scope: Construct) => void): { [key: string]: any }[] {
+  return inScratch(scope => {
+    build(scope);
+    return apiObjectsUnder(scope).map(o => o.toJson());
+  });
 }
 
 /** A plain ApiObject of the JSON; the chart fills in the namespace where the JSON has none, as it would have. */
@@ -67,18 +74,19 @@ export function renderControllerPolicies(workload: ApiObject, model: ReleaseMode
   renderPolicies(workload, model, model.selector, minReplicas);
 }
 
-/** The ServiceAccount the app's pods run as, with `createServiceAccount`. */
+/** The ServiceAccount the app's pods run as, with `createServiceAccount`: written as cdk8s-plus writes one. */
 export function renderServiceAccount(scope: Construct, model: ReleaseModel): ApiObject | undefined {
   if (!model.pod.createServiceAccount) return undefined;
-  const [json] = plusObjects(build => new kplus.ServiceAccount(build, 'ServiceAccount', {
-    metadata: { name: model.pod.serviceAccountName, namespace: model.namespace, labels: model.selector },
-    automountToken: model.pod.options.automountServiceAccountToken,
-  }));
-  return plainObject(scope, 'ServiceAccount', json);
+  return plainObject(scope, 'ServiceAccount', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: model.pod.serviceAccountName, namespace: model.namespace, labels: { ...model.selector } },
+    automountServiceAccountToken: model.pod.options.automountServiceAccountToken ?? false,
+  });
 }
 
 /**
- * The app's Deployment as cdk8s-plus builds it from the app's pod settings, once per app: every
+ * The spec of the app's Deployment as cdk8s-plus builds it from the app's pod settings, once per app: every
  * version, and a controller's template, derives from it, replacing only the main container, the
  * volumes and the labels. Building a cdk8s-plus Deployment per version would cost as much again.
  * Apps with none of the settings it is built from share one per grace period.
@@ -108,18 +116,17 @@ function cached<K, V>(cache: { get(key: K): V | undefined; set(key: K, value: V)
   return made;
 }
 
+/** The spec of the app's Deployment; its own `_toKube`, without the resolution an ApiObject's JSON costs. */
 function buildAppDeployment(model: ReleaseModel): Json {
   const options = model.pod.options;
-  const account = model.pod.serviceAccountName;
   const mounting = sameVolumePerName(options.volumes ?? []);
-  const [json] = plusObjects(build => {
+  const spec: Json = inScratch(build => {
     const deployment = new kplus.Deployment(build, 'Deployment', {
       // Our own selector and labels per version: cdk8s-plus's would select its per-construct address label.
       select: false,
       // The main container is each version's own; this one only holds its place.
       containers: [{ name: 'main', image: 'version' }, ...(options.sidecars ?? []).map(mounting)],
       initContainers: options.initContainers?.map(mounting),
-      serviceAccount: account === undefined ? undefined : kplus.ServiceAccount.fromServiceAccountName(build, 'Account', account),
       automountServiceAccountToken: options.automountServiceAccountToken,
       securityContext: options.podSecurityContext,
       hostAliases: options.hostAliases,
@@ -128,15 +135,18 @@ function buildAppDeployment(model: ReleaseModel): Json {
     });
     for (const affinity of options.nodeAffinity ?? []) deployment.scheduling.attract(affinity.node, { weight: affinity.weight });
     for (const node of options.tolerations ?? []) deployment.scheduling.tolerate(node);
+    return kplus.k8s.toJson_DeploymentSpec(deployment._toKube())!;
   });
-  // What cdk8s-plus-27 has no props for.
-  Object.assign(json.spec.template.spec, prune({
+  // What cdk8s-plus-27 has no props for; and the ServiceAccount, which cdk8s-plus would take as a
+  // construct of its own, for its name alone.
+  Object.assign(spec.template.spec, prune({
+    serviceAccountName: model.pod.serviceAccountName,
     nodeSelector: options.nodeSelector,
     priorityClassName: options.priorityClassName,
     // cdk8s-plus takes one registry Secret; a pod may have several.
     imagePullSecrets: options.imagePullSecrets?.map(secret => ({ name: secret.name })),
   }));
-  return json;
+  return spec;
 }
 
 /**
@@ -155,13 +165,13 @@ function versionDeployment(scope: Construct, model: ReleaseModel, version: Versi
   const labels = versionLabels(model, version);
   const app = model.pod.options;
   const own = version.workload;
-  const pod = base.spec.template.spec;
+  const pod = base.template.spec;
   return {
-    apiVersion: base.apiVersion,
-    kind: base.kind,
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: version.deploymentName, namespace: model.namespace, labels },
     spec: {
-      ...base.spec,
+      ...base,
       replicas,
       selector: { matchLabels: labels },
       template: {
@@ -191,9 +201,7 @@ function byPlus<T>(scope: Construct, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    // cdk8s names the scratch object it was writing, which is not the user's.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/^failed serializing construct at path '[^']*' with name '[^']*': (\w*Error: )?/i, '');
-    return fail(scope, 'the pod settings', 'are refused by cdk8s-plus', message, 'change the prop the message names');
+    return fail(scope, 'the pod settings', 'are refused by cdk8s-plus', error instanceof Error ? error.message : error, 'change the prop the message names');
   }
 }
 
