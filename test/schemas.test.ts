@@ -167,7 +167,7 @@ describe('kubernetes-models schemas', () => {
   });
 });
 
-const SKIPPED_STRICT = 'strict CRD schemas (skipped: CRDS_DIR is unset; .ci/run sets it to ../shared/crds)';
+const SKIPPED_STRICT = 'strict CRD schemas (skipped: CRDS_DIR is unset and ../shared/crds absent)';
 if (strictCrdsDir === undefined) console.warn(SKIPPED_STRICT);
 const describeStrict = strictCrdsDir === undefined ? describe.skip : describe;
 

@@ -5,7 +5,7 @@
  * `@kubernetes-models/istio` (Istio 1.18) for `*.istio.io`. Lenient about unknown fields,
  * but catches wrong types, enums and missing required fields.
  *
- * Tier 2, when CRDS_DIR is set: every CustomResourceDefinition in CRDS_DIR/*.yaml, checked the
+ * Tier 2, with CRDS_DIR (by default ../shared/crds, where it exists): every CustomResourceDefinition in CRDS_DIR/*.yaml, checked the
  * way the API server does with strict field validation: unknown fields, types, enums,
  * int-or-string, nullable, bounds, patterns, formats, list-map keys, then every
  * `x-kubernetes-validations` CEL rule after applying the schema defaults.
@@ -50,10 +50,16 @@ import { strings } from '@bufbuild/cel/ext';
 import Ajv, { type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
 import { parseAllDocuments, type YAMLError } from 'yaml';
 
-/** Absolute CRD folder for tier 2; `.ci/run` sets CRDS_DIR relative to the project root (jest's cwd). */
+/** The upstream CRDs beside the project, where the repository's layout puts them. */
+const SHARED_CRDS = path.resolve(process.cwd(), '../shared/crds');
+
+/**
+ * Absolute CRD folder for tier 2: CRDS_DIR, relative to the project root (jest's cwd), or else
+ * ../shared/crds when it exists, so that a plain `npm test` checks strictly too.
+ */
 export const strictCrdsDir: string | undefined = process.env.CRDS_DIR
   ? path.resolve(process.cwd(), process.env.CRDS_DIR)
-  : undefined;
+  : fs.existsSync(SHARED_CRDS) ? SHARED_CRDS : undefined;
 
 /** All problems of both tiers, each as `kind/namespace/name: $.json.path: problem`; [] when valid. */
 export function schemaErrors(objects: readonly unknown[]): string[] {
@@ -296,7 +302,7 @@ let saidUnchecked = false;
 function uncheckedWithoutCrds(apiVersion: string): boolean {
   if (strictCrdsDir !== undefined || !CRD_ONLY_GROUPS.has(splitApiVersion(apiVersion).group)) return false;
   if (!saidUnchecked) {
-    console.warn(`skipped: ${[...CRD_ONLY_GROUPS].join(', ')} objects have no schema but their CRD, and CRDS_DIR is unset; .ci/run sets it to ../shared/crds`);
+    console.warn(`skipped: ${[...CRD_ONLY_GROUPS].join(', ')} objects have no schema but their CRD, and CRDS_DIR is unset and ../shared/crds absent; set CRDS_DIR to a folder of their CRDs`);
     saidUnchecked = true;
   }
   return true;
