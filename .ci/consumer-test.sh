@@ -28,6 +28,8 @@ for dep in cdk8s constructs; do
 done
 
 npx tsc --noEmit -p .
+# The installed bin answers, with the version of the tarball.
+[ "$(npx cdk8s-istio-release --version)" = "$(node -p "require('$root/package.json').version")" ] || { echo "cdk8s-istio-release --version is wrong"; exit 1; }
 npx cdk8s synth --no-check-upgrade
 for kind in Deployment Service Gateway DestinationRule VirtualService; do
   grep -q "^kind: $kind\$" dist/shop.k8s.yaml || { echo "dist/shop.k8s.yaml has no $kind"; exit 1; }

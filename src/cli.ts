@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { Command, EXIT_BAD_INVOCATION, EXIT_CLEAN, InputError, Io, UsageError } from './cli/command';
 import { diagramCommand } from './cli/diagram';
 import { verifyCommand } from './cli/verify';
@@ -13,14 +15,28 @@ const USAGE = `usage: cdk8s-istio-release <command> [options]
 commands:
 ${[...COMMANDS].map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`).join('\n')}
 
-run cdk8s-istio-release <command> --help for the options of a command.
+run cdk8s-istio-release <command> --help for the options of a command,
+and cdk8s-istio-release --version for the version.
 `;
+
+/** The package's version, from the package.json nearest above this file: lib/src/cli.js or, in tests, src/cli.ts. */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 /** Runs the bin in-process and returns its exit code; it never exits, so tests can call it. */
 export function main(argv: string[], io: Io): number {
   const [name, ...args] = argv;
   if (name === '-h' || name === '--help') {
     io.stdout(USAGE);
+    return EXIT_CLEAN;
+  }
+  if (name === '-v' || name === '--version') {
+    io.stdout(`${packageVersion()}\n`);
     return EXIT_CLEAN;
   }
   if (name === undefined) return fail(io, 'no command given', USAGE);

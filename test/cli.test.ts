@@ -226,6 +226,12 @@ describe('command line', () => {
     }
   });
 
+  test.each(['-v', '--version'])('%s prints the package version on stdout', flagName => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run(flagName)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   test('-h and --help print the usage on stdout', () => {
     expect(run('--help')).toEqual({ code: 0, stdout: expect.stringContaining('commands:\n  verify'), stderr: '' });
     const verifyHelp = run('verify', '-h');

@@ -379,6 +379,10 @@ describe('gateways', () => {
       'gateway-not-found VirtualService/shop/reviews spec.gateways[1]',
     ]);
     expect(findings[0].message).toContain('such as istio-system/public');
+    expect(findings[1].message).toBe('gateway istio-system/missing is neither a Gateway in the set nor an external gateway, so no proxy serves '
+      + 'these routes; write ns/name of an existing Gateway (a bare name means the VirtualService\'s namespace), or, when istio-system/missing '
+      + 'exists outside the set, declare it: --external-gateway istio-system/missing on the command line, '
+      + 'RouteCheck.of(chart).addExternalGateway(\'istio-system/missing\') in a chart');
   });
 
   test.each([

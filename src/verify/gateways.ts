@@ -22,7 +22,9 @@ function checkBindings(graph: Graph, settings: Settings, vs: ManifestObject): Fi
     .filter(b => b.gateway !== MESH && !graph.gateways.has(b.gateway) && !settings.externalGateways.has(b.gateway))
     .map(b => finding('gateway-not-found', vs.id, b.path,
       `gateway ${b.gateway} is neither a Gateway in the set nor an external gateway, so no proxy serves these routes; `
-      + `write ns/name of an existing Gateway${gatewayNamesakes(graph, b.gateway)} (a bare name means the VirtualService's namespace)`));
+      + `write ns/name of an existing Gateway${gatewayNamesakes(graph, b.gateway)} (a bare name means the VirtualService's namespace), `
+      + `or, when ${b.gateway} exists outside the set, declare it: --external-gateway ${b.gateway} on the command line, `
+      + `RouteCheck.of(chart).addExternalGateway('${b.gateway}') in a chart`));
 }
 
 function gatewayNamesakes(graph: Graph, gateway: string): string {
