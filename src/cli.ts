@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { Command, EXIT_BAD_INVOCATION, EXIT_CLEAN, InputError, Io, UsageError } from './cli/command';
 import { diagramCommand } from './cli/diagram';
+import { synthCommand } from './cli/synth';
 import { verifyCommand } from './cli/verify';
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['verify', verifyCommand],
   ['diagram', diagramCommand],
+  ['synth', synthCommand],
 ]);
 
 const USAGE = `usage: cdk8s-istio-release <command> [options]

@@ -1,1 +1,0 @@
-module.exports = { testEnvironment: 'node', preset: 'ts-jest', setupFilesAfterEnv: ['cdk8s-istio-release/jest'] };

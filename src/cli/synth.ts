@@ -1,0 +1,105 @@
+import { spawnSync } from 'child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve, sep } from 'path';
+import { parse } from 'yaml';
+import { flag, lastValue, ParsedArgs, parseCommandLine } from './args';
+import { Command, EXIT_CLEAN, EXIT_FINDINGS, InputError, Io, UsageError } from './command';
+
+const USAGE = `usage: cdk8s-istio-release synth [options]
+
+runs the cdk8s app, as cdk8s synth does, into a new folder, and puts that folder in place of the
+output folder only when the app succeeds and writes something: a failed synth leaves the last good
+output as it was, so that a job that applies it never sees a half-written or empty folder. a
+refused prop is reported as the library's one-line message, without stack traces.
+
+options:
+  -o, --output <dir>     the output folder (default: cdk8s.yaml's output, else dist)
+  -a, --app <command>    the command that runs the app (default: cdk8s.yaml's app)
+  -h, --help             show this help
+
+exit status: 0 when the output is replaced, 1 when the app fails (the output is left as it was),
+2 when the command line or cdk8s.yaml is wrong.
+`;
+
+const OPTIONS = {
+  'output': { type: 'string', short: 'o' },
+  'app': { type: 'string', short: 'a' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+
+export const synthCommand: Command = {
+  summary: 'synthesize the cdk8s app, replacing the output folder only when it succeeds',
+  usage: USAGE,
+  run,
+};
+
+function run(args: readonly string[], io: Io): number {
+  const parsed = parseCommandLine(args, OPTIONS);
+  if (flag(parsed, 'help')) {
+    io.stdout(USAGE);
+    return EXIT_CLEAN;
+  }
+  if (parsed.positionals.length > 0) throw new UsageError(`synth takes no files, got ${parsed.positionals.join(' ')}`);
+  const { app, output } = settings(parsed);
+  const staging = mkdtempSync(join(tmpdir(), 'cdk8s-istio-release-synth-'));
+  try {
+    const result = spawnSync(app, { shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: staging }, maxBuffer: 256 * 2 ** 20 });
+    io.stdout(result.stdout ?? '');
+    if (result.status !== 0) {
+      io.stderr(`${failure(result.stderr ?? '')}error: the app failed: ${output} is left as it was\n`);
+      return EXIT_FINDINGS;
+    }
+    io.stderr(result.stderr ?? '');
+    if (readdirSync(staging).length === 0) {
+      io.stderr(`error: the app wrote nothing (does it call app.synth()?): ${output} is left as it was\n`);
+      return EXIT_FINDINGS;
+    }
+    rmSync(output, { recursive: true, force: true });
+    cpSync(staging, output, { recursive: true });
+    io.stdout(`wrote ${output}\n`);
+    return EXIT_CLEAN;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The app and output folder: from the command line, else from cdk8s.yaml, as cdk8s synth reads them. */
+function settings(parsed: ParsedArgs): { app: string; output: string } {
+  const config = cdk8sConfig();
+  const app = lastValue(parsed, 'app') ?? config.app;
+  if (typeof app !== 'string' || app.trim() === '') {
+    throw new UsageError('no app to run: give --app, or an app command in cdk8s.yaml (e.g. "app: npx ts-node --transpile-only main.ts")');
+  }
+  const output = lastValue(parsed, 'output') ?? config.output ?? 'dist';
+  // The output is removed before the new one is put in its place: never the project, or a folder that holds it.
+  if (typeof output !== 'string' || output.trim() === '' || `${resolve('.')}${sep}`.startsWith(`${resolve(output)}${sep}`.replace(/\/\/$/, '/'))) {
+    throw new UsageError(`the output must be a folder of its own, not the project or one that holds it, got ${JSON.stringify(output)}`);
+  }
+  return { app, output };
+}
+
+function cdk8sConfig(): { app?: unknown; output?: unknown } {
+  if (!existsSync('cdk8s.yaml')) return {};
+  let config: unknown;
+  try {
+    config = parse(readFileSync('cdk8s.yaml', 'utf8'));
+  } catch (error) {
+    throw new InputError(`cdk8s.yaml: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return config !== null && typeof config === 'object' ? config : {};
+}
+
+/**
+ * The app's own error, without the code frame and stack trace that node prints around an uncaught
+ * one: its message lines, from `Error: ` up to the first stack line. Any other output is shown as
+ * it came.
+ */
+function failure(stderr: string): string {
+  const lines = stderr.split('\n');
+  const start = lines.findIndex(line => /^\w*Error: /.test(line));
+  if (start < 0) return stderr.endsWith('\n') || stderr === '' ? stderr : `${stderr}\n`;
+  const end = lines.findIndex((line, i) => i > start && /^\s+at /.test(line));
+  const message = lines.slice(start, end < 0 ? undefined : end).join('\n').replace(/^\w*Error: /, '').trimEnd();
+  return message.split('\n').map(line => `error: ${line}\n`).join('');
+}
