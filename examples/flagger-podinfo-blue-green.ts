@@ -4,11 +4,13 @@ import { BlueGreenApp, Color, IstioGateway, ReleaseController } from '../src';
 import { podinfo } from './podinfo';
 
 /** Seed 002's load test, which Flagger's load tester runs against the new version during the analysis. */
-export const LOAD_TEST = 'hey -z 1m -q 10 -c 2 http://backend-canary.webapp:9898/';
+export const LOAD_TEST = 'hey -z 1m -q 10 -c 2 http://backend-canary.webapp-flagger:9898/';
 
 /**
- * Seed 002, Kurator's rollout plugin driving Flagger: podinfo `backend` in `webapp` on port 9898,
- * served at `backend.webapp` through the shared `istio-system/public-gateway`. Flagger runs the
+ * Seed 002, Kurator's rollout plugin driving Flagger: podinfo `backend` on port 9898, served through
+ * the shared `istio-system/public-gateway`. The seed's namespace `webapp` (and host `backend.webapp`)
+ * is the static example's of the same seed, so this one takes `webapp-flagger`, and the files of
+ * dist/ can be applied to one cluster together. Flagger runs the
  * blue/green: it tests the new version for three 90-second rounds under the seed's load test
  * (request success rate at least 99%, P99 duration at most 500 ms, rollback after 2 failed
  * checks), then switches all traffic to it, by itself as the seed's Kurator does. The new
@@ -21,14 +23,14 @@ export class FlaggerPodinfoBlueGreen extends Chart {
   public readonly app: BlueGreenApp;
 
   constructor(scope: Construct, id = 'flagger-podinfo-blue-green') {
-    super(scope, id, { namespace: 'webapp' });
+    super(scope, id, { namespace: 'webapp-flagger' });
     this.app = new BlueGreenApp(this, 'Backend', {
       port: 9898,
       blue: podinfo('6.0.0'),
       green: podinfo('6.0.1'),
       active: Color.GREEN,
       gateway: IstioGateway.fromName('istio-system/public-gateway'),
-      hosts: ['backend.webapp'],
+      hosts: ['backend.webapp-flagger'],
       // The seed's trafficRouting.timeoutSeconds.
       routePolicy: { timeout: Duration.seconds(60) },
       controller: ReleaseController.FLAGGER,

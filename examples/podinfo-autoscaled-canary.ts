@@ -12,7 +12,7 @@ export class PodinfoAutoscaledCanary extends Chart {
   public readonly app: CanaryApp;
 
   constructor(scope: Construct, id = 'podinfo-autoscaled-canary') {
-    super(scope, id, { namespace: 'test' });
+    super(scope, id, { namespace: 'autoscaled' });
     this.app = new CanaryApp(this, 'Podinfo', {
       port: 9898,
       replicas: 2,
@@ -22,7 +22,7 @@ export class PodinfoAutoscaledCanary extends Chart {
       disruptionBudget: DisruptionBudget.minAvailable(1),
       autoscaling: { maxReplicas: 4, cpuUtilization: 80 },
       gateway: IstioGateway.fromName('istio-system/public-gateway'),
-      hosts: ['app.example.com'],
+      hosts: ['autoscaled.example.com'],
     });
   }
 }

@@ -7,8 +7,8 @@ describe('example: seed 002\'s podinfo backend blue/green, run by Flagger', () =
   const objects = exampleObjects(FlaggerPodinfoBlueGreen, ['Deployment', 'Canary']);
   const canary = find(objects, 'Canary', 'backend');
 
-  test('puts the Deployment and the Canary in webapp', () => {
-    expect(objects.map(o => o.metadata.namespace)).toEqual(['webapp', 'webapp']);
+  test('puts the Deployment and the Canary in webapp-flagger, apart from the static example of the seed', () => {
+    expect(objects.map(o => o.metadata.namespace)).toEqual(['webapp-flagger', 'webapp-flagger']);
   });
 
   test('releases podinfo 6.0.1, the active colour, as the Deployment backend that Flagger watches', () => {
@@ -18,14 +18,14 @@ describe('example: seed 002\'s podinfo backend blue/green, run by Flagger', () =
     expect(canary.spec.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend' });
   });
 
-  test('serves backend.webapp on port 9898 through istio-system/public-gateway, with the seed\'s 60 s timeout', () => {
+  test('serves backend.webapp-flagger on port 9898 through istio-system/public-gateway, with the seed\'s 60 s timeout', () => {
     expect(canary.spec.provider).toBe('istio');
     expect(canary.spec.service).toEqual({
       port: 9898,
       targetPort: 9898,
       portName: 'http',
       gateways: ['istio-system/public-gateway', 'mesh'],
-      hosts: ['backend.webapp'],
+      hosts: ['backend.webapp-flagger'],
       timeout: '60s',
     });
   });
@@ -44,8 +44,8 @@ describe('example: seed 002\'s podinfo backend blue/green, run by Flagger', () =
         { name: 'request-duration', interval: '90s', thresholdRange: { max: 500 } },
       ],
       // The seed's webhooks.timeoutSeconds is the load test's timeout.
-      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.webapp/', timeout: '60s', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
+      webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.webapp-flagger/', timeout: '60s', metadata: { type: 'cmd', cmd: LOAD_TEST } }],
     });
-    expect(LOAD_TEST).toBe('hey -z 1m -q 10 -c 2 http://backend-canary.webapp:9898/');
+    expect(LOAD_TEST).toBe('hey -z 1m -q 10 -c 2 http://backend-canary.webapp-flagger:9898/');
   });
 });

@@ -17,4 +17,24 @@ describe('examples app', () => {
       expect([chart.node.id, verifyManifests(chart.toJson(), { externalGateways: ['istio-system/public-gateway'] })]).toEqual([chart.node.id, []]);
     }
   });
+
+  test('applied to one cluster together, as dist/ is: no object twice, no host twice on a gateway, and no route findings', () => {
+    const objects = exampleCharts().flatMap(chart => chart.toJson());
+    expect(verifyManifests(objects, { externalGateways: ['istio-system/public-gateway'] })).toEqual([]);
+    // What Flagger makes from each Canary: Services named after its target, and a VirtualService for its hosts.
+    const flaggers = objects.filter(o => o.kind === 'Canary').flatMap(canary => {
+      const { name, namespace } = { name: canary.spec.targetRef.name, namespace: canary.metadata.namespace };
+      const service = (suffix: string) => ({ kind: 'Service', metadata: { namespace, name: `${name}${suffix}` } });
+      return [service(''), service('-primary'), service('-canary'), { kind: 'Deployment', metadata: { namespace, name: `${name}-primary` } },
+        { kind: 'VirtualService', metadata: { namespace, name }, spec: { gateways: canary.spec.service.gateways, hosts: canary.spec.service.hosts ?? [] } }];
+    });
+    const all = [...objects, ...flaggers];
+    const repeated = (keys: string[]) => keys.filter((key, i) => keys.indexOf(key) !== i);
+    expect(flaggers.length).toBeGreaterThan(0);
+    expect(repeated(all.map(o => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`))).toEqual([]);
+    const served = all.filter(o => o.kind === 'VirtualService')
+      .flatMap(vs => (vs.spec.gateways ?? []).filter((g: string) => g !== 'mesh').flatMap((g: string) => vs.spec.hosts.map((h: string) => `${g} ${h}`)));
+    expect(served.length).toBeGreaterThan(10);
+    expect(repeated(served)).toEqual([]);
+  });
 });

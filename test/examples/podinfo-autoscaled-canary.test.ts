@@ -11,7 +11,7 @@ describe('example: podinfo canary with disruption budgets and autoscaling', () =
     const vs = find(objects, 'VirtualService', 'podinfo');
     expect(weights(vs)).toEqual({ '6-0-0': 90, '6-0-1': 10 });
     expect(vs.spec.gateways).toEqual(['istio-system/public-gateway', 'mesh']);
-    expect(vs.spec.hosts).toEqual(['app.example.com', 'podinfo.test.svc.cluster.local']);
+    expect(vs.spec.hosts).toEqual(['autoscaled.example.com', 'podinfo.autoscaled.svc.cluster.local']);
   });
 
   test('gives each version a budget of 1 pod and an autoscaler from 2 to 4 pods on 80% CPU', () => {
