@@ -29,6 +29,10 @@ done
 [ "$(npx cdk8s-istio-release --version)" = "$(node -p "require('$root/package.json').version")" ] || { echo "cdk8s-istio-release --version is wrong"; exit 1; }
 # The snapshot written by the guide's first jest run must match in a new process.
 npx jest --ci
+# cdk8s's own synth works on the same repo too, to the same files.
+cp dist/shop.k8s.yaml "$work/ours.yaml"
+npx cdk8s synth --no-check-upgrade
+cmp -s dist/shop.k8s.yaml "$work/ours.yaml" || { echo "cdk8s synth and cdk8s-istio-release synth wrote different files"; exit 1; }
 # A refused prop leaves the last good dist/ as it was.
 good="$(cat dist/shop.k8s.yaml)"
 sed -i 's/canaryWeight: 10/canaryWeight: 150/' main.ts
