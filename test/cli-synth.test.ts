@@ -69,9 +69,39 @@ describe('synth command', () => {
   test('fails when the app writes nothing, as one that never calls app.synth()', () => {
     const output = lastGood();
     expect(run('synth', '--app', app("console.log('built');"), '--output', output)).toEqual({
-      code: 1, stdout: 'built\n', stderr: `error: the app wrote nothing (does it call app.synth()?): ${output} is left as it was\n`,
+      code: 1, stdout: 'built\n',
+      stderr: 'error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): '
+        + `${output} is left as it was\n`,
     });
     expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
+  });
+
+  test('fails when the app throws after logging: the logs stay, the code frame and stack go', () => {
+    const output = lastGood();
+    const result = run('synth', '--app', app("console.error('vault: token expired'); throw new Error('no secrets');"), '--output', output);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `vault: token expired\nerror: no secrets\nerror: the app failed: ${output} is left as it was\n` });
+  });
+
+  test('fails when the app is killed, with what the shell says of it', () => {
+    const output = lastGood();
+    const result = run('synth', '--app', app("fs.writeFileSync(out + '/a.yaml', 'x'); process.kill(process.pid, 'SIGKILL');"), '--output', output);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `Killed\nerror: the app failed: ${output} is left as it was\n` });
+    expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
+  });
+
+  test('fails when the output can not be written, with the file system\'s reason and no crash', () => {
+    const parent = join(tempDir(), 'file');
+    writeFileSync(parent, 'not a folder');
+    const result = run('synth', '--app', WRITES, '--output', join(parent, 'dist'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: cannot write ${join(parent, 'dist')}: EEXIST: file already exists, mkdir '${parent}'\n`);
+  });
+
+  test('stages beside the output and leaves nothing there, whether the app succeeds or fails', () => {
+    const output = lastGood();
+    run('synth', '--app', WRITES, '--output', output);
+    run('synth', '--app', REFUSED, '--output', output);
+    expect(readdirSync(join(output, '..'))).toEqual(['dist']);
   });
 
   test('passes on what the app prints while it succeeds', () => {

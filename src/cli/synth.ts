@@ -1,17 +1,17 @@
 import { spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join, resolve, sep } from 'path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'fs';
+import { basename, dirname, join, resolve, sep } from 'path';
 import { parse } from 'yaml';
 import { flag, lastValue, ParsedArgs, parseCommandLine } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, InputError, Io, UsageError } from './command';
 
 const USAGE = `usage: cdk8s-istio-release synth [options]
 
-runs the cdk8s app, as cdk8s synth does, into a new folder, and puts that folder in place of the
-output folder only when the app succeeds and writes something: a failed synth leaves the last good
-output as it was, so that a job that applies it never sees a half-written or empty folder. a
-refused prop is reported as the library's one-line message, without stack traces.
+runs the cdk8s app, as cdk8s synth does, into a new folder beside the output folder (.<output>.synth-*,
+removed again), and puts it in place of the output folder only when the app succeeds and writes
+something: a failed synth leaves the last good output as it was, so that a job that applies it
+never sees a half-written or empty folder. a refused prop is reported as the library's one-line
+message, without stack traces.
 
 options:
   -o, --output <dir>     the output folder (default: cdk8s.yaml's output, else dist)
@@ -19,7 +19,7 @@ options:
   -h, --help             show this help
 
 exit status: 0 when the output is replaced, 1 when the app fails (the output is left as it was),
-2 when the command line or cdk8s.yaml is wrong.
+2 when the command line or cdk8s.yaml is wrong, or the output can't be written.
 `;
 
 const OPTIONS = {
@@ -42,7 +42,12 @@ function run(args: readonly string[], io: Io): number {
   }
   if (parsed.positionals.length > 0) throw new UsageError(`synth takes no files, got ${parsed.positionals.join(' ')}`);
   const { app, output } = settings(parsed);
-  const staging = mkdtempSync(join(tmpdir(), 'cdk8s-istio-release-synth-'));
+  // Staged beside the output, so that the new output takes its place in one rename: whatever
+  // fails before then, the old output is left whole.
+  const staging = writable(output, () => {
+    mkdirSync(dirname(resolve(output)), { recursive: true });
+    return mkdtempSync(join(dirname(resolve(output)), `.${basename(resolve(output))}.synth-`));
+  });
   try {
     const result = spawnSync(app, { shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: staging }, maxBuffer: 256 * 2 ** 20 });
     io.stdout(result.stdout ?? '');
@@ -52,15 +57,27 @@ function run(args: readonly string[], io: Io): number {
     }
     io.stderr(result.stderr ?? '');
     if (readdirSync(staging).length === 0) {
-      io.stderr(`error: the app wrote nothing (does it call app.synth()?): ${output} is left as it was\n`);
+      io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${output} is left as it was\n`);
       return EXIT_FINDINGS;
     }
-    rmSync(output, { recursive: true, force: true });
-    cpSync(staging, output, { recursive: true });
+    writable(output, () => {
+      rmSync(output, { recursive: true, force: true });
+      renameSync(staging, output);
+    });
     io.stdout(`wrote ${output}\n`);
     return EXIT_CLEAN;
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** A file system step on the output's behalf; its failure is the user's to fix, not a crash. */
+function writable<T>(output: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    // The file system's errors are Errors of node's realm, which a test runner's may not recognize.
+    throw new InputError(`cannot write ${output}: ${(error as { message?: unknown }).message ?? String(error)}`);
   }
 }
 
@@ -91,15 +108,18 @@ function cdk8sConfig(): { app?: unknown; output?: unknown } {
 }
 
 /**
- * The app's own error, without the code frame and stack trace that node prints around an uncaught
- * one: its message lines, from `Error: ` up to the first stack line. Any other output is shown as
- * it came.
+ * What the app printed, with its error's own lines but without the code frame and stack trace that
+ * node prints around an uncaught one: the lines before the frame, then the message, from `Error: `
+ * up to the first stack line. Output without such an error is shown as it came.
  */
 function failure(stderr: string): string {
   const lines = stderr.split('\n');
   const start = lines.findIndex(line => /^\w*Error: /.test(line));
   if (start < 0) return stderr.endsWith('\n') || stderr === '' ? stderr : `${stderr}\n`;
+  // The frame is the `<file>:<line>` header, the line of code and a line of carets under it.
+  const caret = lines.findIndex((line, i) => i < start && /^\s*\^+\s*$/.test(line));
+  const logs = lines.slice(0, caret >= 2 ? caret - 2 : start).filter(line => line !== '').map(line => `${line}\n`).join('');
   const end = lines.findIndex((line, i) => i > start && /^\s+at /.test(line));
   const message = lines.slice(start, end < 0 ? undefined : end).join('\n').replace(/^\w*Error: /, '').trimEnd();
-  return message.split('\n').map(line => `error: ${line}\n`).join('');
+  return logs + message.split('\n').map(line => `error: ${line}\n`).join('');
 }
