@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { isIP } from 'net';
 import type { PodModel, PortModel } from './model';
 import { isDns1123Label, isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
 import {
@@ -80,9 +81,8 @@ function checkContainerProps(scope: Construct, field: string, container: kplus.C
 }
 
 function checkEnv(scope: Construct, field: string, env: { [name: string]: kplus.EnvValue } | undefined): void {
-  if (env === undefined) return;
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) fail(scope, field, 'must be a map of names to values', env, 'e.g. { LOG_LEVEL: kplus.EnvValue.fromValue("info") }');
-  for (const [name, value] of Object.entries(env)) {
+  checkObject(scope, field, env, '{ LOG_LEVEL: kplus.EnvValue.fromValue("info") }');
+  for (const [name, value] of Object.entries(env ?? {})) {
     if (!isEnvName(name)) fail(scope, field, 'must name variables with letters, digits, "_", "-" and ".", not starting with a digit', name, 'e.g. "LOG_LEVEL"');
     checkInstance(scope, `${field}.${name}`, value, kplus.EnvValue, 'kplus.EnvValue.fromValue("info")');
   }
@@ -107,16 +107,16 @@ function checkMounts(scope: Construct, field: string, mounts: kplus.VolumeMount[
 }
 
 function checkLifecycle(scope: Construct, field: string, lifecycle: kplus.ContainerLifecycle | undefined): void {
-  if (lifecycle === undefined) return;
-  if (lifecycle === null || typeof lifecycle !== 'object') fail(scope, field, 'must be an object', lifecycle, 'e.g. { preStop: kplus.Handler.fromCommand(["/drain"]) }');
+  checkObject(scope, field, lifecycle, '{ preStop: kplus.Handler.fromCommand(["/drain"]) }');
   for (const hook of ['postStart', 'preStop'] as const) {
-    if (lifecycle[hook] !== undefined) checkInstance(scope, `${field}.${hook}`, lifecycle[hook], kplus.Handler, 'kplus.Handler.fromCommand(["/drain"])');
+    if (lifecycle?.[hook] !== undefined) checkInstance(scope, `${field}.${hook}`, lifecycle[hook], kplus.Handler, 'kplus.Handler.fromCommand(["/drain"])');
   }
 }
 
 function checkContainerPort(scope: Construct, field: string, port: kplus.ContainerPort): void {
   if (port === null || typeof port !== 'object') fail(scope, field, 'must be a container port', port, 'e.g. { number: 9090, name: "metrics" }');
   checkPort(scope, `${field}.number`, port.number);
+  if (port.protocol !== undefined) checkEnum(scope, `${field}.protocol`, port.protocol, kplus.Protocol);
   if (port.name !== undefined && !isPortName(port.name)) {
     fail(scope, `${field}.name`, 'must be lower-case letters, digits and "-", with a letter, at most 15', port.name, 'e.g. "metrics"');
   }
@@ -151,7 +151,11 @@ export function resolvePod(scope: Construct, appName: string, options: PodOption
     .forEach((secret, i) => checkName(scope, `imagePullSecrets[${i}]`, secret, 'a Secret', 'kplus.Secret.fromSecretName(scope, "Registry", "registry")'));
   checkObject(scope, 'podSecurityContext', options.podSecurityContext, '{ user: 1000, group: 3000 }');
   checkDns(scope, options.dns);
-  checkList(scope, 'hostAliases', options.hostAliases, '[{ ip: "10.0.0.1", hostnames: ["db.local"] }]');
+  checkList(scope, 'hostAliases', options.hostAliases, '[{ ip: "10.0.0.1", hostnames: ["db.local"] }]').forEach((alias, i) => {
+    checkEntry(scope, `hostAliases[${i}]`, alias, '{ ip: "10.0.0.1", hostnames: ["db.local"] }');
+    if (typeof alias.ip !== 'string' || isIP(alias.ip) === 0) fail(scope, `hostAliases[${i}].ip`, 'must be an IP address', alias.ip, 'e.g. "10.0.0.1"');
+    checkStrings(scope, `hostAliases[${i}].hostnames`, alias.hostnames);
+  });
   return {
     options,
     serviceAccountName: createServiceAccount ? appName : serviceAccountName,
@@ -161,7 +165,12 @@ export function resolvePod(scope: Construct, appName: string, options: PodOption
 }
 
 function checkObject(scope: Construct, field: string, value: object | undefined, example: string): void {
-  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) fail(scope, field, 'must be an object', value, `e.g. ${example}`);
+  if (value !== undefined) checkEntry(scope, field, value, example);
+}
+
+/** An entry of a list, which is never left out. */
+function checkEntry(scope: Construct, field: string, value: object | undefined, example: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(scope, field, 'must be an object', value, `e.g. ${example}`);
 }
 
 /** Something with a Kubernetes object name, such as an `ISecret`. */
@@ -212,6 +221,7 @@ function checkInitContainer(scope: Construct, field: string, container: kplus.Co
 /** cdk8s-plus's limits, and Kubernetes' rule that a pod with DNS policy None names its nameservers. */
 function checkDns(scope: Construct, dns: kplus.PodDnsProps | undefined): void {
   checkObject(scope, 'dns', dns, '{ policy: kplus.DnsPolicy.CLUSTER_FIRST }');
+  if (dns?.policy !== undefined) checkEnum(scope, 'dns.policy', dns.policy, kplus.DnsPolicy);
   const nameservers = checkList(scope, 'dns.nameservers', dns?.nameservers, '["10.0.0.10"]');
   const searches = checkList(scope, 'dns.searches', dns?.searches, '["shop.svc.cluster.local"]');
   if (dns?.policy === kplus.DnsPolicy.NONE && nameservers.length === 0) {
@@ -222,10 +232,12 @@ function checkDns(scope: Construct, dns: kplus.PodDnsProps | undefined): void {
 }
 
 function checkScheduling(scope: Construct, options: PodOptions): void {
-  checkStringMap(scope, 'nodeSelector', options.nodeSelector, isLabelKey, 'label keys', '{ "kubernetes.io/arch": "arm64" }');
+  for (const value of Object.values(checkStringMap(scope, 'nodeSelector', options.nodeSelector, isLabelKey, 'label keys', '{ "kubernetes.io/arch": "arm64" }'))) {
+    if (!isLabelValue(value)) fail(scope, 'nodeSelector', 'must have label values (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "arm64"');
+  }
   checkList(scope, 'nodeAffinity', options.nodeAffinity, '[{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }]').forEach((affinity, i) => {
     const field = `nodeAffinity[${i}]`;
-    checkObject(scope, field, affinity ?? null, '{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }');
+    checkEntry(scope, field, affinity, '{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }');
     checkInstance(scope, `${field}.node`, affinity.node, kplus.LabeledNode, 'kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd"))');
     if (affinity.weight !== undefined && (!Number.isInteger(affinity.weight) || affinity.weight < 1 || affinity.weight > 100)) {
       fail(scope, `${field}.weight`, 'must be a whole number from 1 to 100', affinity.weight, 'use e.g. 50, or leave it out to require the nodes');
@@ -236,7 +248,7 @@ function checkScheduling(scope: Construct, options: PodOptions): void {
   const spreads = new Set<string>();
   checkList(scope, 'topologySpread', options.topologySpread, '[{ topology: kplus.Topology.ZONE }]').forEach((spread, i) => {
     const field = `topologySpread[${i}]`;
-    checkObject(scope, field, spread ?? null, '{ topology: kplus.Topology.ZONE }');
+    checkEntry(scope, field, spread, '{ topology: kplus.Topology.ZONE }');
     checkInstance(scope, `${field}.topology`, spread.topology, kplus.Topology, 'kplus.Topology.ZONE');
     checkPositive(scope, `${field}.maxSkew`, spread.maxSkew ?? 1);
     const when = checkEnum(scope, `${field}.whenUnsatisfiable`, spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY, WhenUnsatisfiable);
@@ -251,19 +263,25 @@ function checkScheduling(scope: Construct, options: PodOptions): void {
 function shutdown(scope: Construct, options: PodOptions & WorkloadOptions): Pick<PodModel, 'shutdownDelaySeconds' | 'terminationGracePeriodSeconds'> {
   const shutdownDelaySeconds = checkSeconds(scope, 'shutdownDelay', options.shutdownDelay ?? DEFAULT_SHUTDOWN_DELAY);
   const terminationGracePeriodSeconds = checkSeconds(scope, 'terminationGracePeriod', options.terminationGracePeriod ?? DEFAULT_GRACE_PERIOD);
-  if (options.shutdownDelay !== undefined) checkNoOwnPreStop(scope, 'lifecycle.preStop', options);
-  if (shutdownDelaySeconds > 0 && terminationGracePeriodSeconds <= shutdownDelaySeconds) {
-    fail(scope, 'terminationGracePeriod', `must be longer than shutdownDelay (${shutdownDelaySeconds}s): the pod is killed when it ends, `
-      + 'and the app needs time after the pause to finish its requests', `${terminationGracePeriodSeconds}s`,
-    `use e.g. Duration.seconds(${shutdownDelaySeconds + 25}), or a shorter shutdownDelay`);
-  }
   return { shutdownDelaySeconds, terminationGracePeriodSeconds };
 }
 
-/** A preStop hook of the user's replaces the pause, so both given is a contradiction. */
-function checkNoOwnPreStop(scope: Construct, field: string, options: WorkloadOptions): void {
-  if (options.lifecycle?.preStop !== undefined) {
-    fail(scope, field, 'replaces the pause of shutdownDelay, and both are given', 'a Handler', 'leave shutdownDelay out, or lifecycle.preStop');
+/**
+ * The pause a version's pods get, checked: none where a preStop hook of the user's replaces it,
+ * which contradicts a pause asked for; and the grace period must outlast it.
+ */
+function checkPause(scope: Construct, field: string, pod: PodModel, lifecycle: kplus.ContainerLifecycle): void {
+  const pause = pod.shutdownDelaySeconds;
+  if (lifecycle.preStop !== undefined) {
+    if (pod.options.shutdownDelay !== undefined && pause > 0) {
+      fail(scope, `${field}.preStop`, 'replaces the pause of shutdownDelay, and both are given', 'a Handler', 'leave shutdownDelay out, or lifecycle.preStop');
+    }
+    return;
+  }
+  const grace = pod.terminationGracePeriodSeconds;
+  if (pause > 0 && grace <= pause) {
+    fail(scope, 'terminationGracePeriod', `must be longer than shutdownDelay (${pause}s): the pod is killed when it ends, `
+      + 'and the app needs time after the pause to finish its requests', `${grace}s`, `use e.g. Duration.seconds(${pause + 25}), or a shorter shutdownDelay`);
   }
 }
 
@@ -274,7 +292,8 @@ function checkNoOwnPreStop(scope: Construct, field: string, options: WorkloadOpt
 export function checkVersionPod(scope: Construct, prefix: string, pod: PodModel, version: WorkloadOptions, ports: readonly PortModel[]): void {
   const app = pod.options;
   const own = (name: keyof WorkloadOptions) => (version[name] !== undefined ? at(prefix, name) : name);
-  if (app.shutdownDelay !== undefined) checkNoOwnPreStop(scope, `${own('lifecycle')}.preStop`, { lifecycle: version.lifecycle ?? app.lifecycle });
+  const lifecycle = { ...app.lifecycle, ...version.lifecycle };
+  checkPause(scope, version.lifecycle?.preStop !== undefined ? at(prefix, 'lifecycle') : 'lifecycle', pod, lifecycle);
   const volumes = new Set([...app.volumes ?? [], ...version.volumes ?? []].map(v => v.name));
   const mounts: [string, readonly kplus.VolumeMount[] | undefined][] = [
     [own('volumeMounts'), version.volumeMounts ?? app.volumeMounts],
@@ -313,8 +332,9 @@ function checkPorts(scope: Construct, extraField: string, ports: readonly PortMo
     if (sidecar.port !== undefined && sidecar.portNumber !== undefined) {
       fail(scope, `${field}.port`, 'is the old name of portNumber, and both are given', sidecar.port, 'leave port out');
     }
-    const single = sidecar.portNumber ?? sidecar.port;
-    if (single !== undefined) take(`${field}.portNumber`, checkPort(scope, `${field}.portNumber`, single), `${field}.portNumber`);
+    const key = sidecar.portNumber !== undefined ? 'portNumber' : 'port';
+    const single = sidecar[key];
+    if (single !== undefined) take(`${field}.${key}`, checkPort(scope, `${field}.${key}`, single), `${field}.${key}`);
     const more = checkList(scope, `${field}.ports`, sidecar.ports, '[{ number: 2020 }]');
     more.forEach((p, j) => {
       checkContainerPort(scope, `${field}.ports[${j}]`, p);

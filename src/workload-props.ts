@@ -11,8 +11,8 @@ import type { TrafficPolicy } from './traffic-policy';
 /**
  * What each version of an app may set over the app's own: the main container, the pod's volumes
  * and its metadata. The app sets them for every version; a version's own value replaces the app's,
- * except `env`, `podLabels` and `podAnnotations`, which are merged name by name, and `volumes`,
- * where a version's volume replaces the app's volume of the same name.
+ * except `env`, `podLabels` and `podAnnotations`, which are merged name by name, `lifecycle`, merged
+ * hook by hook, and `volumes`, where a version's volume replaces the app's volume of the same name.
  */
 export interface WorkloadOptions {
   /**
@@ -90,8 +90,8 @@ export interface WorkloadOptions {
   readonly volumeMounts?: kplus.VolumeMount[];
 
   /**
-   * The main container's postStart and preStop hooks. A preStop hook of your own replaces the
-   * pause of `shutdownDelay`.
+   * The main container's postStart and preStop hooks, merged hook by hook: a version's postStart
+   * keeps the app's preStop. A preStop hook of your own replaces the pause of `shutdownDelay`.
    * @default - a preStop pause of `shutdownDelay`
    */
   readonly lifecycle?: kplus.ContainerLifecycle;

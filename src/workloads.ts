@@ -94,15 +94,22 @@ export function renderServiceAccount(scope: Construct, model: ReleaseModel): Api
 const appDeployments = new WeakMap<PodModel, Json>();
 const plainDeployments = new Map<number, Json>();
 
-/** The settings `buildAppDeployment` reads besides the grace period; the others are each version's. */
-const TEMPLATE_SETTINGS: readonly (keyof PodOptions)[] = [
+/**
+ * The settings the template is built from, besides the grace period; the others are each
+ * version's. `buildAppDeployment` reads these alone, so that an app without any of them can share
+ * a template: the type keeps the two in step.
+ */
+const TEMPLATE_SETTINGS = [
   'serviceAccount', 'createServiceAccount', 'automountServiceAccountToken', 'initContainers', 'sidecars', 'nodeSelector', 'nodeAffinity',
   'tolerations', 'priorityClassName', 'imagePullSecrets', 'podSecurityContext', 'hostAliases', 'dns',
-];
+] as const;
+
+type TemplateSettings = Pick<PodOptions, typeof TEMPLATE_SETTINGS[number]>;
 
 function appDeployment(model: ReleaseModel): Json {
-  const build = () => buildAppDeployment(model);
-  return TEMPLATE_SETTINGS.some(key => model.pod.options[key] !== undefined)
+  const settings: TemplateSettings = Object.fromEntries(TEMPLATE_SETTINGS.map(key => [key, model.pod.options[key]]));
+  const build = () => buildAppDeployment(settings, model.pod);
+  return TEMPLATE_SETTINGS.some(key => settings[key] !== undefined)
     ? cached(appDeployments, model.pod, build)
     : cached(plainDeployments, model.pod.terminationGracePeriodSeconds, build);
 }
@@ -117,9 +124,8 @@ function cached<K, V>(cache: { get(key: K): V | undefined; set(key: K, value: V)
 }
 
 /** The spec of the app's Deployment; its own `_toKube`, without the resolution an ApiObject's JSON costs. */
-function buildAppDeployment(model: ReleaseModel): Json {
-  const options = model.pod.options;
-  const mounting = sameVolumePerName(options.volumes ?? []);
+function buildAppDeployment(options: TemplateSettings, pod: Pick<PodModel, 'serviceAccountName' | 'terminationGracePeriodSeconds'>): Json {
+  const mounting = sameVolumePerName();
   const spec: Json = inScratch(build => {
     const deployment = new kplus.Deployment(build, 'Deployment', {
       // Our own selector and labels per version: cdk8s-plus's would select its per-construct address label.
@@ -131,7 +137,7 @@ function buildAppDeployment(model: ReleaseModel): Json {
       securityContext: options.podSecurityContext,
       hostAliases: options.hostAliases,
       dns: options.dns,
-      terminationGracePeriod: Duration.seconds(model.pod.terminationGracePeriodSeconds),
+      terminationGracePeriod: Duration.seconds(pod.terminationGracePeriodSeconds),
     });
     for (const affinity of options.nodeAffinity ?? []) deployment.scheduling.attract(affinity.node, { weight: affinity.weight });
     for (const node of options.tolerations ?? []) deployment.scheduling.tolerate(node);
@@ -140,7 +146,7 @@ function buildAppDeployment(model: ReleaseModel): Json {
   // What cdk8s-plus-27 has no props for; and the ServiceAccount, which cdk8s-plus would take as a
   // construct of its own, for its name alone.
   Object.assign(spec.template.spec, prune({
-    serviceAccountName: model.pod.serviceAccountName,
+    serviceAccountName: pod.serviceAccountName,
     nodeSelector: options.nodeSelector,
     priorityClassName: options.priorityClassName,
     // cdk8s-plus takes one registry Secret; a pod may have several.
@@ -153,8 +159,8 @@ function buildAppDeployment(model: ReleaseModel): Json {
  * Mounts name their volume, and the pod's volumes are each version's (set per version), so every
  * mount of a name uses one volume here: cdk8s-plus refuses two volumes of one name.
  */
-function sameVolumePerName(volumes: readonly kplus.Volume[]): (container: kplus.ContainerProps) => kplus.ContainerProps {
-  const byName = new Map(volumes.map(volume => [volume.name, volume]));
+function sameVolumePerName(): (container: kplus.ContainerProps) => kplus.ContainerProps {
+  const byName = new Map<string, kplus.Volume>();
   const one = (volume: kplus.Volume) => byName.get(volume.name) ?? byName.set(volume.name, volume).get(volume.name)!;
   return container => ({ ...container, volumeMounts: container.volumeMounts?.map(mount => ({ ...mount, volume: one(mount.volume) })) });
 }
@@ -210,6 +216,8 @@ function mainContainer(model: ReleaseModel, version: VersionModel): Json {
   const app = model.pod.options;
   const own = version.workload;
   const setting = <K extends keyof WorkloadOptions>(key: K): WorkloadOptions[K] => own[key] ?? app[key];
+  // Hook by hook: a version's postStart keeps the app's preStop.
+  const lifecycle = prune({ ...app.lifecycle, ...own.lifecycle });
   const primary = model.ports[0].targetPort;
   const serviced = [...new Set(model.ports.slice(1).map(p => p.targetPort).filter(port => port !== primary))];
   const container = new kplus.Container({
@@ -229,14 +237,14 @@ function mainContainer(model: ReleaseModel, version: VersionModel): Json {
     securityContext: setting('securityContext'),
     imagePullPolicy: setting('imagePullPolicy'),
     volumeMounts: setting('volumeMounts'),
-    lifecycle: setting('lifecycle'),
+    lifecycle,
   });
   // Plain values throughout; the undefined fields go when the ApiObject is written.
   const json: Json = kplus.k8s.toJson_Container(container._toKube())!;
   const seconds = model.pod.shutdownDelaySeconds;
   // Kubernetes' own sleep action, on by default since Kubernetes 1.30, so that images without a
   // shell get the pause too.
-  if (seconds > 0 && !setting('lifecycle')?.preStop) json.lifecycle = { ...json.lifecycle, preStop: { sleep: { seconds } } };
+  if (seconds > 0 && !lifecycle?.preStop) json.lifecycle = { ...json.lifecycle, preStop: { sleep: { seconds } } };
   return json;
 }
 

@@ -115,8 +115,8 @@ describe('safe cutover by default', () => {
     }));
     const [stable, canary] = templates(objects);
     expect(stable.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['/drain'] } } });
-    // The version's lifecycle replaces the app's whole: it has no preStop, so it gets the pause.
-    expect(canary.spec.containers[0].lifecycle).toEqual({ postStart: { exec: { command: ['/warm'] } }, preStop: { sleep: { seconds: 5 } } });
+    // Hook by hook: the version's postStart keeps the app's preStop.
+    expect(canary.spec.containers[0].lifecycle).toEqual({ postStart: { exec: { command: ['/warm'] } }, preStop: { exec: { command: ['/drain'] } } });
   });
 });
 
@@ -191,6 +191,35 @@ describe('scheduling', () => {
 });
 
 describe('apps side by side', () => {
+  const plainPod = (objects: Manifest[], name: string) => {
+    const { containers, ...pod } = find(objects, 'Deployment', `${name}-v1`).spec.template.spec;
+    return { ...pod, containers: containers.map((c: Manifest) => ({ ...c, name: 'main', image: 'image' })) };
+  };
+  test.each([
+    ['serviceAccount', (c: Chart) => kplus.ServiceAccount.fromServiceAccountName(c, 'Account', 'shop-api')],
+    ['createServiceAccount', () => true],
+    ['automountServiceAccountToken', () => true],
+    ['initContainers', () => [{ name: 'migrate', image: 'migrate:1' }]],
+    ['sidecars', () => [{ name: 'agent', image: 'agent:1' }]],
+    ['nodeSelector', () => ({ 'kubernetes.io/arch': 'arm64' })],
+    ['nodeAffinity', () => [{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is('disktype', 'ssd')) }]],
+    ['tolerations', () => [kplus.Node.tainted(kplus.NodeTaintQuery.exists('spot'))]],
+    ['priorityClassName', () => 'high'],
+    ['imagePullSecrets', (c: Chart) => [kplus.Secret.fromSecretName(c, 'Pull', 'registry')]],
+    ['podSecurityContext', () => ({ fsGroup: 2000 })],
+    ['hostAliases', () => [{ ip: '10.0.0.5', hostnames: ['legacy.local'] }]],
+    ['dns', () => ({ searches: ['shop.local'] })],
+  ] as [string, (c: Chart) => unknown][])('keep %s to the app that sets it, before and after plain apps', (key, value) => {
+    const objects = synth(chart => {
+      new CanaryApp(chart, 'Before', { stable: { image: 'before:1', version: 'v1' } });
+      new CanaryApp(chart, 'Rich', { stable: { image: 'rich:1', version: 'v1' }, [key]: value(chart) });
+      new CanaryApp(chart, 'After', { stable: { image: 'after:1', version: 'v1' } });
+    });
+    expect(plainPod(objects, 'rich')).not.toEqual(plainPod(objects, 'before'));
+    expect(plainPod(objects, 'after')).toEqual(plainPod(objects, 'before'));
+  });
+
+
   test('keep their own pod settings: an app without them shares nothing with one that has them', () => {
     const objects = synth(chart => {
       new CanaryApp(chart, 'Plain', { stable: { image: 'plain:1', version: 'v1' } });
@@ -215,6 +244,25 @@ describe('apps side by side', () => {
 });
 
 describe('containers and pod settings', () => {
+  test('mounts a volume by its name: containers may hold different Volume objects of one name, and the pod gets the declared one', () => {
+    const objects = synth(chart => {
+      const declared = kplus.Volume.fromEmptyDir(chart, 'Logs', 'logs', { sizeLimit: Size.mebibytes(64) });
+      cart(chart, {
+        volumes: [declared],
+        volumeMounts: [{ volume: declared, path: '/var/log/cart' }],
+        sidecars: [
+          { name: 'shipper', image: 'fluent-bit:3', volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(chart, 'LogsA', 'logs'), path: '/logs' }] },
+          { name: 'rotator', image: 'logrotate:1', volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(chart, 'LogsB', 'logs'), path: '/logs' }] },
+        ],
+      });
+    });
+    const [template] = templates(objects);
+    expect(template.spec.volumes).toEqual([{ name: 'logs', emptyDir: { sizeLimit: '64Mi' } }]);
+    expect(template.spec.containers.map((c: Manifest) => c.volumeMounts)).toEqual([
+      [{ name: 'logs', mountPath: '/var/log/cart' }], [{ name: 'logs', mountPath: '/logs' }], [{ name: 'logs', mountPath: '/logs' }],
+    ]);
+  });
+
   test('runs init containers and sidecars with cdk8s-plus\'s secure defaults, and several pull secrets', () => {
     const objects = synth(chart => cart(chart, {
       initContainers: [{ name: 'migrate', image: 'cart-migrate:1', securityContext: { user: 1000 } }],
@@ -304,7 +352,7 @@ describe('bad pod settings', () => {
     ['a version\'s extra port is an additional Service port\'s', (): Props => ({ additionalPorts: [{ port: 9000 }], canary: { ...v2, extraContainerPorts: [{ number: 9000 }] } }), 'test/Cart: canary.extraContainerPorts[0].number is already a port the Service routes to, got 9000; give each port of the pod its own number'],
     ['an additional Service port is one of Istio\'s proxy', (): Props => ({ additionalPorts: [{ port: 9000, containerPort: 15021 }] }), 'test/Cart: additionalPorts[0].containerPort is a port of Istio\'s proxy (15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090), which shares the pod\'s network, got 15021; use another port'],
     ['a sidecar\'s ports repeat its portNumber', (): Props => ({ sidecars: [{ name: 'a', image: 'x', portNumber: 2020, ports: [{ number: 2020 }] }] }), 'test/Cart: sidecars[0].ports[0].number is already sidecars[0].portNumber, got 2020; give each port of the pod its own number'],
-    ['two sidecars share a port', (): Props => ({ sidecars: [{ name: 'a', image: 'x', portNumber: 2020 }, { name: 'b', image: 'y', port: 2020 }] }), 'test/Cart: sidecars[1].portNumber is already sidecars[0].portNumber, got 2020; give each port of the pod its own number'],
+    ['two sidecars share a port', (): Props => ({ sidecars: [{ name: 'a', image: 'x', portNumber: 2020 }, { name: 'b', image: 'y', port: 2020 }] }), 'test/Cart: sidecars[1].port is already sidecars[0].portNumber, got 2020; give each port of the pod its own number'],
     ['a sidecar\'s ports share a name', (): Props => ({ sidecars: [{ name: 'a', image: 'x', ports: [{ number: 1, name: 'web' }, { number: 2, name: 'web' }] }] }), 'test/Cart: sidecars[0].ports[1].name is the name of another port of the container, got "web"; give each port its own name'],
     ['a sidecar has both port and portNumber', (): Props => ({ sidecars: [{ name: 'a', image: 'x', port: 2020, portNumber: 2021 }] }), 'test/Cart: sidecars[0].port is the old name of portNumber, and both are given, got 2020; leave port out'],
     ['a sidecar port is not a port', (): Props => ({ sidecars: [{ name: 'a', image: 'x', portNumber: 70000 }] }), 'test/Cart: sidecars[0].portNumber must be an integer port from 1 to 65535, got 70000; use a port such as 80 or 8080'],
@@ -325,6 +373,31 @@ describe('bad pod settings', () => {
     ['an init container command is not strings', (): Props => ({ initContainers: [{ name: 'a', image: 'x', command: 'migrate' }] }), 'test/Cart: initContainers[0].command must be a list, got "migrate"; e.g. ["--port", "8080"]'],
     ['an init container has a lifecycle hook', (): Props => ({ initContainers: [{ name: 'a', image: 'x', lifecycle: {} }] }), 'test/Cart: initContainers[0].lifecycle can\'t be set on an init container, which runs to completion before the pod serves, got {}; leave lifecycle out'],
     ['a sidecar pull policy is unknown', (): Props => ({ sidecars: [{ name: 'a', image: 'x', imagePullPolicy: 'Sometimes' }] }), 'test/Cart: sidecars[0].imagePullPolicy must be one of ["Always","IfNotPresent","Never"], got "Sometimes"; use e.g. "Always"'],
+    ['the grace period is no longer than the pause a version without a preStop of its own gets', (): Props => ({ terminationGracePeriod: Duration.seconds(3), canary: { ...v2, lifecycle: { preStop: kplus.Handler.fromCommand(['/drain']) } } }), 'test/Cart: terminationGracePeriod must be longer than shutdownDelay (5s): the pod is killed when it ends, and the app needs time after the pause to finish its requests, got "3s"; use e.g. Duration.seconds(30), or a shorter shutdownDelay'],
+    ['a node selector value is not a label value', (): Props => ({ nodeSelector: { disk: 'fast ssd' } }), 'test/Cart: nodeSelector must have label values (alphanumerics, with "-", "_" or "." inside, at most 63), got "fast ssd"; e.g. "arm64"'],
+    ['the DNS policy is unknown', (): Props => ({ dns: { policy: 'Bogus' } }), 'test/Cart: dns.policy must be one of ["ClusterFirst","ClusterFirstWithHostNet","Default","None"], got "Bogus"; use e.g. "ClusterFirst"'],
+    ['a container port protocol is unknown', (): Props => ({ extraContainerPorts: [{ number: 9090, protocol: 'FOO' }] }), 'test/Cart: extraContainerPorts[0].protocol must be one of ["TCP","UDP","SCTP"], got "FOO"; use e.g. "TCP"'],
+    ['a host alias has no IP address', (): Props => ({ hostAliases: [{ ip: 'db', hostnames: ['db.local'] }] }), 'test/Cart: hostAliases[0].ip must be an IP address, got "db"; e.g. "10.0.0.1"'],
+    ['a host alias is not an object', (): Props => ({ hostAliases: ['10.0.0.1 db.local'] }), 'test/Cart: hostAliases[0] must be an object, got "10.0.0.1 db.local"; e.g. { ip: "10.0.0.1", hostnames: ["db.local"] }'],
+    ['host alias names are not a list', (): Props => ({ hostAliases: [{ ip: '10.0.0.1', hostnames: 'db.local' }] }), 'test/Cart: hostAliases[0].hostnames must be a list, got "db.local"; e.g. ["--port", "8080"]'],
+    ['a node affinity is left out', (): Props => ({ nodeAffinity: [undefined] }), 'test/Cart: nodeAffinity[0] must be an object, got nothing; e.g. { node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }'],
+    ['a topology spread is not an object', (): Props => ({ topologySpread: ['zone'] }), 'test/Cart: topologySpread[0] must be an object, got "zone"; e.g. { topology: kplus.Topology.ZONE }'],
+    ['a topology spread names no Topology', (): Props => ({ topologySpread: [{ topology: 'topology.kubernetes.io/zone' }] }), 'test/Cart: topologySpread[0].topology must be a Topology, got "topology.kubernetes.io/zone"; use e.g. kplus.Topology.ZONE'],
+    ['an init container has a liveness probe', (): Props => ({ initContainers: [{ name: 'a', image: 'x', liveness: kplus.Probe.fromCommand(['true']) }] }), 'test/Cart: initContainers[0].liveness can\'t be set on an init container, which runs to completion before the pod serves, got "a Probe"; leave liveness out'],
+    ['an init container has a startup probe', (): Props => ({ initContainers: [{ name: 'a', image: 'x', startup: kplus.Probe.fromCommand(['true']) }] }), 'test/Cart: initContainers[0].startup can\'t be set on an init container, which runs to completion before the pod serves, got "a Probe"; leave startup out'],
+    ['an init container has the old port', (): Props => ({ initContainers: [{ name: 'a', image: 'x', port: 8081 }] }), 'test/Cart: initContainers[0].port can\'t be set on an init container, which runs to completion before the pod serves, got 8081; leave port out'],
+    ['an init container has ports', (): Props => ({ initContainers: [{ name: 'a', image: 'x', ports: [{ number: 8081 }] }] }), 'test/Cart: initContainers[0].ports can\'t be set on an init container, which runs to completion before the pod serves, got [{"number":8081}]; leave ports out'],
+    ['the security context is not an object', (): Props => ({ securityContext: 'restricted' }), 'test/Cart: securityContext must be an object, got "restricted"; e.g. { user: 1000 }'],
+    ['env is not a map', (): Props => ({ env: ['LOG_LEVEL=info'] }), 'test/Cart: env must be an object, got ["LOG_LEVEL=info"]; e.g. { LOG_LEVEL: kplus.EnvValue.fromValue("info") }'],
+    ['a volume name is not a DNS-1123 label', (): Props => ({ volumes: [kplus.Volume.fromEmptyDir(newChart(), 'V', 'Cache_Dir')] }), 'test/Cart: volumes[0].name must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), got "Cache_Dir"; e.g. "config"'],
+    ['a mount is not an object', (): Props => ({ volumeMounts: ['/etc/app'] }), 'test/Cart: volumeMounts[0] must be a mount, got "/etc/app"; e.g. { volume, path: "/etc/app" }'],
+    ['a lifecycle is a list', (): Props => ({ lifecycle: [] }), 'test/Cart: lifecycle must be an object, got []; e.g. { preStop: kplus.Handler.fromCommand(["/drain"]) }'],
+    ['a container port is not an object', (): Props => ({ extraContainerPorts: [9090] }), 'test/Cart: extraContainerPorts[0] must be a container port, got 9090; e.g. { number: 9090, name: "metrics" }'],
+    ['a container port number is not a port', (): Props => ({ extraContainerPorts: [{ number: 0 }] }), 'test/Cart: extraContainerPorts[0].number must be an integer port from 1 to 65535, got 0; use a port such as 80 or 8080'],
+    ['automountServiceAccountToken is not a boolean', (): Props => ({ automountServiceAccountToken: 'true' }), 'test/Cart: automountServiceAccountToken must be true or false, got "true"; e.g. true'],
+    ['pod labels are a list', (): Props => ({ podLabels: ['team=shop'] }), 'test/Cart: podLabels must be a map of names to strings, got ["team=shop"]; e.g. { team: "shop" }'],
+    ['a pod annotation key is invalid', (): Props => ({ podAnnotations: { 'sidecar istio': 'x' } }), 'test/Cart: podAnnotations must have keys that are annotation keys ([prefix/]name), got "sidecar istio"; e.g. { "sidecar.istio.io/proxyCPU": "100m" }'],
+    ['the priority class name is not a string', (): Props => ({ priorityClassName: 100 }), 'test/Cart: priorityClassName must be a DNS-1123 subdomain, got 100; e.g. "high-priority"'],
   ])('fails when %s', (_, props, message) => {
     const chart = newChart();
     expect(() => cart(chart, props(chart) as Partial<CanaryAppProps>)).toThrow(new Error(message));
@@ -338,6 +411,9 @@ describe('bad pod settings', () => {
     ['two app ports on one container port', { additionalPorts: [{ port: 81, containerPort: 8080 }] }],
     ['3 nameservers and 6 search domains', { dns: { policy: kplus.DnsPolicy.NONE, nameservers: ['1.1.1.1', '1.0.0.1', '8.8.8.8'], searches: ['a', 'b', 'c', 'd', 'e', 'f'] } }],
     ['unnamed extra ports, and a sidecar port of another number', { extraContainerPorts: [{ number: 9090 }, { number: 9091 }], sidecars: [{ name: 'a', image: 'x', portNumber: 2020 }] }],
+    ['no pause and a preStop hook of its own, as on a cluster before Kubernetes 1.30', { shutdownDelay: Duration.seconds(0), lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', '5']) } }],
+    ['a short grace period where a preStop hook of the app\'s own replaces the pause', { lifecycle: { preStop: kplus.Handler.fromCommand(['/drain']) }, terminationGracePeriod: Duration.seconds(3) }],
+    ['a host alias', { hostAliases: [{ ip: '10.0.0.5', hostnames: ['legacy.local'] }, { ip: 'fd00::5', hostnames: [] }] }],
   ])('accepts %s', (_, props) => {
     expect(() => cart(newChart(), props as Partial<CanaryAppProps>)).not.toThrow();
   });
