@@ -27,6 +27,7 @@ for (let i = 0; i < lines.length; i++) {
   const fence = /^```(\w*)$/.exec(lines[i]);
   if (!fence) continue;
   const close = lines.indexOf('```', i + 1);
+  if (close < 0) throw new Error(`README.md: the code block at line ${i + 1} of the guide is never closed`);
   const body = lines.slice(i + 1, close).join('\n');
   if (file) files.push({ file, body });
   else if (fence[1] === 'sh') commands.push(...body.split('\n'));

@@ -32,6 +32,13 @@ describe('synth command', () => {
     expect(readFileSync(join(output, 'web.k8s.yaml'), 'utf8')).toBe('kind: Service\n');
   });
 
+  test('replaces an output with the drawings diagram wrote beside the manifests', () => {
+    const output = lastGood();
+    writeFileSync(join(output, 'good.k8s.md'), '# drawing');
+    expect(run('synth', '--app', WRITES, '--output', output).code).toBe(0);
+    expect(readdirSync(output)).toEqual(['web.k8s.yaml']);
+  });
+
   test('makes the output folder when there is none yet', () => {
     const output = join(tempDir(), 'new', 'dist');
     expect(run('synth', '-a', WRITES, '-o', output).code).toBe(0);
@@ -71,7 +78,7 @@ describe('synth command', () => {
     expect(run('synth', '--app', app("console.log('built');"), '--output', output)).toEqual({
       code: 1, stdout: 'built\n',
       stderr: 'error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): '
-        + `${output} is left as it was\n`,
+        + `${output} was not replaced\n`,
     });
     expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
   });
@@ -82,10 +89,11 @@ describe('synth command', () => {
     expect(result).toEqual({ code: 1, stdout: '', stderr: `vault: token expired\nerror: no secrets\nerror: the app failed: ${output} is left as it was\n` });
   });
 
-  test('fails when the app is killed, with what the shell says of it', () => {
+  test('fails when the app is killed', () => {
     const output = lastGood();
     const result = run('synth', '--app', app("fs.writeFileSync(out + '/a.yaml', 'x'); process.kill(process.pid, 'SIGKILL');"), '--output', output);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: `Killed\nerror: the app failed: ${output} is left as it was\n` });
+    expect(result.code).toBe(1);
+    expect(result.stderr.endsWith(`error: the app failed: ${output} is left as it was\n`)).toBe(true);
     expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
   });
 
@@ -101,6 +109,27 @@ describe('synth command', () => {
     const output = lastGood();
     run('synth', '--app', WRITES, '--output', output);
     run('synth', '--app', REFUSED, '--output', output);
+    expect(readdirSync(join(output, '..'))).toEqual(['dist']);
+  });
+
+  test('fails when the app logs a line that starts like an error before its own: the log stays a log', () => {
+    const output = lastGood();
+    const result = run('synth', '--app', app("console.error('Error: retry 1 of 3'); throw new Error('no secrets');"), '--output', output);
+    expect(result.stderr).toBe(`Error: retry 1 of 3\nerror: no secrets\nerror: the app failed: ${output} is left as it was\n`);
+  });
+
+  test('fails when the app prints an error of its own without a stack, and without a newline at the end', () => {
+    const output = lastGood();
+    const result = run('synth', '--app', app("process.stderr.write('TypeError: cannot read config'); process.exit(1);"), '--output', output);
+    expect(result.stderr).toBe(`error: cannot read config\nerror: the app failed: ${output} is left as it was\n`);
+    const plain = run('synth', '--app', app("process.stderr.write('no config'); process.exit(1);"), '--output', output);
+    expect(plain.stderr).toBe(`no config\nerror: the app failed: ${output} is left as it was\n`);
+  });
+
+  test('clears what a killed run left beside the output, and keeps the old output whole until the new one takes its name', () => {
+    const output = lastGood();
+    mkdirSync(join(output, '..', '.dist.synth-stale'));
+    expect(run('synth', '--app', WRITES, '--output', output).code).toBe(0);
     expect(readdirSync(join(output, '..'))).toEqual(['dist']);
   });
 
@@ -161,7 +190,9 @@ describe('synth command', () => {
     ['the output is the project itself', ['--app', WRITES, '--output', '.'], 'error: the output must be a folder of its own, not the project or one that holds it, got "."'],
     ['the output holds the project', ['--app', WRITES, '--output', '..'], 'error: the output must be a folder of its own, not the project or one that holds it, got ".."'],
     ['the output is the root', ['--app', WRITES, '--output', '/'], 'error: the output must be a folder of its own, not the project or one that holds it, got "/"'],
-    ['the output is empty', ['--app', WRITES, '--output', ' '], 'error: the output must be a folder of its own, not the project or one that holds it, got " "'],
+    ['the output is empty', ['--app', WRITES, '--output', ' '], 'error: the output must name a folder, got " "'],
+    ['the output is a file', ['--app', WRITES, '--output', 'package.json'], 'error: the output must be a folder of its own, not a file, got "package.json"'],
+    ['the output holds what no synth writes', ['--app', WRITES, '--output', 'src'], 'error: the output must be a folder of its own, and it holds blue-green-app.ts, which no synth writes, got "src"'],
     ['files are named', ['--app', WRITES, 'dist'], 'error: synth takes no files, got dist'],
     ['an option is unknown', ['--out', 'dist'], 'error: unknown option --out'],
   ])('fails when %s', (_, args, message) => {

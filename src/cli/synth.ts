@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'fs';
-import { basename, dirname, join, resolve, sep } from 'path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'fs';
+import { basename, dirname, join, parse as parsePath, resolve, sep } from 'path';
 import { parse } from 'yaml';
 import { flag, lastValue, ParsedArgs, parseCommandLine } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, InputError, Io, UsageError } from './command';
@@ -42,27 +42,35 @@ function run(args: readonly string[], io: Io): number {
   }
   if (parsed.positionals.length > 0) throw new UsageError(`synth takes no files, got ${parsed.positionals.join(' ')}`);
   const { app, output } = settings(parsed);
-  // Staged beside the output, so that the new output takes its place in one rename: whatever
-  // fails before then, the old output is left whole.
+  // Staged beside the output, so that the new output takes its place by renames: whatever fails
+  // before then, the old output is left whole. Folders a killed run left there go first.
+  const parent = dirname(resolve(output));
+  const prefix = `.${basename(resolve(output))}.synth-`;
   const staging = writable(output, () => {
-    mkdirSync(dirname(resolve(output)), { recursive: true });
-    return mkdtempSync(join(dirname(resolve(output)), `.${basename(resolve(output))}.synth-`));
+    mkdirSync(parent, { recursive: true });
+    for (const stale of readdirSync(parent).filter(name => name.startsWith(prefix))) rmSync(join(parent, stale), { recursive: true, force: true });
+    return mkdtempSync(join(parent, prefix));
   });
   try {
     const result = spawnSync(app, { shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: staging }, maxBuffer: 256 * 2 ** 20 });
     io.stdout(result.stdout ?? '');
     if (result.status !== 0) {
-      io.stderr(`${failure(result.stderr ?? '')}error: the app failed: ${output} is left as it was\n`);
+      const why = result.error ? `error: ${result.error.message}\n` : '';
+      io.stderr(`${failure(result.stderr ?? '')}${why}error: the app failed: ${output} is left as it was\n`);
       return EXIT_FINDINGS;
     }
     io.stderr(result.stderr ?? '');
     if (readdirSync(staging).length === 0) {
-      io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${output} is left as it was\n`);
+      io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${output} was not replaced\n`);
       return EXIT_FINDINGS;
     }
     writable(output, () => {
-      rmSync(output, { recursive: true, force: true });
+      // The old output steps aside before the new one takes its name, so that the name is never
+      // a half-removed folder.
+      const old = `${staging}.old`;
+      if (existsSync(output)) renameSync(output, old);
       renameSync(staging, output);
+      rmSync(old, { recursive: true, force: true });
     });
     io.stdout(`wrote ${output}\n`);
     return EXIT_CLEAN;
@@ -89,11 +97,27 @@ function settings(parsed: ParsedArgs): { app: string; output: string } {
     throw new UsageError('no app to run: give --app, or an app command in cdk8s.yaml (e.g. "app: npx ts-node --transpile-only main.ts")');
   }
   const output = lastValue(parsed, 'output') ?? config.output ?? 'dist';
-  // The output is removed before the new one is put in its place: never the project, or a folder that holds it.
-  if (typeof output !== 'string' || output.trim() === '' || `${resolve('.')}${sep}`.startsWith(`${resolve(output)}${sep}`.replace(/\/\/$/, '/'))) {
-    throw new UsageError(`the output must be a folder of its own, not the project or one that holds it, got ${JSON.stringify(output)}`);
-  }
+  checkOutput(output);
   return { app, output };
+}
+
+/** What cdk8s writes, and the drawings `diagram` writes beside it. */
+const SYNTH_FILES = /\.(ya?ml|json|md|mmd|txt)$/;
+
+/**
+ * The output is removed when the new one takes its place: never the project, a folder that holds
+ * it, a file, or a folder with anything in it that a synth does not write (a typo like `-o src`).
+ */
+function checkOutput(output: unknown): asserts output is string {
+  const ofItsOwn = (problem: string) => new UsageError(`the output must be a folder of its own, ${problem}, got ${JSON.stringify(output)}`);
+  if (typeof output !== 'string' || output.trim() === '') throw new UsageError(`the output must name a folder, got ${JSON.stringify(output)}`);
+  const target = resolve(output);
+  if (target === parsePath(target).root || `${resolve('.')}${sep}`.startsWith(`${target}${sep}`)) throw ofItsOwn('not the project or one that holds it');
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw ofItsOwn('not a file');
+  const foreign = readdirSync(target, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    .find(entry => !entry.isFile() || !SYNTH_FILES.test(entry.name));
+  if (foreign) throw ofItsOwn(`and it holds ${foreign.name}, which no synth writes`);
 }
 
 function cdk8sConfig(): { app?: unknown; output?: unknown } {
@@ -114,10 +138,11 @@ function cdk8sConfig(): { app?: unknown; output?: unknown } {
  */
 function failure(stderr: string): string {
   const lines = stderr.split('\n');
-  const start = lines.findIndex(line => /^\w*Error: /.test(line));
+  // The frame is the `<file>:<line>` header, the line of code and a line of carets under it; the
+  // error comes after it, so that a log line that starts with "Error: " is taken for a log.
+  const caret = lines.findIndex(line => /^\s*\^+\s*$/.test(line));
+  const start = lines.findIndex((line, i) => i > caret && /^\w*Error: /.test(line));
   if (start < 0) return stderr.endsWith('\n') || stderr === '' ? stderr : `${stderr}\n`;
-  // The frame is the `<file>:<line>` header, the line of code and a line of carets under it.
-  const caret = lines.findIndex((line, i) => i < start && /^\s*\^+\s*$/.test(line));
   const logs = lines.slice(0, caret >= 2 ? caret - 2 : start).filter(line => line !== '').map(line => `${line}\n`).join('');
   const end = lines.findIndex((line, i) => i > start && /^\s+at /.test(line));
   const message = lines.slice(start, end < 0 ? undefined : end).join('\n').replace(/^\w*Error: /, '').trimEnd();
