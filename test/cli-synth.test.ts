@@ -175,6 +175,19 @@ describe('synth command', () => {
       });
     });
 
+    test.each([
+      ['names an empty app', `app: "  "\n`, 'error: no app to run: give --app, or an app command in cdk8s.yaml (e.g. "app: npx ts-node --transpile-only main.ts")'],
+      ['is a list', '- app\n', 'error: no app to run: give --app, or an app command in cdk8s.yaml (e.g. "app: npx ts-node --transpile-only main.ts")'],
+      ['names an output that is not a folder name', `app: ${JSON.stringify(WRITES)}\noutput: 5\n`, 'error: the output must name a folder, got 5'],
+    ])('fails when cdk8s.yaml %s', (_, yaml, message) => {
+      const project = tempDir();
+      writeFileSync(join(project, 'cdk8s.yaml'), yaml);
+      process.chdir(project);
+      const result = run('synth');
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toBe(message);
+    });
+
     test('fails when cdk8s.yaml is not YAML', () => {
       const project = tempDir();
       writeFileSync(join(project, 'cdk8s.yaml'), 'app: [node\n');

@@ -165,7 +165,6 @@ const trafficPolicy = props({
   tlsMode: optional(mostly(fc.constantFrom(...Object.values(ClientTlsMode)), ['STRICT', 'istio_mutual']), 0.3),
 });
 
-/** Image and version are required: the odd missing one comes from `mostly`'s undefined. */
 /** cdk8s-plus volumes need a scope, as in a user's chart; this one is never synthesized. */
 const volumeScope = new Chart(new App(), 'volumes');
 let volumeIds = 0;
@@ -217,6 +216,7 @@ const podProps = {
   priorityClassName: optional(mostly(fc.constant('high-priority'), ['High']), 0.03),
 };
 
+/** Image and version are required: the odd missing one comes from `mostly`'s undefined. */
 const versionProps = props({
   image: mostly(image, [undefined], 100),
   version: mostly(version, [undefined], 100),
