@@ -52,24 +52,31 @@ export function wholeSeconds(scope: Construct, field: string, value: Duration): 
 interface DurationUnit {
   readonly suffix: string;
   readonly amount: (d: Duration) => number;
+  /** The least amount taken. */
+  readonly min: number;
   readonly problem: string;
   readonly example: string;
 }
 
 const MILLIS: DurationUnit = {
-  suffix: 'ms', amount: d => d.toMilliseconds({ integral: false }),
+  suffix: 'ms', amount: d => d.toMilliseconds({ integral: false }), min: 1,
   problem: 'must be a Duration of whole milliseconds, 1ms or more', example: 'use e.g. Duration.seconds(5) or Duration.millis(250)',
 };
 
 const SECONDS: DurationUnit = {
-  suffix: 's', amount: d => d.toSeconds({ integral: false }),
+  suffix: 's', amount: d => d.toSeconds({ integral: false }), min: 1,
   problem: 'must be whole seconds, 1 or more', example: 'use e.g. Duration.minutes(1)',
+};
+
+/** Pod timings, where 0 turns a pause off; a Duration is never negative. */
+const SECONDS_OR_NONE: DurationUnit = {
+  ...SECONDS, min: 0, problem: 'must be a Duration of whole seconds, 0 or more', example: 'use e.g. Duration.seconds(30)',
 };
 
 /** The amount of `value` in `unit`; not integral, cdk8s would throw its own error, which names no field. */
 function wholeDuration(scope: Construct, field: string, value: Duration, unit: DurationUnit): number {
   const amount = value instanceof Duration ? unit.amount(value) : NaN;
-  if (!Number.isInteger(amount) || amount < 1) fail(scope, field, unit.problem, value instanceof Duration ? `${amount}${unit.suffix}` : value, unit.example);
+  if (!Number.isInteger(amount) || amount < unit.min) fail(scope, field, unit.problem, value instanceof Duration ? `${amount}${unit.suffix}` : value, unit.example);
   return amount;
 }
 
@@ -205,11 +212,7 @@ export function checkInstance<T>(scope: Construct, field: string, value: unknown
   return value as T;
 }
 
-/** Whole seconds, 0 or more (a Duration is never negative), such as a grace period. */
+/** Whole seconds, 0 or more, such as a grace period. */
 export function checkSeconds(scope: Construct, field: string, value: Duration): number {
-  const seconds = value instanceof Duration ? value.toSeconds({ integral: false }) : NaN;
-  if (!Number.isInteger(seconds)) {
-    fail(scope, field, 'must be a Duration of whole seconds, 0 or more', value instanceof Duration ? `${seconds}s` : value, 'use e.g. Duration.seconds(30)');
-  }
-  return seconds;
+  return wholeDuration(scope, field, value, SECONDS_OR_NONE);
 }

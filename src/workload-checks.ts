@@ -7,7 +7,7 @@ import { isDns1123Label, isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue
 import {
   checkBoolean, checkEnum, checkImage, checkInstance, checkList, checkPort, checkPositive, checkSeconds, checkStringMap, fail,
 } from './validate';
-import { PodOptions, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
+import { PodOptions, TopologySpread, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
 /**
  * The checks of the pod props, before cdk8s-plus sees them: what the types can't stop a
@@ -250,13 +250,19 @@ function checkScheduling(scope: Construct, options: PodOptions): void {
     const field = `topologySpread[${i}]`;
     checkEntry(scope, field, spread, '{ topology: kplus.Topology.ZONE }');
     checkInstance(scope, `${field}.topology`, spread.topology, kplus.Topology, 'kplus.Topology.ZONE');
-    checkPositive(scope, `${field}.maxSkew`, spread.maxSkew ?? 1);
-    const when = checkEnum(scope, `${field}.whenUnsatisfiable`, spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY, WhenUnsatisfiable);
+    const { maxSkew, topologyKey, whenUnsatisfiable } = spreadConstraint(spread);
+    checkPositive(scope, `${field}.maxSkew`, maxSkew);
+    checkEnum(scope, `${field}.whenUnsatisfiable`, whenUnsatisfiable, WhenUnsatisfiable);
     // The API server refuses two constraints with one topology key and one action.
-    const key = `${spread.topology.key} ${when}`;
-    if (spreads.has(key)) fail(scope, `${field}.topology`, `spreads over ${spread.topology.key} twice with ${when}`, spread.topology.key, 'give each topology one spread');
+    const key = `${topologyKey} ${whenUnsatisfiable}`;
+    if (spreads.has(key)) fail(scope, `${field}.topology`, `spreads over ${topologyKey} twice with ${whenUnsatisfiable}`, topologyKey, 'give each topology one spread');
     spreads.add(key);
   });
+}
+
+/** A spread as Kubernetes' topologySpreadConstraints has it, with its defaults, less the pods it selects. */
+export function spreadConstraint(spread: TopologySpread): { maxSkew: number; topologyKey: string; whenUnsatisfiable: WhenUnsatisfiable } {
+  return { maxSkew: spread.maxSkew ?? 1, topologyKey: spread.topology.key, whenUnsatisfiable: spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY };
 }
 
 /** The preStop pause and the grace period: the pause must leave the app time to finish its requests. */

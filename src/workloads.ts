@@ -5,7 +5,8 @@ import { ExtraServiceModel, PodModel, ReleaseModel, serviceSelector, VersionMode
 import { apiObjectsUnder } from './route-check';
 import { prune } from './traffic-policy';
 import { fail } from './validate';
-import { PodOptions, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
+import { spreadConstraint } from './workload-checks';
+import { PodOptions, WorkloadOptions } from './workload-props';
 
 /**
  * Workloads for any renderer that needs them, built with cdk8s-plus: with the props in
@@ -187,12 +188,7 @@ function versionDeployment(scope: Construct, model: ReleaseModel, version: Versi
           ...pod,
           containers: [byPlus(scope, () => mainContainer(model, version)), ...pod.containers.slice(1)],
           volumes: podVolumes(app, own),
-          topologySpreadConstraints: app.topologySpread?.map(spread => ({
-            maxSkew: spread.maxSkew ?? 1,
-            topologyKey: spread.topology.key,
-            whenUnsatisfiable: spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY,
-            labelSelector: { matchLabels: labels },
-          })),
+          topologySpreadConstraints: app.topologySpread?.map(spread => ({ ...spreadConstraint(spread), labelSelector: { matchLabels: labels } })),
         }),
       },
     },
