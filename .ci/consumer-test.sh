@@ -41,4 +41,8 @@ if npx cdk8s-istio-release synth 2> "$work/refused.txt"; then echo "a canaryWeig
 grep -q "^error: shop/Reviews: canaryWeight must be a whole percentage from 0 to 100, got 150" "$work/refused.txt" || { cat "$work/refused.txt"; exit 1; }
 ! grep -q "    at " "$work/refused.txt" || { echo "the refusal printed a stack trace:"; cat "$work/refused.txt"; exit 1; }
 [ "$(cat dist/shop.k8s.yaml)" = "$good" ] || { echo "a failed synth changed dist/"; exit 1; }
+# Under cdk8s's own synth, the refusal is the library's message alone: no frame or stack of ours.
+if npx cdk8s synth --no-check-upgrade 2> "$work/refused.txt"; then echo "cdk8s synth took a canaryWeight of 150"; exit 1; fi
+grep -q "^error: shop/Reviews: canaryWeight must be a whole percentage from 0 to 100, got 150" "$work/refused.txt" || { cat "$work/refused.txt"; exit 1; }
+! grep -q "cdk8s-istio-release/lib" "$work/refused.txt" || { echo "cdk8s synth printed the library's internals:"; cat "$work/refused.txt"; exit 1; }
 echo "consumer install: ok"

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IstioApiVersion } from './model';
 import { isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from './names';
 import { TrafficApi } from './plan';
+import { refuse } from './refusal';
 import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
 import { renderGateway, ServerModel } from './render/istio';
 import { RouteCheck } from './route-check';
@@ -147,7 +148,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
   public static fromName(ref: string): IIstioGateway {
     const [namespace, name, ...rest] = typeof ref === 'string' ? ref.split('/') : [];
     if (rest.length > 0 || name === undefined || !isDns1123Label(namespace) || !isDns1123Subdomain(name)) {
-      throw new Error(`IstioGateway.fromName: ref must be "namespace/name", got ${JSON.stringify(ref) ?? "nothing"}; `
+      refuse(`IstioGateway.fromName: ref must be "namespace/name", got ${JSON.stringify(ref) ?? "nothing"}; `
         + 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
     }
     return { gatewayRef: ref, hosts: [] };

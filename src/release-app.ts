@@ -8,6 +8,7 @@ import { hostCovers, isPortName, serviceHost, versionNamePart } from './names';
 import { checkGatewayApi } from './render/gateway-api';
 import { renderRelease, RenderedRelease } from './render/release';
 import { ReleaseController, TrafficApi } from './plan';
+import { refuse } from './refusal';
 import { checkRoutePolicy, checkTrafficPolicy, checkVersionPoliciesRouted, resolveRouting, RoutingProps } from './release-routing';
 import { apiObjectsUnder, RouteCheck } from './route-check';
 import { routePolicySpec, RouteTarget } from './routing';
@@ -342,7 +343,7 @@ export abstract class ReleaseApp extends Construct {
    */
   protected versionDeployment(field: string, index: number): ApiObject {
     if (this.controller !== ReleaseController.NONE) {
-      throw new Error(`${this.node.path}: ${field} does not exist with controller ${this.controller}, which runs one workload; use deployments, rollout or flaggerCanary`);
+      refuse(`${this.node.path}: ${field} does not exist with controller ${this.controller}, which runs one workload; use deployments, rollout or flaggerCanary`);
     }
     return this.output().deployments[index];
   }

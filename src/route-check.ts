@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { refuseValidation } from './refusal';
 import { fail } from './validate';
 import { Finding, Severity, verifyManifests } from './verify';
 import { objectName } from './verify/graph';
@@ -106,6 +107,7 @@ export class RouteCheck {
     const children = this.chart.node.children.length;
     if (this.memo?.children !== children) {
       this.memo = { children, errors: this.errorLines() };
+      if (this.memo.errors.length > 0) refuseValidation();
       queueMicrotask(() => { this.memo = undefined; });
     }
     return this.memo.errors;

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
+import { refuse } from './refusal';
 import { DisruptionBudget } from './scaling';
 import { millisText } from './traffic-policy';
 
@@ -10,7 +11,7 @@ import { millisText } from './traffic-policy';
  * the line to change without reading our code.
  */
 export function fail(scope: Construct, field: string, problem: string, value: unknown, fix: string): never {
-  throw new Error(`${scope.node.path}: ${field} ${problem}, got ${show(value)}; ${fix}`);
+  refuse(`${scope.node.path}: ${field} ${problem}, got ${show(value)}; ${fix}`);
 }
 
 function show(value: unknown): string {
