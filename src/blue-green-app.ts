@@ -1,11 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { hasHttpPort, MatchRouteModel, Strategy, VersionModel } from './model';
-import { isDns1035Label } from './names';
-import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan';
-import { ReleaseApp, ReleaseAppProps, ReleaseExtras } from './release-app';
-import { quoteRegex, RouteTarget } from './routing';
-import { checkEnum, checkReplicas, fail } from './validate';
+import { BlueGreenPlan } from './plan';
+import { resolveBlueGreen } from './release/blue-green';
+import { ReleaseApp, ReleaseAppProps } from './release-app';
 import { VersionProps } from './workload-props';
 
 /** The two colours of a blue/green release. */
@@ -113,13 +110,6 @@ export interface BlueGreenAppProps extends ReleaseAppProps {
   readonly step?: number;
 }
 
-/** The steps of a blue/green plan that Git walks: preview, switch, scale the old colour down. */
-const GIT_STEPS = 3;
-
-function otherColor(color: Color): Color {
-  return color === Color.BLUE ? Color.GREEN : Color.BLUE;
-}
-
 /**
  * A blue/green release: Deployments `<name>-blue` and `<name>-green`, a Service over both, a
  * DestinationRule with subsets `blue` and `green`, and a VirtualService that sends 100% to the
@@ -140,100 +130,27 @@ export class BlueGreenApp extends ReleaseApp {
 
   /** The Deployment `<name>-blue` (escape hatch). */
   public get blueDeployment(): ApiObject {
-    return this.versionDeployment('blueDeployment', 0);
+    return this._versionDeployment('blueDeployment', 0);
   }
 
   /** The Deployment `<name>-green` (escape hatch). */
   public get greenDeployment(): ApiObject {
-    return this.versionDeployment('greenDeployment', 1);
-  }
-
-  constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
-    super(scope, id, props);
-    this.active = checkEnum(this, 'active', props.active ?? Color.BLUE, Color);
-    this.cutover = checkEnum(this, 'cutover', props.cutover ?? CutoverMode.MESH_ROUTING, CutoverMode);
-    const step = this.gitStep(props.step, props.plan, GIT_STEPS);
-    if (step !== undefined && props.scaledDown !== undefined) {
-      fail(this, 'scaledDown', 'is set by the plan\'s step', props.scaledDown, 'leave scaledDown out: step 2 scales the old colour down');
-    }
-    const old = otherColor(this.active);
-    this.serving = step === 0 ? old : this.active;
-    this.scaledDown = step === 2 ? old : props.scaledDown === undefined ? undefined : checkEnum(this, 'scaledDown', props.scaledDown, Color);
-    this.preview = props.preview;
-    if (this.scaledDown !== undefined && this.controller !== ReleaseController.NONE) {
-      fail(this, 'scaledDown', `has no effect with controller ${this.controller}, which scales the colours itself`, this.scaledDown,
-        'leave scaledDown out, and set plan.scaleDownDelay for how long the old colour runs');
-    }
-    if (this.scaledDown === this.serving) {
-      fail(this, 'scaledDown', `is the active colour, which takes all traffic`, this.scaledDown,
-        'scale it up first (leave scaledDown out), then switch active to it');
-    }
-    const scaledDownReplicas = checkReplicas(this, 'scaledDownReplicas', props.scaledDownReplicas ?? 0);
-    const colour = (color: Color, version: VersionProps) =>
-      (color === this.scaledDown ? { ...version, replicas: scaledDownReplicas } : version);
-    // Colours, not versions, name the objects: a cutover then changes weights and nothing else.
-    const blue = this.resolveVersion('Blue', colour(Color.BLUE, props.blue), Color.BLUE);
-    const green = this.resolveVersion('Green', colour(Color.GREEN, props.green), Color.GREEN);
-    const weight = (color: Color) => (color === this.serving ? 100 : 0);
-    const byColor = (color: Color) => (color === Color.BLUE ? blue : green);
-    // A plan previews the colour it moves to throughout, as Argo Rollouts' preview Service does.
-    const previewed = byColor(step === undefined ? otherColor(this.serving) : this.active);
-    // Checked whoever runs it, so that naming a controller later is the one change.
-    const plan = resolveControllerPlan(this, props.plan ?? {});
-    this.render([blue, green], [
-      { subset: Color.BLUE, weight: weight(Color.BLUE) },
-      { subset: Color.GREEN, weight: weight(Color.GREEN) },
-    ], {
-      strategy: Strategy.BLUE_GREEN,
-      release: this.active,
-      plan,
-      selectorRouting: this.cutover === CutoverMode.SERVICE_SELECTOR,
-      ...props.preview && this.previewRoutes(props.preview, previewed),
-    });
-  }
-
-  protected resolveTarget(target: RouteTarget, versions: readonly VersionModel[]): VersionModel | undefined {
-    if (target.kind === 'idle') return versions.find(v => v.subset !== this.serving);
-    return versions.find(v => target.kind === 'version' && v.version === target.version);
+    return this._versionDeployment('greenDeployment', 1);
   }
 
   /**
-   * The preview goes through the Service `<name>-preview`, which selects the idle colour, rather
-   * than a subset: the same routes then serve both cutover modes.
+   * @param scope the chart, or a construct inside one, that holds the app
+   * @param id the construct id; the app's name is this id, lower-cased, unless `props.name` is given
+   * @param props the app's versions, routing and pod settings
    */
-  private previewRoutes(options: PreviewOptions, previewed: VersionModel): Pick<ReleaseExtras, 'leadingRoutes' | 'extraServices' | 'extraHosts'> {
-    const service = `${this.name}-preview`;
-    if (!isDns1035Label(service)) {
-      fail(this, 'preview', `needs a Service named ${JSON.stringify(service)}, longer than 63 characters`, service, 'shorten the app name to 55 characters or fewer');
-    }
-    if (previewed.replicas === 0) {
-      fail(this, 'preview', `goes to the idle colour ${previewed.subset}, which runs 0 replicas`, previewed.replicas, 'scale it up (leave scaledDown out) to preview it');
-    }
-    const byRequest = options.header ?? options.host;
-    if (byRequest !== undefined && !hasHttpPort(this.ports)) {
-      fail(this, options.header !== undefined ? 'preview.header' : 'preview.host', 'needs an HTTP port to match requests on, and every port is TCP',
-        byRequest, `leave it out: the idle colour is reached in the mesh at ${service}`);
-    }
-    const routes: MatchRouteModel[] = [];
-    if (options.header !== undefined) {
-      if (!/^[a-z0-9-]+$/.test(options.header)) fail(this, 'preview.header', 'must be a lower-case header name', options.header, 'e.g. "x-preview"');
-      const value = options.headerValue ?? 'true';
-      if (typeof value !== 'string' || value === '') fail(this, 'preview.headerValue', 'must be a non-empty string', value, 'e.g. "true"');
-      routes.push({ name: 'preview-header', match: { headers: { [options.header]: { exact: value } } }, service });
-    }
-    if (options.host !== undefined) {
-      if (typeof options.host === 'string' && options.host.startsWith('*')) {
-        fail(this, 'preview.host', 'must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts',
-          options.host, 'e.g. "preview.shop.example.com"');
-      }
-      this.checkExtraHost('preview.host', options.host);
-      // The authority may carry a port, which an exact match would miss.
-      routes.push({ name: 'preview-host', match: { authority: { regex: `^${quoteRegex(options.host)}(:[0-9]+)?$` } }, service });
-    }
-    return {
-      leadingRoutes: routes,
-      extraServices: [{ id: 'PreviewService', name: service, subset: previewed.subset }],
-      extraHosts: options.host === undefined ? [] : [options.host],
-    };
+  constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
+    super(scope, id);
+    const release = resolveBlueGreen(this, props);
+    this.active = release.active;
+    this.serving = release.serving;
+    this.cutover = release.cutover;
+    this.scaledDown = release.scaledDown;
+    this.preview = props.preview;
+    this._emit(release.app, release.release);
   }
 }

@@ -1,20 +1,23 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IstioApiVersion } from './model';
 import { isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from './names';
 import { TrafficApi } from './plan';
 import { refuse } from './refusal';
 import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
-import { renderGateway, ServerModel } from './render/istio';
+import { renderGateway } from './render/istio';
 import { RouteCheck } from './route-check';
 import { checkEnum, checkHosts, checkNamespace, checkPort, fail } from './validate';
 
-/** An Istio Gateway that apps bind their VirtualService to. */
-export interface IIstioGateway {
+/**
+ * An Istio Gateway that apps bind their VirtualService to: an `IstioGateway`, or a Gateway that
+ * exists already, imported with `IstioGateway.fromGatewayName` or `IstioGateway.fromName`.
+ */
+export interface IIstioGateway extends IConstruct {
   /** How a VirtualService refers to the gateway: always `namespace/name`. */
   readonly gatewayRef: string;
 
-  /** The hosts the gateway serves; empty when they are not known, as for `IstioGateway.fromName`. */
+  /** The hosts the gateway serves; empty when they are not known, as for an imported gateway. */
   readonly hosts: string[];
 }
 
@@ -69,6 +72,42 @@ export interface GatewayServerOptions {
    * @default - HTTP only
    */
   readonly tls?: GatewayTlsOptions;
+}
+
+/**
+ * One server of an `IstioGateway`, as its Istio Gateway lists it: plain HTTP (maybe redirecting to
+ * HTTPS), or HTTPS with a credential. A Gateway API Gateway has a listener per host of each.
+ */
+export interface GatewayServer {
+  /** The port's name, unique in the Gateway: `http`, `https`, `http-1`, … */
+  readonly name: string;
+
+  /** The port of the gateway pods. */
+  readonly port: number;
+
+  /** The hosts the server admits. */
+  readonly hosts: string[];
+
+  /**
+   * Whether plain HTTP is answered with a redirect to HTTPS.
+   * @default false
+   */
+  readonly httpsRedirect?: boolean;
+
+  /**
+   * For HTTPS: how the server checks clients, and with which certificate.
+   * @default - plain HTTP
+   */
+  readonly tls?: GatewayServerTls;
+}
+
+/** How an HTTPS server of the gateway serves TLS. */
+export interface GatewayServerTls {
+  /** Server TLS or mutual TLS. */
+  readonly mode: GatewayTlsMode;
+
+  /** The Secret with the certificate and key (and, for MUTUAL, `ca.crt`). */
+  readonly credentialName: string;
 }
 
 /** Props of an `IstioGateway`. */
@@ -135,29 +174,54 @@ export interface IstioGatewayProps {
 }
 
 /**
- * An Istio ingress Gateway serving HTTP (and HTTPS with `tls`) for a set of hosts, or a reference
- * to an existing one with `IstioGateway.fromName('istio-system/public-gateway')`. With
+ * An Istio ingress Gateway serving HTTP (and HTTPS with `tls`) for a set of hosts, or an import of
+ * an existing one with `IstioGateway.fromGatewayName(chart, 'PublicGateway', 'istio-system/public-gateway')`
+ * or `IstioGateway.fromName('istio-system/public-gateway')`. With
  * `trafficApi: TrafficApi.GATEWAY_API` it emits a Kubernetes Gateway API Gateway instead.
  */
 export class IstioGateway extends Construct implements IIstioGateway {
   /**
-   * Refers to a Gateway that exists already, such as a shared one in `istio-system`, of either API.
-   * It emits nothing. Its hosts are unknown, so the apps bound to it must name theirs.
-   * @param ref the Gateway as `namespace/name`
+   * Imports a Gateway that exists already, such as a shared one in `istio-system`, of either API,
+   * as the construct `id` under `scope`, which must be in a chart. It emits nothing, and declares
+   * the Gateway to the chart's `RouteCheck` as one outside the chart. Its hosts are unknown, so
+   * the apps bound to it must name theirs.
+   * @param scope where the import stands in the construct tree: a chart, or a construct in one
+   * @param id the import's construct id
+   * @param gatewayRef the Gateway as `namespace/name`, e.g. `istio-system/public-gateway`
    */
-  public static fromName(ref: string): IIstioGateway {
-    const [namespace, name, ...rest] = typeof ref === 'string' ? ref.split('/') : [];
-    if (rest.length > 0 || name === undefined || !isDns1123Label(namespace) || !isDns1123Subdomain(name)) {
-      refuse(`IstioGateway.fromName: ref must be "namespace/name", got ${JSON.stringify(ref) ?? "nothing"}; `
-        + 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
+  public static fromGatewayName(scope: Construct, id: string, gatewayRef: string): IIstioGateway {
+    const gateway = new ImportedIstioGateway(scope, id, gatewayRef);
+    if (!gateway.node.scopes.some(c => Chart.isChart(c))) {
+      fail(gateway, 'scope', 'must be a Chart or inside one, whose route check then knows that the Gateway lives outside it',
+        scope.node.path || scope.constructor.name, 'import the gateway into a chart, e.g. the chart of the apps that use it');
     }
-    return { gatewayRef: ref, hosts: [] };
+    if (!isGatewayRef(gatewayRef)) fail(gateway, 'gatewayRef', 'must be "namespace/name"', gatewayRef ?? null, GATEWAY_REF_FIX);
+    RouteCheck.of(gateway).addExternalGateway(gatewayRef);
+    return gateway;
+  }
+
+  /**
+   * Refers to a Gateway that exists already, such as a shared one in `istio-system`, of either API,
+   * without a place in your construct tree: the reference is a construct in a detached chart of its
+   * own, which nothing synthesizes, so it emits nothing and counts as outside every chart of yours.
+   * Its hosts are unknown, so the apps bound to it must name theirs. Use `fromGatewayName` to keep
+   * the import in your tree.
+   * @param gatewayRef the Gateway as `namespace/name`, e.g. `istio-system/public-gateway`
+   */
+  public static fromName(gatewayRef: string): IIstioGateway {
+    if (!isGatewayRef(gatewayRef)) {
+      refuse(`IstioGateway.fromName: gatewayRef must be "namespace/name", got ${JSON.stringify(gatewayRef) ?? 'nothing'}; ${GATEWAY_REF_FIX}`);
+    }
+    // A chart without an app: no app synthesizes it, and `Chart.of` finds it rather than failing.
+    const detached = new Chart(undefined as unknown as Construct, 'IstioGateway.fromName');
+    return new ImportedIstioGateway(detached, gatewayRef, gatewayRef);
   }
 
   /** The Gateway's name. */
   public readonly name: string;
   /** The Gateway's namespace, always set. */
   public readonly namespace: string;
+  /** Every host the gateway serves, of all its servers. */
   public readonly hosts: string[];
   /** Labels of the gateway pods that serve this Gateway. */
   public readonly selector: { [key: string]: string };
@@ -165,18 +229,24 @@ export class IstioGateway extends Construct implements IIstioGateway {
   public readonly port: number;
   /** The `networking.istio.io` API version emitted. */
   public readonly istioApiVersion: IstioApiVersion;
+  /** How a VirtualService refers to the gateway: `namespace/name`. */
   public readonly gatewayRef: string;
   /** The servers, as the Istio Gateway lists them; a Gateway API Gateway has a listener per host of each. */
-  public readonly servers: ServerModel[];
+  public readonly servers: GatewayServer[];
   /** The API of the emitted Gateway. */
   public readonly trafficApi: TrafficApi;
 
-  /** The emitted Gateway (escape hatch). */
+  /** The emitted Gateway (escape hatch), also the construct's `node.defaultChild`, which `ApiObject.of(gateway)` returns. */
   public readonly resource: ApiObject;
 
   /** With the Gateway API, the HTTPRoute `<name>-https-redirect` that redirects HTTP to HTTPS (escape hatch). */
   public readonly redirectRoute?: ApiObject;
 
+  /**
+   * @param scope the chart, or a construct inside one, that holds the gateway
+   * @param id the construct id; the Gateway's name is this id, lower-cased, unless `props.name` is given
+   * @param props the gateway's hosts, servers and selector
+   */
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
     this.name = props.name ?? id.toLowerCase();
@@ -219,6 +289,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
       }
       this.resource = renderGateway(this, this);
     }
+    this.node.defaultChild = this.resource;
     registerGateway(this);
     RouteCheck.of(this);
   }
@@ -227,7 +298,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
    * Two servers on one port for the same host leave the proxy to pick one of them (Istio reports
    * a conflict), and Gateway API listeners must differ in port or hostname.
    */
-  private checkServersDistinct(groups: { readonly field: string; readonly servers: ServerModel[] }[]): void {
+  private checkServersDistinct(groups: { readonly field: string; readonly servers: GatewayServer[] }[]): void {
     groups.forEach((group, i) => {
       for (const server of group.servers) {
         const earlier = groups.slice(0, i).flatMap(g => g.servers)
@@ -241,8 +312,8 @@ export class IstioGateway extends Construct implements IIstioGateway {
   }
 
   /** An HTTP server for the hosts, and with TLS an HTTPS one; Istio wants unique port names. */
-  private resolveServers(field: string, hosts: string[], port: number, tls: GatewayTlsOptions | undefined, suffix: string): ServerModel[] {
-    const http: ServerModel = { name: `http${suffix}`, port, hosts };
+  private resolveServers(field: string, hosts: string[], port: number, tls: GatewayTlsOptions | undefined, suffix: string): GatewayServer[] {
+    const http: GatewayServer = { name: `http${suffix}`, port, hosts: [...hosts] };
     if (!tls) return [http];
     const credentialName = tls.credentialName;
     if (typeof credentialName !== 'string' || !isDns1123Subdomain(credentialName)) {
@@ -258,7 +329,24 @@ export class IstioGateway extends Construct implements IIstioGateway {
     if (tlsPort === port) fail(this, `${field}tls.port`, `must differ from the HTTP port ${port}`, tlsPort, 'use e.g. 443');
     return [
       { ...http, httpsRedirect: tls.redirectHttp ?? true },
-      { name: `https${suffix}`, port: tlsPort, hosts, tls: { mode, credentialName } },
+      { name: `https${suffix}`, port: tlsPort, hosts: [...hosts], tls: { mode, credentialName } },
     ];
+  }
+}
+
+const GATEWAY_REF_FIX = 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"';
+
+/** Whether `gatewayRef` is `namespace/name`; JavaScript callers can pass anything. */
+function isGatewayRef(gatewayRef: unknown): gatewayRef is string {
+  const [namespace, name, ...rest] = typeof gatewayRef === 'string' ? gatewayRef.split('/') : [];
+  return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Subdomain(name);
+}
+
+/** A Gateway that exists already: a construct that emits nothing, whose hosts are unknown. */
+class ImportedIstioGateway extends Construct implements IIstioGateway {
+  public readonly hosts: string[] = [];
+
+  constructor(scope: Construct, id: string, public readonly gatewayRef: string) {
+    super(scope, id);
   }
 }

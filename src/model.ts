@@ -1,4 +1,5 @@
 import type { ArgoRouting, FlaggerWebhookType, ReleaseController, TrafficApi } from './plan';
+import type { AppPort } from './release-app';
 import type { MatchSpec } from './routing';
 import type { PodOptions, VersionProps, WorkloadOptions } from './workload-props';
 
@@ -38,21 +39,8 @@ export enum IstioApiVersion {
   V1BETA1 = 'v1beta1',
 }
 
-/**
- * A Service port of the app. Not exported: the API reference shows its fields where
- * `ReleaseApp.ports` uses it.
- * @inline
- */
-export interface PortModel {
-  /** The Service port's name: the protocol, or `<protocol>-<suffix>`, so that Istio classifies the traffic. */
-  readonly name: string;
-  /** The Service port. */
-  readonly port: number;
-  /** The port the container listens on. */
-  readonly targetPort: number;
-  /** The protocol, which the name starts with. */
-  readonly protocol: Protocol;
-}
+/** A Service port of the app. */
+export type PortModel = AppPort;
 
 /** The pod settings of every version, resolved once for the app; the versions derive their pods from them. */
 export interface PodModel {

@@ -1,6 +1,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
+import { refuse } from './refusal';
 import { checkBoolean, checkDuration, checkEnum, checkPercent, checkPercentage, checkPositive, fail, wholeSeconds } from './validate';
 
 /**
@@ -234,16 +235,68 @@ export interface BlueGreenPlan {
   readonly flagger?: FlaggerOptions;
 }
 
+/** Adds the app at one step of its plan to a chart, for {@link Plan.synthSteps}. */
+export interface IStepBuilder {
+  /**
+   * Adds the app at `step` to `chart`, e.g. a `CanaryApp` with `step` in its props.
+   *
+   * @param chart a new chart of its own app, made for this step alone.
+   * @param step the step's index in the plan, from 0.
+   */
+  buildStep(chart: Chart, step: number): void;
+}
+
+/** Helpers for the plan of a release that Git walks through, one commit per step. */
+export class Plan {
+  /**
+   * Synthesizes every step of a plan into its own manifest set, in order, for tests and for CI
+   * review: give them to `Verify.progression`. In TypeScript, `synthSteps` does the same with a
+   * function in place of the builder.
+   *
+   * @param count how many steps the plan has: a whole number from 0.
+   * @param builder adds the app at a given step to a chart; called once per step, in order.
+   * @param props the props of every step's chart, e.g. its namespace.
+   * @returns the manifests of each step, as plain JSON objects, as `chart.toJson()` gives them.
+   */
+  public static synthSteps(count: number, builder: IStepBuilder, props?: ChartProps): unknown[][] {
+    if (typeof builder?.buildStep !== 'function') {
+      refuse(`Plan.synthSteps: builder must have a buildStep(chart, step) method, got ${describe(builder)}; give an object that implements IStepBuilder`);
+    }
+    return synthSteps(count, (chart, step) => builder.buildStep(chart, step), props);
+  }
+
+  private constructor() {}
+}
+
 /**
  * Synthesizes every step of a plan into its own manifest set, in order, for tests and for CI
  * review (give them to `verifyProgression`). `build` adds the app at the given step to the chart.
+ * The TypeScript form of {@link Plan.synthSteps}, with a function in place of the builder.
  */
 export function synthSteps(count: number, build: (chart: Chart, step: number) => void, props?: ChartProps): unknown[][] {
+  if (!Number.isInteger(count) || count < 0) {
+    refuse(`synthSteps: count must be a whole number of steps from 0, got ${describe(count)}; give the number of steps of the plan, e.g. 4`);
+  }
+  if (typeof build !== 'function') {
+    refuse(`synthSteps: build must be a function, got ${describe(build)}; give (chart, step) => { ... }, which adds the app at step to chart`);
+  }
   return Array.from({ length: count }, (_, step) => {
     const chart = new Chart(new App(), 'step', props);
     build(chart, step);
     return chart.toJson();
   });
+}
+
+/** A value as an error message shows it: JSON where it has any, else what it is. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `a ${(value as object).constructor?.name ?? 'value'}`;
+  }
 }
 
 /** Resolves and checks analysis options; the checks name `field` in their errors. */

@@ -1,9 +1,19 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { refuseValidation } from './refusal';
-import { fail } from './validate';
+import { checkEnum, fail } from './validate';
 import { Finding, Severity, verifyManifests } from './verify';
 import { objectName } from './verify/graph';
+
+/** What the route check does with a warning: a finding that breaks no traffic by itself, but may. */
+export enum WarningPolicy {
+  /** Print each warning once, at synth, on standard error, naming the chart and the construct. */
+  PRINT = 'print',
+  /** Fail the synth on a warning, as on an error. */
+  ERROR = 'error',
+  /** Keep warnings quiet; `findings()` still lists them. */
+  IGNORE = 'ignore',
+}
 
 /** One check per chart, kept beside it rather than in its tree, so that no construct id is taken. */
 const CHECKS = new WeakMap<Chart, RouteCheck>();
@@ -28,7 +38,10 @@ export class RouteCheck {
   private readonly externalGateways = new Set<string>();
   private weightSum100 = false;
   private enabled = true;
-  private memo?: { readonly children: number; readonly errors: string[] };
+  private warningPolicy = WarningPolicy.PRINT;
+  /** The warnings printed already: cdk8s validates once per chart it writes, and a test may synth many times. */
+  private readonly printed = new Set<string>();
+  private memo?: { readonly children: number; readonly errors: string[]; readonly warnings: string[] };
   /** What each construct of ours claims in the chart (objects, mesh hosts), by its path. */
   private readonly claims = new Map<string, string>();
 
@@ -55,9 +68,12 @@ export class RouteCheck {
     this.memo = undefined;
   }
 
-  /** Declares a Gateway, as `namespace/name`, that exists outside this chart. */
-  public addExternalGateway(ref: string): void {
-    this.externalGateways.add(ref);
+  /**
+   * Declares a Gateway that exists outside this chart.
+   * @param gatewayRef the Gateway as `namespace/name`, e.g. `istio-system/public-gateway`
+   */
+  public addExternalGateway(gatewayRef: string): void {
+    this.externalGateways.add(gatewayRef);
     this.memo = undefined;
   }
 
@@ -65,6 +81,14 @@ export class RouteCheck {
   public requireWeightSum100(): void {
     this.weightSum100 = true;
     this.memo = undefined;
+  }
+
+  /**
+   * What to do with warnings at synth: print them (the default), fail on them as on errors, or
+   * keep them quiet.
+   */
+  public treatWarnings(policy: WarningPolicy): void {
+    this.warningPolicy = checkEnum(this.chart, 'warningPolicy', policy, WarningPolicy);
   }
 
   /** Turns the check off for this chart: the escape hatch for graphs it cannot see whole. */
@@ -86,12 +110,14 @@ export class RouteCheck {
     });
   }
 
-  /** The error findings, each naming the construct that emits the object: that is what the user edits. */
-  private errorLines(): string[] {
+  /** The findings as lines, each naming the construct that emits the object: that is what the user edits. */
+  private findingLines(): { errors: string[]; warnings: string[] } {
     const objects = chartApiObjects(this.chart);
     const json = objects.map(o => o.toJson());
     const paths = new Map(json.map((j, i) => [objectName(j, i, this.chart.namespace ?? 'default'), objects[i].node.path]));
-    return this.verify(json).filter(f => f.severity === Severity.ERROR).map(f => formatFinding(f, paths.get(f.object)));
+    const lines = (severity: Severity, findings: Finding[]) => findings.filter(f => f.severity === severity).map(f => formatFinding(f, paths.get(f.object)));
+    const findings = this.verify(json);
+    return { errors: lines(Severity.ERROR, findings), warnings: lines(Severity.WARNING, findings) };
   }
 
   /**
@@ -106,11 +132,22 @@ export class RouteCheck {
     if (!this.enabled) return [];
     const children = this.chart.node.children.length;
     if (this.memo?.children !== children) {
-      this.memo = { children, errors: this.errorLines() };
-      if (this.memo.errors.length > 0) refuseValidation();
+      this.memo = { children, ...this.findingLines() };
       queueMicrotask(() => { this.memo = undefined; });
     }
-    return this.memo.errors;
+    const { errors, warnings } = this.memo;
+    if (this.warningPolicy === WarningPolicy.PRINT) this.print(warnings);
+    const failing = this.warningPolicy === WarningPolicy.ERROR ? [...errors, ...warnings] : errors;
+    if (failing.length > 0) refuseValidation();
+    return failing;
+  }
+
+  /** Each warning once, in the form cdk8s gives errors: `[<chart>] warning <code>: …`. */
+  private print(warnings: string[]): void {
+    for (const line of warnings.filter(w => !this.printed.has(w))) {
+      this.printed.add(line);
+      process.stderr.write(`[${this.chart.node.path}] ${line}\n`);
+    }
   }
 }
 

@@ -26,15 +26,29 @@ export class StringMatch {
 
   private constructor(
     /** The condition as Istio writes it, e.g. `{ exact: 'yes' }`. */
-    public readonly spec: {
-      /** Equal to this. */
-      readonly exact?: string;
-      /** Starting with this. */
-      readonly prefix?: string;
-      /** Matching this RE2 regular expression as a whole. */
-      readonly regex?: string
-    },
+    public readonly spec: StringMatchSpec,
   ) {}
+}
+
+/** A string condition as Istio's `StringMatch` writes it: one of its fields is set. */
+export interface StringMatchSpec {
+  /**
+   * Equal to this.
+   * @default - not an exact match
+   */
+  readonly exact?: string;
+
+  /**
+   * Starting with this.
+   * @default - not a prefix match
+   */
+  readonly prefix?: string;
+
+  /**
+   * Matching this RE2 regular expression as a whole.
+   * @default - not a regex match
+   */
+  readonly regex?: string;
 }
 
 /** One condition on a request. The conditions of one tester route must all hold. */
@@ -75,14 +89,29 @@ export class RouteMatch {
 
 /** Part of an Istio `HTTPMatchRequest`. */
 export interface MatchSpec {
-  /** Request headers by lower-case name. */
-  readonly headers?: { readonly [name: string]: StringMatch['spec'] };
-  /** Query parameters by name. */
-  readonly queryParams?: { readonly [name: string]: StringMatch['spec'] };
-  /** Labels that the calling pods carry; in-mesh callers only. */
+  /**
+   * Request headers by lower-case name.
+   * @default - no condition on headers
+   */
+  readonly headers?: { readonly [name: string]: StringMatchSpec };
+
+  /**
+   * Query parameters by name.
+   * @default - no condition on query parameters
+   */
+  readonly queryParams?: { readonly [name: string]: StringMatchSpec };
+
+  /**
+   * Labels that the calling pods carry; in-mesh callers only.
+   * @default - no condition on the caller
+   */
   readonly sourceLabels?: { readonly [key: string]: string };
-  /** The HTTP authority (the `Host` header), which may carry a port. */
-  readonly authority?: StringMatch['spec'];
+
+  /**
+   * The HTTP authority (the `Host` header), which may carry a port.
+   * @default - no condition on the authority
+   */
+  readonly authority?: StringMatchSpec;
 }
 
 /** A regex for a cookie header that holds `name=value`, wherever it stands among the cookies. */
@@ -120,13 +149,16 @@ export class RouteTarget {
   private constructor(
     /** How the target is named: `version`, `canary`, `stable` or `idle`. */
     public readonly kind: string,
-    /** The version label, for `RouteTarget.version`. */
-    public readonly version?: string,
+    /**
+     * The version label that `RouteTarget.version(...)` names; undefined for the other targets.
+     * (Named apart from the static `version`: one name may not be both, in jsii's languages.)
+     */
+    public readonly versionLabel?: string,
   ) {}
 
   /** For error messages. */
   public toString(): string {
-    return this.version === undefined ? `RouteTarget.${this.kind}()` : `RouteTarget.version(${JSON.stringify(this.version)})`;
+    return this.versionLabel === undefined ? `RouteTarget.${this.kind}()` : `RouteTarget.version(${JSON.stringify(this.versionLabel)})`;
   }
 
   /** For error messages that show the props a target is part of: as it was written. */

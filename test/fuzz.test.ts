@@ -18,7 +18,7 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 /** src/validate.ts `fail`: `<construct path>: <field> <problem>, got <value>; <fix>`, on one line. */
 // A field may index a map by a quoted key: podLabels["team"].
 const PROP_ERROR = /^(?<path>[\w-]+(?:\/[\w-]+)+): (?<field>[a-zA-Z](?:\["[^"]*"\]|[\w.[\]])*) (?<problem>.+), got (?<value>.+); (?<fix>.+)$/;
-const FROM_NAME_ERROR = /^IstioGateway\.fromName: ref must be "namespace\/name", got (?<value>.+); (?<fix>.+)$/;
+const FROM_NAME_ERROR = /^IstioGateway\.fromName: gatewayRef must be "namespace\/name", got (?<value>.+); (?<fix>.+)$/;
 
 /** What was built so far: the paths an error may name, and the gateways the chart refers to but does not hold. */
 interface Site {

@@ -1,5 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { BlueGreenApp, GatewayTlsMode, GatewayTlsOptions, IstioApiVersion, IstioGateway, IstioGatewayProps } from '../src';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  BlueGreenApp, CanaryApp, GatewayServer, GatewayTlsMode, GatewayTlsOptions, IIstioGateway, IstioApiVersion, IstioGateway, IstioGatewayProps,
+  RouteCheck, ServerModel, TrafficApi,
+} from '../src';
 import { find, kinds, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -107,22 +111,110 @@ describe('IstioGateway', () => {
     expect(find(objs, 'VirtualService', 'web').spec.gateways).toEqual(['default/gateway', 'mesh']);
   });
 
-  test('exposes the Gateway as the Resource child, for ApiObject.of', () => {
+  test('exposes the Gateway as its default child, for ApiObject.of', () => {
     const gateway = new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'] });
+    expect(gateway.node.defaultChild).toBe(gateway.resource);
     expect(ApiObject.of(gateway)).toBe(gateway.resource);
+    expect(ApiObject.of(gateway).kind).toBe('Gateway');
+    ApiObject.of(gateway).metadata.addAnnotation('argocd.argoproj.io/sync-wave', '2');
+    expect(Chart.of(gateway).toJson()[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '2' });
   });
 
-  test('fromName makes a reference that emits nothing', () => {
+  test('exposes the Gateway API Gateway as its default child, not the redirect route', () => {
+    const gateway = new IstioGateway(newChart(), 'Gateway', {
+      hosts: ['shop.example.com'], tls: { credentialName: 'shop-cert' }, trafficApi: TrafficApi.GATEWAY_API,
+    });
+    expect(gateway.redirectRoute).toBeDefined();
+    expect(ApiObject.of(gateway)).toBe(gateway.resource);
+    expect([ApiObject.of(gateway).apiVersion, ApiObject.of(gateway).kind]).toEqual(['gateway.networking.k8s.io/v1', 'Gateway']);
+  });
+
+  test('lists its servers as GatewayServer, with their TLS', () => {
+    const gateway = new IstioGateway(newChart(), 'Gateway', {
+      hosts: ['shop.example.com'], tls: { credentialName: 'shop-cert', mode: GatewayTlsMode.MUTUAL },
+    });
+    const servers: GatewayServer[] = gateway.servers;
+    expect(servers).toEqual([
+      { name: 'http', port: 80, hosts: ['shop.example.com'], httpsRedirect: true },
+      { name: 'https', port: 443, hosts: ['shop.example.com'], tls: { mode: GatewayTlsMode.MUTUAL, credentialName: 'shop-cert' } },
+    ]);
+    // Each server has hosts of its own: changing one list leaves the other and the Gateway's hosts alone.
+    servers[0].hosts.push('other.example.com');
+    expect([servers[1].hosts, gateway.hosts]).toEqual([['shop.example.com'], ['shop.example.com']]);
+    // The old name still types them for TypeScript users.
+    const named: ServerModel = servers[1];
+    expect(named.tls?.credentialName).toBe('shop-cert');
+  });
+
+  test('fromName makes a construct reference that emits nothing and is in none of your charts', () => {
     const chart = newChart();
-    const gateway = IstioGateway.fromName('istio-system/public-gateway');
-    expect(gateway).toEqual({ gatewayRef: 'istio-system/public-gateway', hosts: [] });
+    const gateway: IIstioGateway = IstioGateway.fromName('istio-system/public-gateway');
+    expect([gateway.gatewayRef, gateway.hosts]).toEqual(['istio-system/public-gateway', []]);
+    expect(Construct.isConstruct(gateway)).toBe(true);
+    expect(gateway.node.path).toBe('IstioGateway.fromName/istio-system--public-gateway');
+    expect(Chart.of(gateway)).not.toBe(chart);
+    expect(gateway.node.findAll().filter(c => c instanceof ApiObject)).toEqual([]);
+    expect(() => ApiObject.of(gateway)).toThrow('cannot find a (direct or indirect) child of type ApiObject');
     expect(kinds(chart.toJson())).toEqual([]);
+    expect(chart.node.children).toEqual([]);
+  });
+
+  test('fromName gives each call a reference of its own', () => {
+    const [a, b] = [IstioGateway.fromName('istio-system/public-gateway'), IstioGateway.fromName('istio-system/public-gateway')];
+    expect(a).not.toBe(b);
+    expect(a.node.root).not.toBe(b.node.root);
   });
 
   test.each(['public-gateway', 'istio-system/', '/public-gateway', 'a/b/c', 'Istio-System/public-gateway', 'istio-system/Public'])(
-    'fails when fromName is given %j, which is not namespace/name', ref => {
-      expect(() => IstioGateway.fromName(ref)).toThrow(`IstioGateway.fromName: ref must be "namespace/name", got ${JSON.stringify(ref)}; `);
+    'fails when fromName is given %j, which is not namespace/name', gatewayRef => {
+      expect(() => IstioGateway.fromName(gatewayRef)).toThrow(`IstioGateway.fromName: gatewayRef must be "namespace/name", got ${JSON.stringify(gatewayRef)}; `
+        + 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
     });
+
+  test('fails when fromName is given nothing', () => {
+    expect(() => IstioGateway.fromName(undefined as unknown as string)).toThrow('IstioGateway.fromName: gatewayRef must be "namespace/name", got nothing; ');
+  });
+
+  test('fromGatewayName imports a gateway into the tree, emitting nothing', () => {
+    const chart = newChart();
+    const gateway = IstioGateway.fromGatewayName(chart, 'PublicGateway', 'istio-system/public-gateway');
+    expect([gateway.gatewayRef, gateway.hosts]).toEqual(['istio-system/public-gateway', []]);
+    expect(Construct.isConstruct(gateway)).toBe(true);
+    expect(gateway.node.path).toBe('test/PublicGateway');
+    expect(chart.node.findChild('PublicGateway')).toBe(gateway);
+    expect(Chart.of(gateway)).toBe(chart);
+    expect(() => ApiObject.of(gateway)).toThrow('cannot find a (direct or indirect) child of type ApiObject for construct test/PublicGateway');
+    expect(kinds(Testing.synth(chart))).toEqual([]);
+  });
+
+  test('an app in the same chart binds to a fromGatewayName gateway, which the route check knows is outside the chart', () => {
+    const chart = newChart();
+    const gateway = IstioGateway.fromGatewayName(chart, 'PublicGateway', 'istio-system/public-gateway');
+    new CanaryApp(chart, 'Reviews', { stable: { image: 'reviews:v1', version: 'v1' }, gateway, hosts: ['reviews.example.com'] });
+    const objects = Testing.synth(chart);
+    expect(find(objects, 'VirtualService', 'reviews').spec.gateways).toEqual(['istio-system/public-gateway', 'mesh']);
+    expect(RouteCheck.of(chart).findings().map(f => f.code)).not.toContain('gateway-not-found');
+  });
+
+  test('an app in another chart binds to a fromGatewayName gateway', () => {
+    const app = Testing.app();
+    const gateway = IstioGateway.fromGatewayName(new Chart(app, 'edge'), 'PublicGateway', 'istio-system/public-gateway');
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new CanaryApp(chart, 'Reviews', { stable: { image: 'reviews:v1', version: 'v1' }, gateway, hosts: ['reviews.example.com'] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(RouteCheck.of(chart).findings().map(f => f.code)).not.toContain('gateway-not-found');
+  });
+
+  test.each(['public-gateway', 'a/b/c', 'istio-system/Public'])('fails when fromGatewayName is given %j, which is not namespace/name', gatewayRef => {
+    expect(() => IstioGateway.fromGatewayName(newChart(), 'PublicGateway', gatewayRef))
+      .toThrow(`test/PublicGateway: gatewayRef must be "namespace/name", got ${JSON.stringify(gatewayRef)}; a bare name would resolve`);
+  });
+
+  test('fails when fromGatewayName is given a scope outside any chart', () => {
+    expect(() => IstioGateway.fromGatewayName(new App(), 'PublicGateway', 'istio-system/public-gateway'))
+      .toThrow('PublicGateway: scope must be a Chart or inside one, whose route check then knows that the Gateway lives outside it, '
+        + 'got "App"; import the gateway into a chart, e.g. the chart of the apps that use it');
+  });
 
   const build = (props: Partial<IstioGatewayProps>) => () => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], ...props });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { CanaryApp, IstioGateway, RouteCheck, Severity } from '../src';
+import { CanaryApp, IstioGateway, RouteCheck, Severity, WarningPolicy } from '../src';
 import { newChart } from './support/manifests';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -24,6 +24,70 @@ function handMadeRoute(chart: Chart, host: string, subset: string, weights = [10
     },
   });
 }
+
+/** What `run` wrote to standard error, where the route check prints its warnings. */
+function stderrOf(run: () => void): string {
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    run();
+    return write.mock.calls.map(([text]) => String(text)).join('');
+  } finally {
+    write.mockRestore();
+  }
+}
+
+/** A chart whose one finding is a warning: a DestinationRule for a host nothing serves. */
+function warnedChart(): Chart {
+  const chart = newChart();
+  reviews(chart);
+  new ApiObject(chart, 'Orphan', {
+    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'orphan' }, spec: { host: 'orphan' },
+  });
+  return chart;
+}
+
+const ORPHAN = '[test] warning destination-rule-host-not-found: DestinationRule/shop/orphan (test/Orphan) spec.host: ';
+
+describe('warnings at synth', () => {
+  test('are printed by default, each once however often the chart is synthesized, and fail nothing', () => {
+    const chart = warnedChart();
+    const printed = stderrOf(() => {
+      Testing.synth(chart);
+      Testing.synth(chart);
+    });
+    expect(printed.startsWith(ORPHAN)).toBe(true);
+    expect(printed.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  test('fail the synth under WarningPolicy.ERROR, in the form of cdk8s\'s errors', () => {
+    const chart = warnedChart();
+    RouteCheck.of(chart).treatWarnings(WarningPolicy.ERROR);
+    let thrown: unknown;
+    const printed = stderrOf(() => { try { Testing.synth(chart); } catch (error) { thrown = error; } });
+    expect(String(thrown)).toContain(`Validation failed with the following errors:\n  ${ORPHAN}`);
+    expect(printed).toBe('');
+  });
+
+  test('are quiet under WarningPolicy.IGNORE, and still listed by findings()', () => {
+    const chart = warnedChart();
+    RouteCheck.of(chart).treatWarnings(WarningPolicy.IGNORE);
+    expect(stderrOf(() => Testing.synth(chart))).toBe('');
+    expect(RouteCheck.of(chart).findings().map(f => f.code)).toEqual(['destination-rule-host-not-found']);
+  });
+
+  test('are printed again after the policy goes back to PRINT', () => {
+    const chart = warnedChart();
+    RouteCheck.of(chart).treatWarnings(WarningPolicy.IGNORE);
+    stderrOf(() => Testing.synth(chart));
+    RouteCheck.of(chart).treatWarnings(WarningPolicy.PRINT);
+    expect(stderrOf(() => Testing.synth(chart)).startsWith(ORPHAN)).toBe(true);
+  });
+
+  test('fails when the policy is not a WarningPolicy', () => {
+    expect(() => RouteCheck.of(newChart()).treatWarnings('loud' as WarningPolicy)).toThrow(
+      'test: warningPolicy must be one of ["print","error","ignore"], got "loud"; use e.g. "print"');
+  });
+});
 
 describe('RouteCheck', () => {
   test('fails when a hand-made VirtualService in the chart names a missing subset, and writes no file', () => {
@@ -60,6 +124,18 @@ describe('RouteCheck', () => {
     const chart = newChart();
     new CanaryApp(chart, 'Reviews', { stable: v1, gateway: IstioGateway.fromName('istio-system/public-gateway'), hosts: ['reviews.example.com'] });
     expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('fails when a hand-made VirtualService binds to a gateway outside the chart, until it is declared external', () => {
+    const hand = newChart();
+    reviews(hand);
+    new ApiObject(hand, 'HandMade', {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews-edge' },
+      spec: { hosts: ['reviews.example.com'], gateways: ['edge/public'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] },
+    });
+    expect(() => Testing.synth(hand)).toThrow('error gateway-not-found: VirtualService/shop/reviews-edge (test/HandMade)');
+    RouteCheck.of(hand).addExternalGateway('edge/public');
+    expect(() => Testing.synth(hand)).not.toThrow();
   });
 
   test('treats a gateway in another chart as existing outside this one', () => {
@@ -105,9 +181,10 @@ describe('RouteCheck', () => {
       spec: { selector: { app: 'reviews' }, ports: [{ port: 9080 }] },
     });
     handMadeRoute(chart, 'reviews-plain', 'v1');
-    expect(() => Testing.synth(chart)).toThrow('error subset-not-found');
+    const printed = stderrOf(() => expect(() => Testing.synth(chart)).toThrow('error subset-not-found'));
     const warnings = RouteCheck.of(chart).findings().filter(f => f.severity === Severity.WARNING);
     expect(warnings.map(f => f.code)).toEqual(['port-protocol-unknown']);
+    expect(printed).toMatch(/^\[test\] warning port-protocol-unknown: Service\/shop\/reviews-plain \(test\/Plain\) spec.ports\[0\]: port 9080/);
   });
 
   test('sees constructs added after an earlier synth', () => {

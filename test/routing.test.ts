@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  BlueGreenApp, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, LoadBalancer, Protocol, RouteMatch, RouteTarget,
-  SimpleLoadBalancer, StringMatch,
+  BlueGreenApp, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, LoadBalancer, MatchSpec, Protocol, RouteMatch, RouteTarget,
+  SimpleLoadBalancer, StringMatch, StringMatchSpec,
 } from '../src';
 import { deploymentsBehindSubset, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
@@ -238,5 +238,45 @@ describe('mTLS', () => {
 
   test('is off by default', () => {
     expect(kinds(synth(c => reviews(c)))).not.toContain('PeerAuthentication');
+  });
+});
+
+describe('RouteTarget', () => {
+  test('reads back the label of RouteTarget.version as versionLabel, and the other targets have none', () => {
+    const v2 = RouteTarget.version('v2');
+    expect([v2.kind, v2.versionLabel]).toEqual(['version', 'v2']);
+    expect([RouteTarget.canary(), RouteTarget.stable(), RouteTarget.idle()].map(t => [t.kind, t.versionLabel]))
+      .toEqual([['canary', undefined], ['stable', undefined], ['idle', undefined]]);
+  });
+
+  test('shows as it was written, in error messages', () => {
+    expect([String(RouteTarget.version('v2')), String(RouteTarget.idle())]).toEqual(['RouteTarget.version("v2")', 'RouteTarget.idle()']);
+    expect(JSON.stringify({ to: RouteTarget.version('v2') })).toBe('{"to":"RouteTarget.version(\\"v2\\")"}');
+  });
+});
+
+describe('StringMatch and RouteMatch', () => {
+  test('write their conditions as StringMatchSpec and MatchSpec, as Istio has them', () => {
+    const strings: StringMatchSpec[] = [StringMatch.exact('yes').spec, StringMatch.prefix('api/').spec, StringMatch.regex('eu-.*').spec];
+    expect(strings).toEqual([{ exact: 'yes' }, { prefix: 'api/' }, { regex: 'eu-.*' }]);
+    const matches: MatchSpec[] = [
+      RouteMatch.header('x-tester', StringMatch.exact('yes')).spec,
+      RouteMatch.queryParam('canary', StringMatch.prefix('1')).spec,
+      RouteMatch.cookie('beta', 'on').spec,
+      RouteMatch.sourceLabels({ app: 'qa-runner' }).spec,
+    ];
+    expect(matches).toEqual([
+      { headers: { 'x-tester': { exact: 'yes' } } },
+      { queryParams: { canary: { prefix: '1' } } },
+      { headers: { cookie: { regex: '^(.*;\\s*)?beta=on(;.*)?$' } } },
+      { sourceLabels: { app: 'qa-runner' } },
+    ]);
+  });
+
+  test('sourceLabels keeps a copy of the labels', () => {
+    const labels: { [key: string]: string } = { app: 'qa-runner' };
+    const match = RouteMatch.sourceLabels(labels);
+    labels.app = 'other';
+    expect(match.spec.sourceLabels).toEqual({ app: 'qa-runner' });
   });
 });

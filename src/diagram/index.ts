@@ -1,2 +1,3 @@
 export { diagramMarkdown, diagramMermaid, diagramTable } from './markdown';
 export type { DiagramOptions } from './model';
+export { Diagram } from './diagram';

@@ -2,17 +2,17 @@ import { renderMermaid } from './mermaid';
 import { DiagramOptions, Picture, picturesOf } from './model';
 import { renderTable } from './table';
 
-/** Every picture as a Mermaid flowchart, separated by blank lines; empty when there is nothing routed. */
+/** Every picture as a Mermaid flowchart, separated by blank lines; empty when there is nothing routed. The TypeScript name of {@link Diagram.mermaid}. */
 export function diagramMermaid(objects: readonly unknown[], options?: DiagramOptions): string {
   return picturesOf(objects, options).map(renderMermaid).join('\n');
 }
 
-/** Every picture as a table under its title, separated by blank lines; empty when there is nothing routed. */
+/** Every picture as a table under its title, separated by blank lines; empty when there is nothing routed. The TypeScript name of {@link Diagram.table}. */
 export function diagramTable(objects: readonly unknown[], options?: DiagramOptions): string {
   return picturesOf(objects, options).map(picture => `${picture.title}\n${renderTable(picture)}`).join('\n');
 }
 
-/** A Markdown document: `# title`, then per picture a `##` heading, the flowchart and the table. */
+/** A Markdown document: `# title`, then per picture a `##` heading, the flowchart and the table. The TypeScript name of {@link Diagram.markdown}. */
 export function diagramMarkdown(objects: readonly unknown[], title: string, options?: DiagramOptions): string {
   const pictures = picturesOf(objects, options);
   const body = pictures.length > 0

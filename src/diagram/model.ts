@@ -13,13 +13,14 @@ import { workloadFacts, WorkloadFacts } from './workloads';
  * where its traffic goes, as in a selector cutover).
  */
 
+/** What a diagram resolves its routes against besides the objects it draws. */
 export interface DiagramOptions {
   /**
    * More objects to resolve routes against, but not to draw: the other files of a set, so that a
    * route in one file reaches the workloads of another.
    * @default - none
    */
-  readonly context?: readonly unknown[];
+  readonly context?: unknown[];
   /**
    * Namespace of objects without one.
    * @default 'default'

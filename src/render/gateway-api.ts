@@ -31,7 +31,8 @@ import { quoteRegex } from '../routing';
 import type { MatchSpec, StringMatch } from '../routing';
 import { fail } from '../validate';
 import { renderDeployment, renderService, renderVersionService } from '../workloads';
-import { PRIMARY_ROUTE, ServerModel } from './istio';
+import type { GatewayServer } from '../istio-gateway';
+import { PRIMARY_ROUTE } from './istio';
 import { RenderedRelease } from './release';
 
 /**
@@ -48,7 +49,7 @@ import { RenderedRelease } from './release';
 interface MadeGateway {
   readonly gatewayRef: string;
   readonly trafficApi: TrafficApi;
-  readonly servers: readonly ServerModel[];
+  readonly servers: readonly GatewayServer[];
 }
 
 /** The gateways made in each app, by `namespace/name`, wherever in the app they are. */
@@ -91,7 +92,7 @@ interface ListenerModel {
   readonly redirect: boolean;
 }
 
-function listenersOf(servers: readonly ServerModel[]): ListenerModel[] {
+function listenersOf(servers: readonly GatewayServer[]): ListenerModel[] {
   return servers.flatMap(server => server.hosts.map(host => ({
     name: host === '*' ? server.name : host.startsWith('*.') ? `${server.name}-wildcard${host.slice(1)}` : `${server.name}.${host}`,
     hostname: host === '*' ? undefined : host,
@@ -106,7 +107,7 @@ export interface KubernetesGatewayModel {
   readonly name: string;
   readonly namespace: string;
   readonly gatewayClassName: string;
-  readonly servers: readonly ServerModel[];
+  readonly servers: readonly GatewayServer[];
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   DestinationRuleSpec,
   GatewaySpec,
   GatewaySpecServersTls,
+  GatewaySpecServersTlsMode,
   VirtualServiceSpec,
   VirtualServiceSpecHttp,
   VirtualServiceSpecTcp,
@@ -12,6 +13,7 @@ import {
   toJson_VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
 import { PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
+import type { GatewayServer, GatewayServerTls } from '../istio-gateway';
 import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel, routePolicyOf } from '../model';
 import { MESH } from '../verify/hosts';
 import { serviceHost } from '../names';
@@ -163,28 +165,16 @@ export interface GatewayModel {
   readonly name: string;
   readonly namespace: string;
   readonly selector: { readonly [key: string]: string };
-  readonly servers: readonly ServerModel[];
+  readonly servers: readonly GatewayServer[];
   readonly istioApiVersion: IstioApiVersion;
 }
 
-/** One Gateway server: plain HTTP (maybe redirecting to HTTPS), or HTTPS with a credential. */
-export interface ServerModel {
-  /** The port's name, unique in the Gateway: `http`, `https`, `http-1`, … */
-  readonly name: string;
-  /** The port of the gateway pods. */
-  readonly port: number;
-  /** The hosts the server admits. */
-  readonly hosts: readonly string[];
-  /** Whether plain HTTP is answered with a redirect to HTTPS. */
-  readonly httpsRedirect?: boolean;
-  /** For HTTPS: how the server checks clients, and with which certificate. */
-  readonly tls?: {
-    /** A `GatewayTlsMode`. */
-    readonly mode: string;
-    /** The Secret with the certificate and key. */
-    readonly credentialName: string
-  };
-}
+/**
+ * One Gateway server: the public `GatewayServer`, which the constructs expose as `servers`.
+ * Kept under this name for TypeScript users who named it.
+ * @deprecated use `GatewayServer`
+ */
+export type ServerModel = GatewayServer;
 
 export function renderGateway(scope: Construct, model: GatewayModel): ApiObject {
   const spec: GatewaySpec = {
@@ -192,10 +182,14 @@ export function renderGateway(scope: Construct, model: GatewayModel): ApiObject 
     servers: model.servers.map(server => ({
       port: { number: server.port, name: server.name, protocol: server.tls ? 'HTTPS' : 'HTTP' },
       hosts: [...server.hosts],
-      // The generated TLS mode is an enum type of the same strings.
-      tls: server.tls ? server.tls as GatewaySpecServersTls : server.httpsRedirect ? { httpsRedirect: true } : undefined,
+      tls: server.tls ? tlsSpec(server.tls) : server.httpsRedirect ? { httpsRedirect: true } : undefined,
     })),
   };
   return networkingObject(scope, 'Resource', 'Gateway', model.istioApiVersion,
     { name: model.name, namespace: model.namespace }, toJson_GatewaySpec(spec));
+}
+
+/** The generated TLS mode is an enum of the same strings as `GatewayTlsMode`. */
+function tlsSpec(tls: GatewayServerTls): GatewaySpecServersTls {
+  return { mode: tls.mode as string as GatewaySpecServersTlsMode, credentialName: tls.credentialName };
 }

@@ -8,14 +8,15 @@ import { verifyManifests } from './verify-manifests';
 
 /** A finding about one step of a progression; `stage` is its index in the list given. */
 export interface StageFinding extends Finding {
-  /** The index of the step in the list given to `verifyProgression`, from 0. */
+  /** The index of the step in the list given to `Verify.progression` (`verifyProgression`), from 0. */
   readonly stage: number;
 }
 
 /**
  * Checks the manifest sets of consecutive release steps, as an applier would go through them:
  * each step on its own, and each step against the one before, so that no step breaks traffic
- * that the previous one left flowing (make before break).
+ * that the previous one left flowing (make before break). The TypeScript name of
+ * {@link Verify.progression}.
  */
 export function verifyProgression(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
   const defaultNamespace = settingsFrom(options).defaultNamespace;

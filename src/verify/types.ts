@@ -10,7 +10,7 @@ export enum Severity {
 export interface Finding {
   /** Stable kebab-case code, documented in docs/findings.md. */
   readonly code: string;
-  /** The code's one severity, as in `CODES`. */
+  /** The code's one severity, as in `Verify.codes()`. */
   readonly severity: Severity;
   /** `Kind/namespace/name` of the object to fix. */
   readonly object: string;
@@ -47,6 +47,7 @@ export interface VerifyOptions {
 /**
  * Every code with its one severity. A code never changes severity with context, so tools can
  * filter on codes alone; where Istio behaves differently in two contexts there are two codes.
+ * TypeScript only; {@link Verify.codes} gives the same in every language.
  */
 export const CODES = {
   /** An entry is not an object, or has no `kind` or `metadata.name`; no check sees it. */

@@ -15,7 +15,7 @@ import { checkWorkloads } from './workloads';
  * Checks that traffic described by a set of manifests arrives somewhere: VirtualService routes
  * reach Services, subsets reach pods, Services reach workloads, gateways admit their hosts.
  * Schema validation is not repeated; objects are plain JSON from any source, and malformed
- * fields are skipped rather than thrown on.
+ * fields are skipped rather than thrown on. The TypeScript name of {@link Verify.manifests}.
  */
 export function verifyManifests(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
   const settings = settingsFrom(options);

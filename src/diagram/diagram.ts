@@ -1,0 +1,50 @@
+import { diagramMarkdown, diagramMermaid, diagramTable } from './markdown';
+import { DiagramOptions } from './model';
+
+/**
+ * Traffic pictures of plain manifest JSON, from any source: one per VirtualService, and one per
+ * Service that no VirtualService routes. Each shows gateway or mesh → host → routes → weights →
+ * subsets → the workloads they select.
+ *
+ * In TypeScript, the functions `diagramMarkdown`, `diagramMermaid` and `diagramTable` are the
+ * same API under their earlier names.
+ */
+export class Diagram {
+  /**
+   * A Markdown document: `# title`, then per picture a `##` heading, the Mermaid flowchart and the
+   * table.
+   *
+   * @param objects the manifests to draw, as plain JSON objects.
+   * @param title the document's title, on one line.
+   * @param options objects to resolve routes against, and the default namespace.
+   * @returns the document; it says so when there is no traffic to draw.
+   */
+  public static markdown(objects: unknown[], title: string, options?: DiagramOptions): string {
+    return diagramMarkdown(objects, title, options);
+  }
+
+  /**
+   * Every picture as a Mermaid flowchart, separated by blank lines.
+   *
+   * @param objects the manifests to draw, as plain JSON objects.
+   * @param options objects to resolve routes against, and the default namespace.
+   * @returns the flowcharts; empty when nothing is routed.
+   */
+  public static mermaid(objects: unknown[], options?: DiagramOptions): string {
+    return diagramMermaid(objects, options);
+  }
+
+  /**
+   * Every picture as a text table under its title, one row per destination and workload, in the
+   * manner of `kubectl argo rollouts get`; the tables are separated by blank lines.
+   *
+   * @param objects the manifests to draw, as plain JSON objects.
+   * @param options objects to resolve routes against, and the default namespace.
+   * @returns the tables; empty when nothing is routed.
+   */
+  public static table(objects: unknown[], options?: DiagramOptions): string {
+    return diagramTable(objects, options);
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,108 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IIstioGateway } from '../istio-gateway';
+import { IstioApiVersion, PodModel, PortModel, Protocol, WorkloadPolicies } from '../model';
+import { isPortName, serviceHost } from '../names';
+import { ReleaseController, TrafficApi } from '../plan';
+import type { AppPortOptions, ReleaseAppProps } from '../release-app';
+import { checkRoutePolicy, checkTrafficPolicy } from '../release-routing';
+import { checkGatewayApi } from '../render/gateway-api';
+import { checkAppName, checkBoolean, checkBudget, checkEnum, checkNamespace, checkPort, checkPositive, checkReplicas, fail } from '../validate';
+import { resolvePod } from '../workload-checks';
+import { resolveHosts } from './hosts';
+
+/**
+ * The settings every version of an app shares, resolved from the app's props and checked. The
+ * first step of resolving a release: the versions and the split are resolved against it.
+ */
+export interface AppModel {
+  readonly name: string;
+  /** Undefined when neither the props nor the chart set one. */
+  readonly namespace?: string;
+  /** Every Service port, the primary one first. */
+  readonly ports: PortModel[];
+  /** Pod replicas of a version that does not set its own. */
+  readonly replicas: number;
+  readonly serviceHost: string;
+  readonly gateway?: IIstioGateway;
+  /** The external hosts; empty without a gateway. */
+  readonly hosts: string[];
+  readonly istioApiVersion: IstioApiVersion;
+  readonly policies: WorkloadPolicies;
+  readonly pod: PodModel;
+  readonly mtls: boolean;
+  readonly syncWaves: boolean;
+  readonly controller: ReleaseController;
+  readonly trafficApi: TrafficApi;
+  /** The props, for the routing and the checks that need them as given. */
+  readonly props: ReleaseAppProps;
+}
+
+/** Resolves and checks what an app's props say of every version. `app` is the construct the props belong to. */
+export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
+  const name = checkAppName(app, 'name', props.name ?? app.node.id.toLowerCase());
+  const chartNamespace = props.namespace ?? Chart.of(app).namespace;
+  const namespace = chartNamespace === undefined ? undefined : checkNamespace(app, 'namespace', chartNamespace);
+  const ports = resolvePorts(app, props);
+  const replicas = checkReplicas(app, 'replicas', props.replicas ?? 2);
+  const istioApiVersion = checkEnum(app, 'istioApiVersion', props.istioApiVersion ?? IstioApiVersion.V1, IstioApiVersion);
+  const host = serviceHost(name, namespace);
+  const hosts = resolveHosts(app, props, namespace, host);
+  const policies = resolvePolicies(app, props);
+  const pod = resolvePod(app, name, props);
+  // The versions merge the app-wide policies into their own, so check them before any version.
+  checkRoutePolicy(app, 'routePolicy', props.routePolicy);
+  checkTrafficPolicy(app, 'trafficPolicy', props.trafficPolicy);
+  const mtls = checkBoolean(app, 'mtls', props.mtls ?? false);
+  const syncWaves = checkBoolean(app, 'syncWaves', props.syncWaves ?? false);
+  const controller = checkEnum(app, 'controller', props.controller ?? ReleaseController.NONE, ReleaseController);
+  const trafficApi = checkEnum(app, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
+  if (controller !== ReleaseController.NONE && trafficApi !== TrafficApi.ISTIO) {
+    fail(app, 'trafficApi', `must be TrafficApi.ISTIO with controller ${controller}, which moves traffic in Istio VirtualServices`,
+      trafficApi, 'leave trafficApi out');
+  }
+  if (props.gateway) checkGatewayApi(app, props.gateway.gatewayRef, trafficApi);
+  return {
+    name, namespace, ports, replicas, serviceHost: host, gateway: props.gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
+    controller, trafficApi, props,
+  };
+}
+
+function resolvePorts(app: Construct, props: ReleaseAppProps): PortModel[] {
+  const port = checkPort(app, 'port', props.port ?? 80);
+  const containerPort = checkPort(app, 'containerPort', props.containerPort ?? port);
+  const protocol = checkEnum(app, 'protocol', props.protocol ?? Protocol.HTTP, Protocol);
+  const more = (props.additionalPorts ?? []).map((options, i) => additionalPort(app, `additionalPorts[${i}]`, options));
+  const ports = [{ name: protocol, port, targetPort: containerPort, protocol }, ...more];
+  ports.forEach((p, i) => {
+    if (ports.findIndex(q => q.port === p.port || q.name === p.name) !== i) {
+      fail(app, `additionalPorts[${i - 1}]`, 'repeats the port number or name of another port', `${p.name}/${p.port}`, 'give each port its own number and name');
+    }
+  });
+  return ports;
+}
+
+function additionalPort(app: Construct, field: string, options: AppPortOptions): PortModel {
+  const protocol = checkEnum(app, `${field}.protocol`, options.protocol ?? Protocol.HTTP, Protocol);
+  const port = checkPort(app, `${field}.port`, options.port);
+  const name = options.name ?? `${protocol}-${port}`;
+  if (!isPortName(name) || (name !== protocol && !name.startsWith(`${protocol}-`))) {
+    fail(app, `${field}.name`, `must be "${protocol}" or "${protocol}-<suffix>", lower case, at most 15 characters`, name,
+      'Istio reads the protocol from the name, e.g. "grpc-api"');
+  }
+  return { name, port, targetPort: checkPort(app, `${field}.containerPort`, options.containerPort ?? port), protocol };
+}
+
+function resolvePolicies(app: Construct, props: ReleaseAppProps): WorkloadPolicies {
+  const budget = props.disruptionBudget;
+  const autoscaling = props.autoscaling;
+  if (budget) checkBudget(app, budget);
+  if (autoscaling) {
+    checkPositive(app, 'autoscaling.maxReplicas', autoscaling.maxReplicas);
+    checkPositive(app, 'autoscaling.cpuUtilization', autoscaling.cpuUtilization ?? 80);
+  }
+  return {
+    disruptionBudget: budget && { field: budget.field, value: budget.percent ? `${budget.amount}%` : budget.amount },
+    autoscaling: autoscaling && { maxReplicas: autoscaling.maxReplicas, cpuUtilization: autoscaling.cpuUtilization ?? 80 },
+  };
+}

@@ -1,0 +1,125 @@
+import { Construct } from 'constructs';
+import {
+  ControllerPlanModel, ExtraServiceModel, hasHttpPort, MatchRouteModel, ReleaseModel, RouteModel, Strategy, VersionModel, WorkloadPolicies,
+} from '../model';
+import { ReleaseController } from '../plan';
+import { resolveRouting } from '../release-routing';
+import { RouteTarget } from '../routing';
+import { DisruptionBudget } from '../scaling';
+import { fail } from '../validate';
+import { AppModel } from './app';
+
+/** What a kind of release adds to its versions and weights. */
+export interface ReleaseExtras {
+  readonly strategy: Strategy;
+  /** The subset of the version a controller rolls out. */
+  readonly release: string;
+  /** The plan, checked; it reaches the model only when a controller runs it. */
+  readonly plan: ControllerPlanModel;
+  /** The version a route target names, in this kind of release; undefined when it names none. */
+  readonly resolveTarget: (target: RouteTarget) => VersionModel | undefined;
+  /** The Service selects the version that takes all traffic, instead of subsets. */
+  readonly selectorRouting?: boolean;
+  /** Routes ahead of the tester routes, such as the blue/green preview. */
+  readonly leadingRoutes?: MatchRouteModel[];
+  /** Services over one version each besides the app's own, such as the preview Service. */
+  readonly extraServices?: ExtraServiceModel[];
+  /** Hosts served besides `hosts`, such as the preview host. */
+  readonly extraHosts?: string[];
+}
+
+/** The last step of resolving: the versions and the split, checked as a whole, make the release model. */
+export function resolveRelease(app: Construct, model: AppModel, versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras): ReleaseModel {
+  checkDistinct(app, versions);
+  checkAutoscalingRange(app, model.policies, versions);
+  checkBudgetAllowsEvictions(app, model, versions);
+  const selectorRouting = extras.selectorRouting ?? false;
+  const routing = resolveRouting(app, model.props, {
+    appName: model.name,
+    versions,
+    routes,
+    selectorRouting,
+    hasHttp: hasHttpPort(model.ports),
+    resolve: extras.resolveTarget,
+  });
+  const release: ReleaseModel = {
+    name: model.name,
+    namespace: model.namespace,
+    selector: { app: model.name },
+    ports: model.ports,
+    versions,
+    routes,
+    selectorRouting,
+    policies: model.policies,
+    pod: model.pod,
+    ...routing,
+    matchRoutes: [...extras.leadingRoutes ?? [], ...routing.matchRoutes],
+    mtls: model.mtls,
+    extraServices: extras.extraServices ?? [],
+    binding: model.gateway && { gateways: [model.gateway.gatewayRef], hosts: [...model.hosts, ...extras.extraHosts ?? []] },
+    istioApiVersion: model.istioApiVersion,
+    strategy: extras.strategy,
+    controller: model.controller,
+    trafficApi: model.trafficApi,
+    plan: model.controller === ReleaseController.NONE ? undefined : extras.plan,
+    release: extras.release,
+  };
+  checkRoutesHavePods(app, release);
+  return release;
+}
+
+function checkDistinct(app: Construct, versions: VersionModel[]): void {
+  versions.forEach((a, i) => versions.slice(i + 1).forEach(b => {
+    const field = `${b.id.toLowerCase()}.version`;
+    if (a.version === b.version) {
+      fail(app, field, `must differ from ${a.id.toLowerCase()}.version`, b.version,
+        'give each version its own label, or the subsets would select the same pods');
+    }
+    if (a.subset === b.subset || a.deploymentName === b.deploymentName) {
+      fail(app, field, `names the same objects as ${a.id.toLowerCase()}.version ${JSON.stringify(a.version)} `
+        + `(both become ${JSON.stringify(b.deploymentName)})`, b.version, 'use versions that differ in more than "." or "_"');
+    }
+  }));
+}
+
+/** The autoscaler's minimum is the version's replicas, and the API server rejects a minimum above the maximum. */
+function checkAutoscalingRange(app: Construct, policies: WorkloadPolicies, versions: VersionModel[]): void {
+  const max = policies.autoscaling?.maxReplicas;
+  const over = max === undefined ? undefined : versions.find(v => v.replicas > max);
+  if (over) {
+    fail(app, 'autoscaling.maxReplicas', `must be at least ${over.id.toLowerCase()}'s ${over.replicas} replicas, the autoscaler's minimum`,
+      max, `raise maxReplicas to ${over.replicas} or more`);
+  }
+}
+
+/**
+ * Kubernetes accepts a budget that allows no eviction at all, and then every node drain waits
+ * on the version's pods forever: refused while the version runs pods.
+ */
+function checkBudgetAllowsEvictions(app: Construct, model: AppModel, versions: VersionModel[]): void {
+  const budget = model.props.disruptionBudget;
+  if (!budget) return;
+  const blocked = versions.find(v => v.replicas > 0 && allowedEvictions(budget, v.replicas) === 0);
+  if (blocked) {
+    fail(app, `disruptionBudget.${budget.field}`, `lets no pod of ${blocked.deploymentName} (${blocked.replicas} replicas) be evicted, `
+      + 'so node drains wait forever', model.policies.disruptionBudget?.value,
+    `allow at least one eviction at ${blocked.replicas} replicas, e.g. DisruptionBudget.maxUnavailable(1)`);
+  }
+}
+
+/** How many of `replicas` pods the budget lets be evicted at once, rounding as Kubernetes does (up for both fields). */
+function allowedEvictions(budget: DisruptionBudget, replicas: number): number {
+  const pods = budget.percent ? Math.ceil((budget.amount * replicas) / 100) : budget.amount;
+  return budget.field === 'minAvailable' ? Math.max(0, replicas - pods) : Math.min(replicas, pods);
+}
+
+/** A route with weight to a version without pods is a 503 for that share of the traffic. */
+function checkRoutesHavePods(app: Construct, model: ReleaseModel): void {
+  for (const route of model.routes) {
+    const version = model.versions.find(v => v.subset === route.subset);
+    if (version && route.weight > 0 && version.replicas === 0) {
+      fail(app, `${version.id.toLowerCase()}.replicas`, `must be above 0 while ${route.weight}% of traffic goes to it`,
+        version.replicas, 'scale the version up first, then route traffic to it');
+    }
+  }
+}

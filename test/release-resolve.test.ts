@@ -1,0 +1,240 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  ArgoRouting, BlueGreenApp, CanaryApp, Color, CutoverMode, DisruptionBudget, IstioGateway, Protocol, ReleaseController, RouteMatch, RouteTarget,
+  StringMatch, TrafficApi,
+} from '../src';
+import { resolveApp } from '../src/release/app';
+import { resolveBlueGreen } from '../src/release/blue-green';
+import { resolveCanary } from '../src/release/canary';
+import { checkExtraHost, resolveHosts } from '../src/release/hosts';
+import { resolveRelease } from '../src/release/release';
+import { resolveVersion } from '../src/release/version';
+import { Strategy } from '../src/model';
+
+const stable = { image: 'reviews:v1', version: 'v1' };
+const canary = { image: 'reviews:v2', version: 'v2' };
+
+/** The construct whose props are resolved: errors name its path, and nothing is added under it. */
+function scope(namespace: string | undefined = 'shop'): Construct {
+  return new Construct(new Chart(Testing.app(), 'shop', { namespace }), 'Reviews');
+}
+
+describe('resolving an app\'s props, without a construct tree', () => {
+  test('resolves the defaults: name from the id, namespace from the chart, port 80, 2 replicas', () => {
+    const app = resolveApp(scope(), {});
+    expect(app).toMatchObject({
+      name: 'reviews', namespace: 'shop', replicas: 2, serviceHost: 'reviews.shop.svc.cluster.local', hosts: [], mtls: false, syncWaves: false,
+      controller: ReleaseController.NONE, trafficApi: TrafficApi.ISTIO,
+    });
+    expect(app.ports).toEqual([{ name: 'http', port: 80, targetPort: 80, protocol: Protocol.HTTP }]);
+  });
+
+  test('names additional ports after their protocol and number', () => {
+    const app = resolveApp(scope(), { port: 8080, additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }, { port: 5432, protocol: Protocol.TCP, name: 'tcp-db' }] });
+    expect(app.ports.map(p => p.name)).toEqual(['http', 'grpc-9090', 'tcp-db']);
+  });
+
+  test('adds nothing to the tree: a refused app leaves no half-made objects', () => {
+    const at = scope();
+    resolveCanary(at, { stable, canary, canaryWeight: 10 });
+    expect(at.node.children).toEqual([]);
+    expect(Chart.of(at).toJson()).toEqual([]);
+  });
+
+  test('fails when an additional port repeats the primary port', () => {
+    expect(() => resolveApp(scope(), { additionalPorts: [{ port: 80, protocol: Protocol.GRPC }] })).toThrow(
+      'shop/Reviews: additionalPorts[0] repeats the port number or name of another port, got "grpc-80/80"; give each port its own number and name');
+  });
+
+  test('fails when an additional port\'s name does not start with its protocol', () => {
+    expect(() => resolveApp(scope(), { additionalPorts: [{ port: 9090, protocol: Protocol.GRPC, name: 'api' }] })).toThrow(
+      'shop/Reviews: additionalPorts[0].name must be "grpc" or "grpc-<suffix>", lower case, at most 15 characters, got "api"; '
+      + 'Istio reads the protocol from the name, e.g. "grpc-api"');
+  });
+
+  test('fails when a controller is combined with the Gateway API', () => {
+    expect(() => resolveApp(scope(), { controller: ReleaseController.FLAGGER, trafficApi: TrafficApi.GATEWAY_API })).toThrow(
+      'shop/Reviews: trafficApi must be TrafficApi.ISTIO with controller flagger, which moves traffic in Istio VirtualServices, got "gateway-api"; leave trafficApi out');
+  });
+});
+
+describe('hosts', () => {
+  const gateway = IstioGateway.fromName('istio-system/public');
+  const served = (hosts: string[]) => ({ ...resolveApp(scope(), {}), gateway: new IstioGateway(new Chart(Testing.app(), 'gw'), 'Gateway', { hosts }) });
+
+  test('a gateway of unknown hosts and no hosts given binds the Service host alone', () => {
+    expect(resolveHosts(scope(), { gateway }, 'shop', 'reviews.shop.svc.cluster.local')).toEqual([]);
+  });
+
+  test('takes the hosts given, and the gateway\'s own hosts where none are given', () => {
+    expect(resolveHosts(scope(), { gateway, hosts: ['reviews.example.com'] }, 'shop', 'r')).toEqual(['reviews.example.com']);
+    expect(resolveHosts(scope(), { gateway: served(['shop.example.com']).gateway }, 'shop', 'r')).toEqual(['shop.example.com']);
+  });
+
+  test('fails when hosts are given without a gateway', () => {
+    expect(() => resolveHosts(scope(), { hosts: ['reviews.example.com'] }, 'shop', 'reviews.shop.svc.cluster.local')).toThrow(
+      'shop/Reviews: hosts need a gateway to be reached, got ["reviews.example.com"]; pass gateway, or leave hosts out: in the mesh the app is reached at reviews.shop.svc.cluster.local');
+  });
+
+  test('fails when a host is "*"', () => {
+    expect(() => resolveHosts(scope(), { gateway, hosts: ['*'] }, 'shop', 'r')).toThrow(
+      'shop/Reviews: hosts may not hold "*": the VirtualService is also bound to mesh, where Istio rejects it, got "*"; '
+      + 'name the hosts, e.g. ["shop.example.com"], even when the gateway serves "*"');
+  });
+
+  test('fails when a host has no dot, naming the Service Istio would take it for, in the default namespace where none is known', () => {
+    expect(() => resolveHosts(scope(), { gateway, hosts: ['reviews'] }, undefined, 'r')).toThrow(
+      'shop/Reviews: hosts may not hold a name without a dot, which Istio takes as the Service reviews.default.svc.cluster.local, got "reviews"; '
+      + 'name the external host in full, e.g. "reviews.example.com"');
+  });
+
+  test('fails when the gateway does not serve the host', () => {
+    expect(() => resolveHosts(scope(), { gateway: served(['shop.example.com']).gateway, hosts: ['api.example.com'] }, 'shop', 'r')).toThrow(
+      'shop/Reviews: hosts must be served by gateway default/gateway (hosts ["shop.example.com"]), got "api.example.com"; add the host to the gateway, or use one of its hosts');
+  });
+
+  test('fails when one host covers another', () => {
+    expect(() => resolveHosts(scope(), { gateway, hosts: ['*.example.com', 'shop.example.com'] }, 'shop', 'r')).toThrow(
+      'shop/Reviews: hosts overlap: "*.example.com" already covers "shop.example.com", got ["*.example.com","shop.example.com","r"]; '
+      + 'list each host once, and leave out the Service host, which the VirtualService always serves');
+  });
+
+  test('fails when an extra host has no gateway, or overlaps the app\'s hosts', () => {
+    const app = resolveApp(scope(), {});
+    expect(() => checkExtraHost(scope(), app, 'preview.host', 'preview.example.com')).toThrow(
+      'shop/Reviews: preview.host needs a gateway to be reached, got "preview.example.com"; pass gateway, or leave it out');
+    const withHosts = { ...served(['*.example.com']), hosts: ['shop.example.com'] };
+    expect(() => checkExtraHost(scope(), withHosts, 'preview.host', 'shop.example.com')).toThrow(
+      'shop/Reviews: preview.host overlap: "shop.example.com" already covers "shop.example.com"');
+    expect(() => checkExtraHost(scope(), withHosts, 'preview.host', 'preview.example.com')).not.toThrow();
+  });
+});
+
+describe('versions and the release as a whole', () => {
+  const at = scope();
+  const app = resolveApp(at, {});
+  const release = (versions = [resolveVersion(at, app, 'Stable', stable), resolveVersion(at, app, 'Canary', canary)], weights = [90, 10]) =>
+    resolveRelease(at, app, versions, versions.map((v, i) => ({ subset: v.subset, weight: weights[i] })), {
+      strategy: Strategy.CANARY, release: versions[versions.length - 1].subset, plan: { steps: [], autoPromotion: false, scaleDownDelaySeconds: 30, iterations: 10, argoRouting: ArgoRouting.SUBSET },
+      resolveTarget: () => undefined,
+    });
+
+  test('a version is named after its label, and takes the app\'s replicas unless it sets its own', () => {
+    expect(resolveVersion(at, app, 'Canary', { ...canary, version: '1.2' })).toMatchObject({ id: 'Canary', subset: '1-2', version: '1.2', deploymentName: 'reviews-1-2', replicas: 2 });
+    expect(resolveVersion(at, app, 'Blue', { ...canary, replicas: 0 }, Color.BLUE)).toMatchObject({ subset: 'blue', deploymentName: 'reviews-blue', replicas: 0 });
+  });
+
+  test('the model carries the app\'s settings, the versions and the split', () => {
+    const model = release();
+    expect(model).toMatchObject({ name: 'reviews', namespace: 'shop', selector: { app: 'reviews' }, selectorRouting: false, binding: undefined, plan: undefined });
+    expect(model.routes).toEqual([{ subset: 'v1', weight: 90 }, { subset: 'v2', weight: 10 }]);
+  });
+
+  test('fails when a version is not given', () => {
+    expect(() => resolveVersion(at, app, 'Canary', undefined as never)).toThrow(
+      'shop/Reviews: canary must be given, got nothing; e.g. { image: "nginx:1.11", version: "1.11" }');
+  });
+
+  test('fails when two versions share a label, or differ only in what names drop', () => {
+    expect(() => release([resolveVersion(at, app, 'Stable', stable), resolveVersion(at, app, 'Canary', stable)])).toThrow(
+      'shop/Reviews: canary.version must differ from stable.version, got "v1"; give each version its own label, or the subsets would select the same pods');
+    expect(() => release([resolveVersion(at, app, 'Stable', { ...stable, version: '1.1' }), resolveVersion(at, app, 'Canary', { ...stable, version: '1_1' })])).toThrow(
+      'shop/Reviews: canary.version names the same objects as stable.version "1.1" (both become "reviews-1-1"), got "1_1"; use versions that differ in more than "." or "_"');
+  });
+
+  test('fails when traffic goes to a version without pods, and not when its weight is 0', () => {
+    const versions = () => [resolveVersion(at, app, 'Stable', stable), resolveVersion(at, app, 'Canary', { ...canary, replicas: 0 })];
+    expect(() => release(versions(), [90, 10])).toThrow(
+      'shop/Reviews: canary.replicas must be above 0 while 10% of traffic goes to it, got 0; scale the version up first, then route traffic to it');
+    expect(release(versions(), [100, 0]).versions[1].replicas).toBe(0);
+  });
+
+  test('fails when the autoscaler\'s maximum is below a version\'s replicas, and not when equal', () => {
+    const scaled = resolveApp(at, { autoscaling: { maxReplicas: 3 } });
+    const versions = (replicas: number) => [resolveVersion(at, scaled, 'Stable', { ...stable, replicas })];
+    const make = (replicas: number) => resolveRelease(at, scaled, versions(replicas), [{ subset: 'v1', weight: 100 }], {
+      strategy: Strategy.CANARY, release: 'v1', plan: { steps: [], autoPromotion: false, scaleDownDelaySeconds: 30, iterations: 10, argoRouting: ArgoRouting.SUBSET },
+      resolveTarget: () => undefined,
+    });
+    expect(make(3).policies.autoscaling).toEqual({ maxReplicas: 3, cpuUtilization: 80 });
+    expect(() => make(4)).toThrow(
+      'shop/Reviews: autoscaling.maxReplicas must be at least stable\'s 4 replicas, the autoscaler\'s minimum, got 3; raise maxReplicas to 4 or more');
+  });
+
+  test('fails when a disruption budget lets no pod be evicted, and not when one may be', () => {
+    const make = (budget: DisruptionBudget) => {
+      const guarded = resolveApp(at, { disruptionBudget: budget });
+      const versions = [resolveVersion(at, guarded, 'Stable', stable)];
+      return resolveRelease(at, guarded, versions, [{ subset: 'v1', weight: 100 }], {
+        strategy: Strategy.CANARY, release: 'v1', plan: { steps: [], autoPromotion: false, scaleDownDelaySeconds: 30, iterations: 10, argoRouting: ArgoRouting.SUBSET },
+        resolveTarget: () => undefined,
+      });
+    };
+    expect(make(DisruptionBudget.minAvailable(1)).policies.disruptionBudget).toEqual({ field: 'minAvailable', value: 1 });
+    expect(() => make(DisruptionBudget.minAvailable(2))).toThrow(
+      'shop/Reviews: disruptionBudget.minAvailable lets no pod of reviews-v1 (2 replicas) be evicted, so node drains wait forever, got 2; '
+      + 'allow at least one eviction at 2 replicas, e.g. DisruptionBudget.maxUnavailable(1)');
+    expect(() => make(DisruptionBudget.maxUnavailablePercent(0))).toThrow('got "0%"');
+  });
+});
+
+describe('what each kind of release means', () => {
+  test('a canary splits 100-w/w between its versions, named after them', () => {
+    const resolved = resolveCanary(scope(), { stable, canary, canaryWeight: 25 });
+    expect(resolved.canaryWeight).toBe(25);
+    expect(resolved.release.routes).toEqual([{ subset: 'v1', weight: 75 }, { subset: 'v2', weight: 25 }]);
+    expect(resolved.release.release).toBe('v2');
+  });
+
+  test('a canary\'s tester routes reach the stable and canary versions by role, and by label', () => {
+    const when = [RouteMatch.header('x-tester', StringMatch.exact('yes'))];
+    const resolved = resolveCanary(scope(), { stable, canary, testerRoutes: [
+      { when, to: RouteTarget.canary() }, { when, to: RouteTarget.stable() }, { when, to: RouteTarget.version('v2') },
+    ] });
+    expect(resolved.release.matchRoutes.map(r => r.subset)).toEqual(['v2', 'v1', 'v2']);
+  });
+
+  test('fails when a canary\'s tester route names the idle colour, which only blue/green has', () => {
+    expect(() => resolveCanary(scope(), { stable, canary, testerRoutes: [{ when: [RouteMatch.header('x', StringMatch.exact('y'))], to: RouteTarget.idle() }] }))
+      .toThrow('shop/Reviews: testerRoutes[0].to names a version this app does not have');
+  });
+
+  test('a blue/green walked by Git serves the old colour at step 0, the new one from step 1, and scales the old down at step 2', () => {
+    const plan = {};
+    const at = (step: number) => resolveBlueGreen(scope(), { blue: stable, green: canary, active: Color.GREEN, plan, step });
+    expect([0, 1, 2].map(step => [at(step).serving, at(step).scaledDown])).toEqual([[Color.BLUE, undefined], [Color.GREEN, undefined], [Color.GREEN, Color.BLUE]]);
+    expect(at(0).release.routes).toEqual([{ subset: 'blue', weight: 100 }, { subset: 'green', weight: 0 }]);
+    expect(at(2).release.versions.map(v => v.replicas)).toEqual([0, 2]);
+  });
+
+  test('a blue/green\'s idle target is the colour that serves no traffic now', () => {
+    const when = [RouteMatch.header('x-tester', StringMatch.exact('yes'))];
+    const resolved = (active: Color) => resolveBlueGreen(scope(), { blue: stable, green: canary, active, testerRoutes: [{ when, to: RouteTarget.idle() }] });
+    expect(resolved(Color.BLUE).release.matchRoutes[0].subset).toBe('green');
+    expect(resolved(Color.GREEN).release.matchRoutes[0].subset).toBe('blue');
+  });
+
+  test('a blue/green by Service selector routes without subsets', () => {
+    expect(resolveBlueGreen(scope(), { blue: stable, green: canary, cutover: CutoverMode.SERVICE_SELECTOR }).release.selectorRouting).toBe(true);
+  });
+});
+
+describe('the main object of each app, for ApiObject.of', () => {
+  const gateway = IstioGateway.fromName('istio-system/public');
+  const kindOf = (make: (chart: Chart) => Construct) => ApiObject.of(make(new Chart(Testing.app(), 'shop', { namespace: 'shop' }))).kind;
+
+  test('is the object that says where the traffic goes, whoever moves it', () => {
+    expect(kindOf(c => new CanaryApp(c, 'Reviews', { stable, canary }))).toBe('VirtualService');
+    expect(kindOf(c => new CanaryApp(c, 'Reviews', { stable, canary, trafficApi: TrafficApi.GATEWAY_API }))).toBe('HTTPRoute');
+    expect(kindOf(c => new CanaryApp(c, 'Reviews', { stable, canary, controller: ReleaseController.ARGO_ROLLOUTS }))).toBe('Rollout');
+    expect(kindOf(c => new CanaryApp(c, 'Reviews', { stable, canary, controller: ReleaseController.FLAGGER }))).toBe('Canary');
+    expect(kindOf(c => new BlueGreenApp(c, 'Web', { blue: stable, green: canary, gateway, hosts: ['web.example.com'] }))).toBe('VirtualService');
+    expect(kindOf(c => new BlueGreenApp(c, 'Web', { blue: stable, green: canary, cutover: CutoverMode.SERVICE_SELECTOR }))).toBe('Service');
+  });
+
+  test('is the very object the app exposes', () => {
+    const app = new CanaryApp(new Chart(Testing.app(), 'shop'), 'Reviews', { stable, canary });
+    expect(ApiObject.of(app)).toBe(app.virtualService);
+  });
+});
