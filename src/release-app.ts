@@ -325,11 +325,10 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
 
   /** With the Gateway API or Flagger there may be no Istio object to version: the prop would do nothing. */
   private checkIstioApiVersionUsed(app: AppModel): void {
-    const given = app.props.istioApiVersion;
-    if (given === undefined) return;
+    if (!app.istioApiVersionGiven) return;
     if (!apiObjectsUnder(this).some(o => o.apiVersion.includes('.istio.io/'))) {
       fail(this, 'istioApiVersion', `sets the version of the Istio objects, and with controller ${app.controller} and trafficApi `
-        + `${app.trafficApi} this app emits none`, given, 'leave it out');
+        + `${app.trafficApi} this app emits none`, app.istioApiVersion, 'leave it out');
     }
   }
 

@@ -5,9 +5,10 @@ import { IstioApiVersion, PodModel, PortModel, Protocol, WorkloadPolicies } from
 import { isPortName, serviceHost } from '../names';
 import { ReleaseController, TrafficApi } from '../plan';
 import type { AppPortOptions, ReleaseAppProps } from '../release-app';
-import { checkRoutePolicy, checkTrafficPolicy } from '../release-routing';
+import { checkRoutePolicy, checkTrafficPolicy, RoutingProps } from '../release-routing';
 import { checkGatewayApi } from '../render/gateway-api';
 import { checkAppName, checkBoolean, checkBudget, checkEnum, checkNamespace, checkPort, checkPositive, checkReplicas, fail } from '../validate';
+import { DisruptionBudget } from '../scaling';
 import { resolvePod } from '../workload-checks';
 import { resolveHosts } from './hosts';
 
@@ -34,8 +35,12 @@ export interface AppModel {
   readonly syncWaves: boolean;
   readonly controller: ReleaseController;
   readonly trafficApi: TrafficApi;
-  /** The props, for the routing and the checks that need them as given. */
-  readonly props: ReleaseAppProps;
+  /** The routing props, which are resolved against the versions. */
+  readonly routing: RoutingProps;
+  /** The disruption budget as given, for the check that it lets pods be evicted. */
+  readonly budget?: DisruptionBudget;
+  /** Whether `istioApiVersion` was given, which is refused where no Istio object is emitted. */
+  readonly istioApiVersionGiven: boolean;
 }
 
 /** Resolves and checks what an app's props say of every version. `app` is the construct the props belong to. */
@@ -64,8 +69,14 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   if (props.gateway) checkGatewayApi(app, props.gateway.gatewayRef, trafficApi);
   return {
     name, namespace, ports, replicas, serviceHost: host, gateway: props.gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
-    controller, trafficApi, props,
+    controller, trafficApi, routing: routingOf(props), budget: props.disruptionBudget, istioApiVersionGiven: props.istioApiVersion !== undefined,
   };
+}
+
+/** Only the routing props: the model carries no props it does not resolve. */
+function routingOf(props: ReleaseAppProps): RoutingProps {
+  const { testerRoutes, mirror, routePolicy, trafficPolicy, stickySessions } = props;
+  return { testerRoutes, mirror, routePolicy, trafficPolicy, stickySessions };
 }
 
 function resolvePorts(app: Construct, props: ReleaseAppProps): PortModel[] {

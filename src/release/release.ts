@@ -34,7 +34,7 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
   checkAutoscalingRange(app, model.policies, versions);
   checkBudgetAllowsEvictions(app, model, versions);
   const selectorRouting = extras.selectorRouting ?? false;
-  const routing = resolveRouting(app, model.props, {
+  const routing = resolveRouting(app, model.routing, {
     appName: model.name,
     versions,
     routes,
@@ -97,7 +97,7 @@ function checkAutoscalingRange(app: Construct, policies: WorkloadPolicies, versi
  * on the version's pods forever: refused while the version runs pods.
  */
 function checkBudgetAllowsEvictions(app: Construct, model: AppModel, versions: VersionModel[]): void {
-  const budget = model.props.disruptionBudget;
+  const budget = model.budget;
   if (!budget) return;
   const blocked = versions.find(v => v.replicas > 0 && allowedEvictions(budget, v.replicas) === 0);
   if (blocked) {

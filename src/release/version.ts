@@ -32,7 +32,7 @@ export function resolveVersion(app: Construct, model: AppModel, id: string, prop
     deploymentName: `${model.name}-${name}`,
     replicas: checkReplicas(app, `${field}.replicas`, props.replicas ?? model.replicas),
     workload: props,
-    routePolicy: routePolicySpec({ ...model.props.routePolicy, ...props.routePolicy }),
+    routePolicy: routePolicySpec({ ...model.routing.routePolicy, ...props.routePolicy }),
     trafficPolicy: trafficPolicySpec(props.trafficPolicy),
   };
 }
