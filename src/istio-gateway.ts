@@ -1,13 +1,14 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IstioApiVersion } from './model';
-import { isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from './names';
+import { factoryScope, isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from './names';
 import { TrafficApi } from './plan';
-import { refuse } from './refusal';
 import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
 import { renderGateway } from './render/istio';
 import { RouteCheck } from './route-check';
-import { checkEnum, checkHosts, checkNamespace, checkPort, fail } from './validate';
+import {
+  checkBoolean, checkEnum, checkGiven, checkHosts, checkList, checkNamespace, checkObject, checkPort, checkStringMap, fail, orDefault,
+} from './validate';
 
 /**
  * An Istio Gateway that apps bind their VirtualService to: an `IstioGateway`, or a Gateway that
@@ -58,7 +59,7 @@ export interface GatewayTlsOptions {
 
 /** Another server of the gateway, for other hosts. */
 export interface GatewayServerOptions {
-  /** The hosts this server serves. */
+  /** The hosts this server serves: names with a dot, or `*`. */
   readonly hosts: string[];
 
   /**
@@ -112,11 +113,14 @@ export interface GatewayServerTls {
 
 /** Props of an `IstioGateway`. */
 export interface IstioGatewayProps {
-  /** The hosts the gateway serves, e.g. `['shop.example.com']` or `['*.example.com']`. */
+  /**
+   * The hosts the gateway serves, e.g. `['shop.example.com']` or `['*.example.com']`: names with a
+   * dot, or `*`, as an Istio Gateway takes them.
+   */
   readonly hosts: string[];
 
   /**
-   * The Gateway's name.
+   * The Gateway's name: a DNS-1123 label, as Istio wants it, and as a VirtualService refers to it.
    * @default - the construct id, lower-cased
    */
   readonly name?: string;
@@ -187,15 +191,18 @@ export class IstioGateway extends Construct implements IIstioGateway {
    * the apps bound to it must name theirs.
    * @param scope where the import stands in the construct tree: a chart, or a construct in one
    * @param id the import's construct id
-   * @param gatewayRef the Gateway as `namespace/name`, e.g. `istio-system/public-gateway`
+   * @param gatewayRef the Gateway as `namespace/name`, two DNS-1123 labels, e.g. `istio-system/public-gateway`
    */
   public static fromGatewayName(scope: Construct, id: string, gatewayRef: string): IIstioGateway {
+    const entry = factoryScope('IstioGateway.fromGatewayName');
+    if (!Construct.isConstruct(scope)) fail(entry, 'scope', 'must be a construct: a Chart or a construct inside one', scope, 'pass the chart of the apps that use the gateway');
+    if (typeof id !== 'string' || id === '') fail(entry, 'id', 'must be a non-empty string', id, 'e.g. "PublicGateway"');
+    checkGatewayRef(entry, gatewayRef);
     const gateway = new ImportedIstioGateway(scope, id, gatewayRef);
     if (!gateway.node.scopes.some(c => Chart.isChart(c))) {
       fail(gateway, 'scope', 'must be a Chart or inside one, whose route check then knows that the Gateway lives outside it',
         scope.node.path || scope.constructor.name, 'import the gateway into a chart, e.g. the chart of the apps that use it');
     }
-    if (!isGatewayRef(gatewayRef)) fail(gateway, 'gatewayRef', 'must be "namespace/name"', gatewayRef ?? null, GATEWAY_REF_FIX);
     RouteCheck.of(gateway).addExternalGateway(gatewayRef);
     return gateway;
   }
@@ -206,12 +213,10 @@ export class IstioGateway extends Construct implements IIstioGateway {
    * own, which nothing synthesizes, so it emits nothing and counts as outside every chart of yours.
    * Its hosts are unknown, so the apps bound to it must name theirs. Use `fromGatewayName` to keep
    * the import in your tree.
-   * @param gatewayRef the Gateway as `namespace/name`, e.g. `istio-system/public-gateway`
+   * @param gatewayRef the Gateway as `namespace/name`, two DNS-1123 labels, e.g. `istio-system/public-gateway`
    */
   public static fromName(gatewayRef: string): IIstioGateway {
-    if (!isGatewayRef(gatewayRef)) {
-      refuse(`IstioGateway.fromName: gatewayRef must be "namespace/name", got ${JSON.stringify(gatewayRef) ?? 'nothing'}; ${GATEWAY_REF_FIX}`);
-    }
+    checkGatewayRef(factoryScope('IstioGateway.fromName'), gatewayRef);
     // A chart without an app: no app synthesizes it, and `Chart.of` finds it rather than failing.
     const detached = new Chart(undefined as unknown as Construct, 'IstioGateway.fromName');
     return new ImportedIstioGateway(detached, gatewayRef, gatewayRef);
@@ -249,39 +254,33 @@ export class IstioGateway extends Construct implements IIstioGateway {
    */
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
-    this.name = props.name ?? id.toLowerCase();
-    if (!isDns1123Subdomain(this.name)) {
-      fail(this, 'name', 'must be a DNS-1123 name (lower-case letters, digits, "-" and ".")', this.name, 'pass a name such as "public-gateway"');
-    }
-    this.namespace = checkNamespace(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
-    const hosts = [...checkHosts(this, 'hosts', props.hosts)];
-    this.trafficApi = checkEnum(this, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
-    if (this.trafficApi === TrafficApi.GATEWAY_API && props.selector) {
-      fail(this, 'selector', 'picks the pods of an Istio Gateway; a Gateway API Gateway gets its own from its class', props.selector,
-        'leave selector out (gatewayClassName picks the implementation), or use TrafficApi.ISTIO');
-    }
-    this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
-    const labels = Object.entries(this.selector);
-    if (labels.length === 0 || labels.some(([key, v]) => !isLabelKey(key) || typeof v !== 'string' || !isLabelValue(v))) {
-      fail(this, 'selector', 'must select the gateway pods by label keys and values', this.selector, 'e.g. { istio: "ingressgateway" }');
-    }
-    this.port = checkPort(this, 'port', props.port ?? 80);
+    checkGiven(this, 'props', props, '{ hosts: ["shop.example.com"] }');
+    this.name = checkGatewayName(this, orDefault(props.name, id.toLowerCase()));
+    this.namespace = checkNamespace(this, 'namespace', orDefault(props.namespace, Chart.of(this).namespace ?? 'default'));
+    const hosts = this.checkServerHosts('hosts', props.hosts);
+    this.trafficApi = checkEnum(this, 'trafficApi', orDefault(props.trafficApi, TrafficApi.ISTIO), TrafficApi);
+    this.selector = this.resolveSelector(props.selector);
+    this.port = checkPort(this, 'port', orDefault(props.port, 80));
+    const additional = checkList(this, 'additionalServers', props.additionalServers, '[{ hosts: ["api.example.com"] }]',
+      (field, server) => checkGiven(this, field, server, '{ hosts: ["api.example.com"] }'));
     const groups = [
       { field: 'hosts', servers: this.resolveServers('', hosts, this.port, props.tls, '') },
-      ...(props.additionalServers ?? []).map((server, i) => ({
+      ...additional.map((server, i) => ({
         field: `additionalServers[${i}].hosts`,
-        servers: this.resolveServers(`additionalServers[${i}].`, [...checkHosts(this, `additionalServers[${i}].hosts`, server.hosts)],
-          checkPort(this, `additionalServers[${i}].port`, server.port ?? 80), server.tls, `-${i + 1}`),
+        servers: this.resolveServers(`additionalServers[${i}].`, this.checkServerHosts(`additionalServers[${i}].hosts`, server.hosts),
+          checkPort(this, `additionalServers[${i}].port`, orDefault(server.port, 80)), server.tls, `-${i + 1}`),
       })),
     ];
     this.checkServersDistinct(groups);
     this.servers = groups.flatMap(group => group.servers);
     this.hosts = [...new Set(this.servers.flatMap(server => server.hosts))];
-    this.istioApiVersion = checkEnum(this, 'istioApiVersion', props.istioApiVersion ?? IstioApiVersion.V1, IstioApiVersion);
+    this.istioApiVersion = checkEnum(this, 'istioApiVersion', orDefault(props.istioApiVersion, IstioApiVersion.V1), IstioApiVersion);
     this.gatewayRef = `${this.namespace}/${this.name}`;
     if (this.trafficApi === TrafficApi.GATEWAY_API) {
-      const gatewayClassName = props.gatewayClassName ?? 'istio';
-      if (!isDns1123Subdomain(gatewayClassName)) fail(this, 'gatewayClassName', 'must name a GatewayClass', gatewayClassName, 'e.g. "istio"');
+      const gatewayClassName = orDefault(props.gatewayClassName, 'istio');
+      if (typeof gatewayClassName !== 'string' || !isDns1123Subdomain(gatewayClassName)) {
+        fail(this, 'gatewayClassName', 'must name a GatewayClass', gatewayClassName, 'e.g. "istio"');
+      }
       ({ gateway: this.resource, redirectRoute: this.redirectRoute } = renderKubernetesGateway(this, { ...this, gatewayClassName }));
     } else {
       if (props.gatewayClassName !== undefined) {
@@ -294,52 +293,107 @@ export class IstioGateway extends Construct implements IIstioGateway {
     RouteCheck.of(this);
   }
 
+  /** The selector's labels; a Gateway API Gateway gets its pods from its class. */
+  private resolveSelector(selector: { [key: string]: string } | undefined): { [key: string]: string } {
+    const example = '{ istio: "ingressgateway" }';
+    if (this.trafficApi === TrafficApi.GATEWAY_API && selector !== undefined) {
+      fail(this, 'selector', 'picks the pods of an Istio Gateway; a Gateway API Gateway gets its own from its class', selector,
+        'leave selector out (gatewayClassName picks the implementation), or use TrafficApi.ISTIO');
+    }
+    const labels = { ...checkStringMap(this, 'selector', orDefault(selector, { istio: 'ingressgateway' }), isLabelKey, 'label keys', example) };
+    const values = Object.values(labels);
+    if (values.length === 0 || !values.every(isLabelValue)) fail(this, 'selector', 'must select the gateway pods by label keys and values', labels, `e.g. ${example}`);
+    return labels;
+  }
+
+  /**
+   * A server's hosts. An Istio Gateway refuses a host without a dot (a short name), and one whose
+   * last label is all digits, as no top-level domain is (`validateServer`).
+   */
+  private checkServerHosts(field: string, hosts: string[]): string[] {
+    const checked = [...checkHosts(this, field, hosts)];
+    for (const host of checked) {
+      if (host !== '*' && !host.includes('.')) {
+        fail(this, field, 'must hold hosts with a dot: an Istio Gateway refuses short names', host, `name the host in full, e.g. "${host}.example.com"`);
+      }
+      if (/^[0-9]+$/.test(host.slice(host.lastIndexOf('.') + 1))) {
+        fail(this, field, 'must hold hosts whose last label has a letter or "-": Istio refuses a top-level domain of digits', host,
+          'name the host by its domain name, not an IP address');
+      }
+    }
+    return checked;
+  }
+
   /**
    * Two servers on one port for the same host leave the proxy to pick one of them (Istio reports
-   * a conflict), and Gateway API listeners must differ in port or hostname.
+   * a conflict), and Gateway API listeners must differ in port or hostname. Plain HTTP and HTTPS
+   * cannot share a port either: one listener speaks one protocol.
    */
   private checkServersDistinct(groups: { readonly field: string; readonly servers: GatewayServer[] }[]): void {
     groups.forEach((group, i) => {
       for (const server of group.servers) {
-        const earlier = groups.slice(0, i).flatMap(g => g.servers)
-          .find(other => other.port === server.port && other.hosts.some(h => server.hosts.includes(h)));
-        if (earlier) {
-          fail(this, group.field, `serves a host on port ${server.port} that server ${earlier.name} serves there too`,
-            server.hosts.filter(h => earlier.hosts.includes(h)), 'give each host one server per port, or move this server to another port');
+        const earlier = groups.slice(0, i).flatMap(g => g.servers).filter(other => other.port === server.port);
+        const sameHost = earlier.find(other => other.hosts.some(h => server.hosts.includes(h)));
+        if (sameHost) {
+          fail(this, group.field, `serves a host on port ${server.port} that server ${sameHost.name} serves there too`,
+            server.hosts.filter(h => sameHost.hosts.includes(h)), 'give each host one server per port, or move this server to another port');
+        }
+        const otherProtocol = earlier.find(other => !other.tls !== !server.tls);
+        if (otherProtocol) {
+          fail(this, group.field, `serves ${protocolOf(server)} on port ${server.port}, where server ${otherProtocol.name} serves ${protocolOf(otherProtocol)}`,
+            server.hosts, 'give HTTP and HTTPS ports of their own');
         }
       }
     });
   }
 
   /** An HTTP server for the hosts, and with TLS an HTTPS one; Istio wants unique port names. */
-  private resolveServers(field: string, hosts: string[], port: number, tls: GatewayTlsOptions | undefined, suffix: string): GatewayServer[] {
+  private resolveServers(field: string, hosts: string[], port: number, options: GatewayTlsOptions | undefined, suffix: string): GatewayServer[] {
     const http: GatewayServer = { name: `http${suffix}`, port, hosts: [...hosts] };
+    const tls = checkObject(this, `${field}tls`, options, '{ credentialName: "shop-tls" }');
     if (!tls) return [http];
     const credentialName = tls.credentialName;
     if (typeof credentialName !== 'string' || !isDns1123Subdomain(credentialName)) {
       fail(this, `${field}tls.credentialName`, 'must name the Secret with the certificate and key, or the gateway cannot serve TLS',
-        credentialName ?? null, 'create a kubernetes.io/tls Secret in the gateway pods\' namespace and name it here');
+        credentialName, 'create a kubernetes.io/tls Secret in the gateway pods\' namespace and name it here');
     }
-    const mode = checkEnum(this, `${field}tls.mode`, tls.mode ?? GatewayTlsMode.SIMPLE, GatewayTlsMode);
+    const mode = checkEnum(this, `${field}tls.mode`, orDefault(tls.mode, GatewayTlsMode.SIMPLE), GatewayTlsMode);
     if (mode === GatewayTlsMode.MUTUAL && this.trafficApi === TrafficApi.GATEWAY_API) {
       fail(this, `${field}tls.mode`, 'has no Gateway API equivalent here: a listener checks client certificates against a ConfigMap of CAs, '
         + 'not the credential\'s ca.crt', mode, 'use GatewayTlsMode.SIMPLE, or TrafficApi.ISTIO');
     }
-    const tlsPort = checkPort(this, `${field}tls.port`, tls.port ?? 443);
+    const tlsPort = checkPort(this, `${field}tls.port`, orDefault(tls.port, 443));
     if (tlsPort === port) fail(this, `${field}tls.port`, `must differ from the HTTP port ${port}`, tlsPort, 'use e.g. 443');
     return [
-      { ...http, httpsRedirect: tls.redirectHttp ?? true },
+      { ...http, httpsRedirect: checkBoolean(this, `${field}tls.redirectHttp`, orDefault(tls.redirectHttp, true)) },
       { name: `https${suffix}`, port: tlsPort, hosts: [...hosts], tls: { mode, credentialName } },
     ];
   }
 }
 
-const GATEWAY_REF_FIX = 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"';
+function protocolOf(server: GatewayServer): string {
+  return server.tls ? 'HTTPS' : 'HTTP';
+}
 
-/** Whether `gatewayRef` is `namespace/name`; JavaScript callers can pass anything. */
-function isGatewayRef(gatewayRef: unknown): gatewayRef is string {
+/**
+ * A Gateway's name: a DNS-1123 label, as Istio wants it (`ValidateGateway`), and as a VirtualService's
+ * reference `namespace/name` must name it (`validateGatewayNames`).
+ */
+function checkGatewayName(scope: Construct, name: string): string {
+  if (typeof name !== 'string' || !isDns1123Label(name)) {
+    fail(scope, 'name', 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), as Istio wants a Gateway\'s name',
+      name, 'pass a name such as "public-gateway"');
+  }
+  return name;
+}
+
+/** `namespace/name`, both DNS-1123 labels, as a VirtualService refers to a Gateway (`validateGatewayNames`). */
+function checkGatewayRef(scope: Construct, gatewayRef: string): void {
   const [namespace, name, ...rest] = typeof gatewayRef === 'string' ? gatewayRef.split('/') : [];
-  return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Subdomain(name);
+  if (rest.length > 0 || name === undefined || !isDns1123Label(namespace) || !isDns1123Label(name)) {
+    fail(scope, 'gatewayRef', 'must be "namespace/name", two DNS-1123 labels (lower-case letters, digits and "-", at most 63)', gatewayRef,
+      'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
+  }
 }
 
 /** A Gateway that exists already: a construct that emits nothing, whose hosts are unknown. */

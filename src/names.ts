@@ -1,3 +1,5 @@
+import type { Construct } from 'constructs';
+
 /**
  * Kubernetes and Istio naming rules, as plain predicates, so that the constructs and (later) the
  * manifest checks agree on what a valid name is.
@@ -44,6 +46,21 @@ export function isPortName(value: string): boolean {
   return typeof value === 'string' && value.length <= 15 && DNS1123_LABEL.test(value) && /[a-z]/.test(value) && !value.includes('--');
 }
 
+/** An HTTP token (RFC 9110): a header or query parameter name as Istio takes it, and a cookie name. */
+export function isToken(value: string): boolean {
+  return /^[-!#$%&'*+.^_`|~A-Za-z0-9]+$/.test(value);
+}
+
+/** A header name as Istio wants it in a match: a token in lower case. */
+export function isHeaderName(value: string): boolean {
+  return isToken(value) && value === value.toLowerCase();
+}
+
+/** A cookie value as RFC 6265 has it: printable ASCII without space, `"`, `,`, `;` or `\\`, maybe empty. */
+export function isCookieValue(value: string): boolean {
+  return /^[!#-+\--:<-[\]-~]*$/.test(value);
+}
+
 /** A host as Istio accepts it in Gateway servers and VirtualServices: `*`, `*.domain` or a domain. */
 export function isHost(value: string): boolean {
   if (value === '*') return true;
@@ -71,4 +88,13 @@ export function versionNamePart(version: string): string {
 /** The in-mesh name of a Service: its FQDN where the namespace is known, else the short name. */
 export function serviceHost(name: string, namespace: string | undefined): string {
   return namespace ? `${name}.${namespace}.svc.cluster.local` : name;
+}
+
+/**
+ * A static factory, such as `StringMatch.regex`, as the scope of the prop checks: their errors then
+ * read `StringMatch.regex: value …, got …; …`, as a construct's read `<path>: <field> …`. The checks
+ * read nothing of a scope but its path.
+ */
+export function factoryScope(entry: string): Construct {
+  return { node: { path: entry } } as Construct;
 }

@@ -2,7 +2,10 @@ import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
 import { refuse } from './refusal';
-import { checkBoolean, checkDuration, checkEnum, checkPercent, checkPercentage, checkPositive, fail, wholeSeconds } from './validate';
+import {
+  checkBoolean, checkDuration, checkEnum, checkGiven, entryField, checkList, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
+  orDefault, show, wholeSeconds,
+} from './validate';
 
 /**
  * One release intent, several ways to carry it out: a plan of steps that Git walks through
@@ -260,7 +263,7 @@ export class Plan {
    */
   public static synthSteps(count: number, builder: IStepBuilder, props?: ChartProps): unknown[][] {
     if (typeof builder?.buildStep !== 'function') {
-      refuse(`Plan.synthSteps: builder must have a buildStep(chart, step) method, got ${describe(builder)}; give an object that implements IStepBuilder`);
+      refuse(`Plan.synthSteps: builder must have a buildStep(chart, step) method, got ${show(builder)}; give an object that implements IStepBuilder`);
     }
     return synthSteps(count, (chart, step) => builder.buildStep(chart, step), props);
   }
@@ -275,10 +278,10 @@ export class Plan {
  */
 export function synthSteps(count: number, build: (chart: Chart, step: number) => void, props?: ChartProps): unknown[][] {
   if (!Number.isInteger(count) || count < 0) {
-    refuse(`synthSteps: count must be a whole number of steps from 0, got ${describe(count)}; give the number of steps of the plan, e.g. 4`);
+    refuse(`synthSteps: count must be a whole number of steps from 0, got ${show(count)}; give the number of steps of the plan, e.g. 4`);
   }
   if (typeof build !== 'function') {
-    refuse(`synthSteps: build must be a function, got ${describe(build)}; give (chart, step) => { ... }, which adds the app at step to chart`);
+    refuse(`synthSteps: build must be a function, got ${show(build)}; give (chart, step) => { ... }, which adds the app at step to chart`);
   }
   return Array.from({ length: count }, (_, step) => {
     const chart = new Chart(new App(), 'step', props);
@@ -287,28 +290,19 @@ export function synthSteps(count: number, build: (chart: Chart, step: number) =>
   });
 }
 
-/** A value as an error message shows it: JSON where it has any, else what it is. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return `a ${(value as object).constructor?.name ?? 'value'}`;
-  }
-}
-
 /** Resolves and checks analysis options; the checks name `field` in their errors. */
-function resolveAnalysis(scope: Construct, field: string, options: AnalysisOptions | undefined): AnalysisModel | undefined {
-  if (!options) return undefined;
+function resolveAnalysis(scope: Construct, field: string, value: AnalysisOptions | undefined): AnalysisModel | undefined {
+  const options = checkObject(scope, field, value, '{ minSuccessRate: 99 }');
+  if (options === undefined) return undefined;
+  const command = options.loadTestCommand;
   return {
-    intervalSeconds: wholeSeconds(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
-    minSuccessRate: checkPercentage(scope, `${field}.minSuccessRate`, options.minSuccessRate ?? 99, '99'),
+    intervalSeconds: wholeSeconds(scope, `${field}.interval`, orDefault(options.interval, Duration.minutes(1))),
+    minSuccessRate: checkPercentage(scope, `${field}.minSuccessRate`, orDefault(options.minSuccessRate, 99), '99'),
     maxRequestDurationMs: requestDurationMs(scope, `${field}.maxRequestDuration`, options.maxRequestDuration),
-    failureLimit: checkPositive(scope, `${field}.failureLimit`, options.failureLimit ?? 2),
-    prometheusAddress: options.prometheusAddress ?? 'http://prometheus.istio-system:9090',
-    loadTestCommand: options.loadTestCommand,
+    failureLimit: checkPositive(scope, `${field}.failureLimit`, orDefault(options.failureLimit, 2)),
+    prometheusAddress: checkUrl(scope, `${field}.prometheusAddress`, orDefault(options.prometheusAddress, 'http://prometheus.istio-system:9090'),
+      '"http://prometheus.istio-system:9090"'),
+    loadTestCommand: command === undefined ? undefined : checkString(scope, `${field}.loadTestCommand`, command, '"hey -z 1m http://shop-canary.shop/"'),
     loadTestTimeoutSeconds: loadTestTimeout(scope, field, options),
   };
 }
@@ -321,7 +315,7 @@ function requestDurationMs(scope: Construct, field: string, duration: Duration |
 
 /** The load tester answers at once and runs the command in the background, so a short wait is enough. */
 function loadTestTimeout(scope: Construct, field: string, options: AnalysisOptions): number {
-  const seconds = wholeSeconds(scope, `${field}.loadTestTimeout`, options.loadTestTimeout ?? Duration.seconds(5));
+  const seconds = wholeSeconds(scope, `${field}.loadTestTimeout`, orDefault(options.loadTestTimeout, Duration.seconds(5)));
   if (options.loadTestTimeout !== undefined && options.loadTestCommand === undefined) {
     fail(scope, `${field}.loadTestTimeout`, 'times a load test, and there is none', `${seconds}s`, `give ${field}.loadTestCommand, or leave loadTestTimeout out`);
   }
@@ -340,21 +334,23 @@ export function resolveControllerPlan(scope: Construct, plan: {
   readonly linear?: LinearSteps;
   readonly flagger?: FlaggerOptions;
 }): ControllerPlanModel {
+  const flagger = checkObject(scope, 'plan.flagger', plan.flagger, '{ loadTesterUrl: "http://flagger-loadtester.shop/" }');
   return {
     steps: plan.steps ?? [],
-    pauseSeconds: plan.pause && wholeSeconds(scope, 'plan.pause', plan.pause),
-    autoPromotion: checkBoolean(scope, 'plan.autoPromotion', plan.autoPromotion ?? false),
-    scaleDownDelaySeconds: wholeSeconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelay ?? Duration.seconds(30)),
-    iterations: checkPositive(scope, 'plan.iterations', plan.iterations ?? 10),
+    pauseSeconds: plan.pause === undefined ? undefined : wholeSeconds(scope, 'plan.pause', plan.pause),
+    autoPromotion: checkBoolean(scope, 'plan.autoPromotion', orDefault(plan.autoPromotion, false)),
+    scaleDownDelaySeconds: wholeSeconds(scope, 'plan.scaleDownDelay', orDefault(plan.scaleDownDelay, Duration.seconds(30))),
+    iterations: checkPositive(scope, 'plan.iterations', orDefault(plan.iterations, 10)),
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,
     linear: plan.linear && resolveLinear(scope, plan.linear),
-    flagger: plan.flagger && resolveFlagger(scope, plan.flagger),
+    flagger: flagger && resolveFlagger(scope, flagger),
   };
 }
 
 /** The canary's weight at each step of a plan, from its list or from its steps of one size. */
 export function planSteps(scope: Construct, plan: CanaryPlan): number[] {
+  checkObject(scope, 'plan.linear', plan.linear, '{ stepWeight: 10 }');
   if (plan.linear === undefined) return checkSteps(scope, plan.steps);
   if (plan.steps !== undefined) {
     fail(scope, 'plan.steps', 'can\'t be given with plan.linear: both set the weights', plan.steps, 'give steps for a list of weights, or linear for steps of one size');
@@ -368,7 +364,7 @@ export function planSteps(scope: Construct, plan: CanaryPlan): number[] {
  */
 function resolveLinear(scope: Construct, linear: LinearSteps): { stepWeight: number; maxWeight: number } {
   const { stepWeight } = linear;
-  const maxWeight = linear.maxWeight ?? 100;
+  const maxWeight = orDefault(linear.maxWeight, 100);
   if (!Number.isInteger(stepWeight) || stepWeight < 1 || stepWeight > 100) {
     fail(scope, 'plan.linear.stepWeight', 'must be a whole percentage from 1 to 100', stepWeight, 'use e.g. 10');
   }
@@ -389,40 +385,44 @@ function linearWeights({ stepWeight, maxWeight }: { stepWeight: number; maxWeigh
   return Array.from({ length: count }, (_, i) => Math.min((i + 1) * stepWeight, 100));
 }
 
+const WEBHOOK = '{ name: "smoke-test", url: "http://tester.shop/" }';
+const LOAD_TESTER = '"http://flagger-loadtester.shop/"';
+
 function resolveFlagger(scope: Construct, options: FlaggerOptions): FlaggerPlanModel {
-  const hooks = options.webhooks;
-  if (hooks !== undefined && !Array.isArray(hooks)) {
-    fail(scope, 'plan.flagger.webhooks', 'must be a list', hooks, 'e.g. [{ name: "smoke-test", url: "http://tester.shop/" }]');
-  }
+  const webhooks: WebhookModel[] = [];
+  checkList(scope, 'plan.flagger.webhooks', options.webhooks, `[${WEBHOOK}]`, (field, hook) => webhooks.push(resolveWebhook(scope, field, hook)));
   return {
-    webhooks: hooks?.map((hook, i) => resolveWebhook(scope, `plan.flagger.webhooks[${i}]`, hook)),
-    loadTesterUrl: options.loadTesterUrl === undefined ? undefined : checkUrl(scope, 'plan.flagger.loadTesterUrl', options.loadTesterUrl),
-    progressDeadlineSeconds: options.progressDeadline && wholeSeconds(scope, 'plan.flagger.progressDeadline', options.progressDeadline),
+    webhooks: options.webhooks === undefined ? undefined : webhooks,
+    loadTesterUrl: options.loadTesterUrl === undefined ? undefined : checkUrl(scope, 'plan.flagger.loadTesterUrl', options.loadTesterUrl, LOAD_TESTER),
+    progressDeadlineSeconds: options.progressDeadline === undefined ? undefined : wholeSeconds(scope, 'plan.flagger.progressDeadline', options.progressDeadline),
   };
 }
 
 function resolveWebhook(scope: Construct, field: string, hook: FlaggerWebhook): WebhookModel {
-  if (typeof hook?.name !== 'string' || hook.name.trim() === '') fail(scope, `${field}.name`, 'must be a non-empty string', hook?.name, 'e.g. "smoke-test"');
-  checkMetadata(scope, `${field}.metadata`, hook.metadata);
+  checkGiven(scope, field, hook, WEBHOOK);
+  if (typeof hook.name !== 'string' || hook.name.trim() === '') fail(scope, `${field}.name`, 'must be a non-empty string', hook.name, 'e.g. "smoke-test"');
+  const metadata = checkMetadata(scope, `${field}.metadata`, hook.metadata);
   return {
     field,
     name: hook.name,
-    type: checkEnum(scope, `${field}.type`, hook.type ?? FlaggerWebhookType.ROLLOUT, FlaggerWebhookType),
-    url: checkUrl(scope, `${field}.url`, hook.url),
-    timeoutSeconds: hook.timeout && wholeSeconds(scope, `${field}.timeout`, hook.timeout),
-    metadata: hook.metadata && { ...hook.metadata },
+    type: checkEnum(scope, `${field}.type`, orDefault(hook.type, FlaggerWebhookType.ROLLOUT), FlaggerWebhookType),
+    url: checkUrl(scope, `${field}.url`, hook.url, LOAD_TESTER),
+    timeoutSeconds: hook.timeout === undefined ? undefined : wholeSeconds(scope, `${field}.timeout`, hook.timeout),
+    metadata: metadata && { ...metadata },
   };
 }
 
 /** The Canary's CRD takes metadata as strings only; JavaScript callers can pass anything. */
-function checkMetadata(scope: Construct, field: string, metadata: { [key: string]: unknown } | undefined): void {
-  const wrong = Object.entries(metadata ?? {}).find(([, value]) => typeof value !== 'string');
-  if (wrong) fail(scope, `${field}.${wrong[0]}`, 'must be a string', wrong[1], `write it as ${JSON.stringify(String(wrong[1]))}`);
+function checkMetadata(scope: Construct, field: string, value: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  const metadata = checkObject(scope, field, value, '{ cmd: "curl -s http://shop-canary.shop/" }');
+  const wrong = Object.entries(metadata ?? {}).find(([, text]) => typeof text !== 'string');
+  if (wrong) fail(scope, entryField(field, wrong[0]), 'must be a string', wrong[1], `write it as ${JSON.stringify(show(wrong[1]))}`);
+  return metadata;
 }
 
-/** Flagger posts to webhooks over HTTP, and its CRD takes absolute URLs only. */
-function checkUrl(scope: Construct, field: string, url: string): string {
-  if (!isHttpUrl(url)) fail(scope, field, 'must be an absolute http or https URL', url, 'e.g. "http://flagger-loadtester.shop/"');
+/** Flagger posts to webhooks over HTTP, its CRD takes absolute URLs only, and so do the metric providers. */
+function checkUrl(scope: Construct, field: string, url: string, example: string): string {
+  if (!isHttpUrl(url)) fail(scope, field, 'must be an absolute http or https URL', url, `e.g. ${example}`);
   return url;
 }
 
@@ -435,13 +435,10 @@ function isHttpUrl(url: unknown): boolean {
 }
 
 /** Checks canary weights: whole percentages that rise, as a release moves forward. */
-function checkSteps(scope: Construct, steps: unknown): number[] {
+function checkSteps(scope: Construct, steps: number[] | undefined): number[] {
   if (!Array.isArray(steps) || steps.length === 0) fail(scope, 'plan.steps', 'must list at least one weight', steps, 'e.g. [10, 25, 50, 100], or give plan.linear');
-  steps.forEach((weight, i) => {
-    checkPercent(scope, `plan.steps[${i}]`, weight);
-    if (i > 0 && weight <= steps[i - 1]) {
-      fail(scope, `plan.steps[${i}]`, `must rise above the step before (${steps[i - 1]})`, weight, 'list the weights in rising order');
-    }
+  return checkList(scope, 'plan.steps', steps, '[10, 25, 50, 100]', (field, weight, i) => {
+    checkPercent(scope, field, weight);
+    if (i > 0 && weight <= steps[i - 1]) fail(scope, field, `must rise above the step before (${steps[i - 1]})`, weight, 'list the weights in rising order');
   });
-  return steps;
 }

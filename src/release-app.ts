@@ -5,11 +5,10 @@ import { IstioApiVersion, Protocol, ReleaseModel } from './model';
 import { ReleaseController, TrafficApi } from './plan';
 import { refuse } from './refusal';
 import { AppModel } from './release/app';
-import { checkVersionPoliciesRouted, RoutingProps } from './release-routing';
+import { RoutingProps } from './release-routing';
 import { renderRelease, RenderedRelease } from './render/release';
 import { apiObjectsUnder, RouteCheck } from './route-check';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
-import { fail } from './validate';
 import { PodOptions, WorkloadOptions } from './workload-props';
 /** A Service port besides the app's `port`. */
 export interface AppPortOptions {
@@ -277,8 +276,8 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
   public get autoscalers(): ApiObject[] { return this.policyObjects('HorizontalPodAutoscaler'); }
 
   /**
-   * Emits a resolved release in make-before-break order, then runs the checks that need its
-   * objects: what the renderers refused comes first, as it says more.
+   * Emits a resolved release in make-before-break order. The resolve step has checked it whole,
+   * so nothing here refuses but a clash with another app of the chart.
    * @internal
    */
   protected _emit(app: AppModel, model: ReleaseModel): void {
@@ -288,8 +287,6 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
     this.built = { app, objects };
     // `ApiObject.of(app)` gives the object that says where the traffic goes, whoever moves it.
     this.node.defaultChild = objects.rollout ?? objects.canary ?? objects.httpRoute ?? objects.virtualService ?? objects.service;
-    checkVersionPoliciesRouted(this, model);
-    this.checkIstioApiVersionUsed(app);
     if (app.syncWaves) addSyncWaves(this);
     this.claim(model);
   }
@@ -321,15 +318,6 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
 
   private policyObjects(kind: string): ApiObject[] {
     return apiObjectsUnder(this).filter(o => o.kind === kind);
-  }
-
-  /** With the Gateway API or Flagger there may be no Istio object to version: the prop would do nothing. */
-  private checkIstioApiVersionUsed(app: AppModel): void {
-    if (!app.istioApiVersionGiven) return;
-    if (!apiObjectsUnder(this).some(o => o.apiVersion.includes('.istio.io/'))) {
-      fail(this, 'istioApiVersion', `sets the version of the Istio objects, and with controller ${app.controller} and trafficApi `
-        + `${app.trafficApi} this app emits none`, app.istioApiVersion, 'leave it out');
-    }
   }
 
   /** Two apps in one chart must not emit the same object, nor route the same host in the mesh. */

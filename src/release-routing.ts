@@ -1,9 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { hasHttpPort, HttpPolicySpec, MatchRouteModel, matchRouteSubset, ReleaseModel, RouteModel, VersionModel } from './model';
-import { MatchSpec, MirrorOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
+import { MatchSpec, MirrorOptions, RetryOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
-import { checkCount, checkDuration, checkEnum, checkPercentage, fail } from './validate';
+import {
+  checkCount, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkObject, checkPercent, checkPercentage, checkString, fail, orDefault,
+} from './validate';
 
 /**
  * What a release does besides the weighted split, resolved against its versions and checked:
@@ -68,6 +70,45 @@ export interface RoutingContext {
   readonly resolve: (target: RouteTarget) => VersionModel | undefined;
 }
 
+/**
+ * Checks the routing props as given, before any version is resolved: their types, and the values
+ * that need no version to judge. `resolveRouting` then checks them against the versions.
+ */
+export function checkRoutingProps(scope: Construct, props: RoutingProps): void {
+  checkList(scope, 'testerRoutes', props.testerRoutes, `[${TESTER_ROUTE}]`, (field, route) => checkTesterRoute(scope, field, route));
+  const mirror = checkObject(scope, 'mirror', props.mirror, '{ to: RouteTarget.canary() }');
+  if (mirror) {
+    checkInstance(scope, 'mirror.to', mirror.to, RouteTarget, 'RouteTarget.canary()');
+    checkPercentage(scope, 'mirror.percentage', orDefault(mirror.percentage, 100));
+  }
+  checkRoutePolicy(scope, 'routePolicy', props.routePolicy);
+  checkTrafficPolicy(scope, 'trafficPolicy', props.trafficPolicy);
+  const sticky = checkObject(scope, 'stickySessions', props.stickySessions, '{ maxAge: Duration.hours(1) }');
+  if (sticky) checkSticky(scope, sticky);
+}
+
+const MATCH = 'RouteMatch.header("x-tester", StringMatch.exact("yes"))';
+const TESTER_ROUTE = `{ when: [${MATCH}], to: RouteTarget.canary() }`;
+
+function checkTesterRoute(scope: Construct, field: string, route: TesterRoute): void {
+  checkGiven(scope, field, route, TESTER_ROUTE);
+  const when = checkList(scope, `${field}.when`, route.when, `[${MATCH}]`, (entry, match) => checkInstance(scope, entry, match, RouteMatch, MATCH));
+  if (when.length === 0) fail(scope, `${field}.when`, 'must hold at least one RouteMatch', route.when, `e.g. [${MATCH}]`);
+  checkInstance(scope, `${field}.to`, route.to, RouteTarget, 'RouteTarget.canary()');
+  if (route.name !== undefined) checkString(scope, `${field}.name`, route.name, '"qa"');
+}
+
+function checkSticky(scope: Construct, options: StickySessionOptions): void {
+  const maxAge = options.maxAge;
+  const seconds = maxAge instanceof Duration ? Math.round(maxAge.toSeconds({ integral: false })) : NaN;
+  if (maxAge !== undefined && !(seconds >= 1)) fail(scope, 'stickySessions.maxAge', 'must be a Duration of 1 second or more', maxAge, 'use e.g. Duration.hours(1)');
+  const cookieName = options.cookieName;
+  if (cookieName !== undefined && (typeof cookieName !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(cookieName))) {
+    fail(scope, 'stickySessions.cookieName', 'must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-)', cookieName, 'e.g. "reviews-version"');
+  }
+}
+
+/** Resolves the routing props, checked by `checkRoutingProps`, against the versions. */
 export function resolveRouting(scope: Construct, props: RoutingProps, context: RoutingContext): ResolvedRouting {
   if (context.selectorRouting) refuseSubsetFeatures(scope, props);
   if (!context.hasHttp) refuseHttpFeatures(scope, props);
@@ -98,13 +139,13 @@ function refuseHttpFeatures(scope: Construct, props: RoutingProps): void {
 }
 
 function target(scope: Construct, field: string, to: RouteTarget, context: RoutingContext): VersionModel {
-  const version = to instanceof RouteTarget ? context.resolve(to) : undefined;
+  const version = context.resolve(to);
   if (!version) {
-    fail(scope, field, 'names a version this app does not have', String(to),
+    fail(scope, field, 'names a version this app does not have', to,
       `use RouteTarget.version() with one of ${JSON.stringify(context.versions.map(v => v.version))}`);
   }
   if (version.replicas === 0) {
-    fail(scope, field, `sends requests to ${version.id.toLowerCase()}, which runs 0 replicas`, String(to),
+    fail(scope, field, `sends requests to ${version.id.toLowerCase()}, which runs 0 replicas`, to,
       'scale that version up first');
   }
   return version;
@@ -112,12 +153,8 @@ function target(scope: Construct, field: string, to: RouteTarget, context: Routi
 
 function testerRoutes(scope: Construct, routes: TesterRoute[], context: RoutingContext): MatchRouteModel[] {
   const resolved = routes.map((route, i) => {
-    const field = `testerRoutes[${i}]`;
-    if (!Array.isArray(route.when) || route.when.length === 0 || !route.when.every(c => c instanceof RouteMatch)) {
-      fail(scope, `${field}.when`, 'must hold at least one RouteMatch', route.when, 'e.g. [RouteMatch.header("x-tester", StringMatch.exact("yes"))]');
-    }
     const match = mergeMatches(route.when.map(condition => condition.spec));
-    return { name: route.name ?? `tester-${i + 1}`, match, subset: target(scope, `${field}.to`, route.to, context).subset };
+    return { name: route.name ?? `tester-${i + 1}`, match, subset: target(scope, `testerRoutes[${i}].to`, route.to, context).subset };
   });
   checkUniqueNames(scope, resolved.map(r => r.name));
   return resolved;
@@ -144,10 +181,10 @@ function mirror(scope: Construct, options: MirrorOptions, context: RoutingContex
   const version = target(scope, 'mirror.to', options.to, context);
   const weight = context.routes.find(r => r.subset === version.subset)?.weight ?? 0;
   if (weight === 100) {
-    fail(scope, 'mirror.to', 'already takes 100% of traffic, so the copies would go where the requests go', String(options.to),
+    fail(scope, 'mirror.to', 'already takes 100% of traffic, so the copies would go where the requests go', options.to,
       'mirror to a version that takes no traffic, such as the canary at 0%');
   }
-  return { subset: version.subset, percentage: checkPercentage(scope, 'mirror.percentage', options.percentage ?? 100) };
+  return { subset: version.subset, percentage: options.percentage ?? 100 };
 }
 
 /** A traffic policy and the field that sets it, for errors that name it. */
@@ -164,14 +201,8 @@ function sticky(scope: Construct, options: StickySessionOptions, policies: Field
     fail(scope, `${field}.loadBalancer`, 'is consistent hashing, which pins users to pods by another key than stickySessions does',
       hashing.loadBalancer, 'use one of the two: sticky sessions pin users to a version, consistent hashing to a pod');
   }
-  const maxAge = options.maxAge ?? Duration.hours(1);
-  const seconds = maxAge instanceof Duration ? Math.round(maxAge.toSeconds({ integral: false })) : NaN;
-  if (!(seconds >= 1)) fail(scope, 'stickySessions.maxAge', 'must be a Duration of 1 second or more', maxAge, 'use e.g. Duration.hours(1)');
-  const cookieName = options.cookieName ?? `${appName}-version`;
-  if (typeof cookieName !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(cookieName)) {
-    fail(scope, 'stickySessions.cookieName', 'must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-)', cookieName, 'e.g. "reviews-version"');
-  }
-  return { cookieName, maxAgeSeconds: seconds };
+  const seconds = Math.round((options.maxAge ?? Duration.hours(1)).toSeconds({ integral: false }));
+  return { cookieName: options.cookieName ?? `${appName}-version`, maxAgeSeconds: seconds };
 }
 
 /**
@@ -199,38 +230,77 @@ function versionsReachedAlone(model: ReleaseModel): Set<string | undefined> {
 }
 
 /** Checks what Istio's schema would reject in a route policy, naming the field. */
-export function checkRoutePolicy(scope: Construct, field: string, policy: RoutePolicy | undefined): void {
+export function checkRoutePolicy(scope: Construct, field: string, value: RoutePolicy | undefined): void {
+  const policy = checkObject(scope, field, value, '{ timeout: Duration.seconds(5), retries: { attempts: 3 } }');
   checkDuration(scope, `${field}.timeout`, policy?.timeout);
-  checkDuration(scope, `${field}.retries.perTryTimeout`, policy?.retries?.perTryTimeout);
-  checkDuration(scope, `${field}.fault.delay`, policy?.fault?.delay);
-  const fault = policy?.fault;
-  if (fault?.delayPercentage !== undefined) checkPercentage(scope, `${field}.fault.delayPercentage`, fault.delayPercentage);
-  if (fault?.abortPercentage !== undefined) checkPercentage(scope, `${field}.fault.abortPercentage`, fault.abortPercentage);
+  const retries = checkObject(scope, `${field}.retries`, policy?.retries, '{ attempts: 3 }');
+  if (retries) checkRetries(scope, `${field}.retries`, retries);
+  const fault = checkObject(scope, `${field}.fault`, policy?.fault, '{ abortHttpStatus: 503, abortPercentage: 5 }');
+  checkDuration(scope, `${field}.fault.delay`, fault?.delay);
+  if (fault?.delayPercentage !== undefined) checkFaultPercentage(scope, `${field}.fault.delayPercentage`, fault.delayPercentage);
+  if (fault?.abortPercentage !== undefined) checkFaultPercentage(scope, `${field}.fault.abortPercentage`, fault.abortPercentage);
   const status = fault?.abortHttpStatus;
   if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
     fail(scope, `${field}.fault.abortHttpStatus`, 'must be an HTTP status from 200 to 599', status, 'use e.g. 503');
   }
-  const attempts = policy?.retries?.attempts;
-  if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 0)) {
-    fail(scope, `${field}.retries.attempts`, 'must be a whole number, 0 or more', attempts, 'use e.g. 3');
+}
+
+/** Istio's validation refuses a share of requests above 0 and below 0.0001%, finer than Envoy counts them. */
+function checkFaultPercentage(scope: Construct, field: string, value: number): void {
+  checkPercentage(scope, field, value);
+  if (value > 0 && value < 0.0001) fail(scope, field, 'must be 0, or 0.0001 or more, the finest share Istio takes', value, 'use 0, or e.g. 0.01');
+}
+
+/** The conditions Istio takes in `retryOn` besides HTTP status codes (its `supportedRetryOnPolicies`). */
+const RETRY_POLICIES = [
+  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted',
+  'unavailable',
+];
+
+/** The status codes that Go names (`http.StatusText`), which are the ones Istio's validation takes in `retryOn`. */
+const HTTP_STATUSES = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
+  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+
+function checkRetries(scope: Construct, field: string, retries: RetryOptions): void {
+  // Istio's attempts are an int32.
+  const attempts = checkCount(scope, `${field}.attempts`, retries.attempts, '3');
+  checkDuration(scope, `${field}.perTryTimeout`, retries.perTryTimeout);
+  const conditions = checkList(scope, `${field}.retryOn`, retries.retryOn, '["5xx", "reset"]', (entry, condition) => {
+    const known = typeof condition === 'string' && (RETRY_POLICIES.includes(condition) || (/^\d+$/.test(condition) && HTTP_STATUSES.has(Number(condition))));
+    if (!known) {
+      fail(scope, entry, 'must be one of Istio\'s retry conditions or an HTTP status code', condition, 'e.g. "5xx", "connect-failure" or "503"');
+    }
+  });
+  if (attempts === 0 && (retries.perTryTimeout !== undefined || conditions.length > 0)) {
+    fail(scope, `${field}.attempts`, 'must be 1 or more with perTryTimeout or retryOn: 0 turns retries off, and Istio refuses their settings then',
+      attempts, 'raise attempts, or leave perTryTimeout and retryOn out');
   }
 }
 
 /** Checks what Istio's schema would reject in a traffic policy, naming the field. */
-export function checkTrafficPolicy(scope: Construct, field: string, policy: TrafficPolicy | undefined): void {
-  if (!policy) return;
-  if (policy.loadBalancer !== undefined && !(policy.loadBalancer instanceof LoadBalancer)) {
-    fail(scope, `${field}.loadBalancer`, 'must be made by LoadBalancer', policy.loadBalancer, 'use e.g. LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST)');
+export function checkTrafficPolicy(scope: Construct, field: string, value: TrafficPolicy | undefined): void {
+  const policy = checkObject(scope, field, value, '{ tlsMode: ClientTlsMode.ISTIO_MUTUAL }');
+  if (policy?.loadBalancer !== undefined) {
+    checkInstance(scope, `${field}.loadBalancer`, policy.loadBalancer, LoadBalancer, 'LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST)');
   }
-  if (policy.tlsMode !== undefined) checkEnum(scope, `${field}.tlsMode`, policy.tlsMode, ClientTlsMode);
-  const pool = policy.connectionPool;
-  const outlier = policy.outlierDetection;
+  if (policy?.tlsMode !== undefined) checkEnum(scope, `${field}.tlsMode`, policy.tlsMode, ClientTlsMode);
+  if (policy?.tlsMode === ClientTlsMode.MUTUAL) {
+    fail(scope, `${field}.tlsMode`, 'needs a client certificate and key, which a TrafficPolicy has no field for, and Istio refuses it without them',
+      policy.tlsMode, 'use ClientTlsMode.ISTIO_MUTUAL, mutual TLS with the mesh\'s own certificates');
+  }
+  const pool = checkObject(scope, `${field}.connectionPool`, policy?.connectionPool, '{ maxConnections: 100 }');
   for (const key of ['maxConnections', 'http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection'] as const) {
-    checkCount(scope, `${field}.connectionPool.${key}`, pool?.[key]);
+    if (pool?.[key] !== undefined) checkCount(scope, `${field}.connectionPool.${key}`, pool[key]);
   }
-  checkCount(scope, `${field}.outlierDetection.consecutive5xxErrors`, outlier?.consecutive5xxErrors);
-  if (outlier?.maxEjectionPercent !== undefined) checkPercentage(scope, `${field}.outlierDetection.maxEjectionPercent`, outlier.maxEjectionPercent);
   checkDuration(scope, `${field}.connectionPool.connectTimeout`, pool?.connectTimeout);
+  const outlier = checkObject(scope, `${field}.outlierDetection`, policy?.outlierDetection, '{ consecutive5xxErrors: 5 }');
+  if (outlier?.consecutive5xxErrors !== undefined) checkCount(scope, `${field}.outlierDetection.consecutive5xxErrors`, outlier.consecutive5xxErrors, '5');
+  // Istio takes a whole percentage here (an int32), unlike its `Percent` fields.
+  if (outlier?.maxEjectionPercent !== undefined) checkPercent(scope, `${field}.outlierDetection.maxEjectionPercent`, outlier.maxEjectionPercent);
   checkDuration(scope, `${field}.outlierDetection.interval`, outlier?.interval);
   checkDuration(scope, `${field}.outlierDetection.baseEjectionTime`, outlier?.baseEjectionTime);
 }

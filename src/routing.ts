@@ -1,33 +1,78 @@
 import { Duration } from 'cdk8s';
+import { RE2JS } from 're2js';
 import type { HttpPolicySpec } from './model';
-import { istioDuration, prune } from './traffic-policy';
+import { factoryScope, isCookieValue, isHeaderName, isLabelKey, isLabelValue, isToken } from './names';
+import { checkTokenName, istioDuration, prune } from './traffic-policy';
+import { checkInstance, checkString, checkStringMap, checkVersionLabel, fail } from './validate';
 
 /**
  * Request matching and per-route behaviour, with Istio's field names (`headers`, `queryParams`,
  * `sourceLabels`, `mirrorPercentage`, `retries`, `fault`), for tester routes ahead of the split.
  */
 
+/** The longest regex Istio's webhook takes (`validateStringRegexp`), in characters. */
+const MAX_REGEX = 1024;
+
 /** How a string is compared: Istio's `StringMatch`. */
 export class StringMatch {
   /** Equal to `value`. */
   public static exact(value: string): StringMatch {
-    return new StringMatch({ exact: value });
+    return new StringMatch({ exact: checkString(factoryScope('StringMatch.exact'), 'value', value, '"yes"') });
   }
 
-  /** Starting with `value`. */
+  /** Starting with `value`, which is not empty (Istio refuses an empty prefix). */
   public static prefix(value: string): StringMatch {
-    return new StringMatch({ prefix: value });
+    const scope = factoryScope('StringMatch.prefix');
+    const text = checkString(scope, 'value', value, '"eu-"');
+    if (text === '') fail(scope, 'value', 'must not be empty, which Istio refuses', text, 'match any value with StringMatch.regex(".*")');
+    return new StringMatch({ prefix: text });
   }
 
-  /** Matching the RE2 regular expression `value` as a whole. */
+  /**
+   * Matching the RE2 regular expression `value` as a whole: at most 1024 characters, in the syntax
+   * of RE2 (https://github.com/google/re2/wiki/Syntax), which has no lookaround or backreferences.
+   */
   public static regex(value: string): StringMatch {
-    return new StringMatch({ regex: value });
+    return new StringMatch({ regex: checkRegex(value) });
   }
 
   private constructor(
     /** The condition as Istio writes it, e.g. `{ exact: 'yes' }`. */
     public readonly spec: StringMatchSpec,
   ) {}
+
+  /** How the condition reads in error messages: as Istio writes it. */
+  public toJSON(): StringMatchSpec {
+    return this.spec;
+  }
+}
+
+/**
+ * Istio compiles a regex with Go's RE2 package and refuses one it cannot compile, or one longer
+ * than 1024 characters; RE2JS is a port of that syntax.
+ */
+function checkRegex(value: string): string {
+  const scope = factoryScope('StringMatch.regex');
+  const regex = checkString(scope, 'value', value, '"eu-.*"');
+  if (regex === '') fail(scope, 'value', 'must not be empty, which Istio refuses', regex, 'match any value with ".*"');
+  if (regex.length > MAX_REGEX) {
+    fail(scope, 'value', `must be at most ${MAX_REGEX} characters, as Istio takes a regex`, regex, 'match a shorter pattern, e.g. a prefix with StringMatch.prefix');
+  }
+  const error = re2Error(regex);
+  if (error) {
+    fail(scope, 'value', `must be an RE2 regular expression, as Istio compiles it (${error})`, regex,
+      'rewrite it in RE2 syntax (https://github.com/google/re2/wiki/Syntax), which has no lookaround or backreferences');
+  }
+  return regex;
+}
+
+function re2Error(regex: string): string | undefined {
+  try {
+    RE2JS.compile(regex);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** A string condition as Istio's `StringMatch` writes it: one of its fields is set. */
@@ -53,9 +98,14 @@ export interface StringMatchSpec {
 
 /** One condition on a request. The conditions of one tester route must all hold. */
 export class RouteMatch {
-  /** A request header, e.g. `RouteMatch.header('x-tester', StringMatch.exact('yes'))`. Names are lower case. */
+  /**
+   * A request header, e.g. `RouteMatch.header('x-tester', StringMatch.exact('yes'))`. Names are
+   * HTTP tokens in lower case, as Istio wants them.
+   */
   public static header(name: string, value: StringMatch): RouteMatch {
-    return new RouteMatch({ headers: { [name]: value.spec } });
+    const entry = 'RouteMatch.header';
+    checkTokenName(entry, name, 'a lower-case header name', '"x-tester"', isHeaderName);
+    return new RouteMatch({ headers: { [name]: checkStringMatch(entry, value) } });
   }
 
   /**
@@ -63,17 +113,36 @@ export class RouteMatch {
    * the `cookie` header that finds the pair anywhere in it.
    */
   public static cookie(name: string, value: string): RouteMatch {
-    return new RouteMatch({ headers: { cookie: StringMatch.regex(cookieRegex(name, value)).spec } });
+    const entry = 'RouteMatch.cookie';
+    checkTokenName(entry, name, 'a cookie name', '"beta"', isToken);
+    if (typeof value !== 'string' || !isCookieValue(value)) {
+      fail(factoryScope(entry), 'value', 'must be a cookie value (printable ASCII without space, \'"\', \',\', \';\' or \'\\\')', value, 'e.g. "on"');
+    }
+    const regex = cookieRegex(name, value);
+    if (regex.length > MAX_REGEX) {
+      fail(factoryScope(entry), 'value', `makes with the name a regex of ${regex.length} characters, more than the ${MAX_REGEX} Istio takes`,
+        value, 'use a shorter cookie name or value');
+    }
+    return new RouteMatch({ headers: { cookie: { regex } } });
   }
 
-  /** A query parameter, e.g. `RouteMatch.queryParam('canary', StringMatch.exact('1'))`. */
+  /** A query parameter, e.g. `RouteMatch.queryParam('canary', StringMatch.exact('1'))`, named by an HTTP token. */
   public static queryParam(name: string, value: StringMatch): RouteMatch {
-    return new RouteMatch({ queryParams: { [name]: value.spec } });
+    const entry = 'RouteMatch.queryParam';
+    checkTokenName(entry, name, 'a query parameter name', '"canary"', isToken);
+    return new RouteMatch({ queryParams: { [name]: checkStringMatch(entry, value) } });
   }
 
-  /** Requests from in-mesh callers whose pods carry these labels, e.g. `{ app: 'qa-runner' }`. */
+  /** Requests from in-mesh callers whose pods carry these labels, e.g. `{ app: 'qa-runner' }`: one label or more. */
   public static sourceLabels(labels: { [key: string]: string }): RouteMatch {
-    return new RouteMatch({ sourceLabels: { ...labels } });
+    const scope = factoryScope('RouteMatch.sourceLabels');
+    const example = '{ app: "qa-runner" }';
+    const checked = checkStringMap(scope, 'labels', labels, isLabelKey, 'label keys', example);
+    if (Object.keys(checked).length === 0) fail(scope, 'labels', 'must hold at least one label, or every caller would match', labels, `e.g. ${example}`);
+    for (const [key, text] of Object.entries(checked)) {
+      if (!isLabelValue(text)) fail(scope, `labels[${JSON.stringify(key)}]`, 'must be a label value (alphanumerics, with "-", "_" or "." inside, at most 63)', text, 'e.g. "qa-runner"');
+    }
+    return new RouteMatch({ sourceLabels: { ...checked } });
   }
 
   private constructor(
@@ -85,6 +154,11 @@ export class RouteMatch {
   public toJSON(): MatchSpec {
     return this.spec;
   }
+}
+
+/** The value's condition, made by StringMatch. */
+function checkStringMatch(entry: string, value: StringMatch): StringMatchSpec {
+  return checkInstance(factoryScope(entry), 'value', value, StringMatch, 'StringMatch.exact("yes")').spec;
 }
 
 /** Part of an Istio `HTTPMatchRequest`. */
@@ -128,7 +202,7 @@ export function quoteRegex(text: string): string {
 export class RouteTarget {
   /** The version with this `version` label. */
   public static version(version: string): RouteTarget {
-    return new RouteTarget('version', version);
+    return new RouteTarget('version', checkVersionLabel(factoryScope('RouteTarget.version'), 'version', version));
   }
 
   /** A canary app's canary version. */

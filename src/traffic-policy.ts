@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { factoryScope, isHeaderName, isToken } from './names';
+import { checkEnum, fail } from './validate';
 
 /**
  * DestinationRule traffic policies, with Istio's field names: for the whole host (the app's
@@ -17,21 +19,35 @@ export enum SimpleLoadBalancer {
   PASSTHROUGH = 'PASSTHROUGH',
 }
 
+/** The longest duration Istio reads, in whole milliseconds: Go's time.Duration holds 2^63-1 nanoseconds. */
+const MAX_GO_DURATION_MILLIS = 9_223_372_036_854;
+
 /** How requests are spread over the pods of a version. */
 export class LoadBalancer {
   /** A simple algorithm. */
   public static simple(algorithm: SimpleLoadBalancer): LoadBalancer {
-    return new LoadBalancer({ simple: algorithm }, false);
+    return new LoadBalancer({ simple: checkEnum(factoryScope('LoadBalancer.simple'), 'algorithm', algorithm, SimpleLoadBalancer) }, false);
   }
 
-  /** Consistent hashing on a request header: the same value reaches the same pod. */
+  /** Consistent hashing on a request header, named in lower case: the same value reaches the same pod. */
   public static hashHeader(name: string): LoadBalancer {
+    checkTokenName('LoadBalancer.hashHeader', name, 'a lower-case header name', '"x-user"', isHeaderName);
     return new LoadBalancer({ consistentHash: { httpHeaderName: name } }, true);
   }
 
-  /** Consistent hashing on a cookie, which the proxy sets when the request has none. */
+  /**
+   * Consistent hashing on a cookie, which the proxy sets when the request has none, to expire
+   * after `ttl`; with a `ttl` of 0 it sets a session cookie.
+   */
   public static hashCookie(name: string, ttl: Duration): LoadBalancer {
-    return new LoadBalancer({ consistentHash: { httpCookie: { name, ttl: istioDuration(ttl) } } }, true);
+    checkTokenName('LoadBalancer.hashCookie', name, 'a cookie name', '"session"', isToken);
+    // A Duration is never negative; the proxy reads the ttl as a Go time.Duration.
+    const millis = ttl instanceof Duration ? ttl.toMilliseconds({ integral: false }) : NaN;
+    if (!Number.isInteger(millis) || millis > MAX_GO_DURATION_MILLIS) {
+      fail(factoryScope('LoadBalancer.hashCookie'), 'ttl', 'must be a Duration of whole milliseconds, from 0 to about 292 years (Go\'s time.Duration, in which Istio reads it)',
+        ttl, 'use e.g. Duration.hours(1), or Duration.millis(0) for a session cookie');
+    }
+    return new LoadBalancer({ consistentHash: { httpCookie: { name, ttl: millisText(millis) } } }, true);
   }
 
   /** Consistent hashing on the caller's IP address. */
@@ -41,6 +57,7 @@ export class LoadBalancer {
 
   /** Consistent hashing on a query parameter. */
   public static hashQueryParameter(name: string): LoadBalancer {
+    checkTokenName('LoadBalancer.hashQueryParameter', name, 'a query parameter name', '"user"', isToken);
     return new LoadBalancer({ consistentHash: { httpQueryParameterName: name } }, true);
   }
 
@@ -54,6 +71,13 @@ export class LoadBalancer {
   /** How the load balancer reads in error messages: as Istio writes it. */
   public toJSON(): { readonly [key: string]: unknown } {
     return this.spec;
+  }
+}
+
+/** The name of a header, query parameter or cookie that a static factory such as `LoadBalancer.hashHeader` takes. */
+export function checkTokenName(entry: string, name: string, what: string, example: string, isName: (text: string) => boolean): void {
+  if (typeof name !== 'string' || !isName(name)) {
+    fail(factoryScope(entry), 'name', `must be ${what}: an HTTP token of letters, digits and !#$%&'*+-.^_\`|~`, name, `e.g. ${example}`);
   }
 }
 
@@ -123,7 +147,10 @@ export enum ClientTlsMode {
   DISABLE = 'DISABLE',
   /** TLS to the pods, without a client certificate. */
   SIMPLE = 'SIMPLE',
-  /** Mutual TLS with client certificates of your own, not Istio's. */
+  /**
+   * Mutual TLS with client certificates of your own, not Istio's. Istio's webhook refuses it
+   * without a client certificate and key, which a TrafficPolicy has no props for: use ISTIO_MUTUAL.
+   */
   MUTUAL = 'MUTUAL',
   /** Istio's mutual TLS with its own certificates. */
   ISTIO_MUTUAL = 'ISTIO_MUTUAL',

@@ -2,32 +2,146 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
 import { refuse } from './refusal';
-import { DisruptionBudget } from './scaling';
 import { millisText } from './traffic-policy';
 
 /**
  * Prop checks shared by the constructs. Every error reads
- * `<construct path>: <field> <what is wrong>, got <value>; <how to fix it>`, so that a user can find
- * the line to change without reading our code.
+ * `<construct path>: <field> <what is wrong>, got <value>; <how to fix it>`, on one line, so that
+ * a user can find the line to change without reading our code.
+ *
+ * JavaScript callers can pass anything whatever the types say, so each check tests the JavaScript
+ * type along with the value. Only `undefined` leaves a prop out: `null` is checked as given, and
+ * refused (jsii hands the other languages' nulls over as undefined).
  */
 export function fail(scope: Construct, field: string, problem: string, value: unknown, fix: string): never {
-  refuse(`${scope.node.path}: ${field} ${problem}, got ${show(value)}; ${fix}`);
+  refuse(oneLine(`${scope.node.path}: ${field} ${problem}, got ${show(value)}; ${fix}`));
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'number') return String(value);
+/** The most characters of a value an error shows: enough to recognise it, and the message stays readable. */
+const MAX_SHOWN = 200;
+
+/**
+ * A value as an error shows it, as it was given, on one line: JSON where it has any, JavaScript's
+ * own notation where JSON has none or would mislead (`-0`, `NaN`, `1n`, `Symbol(x)`, a hole in a
+ * list), and an instance of a class without `toJSON` by its class. Never throws.
+ */
+export function show(value: unknown): string {
+  let text: string;
   try {
-    return JSON.stringify(value, readable) ?? String(value);
+    text = shown(value, new Set());
   } catch {
-    // A construct reference (a kplus Volume over a ConfigMap) is circular: name what it is instead.
-    return `a ${(value as object).constructor?.name ?? 'value'}`;
+    // A proxy whose traps throw, or nesting deeper than the stack.
+    text = 'a value that can\'t be shown';
+  }
+  return oneLine(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text);
+}
+
+/** Line breaks escaped, as JSON escapes them in strings: names and symbols may hold them too. */
+function oneLine(text: string): string {
+  return text.replace(/[\n\r\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `seen` holds the objects that enclose `value`, to show a circular reference rather than recurse forever. */
+function shown(value: unknown, seen: Set<object>): string {
+  switch (typeof value) {
+    case 'undefined': return 'nothing';
+    case 'number': return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint': return `${value}n`;
+    case 'symbol': return value.toString();
+    case 'function': return value.name ? `function ${value.name}` : 'a function';
+    case 'string': return JSON.stringify(value);
+    case 'boolean': return String(value);
+  }
+  if (value === null) return 'null';
+  const object = value as object;
+  if (seen.has(object)) return 'a circular reference';
+  seen.add(object);
+  try {
+    return shownObject(object, seen);
+  } finally {
+    seen.delete(object);
   }
 }
 
-/** A Duration's own fields are its unit's internals, so it shows as Istio writes it. */
-function readable(_key: string, value: unknown): unknown {
-  return value instanceof Duration ? millisText(value.toMilliseconds({ integral: false })) : value;
+function shownObject(object: object, seen: Set<object>): string {
+  // A Duration's own fields are its unit's internals, so it shows as Istio writes it.
+  if (object instanceof Duration) return JSON.stringify(millisText(object.toMilliseconds({ integral: false })));
+  // An invalid Date has no JSON: it shows as the NaN it holds.
+  if (object instanceof Date) return `new Date(${shown(object.toJSON() ?? NaN, seen)})`;
+  if (Array.isArray(object)) return listed('[', object.length, i => shown(object[i], seen), ']');
+  const toJSON = (object as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return shown(toJSON.call(object), seen);
+  if (!isPlain(object)) return withArticle(object.constructor?.name || 'object');
+  const keys = Object.keys(object);
+  return listed('{', keys.length, i => shownField(object, keys[i], seen), '}');
+}
+
+/** The entries up to about MAX_SHOWN characters, and `…` for the rest; `entry` gives undefined for one to leave out. */
+function listed(open: string, count: number, entry: (index: number) => string | undefined, close: string): string {
+  const parts: string[] = [];
+  let length = 0;
+  let index = 0;
+  for (; index < count && length <= MAX_SHOWN; index++) {
+    const part = entry(index);
+    if (part !== undefined) {
+      parts.push(part);
+      length += part.length + 1;
+    }
+  }
+  if (index < count) parts.push('…');
+  return `${open}${parts.join(',')}${close}`;
+}
+
+/** A field as `"key":value`; undefined for one that is undefined, which JSON leaves out too. */
+function shownField(object: object, key: string, seen: Set<object>): string | undefined {
+  let value: unknown;
+  try {
+    value = (object as { [key: string]: unknown })[key];
+  } catch {
+    return `${JSON.stringify(key)}:a getter that throws`;
+  }
+  return value === undefined ? undefined : `${JSON.stringify(key)}:${shown(value, seen)}`;
+}
+
+/** An object literal, or one without a prototype: not an instance of some class. */
+function isPlain(object: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(object);
+  // Compared by shape, not with this realm's Object.prototype: jest and vm contexts have their own.
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
+function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/**
+ * Whether a value is an object of named fields: an object literal or an instance of a class, not
+ * null, a list, a function, or a built-in such as a Date or a Map.
+ */
+export function isRecord(value: unknown): value is { readonly [key: string]: unknown } {
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/** The value given, or `fallback` where it is left out. Unlike `??`, it keeps a null, for the check to refuse. */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+/** Options the types require, or an entry of a list, which JavaScript callers could leave out or pass as anything. */
+export function checkGiven<T extends object>(scope: Construct, field: string, value: T | undefined, example: string): T {
+  if (!isRecord(value)) fail(scope, field, 'must be an object', value, `e.g. ${example}`);
+  return value as T;
+}
+
+/** Options that JavaScript callers could pass as anything, such as `"fast"`; undefined where left out. */
+export function checkObject<T extends object>(scope: Construct, field: string, value: T | undefined, example: string): T | undefined {
+  return value === undefined ? undefined : checkGiven(scope, field, value, example);
+}
+
+/** A string of any content, such as a command line. */
+export function checkString(scope: Construct, field: string, value: string, example: string): string {
+  if (typeof value !== 'string') fail(scope, field, 'must be a string', value, `e.g. ${example}`);
+  return value;
 }
 
 /** The largest count Kubernetes and Istio accept (int32). */
@@ -87,16 +201,9 @@ export function checkBoolean(scope: Construct, field: string, value: boolean): b
   return value;
 }
 
-/** A count such as a connection limit: a whole number, 0 or more, that fits in int32. */
-export function checkCount(scope: Construct, field: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > MAX_INT32)) {
-    fail(scope, field, 'must be a whole number, 0 or more', value, 'use e.g. 100');
-  }
-}
-
-/** A value JavaScript callers could leave out although the types require it. */
-export function checkGiven<T>(scope: Construct, field: string, value: T | undefined, example: string): T {
-  if (value === undefined || value === null || typeof value !== 'object') fail(scope, field, 'must be given', value, `e.g. ${example}`);
+/** A count such as a connection limit, or a user id: a whole number, 0 or more, that fits in int32. */
+export function checkCount(scope: Construct, field: string, value: number, example = '100'): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) fail(scope, field, 'must be a whole number, 0 or more', value, `use e.g. ${example}`);
   return value;
 }
 
@@ -127,17 +234,6 @@ export function checkPositive(scope: Construct, field: string, value: number): n
   return value;
 }
 
-export function checkBudget(scope: Construct, budget: DisruptionBudget): void {
-  if (!(budget instanceof DisruptionBudget)) {
-    fail(scope, 'disruptionBudget', 'must be made by DisruptionBudget', budget, 'use e.g. DisruptionBudget.minAvailable(1)');
-  }
-  const field = `disruptionBudget.${budget.field}`;
-  if (!Number.isInteger(budget.amount) || budget.amount < 0 || (budget.percent && budget.amount > 100)) {
-    const range = budget.percent ? 'a whole percentage from 0 to 100' : 'a whole number of pods, 0 or more';
-    fail(scope, field, `must be ${range}`, budget.amount, budget.percent ? 'use e.g. 50' : 'use e.g. 1');
-  }
-}
-
 export function checkReplicas(scope: Construct, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) {
     fail(scope, field, 'must be a whole number of replicas, 0 or more', value, 'use e.g. 2');
@@ -145,11 +241,16 @@ export function checkReplicas(scope: Construct, field: string, value: number): n
   return value;
 }
 
-export function checkNamespace(scope: Construct, field: string, value: string): string {
+/** A name such as a namespace's or a container's. */
+export function checkDnsLabel(scope: Construct, field: string, value: string, example: string): string {
   if (typeof value !== 'string' || !isDns1123Label(value)) {
-    fail(scope, field, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', value, 'e.g. "shop"');
+    fail(scope, field, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', value, `e.g. ${example}`);
   }
   return value;
+}
+
+export function checkNamespace(scope: Construct, field: string, value: string): string {
+  return checkDnsLabel(scope, field, value, '"shop"');
 }
 
 /** Service names are DNS-1035 labels, stricter than other objects': they must start with a letter. */
@@ -186,11 +287,29 @@ export function checkImage(scope: Construct, field: string, value: string): stri
   return value;
 }
 
-/** A list that JavaScript callers could pass as anything. */
-export function checkList<T>(scope: Construct, field: string, value: T[] | undefined, example: string): T[] {
+/**
+ * A list that JavaScript callers could pass as anything, each entry checked by `checkEntry` with
+ * its field, `<field>[<index>]`: a hole is an undefined entry, which the entry's check refuses.
+ */
+export function checkList<T>(
+  scope: Construct, field: string, value: T[] | undefined, example: string, checkEntry: (entryField: string, entry: T, index: number) => void,
+): T[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail(scope, field, 'must be a list', value, `e.g. ${example}`);
+  for (let i = 0; i < value.length; i++) checkEntry(`${field}[${i}]`, value[i], i);
   return value;
+}
+
+/** A list of strings of any content, such as a command's arguments. */
+export function checkStrings(scope: Construct, field: string, value: string[] | undefined, example: string): string[] {
+  return checkList(scope, field, value, example, (entry, text) => {
+    if (typeof text !== 'string') fail(scope, entry, 'must be a string', text, `write the list as e.g. ${example}`);
+  });
+}
+
+/** The field of a map's entry: `env.LOG_LEVEL`, or `env["log-level"]` where the key is no identifier. */
+export function entryField(field: string, key: string): string {
+  return /^[A-Za-z_]\w*$/.test(key) ? `${field}.${key}` : `${field}[${JSON.stringify(key)}]`;
 }
 
 /** A map of names to strings, such as labels, checked key by key. */
@@ -198,7 +317,7 @@ export function checkStringMap(
   scope: Construct, field: string, value: { [key: string]: string } | undefined, isKey: (key: string) => boolean, keyRule: string, example: string,
 ): { [key: string]: string } {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(scope, field, 'must be a map of names to strings', value, `e.g. ${example}`);
+  if (!isRecord(value)) fail(scope, field, 'must be a map of names to strings', value, `e.g. ${example}`);
   for (const [key, text] of Object.entries(value)) {
     if (!isKey(key)) fail(scope, field, `must have keys that are ${keyRule}`, key, `e.g. ${example}`);
     if (typeof text !== 'string') fail(scope, `${field}[${JSON.stringify(key)}]`, 'must be a string', text, 'quote numbers and booleans, e.g. "true"');
@@ -206,10 +325,10 @@ export function checkStringMap(
   return value;
 }
 
-/** A value of a cdk8s-plus class, made by its factories, that JavaScript callers could pass as anything. */
+/** A value of a class, made by its factories, that JavaScript callers could pass as anything. */
 export function checkInstance<T>(scope: Construct, field: string, value: unknown, type: { readonly prototype: T; readonly name: string }, example: string): T {
   // Some cdk8s-plus classes have private constructors, which a constructor type would not accept.
-  if (!(value instanceof (type as unknown as new () => T))) fail(scope, field, `must be ${/^[AEIOU]/.test(type.name) ? 'an' : 'a'} ${type.name}`, value, `use e.g. ${example}`);
+  if (!(value instanceof (type as unknown as new () => T))) fail(scope, field, `must be ${withArticle(type.name)}`, value, `use e.g. ${example}`);
   return value as T;
 }
 

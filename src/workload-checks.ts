@@ -1,11 +1,12 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { isIP } from 'net';
 import type { PodModel, PortModel } from './model';
-import { isDns1123Label, isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
+import { isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
 import {
-  checkBoolean, checkEnum, checkImage, checkInstance, checkList, checkPort, checkPositive, checkSeconds, checkStringMap, fail,
+  checkBoolean, checkCount, checkDnsLabel, checkEnum, checkGiven, checkImage, checkInstance, checkList, checkObject, checkPort, checkPositive,
+  checkSeconds, checkString, checkStringMap, checkStrings, entryField, fail, isRecord, orDefault,
 } from './validate';
 import { PodOptions, TopologySpread, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
@@ -36,8 +37,7 @@ export function checkWorkloadOptions(scope: Construct, prefix: string, options: 
   const field = (name: string) => at(prefix, name);
   checkEnv(scope, field('env'), options.env);
   checkContainerSettings(scope, prefix, options);
-  checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, '[{ number: 9090, name: "metrics" }]')
-    .forEach((port, i) => checkContainerPort(scope, `${field('extraContainerPorts')}[${i}]`, port));
+  checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, `[${CONTAINER_PORT}]`, (entry, port) => checkContainerPort(scope, entry, port));
   checkVolumes(scope, field('volumes'), options.volumes);
   const labels = checkStringMap(scope, field('podLabels'), options.podLabels, isLabelKey, 'label keys', '{ team: "shop" }');
   for (const [key, value] of Object.entries(labels)) {
@@ -56,21 +56,59 @@ type ContainerSettings = Pick<kplus.ContainerProps, 'envFrom' | 'args' | 'comman
 
 function checkContainerSettings(scope: Construct, prefix: string, container: ContainerSettings): void {
   const field = (name: string) => at(prefix, name);
-  checkList(scope, field('envFrom'), container.envFrom, '[kplus.Env.fromSecret(secret)]')
-    .forEach((source, i) => checkInstance(scope, `${field('envFrom')}[${i}]`, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
-  checkStrings(scope, field('args'), container.args);
-  checkStrings(scope, field('command'), container.command);
-  if (container.workingDir !== undefined && (typeof container.workingDir !== 'string' || !container.workingDir.startsWith('/'))) {
-    fail(scope, field('workingDir'), 'must be an absolute path', container.workingDir, 'e.g. "/app"');
-  }
+  checkList(scope, field('envFrom'), container.envFrom, '[kplus.Env.fromSecret(secret)]',
+    (entry, source) => checkInstance(scope, entry, source, kplus.EnvFrom, 'kplus.Env.fromConfigMap(configMap)'));
+  checkStrings(scope, field('args'), container.args, '["--port", "8080"]');
+  checkStrings(scope, field('command'), container.command, '["/app", "serve"]');
+  if (container.workingDir !== undefined) checkPath(scope, field('workingDir'), container.workingDir, '"/app"');
   if (container.imagePullPolicy !== undefined) checkEnum(scope, field('imagePullPolicy'), container.imagePullPolicy, kplus.ImagePullPolicy);
   for (const probe of ['readiness', 'liveness', 'startup'] as const) {
     if (container[probe] !== undefined) checkInstance(scope, field(probe), container[probe], kplus.Probe, 'kplus.Probe.fromHttpGet("/ready")');
   }
-  checkObject(scope, field('resources'), container.resources, '{ cpu: { request: kplus.Cpu.millis(250) } }');
-  checkObject(scope, field('securityContext'), container.securityContext, '{ user: 1000 }');
+  checkResources(scope, field('resources'), container.resources);
+  checkSecurityContext(scope, field('securityContext'), container.securityContext);
   checkMounts(scope, field('volumeMounts'), container.volumeMounts);
   checkLifecycle(scope, field('lifecycle'), container.lifecycle);
+}
+
+function checkPath(scope: Construct, field: string, path: string, example: string): void {
+  if (typeof path !== 'string' || !path.startsWith('/')) fail(scope, field, 'must be an absolute path', path, `e.g. ${example}`);
+}
+
+/** cdk8s-plus writes each amount by calling its class: a plain value would throw a TypeError. */
+function checkResources(scope: Construct, field: string, value: kplus.ContainerResources | undefined): void {
+  const resources = checkObject(scope, field, value, '{ cpu: { request: kplus.Cpu.millis(250) } }');
+  const kinds = [['cpu', kplus.Cpu, 'kplus.Cpu.millis(250)'], ['memory', Size, 'Size.mebibytes(256)'], ['ephemeralStorage', Size, 'Size.gibibytes(1)']] as const;
+  for (const [kind, type, example] of kinds) {
+    const amounts = checkObject(scope, `${field}.${kind}`, resources?.[kind], `{ request: ${example} }`);
+    for (const bound of ['request', 'limit'] as const) {
+      if (amounts?.[bound] !== undefined) checkInstance<object>(scope, `${field}.${kind}.${bound}`, amounts[bound], type, example);
+    }
+  }
+}
+
+/** A user or group id: Kubernetes takes 0 to 2^31-1. */
+function checkId(scope: Construct, field: string, id: number | undefined): void {
+  if (id !== undefined) checkCount(scope, field, id, '1000');
+}
+
+/** The switches `keys` of an object of options, each true or false where given. */
+function checkSwitches<K extends string>(scope: Construct, field: string, object: { readonly [key in K]?: boolean } | undefined, keys: readonly K[]): void {
+  for (const key of keys) {
+    if (object?.[key] !== undefined) checkBoolean(scope, `${field}.${key}`, object[key] as boolean);
+  }
+}
+
+function checkSecurityContext(scope: Construct, field: string, value: kplus.ContainerSecurityContextProps | undefined): void {
+  const context = checkObject(scope, field, value, '{ user: 1000 }');
+  checkId(scope, `${field}.user`, context?.user);
+  checkId(scope, `${field}.group`, context?.group);
+  checkSwitches(scope, field, context, ['ensureNonRoot', 'privileged', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation']);
+  const capabilities = checkObject(scope, `${field}.capabilities`, context?.capabilities, '{ drop: [kplus.Capability.NET_RAW] }');
+  for (const change of ['add', 'drop'] as const) {
+    checkList(scope, `${field}.capabilities.${change}`, capabilities?.[change], '[kplus.Capability.NET_RAW]',
+      (entry, capability) => checkEnum(scope, entry, capability, kplus.Capability));
+  }
 }
 
 /** A sidecar's or an init container's props. */
@@ -84,59 +122,68 @@ function checkEnv(scope: Construct, field: string, env: { [name: string]: kplus.
   checkObject(scope, field, env, '{ LOG_LEVEL: kplus.EnvValue.fromValue("info") }');
   for (const [name, value] of Object.entries(env ?? {})) {
     if (!isEnvName(name)) fail(scope, field, 'must name variables with letters, digits, "_", "-" and ".", not starting with a digit', name, 'e.g. "LOG_LEVEL"');
-    checkInstance(scope, `${field}.${name}`, value, kplus.EnvValue, 'kplus.EnvValue.fromValue("info")');
+    checkInstance(scope, entryField(field, name), value, kplus.EnvValue, 'kplus.EnvValue.fromValue("info")');
   }
 }
 
-function checkStrings(scope: Construct, field: string, value: string[] | undefined): void {
-  checkList(scope, field, value, '["--port", "8080"]').forEach((item, i) => {
-    if (typeof item !== 'string') fail(scope, `${field}[${i}]`, 'must be a string', item, 'quote numbers, e.g. "8080"');
-  });
-}
+const MOUNT = '{ volume, path: "/etc/app" }';
 
 function checkMounts(scope: Construct, field: string, mounts: kplus.VolumeMount[] | undefined): void {
   const paths = new Set<string>();
-  checkList(scope, field, mounts, '[{ volume, path: "/etc/app" }]').forEach((mount, i) => {
-    const where = `${field}[${i}]`;
-    if (mount === null || typeof mount !== 'object') fail(scope, where, 'must be a mount', mount, 'e.g. { volume, path: "/etc/app" }');
+  checkList(scope, field, mounts, `[${MOUNT}]`, (where, mount) => {
+    checkGiven(scope, where, mount, MOUNT);
     checkInstance(scope, `${where}.volume`, mount.volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
-    if (typeof mount.path !== 'string' || !mount.path.startsWith('/')) fail(scope, `${where}.path`, 'must be an absolute path', mount.path, 'e.g. "/etc/app"');
+    checkPath(scope, `${where}.path`, mount.path, '"/etc/app"');
     if (paths.has(mount.path)) fail(scope, `${where}.path`, 'is the path of another mount of the container', mount.path, 'mount each volume at its own path');
     paths.add(mount.path);
+    if (mount.propagation !== undefined) checkEnum(scope, `${where}.propagation`, mount.propagation, kplus.MountPropagation);
+    checkSwitches(scope, where, mount, ['readOnly']);
+    if (mount.subPath !== undefined) checkString(scope, `${where}.subPath`, mount.subPath, '"app.conf"');
+    if (mount.subPathExpr !== undefined) checkString(scope, `${where}.subPathExpr`, mount.subPathExpr, '"$(POD_NAME)"');
   });
 }
 
-function checkLifecycle(scope: Construct, field: string, lifecycle: kplus.ContainerLifecycle | undefined): void {
-  checkObject(scope, field, lifecycle, '{ preStop: kplus.Handler.fromCommand(["/drain"]) }');
+function checkLifecycle(scope: Construct, field: string, value: kplus.ContainerLifecycle | undefined): void {
+  const lifecycle = checkObject(scope, field, value, '{ preStop: kplus.Handler.fromCommand(["/drain"]) }');
   for (const hook of ['postStart', 'preStop'] as const) {
     if (lifecycle?.[hook] !== undefined) checkInstance(scope, `${field}.${hook}`, lifecycle[hook], kplus.Handler, 'kplus.Handler.fromCommand(["/drain"])');
   }
 }
 
+const CONTAINER_PORT = '{ number: 9090, name: "metrics" }';
+
 function checkContainerPort(scope: Construct, field: string, port: kplus.ContainerPort): void {
-  if (port === null || typeof port !== 'object') fail(scope, field, 'must be a container port', port, 'e.g. { number: 9090, name: "metrics" }');
+  checkGiven(scope, field, port, CONTAINER_PORT);
   checkPort(scope, `${field}.number`, port.number);
   if (port.protocol !== undefined) checkEnum(scope, `${field}.protocol`, port.protocol, kplus.Protocol);
   if (port.name !== undefined && !isPortName(port.name)) {
     fail(scope, `${field}.name`, 'must be lower-case letters, digits and "-", with a letter, at most 15', port.name, 'e.g. "metrics"');
   }
+  if (port.hostIp !== undefined) checkIp(scope, `${field}.hostIp`, port.hostIp);
+  if (port.hostPort !== undefined) checkPort(scope, `${field}.hostPort`, port.hostPort);
+}
+
+function checkIp(scope: Construct, field: string, ip: string): void {
+  if (typeof ip !== 'string' || isIP(ip) === 0) fail(scope, field, 'must be an IP address', ip, 'e.g. "10.0.0.1"');
 }
 
 function checkVolumes(scope: Construct, field: string, volumes: kplus.Volume[] | undefined): void {
   const names = new Set<string>();
-  checkList(scope, field, volumes, '[kplus.Volume.fromEmptyDir(scope, "Cache", "cache")]').forEach((volume, i) => {
-    checkInstance(scope, `${field}[${i}]`, volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
-    if (!isDns1123Label(volume.name)) fail(scope, `${field}[${i}].name`, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', volume.name, 'e.g. "config"');
-    if (names.has(volume.name)) fail(scope, `${field}[${i}].name`, 'is the name of another volume', volume.name, 'give each volume its own name');
+  checkList(scope, field, volumes, '[kplus.Volume.fromEmptyDir(scope, "Cache", "cache")]', (entry, volume) => {
+    checkInstance(scope, entry, volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
+    checkDnsLabel(scope, `${entry}.name`, volume.name, '"config"');
+    if (names.has(volume.name)) fail(scope, `${entry}.name`, 'is the name of another volume', volume.name, 'give each volume its own name');
     names.add(volume.name);
   });
 }
 
+const HOST_ALIAS = '{ ip: "10.0.0.1", hostnames: ["db.local"] }';
+
 /** Checks the settings of every pod of the app, and resolves what the pods are built from. */
 export function resolvePod(scope: Construct, appName: string, options: PodOptions & WorkloadOptions): PodModel {
   checkWorkloadOptions(scope, '', options);
-  const createServiceAccount = checkBoolean(scope, 'createServiceAccount', options.createServiceAccount ?? false);
-  checkBoolean(scope, 'automountServiceAccountToken', options.automountServiceAccountToken ?? false);
+  const createServiceAccount = checkBoolean(scope, 'createServiceAccount', orDefault(options.createServiceAccount, false));
+  checkBoolean(scope, 'automountServiceAccountToken', orDefault(options.automountServiceAccountToken, false));
   const serviceAccountName = checkServiceAccount(scope, options.serviceAccount);
   if (createServiceAccount && serviceAccountName !== undefined) {
     fail(scope, 'createServiceAccount', `makes a ServiceAccount "${appName}", and serviceAccount already names one`, serviceAccountName,
@@ -147,14 +194,14 @@ export function resolvePod(scope: Construct, appName: string, options: PodOption
   if (options.priorityClassName !== undefined && (typeof options.priorityClassName !== 'string' || !isDns1123Subdomain(options.priorityClassName))) {
     fail(scope, 'priorityClassName', 'must be a DNS-1123 subdomain', options.priorityClassName, 'e.g. "high-priority"');
   }
-  checkList(scope, 'imagePullSecrets', options.imagePullSecrets, '[kplus.Secret.fromSecretName(scope, "Registry", "registry")]')
-    .forEach((secret, i) => checkName(scope, `imagePullSecrets[${i}]`, secret, 'a Secret', 'kplus.Secret.fromSecretName(scope, "Registry", "registry")'));
-  checkObject(scope, 'podSecurityContext', options.podSecurityContext, '{ user: 1000, group: 3000 }');
-  checkDns(scope, options.dns);
-  checkList(scope, 'hostAliases', options.hostAliases, '[{ ip: "10.0.0.1", hostnames: ["db.local"] }]').forEach((alias, i) => {
-    checkEntry(scope, `hostAliases[${i}]`, alias, '{ ip: "10.0.0.1", hostnames: ["db.local"] }');
-    if (typeof alias.ip !== 'string' || isIP(alias.ip) === 0) fail(scope, `hostAliases[${i}].ip`, 'must be an IP address', alias.ip, 'e.g. "10.0.0.1"');
-    checkStrings(scope, `hostAliases[${i}].hostnames`, alias.hostnames);
+  checkList(scope, 'imagePullSecrets', options.imagePullSecrets, '[kplus.Secret.fromSecretName(scope, "Registry", "registry")]',
+    (entry, secret) => checkName(scope, entry, secret, 'a Secret', 'kplus.Secret.fromSecretName(scope, "Registry", "registry")'));
+  checkPodSecurityContext(scope, 'podSecurityContext', options.podSecurityContext);
+  checkDns(scope, 'dns', options.dns);
+  checkList(scope, 'hostAliases', options.hostAliases, `[${HOST_ALIAS}]`, (entry, alias) => {
+    checkGiven(scope, entry, alias, HOST_ALIAS);
+    checkIp(scope, `${entry}.ip`, alias.ip);
+    checkStrings(scope, `${entry}.hostnames`, alias.hostnames, '["db.local"]');
   });
   return {
     options,
@@ -164,22 +211,27 @@ export function resolvePod(scope: Construct, appName: string, options: PodOption
   };
 }
 
-function checkObject(scope: Construct, field: string, value: object | undefined, example: string): void {
-  if (value !== undefined) checkEntry(scope, field, value, example);
-}
-
-/** An entry of a list, which is never left out. */
-function checkEntry(scope: Construct, field: string, value: object | undefined, example: string): void {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(scope, field, 'must be an object', value, `e.g. ${example}`);
+function checkPodSecurityContext(scope: Construct, field: string, value: kplus.PodSecurityContextProps | undefined): void {
+  const context = checkObject(scope, field, value, '{ user: 1000, group: 3000 }');
+  for (const id of ['user', 'group', 'fsGroup'] as const) checkId(scope, `${field}.${id}`, context?.[id]);
+  checkSwitches(scope, field, context, ['ensureNonRoot']);
+  if (context?.fsGroupChangePolicy !== undefined) checkEnum(scope, `${field}.fsGroupChangePolicy`, context.fsGroupChangePolicy, kplus.FsGroupChangePolicy);
+  checkList(scope, `${field}.sysctls`, context?.sysctls, '[{ name: "net.core.somaxconn", value: "1024" }]', (entry, sysctl) => {
+    checkGiven(scope, entry, sysctl, '{ name: "net.core.somaxconn", value: "1024" }');
+    checkString(scope, `${entry}.name`, sysctl.name, '"net.core.somaxconn"');
+    checkString(scope, `${entry}.value`, sysctl.value, '"1024"');
+  });
 }
 
 /** Something with a Kubernetes object name, such as an `ISecret`. */
 function checkName(scope: Construct, field: string, value: { readonly name: string } | undefined, what: string, example: string): string {
-  if (value === null || typeof value !== 'object' || typeof value.name !== 'string' || !isDns1123Subdomain(value.name)) {
+  const name: unknown = isRecord(value) ? value.name : undefined;
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
+    // The name alone where there is one: the rest of a cdk8s-plus object is its internals.
     fail(scope, field, `must be ${what} with a DNS-1123 subdomain name (lower-case letters, digits, "-" and ".")`,
-      value !== null && typeof value === 'object' ? value.name : value, `use e.g. ${example}`);
+      typeof name === 'string' ? name : value, `use e.g. ${example}`);
   }
-  return value.name;
+  return name;
 }
 
 function checkServiceAccount(scope: Construct, account: kplus.IServiceAccount | undefined): string | undefined {
@@ -187,19 +239,18 @@ function checkServiceAccount(scope: Construct, account: kplus.IServiceAccount | 
   return checkName(scope, 'serviceAccount', account, 'a ServiceAccount', 'kplus.ServiceAccount.fromServiceAccountName(scope, "Account", "cart")');
 }
 
+const CONTAINER = '{ name: "log-shipper", image: "fluent/fluent-bit:3.1" }';
+
 /** Init containers and sidecars: named, with an image, and no name twice in the pod, the main container's included. */
 function checkContainers(scope: Construct, appName: string, options: PodOptions): void {
   const names = new Map<string, string>([[appName, 'the main container']]);
   for (const kind of ['initContainers', 'sidecars'] as const) {
-    checkList(scope, kind, options[kind], '[{ name: "log-shipper", image: "fluent/fluent-bit:3.1" }]').forEach((container, i) => {
-      const field = `${kind}[${i}]`;
-      if (container === null || typeof container !== 'object') fail(scope, field, 'must be a container', container, 'e.g. { name: "log-shipper", image: "fluent/fluent-bit:3.1" }');
-      if (typeof container.name !== 'string' || !isDns1123Label(container.name)) {
-        fail(scope, `${field}.name`, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', container.name, 'e.g. "log-shipper"');
-      }
-      const other = names.get(container.name);
-      if (other !== undefined) fail(scope, `${field}.name`, `is the name of ${other}`, container.name, 'give each container of the pod its own name');
-      names.set(container.name, field);
+    checkList(scope, kind, options[kind], `[${CONTAINER}]`, (field, container) => {
+      checkGiven(scope, field, container, CONTAINER);
+      const name = checkDnsLabel(scope, `${field}.name`, container.name as string, '"log-shipper"');
+      const other = names.get(name);
+      if (other !== undefined) fail(scope, `${field}.name`, `is the name of ${other}`, name, 'give each container of the pod its own name');
+      names.set(name, field);
       checkContainerProps(scope, field, container);
       if (kind === 'initContainers') checkInitContainer(scope, field, container);
     });
@@ -211,44 +262,50 @@ function checkInitContainer(scope: Construct, field: string, container: kplus.Co
   for (const key of ['readiness', 'liveness', 'startup', 'lifecycle', 'portNumber', 'port', 'ports'] as const) {
     const value = container[key];
     if (value !== undefined) {
-      // A probe's fields are cdk8s-plus's internals: it shows by its class.
-      fail(scope, `${field}.${key}`, 'can\'t be set on an init container, which runs to completion before the pod serves',
-        value instanceof kplus.Probe ? 'a Probe' : value, `leave ${key} out`);
+      fail(scope, `${field}.${key}`, 'can\'t be set on an init container, which runs to completion before the pod serves', value, `leave ${key} out`);
     }
   }
 }
 
-/** cdk8s-plus's limits, and Kubernetes' rule that a pod with DNS policy None names its nameservers. */
-function checkDns(scope: Construct, dns: kplus.PodDnsProps | undefined): void {
-  checkObject(scope, 'dns', dns, '{ policy: kplus.DnsPolicy.CLUSTER_FIRST }');
-  if (dns?.policy !== undefined) checkEnum(scope, 'dns.policy', dns.policy, kplus.DnsPolicy);
-  const nameservers = checkList(scope, 'dns.nameservers', dns?.nameservers, '["10.0.0.10"]');
-  const searches = checkList(scope, 'dns.searches', dns?.searches, '["shop.svc.cluster.local"]');
+/** cdk8s-plus's limits, and Kubernetes' rules: a hostname is a DNS label, and a pod with DNS policy None names its nameservers. */
+function checkDns(scope: Construct, field: string, value: kplus.PodDnsProps | undefined): void {
+  const dns = checkObject(scope, field, value, '{ policy: kplus.DnsPolicy.CLUSTER_FIRST }');
+  if (dns?.hostname !== undefined) checkDnsLabel(scope, `${field}.hostname`, dns.hostname, '"cart-0"');
+  if (dns?.subdomain !== undefined) checkDnsLabel(scope, `${field}.subdomain`, dns.subdomain, '"cart"');
+  checkSwitches(scope, field, dns, ['hostnameAsFQDN']);
+  if (dns?.policy !== undefined) checkEnum(scope, `${field}.policy`, dns.policy, kplus.DnsPolicy);
+  const nameservers = checkList(scope, `${field}.nameservers`, dns?.nameservers, '["10.0.0.10"]', (entry, ip) => checkIp(scope, entry, ip));
+  const searches = checkStrings(scope, `${field}.searches`, dns?.searches, '["shop.svc.cluster.local"]');
+  checkList(scope, `${field}.options`, dns?.options, '[{ name: "ndots", value: "2" }]', (entry, option) => {
+    checkGiven(scope, entry, option, '{ name: "ndots", value: "2" }');
+    checkString(scope, `${entry}.name`, option.name, '"ndots"');
+    if (option.value !== undefined) checkString(scope, `${entry}.value`, option.value, '"2"');
+  });
   if (dns?.policy === kplus.DnsPolicy.NONE && nameservers.length === 0) {
-    fail(scope, 'dns.nameservers', 'must name at least one nameserver with policy DnsPolicy.NONE', nameservers, 'e.g. ["10.0.0.10"], or another policy');
+    fail(scope, `${field}.nameservers`, 'must name at least one nameserver with policy DnsPolicy.NONE', nameservers, 'e.g. ["10.0.0.10"], or another policy');
   }
-  if (nameservers.length > 3) fail(scope, 'dns.nameservers', 'may name at most 3 nameservers', nameservers, 'keep the first 3');
-  if (searches.length > 6) fail(scope, 'dns.searches', 'may name at most 6 search domains', searches, 'keep the 6 that matter');
+  if (nameservers.length > 3) fail(scope, `${field}.nameservers`, 'may name at most 3 nameservers', nameservers, 'keep the first 3');
+  if (searches.length > 6) fail(scope, `${field}.searches`, 'may name at most 6 search domains', searches, 'keep the 6 that matter');
 }
+
+const NODE_AFFINITY = '{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }';
 
 function checkScheduling(scope: Construct, options: PodOptions): void {
   for (const value of Object.values(checkStringMap(scope, 'nodeSelector', options.nodeSelector, isLabelKey, 'label keys', '{ "kubernetes.io/arch": "arm64" }'))) {
     if (!isLabelValue(value)) fail(scope, 'nodeSelector', 'must have label values (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "arm64"');
   }
-  checkList(scope, 'nodeAffinity', options.nodeAffinity, '[{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }]').forEach((affinity, i) => {
-    const field = `nodeAffinity[${i}]`;
-    checkEntry(scope, field, affinity, '{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }');
+  checkList(scope, 'nodeAffinity', options.nodeAffinity, `[${NODE_AFFINITY}]`, (field, affinity) => {
+    checkGiven(scope, field, affinity, NODE_AFFINITY);
     checkInstance(scope, `${field}.node`, affinity.node, kplus.LabeledNode, 'kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd"))');
     if (affinity.weight !== undefined && (!Number.isInteger(affinity.weight) || affinity.weight < 1 || affinity.weight > 100)) {
       fail(scope, `${field}.weight`, 'must be a whole number from 1 to 100', affinity.weight, 'use e.g. 50, or leave it out to require the nodes');
     }
   });
-  checkList(scope, 'tolerations', options.tolerations, '[kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))]')
-    .forEach((node, i) => checkInstance(scope, `tolerations[${i}]`, node, kplus.TaintedNode, 'kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))'));
+  checkList(scope, 'tolerations', options.tolerations, '[kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))]',
+    (field, node) => checkInstance(scope, field, node, kplus.TaintedNode, 'kplus.Node.tainted(kplus.NodeTaintQuery.is("dedicated", "shop"))'));
   const spreads = new Set<string>();
-  checkList(scope, 'topologySpread', options.topologySpread, '[{ topology: kplus.Topology.ZONE }]').forEach((spread, i) => {
-    const field = `topologySpread[${i}]`;
-    checkEntry(scope, field, spread, '{ topology: kplus.Topology.ZONE }');
+  checkList(scope, 'topologySpread', options.topologySpread, '[{ topology: kplus.Topology.ZONE }]', (field, spread) => {
+    checkGiven(scope, field, spread, '{ topology: kplus.Topology.ZONE }');
     checkInstance(scope, `${field}.topology`, spread.topology, kplus.Topology, 'kplus.Topology.ZONE');
     const { maxSkew, topologyKey, whenUnsatisfiable } = spreadConstraint(spread);
     checkPositive(scope, `${field}.maxSkew`, maxSkew);
@@ -262,13 +319,15 @@ function checkScheduling(scope: Construct, options: PodOptions): void {
 
 /** A spread as Kubernetes' topologySpreadConstraints has it, with its defaults, less the pods it selects. */
 export function spreadConstraint(spread: TopologySpread): { maxSkew: number; topologyKey: string; whenUnsatisfiable: WhenUnsatisfiable } {
-  return { maxSkew: spread.maxSkew ?? 1, topologyKey: spread.topology.key, whenUnsatisfiable: spread.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY };
+  return {
+    maxSkew: orDefault(spread.maxSkew, 1), topologyKey: spread.topology.key, whenUnsatisfiable: orDefault(spread.whenUnsatisfiable, WhenUnsatisfiable.SCHEDULE_ANYWAY),
+  };
 }
 
 /** The preStop pause and the grace period: the pause must leave the app time to finish its requests. */
 function shutdown(scope: Construct, options: PodOptions & WorkloadOptions): Pick<PodModel, 'shutdownDelaySeconds' | 'terminationGracePeriodSeconds'> {
-  const shutdownDelaySeconds = checkSeconds(scope, 'shutdownDelay', options.shutdownDelay ?? DEFAULT_SHUTDOWN_DELAY);
-  const terminationGracePeriodSeconds = checkSeconds(scope, 'terminationGracePeriod', options.terminationGracePeriod ?? DEFAULT_GRACE_PERIOD);
+  const shutdownDelaySeconds = checkSeconds(scope, 'shutdownDelay', orDefault(options.shutdownDelay, DEFAULT_SHUTDOWN_DELAY));
+  const terminationGracePeriodSeconds = checkSeconds(scope, 'terminationGracePeriod', orDefault(options.terminationGracePeriod, DEFAULT_GRACE_PERIOD));
   return { shutdownDelaySeconds, terminationGracePeriodSeconds };
 }
 
@@ -280,7 +339,7 @@ function checkPause(scope: Construct, field: string, pod: PodModel, lifecycle: k
   const pause = pod.shutdownDelaySeconds;
   if (lifecycle.preStop !== undefined) {
     if (pod.options.shutdownDelay !== undefined && pause > 0) {
-      fail(scope, `${field}.preStop`, 'replaces the pause of shutdownDelay, and both are given', 'a Handler', 'leave shutdownDelay out, or lifecycle.preStop');
+      fail(scope, `${field}.preStop`, 'replaces the pause of shutdownDelay, and both are given', lifecycle.preStop, 'leave shutdownDelay out, or lifecycle.preStop');
     }
     return;
   }
@@ -341,10 +400,9 @@ function checkPorts(scope: Construct, extraField: string, ports: readonly PortMo
     const key = sidecar.portNumber !== undefined ? 'portNumber' : 'port';
     const single = sidecar[key];
     if (single !== undefined) take(`${field}.${key}`, checkPort(scope, `${field}.${key}`, single), `${field}.${key}`);
-    const more = checkList(scope, `${field}.ports`, sidecar.ports, '[{ number: 2020 }]');
-    more.forEach((p, j) => {
-      checkContainerPort(scope, `${field}.ports[${j}]`, p);
-      take(`${field}.ports[${j}].number`, p.number, `${field}.ports[${j}].number`);
+    const more = checkList(scope, `${field}.ports`, sidecar.ports, '[{ number: 2020 }]', (entry, p) => {
+      checkContainerPort(scope, entry, p);
+      take(`${entry}.number`, p.number, `${entry}.number`);
     });
     checkPortNames(scope, `${field}.ports`, more);
   });

@@ -1,8 +1,14 @@
 import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import {
-  ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioGateway, LoadBalancer,
-  Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
+  AnalysisOptions, AppPortOptions, ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioApiVersion,
+  IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi, TrafficPolicy,
 } from '../src';
+import { resolveBlueGreen } from '../src/release/blue-green';
+import { resolveCanary } from '../src/release/canary';
+import { emitsIstioObjects, renderRelease } from '../src/render/release';
+import { apiObjectsUnder } from '../src/route-check';
 import { expectSound, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -11,16 +17,25 @@ const v2 = { image: 'reviews:v2', version: 'v2', replicas: 3 };
 const gateway = IstioGateway.fromName('istio-system/public-gateway');
 const ARGO = ReleaseController.ARGO_ROLLOUTS;
 
+const reviewsProps = (props: Partial<CanaryAppProps> = {}): CanaryAppProps => ({
+  stable: v1, canary: v2, controller: ARGO, plan: { steps: [10, 50, 100], pause: Duration.minutes(5) }, ...props,
+});
+
 function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
-  return new CanaryApp(chart, 'Reviews', {
-    stable: v1, canary: v2, controller: ARGO, plan: { steps: [10, 50, 100], pause: Duration.minutes(5) }, ...props,
-  });
+  return new CanaryApp(chart, 'Reviews', reviewsProps(props));
 }
 
+const webProps = (props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps => ({
+  blue: { image: 'web:1.0', version: '1.0' }, green: { image: 'web:1.1', version: '1.1' }, active: Color.GREEN, controller: ARGO, ...props,
+});
+
 function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
-  return new BlueGreenApp(chart, 'Web', {
-    blue: { image: 'web:1.0', version: '1.0' }, green: { image: 'web:1.1', version: '1.1' }, active: Color.GREEN, controller: ARGO, ...props,
-  });
+  return new BlueGreenApp(chart, 'Web', webProps(props));
+}
+
+/** The app construct whose props the resolve step reads, alone in a chart: errors name `test/<id>`. */
+function unbuilt(id: string): Construct {
+  return new Construct(newChart(), id);
 }
 
 
@@ -324,13 +339,15 @@ describe('Argo Rollouts blue/green', () => {
 describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
   const tester = { when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.canary(), name: 'testers' };
   const roundRobin = { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) };
+  const ROLES = 'which Argo Rollouts does not keep: its roles change pods at every release';
+  const GO_DURATION = 'must be at most 9223372036 seconds, the longest duration Argo Rollouts reads (Go\'s time.Duration), got "9223372037s"; use e.g. Duration.minutes(5)';
 
-  test.each<[string, Partial<CanaryAppProps>, string]>([
+  /** What a canary's Rollout can't carry: the props, and the whole message, which the construct and the resolve step alike give. */
+  const canaries: [string, Partial<CanaryAppProps>, string][] = [
     ['requests are mirrored', { mirror: { to: RouteTarget.canary(), percentage: 20 } },
-      'mirror copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release, got {"subset":"v2","percentage":20}'],
+      `mirror copies requests to one version's subset, ${ROLES}, got {"subset":"v2","percentage":20}; leave mirror out, or add Argo's setMirrorRoute steps to the Rollout`],
     ['sessions are sticky', { stickySessions: {} },
-      'stickySessions pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release, '
-      + 'got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out'],
+      `stickySessions pin users to one version's subset, ${ROLES}, got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out`],
     ['a version has its own trafficPolicy', { canary: { ...v2, trafficPolicy: roundRobin } },
       'canary.trafficPolicy applies to one version\'s subset, and under Argo Rollouts the subsets are roles that change versions at every release, '
       + 'got {"loadBalancer":{"simple":"ROUND_ROBIN"}}; set the app\'s trafficPolicy instead'],
@@ -339,25 +356,124 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
       + 'use ArgoRouting.SUBSET, or leave trafficPolicy out'],
     ['canaryWeight is set', { plan: undefined, canaryWeight: 20 },
       'canaryWeight is set by controller argo-rollouts at each step of the plan, got 20; leave canaryWeight out and list the weights in plan.steps'],
-    ['the released version runs no pods', { canary: { ...v2, replicas: 0 } }, 'canary.replicas must be above 0: they are the Rollout\'s replicas'],
+    ['the released version runs no pods', { canary: { ...v2, replicas: 0 } },
+      'canary.replicas must be above 0: they are the Rollout\'s replicas, which run every pod of the app, got 0; use e.g. 2'],
     ['the analysis runs a load test', { plan: { steps: [10, 100], analysis: { loadTestCommand: 'hey -z 1m http://reviews/' } } },
-      'plan.analysis.loadTestCommand runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of'],
+      'plan.analysis.loadTestCommand runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of, got "hey -z 1m http://reviews/"; '
+      + 'leave it out and send the new version traffic yourself'],
+    ['the plan configures Flagger', { plan: { steps: [10, 100], flagger: { progressDeadline: Duration.minutes(5) } } },
+      'plan.flagger configures Flagger, and the controller is Argo Rollouts, got {"progressDeadlineSeconds":300}; leave plan.flagger out'],
     ['the analysis has no step below 100 to measure', { plan: { steps: [100], analysis: {} } },
-      'plan.analysis needs a step below 100, where the canary is measured before it takes all traffic, got [100]'],
-    ['the Gateway API routes', { trafficApi: TrafficApi.GATEWAY_API }, 'trafficApi must be TrafficApi.ISTIO with controller argo-rollouts'],
-    ['a role Service would be too long a name', { name: 'r'.repeat(60), argoRouting: ArgoRouting.HOST },
-      `name needs a Service named "${'r'.repeat(60)}-stable" for Argo Rollouts, longer than 63 characters, got "${'r'.repeat(60)}"; shorten the app name to 56 characters or fewer`],
-  ])('fails when %s', (_, props, message) => {
-    expect(() => reviews(newChart(), props)).toThrow(`test/Reviews: ${message}`);
-  });
+      'plan.analysis needs a step below 100, where the canary is measured before it takes all traffic, got [100]; add a step such as 10 before 100'],
+    ['the Gateway API routes', { trafficApi: TrafficApi.GATEWAY_API },
+      'trafficApi must be TrafficApi.ISTIO with controller argo-rollouts, which moves traffic in Istio VirtualServices, got "gateway-api"; leave trafficApi out'],
+    ['a role Service would be too long a name', { name: 'r'.repeat(57), argoRouting: ArgoRouting.HOST },
+      `name needs a Service named "${'r'.repeat(57)}-stable" for Argo Rollouts, longer than 63 characters, got "${'r'.repeat(57)}"; shorten the app name to 56 characters or fewer`],
+    ['a pause is longer than Go\'s durations', { plan: { steps: [10, 100], pause: Duration.seconds(9_223_372_037) } }, `plan.pause ${GO_DURATION}`],
+    ['an analysis interval is longer than Go\'s durations', { plan: { steps: [10, 100], analysis: { interval: Duration.seconds(9_223_372_037) } } },
+      `plan.analysis.interval ${GO_DURATION}`],
+  ];
 
-  test.each<[string, Partial<BlueGreenAppProps>, string]>([
+  /** What a blue/green's Rollout can't carry. */
+  const blueGreens: [string, Partial<BlueGreenAppProps>, string][] = [
     ['a blue/green has a trafficPolicy', { trafficPolicy: roundRobin },
       'trafficPolicy needs a DestinationRule, and Argo Rollouts\' blue/green has none: it switches Services, got {"loadBalancer":{"simple":"ROUND_ROBIN"}}; leave trafficPolicy out'],
     ['a tester route goes to the idle colour', { testerRoutes: [{ ...tester, to: RouteTarget.idle() }] },
       'testerRoutes route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services, got "testers"; reach the new version through preview instead'],
-    ['the preview Service would be too long a name', { name: 'w'.repeat(60) }, `name needs a Service named "${'w'.repeat(60)}-preview" for Argo Rollouts`],
-  ])('fails when %s', (_, props, message) => {
+    ['the preview Service would be too long a name', { name: 'w'.repeat(56) },
+      `name needs a Service named "${'w'.repeat(56)}-preview" for Argo Rollouts, longer than 63 characters, got "${'w'.repeat(56)}"; shorten the app name to 55 characters or fewer`],
+    ['the scale-down delay is more than an int32 holds', { plan: { scaleDownDelay: Duration.seconds(2 ** 31) } },
+      'plan.scaleDownDelay must be at most 2147483647 seconds, the most Argo Rollouts\' scaleDownDelaySeconds holds (int32), got "2147483648s"; use e.g. Duration.minutes(5)'],
+    ['istioApiVersion is given and nothing needs a VirtualService', { istioApiVersion: IstioApiVersion.V1BETA1 },
+      'istioApiVersion sets the version of the Istio objects, and with controller argo-rollouts and trafficApi istio this app emits none, got "v1beta1"; leave it out'],
+  ];
+
+  test.each(canaries)('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), props)).toThrow(`test/Reviews: ${message}`);
+  });
+
+  test.each(canaries)('fails when %s, in the resolve step, before any object is made', (_, props, message) => {
+    const at = unbuilt('Reviews');
+    expect(() => resolveCanary(at, reviewsProps(props))).toThrow(`test/Reviews: ${message}`);
+    expect(at.node.children).toEqual([]);
+  });
+
+  test.each(blueGreens)('fails when %s', (_, props, message) => {
     expect(() => web(newChart(), props)).toThrow(`test/Web: ${message}`);
+  });
+
+  test.each(blueGreens)('fails when %s, in the resolve step, before any object is made', (_, props, message) => {
+    const at = unbuilt('Web');
+    expect(() => resolveBlueGreen(at, webProps(props))).toThrow(`test/Web: ${message}`);
+    expect(at.node.children).toEqual([]);
+  });
+
+  test.each<[string, () => BlueGreenApp | CanaryApp]>([
+    ['role Services of 63 characters', () => reviews(newChart(), { name: 'r'.repeat(56), argoRouting: ArgoRouting.HOST })],
+    ['a preview Service of 63 characters', () => web(newChart(), { name: 'w'.repeat(55) })],
+    ['an app name of 63 characters, with subsets and no role Services', () => reviews(newChart(), { name: 'r'.repeat(63) })],
+    ['a scale-down delay of 2147483647 seconds', () => web(newChart(), { plan: { scaleDownDelay: Duration.seconds(2 ** 31 - 1) } })],
+    ['a pause and an analysis interval of 9223372036 seconds', () => reviews(newChart(), {
+      plan: { steps: [10, 100], pause: Duration.seconds(9_223_372_036), analysis: { interval: Duration.seconds(9_223_372_036) } },
+    })],
+    ['istioApiVersion, with a preview that needs a VirtualService', () => web(newChart(), { istioApiVersion: IstioApiVersion.V1BETA1, preview: { header: 'x-preview' } })],
+  ])('takes %s, and the objects stay within the CRDs\' bounds', (_, build) => {
+    const app = build();
+    expectSound(Chart.of(app));
+  });
+});
+
+describe('Argo Rollouts: what the resolve step accepts, the renderer renders without a refusal', () => {
+  /** Mostly what Argo Rollouts takes, sometimes what it refuses: both sides of every check get reached. */
+  const mostly = <T>(good: T[], bad: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 6 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+  const none = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
+  const tester = (to: RouteTarget) => [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to }];
+  const props = fc.record({
+    blueGreen: fc.boolean(),
+    name: mostly(['reviews', 'r'.repeat(55)], ['r'.repeat(57)]),
+    argoRouting: fc.constantFrom(ArgoRouting.SUBSET, ArgoRouting.HOST),
+    steps: mostly([[10, 50, 100], [25]], [[100]]),
+    pause: none(mostly([Duration.seconds(30)], [Duration.seconds(9_223_372_037)])),
+    analysis: none(mostly<AnalysisOptions>([{}, { interval: Duration.seconds(30) }], [{ loadTestCommand: 'hey http://reviews/' }])),
+    scaleDownDelay: none(mostly([Duration.seconds(60)], [Duration.seconds(2 ** 31)])),
+    gateway: fc.boolean(),
+    preview: none(fc.constant({ header: 'x-preview' })),
+    testers: mostly([false], [true]),
+    trafficPolicy: mostly<TrafficPolicy | undefined>([undefined], [{ loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) }]),
+    mirror: mostly([false], [true]),
+    mtls: fc.boolean(),
+    istioApiVersion: none(fc.constant(IstioApiVersion.V1BETA1)),
+    replicas: mostly([2], [0]),
+    additionalPorts: none(fc.constant<AppPortOptions[]>([{ port: 5432, protocol: Protocol.TCP }])),
+  });
+
+  test('for any props: rendering never refuses, the objects fit the CRDs, and istioApiVersion is refused exactly where no Istio object is emitted', () => {
+    fc.assert(fc.property(props, p => {
+      const at = unbuilt('App');
+      const common = {
+        name: p.name, gateway: p.gateway ? gateway : undefined, hosts: p.gateway ? ['reviews.example.com'] : undefined, trafficPolicy: p.trafficPolicy,
+        mtls: p.mtls, istioApiVersion: p.istioApiVersion, additionalPorts: p.additionalPorts, controller: ARGO,
+      };
+      let model;
+      try {
+        model = p.blueGreen
+          ? resolveBlueGreen(at, webProps({
+            ...common, preview: p.preview, testerRoutes: p.testers ? tester(RouteTarget.idle()) : undefined,
+            green: { image: 'web:1.1', version: '1.1', replicas: p.replicas },
+            plan: { analysis: p.analysis, scaleDownDelay: p.scaleDownDelay },
+          })).release
+          : resolveCanary(at, reviewsProps({
+            ...common, argoRouting: p.argoRouting, testerRoutes: p.testers ? tester(RouteTarget.canary()) : undefined,
+            canary: { ...v2, replicas: p.replicas }, mirror: p.mirror ? { to: RouteTarget.canary() } : undefined,
+            plan: { steps: p.steps, pause: p.pause, analysis: p.analysis },
+          })).release;
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^test\/App: /);
+        return;
+      }
+      renderRelease(at, model);
+      expectValidManifests(Chart.of(at).toJson());
+      expect(apiObjectsUnder(at).some(o => o.apiVersion.includes('.istio.io/'))).toBe(emitsIstioObjects(model));
+    }), { numRuns: 200 });
   });
 });

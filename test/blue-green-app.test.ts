@@ -232,8 +232,8 @@ describe('BlueGreenApp bad input', () => {
 
   test('fails when a host has no dot, which Istio would take as a Service of the namespace', () => {
     const chart = newChart();
-    const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['web'] });
-    expect(() => web(chart, { gateway }))
+    const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['*'] });
+    expect(() => web(chart, { gateway, hosts: ['web'] }))
       .toThrow('test/Web: hosts may not hold a name without a dot, which Istio takes as the Service web.shop.svc.cluster.local, got "web"; name the external host in full, e.g. "web.example.com"');
   });
 

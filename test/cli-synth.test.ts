@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { run } from './support/cli';
 import { tempDir } from './support/tmp';
@@ -188,14 +189,29 @@ describe('synth command', () => {
       expect(result.stderr.split('\n')[0]).toBe(message);
     });
 
+    test('fails when cdk8s.yaml is a FIFO, at once and without opening it for reading', () => {
+      const project = tempDir();
+      expect(spawnSync('mkfifo', [join(project, 'cdk8s.yaml')]).status).toBe(0);
+      process.chdir(project);
+      expect(run('synth')).toEqual({ code: 2, stdout: '', stderr: 'error: cdk8s.yaml: not a regular file (a pipe, a device or a socket), which is never read\n' });
+    });
+
+    test('fails when cdk8s.yaml is larger than any needs to be', () => {
+      const project = tempDir();
+      writeFileSync(join(project, 'cdk8s.yaml'), '');
+      truncateSync(join(project, 'cdk8s.yaml'), 64 * 2 ** 20 + 1);
+      process.chdir(project);
+      expect(run('synth')).toEqual({ code: 2, stdout: '', stderr: 'error: cdk8s.yaml: more than 64Mi, which no cdk8s.yaml needs\n' });
+    });
+
     test('fails when cdk8s.yaml is not YAML', () => {
       const project = tempDir();
       writeFileSync(join(project, 'cdk8s.yaml'), 'app: [node\n');
       process.chdir(project);
-      const result = run('synth');
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^error: cdk8s\.yaml: .+/);
-      expect(result.stderr).not.toContain('usage:');
+      // One line: the yaml package's code excerpt would follow on lines of its own.
+      expect(run('synth')).toEqual({
+        code: 2, stdout: '', stderr: 'error: cdk8s.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:\n',
+      });
     });
   });
 
@@ -212,6 +228,23 @@ describe('synth command', () => {
     const result = run('synth', ...args);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(message);
+  });
+
+  test('fails when the output is a symbolic link, and leaves the link and what it points to as they were', () => {
+    const output = lastGood();
+    const link = join(output, '..', 'current');
+    symlinkSync(output, link);
+    const result = run('synth', '--app', WRITES, '--output', link);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`error: the output must be a folder of its own, not a symbolic link, got ${JSON.stringify(link)}`);
+    expect(readlinkSync(link)).toBe(output);
+    expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
+  });
+
+  test('shows a line break in the output\'s name as \\n', () => {
+    const output = join(tempDir(), 'dist\nerror: x');
+    expect(run('synth', '--app', WRITES, '--output', output)).toEqual({ code: 0, stdout: `wrote ${output.replace('\n', '\\n')}\n`, stderr: '' });
+    expect(run('synth', '--app', REFUSED, '--output', output).stderr.split('\n')[1]).toBe(`error: the app failed: ${output.replace('\n', '\\n')} is left as it was`);
   });
 
   test('-h prints its usage', () => {

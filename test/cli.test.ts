@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Yaml } from 'cdk8s';
 import { run } from './support/cli';
@@ -210,6 +210,12 @@ describe('command line', () => {
     ['a flag is given a value', ['verify', '--strict=yes', SEED_000], 'option --strict takes no value'],
     ['an external gateway has no namespace', ['verify', '--external-gateway', 'public-gateway', SEED_000],
       '--external-gateway takes <namespace>/<name>, not public-gateway'],
+    ['an external gateway has a namespace that is no name', ['verify', '--external-gateway', 'Istio/gateway', SEED_000],
+      '--external-gateway takes <namespace>/<name>, not Istio/gateway'],
+    ['an external host is no host', ['verify', '--external-host', 'api.example.com', '--external-host', 'http://api', SEED_000],
+      '--external-host takes a host in lower case, exact or *.domain, not http://api'],
+    ['the default namespace is no namespace name', ['verify', '--default-namespace', 'Shop', SEED_000],
+      '--default-namespace takes a namespace (lower-case letters, digits and "-", at most 63), not Shop'],
   ])('fails when %s, with the usage on stderr', (_, argv, message) => {
     const { code, stderr } = run(...argv);
     expect(code).toBe(2);
@@ -255,5 +261,189 @@ describe('command line', () => {
     const result = spawnSync(process.execPath, [bin, 'verify', SEED_000], { cwd: ROOT, encoding: 'utf8' });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: '' });
     expect(lastLine(result.stdout)).toBe('4 errors, 1 warning in 6 objects from 1 file');
+  });
+});
+
+describe('verify, files that are no manifests', () => {
+  test('fails at once when a file is a FIFO, which it does not open for reading', () => {
+    const fifo = join(tempDir(), 'pipe.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(run('verify', fifo)).toEqual({ code: 2, stdout: '', stderr: `error: ${fifo}: not a regular file (a pipe, a device or a socket), which is never read\n` });
+  });
+
+  test('fails when a file is a device, such as /dev/zero, which never ends', () => {
+    expect(run('verify', '/dev/zero', SEED_000)).toEqual({
+      code: 2, stdout: '', stderr: 'error: /dev/zero: not a regular file (a pipe, a device or a socket), which is never read\n',
+    });
+  });
+
+  test('fails when a symbolic link points at itself, in the system\'s own words', () => {
+    const link = join(tempDir(), 'loop.yaml');
+    symlinkSync(link, link);
+    expect(run('verify', link)).toEqual({ code: 2, stdout: '', stderr: `error: ${link}: too many symbolic links encountered\n` });
+  });
+
+  test('reads a file through a symbolic link', () => {
+    const link = join(tempDir(), 'link.yaml');
+    symlinkSync(SEED_000_FIXED, link);
+    expect(run('verify', link)).toEqual({ code: 0, stdout: 'no findings in 6 objects from 1 file\n', stderr: '' });
+  });
+
+  test('fails when an alias is inside its own anchor, which would make a cycle', () => {
+    const file = join(tempDir(), 'cycle.yaml');
+    writeFileSync(file, ['apiVersion: v1', 'kind: ConfigMap', 'metadata: &meta', '  name: settings', '  again: *meta', ''].join('\n'));
+    expect(run('verify', file)).toEqual({
+      code: 2, stdout: '',
+      stderr: `error: ${file}:5:10: the alias *meta is inside its own anchor, which makes a cycle that no manifest holds; copy the value instead\n`,
+    });
+  });
+
+  test('reads an alias to an anchor set before it, also beside the anchor', () => {
+    const file = join(tempDir(), 'alias.yaml');
+    writeFileSync(file, ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  labels: &labels { app: web }', '  name: settings',
+      '  annotations: *labels', 'data: &data { a: b }', 'binaryData: *data', ''].join('\n'));
+    expect(run('verify', file)).toEqual({ code: 0, stdout: 'no findings in 1 object from 1 file\n', stderr: '' });
+  });
+});
+
+describe('verify --max-bytes', () => {
+  /** Three files of 100, 200 and 50 bytes: YAML comments, which hold no objects. */
+  function sized(): string[] {
+    const dir = tempDir();
+    return [100, 200, 50].map((size, i) => {
+      const file = join(dir, `${i}.yaml`);
+      writeFileSync(file, `#${'x'.repeat(size - 2)}\n`);
+      return file;
+    });
+  }
+
+  test('reads files that come to the limit exactly', () => {
+    expect(run('verify', '--max-bytes', '350', ...sized())).toEqual({ code: 0, stdout: 'no findings in 0 objects from 3 files\n', stderr: '' });
+  });
+
+  test('fails on each file that goes past what is left of the limit, and counts only what it read', () => {
+    const files = sized();
+    // 100 of 160 read, 200 more do not fit, 50 more do.
+    expect(run('verify', '--max-bytes', '160', ...files)).toEqual({
+      code: 2, stdout: '',
+      stderr: `error: ${files[1]}: reading it would go past --max-bytes 160, the most read from all files together; give a larger --max-bytes, e.g. 320\n`,
+    });
+    expect(run('verify', '--max-bytes', '349', ...files).stderr).toBe(
+      `error: ${files[2]}: reading it would go past --max-bytes 349, the most read from all files together; give a larger --max-bytes, e.g. 698\n`);
+  });
+
+  test.each([
+    ['1Ki', 1024, 'give a larger --max-bytes, e.g. 2Ki'],
+    ['1536', 1536, 'give a larger --max-bytes, e.g. 3Ki'],
+    ['1Mi', 2 ** 20, 'give a larger --max-bytes, e.g. 2Mi'],
+    ['1Gi', 2 ** 30, 'give a larger --max-bytes, e.g. 2Gi'],
+  ])('takes --max-bytes %s as %d bytes', (given, bytes, fix) => {
+    const file = join(tempDir(), 'big.yaml');
+    writeFileSync(file, '');
+    truncateSync(file, bytes + 1);
+    const { code, stderr } = run('verify', '--max-bytes', given, file);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`error: ${file}: reading it would go past --max-bytes ${given}, the most read from all files together; ${fix}\n`);
+  });
+
+  // procfs files say they hold 0 bytes: the limit is on what is read.
+  (existsSync('/proc/self/status') ? test : test.skip)('fails when a file holds more than its size says and more than the limit', () => {
+    expect(run('verify', '--max-bytes', '100', '/proc/self/status')).toEqual({
+      code: 2, stdout: '',
+      stderr: 'error: /proc/self/status: reading it would go past --max-bytes 100, the most read from all files together; give a larger --max-bytes, e.g. 200\n',
+    });
+  });
+
+  test('fails when a file is larger than 64Mi, the default limit', () => {
+    const file = join(tempDir(), 'huge.yaml');
+    writeFileSync(file, '');
+    truncateSync(file, 64 * 2 ** 20 + 1);
+    expect(run('verify', file)).toEqual({
+      code: 2, stdout: '',
+      stderr: `error: ${file}: reading it would go past --max-bytes 64Mi, the most read from all files together; give a larger --max-bytes, e.g. 128Mi\n`,
+    });
+  });
+
+  test.each(['0', '1x', '1.5Mi', '-1', '1 Mi', 'Mi', '1mi', '9007199254740992', '8388608Gi'])('fails when --max-bytes is %s', given => {
+    const { code, stderr } = run('verify', `--max-bytes=${given}`, SEED_000);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe(`error: --max-bytes takes a size such as 64Mi (a whole number of bytes, or of Ki, Mi or Gi), not ${given}`);
+    expect(stderr).toContain('usage: cdk8s-istio-release verify');
+  });
+
+  test('takes the largest size that is a whole number', () => {
+    expect(run('verify', '--max-bytes', '9007199254740991', SEED_000_FIXED).code).toBe(0);
+    expect(run('verify', '--max-bytes', '8388607Gi', SEED_000_FIXED).code).toBe(0);
+  });
+});
+
+describe('verify, text that could forge output', () => {
+  const FORGED = 'x\nerror: forged.yaml';
+
+  test('shows a line break in a file name as \\n, in errors and findings alike', () => {
+    const dir = tempDir();
+    const file = join(dir, FORGED);
+    expect(run('verify', file)).toEqual({ code: 2, stdout: '', stderr: `error: ${dir}/x\\nerror: forged.yaml: no such file or directory\n` });
+    writeFileSync(file, readFileSync(SEED_000));
+    const { stdout } = run('verify', file);
+    expect(stdout.split('\n')[0]).toBe(`Deployment/default/nginx-1.10 (${dir}/x\\nerror: forged.yaml)`);
+  });
+
+  test('shows line breaks and terminal escapes in names and messages as escapes', () => {
+    const file = join(tempDir(), 'names.yaml');
+    writeFileSync(file, Yaml.stringify({
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web\n  error  x', namespace: 'shop' },
+      spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'gone\u001b[2J' } }] }] },
+    }));
+    const { code, stdout } = run('verify', file);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').slice(0, 2)).toEqual([
+      `VirtualService/shop/web\\n  error  x (${file})`,
+      expect.stringMatching(/^ {2}error {4}destination-host-not-found {2}spec\.http\[0\]\.route\[0\]\.destination\.host: host gone\\u001b\[2J resolves /),
+    ]);
+  });
+
+  test('shows a line break in an argument as \\n in its usage error', () => {
+    expect(run('verify', '--format', 'yaml\nerror: x', SEED_000).stderr.split('\n')[0]).toBe('error: unknown format yaml\\nerror: x; use text or json');
+  });
+});
+
+describe('verify as a process', () => {
+  /** `verify <args>` by the bin's runner in a node of its own, on the TypeScript sources, in a shell pipeline. */
+  function pipeline(args: string, tail: string): { status: string; stderr: string } {
+    const node = `${JSON.stringify(process.execPath)} -r ./test/support/register-ts.js -e `
+      + `"require('./src/cli/bin').runBin(require('./src/cli').main, process.argv.slice(1))"`;
+    const result = spawnSync('bash', ['-c', `${node} verify ${args} ${tail}; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: ROOT, encoding: 'utf8' });
+    const lines = result.stderr.trimEnd().split('\n');
+    return { status: lines.pop() ?? '', stderr: lines.map(line => `${line}\n`).join('') };
+  }
+
+  /** Findings enough to fill a pipe's buffer many times over, so that the writer is still writing when the reader goes. */
+  function manyFindings(): string {
+    const file = join(tempDir(), 'many.yaml');
+    writeFileSync(file, Yaml.stringify(...Array.from({ length: 2000 }, (_, i) => ({
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `vs-${i}` },
+      spec: { hosts: [`h${i}`], http: [{ route: [{ destination: { host: `nowhere-${i}` } }] }] },
+    }))));
+    return file;
+  }
+
+  test('ends quietly with its own status when the reader stops early (| head)', () => {
+    expect(pipeline(manyFindings(), '| head -c 10 >/dev/null')).toEqual({ status: 'status 1', stderr: '' });
+    expect(pipeline(SEED_000_FIXED, '| true')).toEqual({ status: 'status 0', stderr: '' });
+  });
+
+  test('ends with its own status when the reader of its errors stops early', () => {
+    // Short names, as one shell argument holds at most 128Ki; their errors still fill the pipe.
+    const missing = Array.from({ length: 3000 }, (_, i) => `m${i}`).join(' ');
+    expect(pipeline(missing, '2>&1 >/dev/null | head -c 10 >/dev/null')).toEqual({ status: 'status 2', stderr: '' });
+  });
+
+  test('fails with status 2 when the output cannot be written, saying why', () => {
+    expect(pipeline(manyFindings(), '> /dev/full')).toEqual({ status: 'status 2', stderr: 'error: cannot write to stdout: no space left on device\n' });
+  });
+
+  test('passes a clean run through in full', () => {
+    expect(pipeline(SEED_000_FIXED, '| cat >&2')).toEqual({ status: 'status 0', stderr: 'no findings in 6 objects from 1 file\n' });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Yaml } from 'cdk8s';
 import { run } from './support/cli';
@@ -647,11 +647,158 @@ describe('diagram command', () => {
     expect(none.stderr).toMatch(/^error: no files or directories to draw\n/);
   });
 
-  test('fails when the markdown cannot be written', () => {
+  test('fails when the markdown cannot be written, and leaves no file of its own behind', () => {
     const dir = tempDir();
     const file = join(dir, 'web.yaml');
     writeFileSync(file, Yaml.stringify(...WEB));
     mkdirSync(join(dir, 'web.md'));
     expect(run('diagram', file)).toEqual({ code: 2, stdout: '', stderr: `error: ${join(dir, 'web.md')}: cannot write: is a directory\n` });
+    expect(readdirSync(dir).sort()).toEqual(['web.md', 'web.yaml']);
+  });
+
+  /** A folder with web.yaml in it, and its drawing's path. */
+  function webDir(): { dir: string; input: string; drawing: string } {
+    const dir = tempDir();
+    const input = join(dir, 'web.yaml');
+    writeFileSync(input, Yaml.stringify(...WEB));
+    return { dir, input, drawing: join(dir, 'web.md') };
+  }
+
+  test('replaces the drawing of an earlier run, and leaves no other file behind', () => {
+    const { dir, input, drawing } = webDir();
+    writeFileSync(drawing, 'an old drawing');
+    expect(run('diagram', input)).toEqual({ code: 0, stdout: `wrote ${drawing}\n`, stderr: '' });
+    expect(readFileSync(drawing, 'utf8')).toBe(diagramMarkdown(WEB, 'web.yaml'));
+    expect(readdirSync(dir).sort()).toEqual(['web.md', 'web.yaml']);
+  });
+
+  test('fails when the drawing\'s file is a symbolic link, and writes neither it nor what it points to', () => {
+    const { dir, input, drawing } = webDir();
+    const target = join(dir, 'notes.txt');
+    writeFileSync(target, 'my notes');
+    symlinkSync(target, drawing);
+    expect(run('diagram', input)).toEqual({
+      code: 2, stdout: '', stderr: `error: ${drawing}: a symbolic link, which diagram does not write through; remove it, or use --print\n`,
+    });
+    expect(readFileSync(target, 'utf8')).toBe('my notes');
+  });
+
+  test('fails when the drawing\'s file is a link to nothing, and creates nothing where it points', () => {
+    const { dir, input, drawing } = webDir();
+    symlinkSync(join(dir, 'elsewhere.md'), drawing);
+    expect(run('diagram', input).stderr).toBe(`error: ${drawing}: a symbolic link, which diagram does not write through; remove it, or use --print\n`);
+    expect(readdirSync(dir).sort()).toEqual(['web.md', 'web.yaml']);
+  });
+
+  test('fails when a drawing would replace an input, and writes no drawing at all', () => {
+    const { dir, input, drawing } = webDir();
+    writeFileSync(drawing, Yaml.stringify(...WEB));
+    const api = join(dir, 'api.yaml');
+    writeFileSync(api, Yaml.stringify(service('api', { app: 'api' })));
+    expect(run('diagram', api, input, drawing)).toEqual({
+      code: 2, stdout: '',
+      stderr: `error: ${drawing}: the drawing of ${input} would replace ${drawing}, which is an input; rename one of them, or use --print\n`,
+    });
+    expect(existsSync(join(dir, 'api.md'))).toBe(false);
+  });
+
+  test('fails when a drawing would replace an input under another name (a hard link)', () => {
+    const { dir, input, drawing } = webDir();
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, Yaml.stringify(service('api', { app: 'api' })));
+    linkSync(other, drawing);
+    expect(run('diagram', input, other).stderr).toBe(
+      `error: ${drawing}: the drawing of ${input} would replace ${other}, which is an input; rename one of them, or use --print\n`);
+  });
+
+  test('fails when two inputs would be drawn into one file (web.yaml and web.yml), and writes none', () => {
+    const { dir, input, drawing } = webDir();
+    const yml = join(dir, 'web.yml');
+    writeFileSync(yml, Yaml.stringify(service('api', { app: 'api' })));
+    expect(run('diagram', dir)).toEqual({
+      code: 2, stdout: '',
+      stderr: `error: ${drawing}: the drawings of ${input} and ${yml} would both be written here; rename one of them, or use --print\n`,
+    });
+    expect(readdirSync(dir).sort()).toEqual(['web.yaml', 'web.yml']);
+    expect(run('diagram', '--format', 'table', input, yml).code).toBe(2);
+  });
+
+  test('reports every output it refuses, each once', () => {
+    const { dir, input, drawing } = webDir();
+    symlinkSync(join(dir, 'nowhere'), drawing);
+    const yml = join(dir, 'web.yml');
+    writeFileSync(yml, Yaml.stringify(...WEB));
+    const api = join(dir, 'api.yaml');
+    writeFileSync(api, Yaml.stringify(...WEB));
+    writeFileSync(join(dir, 'api.md'), 'drawn before');
+    expect(run('diagram', api, input, yml, join(dir, 'api.md')).stderr).toBe([
+      `error: ${join(dir, 'api.md')}: the drawing of ${api} would replace ${join(dir, 'api.md')}, which is an input; rename one of them, or use --print`,
+      `error: ${drawing}: a symbolic link, which diagram does not write through; remove it, or use --print`,
+      `error: ${drawing}: the drawings of ${input} and ${yml} would both be written here; rename one of them, or use --print`,
+      '',
+    ].join('\n'));
+  });
+
+  test('--print writes nothing, so it draws where files could not be written', () => {
+    const { dir, input, drawing } = webDir();
+    symlinkSync(join(dir, 'nowhere'), drawing);
+    expect(run('diagram', '--print', input)).toEqual({ code: 0, stdout: diagramMarkdown(WEB, 'web.yaml'), stderr: '' });
+  });
+
+  test('shows line breaks in file names as \\n, in what it wrote and in its headers', () => {
+    const dir = tempDir();
+    const input = join(dir, 'web\nerror: x.yaml');
+    writeFileSync(input, Yaml.stringify(...WEB));
+    expect(run('diagram', input)).toEqual({ code: 0, stdout: `wrote ${dir}/web\\nerror: x.md\n`, stderr: '' });
+    expect(readFileSync(join(dir, 'web\nerror: x.md'), 'utf8').split('\n')[0]).toBe('# web\\\\nerror: x.yaml');
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, Yaml.stringify(service('api', { app: 'api' })));
+    expect(run('diagram', '--print', '--format', 'table', input, other).stdout).toMatch(new RegExp(`^==> ${dir}/web\\\\nerror: x\\.yaml <==\n`));
+    expect(run('diagram', '--print', '--format', 'mermaid', input, other).stdout).toMatch(new RegExp(`^%% ${dir}/web\\\\nerror: x\\.yaml\nflowchart LR\n`));
+  });
+
+  test('fails when a file is no regular file, or the files are too many bytes', () => {
+    expect(run('diagram', '/dev/zero').stderr).toBe('error: /dev/zero: not a regular file (a pipe, a device or a socket), which is never read\n');
+    const { input } = webDir();
+    expect(run('diagram', '--max-bytes', '100', input).stderr).toBe(
+      `error: ${input}: reading it would go past --max-bytes 100, the most read from all files together; give a larger --max-bytes, e.g. 200\n`);
+  });
+
+  test('fails when the default namespace is no namespace name', () => {
+    const { code, stderr } = run('diagram', '--default-namespace', 'my_ns', 'web.yaml');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: --default-namespace takes a namespace \(lower-case letters, digits and "-", at most 63\), not my_ns\n\nusage: cdk8s-istio-release diagram /);
+  });
+});
+
+describe('diagram text from the manifests', () => {
+  const HOSTILE = [
+    service('<img src=x onerror=alert(1)>', { app: 'web' }),
+    deployment('web\n| forged | row', { app: 'web' }, { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ image: 'img\u001b[31m:1' }] } } }),
+  ];
+
+  test('escapes HTML and Markdown in the headings, so that they show the names as written', () => {
+    const markdown = diagramMarkdown(HOSTILE, '*app*_[x](y)`z`~#$&.yaml');
+    expect(markdown.split('\n')[0]).toBe('# \\*app\\*\\_\\[x\\](y)\\`z\\`\\~\\#\\$\\&.yaml');
+    expect(markdown).toContain('\n## Service shop/\\<img src=x onerror=alert(1)\\>\n');
+    // Only the Mermaid comment, inside its code block, shows the name as written: no renderer reads it as HTML.
+    expect(markdown.split('\n').filter(line => /(^|[^\\])<img/.test(line))).toEqual(['  %% Service shop/<img src=x onerror=alert(1)>']);
+    expect(diagramMarkdown([], 'a\\b\nc\u2028d').split('\n')[0]).toBe('# a\\\\b\\\\nc\\\\u2028d');
+  });
+
+  test('shows line breaks and terminal escapes in table cells and titles as escapes, one row each', () => {
+    const table = diagramTable([service('web\nerror', { app: 'web' }), ...HOSTILE.slice(1)]);
+    expect(table.split('\n').slice(0, 3)).toEqual([
+      'Service shop/web\\nerror',
+      'ROUTE  VERSION  WEIGHT  WORKLOAD             REPLICAS  IMAGE',
+      '-      -        100%    web\\n| forged | row  auto      img\\u001b[31m:1',
+    ]);
+  });
+
+  test('shows control characters in Mermaid comments and labels as escapes', () => {
+    const mermaid = diagramMermaid([service('web\r\nx', { app: 'web' }), ...HOSTILE.slice(1)]);
+    const [chart] = parseFlowcharts(mermaid);
+    expect(chart.comments).toEqual(['Service shop/web\\r\\nx']);
+    expect(nodeWithFirstLine(chart, 'Deployment web | forged | row')[1].lines.map(unescape)).toEqual(['Deployment web | forged | row', 'img\\u001b[31m:1', 'replicas: auto']);
   });
 });

@@ -1,9 +1,15 @@
 import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import {
-  BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerWebhook,
+  AnalysisOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerWebhook,
   FlaggerWebhookType, IstioApiVersion, IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer,
-  StringMatch, TrafficApi,
+  StringMatch, TrafficApi, TrafficPolicy,
 } from '../src';
+import { resolveBlueGreen } from '../src/release/blue-green';
+import { resolveCanary } from '../src/release/canary';
+import { emitsIstioObjects, renderRelease } from '../src/render/release';
+import { apiObjectsUnder } from '../src/route-check';
 import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -21,15 +27,17 @@ const METRICS_1M = [
   { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
 ];
 
+const reviewsProps = (props: Partial<CanaryAppProps> = {}): CanaryAppProps => ({
+  port: 9080,
+  stable: v1,
+  canary: v2,
+  controller: ReleaseController.FLAGGER,
+  plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST } },
+  ...props,
+});
+
 function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
-  return new CanaryApp(chart, 'Reviews', {
-    port: 9080,
-    stable: v1,
-    canary: v2,
-    controller: ReleaseController.FLAGGER,
-    plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST } },
-    ...props,
-  });
+  return new CanaryApp(chart, 'Reviews', reviewsProps(props));
 }
 
 /** A canary with these webhooks of its own, and a load test. */
@@ -37,15 +45,22 @@ function hooks(chart: Chart, webhooks: FlaggerWebhook[]): CanaryApp {
   return reviews(chart, { plan: { steps: [10, 25, 50], analysis: { loadTestCommand: LOAD_TEST }, flagger: { webhooks } } });
 }
 
+const webProps = (props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps => ({
+  blue,
+  green,
+  active: Color.GREEN,
+  controller: ReleaseController.FLAGGER,
+  plan: { autoPromotion: true, analysis: { loadTestCommand: 'hey -z 1m http://web-canary.shop/' } },
+  ...props,
+});
+
 function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
-  return new BlueGreenApp(chart, 'Web', {
-    blue,
-    green,
-    active: Color.GREEN,
-    controller: ReleaseController.FLAGGER,
-    plan: { autoPromotion: true, analysis: { loadTestCommand: 'hey -z 1m http://web-canary.shop/' } },
-    ...props,
-  });
+  return new BlueGreenApp(chart, 'Web', webProps(props));
+}
+
+/** The app construct whose props the resolve step reads, alone in a chart: errors name `test/<id>`. */
+function unbuilt(id: string, namespace: string | null = 'shop'): Construct {
+  return new Construct(newChart(namespace === null ? {} : { namespace }), id);
 }
 
 const canaryOf = (objects: Manifest[]): Manifest => objects.find(o => o.kind === 'Canary');
@@ -503,5 +518,189 @@ describe('Flagger bad input', () => {
 
   test('fails when checks have no load test, suggesting one against the new version\'s Service', () => {
     expect(() => web(newChart(), { port: 8080, plan: { analysis: {} } })).toThrow('e.g. "hey -z 1m -q 10 -c 2 http://web-canary.shop:8080/"');
+  });
+});
+
+describe('Flagger: the resolve step refuses what the Canary cannot carry, before any object is made', () => {
+  const qa = (to: RouteTarget) => [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to }];
+  const PRIMARY = 'app: reviews-primary';
+  const MIRROR = 'mirror can\'t be carried: Flagger mirrors only as the first step of a weighted canary (plan.steps or plan.linear, without testerRoutes), '
+    + 'got {"percentage":100}; leave mirror out';
+  const TESTER_NAMESPACE = 'namespace must be known for Flagger\'s load tester, flagger-loadtester.<namespace>, which';
+  const TESTER_FIX = 'got nothing; set namespace on the app or its chart, or give plan.flagger.loadTesterUrl';
+  const GO_DURATION = 'must be at most 9223372036 seconds, the longest duration Flagger reads (Go\'s time.Duration), got "9223372037s"; use e.g. Duration.minutes(5)';
+  const TOO_LONG = 'and they must add up to less than the analysis interval';
+  const SILENT = 'plan.analysis.loadTestCommand must be given for a Flagger blue/green with metric checks, or the new version has no traffic to measure, got nothing; '
+    + 'give a load test, e.g. "hey -z 1m -q 10 -c 2 http://web-canary';
+  const AB = (weights: string) => `testerRoutes make Flagger run A/B testing, which ignores ${weights} (flagger#1777): testers would get the new version and `
+    + `everyone else none of it, got ["qa"]; leave testerRoutes out for a weighted canary, or ${weights} out for A/B testing`;
+  const hooked = (webhooks: FlaggerWebhook[], analysis = {}) => ({ plan: { steps: [10], analysis: { loadTestCommand: LOAD_TEST, ...analysis }, flagger: { webhooks } } });
+
+  /** A release and its props, the chart's namespace, and the whole message. */
+  const refused: [string, 'canary' | 'blue-green', Partial<CanaryAppProps> & Partial<BlueGreenAppProps>, string | null, string][] = [
+    ['the cutover is by Service selector', 'blue-green', { cutover: CutoverMode.SERVICE_SELECTOR }, 'shop',
+      'cutover must be CutoverMode.MESH_ROUTING with Flagger, which moves traffic in a VirtualService of its own, got "CutoverMode.SERVICE_SELECTOR"; leave cutover out'],
+    ['there is a preview', 'blue-green', { preview: { header: 'x-preview' } }, 'shop',
+      'preview needs Services of its own, and Flagger makes the Services: it serves the new version at web-canary, got ["web-preview"]; '
+      + 'leave preview out, and test the new version through web-canary during the analysis'],
+    ['there are more ports', 'canary', { additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }] }, 'shop',
+      'additionalPorts can\'t be carried: Flagger\'s Canary routes one port, got ["grpc-9090"]; leave them out'],
+    ['the port is TCP', 'canary', { protocol: Protocol.TCP }, 'shop', 'protocol must be HTTP, HTTP2 or GRPC: Flagger routes with HTTP routes, got "tcp"; use Protocol.HTTP'],
+    ['mTLS is asked for', 'canary', { mtls: true }, 'shop',
+      `mtls can't reach Flagger's primary pods, which it labels ${PRIMARY}, got true; leave mtls out, and require mutual TLS with a PeerAuthentication for the whole namespace`],
+    ['there is a disruption budget', 'canary', { disruptionBudget: DisruptionBudget.minAvailable(1) }, 'shop',
+      `disruptionBudget.minAvailable can't cover Flagger's primary pods, which it labels ${PRIMARY}, got 1; `
+      + `leave disruptionBudget out, and add a PodDisruptionBudget that selects ${PRIMARY}`],
+    ['the released version has no replicas', 'canary', { canary: { ...v2, replicas: 0 } }, 'shop',
+      'canary.replicas must be above 0: it is the version Flagger rolls out, got 0; scale it up'],
+    ['sessions are sticky', 'canary', { stickySessions: {} }, 'shop',
+      'stickySessions can\'t be carried: Flagger pins users with its own session-affinity cookie, set during the analysis, not with one that names the version, '
+      + 'got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out'],
+    ['faults are injected', 'canary', { routePolicy: { fault: { abortHttpStatus: 503 } } }, 'shop',
+      'routePolicy.fault can\'t be carried: Flagger\'s Canary sets timeout and retries only, got {"abort":{"httpStatus":503,"percentage":{"value":100}}}; leave fault out'],
+    ['a version has its own route policy', 'canary', { canary: { ...v2, routePolicy: { timeout: Duration.seconds(1) } } }, 'shop',
+      'canary.routePolicy can\'t be carried: Flagger applies one policy to both versions, got {"timeout":"1s"}; set the app\'s routePolicy instead'],
+    ['a version has its own traffic policy', 'canary', { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } } }, 'shop',
+      'stable.trafficPolicy can\'t be carried: Flagger applies one policy to both versions, got {"tlsMode":"DISABLE"}; set the app\'s trafficPolicy instead'],
+    ['the connection pool limits TCP', 'canary', { trafficPolicy: { connectionPool: { maxConnections: 100 } } }, 'shop',
+      'trafficPolicy.connectionPool may not set maxConnections or connectTimeout: Flagger\'s traffic policy has no TCP pool, got {"maxConnections":100}; leave them out'],
+    ['a tester route goes to the stable version', 'canary', { plan: undefined, testerRoutes: qa(RouteTarget.stable()) }, 'shop',
+      'testerRoutes[0].to must be the version Flagger rolls out, "v2": Flagger sends matching requests to the new version only, got "v1"; route testers to it'],
+    ['tester routes come with steps', 'canary', { testerRoutes: qa(RouteTarget.canary()) }, 'shop', AB('plan.steps')],
+    ['tester routes come with linear steps', 'canary', { plan: { linear: { stepWeight: 10 } }, testerRoutes: qa(RouteTarget.canary()) }, 'shop', AB('plan.linear')],
+    ['a blue/green mirrors', 'blue-green', { mirror: { to: RouteTarget.idle() } }, 'shop', MIRROR],
+    ['a canary without steps mirrors', 'canary', { plan: undefined, mirror: { to: RouteTarget.canary() } }, 'shop', MIRROR],
+    ['the mirror percentage is not whole', 'canary', { mirror: { to: RouteTarget.canary(), percentage: 12.5 } }, 'shop',
+      'mirror.percentage must be a whole percentage for Flagger\'s mirrorWeight, got 12.5; use e.g. 20'],
+    ['a blue/green checks metrics without a load test', 'blue-green', { port: 8080, plan: { analysis: {} } }, 'shop',
+      `${SILENT}.shop:8080/", or a FlaggerWebhookType.ROLLOUT webhook that sends traffic`],
+    ['a blue/green checks metrics without a load test, in no namespace', 'blue-green', { plan: { analysis: {} } }, null,
+      `${SILENT}:80/", or a FlaggerWebhookType.ROLLOUT webhook that sends traffic`],
+    ['the pause differs from the analysis interval', 'canary', { plan: { steps: [10], pause: Duration.minutes(5), analysis: {} } }, 'shop',
+      'plan.pause must equal plan.analysis.interval (60s): Flagger moves one step per analysis interval, got "300s"; leave pause out, and set plan.analysis.interval'],
+    ['the analysis interval is below 10 s', 'canary', { plan: { steps: [10], analysis: { interval: Duration.seconds(9) } } }, 'shop',
+      'plan.analysis.interval must be 10 seconds or more: Flagger runs its analysis no more often, got "9s"; use e.g. Duration.minutes(1)'],
+    ['the pause is below 10 s', 'canary', { plan: { steps: [10], pause: Duration.seconds(9) } }, 'shop',
+      'plan.pause must be 10 seconds or more: Flagger runs its analysis no more often, got "9s"; use e.g. Duration.minutes(1)'],
+    ['the load tester\'s address serves nothing', 'canary', { plan: { steps: [10], flagger: { loadTesterUrl: TESTER } } }, 'shop',
+      `plan.flagger.loadTesterUrl is used by no webhook: there is no plan.analysis.loadTestCommand, and no promotion gate, got "${TESTER}"; leave it out`],
+    ['the load test\'s namespace is unknown', 'canary', {}, null, `${TESTER_NAMESPACE} runs the load test, ${TESTER_FIX}`],
+    ['the promotion gate\'s namespace is unknown', 'blue-green', { plan: {} }, null, `${TESTER_NAMESPACE} holds the promotion until it is approved, ${TESTER_FIX}`],
+    ['a blue/green confirms traffic increases', 'blue-green', {
+      plan: { autoPromotion: true, flagger: { webhooks: [{ name: 'more', type: FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE, url: TESTER }] } },
+    }, 'shop', 'plan.flagger.webhooks[0].type makes a webhook Flagger never calls: it raises no weight in a blue/green, '
+      + 'got "FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE"; use FlaggerWebhookType.CONFIRM_PROMOTION to hold the promotion'],
+    ['A/B testing confirms traffic increases', 'blue-green', {
+      testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.version('1.11') }],
+      plan: { autoPromotion: true, flagger: { webhooks: [{ name: 'more', type: FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE, url: TESTER }] } },
+    }, 'shop', 'plan.flagger.webhooks[0].type makes a webhook Flagger never calls: it raises no weight in A/B testing, '
+      + 'got "FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE"; use FlaggerWebhookType.CONFIRM_PROMOTION to hold the promotion'],
+    ['a webhook takes the load test\'s name', 'canary', hooked([{ name: 'load-test', url: TESTER }]), 'shop',
+      'plan.flagger.webhooks[0].name repeats the name of the webhook from plan.analysis.loadTestCommand, got "load-test"; give each webhook its own name'],
+    ['the rollout webhooks\' timeouts add up to the interval', 'canary', hooked([{ name: 'acceptance', url: TESTER }], { interval: Duration.seconds(15) }), 'shop',
+      `plan.flagger.webhooks[0].timeout brings the timeouts of the rollout webhooks to 15s, ${TOO_LONG} (15s): Flagger calls them one after another at every check, `
+      + 'got nothing; give shorter timeouts (Flagger waits 10s where none is given), or a longer interval'],
+    ['the load test\'s timeout fills the interval', 'canary', { plan: { steps: [10], analysis: { loadTestCommand: LOAD_TEST, loadTestTimeout: Duration.minutes(1) } } }, 'shop',
+      `plan.analysis.loadTestTimeout brings the timeouts of the rollout webhooks to 60s, ${TOO_LONG} (60s): Flagger calls them one after another at every check, `
+      + 'got "60s"; give shorter timeouts (Flagger waits 10s where none is given), or a longer interval'],
+    ['Flagger\'s primary Service would be too long a name', 'canary', { name: 'r'.repeat(56) }, 'shop',
+      `name needs a Service named "${'r'.repeat(56)}-primary" for Flagger, longer than 63 characters, got "${'r'.repeat(56)}"; shorten the app name to 55 characters or fewer`],
+    ['the progress deadline is more than an int32 holds', 'canary', { plan: { steps: [10], analysis: { loadTestCommand: LOAD_TEST }, flagger: { progressDeadline: Duration.seconds(2 ** 31) } } }, 'shop',
+      'plan.flagger.progressDeadline must be at most 2147483647 seconds, the most Flagger\'s progressDeadlineSeconds holds (int32), got "2147483648s"; use e.g. Duration.minutes(5)'],
+    ['the analysis interval is longer than Go\'s durations', 'canary', { plan: { steps: [10], analysis: { interval: Duration.seconds(9_223_372_037) } } }, 'shop',
+      `plan.analysis.interval ${GO_DURATION}`],
+    ['the pause is longer than Go\'s durations', 'canary', { plan: { steps: [10], pause: Duration.seconds(9_223_372_037) } }, 'shop', `plan.pause ${GO_DURATION}`],
+    ['a webhook\'s timeout is longer than Go\'s durations', 'canary', hooked([{
+      name: 'gate', type: FlaggerWebhookType.CONFIRM_PROMOTION, url: TESTER, timeout: Duration.seconds(9_223_372_037),
+    }]), 'shop', `plan.flagger.webhooks[0].timeout ${GO_DURATION}`],
+    ['istioApiVersion is given', 'canary', { istioApiVersion: IstioApiVersion.V1BETA1 }, 'shop',
+      'istioApiVersion sets the version of the Istio objects, and with controller flagger and trafficApi istio this app emits none, got "v1beta1"; leave it out'],
+  ];
+
+  test.each(refused)('fails when %s', (_, kind, props, namespace, message) => {
+    const id = kind === 'canary' ? 'Reviews' : 'Web';
+    const at = unbuilt(id, namespace);
+    expect(() => (kind === 'canary' ? resolveCanary(at, reviewsProps(props)) : resolveBlueGreen(at, webProps(props)))).toThrow(`test/${id}: ${message}`);
+    expect(at.node.children).toEqual([]);
+  });
+
+  test.each<[string, () => BlueGreenApp | CanaryApp]>([
+    ['an analysis interval of 10 s', () => reviews(newChart(), { plan: { steps: [10], analysis: { interval: Duration.seconds(10) } } })],
+    ['a pause of 10 s', () => reviews(newChart(), { plan: { steps: [10], pause: Duration.seconds(10) } })],
+    ['rollout webhooks whose timeouts add up to 1 s less than the interval', () => reviews(newChart(), hooked([{ name: 'acceptance', url: TESTER, timeout: Duration.seconds(54) }]))],
+    ['an app name of 55 characters', () => reviews(newChart(), { name: 'r'.repeat(55) })],
+    ['a progress deadline of 2147483647 seconds', () => reviews(newChart(), {
+      plan: { steps: [10], analysis: { loadTestCommand: LOAD_TEST }, flagger: { progressDeadline: Duration.seconds(2 ** 31 - 1) } },
+    })],
+    ['an analysis interval and a webhook timeout of 9223372036 seconds', () => reviews(newChart(), hooked(
+      [{ name: 'gate', type: FlaggerWebhookType.CONFIRM_PROMOTION, url: TESTER, timeout: Duration.seconds(9_223_372_036) }],
+      { interval: Duration.seconds(9_223_372_036) },
+    ))],
+    ['A/B testing whose webhooks confirm the promotion', () => web(newChart(), {
+      testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.version('1.11') }],
+      plan: { autoPromotion: true, flagger: { webhooks: [{ name: 'gate', type: FlaggerWebhookType.CONFIRM_PROMOTION, url: TESTER }] } },
+    })],
+  ])('takes %s, and the objects stay within the CRDs\' bounds', (_, build) => {
+    expectValidManifests(Chart.of(build()).toJson());
+  });
+});
+
+describe('Flagger: what the resolve step accepts, the renderer renders without a refusal', () => {
+  /** Mostly what Flagger takes, sometimes what it refuses: both sides of every check get reached. */
+  const mostly = <T>(good: T[], bad: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 6 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+  const none = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
+  const hook = fc.record({
+    name: fc.constantFrom('smoke', 'acceptance', 'load-test'),
+    type: fc.constantFrom(FlaggerWebhookType.ROLLOUT, FlaggerWebhookType.CONFIRM_PROMOTION, FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE, FlaggerWebhookType.POST_ROLLOUT),
+    url: fc.constant(TESTER),
+    timeout: none(mostly([Duration.seconds(5), Duration.seconds(30)], [Duration.seconds(9_223_372_037)])),
+  });
+  const props = fc.record({
+    blueGreen: fc.boolean(),
+    namespace: mostly<string | null>(['shop'], [null]),
+    name: mostly(['reviews', 'r'.repeat(55)], ['r'.repeat(56)]),
+    steps: none(mostly([[10, 50], [20]], [[5]])),
+    pause: none(mostly([Duration.seconds(30), Duration.minutes(1)], [Duration.seconds(5), Duration.seconds(9_223_372_037)])),
+    analysis: none(mostly<AnalysisOptions>([{ loadTestCommand: LOAD_TEST }, { interval: Duration.seconds(30), loadTestCommand: LOAD_TEST }], [{}])),
+    autoPromotion: fc.boolean(),
+    webhooks: none(fc.uniqueArray(hook, { maxLength: 2, selector: h => h.name })),
+    progressDeadline: none(mostly([Duration.minutes(10)], [Duration.seconds(2 ** 31)])),
+    loadTesterUrl: none(fc.constant(TESTER)),
+    testers: mostly([false], [true]),
+    mirror: mostly([false], [true]),
+    gateway: fc.boolean(),
+    istioApiVersion: mostly([undefined], [IstioApiVersion.V1BETA1]),
+    mtls: mostly([false], [true]),
+    trafficPolicy: mostly<TrafficPolicy | undefined>([undefined, { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) }], [{ connectionPool: { maxConnections: 10 } }]),
+  });
+
+  test('for any props: rendering never refuses, the objects fit the CRDs, and no Istio object is emitted', () => {
+    fc.assert(fc.property(props, p => {
+      const at = unbuilt('App', p.namespace);
+      const flagger = { webhooks: p.webhooks, progressDeadline: p.progressDeadline, loadTesterUrl: p.loadTesterUrl };
+      const common = {
+        name: p.name, gateway: p.gateway ? gateway : undefined, hosts: p.gateway ? ['reviews.example.com'] : undefined, trafficPolicy: p.trafficPolicy,
+        mtls: p.mtls, istioApiVersion: p.istioApiVersion,
+      };
+      const testers = (version: string) => (p.testers ? [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.version(version) }] : undefined);
+      let model;
+      try {
+        model = p.blueGreen
+          ? resolveBlueGreen(at, webProps({
+            ...common, testerRoutes: testers('1.11'), mirror: p.mirror ? { to: RouteTarget.idle() } : undefined,
+            plan: { analysis: p.analysis, autoPromotion: p.autoPromotion, flagger },
+          })).release
+          : resolveCanary(at, reviewsProps({
+            ...common, testerRoutes: testers('v2'), mirror: p.mirror ? { to: RouteTarget.canary() } : undefined,
+            plan: p.steps && { steps: p.steps, pause: p.pause, analysis: p.analysis, flagger },
+          })).release;
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^test\/App: /);
+        return;
+      }
+      renderRelease(at, model);
+      expectValidManifests(Chart.of(at).toJson());
+      expect(apiObjectsUnder(at).some(o => o.apiVersion.includes('.istio.io/'))).toBe(emitsIstioObjects(model));
+    }), { numRuns: 200 });
   });
 });

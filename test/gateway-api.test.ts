@@ -1,9 +1,17 @@
 import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import {
   BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, GatewayTlsMode, IstioApiVersion, IstioGateway,
   IstioGatewayProps, LoadBalancer, Protocol, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../src';
-import { checkGatewayApi } from '../src/render/gateway-api';
+import { checkGatewayApi, checkKubernetesGateway } from '../src/release/checks-gateway-api';
+import { resolveBlueGreen } from '../src/release/blue-green';
+import { resolveCanary } from '../src/release/canary';
+import { fitName } from '../src/render/gateway-api';
+import { emitsIstioObjects, renderRelease } from '../src/render/release';
+import { apiObjectsUnder } from '../src/route-check';
+import { show } from '../src/validate';
 import { deploymentsSelectedBy, expectSound, find, kinds, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
@@ -16,14 +24,25 @@ function gatewayOf(chart: Chart, props: Partial<IstioGatewayProps> = {}): IstioG
   return new IstioGateway(chart, 'Gateway', { name: 'edge', hosts: ['reviews.example.com'], trafficApi: GATEWAY_API, ...props });
 }
 
+const reviewsProps = (props: Partial<CanaryAppProps> = {}): CanaryAppProps => ({
+  port: 9080, stable: v1, canary: v2, canaryWeight: 10, trafficApi: GATEWAY_API, ...props,
+});
+
 function reviews(chart: Chart, props: Partial<CanaryAppProps> = {}): CanaryApp {
-  return new CanaryApp(chart, 'Reviews', { port: 9080, stable: v1, canary: v2, canaryWeight: 10, trafficApi: GATEWAY_API, ...props });
+  return new CanaryApp(chart, 'Reviews', reviewsProps(props));
 }
 
+const webProps = (props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps => ({
+  blue: { image: 'web:1.0', version: '1.0' }, green: { image: 'web:1.1', version: '1.1' }, active: Color.BLUE, trafficApi: GATEWAY_API, ...props,
+});
+
 function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
-  return new BlueGreenApp(chart, 'Web', {
-    blue: { image: 'web:1.0', version: '1.0' }, green: { image: 'web:1.1', version: '1.1' }, active: Color.BLUE, trafficApi: GATEWAY_API, ...props,
-  });
+  return new BlueGreenApp(chart, 'Web', webProps(props));
+}
+
+/** The app construct whose props the resolve step reads, alone in a chart: errors name `test/<id>`. */
+function unbuilt(chart: Chart, id: string): Construct {
+  return new Construct(chart, id);
 }
 
 
@@ -229,6 +248,171 @@ describe('TrafficApi.GATEWAY_API: what maps', () => {
   });
 });
 
+describe('TrafficApi.GATEWAY_API: hosts and the preview, within what an HTTPRoute holds', () => {
+  const hosts = (count: number) => Array.from({ length: count }, (_, i) => `h${i}.example.com`);
+  /** A host of 253 characters, the longest DNS name; with `*.` before it, 255. */
+  const longest = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+  const bound = (chart: Chart, served: string[], props: Partial<BlueGreenAppProps>) => webProps({ gateway: gatewayOf(chart, { hosts: served }), ...props });
+
+  test.each<[string, string[], Partial<BlueGreenAppProps>, string]>([
+    ['a gateway route would name more than 16 hosts', ['*.example.com'], { hosts: hosts(17) },
+      'hosts name more hosts than the 16 hostnames an HTTPRoute holds, got 17; split the hosts between apps, or use TrafficApi.ISTIO'],
+    ['a wildcard host is longer than a Gateway API hostname', ['*'], { hosts: [`*.${longest}`] },
+      `hosts hold a host longer than the 253 characters of a Gateway API hostname, got ${show(`*.${longest}`)}; use a shorter host, or TrafficApi.ISTIO`],
+    ['the preview header is no name Gateway API takes', ['*.example.com'], { hosts: ['shop.example.com'], preview: { header: 'x'.repeat(257) } },
+      'preview.header route "preview-header" matches a header name that Gateway API does not take: an HTTP token of 1 to 256 letters, digits and '
+      + `!#$%&'*+-.^_\`|~, got ${show('x'.repeat(257))}; use a name such as "x-tester", or TrafficApi.ISTIO`],
+    ['the preview header\'s value is longer than an HTTPRoute holds', ['*.example.com'], { hosts: ['shop.example.com'], preview: { header: 'x-preview', headerValue: 'v'.repeat(4097) } },
+      'preview.headerValue route "preview-header" matches header x-preview against a value that an HTTPRoute writes in 4097 characters, and it holds 4096, '
+      + `got ${show({ exact: 'v'.repeat(4097) })}; match a shorter value, or use TrafficApi.ISTIO`],
+  ])('fails when %s, in the resolve step, before any object is made', (_, served, props, message) => {
+    const chart = newChart();
+    const at = unbuilt(chart, 'Web');
+    expect(() => resolveBlueGreen(at, bound(chart, served, props))).toThrow(`test/Web: ${message}`);
+    expect(at.node.children).toEqual([]);
+  });
+
+  test.each<[string, string[], Partial<BlueGreenAppProps>]>([
+    ['16 hosts on one gateway route', ['*.example.com'], { hosts: hosts(16) }],
+    ['a host of 253 characters', [longest], { hosts: [longest] }],
+    ['a preview header of 256 characters and a value of 4096', ['*.example.com'], { hosts: ['shop.example.com'], preview: { header: 'x'.repeat(256), headerValue: 'v'.repeat(4096) } }],
+  ])('takes %s, and the objects stay within the Gateway API\'s bounds', (_, served, props) => {
+    const chart = newChart();
+    new BlueGreenApp(chart, 'Web', bound(chart, served, props));
+    expectSound(chart);
+  });
+});
+
+describe('Gateway API listener names made from hosts, kept to 253 characters', () => {
+  const longest = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+
+  test('a name of 253 characters stays as it is; one of 254 becomes its start and a hash, 253 long, the same every time', () => {
+    expect(fitName('a'.repeat(253))).toBe('a'.repeat(253));
+    const fitted = fitName(`http.${longest}`);
+    expect(fitted).toBe(`http.${longest.slice(0, 253 - 5 - 11)}-${fitted.slice(-10)}`);
+    expect(fitted).toHaveLength(253);
+    expect(fitted.slice(-10)).toMatch(/^[0-9a-f]{10}$/);
+    expect(fitName(`http.${longest}`)).toBe(fitted);
+  });
+
+  test('two long names with the same start stay apart, and a cut before "." or "-" drops it, so that the name stays a DNS name', () => {
+    const [a, b] = [fitName(`${'a'.repeat(250)}-one`), fitName(`${'a'.repeat(250)}-two`)];
+    expect(a).not.toBe(b);
+    const cutAtDash = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), `${'d'.repeat(49)}-${'e'.repeat(13)}`].join('.');
+    expect(fitName(cutAtDash)).toMatch(new RegExp(`^${cutAtDash.slice(0, 241).replace(/\./g, '\\.')}-[0-9a-f]{10}$`));
+    const cutAtDot = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(49), 'e'.repeat(13)].join('.');
+    expect(fitName(cutAtDot)).toMatch(new RegExp(`^${cutAtDot.slice(0, 241).replace(/\./g, '\\.')}-[0-9a-f]{10}$`));
+  });
+
+  test('a 253-character host makes listeners of 253 characters at most, which the redirect route and the app\'s route name alike', () => {
+    const chart = newChart();
+    const gateway = gatewayOf(chart, { hosts: [longest], tls: { credentialName: 'cert' } });
+    reviews(chart, { gateway, hosts: [longest] });
+    const objects = expectSound(chart);
+    const listeners: string[] = find(objects, 'Gateway', 'edge').spec.listeners.map((l: Manifest) => l.name);
+    expect(listeners).toEqual([fitName(`http.${longest}`), fitName(`https.${longest}`)]);
+    expect(listeners.map(l => l.length)).toEqual([253, 253]);
+    expect(route(objects, 'edge-https-redirect').parentRefs).toEqual([{ name: 'edge', sectionName: listeners[0] }]);
+    expect(route(objects, 'reviews-gateway').parentRefs).toEqual([{ name: 'edge', namespace: 'shop', sectionName: listeners[1] }]);
+  });
+});
+
+describe('checkKubernetesGateway: what a Gateway API Gateway holds of an IstioGateway\'s servers', () => {
+  const scope = () => unbuilt(newChart(), 'Gateway');
+  const hosts = (count: number) => Array.from({ length: count }, (_, i) => `h${i}.example.com`);
+  const http = (names: string[], httpsRedirect = false) => ({ name: 'http', port: 80, hosts: names, httpsRedirect });
+  const longest = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+
+  test('takes hosts of 253 characters, 64 listeners, and 32 listeners that redirect', () => {
+    expect(() => checkKubernetesGateway(scope(), [http([longest])])).not.toThrow();
+    expect(() => checkKubernetesGateway(scope(), [http(hosts(64))])).not.toThrow();
+    expect(() => checkKubernetesGateway(scope(), [http(hosts(32), true), { name: 'https', port: 443, hosts: hosts(32) }])).not.toThrow();
+  });
+
+  test('fails when a host is longer than a listener\'s hostname', () => {
+    expect(() => checkKubernetesGateway(scope(), [http([`*.${longest}`])])).toThrow(
+      `test/Gateway: hosts hold a host longer than the 253 characters of a Gateway API listener's hostname, got ${show(`*.${longest}`)}; use a shorter host, or TrafficApi.ISTIO`);
+  });
+
+  test('fails when the servers make more than 64 listeners', () => {
+    expect(() => checkKubernetesGateway(scope(), [http(hosts(33)), { name: 'https', port: 443, hosts: hosts(32) }])).toThrow(
+      'test/Gateway: hosts make more listeners than the 64 a Gateway API Gateway holds, one per host of each server, got 65; split the hosts between gateways');
+  });
+
+  test('fails when more than 32 listeners redirect, more than the redirect route can name', () => {
+    expect(() => checkKubernetesGateway(scope(), [http(hosts(33), true)])).toThrow(
+      'test/Gateway: hosts make more redirecting listeners than the 32 parents the redirect HTTPRoute can name, got 33; split the hosts between gateways');
+  });
+});
+
+describe('TrafficApi.GATEWAY_API: what the resolve step accepts, the renderer renders without a refusal', () => {
+  /** Mostly what the Gateway API takes, sometimes what it refuses: both sides of every check get reached. */
+  const mostly = <T>(good: T[], bad: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 6 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+  const match = mostly([
+    () => RouteMatch.header('x-qa', StringMatch.exact('1')),
+    () => RouteMatch.header('x-qa', StringMatch.exact('2')),
+    () => RouteMatch.header('x-group', StringMatch.prefix('.'.repeat(600))),
+    () => RouteMatch.queryParam('canary', StringMatch.regex('on|yes')),
+  ], [
+    () => RouteMatch.header('x-empty', StringMatch.exact('')),
+    () => RouteMatch.queryParam('q', StringMatch.prefix('.'.repeat(600))),
+    () => RouteMatch.sourceLabels({ app: 'qa' }),
+  ]);
+  const testerRoute = fc.record({
+    name: mostly(['qa', 'beta', 'gamma'], ['QA', 'q'.repeat(254)]),
+    when: fc.array(match, { minLength: 1, maxLength: 3 }),
+    to: fc.constantFrom(() => RouteTarget.version('v1'), () => RouteTarget.version('v2')),
+  }).map(r => ({ name: r.name, when: r.when.map(m => m()), to: r.to() }));
+  const none = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
+  const routing = fc.record({
+    testerRoutes: none(fc.oneof(
+      { arbitrary: fc.uniqueArray(testerRoute, { maxLength: 3, selector: r => r.name }), weight: 6 },
+      { arbitrary: fc.constantFrom(15, 16).map(count => Array.from({ length: count }, (_, i) => ({
+        name: `t${i}`, when: [RouteMatch.header('x-t', StringMatch.exact(`${i}`))], to: RouteTarget.version('v2'),
+      }))), weight: 1 },
+    )),
+    mirror: none(mostly([20, 0.5], [100 / 3]).map(percentage => ({ to: RouteTarget.version('v2'), percentage }))),
+    routePolicy: none(mostly([{ timeout: Duration.seconds(3) }], [{ timeout: Duration.hours(100_000) }, { retries: { attempts: 2 } }])),
+    stickySessions: fc.oneof({ arbitrary: fc.constant(undefined), weight: 9 }, { arbitrary: fc.constant({}), weight: 1 }),
+    mtls: fc.boolean(),
+    istioApiVersion: none(fc.constant(IstioApiVersion.V1BETA1)),
+    additionalPorts: none(mostly([[{ port: 9090, protocol: Protocol.GRPC }]], [[{ port: 5432, protocol: Protocol.TCP }]])),
+    hosts: none(mostly([['reviews.example.com']], [Array.from({ length: 17 }, (_, i) => `h${i}.example.com`)])),
+    name: fc.constantFrom('reviews', 'r'.repeat(50)),
+  }, { requiredKeys: ['mtls', 'name'] });
+  const props = fc.record({
+    routing,
+    blueGreen: fc.boolean(),
+    weight: fc.constantFrom(0, 10, 90),
+    preview: none(mostly([{ header: 'x-preview' }, { header: 'x-preview', host: 'preview.example.com' }], [{ header: 'x'.repeat(257) }])),
+    cutover: mostly([CutoverMode.MESH_ROUTING], [CutoverMode.SERVICE_SELECTOR]),
+    tls: fc.boolean(),
+  });
+
+  test('for any props: rendering never refuses, the objects fit the CRDs, and istioApiVersion is refused exactly where no Istio object is emitted', () => {
+    fc.assert(fc.property(props, ({ routing: { hosts, ...given }, blueGreen, weight, preview, cutover, tls }) => {
+      const chart = newChart();
+      const gateway = hosts && gatewayOf(chart, { hosts: ['*.example.com'], tls: tls ? { credentialName: 'cert' } : undefined });
+      // The preview host needs the gateway.
+      const previewed = hosts ? preview : preview && { header: preview.header };
+      const at = unbuilt(chart, 'App');
+      const common = { ...given, gateway, hosts };
+      let model;
+      try {
+        model = blueGreen
+          ? resolveBlueGreen(at, webProps({ ...common, blue: v1, green: v2, preview: previewed, cutover })).release
+          : resolveCanary(at, reviewsProps({ ...common, canaryWeight: weight })).release;
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^test\/App: /);
+        return;
+      }
+      renderRelease(at, model);
+      expectValidManifests(chart.toJson());
+      expect(apiObjectsUnder(at).some(o => o.apiVersion.includes('.istio.io/'))).toBe(emitsIstioObjects(model));
+    }), { numRuns: 200 });
+  });
+});
+
 describe('IstioGateway with TrafficApi.GATEWAY_API', () => {
   test('serves HTTPS with the credential as certificateRef, and redirects HTTP with a route of its own', () => {
     const chart = newChart();
@@ -269,32 +453,95 @@ describe('IstioGateway with TrafficApi.GATEWAY_API', () => {
 describe('TrafficApi.GATEWAY_API bad input', () => {
   const build = (props: Partial<CanaryAppProps>) => () => reviews(newChart(), props);
   const retries = { attempts: 3 };
+  const ONLY_ISTIO = 'leave trafficPolicy out, or use TrafficApi.ISTIO';
+  const DESTINATION_RULE = 'has no Gateway API equivalent in the standard channel: it is a DestinationRule policy (load balancing, connection pool, outlier detection, TLS to the pods)';
+  const qa = (...when: RouteMatch[]) => ({ testerRoutes: [{ name: 'qa', when, to: RouteTarget.canary() }] });
+  const conditions = (count: number, make: (i: number) => RouteMatch) => Array.from({ length: count }, (_, i) => make(i));
 
-  test.each([
-    ['retries are set (experimental in Gateway API)', { routePolicy: { retries } }, 'routePolicy.retries has no Gateway API equivalent'],
-    ['a version sets retries', { canary: { ...v2, routePolicy: { retries } } }, 'canary.routePolicy.retries has no Gateway API equivalent'],
-    ['fault injection is set', { routePolicy: { fault: { abortHttpStatus: 503 } } }, 'routePolicy.fault has no Gateway API equivalent'],
-    ['a traffic policy is set', { trafficPolicy: { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST) } }, 'trafficPolicy has no Gateway API equivalent'],
-    ['a version sets a traffic policy', { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.ISTIO_MUTUAL } } }, 'stable.trafficPolicy has no Gateway API equivalent'],
-    ['sticky sessions are set', { stickySessions: {} }, 'stickySessions has no Gateway API equivalent'],
-    ['a tester route matches source labels', { testerRoutes: [{ name: 'qa', when: [RouteMatch.sourceLabels({ app: 'qa' })], to: RouteTarget.canary() }] },
-      'testerRoutes route "qa" matches sourceLabels, which Gateway API cannot express'],
-    ['a tester route is not a DNS name', { testerRoutes: [{ ...tester, name: 'Jason_QA' }] }, 'testerRoutes route names must be lower-case DNS names'],
-    ['a tester route matches an empty header value', { testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact(''))], to: RouteTarget.canary() }] },
-      'testerRoutes route "qa" matches x-qa against an empty value, which an HTTPRoute match cannot hold, got {"exact":""}'],
-    ['a later tester route has more conditions than an earlier one it overlaps', {
+  /** What the Gateway API cannot carry, as the construct and the resolve step alike refuse it: the props, and the whole message. */
+  const refused: [string, () => Partial<CanaryAppProps>, string][] = [
+    ['retries are set (experimental in Gateway API)', () => ({ routePolicy: { retries } }),
+      'routePolicy.retries has no Gateway API equivalent in the standard channel (HTTPRoute `retry` is experimental), got {"attempts":3}; leave retries out, or use TrafficApi.ISTIO'],
+    ['a version sets retries', () => ({ canary: { ...v2, routePolicy: { retries } } }),
+      'canary.routePolicy.retries has no Gateway API equivalent in the standard channel (HTTPRoute `retry` is experimental), got {"attempts":3}; leave retries out, or use TrafficApi.ISTIO'],
+    ['fault injection is set', () => ({ routePolicy: { fault: { abortHttpStatus: 503 } } }),
+      'routePolicy.fault has no Gateway API equivalent: HTTPRoute has no fault injection, got {"abort":{"httpStatus":503,"percentage":{"value":100}}}; leave fault out, or use TrafficApi.ISTIO'],
+    ['a timeout is longer than a Gateway API duration holds', () => ({ routePolicy: { timeout: Duration.hours(100_000) } }),
+      'routePolicy.timeout is longer than a Gateway API duration holds (99999h59m59s999ms), got "360000000s"; use a shorter timeout, or TrafficApi.ISTIO'],
+    ['a version\'s timeout is longer than a Gateway API duration holds', () => ({ canary: { ...v2, routePolicy: { timeout: Duration.hours(100_000) } }, testerRoutes: [tester] }),
+      'canary.routePolicy.timeout is longer than a Gateway API duration holds (99999h59m59s999ms), got "360000000s"; use a shorter timeout, or TrafficApi.ISTIO'],
+    ['a traffic policy is set', () => ({ trafficPolicy: { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST) } }),
+      `trafficPolicy ${DESTINATION_RULE}, got {"loadBalancer":{"simple":"LEAST_REQUEST"}}; ${ONLY_ISTIO}`],
+    ['a version sets a traffic policy', () => ({ stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.ISTIO_MUTUAL } } }),
+      `stable.trafficPolicy ${DESTINATION_RULE}, got {"tls":{"mode":"ISTIO_MUTUAL"}}; ${ONLY_ISTIO}`],
+    ['sticky sessions are set', () => ({ stickySessions: {} }),
+      'stickySessions has no Gateway API equivalent in the standard channel: sessionPersistence is experimental, and the cookie that names the version would need '
+      + 'filters per backendRef, which are implementation-specific, got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out, or use TrafficApi.ISTIO'],
+    ['a tester route matches source labels', () => qa(RouteMatch.sourceLabels({ app: 'qa' })),
+      'testerRoutes route "qa" matches sourceLabels, which Gateway API cannot express: HTTPRoute matches paths, methods, headers and query parameters only, '
+      + 'got {"app":"qa"}; match a header the callers send instead, or use TrafficApi.ISTIO'],
+    ['a tester route is not a DNS name', () => ({ testerRoutes: [{ ...tester, name: 'Jason_QA' }] }),
+      'testerRoutes route names must be lower-case DNS names to name HTTPRoute rules, got "Jason_QA"; e.g. "qa-team"'],
+    ['a tester route matches an empty header value', () => qa(RouteMatch.header('x-qa', StringMatch.exact(''))),
+      'testerRoutes route "qa" matches x-qa against an empty value, which an HTTPRoute match cannot hold, got {"exact":""}; match a value of one character or more, or use TrafficApi.ISTIO'],
+    ['a tester route matches more headers than an HTTPRoute match holds', () => qa(...conditions(17, i => RouteMatch.header(`h${i}`, StringMatch.exact('1')))),
+      'testerRoutes route "qa" matches more headers than the 16 an HTTPRoute match holds, got 17; match 16 headers or fewer, or use TrafficApi.ISTIO'],
+    ['a tester route matches more query parameters than an HTTPRoute match holds', () => qa(...conditions(17, i => RouteMatch.queryParam(`q${i}`, StringMatch.exact('1')))),
+      'testerRoutes route "qa" matches more queryParams than the 16 an HTTPRoute match holds, got 17; match 16 queryParams or fewer, or use TrafficApi.ISTIO'],
+    ['a header prefix, written as a regex, is longer than an HTTPRoute holds', () => qa(RouteMatch.header('x', StringMatch.prefix('.'.repeat(2047)))),
+      `testerRoutes route "qa" matches header x against a value that an HTTPRoute writes in 4097 characters, and it holds 4096, got ${show({ prefix: '.'.repeat(2047) })}; `
+      + 'match a shorter value, or use TrafficApi.ISTIO'],
+    ['a query parameter prefix, written as a regex, is longer than an HTTPRoute holds', () => qa(RouteMatch.queryParam('q', StringMatch.prefix('.'.repeat(511)))),
+      `testerRoutes route "qa" matches query parameter q against a value that an HTTPRoute writes in 1025 characters, and it holds 1024, got ${show({ prefix: '.'.repeat(511) })}; `
+      + 'match a shorter value, or use TrafficApi.ISTIO'],
+    ['a later tester route has more conditions than an earlier one it overlaps', () => ({
       testerRoutes: [tester, { name: 'jason-beta', when: [RouteMatch.header('end-user', StringMatch.exact('jason')), RouteMatch.header('x-beta', StringMatch.exact('1'))], to: RouteTarget.stable() }],
-    }, 'testerRoutes route "jason-beta" has more conditions than "jason" before it'],
-    ['a port is TCP (TCPRoute is experimental)', { additionalPorts: [{ port: 7000, protocol: Protocol.TCP }] }, 'additionalPorts[0] is TCP'],
-    ['mirroring needs more precision than a fraction holds', { canaryWeight: 0, mirror: { to: RouteTarget.canary(), percentage: 100 / 3 } }, 'mirror.percentage needs more than 7 decimal places'],
-    ['there are more rules than an HTTPRoute holds', {
+    }), 'testerRoutes route "jason-beta" has more conditions than "jason" before it, and Gateway API tries the more specific match first where Istio keeps the order, '
+      + 'got ["jason","jason-beta"]; put the more specific route first, or give them the same number of conditions'],
+    ['the port is TCP (TCPRoute is experimental)', () => ({ protocol: Protocol.TCP }),
+      'protocol is TCP, which Gateway API routes with TCPRoute, an experimental kind outside the standard channel, got "tcp"; use an HTTP, HTTP/2 or gRPC port, or TrafficApi.ISTIO'],
+    ['another port is TCP', () => ({ additionalPorts: [{ port: 7000, protocol: Protocol.TCP }] }),
+      'additionalPorts[0] is TCP, which Gateway API routes with TCPRoute, an experimental kind outside the standard channel, got "tcp-7000"; use an HTTP, HTTP/2 or gRPC port, or TrafficApi.ISTIO'],
+    ['mirroring needs more precision than a fraction holds', () => ({ canaryWeight: 0, mirror: { to: RouteTarget.canary(), percentage: 100 / 3 } }),
+      'mirror.percentage needs more than 7 decimal places, more than a Gateway API fraction holds, got 33.333333333333336; round it, e.g. 0.5'],
+    ['mirroring needs 8 decimal places', () => ({ canaryWeight: 0, mirror: { to: RouteTarget.canary(), percentage: 0.12345678 } }),
+      'mirror.percentage needs more than 7 decimal places, more than a Gateway API fraction holds, got 0.12345678; round it, e.g. 0.5'],
+    ['there are more rules than an HTTPRoute holds', () => ({
       testerRoutes: Array.from({ length: 16 }, (_, i) => ({ name: `t${i}`, when: [RouteMatch.header('x-t', StringMatch.exact(`${i}`))], to: RouteTarget.canary() })),
-    }, 'testerRoutes make more rules than the 16 an HTTPRoute holds, got 17'],
-    ['a version\'s Service name would be longer than 63', { canary: { ...v2, version: `v${'2'.repeat(60)}` } }, 'canary.version names the Service'],
-  ])('fails when %s', (_, props, message) => {
-    expect(build(props)).toThrow(`test/Reviews: ${message}`);
+    }), 'testerRoutes make more rules than the 16 an HTTPRoute holds, got 17; use fewer tester routes'],
+    ['a version\'s Service name would be longer than 63', () => ({ canary: { ...v2, version: `v${'2'.repeat(60)}` } }),
+      `canary.version names the Service "reviews-v${'2'.repeat(60)}" for its weighted backend, longer than a Service name may be (63), got "v${'2'.repeat(60)}"; `
+      + 'shorten the app name or the version'],
+    ['istioApiVersion is given and no Istio object is emitted', () => ({ istioApiVersion: IstioApiVersion.V1BETA1 }),
+      'istioApiVersion sets the version of the Istio objects, and with controller none and trafficApi gateway-api this app emits none, got "v1beta1"; leave it out'],
+  ];
+
+  test.each(refused)('fails when %s', (_, props, message) => {
+    expect(build(props())).toThrow(`test/Reviews: ${message}`);
   });
 
+  test.each(refused)('fails when %s, in the resolve step, before any object is made', (_, props, message) => {
+    const at = unbuilt(newChart(), 'Reviews');
+    expect(() => resolveCanary(at, reviewsProps(props()))).toThrow(`test/Reviews: ${message}`);
+    expect(at.node.children).toEqual([]);
+  });
+
+  test.each<[string, () => Partial<CanaryAppProps>]>([
+    ['16 headers in a match', () => qa(...conditions(16, i => RouteMatch.header(`h${i}`, StringMatch.exact('1'))))],
+    ['16 query parameters in a match', () => qa(...conditions(16, i => RouteMatch.queryParam(`q${i}`, StringMatch.exact('1'))))],
+    ['a header prefix that makes a regex of 4096 characters', () => qa(RouteMatch.header('x', StringMatch.prefix('.'.repeat(2046))))],
+    ['a query parameter prefix that makes a regex of 1024 characters', () => qa(RouteMatch.queryParam('q', StringMatch.prefix('.'.repeat(510))))],
+    ['a timeout of 99999h59m59s999ms', () => ({ routePolicy: { timeout: Duration.millis(100_000 * 3_600_000 - 1) } })],
+    ['a mirror percentage of 7 decimal places', () => ({ canaryWeight: 0, mirror: { to: RouteTarget.canary(), percentage: 0.1234567 } })],
+    ['15 tester routes and the split: 16 rules', () => ({
+      testerRoutes: Array.from({ length: 15 }, (_, i) => ({ name: `t${i}`, when: [RouteMatch.header('x-t', StringMatch.exact(`${i}`))], to: RouteTarget.canary() })),
+    })],
+    ['a version\'s Service name of 63 characters', () => ({ canary: { ...v2, version: `v${'2'.repeat(54)}` } })],
+  ])('takes %s, and the objects stay within the Gateway API\'s bounds', (_, props) => {
+    const chart = newChart();
+    reviews(chart, props());
+    expectSound(chart);
+  });
   test('routes that no request can match both of may come in any order', () => {
     const other = { name: 'anna-beta', when: [RouteMatch.header('end-user', StringMatch.exact('anna')), RouteMatch.header('x-beta', StringMatch.exact('1'))], to: RouteTarget.stable() };
     expect(build({ testerRoutes: [tester, other] })).not.toThrow();

@@ -74,7 +74,8 @@ describe('IstioGateway', () => {
 
   test('fails when a TLS server has no credential', () => {
     expect(() => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], tls: {} as GatewayTlsOptions }))
-      .toThrow('test/Gateway: tls.credentialName must name the Secret with the certificate and key, or the gateway cannot serve TLS, got null; ');
+      .toThrow('test/Gateway: tls.credentialName must name the Secret with the certificate and key, or the gateway cannot serve TLS, got nothing; '
+        + 'create a kubernetes.io/tls Secret in the gateway pods\' namespace and name it here');
     expect(() => new IstioGateway(newChart(), 'Gateway', {
       hosts: ['shop.example.com'], additionalServers: [{ hosts: ['a.example.com'], tls: { credentialName: '' } }],
     })).toThrow('test/Gateway: additionalServers[0].tls.credentialName must name the Secret');
@@ -165,14 +166,44 @@ describe('IstioGateway', () => {
     expect(a.node.root).not.toBe(b.node.root);
   });
 
-  test.each(['public-gateway', 'istio-system/', '/public-gateway', 'a/b/c', 'Istio-System/public-gateway', 'istio-system/Public'])(
-    'fails when fromName is given %j, which is not namespace/name', gatewayRef => {
-      expect(() => IstioGateway.fromName(gatewayRef)).toThrow(`IstioGateway.fromName: gatewayRef must be "namespace/name", got ${JSON.stringify(gatewayRef)}; `
-        + 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
-    });
+  const REF_RULE = 'gatewayRef must be "namespace/name", two DNS-1123 labels (lower-case letters, digits and "-", at most 63)';
+  const REF_FIX = 'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"';
 
-  test('fails when fromName is given nothing', () => {
-    expect(() => IstioGateway.fromName(undefined as unknown as string)).toThrow('IstioGateway.fromName: gatewayRef must be "namespace/name", got nothing; ');
+  test.each<[string, unknown, string]>([
+    ['a bare name', 'public-gateway', '"public-gateway"'],
+    ['no name', 'istio-system/', '"istio-system/"'],
+    ['no namespace', '/public-gateway', '"/public-gateway"'],
+    ['three parts', 'a/b/c', '"a/b/c"'],
+    ['an upper-case namespace', 'Istio-System/public-gateway', '"Istio-System/public-gateway"'],
+    ['an upper-case name', 'istio-system/Public', '"istio-system/Public"'],
+    ['a name with a dot, which Istio refuses in a VirtualService', 'shop/edge.v1', '"shop/edge.v1"'],
+    ['a name longer than 63', `shop/${'g'.repeat(64)}`, `"shop/${'g'.repeat(64)}"`],
+    ['nothing', undefined, 'nothing'],
+    ['a number', 42, '42'],
+    ['a BigInt', 42n, '42n'],
+    ['a Symbol', Symbol('gw'), 'Symbol(gw)'],
+    ['an object', { namespace: 'istio-system', name: 'public' }, '{"namespace":"istio-system","name":"public"}'],
+  ])('fails when fromName is given %s', (_, gatewayRef, shown) => {
+    expect(() => IstioGateway.fromName(gatewayRef as string)).toThrow(`IstioGateway.fromName: ${REF_RULE}, got ${shown}; ${REF_FIX}`);
+    expect(() => IstioGateway.fromGatewayName(newChart(), 'PublicGateway', gatewayRef as string))
+      .toThrow(`IstioGateway.fromGatewayName: ${REF_RULE}, got ${shown}; ${REF_FIX}`);
+  });
+
+  test('takes a reference of two 63-character labels', () => {
+    const ref = `${'n'.repeat(63)}/${'g'.repeat(63)}`;
+    expect([IstioGateway.fromName(ref).gatewayRef, IstioGateway.fromGatewayName(newChart(), 'Gateway', ref).gatewayRef]).toEqual([ref, ref]);
+  });
+
+  test('fails when fromGatewayName is given no construct as scope, or no id, and leaves no construct behind', () => {
+    expect(() => IstioGateway.fromGatewayName({ node: {} } as unknown as Construct, 'PublicGateway', 'istio-system/public-gateway')).toThrow(
+      'IstioGateway.fromGatewayName: scope must be a construct: a Chart or a construct inside one, got {"node":{}}; pass the chart of the apps that use the gateway');
+    const chart = newChart();
+    for (const [id, shown] of [['', '""'], [7, '7'], [undefined, 'nothing']]) {
+      expect(() => IstioGateway.fromGatewayName(chart, id as string, 'istio-system/public-gateway'))
+        .toThrow(`IstioGateway.fromGatewayName: id must be a non-empty string, got ${shown}; e.g. "PublicGateway"`);
+    }
+    expect(() => IstioGateway.fromGatewayName(chart, 'PublicGateway', 'public')).toThrow('IstioGateway.fromGatewayName: gatewayRef');
+    expect(chart.node.children).toEqual([]);
   });
 
   test('fromGatewayName imports a gateway into the tree, emitting nothing', () => {
@@ -205,32 +236,108 @@ describe('IstioGateway', () => {
     expect(RouteCheck.of(chart).findings().map(f => f.code)).not.toContain('gateway-not-found');
   });
 
-  test.each(['public-gateway', 'a/b/c', 'istio-system/Public'])('fails when fromGatewayName is given %j, which is not namespace/name', gatewayRef => {
-    expect(() => IstioGateway.fromGatewayName(newChart(), 'PublicGateway', gatewayRef))
-      .toThrow(`test/PublicGateway: gatewayRef must be "namespace/name", got ${JSON.stringify(gatewayRef)}; a bare name would resolve`);
-  });
-
   test('fails when fromGatewayName is given a scope outside any chart', () => {
     expect(() => IstioGateway.fromGatewayName(new App(), 'PublicGateway', 'istio-system/public-gateway'))
       .toThrow('PublicGateway: scope must be a Chart or inside one, whose route check then knows that the Gateway lives outside it, '
         + 'got "App"; import the gateway into a chart, e.g. the chart of the apps that use it');
   });
 
-  const build = (props: Partial<IstioGatewayProps>) => () => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], ...props });
+  const build = (props: Partial<IstioGatewayProps>) => () => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], ...props } as IstioGatewayProps);
+  const HOSTS_RULE = 'must hold DNS-1123 hosts in lower case, optionally starting with "*."';
+  const HOSTS_FIX = 'e.g. "shop.example.com" or "*.example.com"';
+  const NAME_RULE = 'name must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), as Istio wants a Gateway\'s name';
+  const SELECTOR_FIX = 'e.g. { istio: "ingressgateway" }';
+  const TLS_PORTS = (field: string, mine: string, port: number, other: string, theirs: string, hosts: string) =>
+    `${field} serves ${mine} on port ${port}, where server ${other} serves ${theirs}, got ${hosts}; give HTTP and HTTPS ports of their own`;
 
-  test.each([
-    ['there are no hosts', { hosts: [] }, 'hosts', '[]'],
-    ['a host has upper case', { hosts: ['Shop.example.com'] }, 'hosts', '"Shop.example.com"'],
-    ['a host has an empty label', { hosts: ['shop..example.com'] }, 'hosts', '"shop..example.com"'],
-    ['a wildcard is not a leading label', { hosts: ['shop.*.com'] }, 'hosts', '"shop.*.com"'],
-    ['the name is not a DNS-1123 name', { name: 'Public_Gateway' }, 'name', '"Public_Gateway"'],
-    ['the namespace is not a DNS-1123 label', { namespace: 'istio.system' }, 'namespace', '"istio.system"'],
-    ['the port is out of range', { port: 70000 }, 'port', '70000'],
-    ['the selector is empty', { selector: {} }, 'selector', '{}'],
-    ['a selector key is not a label key', { selector: { 'bad key!': 'x' } }, 'selector', '{"bad key!":"x"}'],
-    ['a selector key has a prefix that is not a DNS-1123 subdomain', { selector: { 'Istio.IO/rev': 'x' } }, 'selector', '{"Istio.IO/rev":"x"}'],
-  ])('fails when %s', (_, props, field, value) => {
-    expect(build(props)).toThrow(`test/Gateway: ${field} `);
-    expect(build(props)).toThrow(`got ${value}; `);
+  test.each<[string, { [key: string]: unknown }, string]>([
+    ['there are no hosts', { hosts: [] }, 'hosts must name at least one host, got []; e.g. ["shop.example.com"]'],
+    ['hosts are a string', { hosts: 'shop.example.com' }, 'hosts must name at least one host, got "shop.example.com"; e.g. ["shop.example.com"]'],
+    ['a host has upper case', { hosts: ['Shop.example.com'] }, `hosts ${HOSTS_RULE}, got "Shop.example.com"; ${HOSTS_FIX}`],
+    ['a host has an empty label', { hosts: ['shop..example.com'] }, `hosts ${HOSTS_RULE}, got "shop..example.com"; ${HOSTS_FIX}`],
+    ['a wildcard is not a leading label', { hosts: ['shop.*.com'] }, `hosts ${HOSTS_RULE}, got "shop.*.com"; ${HOSTS_FIX}`],
+    ['a host is null', { hosts: [null] }, `hosts ${HOSTS_RULE}, got null; ${HOSTS_FIX}`],
+    ['a host has no dot, which an Istio Gateway refuses', { hosts: ['shop'] },
+      'hosts must hold hosts with a dot: an Istio Gateway refuses short names, got "shop"; name the host in full, e.g. "shop.example.com"'],
+    ['a host of another server has no dot', { additionalServers: [{ hosts: ['api.example.com', 'api'] }] },
+      'additionalServers[0].hosts must hold hosts with a dot: an Istio Gateway refuses short names, got "api"; name the host in full, e.g. "api.example.com"'],
+    ['a host is an IP address, whose last label is digits', { hosts: ['10.0.0.1'] },
+      'hosts must hold hosts whose last label has a letter or "-": Istio refuses a top-level domain of digits, got "10.0.0.1"; name the host by its domain name, not an IP address'],
+    ['the name has a dot, which a VirtualService cannot refer to', { name: 'edge.v1' }, `${NAME_RULE}, got "edge.v1"; pass a name such as "public-gateway"`],
+    ['the name is not a DNS-1123 label', { name: 'Public_Gateway' }, `${NAME_RULE}, got "Public_Gateway"; pass a name such as "public-gateway"`],
+    ['the name is longer than 63', { name: 'g'.repeat(64) }, `${NAME_RULE}, got "${'g'.repeat(64)}"; pass a name such as "public-gateway"`],
+    ['the name is a list', { name: ['x'] }, `${NAME_RULE}, got ["x"]; pass a name such as "public-gateway"`],
+    ['the name is null', { name: null }, `${NAME_RULE}, got null; pass a name such as "public-gateway"`],
+    ['the namespace is not a DNS-1123 label', { namespace: 'istio.system' },
+      'namespace must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), got "istio.system"; e.g. "shop"'],
+    ['the port is out of range', { port: 70000 }, 'port must be an integer port from 1 to 65535, got 70000; use a port such as 80 or 8080'],
+    ['the port is a string', { port: '80' }, 'port must be an integer port from 1 to 65535, got "80"; use a port such as 80 or 8080'],
+    ['the selector is empty', { selector: {} }, `selector must select the gateway pods by label keys and values, got {}; ${SELECTOR_FIX}`],
+    ['the selector is a string', { selector: 'abc' }, `selector must be a map of names to strings, got "abc"; ${SELECTOR_FIX}`],
+    ['the selector is null', { selector: null }, `selector must be a map of names to strings, got null; ${SELECTOR_FIX}`],
+    ['a selector key is not a label key', { selector: { 'bad key!': 'x' } }, `selector must have keys that are label keys, got "bad key!"; ${SELECTOR_FIX}`],
+    ['a selector key has a prefix that is not a DNS-1123 subdomain', { selector: { 'Istio.IO/rev': 'x' } },
+      `selector must have keys that are label keys, got "Istio.IO/rev"; ${SELECTOR_FIX}`],
+    ['a selector value is a number', { selector: { app: 1 } }, 'selector["app"] must be a string, got 1; quote numbers and booleans, e.g. "true"'],
+    ['a selector value is not a label value', { selector: { app: 'edge gateway' } },
+      `selector must select the gateway pods by label keys and values, got {"app":"edge gateway"}; ${SELECTOR_FIX}`],
+    ['other servers are not a list', { additionalServers: 'api.example.com' }, 'additionalServers must be a list, got "api.example.com"; e.g. [{ hosts: ["api.example.com"] }]'],
+    ['another server is null', { additionalServers: [null] }, 'additionalServers[0] must be an object, got null; e.g. { hosts: ["api.example.com"] }'],
+    ['another server\'s port is 0', { additionalServers: [{ hosts: ['api.example.com'], port: 0 }] },
+      'additionalServers[0].port must be an integer port from 1 to 65535, got 0; use a port such as 80 or 8080'],
+    ['tls is true', { tls: true }, 'tls must be an object, got true; e.g. { credentialName: "shop-tls" }'],
+    ['tls is null', { tls: null }, 'tls must be an object, got null; e.g. { credentialName: "shop-tls" }'],
+    ['another server\'s tls is a string', { additionalServers: [{ hosts: ['api.example.com'], tls: 'api-cert' }] },
+      'additionalServers[0].tls must be an object, got "api-cert"; e.g. { credentialName: "shop-tls" }'],
+    ['a credential is no Secret name', { tls: { credentialName: 'Shop_Cert' } }, 'tls.credentialName must name the Secret with the certificate and key, '
+      + 'or the gateway cannot serve TLS, got "Shop_Cert"; create a kubernetes.io/tls Secret in the gateway pods\' namespace and name it here'],
+    ['the TLS mode is not a gateway\'s', { tls: { credentialName: 'c', mode: 'ISTIO_MUTUAL' } }, 'tls.mode must be one of ["SIMPLE","MUTUAL"], got "ISTIO_MUTUAL"; use e.g. "SIMPLE"'],
+    ['the TLS port is out of range', { tls: { credentialName: 'c', port: 65536 } }, 'tls.port must be an integer port from 1 to 65535, got 65536; use a port such as 80 or 8080'],
+    ['redirectHttp is a string', { tls: { credentialName: 'c', redirectHttp: 'yes' } }, 'tls.redirectHttp must be true or false, got "yes"; e.g. true'],
+    ['another server serves HTTP on the HTTPS port', { tls: { credentialName: 'c', port: 8443 }, additionalServers: [{ hosts: ['api.example.com'], port: 8443 }] },
+      TLS_PORTS('additionalServers[0].hosts', 'HTTP', 8443, 'https', 'HTTPS', '["api.example.com"]')],
+    ['another server serves HTTPS on the HTTP port', { additionalServers: [{ hosts: ['api.example.com'], port: 8080, tls: { credentialName: 'c', port: 80 } }] },
+      TLS_PORTS('additionalServers[0].hosts', 'HTTPS', 80, 'http', 'HTTP', '["api.example.com"]')],
+    ['the traffic API is unknown', { trafficApi: 'mesh' }, 'trafficApi must be one of ["istio","gateway-api"], got "mesh"; use e.g. "istio"'],
+    ['the Istio API version is unknown', { istioApiVersion: 'v2' }, 'istioApiVersion must be one of ["v1","v1beta1"], got "v2"; use e.g. "v1"'],
+    ['a Gateway API gateway\'s class is a number', { trafficApi: TrafficApi.GATEWAY_API, gatewayClassName: 7 }, 'gatewayClassName must name a GatewayClass, got 7; e.g. "istio"'],
+    ['a Gateway API gateway\'s class is null', { trafficApi: TrafficApi.GATEWAY_API, gatewayClassName: null }, 'gatewayClassName must name a GatewayClass, got null; e.g. "istio"'],
+    ['a Gateway API gateway has a selector', { trafficApi: TrafficApi.GATEWAY_API, selector: {} }, 'selector picks the pods of an Istio Gateway; a Gateway API Gateway gets '
+      + 'its own from its class, got {}; leave selector out (gatewayClassName picks the implementation), or use TrafficApi.ISTIO'],
+  ])('fails when %s', (_, props, message) => {
+    expect(build(props)).toThrow(`test/Gateway: ${message}`);
+  });
+
+  test('fails when props are left out, or the construct id makes no DNS-1123 label', () => {
+    expect(() => new IstioGateway(newChart(), 'Gateway', undefined as unknown as IstioGatewayProps))
+      .toThrow('test/Gateway: props must be an object, got nothing; e.g. { hosts: ["shop.example.com"] }');
+    expect(() => new IstioGateway(newChart(), 'Edge.V1', { hosts: ['shop.example.com'] })).toThrow(`test/Edge.V1: ${NAME_RULE}, got "edge.v1"; pass a name such as "public-gateway"`);
+  });
+
+  test('takes names, hosts and labels at their limits, and emits objects that Istio and Gateway API accept', () => {
+    const host = `${`${'a'.repeat(62)}.`.repeat(3)}example.com`.slice(-253);
+    const name = 'g'.repeat(63);
+    const subdomain = (c: string) => `${c.repeat(63)}.`.repeat(4).slice(0, 253);
+    const istio = synth(chart => new IstioGateway(chart, 'Gateway', {
+      name, hosts: [host, '*', '*.example.com'], selector: { 'istio.io/rev': 'r'.repeat(63), empty: '' }, tls: { credentialName: subdomain('s'), mode: GatewayTlsMode.MUTUAL },
+      additionalServers: [{ hosts: [host], port: 8080, tls: { credentialName: 'c', port: 8443, redirectHttp: false } }],
+    }));
+    expect(istio[0].metadata.name).toBe(name);
+    expectValidManifests(istio);
+    const gatewayApi = synth(chart => new IstioGateway(chart, 'Gateway', {
+      name, hosts: [host, `*.${host.slice(2)}`], trafficApi: TrafficApi.GATEWAY_API, tls: { credentialName: 'c' }, gatewayClassName: subdomain('c'),
+    }));
+    expect(kinds(gatewayApi)).toEqual(['Gateway', 'HTTPRoute']);
+    expectValidManifests(gatewayApi);
+  });
+
+  test('serves HTTP and HTTPS of several servers on shared ports', () => {
+    const objects = synth(chart => new IstioGateway(chart, 'Gateway', {
+      hosts: ['shop.example.com'], tls: { credentialName: 'shop' },
+      additionalServers: [{ hosts: ['api.example.com'], tls: { credentialName: 'api' } }],
+    }));
+    expect(objects[0].spec.servers.map((s: { port: { number: number; protocol: string } }) => `${s.port.protocol}:${s.port.number}`))
+      .toEqual(['HTTP:80', 'HTTPS:443', 'HTTP:80', 'HTTPS:443']);
+    expectValidManifests(objects);
   });
 });

@@ -122,7 +122,13 @@ describe('versions and the release as a whole', () => {
 
   test('a version is named after its label, and takes the app\'s replicas unless it sets its own', () => {
     expect(resolveVersion(at, app, 'Canary', { ...canary, version: '1.2' })).toMatchObject({ id: 'Canary', subset: '1-2', version: '1.2', deploymentName: 'reviews-1-2', replicas: 2 });
-    expect(resolveVersion(at, app, 'Blue', { ...canary, replicas: 0 }, Color.BLUE)).toMatchObject({ subset: 'blue', deploymentName: 'reviews-blue', replicas: 0 });
+    expect(resolveVersion(at, app, 'Blue', { ...canary, replicas: 0 }, { subset: Color.BLUE })).toMatchObject({ subset: 'blue', deploymentName: 'reviews-blue', replicas: 0 });
+  });
+
+  test('a fixed replica count, a scaled-down colour\'s, wins over the version\'s own, which is still checked', () => {
+    expect(resolveVersion(at, app, 'Blue', { ...canary, replicas: 3 }, { replicas: 0 })).toMatchObject({ replicas: 0 });
+    expect(() => resolveVersion(at, app, 'Blue', { ...canary, replicas: -1 }, { replicas: 0 })).toThrow(
+      'shop/Reviews: blue.replicas must be a whole number of replicas, 0 or more, got -1; use e.g. 2');
   });
 
   test('the model carries the app\'s settings, the versions and the split', () => {
@@ -133,7 +139,7 @@ describe('versions and the release as a whole', () => {
 
   test('fails when a version is not given', () => {
     expect(() => resolveVersion(at, app, 'Canary', undefined as never)).toThrow(
-      'shop/Reviews: canary must be given, got nothing; e.g. { image: "nginx:1.11", version: "1.11" }');
+      'shop/Reviews: canary must be an object, got nothing; e.g. { image: "nginx:1.11", version: "1.11" }');
   });
 
   test('fails when two versions share a label, or differ only in what names drop', () => {
@@ -236,5 +242,98 @@ describe('the main object of each app, for ApiObject.of', () => {
   test('is the very object the app exposes', () => {
     const app = new CanaryApp(new Chart(Testing.app(), 'shop'), 'Reviews', { stable, canary });
     expect(ApiObject.of(app)).toBe(app.virtualService);
+  });
+});
+
+describe('props given as null, or of another type, where the resolve step first reads them', () => {
+  const gateway = IstioGateway.fromName('istio-system/public');
+  const hook = { name: 'smoke', url: 'http://tester.shop/' };
+  const canaryWith = (props: { [key: string]: unknown }) => () => resolveCanary(scope(), { stable, canary, ...props } as never);
+  const planned = (plan: { [key: string]: unknown }) => canaryWith({ plan: { steps: [10], ...plan } });
+  const blueGreenWith = (props: { [key: string]: unknown }) => () => resolveBlueGreen(scope(), { blue: stable, green: canary, ...props } as never);
+  test.each([
+    ['the name is null', canaryWith({ name: null }), 'name must be a DNS-1035 label (a lower-case letter, then letters, digits and "-", at most 63), got null; e.g. "web"'],
+    ['the namespace is null', canaryWith({ namespace: null }), 'namespace must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), got null; e.g. "shop"'],
+    ['the port is null', canaryWith({ port: null }), 'port must be an integer port from 1 to 65535, got null; use a port such as 80 or 8080'],
+    ['the container port is null', canaryWith({ containerPort: null }), 'containerPort must be an integer port from 1 to 65535, got null; use a port such as 80 or 8080'],
+    ['the protocol is null', canaryWith({ protocol: null }), 'protocol must be one of ["http","http2","grpc","tcp"], got null; use e.g. "http"'],
+    ['the replicas are null', canaryWith({ replicas: null }), 'replicas must be a whole number of replicas, 0 or more, got null; use e.g. 2'],
+    ['the Istio API version is null', canaryWith({ istioApiVersion: null }), 'istioApiVersion must be one of ["v1","v1beta1"], got null; use e.g. "v1"'],
+    ['mtls is null', canaryWith({ mtls: null }), 'mtls must be true or false, got null; e.g. true'],
+    ['syncWaves is null', canaryWith({ syncWaves: null }), 'syncWaves must be true or false, got null; e.g. true'],
+    ['the controller is null', canaryWith({ controller: null }), 'controller must be one of ["none","argo-rollouts","flagger"], got null; use e.g. "none"'],
+    ['the traffic API is null', canaryWith({ trafficApi: null }), 'trafficApi must be one of ["istio","gateway-api"], got null; use e.g. "istio"'],
+    ['an additional port\'s protocol is null', canaryWith({ additionalPorts: [{ port: 9090, protocol: null }] }),
+      'additionalPorts[0].protocol must be one of ["http","http2","grpc","tcp"], got null; use e.g. "http"'],
+    ['an additional port\'s name is null', canaryWith({ additionalPorts: [{ port: 9090, name: null }] }),
+      'additionalPorts[0].name must be "http" or "http-<suffix>", lower case, at most 15 characters, got null; Istio reads the protocol from the name, e.g. "grpc-api"'],
+    ['an additional port\'s container port is null', canaryWith({ additionalPorts: [{ port: 9090, containerPort: null }] }),
+      'additionalPorts[0].containerPort must be an integer port from 1 to 65535, got null; use a port such as 80 or 8080'],
+    ['the hosts are null', canaryWith({ gateway, hosts: null }), 'hosts must be a list, got null; e.g. ["shop.example.com"]'],
+    ['a host is a number', canaryWith({ gateway, hosts: [1] }), 'hosts[0] must be a string, got 1; write the list as e.g. ["shop.example.com"]'],
+    ['the autoscaling is "on"', canaryWith({ autoscaling: 'on' }), 'autoscaling must be an object, got "on"; e.g. { maxReplicas: 10 }'],
+    ['the CPU target is null', canaryWith({ autoscaling: { maxReplicas: 10, cpuUtilization: null } }),
+      'autoscaling.cpuUtilization must be a whole number, 1 or more, got null; use e.g. 2'],
+    ['a version\'s replicas are null', canaryWith({ canary: { ...canary, replicas: null } }),
+      'canary.replicas must be a whole number of replicas, 0 or more, got null; use e.g. 2'],
+    ['the canary weight is null', canaryWith({ canaryWeight: null }), 'canaryWeight must be a whole percentage from 0 to 100, got null; use an integer such as 10'],
+    ['Argo\'s routing is not one of its ways', canaryWith({ argoRouting: 'header' }), 'argoRouting must be one of ["subset","host"], got "header"; use e.g. "subset"'],
+    ['the plan is a list of weights', canaryWith({ plan: [10, 50] }), 'plan must be an object, got [10,50]; e.g. { steps: [10, 50, 100] }'],
+    ['the step is null', canaryWith({ plan: { steps: [10] }, step: null }),
+      'step must be a step of the plan, from 0 to 0, got null; count the steps from 0'],
+    ['a step is a hole', canaryWith({ plan: { steps: [10, , 50] } }),
+      'plan.steps[1] must be a whole percentage from 0 to 100, got nothing; use an integer such as 10'],
+    ['linear steps are a number', canaryWith({ plan: { linear: 10 } }), 'plan.linear must be an object, got 10; e.g. { stepWeight: 10 }'],
+    ['the linear maximum is null', canaryWith({ plan: { linear: { stepWeight: 10, maxWeight: null } } }),
+      'plan.linear.maxWeight must be a whole percentage from stepWeight (10) to 100, got null; use e.g. 50'],
+    ['the pause is null', planned({ pause: null }), 'plan.pause must be whole seconds, 1 or more, got null; use e.g. Duration.minutes(1)'],
+    ['the analysis is "on"', planned({ analysis: 'on' }), 'plan.analysis must be an object, got "on"; e.g. { minSuccessRate: 99 }'],
+    ['the analysis interval is null', planned({ analysis: { interval: null } }), 'plan.analysis.interval must be whole seconds, 1 or more, got null; use e.g. Duration.minutes(1)'],
+    ['the success rate is null', planned({ analysis: { minSuccessRate: null } }), 'plan.analysis.minSuccessRate must be a percentage from 0 to 100, got null; use e.g. 99'],
+    ['the failure limit is null', planned({ analysis: { failureLimit: null } }), 'plan.analysis.failureLimit must be a whole number, 1 or more, got null; use e.g. 2'],
+    ['the load test timeout is null', planned({ analysis: { loadTestTimeout: null } }),
+      'plan.analysis.loadTestTimeout must be whole seconds, 1 or more, got null; use e.g. Duration.minutes(1)'],
+    ['Flagger\'s options are a URL', planned({ flagger: 'http://tester.shop/' }),
+      'plan.flagger must be an object, got "http://tester.shop/"; e.g. { loadTesterUrl: "http://flagger-loadtester.shop/" }'],
+    ['a webhook is null', planned({ flagger: { webhooks: [null] } }), 'plan.flagger.webhooks[0] must be an object, got null; e.g. { name: "smoke-test", url: "http://tester.shop/" }'],
+    ['a webhook\'s type is null', planned({ flagger: { webhooks: [{ ...hook, type: null }] } }),
+      'plan.flagger.webhooks[0].type must be one of ["confirm-rollout","pre-rollout","rollout","confirm-traffic-increase","confirm-promotion","post-rollout",'
+      + '"rollback","event"], got null; use e.g. "confirm-rollout"'],
+    ['a webhook\'s timeout is null', planned({ flagger: { webhooks: [{ ...hook, timeout: null }] } }),
+      'plan.flagger.webhooks[0].timeout must be whole seconds, 1 or more, got null; use e.g. Duration.minutes(1)'],
+    ['a webhook\'s metadata is a string', planned({ flagger: { webhooks: [{ ...hook, metadata: 'cmd' }] } }),
+      'plan.flagger.webhooks[0].metadata must be an object, got "cmd"; e.g. { cmd: "curl -s http://shop-canary.shop/" }'],
+    ['a webhook\'s metadata key holds a line separator, which JSON leaves as it is and the error escapes',
+      planned({ flagger: { webhooks: [{ ...hook, metadata: { 'a\u2028b': 3 } }] } }),
+      'plan.flagger.webhooks[0].metadata["a\\u2028b"] must be a string, got 3; write it as "3"'],
+    ['a webhook\'s metadata key holds a line break, which the error quotes', planned({ flagger: { webhooks: [{ ...hook, metadata: { 'a\nb': 3 } }] } }),
+      'plan.flagger.webhooks[0].metadata["a\\nb"] must be a string, got 3; write it as "3"'],
+    ['the load tester\'s address is null', planned({ flagger: { loadTesterUrl: null } }),
+      'plan.flagger.loadTesterUrl must be an absolute http or https URL, got null; e.g. "http://flagger-loadtester.shop/"'],
+    ['the progress deadline is null', planned({ flagger: { progressDeadline: null } }),
+      'plan.flagger.progressDeadline must be whole seconds, 1 or more, got null; use e.g. Duration.minutes(1)'],
+    ['the active colour is null', blueGreenWith({ active: null }), 'active must be one of ["blue","green"], got null; use e.g. "blue"'],
+    ['the cutover is null', blueGreenWith({ cutover: null }), 'cutover must be one of ["mesh-routing","service-selector"], got null; use e.g. "mesh-routing"'],
+    ['the scaled-down replicas are null', blueGreenWith({ scaledDownReplicas: null }),
+      'scaledDownReplicas must be a whole number of replicas, 0 or more, got null; use e.g. 2'],
+    ['the blue/green plan is "auto"', blueGreenWith({ plan: 'auto' }), 'plan must be an object, got "auto"; e.g. { autoPromotion: true }'],
+    ['auto-promotion is null', blueGreenWith({ plan: { autoPromotion: null } }), 'plan.autoPromotion must be true or false, got null; e.g. true'],
+    ['the scale-down delay is null', blueGreenWith({ plan: { scaleDownDelay: null } }),
+      'plan.scaleDownDelay must be whole seconds, 1 or more, got null; use e.g. Duration.minutes(1)'],
+    ['the iterations are null', blueGreenWith({ plan: { iterations: null } }), 'plan.iterations must be a whole number, 1 or more, got null; use e.g. 2'],
+    ['the preview header is a number', blueGreenWith({ preview: { header: 1 } }), 'preview.header must be a string, got 1; e.g. "x-preview"'],
+    ['the preview header value is true', blueGreenWith({ preview: { header: 'x-preview', headerValue: true } }),
+      'preview.headerValue must be a string, got true; e.g. "true"'],
+    ['the preview header value is empty', blueGreenWith({ preview: { header: 'x-preview', headerValue: '' } }),
+      'preview.headerValue must be a non-empty string, got ""; e.g. "true"'],
+    ['the preview host is a list', blueGreenWith({ gateway, hosts: ['web.example.com'], preview: { host: ['preview.example.com'] } }),
+      'preview.host must be a string, got ["preview.example.com"]; e.g. "preview.shop.example.com"'],
+  ])('fails when %s', (_, resolve, message) => {
+    expect(resolve).toThrow(new Error(`shop/Reviews: ${message}`));
+  });
+
+  test('a blue/green scales its idle colour down to the replicas given, and checks the colour\'s own', () => {
+    const resolved = resolveBlueGreen(scope(), { blue: stable, green: { ...canary, replicas: 3 }, scaledDown: Color.GREEN, scaledDownReplicas: 1 });
+    expect(resolved.release.versions.map(v => [v.subset, v.replicas])).toEqual([['blue', 2], ['green', 1]]);
   });
 });

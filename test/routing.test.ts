@@ -1,9 +1,10 @@
 import { Chart, Duration } from 'cdk8s';
 import {
   BlueGreenApp, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, LoadBalancer, MatchSpec, Protocol, RouteMatch, RouteTarget,
-  SimpleLoadBalancer, StringMatch, StringMatchSpec,
+  SimpleLoadBalancer, StringMatch, StringMatchSpec, TrafficApi,
 } from '../src';
 import { deploymentsBehindSubset, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
+import { webhookViolations } from './support/istio-webhook';
 import { expectValidManifests } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -278,5 +279,135 @@ describe('StringMatch and RouteMatch', () => {
     const match = RouteMatch.sourceLabels(labels);
     labels.app = 'other';
     expect(match.spec.sourceLabels).toEqual({ app: 'qa-runner' });
+  });
+});
+
+describe('StringMatch refuses what Istio would', () => {
+  const TOKEN_RULE = 'an HTTP token of letters, digits and !#$%&\'*+-.^_`|~';
+
+  test.each<[string, () => unknown, string]>([
+    ['an exact value is a number', () => StringMatch.exact(123 as unknown as string), 'StringMatch.exact: value must be a string, got 123; e.g. "yes"'],
+    ['an exact value is left out', () => StringMatch.exact(undefined as unknown as string), 'StringMatch.exact: value must be a string, got nothing; e.g. "yes"'],
+    ['an exact value is a BigInt', () => StringMatch.exact(1n as unknown as string), 'StringMatch.exact: value must be a string, got 1n; e.g. "yes"'],
+    ['an exact value is a Symbol', () => StringMatch.exact(Symbol('yes') as unknown as string), 'StringMatch.exact: value must be a string, got Symbol(yes); e.g. "yes"'],
+    ['a prefix is null', () => StringMatch.prefix(null as unknown as string), 'StringMatch.prefix: value must be a string, got null; e.g. "eu-"'],
+    ['a prefix is empty', () => StringMatch.prefix(''), 'StringMatch.prefix: value must not be empty, which Istio refuses, got ""; match any value with StringMatch.regex(".*")'],
+    ['a regex is an object', () => StringMatch.regex({} as unknown as string), 'StringMatch.regex: value must be a string, got {}; e.g. "eu-.*"'],
+    ['a regex is empty', () => StringMatch.regex(''), 'StringMatch.regex: value must not be empty, which Istio refuses, got ""; match any value with ".*"'],
+    ['a regex is longer than 1024 characters', () => StringMatch.regex('a'.repeat(1025)),
+      `StringMatch.regex: value must be at most 1024 characters, as Istio takes a regex, got "${'a'.repeat(199)}…; match a shorter pattern, e.g. a prefix with StringMatch.prefix`],
+    ['a regex has a lookahead, which RE2 lacks', () => StringMatch.regex('(?=a)b'),
+      'StringMatch.regex: value must be an RE2 regular expression, as Istio compiles it (error parsing regexp: invalid or unsupported Perl syntax: `(?=`), '
+      + 'got "(?=a)b"; rewrite it in RE2 syntax (https://github.com/google/re2/wiki/Syntax), which has no lookaround or backreferences'],
+    ['a regex has a backreference', () => StringMatch.regex('(a)\\1'),
+      'StringMatch.regex: value must be an RE2 regular expression, as Istio compiles it (error parsing regexp: invalid escape sequence: `\\1`), '
+      + 'got "(a)\\\\1"; rewrite it in RE2 syntax (https://github.com/google/re2/wiki/Syntax), which has no lookaround or backreferences'],
+  ])('fails when %s', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('takes an empty exact value, a prefix of one character, and a regex of 1024 characters in RE2 syntax', () => {
+    expect([StringMatch.exact(''), StringMatch.prefix('a'), StringMatch.regex('a'.repeat(1024))].map(m => m.spec))
+      .toEqual([{ exact: '' }, { prefix: 'a' }, { regex: 'a'.repeat(1024) }]);
+    expect(['(?i)eu-.*', '\\pL+', '(?P<v>v[0-9]+)', '[[:alpha:]]+', '\\Qa.b\\E', 'a{1000}'].map(r => StringMatch.regex(r).spec.regex))
+      .toEqual(['(?i)eu-.*', '\\pL+', '(?P<v>v[0-9]+)', '[[:alpha:]]+', '\\Qa.b\\E', 'a{1000}']);
+  });
+
+  test('refuses exactly the regexes that Istio\'s webhook refuses', () => {
+    const regexes = ['eu-.*', '(?=a)b', 'a(?!b)', '(?<=a)b', '(a)\\1', 'a{1001}', 'a++', '\\C', '[z-a]', '(', 'x**', '\\8', '(?i)ok', '^v[0-9]+$'];
+    const refusedByFactory = regexes.filter(regex => { try { StringMatch.regex(regex); return false; } catch { return true; } });
+    const refusedByWebhook = regexes.filter(regex => webhookViolations({
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web' },
+      spec: { hosts: ['web'], http: [{ match: [{ headers: { 'x-tester': { regex } } }], route: [{ destination: { host: 'web' } }] }] },
+    }).length > 0);
+    expect(refusedByFactory).toEqual(refusedByWebhook);
+    expect(refusedByFactory).toEqual(['(?=a)b', 'a(?!b)', '(?<=a)b', '(a)\\1', 'a{1001}', 'a++', '\\C', '[z-a]', '(', 'x**', '\\8']);
+  });
+
+  test('shows as Istio writes it, in error messages', () => {
+    expect(JSON.stringify({ value: StringMatch.prefix('eu-') })).toBe('{"value":{"prefix":"eu-"}}');
+  });
+
+  describe('RouteMatch', () => {
+    const header = (name: string) => `name must be a lower-case header name: ${TOKEN_RULE}, got ${name}; e.g. "x-tester"`;
+    const yes = StringMatch.exact('yes');
+
+    test.each<[string, () => unknown, string]>([
+      ['a header name has a space', () => RouteMatch.header('x tester', yes), `RouteMatch.header: ${header('"x tester"')}`],
+      ['a header name has upper case', () => RouteMatch.header('X-Tester', yes), `RouteMatch.header: ${header('"X-Tester"')}`],
+      ['a header name is empty', () => RouteMatch.header('', yes), `RouteMatch.header: ${header('""')}`],
+      ['a header name is a number', () => RouteMatch.header(1 as unknown as string, yes), `RouteMatch.header: ${header('1')}`],
+      ['a header name is a pseudo-header', () => RouteMatch.header(':method', yes), `RouteMatch.header: ${header('":method"')}`],
+      ['a header value is a string, not a StringMatch', () => RouteMatch.header('x-tester', 'yes' as unknown as StringMatch),
+        'RouteMatch.header: value must be a StringMatch, got "yes"; use e.g. StringMatch.exact("yes")'],
+      ['a header value is an object shaped like one', () => RouteMatch.header('x-tester', { spec: { exact: 'yes' } } as unknown as StringMatch),
+        'RouteMatch.header: value must be a StringMatch, got {"spec":{"exact":"yes"}}; use e.g. StringMatch.exact("yes")'],
+      ['a query parameter name has an =', () => RouteMatch.queryParam('a=b', yes),
+        `RouteMatch.queryParam: name must be a query parameter name: ${TOKEN_RULE}, got "a=b"; e.g. "canary"`],
+      ['a query parameter name is left out', () => RouteMatch.queryParam(undefined as unknown as string, yes),
+        `RouteMatch.queryParam: name must be a query parameter name: ${TOKEN_RULE}, got nothing; e.g. "canary"`],
+      ['a query parameter value is a number', () => RouteMatch.queryParam('canary', 1 as unknown as StringMatch),
+        'RouteMatch.queryParam: value must be a StringMatch, got 1; use e.g. StringMatch.exact("yes")'],
+      ['a cookie name has a space', () => RouteMatch.cookie('be ta', 'on'), `RouteMatch.cookie: name must be a cookie name: ${TOKEN_RULE}, got "be ta"; e.g. "beta"`],
+      ['a cookie name is a number', () => RouteMatch.cookie(123 as unknown as string, 'on'), `RouteMatch.cookie: name must be a cookie name: ${TOKEN_RULE}, got 123; e.g. "beta"`],
+      ['a cookie value is a number', () => RouteMatch.cookie('beta', 1 as unknown as string), `RouteMatch.cookie: value must be a cookie value (printable ASCII without space, '"', ',', ';' or '\\'), got 1; e.g. "on"`],
+      ['a cookie makes a regex longer than 1024 characters', () => RouteMatch.cookie('beta', 'v'.repeat(1003)),
+        `RouteMatch.cookie: value makes with the name a regex of 1025 characters, more than the 1024 Istio takes, got "${'v'.repeat(199)}…; use a shorter cookie name or value`],
+      ['source labels are a string', () => RouteMatch.sourceLabels('abc' as unknown as { [key: string]: string }),
+        'RouteMatch.sourceLabels: labels must be a map of names to strings, got "abc"; e.g. { app: "qa-runner" }'],
+      ['source labels are left out', () => RouteMatch.sourceLabels(undefined as unknown as { [key: string]: string }),
+        'RouteMatch.sourceLabels: labels must hold at least one label, or every caller would match, got nothing; e.g. { app: "qa-runner" }'],
+      ['source labels are empty', () => RouteMatch.sourceLabels({}),
+        'RouteMatch.sourceLabels: labels must hold at least one label, or every caller would match, got {}; e.g. { app: "qa-runner" }'],
+      ['a source label key has a space', () => RouteMatch.sourceLabels({ 'qa runner': 'yes' }),
+        'RouteMatch.sourceLabels: labels must have keys that are label keys, got "qa runner"; e.g. { app: "qa-runner" }'],
+      ['a source label value is a number', () => RouteMatch.sourceLabels({ app: 1 as unknown as string }),
+        'RouteMatch.sourceLabels: labels["app"] must be a string, got 1; quote numbers and booleans, e.g. "true"'],
+      ['a source label value has a space', () => RouteMatch.sourceLabels({ app: 'qa runner' }),
+        'RouteMatch.sourceLabels: labels["app"] must be a label value (alphanumerics, with "-", "_" or "." inside, at most 63), got "qa runner"; e.g. "qa-runner"'],
+      ['a source label value is longer than 63', () => RouteMatch.sourceLabels({ app: 'q'.repeat(64) }),
+        `RouteMatch.sourceLabels: labels["app"] must be a label value (alphanumerics, with "-", "_" or "." inside, at most 63), got "${'q'.repeat(64)}"; e.g. "qa-runner"`],
+    ])('fails when %s', (_, make, message) => {
+      expect(make).toThrow(message);
+    });
+
+    test.each([' ', '"', ',', ';', '\\', '\x7f', 'é'])('fails when a cookie value holds %j', character => {
+      expect(() => RouteMatch.cookie('beta', `o${character}n`)).toThrow('RouteMatch.cookie: value must be a cookie value');
+    });
+
+    test('takes names and values at their limits: every token character, long names, an empty cookie, every cookie character, a 1024-character cookie regex', () => {
+      const name = `a${'!#$%&\'*+-.^_`|~'.repeat(17)}`.slice(0, 256);
+      expect(Object.keys(RouteMatch.header(name.toLowerCase(), StringMatch.exact('y'.repeat(5000))).spec.headers!)).toEqual([name.toLowerCase()]);
+      expect(Object.keys(RouteMatch.queryParam(`Q${'q'.repeat(300)}`, StringMatch.exact('1'.repeat(2000))).spec.queryParams!)).toEqual([`Q${'q'.repeat(300)}`]);
+      expect(RouteMatch.cookie('beta', '').spec.headers!.cookie.regex).toBe('^(.*;\\s*)?beta=(;.*)?$');
+      const octets = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fromCharCode(0x21 + i)).filter(c => !'",;\\'.includes(c)).join('');
+      expect(RouteMatch.cookie(name, octets).spec.headers!.cookie.regex).toContain('=!#\\$%&\'\\(\\)\\*\\+');
+      expect(RouteMatch.cookie('beta', 'v'.repeat(1002)).spec.headers!.cookie.regex).toHaveLength(1024);
+      expect(RouteMatch.sourceLabels({ app: 'q'.repeat(63), 'example.com/tier': '' }).spec.sourceLabels).toEqual({ app: 'q'.repeat(63), 'example.com/tier': '' });
+    });
+
+    test('conditions at their limits make objects that Istio and Gateway API accept', () => {
+      const when = [
+        RouteMatch.header('h'.repeat(256), StringMatch.regex(`${'a'.repeat(1020)}.*`)),
+        RouteMatch.queryParam('canary', StringMatch.prefix('1'.repeat(1021))),
+        RouteMatch.cookie('beta', 'v'.repeat(1002)),
+      ];
+      for (const trafficApi of [TrafficApi.ISTIO, TrafficApi.GATEWAY_API]) {
+        expectValidManifests(synth(c => reviews(c, { trafficApi, testerRoutes: [{ when, to: RouteTarget.canary() }] })));
+      }
+    });
+  });
+
+  describe('RouteTarget', () => {
+    test.each<[string, unknown, string]>([
+      ['empty', '', '""'], ['a number', 2, '2'], ['left out', undefined, 'nothing'], ['longer than 63', 'v'.repeat(64), `"${'v'.repeat(64)}"`], ['not a label value', 'v 2', '"v 2"'],
+    ])('fails when a version label is %s', (_, version, shown) => {
+      expect(() => RouteTarget.version(version as string)).toThrow(
+        `RouteTarget.version: version must be a non-empty label value (alphanumerics, with "-", "_" or "." inside, at most 63), got ${shown}; e.g. "v2" or "1.11"`);
+    });
+
+    test('takes a version label of 63 characters', () => {
+      expect(RouteTarget.version('v'.repeat(63)).versionLabel).toBe('v'.repeat(63));
+    });
   });
 });

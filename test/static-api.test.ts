@@ -3,9 +3,10 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  CanaryApp, CanaryAppProps, CODES, Diagram, diagramMarkdown, diagramMermaid, diagramTable, IStepBuilder, Plan, Severity,
-  synthSteps, Verify, verifyManifests, verifyProgression,
+  CanaryApp, CanaryAppProps, CODES, Diagram, diagramMarkdown, diagramMermaid, diagramTable, DiagramOptions, IStepBuilder, Plan, Severity,
+  synthSteps, Verify, verifyManifests, VerifyOptions, verifyProgression,
 } from '../src';
+import { verifyManifests as checkedVerifyManifests, verifyProgression as checkedVerifyProgression } from '../src/verify/verify';
 
 /**
  * The static methods are the API of every jsii language; the functions stay as TypeScript's names
@@ -153,5 +154,183 @@ describe('Plan.synthSteps', () => {
 
   test('fails when synthSteps is given no function to build with', () => {
     expect(() => synthSteps(2, undefined as unknown as () => void)).toThrow('synthSteps: build must be a function, got nothing');
+  });
+});
+
+/**
+ * What JavaScript callers may pass: a wrong argument is refused with the entry's name, the field,
+ * the value and a fix; never a TypeError. Entries of a list that are no objects stay findings, as
+ * the documents of a YAML file may be.
+ */
+describe('entry checks', () => {
+  const SERVICE = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' } } };
+
+  /** Every entry that takes a manifest list, each under its own name. */
+  const LISTS: [string, (objects: unknown, options?: unknown) => unknown][] = [
+    ['Verify.manifests', (objects, options) => Verify.manifests(objects as unknown[], options as VerifyOptions)],
+    ['verifyManifests', (objects, options) => checkedVerifyManifests(objects as unknown[], options as VerifyOptions)],
+    ['Verify.progression', (objects, options) => Verify.progression([[], objects as unknown[]], options as VerifyOptions)],
+    ['verifyProgression', (objects, options) => checkedVerifyProgression([[], objects as unknown[]], options as VerifyOptions)],
+    ['Diagram.markdown', (objects, options) => Diagram.markdown(objects as unknown[], 'app.yaml', options as DiagramOptions)],
+    ['diagramMarkdown', (objects, options) => diagramMarkdown(objects as unknown[], 'app.yaml', options as DiagramOptions)],
+    ['Diagram.mermaid', (objects, options) => Diagram.mermaid(objects as unknown[], options as DiagramOptions)],
+    ['diagramMermaid', (objects, options) => diagramMermaid(objects as unknown[], options as DiagramOptions)],
+    ['Diagram.table', (objects, options) => Diagram.table(objects as unknown[], options as DiagramOptions)],
+    ['diagramTable', (objects, options) => diagramTable(objects as unknown[], options as DiagramOptions)],
+  ];
+
+  /** The field the list is in: progressions take it as their second stage. */
+  const field = (entry: string) => (entry.endsWith('rogression') ? 'stages[1]' : 'objects');
+
+  const NOT_LISTS: [unknown, string][] = [
+    [null, 'null'], [undefined, 'nothing'], ['web', '"web"'], [5, '5'], [5n, '5n'], [Symbol('web'), 'Symbol(web)'], [{ kind: 'Service' }, '{"kind":"Service"}'],
+    [() => [], 'a function'], [{ big: 1n }, 'an object that holds itself or a BigInt'],
+    [{ long: 'x'.repeat(50) }, '{"long":"xxxxxxxxxxxxxxxxxxxxxxxxxxxx...'],
+  ];
+
+  describe.each(LISTS)('%s', (entry, call) => {
+    test.each(NOT_LISTS)('fails when the objects are %p', (value, shown) => {
+      expect(() => call(value)).toThrow(new Error(
+        `${entry}: ${field(entry)} must be a list of Kubernetes objects, got ${shown}; give the manifests as an array, e.g. Testing.synth(chart)`));
+    });
+
+    test('fails when a value deep in a manifest is no JSON data, naming its path', () => {
+      const objects = [SERVICE, { ...SERVICE, spec: { ports: [{ port: 80 }, { 'port number': 5n }] } }];
+      expect(() => call(objects)).toThrow(new Error(`${entry}: ${field(entry)}[1].spec.ports[1]["port number"] must be JSON data `
+        + '(an object, list, string, number, boolean or null), got 5n; give the manifests as a YAML or JSON parser returns them'));
+    });
+
+    test('fails when a manifest holds itself', () => {
+      const looped: Record<string, unknown> = { ...SERVICE, spec: { selector: {} } };
+      (looped.spec as Record<string, unknown>).again = looped;
+      expect(() => call([looped])).toThrow(new Error(`${entry}: ${field(entry)}[0].spec.again must not hold itself, got a cycle back to `
+        + `${field(entry)}[0]; give the manifests as JSON data, which has no cycles`));
+    });
+
+    test('fails when the options are no object', () => {
+      const example = entry.toLowerCase().includes('diagram') ? '{ context: otherObjects }' : '{ defaultNamespace: "shop" }';
+      expect(() => call([], 'shop')).toThrow(new Error(`${entry}: options must be an object, got "shop"; e.g. ${example}, or leave it out`));
+      expect(() => call([], null)).toThrow(new Error(`${entry}: options must be an object, got null; e.g. ${example}, or leave it out`));
+    });
+
+    test('fails when the default namespace is no namespace name', () => {
+      expect(() => call([], { defaultNamespace: 'Shop' })).toThrow(new Error(`${entry}: options.defaultNamespace must be a namespace `
+        + '(a DNS-1123 label: lower-case letters, digits and "-", at most 63), got "Shop"; e.g. "shop"'));
+      expect(() => call([], { defaultNamespace: '' })).toThrow(new Error(`${entry}: options.defaultNamespace must be a namespace `
+        + '(a DNS-1123 label: lower-case letters, digits and "-", at most 63), got ""; e.g. "shop"'));
+      expect(() => call([], { defaultNamespace: ['shop'] })).toThrow(new Error(`${entry}: options.defaultNamespace must be a namespace `
+        + '(a DNS-1123 label: lower-case letters, digits and "-", at most 63), got ["shop"]; e.g. "shop"'));
+    });
+
+    test('takes entries that are no objects as findings or skips them, as YAML documents', () => {
+      expect(() => call([null, undefined, 'text', 5, true, [1], {}, SERVICE], { defaultNamespace: 'shop' })).not.toThrow();
+    });
+  });
+
+  test.each([
+    ['a Symbol', Symbol('s'), 'Symbol(s)'],
+    ['a function', () => undefined, 'a function'],
+    ['a BigInt', 1n, '1n'],
+  ])('fails when an entry of the list is %s', (_, value, shown) => {
+    expect(() => Verify.manifests([SERVICE, value])).toThrow(new Error('Verify.manifests: objects[1] must be JSON data '
+      + `(an object, list, string, number, boolean or null), got ${shown}; give the manifests as a YAML or JSON parser returns them`));
+  });
+
+  test('fails on the first value that is no JSON data, in document order', () => {
+    expect(() => Verify.manifests([{ ...SERVICE, a: { b: [() => 1, Symbol('x')] }, c: 2n }])).toThrow(new Error('Verify.manifests: objects[0].a.b[0] must be JSON data '
+      + '(an object, list, string, number, boolean or null), got a function; give the manifests as a YAML or JSON parser returns them'));
+  });
+
+  test('fails when a list holds itself', () => {
+    const list: unknown[] = [SERVICE];
+    list.push({ items: [list] });
+    // Each entry is walked on its own: the cycle goes through the entry that holds the list.
+    expect(() => Verify.manifests(list)).toThrow(new Error('Verify.manifests: objects[1].items[0][1] must not hold itself, got a cycle back to objects[1]; '
+      + 'give the manifests as JSON data, which has no cycles'));
+  });
+
+  test('a cycle names the object it goes back to, deep inside', () => {
+    const spec: Record<string, unknown> = { selector: {} };
+    spec.more = { inner: [spec] };
+    expect(() => Verify.manifests([{ ...SERVICE, spec }])).toThrow(new Error('Verify.manifests: objects[0].spec.more.inner[0] must not hold itself, '
+      + 'got a cycle back to objects[0].spec; give the manifests as JSON data, which has no cycles'));
+  });
+
+  test('an object reached twice, as YAML aliases make them, is no cycle', () => {
+    const labels = { app: 'web' };
+    const shared = { ...SERVICE, spec: { selector: labels, other: labels } };
+    expect(Verify.manifests([shared, { ...shared, metadata: { name: 'api' }, spec: shared.spec }], { defaultNamespace: 'shop' }))
+      .toEqual(Verify.manifests(JSON.parse(JSON.stringify([shared, { ...shared, metadata: { name: 'api' }, spec: shared.spec }])), { defaultNamespace: 'shop' }));
+  });
+
+  test('a manifest nested deeper than the call stack reaches is no error', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => Verify.manifests([{ ...SERVICE, spec: { deep } }])).not.toThrow();
+  });
+
+  test.each([
+    ['the externalHosts are no list', { externalHosts: 'api.example.com' },
+      'options.externalHosts must be a list of hosts, got "api.example.com"; e.g. ["api.example.com"]'],
+    ['an external host is no string', { externalHosts: ['a.example.com', 5] },
+      'options.externalHosts[1] must be a host in lower case, exact or "*." and a domain, got 5; e.g. "api.example.com"'],
+    ['an external host is no host', { externalHosts: ['API.example.com'] },
+      'options.externalHosts[0] must be a host in lower case, exact or "*." and a domain, got "API.example.com"; e.g. "api.example.com"'],
+    ['the externalGateways are no list', { externalGateways: 5 },
+      'options.externalGateways must be a list of gateways, got 5; e.g. ["istio-system/public-gateway"]'],
+    ['an external gateway has no namespace', { externalGateways: ['public-gateway'] },
+      'options.externalGateways[0] must be a gateway as "namespace/name", got "public-gateway"; e.g. "istio-system/public-gateway"'],
+    ['an external gateway has a path too many', { externalGateways: ['a/b/c'] },
+      'options.externalGateways[0] must be a gateway as "namespace/name", got "a/b/c"; e.g. "istio-system/public-gateway"'],
+    ['an external gateway has a namespace that is no name', { externalGateways: ['A/b'] },
+      'options.externalGateways[0] must be a gateway as "namespace/name", got "A/b"; e.g. "istio-system/public-gateway"'],
+    ['an external gateway has a name that is no name', { externalGateways: ['a/B'] },
+      'options.externalGateways[0] must be a gateway as "namespace/name", got "a/B"; e.g. "istio-system/public-gateway"'],
+    ['requireWeightSum100 is no boolean', { requireWeightSum100: 'yes' }, 'options.requireWeightSum100 must be true or false, got "yes"; e.g. true'],
+  ])('fails when %s', (_, options, message) => {
+    expect(() => Verify.manifests([], options as VerifyOptions)).toThrow(new Error(`Verify.manifests: ${message}`));
+    expect(() => checkedVerifyProgression([], options as VerifyOptions)).toThrow(new Error(`verifyProgression: ${message}`));
+  });
+
+  test('takes every option it documents', () => {
+    const options = { externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public.gateway'], requireWeightSum100: false, defaultNamespace: 'shop' };
+    expect(Verify.manifests([SERVICE], options)).toEqual(verifyManifests([SERVICE], options));
+    expect(Verify.manifests([SERVICE], {})).toEqual(verifyManifests([SERVICE]));
+  });
+
+  test.each([
+    ['Verify.progression', (stages: unknown) => Verify.progression(stages as unknown[][])],
+    ['verifyProgression', (stages: unknown) => checkedVerifyProgression(stages as unknown[][])],
+  ])('%s fails when the stages are no list, or a stage is none', (entry, call) => {
+    expect(() => call({ 0: [] })).toThrow(new Error(`${entry}: stages must be a list of manifest sets, one per step, got {"0":[]}; e.g. Plan.synthSteps(4, builder)`));
+    expect(() => call([[], [], 'step'])).toThrow(new Error(
+      `${entry}: stages[2] must be a list of Kubernetes objects, got "step"; give the manifests as an array, e.g. Testing.synth(chart)`));
+    expect(call([])).toEqual([]);
+  });
+
+  test.each([
+    ['Diagram.markdown', (title: unknown) => Diagram.markdown([], title as string)],
+    ['diagramMarkdown', (title: unknown) => diagramMarkdown([], title as string)],
+  ])('%s fails when the title is no string', (entry, call) => {
+    expect(() => call(undefined)).toThrow(new Error(`${entry}: title must be a string, got nothing; e.g. "app.k8s.yaml"`));
+    expect(() => call(['app'])).toThrow(new Error(`${entry}: title must be a string, got ["app"]; e.g. "app.k8s.yaml"`));
+  });
+
+  test('a diagram\'s context is checked as its objects are', () => {
+    expect(() => Diagram.table([], { context: 'web' as unknown as unknown[] })).toThrow(new Error(
+      'Diagram.table: options.context must be a list of Kubernetes objects, got "web"; give the manifests as an array, e.g. Testing.synth(chart)'));
+    expect(() => diagramMermaid([], { context: [SERVICE, { a: [1n] }] })).toThrow(new Error('diagramMermaid: options.context[1].a[0] must be JSON data '
+      + '(an object, list, string, number, boolean or null), got 1n; give the manifests as a YAML or JSON parser returns them'));
+    expect(() => Diagram.mermaid([], [] as DiagramOptions)).toThrow(new Error('Diagram.mermaid: options must be an object, got []; e.g. { context: otherObjects }, or leave it out'));
+  });
+
+  test('the options of verify say what to give', () => {
+    expect(() => Verify.manifests([], 7 as VerifyOptions)).toThrow(new Error('Verify.manifests: options must be an object, got 7; e.g. { defaultNamespace: "shop" }, or leave it out'));
+  });
+
+  // Fails until src/verify/index.ts exports verifyManifests and verifyProgression from ./verify.
+  test('the package exports the checked functions', () => {
+    expect(verifyManifests).toBe(checkedVerifyManifests);
+    expect(verifyProgression).toBe(checkedVerifyProgression);
   });
 });

@@ -1,6 +1,8 @@
 import { parseArgs } from 'util';
+import { isDns1123Label } from '../names';
 import { UsageError } from './command';
-import { collectFiles } from './files';
+import { collectFiles, readSources, Source } from './files';
+import { readLimit } from './limit';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -63,14 +65,23 @@ export function lastValue(parsed: ParsedArgs, name: string): string | undefined 
   return given[given.length - 1];
 }
 
+/** `--default-namespace`, which verify and diagram take. */
+export function defaultNamespaceOf(parsed: ParsedArgs): string | undefined {
+  const namespace = lastValue(parsed, 'default-namespace');
+  if (namespace !== undefined && !isDns1123Label(namespace)) {
+    throw new UsageError(`--default-namespace takes a namespace (lower-case letters, digits and "-", at most 63), not ${namespace}`);
+  }
+  return namespace;
+}
+
 /**
  * Parses a subcommand's arguments. Undefined when `--help` was asked for, which has then been
- * printed. `files()` collects the files named, once the command has checked its options, so that
+ * printed. `sources()` reads the files named, once the command has checked its options, so that
  * a usage error comes before a file error.
  */
 export function parseInvocation(
   args: readonly string[], specs: Readonly<Record<string, OptionSpec>>, usage: string, io: { stdout: (s: string) => void }, what: string,
-): { parsed: ParsedArgs; files: () => string[] } | undefined {
+): { parsed: ParsedArgs; sources: () => Source[] } | undefined {
   const parsed = parseCommandLine(args, specs);
   if (flag(parsed, 'help')) {
     io.stdout(usage);
@@ -78,9 +89,10 @@ export function parseInvocation(
   }
   return {
     parsed,
-    files: () => {
+    sources: () => {
+      const maxBytes = readLimit(lastValue(parsed, 'max-bytes'));
       if (parsed.positionals.length === 0) throw new UsageError(`no files or directories to ${what}`);
-      return collectFiles(parsed.positionals);
+      return readSources(collectFiles(parsed.positionals), maxBytes);
     },
   };
 }

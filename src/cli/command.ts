@@ -1,3 +1,5 @@
+import { printable } from '../diagram/text';
+
 /** Where a command writes; tests pass collectors, the bin passes process.stdout and stderr. */
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -17,8 +19,26 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_BAD_INVOCATION = 2;
 
-/** The command line is wrong: reported with the command's usage text. */
-export class UsageError extends Error {}
+/**
+ * The command line is wrong: reported with the command's usage text. The message quotes
+ * arguments, which may hold anything, so it is made printable: it is always one `error:` line.
+ */
+export class UsageError extends Error {
+  public constructor(message: string) {
+    super(printable(message));
+  }
+}
 
-/** A path or file cannot be used: reported on its own, since the usage text would not help. */
-export class InputError extends Error {}
+/**
+ * Paths or files that cannot be used: reported on their own, since the usage text would not help.
+ * One problem a line, each made printable, so that a line break in a file name cannot forge one.
+ */
+export class InputError extends Error {
+  public readonly problems: readonly string[];
+
+  public constructor(...problems: string[]) {
+    const lines = problems.map(printable);
+    super(lines.join('\n'));
+    this.problems = lines;
+  }
+}

@@ -1,8 +1,10 @@
 import { basename } from 'path';
-import { diagramMarkdown, diagramMermaid, diagramTable, DiagramOptions } from '../diagram';
-import { flag, lastValue, OptionSpec, ParsedArgs, parseInvocation } from './args';
+import { drawMarkdown, drawMermaid, drawTables } from '../diagram/markdown';
+import { DiagramOptions, picturesOf } from '../diagram/model';
+import { printable } from '../diagram/text';
+import { defaultNamespaceOf, flag, lastValue, OptionSpec, ParsedArgs, parseInvocation } from './args';
 import { Command, EXIT_CLEAN, Io, UsageError } from './command';
-import { readSources, Source, writeFiles } from './files';
+import { Source, writeFiles } from './files';
 
 const USAGE = `usage: cdk8s-istio-release diagram [options] <file or directory>...
 
@@ -12,7 +14,12 @@ no VirtualService routes is drawn with the pods its selector picks.
 
 for each yaml file, writes the drawing of that file's objects next to it: dist/app.k8s.yaml gives
 dist/app.k8s.md. all files are read as one set, so a route in one file reaches the workloads of
-another. directories are searched recursively for *.yaml and *.yml files.
+another. directories are searched recursively for *.yaml and *.yml files; only regular files are
+read (not pipes or devices).
+
+a drawing is written to a new file that then takes the place of the old one. nothing is written
+when a drawing would go through a symbolic link, replace an input, or share its file with
+another drawing (app.yaml and app.yml): use --print, or rename.
 
 options:
   --print                       print to stdout instead of writing files
@@ -21,6 +28,8 @@ options:
                                 (default); mermaid: the flowcharts alone (files get .mmd);
                                 table: the tables alone (files get .txt)
   --default-namespace <ns>      namespace of objects without one (default: default)
+  --max-bytes <size>            the most read from all files together, in bytes or with Ki, Mi
+                                or Gi, e.g. 200Mi (default: 64Mi); more fails with status 2
   -h, --help                    show this help
 
 exit status: 0 when the drawings are written, 2 when the command line is wrong or a file cannot be
@@ -31,6 +40,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'print': { type: 'boolean' },
   'format': { type: 'string' },
   'default-namespace': { type: 'string' },
+  'max-bytes': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
 };
 
@@ -47,10 +57,10 @@ export const diagramCommand: Command = {
 function run(args: readonly string[], io: Io): number {
   const invocation = parseInvocation(args, OPTIONS, USAGE, io, 'draw');
   if (!invocation) return EXIT_CLEAN;
-  const { parsed, files } = invocation;
+  const { parsed } = invocation;
   const format = formatOf(parsed);
-  const defaultNamespace = lastValue(parsed, 'default-namespace');
-  const sources = readSources(files());
+  const defaultNamespace = defaultNamespaceOf(parsed);
+  const sources = invocation.sources();
   const drawings = sources.map((source, i) => ({
     file: source.file,
     text: draw(format, source, { defaultNamespace, context: sources.filter((_, j) => j !== i).flatMap(s => s.documents) }),
@@ -59,7 +69,8 @@ function run(args: readonly string[], io: Io): number {
     io.stdout(drawings.length === 1 ? drawings[0].text : drawings.map(d => printed(format, d.file, d.text)).join('\n'));
     return EXIT_CLEAN;
   }
-  writeFiles(drawings.map(d => ({ file: outputFile(d.file, format), text: d.text })), file => io.stdout(`wrote ${file}\n`));
+  const outputs = drawings.map(d => ({ file: outputFile(d.file, format), text: d.text, from: d.file }));
+  writeFiles(outputs, sources, file => io.stdout(`wrote ${printable(file)}\n`));
   return EXIT_CLEAN;
 }
 
@@ -69,18 +80,20 @@ function formatOf(parsed: ParsedArgs): Format {
   throw new UsageError(`unknown format ${format}; use markdown, mermaid or table`);
 }
 
+/** Parsed YAML is JSON data already, so the drawings skip the public functions' argument checks. */
 function draw(format: Format, source: Source, options: DiagramOptions): string {
+  const pictures = picturesOf(source.documents, options);
   switch (format) {
-    case 'markdown': return diagramMarkdown(source.documents, basename(source.file), options);
-    case 'mermaid': return diagramMermaid(source.documents, options);
-    case 'table': return diagramTable(source.documents, options);
+    case 'markdown': return drawMarkdown(pictures, basename(source.file));
+    case 'mermaid': return drawMermaid(pictures);
+    case 'table': return drawTables(pictures);
   }
 }
 
 /** A markdown document names its file in its title; the other formats get a header line, as `head` does. */
 function printed(format: Format, file: string, text: string): string {
   if (format === 'markdown') return text;
-  return `${format === 'mermaid' ? '%%' : '==>'} ${file}${format === 'mermaid' ? '' : ' <=='}\n${text}`;
+  return `${format === 'mermaid' ? '%%' : '==>'} ${printable(file)}${format === 'mermaid' ? '' : ' <=='}\n${text}`;
 }
 
 /** `app.k8s.yaml` → `app.k8s.md`; a file named without a yaml extension keeps its name and gets one added. */

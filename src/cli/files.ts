@@ -1,12 +1,16 @@
-import { Dirent, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
-import { join, resolve } from 'path';
-import { Document, isAlias, isNode, LineCounter, parseAllDocuments, visit, YAMLError } from 'yaml';
+import { randomBytes } from 'crypto';
+import { BigIntStats, closeSync, constants, Dirent, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { basename, dirname, join, resolve } from 'path';
+import { Composer, Document, isAlias, isNode, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputError } from './command';
+import { formatSize } from './limit';
 
 /** The non-empty YAML documents of one file, as plain JSON. */
 export interface Source {
   readonly file: string;
   readonly documents: readonly unknown[];
+  /** The file's device and inode: an output by another name may still be this file. */
+  readonly identity: string;
 }
 
 /**
@@ -47,20 +51,103 @@ function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function readSources(files: readonly string[]): Source[] {
-  return eachOrAllProblems(files, file => ({ file, documents: parseManifests(file, readText(file)) }));
+/** Reads and parses every file, at most `maxBytes` of them all together. */
+export function readSources(files: readonly string[], maxBytes: number): Source[] {
+  const overLimit = `reading it would go past --max-bytes ${formatSize(maxBytes)}, the most read from all files together; `
+    + `give a larger --max-bytes, e.g. ${formatSize(maxBytes * 2)}`;
+  let left = maxBytes;
+  return eachOrAllProblems(files, file => {
+    const { text, bytes, identity } = readRegularFile(file, left, overLimit);
+    left -= bytes;
+    return { file, identity, documents: parseManifests(file, text) };
+  });
 }
 
-/** Writes every file, calling `written` for each one written; every failure is reported, in one InputError. */
-export function writeFiles(outputs: readonly { readonly file: string; readonly text: string }[], written: (file: string) => void): void {
+export interface RegularFile {
+  readonly text: string;
+  readonly bytes: number;
+  readonly identity: string;
+}
+
+/** Reading a pipe would wait for a writer, and a device may never end, so only regular files are read. */
+export function readRegularFile(file: string, limit: number, overLimit: string): RegularFile {
+  // Without O_NONBLOCK, opening a FIFO waits for a writer before the check below can refuse it.
+  // Windows has no O_NONBLOCK, and no FIFOs to open; `| undefined` is 0 there.
+  const fd = attempt(file, () => openSync(file, constants.O_RDONLY | constants.O_NONBLOCK));
+  try {
+    const stats = attempt(file, () => fstatSync(fd, { bigint: true }));
+    if (!stats.isFile()) throw new InputError(`${file}: not a regular file (a pipe, a device or a socket), which is never read`);
+    // Checked before reading, so that a huge file costs nothing, and after, since it may grow meanwhile.
+    const content = Number(stats.size) <= limit ? readAtMost(file, fd, limit + 1) : undefined;
+    if (content === undefined || content.length > limit) throw new InputError(`${file}: ${overLimit}`);
+    return { text: attempt(file, () => content.toString('utf8')), bytes: content.length, identity: `${stats.dev}:${stats.ino}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const CHUNK = 2 ** 20;
+
+/** Up to `limit` bytes: a file that grows while it is read still cannot pass the limit. */
+function readAtMost(file: string, fd: number, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (let read = -1; read !== 0 && total < limit; total += read) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit - total));
+    read = attempt(file, () => readSync(fd, chunk, 0, chunk.length, null));
+    chunks.push(chunk.subarray(0, read));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** A file `diagram` writes, and the input it draws. */
+export interface Output {
+  readonly file: string;
+  readonly text: string;
+  readonly from: string;
+}
+
+/**
+ * Writes every file, calling `written` for each one written; every failure is reported, in one
+ * InputError. No output may be written twice, replace an input or go through a symbolic link,
+ * which are all checked before anything is written. Each file is written beside its target and
+ * renamed over it, so a reader never sees half a file, and a link put in its place meanwhile is
+ * replaced rather than followed.
+ */
+export function writeFiles(outputs: readonly Output[], inputs: readonly Source[], written: (file: string) => void): void {
+  const inputFiles = new Map(inputs.map(source => [source.identity, source.file]));
+  eachOrAllProblems([...outputs.entries()], ([i, output]) => checkTarget(output, outputs.slice(0, i), inputFiles));
   eachOrAllProblems(outputs, ({ file, text }) => {
-    attempt(`${file}: cannot write`, () => writeFileSync(file, text));
+    replaceFile(file, text);
     written(file);
   });
 }
 
-function readText(file: string): string {
-  return attempt(file, () => readFileSync(file, 'utf8'));
+function checkTarget({ file, from }: Output, earlier: readonly Output[], inputFiles: ReadonlyMap<string, string>): void {
+  const first = earlier.find(output => resolve(output.file) === resolve(file));
+  if (first) throw new InputError(`${file}: the drawings of ${first.from} and ${from} would both be written here; rename one of them, or use --print`);
+  const stats = existing(file);
+  if (stats?.isSymbolicLink()) throw new InputError(`${file}: a symbolic link, which diagram does not write through; remove it, or use --print`);
+  const input = stats && inputFiles.get(`${stats.dev}:${stats.ino}`);
+  if (input !== undefined) throw new InputError(`${file}: the drawing of ${from} would replace ${input}, which is an input; rename one of them, or use --print`);
+}
+
+function existing(file: string): BigIntStats | undefined {
+  return attempt(file, () => lstatSync(file, { bigint: true, throwIfNoEntry: false }));
+}
+
+function replaceFile(file: string, text: string): void {
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  attempt(`${file}: cannot write`, () => {
+    try {
+      // `wx` creates a new file or fails: it never opens what a link points to.
+      writeFileSync(temporary, text, { flag: 'wx' });
+      renameSync(temporary, file);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+  });
 }
 
 /** Maps every item, and reports every item that fails, not just the first, so one run shows them all. */
@@ -72,51 +159,64 @@ function eachOrAllProblems<T, R>(items: readonly T[], step: (item: T) => R): R[]
       results.push(step(item));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      problems.push(error.message);
+      problems.push(...error.problems);
     }
   }
-  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  if (problems.length > 0) throw new InputError(...problems);
   return results;
 }
 
-/** Empty documents (a trailing `---`, a file of comments) are no objects and no mistake. */
+/**
+ * Empty documents (a trailing `---`, a file of comments) are no objects and no mistake. Documents
+ * are parsed one at a time and only their JSON is kept: a document's syntax tree takes many times
+ * the memory of its text.
+ */
 export function parseManifests(file: string, text: string): unknown[] {
   const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines });
+  const documents: unknown[] = [];
+  for (const document of new Composer().compose(new Parser(lines.addNewLine).parse(text))) {
+    const value = documentValue(file, document, lines);
+    if (value !== null && value !== undefined) documents.push(value);
+  }
+  return documents;
+}
+
+function documentValue(file: string, document: Document.Parsed, lines: LineCounter): unknown {
   // The first error is the one to fix; later ones are often its echo.
-  const [error] = documents.flatMap(document => document.errors);
-  if (error) throw new InputError(`${file}${position(error)}: invalid yaml: ${firstLine(error)}`);
-  return documents.map(document => attempt(`${file}${unresolvedAlias(document, lines)}`, () => document.toJS()))
-    .filter(value => value !== null && value !== undefined);
+  const [error] = document.errors;
+  if (error) throw new InputError(`${file}${position(lines, error.pos[0])}: invalid yaml: ${lowerFirst(error.message)}`);
+  const alias = badAlias(document);
+  if (alias?.cycle) {
+    throw new InputError(`${file}${position(lines, alias.offset)}: the alias *${alias.name} is inside its own anchor, which makes a cycle that no manifest holds; copy the value instead`);
+  }
+  return attempt(`${file}${alias ? position(lines, alias.offset) : ''}`, () => document.toJS());
 }
 
 /**
- * The position of the document's first alias to an anchor not set before it: the one mistake
- * that parses and fails only in toJS, whose error gives no line. Empty when there is none.
+ * The document's first alias to an anchor not set before it, which parses and fails only in
+ * toJS, whose error gives no line; or to an anchor around it, which toJS turns into a cycle.
  */
-function unresolvedAlias(document: Document, lines: LineCounter): string {
-  const anchors = new Set<string>();
-  let at = '';
-  visit(document, (_, node) => {
-    if (isAlias(node) && !anchors.has(node.source) && node.range) {
-      const { line, col } = lines.linePos(node.range[0]);
-      at = `:${line}:${col}`;
-      return visit.BREAK;
+function badAlias(document: Document): { name: string; offset: number; cycle: boolean } | undefined {
+  const anchors = new Map<string, Node>();
+  let found: { name: string; offset: number; cycle: boolean } | undefined;
+  visit(document, (_, node, path) => {
+    if (isAlias(node)) {
+      const anchored = anchors.get(node.source);
+      const cycle = anchored !== undefined && path.includes(anchored);
+      if (anchored === undefined || cycle) {
+        found = { name: node.source, offset: node.range?.[0] ?? 0, cycle };
+        return visit.BREAK;
+      }
     }
-    if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    if (isNode(node) && node.anchor) anchors.set(node.anchor, node);
     return undefined;
   });
-  return at;
+  return found;
 }
 
-function position(error: YAMLError): string {
-  const start = error.linePos?.[0];
-  return start ? `:${start.line}:${start.col}` : '';
-}
-
-/** The yaml package appends the position and a code excerpt; the position is already in front. */
-function firstLine(error: YAMLError): string {
-  return lowerFirst(error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+function position(lines: LineCounter, offset: number): string {
+  const { line, col } = lines.linePos(offset);
+  return `:${line}:${col}`;
 }
 
 /** Runs a file system or conversion step, turning its failure into a one-line InputError. */
@@ -128,18 +228,17 @@ function attempt<T>(path: string, step: () => T): T {
   }
 }
 
-const ERRNO_MESSAGES: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOTDIR: 'not a directory',
-  EISDIR: 'is a directory',
-  EROFS: 'read-only file system',
-};
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code && Object.prototype.hasOwnProperty.call(ERRNO_MESSAGES, code)) return ERRNO_MESSAGES[code];
-  return lowerFirst(error instanceof Error ? error.message : String(error));
+/**
+ * A failure as one line after its path: a system error as the system's reason, without node's
+ * `ECODE: ` in front (whose casing lowerFirst would garble) and `, syscall 'path'` behind it, since
+ * the path is already in front. libuv's reason for EISDIR reads oddly after a file name.
+ */
+export function describe(error: unknown): string {
+  const { code, syscall, message } = (error ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown };
+  if (code === 'EISDIR') return 'is a directory';
+  const text = typeof message === 'string' ? message : String(error);
+  if (typeof code !== 'string' || typeof syscall !== 'string') return lowerFirst(text);
+  return text.replace(`${code}: `, '').replace(new RegExp(`, ${syscall}( '.*)?$`, 's'), '');
 }
 
 function lowerFirst(text: string): string {

@@ -1,3 +1,4 @@
+import { printable } from '../diagram/text';
 import { Finding, Severity } from '../verify';
 
 /** A finding with the files its object came from. */
@@ -39,14 +40,15 @@ function groupByObject(findings: readonly LocatedFinding[]): Map<string, Located
   return groups;
 }
 
+/** Names and messages quote the manifests and file names, which may hold line breaks and escapes. */
 function objectLine(object: string, files: readonly string[]): string {
-  return files.length > 0 ? `${object} (${files.join(', ')})` : object;
+  return printable(files.length > 0 ? `${object} (${files.join(', ')})` : object);
 }
 
 /** Severity is padded so codes line up; a finding about a whole entry has no path. */
 function findingLine(finding: LocatedFinding): string {
   const where = finding.path ? `${finding.path}: ` : '';
-  return `  ${finding.severity.padEnd(Severity.WARNING.length)}  ${finding.code}  ${where}${finding.message}`;
+  return printable(`  ${finding.severity.padEnd(Severity.WARNING.length)}  ${finding.code}  ${where}${finding.message}`);
 }
 
 function summaryLine({ errors, warnings, objects, files }: Summary): string {

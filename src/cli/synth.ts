@@ -1,9 +1,12 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, Stats } from 'fs';
 import { basename, dirname, join, parse as parsePath, resolve, sep } from 'path';
 import { parse } from 'yaml';
+import { printable } from '../diagram/text';
 import { flag, lastValue, ParsedArgs, parseCommandLine } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, InputError, Io, UsageError } from './command';
+import { readRegularFile } from './files';
+import { DEFAULT_MAX_BYTES, formatSize } from './limit';
 
 const USAGE = `usage: cdk8s-istio-release synth [options]
 
@@ -56,12 +59,12 @@ function run(args: readonly string[], io: Io): number {
     io.stdout(result.stdout ?? '');
     if (result.status !== 0) {
       const why = result.error ? `error: ${result.error.message}\n` : '';
-      io.stderr(`${failure(result.stderr ?? '')}${why}error: the app failed: ${output} is left as it was\n`);
+      io.stderr(`${failure(result.stderr ?? '')}${why}error: the app failed: ${printable(output)} is left as it was\n`);
       return EXIT_FINDINGS;
     }
     io.stderr(result.stderr ?? '');
     if (readdirSync(staging).length === 0) {
-      io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${output} was not replaced\n`);
+      io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${printable(output)} was not replaced\n`);
       return EXIT_FINDINGS;
     }
     writable(output, () => {
@@ -72,7 +75,7 @@ function run(args: readonly string[], io: Io): number {
       renameSync(staging, output);
       rmSync(old, { recursive: true, force: true });
     });
-    io.stdout(`wrote ${output}\n`);
+    io.stdout(`wrote ${printable(output)}\n`);
     return EXIT_CLEAN;
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -107,26 +110,42 @@ const SYNTH_FILES = /\.(ya?ml|json|md|mmd|txt)$/;
 /**
  * The output is removed when the new one takes its place: never the project, a folder that holds
  * it, a file, or a folder with anything in it that a synth does not write (a typo like `-o src`).
+ * Nor a symbolic link: the new output would take the link's place, and what it points to would
+ * silently keep the old manifests.
  */
 function checkOutput(output: unknown): asserts output is string {
   const ofItsOwn = (problem: string) => new UsageError(`the output must be a folder of its own, ${problem}, got ${JSON.stringify(output)}`);
   if (typeof output !== 'string' || output.trim() === '') throw new UsageError(`the output must name a folder, got ${JSON.stringify(output)}`);
   const target = resolve(output);
   if (target === parsePath(target).root || `${resolve('.')}${sep}`.startsWith(`${target}${sep}`)) throw ofItsOwn('not the project or one that holds it');
-  if (!existsSync(target)) return;
-  if (!statSync(target).isDirectory()) throw ofItsOwn('not a file');
+  const stats = entryAt(target);
+  if (!stats) return;
+  if (stats.isSymbolicLink()) throw ofItsOwn('not a symbolic link');
+  if (!stats.isDirectory()) throw ofItsOwn('not a file');
   const foreign = readdirSync(target, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
     .find(entry => !entry.isFile() || !SYNTH_FILES.test(entry.name));
   if (foreign) throw ofItsOwn(`and it holds ${foreign.name}, which no synth writes`);
 }
 
+/** The entry itself, not what a link points to; none when it cannot be seen, as for existsSync, so that writing it fails with the reason. */
+function entryAt(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A few settings: a larger file is no cdk8s.yaml, and a pipe or device is not read at all. */
 function cdk8sConfig(): { app?: unknown; output?: unknown } {
   if (!existsSync('cdk8s.yaml')) return {};
+  const { text } = readRegularFile('cdk8s.yaml', DEFAULT_MAX_BYTES, `more than ${formatSize(DEFAULT_MAX_BYTES)}, which no cdk8s.yaml needs`);
   let config: unknown;
   try {
-    config = parse(readFileSync('cdk8s.yaml', 'utf8'));
+    config = parse(text);
   } catch (error) {
-    throw new InputError(`cdk8s.yaml: ${error instanceof Error ? error.message : String(error)}`);
+    // The yaml package appends a code excerpt on lines of its own.
+    throw new InputError(`cdk8s.yaml: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
   }
   return config !== null && typeof config === 'object' ? config : {};
 }

@@ -1,8 +1,11 @@
-import { VerifyOptions, verifyManifests } from '../verify';
+import { isHost } from '../names';
+import { VerifyOptions } from '../verify';
 import { settingsFrom } from '../verify/settings';
-import { flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
+import { isGatewayRef } from '../verify/verify';
+import { verifyManifests } from '../verify/verify-manifests';
+import { defaultNamespaceOf, flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
-import { readSources } from './files';
+import { Source } from './files';
 import { originsOf } from './origins';
 import { renderJson, renderText, Report, summarize } from './report';
 
@@ -10,7 +13,8 @@ const USAGE = `usage: cdk8s-istio-release verify [options] <file or directory>..
 
 checks that the traffic in a set of manifests arrives somewhere: routes reach services, subsets
 reach pods, services reach workloads, gateways admit their hosts. all files are checked together,
-as one set; directories are searched recursively for *.yaml and *.yml files.
+as one set; directories are searched recursively for *.yaml and *.yml files. only regular files
+are read (not pipes or devices).
 
 options:
   --format text|json            output format (default: text)
@@ -20,10 +24,13 @@ options:
   --external-gateway <ns/name>  a gateway outside the files; repeatable
   --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
   --default-namespace <ns>      namespace of objects without one (default: default)
+  --max-bytes <size>            the most read from all files together, in bytes or with Ki, Mi
+                                or Gi, e.g. 200Mi (default: 64Mi); more fails with status 2
   -h, --help                    show this help
 
 exit status: 0 when nothing fails, 1 on errors (or warnings with --strict), 2 when the command
-line is wrong or a file cannot be read or parsed.
+line is wrong or a file cannot be read or parsed. when the reader of the output stops early
+(| head), the status is still 0 or 1.
 `;
 
 const OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -33,6 +40,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'external-gateway': { type: 'string' },
   'require-weight-sum-100': { type: 'boolean' },
   'default-namespace': { type: 'string' },
+  'max-bytes': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
 };
 
@@ -47,10 +55,10 @@ export const verifyCommand: Command = {
 function run(args: readonly string[], io: Io): number {
   const invocation = parseInvocation(args, OPTIONS, USAGE, io, 'verify');
   if (!invocation) return EXIT_CLEAN;
-  const { parsed, files } = invocation;
+  const { parsed, sources } = invocation;
   const format = formatOf(parsed);
   const options = verifyOptionsOf(parsed);
-  const report = verifyFiles(files(), options);
+  const report = verifySources(sources(), options);
   io.stdout(format === 'json' ? renderJson(report) : renderText(report));
   const { errors, warnings } = report.summary;
   return errors > 0 || (flag(parsed, 'strict') && warnings > 0) ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -63,21 +71,27 @@ function formatOf(parsed: ParsedArgs): string {
 }
 
 function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
+  const externalHosts = [...values(parsed, 'external-host')];
+  const host = externalHosts.find(given => !isHost(given));
+  if (host !== undefined) throw new UsageError(`--external-host takes a host in lower case, exact or *.domain, not ${host}`);
   const externalGateways = [...values(parsed, 'external-gateway')];
   // A bare name would match no gateway and silently change nothing.
-  const bare = externalGateways.find(gateway => !/^[^/]+\/[^/]+$/.test(gateway));
+  const bare = externalGateways.find(gateway => !isGatewayRef(gateway));
   if (bare !== undefined) throw new UsageError(`--external-gateway takes <namespace>/<name>, not ${bare}`);
   return {
-    externalHosts: [...values(parsed, 'external-host')],
+    externalHosts,
     externalGateways,
     requireWeightSum100: flag(parsed, 'require-weight-sum-100'),
-    defaultNamespace: lastValue(parsed, 'default-namespace'),
+    defaultNamespace: defaultNamespaceOf(parsed),
   };
 }
 
-/** Verifies the files as one set, so that a route may reach a Service defined in another file. */
-function verifyFiles(files: readonly string[], options: VerifyOptions): Report {
-  const sources = readSources(files);
+/**
+ * Verifies the files as one set, so that a route may reach a Service defined in another file.
+ * Parsed YAML is JSON data already, and the options are checked above, so the public function's
+ * argument checks are skipped: they would walk every value of the set once more.
+ */
+function verifySources(sources: readonly Source[], options: VerifyOptions): Report {
   const findings = verifyManifests(sources.flatMap(source => source.documents), options);
   const origins = originsOf(sources, settingsFrom(options).defaultNamespace);
   return {

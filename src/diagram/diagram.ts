@@ -1,4 +1,4 @@
-import { diagramMarkdown, diagramMermaid, diagramTable } from './markdown';
+import { markdownOf, mermaidOf, tableOf } from './markdown';
 import { DiagramOptions } from './model';
 
 /**
@@ -14,13 +14,14 @@ export class Diagram {
    * A Markdown document: `# title`, then per picture a `##` heading, the Mermaid flowchart and the
    * table.
    *
-   * @param objects the manifests to draw, as plain JSON objects.
-   * @param title the document's title, on one line.
+   * @param objects the manifests to draw, as plain JSON objects, taken as `Verify.manifests` takes them.
+   * @param title the document's title, shown as written: line breaks and other control characters
+   * are escaped, and so is Markdown markup (`*`, `<` …).
    * @param options objects to resolve routes against, and the default namespace.
    * @returns the document; it says so when there is no traffic to draw.
    */
   public static markdown(objects: unknown[], title: string, options?: DiagramOptions): string {
-    return diagramMarkdown(objects, title, options);
+    return markdownOf('Diagram.markdown', objects, title, options);
   }
 
   /**
@@ -31,7 +32,7 @@ export class Diagram {
    * @returns the flowcharts; empty when nothing is routed.
    */
   public static mermaid(objects: unknown[], options?: DiagramOptions): string {
-    return diagramMermaid(objects, options);
+    return mermaidOf('Diagram.mermaid', objects, options);
   }
 
   /**
@@ -43,7 +44,7 @@ export class Diagram {
    * @returns the tables; empty when nothing is routed.
    */
   public static table(objects: unknown[], options?: DiagramOptions): string {
-    return diagramTable(objects, options);
+    return tableOf('Diagram.table', objects, options);
   }
 
   private constructor() {}

@@ -2,6 +2,7 @@ import { MESH } from '../verify/hosts';
 import { labels } from '../verify/json';
 import { formatLabels } from '../verify/selectors';
 import { Entrance, Picture, Rule, ruleLabel, Target } from './model';
+import { printable } from './text';
 import { WorkloadFacts } from './workloads';
 
 /**
@@ -121,7 +122,7 @@ class Flowchart {
   }
 
   public render(title: string): string {
-    return ['flowchart LR', `%% ${title.replace(/[\r\n]+/g, ' ')}`, ...this.nodes, ...this.edges].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
+    return ['flowchart LR', `%% ${printable(title)}`, ...this.nodes, ...this.edges].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
   }
 
   /**
@@ -139,8 +140,9 @@ class Flowchart {
 
 /**
  * Label text inside `"…"`: quotes, `#` (Mermaid's entity marker), `<`, `>` and `&` (HTML) and
- * backticks (markdown strings) become Mermaid's numeric entity codes, and line breaks spaces.
+ * backticks (markdown strings) become Mermaid's numeric entity codes, line breaks spaces, and
+ * other control characters printable escapes.
  */
 function escape(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/["#<>&`]/g, c => `#${c.charCodeAt(0)};`);
+  return printable(text.replace(/[\r\n\t]+/g, ' ')).replace(/["#<>&`]/g, c => `#${c.charCodeAt(0)};`);
 }

@@ -1,4 +1,5 @@
 import { Flow, Picture, Rule, ruleLabel, Target } from './model';
+import { printable } from './text';
 
 /**
  * A picture as a plain text table, one row per destination and workload, in the manner of
@@ -38,7 +39,9 @@ function version(target: Target): string {
   return `host ${target.host}`;
 }
 
-function align(rows: readonly (readonly string[])[]): string {
+/** Cells are made printable first: a line break in a name would start a row of its own. */
+function align(cells: readonly (readonly string[])[]): string {
+  const rows = cells.map(row => row.map(printable));
   const widths = HEADER.map((_, column) => Math.max(...rows.map(row => row[column].length)));
   return rows.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -5,9 +5,12 @@ import { IstioApiVersion, PodModel, PortModel, Protocol, WorkloadPolicies } from
 import { isPortName, serviceHost } from '../names';
 import { ReleaseController, TrafficApi } from '../plan';
 import type { AppPortOptions, ReleaseAppProps } from '../release-app';
-import { checkRoutePolicy, checkTrafficPolicy, RoutingProps } from '../release-routing';
+import { checkRoutingProps, RoutingProps } from '../release-routing';
 import { checkGatewayApi } from '../render/gateway-api';
-import { checkAppName, checkBoolean, checkBudget, checkEnum, checkNamespace, checkPort, checkPositive, checkReplicas, fail } from '../validate';
+import {
+  checkAppName, checkBoolean, checkEnum, checkGiven, checkInstance, checkList, checkNamespace, checkObject, checkPort, checkPositive, checkReplicas, fail,
+  isRecord, orDefault,
+} from '../validate';
 import { DisruptionBudget } from '../scaling';
 import { resolvePod } from '../workload-checks';
 import { resolveHosts } from './hosts';
@@ -45,30 +48,30 @@ export interface AppModel {
 
 /** Resolves and checks what an app's props say of every version. `app` is the construct the props belong to. */
 export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
-  const name = checkAppName(app, 'name', props.name ?? app.node.id.toLowerCase());
-  const chartNamespace = props.namespace ?? Chart.of(app).namespace;
+  const name = checkAppName(app, 'name', orDefault(props.name, app.node.id.toLowerCase()));
+  const chartNamespace = orDefault(props.namespace, Chart.of(app).namespace);
   const namespace = chartNamespace === undefined ? undefined : checkNamespace(app, 'namespace', chartNamespace);
   const ports = resolvePorts(app, props);
-  const replicas = checkReplicas(app, 'replicas', props.replicas ?? 2);
-  const istioApiVersion = checkEnum(app, 'istioApiVersion', props.istioApiVersion ?? IstioApiVersion.V1, IstioApiVersion);
+  const replicas = checkReplicas(app, 'replicas', orDefault(props.replicas, 2));
+  const istioApiVersion = checkEnum(app, 'istioApiVersion', orDefault(props.istioApiVersion, IstioApiVersion.V1), IstioApiVersion);
   const host = serviceHost(name, namespace);
+  const gateway = checkGateway(app, props.gateway);
   const hosts = resolveHosts(app, props, namespace, host);
   const policies = resolvePolicies(app, props);
   const pod = resolvePod(app, name, props);
   // The versions merge the app-wide policies into their own, so check them before any version.
-  checkRoutePolicy(app, 'routePolicy', props.routePolicy);
-  checkTrafficPolicy(app, 'trafficPolicy', props.trafficPolicy);
-  const mtls = checkBoolean(app, 'mtls', props.mtls ?? false);
-  const syncWaves = checkBoolean(app, 'syncWaves', props.syncWaves ?? false);
-  const controller = checkEnum(app, 'controller', props.controller ?? ReleaseController.NONE, ReleaseController);
-  const trafficApi = checkEnum(app, 'trafficApi', props.trafficApi ?? TrafficApi.ISTIO, TrafficApi);
+  checkRoutingProps(app, props);
+  const mtls = checkBoolean(app, 'mtls', orDefault(props.mtls, false));
+  const syncWaves = checkBoolean(app, 'syncWaves', orDefault(props.syncWaves, false));
+  const controller = checkEnum(app, 'controller', orDefault(props.controller, ReleaseController.NONE), ReleaseController);
+  const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, TrafficApi.ISTIO), TrafficApi);
   if (controller !== ReleaseController.NONE && trafficApi !== TrafficApi.ISTIO) {
     fail(app, 'trafficApi', `must be TrafficApi.ISTIO with controller ${controller}, which moves traffic in Istio VirtualServices`,
       trafficApi, 'leave trafficApi out');
   }
-  if (props.gateway) checkGatewayApi(app, props.gateway.gatewayRef, trafficApi);
+  if (gateway) checkGatewayApi(app, gateway.gatewayRef, trafficApi);
   return {
-    name, namespace, ports, replicas, serviceHost: host, gateway: props.gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
+    name, namespace, ports, replicas, serviceHost: host, gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
     controller, trafficApi, routing: routingOf(props), budget: props.disruptionBudget, istioApiVersionGiven: props.istioApiVersion !== undefined,
   };
 }
@@ -79,11 +82,27 @@ function routingOf(props: ReleaseAppProps): RoutingProps {
   return { testerRoutes, mirror, routePolicy, trafficPolicy, stickySessions };
 }
 
+/**
+ * A gateway is an object that JavaScript callers could give as its `namespace/name` instead, as
+ * a VirtualService names it, or as anything else.
+ */
+function checkGateway(app: Construct, gateway: IIstioGateway | undefined): IIstioGateway | undefined {
+  const isGateway = isRecord(gateway) && typeof gateway.gatewayRef === 'string' && Array.isArray(gateway.hosts);
+  if (gateway !== undefined && !isGateway) {
+    fail(app, 'gateway', 'must be an IstioGateway, or one that IstioGateway.fromName() makes', gateway,
+      `use IstioGateway.fromName(${typeof gateway === 'string' ? JSON.stringify(gateway) : '"istio-system/ingressgateway"'}) for a gateway by name`);
+  }
+  return gateway;
+}
+
+const ADDITIONAL_PORT = '{ port: 9090, protocol: Protocol.GRPC }';
+
 function resolvePorts(app: Construct, props: ReleaseAppProps): PortModel[] {
-  const port = checkPort(app, 'port', props.port ?? 80);
-  const containerPort = checkPort(app, 'containerPort', props.containerPort ?? port);
-  const protocol = checkEnum(app, 'protocol', props.protocol ?? Protocol.HTTP, Protocol);
-  const more = (props.additionalPorts ?? []).map((options, i) => additionalPort(app, `additionalPorts[${i}]`, options));
+  const port = checkPort(app, 'port', orDefault(props.port, 80));
+  const containerPort = checkPort(app, 'containerPort', orDefault(props.containerPort, port));
+  const protocol = checkEnum(app, 'protocol', orDefault(props.protocol, Protocol.HTTP), Protocol);
+  const more: PortModel[] = [];
+  checkList(app, 'additionalPorts', props.additionalPorts, `[${ADDITIONAL_PORT}]`, (field, options) => more.push(additionalPort(app, field, options)));
   const ports = [{ name: protocol, port, targetPort: containerPort, protocol }, ...more];
   ports.forEach((p, i) => {
     if (ports.findIndex(q => q.port === p.port || q.name === p.name) !== i) {
@@ -94,26 +113,27 @@ function resolvePorts(app: Construct, props: ReleaseAppProps): PortModel[] {
 }
 
 function additionalPort(app: Construct, field: string, options: AppPortOptions): PortModel {
-  const protocol = checkEnum(app, `${field}.protocol`, options.protocol ?? Protocol.HTTP, Protocol);
+  checkGiven(app, field, options, ADDITIONAL_PORT);
+  const protocol = checkEnum(app, `${field}.protocol`, orDefault(options.protocol, Protocol.HTTP), Protocol);
   const port = checkPort(app, `${field}.port`, options.port);
-  const name = options.name ?? `${protocol}-${port}`;
+  const name = orDefault(options.name, `${protocol}-${port}`);
   if (!isPortName(name) || (name !== protocol && !name.startsWith(`${protocol}-`))) {
     fail(app, `${field}.name`, `must be "${protocol}" or "${protocol}-<suffix>", lower case, at most 15 characters`, name,
       'Istio reads the protocol from the name, e.g. "grpc-api"');
   }
-  return { name, port, targetPort: checkPort(app, `${field}.containerPort`, options.containerPort ?? port), protocol };
+  return { name, port, targetPort: checkPort(app, `${field}.containerPort`, orDefault(options.containerPort, port)), protocol };
 }
 
 function resolvePolicies(app: Construct, props: ReleaseAppProps): WorkloadPolicies {
   const budget = props.disruptionBudget;
-  const autoscaling = props.autoscaling;
-  if (budget) checkBudget(app, budget);
-  if (autoscaling) {
-    checkPositive(app, 'autoscaling.maxReplicas', autoscaling.maxReplicas);
-    checkPositive(app, 'autoscaling.cpuUtilization', autoscaling.cpuUtilization ?? 80);
-  }
+  // Its factories check the amount.
+  if (budget !== undefined) checkInstance(app, 'disruptionBudget', budget, DisruptionBudget, 'DisruptionBudget.minAvailable(1)');
+  const autoscaling = checkObject(app, 'autoscaling', props.autoscaling, '{ maxReplicas: 10 }');
   return {
     disruptionBudget: budget && { field: budget.field, value: budget.percent ? `${budget.amount}%` : budget.amount },
-    autoscaling: autoscaling && { maxReplicas: autoscaling.maxReplicas, cpuUtilization: autoscaling.cpuUtilization ?? 80 },
+    autoscaling: autoscaling && {
+      maxReplicas: checkPositive(app, 'autoscaling.maxReplicas', autoscaling.maxReplicas),
+      cpuUtilization: checkPositive(app, 'autoscaling.cpuUtilization', orDefault(autoscaling.cpuUtilization, 80)),
+    },
   };
 }

@@ -4,8 +4,7 @@ import { hasHttpPort, MatchRouteModel, ReleaseModel, Strategy, VersionModel } fr
 import { isDns1035Label } from '../names';
 import { ReleaseController, resolveControllerPlan } from '../plan';
 import { quoteRegex, RouteTarget } from '../routing';
-import { checkEnum, checkReplicas, fail } from '../validate';
-import { VersionProps } from '../workload-props';
+import { checkEnum, checkGiven, checkObject, checkReplicas, checkString, fail, orDefault } from '../validate';
 import { AppModel, resolveApp } from './app';
 import { checkExtraHost } from './hosts';
 import { ReleaseExtras, resolveRelease } from './release';
@@ -33,10 +32,12 @@ function otherColor(color: Color): Color {
  * so that a cutover changes weights and nothing else.
  */
 export function resolveBlueGreen(scope: Construct, props: BlueGreenAppProps): BlueGreenModel {
+  checkGiven(scope, 'props', props, '{ blue: { image: "nginx:1.10", version: "1.10" }, green: { image: "nginx:1.11", version: "1.11" } }');
   const app = resolveApp(scope, props);
-  const active = checkEnum(scope, 'active', props.active ?? Color.BLUE, Color);
-  const cutover = checkEnum(scope, 'cutover', props.cutover ?? CutoverMode.MESH_ROUTING, CutoverMode);
-  const step = gitStep(scope, app, GIT_STEPS, props.step, props.plan);
+  const active = checkEnum(scope, 'active', orDefault(props.active, Color.BLUE), Color);
+  const cutover = checkEnum(scope, 'cutover', orDefault(props.cutover, CutoverMode.MESH_ROUTING), CutoverMode);
+  const planProps = checkObject(scope, 'plan', props.plan, '{ autoPromotion: true }');
+  const step = gitStep(scope, app, GIT_STEPS, props.step, planProps);
   if (step !== undefined && props.scaledDown !== undefined) {
     fail(scope, 'scaledDown', 'is set by the plan\'s step', props.scaledDown, 'leave scaledDown out: step 2 scales the old colour down');
   }
@@ -50,15 +51,15 @@ export function resolveBlueGreen(scope: Construct, props: BlueGreenAppProps): Bl
   if (scaledDown === serving) {
     fail(scope, 'scaledDown', 'is the active colour, which takes all traffic', scaledDown, 'scale it up first (leave scaledDown out), then switch active to it');
   }
-  const scaledDownReplicas = checkReplicas(scope, 'scaledDownReplicas', props.scaledDownReplicas ?? 0);
-  const colour = (color: Color, version: VersionProps) => (color === scaledDown ? { ...version, replicas: scaledDownReplicas } : version);
-  const blue = resolveVersion(scope, app, 'Blue', colour(Color.BLUE, props.blue), Color.BLUE);
-  const green = resolveVersion(scope, app, 'Green', colour(Color.GREEN, props.green), Color.GREEN);
+  const scaledDownReplicas = checkReplicas(scope, 'scaledDownReplicas', orDefault(props.scaledDownReplicas, 0));
+  const colour = (subset: Color) => ({ subset, replicas: subset === scaledDown ? scaledDownReplicas : undefined });
+  const blue = resolveVersion(scope, app, 'Blue', props.blue, colour(Color.BLUE));
+  const green = resolveVersion(scope, app, 'Green', props.green, colour(Color.GREEN));
   const byColor = (color: Color) => (color === Color.BLUE ? blue : green);
   // A plan previews the colour it moves to throughout, as Argo Rollouts' preview Service does.
   const previewed = byColor(step === undefined ? otherColor(serving) : active);
   // Checked whoever runs it, so that naming a controller later is the one change.
-  const plan = resolveControllerPlan(scope, props.plan ?? {});
+  const plan = resolveControllerPlan(scope, planProps ?? {});
   const weight = (color: Color) => (color === serving ? 100 : 0);
   const release = resolveRelease(scope, app, [blue, green], [
     { subset: Color.BLUE, weight: weight(Color.BLUE) },
@@ -69,7 +70,7 @@ export function resolveBlueGreen(scope: Construct, props: BlueGreenAppProps): Bl
     plan,
     resolveTarget: target => (target.kind === 'idle' ? byColor(otherColor(serving)) : [blue, green].find(v => isVersion(target, v))),
     selectorRouting: cutover === CutoverMode.SERVICE_SELECTOR,
-    ...props.preview && previewRoutes(scope, app, props.preview, previewed),
+    ...previewRoutes(scope, app, checkObject(scope, 'preview', props.preview, '{ header: "x-preview" }'), previewed),
   });
   return { app, release, active, serving, cutover, scaledDown };
 }
@@ -78,11 +79,19 @@ function isVersion(target: RouteTarget, version: VersionModel): boolean {
   return target.kind === 'version' && target.versionLabel === version.version;
 }
 
+const PREVIEW_EXAMPLES = { header: '"x-preview"', headerValue: '"true"', host: '"preview.shop.example.com"' };
+
 /**
  * The preview goes through the Service `<name>-preview`, which selects the idle colour, rather
  * than a subset: the same routes then serve both cutover modes.
  */
-function previewRoutes(scope: Construct, app: AppModel, options: PreviewOptions, previewed: VersionModel): Pick<ReleaseExtras, 'leadingRoutes' | 'extraServices' | 'extraHosts'> {
+function previewRoutes(
+  scope: Construct, app: AppModel, options: PreviewOptions | undefined, previewed: VersionModel,
+): Pick<ReleaseExtras, 'leadingRoutes' | 'extraServices' | 'extraHosts'> {
+  if (options === undefined) return {};
+  for (const key of ['header', 'headerValue', 'host'] as const) {
+    if (options[key] !== undefined) checkString(scope, `preview.${key}`, options[key] as string, PREVIEW_EXAMPLES[key]);
+  }
   const service = `${app.name}-preview`;
   if (!isDns1035Label(service)) {
     fail(scope, 'preview', `needs a Service named ${JSON.stringify(service)}, longer than 63 characters`, service, 'shorten the app name to 55 characters or fewer');
@@ -99,11 +108,11 @@ function previewRoutes(scope: Construct, app: AppModel, options: PreviewOptions,
   if (options.header !== undefined) {
     if (!/^[a-z0-9-]+$/.test(options.header)) fail(scope, 'preview.header', 'must be a lower-case header name', options.header, 'e.g. "x-preview"');
     const value = options.headerValue ?? 'true';
-    if (typeof value !== 'string' || value === '') fail(scope, 'preview.headerValue', 'must be a non-empty string', value, 'e.g. "true"');
+    if (value === '') fail(scope, 'preview.headerValue', 'must be a non-empty string', value, `e.g. ${PREVIEW_EXAMPLES.headerValue}`);
     routes.push({ name: 'preview-header', match: { headers: { [options.header]: { exact: value } } }, service });
   }
   if (options.host !== undefined) {
-    if (typeof options.host === 'string' && options.host.startsWith('*')) {
+    if (options.host.startsWith('*')) {
       fail(scope, 'preview.host', 'must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts',
         options.host, 'e.g. "preview.shop.example.com"');
     }

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import type { CanaryAppProps } from '../canary-app';
 import { ReleaseModel, RouteModel, Strategy, VersionModel } from '../model';
-import { planSteps, ReleaseController, resolveControllerPlan } from '../plan';
+import { ArgoRouting, CanaryPlan, planSteps, ReleaseController, resolveControllerPlan } from '../plan';
 import { RouteTarget } from '../routing';
-import { checkPercent, fail } from '../validate';
+import { checkEnum, checkGiven, checkObject, checkPercent, fail, orDefault } from '../validate';
 import { AppModel, resolveApp } from './app';
 import { resolveRelease } from './release';
 import { gitStep, resolveVersion } from './version';
@@ -21,20 +21,23 @@ export interface CanaryModel {
  * roles, so a promotion renames nothing.
  */
 export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryModel {
+  checkGiven(scope, 'props', props, '{ stable: { image: "nginx:1.11", version: "1.11" } }');
   const app = resolveApp(scope, props);
-  const steps = props.plan ? planSteps(scope, props.plan) : [];
-  const canaryWeight = checkPercent(scope, 'canaryWeight', planWeight(scope, app, props, steps) ?? props.canaryWeight ?? 0);
-  if (!props.canary && canaryWeight > 0) {
+  const planProps = checkObject(scope, 'plan', props.plan, '{ steps: [10, 50, 100] }');
+  const steps = planProps === undefined ? [] : planSteps(scope, planProps);
+  const canaryWeight = checkPercent(scope, 'canaryWeight', planWeight(scope, app, props, planProps, steps) ?? orDefault(props.canaryWeight, 0));
+  if (props.canary === undefined && canaryWeight > 0) {
     fail(scope, 'canaryWeight', 'sends traffic to a canary that is not defined', canaryWeight, 'add canary, or set canaryWeight to 0');
   }
+  const argoRouting = checkEnum(scope, 'argoRouting', orDefault(props.argoRouting, ArgoRouting.SUBSET), ArgoRouting);
   if (props.argoRouting !== undefined && app.controller === ReleaseController.FLAGGER) {
     fail(scope, 'argoRouting', 'is how Argo Rollouts shifts traffic, and controller is ReleaseController.FLAGGER', props.argoRouting,
       'leave it out: Flagger routes by the Services it makes');
   }
   // Checked whoever runs it; a controller without a plan promotes at once: no steps.
-  const plan = resolveControllerPlan(scope, { ...props.plan, steps, argoRouting: props.argoRouting });
+  const plan = resolveControllerPlan(scope, { ...planProps, steps, argoRouting });
   const stable = resolveVersion(scope, app, 'Stable', props.stable);
-  const canary = props.canary && resolveVersion(scope, app, 'Canary', props.canary);
+  const canary = props.canary === undefined ? undefined : resolveVersion(scope, app, 'Canary', props.canary);
   const versions = canary ? [stable, canary] : [stable];
   const routes: RouteModel[] = [{ subset: stable.subset, weight: 100 - canaryWeight }];
   if (canary) routes.push({ subset: canary.subset, weight: canaryWeight });
@@ -54,15 +57,15 @@ function targets(target: RouteTarget, version: VersionModel): boolean {
 }
 
 /** The weight at the plan's current step when Git walks the plan; 0 with a controller, which sets the weights itself. */
-function planWeight(scope: Construct, app: AppModel, props: CanaryAppProps, steps: number[]): number | undefined {
-  if (props.canaryWeight !== undefined && (props.plan || app.controller !== ReleaseController.NONE)) {
+function planWeight(scope: Construct, app: AppModel, props: CanaryAppProps, plan: CanaryPlan | undefined, steps: number[]): number | undefined {
+  if (props.canaryWeight !== undefined && (plan !== undefined || app.controller !== ReleaseController.NONE)) {
     if (app.controller === ReleaseController.NONE) {
       fail(scope, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
     }
     fail(scope, 'canaryWeight', `is set by controller ${app.controller} at each step of the plan`, props.canaryWeight,
       'leave canaryWeight out and list the weights in plan.steps');
   }
-  const step = gitStep(scope, app, steps.length, props.step, props.plan);
+  const step = gitStep(scope, app, steps.length, props.step, plan);
   if (step !== undefined) return steps[step];
   return app.controller === ReleaseController.NONE ? undefined : 0;
 }

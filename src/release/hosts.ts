@@ -2,15 +2,15 @@ import { Construct } from 'constructs';
 import { IIstioGateway } from '../istio-gateway';
 import { hostCovers, serviceHost } from '../names';
 import type { ReleaseAppProps } from '../release-app';
-import { checkHosts, fail } from '../validate';
+import { checkHosts, checkStrings, fail, orDefault } from '../validate';
 
 /**
  * The external hosts an app serves through its gateway, checked: each one the gateway serves, none
  * that Istio would reject in a VirtualService that is also bound to the mesh.
  */
 export function resolveHosts(app: Construct, props: ReleaseAppProps, namespace: string | undefined, ownHost: string): string[] {
-  if (!props.gateway) {
-    if (props.hosts) {
+  if (props.gateway === undefined) {
+    if (props.hosts !== undefined) {
       fail(app, 'hosts', 'need a gateway to be reached', props.hosts, `pass gateway, or leave hosts out: in the mesh the app is reached at ${ownHost}`);
     }
     return [];
@@ -18,7 +18,9 @@ export function resolveHosts(app: Construct, props: ReleaseAppProps, namespace: 
   // A referenced gateway's hosts are unknown: without hosts, the Service's own name is the one
   // host bound to it, as in a hand-written VirtualService with `hosts: [reviews]`.
   if (props.hosts === undefined && props.gateway.hosts.length === 0) return [];
-  const hosts = props.hosts ?? props.gateway.hosts;
+  const hosts = orDefault(props.hosts, props.gateway.hosts);
+  // Each host by its place in the list where the props give them; checkHosts names the list.
+  if (props.hosts !== undefined) checkStrings(app, 'hosts', hosts, '["shop.example.com"]');
   checkHosts(app, 'hosts', hosts);
   for (const host of hosts) checkHostRoutable(app, 'hosts', props.gateway, host, namespace);
   checkNoOverlap(app, 'hosts', [...hosts, ownHost]);

@@ -2,12 +2,16 @@ import { Construct } from 'constructs';
 import {
   ControllerPlanModel, ExtraServiceModel, hasHttpPort, MatchRouteModel, ReleaseModel, RouteModel, Strategy, VersionModel, WorkloadPolicies,
 } from '../model';
-import { ReleaseController } from '../plan';
-import { resolveRouting } from '../release-routing';
+import { ReleaseController, TrafficApi } from '../plan';
+import { checkVersionPoliciesRouted, resolveRouting } from '../release-routing';
+import { emitsIstioObjects } from '../render/release';
 import { RouteTarget } from '../routing';
 import { DisruptionBudget } from '../scaling';
 import { fail } from '../validate';
 import { AppModel } from './app';
+import { checkArgoRollouts } from './checks-argo-rollouts';
+import { checkFlagger } from './checks-flagger';
+import { checkGatewayApiRelease } from './checks-gateway-api';
 
 /** What a kind of release adds to its versions and weights. */
 export interface ReleaseExtras {
@@ -28,7 +32,10 @@ export interface ReleaseExtras {
   readonly extraHosts?: string[];
 }
 
-/** The last step of resolving: the versions and the split, checked as a whole, make the release model. */
+/**
+ * The last step of resolving: the versions and the split, checked as a whole, make the release
+ * model. What its renderer cannot carry is refused here too, so that rendering never refuses.
+ */
 export function resolveRelease(app: Construct, model: AppModel, versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras): ReleaseModel {
   checkDistinct(app, versions);
   checkAutoscalingRange(app, model.policies, versions);
@@ -65,7 +72,29 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
     release: extras.release,
   };
   checkRoutesHavePods(app, release);
+  // A controller's refusal of a version's policy says more than the check of where policies go.
+  checkRenderable(app, release);
+  checkVersionPoliciesRouted(app, release);
+  checkIstioApiVersionUsed(app, model, release);
   return release;
+}
+
+/** What the release's renderer cannot carry: its controller's, or else its routing API's. */
+function checkRenderable(app: Construct, release: ReleaseModel): void {
+  // The apps resolve a plan whenever a controller runs the release.
+  switch (release.controller) {
+    case ReleaseController.ARGO_ROLLOUTS: return checkArgoRollouts(app, release, release.plan!);
+    case ReleaseController.FLAGGER: return checkFlagger(app, release, release.plan!);
+    default: return release.trafficApi === TrafficApi.GATEWAY_API ? checkGatewayApiRelease(app, release) : undefined;
+  }
+}
+
+/** With the Gateway API or Flagger there may be no Istio object to version: the prop would do nothing. */
+function checkIstioApiVersionUsed(app: Construct, model: AppModel, release: ReleaseModel): void {
+  if (model.istioApiVersionGiven && !emitsIstioObjects(release)) {
+    fail(app, 'istioApiVersion', `sets the version of the Istio objects, and with controller ${release.controller} and trafficApi `
+      + `${release.trafficApi} this app emits none`, release.istioApiVersion, 'leave it out');
+  }
 }
 
 function checkDistinct(app: Construct, versions: VersionModel[]): void {

@@ -15,11 +15,10 @@ import {
   toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService,
 } from '../../imports/argoproj.io';
 import { AnalysisModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
-import { isDns1035Label, serviceHost } from '../names';
+import { serviceHost } from '../names';
 import { ArgoRouting } from '../plan';
-import { fail } from '../validate';
 import { renderAppService, renderControllerPolicies, renderPodTemplate } from '../workloads';
-import { metadataOf, renderDestinationRule, renderVirtualService } from './istio';
+import { metadataOf, needsVirtualService, renderDestinationRule, renderVirtualService } from './istio';
 import { RenderedRelease } from './release';
 
 /**
@@ -34,10 +33,10 @@ const STABLE = 'stable';
 const CANARY = 'canary';
 const PREVIEW = 'preview';
 
+/** Renders a release that the resolve step checked for Argo Rollouts (release/checks-argo-rollouts.ts). */
 export function renderArgoRollouts(scope: Construct, model: ReleaseModel): RenderedRelease {
   // The apps resolve a plan whenever a controller runs the release.
   const plan = model.plan!;
-  checkArgoRelease(scope, model, plan);
   return model.strategy === Strategy.CANARY ? renderCanary(scope, model, plan) : renderBlueGreen(scope, model, plan);
 }
 
@@ -47,10 +46,8 @@ export function renderArgoRollouts(scope: Construct, model: ReleaseModel): Rende
  * read from the VirtualService once it is written.
  */
 function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): RenderedRelease {
-  // Host-level routing gives each role its own Service; subset-level, a subset of the app's.
-  const roleServices = plan.argoRouting === ArgoRouting.HOST
-    ? new Map([STABLE, CANARY].map(role => [role, roleService(scope, model, role)]))
-    : undefined;
+  const roles = serviceRoles(model, plan);
+  const roleServices = roles.length > 0 ? new Map(roles.map(role => [role, roleService(model, role)])) : undefined;
   const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis);
   const strategy = toJson_RolloutSpecStrategy({
     canary: {
@@ -74,9 +71,9 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const rollout = renderRollout(scope, model, strategy);
   const service = renderAppService(scope, 'Service', model, model.name);
   const extraServices = [...roleServices ?? []].map(([role, name]) => renderAppService(scope, `${pascal(role)}Service`, model, name));
-  const roles = roleModel(model);
-  const destinationRule = roleServices ? undefined : renderRoleSubsets(scope, roles);
-  const virtualService = renderVirtualService(scope, roles);
+  const byRole = roleModel(model);
+  const destinationRule = roleServices ? undefined : renderRoleSubsets(scope, byRole);
+  const virtualService = renderVirtualService(scope, byRole);
   if (roleServices) routeRolesToServices(virtualService, model, roleServices);
   return { deployments: [], analysisTemplate, rollout, service, extraServices, destinationRule, virtualService };
 }
@@ -87,7 +84,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
  * route preview requests, and it routes to those Services' hosts, without subsets.
  */
 function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): RenderedRelease {
-  const preview = roleService(scope, model, PREVIEW);
+  const preview = roleService(model, PREVIEW);
   const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis, plan.iterations);
   const strategy = toJson_RolloutSpecStrategy({
     blueGreen: {
@@ -104,8 +101,8 @@ function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: Controller
   const rollout = renderRollout(scope, model, strategy);
   const service = renderAppService(scope, 'Service', model, model.name);
   const extraServices = [renderAppService(scope, 'PreviewService', model, preview)];
-  const routed = model.binding !== undefined || model.matchRoutes.length > 0;
-  const virtualService = routed ? renderVirtualService(scope, { ...model, selectorRouting: true }) : undefined;
+  const byService = { ...model, selectorRouting: true };
+  const virtualService = needsVirtualService(byService) ? renderVirtualService(scope, byService) : undefined;
   return { deployments: [], analysisTemplate, rollout, service, extraServices, virtualService };
 }
 
@@ -246,72 +243,20 @@ function analysisArgs(model: ReleaseModel, service: string): RolloutSpecStrategy
   ];
 }
 
-/** The Service of one of Argo's roles, `<name>-<role>`, which must still be a DNS-1035 label. */
-function roleService(scope: Construct, model: ReleaseModel, role: string): string {
-  const name = `${model.name}-${role}`;
-  if (!isDns1035Label(name)) {
-    fail(scope, 'name', `needs a Service named ${JSON.stringify(name)} for Argo Rollouts, longer than 63 characters`, model.name,
-      `shorten the app name to ${63 - role.length - 1} characters or fewer`);
-  }
-  return name;
+/**
+ * The roles that get a Service of their own: host-level canary routing gives each role one, where
+ * subset-level routing uses subsets of the app's; a blue/green previews through `<name>-preview`.
+ */
+export function serviceRoles(model: ReleaseModel, plan: ControllerPlanModel): string[] {
+  if (model.strategy === Strategy.BLUE_GREEN) return [PREVIEW];
+  return plan.argoRouting === ArgoRouting.HOST ? [STABLE, CANARY] : [];
+}
+
+/** The Service of one of Argo's roles, `<name>-<role>`. */
+export function roleService(model: ReleaseModel, role: string): string {
+  return `${model.name}-${role}`;
 }
 
 function pascal(word: string): string {
   return word[0].toUpperCase() + word.slice(1);
-}
-
-/** Refuses what a Rollout and the objects it edits cannot carry, naming the prop to change. */
-function checkArgoRelease(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
-  const tester = model.matchRoutes.find(r => r.subset !== undefined);
-  if (tester && model.strategy === Strategy.BLUE_GREEN) {
-    fail(scope, 'testerRoutes', 'route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services', tester.name,
-      'reach the new version through preview instead');
-  }
-  if (model.mirror) {
-    // After a promotion Argo points the canary role at the stable pods, which would then get every request twice.
-    fail(scope, 'mirror', 'copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', model.mirror,
-      'leave mirror out, or add Argo\'s setMirrorRoute steps to the Rollout');
-  }
-  if (model.sticky) {
-    fail(scope, 'stickySessions', 'pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', model.sticky,
-      'leave stickySessions out');
-  }
-  checkTrafficPolicies(scope, model, plan);
-  checkRelease(scope, model, plan);
-}
-
-function checkTrafficPolicies(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
-  const pinned = model.versions.find(v => v.trafficPolicy !== undefined);
-  if (pinned) {
-    fail(scope, `${pinned.id.toLowerCase()}.trafficPolicy`,
-      'applies to one version\'s subset, and under Argo Rollouts the subsets are roles that change versions at every release', pinned.trafficPolicy,
-      'set the app\'s trafficPolicy instead');
-  }
-  if (model.trafficPolicy && model.strategy === Strategy.BLUE_GREEN) {
-    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and Argo Rollouts\' blue/green has none: it switches Services', model.trafficPolicy,
-      'leave trafficPolicy out');
-  }
-  if (model.trafficPolicy && plan.argoRouting === ArgoRouting.HOST) {
-    fail(scope, 'trafficPolicy', 'needs a DestinationRule, and argoRouting ArgoRouting.HOST has none', model.trafficPolicy,
-      'use ArgoRouting.SUBSET, or leave trafficPolicy out');
-  }
-}
-
-function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
-  const release = releaseVersion(model);
-  if (release.replicas === 0) {
-    fail(scope, `${release.id.toLowerCase()}.replicas`, 'must be above 0: they are the Rollout\'s replicas, which run every pod of the app',
-      release.replicas, 'use e.g. 2');
-  }
-  if (plan.analysis?.loadTestCommand !== undefined) {
-    fail(scope, 'plan.analysis.loadTestCommand', 'runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of', plan.analysis.loadTestCommand,
-      'leave it out and send the new version traffic yourself');
-  }
-  if (plan.flagger) {
-    fail(scope, 'plan.flagger', 'configures Flagger, and the controller is Argo Rollouts', plan.flagger, 'leave plan.flagger out');
-  }
-  if (model.strategy === Strategy.CANARY && plan.analysis && !plan.steps.some(weight => weight < 100)) {
-    fail(scope, 'plan.analysis', 'needs a step below 100, where the canary is measured before it takes all traffic', plan.steps,
-      'add a step such as 10 before 100');
-  }
 }

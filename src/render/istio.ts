@@ -55,6 +55,15 @@ export function renderDestinationRule(scope: Construct, model: ReleaseModel): Ap
   return networkingObject(scope, 'DestinationRule', 'DestinationRule', model.istioApiVersion, metadataOf(model), json);
 }
 
+/**
+ * Whether the app needs a VirtualService: to split over subsets, to bind the app to a gateway, or
+ * to route matching requests ahead of the split. Selector routing with none of those leaves the
+ * Service alone to route.
+ */
+export function needsVirtualService(model: ReleaseModel): boolean {
+  return !model.selectorRouting || model.binding !== undefined || model.matchRoutes.length > 0;
+}
+
 export function renderVirtualService(scope: Construct, model: ReleaseModel): ApiObject {
   const host = serviceHost(model.name, model.namespace);
   const binding = model.binding;

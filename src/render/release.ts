@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReleaseModel } from '../model';
+import { ReleaseModel, Strategy } from '../model';
 import { renderDeployment, renderService, renderServiceAccount, renderVersionService } from '../workloads';
 import { ReleaseController, TrafficApi } from '../plan';
 import { renderArgoRollouts } from './argo-rollouts';
 import { renderFlagger } from './flagger';
 import { renderGatewayApi } from './gateway-api';
-import { renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
+import { needsVirtualService, renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
 
 /** The objects of a release, whatever renders them: what the app constructs expose. */
 export interface RenderedRelease {
@@ -34,7 +34,7 @@ export interface RenderedRelease {
   readonly httpRoute?: ApiObject;
 }
 
-/** Picks the renderer: a controller's, else the routing API's. */
+/** Picks the renderer: a controller's, else the routing API's. The resolve step checked the model for it. */
 export function renderRelease(scope: Construct, model: ReleaseModel): RenderedRelease {
   // Ahead of the workloads, whoever runs them: pods can't be made before their ServiceAccount.
   const serviceAccount = renderServiceAccount(scope, model);
@@ -61,7 +61,21 @@ function renderIstioRelease(scope: Construct, model: ReleaseModel): RenderedRele
   const service = renderService(scope, model);
   const extraServices = model.extraServices.map(extra => renderVersionService(scope, model, extra));
   const destinationRule = model.selectorRouting ? undefined : renderDestinationRule(scope, model);
-  const routed = !model.selectorRouting || model.binding || model.matchRoutes.length > 0;
-  const virtualService = routed ? renderVirtualService(scope, model) : undefined;
+  const virtualService = needsVirtualService(model) ? renderVirtualService(scope, model) : undefined;
   return { deployments, service, extraServices, destinationRule, virtualService };
+}
+
+/**
+ * Whether the renderers emit any `*.istio.io` object for the release, as they choose: the
+ * PeerAuthentication of mtls, a VirtualService (and with subsets, a DestinationRule) of Istio's
+ * routing or Argo Rollouts', none of Flagger's, which makes its own.
+ */
+export function emitsIstioObjects(model: ReleaseModel): boolean {
+  if (model.mtls) return true;
+  switch (model.controller) {
+    case ReleaseController.ARGO_ROLLOUTS: return model.strategy === Strategy.CANARY || needsVirtualService({ ...model, selectorRouting: true });
+    case ReleaseController.FLAGGER: return false;
+    // Subsets make a DestinationRule and need a VirtualService, so the VirtualService alone decides.
+    default: return model.trafficApi !== TrafficApi.GATEWAY_API && needsVirtualService(model);
+  }
 }

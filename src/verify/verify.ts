@@ -1,6 +1,9 @@
-import { verifyProgression, StageFinding } from './progression';
+import { isDns1123Label, isDns1123Subdomain, isHost } from '../names';
+import { refuse } from '../refusal';
+import { isRecord, own, show } from './json';
+import { verifyProgression as progressionFindings, StageFinding } from './progression';
 import { CODES, Finding, Severity, VerifyOptions } from './types';
-import { verifyManifests } from './verify-manifests';
+import { verifyManifests as manifestFindings } from './verify-manifests';
 
 /**
  * Route checks over plain manifest JSON, from any source: the objects of a synthesized chart
@@ -16,12 +19,14 @@ export class Verify {
    * reach Services, subsets reach pods, Services reach workloads, gateways admit their hosts.
    * Schema validation is not repeated, and malformed fields are skipped rather than thrown on.
    *
-   * @param objects the manifests, as plain JSON objects; `List` objects are spread.
+   * @param objects the manifests, as plain JSON objects; `List` objects are spread. An entry that is
+   * no object (a YAML document holding only a string) is a finding; a value that no JSON holds (a
+   * BigInt, a Symbol, a function, a cycle) is refused.
    * @param options what the checks cannot see in the manifest set itself.
    * @returns the findings, sorted by object, field path and code; empty when traffic arrives.
    */
   public static manifests(objects: unknown[], options?: VerifyOptions): Finding[] {
-    return verifyManifests(objects, options);
+    return checkedManifests('Verify.manifests', objects, options);
   }
 
   /**
@@ -29,12 +34,13 @@ export class Verify {
    * each step on its own, and each step against the one before, so that no step breaks traffic
    * that the previous one left flowing (make before break).
    *
-   * @param stages one manifest set per step, in the order they are applied.
+   * @param stages one manifest set per step, in the order they are applied; each is taken as
+   * `Verify.manifests` takes its objects.
    * @param options what the checks cannot see in the manifest sets themselves.
    * @returns the findings of every step, each with the index of its step in `stages`.
    */
   public static progression(stages: unknown[][], options?: VerifyOptions): StageFinding[] {
-    return verifyProgression(stages, options);
+    return checkedProgression('Verify.progression', stages, options);
   }
 
   /**
@@ -49,4 +55,160 @@ export class Verify {
   }
 
   private constructor() {}
+}
+
+/**
+ * Checks that traffic described by a set of manifests arrives somewhere: VirtualService routes
+ * reach Services, subsets reach pods, Services reach workloads, gateways admit their hosts.
+ * Schema validation is not repeated; objects are plain JSON from any source, and malformed
+ * fields are skipped rather than thrown on. The TypeScript name of {@link Verify.manifests}.
+ */
+export function verifyManifests(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
+  return checkedManifests('verifyManifests', objects, options);
+}
+
+/**
+ * Checks the manifest sets of consecutive release steps, as an applier would go through them:
+ * each step on its own, and each step against the one before, so that no step breaks traffic
+ * that the previous one left flowing (make before break). The TypeScript name of
+ * {@link Verify.progression}.
+ */
+export function verifyProgression(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
+  return checkedProgression('verifyProgression', stages, options);
+}
+
+function checkedManifests(entry: string, objects: unknown, options: unknown): Finding[] {
+  checkManifestList(entry, 'objects', objects);
+  checkVerifyOptions(entry, options);
+  return manifestFindings(objects, options as VerifyOptions | undefined);
+}
+
+function checkedProgression(entry: string, stages: unknown, options: unknown): StageFinding[] {
+  if (!Array.isArray(stages)) {
+    refuse(`${entry}: stages must be a list of manifest sets, one per step, got ${shown(stages)}; e.g. Plan.synthSteps(4, builder)`);
+  }
+  stages.forEach((stage, i) => checkManifestList(entry, `stages[${i}]`, stage));
+  checkVerifyOptions(entry, options);
+  return progressionFindings(stages as unknown[][], options as VerifyOptions | undefined);
+}
+
+/**
+ * The entry's own arguments are refused when no manifest set could be meant; what is wrong
+ * inside a manifest is a finding. `entry` names the function in the error, e.g. `Verify.manifests`.
+ */
+export function checkManifestList(entry: string, field: string, value: unknown): asserts value is unknown[] {
+  if (!Array.isArray(value)) {
+    refuse(`${entry}: ${field} must be a list of Kubernetes objects, got ${shown(value)}; give the manifests as an array, e.g. Testing.synth(chart)`);
+  }
+  value.forEach((object, i) => checkJson(entry, `${field}[${i}]`, object));
+}
+
+const NOT_JSON = new Set(['bigint', 'symbol', 'function']);
+
+/** On the walk's stack under an object: every child of that object has been walked. */
+const LEAVING = {};
+
+/**
+ * A manifest is what a YAML or JSON parser returns. The checks would stumble over anything else
+ * deep inside (a BigInt or a cycle fails every message that quotes it), so it is refused here,
+ * with its path. The walk keeps a stack of its own, so that a deeply nested manifest is no error,
+ * and the objects it is inside, in order, from which an error's path is worked out.
+ */
+function checkJson(entry: string, field: string, root: unknown): void {
+  const inside = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === LEAVING) {
+      inside.delete(stack.pop() as object);
+      continue;
+    }
+    if (NOT_JSON.has(typeof value)) {
+      refuse(`${entry}: ${pathOf(field, [...inside], value)} must be JSON data (an object, list, string, number, boolean or null), `
+        + `got ${shown(value)}; give the manifests as a YAML or JSON parser returns them`);
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (inside.has(value)) refuseCycle(entry, field, [...inside], value);
+    inside.add(value);
+    stack.push(value, LEAVING);
+    // Pushed last to first, so that the first mistake in document order is the one refused.
+    for (const child of Object.values(value).reverse()) stack.push(child);
+  }
+}
+
+function refuseCycle(entry: string, field: string, ancestors: readonly object[], value: object): never {
+  const start = ancestors.indexOf(value);
+  refuse(`${entry}: ${pathOf(field, ancestors, value)} must not hold itself, got a cycle back to `
+    + `${pathOf(field, ancestors.slice(0, start), value)}; give the manifests as JSON data, which has no cycles`);
+}
+
+/** `objects[2].spec.http[0]`, or `["a b"]` for a key that is no identifier: the way down through `ancestors` to `value`. */
+function pathOf(field: string, ancestors: readonly object[], value: unknown): string {
+  return ancestors.reduce((path, parent, i) => path + keyOf(parent, i + 1 < ancestors.length ? ancestors[i + 1] : value), field);
+}
+
+function keyOf(parent: object, child: unknown): string {
+  const key = Object.keys(parent).find(name => (parent as Record<string, unknown>)[name] === child) as string;
+  if (Array.isArray(parent)) return `[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** A value as an entry error quotes it, whatever it is: JSON fails on BigInts and cycles, and writes no function. */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return show(value);
+  } catch {
+    return 'an object that holds itself or a BigInt';
+  }
+}
+
+/** What an options object may hold, and how the entry refuses it otherwise. */
+export function checkOptionsObject(entry: string, options: unknown, example: string): void {
+  if (options !== undefined && !isRecord(options)) refuse(`${entry}: options must be an object, got ${shown(options)}; e.g. ${example}, or leave it out`);
+}
+
+function checkVerifyOptions(entry: string, options: unknown): void {
+  checkOptionsObject(entry, options, '{ defaultNamespace: "shop" }');
+  checkStrings(entry, 'options.externalHosts', own(options, 'externalHosts'), HOST);
+  checkStrings(entry, 'options.externalGateways', own(options, 'externalGateways'), GATEWAY);
+  const weightSum = own(options, 'requireWeightSum100');
+  if (weightSum !== undefined && typeof weightSum !== 'boolean') {
+    refuse(`${entry}: options.requireWeightSum100 must be true or false, got ${shown(weightSum)}; e.g. true`);
+  }
+  checkNamespaceOption(entry, own(options, 'defaultNamespace'));
+}
+
+export function checkNamespaceOption(entry: string, namespace: unknown): void {
+  if (namespace !== undefined && (typeof namespace !== 'string' || !isDns1123Label(namespace))) {
+    refuse(`${entry}: options.defaultNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), `
+      + `got ${shown(namespace)}; e.g. "shop"`);
+  }
+}
+
+/** `namespace/name`, as a VirtualService names a Gateway in another namespace. */
+export function isGatewayRef(value: string): boolean {
+  const [namespace, name, ...rest] = value.split('/');
+  return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Subdomain(name);
+}
+
+interface ItemRule {
+  readonly items: string;
+  readonly item: string;
+  readonly test: (value: string) => boolean;
+  readonly example: string;
+}
+
+const HOST: ItemRule = { items: 'hosts', item: 'a host in lower case, exact or "*." and a domain', test: isHost, example: '"api.example.com"' };
+
+const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/name"', test: isGatewayRef, example: '"istio-system/public-gateway"' };
+
+function checkStrings(entry: string, field: string, value: unknown, rule: ItemRule): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) refuse(`${entry}: ${field} must be a list of ${rule.items}, got ${shown(value)}; e.g. [${rule.example}]`);
+  value.forEach((item, i) => {
+    if (typeof item !== 'string' || !rule.test(item)) refuse(`${entry}: ${field}[${i}] must be ${rule.item}, got ${shown(item)}; e.g. ${rule.example}`);
+  });
 }
