@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { isDns1123Label } from './names';
 import { refuseValidation } from './refusal';
 import { checkEnum, fail } from './validate';
 import { Finding, Severity, verifyManifests } from './verify';
@@ -29,6 +30,11 @@ export class RouteCheck {
   /** The route check of the chart that holds `scope`, added on first use. */
   public static of(scope: IConstruct): RouteCheck {
     const chart = Chart.of(scope);
+    if (!CHECKS.has(chart) && chart.namespace !== undefined && !isDns1123Label(chart.namespace)) {
+      // The check resolves short hosts in the chart's namespace, and the objects land there.
+      fail(scope, 'namespace', `of chart ${chart.node.path} must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)`,
+        chart.namespace, 'give the chart a namespace such as "shop"');
+    }
     const check = CHECKS.get(chart) ?? new RouteCheck(chart);
     CHECKS.set(chart, check);
     return check;

@@ -90,6 +90,14 @@ describe('warnings at synth', () => {
 });
 
 describe('RouteCheck', () => {
+  test('fails when the chart\'s namespace is not a DNS-1123 label, even where the app names its own', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'Shop' });
+    expect(() => new CanaryApp(chart, 'Web', { namespace: 'shop', stable: v1 })).toThrow(
+      'test/Web: namespace of chart test must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), got "Shop"; give the chart a namespace such as "shop"');
+    expect(() => RouteCheck.of(new Chart(Testing.app(), 'other', { namespace: 'a'.repeat(64) }))).toThrow('other: namespace of chart other must be');
+    expect(RouteCheck.of(new Chart(Testing.app(), 'fine', { namespace: 'a'.repeat(63) }))).toBeInstanceOf(RouteCheck);
+  });
+
   test('fails when a hand-made VirtualService in the chart names a missing subset, and writes no file', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'route-check-'));
     const app = new App({ outdir });
