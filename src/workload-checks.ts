@@ -32,6 +32,18 @@ function at(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
 }
 
+/**
+ * Checks that a list names each key once, as the API server takes a list that is a map by that
+ * key (volumes by name, mounts by path, host aliases by IP); `field` is the entry's.
+ */
+function once(scope: Construct, problem: string, fix: string): (field: string, key: string) => void {
+  const seen = new Set<string>();
+  return (field, key) => {
+    if (seen.has(key)) fail(scope, field, problem, key, fix);
+    seen.add(key);
+  };
+}
+
 /** Checks the settings a version may set over the app's, at the app (`prefix` '') or a version. */
 export function checkWorkloadOptions(scope: Construct, prefix: string, options: WorkloadOptions): void {
   const field = (name: string) => at(prefix, name);
@@ -129,13 +141,12 @@ function checkEnv(scope: Construct, field: string, env: { [name: string]: kplus.
 const MOUNT = '{ volume, path: "/etc/app" }';
 
 function checkMounts(scope: Construct, field: string, mounts: kplus.VolumeMount[] | undefined): void {
-  const paths = new Set<string>();
+  const pathOnce = once(scope, 'is the path of another mount of the container', 'mount each volume at its own path');
   checkList(scope, field, mounts, `[${MOUNT}]`, (where, mount) => {
     checkGiven(scope, where, mount, MOUNT);
     checkInstance(scope, `${where}.volume`, mount.volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
     checkPath(scope, `${where}.path`, mount.path, '"/etc/app"');
-    if (paths.has(mount.path)) fail(scope, `${where}.path`, 'is the path of another mount of the container', mount.path, 'mount each volume at its own path');
-    paths.add(mount.path);
+    pathOnce(`${where}.path`, mount.path);
     if (mount.propagation !== undefined) checkEnum(scope, `${where}.propagation`, mount.propagation, kplus.MountPropagation);
     checkSwitches(scope, where, mount, ['readOnly']);
     if (mount.subPath !== undefined) checkString(scope, `${where}.subPath`, mount.subPath, '"app.conf"');
@@ -168,16 +179,15 @@ function checkIp(scope: Construct, field: string, ip: string): void {
 }
 
 function checkVolumes(scope: Construct, field: string, volumes: kplus.Volume[] | undefined): void {
-  const names = new Set<string>();
+  const nameOnce = once(scope, 'is the name of another volume', 'give each volume its own name');
   checkList(scope, field, volumes, '[kplus.Volume.fromEmptyDir(scope, "Cache", "cache")]', (entry, volume) => {
     checkInstance(scope, entry, volume, kplus.Volume, 'kplus.Volume.fromConfigMap(scope, "Config", configMap)');
-    checkDnsLabel(scope, `${entry}.name`, volume.name, '"config"');
-    if (names.has(volume.name)) fail(scope, `${entry}.name`, 'is the name of another volume', volume.name, 'give each volume its own name');
-    names.add(volume.name);
+    nameOnce(`${entry}.name`, checkDnsLabel(scope, `${entry}.name`, volume.name, '"config"'));
   });
 }
 
 const HOST_ALIAS = '{ ip: "10.0.0.1", hostnames: ["db.local"] }';
+const PULL_SECRET = 'kplus.Secret.fromSecretName(scope, "Registry", "registry")';
 
 /** Checks the settings of every pod of the app, and resolves what the pods are built from. */
 export function resolvePod(scope: Construct, appName: string, options: PodOptions & WorkloadOptions): PodModel {
@@ -194,21 +204,28 @@ export function resolvePod(scope: Construct, appName: string, options: PodOption
   if (options.priorityClassName !== undefined && (typeof options.priorityClassName !== 'string' || !isDns1123Subdomain(options.priorityClassName))) {
     fail(scope, 'priorityClassName', 'must be a DNS-1123 subdomain', options.priorityClassName, 'e.g. "high-priority"');
   }
-  checkList(scope, 'imagePullSecrets', options.imagePullSecrets, '[kplus.Secret.fromSecretName(scope, "Registry", "registry")]',
-    (entry, secret) => checkName(scope, entry, secret, 'a Secret', 'kplus.Secret.fromSecretName(scope, "Registry", "registry")'));
+  const secretOnce = once(scope, 'names the Secret of another pull secret', 'list each Secret once');
+  checkList(scope, 'imagePullSecrets', options.imagePullSecrets, `[${PULL_SECRET}]`,
+    (entry, secret) => secretOnce(entry, checkName(scope, entry, secret, 'a Secret', PULL_SECRET)));
   checkPodSecurityContext(scope, 'podSecurityContext', options.podSecurityContext);
   checkDns(scope, 'dns', options.dns);
-  checkList(scope, 'hostAliases', options.hostAliases, `[${HOST_ALIAS}]`, (entry, alias) => {
-    checkGiven(scope, entry, alias, HOST_ALIAS);
-    checkIp(scope, `${entry}.ip`, alias.ip);
-    checkStrings(scope, `${entry}.hostnames`, alias.hostnames, '["db.local"]');
-  });
+  checkHostAliases(scope, 'hostAliases', options.hostAliases);
   return {
     options,
     serviceAccountName: createServiceAccount ? appName : serviceAccountName,
     createServiceAccount,
     ...shutdown(scope, options),
   };
+}
+
+function checkHostAliases(scope: Construct, field: string, aliases: kplus.HostAlias[] | undefined): void {
+  const ipOnce = once(scope, 'is the IP of another host alias', 'list all its hostnames in one alias');
+  checkList(scope, field, aliases, `[${HOST_ALIAS}]`, (entry, alias) => {
+    checkGiven(scope, entry, alias, HOST_ALIAS);
+    checkIp(scope, `${entry}.ip`, alias.ip);
+    ipOnce(`${entry}.ip`, alias.ip);
+    checkStrings(scope, `${entry}.hostnames`, alias.hostnames, '["db.local"]');
+  });
 }
 
 function checkPodSecurityContext(scope: Construct, field: string, value: kplus.PodSecurityContextProps | undefined): void {

@@ -437,6 +437,8 @@ describe('bad pod settings', () => {
     ['a DNS option is null', (): Props => ({ dns: { options: [null] } }), 'test/Cart: dns.options[0] must be an object, got null; e.g. { name: "ndots", value: "2" }'],
     ['a DNS option name is a number', (): Props => ({ dns: { options: [{ name: 1 }] } }), 'test/Cart: dns.options[0].name must be a string, got 1; e.g. "ndots"'],
     ['a DNS option value is a number', (): Props => ({ dns: { options: [{ name: 'ndots', value: 2 }] } }), 'test/Cart: dns.options[0].value must be a string, got 2; e.g. "2"'],
+    ['two host aliases have one IP, which the API server takes as one alias twice', (): Props => ({ hostAliases: [{ ip: '::1', hostnames: ['a.local'] }, { ip: '::1', hostnames: ['b.local'] }] }), 'test/Cart: hostAliases[1].ip is the IP of another host alias, got "::1"; list all its hostnames in one alias'],
+    ['two pull secrets name one Secret', (c: Chart): Props => ({ imagePullSecrets: ['A', 'B'].map(id => kplus.Secret.fromSecretName(c, id, 'registry')) }), 'test/Cart: imagePullSecrets[1] names the Secret of another pull secret, got "registry"; list each Secret once'],
     ['a host alias name is a number', (): Props => ({ hostAliases: [{ ip: '10.0.0.1', hostnames: [5] }] }), 'test/Cart: hostAliases[0].hostnames[0] must be a string, got 5; write the list as e.g. ["db.local"]'],
     ['the ServiceAccount has no name', (): Props => ({ serviceAccount: {} }), 'test/Cart: serviceAccount must be a ServiceAccount with a DNS-1123 subdomain name (lower-case letters, digits, "-" and "."), got {}; use e.g. kplus.ServiceAccount.fromServiceAccountName(scope, "Account", "cart")'],
     ['a pull secret is a list', (): Props => ({ imagePullSecrets: [['registry']] }), 'test/Cart: imagePullSecrets[0] must be a Secret with a DNS-1123 subdomain name (lower-case letters, digits, "-" and "."), got ["registry"]; use e.g. kplus.Secret.fromSecretName(scope, "Registry", "registry")'],
@@ -464,6 +466,7 @@ describe('bad pod settings', () => {
     ['no pause and a preStop hook of its own, as on a cluster before Kubernetes 1.30', { shutdownDelay: Duration.seconds(0), lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', '5']) } }],
     ['a short grace period where a preStop hook of the app\'s own replaces the pause', { lifecycle: { preStop: kplus.Handler.fromCommand(['/drain']) }, terminationGracePeriod: Duration.seconds(3) }],
     ['a host alias', { hostAliases: [{ ip: '10.0.0.5', hostnames: ['legacy.local'] }, { ip: 'fd00::5', hostnames: [] }] }],
+    ['two pull secrets of two Secrets', { imagePullSecrets: [kplus.Secret.fromSecretName(newChart(), 'A', 'registry'), kplus.Secret.fromSecretName(newChart(), 'B', 'mirror')] }],
   ])('accepts %s', (_, props) => {
     expect(() => cart(newChart(), props as Partial<CanaryAppProps>)).not.toThrow();
   });

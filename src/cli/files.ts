@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { BigIntStats, closeSync, constants, Dirent, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
-import { basename, dirname, join, resolve } from 'path';
+import { dirname, join, resolve } from 'path';
 import { Composer, Document, isAlias, isNode, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputError } from './command';
 import { formatSize } from './limit';
@@ -92,11 +92,14 @@ const CHUNK = 2 ** 20;
 function readAtMost(file: string, fd: number, limit: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
-  for (let read = -1; read !== 0 && total < limit; total += read) {
+  let read: number;
+  // Once `limit` bytes are read, the next chunk is empty and so is the read.
+  do {
     const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit - total));
     read = attempt(file, () => readSync(fd, chunk, 0, chunk.length, null));
     chunks.push(chunk.subarray(0, read));
-  }
+    total += read;
+  } while (read > 0);
   return Buffer.concat(chunks, total);
 }
 
@@ -136,8 +139,9 @@ function existing(file: string): BigIntStats | undefined {
   return attempt(file, () => lstatSync(file, { bigint: true, throwIfNoEntry: false }));
 }
 
+/** The new file's name is short and fixed in length, so that a target whose name is as long as the system allows can still be written. */
 function replaceFile(file: string, text: string): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = join(dirname(file), `.cdk8s-istio-release-${randomBytes(6).toString('hex')}.tmp`);
   attempt(`${file}: cannot write`, () => {
     try {
       // `wx` creates a new file or fails: it never opens what a link points to.
@@ -167,9 +171,9 @@ function eachOrAllProblems<T, R>(items: readonly T[], step: (item: T) => R): R[]
 }
 
 /**
- * Empty documents (a trailing `---`, a file of comments) are no objects and no mistake. Documents
- * are parsed one at a time and only their JSON is kept: a document's syntax tree takes many times
- * the memory of its text.
+ * Empty documents (a trailing `---`, a file of comments) are no objects and no mistake, and are
+ * left out so that they take no entry number. Documents are parsed one at a time and only their
+ * JSON is kept: a document's syntax tree takes many times the memory of its text.
  */
 export function parseManifests(file: string, text: string): unknown[] {
   const lines = new LineCounter();
@@ -202,9 +206,10 @@ function badAlias(document: Document): { name: string; offset: number; cycle: bo
   visit(document, (_, node, path) => {
     if (isAlias(node)) {
       const anchored = anchors.get(node.source);
-      const cycle = anchored !== undefined && path.includes(anchored);
+      const cycle = path.includes(anchored as Node);
       if (anchored === undefined || cycle) {
-        found = { name: node.source, offset: node.range?.[0] ?? 0, cycle };
+        // A parsed node always has its range.
+        found = { name: node.source, offset: node.range![0], cycle };
         return visit.BREAK;
       }
     }
@@ -236,8 +241,8 @@ function attempt<T>(path: string, step: () => T): T {
 export function describe(error: unknown): string {
   const { code, syscall, message } = (error ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown };
   if (code === 'EISDIR') return 'is a directory';
-  const text = typeof message === 'string' ? message : String(error);
-  if (typeof code !== 'string' || typeof syscall !== 'string') return lowerFirst(text);
+  const text = String(message ?? error);
+  if (typeof syscall !== 'string') return lowerFirst(text);
   return text.replace(`${code}: `, '').replace(new RegExp(`, ${syscall}( '.*)?$`, 's'), '');
 }
 
