@@ -346,6 +346,9 @@ describe('the cases the fuzz found, each refused with its full message', () => {
     ['the gateway is a plain object without hosts', canary({ gateway: { gatewayRef: 'istio-system/gw' } }),
       'gateway must be an IstioGateway, or one that IstioGateway.fromName() makes, got {"gatewayRef":"istio-system/gw"}; '
       + 'use IstioGateway.fromName("istio-system/ingressgateway") for a gateway by name'],
+    ['the gateway is a plain object of an IIstioGateway\'s shape, which no chart holds', canary({ gateway: { gatewayRef: 'istio-system/gw', hosts: ['shop.example.com'] } }),
+      'gateway must be an IstioGateway, or one that IstioGateway.fromName() makes, got {"gatewayRef":"istio-system/gw","hosts":["shop.example.com"]}; '
+      + 'use IstioGateway.fromName("istio-system/ingressgateway") for a gateway by name'],
     ['the gateway\'s reference is not a string', canary({ gateway: { gatewayRef: 1, hosts: [] } }),
       'gateway must be an IstioGateway, or one that IstioGateway.fromName() makes, got {"gatewayRef":1,"hosts":[]}; '
       + 'use IstioGateway.fromName("istio-system/ingressgateway") for a gateway by name'],

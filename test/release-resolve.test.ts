@@ -59,6 +59,12 @@ describe('resolving an app\'s props, without a construct tree', () => {
   });
 });
 
+test('takes a construct of the user\'s own that implements IIstioGateway', () => {
+  const at = scope();
+  const own = Object.assign(new Construct(Chart.of(at), 'OwnGateway'), { gatewayRef: 'edge/public', hosts: ['shop.example.com'] });
+  expect(resolveApp(at, { gateway: own }).hosts).toEqual(['shop.example.com']);
+});
+
 describe('hosts', () => {
   const gateway = IstioGateway.fromName('istio-system/public');
   const served = (hosts: string[]) => ({ ...resolveApp(scope(), {}), gateway: new IstioGateway(new Chart(Testing.app(), 'gw'), 'Gateway', { hosts }) });

@@ -9,7 +9,7 @@ import { checkRoutingProps, RoutingProps } from '../release-routing';
 import { checkGatewayApi } from '../render/gateway-api';
 import {
   checkAppName, checkBoolean, checkEnum, checkGiven, checkInstance, checkList, checkNamespace, checkObject, checkPort, checkPositive, checkReplicas, fail,
-  isRecord, orDefault,
+  orDefault,
 } from '../validate';
 import { DisruptionBudget } from '../scaling';
 import { resolvePod } from '../workload-checks';
@@ -87,7 +87,9 @@ function routingOf(props: ReleaseAppProps): RoutingProps {
  * a VirtualService names it, or as anything else.
  */
 function checkGateway(app: Construct, gateway: IIstioGateway | undefined): IIstioGateway | undefined {
-  const isGateway = isRecord(gateway) && typeof gateway.gatewayRef === 'string' && Array.isArray(gateway.hosts);
+  // A construct, as IIstioGateway is: a plain object of the same shape would be a gateway no chart
+  // holds and no import declares, which the route check could only report at synth.
+  const isGateway = Construct.isConstruct(gateway) && typeof gateway.gatewayRef === 'string' && Array.isArray(gateway.hosts);
   if (gateway !== undefined && !isGateway) {
     fail(app, 'gateway', 'must be an IstioGateway, or one that IstioGateway.fromName() makes', gateway,
       `use IstioGateway.fromName(${typeof gateway === 'string' ? JSON.stringify(gateway) : '"istio-system/ingressgateway"'}) for a gateway by name`);
