@@ -181,6 +181,7 @@ describe('verify, bad input', () => {
   test('fails when a directory holds no YAML', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'notes.txt'), 'not a manifest');
+    writeFileSync(join(dir, 'web.yaml.orig'), 'kind: Service');
     expect(run('verify', dir)).toEqual({ code: 2, stdout: '', stderr: `error: ${dir}: no .yaml or .yml files in this directory\n` });
   });
 
@@ -296,6 +297,36 @@ describe('verify, files that are no manifests', () => {
       code: 2, stdout: '',
       stderr: `error: ${file}:5:10: the alias *meta is inside its own anchor, which makes a cycle that no manifest holds; copy the value instead\n`,
     });
+  });
+
+  test('names the alias that has no anchor, after aliases that have one', () => {
+    const file = join(tempDir(), 'alias.yaml');
+    writeFileSync(file, ['apiVersion: v1', 'kind: ConfigMap', 'metadata: &meta', '  name: settings', 'data:', '  a: *meta', '  b: *other', ''].join('\n'));
+    expect(run('verify', file)).toEqual({
+      code: 2, stdout: '', stderr: `error: ${file}:7:6: unresolved alias (the anchor must be set before the alias): other\n`,
+    });
+  });
+
+  test('fails when aliases would expand past what the YAML parser allows, as a file built to exhaust memory does', () => {
+    const file = join(tempDir(), 'laughs.yaml');
+    const levels = Array.from({ length: 8 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`);
+    writeFileSync(file, ['l0: &l0 lol', ...levels, ''].join('\n'));
+    expect(run('verify', file)).toEqual({
+      code: 2, stdout: '', stderr: `error: ${file}: excessive alias count indicates a resource exhaustion attack\n`,
+    });
+  });
+
+  test('gives empty documents no entry number', () => {
+    const file = join(tempDir(), 'empty-first.yaml');
+    writeFileSync(file, '---\n# nothing\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n');
+    expect(run('verify', '--format', 'json', file).stdout).toContain('"object": "ConfigMap/default/#0"');
+  });
+
+  (existsSync('/proc/self/fd') ? test : test.skip)('closes every file it opens, read or refused', () => {
+    const before = readdirSync('/proc/self/fd').length;
+    run('verify', '--max-bytes', '10', SEED_000, SEED_000_FIXED, '/dev/zero');
+    run('verify', SEED_000, SEED_000_FIXED);
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 
   test('reads an alias to an anchor set before it, also beside the anchor', () => {

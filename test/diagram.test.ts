@@ -739,6 +739,20 @@ describe('diagram command', () => {
     ].join('\n'));
   });
 
+  test('writes the drawing of a file whose name is as long as the system allows', () => {
+    const dir = tempDir();
+    const input = join(dir, `${'w'.repeat(248)}.yaml`);
+    writeFileSync(input, Yaml.stringify(...WEB));
+    expect(run('diagram', input)).toEqual({ code: 0, stdout: `wrote ${join(dir, `${'w'.repeat(248)}.md`)}\n`, stderr: '' });
+  });
+
+  // sysfs takes no new files, not even from root, which no other folder refuses here.
+  (existsSync('/sys/kernel/profiling') ? test : test.skip)('fails when the folder takes no new file, with the reason of that failure', () => {
+    const { code, stdout, stderr } = run('diagram', '/sys/kernel/profiling');
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/^error: \/sys\/kernel\/profiling\.md: cannot write: (permission denied|read-only file system)\n$/);
+  });
+
   test('--print writes nothing, so it draws where files could not be written', () => {
     const { dir, input, drawing } = webDir();
     symlinkSync(join(dir, 'nowhere'), drawing);
@@ -793,6 +807,13 @@ describe('diagram text from the manifests', () => {
       'ROUTE  VERSION  WEIGHT  WORKLOAD             REPLICAS  IMAGE',
       '-      -        100%    web\\n| forged | row  auto      img\\u001b[31m:1',
     ]);
+  });
+
+  test('fences the Mermaid code and the table with more backticks than any run inside them', () => {
+    const markdown = diagramMarkdown([service('web', { app: 'web' }), deployment('web', { app: 'web' }, {
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ image: 'img:````1' }] } },
+    })], 'web.yaml');
+    expect(markdown.split('\n').filter(line => line.startsWith('```'))).toEqual(['```mermaid', '```', '`````text', '`````']);
   });
 
   test('shows control characters in Mermaid comments and labels as escapes', () => {
