@@ -1,8 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoRouting, CanaryPlan } from './plan';
-import { resolveCanary } from './release/canary';
+import { ReleaseModel, RouteModel, Strategy, VersionModel } from './model';
+import { ArgoRouting, CanaryPlan, planSteps, ReleaseController, resolveControllerPlan } from './plan';
+import { AppModel, resolveApp } from './release/app';
+import { resolveRelease } from './release/release';
+import { gitStep, resolveVersion } from './release/version';
 import { ReleaseApp, ReleaseAppProps } from './release-app';
+import { RouteTarget } from './routing';
+import { checkEnum, checkGiven, checkObject, checkPercent, fail, orDefault } from './validate';
 import { VersionProps } from './workload-props';
 
 /** Props of a `CanaryApp`. */
@@ -82,4 +87,66 @@ export class CanaryApp extends ReleaseApp {
     this.hasCanary = release.hasCanary;
     this._emit(release.app, release.release);
   }
+}
+
+/** A canary release, resolved: the model and the canary's weight at this step. */
+export interface CanaryModel {
+  readonly app: AppModel;
+  readonly release: ReleaseModel;
+  readonly canaryWeight: number;
+  readonly hasCanary: boolean;
+}
+
+/**
+ * A canary is a split of 100-w/w between two versions. Objects are named after versions, not
+ * roles, so a promotion renames nothing.
+ */
+export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryModel {
+  checkGiven(scope, 'props', props, '{ stable: { image: "nginx:1.11", version: "1.11" } }');
+  const app = resolveApp(scope, props);
+  const planProps = checkObject(scope, 'plan', props.plan, '{ steps: [10, 50, 100] }');
+  const steps = planProps === undefined ? [] : planSteps(scope, planProps);
+  const canaryWeight = checkPercent(scope, 'canaryWeight', planWeight(scope, app, props, planProps, steps) ?? orDefault(props.canaryWeight, 0));
+  if (props.canary === undefined && canaryWeight > 0) {
+    fail(scope, 'canaryWeight', 'sends traffic to a canary that is not defined', canaryWeight, 'add canary, or set canaryWeight to 0');
+  }
+  const argoRouting = checkEnum(scope, 'argoRouting', orDefault(props.argoRouting, ArgoRouting.SUBSET), ArgoRouting);
+  if (props.argoRouting !== undefined && app.controller === ReleaseController.FLAGGER) {
+    fail(scope, 'argoRouting', 'is how Argo Rollouts shifts traffic, and controller is ReleaseController.FLAGGER', props.argoRouting,
+      'leave it out: Flagger routes by the Services it makes');
+  }
+  // Checked whoever runs it; a controller without a plan promotes at once: no steps.
+  const plan = resolveControllerPlan(scope, { ...planProps, steps, argoRouting });
+  const stable = resolveVersion(scope, app, 'Stable', props.stable);
+  const canary = props.canary === undefined ? undefined : resolveVersion(scope, app, 'Canary', props.canary);
+  const versions = canary ? [stable, canary] : [stable];
+  const routes: RouteModel[] = [{ subset: stable.subset, weight: 100 - canaryWeight }];
+  if (canary) routes.push({ subset: canary.subset, weight: canaryWeight });
+  const release = resolveRelease(scope, app, versions, routes, {
+    strategy: Strategy.CANARY,
+    release: (canary ?? stable).subset,
+    plan,
+    resolveTarget: target => versions.find(v => targets(target, v)),
+  });
+  return { app, release, canaryWeight, hasCanary: canary !== undefined };
+}
+
+function targets(target: RouteTarget, version: VersionModel): boolean {
+  const byRole: Record<string, string> = { stable: 'Stable', canary: 'Canary' };
+  const id = byRole[target.kind];
+  return id ? version.id === id : target.kind === 'version' && target.versionLabel === version.version;
+}
+
+/** The weight at the plan's current step when Git walks the plan; 0 with a controller, which sets the weights itself. */
+function planWeight(scope: Construct, app: AppModel, props: CanaryAppProps, plan: CanaryPlan | undefined, steps: number[]): number | undefined {
+  if (props.canaryWeight !== undefined && (plan !== undefined || app.controller !== ReleaseController.NONE)) {
+    if (app.controller === ReleaseController.NONE) {
+      fail(scope, 'canaryWeight', 'is set by the plan\'s step', props.canaryWeight, 'leave canaryWeight out and set step');
+    }
+    fail(scope, 'canaryWeight', `is set by controller ${app.controller} at each step of the plan`, props.canaryWeight,
+      'leave canaryWeight out and list the weights in plan.steps');
+  }
+  const step = gitStep(scope, app, steps.length, props.step, plan);
+  if (step !== undefined) return steps[step];
+  return app.controller === ReleaseController.NONE ? undefined : 0;
 }

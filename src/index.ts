@@ -7,8 +7,10 @@
  * @module cdk8s-istio-release
  */
 
-export * from './blue-green-app';
-export * from './canary-app';
+export { BlueGreenApp, Color, CutoverMode } from './blue-green-app';
+export type { BlueGreenAppProps, PreviewOptions } from './blue-green-app';
+export { CanaryApp } from './canary-app';
+export type { CanaryAppProps } from './canary-app';
 export * from './istio-gateway';
 export type { ServerModel } from './render/istio';
 export { IstioApiVersion, Protocol } from './model';

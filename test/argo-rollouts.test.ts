@@ -5,8 +5,8 @@ import {
   AnalysisOptions, AppPortOptions, ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioApiVersion,
   IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi, TrafficPolicy,
 } from '../src';
-import { resolveBlueGreen } from '../src/release/blue-green';
-import { resolveCanary } from '../src/release/canary';
+import { resolveBlueGreen } from '../src/blue-green-app';
+import { resolveCanary } from '../src/canary-app';
 import { emitsIstioObjects, renderRelease } from '../src/render/release';
 import { apiObjectsUnder } from '../src/route-check';
 import { expectSound, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';

@@ -6,8 +6,8 @@ import {
   FlaggerWebhookType, IstioApiVersion, IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteCheck, RouteMatch, RouteTarget, SimpleLoadBalancer,
   StringMatch, TrafficApi, TrafficPolicy,
 } from '../src';
-import { resolveBlueGreen } from '../src/release/blue-green';
-import { resolveCanary } from '../src/release/canary';
+import { resolveBlueGreen } from '../src/blue-green-app';
+import { resolveCanary } from '../src/canary-app';
 import { emitsIstioObjects, renderRelease } from '../src/render/release';
 import { apiObjectsUnder } from '../src/route-check';
 import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';

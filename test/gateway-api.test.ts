@@ -6,8 +6,8 @@ import {
   IstioGatewayProps, LoadBalancer, Protocol, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../src';
 import { checkGatewayApi, checkKubernetesGateway } from '../src/release/checks-gateway-api';
-import { resolveBlueGreen } from '../src/release/blue-green';
-import { resolveCanary } from '../src/release/canary';
+import { resolveBlueGreen } from '../src/blue-green-app';
+import { resolveCanary } from '../src/canary-app';
 import { fitName } from '../src/render/gateway-api';
 import { emitsIstioObjects, renderRelease } from '../src/render/release';
 import { apiObjectsUnder } from '../src/route-check';

@@ -5,8 +5,8 @@ import {
   StringMatch, TrafficApi,
 } from '../src';
 import { resolveApp } from '../src/release/app';
-import { resolveBlueGreen } from '../src/release/blue-green';
-import { resolveCanary } from '../src/release/canary';
+import { resolveBlueGreen } from '../src/blue-green-app';
+import { resolveCanary } from '../src/canary-app';
 import { checkExtraHost, resolveHosts } from '../src/release/hosts';
 import { resolveRelease } from '../src/release/release';
 import { resolveVersion } from '../src/release/version';
