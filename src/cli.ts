@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { runBin } from './cli/bin';
 import { Command, EXIT_BAD_INVOCATION, EXIT_CLEAN, InputError, Io, UsageError } from './cli/command';
 import { diagramCommand } from './cli/diagram';
 import { synthCommand } from './cli/synth';
 import { verifyCommand } from './cli/verify';
+import { printable } from './diagram/text';
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['verify', verifyCommand],
@@ -43,7 +45,7 @@ export function main(argv: string[], io: Io): number {
   }
   if (name === undefined) return fail(io, 'no command given', USAGE);
   const command = COMMANDS.get(name);
-  if (!command) return fail(io, `unknown command ${name}`, USAGE);
+  if (!command) return fail(io, `unknown command ${printable(name)}`, USAGE);
   try {
     return command.run(args, io);
   } catch (error) {
@@ -59,9 +61,4 @@ function fail(io: Io, message: string, usage?: string): number {
   return EXIT_BAD_INVOCATION;
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    stdout: text => process.stdout.write(text),
-    stderr: text => process.stderr.write(text),
-  });
-}
+if (require.main === module) runBin(main, process.argv.slice(2));

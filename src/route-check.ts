@@ -1,10 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { isDns1123Label } from './names';
-import { refuseValidation } from './refusal';
-import { checkEnum, fail } from './validate';
+import { isDns1123Label, isHost } from './names';
+import { refuse, refuseValidation } from './refusal';
+import { checkEnum, fail, show } from './validate';
 import { Finding, Severity, verifyManifests } from './verify';
 import { objectName } from './verify/graph';
+import { isGatewayRef } from './verify/verify';
 
 /** What the route check does with a warning: a finding that breaks no traffic by itself, but may. */
 export enum WarningPolicy {
@@ -70,6 +71,9 @@ export class RouteCheck {
 
   /** Declares a destination host that lives outside this chart (exact, or `*.` wildcard). */
   public addExternalHost(host: string): void {
+    if (typeof host !== 'string' || !isHost(host)) {
+      refuse(`RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got ${show(host)}; e.g. "ratings.other.svc.cluster.local"`);
+    }
     this.externalHosts.add(host);
     this.memo = undefined;
   }
@@ -79,6 +83,9 @@ export class RouteCheck {
    * @param gatewayRef the Gateway as `namespace/name`, e.g. `istio-system/public-gateway`
    */
   public addExternalGateway(gatewayRef: string): void {
+    if (typeof gatewayRef !== 'string' || !isGatewayRef(gatewayRef)) {
+      refuse(`RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got ${show(gatewayRef)}; e.g. "istio-system/public-gateway"`);
+    }
     this.externalGateways.add(gatewayRef);
     this.memo = undefined;
   }

@@ -478,3 +478,19 @@ describe('verify as a process', () => {
     expect(pipeline(SEED_000_FIXED, '| cat >&2')).toEqual({ status: 'status 0', stderr: 'no findings in 6 objects from 1 file\n' });
   });
 });
+
+describe('the installed bin', () => {
+  const bin = (script: string) => spawnSync('bash', ['-c', script], { cwd: join(__dirname, '..'), encoding: 'utf8' });
+
+  test('ends quietly with status 0 when its reader stops early, as `| head` does', () => {
+    const file = join(tempDir(), 'many.yaml');
+    const service = (i: number) => `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: shop}\nspec: {selector: {app: s${i}}, ports: [{name: http, port: 80}]}\n`;
+    writeFileSync(file, Array.from({ length: 3000 }, (_, i) => service(i)).join('---\n'));
+    const result = bin(`node -r ./test/support/register-ts.js src/cli.ts diagram --print ${file} | head -c 10 > /dev/null; echo "status \${PIPESTATUS[0]}" >&2`);
+    expect(result.stderr).toBe('status 0\n');
+  });
+
+  test('fails when the command is unknown, showing a line break in its name escaped', () => {
+    expect(run('bad\nerror: forged')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: unknown command bad\\nerror: forged\n/) });
+  });
+});

@@ -90,6 +90,18 @@ describe('warnings at synth', () => {
 });
 
 describe('RouteCheck', () => {
+  test('fails when an external host or gateway is not one, naming the method', () => {
+    const check = RouteCheck.of(newChart());
+    expect(() => check.addExternalHost('API.example.com')).toThrow(
+      'RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got "API.example.com"; e.g. "ratings.other.svc.cluster.local"');
+    expect(() => check.addExternalHost(7 as never)).toThrow('RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got 7;');
+    expect(() => check.addExternalGateway('public-gateway')).toThrow(
+      'RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got "public-gateway"; e.g. "istio-system/public-gateway"');
+    expect(() => check.addExternalGateway(null as never)).toThrow('RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got null;');
+    check.addExternalHost('*.other.svc.cluster.local');
+    check.addExternalGateway('edge/public');
+  });
+
   test('fails when the chart\'s namespace is not a DNS-1123 label, even where the app names its own', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'Shop' });
     expect(() => new CanaryApp(chart, 'Web', { namespace: 'shop', stable: v1 })).toThrow(
