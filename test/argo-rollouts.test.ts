@@ -7,9 +7,8 @@ import {
 } from '../src';
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
-import { emitsIstioObjects, renderRelease } from '../src/render/release';
-import { apiObjectsUnder } from '../src/route-check';
 import { expectSound, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
+import { expectRendersWhatResolves } from './support/render-property';
 import { expectValidManifests } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -454,9 +453,7 @@ describe('Argo Rollouts: what the resolve step accepts, the renderer renders wit
         name: p.name, gateway: p.gateway ? gateway : undefined, hosts: p.gateway ? ['reviews.example.com'] : undefined, trafficPolicy: p.trafficPolicy,
         mtls: p.mtls, istioApiVersion: p.istioApiVersion, additionalPorts: p.additionalPorts, controller: ARGO,
       };
-      let model;
-      try {
-        model = p.blueGreen
+      expectRendersWhatResolves(at, () => p.blueGreen
           ? resolveBlueGreen(at, webProps({
             ...common, preview: p.preview, testerRoutes: p.testers ? tester(RouteTarget.idle()) : undefined,
             green: { image: 'web:1.1', version: '1.1', replicas: p.replicas },
@@ -466,14 +463,7 @@ describe('Argo Rollouts: what the resolve step accepts, the renderer renders wit
             ...common, argoRouting: p.argoRouting, testerRoutes: p.testers ? tester(RouteTarget.canary()) : undefined,
             canary: { ...v2, replicas: p.replicas }, mirror: p.mirror ? { to: RouteTarget.canary() } : undefined,
             plan: { steps: p.steps, pause: p.pause, analysis: p.analysis },
-          })).release;
-      } catch (error) {
-        expect((error as Error).message).toMatch(/^test\/App: /);
-        return;
-      }
-      renderRelease(at, model);
-      expectValidManifests(Chart.of(at).toJson());
-      expect(apiObjectsUnder(at).some(o => o.apiVersion.includes('.istio.io/'))).toBe(emitsIstioObjects(model));
+          })).release);
     }), { numRuns: 200 });
   });
 });

@@ -8,9 +8,8 @@ import {
 } from '../src';
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
-import { emitsIstioObjects, renderRelease } from '../src/render/release';
-import { apiObjectsUnder } from '../src/route-check';
 import { find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
+import { expectRendersWhatResolves } from './support/render-property';
 import { expectValidManifests } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -683,9 +682,7 @@ describe('Flagger: what the resolve step accepts, the renderer renders without a
         mtls: p.mtls, istioApiVersion: p.istioApiVersion,
       };
       const testers = (version: string) => (p.testers ? [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.version(version) }] : undefined);
-      let model;
-      try {
-        model = p.blueGreen
+      expectRendersWhatResolves(at, () => p.blueGreen
           ? resolveBlueGreen(at, webProps({
             ...common, testerRoutes: testers('1.11'), mirror: p.mirror ? { to: RouteTarget.idle() } : undefined,
             plan: { analysis: p.analysis, autoPromotion: p.autoPromotion, flagger },
@@ -693,14 +690,7 @@ describe('Flagger: what the resolve step accepts, the renderer renders without a
           : resolveCanary(at, reviewsProps({
             ...common, testerRoutes: testers('v2'), mirror: p.mirror ? { to: RouteTarget.canary() } : undefined,
             plan: p.steps && { steps: p.steps, pause: p.pause, analysis: p.analysis, flagger },
-          })).release;
-      } catch (error) {
-        expect((error as Error).message).toMatch(/^test\/App: /);
-        return;
-      }
-      renderRelease(at, model);
-      expectValidManifests(Chart.of(at).toJson());
-      expect(apiObjectsUnder(at).some(o => o.apiVersion.includes('.istio.io/'))).toBe(emitsIstioObjects(model));
+          })).release);
     }), { numRuns: 200 });
   });
 });

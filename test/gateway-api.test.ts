@@ -9,10 +9,9 @@ import { checkGatewayApi, checkKubernetesGateway } from '../src/release/checks-g
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
 import { fitName } from '../src/render/gateway-api';
-import { emitsIstioObjects, renderRelease } from '../src/render/release';
-import { apiObjectsUnder } from '../src/route-check';
 import { show } from '../src/validate';
 import { deploymentsSelectedBy, expectSound, find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { expectRendersWhatResolves } from './support/render-property';
 import { expectValidManifests } from './support/schemas';
 
 const GATEWAY_API = TrafficApi.GATEWAY_API;
@@ -397,18 +396,9 @@ describe('TrafficApi.GATEWAY_API: what the resolve step accepts, the renderer re
       const previewed = hosts ? preview : preview && { header: preview.header };
       const at = unbuilt(chart, 'App');
       const common = { ...given, gateway, hosts };
-      let model;
-      try {
-        model = blueGreen
+      expectRendersWhatResolves(at, () => blueGreen
           ? resolveBlueGreen(at, webProps({ ...common, blue: v1, green: v2, preview: previewed, cutover })).release
-          : resolveCanary(at, reviewsProps({ ...common, canaryWeight: weight })).release;
-      } catch (error) {
-        expect((error as Error).message).toMatch(/^test\/App: /);
-        return;
-      }
-      renderRelease(at, model);
-      expectValidManifests(chart.toJson());
-      expect(apiObjectsUnder(at).some(o => o.apiVersion.includes('.istio.io/'))).toBe(emitsIstioObjects(model));
+          : resolveCanary(at, reviewsProps({ ...common, canaryWeight: weight })).release);
     }), { numRuns: 200 });
   });
 });
