@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { hasHttpPort, MatchRouteModel, ReleaseModel, Strategy, VersionModel } from './model';
-import { isDns1035Label } from './names';
+import { hasHttpPort, MatchRouteModel, Strategy, VersionModel } from './model';
 import { BlueGreenPlan, ReleaseController, resolveControllerPlan } from './plan';
 import { AppModel, resolveApp } from './release/app';
+import { appNameSource, checkServiceName } from './release/checks-limits';
 import { checkExtraHost } from './release/hosts';
-import { ReleaseExtras, resolveRelease } from './release/release';
+import { ReleaseExtras, ResolvedRelease, resolveRelease } from './release/release';
 import { gitStep, resolveVersion } from './release/version';
 import { ReleaseApp, ReleaseAppProps } from './release-app';
-import { quoteRegex, RouteTarget } from './routing';
+import { quoteRegex } from './routing';
 import { checkEnum, checkGiven, checkObject, checkReplicas, checkString, fail, orDefault } from './validate';
 import { VersionProps } from './workload-props';
 
@@ -152,20 +152,18 @@ export class BlueGreenApp extends ReleaseApp {
    */
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id);
-    const release = resolveBlueGreen(this, props);
-    this.active = release.active;
-    this.serving = release.serving;
-    this.cutover = release.cutover;
-    this.scaledDown = release.scaledDown;
+    const resolved = resolveBlueGreen(this, props);
+    this.active = resolved.active;
+    this.serving = resolved.serving;
+    this.cutover = resolved.cutover;
+    this.scaledDown = resolved.scaledDown;
     this.preview = props.preview;
-    this._emit(release.app, release.release);
+    this._emit(resolved);
   }
 }
 
 /** A blue/green release, resolved: the model and the colours' roles at this step. */
-export interface BlueGreenModel {
-  readonly app: AppModel;
-  readonly release: ReleaseModel;
+export interface BlueGreenModel extends ResolvedRelease {
   readonly active: Color;
   readonly serving: Color;
   readonly cutover: CutoverMode;
@@ -220,15 +218,11 @@ export function resolveBlueGreen(scope: Construct, props: BlueGreenAppProps): Bl
     strategy: Strategy.BLUE_GREEN,
     release: active,
     plan,
-    resolveTarget: target => (target.kind === 'idle' ? byColor(otherColor(serving)) : [blue, green].find(v => isVersion(target, v))),
+    roles: { idle: byColor(otherColor(serving)) },
     selectorRouting: cutover === CutoverMode.SERVICE_SELECTOR,
     ...previewRoutes(scope, app, checkObject(scope, 'preview', props.preview, '{ header: "x-preview" }'), previewed),
   });
   return { app, release, active, serving, cutover, scaledDown };
-}
-
-function isVersion(target: RouteTarget, version: VersionModel): boolean {
-  return target.kind === 'version' && target.versionLabel === version.version;
 }
 
 const PREVIEW_EXAMPLES = { header: '"x-preview"', headerValue: '"true"', host: '"preview.shop.example.com"' };
@@ -245,9 +239,7 @@ function previewRoutes(
     if (options[key] !== undefined) checkString(scope, `preview.${key}`, options[key] as string, PREVIEW_EXAMPLES[key]);
   }
   const service = `${app.name}-preview`;
-  if (!isDns1035Label(service)) {
-    fail(scope, 'preview', `needs a Service named ${JSON.stringify(service)}, longer than 63 characters`, service, 'shorten the app name to 55 characters or fewer');
-  }
+  checkServiceName(scope, service, 'over the idle colour', { ...appNameSource(app.name, service), field: 'preview' });
   if (previewed.replicas === 0) {
     fail(scope, 'preview', `goes to the idle colour ${previewed.subset}, which runs 0 replicas`, previewed.replicas, 'scale it up (leave scaledDown out) to preview it');
   }

@@ -1,12 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReleaseModel, RouteModel, Strategy, VersionModel } from './model';
+import { RouteModel, Strategy } from './model';
 import { ArgoRouting, CanaryPlan, planSteps, ReleaseController, resolveControllerPlan } from './plan';
 import { AppModel, resolveApp } from './release/app';
-import { resolveRelease } from './release/release';
+import { ResolvedRelease, resolveRelease } from './release/release';
 import { gitStep, resolveVersion } from './release/version';
 import { ReleaseApp, ReleaseAppProps } from './release-app';
-import { RouteTarget } from './routing';
 import { checkEnum, checkGiven, checkObject, checkPercent, fail, orDefault } from './validate';
 import { VersionProps } from './workload-props';
 
@@ -82,19 +81,16 @@ export class CanaryApp extends ReleaseApp {
    */
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id);
-    const release = resolveCanary(this, props);
-    this.canaryWeight = release.canaryWeight;
-    this.hasCanary = release.hasCanary;
-    this._emit(release.app, release.release);
+    const resolved = resolveCanary(this, props);
+    this.canaryWeight = resolved.canaryWeight;
+    this.hasCanary = resolved.release.versions.length > 1;
+    this._emit(resolved);
   }
 }
 
 /** A canary release, resolved: the model and the canary's weight at this step. */
-export interface CanaryModel {
-  readonly app: AppModel;
-  readonly release: ReleaseModel;
+export interface CanaryModel extends ResolvedRelease {
   readonly canaryWeight: number;
-  readonly hasCanary: boolean;
 }
 
 /**
@@ -105,7 +101,7 @@ export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryMo
   checkGiven(scope, 'props', props, '{ stable: { image: "nginx:1.11", version: "1.11" } }');
   const app = resolveApp(scope, props);
   const planProps = checkObject(scope, 'plan', props.plan, '{ steps: [10, 50, 100] }');
-  const steps = planProps === undefined ? [] : planSteps(scope, planProps);
+  const { steps, linear } = planProps === undefined ? { steps: [], linear: undefined } : planSteps(scope, planProps);
   const canaryWeight = checkPercent(scope, 'canaryWeight', planWeight(scope, app, props, planProps, steps) ?? orDefault(props.canaryWeight, 0));
   if (props.canary === undefined && canaryWeight > 0) {
     fail(scope, 'canaryWeight', 'sends traffic to a canary that is not defined', canaryWeight, 'add canary, or set canaryWeight to 0');
@@ -116,7 +112,7 @@ export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryMo
       'leave it out: Flagger routes by the Services it makes');
   }
   // Checked whoever runs it; a controller without a plan promotes at once: no steps.
-  const plan = resolveControllerPlan(scope, { ...planProps, steps, argoRouting });
+  const plan = resolveControllerPlan(scope, { ...planProps, steps, linear, argoRouting });
   const stable = resolveVersion(scope, app, 'Stable', props.stable);
   const canary = props.canary === undefined ? undefined : resolveVersion(scope, app, 'Canary', props.canary);
   const versions = canary ? [stable, canary] : [stable];
@@ -126,15 +122,9 @@ export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryMo
     strategy: Strategy.CANARY,
     release: (canary ?? stable).subset,
     plan,
-    resolveTarget: target => versions.find(v => targets(target, v)),
+    roles: { stable, canary },
   });
-  return { app, release, canaryWeight, hasCanary: canary !== undefined };
-}
-
-function targets(target: RouteTarget, version: VersionModel): boolean {
-  const byRole: Record<string, string> = { stable: 'Stable', canary: 'Canary' };
-  const id = byRole[target.kind];
-  return id ? version.id === id : target.kind === 'version' && target.versionLabel === version.version;
+  return { app, release, canaryWeight };
 }
 
 /** The weight at the plan's current step when Git walks the plan; 0 with a controller, which sets the weights itself. */

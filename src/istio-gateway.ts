@@ -1,13 +1,15 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IstioApiVersion } from './model';
-import { factoryScope, isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from './names';
+import { isDns1123Label, isDns1123Subdomain, isGatewayRef } from './names';
 import { TrafficApi } from './plan';
+import { Scope } from './refusal';
+import { checkKubernetesGateway } from './release/checks-gateway-api';
 import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
 import { renderGateway } from './render/istio';
 import { RouteCheck } from './route-check';
 import {
-  checkBoolean, checkEnum, checkGiven, checkHosts, checkList, checkNamespace, checkObject, checkPort, checkStringMap, fail, orDefault,
+  checkBoolean, checkEnum, checkGiven, checkHosts, checkLabelMap, checkList, checkNamespace, checkObject, checkPort, fail, orDefault,
 } from './validate';
 
 /**
@@ -194,7 +196,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
    * @param gatewayRef the Gateway as `namespace/name`, two DNS-1123 labels, e.g. `istio-system/public-gateway`
    */
   public static fromGatewayName(scope: Construct, id: string, gatewayRef: string): IIstioGateway {
-    const entry = factoryScope('IstioGateway.fromGatewayName');
+    const entry = 'IstioGateway.fromGatewayName';
     if (!Construct.isConstruct(scope)) fail(entry, 'scope', 'must be a construct: a Chart or a construct inside one', scope, 'pass the chart of the apps that use the gateway');
     if (typeof id !== 'string' || id === '') fail(entry, 'id', 'must be a non-empty string', id, 'e.g. "PublicGateway"');
     checkGatewayRef(entry, gatewayRef);
@@ -203,7 +205,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
       fail(gateway, 'scope', 'must be a Chart or inside one, whose route check then knows that the Gateway lives outside it',
         scope.node.path || scope.constructor.name, 'import the gateway into a chart, e.g. the chart of the apps that use it');
     }
-    RouteCheck.of(gateway).addExternalGateway(gatewayRef);
+    RouteCheck.of(gateway)._addExternalGateway(gatewayRef);
     return gateway;
   }
 
@@ -216,7 +218,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
    * @param gatewayRef the Gateway as `namespace/name`, two DNS-1123 labels, e.g. `istio-system/public-gateway`
    */
   public static fromName(gatewayRef: string): IIstioGateway {
-    checkGatewayRef(factoryScope('IstioGateway.fromName'), gatewayRef);
+    checkGatewayRef('IstioGateway.fromName', gatewayRef);
     // A chart without an app: no app synthesizes it, and `Chart.of` finds it rather than failing.
     const detached = new Chart(undefined as unknown as Construct, 'IstioGateway.fromName');
     return new ImportedIstioGateway(detached, gatewayRef, gatewayRef);
@@ -281,6 +283,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
       if (typeof gatewayClassName !== 'string' || !isDns1123Subdomain(gatewayClassName)) {
         fail(this, 'gatewayClassName', 'must name a GatewayClass', gatewayClassName, 'e.g. "istio"');
       }
+      checkKubernetesGateway(this, this.servers);
       ({ gateway: this.resource, redirectRoute: this.redirectRoute } = renderKubernetesGateway(this, { ...this, gatewayClassName }));
     } else {
       if (props.gatewayClassName !== undefined) {
@@ -300,9 +303,8 @@ export class IstioGateway extends Construct implements IIstioGateway {
       fail(this, 'selector', 'picks the pods of an Istio Gateway; a Gateway API Gateway gets its own from its class', selector,
         'leave selector out (gatewayClassName picks the implementation), or use TrafficApi.ISTIO');
     }
-    const labels = { ...checkStringMap(this, 'selector', orDefault(selector, { istio: 'ingressgateway' }), isLabelKey, 'label keys', example) };
-    const values = Object.values(labels);
-    if (values.length === 0 || !values.every(isLabelValue)) fail(this, 'selector', 'must select the gateway pods by label keys and values', labels, `e.g. ${example}`);
+    const labels = { ...checkLabelMap(this, 'selector', orDefault(selector, { istio: 'ingressgateway' }), example) };
+    if (Object.keys(labels).length === 0) fail(this, 'selector', 'must select the gateway pods by label keys and values', labels, `e.g. ${example}`);
     return labels;
   }
 
@@ -388,9 +390,8 @@ function checkGatewayName(scope: Construct, name: string): string {
 }
 
 /** `namespace/name`, both DNS-1123 labels, as a VirtualService refers to a Gateway (`validateGatewayNames`). */
-function checkGatewayRef(scope: Construct, gatewayRef: string): void {
-  const [namespace, name, ...rest] = typeof gatewayRef === 'string' ? gatewayRef.split('/') : [];
-  if (rest.length > 0 || name === undefined || !isDns1123Label(namespace) || !isDns1123Label(name)) {
+function checkGatewayRef(scope: Scope, gatewayRef: string): void {
+  if (typeof gatewayRef !== 'string' || !isGatewayRef(gatewayRef)) {
     fail(scope, 'gatewayRef', 'must be "namespace/name", two DNS-1123 labels (lower-case letters, digits and "-", at most 63)', gatewayRef,
       'a bare name would resolve in each VirtualService\'s own namespace, so name the namespace, e.g. "istio-system/public-gateway"');
   }

@@ -1,5 +1,4 @@
 import type { ArgoRouting, FlaggerWebhookType, ReleaseController, TrafficApi } from './plan';
-import type { AppPort } from './release-app';
 import type { MatchSpec } from './routing';
 import type { PodOptions, VersionProps, WorkloadOptions } from './workload-props';
 
@@ -39,8 +38,17 @@ export enum IstioApiVersion {
   V1BETA1 = 'v1beta1',
 }
 
-/** A Service port of the app. */
-export type PortModel = AppPort;
+/** A Service port of an app, resolved. */
+export interface AppPort {
+  /** The Service port's name: the protocol, or `<protocol>-<suffix>`, so that Istio classifies the traffic. */
+  readonly name: string;
+  /** The Service port. */
+  readonly port: number;
+  /** The port the container listens on. */
+  readonly targetPort: number;
+  /** The protocol, which the name starts with. */
+  readonly protocol: Protocol;
+}
 
 /** The pod settings of every version, resolved once for the app; the versions derive their pods from them. */
 export interface PodModel {
@@ -66,7 +74,10 @@ export interface VersionModel {
   readonly replicas: number;
   /** The version's settings, as the user gave them; the app's pod settings apply under them. */
   readonly workload: VersionProps;
-  /** Istio's `timeout`/`retries`/`fault` for the routes that go to this version alone. */
+  /**
+   * The version's own `timeout`/`retries`/`fault`, without the app's: for the routes that go to
+   * this version alone, over the app's policy (`routePolicyOf`).
+   */
   readonly routePolicy?: HttpPolicySpec;
   /** Istio's `trafficPolicy` for this version's subset. */
   readonly trafficPolicy?: { readonly [key: string]: unknown };
@@ -165,6 +176,12 @@ export interface FlaggerPlanModel {
   readonly progressDeadlineSeconds?: number;
 }
 
+/** Canary steps of one size: Flagger's stepWeight and maxWeight. */
+export interface LinearModel {
+  readonly stepWeight: number;
+  readonly maxWeight: number;
+}
+
 /** What a controller in the cluster runs. */
 export interface ControllerPlanModel {
   /** Canary weights per step, empty for blue/green. */
@@ -177,7 +194,7 @@ export interface ControllerPlanModel {
   readonly analysis?: AnalysisModel;
   readonly argoRouting: ArgoRouting;
   /** Steps of one size, which `steps` lists one by one; Flagger takes them as stepWeight and maxWeight. */
-  readonly linear?: { readonly stepWeight: number; readonly maxWeight: number };
+  readonly linear?: LinearModel;
   /** Undefined when the plan asks nothing of Flagger alone. */
   readonly flagger?: FlaggerPlanModel;
 }
@@ -189,7 +206,7 @@ export interface ReleaseModel {
   /** Labels on every pod of the app; the Service selects exactly these. */
   readonly selector: { readonly [key: string]: string };
   /** The Service ports; the first is the primary one, which gateways route to. */
-  readonly ports: readonly PortModel[];
+  readonly ports: readonly AppPort[];
   readonly versions: readonly VersionModel[];
   /** The weighted split, in the order the routes are written. */
   readonly routes: readonly RouteModel[];
@@ -258,7 +275,15 @@ export function releaseVersion(model: ReleaseModel): VersionModel {
   return versionOf(model, model.release)!;
 }
 
-/** The route policy of a route to `subset` alone, or of the whole split: a version's own wins over the app's. */
+/**
+ * The route policy of a route to `subset` alone, or of the whole split: each of a version's own
+ * settings wins over the app's. The fields keep `routePolicySpec`'s order, so that a route is
+ * written alike whichever of the two sets each.
+ */
 export function routePolicyOf(model: ReleaseModel, subset: string | undefined): HttpPolicySpec | undefined {
-  return versionOf(model, subset)?.routePolicy ?? model.routePolicy;
+  const own = versionOf(model, subset)?.routePolicy;
+  if (!own) return model.routePolicy;
+  const app = model.routePolicy;
+  const merged = { timeout: own.timeout ?? app?.timeout, retries: own.retries ?? app?.retries, fault: own.fault ?? app?.fault };
+  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
 }

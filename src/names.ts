@@ -1,11 +1,10 @@
-import type { Construct } from 'constructs';
-
 /**
  * Kubernetes and Istio naming rules, as plain predicates, so that the constructs and (later) the
  * manifest checks agree on what a valid name is.
  */
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -14,9 +13,12 @@ export function isDns1123Label(value: string): boolean {
   return value.length <= 63 && DNS1123_LABEL.test(value);
 }
 
-/** Object names (Deployments, Gateways): dot-separated DNS-1123 labels, at most 253 characters. */
+/**
+ * Object names (Deployments, Secrets): dot-separated parts of lower-case alphanumerics and '-', at
+ * most 253 characters in all. Kubernetes limits no part to 63, as a DNS label would be.
+ */
 export function isDns1123Subdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every(isDns1123Label);
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
 
 /** Service names must also start with a letter, because they become DNS labels. */
@@ -61,11 +63,23 @@ export function isCookieValue(value: string): boolean {
   return /^[!#-+\--:<-[\]-~]*$/.test(value);
 }
 
-/** A host as Istio accepts it in Gateway servers and VirtualServices: `*`, `*.domain` or a domain. */
+/**
+ * A host as Istio accepts it in Gateway servers and VirtualServices: `*`, `*.domain` or a domain,
+ * whose labels are DNS labels of at most 63 characters (`ValidateWildcardDomain`).
+ */
 export function isHost(value: string): boolean {
   if (value === '*') return true;
   const domain = value.startsWith('*.') ? value.slice(2) : value;
-  return isDns1123Subdomain(domain);
+  return domain.length <= 253 && domain.split('.').every(isDns1123Label);
+}
+
+/**
+ * `namespace/name`, as a VirtualService names a Gateway: both DNS-1123 labels, as Istio wants
+ * them (`validateGatewayNames`).
+ */
+export function isGatewayRef(value: string): boolean {
+  const [namespace, name, ...rest] = value.split('/');
+  return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Label(name);
 }
 
 /**
@@ -88,13 +102,4 @@ export function versionNamePart(version: string): string {
 /** The in-mesh name of a Service: its FQDN where the namespace is known, else the short name. */
 export function serviceHost(name: string, namespace: string | undefined): string {
   return namespace ? `${name}.${namespace}.svc.cluster.local` : name;
-}
-
-/**
- * A static factory, such as `StringMatch.regex`, as the scope of the prop checks: their errors then
- * read `StringMatch.regex: value …, got …; …`, as a construct's read `<path>: <field> …`. The checks
- * read nothing of a scope but its path.
- */
-export function factoryScope(entry: string): Construct {
-  return { node: { path: entry } } as Construct;
 }

@@ -1,10 +1,10 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, WebhookModel } from './model';
-import { refuse } from './refusal';
+import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
+import { entryField, show } from './show';
 import {
-  checkBoolean, checkDuration, checkEnum, checkGiven, entryField, checkList, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
-  orDefault, show, wholeSeconds,
+  checkBoolean, checkDuration, checkEnum, checkGiven, checkList, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
+  orDefault, wholeSeconds,
 } from './validate';
 
 /**
@@ -262,10 +262,11 @@ export class Plan {
    * @returns the manifests of each step, as plain JSON objects, as `chart.toJson()` gives them.
    */
   public static synthSteps(count: number, builder: IStepBuilder, props?: ChartProps): unknown[][] {
+    const entry = 'Plan.synthSteps';
     if (typeof builder?.buildStep !== 'function') {
-      refuse(`Plan.synthSteps: builder must have a buildStep(chart, step) method, got ${show(builder)}; give an object that implements IStepBuilder`);
+      fail(entry, 'builder', 'must have a buildStep(chart, step) method', builder, 'give an object that implements IStepBuilder');
     }
-    return synthSteps(count, (chart, step) => builder.buildStep(chart, step), props);
+    return stepsOf(entry, count, (chart, step) => builder.buildStep(chart, step), props);
   }
 
   private constructor() {}
@@ -277,11 +278,16 @@ export class Plan {
  * The TypeScript form of {@link Plan.synthSteps}, with a function in place of the builder.
  */
 export function synthSteps(count: number, build: (chart: Chart, step: number) => void, props?: ChartProps): unknown[][] {
+  return stepsOf('synthSteps', count, build, props);
+}
+
+/** The steps of both names; `entry` names the one called in the errors. */
+function stepsOf(entry: string, count: number, build: (chart: Chart, step: number) => void, props: ChartProps | undefined): unknown[][] {
   if (!Number.isInteger(count) || count < 0) {
-    refuse(`synthSteps: count must be a whole number of steps from 0, got ${show(count)}; give the number of steps of the plan, e.g. 4`);
+    fail(entry, 'count', 'must be a whole number of steps from 0', count, 'give the number of steps of the plan, e.g. 4');
   }
   if (typeof build !== 'function') {
-    refuse(`synthSteps: build must be a function, got ${show(build)}; give (chart, step) => { ... }, which adds the app at step to chart`);
+    fail(entry, 'build', 'must be a function', build, 'give (chart, step) => { ... }, which adds the app at step to chart');
   }
   return Array.from({ length: count }, (_, step) => {
     const chart = new Chart(new App(), 'step', props);
@@ -331,7 +337,8 @@ export function resolveControllerPlan(scope: Construct, plan: {
   readonly scaleDownDelay?: Duration;
   readonly iterations?: number;
   readonly argoRouting?: ArgoRouting;
-  readonly linear?: LinearSteps;
+  /** Resolved by `planSteps`, which the weights come from. */
+  readonly linear?: LinearModel;
   readonly flagger?: FlaggerOptions;
 }): ControllerPlanModel {
   const flagger = checkObject(scope, 'plan.flagger', plan.flagger, '{ loadTesterUrl: "http://flagger-loadtester.shop/" }');
@@ -343,26 +350,33 @@ export function resolveControllerPlan(scope: Construct, plan: {
     iterations: checkPositive(scope, 'plan.iterations', orDefault(plan.iterations, 10)),
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,
-    linear: plan.linear && resolveLinear(scope, plan.linear),
+    linear: plan.linear,
     flagger: flagger && resolveFlagger(scope, flagger),
   };
 }
 
+/** The canary's weights of a plan, one per step, and the steps of one size they come from, if so. */
+export interface CanarySteps {
+  readonly steps: number[];
+  readonly linear?: LinearModel;
+}
+
 /** The canary's weight at each step of a plan, from its list or from its steps of one size. */
-export function planSteps(scope: Construct, plan: CanaryPlan): number[] {
+export function planSteps(scope: Construct, plan: CanaryPlan): CanarySteps {
   checkObject(scope, 'plan.linear', plan.linear, '{ stepWeight: 10 }');
-  if (plan.linear === undefined) return checkSteps(scope, plan.steps);
+  if (plan.linear === undefined) return { steps: checkSteps(scope, plan.steps) };
   if (plan.steps !== undefined) {
     fail(scope, 'plan.steps', 'can\'t be given with plan.linear: both set the weights', plan.steps, 'give steps for a list of weights, or linear for steps of one size');
   }
-  return linearWeights(resolveLinear(scope, plan.linear));
+  const linear = resolveLinear(scope, plan.linear);
+  return { steps: linearWeights(linear), linear };
 }
 
 /**
  * Flagger adds stepWeight until the weight reaches maxWeight, and stops at 100. A maxWeight below
  * 100 that is no multiple would make the last step go past it, so it is refused.
  */
-function resolveLinear(scope: Construct, linear: LinearSteps): { stepWeight: number; maxWeight: number } {
+function resolveLinear(scope: Construct, linear: LinearSteps): LinearModel {
   const { stepWeight } = linear;
   const maxWeight = orDefault(linear.maxWeight, 100);
   if (!Number.isInteger(stepWeight) || stepWeight < 1 || stepWeight > 100) {
@@ -380,7 +394,7 @@ function resolveLinear(scope: Construct, linear: LinearSteps): { stepWeight: num
   return { stepWeight, maxWeight };
 }
 
-function linearWeights({ stepWeight, maxWeight }: { stepWeight: number; maxWeight: number }): number[] {
+function linearWeights({ stepWeight, maxWeight }: LinearModel): number[] {
   const count = Math.ceil(maxWeight / stepWeight);
   return Array.from({ length: count }, (_, i) => Math.min((i + 1) * stepWeight, 100));
 }

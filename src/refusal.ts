@@ -1,4 +1,7 @@
 import { writeSync } from 'fs';
+import type { IConstruct } from 'constructs';
+import { printable } from './diagram/text';
+import { show } from './show';
 
 /**
  * How a refused input reaches a user who runs the app under `cdk8s synth`. Uncaught, node would
@@ -11,8 +14,25 @@ import { writeSync } from 'fs';
 const refusals = new WeakSet<object>();
 /** cdk8s throws the route check's errors in an error of its own, recognised by its first words. */
 const VALIDATION_FAILED = 'Validation failed with the following errors:';
-let validationRefused = false;
+/** The route checks' failing lines: cdk8s's error is ours only where it holds one of them. */
+const validationLines = new Set<string>();
 let watching = false;
+
+/**
+ * Where a refused value was given: a construct, or the static entry that took it, such as
+ * `StringMatch.regex`.
+ */
+export type Scope = IConstruct | string;
+
+/**
+ * Refuses `value`, given as `field` at `scope`, in the one form of every prop and argument error:
+ * `<construct path or entry>: <field> <problem>, got <value>; <fix>`, on one line, so that a user
+ * can find the line to change without reading our code.
+ */
+export function fail(scope: Scope, field: string, problem: string, value: unknown, fix: string): never {
+  const where = typeof scope === 'string' ? scope : scope.node.path;
+  refuse(printable(`${where}: ${field} ${problem}, got ${show(value)}; ${fix}`));
+}
 
 /** Throws a refusal of the user's input. */
 export function refuse(message: string): never {
@@ -22,9 +42,9 @@ export function refuse(message: string): never {
   throw error;
 }
 
-/** Notes that the route check has errors, which cdk8s is about to throw as its own. */
-export function refuseValidation(): void {
-  validationRefused = true;
+/** Notes the route check's failing lines, which cdk8s is about to throw in an error of its own. */
+export function refuseValidation(lines: readonly string[]): void {
+  for (const line of lines) validationLines.add(line);
   watchUncaught();
 }
 
@@ -36,11 +56,12 @@ function watchUncaught(): void {
 
 function printRefusal(error: unknown): void {
   if (!isRefusal(error) || process.listenerCount('uncaughtException') > 0 || process.hasUncaughtExceptionCaptureCallback()) return;
-  writeSync(2, error.message.split('\n').map(line => `error: ${line}\n`).join(''));
+  // A construct id or an object's name may hold a terminal escape.
+  writeSync(2, error.message.split('\n').map(line => `error: ${printable(line)}\n`).join(''));
   process.exit(1);
 }
 
 function isRefusal(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
-  return refusals.has(error) || (validationRefused && error.message.startsWith(VALIDATION_FAILED));
+  return refusals.has(error) || (error.message.startsWith(VALIDATION_FAILED) && [...validationLines].some(line => error.message.includes(line)));
 }

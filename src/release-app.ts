@@ -1,15 +1,20 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
-import { IstioApiVersion, Protocol, ReleaseModel } from './model';
+import { AppPort, IstioApiVersion, Protocol, ReleaseModel } from './model';
 import { ReleaseController, TrafficApi } from './plan';
 import { refuse } from './refusal';
 import { AppModel } from './release/app';
+import type { ResolvedRelease } from './release/release';
 import { RoutingProps } from './release-routing';
 import { renderRelease, RenderedRelease } from './render/release';
 import { apiObjectsUnder, RouteCheck } from './route-check';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
 import { PodOptions, WorkloadOptions } from './workload-props';
+
+// The resolved ports are the model's, which declares them; src/index.ts exports the type from here, with the apps' types.
+export type { AppPort } from './model';
+
 /** A Service port besides the app's `port`. */
 export interface AppPortOptions {
   /** The Service port. */
@@ -149,18 +154,6 @@ export interface ReleaseAppProps extends RoutingProps, WorkloadOptions, PodOptio
   readonly syncWaves?: boolean;
 }
 
-/** A Service port of an app, resolved. */
-export interface AppPort {
-  /** The Service port's name: the protocol, or `<protocol>-<suffix>`, so that Istio classifies the traffic. */
-  readonly name: string;
-  /** The Service port. */
-  readonly port: number;
-  /** The port the container listens on. */
-  readonly targetPort: number;
-  /** The protocol, which the name starts with. */
-  readonly protocol: Protocol;
-}
-
 /** What every release app has, `BlueGreenApp` and `CanaryApp` alike: its settings, resolved, and its objects. */
 export interface IReleaseApp extends IConstruct {
   /** The app's name: its Service, DestinationRule and VirtualService are named after it. */
@@ -280,7 +273,7 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
    * so nothing here refuses but a clash with another app of the chart.
    * @internal
    */
-  protected _emit(app: AppModel, model: ReleaseModel): void {
+  protected _emit({ app, release: model }: ResolvedRelease): void {
     const gateway = app.gateway;
     if (gateway && !isInChart(gateway, Chart.of(this))) RouteCheck.of(this).addExternalGateway(gateway.gatewayRef);
     const objects = renderRelease(this, model);
@@ -335,7 +328,7 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
 
 /** A gateway made with `fromName`, or in another chart, exists outside what this chart's check sees. */
 function isInChart(gateway: IIstioGateway, chart: Chart): boolean {
-  return Construct.isConstruct(gateway) && Chart.of(gateway) === chart;
+  return Chart.of(gateway) === chart;
 }
 
 /**

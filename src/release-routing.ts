@@ -4,7 +4,7 @@ import { hasHttpPort, HttpPolicySpec, MatchRouteModel, matchRouteSubset, Release
 import { MatchSpec, MirrorOptions, RetryOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
 import {
-  checkCount, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkObject, checkPercent, checkPercentage, checkString, fail, orDefault,
+  checkCount, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkObject, checkPercent, checkPercentage, checkString, checkToken, fail, orDefault,
 } from './validate';
 
 /**
@@ -103,9 +103,7 @@ function checkSticky(scope: Construct, options: StickySessionOptions): void {
   const seconds = maxAge instanceof Duration ? Math.round(maxAge.toSeconds({ integral: false })) : NaN;
   if (maxAge !== undefined && !(seconds >= 1)) fail(scope, 'stickySessions.maxAge', 'must be a Duration of 1 second or more', maxAge, 'use e.g. Duration.hours(1)');
   const cookieName = options.cookieName;
-  if (cookieName !== undefined && (typeof cookieName !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(cookieName))) {
-    fail(scope, 'stickySessions.cookieName', 'must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-)', cookieName, 'e.g. "reviews-version"');
-  }
+  if (cookieName !== undefined) checkToken(scope, 'stickySessions.cookieName', cookieName, 'a cookie name', '"reviews-version"');
 }
 
 /** Resolves the routing props, checked by `checkRoutingProps`, against the versions. */
@@ -213,7 +211,7 @@ function sticky(scope: Construct, options: StickySessionOptions, policies: Field
 export function checkVersionPoliciesRouted(scope: Construct, model: ReleaseModel): void {
   const reached = versionsReachedAlone(model);
   for (const version of model.versions) {
-    const policy = routePolicySpec(version.workload.routePolicy);
+    const policy = version.routePolicy;
     if (policy && !reached.has(version.subset)) {
       fail(scope, `${version.id.toLowerCase()}.routePolicy`, 'applies only to routes that go to this version alone (tester routes, '
         + 'sticky routes, the preview), and there are none: Istio sets a policy per route, and the weighted split goes to every version',

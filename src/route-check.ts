@@ -1,11 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { isDns1123Label, isHost } from './names';
-import { refuse, refuseValidation } from './refusal';
-import { checkEnum, fail, show } from './validate';
-import { Finding, Severity, verifyManifests } from './verify';
+import { printable } from './diagram/text';
+import { isDns1123Label, isGatewayRef, isHost } from './names';
+import { refuseValidation } from './refusal';
+import { checkEnum, fail } from './validate';
+import { Finding, Severity } from './verify';
 import { objectName } from './verify/graph';
-import { isGatewayRef } from './verify/verify';
+import { manifestFindings } from './verify/verify-manifests';
 
 /** What the route check does with a warning: a finding that breaks no traffic by itself, but may. */
 export enum WarningPolicy {
@@ -21,7 +22,7 @@ export enum WarningPolicy {
 const CHECKS = new WeakMap<Chart, RouteCheck>();
 
 /**
- * The route check of one chart: `verifyManifests` over every object in the chart, ours and
+ * The route check of one chart: `Verify.manifests` over every object in the chart, ours and
  * hand-made, as a cdk8s validation of the chart. An error fails the synth with the list of
  * findings before any file is written. Every chart that holds one of this library's constructs
  * gets one; reach it with `RouteCheck.of(chart)` to declare what lives outside the chart, or to
@@ -72,7 +73,7 @@ export class RouteCheck {
   /** Declares a destination host that lives outside this chart (exact, or `*.` wildcard). */
   public addExternalHost(host: string): void {
     if (typeof host !== 'string' || !isHost(host)) {
-      refuse(`RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got ${show(host)}; e.g. "ratings.other.svc.cluster.local"`);
+      fail('RouteCheck.addExternalHost', 'host', 'must be a host in lower case, exact or "*." and a domain', host, 'e.g. "ratings.other.svc.cluster.local"');
     }
     this.externalHosts.add(host);
     this.memo = undefined;
@@ -84,8 +85,17 @@ export class RouteCheck {
    */
   public addExternalGateway(gatewayRef: string): void {
     if (typeof gatewayRef !== 'string' || !isGatewayRef(gatewayRef)) {
-      refuse(`RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got ${show(gatewayRef)}; e.g. "istio-system/public-gateway"`);
+      fail('RouteCheck.addExternalGateway', 'gatewayRef', 'must be "namespace/name"', gatewayRef, 'e.g. "istio-system/public-gateway"');
     }
+    this._addExternalGateway(gatewayRef);
+  }
+
+  /**
+   * Declares a Gateway outside this chart whose reference the caller has checked already, as
+   * `IstioGateway.fromGatewayName` does, in its own words.
+   * @internal
+   */
+  public _addExternalGateway(gatewayRef: string): void {
     this.externalGateways.add(gatewayRef);
     this.memo = undefined;
   }
@@ -115,7 +125,7 @@ export class RouteCheck {
   }
 
   private verify(objects: unknown[]): Finding[] {
-    return verifyManifests(objects, {
+    return manifestFindings(objects, {
       externalHosts: [...this.externalHosts],
       externalGateways: [...this.externalGateways],
       requireWeightSum100: this.weightSum100,
@@ -128,7 +138,8 @@ export class RouteCheck {
     const objects = chartApiObjects(this.chart);
     const json = objects.map(o => o.toJson());
     const paths = new Map(json.map((j, i) => [objectName(j, i, this.chart.namespace ?? 'default'), objects[i].node.path]));
-    const lines = (severity: Severity, findings: Finding[]) => findings.filter(f => f.severity === severity).map(f => formatFinding(f, paths.get(f.object)));
+    // One line each, whatever an object's name or a construct id holds: cdk8s lists them a line each.
+    const lines = (severity: Severity, findings: Finding[]) => findings.filter(f => f.severity === severity).map(f => printable(formatFinding(f, paths.get(f.object))));
     const findings = this.verify(json);
     return { errors: lines(Severity.ERROR, findings), warnings: lines(Severity.WARNING, findings) };
   }
@@ -151,7 +162,7 @@ export class RouteCheck {
     const { errors, warnings } = this.memo;
     if (this.warningPolicy === WarningPolicy.PRINT) this.print(warnings);
     const failing = this.warningPolicy === WarningPolicy.ERROR ? [...errors, ...warnings] : errors;
-    if (failing.length > 0) refuseValidation();
+    if (failing.length > 0) refuseValidation(failing);
     return failing;
   }
 
@@ -159,7 +170,8 @@ export class RouteCheck {
   private print(warnings: string[]): void {
     for (const line of warnings.filter(w => !this.printed.has(w))) {
       this.printed.add(line);
-      process.stderr.write(`[${this.chart.node.path}] ${line}\n`);
+      // A construct id or an object's name may hold a terminal escape.
+      process.stderr.write(`${printable(`[${this.chart.node.path}] ${line}`)}\n`);
     }
   }
 }

@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import { RE2JS } from 're2js';
 import type { HttpPolicySpec } from './model';
-import { factoryScope, isCookieValue, isHeaderName, isLabelKey, isLabelValue, isToken } from './names';
-import { checkTokenName, istioDuration, prune } from './traffic-policy';
-import { checkInstance, checkString, checkStringMap, checkVersionLabel, fail } from './validate';
+import { istioDuration } from './duration';
+import { isCookieValue, isHeaderName } from './names';
+import { prune } from './traffic-policy';
+import { checkInstance, checkLabelMap, checkString, checkToken, checkVersionLabel, fail } from './validate';
 
 /**
  * Request matching and per-route behaviour, with Istio's field names (`headers`, `queryParams`,
@@ -17,14 +18,14 @@ const MAX_REGEX = 1024;
 export class StringMatch {
   /** Equal to `value`. */
   public static exact(value: string): StringMatch {
-    return new StringMatch({ exact: checkString(factoryScope('StringMatch.exact'), 'value', value, '"yes"') });
+    return new StringMatch({ exact: checkString('StringMatch.exact', 'value', value, '"yes"') });
   }
 
   /** Starting with `value`, which is not empty (Istio refuses an empty prefix). */
   public static prefix(value: string): StringMatch {
-    const scope = factoryScope('StringMatch.prefix');
-    const text = checkString(scope, 'value', value, '"eu-"');
-    if (text === '') fail(scope, 'value', 'must not be empty, which Istio refuses', text, 'match any value with StringMatch.regex(".*")');
+    const entry = 'StringMatch.prefix';
+    const text = checkString(entry, 'value', value, '"eu-"');
+    if (text === '') fail(entry, 'value', 'must not be empty, which Istio refuses', text, 'match any value with StringMatch.regex(".*")');
     return new StringMatch({ prefix: text });
   }
 
@@ -52,15 +53,15 @@ export class StringMatch {
  * than 1024 characters; RE2JS is a port of that syntax.
  */
 function checkRegex(value: string): string {
-  const scope = factoryScope('StringMatch.regex');
-  const regex = checkString(scope, 'value', value, '"eu-.*"');
-  if (regex === '') fail(scope, 'value', 'must not be empty, which Istio refuses', regex, 'match any value with ".*"');
+  const entry = 'StringMatch.regex';
+  const regex = checkString(entry, 'value', value, '"eu-.*"');
+  if (regex === '') fail(entry, 'value', 'must not be empty, which Istio refuses', regex, 'match any value with ".*"');
   if (regex.length > MAX_REGEX) {
-    fail(scope, 'value', `must be at most ${MAX_REGEX} characters, as Istio takes a regex`, regex, 'match a shorter pattern, e.g. a prefix with StringMatch.prefix');
+    fail(entry, 'value', `must be at most ${MAX_REGEX} characters, as Istio takes a regex`, regex, 'match a shorter pattern, e.g. a prefix with StringMatch.prefix');
   }
   const error = re2Error(regex);
   if (error) {
-    fail(scope, 'value', `must be an RE2 regular expression, as Istio compiles it (${error})`, regex,
+    fail(entry, 'value', `must be an RE2 regular expression, as Istio compiles it (${error})`, regex,
       'rewrite it in RE2 syntax (https://github.com/google/re2/wiki/Syntax), which has no lookaround or backreferences');
   }
   return regex;
@@ -104,7 +105,7 @@ export class RouteMatch {
    */
   public static header(name: string, value: StringMatch): RouteMatch {
     const entry = 'RouteMatch.header';
-    checkTokenName(entry, name, 'a lower-case header name', '"x-tester"', isHeaderName);
+    checkToken(entry, 'name', name, 'a lower-case header name', '"x-tester"', isHeaderName);
     return new RouteMatch({ headers: { [name]: checkStringMatch(entry, value) } });
   }
 
@@ -114,13 +115,13 @@ export class RouteMatch {
    */
   public static cookie(name: string, value: string): RouteMatch {
     const entry = 'RouteMatch.cookie';
-    checkTokenName(entry, name, 'a cookie name', '"beta"', isToken);
+    checkToken(entry, 'name', name, 'a cookie name', '"beta"');
     if (typeof value !== 'string' || !isCookieValue(value)) {
-      fail(factoryScope(entry), 'value', 'must be a cookie value (printable ASCII without space, \'"\', \',\', \';\' or \'\\\')', value, 'e.g. "on"');
+      fail(entry, 'value', 'must be a cookie value (printable ASCII without space, \'"\', \',\', \';\' or \'\\\')', value, 'e.g. "on"');
     }
     const regex = cookieRegex(name, value);
     if (regex.length > MAX_REGEX) {
-      fail(factoryScope(entry), 'value', `makes with the name a regex of ${regex.length} characters, more than the ${MAX_REGEX} Istio takes`,
+      fail(entry, 'value', `makes with the name a regex of ${regex.length} characters, more than the ${MAX_REGEX} Istio takes`,
         value, 'use a shorter cookie name or value');
     }
     return new RouteMatch({ headers: { cookie: { regex } } });
@@ -129,19 +130,16 @@ export class RouteMatch {
   /** A query parameter, e.g. `RouteMatch.queryParam('canary', StringMatch.exact('1'))`, named by an HTTP token. */
   public static queryParam(name: string, value: StringMatch): RouteMatch {
     const entry = 'RouteMatch.queryParam';
-    checkTokenName(entry, name, 'a query parameter name', '"canary"', isToken);
+    checkToken(entry, 'name', name, 'a query parameter name', '"canary"');
     return new RouteMatch({ queryParams: { [name]: checkStringMatch(entry, value) } });
   }
 
   /** Requests from in-mesh callers whose pods carry these labels, e.g. `{ app: 'qa-runner' }`: one label or more. */
   public static sourceLabels(labels: { [key: string]: string }): RouteMatch {
-    const scope = factoryScope('RouteMatch.sourceLabels');
+    const entry = 'RouteMatch.sourceLabels';
     const example = '{ app: "qa-runner" }';
-    const checked = checkStringMap(scope, 'labels', labels, isLabelKey, 'label keys', example);
-    if (Object.keys(checked).length === 0) fail(scope, 'labels', 'must hold at least one label, or every caller would match', labels, `e.g. ${example}`);
-    for (const [key, text] of Object.entries(checked)) {
-      if (!isLabelValue(text)) fail(scope, `labels[${JSON.stringify(key)}]`, 'must be a label value (alphanumerics, with "-", "_" or "." inside, at most 63)', text, 'e.g. "qa-runner"');
-    }
+    const checked = checkLabelMap(entry, 'labels', labels, example);
+    if (Object.keys(checked).length === 0) fail(entry, 'labels', 'must hold at least one label, or every caller would match', labels, `e.g. ${example}`);
     return new RouteMatch({ sourceLabels: { ...checked } });
   }
 
@@ -158,7 +156,7 @@ export class RouteMatch {
 
 /** The value's condition, made by StringMatch. */
 function checkStringMatch(entry: string, value: StringMatch): StringMatchSpec {
-  return checkInstance(factoryScope(entry), 'value', value, StringMatch, 'StringMatch.exact("yes")').spec;
+  return checkInstance(entry, 'value', value, StringMatch, 'StringMatch.exact("yes")').spec;
 }
 
 /** Part of an Istio `HTTPMatchRequest`. */
@@ -202,7 +200,7 @@ export function quoteRegex(text: string): string {
 export class RouteTarget {
   /** The version with this `version` label. */
   public static version(version: string): RouteTarget {
-    return new RouteTarget('version', checkVersionLabel(factoryScope('RouteTarget.version'), 'version', version));
+    return new RouteTarget('version', checkVersionLabel('RouteTarget.version', 'version', version));
   }
 
   /** A canary app's canary version. */

@@ -1,4 +1,3 @@
-import { factoryScope } from './names';
 import { checkPercent, checkReplicas } from './validate';
 
 /**
@@ -8,22 +7,22 @@ import { checkPercent, checkReplicas } from './validate';
 export class DisruptionBudget {
   /** Keep at least this many pods of each version running. */
   public static minAvailable(pods: number): DisruptionBudget {
-    return new DisruptionBudget('minAvailable', checkReplicas(factoryScope('DisruptionBudget.minAvailable'), 'pods', pods), false);
+    return new DisruptionBudget('minAvailable', checkReplicas('DisruptionBudget.minAvailable', 'pods', pods), false);
   }
 
   /** Keep at least this percentage of each version's pods running. */
   public static minAvailablePercent(percent: number): DisruptionBudget {
-    return new DisruptionBudget('minAvailable', checkPercent(factoryScope('DisruptionBudget.minAvailablePercent'), 'percent', percent), true);
+    return new DisruptionBudget('minAvailable', checkPercent('DisruptionBudget.minAvailablePercent', 'percent', percent), true);
   }
 
   /** Evict at most this many pods of each version at once. */
   public static maxUnavailable(pods: number): DisruptionBudget {
-    return new DisruptionBudget('maxUnavailable', checkReplicas(factoryScope('DisruptionBudget.maxUnavailable'), 'pods', pods), false);
+    return new DisruptionBudget('maxUnavailable', checkReplicas('DisruptionBudget.maxUnavailable', 'pods', pods), false);
   }
 
   /** Evict at most this percentage of each version's pods at once. */
   public static maxUnavailablePercent(percent: number): DisruptionBudget {
-    return new DisruptionBudget('maxUnavailable', checkPercent(factoryScope('DisruptionBudget.maxUnavailablePercent'), 'percent', percent), true);
+    return new DisruptionBudget('maxUnavailable', checkPercent('DisruptionBudget.maxUnavailablePercent', 'percent', percent), true);
   }
 
   private constructor(

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { factoryScope, isHeaderName, isToken } from './names';
-import { checkEnum, fail } from './validate';
+import { istioDuration, millisText } from './duration';
+import { isHeaderName } from './names';
+import { checkEnum, checkToken, fail } from './validate';
 
 /**
  * DestinationRule traffic policies, with Istio's field names: for the whole host (the app's
@@ -26,12 +27,12 @@ const MAX_GO_DURATION_MILLIS = 9_223_372_036_854;
 export class LoadBalancer {
   /** A simple algorithm. */
   public static simple(algorithm: SimpleLoadBalancer): LoadBalancer {
-    return new LoadBalancer({ simple: checkEnum(factoryScope('LoadBalancer.simple'), 'algorithm', algorithm, SimpleLoadBalancer) }, false);
+    return new LoadBalancer({ simple: checkEnum('LoadBalancer.simple', 'algorithm', algorithm, SimpleLoadBalancer) }, false);
   }
 
   /** Consistent hashing on a request header, named in lower case: the same value reaches the same pod. */
   public static hashHeader(name: string): LoadBalancer {
-    checkTokenName('LoadBalancer.hashHeader', name, 'a lower-case header name', '"x-user"', isHeaderName);
+    checkToken('LoadBalancer.hashHeader', 'name', name, 'a lower-case header name', '"x-user"', isHeaderName);
     return new LoadBalancer({ consistentHash: { httpHeaderName: name } }, true);
   }
 
@@ -40,11 +41,11 @@ export class LoadBalancer {
    * after `ttl`; with a `ttl` of 0 it sets a session cookie.
    */
   public static hashCookie(name: string, ttl: Duration): LoadBalancer {
-    checkTokenName('LoadBalancer.hashCookie', name, 'a cookie name', '"session"', isToken);
+    checkToken('LoadBalancer.hashCookie', 'name', name, 'a cookie name', '"session"');
     // A Duration is never negative; the proxy reads the ttl as a Go time.Duration.
     const millis = ttl instanceof Duration ? ttl.toMilliseconds({ integral: false }) : NaN;
     if (!Number.isInteger(millis) || millis > MAX_GO_DURATION_MILLIS) {
-      fail(factoryScope('LoadBalancer.hashCookie'), 'ttl', 'must be a Duration of whole milliseconds, from 0 to about 292 years (Go\'s time.Duration, in which Istio reads it)',
+      fail('LoadBalancer.hashCookie', 'ttl', 'must be a Duration of whole milliseconds, from 0 to about 292 years (Go\'s time.Duration, in which Istio reads it)',
         ttl, 'use e.g. Duration.hours(1), or Duration.millis(0) for a session cookie');
     }
     return new LoadBalancer({ consistentHash: { httpCookie: { name, ttl: millisText(millis) } } }, true);
@@ -57,7 +58,7 @@ export class LoadBalancer {
 
   /** Consistent hashing on a query parameter. */
   public static hashQueryParameter(name: string): LoadBalancer {
-    checkTokenName('LoadBalancer.hashQueryParameter', name, 'a query parameter name', '"user"', isToken);
+    checkToken('LoadBalancer.hashQueryParameter', 'name', name, 'a query parameter name', '"user"');
     return new LoadBalancer({ consistentHash: { httpQueryParameterName: name } }, true);
   }
 
@@ -71,13 +72,6 @@ export class LoadBalancer {
   /** How the load balancer reads in error messages: as Istio writes it. */
   public toJSON(): { readonly [key: string]: unknown } {
     return this.spec;
-  }
-}
-
-/** The name of a header, query parameter or cookie that a static factory such as `LoadBalancer.hashHeader` takes. */
-export function checkTokenName(entry: string, name: string, what: string, example: string, isName: (text: string) => boolean): void {
-  if (typeof name !== 'string' || !isName(name)) {
-    fail(factoryScope(entry), 'name', `must be ${what}: an HTTP token of letters, digits and !#$%&'*+-.^_\`|~`, name, `e.g. ${example}`);
   }
 }
 
@@ -181,16 +175,6 @@ export interface TrafficPolicy {
    * @default - Istio's default: ISTIO_MUTUAL where the pods have sidecars
    */
   readonly tlsMode?: ClientTlsMode;
-}
-
-/** A duration as Istio writes it: whole milliseconds, or seconds when they are whole. */
-export function istioDuration(duration: Duration): string {
-  return millisText(duration.toMilliseconds());
-}
-
-/** Milliseconds as Istio writes a duration; error messages pass fractions too. */
-export function millisText(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** The policy as Istio's `trafficPolicy`, or undefined when nothing is set. */

@@ -1,126 +1,24 @@
 import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { isDns1035Label, isDns1123Label, isHost, isLabelValue } from './names';
-import { refuse } from './refusal';
-import { millisText } from './traffic-policy';
+import { millisText } from './duration';
+import { isDns1035Label, isDns1123Label, isHost, isLabelKey, isLabelValue, isToken } from './names';
+import { fail, Scope } from './refusal';
+import { entryField, isRecord, showInOwnForm, withArticle } from './show';
 
 /**
- * Prop checks shared by the constructs. Every error reads
- * `<construct path>: <field> <what is wrong>, got <value>; <how to fix it>`, on one line, so that
- * a user can find the line to change without reading our code.
+ * Prop checks shared by the constructs and the static entries. Every error goes through `fail`
+ * and reads `<construct path>: <field> <what is wrong>, got <value>; <how to fix it>`, on one line.
  *
  * JavaScript callers can pass anything whatever the types say, so each check tests the JavaScript
  * type along with the value. Only `undefined` leaves a prop out: `null` is checked as given, and
  * refused (jsii hands the other languages' nulls over as undefined).
  */
-export function fail(scope: Construct, field: string, problem: string, value: unknown, fix: string): never {
-  refuse(oneLine(`${scope.node.path}: ${field} ${problem}, got ${show(value)}; ${fix}`));
-}
+// `fail` lives with the refusals, and `show` with the values, where the CLI loads them without cdk8s;
+// the constructs take them from here, with the checks.
+export { fail } from './refusal';
+export { show } from './show';
 
-/** The most characters of a value an error shows: enough to recognise it, and the message stays readable. */
-const MAX_SHOWN = 200;
-
-/**
- * A value as an error shows it, as it was given, on one line: JSON where it has any, JavaScript's
- * own notation where JSON has none or would mislead (`-0`, `NaN`, `1n`, `Symbol(x)`, a hole in a
- * list), and an instance of a class without `toJSON` by its class. Never throws.
- */
-export function show(value: unknown): string {
-  let text: string;
-  try {
-    text = shown(value, new Set());
-  } catch {
-    // A proxy whose traps throw, or nesting deeper than the stack.
-    text = 'a value that can\'t be shown';
-  }
-  return oneLine(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text);
-}
-
-/** Line breaks escaped, as JSON escapes them in strings: names and symbols may hold them too. */
-function oneLine(text: string): string {
-  return text.replace(/[\n\r\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** `seen` holds the objects that enclose `value`, to show a circular reference rather than recurse forever. */
-function shown(value: unknown, seen: Set<object>): string {
-  switch (typeof value) {
-    case 'undefined': return 'nothing';
-    case 'number': return Object.is(value, -0) ? '-0' : String(value);
-    case 'bigint': return `${value}n`;
-    case 'symbol': return value.toString();
-    case 'function': return value.name ? `function ${value.name}` : 'a function';
-    case 'string': return JSON.stringify(value);
-    case 'boolean': return String(value);
-  }
-  if (value === null) return 'null';
-  const object = value as object;
-  if (seen.has(object)) return 'a circular reference';
-  seen.add(object);
-  try {
-    return shownObject(object, seen);
-  } finally {
-    seen.delete(object);
-  }
-}
-
-function shownObject(object: object, seen: Set<object>): string {
-  // A Duration's own fields are its unit's internals, so it shows as Istio writes it.
-  if (object instanceof Duration) return JSON.stringify(millisText(object.toMilliseconds({ integral: false })));
-  // An invalid Date has no JSON: it shows as the NaN it holds.
-  if (object instanceof Date) return `new Date(${shown(object.toJSON() ?? NaN, seen)})`;
-  if (Array.isArray(object)) return listed('[', object.length, i => shown(object[i], seen), ']');
-  const toJSON = (object as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return shown(toJSON.call(object), seen);
-  if (!isPlain(object)) return withArticle(object.constructor?.name || 'object');
-  const keys = Object.keys(object);
-  return listed('{', keys.length, i => shownField(object, keys[i], seen), '}');
-}
-
-/** The entries up to about MAX_SHOWN characters, and `…` for the rest; `entry` gives undefined for one to leave out. */
-function listed(open: string, count: number, entry: (index: number) => string | undefined, close: string): string {
-  const parts: string[] = [];
-  let length = 0;
-  let index = 0;
-  for (; index < count && length <= MAX_SHOWN; index++) {
-    const part = entry(index);
-    if (part !== undefined) {
-      parts.push(part);
-      length += part.length + 1;
-    }
-  }
-  if (index < count) parts.push('…');
-  return `${open}${parts.join(',')}${close}`;
-}
-
-/** A field as `"key":value`; undefined for one that is undefined, which JSON leaves out too. */
-function shownField(object: object, key: string, seen: Set<object>): string | undefined {
-  let value: unknown;
-  try {
-    value = (object as { [key: string]: unknown })[key];
-  } catch {
-    return `${JSON.stringify(key)}:a getter that throws`;
-  }
-  return value === undefined ? undefined : `${JSON.stringify(key)}:${shown(value, seen)}`;
-}
-
-/** An object literal, or one without a prototype: not an instance of some class. */
-function isPlain(object: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(object);
-  // Compared by shape, not with this realm's Object.prototype: jest and vm contexts have their own.
-  return prototype === null || Object.getPrototypeOf(prototype) === null;
-}
-
-function withArticle(name: string): string {
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
-}
-
-/**
- * Whether a value is an object of named fields: an object literal or an instance of a class, not
- * null, a list, a function, or a built-in such as a Date or a Map.
- */
-export function isRecord(value: unknown): value is { readonly [key: string]: unknown } {
-  return Object.prototype.toString.call(value) === '[object Object]';
-}
+// A Duration's own fields are its unit's internals, so it shows as Istio writes it.
+showInOwnForm(object => (object instanceof Duration ? JSON.stringify(millisText(object.toMilliseconds({ integral: false }))) : undefined));
 
 /** The value given, or `fallback` where it is left out. Unlike `??`, it keeps a null, for the check to refuse. */
 export function orDefault<T>(value: T | undefined, fallback: T): T {
@@ -128,18 +26,18 @@ export function orDefault<T>(value: T | undefined, fallback: T): T {
 }
 
 /** Options the types require, or an entry of a list, which JavaScript callers could leave out or pass as anything. */
-export function checkGiven<T extends object>(scope: Construct, field: string, value: T | undefined, example: string): T {
+export function checkGiven<T extends object>(scope: Scope, field: string, value: T | undefined, example: string): T {
   if (!isRecord(value)) fail(scope, field, 'must be an object', value, `e.g. ${example}`);
   return value as T;
 }
 
 /** Options that JavaScript callers could pass as anything, such as `"fast"`; undefined where left out. */
-export function checkObject<T extends object>(scope: Construct, field: string, value: T | undefined, example: string): T | undefined {
+export function checkObject<T extends object>(scope: Scope, field: string, value: T | undefined, example: string): T | undefined {
   return value === undefined ? undefined : checkGiven(scope, field, value, example);
 }
 
 /** A string of any content, such as a command line. */
-export function checkString(scope: Construct, field: string, value: string, example: string): string {
+export function checkString(scope: Scope, field: string, value: string, example: string): string {
   if (typeof value !== 'string') fail(scope, field, 'must be a string', value, `e.g. ${example}`);
   return value;
 }
@@ -148,19 +46,19 @@ export function checkString(scope: Construct, field: string, value: string, exam
 const MAX_INT32 = 2 ** 31 - 1;
 
 /** Checks that a value is one of an enum's: JavaScript callers can pass anything. */
-export function checkEnum<T extends string>(scope: Construct, field: string, value: T, values: { [key: string]: T }): T {
+export function checkEnum<T extends string>(scope: Scope, field: string, value: T, values: { [key: string]: T }): T {
   const allowed = Object.values(values);
   if (!allowed.includes(value)) fail(scope, field, `must be one of ${JSON.stringify(allowed)}`, value, `use e.g. ${JSON.stringify(allowed[0])}`);
   return value;
 }
 
 /** Istio takes whole milliseconds, 1ms or more (its CRDs' CEL rules). */
-export function checkDuration(scope: Construct, field: string, value: Duration | undefined): void {
+export function checkDuration(scope: Scope, field: string, value: Duration | undefined): void {
   if (value !== undefined) wholeDuration(scope, field, value, MILLIS);
 }
 
 /** The controllers (Argo Rollouts, Flagger) take whole seconds, 1 or more. */
-export function wholeSeconds(scope: Construct, field: string, value: Duration): number {
+export function wholeSeconds(scope: Scope, field: string, value: Duration): number {
   return wholeDuration(scope, field, value, SECONDS);
 }
 
@@ -189,25 +87,25 @@ const SECONDS_OR_NONE: DurationUnit = {
 };
 
 /** The amount of `value` in `unit`; not integral, cdk8s would throw its own error, which names no field. */
-function wholeDuration(scope: Construct, field: string, value: Duration, unit: DurationUnit): number {
+function wholeDuration(scope: Scope, field: string, value: Duration, unit: DurationUnit): number {
   const amount = value instanceof Duration ? unit.amount(value) : NaN;
   if (!Number.isInteger(amount) || amount < unit.min) fail(scope, field, unit.problem, value instanceof Duration ? `${amount}${unit.suffix}` : value, unit.example);
   return amount;
 }
 
 /** A switch that JavaScript callers could pass as anything, such as the string "yes". */
-export function checkBoolean(scope: Construct, field: string, value: boolean): boolean {
+export function checkBoolean(scope: Scope, field: string, value: boolean): boolean {
   if (typeof value !== 'boolean') fail(scope, field, 'must be true or false', value, 'e.g. true');
   return value;
 }
 
 /** A count such as a connection limit, or a user id: a whole number, 0 or more, that fits in int32. */
-export function checkCount(scope: Construct, field: string, value: number, example = '100'): number {
+export function checkCount(scope: Scope, field: string, value: number, example = '100'): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) fail(scope, field, 'must be a whole number, 0 or more', value, `use e.g. ${example}`);
   return value;
 }
 
-export function checkPercent(scope: Construct, field: string, value: number): number {
+export function checkPercent(scope: Scope, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 100) {
     fail(scope, field, 'must be a whole percentage from 0 to 100', value, 'use an integer such as 10');
   }
@@ -215,26 +113,26 @@ export function checkPercent(scope: Construct, field: string, value: number): nu
 }
 
 /** A percentage that may have decimals, as Istio's `Percent` and Prometheus thresholds take it. */
-export function checkPercentage(scope: Construct, field: string, value: number, example = '10 or 0.5'): number {
+export function checkPercentage(scope: Scope, field: string, value: number, example = '10 or 0.5'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
     fail(scope, field, 'must be a percentage from 0 to 100', value, `use e.g. ${example}`);
   }
   return value;
 }
 
-export function checkPort(scope: Construct, field: string, value: number): number {
+export function checkPort(scope: Scope, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     fail(scope, field, 'must be an integer port from 1 to 65535', value, 'use a port such as 80 or 8080');
   }
   return value;
 }
 
-export function checkPositive(scope: Construct, field: string, value: number): number {
+export function checkPositive(scope: Scope, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_INT32) fail(scope, field, 'must be a whole number, 1 or more', value, 'use e.g. 2');
   return value;
 }
 
-export function checkReplicas(scope: Construct, field: string, value: number): number {
+export function checkReplicas(scope: Scope, field: string, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) {
     fail(scope, field, 'must be a whole number of replicas, 0 or more', value, 'use e.g. 2');
   }
@@ -242,26 +140,26 @@ export function checkReplicas(scope: Construct, field: string, value: number): n
 }
 
 /** A name such as a namespace's or a container's. */
-export function checkDnsLabel(scope: Construct, field: string, value: string, example: string): string {
+export function checkDnsLabel(scope: Scope, field: string, value: string, example: string): string {
   if (typeof value !== 'string' || !isDns1123Label(value)) {
     fail(scope, field, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', value, `e.g. ${example}`);
   }
   return value;
 }
 
-export function checkNamespace(scope: Construct, field: string, value: string): string {
+export function checkNamespace(scope: Scope, field: string, value: string): string {
   return checkDnsLabel(scope, field, value, '"shop"');
 }
 
 /** Service names are DNS-1035 labels, stricter than other objects': they must start with a letter. */
-export function checkAppName(scope: Construct, field: string, value: string): string {
+export function checkAppName(scope: Scope, field: string, value: string): string {
   if (typeof value !== 'string' || !isDns1035Label(value)) {
     fail(scope, field, 'must be a DNS-1035 label (a lower-case letter, then letters, digits and "-", at most 63)', value, 'e.g. "web"');
   }
   return value;
 }
 
-export function checkHosts(scope: Construct, field: string, hosts: string[]): string[] {
+export function checkHosts(scope: Scope, field: string, hosts: string[]): string[] {
   if (!Array.isArray(hosts) || hosts.length === 0) fail(scope, field, 'must name at least one host', hosts, 'e.g. ["shop.example.com"]');
   for (const host of hosts) {
     if (typeof host !== 'string' || !isHost(host)) {
@@ -273,14 +171,14 @@ export function checkHosts(scope: Construct, field: string, hosts: string[]): st
   return hosts;
 }
 
-export function checkVersionLabel(scope: Construct, field: string, value: string): string {
+export function checkVersionLabel(scope: Scope, field: string, value: string): string {
   if (typeof value !== 'string' || value === '' || !isLabelValue(value)) {
     fail(scope, field, 'must be a non-empty label value (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "v2" or "1.11"');
   }
   return value;
 }
 
-export function checkImage(scope: Construct, field: string, value: string): string {
+export function checkImage(scope: Scope, field: string, value: string): string {
   if (typeof value !== 'string' || value.trim() === '' || /\s/.test(value)) {
     fail(scope, field, 'must be a container image reference without spaces', value, 'e.g. "nginx:1.11"');
   }
@@ -292,47 +190,62 @@ export function checkImage(scope: Construct, field: string, value: string): stri
  * its field, `<field>[<index>]`: a hole is an undefined entry, which the entry's check refuses.
  */
 export function checkList<T>(
-  scope: Construct, field: string, value: T[] | undefined, example: string, checkEntry: (entryField: string, entry: T, index: number) => void,
+  scope: Scope, field: string, value: T[] | undefined, example: string, checkEntry: (entryField: string, entry: T, index: number) => void,
 ): T[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail(scope, field, 'must be a list', value, `e.g. ${example}`);
-  for (let i = 0; i < value.length; i++) checkEntry(`${field}[${i}]`, value[i], i);
+  for (let i = 0; i < value.length; i++) checkEntry(entryField(field, i), value[i], i);
   return value;
 }
 
 /** A list of strings of any content, such as a command's arguments. */
-export function checkStrings(scope: Construct, field: string, value: string[] | undefined, example: string): string[] {
+export function checkStrings(scope: Scope, field: string, value: string[] | undefined, example: string): string[] {
   return checkList(scope, field, value, example, (entry, text) => {
     if (typeof text !== 'string') fail(scope, entry, 'must be a string', text, `write the list as e.g. ${example}`);
   });
 }
 
-/** The field of a map's entry: `env.LOG_LEVEL`, or `env["log-level"]` where the key is no identifier. */
-export function entryField(field: string, key: string): string {
-  return /^[A-Za-z_]\w*$/.test(key) ? `${field}.${key}` : `${field}[${JSON.stringify(key)}]`;
-}
-
 /** A map of names to strings, such as labels, checked key by key. */
 export function checkStringMap(
-  scope: Construct, field: string, value: { [key: string]: string } | undefined, isKey: (key: string) => boolean, keyRule: string, example: string,
+  scope: Scope, field: string, value: { [key: string]: string } | undefined, isKey: (key: string) => boolean, keyRule: string, example: string,
 ): { [key: string]: string } {
   if (value === undefined) return {};
   if (!isRecord(value)) fail(scope, field, 'must be a map of names to strings', value, `e.g. ${example}`);
   for (const [key, text] of Object.entries(value)) {
     if (!isKey(key)) fail(scope, field, `must have keys that are ${keyRule}`, key, `e.g. ${example}`);
-    if (typeof text !== 'string') fail(scope, `${field}[${JSON.stringify(key)}]`, 'must be a string', text, 'quote numbers and booleans, e.g. "true"');
+    if (typeof text !== 'string') fail(scope, entryField(field, key), 'must be a string', text, 'quote numbers and booleans, e.g. "true"');
+  }
+  return value;
+}
+
+/** Labels, or a selector of them: label keys to label values. */
+export function checkLabelMap(scope: Scope, field: string, value: { [key: string]: string } | undefined, example: string): { [key: string]: string } {
+  const labels = checkStringMap(scope, field, value, isLabelKey, 'label keys', example);
+  for (const [key, text] of Object.entries(labels)) {
+    if (!isLabelValue(text)) fail(scope, entryField(field, key), 'must be a label value (alphanumerics, with "-", "_" or "." inside, at most 63)', text, `e.g. ${example}`);
+  }
+  return labels;
+}
+
+/**
+ * The name of a header, a query parameter or a cookie: an HTTP token, as `isName` takes it
+ * (header names in a match must be in lower case too).
+ */
+export function checkToken(scope: Scope, field: string, value: string, what: string, example: string, isName = isToken): string {
+  if (typeof value !== 'string' || !isName(value)) {
+    fail(scope, field, `must be ${what}: an HTTP token of letters, digits and !#$%&'*+-.^_\`|~`, value, `e.g. ${example}`);
   }
   return value;
 }
 
 /** A value of a class, made by its factories, that JavaScript callers could pass as anything. */
-export function checkInstance<T>(scope: Construct, field: string, value: unknown, type: { readonly prototype: T; readonly name: string }, example: string): T {
+export function checkInstance<T>(scope: Scope, field: string, value: unknown, type: { readonly prototype: T; readonly name: string }, example: string): T {
   // Some cdk8s-plus classes have private constructors, which a constructor type would not accept.
   if (!(value instanceof (type as unknown as new () => T))) fail(scope, field, `must be ${withArticle(type.name)}`, value, `use e.g. ${example}`);
   return value as T;
 }
 
 /** Whole seconds, 0 or more, such as a grace period. */
-export function checkSeconds(scope: Construct, field: string, value: Duration): number {
+export function checkSeconds(scope: Scope, field: string, value: Duration): number {
   return wholeDuration(scope, field, value, SECONDS_OR_NONE);
 }

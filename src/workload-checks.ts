@@ -2,11 +2,12 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { isIP } from 'net';
-import type { PodModel, PortModel } from './model';
-import { isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue, isPortName } from './names';
+import type { AppPort, PodModel } from './model';
+import { isDns1123Subdomain, isEnvName, isLabelKey, isPortName } from './names';
+import { entryField, isRecord } from './show';
 import {
-  checkBoolean, checkCount, checkDnsLabel, checkEnum, checkGiven, checkImage, checkInstance, checkList, checkObject, checkPort, checkPositive,
-  checkSeconds, checkString, checkStringMap, checkStrings, entryField, fail, isRecord, orDefault,
+  checkBoolean, checkCount, checkDnsLabel, checkEnum, checkGiven, checkImage, checkInstance, checkLabelMap, checkList, checkObject, checkPort,
+  checkPositive, checkSeconds, checkString, checkStringMap, checkStrings, fail, orDefault,
 } from './validate';
 import { PodOptions, TopologySpread, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
@@ -51,13 +52,12 @@ export function checkWorkloadOptions(scope: Construct, prefix: string, options: 
   checkContainerSettings(scope, prefix, options);
   checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, `[${CONTAINER_PORT}]`, (entry, port) => checkContainerPort(scope, entry, port));
   checkVolumes(scope, field('volumes'), options.volumes);
-  const labels = checkStringMap(scope, field('podLabels'), options.podLabels, isLabelKey, 'label keys', '{ team: "shop" }');
+  const labels = checkLabelMap(scope, field('podLabels'), options.podLabels, '{ team: "shop" }');
   for (const [key, value] of Object.entries(labels)) {
     if (RELEASE_LABELS.includes(key)) {
       fail(scope, field('podLabels'), `may not set "${key}", which the release's Service and subsets select by`, { [key]: value },
         `leave "${key}" out: the app sets it${key === 'version' ? ' from each version\'s version' : ' from its name'}`);
     }
-    if (!isLabelValue(value)) fail(scope, field('podLabels'), 'must have label values (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "shop"');
   }
   checkStringMap(scope, field('podAnnotations'), options.podAnnotations, isLabelKey, 'annotation keys ([prefix/]name)', '{ "sidecar.istio.io/proxyCPU": "100m" }');
 }
@@ -308,9 +308,7 @@ function checkDns(scope: Construct, field: string, value: kplus.PodDnsProps | un
 const NODE_AFFINITY = '{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd")) }';
 
 function checkScheduling(scope: Construct, options: PodOptions): void {
-  for (const value of Object.values(checkStringMap(scope, 'nodeSelector', options.nodeSelector, isLabelKey, 'label keys', '{ "kubernetes.io/arch": "arm64" }'))) {
-    if (!isLabelValue(value)) fail(scope, 'nodeSelector', 'must have label values (alphanumerics, with "-", "_" or "." inside, at most 63)', value, 'e.g. "arm64"');
-  }
+  checkLabelMap(scope, 'nodeSelector', options.nodeSelector, '{ "kubernetes.io/arch": "arm64" }');
   checkList(scope, 'nodeAffinity', options.nodeAffinity, `[${NODE_AFFINITY}]`, (field, affinity) => {
     checkGiven(scope, field, affinity, NODE_AFFINITY);
     checkInstance(scope, `${field}.node`, affinity.node, kplus.LabeledNode, 'kplus.Node.labeled(kplus.NodeLabelQuery.is("disktype", "ssd"))');
@@ -371,7 +369,7 @@ function checkPause(scope: Construct, field: string, pod: PodModel, lifecycle: k
  * Checks one version's pod as a whole, the app's settings and the version's merged: every mount
  * names a volume of the pod, and no two containers listen on one port.
  */
-export function checkVersionPod(scope: Construct, prefix: string, pod: PodModel, version: WorkloadOptions, ports: readonly PortModel[]): void {
+export function checkVersionPod(scope: Construct, prefix: string, pod: PodModel, version: WorkloadOptions, ports: readonly AppPort[]): void {
   const app = pod.options;
   const own = (name: keyof WorkloadOptions) => (version[name] !== undefined ? at(prefix, name) : name);
   const lifecycle = { ...app.lifecycle, ...version.lifecycle };
@@ -393,7 +391,7 @@ export function checkVersionPod(scope: Construct, prefix: string, pod: PodModel,
 }
 
 /** The main container's ports, then each sidecar's: none twice in the pod, and none of Istio's proxy. */
-function checkPorts(scope: Construct, extraField: string, ports: readonly PortModel[], extra: readonly kplus.ContainerPort[], sidecars: readonly kplus.ContainerProps[]): void {
+function checkPorts(scope: Construct, extraField: string, ports: readonly AppPort[], extra: readonly kplus.ContainerPort[], sidecars: readonly kplus.ContainerProps[]): void {
   const taken = new Map<number, string>();
   const take = (field: string, port: number, owner: string) => {
     if (ISTIO_PROXY_PORTS.includes(port)) {

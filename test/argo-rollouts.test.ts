@@ -8,7 +8,7 @@ import {
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
 import { expectSound, find, kinds, Manifest, newChart, synth, weights } from './support/manifests';
-import { expectRendersWhatResolves } from './support/render-property';
+import { expectIstioApiVersionUsed, expectRendersWhatResolves, mostly, none, unbuilt } from './support/render-property';
 import { expectValidManifests } from './support/schemas';
 
 const v1 = { image: 'reviews:v1', version: 'v1' };
@@ -31,12 +31,6 @@ const webProps = (props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps => 
 function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
   return new BlueGreenApp(chart, 'Web', webProps(props));
 }
-
-/** The app construct whose props the resolve step reads, alone in a chart: errors name `test/<id>`. */
-function unbuilt(id: string): Construct {
-  return new Construct(newChart(), id);
-}
-
 
 const strategyOf = (objects: Manifest[], name: string) => find(objects, 'Rollout', name).spec.strategy;
 
@@ -356,7 +350,7 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
     ['canaryWeight is set', { plan: undefined, canaryWeight: 20 },
       'canaryWeight is set by controller argo-rollouts at each step of the plan, got 20; leave canaryWeight out and list the weights in plan.steps'],
     ['the released version runs no pods', { canary: { ...v2, replicas: 0 } },
-      'canary.replicas must be above 0: they are the Rollout\'s replicas, which run every pod of the app, got 0; use e.g. 2'],
+      'canary.replicas must be above 0: controller argo-rollouts runs the app\'s pods at the replicas of the version it rolls out, got 0; use e.g. 2'],
     ['the analysis runs a load test', { plan: { steps: [10, 100], analysis: { loadTestCommand: 'hey -z 1m http://reviews/' } } },
       'plan.analysis.loadTestCommand runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of, got "hey -z 1m http://reviews/"; '
       + 'leave it out and send the new version traffic yourself'],
@@ -423,9 +417,6 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
 });
 
 describe('Argo Rollouts: what the resolve step accepts, the renderer renders without a refusal', () => {
-  /** Mostly what Argo Rollouts takes, sometimes what it refuses: both sides of every check get reached. */
-  const mostly = <T>(good: T[], bad: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 6 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
-  const none = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
   const tester = (to: RouteTarget) => [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to }];
   const props = fc.record({
     blueGreen: fc.boolean(),
@@ -445,25 +436,36 @@ describe('Argo Rollouts: what the resolve step accepts, the renderer renders wit
     replicas: mostly([2], [0]),
     additionalPorts: none(fc.constant<AppPortOptions[]>([{ port: 5432, protocol: Protocol.TCP }])),
   });
+  type Props = typeof props extends fc.Arbitrary<infer P> ? P : never;
+
+  /** The release the props make at `at`, with `istioApiVersion` as given. */
+  const resolve = (at: Construct, p: Props, istioApiVersion: IstioApiVersion | undefined) => {
+    const common = {
+      name: p.name, gateway: p.gateway ? gateway : undefined, hosts: p.gateway ? ['reviews.example.com'] : undefined, trafficPolicy: p.trafficPolicy,
+      mtls: p.mtls, istioApiVersion, additionalPorts: p.additionalPorts, controller: ARGO,
+    };
+    return p.blueGreen
+      ? resolveBlueGreen(at, webProps({
+        ...common, preview: p.preview, testerRoutes: p.testers ? tester(RouteTarget.idle()) : undefined,
+        green: { image: 'web:1.1', version: '1.1', replicas: p.replicas },
+        plan: { analysis: p.analysis, scaleDownDelay: p.scaleDownDelay },
+      })).release
+      : resolveCanary(at, reviewsProps({
+        ...common, argoRouting: p.argoRouting, testerRoutes: p.testers ? tester(RouteTarget.canary()) : undefined,
+        canary: { ...v2, replicas: p.replicas }, mirror: p.mirror ? { to: RouteTarget.canary() } : undefined,
+        plan: { steps: p.steps, pause: p.pause, analysis: p.analysis },
+      })).release;
+  };
 
   test('for any props: rendering never refuses, the objects fit the CRDs, and istioApiVersion is refused exactly where no Istio object is emitted', () => {
+    const runs = 200;
+    let rendered = 0;
     fc.assert(fc.property(props, p => {
       const at = unbuilt('App');
-      const common = {
-        name: p.name, gateway: p.gateway ? gateway : undefined, hosts: p.gateway ? ['reviews.example.com'] : undefined, trafficPolicy: p.trafficPolicy,
-        mtls: p.mtls, istioApiVersion: p.istioApiVersion, additionalPorts: p.additionalPorts, controller: ARGO,
-      };
-      expectRendersWhatResolves(at, () => p.blueGreen
-          ? resolveBlueGreen(at, webProps({
-            ...common, preview: p.preview, testerRoutes: p.testers ? tester(RouteTarget.idle()) : undefined,
-            green: { image: 'web:1.1', version: '1.1', replicas: p.replicas },
-            plan: { analysis: p.analysis, scaleDownDelay: p.scaleDownDelay },
-          })).release
-          : resolveCanary(at, reviewsProps({
-            ...common, argoRouting: p.argoRouting, testerRoutes: p.testers ? tester(RouteTarget.canary()) : undefined,
-            canary: { ...v2, replicas: p.replicas }, mirror: p.mirror ? { to: RouteTarget.canary() } : undefined,
-            plan: { steps: p.steps, pause: p.pause, analysis: p.analysis },
-          })).release);
-    }), { numRuns: 200 });
+      const model = expectRendersWhatResolves(at, () => resolve(at, p, p.istioApiVersion));
+      if (model) rendered++;
+      if (p.istioApiVersion !== undefined) expectIstioApiVersionUsed(model, () => resolve(unbuilt('Plain'), p, undefined));
+    }), { numRuns: runs });
+    expect(rendered).toBeGreaterThan(runs / 8);
   });
 });

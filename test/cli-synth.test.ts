@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync } from 'fs';
+// The module itself, whose renameSync a test replaces; `import * as` would give a copy of it.
+import fs, { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync, truncateSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { run } from './support/cli';
 import { tempDir } from './support/tmp';
@@ -33,9 +34,9 @@ describe('synth command', () => {
     expect(readFileSync(join(output, 'web.k8s.yaml'), 'utf8')).toBe('kind: Service\n');
   });
 
-  test('replaces an output with the drawings diagram wrote beside the manifests', () => {
+  test('replaces an output with the drawings diagram wrote beside the manifests, and the file a killed diagram left', () => {
     const output = lastGood();
-    writeFileSync(join(output, 'good.k8s.md'), '# drawing');
+    for (const drawing of ['good.k8s.md', 'good.k8s.mmd', 'good.k8s.txt', '.cdk8s-istio-release-0123456789ab.tmp']) writeFileSync(join(output, drawing), 'drawn');
     expect(run('synth', '--app', WRITES, '--output', output).code).toBe(0);
     expect(readdirSync(output)).toEqual(['web.k8s.yaml']);
   });
@@ -99,11 +100,33 @@ describe('synth command', () => {
   });
 
   test('fails when the output can not be written, with the file system\'s reason and no crash', () => {
+    // The staging folder's name is the output's with 14 characters more, past the 255 a name may have.
+    const output = join(tempDir(), 'd'.repeat(250));
+    expect(run('synth', '--app', WRITES, '--output', output)).toEqual({ code: 2, stdout: '', stderr: `error: cannot write ${output}: name too long\n` });
+  });
+
+  test('fails when the output is under a file, with the file system\'s reason', () => {
     const parent = join(tempDir(), 'file');
     writeFileSync(parent, 'not a folder');
-    const result = run('synth', '--app', WRITES, '--output', join(parent, 'dist'));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`error: cannot write ${join(parent, 'dist')}: EEXIST: file already exists, mkdir '${parent}'\n`);
+    const output = join(parent, 'dist');
+    expect(run('synth', '--app', WRITES, '--output', output)).toEqual({ code: 2, stdout: '', stderr: `error: ${output}: not a directory\n` });
+  });
+
+  test('fails when the new output cannot take its name, and the old output takes it back', () => {
+    const output = lastGood();
+    const rename = fs.renameSync;
+    const refused = jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      // The new output's rename only: the old one's, back to its name, goes through.
+      if (/\.dist\.synth-\w+$/.test(String(from)) && to === output) throw new Error('Renaming refused');
+      rename(from, to);
+    });
+    try {
+      expect(run('synth', '--app', WRITES, '--output', output)).toEqual({ code: 2, stdout: '', stderr: `error: cannot write ${output}: renaming refused\n` });
+    } finally {
+      refused.mockRestore();
+    }
+    expect(readdirSync(join(output, '..'))).toEqual(['dist']);
+    expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
   });
 
   test('stages beside the output and leaves nothing there, whether the app succeeds or fails', () => {
@@ -127,11 +150,38 @@ describe('synth command', () => {
     expect(plain.stderr).toBe(`no config\nerror: the app failed: ${output} is left as it was\n`);
   });
 
-  test('clears what a killed run left beside the output, and keeps the old output whole until the new one takes its name', () => {
+  test('clears what a killed run left beside the output', () => {
     const output = lastGood();
     mkdirSync(join(output, '..', '.dist.synth-stale'));
+    // Killed after the new output took its name, before the old one was removed.
+    mkdirSync(join(output, '..', '.dist.synth-older.old'));
     expect(run('synth', '--app', WRITES, '--output', output).code).toBe(0);
     expect(readdirSync(join(output, '..'))).toEqual(['dist']);
+    expect(readdirSync(output)).toEqual(['web.k8s.yaml']);
+  });
+
+  /** What a run killed between the two renames leaves: the last good output stepped aside, and the new one beside it. */
+  function killedMidSwap(): string {
+    const output = lastGood();
+    renameSync(output, join(output, '..', '.dist.synth-killed.old'));
+    mkdirSync(join(output, '..', '.dist.synth-killed'));
+    writeFileSync(join(output, '..', '.dist.synth-killed', 'new.k8s.yaml'), 'kind: Service\n');
+    return output;
+  }
+
+  test('gives the last good output its name back when a run was killed while it stepped aside, and the app then fails', () => {
+    const output = killedMidSwap();
+    expect(run('synth', '--app', REFUSED, '--output', output).code).toBe(1);
+    expect(readdirSync(join(output, '..'))).toEqual(['dist']);
+    expect(readdirSync(output)).toEqual(['good.k8s.yaml']);
+    expect(readFileSync(join(output, 'good.k8s.yaml'), 'utf8')).toBe('kind: Deployment\n');
+  });
+
+  test('replaces the last good output that a run killed while it stepped aside left, when the app succeeds', () => {
+    const output = killedMidSwap();
+    expect(run('synth', '--app', WRITES, '--output', output).code).toBe(0);
+    expect(readdirSync(join(output, '..'))).toEqual(['dist']);
+    expect(readdirSync(output)).toEqual(['web.k8s.yaml']);
   });
 
   test('passes on what the app prints while it succeeds', () => {
@@ -204,24 +254,52 @@ describe('synth command', () => {
       expect(run('synth')).toEqual({ code: 2, stdout: '', stderr: 'error: cdk8s.yaml: more than 64Mi, which no cdk8s.yaml needs\n' });
     });
 
-    test('fails when cdk8s.yaml is not YAML', () => {
+    test.each([
+      ['is not YAML', 'app: [node\n', 'error: cdk8s.yaml:2:1: invalid yaml: flow sequence in block collection must be sufficiently indented and end with a ]\n'],
+      ['has an alias inside its own anchor', 'app: &a [*a]\n', 'error: cdk8s.yaml:1:10: the alias *a is inside its own anchor, which makes a cycle that no manifest holds; copy the value instead\n'],
+      ['holds more than one document', 'app: node main.js\n---\noutput: dist\n', 'error: cdk8s.yaml: 2 YAML documents, where cdk8s reads one; keep the settings and remove the others\n'],
+    ])('fails when cdk8s.yaml %s, in one line', (_, yaml, stderr) => {
       const project = tempDir();
-      writeFileSync(join(project, 'cdk8s.yaml'), 'app: [node\n');
+      writeFileSync(join(project, 'cdk8s.yaml'), yaml);
       process.chdir(project);
-      // One line: the yaml package's code excerpt would follow on lines of its own.
-      expect(run('synth')).toEqual({
-        code: 2, stdout: '', stderr: 'error: cdk8s.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:\n',
-      });
+      expect(run('synth')).toEqual({ code: 2, stdout: '', stderr });
+    });
+  });
+
+  describe('an output that is not a folder of its own', () => {
+    const cwd = process.cwd();
+    afterEach(() => process.chdir(cwd));
+
+    /**
+     * A project of its own, in a folder of its own, so that a synth the checks let through replaces
+     * nothing of this repository, nor, with `..`, the temp folder.
+     */
+    function project(): void {
+      const root = join(tempDir(), 'project');
+      mkdirSync(join(root, 'src'), { recursive: true });
+      writeFileSync(join(root, 'src', 'main.ts'), 'new App().synth();\n');
+      writeFileSync(join(root, 'package.json'), '{}\n');
+      process.chdir(root);
+    }
+
+    test.each([
+      ['the output is the project itself', ['--app', WRITES, '--output', '.'], 'error: the output must be a folder of its own, not the project or one that holds it, got "."'],
+      ['the output holds the project', ['--app', WRITES, '--output', '..'], 'error: the output must be a folder of its own, not the project or one that holds it, got ".."'],
+      ['the output is the root', ['--app', WRITES, '--output', '/'], 'error: the output must be a folder of its own, not the project or one that holds it, got "/"'],
+      ['the output is empty', ['--app', WRITES, '--output', ' '], 'error: the output must name a folder, got " "'],
+      ['the output is a file', ['--app', WRITES, '--output', 'package.json'], 'error: the output must be a folder of its own, not a file, got "package.json"'],
+      ['the output holds what no synth writes', ['--app', WRITES, '--output', 'src'], 'error: the output must be a folder of its own, and it holds main.ts, which no synth writes, got "src"'],
+    ])('fails when %s, and leaves the project as it was', (_, args, message) => {
+      project();
+      const result = run('synth', ...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toBe(message);
+      expect(readdirSync('.')).toEqual(['package.json', 'src']);
+      expect(readdirSync('src')).toEqual(['main.ts']);
     });
   });
 
   test.each([
-    ['the output is the project itself', ['--app', WRITES, '--output', '.'], 'error: the output must be a folder of its own, not the project or one that holds it, got "."'],
-    ['the output holds the project', ['--app', WRITES, '--output', '..'], 'error: the output must be a folder of its own, not the project or one that holds it, got ".."'],
-    ['the output is the root', ['--app', WRITES, '--output', '/'], 'error: the output must be a folder of its own, not the project or one that holds it, got "/"'],
-    ['the output is empty', ['--app', WRITES, '--output', ' '], 'error: the output must name a folder, got " "'],
-    ['the output is a file', ['--app', WRITES, '--output', 'package.json'], 'error: the output must be a folder of its own, not a file, got "package.json"'],
-    ['the output holds what no synth writes', ['--app', WRITES, '--output', 'src'], 'error: the output must be a folder of its own, and it holds blue-green-app.ts, which no synth writes, got "src"'],
     ['files are named', ['--app', WRITES, 'dist'], 'error: synth takes no files, got dist'],
     ['an option is unknown', ['--out', 'dist'], 'error: unknown option --out'],
   ])('fails when %s', (_, args, message) => {

@@ -5,13 +5,13 @@ import {
   BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, ClientTlsMode, Color, CutoverMode, GatewayTlsMode, IstioApiVersion, IstioGateway,
   IstioGatewayProps, LoadBalancer, Protocol, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi,
 } from '../src';
-import { checkGatewayApi, checkKubernetesGateway } from '../src/release/checks-gateway-api';
+import { checkGatewayApi } from '../src/release/checks-gateway-api';
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
 import { fitName } from '../src/render/gateway-api';
 import { show } from '../src/validate';
 import { deploymentsSelectedBy, expectSound, find, kinds, Manifest, newChart, synth } from './support/manifests';
-import { expectRendersWhatResolves } from './support/render-property';
+import { expectIstioApiVersionUsed, expectRendersWhatResolves, mostly, none, unbuilt } from './support/render-property';
 import { expectValidManifests } from './support/schemas';
 
 const GATEWAY_API = TrafficApi.GATEWAY_API;
@@ -38,12 +38,6 @@ const webProps = (props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps => 
 function web(chart: Chart, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
   return new BlueGreenApp(chart, 'Web', webProps(props));
 }
-
-/** The app construct whose props the resolve step reads, alone in a chart: errors name `test/<id>`. */
-function unbuilt(chart: Chart, id: string): Construct {
-  return new Construct(chart, id);
-}
-
 
 const route = (objects: Manifest[], name: string) => find(objects, 'HTTPRoute', name).spec;
 const rule = (objects: Manifest[], name: string, ruleName: string) => route(objects, name).rules.find((r: Manifest) => r.name === ruleName);
@@ -266,7 +260,7 @@ describe('TrafficApi.GATEWAY_API: hosts and the preview, within what an HTTPRout
       + `got ${show({ exact: 'v'.repeat(4097) })}; match a shorter value, or use TrafficApi.ISTIO`],
   ])('fails when %s, in the resolve step, before any object is made', (_, served, props, message) => {
     const chart = newChart();
-    const at = unbuilt(chart, 'Web');
+    const at = unbuilt('Web', chart);
     expect(() => resolveBlueGreen(at, bound(chart, served, props))).toThrow(`test/Web: ${message}`);
     expect(at.node.children).toEqual([]);
   });
@@ -316,37 +310,38 @@ describe('Gateway API listener names made from hosts, kept to 253 characters', (
   });
 });
 
-describe('checkKubernetesGateway: what a Gateway API Gateway holds of an IstioGateway\'s servers', () => {
-  const scope = () => unbuilt(newChart(), 'Gateway');
+describe('IstioGateway with TrafficApi.GATEWAY_API: what a Gateway API Gateway holds of its servers', () => {
   const hosts = (count: number) => Array.from({ length: count }, (_, i) => `h${i}.example.com`);
-  const http = (names: string[], httpsRedirect = false) => ({ name: 'http', port: 80, hosts: names, httpsRedirect });
   const longest = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+  const tls = { credentialName: 'cert' };
+  const gateway = (props: Partial<IstioGatewayProps>) => () => gatewayOf(newChart(), props);
 
-  test('takes hosts of 253 characters, 64 listeners, and 32 listeners that redirect', () => {
-    expect(() => checkKubernetesGateway(scope(), [http([longest])])).not.toThrow();
-    expect(() => checkKubernetesGateway(scope(), [http(hosts(64))])).not.toThrow();
-    expect(() => checkKubernetesGateway(scope(), [http(hosts(32), true), { name: 'https', port: 443, hosts: hosts(32) }])).not.toThrow();
+  test.each<[string, Partial<IstioGatewayProps>]>([
+    ['a wildcard host whose listener hostname is 253 characters', { hosts: [`*.${longest.slice(2)}`] }],
+    ['hosts that make 64 listeners', { hosts: hosts(64) }],
+    ['32 hosts over HTTPS, whose 32 redirecting listeners the redirect route names', { hosts: hosts(32), tls }],
+  ])('takes %s', (_, props) => {
+    expectValidManifests(Chart.of(gateway(props)()).toJson());
   });
 
-  test('fails when a host is longer than a listener\'s hostname', () => {
-    expect(() => checkKubernetesGateway(scope(), [http([`*.${longest}`])])).toThrow(
-      `test/Gateway: hosts hold a host longer than the 253 characters of a Gateway API listener's hostname, got ${show(`*.${longest}`)}; use a shorter host, or TrafficApi.ISTIO`);
+  test('fails when a wildcard host is longer than a listener\'s hostname', () => {
+    expect(gateway({ hosts: [`*.${longest}`] })).toThrow(new Error(
+      `test/Gateway: hosts hold a host longer than the 253 characters of a Gateway API listener's hostname, got ${show(`*.${longest}`)}; `
+      + 'use a shorter host, or TrafficApi.ISTIO'));
   });
 
-  test('fails when the servers make more than 64 listeners', () => {
-    expect(() => checkKubernetesGateway(scope(), [http(hosts(33)), { name: 'https', port: 443, hosts: hosts(32) }])).toThrow(
-      'test/Gateway: hosts make more listeners than the 64 a Gateway API Gateway holds, one per host of each server, got 65; split the hosts between gateways');
+  test('fails when the hosts make more than 64 listeners', () => {
+    expect(gateway({ hosts: hosts(65) })).toThrow(new Error(
+      'test/Gateway: hosts make more listeners than the 64 a Gateway API Gateway holds, one per host of each server, got 65; split the hosts between gateways'));
   });
 
-  test('fails when more than 32 listeners redirect, more than the redirect route can name', () => {
-    expect(() => checkKubernetesGateway(scope(), [http(hosts(33), true)])).toThrow(
-      'test/Gateway: hosts make more redirecting listeners than the 32 parents the redirect HTTPRoute can name, got 33; split the hosts between gateways');
+  test('fails when more than 32 listeners would redirect: each has an HTTPS listener beside it, and the two are more than 64', () => {
+    expect(gateway({ hosts: hosts(33), tls })).toThrow(new Error(
+      'test/Gateway: hosts make more listeners than the 64 a Gateway API Gateway holds, one per host of each server, got 66; split the hosts between gateways'));
   });
 });
 
 describe('TrafficApi.GATEWAY_API: what the resolve step accepts, the renderer renders without a refusal', () => {
-  /** Mostly what the Gateway API takes, sometimes what it refuses: both sides of every check get reached. */
-  const mostly = <T>(good: T[], bad: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 6 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
   const match = mostly([
     () => RouteMatch.header('x-qa', StringMatch.exact('1')),
     () => RouteMatch.header('x-qa', StringMatch.exact('2')),
@@ -362,7 +357,6 @@ describe('TrafficApi.GATEWAY_API: what the resolve step accepts, the renderer re
     when: fc.array(match, { minLength: 1, maxLength: 3 }),
     to: fc.constantFrom(() => RouteTarget.version('v1'), () => RouteTarget.version('v2')),
   }).map(r => ({ name: r.name, when: r.when.map(m => m()), to: r.to() }));
-  const none = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
   const routing = fc.record({
     testerRoutes: none(fc.oneof(
       { arbitrary: fc.uniqueArray(testerRoute, { maxLength: 3, selector: r => r.name }), weight: 6 },
@@ -389,17 +383,23 @@ describe('TrafficApi.GATEWAY_API: what the resolve step accepts, the renderer re
   });
 
   test('for any props: rendering never refuses, the objects fit the CRDs, and istioApiVersion is refused exactly where no Istio object is emitted', () => {
-    fc.assert(fc.property(props, ({ routing: { hosts, ...given }, blueGreen, weight, preview, cutover, tls }) => {
+    const runs = 200;
+    let rendered = 0;
+    fc.assert(fc.property(props, ({ routing: { hosts, istioApiVersion, ...given }, blueGreen, weight, preview, cutover, tls }) => {
       const chart = newChart();
       const gateway = hosts && gatewayOf(chart, { hosts: ['*.example.com'], tls: tls ? { credentialName: 'cert' } : undefined });
       // The preview host needs the gateway.
       const previewed = hosts ? preview : preview && { header: preview.header };
-      const at = unbuilt(chart, 'App');
       const common = { ...given, gateway, hosts };
-      expectRendersWhatResolves(at, () => blueGreen
-          ? resolveBlueGreen(at, webProps({ ...common, blue: v1, green: v2, preview: previewed, cutover })).release
-          : resolveCanary(at, reviewsProps({ ...common, canaryWeight: weight })).release);
-    }), { numRuns: 200 });
+      const resolve = (at: Construct, version: IstioApiVersion | undefined) => (blueGreen
+        ? resolveBlueGreen(at, webProps({ ...common, istioApiVersion: version, blue: v1, green: v2, preview: previewed, cutover })).release
+        : resolveCanary(at, reviewsProps({ ...common, istioApiVersion: version, canaryWeight: weight })).release);
+      const at = unbuilt('App', chart);
+      const model = expectRendersWhatResolves(at, () => resolve(at, istioApiVersion));
+      if (model) rendered++;
+      if (istioApiVersion !== undefined) expectIstioApiVersionUsed(model, () => resolve(unbuilt('Plain', chart), undefined));
+    }), { numRuns: runs });
+    expect(rendered).toBeGreaterThan(runs / 8);
   });
 });
 
@@ -500,7 +500,7 @@ describe('TrafficApi.GATEWAY_API bad input', () => {
       testerRoutes: Array.from({ length: 16 }, (_, i) => ({ name: `t${i}`, when: [RouteMatch.header('x-t', StringMatch.exact(`${i}`))], to: RouteTarget.canary() })),
     }), 'testerRoutes make more rules than the 16 an HTTPRoute holds, got 17; use fewer tester routes'],
     ['a version\'s Service name would be longer than 63', () => ({ canary: { ...v2, version: `v${'2'.repeat(60)}` } }),
-      `canary.version names the Service "reviews-v${'2'.repeat(60)}" for its weighted backend, longer than a Service name may be (63), got "v${'2'.repeat(60)}"; `
+      `canary.version needs a Service named "reviews-v${'2'.repeat(60)}" for its weighted backend, longer than 63 characters, got "v${'2'.repeat(60)}"; `
       + 'shorten the app name or the version'],
     ['istioApiVersion is given and no Istio object is emitted', () => ({ istioApiVersion: IstioApiVersion.V1BETA1 }),
       'istioApiVersion sets the version of the Istio objects, and with controller none and trafficApi gateway-api this app emits none, got "v1beta1"; leave it out'],
@@ -511,7 +511,7 @@ describe('TrafficApi.GATEWAY_API bad input', () => {
   });
 
   test.each(refused)('fails when %s, in the resolve step, before any object is made', (_, props, message) => {
-    const at = unbuilt(newChart(), 'Reviews');
+    const at = unbuilt('Reviews');
     expect(() => resolveCanary(at, reviewsProps(props()))).toThrow(`test/Reviews: ${message}`);
     expect(at.node.children).toEqual([]);
   });

@@ -202,7 +202,7 @@ describe('IstioGateway', () => {
       expect(() => IstioGateway.fromGatewayName(chart, id as string, 'istio-system/public-gateway'))
         .toThrow(`IstioGateway.fromGatewayName: id must be a non-empty string, got ${shown}; e.g. "PublicGateway"`);
     }
-    expect(() => IstioGateway.fromGatewayName(chart, 'PublicGateway', 'public')).toThrow('IstioGateway.fromGatewayName: gatewayRef');
+    expect(() => IstioGateway.fromGatewayName(chart, 'PublicGateway', 'public')).toThrow(new Error(`IstioGateway.fromGatewayName: ${REF_RULE}, got "public"; ${REF_FIX}`));
     expect(chart.node.children).toEqual([]);
   });
 
@@ -255,6 +255,7 @@ describe('IstioGateway', () => {
     ['hosts are a string', { hosts: 'shop.example.com' }, 'hosts must name at least one host, got "shop.example.com"; e.g. ["shop.example.com"]'],
     ['a host has upper case', { hosts: ['Shop.example.com'] }, `hosts ${HOSTS_RULE}, got "Shop.example.com"; ${HOSTS_FIX}`],
     ['a host has an empty label', { hosts: ['shop..example.com'] }, `hosts ${HOSTS_RULE}, got "shop..example.com"; ${HOSTS_FIX}`],
+    ['a host has a label longer than 63, which Istio refuses', { hosts: [`${'a'.repeat(64)}.example.com`] }, `hosts ${HOSTS_RULE}, got "${'a'.repeat(64)}.example.com"; ${HOSTS_FIX}`],
     ['a wildcard is not a leading label', { hosts: ['shop.*.com'] }, `hosts ${HOSTS_RULE}, got "shop.*.com"; ${HOSTS_FIX}`],
     ['a host is null', { hosts: [null] }, `hosts ${HOSTS_RULE}, got null; ${HOSTS_FIX}`],
     ['a host has no dot, which an Istio Gateway refuses', { hosts: ['shop'] },
@@ -278,9 +279,9 @@ describe('IstioGateway', () => {
     ['a selector key is not a label key', { selector: { 'bad key!': 'x' } }, `selector must have keys that are label keys, got "bad key!"; ${SELECTOR_FIX}`],
     ['a selector key has a prefix that is not a DNS-1123 subdomain', { selector: { 'Istio.IO/rev': 'x' } },
       `selector must have keys that are label keys, got "Istio.IO/rev"; ${SELECTOR_FIX}`],
-    ['a selector value is a number', { selector: { app: 1 } }, 'selector["app"] must be a string, got 1; quote numbers and booleans, e.g. "true"'],
+    ['a selector value is a number', { selector: { app: 1 } }, 'selector.app must be a string, got 1; quote numbers and booleans, e.g. "true"'],
     ['a selector value is not a label value', { selector: { app: 'edge gateway' } },
-      `selector must select the gateway pods by label keys and values, got {"app":"edge gateway"}; ${SELECTOR_FIX}`],
+      `selector.app must be a label value (alphanumerics, with "-", "_" or "." inside, at most 63), got "edge gateway"; ${SELECTOR_FIX}`],
     ['other servers are not a list', { additionalServers: 'api.example.com' }, 'additionalServers must be a list, got "api.example.com"; e.g. [{ hosts: ["api.example.com"] }]'],
     ['another server is null', { additionalServers: [null] }, 'additionalServers[0] must be an object, got null; e.g. { hosts: ["api.example.com"] }'],
     ['another server\'s port is 0', { additionalServers: [{ hosts: ['api.example.com'], port: 0 }] },
@@ -314,6 +315,11 @@ describe('IstioGateway', () => {
     expect(() => new IstioGateway(newChart(), 'Edge.V1', { hosts: ['shop.example.com'] })).toThrow(`test/Edge.V1: ${NAME_RULE}, got "edge.v1"; pass a name such as "public-gateway"`);
   });
 
+  test('fails with the control characters of a construct id escaped, on one line that a terminal shows as it is', () => {
+    expect(() => new IstioGateway(newChart(), 'Edge\u001b[2J\u0085', { hosts: ['shop.example.com'] })).toThrow(new Error(
+      `test/Edge\\u001b[2J\\u0085: ${NAME_RULE}, got "edge\\u001b[2j\\u0085"; pass a name such as "public-gateway"`));
+  });
+
   test('takes names, hosts and labels at their limits, and emits objects that Istio and Gateway API accept', () => {
     const host = `${`${'a'.repeat(62)}.`.repeat(3)}example.com`.slice(-253);
     const name = 'g'.repeat(63);
@@ -329,6 +335,15 @@ describe('IstioGateway', () => {
     }));
     expect(kinds(gatewayApi)).toEqual(['Gateway', 'HTTPRoute']);
     expectValidManifests(gatewayApi);
+  });
+
+  test('takes Secret and GatewayClass names with a part longer than 63, as Kubernetes does: it limits object names to 253 in all', () => {
+    const name = `${'c'.repeat(64)}.example`;
+    const istio = synth(chart => new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'], tls: { credentialName: name } }));
+    expect(istio[0].spec.servers[1].tls.credentialName).toBe(name);
+    const gatewayApi = synth(chart => new IstioGateway(chart, 'Gateway', { hosts: ['shop.example.com'], trafficApi: TrafficApi.GATEWAY_API, gatewayClassName: name }));
+    expect(find(gatewayApi, 'Gateway', 'gateway').spec.gatewayClassName).toBe(name);
+    expectValidManifests([...istio, ...gatewayApi]);
   });
 
   test('serves HTTP and HTTPS of several servers on shared ports', () => {

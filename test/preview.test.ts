@@ -73,26 +73,31 @@ describe('blue/green preview', () => {
   });
 
   test.each([
-    ['the preview host is not served by the gateway', { preview: { host: 'preview.example.org' } }, 'preview.host must be served by gateway shop/gateway'],
-    ['the preview host repeats an app host', { preview: { host: 'shop.example.com' } }, 'preview.host overlap'],
-    ['the idle colour is scaled down', { scaledDown: Color.GREEN }, 'preview goes to the idle colour green, which runs 0 replicas'],
-    ['the header name has upper case', { preview: { header: 'X-Preview' } }, 'preview.header must be a lower-case header name, got "X-Preview"'],
+    ['the preview host is not served by the gateway', { preview: { host: 'preview.example.org' } },
+      'preview.host must be served by gateway shop/gateway (hosts ["*.example.com"]), got "preview.example.org"; add the host to the gateway, or use one of its hosts'],
+    ['the preview host repeats an app host', { preview: { host: 'shop.example.com' } },
+      'preview.host overlap: "shop.example.com" already covers "shop.example.com", got ["shop.example.com","shop.example.com","web.shop.svc.cluster.local"]; '
+      + 'list each host once, and leave out the Service host, which the VirtualService always serves'],
+    ['the idle colour is scaled down', { scaledDown: Color.GREEN },
+      'preview goes to the idle colour green, which runs 0 replicas, got 0; scale it up (leave scaledDown out) to preview it'],
+    ['the header name has upper case', { preview: { header: 'X-Preview' } }, 'preview.header must be a lower-case header name, got "X-Preview"; e.g. "x-preview"'],
+    ['a preview header is given to an app whose every port is TCP', { protocol: Protocol.TCP, preview: { header: 'x-preview' } },
+      'preview.header needs an HTTP port to match requests on, and every port is TCP, got "x-preview"; leave it out: the idle colour is reached in the mesh at web-preview'],
+    ['the preview host is a wildcard', { preview: { host: '*.example.com' } },
+      'preview.host must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts, got "*.example.com"; e.g. "preview.shop.example.com"'],
+    ['the preview Service would be named longer than 63 characters', { name: 'w'.repeat(56) },
+      `preview needs a Service named "${'w'.repeat(56)}-preview" over the idle colour, longer than 63 characters, got "${'w'.repeat(56)}"; `
+      + 'shorten the app name to 55 characters or fewer'],
   ])('fails when %s', (_, props, message) => {
-    expect(() => web(newChart(), props as Partial<BlueGreenAppProps>)).toThrow(`test/Web: ${message}`);
+    expect(() => web(newChart(), props as Partial<BlueGreenAppProps>)).toThrow(new Error(`test/Web: ${message}`));
   });
 
-  test('fails when a preview header is given to an app whose every port is TCP', () => {
-    expect(() => web(newChart(), { protocol: Protocol.TCP, preview: { header: 'x-preview' } }))
-      .toThrow('test/Web: preview.header needs an HTTP port to match requests on, and every port is TCP, got "x-preview"; leave it out: the idle colour is reached in the mesh at web-preview');
-  });
-
-  test('fails when the preview host is a wildcard', () => {
-    expect(() => web(newChart(), { preview: { host: '*.example.com' } }))
-      .toThrow('test/Web: preview.host must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts, got "*.example.com"');
+  test('takes an app name of 55 characters, whose preview Service is named in 63', () => {
+    expect(find(synth(c => web(c, { name: 'w'.repeat(55) })), 'Service', `${'w'.repeat(55)}-preview`).metadata.name).toHaveLength(63);
   });
 
   test('fails when a preview host is given without a gateway', () => {
     expect(() => new BlueGreenApp(newChart(), 'Web', { blue, green, preview: { host: 'preview.example.com' } }))
-      .toThrow('test/Web: preview.host needs a gateway to be reached');
+      .toThrow(new Error('test/Web: preview.host needs a gateway to be reached, got "preview.example.com"; pass gateway, or leave it out'));
   });
 });

@@ -38,6 +38,23 @@ describe('a refused input left uncaught', () => {
       + 'so Istio answers 503; point it at an existing service or declare the host with a ServiceEntry\n');
   });
 
+  test('prints the route check\'s lines that cdk8s throws, whatever else the error holds', () => {
+    const result = node(`${REFUSE} refuseValidation(['error subset-not-found: VirtualService/shop/x spec.http[0]: gone']);
+      throw new Error('Validation failed with the following errors:\\n  [shop] error subset-not-found: VirtualService/shop/x spec.http[0]: gone\\n  [shop] a rule of the app');`);
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'error: Validation failed with the following errors:\n'
+        + 'error:   [shop] error subset-not-found: VirtualService/shop/x spec.http[0]: gone\n'
+        + 'error:   [shop] a rule of the app\n',
+    });
+  });
+
+  test('prints a refusal with the control characters of a construct id escaped, as a terminal would act on them', () => {
+    const result = node(`${REFUSE} refuse('shop/We\\u001b[2Jb\\u0085: image is empty\\nerror: forged\\u0007');`);
+    expect(result).toEqual({ status: 1, stdout: '', stderr: 'error: shop/We\\u001b[2Jb\\u0085: image is empty\nerror: error: forged\\u0007\n' });
+  });
+
   test('prints a refusal thrown from a promise the app does not handle', () => {
     const result = node(`${REFUSE} Promise.resolve().then(() => refuse('shop/Web: image is empty'));`);
     expect(result).toEqual({ status: 1, stdout: '', stderr: 'error: shop/Web: image is empty\n' });
@@ -64,16 +81,27 @@ describe('what is not a refusal, or not left to us', () => {
   });
 
   test('leaves cdk8s\'s validation error to node when the message is another', () => {
-    const result = node(`${REFUSE} refuseValidation(); throw new Error('Validation failed for another reason');`);
+    const result = node(`${REFUSE} refuseValidation(['error x: y']); throw new Error('Validation failed for another reason: error x: y');`);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('Error: Validation failed for another reason\n    at ');
+    expect(result.stderr).toContain('Error: Validation failed for another reason: error x: y\n    at ');
   });
 
   test('leaves a thrown value that is no Error to node, after the route check found errors', () => {
-    const result = node(`${REFUSE} refuseValidation();
-      throw 'Validation failed with the following errors:';`);
+    const result = node(`${REFUSE} refuseValidation(['error x: y']);
+      throw 'Validation failed with the following errors:\\n  [shop] error x: y';`);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('\nValidation failed with the following errors:\n(Use `node --trace-uncaught ...`');
+    expect(result.stderr).toContain('\nValidation failed with the following errors:\n  [shop] error x: y\n(Use `node --trace-uncaught ...`');
+  });
+
+  test('leaves a later validation error of cdk8s to node, after a route check failure that the app caught', () => {
+    const result = node(`${CHART} const { RouteCheck } = require('./src/route-check'); RouteCheck.of(chart);
+      new ApiObject(chart, 'vs', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' },
+        spec: { hosts: ['x.example.com'], http: [{ route: [{ destination: { host: 'nowhere' } }] }] } });
+      try { app.synth(); } catch { console.log('caught'); }
+      const other = new App(); new Chart(other, 'web').node.addValidation({ validate: () => ['a rule of the app'] }); other.synth();`);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('caught\n');
+    expect(result.stderr).toContain('Error: Validation failed with the following errors:\n  [web] a rule of the app\n    at ');
   });
 
   test('leaves a refusal to the app\'s own handler of uncaught errors', () => {

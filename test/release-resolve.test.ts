@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoRouting, BlueGreenApp, CanaryApp, Color, CutoverMode, DisruptionBudget, IstioGateway, Protocol, ReleaseController, RouteMatch, RouteTarget,
+  ArgoRouting, BlueGreenApp, CanaryApp, Color, CutoverMode, DisruptionBudget, IstioApiVersion, IstioGateway, Protocol, ReleaseController, RouteMatch, RouteTarget,
   StringMatch, TrafficApi,
 } from '../src';
 import { resolveApp } from '../src/release/app';
@@ -11,13 +11,14 @@ import { checkExtraHost, resolveHosts } from '../src/release/hosts';
 import { resolveRelease } from '../src/release/release';
 import { resolveVersion } from '../src/release/version';
 import { Strategy } from '../src/model';
+import { unbuilt } from './support/render-property';
 
 const stable = { image: 'reviews:v1', version: 'v1' };
 const canary = { image: 'reviews:v2', version: 'v2' };
 
-/** The construct whose props are resolved: errors name its path, and nothing is added under it. */
+/** The construct whose props are resolved, in a chart `shop`: errors name `shop/Reviews`. */
 function scope(namespace: string | undefined = 'shop'): Construct {
-  return new Construct(new Chart(Testing.app(), 'shop', { namespace }), 'Reviews');
+  return unbuilt('Reviews', new Chart(Testing.app(), 'shop', { namespace }));
 }
 
 describe('resolving an app\'s props, without a construct tree', () => {
@@ -37,7 +38,10 @@ describe('resolving an app\'s props, without a construct tree', () => {
 
   test('adds nothing to the tree: a refused app leaves no half-made objects', () => {
     const at = scope();
-    resolveCanary(at, { stable, canary, canaryWeight: 10 });
+    // Refused at the very end, once every version and route is resolved.
+    expect(() => resolveCanary(at, { stable, canary, canaryWeight: 10, trafficApi: TrafficApi.GATEWAY_API, istioApiVersion: IstioApiVersion.V1BETA1 }))
+      .toThrow(new Error('shop/Reviews: istioApiVersion sets the version of the Istio objects, and with controller none and trafficApi gateway-api '
+        + 'this app emits none, got "v1beta1"; leave it out'));
     expect(at.node.children).toEqual([]);
     expect(Chart.of(at).toJson()).toEqual([]);
   });
@@ -111,8 +115,9 @@ describe('hosts', () => {
     expect(() => checkExtraHost(scope(), app, 'preview.host', 'preview.example.com')).toThrow(
       'shop/Reviews: preview.host needs a gateway to be reached, got "preview.example.com"; pass gateway, or leave it out');
     const withHosts = { ...served(['*.example.com']), hosts: ['shop.example.com'] };
-    expect(() => checkExtraHost(scope(), withHosts, 'preview.host', 'shop.example.com')).toThrow(
-      'shop/Reviews: preview.host overlap: "shop.example.com" already covers "shop.example.com"');
+    expect(() => checkExtraHost(scope(), withHosts, 'preview.host', 'shop.example.com')).toThrow(new Error(
+      'shop/Reviews: preview.host overlap: "shop.example.com" already covers "shop.example.com", got ["shop.example.com","shop.example.com","reviews.shop.svc.cluster.local"]; '
+      + 'list each host once, and leave out the Service host, which the VirtualService always serves'));
     expect(() => checkExtraHost(scope(), withHosts, 'preview.host', 'preview.example.com')).not.toThrow();
   });
 });
@@ -123,7 +128,7 @@ describe('versions and the release as a whole', () => {
   const release = (versions = [resolveVersion(at, app, 'Stable', stable), resolveVersion(at, app, 'Canary', canary)], weights = [90, 10]) =>
     resolveRelease(at, app, versions, versions.map((v, i) => ({ subset: v.subset, weight: weights[i] })), {
       strategy: Strategy.CANARY, release: versions[versions.length - 1].subset, plan: { steps: [], autoPromotion: false, scaleDownDelaySeconds: 30, iterations: 10, argoRouting: ArgoRouting.SUBSET },
-      resolveTarget: () => undefined,
+      roles: {},
     });
 
   test('a version is named after its label, and takes the app\'s replicas unless it sets its own', () => {
@@ -167,7 +172,7 @@ describe('versions and the release as a whole', () => {
     const versions = (replicas: number) => [resolveVersion(at, scaled, 'Stable', { ...stable, replicas })];
     const make = (replicas: number) => resolveRelease(at, scaled, versions(replicas), [{ subset: 'v1', weight: 100 }], {
       strategy: Strategy.CANARY, release: 'v1', plan: { steps: [], autoPromotion: false, scaleDownDelaySeconds: 30, iterations: 10, argoRouting: ArgoRouting.SUBSET },
-      resolveTarget: () => undefined,
+      roles: {},
     });
     expect(make(3).policies.autoscaling).toEqual({ maxReplicas: 3, cpuUtilization: 80 });
     expect(() => make(4)).toThrow(
@@ -180,14 +185,21 @@ describe('versions and the release as a whole', () => {
       const versions = [resolveVersion(at, guarded, 'Stable', stable)];
       return resolveRelease(at, guarded, versions, [{ subset: 'v1', weight: 100 }], {
         strategy: Strategy.CANARY, release: 'v1', plan: { steps: [], autoPromotion: false, scaleDownDelaySeconds: 30, iterations: 10, argoRouting: ArgoRouting.SUBSET },
-        resolveTarget: () => undefined,
+        roles: {},
       });
     };
     expect(make(DisruptionBudget.minAvailable(1)).policies.disruptionBudget).toEqual({ field: 'minAvailable', value: 1 });
     expect(() => make(DisruptionBudget.minAvailable(2))).toThrow(
       'shop/Reviews: disruptionBudget.minAvailable lets no pod of reviews-v1 (2 replicas) be evicted, so node drains wait forever, got 2; '
       + 'allow at least one eviction at 2 replicas, e.g. DisruptionBudget.maxUnavailable(1)');
-    expect(() => make(DisruptionBudget.maxUnavailablePercent(0))).toThrow('got "0%"');
+    expect(() => make(DisruptionBudget.maxUnavailablePercent(0))).toThrow(new Error(
+      'shop/Reviews: disruptionBudget.maxUnavailable lets no pod of reviews-v1 (2 replicas) be evicted, so node drains wait forever, got "0%"; '
+      + 'allow at least one eviction at 2 replicas, e.g. DisruptionBudget.maxUnavailable(1)'));
+    // A percentage of pods rounds up: 51% of 2 is both pods, 50% is one.
+    expect(() => make(DisruptionBudget.minAvailablePercent(51))).toThrow(new Error(
+      'shop/Reviews: disruptionBudget.minAvailable lets no pod of reviews-v1 (2 replicas) be evicted, so node drains wait forever, got "51%"; '
+      + 'allow at least one eviction at 2 replicas, e.g. DisruptionBudget.maxUnavailable(1)'));
+    expect(make(DisruptionBudget.minAvailablePercent(50)).policies.disruptionBudget).toEqual({ field: 'minAvailable', value: '50%' });
   });
 });
 
@@ -209,7 +221,15 @@ describe('what each kind of release means', () => {
 
   test('fails when a canary\'s tester route names the idle colour, which only blue/green has', () => {
     expect(() => resolveCanary(scope(), { stable, canary, testerRoutes: [{ when: [RouteMatch.header('x', StringMatch.exact('y'))], to: RouteTarget.idle() }] }))
-      .toThrow('shop/Reviews: testerRoutes[0].to names a version this app does not have');
+      .toThrow(new Error('shop/Reviews: testerRoutes[0].to names a version this app does not have, got "RouteTarget.idle()"; '
+        + 'use RouteTarget.version() with one of ["v1","v2"]'));
+  });
+
+  test('fails when a route target\'s kind is no role of the release, even a name that every object inherits', () => {
+    const forged: RouteTarget = Object.assign(Object.create(RouteTarget.prototype), { kind: 'constructor' });
+    expect(() => resolveCanary(scope(), { stable, canary, testerRoutes: [{ when: [RouteMatch.header('x', StringMatch.exact('y'))], to: forged }] }))
+      .toThrow(new Error('shop/Reviews: testerRoutes[0].to names a version this app does not have, got "RouteTarget.constructor()"; '
+        + 'use RouteTarget.version() with one of ["v1","v2"]'));
   });
 
   test('a blue/green walked by Git serves the old colour at step 0, the new one from step 1, and scales the old down at step 2', () => {

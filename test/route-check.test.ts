@@ -59,6 +59,17 @@ describe('warnings at synth', () => {
     expect(printed.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  test('are printed with their control characters escaped, which a construct id may hold', () => {
+    const chart = newChart();
+    reviews(chart);
+    new ApiObject(chart, 'Orphan\u001b[2J\u0085', {
+      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'orphan' }, spec: { host: 'orphan' },
+    });
+    expect(stderrOf(() => Testing.synth(chart))).toBe('[test] warning destination-rule-host-not-found: DestinationRule/shop/orphan '
+      + '(test/Orphan\\u001b[2J\\u0085) spec.host: host orphan resolves to orphan.shop.svc.cluster.local, which is not a Service in the set, '
+      + 'so this rule applies to nothing; name an existing service (short names resolve in the rule\'s own namespace) or add the service\n');
+  });
+
   test('fail the synth under WarningPolicy.ERROR, in the form of cdk8s\'s errors', () => {
     const chart = warnedChart();
     RouteCheck.of(chart).treatWarnings(WarningPolicy.ERROR);
@@ -92,21 +103,29 @@ describe('warnings at synth', () => {
 describe('RouteCheck', () => {
   test('fails when an external host or gateway is not one, naming the method', () => {
     const check = RouteCheck.of(newChart());
-    expect(() => check.addExternalHost('API.example.com')).toThrow(
-      'RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got "API.example.com"; e.g. "ratings.other.svc.cluster.local"');
-    expect(() => check.addExternalHost(7 as never)).toThrow('RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got 7;');
-    expect(() => check.addExternalGateway('public-gateway')).toThrow(
-      'RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got "public-gateway"; e.g. "istio-system/public-gateway"');
-    expect(() => check.addExternalGateway(null as never)).toThrow('RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got null;');
-    check.addExternalHost('*.other.svc.cluster.local');
+    const host = (shown: string) => new Error(
+      `RouteCheck.addExternalHost: host must be a host in lower case, exact or "*." and a domain, got ${shown}; e.g. "ratings.other.svc.cluster.local"`);
+    const gateway = (shown: string) => new Error(`RouteCheck.addExternalGateway: gatewayRef must be "namespace/name", got ${shown}; e.g. "istio-system/public-gateway"`);
+    expect(() => check.addExternalHost('API.example.com')).toThrow(host('"API.example.com"'));
+    expect(() => check.addExternalHost(7 as never)).toThrow(host('7'));
+    // Istio holds each label of a host to 63 characters.
+    expect(() => check.addExternalHost(`${'a'.repeat(64)}.example.com`)).toThrow(host(`"${'a'.repeat(64)}.example.com"`));
+    expect(() => check.addExternalGateway('public-gateway')).toThrow(gateway('"public-gateway"'));
+    expect(() => check.addExternalGateway(null as never)).toThrow(gateway('null'));
+    // Istio refuses a dot in the name of a Gateway that a VirtualService names.
+    expect(() => check.addExternalGateway('edge/public.gateway')).toThrow(gateway('"edge/public.gateway"'));
+    check.addExternalHost(`*.${'a'.repeat(63)}.svc.cluster.local`);
     check.addExternalGateway('edge/public');
+    expect(check.findings()).toEqual([]);
   });
 
   test('fails when the chart\'s namespace is not a DNS-1123 label, even where the app names its own', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'Shop' });
     expect(() => new CanaryApp(chart, 'Web', { namespace: 'shop', stable: v1 })).toThrow(
       'test/Web: namespace of chart test must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), got "Shop"; give the chart a namespace such as "shop"');
-    expect(() => RouteCheck.of(new Chart(Testing.app(), 'other', { namespace: 'a'.repeat(64) }))).toThrow('other: namespace of chart other must be');
+    expect(() => RouteCheck.of(new Chart(Testing.app(), 'other', { namespace: 'a'.repeat(64) }))).toThrow(new Error(
+      'other: namespace of chart other must be a DNS-1123 label (lower-case letters, digits and "-", at most 63), '
+      + `got "${'a'.repeat(64)}"; give the chart a namespace such as "shop"`));
     expect(RouteCheck.of(new Chart(Testing.app(), 'fine', { namespace: 'a'.repeat(63) }))).toBeInstanceOf(RouteCheck);
   });
 

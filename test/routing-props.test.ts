@@ -18,6 +18,23 @@ function reviews(chart: Chart, props: { [key: string]: unknown } = {}): CanaryAp
 
 const retries = (objects: ReturnType<typeof synth>) => find(objects, 'VirtualService', 'reviews').spec.http[0].retries;
 
+/**
+ * Every retryOn entry the library takes, written out rather than read from src/release-routing.ts:
+ * the library must take each (else the case is refused), Istio's webhook too (else the manifests
+ * are invalid), and the library must refuse every other status code. So the two can't drift apart
+ * unnoticed, but for a condition name the library gains, which is checked once it is listed here.
+ */
+const EVERY_RETRY_ON = [
+  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted',
+  'unavailable',
+  ...[
+    100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+    400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
+    500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+  ].map(String),
+];
+
 describe('tester routes, mirror and sticky sessions', () => {
   test.each([
     ['tester routes are not a list', { testerRoutes: { when: [tester] } }, 'testerRoutes must be a list, got {"when":[{"headers":{"x-tester":{"exact":"yes"}}}]}; '
@@ -48,9 +65,9 @@ describe('tester routes, mirror and sticky sessions', () => {
     ['the sticky maxAge is null', { stickySessions: { maxAge: null } },
       'stickySessions.maxAge must be a Duration of 1 second or more, got null; use e.g. Duration.hours(1)'],
     ['the cookie name has a space', { stickySessions: { cookieName: 'reviews version' } },
-      'stickySessions.cookieName must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-), got "reviews version"; e.g. "reviews-version"'],
+      'stickySessions.cookieName must be a cookie name: an HTTP token of letters, digits and !#$%&\'*+-.^_`|~, got "reviews version"; e.g. "reviews-version"'],
     ['the cookie name is not a string', { stickySessions: { cookieName: ['rv'] } },
-      'stickySessions.cookieName must be a cookie name (letters, digits and !#$%&\'*+.^_`|~-), got ["rv"]; e.g. "reviews-version"'],
+      'stickySessions.cookieName must be a cookie name: an HTTP token of letters, digits and !#$%&\'*+-.^_`|~, got ["rv"]; e.g. "reviews-version"'],
   ])('fails when %s', (_, props, message) => {
     expect(() => reviews(newChart(), props)).toThrow(new Error(`test/Reviews: ${message}`));
   });
@@ -96,6 +113,21 @@ describe('route policy', () => {
     expect(() => reviews(newChart(), props)).toThrow(new Error(`test/Reviews: ${message}`));
   });
 
+  test('fails when a retry status code is any other from 100 to 599: Go names none of them, and Istio refuses them', () => {
+    const others = Array.from({ length: 500 }, (_, i) => String(100 + i)).filter(code => !EVERY_RETRY_ON.includes(code));
+    const notRefused = others.filter(code => {
+      const message = `test/Reviews: routePolicy.retries.retryOn[0] must be one of Istio's retry conditions or an HTTP status code, got "${code}"; `
+        + 'e.g. "5xx", "connect-failure" or "503"';
+      try {
+        reviews(newChart(), { routePolicy: { retries: { attempts: 2, retryOn: [code] } } });
+        return true;
+      } catch (error) {
+        return !(error instanceof Error && error.message === message);
+      }
+    });
+    expect(notRefused).toEqual([]);
+  });
+
   test.each([
     ['no requests', 0, 0],
     ['the finest share Istio takes', 0.0001, 0.0001],
@@ -108,11 +140,14 @@ describe('route policy', () => {
   test.each([
     ['Istio\'s named conditions and the status codes Go names', { attempts: 2, retryOn: ['retriable-4xx', 'reset-before-request', '503', '100', '511'] },
       { attempts: 2, retryOn: 'retriable-4xx,reset-before-request,503,100,511' }],
+    ['every retry condition and status code the library knows, each of which Istio\'s webhook takes too', { attempts: 2, retryOn: EVERY_RETRY_ON },
+      { attempts: 2, retryOn: EVERY_RETRY_ON.join(',') }],
     ['no retries at all, without conditions', { attempts: 0, retryOn: [] }, { attempts: 0, retryOn: '' }],
     ['attempts up to int32', { attempts: 2 ** 31 - 1 }, { attempts: 2 ** 31 - 1 }],
   ])('takes %s', (_, given, written) => {
     const objects = synth(c => reviews(c, { routePolicy: { retries: given } }));
     expect(retries(objects)).toEqual(written);
+    expectValidManifests(objects);
   });
 });
 

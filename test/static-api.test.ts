@@ -40,26 +40,41 @@ class RatingsAtStep implements IStepBuilder {
   }
 }
 
+/** A finding as `<code> <object> <path>`, enough to tell which check found what where. */
+const brief = (f: { code: string; object: string; path: string }) => `${f.code} ${f.object} ${f.path}`;
+
 describe('Verify', () => {
-  test('manifests gives what verifyManifests gives, findings and order', () => {
+  test('manifests finds what breaks traffic, sorted by object, path and code, and nothing in the fixed set', () => {
     const objects = [...BROKEN, ...loadFixture('seed-003-version-test-canary.yaml')];
-    expect(verifyManifests(objects).length).toBeGreaterThan(1);
-    expect(Verify.manifests(objects)).toEqual(verifyManifests(objects));
+    expect(Verify.manifests(objects).map(brief)).toEqual([
+      'workload-selector-missing Deployment/default/nginx-1.10 spec.selector',
+      'destination-rule-host-not-found DestinationRule/default/myapp spec.host',
+      'port-protocol-unknown Service/default/canary spec.ports[0]',
+      'service-selects-nothing Service/default/nginx spec.selector',
+      'destination-host-not-found VirtualService/default/myapp spec.http[0].route[0].destination.host',
+      'destination-host-not-found VirtualService/default/myapp spec.http[0].route[1].destination.host',
+    ]);
     expect(Verify.manifests(FIXED)).toEqual([]);
   });
 
-  test('manifests passes its options on', () => {
-    const options = { externalGateways: ['istio-system/public-gateway'], externalHosts: ['*.example.com'], requireWeightSum100: true, defaultNamespace: 'web' };
-    expect(Verify.manifests(BROKEN, options)).toEqual(verifyManifests(BROKEN, options));
-    expect(Verify.manifests(BROKEN, options)).not.toEqual(Verify.manifests(BROKEN));
+  test('manifests passes its options on: the namespace places the objects, and an external host is a destination', () => {
+    expect(Verify.manifests(BROKEN, { defaultNamespace: 'web', externalHosts: ['myapp.web.svc.cluster.local'] }).map(brief)).toEqual([
+      'workload-selector-missing Deployment/web/nginx-1.10 spec.selector',
+      'service-selects-nothing Service/web/nginx spec.selector',
+    ]);
   });
 
-  test('progression gives what verifyProgression gives, with the stage of each finding', () => {
+  test('progression finds each step\'s breaks and the breaks between steps, with the index of the step', () => {
+    const stepAndCode = (f: { stage: number; code: string; object: string }) => `${f.stage} ${f.code} ${f.object}`;
     const stages = [BROKEN, FIXED, CANARY, []];
-    const findings = verifyProgression(stages);
-    expect(new Set(findings.map(f => f.stage))).toEqual(new Set([0, 1, 2, 3]));
-    expect(Verify.progression(stages)).toEqual(findings);
-    expect(Verify.progression(stages, { defaultNamespace: 'web' })).toEqual(verifyProgression(stages, { defaultNamespace: 'web' }));
+    const between = [
+      '1 subset-removed-while-routed VirtualService/default/myapp', '1 subset-removed-while-routed VirtualService/default/myapp',
+      '2 route-before-pods VirtualService/default/canary', '2 route-before-pods VirtualService/default/canary',
+      '2 subset-removed-while-routed VirtualService/default/nginx', '2 subset-removed-while-routed VirtualService/default/nginx',
+      '3 subset-removed-while-routed VirtualService/default/canary', '3 subset-removed-while-routed VirtualService/default/canary',
+    ];
+    expect(Verify.progression(stages).map(stepAndCode)).toEqual([...Verify.manifests(BROKEN).map(f => `0 ${f.code} ${f.object}`), ...between]);
+    expect(Verify.progression(stages, { defaultNamespace: 'web' }).map(stepAndCode)).toContain('2 destination-host-not-found VirtualService/web/canary');
   });
 
   test('codes lists every code with its severity, as CODES does', () => {
@@ -129,31 +144,34 @@ describe('Plan.synthSteps', () => {
 
   test('an error of the builder reaches the caller', () => {
     const builder: IStepBuilder = { buildStep: (chart, step) => new CanaryApp(chart, 'Ratings', { ...props, step: step + 3 }) };
-    expect(() => Plan.synthSteps(2, builder)).toThrow('step must be a step of the plan, from 0 to 3, got 4');
+    expect(() => Plan.synthSteps(2, builder)).toThrow(new Error('step/Ratings: step must be a step of the plan, from 0 to 3, got 4; count the steps from 0'));
   });
 
+  const NO_BUILDER = 'give an object that implements IStepBuilder';
+
   test.each([
-    ['the builder has no buildStep method', {}, 'Plan.synthSteps: builder must have a buildStep(chart, step) method, got {}; give an object that implements IStepBuilder'],
-    ['the builder is missing', undefined, 'Plan.synthSteps: builder must have a buildStep(chart, step) method, got nothing'],
-    ['the builder is a function', (() => undefined), 'Plan.synthSteps: builder must have a buildStep(chart, step) method, got a function'],
+    ['the builder has no buildStep method', {}, `Plan.synthSteps: builder must have a buildStep(chart, step) method, got {}; ${NO_BUILDER}`],
+    ['the builder is missing', undefined, `Plan.synthSteps: builder must have a buildStep(chart, step) method, got nothing; ${NO_BUILDER}`],
+    ['the builder is a function', (() => undefined), `Plan.synthSteps: builder must have a buildStep(chart, step) method, got a function; ${NO_BUILDER}`],
   ])('fails when %s', (_, builder, message) => {
-    expect(() => Plan.synthSteps(2, builder as unknown as IStepBuilder)).toThrow(message);
+    expect(() => Plan.synthSteps(2, builder as unknown as IStepBuilder)).toThrow(new Error(message));
   });
 
   test.each([
     ['count is negative', -1],
     ['count is not whole', 1.5],
     ['count is not a number', NaN],
-  ])('fails when %s', (_, count) => {
+  ])('fails when %s, naming the entry called', (_, count) => {
     const builder = new RatingsAtStep(props);
-    expect(() => Plan.synthSteps(count, builder))
-      .toThrow(`synthSteps: count must be a whole number of steps from 0, got ${count}; give the number of steps of the plan, e.g. 4`);
-    expect(() => synthSteps(count, () => undefined)).toThrow(`got ${count};`);
+    const problem = `count must be a whole number of steps from 0, got ${count}; give the number of steps of the plan, e.g. 4`;
+    expect(() => Plan.synthSteps(count, builder)).toThrow(new Error(`Plan.synthSteps: ${problem}`));
+    expect(() => synthSteps(count, () => undefined)).toThrow(new Error(`synthSteps: ${problem}`));
     expect(builder.calls).toEqual([]);
   });
 
   test('fails when synthSteps is given no function to build with', () => {
-    expect(() => synthSteps(2, undefined as unknown as () => void)).toThrow('synthSteps: build must be a function, got nothing');
+    expect(() => synthSteps(2, undefined as unknown as () => void)).toThrow(new Error(
+      'synthSteps: build must be a function, got nothing; give (chart, step) => { ... }, which adds the app at step to chart'));
   });
 });
 
@@ -184,8 +202,8 @@ describe('entry checks', () => {
 
   const NOT_LISTS: [unknown, string][] = [
     [null, 'null'], [undefined, 'nothing'], ['web', '"web"'], [5, '5'], [5n, '5n'], [Symbol('web'), 'Symbol(web)'], [{ kind: 'Service' }, '{"kind":"Service"}'],
-    [() => [], 'a function'], [{ big: 1n }, 'an object that holds itself or a BigInt'],
-    [{ long: 'x'.repeat(50) }, '{"long":"xxxxxxxxxxxxxxxxxxxxxxxxxxxx...'],
+    [() => [], 'a function'], [{ big: 1n }, '{"big":1n}'], [new Map([['kind', 'Service']]), 'a Map'],
+    [{ long: 'x'.repeat(300) }, `{"long":"${'x'.repeat(191)}…`],
   ];
 
   describe.each(LISTS)('%s', (entry, call) => {
@@ -203,14 +221,16 @@ describe('entry checks', () => {
     test('fails when a manifest holds itself', () => {
       const looped: Record<string, unknown> = { ...SERVICE, spec: { selector: {} } };
       (looped.spec as Record<string, unknown>).again = looped;
-      expect(() => call([looped])).toThrow(new Error(`${entry}: ${field(entry)}[0].spec.again must not hold itself, got a cycle back to `
-        + `${field(entry)}[0]; give the manifests as JSON data, which has no cycles`));
+      expect(() => call([looped])).toThrow(new Error(`${entry}: ${field(entry)}[0].spec.again must not be ${field(entry)}[0], which holds it, `
+        + 'got {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"selector":{},"again":a circular reference}}; '
+        + 'give the manifests as JSON data, which has no cycles'));
     });
 
     test('fails when the options are no object', () => {
       const example = entry.toLowerCase().includes('diagram') ? '{ context: otherObjects }' : '{ defaultNamespace: "shop" }';
       expect(() => call([], 'shop')).toThrow(new Error(`${entry}: options must be an object, got "shop"; e.g. ${example}, or leave it out`));
       expect(() => call([], null)).toThrow(new Error(`${entry}: options must be an object, got null; e.g. ${example}, or leave it out`));
+      expect(() => call([], new Map([['defaultNamespace', 'shop']]))).toThrow(new Error(`${entry}: options must be an object, got a Map; e.g. ${example}, or leave it out`));
     });
 
     test('fails when the default namespace is no namespace name', () => {
@@ -222,9 +242,23 @@ describe('entry checks', () => {
         + '(a DNS-1123 label: lower-case letters, digits and "-", at most 63), got ["shop"]; e.g. "shop"'));
     });
 
-    test('takes entries that are no objects as findings or skips them, as YAML documents', () => {
-      expect(() => call([null, undefined, 'text', 5, true, [1], {}, SERVICE], { defaultNamespace: 'shop' })).not.toThrow();
-    });
+  });
+
+  /** Entries as the documents of a YAML file may be: empty ones, scalars, a list, an object without a kind. */
+  const NOT_OBJECTS = [null, undefined, 'text', 5, true, [1], {}];
+
+  test('skips empty entries and takes the other entries that are no objects as findings', () => {
+    const unidentified = (findings: { code: string; object: string }[]) => findings.filter(f => f.code === 'object-unidentified').map(f => f.object);
+    const named = ['Unknown/shop/#2', 'Unknown/shop/#3', 'Unknown/shop/#4', 'Unknown/shop/#5', 'Unknown/shop/#6'];
+    expect(unidentified(Verify.manifests([...NOT_OBJECTS, SERVICE], { defaultNamespace: 'shop' }))).toEqual(named);
+    expect(unidentified(checkedVerifyProgression([[], [...NOT_OBJECTS, SERVICE]], { defaultNamespace: 'shop' }))).toEqual(named);
+  });
+
+  test('draws nothing for entries that are no objects', () => {
+    const drawn = [...NOT_OBJECTS, SERVICE];
+    expect(Diagram.markdown(drawn, 'app.yaml')).toBe(Diagram.markdown([SERVICE], 'app.yaml'));
+    expect(Diagram.table(drawn)).toBe(Diagram.table([SERVICE]));
+    expect(Diagram.table([SERVICE])).toContain('Service default/web');
   });
 
   test.each([
@@ -245,15 +279,16 @@ describe('entry checks', () => {
     const list: unknown[] = [SERVICE];
     list.push({ items: [list] });
     // Each entry is walked on its own: the cycle goes through the entry that holds the list.
-    expect(() => Verify.manifests(list)).toThrow(new Error('Verify.manifests: objects[1].items[0][1] must not hold itself, got a cycle back to objects[1]; '
+    expect(() => Verify.manifests(list)).toThrow(new Error('Verify.manifests: objects[1].items[0][1] must not be objects[1], which holds it, '
+      + 'got {"items":[[{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"selector":{"app":"web"}}},a circular reference]]}; '
       + 'give the manifests as JSON data, which has no cycles'));
   });
 
   test('a cycle names the object it goes back to, deep inside', () => {
     const spec: Record<string, unknown> = { selector: {} };
     spec.more = { inner: [spec] };
-    expect(() => Verify.manifests([{ ...SERVICE, spec }])).toThrow(new Error('Verify.manifests: objects[0].spec.more.inner[0] must not hold itself, '
-      + 'got a cycle back to objects[0].spec; give the manifests as JSON data, which has no cycles'));
+    expect(() => Verify.manifests([{ ...SERVICE, spec }])).toThrow(new Error('Verify.manifests: objects[0].spec.more.inner[0] must not be objects[0].spec, '
+      + 'which holds it, got {"selector":{},"more":{"inner":[a circular reference]}}; give the manifests as JSON data, which has no cycles'));
   });
 
   test('an object reached twice, as YAML aliases make them, is no cycle', () => {
@@ -266,7 +301,7 @@ describe('entry checks', () => {
   test('a manifest nested deeper than the call stack reaches is no error', () => {
     let deep: unknown = 'bottom';
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect(() => Verify.manifests([{ ...SERVICE, spec: { deep } }])).not.toThrow();
+    expect(Verify.manifests([{ ...SERVICE, spec: { ...SERVICE.spec, deep } }])).toEqual(Verify.manifests([SERVICE]));
   });
 
   test.each([
@@ -286,6 +321,8 @@ describe('entry checks', () => {
       'options.externalGateways[0] must be a gateway as "namespace/name", got "A/b"; e.g. "istio-system/public-gateway"'],
     ['an external gateway has a name that is no name', { externalGateways: ['a/B'] },
       'options.externalGateways[0] must be a gateway as "namespace/name", got "a/B"; e.g. "istio-system/public-gateway"'],
+    ['an external gateway has a name with a dot, which Istio refuses in a VirtualService', { externalGateways: ['istio-system/public.gateway'] },
+      'options.externalGateways[0] must be a gateway as "namespace/name", got "istio-system/public.gateway"; e.g. "istio-system/public-gateway"'],
     ['requireWeightSum100 is no boolean', { requireWeightSum100: 'yes' }, 'options.requireWeightSum100 must be true or false, got "yes"; e.g. true'],
   ])('fails when %s', (_, options, message) => {
     expect(() => Verify.manifests([], options as VerifyOptions)).toThrow(new Error(`Verify.manifests: ${message}`));
@@ -293,9 +330,9 @@ describe('entry checks', () => {
   });
 
   test('takes every option it documents', () => {
-    const options = { externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public.gateway'], requireWeightSum100: false, defaultNamespace: 'shop' };
-    expect(Verify.manifests([SERVICE], options)).toEqual(verifyManifests([SERVICE], options));
-    expect(Verify.manifests([SERVICE], {})).toEqual(verifyManifests([SERVICE]));
+    const options = { externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public-gateway'], requireWeightSum100: false, defaultNamespace: 'shop' };
+    expect(Verify.manifests([SERVICE], options).map(brief)).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+    expect(Verify.manifests([SERVICE], {})).toEqual(Verify.manifests([SERVICE]));
   });
 
   test.each([
@@ -328,7 +365,6 @@ describe('entry checks', () => {
     expect(() => Verify.manifests([], 7 as VerifyOptions)).toThrow(new Error('Verify.manifests: options must be an object, got 7; e.g. { defaultNamespace: "shop" }, or leave it out'));
   });
 
-  // Fails until src/verify/index.ts exports verifyManifests and verifyProgression from ./verify.
   test('the package exports the checked functions', () => {
     expect(verifyManifests).toBe(checkedVerifyManifests);
     expect(verifyProgression).toBe(checkedVerifyProgression);

@@ -46,7 +46,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 type Format = 'markdown' | 'mermaid' | 'table';
 
-const EXTENSIONS: Readonly<Record<Format, string>> = { markdown: '.md', mermaid: '.mmd', table: '.txt' };
+export const EXTENSIONS: Readonly<Record<Format, string>> = { markdown: '.md', mermaid: '.mmd', table: '.txt' };
 
 export const diagramCommand: Command = {
   summary: 'draw the traffic of a set of manifests as mermaid flowcharts and tables',

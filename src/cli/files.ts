@@ -135,9 +135,13 @@ function checkTarget({ file, from }: Output, earlier: readonly Output[], inputFi
   if (input !== undefined) throw new InputError(`${file}: the drawing of ${from} would replace ${input}, which is an input; rename one of them, or use --print`);
 }
 
-function existing(file: string): BigIntStats | undefined {
+/** The entry itself, not what a link points to; none when there is nothing there, and an InputError when it cannot be seen. */
+export function existing(file: string): BigIntStats | undefined {
   return attempt(file, () => lstatSync(file, { bigint: true, throwIfNoEntry: false }));
 }
+
+/** The name a file is written under before it takes its target's: a run killed in between leaves it behind. */
+export const TEMPORARY_FILE = /^\.cdk8s-istio-release-[0-9a-f]{12}\.tmp$/;
 
 /** The new file's name is short and fixed in length, so that a target whose name is as long as the system allows can still be written. */
 function replaceFile(file: string, text: string): void {
@@ -225,7 +229,7 @@ function position(lines: LineCounter, offset: number): string {
 }
 
 /** Runs a file system or conversion step, turning its failure into a one-line InputError. */
-function attempt<T>(path: string, step: () => T): T {
+export function attempt<T>(path: string, step: () => T): T {
   try {
     return step();
   } catch (error) {

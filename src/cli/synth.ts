@@ -1,11 +1,12 @@
 import { spawnSync } from 'child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, Stats } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'fs';
 import { basename, dirname, join, parse as parsePath, resolve, sep } from 'path';
-import { parse } from 'yaml';
 import { printable } from '../diagram/text';
+import { show } from '../show';
 import { flag, lastValue, ParsedArgs, parseCommandLine } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, InputError, Io, UsageError } from './command';
-import { readRegularFile } from './files';
+import { EXTENSIONS } from './diagram';
+import { attempt, existing, parseManifests, readRegularFile, TEMPORARY_FILE } from './files';
 import { DEFAULT_MAX_BYTES, formatSize } from './limit';
 
 const USAGE = `usage: cdk8s-istio-release synth [options]
@@ -45,36 +46,12 @@ function run(args: readonly string[], io: Io): number {
   }
   if (parsed.positionals.length > 0) throw new UsageError(`synth takes no files, got ${parsed.positionals.join(' ')}`);
   const { app, output } = settings(parsed);
-  // Staged beside the output, so that the new output takes its place by renames: whatever fails
-  // before then, the old output is left whole. Folders a killed run left there go first.
-  const parent = dirname(resolve(output));
-  const prefix = `.${basename(resolve(output))}.synth-`;
-  const staging = writable(output, () => {
-    mkdirSync(parent, { recursive: true });
-    for (const stale of readdirSync(parent).filter(name => name.startsWith(prefix))) rmSync(join(parent, stale), { recursive: true, force: true });
-    return mkdtempSync(join(parent, prefix));
-  });
+  // The file system's failures on the output's behalf are the user's to fix, not a crash.
+  const writing = `cannot write ${output}`;
+  const staging = attempt(writing, () => stage(output));
   try {
-    const result = spawnSync(app, { shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: staging }, maxBuffer: 256 * 2 ** 20 });
-    io.stdout(result.stdout ?? '');
-    if (result.status !== 0) {
-      const why = result.error ? `error: ${result.error.message}\n` : '';
-      io.stderr(`${failure(result.stderr ?? '')}${why}error: the app failed: ${printable(output)} is left as it was\n`);
-      return EXIT_FINDINGS;
-    }
-    io.stderr(result.stderr ?? '');
-    if (readdirSync(staging).length === 0) {
-      io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${printable(output)} was not replaced\n`);
-      return EXIT_FINDINGS;
-    }
-    writable(output, () => {
-      // The old output steps aside before the new one takes its name, so that the name is never
-      // a half-removed folder.
-      const old = `${staging}.old`;
-      if (existsSync(output)) renameSync(output, old);
-      renameSync(staging, output);
-      rmSync(old, { recursive: true, force: true });
-    });
+    if (!runApp(app, staging, output, io)) return EXIT_FINDINGS;
+    attempt(writing, () => swap(staging, output));
     io.stdout(`wrote ${printable(output)}\n`);
     return EXIT_CLEAN;
   } finally {
@@ -82,14 +59,55 @@ function run(args: readonly string[], io: Io): number {
   }
 }
 
-/** A file system step on the output's behalf; its failure is the user's to fix, not a crash. */
-function writable<T>(output: string, step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    // The file system's errors are Errors of node's realm, which a test runner's may not recognize.
-    throw new InputError(`cannot write ${output}: ${(error as { message?: unknown }).message ?? String(error)}`);
+/** Runs the app into the staging folder, passing on what it prints; false, having said why, when it fails or writes nothing. */
+function runApp(app: string, staging: string, output: string, io: Io): boolean {
+  const result = spawnSync(app, { shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: staging }, maxBuffer: 256 * 2 ** 20 });
+  io.stdout(result.stdout ?? '');
+  if (result.status !== 0) {
+    const why = result.error ? `error: ${result.error.message}\n` : '';
+    io.stderr(`${failure(result.stderr ?? '')}${why}error: the app failed: ${printable(output)} is left as it was\n`);
+    return false;
   }
+  io.stderr(result.stderr ?? '');
+  if (readdirSync(staging).length === 0) {
+    io.stderr(`error: the app wrote nothing to the folder cdk8s gives it in CDK8S_OUTDIR (does it call app.synth(), without an outdir of its own?): ${printable(output)} was not replaced\n`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * A new folder beside the output (`.<output>.synth-*`), so that the new output takes its place by
+ * renames: whatever fails before then, the old output is left whole. What killed runs left there
+ * goes first, except an old output that a run killed between swap's two renames left as the only
+ * copy of the last good one: that takes its name back.
+ */
+function stage(output: string): string {
+  const parent = dirname(resolve(output));
+  const prefix = `.${basename(resolve(output))}.synth-`;
+  mkdirSync(parent, { recursive: true });
+  const leftovers = readdirSync(parent).filter(name => name.startsWith(prefix)).sort();
+  const lastGood = existsSync(output) ? undefined : leftovers.find(name => name.endsWith('.old'));
+  if (lastGood !== undefined) renameSync(join(parent, lastGood), output);
+  for (const stale of leftovers.filter(name => name !== lastGood)) rmSync(join(parent, stale), { recursive: true, force: true });
+  return mkdtempSync(join(parent, prefix));
+}
+
+/**
+ * The old output steps aside before the new one takes its name, so that the name is never a
+ * half-removed folder; when the new one cannot take it, the old one takes it back.
+ */
+function swap(staging: string, output: string): void {
+  const old = `${staging}.old`;
+  const replacing = existsSync(output);
+  if (replacing) renameSync(output, old);
+  try {
+    renameSync(staging, output);
+  } catch (error) {
+    if (replacing) renameSync(old, output);
+    throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
 }
 
 /** The app and output folder: from the command line, else from cdk8s.yaml, as cdk8s synth reads them. */
@@ -104,8 +122,10 @@ function settings(parsed: ParsedArgs): { app: string; output: string } {
   return { app, output };
 }
 
-/** What cdk8s writes, and the drawings `diagram` writes beside it. */
-const SYNTH_FILES = /\.(ya?ml|json|md|mmd|txt)$/;
+/** What cdk8s writes, the drawings `diagram` writes beside it, and the file a killed `diagram` leaves. */
+function isSynthFile(name: string): boolean {
+  return ['.yaml', '.yml', '.json', ...Object.values(EXTENSIONS)].some(extension => name.endsWith(extension)) || TEMPORARY_FILE.test(name);
+}
 
 /**
  * The output is removed when the new one takes its place: never the project, a folder that holds
@@ -114,39 +134,26 @@ const SYNTH_FILES = /\.(ya?ml|json|md|mmd|txt)$/;
  * silently keep the old manifests.
  */
 function checkOutput(output: unknown): asserts output is string {
-  const ofItsOwn = (problem: string) => new UsageError(`the output must be a folder of its own, ${problem}, got ${JSON.stringify(output)}`);
-  if (typeof output !== 'string' || output.trim() === '') throw new UsageError(`the output must name a folder, got ${JSON.stringify(output)}`);
+  const ofItsOwn = (problem: string) => new UsageError(`the output must be a folder of its own, ${problem}, got ${show(output)}`);
+  if (typeof output !== 'string' || output.trim() === '') throw new UsageError(`the output must name a folder, got ${show(output)}`);
   const target = resolve(output);
   if (target === parsePath(target).root || `${resolve('.')}${sep}`.startsWith(`${target}${sep}`)) throw ofItsOwn('not the project or one that holds it');
-  const stats = entryAt(target);
+  const stats = existing(output);
   if (!stats) return;
   if (stats.isSymbolicLink()) throw ofItsOwn('not a symbolic link');
   if (!stats.isDirectory()) throw ofItsOwn('not a file');
   const foreign = readdirSync(target, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-    .find(entry => !entry.isFile() || !SYNTH_FILES.test(entry.name));
+    .find(entry => !entry.isFile() || !isSynthFile(entry.name));
   if (foreign) throw ofItsOwn(`and it holds ${foreign.name}, which no synth writes`);
-}
-
-/** The entry itself, not what a link points to; none when it cannot be seen, as for existsSync, so that writing it fails with the reason. */
-function entryAt(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A few settings: a larger file is no cdk8s.yaml, and a pipe or device is not read at all. */
 function cdk8sConfig(): { app?: unknown; output?: unknown } {
   if (!existsSync('cdk8s.yaml')) return {};
   const { text } = readRegularFile('cdk8s.yaml', DEFAULT_MAX_BYTES, `more than ${formatSize(DEFAULT_MAX_BYTES)}, which no cdk8s.yaml needs`);
-  let config: unknown;
-  try {
-    config = parse(text);
-  } catch (error) {
-    // The yaml package appends a code excerpt on lines of its own.
-    throw new InputError(`cdk8s.yaml: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
-  }
+  const [config, ...more] = parseManifests('cdk8s.yaml', text);
+  // cdk8s refuses such a file: which of them would be the settings?
+  if (more.length > 0) throw new InputError(`cdk8s.yaml: ${more.length + 1} YAML documents, where cdk8s reads one; keep the settings and remove the others`);
   return config !== null && typeof config === 'object' ? config : {};
 }
 

@@ -1,8 +1,7 @@
-import { isHost } from '../names';
+import { isGatewayRef, isHost } from '../names';
 import { VerifyOptions } from '../verify';
 import { settingsFrom } from '../verify/settings';
-import { isGatewayRef } from '../verify/verify';
-import { verifyManifests } from '../verify/verify-manifests';
+import { manifestFindings } from '../verify/verify-manifests';
 import { defaultNamespaceOf, flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
 import { Source } from './files';
@@ -92,7 +91,7 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
  * argument checks are skipped: they would walk every value of the set once more.
  */
 function verifySources(sources: readonly Source[], options: VerifyOptions): Report {
-  const findings = verifyManifests(sources.flatMap(source => source.documents), options);
+  const findings = manifestFindings(sources.flatMap(source => source.documents), options);
   const origins = originsOf(sources, settingsFrom(options).defaultNamespace);
   return {
     findings: findings.map(finding => ({ ...finding, files: origins.filesOf(finding.object) })),

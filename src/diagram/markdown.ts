@@ -1,6 +1,6 @@
-import { refuse } from '../refusal';
+import { fail } from '../refusal';
 import { own } from '../verify/json';
-import { checkManifestList, checkNamespaceOption, checkOptionsObject, shown } from '../verify/verify';
+import { checkManifestList, checkNamespaceOption, checkOptionsObject } from '../verify/verify';
 import { renderMermaid } from './mermaid';
 import { DiagramOptions, Picture, picturesOf } from './model';
 import { renderTable } from './table';
@@ -31,7 +31,7 @@ export function tableOf(entry: string, objects: unknown, options: unknown): stri
 }
 
 export function markdownOf(entry: string, objects: unknown, title: unknown, options: unknown): string {
-  if (typeof title !== 'string') refuse(`${entry}: title must be a string, got ${shown(title)}; e.g. "app.k8s.yaml"`);
+  if (typeof title !== 'string') fail(entry, 'title', 'must be a string', title, 'e.g. "app.k8s.yaml"');
   return drawMarkdown(checkedPictures(entry, objects, options), title);
 }
 

@@ -1,5 +1,5 @@
 import { resolveGatewayRef } from '../verify/hosts';
-import { isRecord, labels, list, own, record, text } from '../verify/json';
+import { isObjectLike, labels, list, own, record, text } from '../verify/json';
 import { formatLabels } from '../verify/selectors';
 
 /**
@@ -105,13 +105,13 @@ function literal(regex: string): string | undefined {
 /** What a rule without weighted destinations does instead. */
 export function actionLine(rule: unknown, namespace: string): string | undefined {
   const redirect = own(rule, 'redirect');
-  if (isRecord(redirect)) {
+  if (isObjectLike(redirect)) {
     const to = `${text(redirect, 'scheme') ? `${text(redirect, 'scheme')}://` : ''}${text(redirect, 'authority') ?? ''}${text(redirect, 'uri') ?? ''}`;
     return `redirect${to ? ` to ${to}` : ''}${typeof own(redirect, 'redirectCode') === 'number' ? ` (${own(redirect, 'redirectCode')})` : ''}`;
   }
   const response = own(rule, 'directResponse') ?? own(rule, 'direct_response');
-  if (isRecord(response)) return `respond ${typeof own(response, 'status') === 'number' ? own(response, 'status') : 'directly'}`;
+  if (isObjectLike(response)) return `respond ${typeof own(response, 'status') === 'number' ? own(response, 'status') : 'directly'}`;
   const delegate = own(rule, 'delegate');
-  if (isRecord(delegate)) return `delegate to ${text(delegate, 'namespace') ?? namespace}/${text(delegate, 'name') ?? '?'}`;
+  if (isObjectLike(delegate)) return `delegate to ${text(delegate, 'namespace') ?? namespace}/${text(delegate, 'name') ?? '?'}`;
   return undefined;
 }

@@ -1,18 +1,18 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from '../istio-gateway';
-import { IstioApiVersion, PodModel, PortModel, Protocol, WorkloadPolicies } from '../model';
+import { AppPort, IstioApiVersion, PodModel, Protocol, WorkloadPolicies } from '../model';
 import { isPortName, serviceHost } from '../names';
 import { ReleaseController, TrafficApi } from '../plan';
 import type { AppPortOptions, ReleaseAppProps } from '../release-app';
 import { checkRoutingProps, RoutingProps } from '../release-routing';
-import { checkGatewayApi } from '../render/gateway-api';
 import {
   checkAppName, checkBoolean, checkEnum, checkGiven, checkInstance, checkList, checkNamespace, checkObject, checkPort, checkPositive, checkReplicas, fail,
   orDefault,
 } from '../validate';
 import { DisruptionBudget } from '../scaling';
 import { resolvePod } from '../workload-checks';
+import { checkGatewayApi } from './checks-gateway-api';
 import { resolveHosts } from './hosts';
 
 /**
@@ -24,7 +24,7 @@ export interface AppModel {
   /** Undefined when neither the props nor the chart set one. */
   readonly namespace?: string;
   /** Every Service port, the primary one first. */
-  readonly ports: PortModel[];
+  readonly ports: AppPort[];
   /** Pod replicas of a version that does not set its own. */
   readonly replicas: number;
   readonly serviceHost: string;
@@ -40,8 +40,6 @@ export interface AppModel {
   readonly trafficApi: TrafficApi;
   /** The routing props, which are resolved against the versions. */
   readonly routing: RoutingProps;
-  /** The disruption budget as given, for the check that it lets pods be evicted. */
-  readonly budget?: DisruptionBudget;
   /** Whether `istioApiVersion` was given, which is refused where no Istio object is emitted. */
   readonly istioApiVersionGiven: boolean;
 }
@@ -72,7 +70,7 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   if (gateway) checkGatewayApi(app, gateway.gatewayRef, trafficApi);
   return {
     name, namespace, ports, replicas, serviceHost: host, gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
-    controller, trafficApi, routing: routingOf(props), budget: props.disruptionBudget, istioApiVersionGiven: props.istioApiVersion !== undefined,
+    controller, trafficApi, routing: routingOf(props), istioApiVersionGiven: props.istioApiVersion !== undefined,
   };
 }
 
@@ -99,11 +97,11 @@ function checkGateway(app: Construct, gateway: IIstioGateway | undefined): IIsti
 
 const ADDITIONAL_PORT = '{ port: 9090, protocol: Protocol.GRPC }';
 
-function resolvePorts(app: Construct, props: ReleaseAppProps): PortModel[] {
+function resolvePorts(app: Construct, props: ReleaseAppProps): AppPort[] {
   const port = checkPort(app, 'port', orDefault(props.port, 80));
   const containerPort = checkPort(app, 'containerPort', orDefault(props.containerPort, port));
   const protocol = checkEnum(app, 'protocol', orDefault(props.protocol, Protocol.HTTP), Protocol);
-  const more: PortModel[] = [];
+  const more: AppPort[] = [];
   checkList(app, 'additionalPorts', props.additionalPorts, `[${ADDITIONAL_PORT}]`, (field, options) => more.push(additionalPort(app, field, options)));
   const ports = [{ name: protocol, port, targetPort: containerPort, protocol }, ...more];
   ports.forEach((p, i) => {
@@ -114,7 +112,7 @@ function resolvePorts(app: Construct, props: ReleaseAppProps): PortModel[] {
   return ports;
 }
 
-function additionalPort(app: Construct, field: string, options: AppPortOptions): PortModel {
+function additionalPort(app: Construct, field: string, options: AppPortOptions): AppPort {
   checkGiven(app, field, options, ADDITIONAL_PORT);
   const protocol = checkEnum(app, `${field}.protocol`, orDefault(options.protocol, Protocol.HTTP), Protocol);
   const port = checkPort(app, `${field}.port`, options.port);

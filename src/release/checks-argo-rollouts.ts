@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
-import { isDns1035Label } from '../names';
+import { ControllerPlanModel, ReleaseModel, Strategy } from '../model';
 import { ArgoRouting } from '../plan';
 import { roleService, serviceRoles } from '../render/argo-rollouts';
 import { fail } from '../validate';
-import { checkGoDuration, checkInt32Seconds } from './checks-limits';
+import { appNameSource, checkGoDuration, checkInt32Seconds, checkServiceName } from './checks-limits';
 
 /**
  * What a Rollout and the objects it edits cannot carry, refused while resolving and naming the
@@ -49,11 +48,6 @@ function checkTrafficPolicies(scope: Construct, model: ReleaseModel, plan: Contr
 }
 
 function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
-  const release = releaseVersion(model);
-  if (release.replicas === 0) {
-    fail(scope, `${release.id.toLowerCase()}.replicas`, 'must be above 0: they are the Rollout\'s replicas, which run every pod of the app',
-      release.replicas, 'use e.g. 2');
-  }
   if (plan.analysis?.loadTestCommand !== undefined) {
     fail(scope, 'plan.analysis.loadTestCommand', 'runs in Flagger\'s load tester, which Argo Rollouts has no counterpart of', plan.analysis.loadTestCommand,
       'leave it out and send the new version traffic yourself');
@@ -67,14 +61,11 @@ function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPla
   }
 }
 
-/** The Services of Argo's roles, `<name>-<role>`, must still be DNS-1035 labels. */
+/** The Services of Argo's roles, `<name>-<role>`; the preview prop's Service is the same one, checked with the preview. */
 function checkRoleServices(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
-  for (const role of serviceRoles(model, plan)) {
-    const name = roleService(model, role);
-    if (!isDns1035Label(name)) {
-      fail(scope, 'name', `needs a Service named ${JSON.stringify(name)} for Argo Rollouts, longer than 63 characters`, model.name,
-        `shorten the app name to ${63 - role.length - 1} characters or fewer`);
-    }
+  const checked = new Set(model.extraServices.map(extra => extra.name));
+  for (const service of serviceRoles(model, plan).map(role => roleService(model, role)).filter(name => !checked.has(name))) {
+    checkServiceName(scope, service, 'for Argo Rollouts', appNameSource(model.name, service));
   }
 }
 

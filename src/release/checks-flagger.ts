@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
 import { CanarySpecAnalysisWebhooksType } from '../../imports/flagger.app';
 import { ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf } from '../model';
-import { isDns1035Label } from '../names';
 import { FlaggerWebhookType } from '../plan';
 import {
   analysisInterval, DEFAULT_WEBHOOK_TIMEOUT_SECONDS, flaggerHooks, Flow, flowOf, Hook, loadTester, testerUses, webhookTimeout,
 } from '../render/flagger';
 import { fail } from '../validate';
-import { checkGoDuration, checkInt32Seconds } from './checks-limits';
+import { appNameSource, checkGoDuration, checkInt32Seconds, checkServiceName } from './checks-limits';
 
 /**
  * What Flagger's Canary cannot carry, refused while resolving and naming the prop to change, so
@@ -16,7 +15,7 @@ import { checkGoDuration, checkInt32Seconds } from './checks-limits';
  */
 export function checkFlagger(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
   const release = releaseVersion(model);
-  refuseWorkloadOptions(scope, model, release);
+  refuseWorkloadOptions(scope, model);
   refuseRoutingOptions(scope, model, release);
   const flow = flowOf(model, plan);
   refuseIgnoredWeights(scope, model, plan);
@@ -33,7 +32,7 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
 }
 
 /** Workload settings the Canary can't carry: refused, rather than lost on the way to the cluster. */
-function refuseWorkloadOptions(scope: Construct, model: ReleaseModel, release: VersionModel): void {
+function refuseWorkloadOptions(scope: Construct, model: ReleaseModel): void {
   const primaryPods = `app: ${model.name}-primary`;
   const budget = model.policies.disruptionBudget;
   if (model.selectorRouting) {
@@ -58,15 +57,12 @@ function refuseWorkloadOptions(scope: Construct, model: ReleaseModel, release: V
     fail(scope, `disruptionBudget.${budget.field}`, `can't cover Flagger's primary pods, which it labels ${primaryPods}`, budget.value,
       `leave disruptionBudget out, and add a PodDisruptionBudget that selects ${primaryPods}`);
   }
-  if (release.replicas === 0) {
-    fail(scope, `${release.id.toLowerCase()}.replicas`, 'must be above 0: it is the version Flagger rolls out', 0, 'scale it up');
-  }
 }
 
 /** Routing settings the Canary can't carry, or carries only in some of Flagger's ways. */
 function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: VersionModel): void {
   const tcpPool = (model.trafficPolicy?.connectionPool as { tcp?: unknown } | undefined)?.tcp;
-  const ownPolicy = model.versions.find(v => v.workload.routePolicy || v.workload.trafficPolicy);
+  const ownPolicy = model.versions.find(v => v.routePolicy || v.trafficPolicy);
   if (model.sticky) {
     fail(scope, 'stickySessions', 'can\'t be carried: Flagger pins users with its own session-affinity cookie, set during the '
       + 'analysis, not with one that names the version', model.sticky, 'leave stickySessions out');
@@ -75,7 +71,8 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
     fail(scope, 'routePolicy.fault', 'can\'t be carried: Flagger\'s Canary sets timeout and retries only', model.routePolicy.fault, 'leave fault out');
   }
   if (ownPolicy) {
-    const policy = ownPolicy.workload.routePolicy ? 'routePolicy' : 'trafficPolicy';
+    const policy = ownPolicy.routePolicy ? 'routePolicy' : 'trafficPolicy';
+    // Shown as the user wrote it: Istio's spec of a TrafficPolicy renames its fields.
     fail(scope, `${ownPolicy.id.toLowerCase()}.${policy}`, 'can\'t be carried: Flagger applies one policy to both versions', ownPolicy.workload[policy],
       `set the app's ${policy} instead`);
   }
@@ -188,13 +185,10 @@ function checkRolloutTimeouts(scope: Construct, hooks: Hook[], intervalSeconds: 
   }
 }
 
-/** Flagger makes the Deployment and Service `<name>-primary`, the longest name it derives, and a Service name is a DNS-1035 label. */
+/** Flagger makes the Deployment and Service `<name>-primary`, the longest name it derives. */
 function checkFlaggerNames(scope: Construct, model: ReleaseModel): void {
   const primary = `${model.name}-primary`;
-  if (!isDns1035Label(primary)) {
-    fail(scope, 'name', `needs a Service named ${JSON.stringify(primary)} for Flagger, longer than 63 characters`, model.name,
-      'shorten the app name to 55 characters or fewer');
-  }
+  checkServiceName(scope, primary, 'for Flagger', appNameSource(model.name, primary));
 }
 
 /** The webhooks' timeouts, which Flagger parses as Go durations, and its int32 deadline. */

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import { HttpRouteSpecRules, HttpRouteSpecRulesMatches } from '../../imports/gateway.networking.k8s.io';
 import type { GatewayServer } from '../istio-gateway';
-import { HttpPolicySpec, isHttpProtocol, MatchRouteModel, ReleaseModel } from '../model';
-import { isDns1035Label, isDns1123Subdomain, isToken } from '../names';
+import { HttpPolicySpec, isHttpProtocol, MatchRouteModel, ReleaseModel, VersionModel } from '../model';
+import { isDns1123Subdomain, isToken } from '../names';
 import { TrafficApi } from '../plan';
 import {
   gatewayDuration, listenersOf, madeGateway, matchRules, mirrorPlaces, requestMatch, routeShapes, versionBackend,
 } from '../render/gateway-api';
 import { fail } from '../validate';
+import { checkServiceName } from './checks-limits';
 
 /**
  * What the Gateway API's standard channel cannot express, refused while resolving and naming the
@@ -16,11 +17,11 @@ import { fail } from '../validate';
  */
 export function checkGatewayApiRelease(scope: Construct, model: ReleaseModel): void {
   refuseUnsupported(scope, model);
-  if (!model.selectorRouting) model.versions.forEach(version => checkBackendName(scope, version.id, version.version, versionBackend(version).name));
+  if (!model.selectorRouting) model.versions.forEach(version => checkBackendName(scope, version));
+  if (model.mirror) checkMirrorPercentage(scope, model.mirror.percentage);
   for (const shape of routeShapes(model)) {
     const { rules, catchAll } = matchRules(model, shape);
     checkPrecedence(scope, rules);
-    if (model.mirror) checkMirrorPercentage(scope, model.mirror.percentage);
     const count = rules.length + (catchAll ? 0 : 1);
     if (count > MAX_RULES) fail(scope, 'testerRoutes', `make more rules than the ${MAX_RULES} an HTTPRoute holds`, count, 'use fewer tester routes');
     if (shape.gateway) checkHostnames(scope, shape.gateway.hostnames);
@@ -44,8 +45,8 @@ export function checkGatewayApi(scope: Construct, ref: string, trafficApi: Traff
 
 /**
  * What a Gateway API Gateway cannot hold of an `IstioGateway`'s servers: hosts longer than a
- * listener's hostname, more listeners than a Gateway has, more redirecting listeners than the
- * redirect HTTPRoute can name. For the gateway to run when it is made with the Gateway API.
+ * listener's hostname, more listeners than a Gateway has. Each redirecting listener has an HTTPS
+ * listener beside it, so 64 listeners also keep the redirect HTTPRoute within its 32 parents.
  */
 export function checkKubernetesGateway(scope: Construct, servers: readonly GatewayServer[]): void {
   const listeners = listenersOf(servers);
@@ -58,11 +59,6 @@ export function checkKubernetesGateway(scope: Construct, servers: readonly Gatew
     fail(scope, 'hosts', `make more listeners than the ${MAX_LISTENERS} a Gateway API Gateway holds, one per host of each server`, listeners.length,
       'split the hosts between gateways');
   }
-  const redirecting = listeners.filter(l => l.redirect).length;
-  if (redirecting > MAX_PARENTS) {
-    fail(scope, 'hosts', `make more redirecting listeners than the ${MAX_PARENTS} parents the redirect HTTPRoute can name`, redirecting,
-      'split the hosts between gateways');
-  }
 }
 
 /** The Gateway API's limits (v1 standard channel CRDs). */
@@ -71,7 +67,6 @@ const MAX_CONDITIONS = 16;
 const MAX_HOSTNAMES = 16;
 const MAX_HOSTNAME = 253;
 const MAX_LISTENERS = 64;
-const MAX_PARENTS = 32;
 const MAX_NAME = 256;
 const MAX_HEADER_VALUE = 4096;
 const MAX_QUERY_VALUE = 1024;
@@ -167,12 +162,10 @@ function checkConditions(scope: Construct, route: MatchRouteModel, match: HttpRo
   }
 }
 
-/** The Service `<name>-<subset>` of a version's weighted backend is a DNS-1035 label. */
-function checkBackendName(scope: Construct, id: string, version: string, name: string): void {
-  if (!isDns1035Label(name)) {
-    fail(scope, `${id.toLowerCase()}.version`, `names the Service ${JSON.stringify(name)} for its weighted backend, `
-      + 'longer than a Service name may be (63)', version, 'shorten the app name or the version');
-  }
+/** The Service `<name>-<subset>` of a version's weighted backend, whose subset the version's label makes. */
+function checkBackendName(scope: Construct, version: VersionModel): void {
+  checkServiceName(scope, versionBackend(version).name, 'for its weighted backend',
+    { field: `${version.id.toLowerCase()}.version`, value: version.version, fix: 'shorten the app name or the version' });
 }
 
 /** An HTTPRoute holds 16 hostnames of 253 characters at most. */

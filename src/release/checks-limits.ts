@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { isDns1035Label } from '../names';
 import { fail } from '../validate';
 
 /**
- * The upper bounds of what the controllers read. The props take any whole number of seconds, and
- * a value past these would be emitted, then rejected or misread by the controller.
+ * The upper bounds of what the controllers and the API server read. The props take any whole
+ * number of seconds, and names made longer by suffixes, and a value past these would be emitted,
+ * then rejected or misread in the cluster.
  */
 
 /** Kubernetes' and the controllers' int32 fields. */
@@ -25,4 +27,28 @@ export function checkGoDuration(scope: Construct, field: string, seconds: number
     fail(scope, field, `must be at most ${MAX_GO_DURATION_SECONDS} seconds, the longest duration ${controller} reads (Go's time.Duration)`,
       `${seconds}s`, 'use e.g. Duration.minutes(5)');
   }
+}
+
+/** A Service's name is a DNS-1035 label: 63 characters at most. */
+const MAX_SERVICE_NAME = 63;
+
+/** The prop whose value makes a Service's name too long, as the error names it, and how to shorten it. */
+export interface ServiceNameSource {
+  readonly field: string;
+  readonly value: unknown;
+  readonly fix: string;
+}
+
+/** A Service the release makes, for `purpose` ("for Flagger"): its name, made from the props, must be a DNS-1035 label. */
+export function checkServiceName(scope: Construct, service: string, purpose: string, source: ServiceNameSource): void {
+  if (!isDns1035Label(service)) {
+    fail(scope, source.field, `needs a Service named ${JSON.stringify(service)} ${purpose}, longer than ${MAX_SERVICE_NAME} characters`,
+      source.value, source.fix);
+  }
+}
+
+/** The app's name, as what makes a Service `<name>-<suffix>` too long: shortened by as much as the suffix takes. */
+export function appNameSource(appName: string, service: string): ServiceNameSource {
+  const room = MAX_SERVICE_NAME - (service.length - appName.length);
+  return { field: 'name', value: appName, fix: `shorten the app name to ${room} characters or fewer` };
 }

@@ -1,17 +1,29 @@
 import { Construct } from 'constructs';
 import {
-  ControllerPlanModel, ExtraServiceModel, hasHttpPort, MatchRouteModel, ReleaseModel, RouteModel, Strategy, VersionModel, WorkloadPolicies,
+  ControllerPlanModel, ExtraServiceModel, hasHttpPort, MatchRouteModel, ReleaseModel, releaseVersion, RouteModel, Strategy, VersionModel, WorkloadPolicies,
 } from '../model';
 import { ReleaseController, TrafficApi } from '../plan';
 import { checkVersionPoliciesRouted, resolveRouting } from '../release-routing';
 import { emitsIstioObjects } from '../render/release';
 import { RouteTarget } from '../routing';
-import { DisruptionBudget } from '../scaling';
 import { fail } from '../validate';
 import { AppModel } from './app';
 import { checkArgoRollouts } from './checks-argo-rollouts';
 import { checkFlagger } from './checks-flagger';
 import { checkGatewayApiRelease } from './checks-gateway-api';
+
+/** A release resolved from an app's props: the settings every version shares, and the model the app emits. */
+export interface ResolvedRelease {
+  readonly app: AppModel;
+  readonly release: ReleaseModel;
+}
+
+/** The versions that route targets name by role: a canary's `stable` and `canary`, a blue/green's `idle`. */
+export interface RoleVersions {
+  readonly stable?: VersionModel;
+  readonly canary?: VersionModel;
+  readonly idle?: VersionModel;
+}
 
 /** What a kind of release adds to its versions and weights. */
 export interface ReleaseExtras {
@@ -20,8 +32,8 @@ export interface ReleaseExtras {
   readonly release: string;
   /** The plan, checked; it reaches the model only when a controller runs it. */
   readonly plan: ControllerPlanModel;
-  /** The version a route target names, in this kind of release; undefined when it names none. */
-  readonly resolveTarget: (target: RouteTarget) => VersionModel | undefined;
+  /** The versions this kind of release has roles for; a role it lacks, or leaves undefined, names no version. */
+  readonly roles: RoleVersions;
   /** The Service selects the version that takes all traffic, instead of subsets. */
   readonly selectorRouting?: boolean;
   /** Routes ahead of the tester routes, such as the blue/green preview. */
@@ -39,7 +51,7 @@ export interface ReleaseExtras {
 export function resolveRelease(app: Construct, model: AppModel, versions: VersionModel[], routes: RouteModel[], extras: ReleaseExtras): ReleaseModel {
   checkDistinct(app, versions);
   checkAutoscalingRange(app, model.policies, versions);
-  checkBudgetAllowsEvictions(app, model, versions);
+  checkBudgetAllowsEvictions(app, model.policies, versions);
   const selectorRouting = extras.selectorRouting ?? false;
   const routing = resolveRouting(app, model.routing, {
     appName: model.name,
@@ -47,7 +59,7 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
     routes,
     selectorRouting,
     hasHttp: hasHttpPort(model.ports),
-    resolve: extras.resolveTarget,
+    resolve: target => targetVersion(target, versions, extras.roles),
   });
   const release: ReleaseModel = {
     name: model.name,
@@ -72,11 +84,19 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
     release: extras.release,
   };
   checkRoutesHavePods(app, release);
+  checkReleaseRuns(app, release);
   // A controller's refusal of a version's policy says more than the check of where policies go.
   checkRenderable(app, release);
   checkVersionPoliciesRouted(app, release);
   checkIstioApiVersionUsed(app, model, release);
   return release;
+}
+
+/** The version a route target names: by its label, or by one of the release's roles; undefined for none. */
+function targetVersion(target: RouteTarget, versions: readonly VersionModel[], roles: RoleVersions): VersionModel | undefined {
+  if (target.kind === 'version') return versions.find(v => v.version === target.versionLabel);
+  // The roles' own entries only: a kind such as "constructor" is none of them.
+  return Object.entries(roles).find(([role]) => role === target.kind)?.[1];
 }
 
 /** What the release's renderer cannot carry: its controller's, or else its routing API's. */
@@ -125,20 +145,23 @@ function checkAutoscalingRange(app: Construct, policies: WorkloadPolicies, versi
  * Kubernetes accepts a budget that allows no eviction at all, and then every node drain waits
  * on the version's pods forever: refused while the version runs pods.
  */
-function checkBudgetAllowsEvictions(app: Construct, model: AppModel, versions: VersionModel[]): void {
-  const budget = model.budget;
+function checkBudgetAllowsEvictions(app: Construct, policies: WorkloadPolicies, versions: VersionModel[]): void {
+  const budget = policies.disruptionBudget;
   if (!budget) return;
   const blocked = versions.find(v => v.replicas > 0 && allowedEvictions(budget, v.replicas) === 0);
   if (blocked) {
     fail(app, `disruptionBudget.${budget.field}`, `lets no pod of ${blocked.deploymentName} (${blocked.replicas} replicas) be evicted, `
-      + 'so node drains wait forever', model.policies.disruptionBudget?.value,
+      + 'so node drains wait forever', budget.value,
     `allow at least one eviction at ${blocked.replicas} replicas, e.g. DisruptionBudget.maxUnavailable(1)`);
   }
 }
 
-/** How many of `replicas` pods the budget lets be evicted at once, rounding as Kubernetes does (up for both fields). */
-function allowedEvictions(budget: DisruptionBudget, replicas: number): number {
-  const pods = budget.percent ? Math.ceil((budget.amount * replicas) / 100) : budget.amount;
+/**
+ * How many of `replicas` pods the budget lets be evicted at once, rounding as Kubernetes does (up
+ * for both fields). A string value is a percentage, such as `50%`.
+ */
+function allowedEvictions(budget: NonNullable<WorkloadPolicies['disruptionBudget']>, replicas: number): number {
+  const pods = typeof budget.value === 'string' ? Math.ceil((parseFloat(budget.value) * replicas) / 100) : budget.value;
   return budget.field === 'minAvailable' ? Math.max(0, replicas - pods) : Math.min(replicas, pods);
 }
 
@@ -150,5 +173,14 @@ function checkRoutesHavePods(app: Construct, model: ReleaseModel): void {
       fail(app, `${version.id.toLowerCase()}.replicas`, `must be above 0 while ${route.weight}% of traffic goes to it`,
         version.replicas, 'scale the version up first, then route traffic to it');
     }
+  }
+}
+
+/** A controller runs all of the app's pods at the replicas of the version it rolls out: none would leave the app without pods. */
+function checkReleaseRuns(app: Construct, model: ReleaseModel): void {
+  const release = releaseVersion(model);
+  if (model.controller !== ReleaseController.NONE && release.replicas === 0) {
+    fail(app, `${release.id.toLowerCase()}.replicas`, `must be above 0: controller ${model.controller} runs the app's pods at the replicas `
+      + 'of the version it rolls out', release.replicas, 'use e.g. 2');
   }
 }

@@ -40,7 +40,7 @@ export function resolveVersion(app: Construct, model: AppModel, id: string, prop
     deploymentName: `${model.name}-${name}`,
     replicas: fixed.replicas ?? replicas,
     workload: props,
-    routePolicy: routePolicySpec({ ...model.routing.routePolicy, ...props.routePolicy }),
+    routePolicy: routePolicySpec(props.routePolicy),
     trafficPolicy: trafficPolicySpec(props.trafficPolicy),
   };
 }

@@ -101,9 +101,21 @@ function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: Controller
   const rollout = renderRollout(scope, model, strategy);
   const service = renderAppService(scope, 'Service', model, model.name);
   const extraServices = [renderAppService(scope, 'PreviewService', model, preview)];
-  const byService = { ...model, selectorRouting: true };
-  const virtualService = needsVirtualService(byService) ? renderVirtualService(scope, byService) : undefined;
+  const virtualService = hasArgoVirtualService(model) ? renderVirtualService(scope, byServices(model)) : undefined;
   return { deployments: [], analysisTemplate, rollout, service, extraServices, virtualService };
+}
+
+/**
+ * Whether a release under Argo Rollouts has a VirtualService: a canary's weights are in one, and
+ * a blue/green, which moves none, has one only to bind the app to its gateway or route the preview.
+ */
+export function hasArgoVirtualService(model: ReleaseModel): boolean {
+  return model.strategy === Strategy.CANARY || needsVirtualService(byServices(model));
+}
+
+/** A blue/green as the Istio renderer writes it: routed to the Services Argo switches, without subsets. */
+function byServices(model: ReleaseModel): ReleaseModel {
+  return { ...model, selectorRouting: true };
 }
 
 function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: string]: unknown }): ApiObject {

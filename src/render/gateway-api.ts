@@ -24,7 +24,7 @@ import {
   toJson_HttpRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
 import {
-  ExtraServiceModel, HttpPolicySpec, MatchRouteModel, matchRouteSubset, PortModel, ReleaseModel, routePolicyOf, VersionModel, versionOf,
+  AppPort, ExtraServiceModel, HttpPolicySpec, MatchRouteModel, matchRouteSubset, ReleaseModel, routePolicyOf, VersionModel, versionOf,
 } from '../model';
 import { hostCovers } from '../names';
 import { TrafficApi } from '../plan';
@@ -66,9 +66,6 @@ export function registerGateway(gateway: Construct & MadeGateway): void {
 export function madeGateway(scope: Construct, ref: string): MadeGateway | undefined {
   return madeGateways.get(scope.node.root)?.get(ref);
 }
-
-// Until src/release/app.ts imports it from its own module.
-export { checkGatewayApi } from '../release/checks-gateway-api';
 
 /** One listener of a Gateway API Gateway: a listener has one hostname, so a server becomes one per host. */
 export interface ListenerModel {
@@ -191,7 +188,7 @@ export function versionBackend(version: VersionModel): ExtraServiceModel {
 export interface RouteShape {
   readonly id: string;
   readonly name: string;
-  readonly port: PortModel;
+  readonly port: AppPort;
   /** The match routes of its rules, in order. */
   readonly routes: readonly MatchRouteModel[];
   /** For the gateway's routes, the gateways and the hosts; undefined for a mesh route, whose parent is the app's Service. */
@@ -289,7 +286,7 @@ export function matchRules(model: ReleaseModel, shape: RouteShape): { readonly r
   return { rules: matched, catchAll: catchAll >= 0 };
 }
 
-function weightedRule(model: ReleaseModel, port: PortModel): HttpRouteSpecRules {
+function weightedRule(model: ReleaseModel, port: AppPort): HttpRouteSpecRules {
   return {
     name: PRIMARY_ROUTE,
     backendRefs: model.selectorRouting
@@ -360,7 +357,7 @@ export function mirrorPlaces(percentage: number): number | undefined {
   return [0, 1, 2, 3, 4, 5, 6, 7].find(p => Math.abs(scaled(p) - Math.round(scaled(p))) < 1e-6);
 }
 
-function mirrorFilter(service: string, port: PortModel, percentage: number): HttpRouteSpecRulesFilters {
+function mirrorFilter(service: string, port: AppPort, percentage: number): HttpRouteSpecRulesFilters {
   const backendRef = { name: service, port: port.port };
   const places = mirrorPlaces(percentage)!;
   const numerator = Math.round(percentage * 10 ** places);

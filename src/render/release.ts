@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReleaseModel, Strategy } from '../model';
+import { ReleaseModel } from '../model';
 import { renderDeployment, renderService, renderServiceAccount, renderVersionService } from '../workloads';
 import { ReleaseController, TrafficApi } from '../plan';
-import { renderArgoRollouts } from './argo-rollouts';
+import { hasArgoVirtualService, renderArgoRollouts } from './argo-rollouts';
 import { renderFlagger } from './flagger';
 import { renderGatewayApi } from './gateway-api';
 import { needsVirtualService, renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
@@ -73,7 +73,7 @@ function renderIstioRelease(scope: Construct, model: ReleaseModel): RenderedRele
 export function emitsIstioObjects(model: ReleaseModel): boolean {
   if (model.mtls) return true;
   switch (model.controller) {
-    case ReleaseController.ARGO_ROLLOUTS: return model.strategy === Strategy.CANARY || needsVirtualService({ ...model, selectorRouting: true });
+    case ReleaseController.ARGO_ROLLOUTS: return hasArgoVirtualService(model);
     case ReleaseController.FLAGGER: return false;
     // Subsets make a DestinationRule and need a VirtualService, so the VirtualService alone decides.
     default: return model.trafficApi !== TrafficApi.GATEWAY_API && needsVirtualService(model);

@@ -1,6 +1,6 @@
 import { hostCovers } from '../names';
 import { resolveHost, serviceFqdn } from './hosts';
-import { Json, isRecord, labels, list, own, record, text } from './json';
+import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { selects } from './selectors';
 import { Finding, finding } from './types';
 
@@ -167,7 +167,7 @@ export function objectName(entry: unknown, index: number, defaultNamespace: stri
 
 function unidentifiedFinding(entry: unknown, index: number, defaultNamespace: string): Finding {
   const object = objectName(entry, index, defaultNamespace);
-  if (!isRecord(entry)) {
+  if (!isObjectLike(entry)) {
     return finding('object-unidentified', object, '', `entry #${index} is ${describe(entry)}, not an object; remove it or fix the YAML around it`);
   }
   return text(entry, 'kind')
@@ -190,7 +190,7 @@ function isPodProducer(object: ManifestObject): boolean {
 
 function podLabels(workload: ManifestObject): ReadonlyMap<string, string> | undefined {
   const template = own(workload.spec, 'template');
-  return isRecord(template) ? labels(record(template, 'metadata'), 'labels') : undefined;
+  return isObjectLike(template) ? labels(record(template, 'metadata'), 'labels') : undefined;
 }
 
 function hostsOf(serviceEntry: ManifestObject): string[] {

@@ -5,14 +5,18 @@
 
 export type Json = Readonly<Record<string, unknown>>;
 
-export function isRecord(value: unknown): value is Json {
+/**
+ * Any object that is no list, as the maps of parsed YAML are. Looser than show.ts `isRecord`, which
+ * the entries' options must pass: a manifest's field is read as it comes, never refused.
+ */
+export function isObjectLike(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `value[key]` as a record, or an empty one. Own properties only, so `__proto__` is just a key. */
 export function record(value: unknown, key: string): Json {
   const child = own(value, key);
-  return isRecord(child) ? child : {};
+  return isObjectLike(child) ? child : {};
 }
 
 export function list(value: unknown, key: string): readonly unknown[] {
@@ -27,7 +31,7 @@ export function text(value: unknown, key: string): string | undefined {
 }
 
 export function own(value: unknown, key: string): unknown {
-  return isRecord(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+  return isObjectLike(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
 }
 
 /**

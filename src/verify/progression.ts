@@ -4,7 +4,7 @@ import { claimedHosts } from './routes';
 import { settingsFrom } from './settings';
 import { Finding, finding, VerifyOptions } from './types';
 import { isScaledToZero, receivers, routedSubsets, subsetsOf } from './traffic';
-import { verifyManifests } from './verify-manifests';
+import { manifestFindings } from './verify-manifests';
 
 /** A finding about one step of a progression; `stage` is its index in the list given. */
 export interface StageFinding extends Finding {
@@ -13,16 +13,15 @@ export interface StageFinding extends Finding {
 }
 
 /**
- * Checks the manifest sets of consecutive release steps, as an applier would go through them:
- * each step on its own, and each step against the one before, so that no step breaks traffic
- * that the previous one left flowing (make before break). The TypeScript name of
- * {@link Verify.progression}.
+ * The findings of `Verify.progression`, without its checks of the arguments: each step on its
+ * own, and each step against the one before, so that no step breaks traffic that the previous
+ * one left flowing (make before break).
  */
-export function verifyProgression(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
+export function progressionFindings(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
   const defaultNamespace = settingsFrom(options).defaultNamespace;
   const graphs = stages.map(objects => buildGraph(objects, defaultNamespace));
   return stages.flatMap((objects, stage) => [
-    ...verifyManifests(objects, options),
+    ...manifestFindings(objects, options),
     ...(stage > 0 ? checkStep(graphs[stage - 1], graphs[stage]) : []),
   ].map(f => ({ ...f, stage })));
 }

@@ -2,7 +2,7 @@
 
 import { ManifestObject } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
-import { Json, isRecord, list, own, text } from './json';
+import { Json, isObjectLike, list, own, text } from './json';
 
 export type RouteProtocol = 'http' | 'tcp' | 'tls';
 
@@ -60,7 +60,7 @@ export function destinations(vs: ManifestObject): Destination[] {
     const gateways = ruleGateways(rule);
     return candidates.flatMap(([path, destination]) => {
       const host = text(destination, 'host');
-      return isRecord(destination) && host ? [{ protocol, path, destination, host, gateways }] : [];
+      return isObjectLike(destination) && host ? [{ protocol, path, destination, host, gateways }] : [];
     });
   }));
 }

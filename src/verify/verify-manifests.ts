@@ -10,14 +10,12 @@ import { Finding, VerifyOptions } from './types';
 import { checkWeights } from './weights';
 import { checkWorkloads } from './workloads';
 
-
 /**
- * Checks that traffic described by a set of manifests arrives somewhere: VirtualService routes
- * reach Services, subsets reach pods, Services reach workloads, gateways admit their hosts.
- * Schema validation is not repeated; objects are plain JSON from any source, and malformed
- * fields are skipped rather than thrown on. The TypeScript name of {@link Verify.manifests}.
+ * The findings of `Verify.manifests`, without its checks of the arguments: for callers whose
+ * objects and options are JSON and checked already, as the route check's and the CLI's are.
+ * Malformed fields are skipped rather than thrown on.
  */
-export function verifyManifests(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
+export function manifestFindings(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
   const settings = settingsFrom(options);
   const graph = buildGraph(objects, settings.defaultNamespace);
   return [

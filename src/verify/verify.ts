@@ -1,9 +1,10 @@
-import { isDns1123Label, isDns1123Subdomain, isHost } from '../names';
-import { refuse } from '../refusal';
-import { isRecord, own, show } from './json';
-import { verifyProgression as progressionFindings, StageFinding } from './progression';
+import { isDns1123Label, isGatewayRef, isHost } from '../names';
+import { fail } from '../refusal';
+import { entryField, isRecord } from '../show';
+import { own } from './json';
+import { progressionFindings, StageFinding } from './progression';
 import { CODES, Finding, Severity, VerifyOptions } from './types';
-import { verifyManifests as manifestFindings } from './verify-manifests';
+import { manifestFindings } from './verify-manifests';
 
 /**
  * Route checks over plain manifest JSON, from any source: the objects of a synthesized chart
@@ -84,10 +85,8 @@ function checkedManifests(entry: string, objects: unknown, options: unknown): Fi
 }
 
 function checkedProgression(entry: string, stages: unknown, options: unknown): StageFinding[] {
-  if (!Array.isArray(stages)) {
-    refuse(`${entry}: stages must be a list of manifest sets, one per step, got ${shown(stages)}; e.g. Plan.synthSteps(4, builder)`);
-  }
-  stages.forEach((stage, i) => checkManifestList(entry, `stages[${i}]`, stage));
+  if (!Array.isArray(stages)) fail(entry, 'stages', 'must be a list of manifest sets, one per step', stages, 'e.g. Plan.synthSteps(4, builder)');
+  stages.forEach((stage, i) => checkManifestList(entry, entryField('stages', i), stage));
   checkVerifyOptions(entry, options);
   return progressionFindings(stages as unknown[][], options as VerifyOptions | undefined);
 }
@@ -97,10 +96,8 @@ function checkedProgression(entry: string, stages: unknown, options: unknown): S
  * inside a manifest is a finding. `entry` names the function in the error, e.g. `Verify.manifests`.
  */
 export function checkManifestList(entry: string, field: string, value: unknown): asserts value is unknown[] {
-  if (!Array.isArray(value)) {
-    refuse(`${entry}: ${field} must be a list of Kubernetes objects, got ${shown(value)}; give the manifests as an array, e.g. Testing.synth(chart)`);
-  }
-  value.forEach((object, i) => checkJson(entry, `${field}[${i}]`, object));
+  if (!Array.isArray(value)) fail(entry, field, 'must be a list of Kubernetes objects', value, 'give the manifests as an array, e.g. Testing.synth(chart)');
+  value.forEach((object, i) => checkJson(entry, entryField(field, i), object));
 }
 
 const NOT_JSON = new Set(['bigint', 'symbol', 'function']);
@@ -124,8 +121,8 @@ function checkJson(entry: string, field: string, root: unknown): void {
       continue;
     }
     if (NOT_JSON.has(typeof value)) {
-      refuse(`${entry}: ${pathOf(field, [...inside], value)} must be JSON data (an object, list, string, number, boolean or null), `
-        + `got ${shown(value)}; give the manifests as a YAML or JSON parser returns them`);
+      fail(entry, pathOf(field, [...inside], value), 'must be JSON data (an object, list, string, number, boolean or null)', value,
+        'give the manifests as a YAML or JSON parser returns them');
     }
     if (typeof value !== 'object' || value === null) continue;
     if (inside.has(value)) refuseCycle(entry, field, [...inside], value);
@@ -138,36 +135,24 @@ function checkJson(entry: string, field: string, root: unknown): void {
 
 function refuseCycle(entry: string, field: string, ancestors: readonly object[], value: object): never {
   const start = ancestors.indexOf(value);
-  refuse(`${entry}: ${pathOf(field, ancestors, value)} must not hold itself, got a cycle back to `
-    + `${pathOf(field, ancestors.slice(0, start), value)}; give the manifests as JSON data, which has no cycles`);
+  fail(entry, pathOf(field, ancestors, value), `must not be ${pathOf(field, ancestors.slice(0, start), value)}, which holds it`, value,
+    'give the manifests as JSON data, which has no cycles');
 }
 
 /** `objects[2].spec.http[0]`, or `["a b"]` for a key that is no identifier: the way down through `ancestors` to `value`. */
 function pathOf(field: string, ancestors: readonly object[], value: unknown): string {
-  return ancestors.reduce((path, parent, i) => path + keyOf(parent, i + 1 < ancestors.length ? ancestors[i + 1] : value), field);
+  return ancestors.reduce((path, parent, i) => entryField(path, keyOf(parent, i + 1 < ancestors.length ? ancestors[i + 1] : value)), field);
 }
 
-function keyOf(parent: object, child: unknown): string {
+/** The key under which `parent` holds `child`: a list's index, or an object's name. */
+function keyOf(parent: object, child: unknown): string | number {
   const key = Object.keys(parent).find(name => (parent as Record<string, unknown>)[name] === child) as string;
-  if (Array.isArray(parent)) return `[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
-
-/** A value as an entry error quotes it, whatever it is: JSON fails on BigInts and cycles, and writes no function. */
-export function shown(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'bigint') return `${value}n`;
-  try {
-    return show(value);
-  } catch {
-    return 'an object that holds itself or a BigInt';
-  }
+  return Array.isArray(parent) ? Number(key) : key;
 }
 
 /** What an options object may hold, and how the entry refuses it otherwise. */
 export function checkOptionsObject(entry: string, options: unknown, example: string): void {
-  if (options !== undefined && !isRecord(options)) refuse(`${entry}: options must be an object, got ${shown(options)}; e.g. ${example}, or leave it out`);
+  if (options !== undefined && !isRecord(options)) fail(entry, 'options', 'must be an object', options, `e.g. ${example}, or leave it out`);
 }
 
 function checkVerifyOptions(entry: string, options: unknown): void {
@@ -175,23 +160,14 @@ function checkVerifyOptions(entry: string, options: unknown): void {
   checkStrings(entry, 'options.externalHosts', own(options, 'externalHosts'), HOST);
   checkStrings(entry, 'options.externalGateways', own(options, 'externalGateways'), GATEWAY);
   const weightSum = own(options, 'requireWeightSum100');
-  if (weightSum !== undefined && typeof weightSum !== 'boolean') {
-    refuse(`${entry}: options.requireWeightSum100 must be true or false, got ${shown(weightSum)}; e.g. true`);
-  }
+  if (weightSum !== undefined && typeof weightSum !== 'boolean') fail(entry, 'options.requireWeightSum100', 'must be true or false', weightSum, 'e.g. true');
   checkNamespaceOption(entry, own(options, 'defaultNamespace'));
 }
 
 export function checkNamespaceOption(entry: string, namespace: unknown): void {
   if (namespace !== undefined && (typeof namespace !== 'string' || !isDns1123Label(namespace))) {
-    refuse(`${entry}: options.defaultNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), `
-      + `got ${shown(namespace)}; e.g. "shop"`);
+    fail(entry, 'options.defaultNamespace', 'must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63)', namespace, 'e.g. "shop"');
   }
-}
-
-/** `namespace/name`, as a VirtualService names a Gateway in another namespace. */
-export function isGatewayRef(value: string): boolean {
-  const [namespace, name, ...rest] = value.split('/');
-  return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Subdomain(name);
 }
 
 interface ItemRule {
@@ -207,8 +183,8 @@ const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/na
 
 function checkStrings(entry: string, field: string, value: unknown, rule: ItemRule): void {
   if (value === undefined) return;
-  if (!Array.isArray(value)) refuse(`${entry}: ${field} must be a list of ${rule.items}, got ${shown(value)}; e.g. [${rule.example}]`);
+  if (!Array.isArray(value)) fail(entry, field, `must be a list of ${rule.items}`, value, `e.g. [${rule.example}]`);
   value.forEach((item, i) => {
-    if (typeof item !== 'string' || !rule.test(item)) refuse(`${entry}: ${field}[${i}] must be ${rule.item}, got ${shown(item)}; e.g. ${rule.example}`);
+    if (typeof item !== 'string' || !rule.test(item)) fail(entry, entryField(field, i), `must be ${rule.item}`, item, `e.g. ${rule.example}`);
   });
 }

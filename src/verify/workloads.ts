@@ -1,5 +1,5 @@
 import { Graph, Workload, workloadsIn, workloadsSelectedBy } from './graph';
-import { isRecord, labels, own } from './json';
+import { isObjectLike, labels, own } from './json';
 import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss } from './selectors';
 import { Finding, finding } from './types';
 
@@ -27,7 +27,7 @@ function checkWorkloadSelector(workload: Workload): Finding[] {
   const pods = workload.podLabels;
   if (!pods) return [];
   const selector = own(workload.spec, 'selector');
-  if (!isRecord(selector) || isEmptySelector(selector)) {
+  if (!isObjectLike(selector) || isEmptySelector(selector)) {
     if (SELECTOR_DEFAULTED.has(workload.apiVersion)) return [];
     return [finding('workload-selector-missing', workload.id, 'spec.selector',
       `${workload.apiVersion || 'this'} ${workload.kind} needs a non-empty spec.selector and the API server rejects it without one; `

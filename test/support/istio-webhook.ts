@@ -52,7 +52,7 @@ export function webhookViolations(object: unknown): Violation[] {
 }
 
 /** The webhook's rules for a networking.istio.io VirtualService (`ValidateVirtualService`). */
-export function virtualServiceViolations(spec: JsonObject): Violation[] {
+function virtualServiceViolations(spec: JsonObject): Violation[] {
   const v = new Violations();
   const hosts = strings(spec.hosts);
   const gateways = strings(spec.gateways);
@@ -103,7 +103,7 @@ export function virtualServiceViolations(spec: JsonObject): Violation[] {
 }
 
 /** The webhook's rules for a networking.istio.io DestinationRule (`ValidateDestinationRule`). */
-export function destinationRuleViolations(spec: JsonObject): Violation[] {
+function destinationRuleViolations(spec: JsonObject): Violation[] {
   const v = new Violations();
   const hostError = validateWildcardDomain(text(spec.host));
   if (hostError !== undefined) v.add('$.spec.host', hostError, 'ValidateWildcardDomain');
@@ -124,7 +124,7 @@ export function destinationRuleViolations(spec: JsonObject): Violation[] {
 }
 
 /** The webhook's rules for a networking.istio.io Gateway (`ValidateGateway`). */
-export function gatewayViolations(spec: JsonObject, meta: JsonObject): Violation[] {
+function gatewayViolations(spec: JsonObject, meta: JsonObject): Violation[] {
   const v = new Violations();
   const name = text(meta.name);
   if (!isDns1123Label(name)) v.add('$.metadata.name', `invalid gateway name: ${JSON.stringify(name)}`, 'ValidateGateway');
@@ -143,7 +143,7 @@ export function gatewayViolations(spec: JsonObject, meta: JsonObject): Violation
 }
 
 /** The webhook's rules for a security.istio.io PeerAuthentication (`ValidatePeerAuthentication`). */
-export function peerAuthenticationViolations(spec: JsonObject): Violation[] {
+function peerAuthenticationViolations(spec: JsonObject): Violation[] {
   const v = new Violations();
   const matchLabels = object(object(spec.selector).matchLabels);
   const ports = spec.portLevelMtls;

@@ -15,7 +15,7 @@
  *   no old object here: Argo Rollouts' `.spec.selector` and GatewayClass' `.spec.controllerName`
  *   immutability.
  * - `metadata` is only checked to be an object: the CRD schemas leave it open and the API server
- *   validates it with its own code, not the CRD.
+ *   validates it with its own code, not the CRD (./api-server.ts has those checks, below).
  * - CEL cost budgets and the `reason`/`fieldPath` rule fields (unused by these CRDs; they only
  *   shape the server's response).
  * - Number formats (int32, int64, double) and names Kubernetes does not check (`string`, `url`):
@@ -27,9 +27,9 @@
  * library function fails loudly.
  *
  * Always on besides the tiers, for every object:
- * - the API server's own checks of `metadata` (ObjectMeta): the name as the kind's name rule has
- *   it (a DNS-1123 subdomain, a DNS-1035 label for a Service, a DNS-1123 label for a Namespace),
- *   the namespace, label keys and values;
+ * - what the API server's Go code checks beyond the schemas (./api-server.ts): values JSON cannot
+ *   carry, and names and labels: metadata's (the name as the kind's name rule has it), the label
+ *   maps of a spec outside Istio's kinds, a pod template's containers, ports, volumes and env;
  * - for VirtualService, DestinationRule, Gateway and PeerAuthentication, the rules of Istio's
  *   admission webhook (./istio-webhook.ts), which istiod checks after the API server.
  */
@@ -56,6 +56,7 @@ import {
 import { strings } from '@bufbuild/cel/ext';
 import Ajv, { type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
 import { parseAllDocuments, type YAMLError } from 'yaml';
+import { apiServerErrors } from './api-server';
 import { webhookViolations } from './istio-webhook';
 
 /** The upstream CRDs beside the project, where the repository's layout puts them. */
@@ -190,60 +191,13 @@ function objectErrors(obj: unknown): string[] {
   }
   const model = tier1Model(obj.apiVersion, obj.kind);
   const crd = strictCrdsDir === undefined ? undefined : crdIndex().get(gvkOf(obj.apiVersion, obj.kind));
-  const always = [...objectMetaErrors(obj), ...webhookErrors(obj)];
-  if (!model && !crd) {
-    const noSchema = uncheckedWithoutCrds(obj.apiVersion) ? [] : [`$: no schema for ${obj.apiVersion} ${obj.kind} ${noSchemaHint()}`];
-    return [...noSchema, ...always].map((e) => `${label}: ${e}`);
-  }
-  const errors = [...(model ? modelErrors(model, obj) : []), ...(crd ? crdErrors(crd, obj) : []), ...always];
-  return errors.map((e) => `${label}: ${e}`);
+  const noSchema = model || crd || uncheckedWithoutCrds(obj.apiVersion) ? [] : [`$: no schema for ${obj.apiVersion} ${obj.kind} ${noSchemaHint()}`];
+  const errors = [...noSchema, ...(model ? modelErrors(model, obj) : []), ...(crd ? crdErrors(crd, obj) : []), ...webhookErrors(obj)];
+  return [...errors.map((e) => `${label}: ${e}`), ...apiServerErrors([obj])];
 }
 
 function webhookErrors(obj: JsonObject): string[] {
   return webhookViolations(obj).map((v) => `${v.at}: ${v.message} [istio webhook: ${v.rule}]`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// ObjectMeta, as the API server validates it for every kind (k8s.io/apimachinery validation)
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-/** IsDNS1123Subdomain: at most 253 characters, dot-separated labels of any length. */
-function isDns1123Subdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every((label) => DNS1123_LABEL.test(label));
-}
-
-/** How each kind's names are checked (NameIsDNSSubdomain unless the kind has its own rule). */
-const NAME_RULES: Record<string, [string, (name: string) => boolean]> = {
-  '/Service': ['a DNS-1035 label (at most 63)', (n) => n.length <= 63 && DNS1035_LABEL.test(n)],
-  '/Namespace': ['a DNS-1123 label (at most 63)', (n) => n.length <= 63 && DNS1123_LABEL.test(n)],
-};
-
-/** ValidateObjectMeta: name, namespace, label keys (qualified names) and values (at most 63). */
-function objectMetaErrors(obj: JsonObject): string[] {
-  const meta = isObject(obj.metadata) ? obj.metadata : {};
-  const errors: string[] = [];
-  const group = splitApiVersion(String(obj.apiVersion)).group;
-  const [rule, isName] = NAME_RULES[`${group}/${obj.kind}`] ?? ['a DNS-1123 subdomain (at most 253)', isDns1123Subdomain];
-  if (typeof meta.name !== 'string' || !isName(meta.name)) errors.push(`$.metadata.name: must be ${rule} [apiserver ObjectMeta]`);
-  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS1123_LABEL.test(meta.namespace))) {
-    errors.push('$.metadata.namespace: must be a DNS-1123 label (at most 63) [apiserver ObjectMeta]');
-  }
-  for (const [key, value] of Object.entries(isObject(meta.labels) ? meta.labels : {})) {
-    if (!isLabelKey(key)) errors.push(`$.metadata.labels${pathStep(key)}: key must be a qualified name [apiserver ObjectMeta]`);
-    if (typeof value !== 'string' || value.length > 63 || (value !== '' && !QUALIFIED_NAME.test(value))) {
-      errors.push(`$.metadata.labels${pathStep(key)}: value must be a label value (at most 63) [apiserver ObjectMeta]`);
-    }
-  }
-  return errors;
-}
-
-function isLabelKey(key: string): boolean {
-  const slash = key.lastIndexOf('/');
-  const name = key.slice(slash + 1);
-  return name.length <= 63 && QUALIFIED_NAME.test(name) && (slash < 0 || isDns1123Subdomain(key.slice(0, slash)));
 }
 
 function noSchemaHint(): string {
