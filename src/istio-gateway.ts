@@ -22,6 +22,9 @@ export interface IIstioGateway extends IConstruct {
 
   /** The hosts the gateway serves; empty when they are not known, as for an imported gateway. */
   readonly hosts: string[];
+
+  /** The gateway's API: an Istio Gateway, or a Kubernetes Gateway API Gateway. */
+  readonly trafficApi: TrafficApi;
 }
 
 /** How an HTTPS server of the gateway checks clients. */
@@ -187,20 +190,22 @@ export interface IstioGatewayProps {
  */
 export class IstioGateway extends Construct implements IIstioGateway {
   /**
-   * Imports a Gateway that exists already, such as a shared one in `istio-system`, of either API,
-   * as the construct `id` under `scope`, which must be in a chart. It emits nothing, and declares
+   * Imports a Gateway that exists already, such as a shared one in `istio-system`, as the
+   * construct `id` under `scope`, which must be in a chart. It emits nothing, and declares
    * the Gateway to the chart's `RouteCheck` as one outside the chart. Its hosts are unknown, so
    * the apps bound to it must name theirs.
    * @param scope where the import stands in the construct tree: a chart, or a construct in one
    * @param id the import's construct id
    * @param gatewayRef the Gateway as `namespace/name`, two DNS-1123 labels, e.g. `istio-system/public-gateway`
+   * @param trafficApi the Gateway's API: `TrafficApi.GATEWAY_API` for a `gateway.networking.k8s.io` Gateway,
+   *   which only apps of that API attach to. Default: an Istio Gateway (`networking.istio.io`).
    */
-  public static fromGatewayName(scope: Construct, id: string, gatewayRef: string): IIstioGateway {
+  public static fromGatewayName(scope: Construct, id: string, gatewayRef: string, trafficApi?: TrafficApi): IIstioGateway {
     const entry = 'IstioGateway.fromGatewayName';
     if (!Construct.isConstruct(scope)) fail(entry, 'scope', 'must be a construct: a Chart or a construct inside one', scope, 'pass the chart of the apps that use the gateway');
     if (typeof id !== 'string' || id === '') fail(entry, 'id', 'must be a non-empty string', id, 'e.g. "PublicGateway"');
     checkGatewayRef(entry, gatewayRef);
-    const gateway = new ImportedIstioGateway(scope, id, gatewayRef);
+    const gateway = new ImportedIstioGateway(scope, id, gatewayRef, importedApi(entry, trafficApi));
     if (!gateway.node.scopes.some(c => Chart.isChart(c))) {
       fail(gateway, 'scope', 'must be a Chart or inside one, whose route check then knows that the Gateway lives outside it',
         scope.node.path || scope.constructor.name, 'import the gateway into a chart, e.g. the chart of the apps that use it');
@@ -210,18 +215,22 @@ export class IstioGateway extends Construct implements IIstioGateway {
   }
 
   /**
-   * Refers to a Gateway that exists already, such as a shared one in `istio-system`, of either API,
-   * without a place in your construct tree: the reference is a construct in a detached chart of its
-   * own, which nothing synthesizes, so it emits nothing and counts as outside every chart of yours.
+   * Refers to a Gateway that exists already, such as a shared one in `istio-system`, without a
+   * place in your construct tree: the reference is a construct in a detached chart of its own,
+   * which nothing synthesizes, so it emits nothing and counts as outside every chart of yours.
    * Its hosts are unknown, so the apps bound to it must name theirs. Use `fromGatewayName` to keep
    * the import in your tree.
    * @param gatewayRef the Gateway as `namespace/name`, two DNS-1123 labels, e.g. `istio-system/public-gateway`
+   * @param trafficApi the Gateway's API: `TrafficApi.GATEWAY_API` for a `gateway.networking.k8s.io` Gateway,
+   *   which only apps of that API attach to. Default: an Istio Gateway (`networking.istio.io`).
    */
-  public static fromName(gatewayRef: string): IIstioGateway {
-    checkGatewayRef('IstioGateway.fromName', gatewayRef);
+  public static fromName(gatewayRef: string, trafficApi?: TrafficApi): IIstioGateway {
+    const entry = 'IstioGateway.fromName';
+    checkGatewayRef(entry, gatewayRef);
+    const api = importedApi(entry, trafficApi);
     // A chart without an app: no app synthesizes it, and `Chart.of` finds it rather than failing.
-    const detached = new Chart(undefined as unknown as Construct, 'IstioGateway.fromName');
-    return new ImportedIstioGateway(detached, gatewayRef, gatewayRef);
+    const detached = new Chart(undefined as unknown as Construct, entry);
+    return new ImportedIstioGateway(detached, gatewayRef, gatewayRef, api);
   }
 
   /** The Gateway's name. */
@@ -401,7 +410,12 @@ function checkGatewayRef(scope: Scope, gatewayRef: string): void {
 class ImportedIstioGateway extends Construct implements IIstioGateway {
   public readonly hosts: string[] = [];
 
-  constructor(scope: Construct, id: string, public readonly gatewayRef: string) {
+  constructor(scope: Construct, id: string, public readonly gatewayRef: string, public readonly trafficApi: TrafficApi) {
     super(scope, id);
   }
+}
+
+/** An import's API, which nothing can tell from its name: an Istio Gateway unless it says otherwise. */
+function importedApi(entry: string, trafficApi: TrafficApi | undefined): TrafficApi {
+  return checkEnum(entry, 'trafficApi', orDefault(trafficApi, TrafficApi.ISTIO), TrafficApi);
 }

@@ -59,7 +59,8 @@ export interface AnalysisOptions {
   readonly maxRequestDuration?: Duration;
 
   /**
-   * Failed checks in a row that roll the release back.
+   * Failed checks that roll the release back, counted over the whole analysis: both controllers
+   * add them up, and a passed check in between does not reset the count.
    * @default 2
    */
   readonly failureLimit?: number;

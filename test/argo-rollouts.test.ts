@@ -193,11 +193,13 @@ describe('Argo Rollouts analysis', () => {
       {
         name: 'success-rate', ...common,
         successCondition: 'len(result) > 0 && result[0] >= 95',
+        failureCondition: 'len(result) > 0 && result[0] < 95',
         provider: prometheus(`100 * sum(rate(istio_requests_total{${labels}, response_code!~"5.*"}[120s])) / sum(rate(istio_requests_total{${labels}}[120s]))`),
       },
       {
         name: 'request-duration', ...common,
         successCondition: 'len(result) > 0 && result[0] <= 300',
+        failureCondition: 'len(result) > 0 && result[0] > 300',
         provider: prometheus(`histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${labels}}[120s])))`),
       },
     ]);

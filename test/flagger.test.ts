@@ -127,13 +127,16 @@ describe('Flagger canary', () => {
 
 describe('Flagger analysis settings', () => {
   test.each([
-    ['90 seconds', Duration.seconds(90), '90s'],
-    ['2 minutes', Duration.minutes(2), '2m'],
-    ['30 seconds', Duration.seconds(30), '30s'],
-  ])('writes an interval of %s in Flagger\'s form, for the analysis and its metrics', (_, interval, expected) => {
+    ['90 seconds', Duration.seconds(90), '90s', '90s'],
+    ['2 minutes', Duration.minutes(2), '2m', '2m'],
+    ['1 minute', Duration.minutes(1), '1m', '1m'],
+    ['59 seconds', Duration.seconds(59), '59s', '1m'],
+    ['30 seconds', Duration.seconds(30), '30s', '1m'],
+    ['10 seconds', Duration.seconds(10), '10s', '1m'],
+  ])('writes an interval of %s in Flagger\'s form, and metric windows of at least a minute, which rate() needs', (_, interval, every, window) => {
     const objs = synth(c => reviews(c, { plan: { steps: [50], analysis: { interval } } }));
     const analysis = canaryOf(objs).spec.analysis;
-    expect([analysis.interval, ...analysis.metrics.map((m: Manifest) => m.interval)]).toEqual([expected, expected, expected]);
+    expect([analysis.interval, ...analysis.metrics.map((m: Manifest) => m.interval)]).toEqual([every, window, window]);
     expectValidManifests(objs);
   });
 
@@ -512,6 +515,31 @@ describe('Flagger bad input', () => {
   test('fails when the namespace is unknown, saying what needs it', () => {
     expect(() => reviews(newChart({}))).toThrow('namespace must be known for Flagger\'s load tester, flagger-loadtester.<namespace>, which runs the load test');
     expect(() => web(newChart({}), { plan: {} })).toThrow('which holds the promotion until it is approved');
+  });
+
+  test('fails when the first step is 0, which Flagger would never leave (nextStepWeight)', () => {
+    expect(() => reviews(newChart(), { plan: { steps: [0, 50, 100], analysis: { loadTestCommand: LOAD_TEST } } })).toThrow(
+      'test/Reviews: plan.steps[0] must be above 0 with Flagger, which starts every release at 0 and would never leave a first step of 0, got 0; '
+      + 'leave the 0 out: [50,100]');
+  });
+
+  test('a first step above 0 starts the release, as the smallest step Flagger takes', () => {
+    expect(canaryOf(synth(c => reviews(c, { plan: { steps: [1, 100] } }))).spec.analysis.stepWeights).toEqual([1, 100]);
+  });
+
+  test('fails when the load balancer hashes on a query parameter, which Flagger\'s DestinationRule type drops', () => {
+    expect(() => reviews(newChart(), { trafficPolicy: { loadBalancer: LoadBalancer.hashQueryParameter('user') } })).toThrow(
+      'test/Reviews: trafficPolicy.loadBalancer can\'t be carried: Flagger\'s DestinationRule type has no loadBalancer.consistentHash.httpQueryParameterName, '
+      + 'and Flagger would write its rules without it, got "user"; leave it out, or use a setting Flagger keeps (LoadBalancer.hashHeader or hashCookie for a hash)');
+  });
+
+  test.each([
+    ['a header', LoadBalancer.hashHeader('x-user'), { httpHeaderName: 'x-user' }],
+    ['a cookie', LoadBalancer.hashCookie('user', Duration.hours(1)), { httpCookie: { name: 'user', ttl: '3600s' } }],
+    ['the source IP', LoadBalancer.hashSourceIp(), { useSourceIp: true }],
+  ])('a hash on %s is a field of Flagger\'s type, and is carried', (_, loadBalancer, consistentHash) => {
+    const policy = canaryOf(synth(c => reviews(c, { trafficPolicy: { loadBalancer } }))).spec.service.trafficPolicy;
+    expect(policy.loadBalancer.consistentHash).toEqual(consistentHash);
   });
 
   test('fails when checks have no load test, suggesting one against the new version\'s Service', () => {

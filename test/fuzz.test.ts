@@ -4,7 +4,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import {
   BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Diagram, IIstioGateway, IstioGateway, IstioGatewayProps, RouteMatch, RouteTarget,
-  StringMatch, Verify, verifyManifests,
+  StringMatch, TrafficApi, Verify, verifyManifests,
 } from '../src';
 import { apiServerErrors } from './support/api-server';
 import { AppScenario, callOf, GatewayScenario, LooseProps, resolveCalls, Scenario, scenario } from './support/arbitraries';
@@ -98,14 +98,14 @@ function buildGateway(gateway: GatewayScenario, site: Site): IIstioGateway | und
     case 'none':
       return undefined;
     case 'fromName': {
-      const ref = callingFactory(site, 'IstioGateway.fromName', () => IstioGateway.fromName(gateway.ref as string));
+      const ref = callingFactory(site, 'IstioGateway.fromName', () => IstioGateway.fromName(gateway.ref as string, gateway.trafficApi as TrafficApi));
       site.externalGateways.push(ref.gatewayRef);
       return ref;
     }
     case 'fromGatewayName': {
       // It may refuse as a factory or as the construct it makes.
       site.paths.push(`${site.chart.node.path}/${gateway.id}`);
-      const ref = callingFactory(site, 'IstioGateway.fromGatewayName', () => IstioGateway.fromGatewayName(site.chart, gateway.id, gateway.ref as string));
+      const ref = callingFactory(site, 'IstioGateway.fromGatewayName', () => IstioGateway.fromGatewayName(site.chart, gateway.id, gateway.ref as string, gateway.trafficApi as TrafficApi));
       site.externalGateways.push(ref.gatewayRef);
       return ref;
     }

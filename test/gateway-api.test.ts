@@ -117,8 +117,8 @@ describe('TrafficApi.GATEWAY_API: a canary through a Gateway API Gateway', () =>
 });
 
 describe('TrafficApi.GATEWAY_API: what maps', () => {
-  test('a gateway made with fromName is a parentRef to it, of either API', () => {
-    const objs = synth(c => reviews(c, { gateway: IstioGateway.fromName('istio-system/public'), hosts: ['reviews.example.com'] }));
+  test('a Gateway API gateway imported by name is a parentRef to it', () => {
+    const objs = synth(c => reviews(c, { gateway: IstioGateway.fromName('istio-system/public', GATEWAY_API), hosts: ['reviews.example.com'] }));
     expect(route(objs, 'reviews-gateway').parentRefs).toEqual([{ name: 'public', namespace: 'istio-system' }]);
     expect(kinds(objs)).not.toContain('Gateway');
   });
@@ -553,10 +553,34 @@ describe('TrafficApi.GATEWAY_API bad input', () => {
     expect(find(expectSound(chart), 'PeerAuthentication', 'reviews').apiVersion).toBe('security.istio.io/v1beta1');
   });
 
+  test('fails when an app on the Gateway API is given a gateway imported as Istio\'s, the default', () => {
+    expect(() => reviews(newChart(), { gateway: IstioGateway.fromName('istio-system/public'), hosts: ['reviews.example.com'] })).toThrow(
+      'test/Reviews: gateway is imported as an Istio Gateway, and an HTTPRoute can only attach to a gateway.networking.k8s.io Gateway, '
+      + 'got "istio-system/public"; if it is a Gateway API Gateway, import it with IstioGateway.fromName("istio-system/public", TrafficApi.GATEWAY_API)');
+  });
+
+  test('fails when an app on Istio\'s API is given a gateway imported as the Gateway API\'s', () => {
+    const chart = newChart();
+    const gateway = IstioGateway.fromGatewayName(chart, 'Edge', 'istio-system/public', GATEWAY_API);
+    expect(() => reviews(chart, { gateway, hosts: ['reviews.example.com'], trafficApi: TrafficApi.ISTIO })).toThrow(
+      'test/Reviews: gateway is imported as a gateway.networking.k8s.io Gateway, and a VirtualService can only bind to an Istio Gateway, '
+      + 'got "istio-system/public"; if it is an Istio Gateway, import it without TrafficApi.GATEWAY_API; else give the app trafficApi: TrafficApi.GATEWAY_API');
+  });
+
+  test('fails when an imported gateway comes without hosts, rather than emit no route to it', () => {
+    expect(() => reviews(newChart(), { gateway: IstioGateway.fromName('istio-system/public', GATEWAY_API) })).toThrow(
+      'test/Reviews: hosts must be given with TrafficApi.GATEWAY_API and the imported gateway istio-system/public, whose hosts are unknown: '
+      + 'the route to the gateway is made for the app\'s hosts, got nothing; name the hosts the app serves through it, e.g. ["shop.example.com"]');
+  });
+
+  test('fails when an import names an API that is not one', () => {
+    expect(() => IstioGateway.fromName('istio-system/public', 'gateway' as TrafficApi)).toThrow(
+      'IstioGateway.fromName: trafficApi must be one of ["istio","gateway-api"], got "gateway"; use e.g. "istio"');
+  });
+
   test('fails when an app on Istio\'s API is given a Gateway API gateway', () => {
     const chart = newChart();
-    gatewayOf(chart);
-    expect(() => checkGatewayApi(chart, 'shop/edge', TrafficApi.ISTIO)).toThrow('gateway emits a gateway.networking.k8s.io Gateway, and a VirtualService can only bind to an Istio Gateway');
+    expect(() => checkGatewayApi(chart, gatewayOf(chart), TrafficApi.ISTIO)).toThrow('gateway emits a gateway.networking.k8s.io Gateway, and a VirtualService can only bind to an Istio Gateway');
   });
 
   test.each([

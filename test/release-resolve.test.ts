@@ -65,7 +65,7 @@ describe('resolving an app\'s props, without a construct tree', () => {
 
 test('takes a construct of the user\'s own that implements IIstioGateway', () => {
   const at = scope();
-  const own = Object.assign(new Construct(Chart.of(at), 'OwnGateway'), { gatewayRef: 'edge/public', hosts: ['shop.example.com'] });
+  const own = Object.assign(new Construct(Chart.of(at), 'OwnGateway'), { gatewayRef: 'edge/public', hosts: ['shop.example.com'], trafficApi: TrafficApi.ISTIO });
   expect(resolveApp(at, { gateway: own }).hosts).toEqual(['shop.example.com']);
 });
 

@@ -12,7 +12,7 @@ import {
 } from '../validate';
 import { DisruptionBudget } from '../scaling';
 import { resolvePod } from '../workload-checks';
-import { checkGatewayApi } from './checks-gateway-api';
+import { checkGatewayApi, checkGatewayHosts } from './checks-gateway-api';
 import { resolveHosts } from './hosts';
 
 /**
@@ -67,7 +67,8 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
     fail(app, 'trafficApi', `must be TrafficApi.ISTIO with controller ${controller}, which moves traffic in Istio VirtualServices`,
       trafficApi, 'leave trafficApi out');
   }
-  if (gateway) checkGatewayApi(app, gateway.gatewayRef, trafficApi);
+  if (gateway) checkGatewayApi(app, gateway, trafficApi);
+  if (gateway && trafficApi === TrafficApi.GATEWAY_API) checkGatewayHosts(app, gateway, hosts);
   return {
     name, namespace, ports, replicas, serviceHost: host, gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
     controller, trafficApi, routing: routingOf(props), istioApiVersionGiven: props.istioApiVersion !== undefined,
@@ -87,7 +88,8 @@ function routingOf(props: ReleaseAppProps): RoutingProps {
 function checkGateway(app: Construct, gateway: IIstioGateway | undefined): IIstioGateway | undefined {
   // A construct, as IIstioGateway is: a plain object of the same shape would be a gateway no chart
   // holds and no import declares, which the route check could only report at synth.
-  const isGateway = Construct.isConstruct(gateway) && typeof gateway.gatewayRef === 'string' && Array.isArray(gateway.hosts);
+  const isGateway = Construct.isConstruct(gateway) && typeof gateway.gatewayRef === 'string' && Array.isArray(gateway.hosts)
+    && Object.values(TrafficApi).includes(gateway.trafficApi);
   if (gateway !== undefined && !isGateway) {
     fail(app, 'gateway', 'must be an IstioGateway, or one that IstioGateway.fromName() makes', gateway,
       `use IstioGateway.fromName(${typeof gateway === 'string' ? JSON.stringify(gateway) : '"istio-system/ingressgateway"'}) for a gateway by name`);

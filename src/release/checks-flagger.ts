@@ -19,6 +19,8 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
   refuseRoutingOptions(scope, model, release);
   const flow = flowOf(model, plan);
   refuseIgnoredWeights(scope, model, plan);
+  if (flow === 'canary') refuseFirstStepZero(scope, plan);
+  refuseDroppedFields(scope, model);
   if (model.mirror) checkMirror(scope, model.mirror.percentage, flow);
   if (flow === 'blue-green' && plan.analysis && !sendsTraffic(plan)) refuseSilentBlueGreen(scope, model);
   const interval = checkInterval(scope, plan);
@@ -96,6 +98,69 @@ function refuseIgnoredWeights(scope: Construct, model: ReleaseModel, plan: Contr
       + 'the new version and everyone else none of it', model.matchRoutes.map(r => r.name),
     `leave testerRoutes out for a weighted canary, or ${weights} out for A/B testing`);
   }
+}
+
+/**
+ * Flagger's first step adds `stepWeights[0]` to a canary at 0 (`nextStepWeight` in
+ * pkg/controller/scheduler.go), and the scheduler advances only by a step above 0: a plan that
+ * starts at 0 would wait there for ever.
+ */
+function refuseFirstStepZero(scope: Construct, plan: ControllerPlanModel): void {
+  if (plan.steps[0] === 0) {
+    fail(scope, 'plan.steps[0]', 'must be above 0 with Flagger, which starts every release at 0 and would never leave a first step of 0', 0,
+      `leave the 0 out: ${JSON.stringify(plan.steps.slice(1))}`);
+  }
+}
+
+/**
+ * Flagger decodes the Canary's traffic policy into its own Istio types before it writes the
+ * DestinationRules: a field they lack passes the Canary's CRD and is lost on the way, as
+ * `httpQueryParameterName` is. Timeout, retries and tester matches are fields its types all have.
+ */
+function refuseDroppedFields(scope: Construct, model: ReleaseModel): void {
+  const dropped = model.trafficPolicy && unknownPath(model.trafficPolicy, FLAGGER_TRAFFIC_POLICY);
+  if (dropped) {
+    const prop = dropped.path[0] === 'tls' ? 'tlsMode' : dropped.path[0];
+    fail(scope, `trafficPolicy.${prop}`, `can't be carried: Flagger's DestinationRule type has no ${dropped.path.join('.')}, and Flagger would `
+      + 'write its rules without it', dropped.value, 'leave it out, or use a setting Flagger keeps (LoadBalancer.hashHeader or hashCookie for a hash)');
+  }
+}
+
+/** Fields Flagger's types have; `true` for a field whose value Flagger keeps whole. */
+interface FieldTree { readonly [field: string]: FieldTree | true }
+
+/**
+ * Flagger's TrafficPolicy, as far as this library writes one (pkg/apis/istio/v1beta1/destination_rule.go,
+ * fluxcd/flagger 15bd6ad, 2026-07-21).
+ */
+const FLAGGER_TRAFFIC_POLICY: FieldTree = {
+  loadBalancer: {
+    simple: true,
+    consistentHash: { httpHeaderName: true, httpCookie: { name: true, path: true, ttl: true }, useSourceIp: true, minimumRingSize: true },
+  },
+  connectionPool: {
+    tcp: { maxConnections: true, connectTimeout: true },
+    http: { h2UpgradePolicy: true, http1MaxPendingRequests: true, http2MaxRequests: true, maxRequestsPerConnection: true, maxRetries: true, idleTimeout: true },
+  },
+  outlierDetection: {
+    consecutiveErrors: true, consecutiveGatewayErrors: true, consecutive5xxErrors: true, splitExternalLocalOriginErrors: true,
+    consecutiveLocalOriginFailures: true, interval: true, baseEjectionTime: true, maxEjectionPercent: true, minHealthPercent: true,
+  },
+  tls: { mode: true },
+};
+
+/** The first field of `value`, depth first, that `tree` has no place for, with its value. */
+function unknownPath(value: { readonly [key: string]: unknown }, tree: FieldTree, at: string[] = []): { path: string[]; value: unknown } | undefined {
+  for (const [key, child] of Object.entries(value)) {
+    if (child === undefined) continue;
+    const known = tree[key];
+    if (known === undefined) return { path: [...at, key], value: child };
+    if (known !== true && typeof child === 'object' && child !== null) {
+      const deeper = unknownPath(child as { [key: string]: unknown }, known, [...at, key]);
+      if (deeper) return deeper;
+    }
+  }
+  return undefined;
 }
 
 /** Flagger mirrors to the new version only, as the first step of a weighted canary. */

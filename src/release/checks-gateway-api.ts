@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HttpRouteSpecRules, HttpRouteSpecRulesMatches } from '../../imports/gateway.networking.k8s.io';
-import type { GatewayServer } from '../istio-gateway';
+import type { GatewayServer, IIstioGateway } from '../istio-gateway';
 import { HttpPolicySpec, isHttpProtocol, MatchRouteModel, ReleaseModel, VersionModel } from '../model';
 import { isDns1123Subdomain, isToken } from '../names';
 import { TrafficApi } from '../plan';
@@ -29,17 +29,32 @@ export function checkGatewayApiRelease(scope: Construct, model: ReleaseModel): v
 }
 
 /**
- * Refuses a gateway made in this app with another API than the release's: a VirtualService binds
- * only to an Istio Gateway, an HTTPRoute only to a Gateway API one. References made with
- * `IstioGateway.fromName` are not known here and pass.
+ * Refuses a gateway of another API than the release's: a VirtualService binds only to an Istio
+ * Gateway, an HTTPRoute only to a Gateway API one. An import says its API, Istio's by default.
  */
-export function checkGatewayApi(scope: Construct, ref: string, trafficApi: TrafficApi): void {
-  const made = madeGateway(scope, ref);
-  if (made && made.trafficApi !== trafficApi) {
-    const [emits, binds] = trafficApi === TrafficApi.GATEWAY_API
-      ? ['an Istio Gateway', 'an HTTPRoute can only attach to a gateway.networking.k8s.io Gateway']
-      : ['a gateway.networking.k8s.io Gateway', 'a VirtualService can only bind to an Istio Gateway'];
-    fail(scope, 'gateway', `emits ${emits}, and ${binds}`, ref, 'give the IstioGateway and the app the same trafficApi');
+export function checkGatewayApi(scope: Construct, gateway: IIstioGateway, trafficApi: TrafficApi): void {
+  if (gateway.trafficApi === trafficApi) return;
+  const toGatewayApi = trafficApi === TrafficApi.GATEWAY_API;
+  const [kind, binds] = toGatewayApi
+    ? ['an Istio Gateway', 'an HTTPRoute can only attach to a gateway.networking.k8s.io Gateway']
+    : ['a gateway.networking.k8s.io Gateway', 'a VirtualService can only bind to an Istio Gateway'];
+  if (madeGateway(scope, gateway.gatewayRef)) {
+    fail(scope, 'gateway', `emits ${kind}, and ${binds}`, gateway.gatewayRef, 'give the IstioGateway and the app the same trafficApi');
+  }
+  fail(scope, 'gateway', `is imported as ${kind}, and ${binds}`, gateway.gatewayRef, toGatewayApi
+    ? `if it is a Gateway API Gateway, import it with IstioGateway.fromName(${JSON.stringify(gateway.gatewayRef)}, TrafficApi.GATEWAY_API)`
+    : 'if it is an Istio Gateway, import it without TrafficApi.GATEWAY_API; else give the app trafficApi: TrafficApi.GATEWAY_API');
+}
+
+/**
+ * The gateway's HTTPRoute is made for the app's hosts. An imported gateway's hosts are unknown, and
+ * where Istio binds the Service's own name, an HTTPRoute without hostnames would take every host
+ * of the gateway: so the hosts must be named.
+ */
+export function checkGatewayHosts(scope: Construct, gateway: IIstioGateway, hosts: readonly string[]): void {
+  if (hosts.length === 0) {
+    fail(scope, 'hosts', `must be given with TrafficApi.GATEWAY_API and the imported gateway ${gateway.gatewayRef}, whose hosts are unknown: `
+      + 'the route to the gateway is made for the app\'s hosts', undefined, 'name the hosts the app serves through it, e.g. ["shop.example.com"]');
   }
 }
 

@@ -203,9 +203,14 @@ function managedRoutes(virtualService: ApiObject): unknown {
 
 /**
  * Istio's standard metrics of the new revision's pods, as its callers' proxies report them
- * (`reporter="source"`): they also see the requests that fail before a pod answers. A check
- * without traffic fails, as in Flagger: `len(result) > 0` turns an empty answer into a failed
- * measurement rather than an error, and NaN (no requests in the window) fails any comparison.
+ * (`reporter="source"`): they also see the requests that fail before a pod answers.
+ *
+ * A check without traffic is inconclusive, not failed: a blue/green's preview gets no live
+ * traffic, and a quiet hour would otherwise abort every release. Argo calls a measurement
+ * inconclusive when both conditions are set and neither holds (`EvaluateResult`); an empty answer
+ * fails both through `len(result) > 0`, and NaN (no requests in the window) fails any comparison.
+ * With the default `inconclusiveLimit` of 0, the run is then inconclusive and the Rollout pauses
+ * for a person to promote or abort it.
  */
 function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis: AnalysisModel, count?: number): ApiObject {
   // rate() needs two scrapes in its window; Istio's Prometheus scrapes every 15 seconds.
@@ -215,7 +220,7 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
     'destination_service="{{args.service}}.{{args.namespace}}.svc.cluster.local"',
     'destination_version="{{args.version}}"',
   ].join(', ');
-  const metric = (name: string, query: string, condition: string): AnalysisTemplateSpecMetrics => ({
+  const metric = (name: string, query: string, condition: string, opposite: string): AnalysisTemplateSpecMetrics => ({
     name,
     interval: `${analysis.intervalSeconds}s`,
     // The first measurement waits for a full window of the new revision's traffic.
@@ -224,16 +229,17 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
     // Argo fails the run when the failed measurements exceed the limit; ours is the failure that rolls back.
     failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(analysis.failureLimit - 1),
     successCondition: `len(result) > 0 && result[0] ${condition}`,
+    failureCondition: `len(result) > 0 && result[0] ${opposite}`,
     provider: { prometheus: { address: analysis.prometheusAddress, query } },
   });
   const requests = (extra: string) => `sum(rate(istio_requests_total{${labels}${extra}}[${window}]))`;
   const spec = toJson_AnalysisTemplateSpec({
     args: ANALYSIS_ARGS.map(name => ({ name })),
     metrics: [
-      metric('success-rate', `100 * ${requests(', response_code!~"5.*"')} / ${requests('')}`, `>= ${analysis.minSuccessRate}`),
+      metric('success-rate', `100 * ${requests(', response_code!~"5.*"')} / ${requests('')}`, `>= ${analysis.minSuccessRate}`, `< ${analysis.minSuccessRate}`),
       metric('request-duration',
         `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${labels}}[${window}])))`,
-        `<= ${analysis.maxRequestDurationMs}`),
+        `<= ${analysis.maxRequestDurationMs}`, `> ${analysis.maxRequestDurationMs}`),
     ],
   });
   return new ApiObject(scope, 'AnalysisTemplate', {

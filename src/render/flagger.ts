@@ -162,7 +162,7 @@ function analysis(model: ReleaseModel, plan: ControllerPlanModel, flow: Flow): C
     match: flow === 'ab-testing' ? model.matchRoutes.map(r => analysisMatch(r.match)) : undefined,
     mirror: model.mirror ? true : undefined,
     mirrorWeight: model.mirror?.percentage,
-    metrics: checks && metrics(checks, interval),
+    metrics: checks && metrics(checks, metricWindow(checks)),
     webhooks: hooks.length > 0 ? hooks.map(hook => hook.spec) : undefined,
   };
 }
@@ -195,6 +195,16 @@ function flaggerDuration(seconds: number): string {
 /** A tester route's conditions; preview routes, the only ones with an authority, are refused. */
 function analysisMatch(match: MatchSpec): CanarySpecAnalysisMatch {
   return { headers: match.headers, queryParams: match.queryParams, sourceLabels: match.sourceLabels };
+}
+
+/**
+ * A metric's `interval` is the range of its PromQL (`rate(…[interval])`), not how often it runs.
+ * rate() needs two scrapes in its range, and Istio's Prometheus scrapes every 15 to 30 seconds:
+ * a range under a minute finds nothing, and Flagger rolls a healthy release back. So the last
+ * analysis interval, and at least the last minute, as Argo's template does.
+ */
+function metricWindow(checks: AnalysisModel): string {
+  return flaggerDuration(Math.max(checks.intervalSeconds, 60));
 }
 
 /** Flagger's built-in Istio metrics; request-duration is its P99 in milliseconds. */

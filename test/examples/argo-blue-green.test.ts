@@ -15,11 +15,12 @@ describe('example: blue/green run by Argo Rollouts, with a preview and its analy
     expect(blueGreen.prePromotionAnalysis.args[0]).toEqual({ name: 'service', value: 'frontend-preview' });
   });
 
-  test('checks the preview five times against 99% success and 500 ms at the 99th percentile', () => {
+  test('checks the preview five times against 99% success and 500 ms at the 99th percentile; a quiet preview is inconclusive', () => {
     const metrics = find(objects, 'AnalysisTemplate', 'frontend').spec.metrics;
-    expect(metrics.map((m: { name: string; count: number; successCondition: string }) => [m.name, m.count, m.successCondition])).toEqual([
-      ['success-rate', 5, 'len(result) > 0 && result[0] >= 99'],
-      ['request-duration', 5, 'len(result) > 0 && result[0] <= 500'],
+    expect(metrics.map((m: { name: string; count: number; successCondition: string; failureCondition: string }) =>
+      [m.name, m.count, m.successCondition, m.failureCondition])).toEqual([
+      ['success-rate', 5, 'len(result) > 0 && result[0] >= 99', 'len(result) > 0 && result[0] < 99'],
+      ['request-duration', 5, 'len(result) > 0 && result[0] <= 500', 'len(result) > 0 && result[0] > 500'],
     ]);
   });
 

@@ -26,8 +26,8 @@ export type LooseProps = { readonly [key: string]: unknown };
 export type GatewayScenario =
   | { readonly kind: 'none' }
   | { readonly kind: 'construct'; readonly id: string; readonly props: unknown }
-  | { readonly kind: 'fromName'; readonly ref: unknown }
-  | { readonly kind: 'fromGatewayName'; readonly id: string; readonly ref: unknown };
+  | { readonly kind: 'fromName'; readonly ref: unknown; readonly trafficApi?: unknown }
+  | { readonly kind: 'fromGatewayName'; readonly id: string; readonly ref: unknown; readonly trafficApi?: unknown };
 
 export interface AppScenario {
   readonly kind: 'blue-green' | 'canary';
@@ -657,12 +657,17 @@ function gatewayOf(shape: GatewayShape, rest: GatewayRest): GatewayScenario {
     case 'none':
       return { kind: 'none' };
     case 'fromName':
-      return { kind: 'fromName', ref: rest.ref };
+      return { kind: 'fromName', ref: rest.ref, ...importedApi(rest.props) };
     case 'fromGatewayName':
-      return { kind: 'fromGatewayName', id: rest.id, ref: rest.ref };
+      return { kind: 'fromGatewayName', id: rest.id, ref: rest.ref, ...importedApi(rest.props) };
     case 'construct':
       return { kind: 'construct', id: rest.id, props: isProps(rest.props) ? compact({ hosts: shape.hosts, ...rest.props }) : rest.props };
   }
+}
+
+/** An import says its API as a gateway's props would: the chart's, now and then another or a wrong one. */
+function importedApi(props: unknown): { trafficApi?: unknown } {
+  return isProps(props) && props.trafficApi !== undefined ? { trafficApi: props.trafficApi } : {};
 }
 
 /** Props drawn as props, rather than a hostile value in their place. */

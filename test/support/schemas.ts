@@ -31,7 +31,9 @@
  *   carry, and names and labels: metadata's (the name as the kind's name rule has it), the label
  *   maps of a spec outside Istio's kinds, a pod template's containers, ports, volumes and env;
  * - for VirtualService, DestinationRule, Gateway and PeerAuthentication, the rules of Istio's
- *   admission webhook (./istio-webhook.ts), which istiod checks after the API server.
+ *   admission webhook (./istio-webhook.ts), which istiod checks after the API server;
+ * - for Flagger's Canary and Argo's AnalysisTemplate, what the controller then does with them
+ *   (./controller-rules.ts).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -57,6 +59,7 @@ import { strings } from '@bufbuild/cel/ext';
 import Ajv, { type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
 import { parseAllDocuments, type YAMLError } from 'yaml';
 import { apiServerErrors } from './api-server';
+import { controllerViolations } from './controller-rules';
 import { webhookViolations } from './istio-webhook';
 
 /** The upstream CRDs beside the project, where the repository's layout puts them. */
@@ -192,7 +195,8 @@ function objectErrors(obj: unknown): string[] {
   const model = tier1Model(obj.apiVersion, obj.kind);
   const crd = strictCrdsDir === undefined ? undefined : crdIndex().get(gvkOf(obj.apiVersion, obj.kind));
   const noSchema = model || crd || uncheckedWithoutCrds(obj.apiVersion) ? [] : [`$: no schema for ${obj.apiVersion} ${obj.kind} ${noSchemaHint()}`];
-  const errors = [...noSchema, ...(model ? modelErrors(model, obj) : []), ...(crd ? crdErrors(crd, obj) : []), ...webhookErrors(obj)];
+  const errors = [...noSchema, ...(model ? modelErrors(model, obj) : []), ...(crd ? crdErrors(crd, obj) : []), ...webhookErrors(obj),
+    ...controllerViolations(obj).map((v) => `${v.at}: ${v.message} [controller: ${v.rule}]`)];
   return [...errors.map((e) => `${label}: ${e}`), ...apiServerErrors([obj])];
 }
 

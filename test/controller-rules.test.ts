@@ -1,0 +1,71 @@
+import { controllerViolations } from './support/controller-rules';
+
+/** A Canary as this library writes one, with `analysis` and `service` changed. */
+function canary(analysis: object, service: object = {}): object {
+  return {
+    apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name: 'reviews' },
+    spec: { analysis: { interval: '1m', threshold: 1, ...analysis }, service: { port: 9080, ...service } },
+  };
+}
+
+function template(metric: object): object {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'reviews' },
+    spec: { metrics: [{ name: 'success-rate', provider: { prometheus: { address: 'http://p:9090', query: 'q' } }, ...metric }] },
+  };
+}
+
+const rules = (object: object) => controllerViolations(object).map(v => `${v.at} [${v.rule}]`);
+
+describe('Flagger\'s rules', () => {
+  test('pass a canary that starts above 0, with minute-long metric windows and fields Flagger\'s types have', () => {
+    expect(rules(canary(
+      { stepWeights: [10, 100], metrics: [{ name: 'request-success-rate', interval: '1m' }], match: [{ headers: { 'x-qa': { exact: '1' } } }] },
+      { trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: 'u', ttl: '1h' } } } }, retries: { attempts: 3, retryOn: '5xx' } },
+    ))).toEqual([]);
+  });
+
+  test('fails when the first step is 0, unless stepWeight is set or the analysis is skipped', () => {
+    expect(rules(canary({ stepWeights: [0, 100] }))).toEqual(['$.spec.analysis.stepWeights[0] [nextStepWeight]']);
+    expect(rules(canary({ stepWeights: [0, 100], stepWeight: 10 }))).toEqual([]);
+    expect(rules({ ...canary({ stepWeights: [0] }), spec: { skipAnalysis: true, analysis: { stepWeights: [0] } } })).toEqual([]);
+    expect(rules(canary({ stepWeights: [1] }))).toEqual([]);
+  });
+
+  test.each([['59s', 1], ['60s', 0], ['1m', 0], ['30s', 1], ['2h', 0]])('a metric window of %s breaks %d rule (fails when under a minute)', (interval, count) => {
+    expect(rules(canary({ stepWeights: [10], metrics: [{ name: 'request-duration', interval }] }))).toEqual(
+      count ? ['$.spec.analysis.metrics[0].interval [runMetricChecks]'] : []);
+  });
+
+  test('fails when a field is one Flagger\'s Istio types lack, wherever it is', () => {
+    expect(rules(canary({ stepWeights: [10], match: [{ headers: { 'x-qa': { present: true } } }] }, {
+      trafficPolicy: { loadBalancer: { consistentHash: { httpQueryParameterName: 'u' } }, portLevelSettings: [{ port: { number: 80 }, proxyProtocol: {} }] },
+      retries: { attempts: 3, retryRemoteLocalities: true },
+      match: [{ uri: { prefix: '/' }, statPrefix: 'x' }],
+    }))).toEqual([
+      '$.spec.service.trafficPolicy.loadBalancer.consistentHash.httpQueryParameterName [pkg/apis/istio/v1beta1]',
+      '$.spec.service.trafficPolicy.portLevelSettings[0].proxyProtocol [pkg/apis/istio/v1beta1]',
+      '$.spec.service.retries.retryRemoteLocalities [pkg/apis/istio/v1beta1]',
+      '$.spec.service.match[0].statPrefix [pkg/apis/istio/v1beta1]',
+      '$.spec.analysis.match[0].headers.x-qa.present [pkg/apis/istio/v1beta1]',
+    ]);
+  });
+});
+
+describe('Argo Rollouts\' rules', () => {
+  test('pass a metric for which an empty answer meets neither condition: inconclusive', () => {
+    expect(rules(template({ successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' }))).toEqual([]);
+  });
+
+  test.each([
+    ['only a success condition', { successCondition: 'len(result) > 0 && result[0] >= 99' }],
+    ['a failure condition that holds on an empty answer', { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'result[0] < 99' }],
+  ])('fails when a metric has %s: an empty answer fails the measurement', (_, conditions) => {
+    expect(rules(template(conditions))).toEqual(['$.spec.metrics[0] [EvaluateResult]']);
+  });
+
+  test('other kinds are no controller\'s', () => {
+    expect(controllerViolations({ apiVersion: 'v1', kind: 'Service', spec: {} })).toEqual([]);
+    expect(controllerViolations(null)).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * What the controllers do with the objects they read, written down as rules: an object can pass
+ * its CRD and still stall or break a release once Argo Rollouts or Flagger acts on it. Each rule
+ * names the upstream function it mirrors.
+ *
+ * Flagger, from fluxcd/flagger at 15bd6ad555e6c935da55f0ab95977be74c149bd6 (2026-07-21):
+ * pkg/controller/scheduler.go (`nextStepWeight`), pkg/controller/scheduler_metrics.go (a metric's
+ * `interval` is its PromQL range) and the Istio types it decodes a Canary's policy and routes into
+ * before it writes its rules (pkg/apis/istio/v1beta1, pkg/apis/istio/common/v1alpha1).
+ *
+ * Argo Rollouts, from argoproj/argo-rollouts at 099e5cd1d2c36e2632f5e28153a096bb8c2ddd56:
+ * utils/evaluate/evaluate.go (`EvaluateResult`).
+ */
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/** One rule broken: where, what the controller then does, and the upstream function. */
+export interface ControllerViolation {
+  readonly at: string;
+  readonly message: string;
+  readonly rule: string;
+}
+
+/** What the controller that reads `object` would get wrong; [] for kinds no controller here reads. */
+export function controllerViolations(object: unknown): ControllerViolation[] {
+  if (!isObject(object) || !isObject(object.spec)) return [];
+  if (object.apiVersion === 'flagger.app/v1beta1' && object.kind === 'Canary') return canaryViolations(object.spec);
+  if (object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'AnalysisTemplate') return analysisViolations(object.spec);
+  return [];
+}
+
+function canaryViolations(spec: JsonObject): ControllerViolation[] {
+  const found: ControllerViolation[] = [];
+  const analysis = isObject(spec.analysis) ? spec.analysis : {};
+  const service = isObject(spec.service) ? spec.service : {};
+  const stepWeights = Array.isArray(analysis.stepWeights) ? analysis.stepWeights : [];
+  // nextStepWeight: stepWeight when set, else stepWeights[0] from a canary at 0; runCanary moves only above 0.
+  if (analysis.stepWeight === undefined && stepWeights.length > 0 && !(Number(stepWeights[0]) > 0) && spec.skipAnalysis !== true) {
+    found.push({ at: '$.spec.analysis.stepWeights[0]', message: 'a first step of 0 is never left: the next step weight is 0', rule: 'nextStepWeight' });
+  }
+  (Array.isArray(analysis.metrics) ? analysis.metrics : []).forEach((metric, i) => {
+    const seconds = isObject(metric) && typeof metric.interval === 'string' ? durationSeconds(metric.interval) : 60;
+    if (seconds !== undefined && seconds < 60) {
+      found.push({ at: `$.spec.analysis.metrics[${i}].interval`, message: 'a PromQL range under a minute holds too few scrapes for rate()', rule: 'runMetricChecks' });
+    }
+  });
+  const typed: [string, Json | undefined, Tree][] = [
+    ['$.spec.service.trafficPolicy', service.trafficPolicy, TRAFFIC_POLICY],
+    ['$.spec.service.retries', service.retries, HTTP_RETRY],
+    ...(Array.isArray(service.match) ? service.match : []).map((m, i): [string, Json, Tree] => [`$.spec.service.match[${i}]`, m, HTTP_MATCH_REQUEST]),
+    ...(Array.isArray(analysis.match) ? analysis.match : []).map((m, i): [string, Json, Tree] => [`$.spec.analysis.match[${i}]`, m, HTTP_MATCH_REQUEST]),
+  ];
+  for (const [at, value, tree] of typed) {
+    for (const path of unknownFields(value, tree, at)) {
+      found.push({ at: path, message: 'Flagger\'s Istio types have no such field: it is dropped from the rules Flagger writes', rule: 'pkg/apis/istio/v1beta1' });
+    }
+  }
+  return found;
+}
+
+function analysisViolations(spec: JsonObject): ControllerViolation[] {
+  return (Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
+    if (!isObject(metric) || !isObject(metric.provider) || !isObject(metric.provider.prometheus)) return [];
+    // Without a failureCondition, a measurement whose successCondition is false fails: an empty answer too.
+    const inconclusiveWhenEmpty = [metric.successCondition, metric.failureCondition].every(c => typeof c === 'string' && c.startsWith('len(result) > 0 && '));
+    return inconclusiveWhenEmpty ? [] : [{
+      at: `$.spec.metrics[${i}]`,
+      message: 'an answer without data fails the measurement rather than leave it inconclusive: a quiet preview aborts the release',
+      rule: 'EvaluateResult',
+    }];
+  });
+}
+
+/** A Go struct's JSON fields; `true` for a field of a scalar or an opaque map, `[tree]` for a list of structs. */
+interface Tree { readonly [field: string]: Tree | true | [Tree] }
+
+const STRING_MATCH: Tree = { exact: true, prefix: true, suffix: true, regex: true };
+const STRING_MATCHES: Tree = new Proxy({}, { get: () => STRING_MATCH, has: () => true });
+const LOAD_BALANCER: Tree = {
+  simple: true,
+  consistentHash: { httpHeaderName: true, httpCookie: { name: true, path: true, ttl: true }, useSourceIp: true, minimumRingSize: true },
+  localityLbSetting: { distribute: [{ from: true, to: true }], failover: [{ from: true, to: true }], failover_priority: true, enabled: true },
+  warmupDurationSecs: true,
+};
+const CONNECTION_POOL: Tree = {
+  tcp: { maxConnections: true, connectTimeout: true },
+  http: { h2UpgradePolicy: true, http1MaxPendingRequests: true, http2MaxRequests: true, maxRequestsPerConnection: true, maxRetries: true, idleTimeout: true },
+};
+const OUTLIER_DETECTION: Tree = {
+  consecutiveErrors: true, consecutiveGatewayErrors: true, consecutive5xxErrors: true, splitExternalLocalOriginErrors: true,
+  consecutiveLocalOriginFailures: true, interval: true, baseEjectionTime: true, maxEjectionPercent: true, minHealthPercent: true,
+};
+const TLS: Tree = { mode: true, clientCertificate: true, privateKey: true, caCertificates: true, subjectAltNames: true, sni: true };
+/** destination_rule.go `TrafficPolicy`. */
+const TRAFFIC_POLICY: Tree = {
+  loadBalancer: LOAD_BALANCER, connectionPool: CONNECTION_POOL, outlierDetection: OUTLIER_DETECTION, tls: TLS,
+  portLevelSettings: [{ port: { number: true }, loadBalancer: LOAD_BALANCER, connectionPool: CONNECTION_POOL, outlierDetection: OUTLIER_DETECTION, tls: TLS }],
+};
+/** virtual_service.go `HTTPRetry`. */
+const HTTP_RETRY: Tree = { attempts: true, perTryTimeout: true, retryOn: true };
+/** virtual_service.go `HTTPMatchRequest`. */
+const HTTP_MATCH_REQUEST: Tree = {
+  name: true, uri: STRING_MATCH, scheme: STRING_MATCH, method: STRING_MATCH, authority: STRING_MATCH, headers: STRING_MATCHES, port: true,
+  sourceLabels: true, gateways: true, queryParams: STRING_MATCHES, ignoreUriCase: true, withoutHeaders: STRING_MATCHES, sourceNamespace: true,
+};
+
+/** Paths of `value` that `tree` has no field for. */
+function unknownFields(value: Json | undefined, tree: Tree | true | [Tree], at: string): string[] {
+  if (tree === true || value === undefined || value === null) return [];
+  if (Array.isArray(tree)) return Array.isArray(value) ? value.flatMap((item, i) => unknownFields(item, tree[0], `${at}[${i}]`)) : [];
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => (key in tree ? unknownFields(child, tree[key], `${at}.${key}`) : [`${at}.${key}`]));
+}
+
+/** Seconds of a Go duration of whole units as Flagger writes them (`90s`, `1m`, `1h`); undefined otherwise. */
+function durationSeconds(text: string): number | undefined {
+  const match = /^([0-9]+)(s|m|h)$/.exec(text);
+  return match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : undefined;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
