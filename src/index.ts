@@ -22,6 +22,8 @@ export type { FaultOptions, MatchSpec, MirrorOptions, RetryOptions, RoutePolicy,
 export { ClientTlsMode, LoadBalancer, SimpleLoadBalancer } from './traffic-policy';
 export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './traffic-policy';
 export * from './scaling';
+export { AntiAffinity, StepPause } from './argo-options';
+export type { ArgoBlueGreenOptions, ArgoCanaryOptions, ArgoRolloutOptions, RolePodMetadata } from './argo-options';
 export { ArgoRouting, FlaggerWebhookType, Plan, ReleaseController, synthSteps, TrafficApi } from './plan';
 export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerOptions, FlaggerWebhook, IStepBuilder, LinearSteps } from './plan';
 export * from './workload-props';

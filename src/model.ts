@@ -197,6 +197,32 @@ export interface ControllerPlanModel {
   readonly linear?: LinearModel;
   /** Undefined when the plan asks nothing of Flagger alone. */
   readonly flagger?: FlaggerPlanModel;
+  /** Undefined when the plan asks nothing of Argo Rollouts alone. */
+  readonly argo?: ArgoPlanModel;
+}
+
+/** Labels and annotations a controller puts on the pods of one role. */
+export interface PodRoleModel {
+  readonly labels?: { readonly [key: string]: string };
+  readonly annotations?: { readonly [key: string]: string };
+}
+
+/** What only Argo Rollouts carries out; undefined where left to Argo's defaults. */
+export interface ArgoPlanModel {
+  readonly maxSurge?: number | string;
+  readonly maxUnavailable?: number | string;
+  /** A preference of this weight, or a requirement where the weight is undefined. */
+  readonly antiAffinity?: { readonly weight?: number };
+  readonly newVersionPods?: PodRoleModel;
+  readonly servingVersionPods?: PodRoleModel;
+  readonly abortScaleDownDelaySeconds?: number;
+  readonly scaleDownDelaySeconds?: number;
+  readonly dynamicStableScale: boolean;
+  /** Per step below 100: seconds, or undefined to hold until promoted. */
+  readonly pauses?: readonly (number | undefined)[];
+  readonly previewReplicas?: number;
+  readonly autoPromotionSeconds?: number;
+  readonly postPromotionAnalysis: boolean;
 }
 
 export interface ReleaseModel {

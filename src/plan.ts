@@ -1,5 +1,6 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ArgoBlueGreenOptions, ArgoCanaryOptions, resolveArgoOptions } from './argo-options';
 import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
 import { entryField, show } from './show';
 import {
@@ -204,6 +205,12 @@ export interface CanaryPlan {
    * @default - none
    */
   readonly flagger?: FlaggerOptions;
+
+  /**
+   * What only Argo Rollouts carries out: scaling, placement and labels of the pods, a pause per step.
+   * @default - none
+   */
+  readonly argo?: ArgoCanaryOptions;
 }
 
 /** The preview, analysis and promotion of a blue/green release run by a controller. */
@@ -237,6 +244,13 @@ export interface BlueGreenPlan {
    * @default - none
    */
   readonly flagger?: FlaggerOptions;
+
+  /**
+   * What only Argo Rollouts carries out: scaling, placement and labels of the pods, the preview's
+   * size, a delayed promotion, an analysis after it.
+   * @default - none
+   */
+  readonly argo?: ArgoBlueGreenOptions;
 }
 
 /** Adds the app at one step of its plan to a chart, for {@link Plan.synthSteps}. */
@@ -341,6 +355,7 @@ export function resolveControllerPlan(scope: Construct, plan: {
   /** Resolved by `planSteps`, which the weights come from. */
   readonly linear?: LinearModel;
   readonly flagger?: FlaggerOptions;
+  readonly argo?: ArgoCanaryOptions & ArgoBlueGreenOptions;
 }): ControllerPlanModel {
   const flagger = checkObject(scope, 'plan.flagger', plan.flagger, '{ loadTesterUrl: "http://flagger-loadtester.shop/" }');
   return {
@@ -353,6 +368,7 @@ export function resolveControllerPlan(scope: Construct, plan: {
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,
     linear: plan.linear,
     flagger: flagger && resolveFlagger(scope, flagger),
+    argo: resolveArgoOptions(scope, 'plan.argo', plan.argo),
   };
 }
 

@@ -52,14 +52,25 @@ export function checkWorkloadOptions(scope: Construct, prefix: string, options: 
   checkContainerSettings(scope, prefix, options);
   checkList(scope, field('extraContainerPorts'), options.extraContainerPorts, `[${CONTAINER_PORT}]`, (entry, port) => checkContainerPort(scope, entry, port));
   checkVolumes(scope, field('volumes'), options.volumes);
-  const labels = checkLabelMap(scope, field('podLabels'), options.podLabels, '{ team: "shop" }');
+  checkPodMetadata(scope, field('podLabels'), options.podLabels, field('podAnnotations'), options.podAnnotations);
+}
+
+/**
+ * Labels and annotations for pods: label keys the release selects by are its own, and annotations
+ * have label keys' form.
+ */
+export function checkPodMetadata(
+  scope: Construct, labelsField: string, podLabels: { [key: string]: string } | undefined,
+  annotationsField: string, podAnnotations: { [key: string]: string } | undefined,
+): void {
+  const labels = checkLabelMap(scope, labelsField, podLabels, '{ team: "shop" }');
   for (const [key, value] of Object.entries(labels)) {
     if (RELEASE_LABELS.includes(key)) {
-      fail(scope, field('podLabels'), `may not set "${key}", which the release's Service and subsets select by`, { [key]: value },
+      fail(scope, labelsField, `may not set "${key}", which the release's Service and subsets select by`, { [key]: value },
         `leave "${key}" out: the app sets it${key === 'version' ? ' from each version\'s version' : ' from its name'}`);
     }
   }
-  checkStringMap(scope, field('podAnnotations'), options.podAnnotations, isLabelKey, 'annotation keys ([prefix/]name)', '{ "sidecar.istio.io/proxyCPU": "100m" }');
+  checkStringMap(scope, annotationsField, podAnnotations, isLabelKey, 'annotation keys ([prefix/]name)', '{ "sidecar.istio.io/proxyCPU": "100m" }');
 }
 
 /** The settings every container has, the main one's and the others', that cdk8s-plus reads as its own classes. */

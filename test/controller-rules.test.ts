@@ -64,6 +64,42 @@ describe('Argo Rollouts\' rules', () => {
     expect(rules(template(conditions))).toEqual(['$.spec.metrics[0] [EvaluateResult]']);
   });
 
+  const rollout = (strategy: object) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web' }, spec: { strategy } });
+  const routed = { trafficRouting: { istio: {} } };
+
+  test('pass a Rollout as this library writes one', () => {
+    expect(rules(rollout({ canary: { ...routed, steps: [{ setWeight: 10 }, { pause: { duration: '300s' } }, { pause: {} }], maxSurge: 1, maxUnavailable: '0%' } }))).toEqual([]);
+    expect(rules(rollout({ blueGreen: { activeService: 'web', previewService: 'web-preview', antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } } }))).toEqual([]);
+  });
+
+  test.each([
+    ['maxSurge and maxUnavailable are both 0', { canary: { ...routed, maxSurge: '0%', maxUnavailable: 0 } }, 'canary.maxSurge [invalidMaxSurgeMaxUnavailable]'],
+    ['dynamicStableScale comes with scaleDownDelaySeconds', { canary: { ...routed, dynamicStableScale: true, scaleDownDelaySeconds: 30 } },
+      'canary.dynamicStableScale [ValidateRolloutStrategyCanary]'],
+    ['scaleDownDelaySeconds comes without trafficRouting', { canary: { scaleDownDelaySeconds: 30 } }, 'canary.scaleDownDelaySeconds [ValidateRolloutStrategyCanary]'],
+    ['dynamicStableScale comes without trafficRouting', { canary: { dynamicStableScale: true } }, 'canary.dynamicStableScale [ValidateRolloutStrategyCanary]'],
+    ['a weight is above 100', { canary: { ...routed, steps: [{ setWeight: 101 }] } }, 'canary.steps[0].setWeight [ValidateRolloutStrategyCanary]'],
+    ['a weight is below 0', { canary: { ...routed, steps: [{ setWeight: -1 }] } }, 'canary.steps[0].setWeight [ValidateRolloutStrategyCanary]'],
+    ['a pause is negative', { canary: { ...routed, steps: [{ pause: { duration: -5 } }] } }, 'canary.steps[0].pause.duration [ValidateRolloutStrategyCanary]'],
+    ['stable and canary are one Service', { canary: { ...routed, stableService: 'a', canaryService: 'a' } }, 'canary.stableService [ValidateRolloutStrategyCanary]'],
+    ['active and preview are one Service', { blueGreen: { activeService: 'a', previewService: 'a' } }, 'blueGreen.activeService [ValidateRolloutStrategyBlueGreen]'],
+    ['antiAffinity lists both kinds', { blueGreen: { activeService: 'a', antiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {}, preferredDuringSchedulingIgnoredDuringExecution: { weight: 5 } } } },
+    'blueGreen.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
+    ['antiAffinity lists neither', { canary: { ...routed, antiAffinity: {} } }, 'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
+    ['a preferred weight is 0', { canary: { ...routed, antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 0 } } } },
+      'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
+    ['a preferred weight is 101', { canary: { ...routed, antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 101 } } } },
+      'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
+  ])('fails when %s', (_, strategy, rule) => {
+    expect(rules(rollout(strategy))).toEqual([`$.spec.strategy.${rule}`]);
+  });
+
+  test('the defaults of 25% leave room: one of maxSurge and maxUnavailable at 0 passes', () => {
+    expect(rules(rollout({ canary: { ...routed, maxSurge: 0 } }))).toEqual([]);
+    expect(rules(rollout({ canary: { ...routed, maxUnavailable: '0%' } }))).toEqual([]);
+  });
+
   test('other kinds are no controller\'s', () => {
     expect(controllerViolations({ apiVersion: 'v1', kind: 'Service', spec: {} })).toEqual([]);
     expect(controllerViolations(null)).toEqual([]);

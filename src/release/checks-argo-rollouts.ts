@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ControllerPlanModel, ReleaseModel, Strategy } from '../model';
+import { ArgoPlanModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { ArgoRouting } from '../plan';
 import { roleService, serviceRoles } from '../render/argo-rollouts';
 import { fail } from '../validate';
@@ -28,6 +28,66 @@ export function checkArgoRollouts(scope: Construct, model: ReleaseModel, plan: C
   checkRelease(scope, model, plan);
   checkRoleServices(scope, model, plan);
   checkDurations(scope, plan);
+  if (plan.argo) checkArgoOptions(scope, model, plan, plan.argo);
+}
+
+/**
+ * Argo's own options: each for the kind of release whose strategy has the field, and together as
+ * Argo's validation takes them (`ValidateRolloutStrategyCanary`, `invalidMaxSurgeMaxUnavailable`).
+ */
+function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel, argo: ArgoPlanModel): void {
+  const canary = model.strategy === Strategy.CANARY;
+  const otherKind: [string, unknown][] = canary
+    ? [['previewReplicas', argo.previewReplicas], ['autoPromotionDelay', argo.autoPromotionSeconds], ['postPromotionAnalysis', argo.postPromotionAnalysis || undefined]]
+    : [['maxSurge', argo.maxSurge], ['scaleDownDelay', argo.scaleDownDelaySeconds], ['dynamicStableScale', argo.dynamicStableScale || undefined], ['pauses', argo.pauses]];
+  const given = otherKind.find(([, value]) => value !== undefined);
+  if (given) {
+    fail(scope, `plan.argo.${given[0]}`, `is an option of Argo's ${canary ? 'blue/green' : 'canary'} strategy, and this release is a ${canary ? 'canary' : 'blue/green'}`,
+      given[1], 'leave it out');
+  }
+  if (isZero(argo.maxSurge) && isZero(argo.maxUnavailable)) {
+    fail(scope, 'plan.argo.maxUnavailable', 'can\'t be 0 with maxSurge 0: Argo Rollouts could neither add a pod nor take one away', argo.maxUnavailable,
+      'allow one of them at least a pod, e.g. PercentOrAbsolute.absolute(1)');
+  }
+  if (argo.dynamicStableScale && argo.scaleDownDelaySeconds !== undefined) {
+    fail(scope, 'plan.argo.dynamicStableScale', 'scales the old version down as the new one takes traffic, so there is nothing left for scaleDownDelay to keep',
+      true, 'leave dynamicStableScale or scaleDownDelay out');
+  }
+  if (argo.pauses) checkPauses(scope, plan, argo.pauses);
+  if (argo.autoPromotionSeconds !== undefined && !plan.autoPromotion) {
+    fail(scope, 'plan.argo.autoPromotionDelay', 'delays the automatic promotion, and plan.autoPromotion is false', `${argo.autoPromotionSeconds}s`,
+      'set plan.autoPromotion to true, or leave autoPromotionDelay out');
+  }
+  if (argo.postPromotionAnalysis && !plan.analysis) {
+    fail(scope, 'plan.argo.postPromotionAnalysis', 'runs plan.analysis again after the switch, and there is none', true, 'give plan.analysis, or leave it out');
+  }
+  const replicas = releaseVersion(model).replicas;
+  if (argo.previewReplicas !== undefined && argo.previewReplicas > replicas) {
+    fail(scope, 'plan.argo.previewReplicas', `must be at most the colour's replicas (${replicas}), to which the promotion scales it`, argo.previewReplicas,
+      `use e.g. ${Math.max(1, Math.floor(replicas / 2))}`);
+  }
+  const seconds: [string, number | undefined][] = [
+    ['abortScaleDownDelay', argo.abortScaleDownDelaySeconds], ['scaleDownDelay', argo.scaleDownDelaySeconds], ['autoPromotionDelay', argo.autoPromotionSeconds],
+  ];
+  for (const [name, value] of seconds) if (value !== undefined) checkInt32Seconds(scope, `plan.argo.${name}`, value, `Argo Rollouts' ${name}Seconds`);
+}
+
+/** One pause per step that pauses, the steps below 100; each a duration Argo parses. */
+function checkPauses(scope: Construct, plan: ControllerPlanModel, pauses: readonly (number | undefined)[]): void {
+  if (plan.pauseSeconds !== undefined) {
+    fail(scope, 'plan.argo.pauses', 'can\'t be given with plan.pause: both set how long the steps pause', `${plan.pauseSeconds}s`,
+      'leave plan.pause out, and give a pause per step');
+  }
+  const pausing = plan.steps.filter(weight => weight < 100);
+  if (pauses.length !== pausing.length) {
+    fail(scope, 'plan.argo.pauses', `must list one pause for each step below 100, ${pausing.length} (${JSON.stringify(pausing)}), in order`, pauses.length,
+      `give ${pausing.length} pauses`);
+  }
+  pauses.forEach((pause, i) => pause !== undefined && checkGoDuration(scope, `plan.argo.pauses[${i}]`, pause, ARGO_ROLLOUTS));
+}
+
+function isZero(amount: number | string | undefined): boolean {
+  return amount === 0 || amount === '0%';
 }
 
 function checkTrafficPolicies(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {

@@ -15,6 +15,7 @@ import { appNameSource, checkGoDuration, checkInt32Seconds, checkServiceName } f
  */
 export function checkFlagger(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {
   const release = releaseVersion(model);
+  if (plan.argo) fail(scope, 'plan.argo', 'configures Argo Rollouts, and the controller is Flagger', plan.argo, 'leave plan.argo out');
   refuseWorkloadOptions(scope, model);
   refuseRoutingOptions(scope, model, release);
   const flow = flowOf(model, plan);

@@ -7,6 +7,7 @@ import {
   AnalysisTemplateSpecMetricsFailureLimit,
   Rollout,
   RolloutSpecStrategyCanaryAnalysisArgs,
+  RolloutSpecStrategyCanaryMaxSurge,
   RolloutSpecStrategyCanarySteps,
   RolloutSpecStrategyCanaryStepsPauseDuration,
   toJson_AnalysisTemplateSpec,
@@ -14,7 +15,7 @@ import {
   toJson_RolloutSpecStrategy,
   toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService,
 } from '../../imports/argoproj.io';
-import { AnalysisModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
+import { AnalysisModel, ArgoPlanModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { serviceHost } from '../names';
 import { ArgoRouting } from '../plan';
 import { renderAppService, renderControllerPolicies, renderPodTemplate } from '../workloads';
@@ -49,10 +50,17 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const roles = serviceRoles(model, plan);
   const roleServices = roles.length > 0 ? new Map(roles.map(role => [role, roleService(model, role)])) : undefined;
   const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis);
+  const argo = plan.argo;
   const strategy = toJson_RolloutSpecStrategy({
     canary: {
       stableService: roleServices?.get(STABLE),
       canaryService: roleServices?.get(CANARY),
+      ...podOptions(argo),
+      maxSurge: amount(argo?.maxSurge),
+      canaryMetadata: argo?.newVersionPods,
+      stableMetadata: argo?.servingVersionPods,
+      scaleDownDelaySeconds: argo?.scaleDownDelaySeconds,
+      dynamicStableScale: argo?.dynamicStableScale || undefined,
       steps: canarySteps(plan),
       // From the second step on, once the first weight has sent the canary some traffic to measure.
       analysis: analysisTemplate && {
@@ -85,17 +93,28 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
  */
 function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): RenderedRelease {
   const preview = roleService(model, PREVIEW);
+  const argo = plan.argo;
   const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis, plan.iterations);
   const strategy = toJson_RolloutSpecStrategy({
     blueGreen: {
       activeService: model.name,
       previewService: preview,
       autoPromotionEnabled: plan.autoPromotion,
+      autoPromotionSeconds: argo?.autoPromotionSeconds,
       scaleDownDelaySeconds: plan.scaleDownDelaySeconds,
+      ...podOptions(argo),
+      previewMetadata: argo?.newVersionPods,
+      activeMetadata: argo?.servingVersionPods,
+      previewReplicaCount: argo?.previewReplicas,
       prePromotionAnalysis: analysisTemplate && {
         templates: [{ templateName: analysisTemplate.name }],
         args: analysisArgs(model, preview),
       },
+      // The same checks, on the Service that serves once the switch is made.
+      postPromotionAnalysis: analysisTemplate && argo?.postPromotionAnalysis ? {
+        templates: [{ templateName: analysisTemplate.name }],
+        args: analysisArgs(model, model.name),
+      } : undefined,
     },
   })!;
   const rollout = renderRollout(scope, model, strategy);
@@ -139,10 +158,35 @@ function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: 
   return rollout;
 }
 
-/** A setWeight per step, each held by a pause (timed, or until promoted by hand) unless it completes the release. */
+/**
+ * A setWeight per step, each held by a pause (timed, or until promoted by hand) unless it
+ * completes the release: the plan's pause for all, or one of `plan.argo.pauses` each.
+ */
 function canarySteps(plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
-  const duration = plan.pauseSeconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${plan.pauseSeconds}s`);
-  return plan.steps.flatMap(weight => (weight === 100 ? [{ setWeight: weight }] : [{ setWeight: weight }, { pause: { duration } }]));
+  const pauses = plan.argo?.pauses ?? plan.steps.map(() => plan.pauseSeconds);
+  let pausing = 0;
+  return plan.steps.flatMap(weight => {
+    if (weight === 100) return [{ setWeight: weight }];
+    const seconds = pauses[pausing++];
+    return [{ setWeight: weight }, { pause: { duration: seconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${seconds}s`) } }];
+  });
+}
+
+/** What both strategies of a Rollout take alike: how many pods may be unavailable, where the new ones go, how long an abort keeps them. */
+function podOptions(argo: ArgoPlanModel | undefined): Record<string, unknown> {
+  return {
+    maxUnavailable: amount(argo?.maxUnavailable),
+    antiAffinity: argo?.antiAffinity && (argo.antiAffinity.weight === undefined
+      ? { requiredDuringSchedulingIgnoredDuringExecution: {} }
+      : { preferredDuringSchedulingIgnoredDuringExecution: { weight: argo.antiAffinity.weight } }),
+    abortScaleDownDelaySeconds: argo?.abortScaleDownDelaySeconds,
+  };
+}
+
+/** Argo's IntOrString: a count of pods, or a percentage. */
+function amount(value: number | string | undefined): RolloutSpecStrategyCanaryMaxSurge | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? RolloutSpecStrategyCanaryMaxSurge.fromNumber(value) : RolloutSpecStrategyCanaryMaxSurge.fromString(value);
 }
 
 /**

@@ -8,8 +8,10 @@
  * `interval` is its PromQL range) and the Istio types it decodes a Canary's policy and routes into
  * before it writes its rules (pkg/apis/istio/v1beta1, pkg/apis/istio/common/v1alpha1).
  *
- * Argo Rollouts, from argoproj/argo-rollouts at 099e5cd1d2c36e2632f5e28153a096bb8c2ddd56:
- * utils/evaluate/evaluate.go (`EvaluateResult`).
+ * Argo Rollouts, from argoproj/argo-rollouts at 9f8d111d8f8e3e88b6d7f8bbdf62fd3cd863ef9d (2026-08-17):
+ * utils/evaluate/evaluate.go (`EvaluateResult`) and pkg/apis/rollouts/validation/validation.go,
+ * which the controller runs on every Rollout before it acts, and which marks one that breaks it
+ * InvalidSpec, doing nothing else.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -27,6 +29,7 @@ export function controllerViolations(object: unknown): ControllerViolation[] {
   if (!isObject(object) || !isObject(object.spec)) return [];
   if (object.apiVersion === 'flagger.app/v1beta1' && object.kind === 'Canary') return canaryViolations(object.spec);
   if (object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'AnalysisTemplate') return analysisViolations(object.spec);
+  if (object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'Rollout' && isObject(object.spec.strategy)) return rolloutViolations(object.spec.strategy);
   return [];
 }
 
@@ -70,6 +73,49 @@ function analysisViolations(spec: JsonObject): ControllerViolation[] {
       rule: 'EvaluateResult',
     }];
   });
+}
+
+function rolloutViolations(strategy: JsonObject): ControllerViolation[] {
+  const found: ControllerViolation[] = [];
+  const add = (at: string, message: string, rule: string) => found.push({ at: `$.spec.strategy.${at}`, message, rule });
+  const blueGreen = isObject(strategy.blueGreen) ? strategy.blueGreen : undefined;
+  const canary = isObject(strategy.canary) ? strategy.canary : undefined;
+  if (blueGreen && blueGreen.activeService === blueGreen.previewService) add('blueGreen.activeService', 'active and preview are one Service', 'ValidateRolloutStrategyBlueGreen');
+  for (const [name, s] of [['blueGreen', blueGreen], ['canary', canary]] as const) {
+    if (s?.antiAffinity !== undefined) antiAffinityViolations(s.antiAffinity).forEach(m => add(`${name}.antiAffinity`, m, 'ValidateRolloutStrategyAntiAffinity'));
+  }
+  if (!canary) return found;
+  // GetMaxSurgeOrDefault and GetMaxUnavailableOrDefault: 25% each.
+  const zero = (value: Json | undefined) => value === 0 || value === '0%';
+  if (zero(canary.maxSurge ?? '25%') && zero(canary.maxUnavailable ?? '25%')) add('canary.maxSurge', 'MaxSurge and MaxUnavailable both can not be zero', 'invalidMaxSurgeMaxUnavailable');
+  if (canary.stableService !== undefined && canary.stableService === canary.canaryService) add('canary.stableService', 'stable and canary are one Service', 'ValidateRolloutStrategyCanary');
+  if (canary.trafficRouting === undefined) {
+    if (canary.scaleDownDelaySeconds !== undefined) add('canary.scaleDownDelaySeconds', 'needs trafficRouting', 'ValidateRolloutStrategyCanary');
+    if (canary.dynamicStableScale === true) add('canary.dynamicStableScale', 'needs trafficRouting', 'ValidateRolloutStrategyCanary');
+  } else if (canary.scaleDownDelaySeconds !== undefined && canary.dynamicStableScale === true) {
+    add('canary.dynamicStableScale', 'can\'t come with scaleDownDelaySeconds', 'ValidateRolloutStrategyCanary');
+  }
+  (Array.isArray(canary.steps) ? canary.steps : []).forEach((step, i) => {
+    if (!isObject(step)) return;
+    if (typeof step.setWeight === 'number' && (step.setWeight < 0 || step.setWeight > 100)) add(`canary.steps[${i}].setWeight`, 'SetWeight needs to be between 0 and 100', 'ValidateRolloutStrategyCanary');
+    const duration = isObject(step.pause) ? step.pause.duration : undefined;
+    if (duration !== undefined && !(typeof duration === 'number' ? duration >= 0 : /^[0-9]+(s|m|h)$/.test(String(duration)))) {
+      add(`canary.steps[${i}].pause.duration`, 'Duration needs to be greater than 0', 'ValidateRolloutStrategyCanary');
+    }
+  });
+  return found;
+}
+
+/** Exactly one of the two kinds, and a preference's weight from 1 to 100. */
+function antiAffinityViolations(antiAffinity: Json): string[] {
+  const given = isObject(antiAffinity) ? antiAffinity : {};
+  const preferred = given.preferredDuringSchedulingIgnoredDuringExecution;
+  const kinds = [preferred, given.requiredDuringSchedulingIgnoredDuringExecution].filter(kind => kind !== undefined).length;
+  const weight = isObject(preferred) ? preferred.weight : undefined;
+  return [
+    ...kinds === 1 ? [] : ['AntiAffinity must have exactly one strategy listed'],
+    ...preferred === undefined || (typeof weight === 'number' && weight >= 1 && weight <= 100) ? [] : ['AntiAffinity weight must be between 1-100'],
+  ];
 }
 
 /** A Go struct's JSON fields; `true` for a field of a scalar or an opaque map, `[tree]` for a list of structs. */

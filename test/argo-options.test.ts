@@ -1,0 +1,200 @@
+import { Chart, Duration } from 'cdk8s';
+import { PercentOrAbsolute } from 'cdk8s-plus-27';
+import {
+  AntiAffinity, ArgoBlueGreenOptions, ArgoCanaryOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, ReleaseController, StepPause,
+} from '../src';
+import { expectSound, find, Manifest, newChart } from './support/manifests';
+
+const ARGO = ReleaseController.ARGO_ROLLOUTS;
+
+function reviews(chart: Chart, argo: ArgoCanaryOptions | undefined, props: Partial<CanaryAppProps> = {}): CanaryApp {
+  return new CanaryApp(chart, 'Reviews', {
+    stable: { image: 'reviews:v1', version: 'v1' }, canary: { image: 'reviews:v2', version: 'v2', replicas: 4 }, controller: ARGO,
+    plan: { steps: [10, 50, 100], argo }, ...props,
+  });
+}
+
+function web(chart: Chart, argo: ArgoBlueGreenOptions | undefined, props: Partial<BlueGreenAppProps> = {}): BlueGreenApp {
+  return new BlueGreenApp(chart, 'Web', {
+    blue: { image: 'web:1.0', version: '1.0', replicas: 4 }, green: { image: 'web:1.1', version: '1.1', replicas: 4 }, active: Color.GREEN, controller: ARGO,
+    plan: { autoPromotion: true, analysis: {}, argo }, ...props,
+  });
+}
+
+const strategyOf = (objects: Manifest[], name: string) => find(objects, 'Rollout', name).spec.strategy;
+
+describe('plan.argo on a canary', () => {
+  const chart = newChart();
+  reviews(chart, {
+    maxSurge: PercentOrAbsolute.absolute(1),
+    maxUnavailable: PercentOrAbsolute.percent(0),
+    antiAffinity: AntiAffinity.preferred(50),
+    newVersionPods: { labels: { role: 'canary' }, annotations: { 'example.com/note': 'new' } },
+    servingVersionPods: { labels: { role: 'stable' } },
+    abortScaleDownDelay: Duration.minutes(10),
+    scaleDownDelay: Duration.minutes(2),
+    pauses: [StepPause.of(Duration.minutes(5)), StepPause.untilPromoted()],
+  });
+  const canary = strategyOf(expectSound(chart), 'reviews').canary;
+
+  test('sizes, places and labels the pods as Argo\'s canary strategy says', () => {
+    expect(canary).toMatchObject({
+      maxSurge: 1,
+      maxUnavailable: '0%',
+      antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 50 } },
+      canaryMetadata: { labels: { role: 'canary' }, annotations: { 'example.com/note': 'new' } },
+      stableMetadata: { labels: { role: 'stable' } },
+      abortScaleDownDelaySeconds: 600,
+      scaleDownDelaySeconds: 120,
+    });
+    expect(canary.dynamicStableScale).toBeUndefined();
+  });
+
+  test('pauses each step as its own pause says: timed, or until promoted', () => {
+    expect(canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: '300s' } }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }]);
+  });
+
+  test('a required anti-affinity and a dynamic stable scale', () => {
+    const other = newChart();
+    reviews(other, { antiAffinity: AntiAffinity.required(), dynamicStableScale: true });
+    const strategy = strategyOf(expectSound(other), 'reviews').canary;
+    expect(strategy.antiAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: {} });
+    expect(strategy.dynamicStableScale).toBe(true);
+  });
+
+  test('leaves Argo\'s defaults alone when plan.argo is left out', () => {
+    const other = newChart();
+    reviews(other, undefined);
+    expect(Object.keys(strategyOf(expectSound(other), 'reviews').canary).sort()).toEqual(['steps', 'trafficRouting']);
+  });
+});
+
+describe('plan.argo on a blue/green', () => {
+  const chart = newChart();
+  web(chart, {
+    maxUnavailable: PercentOrAbsolute.absolute(1),
+    antiAffinity: AntiAffinity.required(),
+    newVersionPods: { labels: { role: 'preview' } },
+    servingVersionPods: { labels: { role: 'active' } },
+    abortScaleDownDelay: Duration.seconds(45),
+    previewReplicas: 2,
+    autoPromotionDelay: Duration.minutes(15),
+    postPromotionAnalysis: true,
+  });
+  const blueGreen = strategyOf(expectSound(chart), 'web').blueGreen;
+
+  test('sizes, places and labels the pods as Argo\'s blue/green strategy says, and promotes after the delay', () => {
+    expect(blueGreen).toMatchObject({
+      maxUnavailable: 1,
+      antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} },
+      previewMetadata: { labels: { role: 'preview' } },
+      activeMetadata: { labels: { role: 'active' } },
+      abortScaleDownDelaySeconds: 45,
+      previewReplicaCount: 2,
+      autoPromotionEnabled: true,
+      autoPromotionSeconds: 900,
+    });
+  });
+
+  test('checks the preview before the switch and the active Service after it, with the same template', () => {
+    expect(blueGreen.prePromotionAnalysis.args[0]).toEqual({ name: 'service', value: 'web-preview' });
+    expect(blueGreen.postPromotionAnalysis).toEqual({
+      templates: [{ templateName: 'web' }],
+      args: [
+        { name: 'service', value: 'web' },
+        { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        { name: 'version', value: '1.1' },
+      ],
+    });
+  });
+
+  test('runs no analysis after the switch unless asked', () => {
+    const other = newChart();
+    web(other, { previewReplicas: 1 });
+    expect(strategyOf(expectSound(other), 'web').blueGreen.postPromotionAnalysis).toBeUndefined();
+  });
+});
+
+describe('plan.argo: bad input', () => {
+  const canary = (argo: unknown, props: Partial<CanaryAppProps> = {}) => () => reviews(newChart(), argo as ArgoCanaryOptions, props);
+  const blueGreen = (argo: unknown, props: Partial<BlueGreenAppProps> = {}) => () => web(newChart(), argo as ArgoBlueGreenOptions, props);
+
+  test.each([
+    ['plan.argo is not an object', canary('fast'),
+      'test/Reviews: plan.argo must be an object, got "fast"; e.g. { maxUnavailable: PercentOrAbsolute.absolute(0) }'],
+    ['a blue/green option is given to a canary', canary({ previewReplicas: 2 }),
+      'test/Reviews: plan.argo.previewReplicas is an option of Argo\'s blue/green strategy, and this release is a canary, got 2; leave it out'],
+    ['a canary option is given to a blue/green', blueGreen({ pauses: [] }),
+      'test/Web: plan.argo.pauses is an option of Argo\'s canary strategy, and this release is a blue/green, got []; leave it out'],
+    ['postPromotionAnalysis is given to a canary', canary({ postPromotionAnalysis: true }),
+      'test/Reviews: plan.argo.postPromotionAnalysis is an option of Argo\'s blue/green strategy, and this release is a canary, got true; leave it out'],
+    ['dynamicStableScale is given to a blue/green', blueGreen({ dynamicStableScale: true }),
+      'test/Web: plan.argo.dynamicStableScale is an option of Argo\'s canary strategy, and this release is a blue/green, got true; leave it out'],
+    ['maxSurge and maxUnavailable are both 0', canary({ maxSurge: PercentOrAbsolute.percent(0), maxUnavailable: PercentOrAbsolute.absolute(0) }),
+      'test/Reviews: plan.argo.maxUnavailable can\'t be 0 with maxSurge 0: Argo Rollouts could neither add a pod nor take one away, got 0; '
+      + 'allow one of them at least a pod, e.g. PercentOrAbsolute.absolute(1)'],
+    ['dynamicStableScale comes with scaleDownDelay', canary({ dynamicStableScale: true, scaleDownDelay: Duration.minutes(1) }),
+      'test/Reviews: plan.argo.dynamicStableScale scales the old version down as the new one takes traffic, so there is nothing left for scaleDownDelay '
+      + 'to keep, got true; leave dynamicStableScale or scaleDownDelay out'],
+    ['pauses come with plan.pause', canary({ pauses: [StepPause.untilPromoted(), StepPause.untilPromoted()] }, { plan: { steps: [10, 50], pause: Duration.minutes(1), argo: { pauses: [StepPause.untilPromoted(), StepPause.untilPromoted()] } } }),
+      'test/Reviews: plan.argo.pauses can\'t be given with plan.pause: both set how long the steps pause, got "60s"; leave plan.pause out, and give a pause per step'],
+    ['pauses are one short', canary({ pauses: [StepPause.untilPromoted()] }),
+      'test/Reviews: plan.argo.pauses must list one pause for each step below 100, 2 ([10,50]), in order, got 1; give 2 pauses'],
+    ['pauses are one too many', canary({ pauses: [StepPause.untilPromoted(), StepPause.untilPromoted(), StepPause.untilPromoted()] }),
+      'test/Reviews: plan.argo.pauses must list one pause for each step below 100, 2 ([10,50]), in order, got 3; give 2 pauses'],
+    ['a pause is not a StepPause', canary({ pauses: [StepPause.untilPromoted(), '5m'] }),
+      'test/Reviews: plan.argo.pauses[1] must be a StepPause, got "5m"; use e.g. StepPause.of(Duration.minutes(5))'],
+    ['a pause is longer than Go reads', canary({ pauses: [StepPause.of(Duration.days(300 * 365)), StepPause.untilPromoted()] }),
+      'test/Reviews: plan.argo.pauses[0] must be at most 9223372036 seconds, the longest duration Argo Rollouts reads (Go\'s time.Duration), got "9460800000s"'],
+    ['autoPromotionDelay comes without autoPromotion', blueGreen({ autoPromotionDelay: Duration.minutes(5) }, { plan: { argo: { autoPromotionDelay: Duration.minutes(5) } } }),
+      'test/Web: plan.argo.autoPromotionDelay delays the automatic promotion, and plan.autoPromotion is false, got "300s"; '
+      + 'set plan.autoPromotion to true, or leave autoPromotionDelay out'],
+    ['postPromotionAnalysis comes without an analysis', blueGreen(undefined, { plan: { autoPromotion: true, argo: { postPromotionAnalysis: true } } }),
+      'test/Web: plan.argo.postPromotionAnalysis runs plan.analysis again after the switch, and there is none, got true; give plan.analysis, or leave it out'],
+    ['previewReplicas is above the colour\'s replicas', blueGreen({ previewReplicas: 5 }),
+      'test/Web: plan.argo.previewReplicas must be at most the colour\'s replicas (4), to which the promotion scales it, got 5; use e.g. 2'],
+    ['previewReplicas is 0', blueGreen({ previewReplicas: 0 }), 'test/Web: plan.argo.previewReplicas must be a whole number, 1 or more, got 0'],
+    ['maxSurge is not a PercentOrAbsolute', canary({ maxSurge: '25%' }),
+      'test/Reviews: plan.argo.maxSurge must be a PercentOrAbsolute, got "25%"; use e.g. PercentOrAbsolute.percent(25)'],
+    ['maxSurge is a percentage above 100', canary({ maxSurge: PercentOrAbsolute.percent(150) }),
+      'test/Reviews: plan.argo.maxSurge must be a whole number of pods, or a whole percentage from 0 to 100, got "150%"; use e.g. PercentOrAbsolute.percent(25)'],
+    ['maxUnavailable is a fraction of a percent', canary({ maxUnavailable: PercentOrAbsolute.percent(2.5) }),
+      'test/Reviews: plan.argo.maxUnavailable must be a whole number of pods, or a whole percentage from 0 to 100, got "2.5%"'],
+    ['maxUnavailable is a negative count', blueGreen({ maxUnavailable: PercentOrAbsolute.absolute(-1) }),
+      'test/Web: plan.argo.maxUnavailable must be a whole number of pods, or a whole percentage from 0 to 100, got -1'],
+    ['antiAffinity is not an AntiAffinity', canary({ antiAffinity: { weight: 5 } }),
+      'test/Reviews: plan.argo.antiAffinity must be an AntiAffinity, got {"weight":5}; use e.g. AntiAffinity.required()'],
+    ['the new version\'s pods get the app label', canary({ newVersionPods: { labels: { app: 'other' } } }),
+      'test/Reviews: plan.argo.newVersionPods.labels may not set "app", which the release\'s Service and subsets select by, got {"app":"other"}'],
+    ['the serving version\'s pods get a label value Kubernetes refuses', blueGreen({ servingVersionPods: { labels: { role: 'a b' } } }),
+      'test/Web: plan.argo.servingVersionPods.labels.role must be a label value'],
+    ['an annotation is not a string', blueGreen({ newVersionPods: { annotations: { note: 1 } } }),
+      'test/Web: plan.argo.newVersionPods.annotations.note must be a string, got 1'],
+    ['the abort delay is past int32', canary({ abortScaleDownDelay: Duration.seconds(2 ** 31) }),
+      'test/Reviews: plan.argo.abortScaleDownDelay must be at most 2147483647 seconds, the most Argo Rollouts\' abortScaleDownDelaySeconds holds (int32), got "2147483648s"'],
+    ['the abort delay is not whole seconds', canary({ abortScaleDownDelay: Duration.millis(1500) }),
+      'test/Reviews: plan.argo.abortScaleDownDelay must be whole seconds, 1 or more, got "1.5s"'],
+    ['Flagger is given Argo\'s options', canary({ dynamicStableScale: true }, {
+      controller: ReleaseController.FLAGGER, plan: { steps: [10], argo: { dynamicStableScale: true } }, namespace: 'shop',
+    }), 'test/Reviews: plan.argo configures Argo Rollouts, and the controller is Flagger'],
+  ])('fails when %s', (_, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test.each([
+    ['0', 0], ['101', 101], ['1.5', 1.5], ['"50"', '50'],
+  ])('fails when AntiAffinity.preferred is given a weight of %s', (shown, weight) => {
+    expect(() => AntiAffinity.preferred(weight as number)).toThrow(
+      `AntiAffinity.preferred: weight must be a whole number from 1 to 100, as Argo Rollouts takes it, got ${shown}; use e.g. 50`);
+  });
+
+  test.each([['1', 1], ['100', 100]])('AntiAffinity.preferred takes a weight of %s', (_, weight) => {
+    expect(AntiAffinity.preferred(weight).weight).toBe(weight);
+  });
+
+  test('fails when StepPause.of is given a fraction of a second', () => {
+    expect(() => StepPause.of(Duration.millis(500))).toThrow('StepPause.of: duration must be whole seconds, 1 or more, got "0.5s"; use e.g. Duration.minutes(1)');
+    expect(StepPause.of(Duration.seconds(1)).seconds).toBe(1);
+    expect(StepPause.untilPromoted().seconds).toBeUndefined();
+  });
+});
