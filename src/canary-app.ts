@@ -102,6 +102,7 @@ export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryMo
   const app = resolveApp(scope, props);
   const planProps = checkObject(scope, 'plan', props.plan, '{ steps: [10, 50, 100] }');
   const { steps, linear } = planProps === undefined ? { steps: [], linear: undefined } : planSteps(scope, planProps);
+  if (planProps?.iterations !== undefined) checkAbTesting(scope, app, props, steps);
   const canaryWeight = checkPercent(scope, 'canaryWeight', planWeight(scope, app, props, planProps, steps) ?? orDefault(props.canaryWeight, 0));
   if (props.canary === undefined && canaryWeight > 0) {
     fail(scope, 'canaryWeight', 'sends traffic to a canary that is not defined', canaryWeight, 'add canary, or set canaryWeight to 0');
@@ -125,6 +126,23 @@ export function resolveCanary(scope: Construct, props: CanaryAppProps): CanaryMo
     roles: { stable, canary },
   });
   return { app, release, canaryWeight };
+}
+
+/** Iterations make A/B testing, which only Flagger runs, for tester routes, without weights. */
+function checkAbTesting(scope: Construct, app: AppModel, props: CanaryAppProps, steps: number[]): void {
+  const iterations = props.plan!.iterations;
+  if (steps.length > 0) {
+    fail(scope, 'plan.iterations', `count the checks of A/B testing, and ${props.plan!.linear ? 'plan.linear makes' : 'plan.steps make'} a weighted canary`,
+      iterations, 'leave iterations out for a weighted canary, or the steps out for A/B testing');
+  }
+  if (app.controller !== ReleaseController.FLAGGER) {
+    fail(scope, 'plan.iterations', `make A/B testing, which only Flagger runs, and the controller is ${app.controller}`, iterations,
+      'give plan.steps, or controller ReleaseController.FLAGGER');
+  }
+  if (!Array.isArray(props.testerRoutes) || props.testerRoutes.length === 0) {
+    fail(scope, 'plan.iterations', 'make A/B testing, which sends the testerRoutes\' requests to the new version, and there are none', iterations,
+      'add testerRoutes to the new version, or give plan.steps');
+  }
 }
 
 /** The weight at the plan's current step when Git walks the plan; 0 with a controller, which sets the weights itself. */

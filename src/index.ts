@@ -24,8 +24,8 @@ export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } fr
 export * from './scaling';
 export { AntiAffinity, StepPause } from './argo-options';
 export type { ArgoBlueGreenOptions, ArgoCanaryOptions, ArgoRolloutOptions, RolePodMetadata } from './argo-options';
-export { ArgoRouting, FlaggerWebhookType, Plan, ReleaseController, synthSteps, TrafficApi } from './plan';
-export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerOptions, FlaggerWebhook, IStepBuilder, LinearSteps } from './plan';
+export { ArgoRouting, FlaggerAlertSeverity, FlaggerWebhookType, Plan, ReleaseController, synthSteps, TrafficApi } from './plan';
+export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerAlert, FlaggerOptions, FlaggerWebhook, IStepBuilder, LinearSteps } from './plan';
 export * from './workload-props';
 export * from './verify';
 export * from './diagram';

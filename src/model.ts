@@ -174,6 +174,18 @@ export interface FlaggerPlanModel {
   /** Undefined: Flagger's load tester in the app's namespace. */
   readonly loadTesterUrl?: string;
   readonly progressDeadlineSeconds?: number;
+  readonly primaryReadyThreshold?: number;
+  readonly canaryReadyThreshold?: number;
+  readonly stepWeightPromotion?: number;
+  readonly alerts?: readonly AlertModel[];
+}
+
+/** An alert of Flagger's, resolved. */
+export interface AlertModel {
+  readonly name: string;
+  readonly severity: string;
+  readonly provider: string;
+  readonly providerNamespace?: string;
 }
 
 /** Canary steps of one size: Flagger's stepWeight and maxWeight. */

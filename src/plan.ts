@@ -1,10 +1,11 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoBlueGreenOptions, ArgoCanaryOptions, resolveArgoOptions } from './argo-options';
-import type { AnalysisModel, ControllerPlanModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
+import type { AlertModel, AnalysisModel, ControllerPlanModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
+import { isDns1123Subdomain } from './names';
 import { entryField, show } from './show';
 import {
-  checkBoolean, checkDuration, checkEnum, checkGiven, checkList, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
+  checkBoolean, checkDuration, checkEnum, checkGiven, checkList, checkNamespace, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
   orDefault, wholeSeconds,
 } from './validate';
 
@@ -148,8 +149,66 @@ export interface FlaggerWebhook {
   readonly metadata?: { [key: string]: string };
 }
 
+/** How bad the news of a Flagger alert is. */
+export enum FlaggerAlertSeverity {
+  /** Every event of the release: its start, each step, its end. */
+  INFO = 'info',
+  /** Warnings and errors: a failed check, a webhook that does not answer. */
+  WARN = 'warn',
+  /** Errors only: a rollback. */
+  ERROR = 'error',
+}
+
+/** Where Flagger sends the news of a release: an AlertProvider of its own (Slack, Teams, Discord …). */
+export interface FlaggerAlert {
+  /** The alert's name, unique in the Canary, e.g. `on-call`. */
+  readonly name: string;
+
+  /** The name of the AlertProvider object, which holds the channel's address and secret. */
+  readonly provider: string;
+
+  /**
+   * The AlertProvider's namespace.
+   * @default - the app's
+   */
+  readonly providerNamespace?: string;
+
+  /**
+   * Which news it gets.
+   * @default FlaggerAlertSeverity.INFO
+   */
+  readonly severity?: FlaggerAlertSeverity;
+}
+
 /** What only Flagger carries out. Refused with Argo Rollouts. */
 export interface FlaggerOptions {
+  /**
+   * The share of the primary's pods, in percent, that must be ready before the release goes on
+   * (`primaryReadyThreshold`): below 100, a release may start while the primary still scales.
+   * @default - Flagger's: 100
+   */
+  readonly primaryReadyThreshold?: number;
+
+  /**
+   * The share of the new version's pods, in percent, that must be ready before it takes traffic
+   * (`canaryReadyThreshold`).
+   * @default - Flagger's: 100
+   */
+  readonly canaryReadyThreshold?: number;
+
+  /**
+   * After the last step of a weighted canary, moves the traffic back to the promoted primary by
+   * steps of this weight rather than at once (`stepWeightPromotion`).
+   * @default - at once
+   */
+  readonly stepWeightPromotion?: number;
+
+  /**
+   * Where Flagger sends the news of each release, through its AlertProviders.
+   * @default - none
+   */
+  readonly alerts?: FlaggerAlert[];
+
   /**
    * Webhooks besides the load test and the promotion gate, which come from `analysis` and
    * `autoPromotion`.
@@ -187,6 +246,14 @@ export interface CanaryPlan {
    * @default - none: give `steps` instead
    */
   readonly linear?: LinearSteps;
+
+  /**
+   * How many passed checks promote the new version in A/B testing, in place of steps: Flagger
+   * sends the `testerRoutes`' requests to the new version and everyone else's to the old while
+   * the analysis counts (Flagger's `iterations` with `match`).
+   * @default - none: give steps or linear
+   */
+  readonly iterations?: number;
 
   /**
    * How long each step lasts before the next, for a controller.
@@ -381,6 +448,8 @@ export interface CanarySteps {
 /** The canary's weight at each step of a plan, from its list or from its steps of one size. */
 export function planSteps(scope: Construct, plan: CanaryPlan): CanarySteps {
   checkObject(scope, 'plan.linear', plan.linear, '{ stepWeight: 10 }');
+  // A/B testing counts checks rather than walk weights; the app checks who can run it.
+  if (plan.linear === undefined && plan.steps === undefined && plan.iterations !== undefined) return { steps: [] };
   if (plan.linear === undefined) return { steps: checkSteps(scope, plan.steps) };
   if (plan.steps !== undefined) {
     fail(scope, 'plan.steps', 'can\'t be given with plan.linear: both set the weights', plan.steps, 'give steps for a list of weights, or linear for steps of one size');
@@ -422,11 +491,44 @@ const LOAD_TESTER = '"http://flagger-loadtester.shop/"';
 function resolveFlagger(scope: Construct, options: FlaggerOptions): FlaggerPlanModel {
   const webhooks: WebhookModel[] = [];
   checkList(scope, 'plan.flagger.webhooks', options.webhooks, `[${WEBHOOK}]`, (field, hook) => webhooks.push(resolveWebhook(scope, field, hook)));
+  const alerts: AlertModel[] = [];
+  checkList(scope, 'plan.flagger.alerts', options.alerts, `[${ALERT}]`, (field, alert) => alerts.push(resolveAlert(scope, field, alert)));
+  const percent = (name: 'primaryReadyThreshold' | 'canaryReadyThreshold' | 'stepWeightPromotion') => {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) {
+      fail(scope, `plan.flagger.${name}`, 'must be a whole percentage from 1 to 100', value, 'use e.g. 50');
+    }
+    return value;
+  };
   return {
+    primaryReadyThreshold: percent('primaryReadyThreshold'),
+    canaryReadyThreshold: percent('canaryReadyThreshold'),
+    stepWeightPromotion: percent('stepWeightPromotion'),
+    alerts: options.alerts === undefined ? undefined : alerts,
     webhooks: options.webhooks === undefined ? undefined : webhooks,
     loadTesterUrl: options.loadTesterUrl === undefined ? undefined : checkUrl(scope, 'plan.flagger.loadTesterUrl', options.loadTesterUrl, LOAD_TESTER),
     progressDeadlineSeconds: options.progressDeadline === undefined ? undefined : wholeSeconds(scope, 'plan.flagger.progressDeadline', options.progressDeadline),
   };
+}
+
+const ALERT = '{ name: "on-call", provider: "slack" }';
+
+function resolveAlert(scope: Construct, field: string, alert: FlaggerAlert): AlertModel {
+  checkGiven(scope, field, alert, ALERT);
+  if (typeof alert.name !== 'string' || alert.name.trim() === '') fail(scope, `${field}.name`, 'must be a non-empty string', alert.name, 'e.g. "on-call"');
+  return {
+    name: alert.name,
+    provider: checkProvider(scope, `${field}.provider`, alert.provider),
+    providerNamespace: alert.providerNamespace === undefined ? undefined : checkNamespace(scope, `${field}.providerNamespace`, alert.providerNamespace),
+    severity: checkEnum(scope, `${field}.severity`, orDefault(alert.severity, FlaggerAlertSeverity.INFO), FlaggerAlertSeverity),
+  };
+}
+
+function checkProvider(scope: Construct, field: string, name: string): string {
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
+    fail(scope, field, 'must name an AlertProvider: a DNS-1123 subdomain of lower-case letters, digits, "-" and "."', name, 'e.g. "slack"');
+  }
+  return name;
 }
 
 function resolveWebhook(scope: Construct, field: string, hook: FlaggerWebhook): WebhookModel {

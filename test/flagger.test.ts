@@ -424,7 +424,7 @@ describe('Flagger bad input', () => {
     ['mTLS is asked for', () => reviews(chart(), { mtls: true }), 'mtls', 'true'],
     ['there is a disruption budget', () => reviews(chart(), { disruptionBudget: DisruptionBudget.minAvailable(1) }), 'disruptionBudget.minAvailable', '1'],
     ['the released version has no replicas', () => reviews(chart(), { canary: { ...v2, replicas: 0 } }), 'canary.replicas', '0'],
-    ['sessions are sticky', () => reviews(chart(), { stickySessions: {} }), 'stickySessions', '{"cookieName":"reviews-version","maxAgeSeconds":3600}'],
+    ['a blue/green\'s sessions are sticky', () => web(chart(), { stickySessions: {} }), 'stickySessions', '{"cookieName":"web-version"}'],
     ['faults are injected', () => reviews(chart(), { routePolicy: { fault: { abortHttpStatus: 503 } } }), 'routePolicy.fault', '{"abort":'],
     ['a version has its own route policy', () => reviews(chart(), { canary: { ...v2, routePolicy: { timeout: Duration.seconds(1) } } }), 'canary.routePolicy', '{"timeout":"1s"}'],
     ['a version has its own traffic policy', () => reviews(chart(), { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } } }), 'stable.trafficPolicy', '{"tlsMode":"DISABLE"}'],
@@ -579,9 +579,9 @@ describe('Flagger: the resolve step refuses what the Canary cannot carry, before
       + `leave disruptionBudget out, and add a PodDisruptionBudget that selects ${PRIMARY}`],
     ['the released version has no replicas', 'canary', { canary: { ...v2, replicas: 0 } }, 'shop',
       'canary.replicas must be above 0: controller flagger runs the app\'s pods at the replicas of the version it rolls out, got 0; use e.g. 2'],
-    ['sessions are sticky', 'canary', { stickySessions: {} }, 'shop',
-      'stickySessions can\'t be carried: Flagger pins users with its own session-affinity cookie, set during the analysis, not with one that names the version, '
-      + 'got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out'],
+    ['sessions are sticky in A/B testing', 'canary', { plan: undefined, testerRoutes: qa(RouteTarget.canary()), stickySessions: {} }, 'shop',
+      'stickySessions become Flagger\'s session affinity, which pins users while weights rise, and Flagger runs A/B testing, '
+      + 'got {"cookieName":"reviews-version"}; leave stickySessions out'],
     ['faults are injected', 'canary', { routePolicy: { fault: { abortHttpStatus: 503 } } }, 'shop',
       'routePolicy.fault can\'t be carried: Flagger\'s Canary sets timeout and retries only, got {"abort":{"httpStatus":503,"percentage":{"value":100}}}; leave fault out'],
     ['a version has its own route policy', 'canary', { canary: { ...v2, routePolicy: { timeout: Duration.seconds(1) } } }, 'shop',

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CanarySpecAnalysisWebhooksType } from '../../imports/flagger.app';
-import { ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf } from '../model';
+import { AlertModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf } from '../model';
 import { FlaggerWebhookType } from '../plan';
 import {
   analysisInterval, DEFAULT_WEBHOOK_TIMEOUT_SECONDS, flaggerHooks, Flow, flowOf, Hook, loadTester, testerUses, webhookTimeout,
@@ -23,10 +23,19 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
   if (flow === 'canary') refuseFirstStepZero(scope, plan);
   refuseDroppedFields(scope, model);
   if (model.mirror) checkMirror(scope, model.mirror.percentage, flow);
+  if (model.sticky && flow !== 'canary') {
+    fail(scope, 'stickySessions', `become Flagger's session affinity, which pins users while weights rise, and Flagger runs ${FLOW_NAMES[flow]}`,
+      { cookieName: model.sticky.cookieName }, 'leave stickySessions out');
+  }
   if (flow === 'blue-green' && plan.analysis && !sendsTraffic(plan)) refuseSilentBlueGreen(scope, model);
   const interval = checkInterval(scope, plan);
   checkLoadTester(scope, model, plan);
   for (const hook of plan.flagger?.webhooks ?? []) checkHookCalled(scope, hook.field, hook.type, flow);
+  if (plan.flagger?.stepWeightPromotion !== undefined && flow !== 'canary') {
+    fail(scope, 'plan.flagger.stepWeightPromotion', `steps the promotion of a weighted canary, and Flagger runs ${FLOW_NAMES[flow]}, which promotes at once`,
+      plan.flagger.stepWeightPromotion, 'leave it out');
+  }
+  checkAlertNames(scope, plan.flagger?.alerts ?? []);
   const hooks = flaggerHooks(model, plan);
   checkHookNames(scope, hooks);
   checkRolloutTimeouts(scope, hooks, interval);
@@ -66,10 +75,6 @@ function refuseWorkloadOptions(scope: Construct, model: ReleaseModel): void {
 function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: VersionModel): void {
   const tcpPool = (model.trafficPolicy?.connectionPool as { tcp?: unknown } | undefined)?.tcp;
   const ownPolicy = model.versions.find(v => v.routePolicy || v.trafficPolicy);
-  if (model.sticky) {
-    fail(scope, 'stickySessions', 'can\'t be carried: Flagger pins users with its own session-affinity cookie, set during the '
-      + 'analysis, not with one that names the version', model.sticky, 'leave stickySessions out');
-  }
   if (model.routePolicy?.fault) {
     fail(scope, 'routePolicy.fault', 'can\'t be carried: Flagger\'s Canary sets timeout and retries only', model.routePolicy.fault, 'leave fault out');
   }
@@ -226,6 +231,19 @@ function checkHookCalled(scope: Construct, field: string, type: FlaggerWebhookTy
     fail(scope, `${field}.type`, `makes a webhook Flagger never calls: it raises no weight in ${flow === 'ab-testing' ? 'A/B testing' : 'a blue/green'}`,
       'FlaggerWebhookType.CONFIRM_TRAFFIC_INCREASE', 'use FlaggerWebhookType.CONFIRM_PROMOTION to hold the promotion');
   }
+}
+
+/** What Flagger's ways of releasing are called in errors. */
+const FLOW_NAMES: Record<Flow, string> = {
+  'canary': 'a weighted canary', 'ab-testing': 'A/B testing', 'blue-green': 'a blue/green', 'promote-at-once': 'no analysis',
+};
+
+/** Flagger tells alerts apart by name, as it does webhooks. */
+function checkAlertNames(scope: Construct, alerts: readonly AlertModel[]): void {
+  alerts.forEach((alert, i) => {
+    const first = alerts.findIndex(a => a.name === alert.name);
+    if (first !== i) fail(scope, `plan.flagger.alerts[${i}].name`, `repeats the name of plan.flagger.alerts[${first}]`, alert.name, 'give each alert its own name');
+  });
 }
 
 /** Flagger's events and logs tell webhooks apart by name. The user's come last, so a repeat is theirs. */

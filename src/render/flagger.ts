@@ -4,6 +4,8 @@ import {
   Canary,
   CanarySpec,
   CanarySpecAnalysis,
+  CanarySpecAnalysisAlertsSeverity,
+  CanarySpecAnalysisSessionAffinity,
   CanarySpecAnalysisMatch,
   CanarySpecAnalysisMetrics,
   CanarySpecAnalysisWebhooks,
@@ -164,7 +166,25 @@ function analysis(model: ReleaseModel, plan: ControllerPlanModel, flow: Flow): C
     mirrorWeight: model.mirror?.percentage,
     metrics: checks && metrics(checks, metricWindow(checks)),
     webhooks: hooks.length > 0 ? hooks.map(hook => hook.spec) : undefined,
+    sessionAffinity: model.sticky && sessionAffinity(model.sticky),
+    primaryReadyThreshold: plan.flagger?.primaryReadyThreshold,
+    canaryReadyThreshold: plan.flagger?.canaryReadyThreshold,
+    stepWeightPromotion: plan.flagger?.stepWeightPromotion,
+    alerts: plan.flagger?.alerts?.map(alert => ({
+      name: alert.name,
+      severity: alert.severity as CanarySpecAnalysisAlertsSeverity,
+      providerRef: { name: alert.provider, namespace: alert.providerNamespace },
+    })),
   };
+}
+
+/**
+ * Sticky sessions as Flagger keeps them: a user the split sends to the new version gets a cookie
+ * that keeps them there for `maxAge`, and one sent to the primary a cookie that keeps them there
+ * for a step. Flagger's cookies hold a random value of its own rather than the version's name.
+ */
+function sessionAffinity(sticky: NonNullable<ReleaseModel['sticky']>): CanarySpecAnalysisSessionAffinity {
+  return { cookieName: sticky.cookieName, primaryCookieName: `${sticky.cookieName}-primary`, maxAge: sticky.maxAgeSeconds };
 }
 
 /**
