@@ -15,7 +15,7 @@ const crds = path.resolve(root, process.env.CRDS_DIR ?? '../shared/crds');
 const SOURCES = [
   { file: 'istio-1.30.3-crd-all.gen.yaml' },
   { file: 'argo-rollouts-v1.9.1-crds.yaml', kinds: ['Rollout', 'AnalysisTemplate'] },
-  { file: 'flagger-v1.44.0-crd.yaml', kinds: ['Canary'] },
+  { file: 'flagger-v1.44.0-crd.yaml', kinds: ['Canary', 'MetricTemplate'] },
   { file: 'gateway-api-v1.6.1-standard-crds.yaml', kinds: ['Gateway', 'HTTPRoute'] },
 ];
 const CDK8S_KEY = /^(\w|\.|\/|-|#|,)*$/;

@@ -3023,3 +3023,254 @@ export function toJson_CanarySpecServiceTrafficPolicyLoadBalancerLocalityLbSetti
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+
+/**
+ * MetricTemplate is the Schema for the MetricTemplates API.
+ *
+ * @schema MetricTemplate
+ */
+export class MetricTemplate extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "MetricTemplate"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'MetricTemplate',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "MetricTemplate".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: MetricTemplateProps = {}): any {
+    return {
+      ...MetricTemplate.GVK,
+      ...toJson_MetricTemplateProps(props),
+    };
+  }
+
+  /**
+   * Defines a "MetricTemplate" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: MetricTemplateProps = {}) {
+    super(scope, id, {
+      ...MetricTemplate.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...MetricTemplate.GVK,
+      ...toJson_MetricTemplateProps(resolved),
+    };
+  }
+}
+
+/**
+ * MetricTemplate is the Schema for the MetricTemplates API.
+ *
+ * @schema MetricTemplate
+ */
+export interface MetricTemplateProps {
+  /**
+   * @schema MetricTemplate#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * MetricTemplateSpec defines the desired state of a MetricTemplate.
+   *
+   * @schema MetricTemplate#spec
+   */
+  readonly spec?: MetricTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'MetricTemplateProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MetricTemplateProps(obj: MetricTemplateProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_MetricTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * MetricTemplateSpec defines the desired state of a MetricTemplate.
+ *
+ * @schema MetricTemplateSpec
+ */
+export interface MetricTemplateSpec {
+  /**
+   * Provider of this metric template
+   *
+   * @schema MetricTemplateSpec#provider
+   */
+  readonly provider: MetricTemplateSpecProvider;
+
+  /**
+   * Query of this metric template
+   *
+   * @schema MetricTemplateSpec#query
+   */
+  readonly query: string;
+}
+
+/**
+ * Converts an object of type 'MetricTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MetricTemplateSpec(obj: MetricTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provider': toJson_MetricTemplateSpecProvider(obj.provider),
+    'query': obj.query,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Provider of this metric template
+ *
+ * @schema MetricTemplateSpecProvider
+ */
+export interface MetricTemplateSpecProvider {
+  /**
+   * Type of this provider
+   *
+   * @schema MetricTemplateSpecProvider#type
+   */
+  readonly type: MetricTemplateSpecProviderType;
+
+  /**
+   * API address of this provider
+   *
+   * @schema MetricTemplateSpecProvider#address
+   */
+  readonly address?: string;
+
+  /**
+   * Headers to add to HTTP(S) requests
+   *
+   * @schema MetricTemplateSpecProvider#headers
+   */
+  readonly headers?: { [key: string]: string[] };
+
+  /**
+   * Kubernetes secret reference containing the provider credentials
+   *
+   * @schema MetricTemplateSpecProvider#secretRef
+   */
+  readonly secretRef?: MetricTemplateSpecProviderSecretRef;
+
+  /**
+   * Region of the provider
+   *
+   * @schema MetricTemplateSpecProvider#region
+   */
+  readonly region?: string;
+
+  /**
+   * Disable SSL certificate validation for the provider address
+   *
+   * @schema MetricTemplateSpecProvider#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+}
+
+/**
+ * Converts an object of type 'MetricTemplateSpecProvider' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MetricTemplateSpecProvider(obj: MetricTemplateSpecProvider | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'address': obj.address,
+    'headers': ((obj.headers) === undefined) ? undefined : (Object.entries(obj.headers).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+    'secretRef': toJson_MetricTemplateSpecProviderSecretRef(obj.secretRef),
+    'region': obj.region,
+    'insecureSkipVerify': obj.insecureSkipVerify,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type of this provider
+ *
+ * @schema MetricTemplateSpecProviderType
+ */
+export enum MetricTemplateSpecProviderType {
+  /** prometheus */
+  PROMETHEUS = "prometheus",
+  /** influxdb */
+  INFLUXDB = "influxdb",
+  /** datadog */
+  DATADOG = "datadog",
+  /** externalmetrics */
+  EXTERNALMETRICS = "externalmetrics",
+  /** stackdriver */
+  STACKDRIVER = "stackdriver",
+  /** cloudwatch */
+  CLOUDWATCH = "cloudwatch",
+  /** newrelic */
+  NEWRELIC = "newrelic",
+  /** graphite */
+  GRAPHITE = "graphite",
+  /** dynatrace */
+  DYNATRACE = "dynatrace",
+  /** keptn */
+  KEPTN = "keptn",
+  /** splunk */
+  SPLUNK = "splunk",
+}
+
+/**
+ * Kubernetes secret reference containing the provider credentials
+ *
+ * @schema MetricTemplateSpecProviderSecretRef
+ */
+export interface MetricTemplateSpecProviderSecretRef {
+  /**
+   * Name of the Kubernetes secret
+   *
+   * @schema MetricTemplateSpecProviderSecretRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'MetricTemplateSpecProviderSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MetricTemplateSpecProviderSecretRef(obj: MetricTemplateSpecProviderSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+

@@ -22,6 +22,8 @@ export type { FaultOptions, MatchSpec, MirrorOptions, RetryOptions, RoutePolicy,
 export { ClientTlsMode, LoadBalancer, SimpleLoadBalancer } from './traffic-policy';
 export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './traffic-policy';
 export * from './scaling';
+export { AnalysisMetric } from './analysis-metric';
+export type { MetricRange } from './analysis-metric';
 export { AntiAffinity, StepPause } from './argo-options';
 export type { ArgoBlueGreenOptions, ArgoCanaryOptions, ArgoRolloutOptions, RolePodMetadata } from './argo-options';
 export { ArgoRouting, FlaggerAlertSeverity, FlaggerWebhookType, Plan, ReleaseController, synthSteps, TrafficApi } from './plan';

@@ -154,6 +154,16 @@ export interface AnalysisModel {
   readonly loadTestCommand?: string;
   /** How long Flagger waits for the load tester to take the command. */
   readonly loadTestTimeoutSeconds: number;
+  /** The user's own checks. */
+  readonly metrics: readonly MetricModel[];
+}
+
+/** A check of the user's: a PromQL query with placeholders, and the answers that pass. */
+export interface MetricModel {
+  readonly name: string;
+  readonly query: string;
+  readonly min?: number;
+  readonly max?: number;
 }
 
 /** A webhook of Flagger's, resolved. */

@@ -1,11 +1,12 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoBlueGreenOptions, ArgoCanaryOptions, resolveArgoOptions } from './argo-options';
-import type { AlertModel, AnalysisModel, ControllerPlanModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
+import { AnalysisMetric } from './analysis-metric';
+import type { AlertModel, AnalysisModel, ControllerPlanModel, MetricModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
 import { isDns1123Subdomain } from './names';
 import { entryField, show } from './show';
 import {
-  checkBoolean, checkDuration, checkEnum, checkGiven, checkList, checkNamespace, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
+  checkBoolean, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkNamespace, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
   orDefault, wholeSeconds,
 } from './validate';
 
@@ -72,6 +73,13 @@ export interface AnalysisOptions {
    * @default 'http://prometheus.istio-system:9090'
    */
   readonly prometheusAddress?: string;
+
+  /**
+   * Checks of your own besides the success rate and the latency, each a query and the range its
+   * answer must stay in: in Argo Rollouts' AnalysisTemplate, and in a Flagger MetricTemplate each.
+   * @default - none
+   */
+  readonly metrics?: AnalysisMetric[];
 
   /**
    * A load generator's command to run during the analysis (Flagger's load tester), e.g.
@@ -392,7 +400,19 @@ function resolveAnalysis(scope: Construct, field: string, value: AnalysisOptions
       '"http://prometheus.istio-system:9090"'),
     loadTestCommand: command === undefined ? undefined : checkString(scope, `${field}.loadTestCommand`, command, '"hey -z 1m http://shop-canary.shop/"'),
     loadTestTimeoutSeconds: loadTestTimeout(scope, field, options),
+    metrics: resolveMetrics(scope, `${field}.metrics`, options.metrics),
   };
+}
+
+/** The analysis' own checks, each an AnalysisMetric, named once. */
+function resolveMetrics(scope: Construct, field: string, metrics: AnalysisMetric[] | undefined): MetricModel[] {
+  const resolved: MetricModel[] = [];
+  checkList(scope, field, metrics, '[AnalysisMetric.prometheus("error-rate", query, { max: 1 })]', (entry, metric) => {
+    const { name, query, min, max } = checkInstance(scope, entry, metric, AnalysisMetric, 'AnalysisMetric.prometheus("error-rate", query, { max: 1 })');
+    if (resolved.some(other => other.name === name)) fail(scope, `${entry}.name`, 'repeats the name of another check', name, 'give each check its own name');
+    resolved.push({ name, query, min, max });
+  });
+  return resolved;
 }
 
 /** The metrics threshold is in whole milliseconds, as Istio's request duration histogram counts them. */

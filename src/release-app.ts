@@ -209,6 +209,8 @@ export interface IReleaseApp extends IConstruct {
   readonly analysisTemplate?: ApiObject;
   /** The Flagger Canary, with `ReleaseController.FLAGGER` (escape hatch). */
   readonly flaggerCanary?: ApiObject;
+  /** Flagger's MetricTemplates, `<name>-<check>`, one per check of `plan.analysis.metrics` (escape hatch). */
+  readonly metricTemplates: ApiObject[];
   /** The Gateway API HTTPRoute, with `TrafficApi.GATEWAY_API` (escape hatch). */
   readonly httpRoute?: ApiObject;
   /** The Services over one version each, such as the preview Service, and Argo Rollouts' role Services (escape hatch). */
@@ -262,6 +264,7 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
   public get rollout(): ApiObject | undefined { return this.objects.rollout; }
   public get analysisTemplate(): ApiObject | undefined { return this.objects.analysisTemplate; }
   public get flaggerCanary(): ApiObject | undefined { return this.objects.canary; }
+  public get metricTemplates(): ApiObject[] { return [...this.objects.metricTemplates ?? []]; }
   public get httpRoute(): ApiObject | undefined { return this.objects.httpRoute; }
   public get versionServices(): ApiObject[] { return [...this.objects.extraServices]; }
   public get peerAuthentication(): ApiObject | undefined { return this.objects.peerAuthentication; }

@@ -52,6 +52,19 @@ describe('Flagger\'s rules', () => {
   });
 });
 
+describe('Flagger\'s MetricTemplate rules', () => {
+  const template = (query: string) => ({ apiVersion: 'flagger.app/v1beta1', kind: 'MetricTemplate', metadata: { name: 'm' },
+    spec: { provider: { type: 'prometheus' }, query } });
+
+  test('pass a query that uses only Flagger\'s template functions', () => {
+    expect(rules(template('x{ns="{{ namespace }}", t="{{ target }}", v="{{ variables.team }}"}[{{ interval }}]'))).toEqual([]);
+  });
+
+  test.each([['{{app}}'], ['{{ version }}'], ['{{']])('fails when the query holds %s', (action) => {
+    expect(rules(template(`x{a="${action}"}`))).toEqual(['$.spec.query [RenderQuery]']);
+  });
+});
+
 describe('Argo Rollouts\' rules', () => {
   test('pass a metric for which an empty answer meets neither condition: inconclusive', () => {
     expect(rules(template({ successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' }))).toEqual([]);
@@ -98,6 +111,14 @@ describe('Argo Rollouts\' rules', () => {
   test('the defaults of 25% leave room: one of maxSurge and maxUnavailable at 0 passes', () => {
     expect(rules(rollout({ canary: { ...routed, maxSurge: 0 } }))).toEqual([]);
     expect(rules(rollout({ canary: { ...routed, maxUnavailable: '0%' } }))).toEqual([]);
+  });
+
+  test('fails when a template uses an argument it does not declare', () => {
+    const metric = { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' };
+    const template = (args: object[], query: string) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'r' },
+      spec: { args, metrics: [{ name: 'm', ...metric, provider: { prometheus: { address: 'http://p', query } } }] } });
+    expect(rules(template([{ name: 'service' }], 'x{s="{{args.service}}", v="{{args.version}}"}'))).toEqual(['$.spec.args [ResolveArgs]']);
+    expect(rules(template([{ name: 'service' }, { name: 'version' }], 'x{s="{{args.service}}", v="{{args.version}}"}'))).toEqual([]);
   });
 
   test('other kinds are no controller\'s', () => {

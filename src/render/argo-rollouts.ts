@@ -15,6 +15,7 @@ import {
   toJson_RolloutSpecStrategy,
   toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService,
 } from '../../imports/argoproj.io';
+import { fillQuery, MetricRange } from '../analysis-metric';
 import { AnalysisModel, ArgoPlanModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { serviceHost } from '../names';
 import { ArgoRouting } from '../plan';
@@ -264,7 +265,7 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
     'destination_service="{{args.service}}.{{args.namespace}}.svc.cluster.local"',
     'destination_version="{{args.version}}"',
   ].join(', ');
-  const metric = (name: string, query: string, condition: string, opposite: string): AnalysisTemplateSpecMetrics => ({
+  const metric = (name: string, query: string, range: MetricRange): AnalysisTemplateSpecMetrics => ({
     name,
     interval: `${analysis.intervalSeconds}s`,
     // The first measurement waits for a full window of the new revision's traffic.
@@ -272,18 +273,20 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
     count: count === undefined ? undefined : AnalysisTemplateSpecMetricsCount.fromNumber(count),
     // Argo fails the run when the failed measurements exceed the limit; ours is the failure that rolls back.
     failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(analysis.failureLimit - 1),
-    successCondition: `len(result) > 0 && result[0] ${condition}`,
-    failureCondition: `len(result) > 0 && result[0] ${opposite}`,
+    ...conditions(range),
     provider: { prometheus: { address: analysis.prometheusAddress, query } },
   });
   const requests = (extra: string) => `sum(rate(istio_requests_total{${labels}${extra}}[${window}]))`;
   const spec = toJson_AnalysisTemplateSpec({
     args: ANALYSIS_ARGS.map(name => ({ name })),
     metrics: [
-      metric('success-rate', `100 * ${requests(', response_code!~"5.*"')} / ${requests('')}`, `>= ${analysis.minSuccessRate}`, `< ${analysis.minSuccessRate}`),
+      metric('success-rate', `100 * ${requests(', response_code!~"5.*"')} / ${requests('')}`, { min: analysis.minSuccessRate }),
       metric('request-duration',
         `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${labels}}[${window}])))`,
-        `<= ${analysis.maxRequestDurationMs}`, `> ${analysis.maxRequestDurationMs}`),
+        { max: analysis.maxRequestDurationMs }),
+      ...analysis.metrics.map(own => metric(own.name, fillQuery(own.query, {
+        namespace: '{{args.namespace}}', app: model.name, version: '{{args.version}}', window,
+      }), own)),
     ],
   });
   return new ApiObject(scope, 'AnalysisTemplate', {
@@ -294,6 +297,22 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
 }
 
 const ANALYSIS_ARGS = ['service', 'namespace', 'version'];
+
+/**
+ * A range as Argo's two conditions: an answer inside passes, one outside fails, and none (or NaN)
+ * meets neither, which Argo calls inconclusive.
+ */
+function conditions({ min, max }: MetricRange): { successCondition: string; failureCondition: string } {
+  const bounds: [string, string][] = [
+    ...min === undefined ? [] : [[`result[0] >= ${min}`, `result[0] < ${min}`] as [string, string]],
+    ...max === undefined ? [] : [[`result[0] <= ${max}`, `result[0] > ${max}`] as [string, string]],
+  ];
+  const outside = bounds.map(([, out]) => out);
+  return {
+    successCondition: `len(result) > 0 && ${bounds.map(([inside]) => inside).join(' && ')}`,
+    failureCondition: `len(result) > 0 && ${outside.length > 1 ? `(${outside.join(' || ')})` : outside[0]}`,
+  };
+}
 
 /** Which traffic the analysis measures: to `service`, at the released version's pods. */
 function analysisArgs(model: ReleaseModel, service: string): RolloutSpecStrategyCanaryAnalysisArgs[] {

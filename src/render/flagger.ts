@@ -14,9 +14,13 @@ import {
   CanarySpecProvider,
   CanarySpecService,
   CanarySpecTargetRefKind,
+  MetricTemplate,
+  MetricTemplateSpecProviderType,
   toJson_CanarySpec,
+  toJson_MetricTemplateSpec,
 } from '../../imports/flagger.app';
-import { AnalysisModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy, VersionModel, WebhookModel } from '../model';
+import { fillQuery } from '../analysis-metric';
+import { AnalysisModel, ControllerPlanModel, MetricModel, ReleaseModel, releaseVersion, Strategy, VersionModel, WebhookModel } from '../model';
 import { MESH } from '../verify/hosts';
 import { metadataOf } from './istio';
 import { FlaggerWebhookType } from '../plan';
@@ -77,12 +81,31 @@ export function renderFlagger(scope: Construct, model: ReleaseModel): RenderedRe
   // The apps resolve a plan whenever a controller is set.
   const plan = model.plan!;
   const deployment = renderTarget(scope, model, releaseVersion(model));
+  // Ahead of the Canary that refers to them.
+  const metricTemplates = (plan.analysis?.metrics ?? []).map(metric => renderMetricTemplate(scope, model, plan.analysis!, metric));
   const canary = new ApiObject(scope, 'Canary', {
     ...Canary.GVK,
     metadata: metadataOf(model),
     spec: canarySpec(model, plan),
   });
-  return { deployments: [deployment], extraServices: [], canary };
+  return { deployments: [deployment], extraServices: [], canary, metricTemplates };
+}
+
+/** The MetricTemplate of one of the user's checks, `<name>-<check>`: Flagger runs custom queries only through one. */
+function renderMetricTemplate(scope: Construct, model: ReleaseModel, checks: AnalysisModel, metric: MetricModel): ApiObject {
+  return new ApiObject(scope, `MetricTemplate-${metric.name}`, {
+    ...MetricTemplate.GVK,
+    metadata: { ...metadataOf(model), name: metricTemplateName(model, metric) },
+    spec: toJson_MetricTemplateSpec({
+      provider: { type: MetricTemplateSpecProviderType.PROMETHEUS, address: checks.prometheusAddress },
+      // Flagger renders the query as a Go template, with functions for its own fields.
+      query: fillQuery(metric.query, { namespace: '{{ namespace }}', app: model.name, version: releaseVersion(model).version, window: '{{ interval }}' }),
+    }),
+  });
+}
+
+function metricTemplateName(model: ReleaseModel, metric: MetricModel): string {
+  return `${model.name}-${metric.name}`;
 }
 
 /**
@@ -164,7 +187,7 @@ function analysis(model: ReleaseModel, plan: ControllerPlanModel, flow: Flow): C
     match: flow === 'ab-testing' ? model.matchRoutes.map(r => analysisMatch(r.match)) : undefined,
     mirror: model.mirror ? true : undefined,
     mirrorWeight: model.mirror?.percentage,
-    metrics: checks && metrics(checks, metricWindow(checks)),
+    metrics: checks && metrics(model, checks, metricWindow(checks)),
     webhooks: hooks.length > 0 ? hooks.map(hook => hook.spec) : undefined,
     sessionAffinity: model.sticky && sessionAffinity(model.sticky),
     primaryReadyThreshold: plan.flagger?.primaryReadyThreshold,
@@ -227,11 +250,14 @@ function metricWindow(checks: AnalysisModel): string {
   return flaggerDuration(Math.max(checks.intervalSeconds, 60));
 }
 
-/** Flagger's built-in Istio metrics; request-duration is its P99 in milliseconds. */
-function metrics(checks: AnalysisModel, interval: string): CanarySpecAnalysisMetrics[] {
+/** Flagger's built-in Istio metrics, request-duration its P99 in milliseconds; then the user's, by their templates. */
+function metrics(model: ReleaseModel, checks: AnalysisModel, interval: string): CanarySpecAnalysisMetrics[] {
   return [
     { name: 'request-success-rate', interval, thresholdRange: { min: checks.minSuccessRate } },
     { name: 'request-duration', interval, thresholdRange: { max: checks.maxRequestDurationMs } },
+    ...checks.metrics.map(metric => ({
+      name: metric.name, interval, templateRef: { name: metricTemplateName(model, metric) }, thresholdRange: { min: metric.min, max: metric.max },
+    })),
   ];
 }
 

@@ -30,6 +30,8 @@ export interface RenderedRelease {
   readonly analysisTemplate?: ApiObject;
   /** The Flagger Canary. */
   readonly canary?: ApiObject;
+  /** Flagger's MetricTemplates, one per check of the user's. */
+  readonly metricTemplates?: ApiObject[];
   /** The Gateway API HTTPRoute, in place of the VirtualService. */
   readonly httpRoute?: ApiObject;
 }

@@ -5,11 +5,12 @@
  *
  * Flagger, from fluxcd/flagger at 15bd6ad555e6c935da55f0ab95977be74c149bd6 (2026-07-21):
  * pkg/controller/scheduler.go (`nextStepWeight`), pkg/controller/scheduler_metrics.go (a metric's
- * `interval` is its PromQL range) and the Istio types it decodes a Canary's policy and routes into
+ * `interval` is its PromQL range), pkg/metrics/observers/render.go (`RenderQuery`) and the Istio types it decodes a Canary's policy and routes into
  * before it writes its rules (pkg/apis/istio/v1beta1, pkg/apis/istio/common/v1alpha1).
  *
  * Argo Rollouts, from argoproj/argo-rollouts at 9f8d111d8f8e3e88b6d7f8bbdf62fd3cd863ef9d (2026-08-17):
- * utils/evaluate/evaluate.go (`EvaluateResult`) and pkg/apis/rollouts/validation/validation.go,
+ * utils/evaluate/evaluate.go (`EvaluateResult`), utils/template/template.go (`ResolveArgs`) and
+ * pkg/apis/rollouts/validation/validation.go,
  * which the controller runs on every Rollout before it acts, and which marks one that breaks it
  * InvalidSpec, doing nothing else.
  */
@@ -28,6 +29,7 @@ export interface ControllerViolation {
 export function controllerViolations(object: unknown): ControllerViolation[] {
   if (!isObject(object) || !isObject(object.spec)) return [];
   if (object.apiVersion === 'flagger.app/v1beta1' && object.kind === 'Canary') return canaryViolations(object.spec);
+  if (object.apiVersion === 'flagger.app/v1beta1' && object.kind === 'MetricTemplate') return metricTemplateViolations(object.spec);
   if (object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'AnalysisTemplate') return analysisViolations(object.spec);
   if (object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'Rollout' && isObject(object.spec.strategy)) return rolloutViolations(object.spec.strategy);
   return [];
@@ -62,8 +64,23 @@ function canaryViolations(spec: JsonObject): ControllerViolation[] {
   return found;
 }
 
+/**
+ * RenderQuery (pkg/metrics/observers/render.go) parses the query as a Go template with
+ * `missingkey=error`, whose only functions are MetricTemplateModel's fields (TemplateFunctions).
+ */
+function metricTemplateViolations(spec: JsonObject): ControllerViolation[] {
+  const query = typeof spec.query === 'string' ? spec.query : '';
+  const actions = query.match(/\{\{.*?\}\}|\{\{/g) ?? [];
+  return actions.filter(action => !/^\{\{ ?(name|namespace|target|service|ingress|route|interval|variables\.[A-Za-z_][A-Za-z0-9_]*) ?\}\}$/.test(action))
+    .map(action => ({ at: '$.spec.query', message: `${action} is no function of Flagger's template`, rule: 'RenderQuery' }));
+}
+
 function analysisViolations(spec: JsonObject): ControllerViolation[] {
-  return (Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
+  // An argument the template does not declare stays unresolved, and the measurement errs (ResolveArgs).
+  const declared = new Set((Array.isArray(spec.args) ? spec.args : []).map(arg => (isObject(arg) ? arg.name : undefined)));
+  const undeclared = [...JSON.stringify(spec.metrics ?? []).matchAll(/\{\{ ?args\.([A-Za-z0-9_-]+) ?\}\}/g)].map(m => m[1]).filter(name => !declared.has(name));
+  const args = [...new Set(undeclared)].map(name => ({ at: '$.spec.args', message: `{{args.${name}}} is used and not declared`, rule: 'ResolveArgs' }));
+  return [...args, ...(Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
     if (!isObject(metric) || !isObject(metric.provider) || !isObject(metric.provider.prometheus)) return [];
     // Without a failureCondition, a measurement whose successCondition is false fails: an empty answer too.
     const inconclusiveWhenEmpty = [metric.successCondition, metric.failureCondition].every(c => typeof c === 'string' && c.startsWith('len(result) > 0 && '));
@@ -72,7 +89,7 @@ function analysisViolations(spec: JsonObject): ControllerViolation[] {
       message: 'an answer without data fails the measurement rather than leave it inconclusive: a quiet preview aborts the release',
       rule: 'EvaluateResult',
     }];
-  });
+  })];
 }
 
 function rolloutViolations(strategy: JsonObject): ControllerViolation[] {
