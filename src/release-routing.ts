@@ -68,6 +68,11 @@ export interface RoutingContext {
   /** Whether any port speaks HTTP; tester routes, mirroring, route policies and sticky sessions need one. */
   readonly hasHttp: boolean;
   readonly resolve: (target: RouteTarget) => VersionModel | undefined;
+  /**
+   * The subset a controller rolls out, where one runs the release: it moves the weights from the
+   * other version to this one, so the routes say where the release ends, not where it starts.
+   */
+  readonly controlledRelease?: string;
 }
 
 /**
@@ -177,12 +182,18 @@ function checkUniqueNames(scope: Construct, names: string[]): void {
 
 function mirror(scope: Construct, options: MirrorOptions, context: RoutingContext): ResolvedRouting['mirror'] {
   const version = target(scope, 'mirror.to', options.to, context);
-  const weight = context.routes.find(r => r.subset === version.subset)?.weight ?? 0;
+  const weight = startingWeight(context, version.subset);
   if (weight === 100) {
     fail(scope, 'mirror.to', 'already takes 100% of traffic, so the copies would go where the requests go', options.to,
       'mirror to a version that takes no traffic, such as the canary at 0%');
   }
   return { subset: version.subset, percentage: options.percentage ?? 100 };
+}
+
+/** A version's weight when the release starts: under a controller, the version it rolls out has none, and the other all. */
+function startingWeight(context: RoutingContext, subset: string): number {
+  if (context.controlledRelease !== undefined) return subset === context.controlledRelease ? 0 : 100;
+  return context.routes.find(r => r.subset === subset)?.weight ?? 0;
 }
 
 /** A traffic policy and the field that sets it, for errors that name it. */

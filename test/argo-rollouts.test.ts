@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   AnalysisOptions, AppPortOptions, ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioApiVersion,
-  IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi, TrafficPolicy,
+  IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StepPause, StringMatch, TrafficApi, TrafficPolicy,
 } from '../src';
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
@@ -331,6 +331,42 @@ describe('Argo Rollouts blue/green', () => {
   });
 });
 
+describe('Argo Rollouts canary with a mirror', () => {
+  const chart = newChart();
+  reviews(chart, { mirror: { to: RouteTarget.canary(), percentage: 20 } });
+  const objects = expectSound(chart);
+  const canary = strategyOf(objects, 'reviews').canary;
+
+  test('mirrors as a step of its own through a managed route, held like the others, then removes it before the first weight', () => {
+    expect(canary.steps).toEqual([
+      { setMirrorRoute: { name: 'mirror', percentage: 20, match: [{ path: { prefix: '/' } }] } },
+      { pause: { duration: '300s' } },
+      { setMirrorRoute: { name: 'mirror' } },
+      { setWeight: 10 }, { pause: { duration: '300s' } }, { setWeight: 50 }, { pause: { duration: '300s' } }, { setWeight: 100 },
+    ]);
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'mirror' }]);
+  });
+
+  test('writes no static mirror: the canary role holds the stable pods between releases', () => {
+    expect(find(objects, 'VirtualService', 'reviews').spec.http.map((r: Manifest) => r.mirror)).toEqual([undefined]);
+  });
+
+  test('takes its own pause from plan.argo.pauses, the first of them', () => {
+    const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary() }, plan: {
+      steps: [10, 100], argo: { pauses: [StepPause.of(Duration.minutes(1)), StepPause.untilPromoted()] },
+    } }));
+    expect(strategyOf(objs, 'reviews').canary.steps.slice(0, 5)).toEqual([
+      { setMirrorRoute: { name: 'mirror', percentage: 100, match: [{ path: { prefix: '/' } }] } }, { pause: { duration: '60s' } },
+      { setMirrorRoute: { name: 'mirror' } }, { setWeight: 10 }, { pause: {} },
+    ]);
+  });
+
+  test('fails when plan.argo.pauses leaves out the mirror\'s pause', () => {
+    expect(() => reviews(newChart(), { mirror: { to: RouteTarget.canary() }, plan: { steps: [10, 100], argo: { pauses: [StepPause.untilPromoted()] } } })).toThrow(
+      'test/Reviews: plan.argo.pauses must list one pause for each step below 100, the mirror first, 2 (["mirror",10]), in order, got 1; give 2 pauses');
+  });
+});
+
 describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
   const tester = { when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.canary(), name: 'testers' };
   const roundRobin = { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN) };
@@ -339,8 +375,18 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
 
   /** What a canary's Rollout can't carry: the props, and the whole message, which the construct and the resolve step alike give. */
   const canaries: [string, Partial<CanaryAppProps>, string][] = [
-    ['requests are mirrored', { mirror: { to: RouteTarget.canary(), percentage: 20 } },
-      `mirror copies requests to one version's subset, ${ROLES}, got {"subset":"v2","percentage":20}; leave mirror out, or add Argo's setMirrorRoute steps to the Rollout`],
+    ['requests are mirrored to the stable version', { mirror: { to: RouteTarget.stable(), percentage: 20 } },
+      'mirror.to already takes 100% of traffic, so the copies would go where the requests go, got "RouteTarget.stable()"; mirror to a version that takes no traffic, such as the canary at 0%'],
+    ['a mirror percentage is not whole', { mirror: { to: RouteTarget.canary(), percentage: 0.5 } },
+      'mirror.percentage must be a whole percentage for Argo\'s setMirrorRoute, got 0.5; use e.g. 20'],
+    ['a mirror has no step to begin', { mirror: { to: RouteTarget.canary() }, plan: { steps: [100] } },
+      'mirror runs as a step of its own before the first weight, and the plan has no step to begin, got {"percentage":100}; give plan.steps, e.g. [10, 50, 100]'],
+    ['a mirror comes with tester routes', { mirror: { to: RouteTarget.canary() }, testerRoutes: [tester] },
+      'mirror goes ahead of the testerRoutes in Argo\'s managed route, which would send their requests to the stable version while it mirrors, got ["testers"]; '
+      + 'leave mirror or testerRoutes out'],
+    ['a mirror comes with several HTTP ports', { mirror: { to: RouteTarget.canary() }, additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }] },
+      'mirror matches no port in Argo\'s managed route, and the app has several HTTP ports, whose requests it would all take, got ["http","grpc-9090"]; '
+      + 'leave mirror out, or keep one HTTP port'],
     ['sessions are sticky', { stickySessions: {} },
       `stickySessions pin users to one version's subset, ${ROLES}, got {"cookieName":"reviews-version","maxAgeSeconds":3600}; leave stickySessions out`],
     ['a version has its own trafficPolicy', { canary: { ...v2, trafficPolicy: roundRobin } },
@@ -379,6 +425,9 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
       `name needs a Service named "${'w'.repeat(56)}-preview" for Argo Rollouts, longer than 63 characters, got "${'w'.repeat(56)}"; shorten the app name to 55 characters or fewer`],
     ['the scale-down delay is more than an int32 holds', { plan: { scaleDownDelay: Duration.seconds(2 ** 31) } },
       'plan.scaleDownDelay must be at most 2147483647 seconds, the most Argo Rollouts\' scaleDownDelaySeconds holds (int32), got "2147483648s"; use e.g. Duration.minutes(5)'],
+    ['a blue/green mirrors', { mirror: { to: RouteTarget.version('1.1') } },
+      'mirror can\'t be carried: Argo Rollouts mirrors only in a canary\'s steps (setMirrorRoute), and its blue/green has none, got {"percentage":100}; '
+      + 'leave mirror out, and test the new colour through preview'],
     ['istioApiVersion is given and nothing needs a VirtualService', { istioApiVersion: IstioApiVersion.V1BETA1 },
       'istioApiVersion sets the version of the Istio objects, and with controller argo-rollouts and trafficApi istio this app emits none, got "v1beta1"; leave it out'],
   ];

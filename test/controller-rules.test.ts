@@ -82,6 +82,9 @@ describe('Argo Rollouts\' rules', () => {
 
   test('pass a Rollout as this library writes one', () => {
     expect(rules(rollout({ canary: { ...routed, steps: [{ setWeight: 10 }, { pause: { duration: '300s' } }, { pause: {} }], maxSurge: 1, maxUnavailable: '0%' } }))).toEqual([]);
+    expect(rules(rollout({ canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'mirror' }] }, steps: [
+      { setMirrorRoute: { name: 'mirror', percentage: 20, match: [{ path: { prefix: '/' } }] } }, { setMirrorRoute: { name: 'mirror' } },
+    ] } }))).toEqual([]);
     expect(rules(rollout({ blueGreen: { activeService: 'web', previewService: 'web-preview', antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } } }))).toEqual([]);
   });
 
@@ -102,6 +105,12 @@ describe('Argo Rollouts\' rules', () => {
     ['antiAffinity lists neither', { canary: { ...routed, antiAffinity: {} } }, 'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
     ['a preferred weight is 0', { canary: { ...routed, antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 0 } } } },
       'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
+    ['a mirror step names no managed route', { canary: { ...routed, steps: [{ setMirrorRoute: { name: 'mirror' } }] } },
+      'canary.trafficRouting.managedRoutes [ValidateRolloutStrategyCanary]'],
+    ['a mirror step names a route not managed', { canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'other' }] }, steps: [{ setMirrorRoute: { name: 'mirror' } }] } },
+      'canary.steps[0].setMirrorRoute [ValidateStepRouteFoundInManagedRoute]'],
+    ['a mirror match has two values', { canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'mirror' }] },
+      steps: [{ setMirrorRoute: { name: 'mirror', match: [{ path: { prefix: '/', exact: '/' } }] } }] } }, 'canary.steps[0].setMirrorRoute.match[0] [hasMultipleMatchValues]'],
     ['a preferred weight is 101', { canary: { ...routed, antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 101 } } } },
       'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
   ])('fails when %s', (_, strategy, rule) => {

@@ -138,3 +138,18 @@ describe('sticky sessions as Flagger\'s session affinity', () => {
       + 'got {"cookieName":"web-version"}; leave stickySessions out');
   });
 });
+
+describe('a Flagger blue/green that mirrors', () => {
+  const chart = newChart();
+  new BlueGreenApp(chart, 'Web', {
+    blue: { image: 'web:1', version: '1' }, green: { image: 'web:2', version: '2' }, active: Color.GREEN, controller: ReleaseController.FLAGGER,
+    namespace: 'shop', plan: { autoPromotion: true, analysis: {} }, mirror: { to: RouteTarget.version('2'), percentage: 50 },
+  });
+  const analysis = analysisOf(expectSound(chart));
+
+  test('copies requests to the new colour for the whole analysis, which then has traffic to measure without a load test', () => {
+    expect(analysis).toMatchObject({ iterations: 10, mirror: true, mirrorWeight: 50 });
+    expect(analysis.webhooks).toBeUndefined();
+    expect(analysis.metrics.map((m: Manifest) => m.name)).toEqual(['request-success-rate', 'request-duration']);
+  });
+});

@@ -435,7 +435,7 @@ describe('Flagger bad input', () => {
     ['tester routes come with weights, which Flagger\'s A/B testing ignores', () => reviews(chart(), {
       testerRoutes: [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() }],
     }), 'testerRoutes', '["qa"]'],
-    ['a blue/green mirrors', () => web(chart(), { mirror: { to: RouteTarget.idle() } }), 'mirror', '{"percentage":100}'],
+    ['a blue/green mirrors to the old colour', () => web(chart(), { mirror: { to: RouteTarget.idle() } }), 'mirror.to', '"RouteTarget.idle()"'],
     ['a canary without steps mirrors', () => reviews(chart(), { plan: undefined, mirror: { to: RouteTarget.canary() } }), 'mirror', '{"percentage":100}'],
     ['the mirror percentage is not whole', () => reviews(chart(), { mirror: { to: RouteTarget.canary(), percentage: 12.5 } }), 'mirror.percentage', '12.5'],
     ['the pause differs from the analysis interval', () => reviews(chart(), {
@@ -550,8 +550,7 @@ describe('Flagger bad input', () => {
 describe('Flagger: the resolve step refuses what the Canary cannot carry, before any object is made', () => {
   const qa = (to: RouteTarget) => [{ name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to }];
   const PRIMARY = 'app: reviews-primary';
-  const MIRROR = 'mirror can\'t be carried: Flagger mirrors only as the first step of a weighted canary (plan.steps or plan.linear, without testerRoutes), '
-    + 'got {"percentage":100}; leave mirror out';
+  const MIRROR = 'mirror can\'t be carried: Flagger mirrors in a weighted canary or a blue/green, and runs no analysis, got {"percentage":100}; leave mirror out';
   const TESTER_NAMESPACE = 'namespace must be known for Flagger\'s load tester, flagger-loadtester.<namespace>, which';
   const TESTER_FIX = 'got nothing; set namespace on the app or its chart, or give plan.flagger.loadTesterUrl';
   const GO_DURATION = 'must be at most 9223372036 seconds, the longest duration Flagger reads (Go\'s time.Duration), got "9223372037s"; use e.g. Duration.minutes(5)';
@@ -594,14 +593,17 @@ describe('Flagger: the resolve step refuses what the Canary cannot carry, before
       'testerRoutes[0].to must be the version Flagger rolls out, "v2": Flagger sends matching requests to the new version only, got "v1"; route testers to it'],
     ['tester routes come with steps', 'canary', { testerRoutes: qa(RouteTarget.canary()) }, 'shop', AB('plan.steps')],
     ['tester routes come with linear steps', 'canary', { plan: { linear: { stepWeight: 10 } }, testerRoutes: qa(RouteTarget.canary()) }, 'shop', AB('plan.linear')],
-    ['a blue/green mirrors', 'blue-green', { mirror: { to: RouteTarget.idle() } }, 'shop', MIRROR],
+    ['a blue/green mirrors to the old colour', 'blue-green', { mirror: { to: RouteTarget.idle() } }, 'shop',
+      'mirror.to already takes 100% of traffic, so the copies would go where the requests go, got "RouteTarget.idle()"; mirror to a version that takes no traffic, such as the canary at 0%'],
+    ['A/B testing mirrors', 'canary', { plan: undefined, testerRoutes: qa(RouteTarget.canary()), mirror: { to: RouteTarget.canary() } }, 'shop',
+      'mirror can\'t be carried: Flagger mirrors in a weighted canary or a blue/green, and runs A/B testing, got {"percentage":100}; leave mirror out'],
     ['a canary without steps mirrors', 'canary', { plan: undefined, mirror: { to: RouteTarget.canary() } }, 'shop', MIRROR],
     ['the mirror percentage is not whole', 'canary', { mirror: { to: RouteTarget.canary(), percentage: 12.5 } }, 'shop',
       'mirror.percentage must be a whole percentage for Flagger\'s mirrorWeight, got 12.5; use e.g. 20'],
     ['a blue/green checks metrics without a load test', 'blue-green', { port: 8080, plan: { analysis: {} } }, 'shop',
-      `${SILENT}.shop:8080/", or a FlaggerWebhookType.ROLLOUT webhook that sends traffic`],
+      `${SILENT}.shop:8080/", a FlaggerWebhookType.ROLLOUT webhook that sends traffic, or a mirror to the new colour`],
     ['a blue/green checks metrics without a load test, in no namespace', 'blue-green', { plan: { analysis: {} } }, null,
-      `${SILENT}:80/", or a FlaggerWebhookType.ROLLOUT webhook that sends traffic`],
+      `${SILENT}:80/", a FlaggerWebhookType.ROLLOUT webhook that sends traffic, or a mirror to the new colour`],
     ['the pause differs from the analysis interval', 'canary', { plan: { steps: [10], pause: Duration.minutes(5), analysis: {} } }, 'shop',
       'plan.pause must equal plan.analysis.interval (60s): Flagger moves one step per analysis interval, got "300s"; leave pause out, and set plan.analysis.interval'],
     ['the analysis interval is below 10 s', 'canary', { plan: { steps: [10], analysis: { interval: Duration.seconds(9) } } }, 'shop',

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ArgoPlanModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
+import { ArgoPlanModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { ArgoRouting } from '../plan';
 import { roleService, serviceRoles } from '../render/argo-rollouts';
 import { fail } from '../validate';
@@ -15,11 +15,7 @@ export function checkArgoRollouts(scope: Construct, model: ReleaseModel, plan: C
     fail(scope, 'testerRoutes', 'route to one colour\'s subset, and Argo Rollouts\' blue/green has none: it switches Services', tester.name,
       'reach the new version through preview instead');
   }
-  if (model.mirror) {
-    // After a promotion Argo points the canary role at the stable pods, which would then get every request twice.
-    fail(scope, 'mirror', 'copies requests to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', model.mirror,
-      'leave mirror out, or add Argo\'s setMirrorRoute steps to the Rollout');
-  }
+  if (model.mirror) checkMirror(scope, model, plan, model.mirror);
   if (model.sticky) {
     fail(scope, 'stickySessions', 'pin users to one version\'s subset, which Argo Rollouts does not keep: its roles change pods at every release', model.sticky,
       'leave stickySessions out');
@@ -53,7 +49,7 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
     fail(scope, 'plan.argo.dynamicStableScale', 'scales the old version down as the new one takes traffic, so there is nothing left for scaleDownDelay to keep',
       true, 'leave dynamicStableScale or scaleDownDelay out');
   }
-  if (argo.pauses) checkPauses(scope, plan, argo.pauses);
+  if (argo.pauses) checkPauses(scope, model, plan, argo.pauses);
   if (argo.autoPromotionSeconds !== undefined && !plan.autoPromotion) {
     fail(scope, 'plan.argo.autoPromotionDelay', 'delays the automatic promotion, and plan.autoPromotion is false', `${argo.autoPromotionSeconds}s`,
       'set plan.autoPromotion to true, or leave autoPromotionDelay out');
@@ -73,21 +69,50 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
 }
 
 /** One pause per step that pauses, the steps below 100; each a duration Argo parses. */
-function checkPauses(scope: Construct, plan: ControllerPlanModel, pauses: readonly (number | undefined)[]): void {
+function checkPauses(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel, pauses: readonly (number | undefined)[]): void {
   if (plan.pauseSeconds !== undefined) {
     fail(scope, 'plan.argo.pauses', 'can\'t be given with plan.pause: both set how long the steps pause', `${plan.pauseSeconds}s`,
       'leave plan.pause out, and give a pause per step');
   }
-  const pausing = plan.steps.filter(weight => weight < 100);
+  const pausing = [...model.mirror ? ['mirror'] : [], ...plan.steps.filter(weight => weight < 100)];
   if (pauses.length !== pausing.length) {
-    fail(scope, 'plan.argo.pauses', `must list one pause for each step below 100, ${pausing.length} (${JSON.stringify(pausing)}), in order`, pauses.length,
-      `give ${pausing.length} pauses`);
+    fail(scope, 'plan.argo.pauses', `must list one pause for each step below 100${model.mirror ? ', the mirror first' : ''}, ${pausing.length} `
+      + `(${JSON.stringify(pausing)}), in order`, pauses.length, `give ${pausing.length} pauses`);
   }
   pauses.forEach((pause, i) => pause !== undefined && checkGoDuration(scope, `plan.argo.pauses[${i}]`, pause, ARGO_ROLLOUTS));
 }
 
 function isZero(amount: number | string | undefined): boolean {
   return amount === 0 || amount === '0%';
+}
+
+/**
+ * Argo mirrors through a managed route (`setMirrorRoute`) that it puts ahead of every other and
+ * that keeps the weights of its making: so the mirror is a phase of its own, before the first
+ * weight, as in Flagger. The route matches by method, path and headers only, not by port.
+ */
+function checkMirror(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel, mirror: NonNullable<ReleaseModel['mirror']>): void {
+  // The stable version takes all traffic under a controller, so the routing refused a mirror to it.
+  if (model.strategy !== Strategy.CANARY) {
+    fail(scope, 'mirror', 'can\'t be carried: Argo Rollouts mirrors only in a canary\'s steps (setMirrorRoute), and its blue/green has none',
+      { percentage: mirror.percentage }, 'leave mirror out, and test the new colour through preview');
+  }
+  if (!Number.isInteger(mirror.percentage)) {
+    fail(scope, 'mirror.percentage', 'must be a whole percentage for Argo\'s setMirrorRoute', mirror.percentage, 'use e.g. 20');
+  }
+  if (!plan.steps.some(weight => weight < 100)) {
+    fail(scope, 'mirror', 'runs as a step of its own before the first weight, and the plan has no step to begin', { percentage: mirror.percentage },
+      'give plan.steps, e.g. [10, 50, 100]');
+  }
+  if (model.matchRoutes.length > 0) {
+    fail(scope, 'mirror', 'goes ahead of the testerRoutes in Argo\'s managed route, which would send their requests to the stable version while it mirrors',
+      model.matchRoutes.map(r => r.name), 'leave mirror or testerRoutes out');
+  }
+  const http = model.ports.filter(port => isHttpProtocol(port.protocol));
+  if (http.length > 1) {
+    fail(scope, 'mirror', 'matches no port in Argo\'s managed route, and the app has several HTTP ports, whose requests it would all take',
+      http.map(port => port.name), 'leave mirror out, or keep one HTTP port');
+  }
 }
 
 function checkTrafficPolicies(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel): void {

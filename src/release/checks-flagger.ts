@@ -27,7 +27,7 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
     fail(scope, 'stickySessions', `become Flagger's session affinity, which pins users while weights rise, and Flagger runs ${FLOW_NAMES[flow]}`,
       { cookieName: model.sticky.cookieName }, 'leave stickySessions out');
   }
-  if (flow === 'blue-green' && plan.analysis && !sendsTraffic(plan)) refuseSilentBlueGreen(scope, model);
+  if (flow === 'blue-green' && plan.analysis && !model.mirror && !sendsTraffic(plan)) refuseSilentBlueGreen(scope, model);
   const interval = checkInterval(scope, plan);
   checkLoadTester(scope, model, plan);
   for (const hook of plan.flagger?.webhooks ?? []) checkHookCalled(scope, hook.field, hook.type, flow);
@@ -169,11 +169,13 @@ function unknownPath(value: { readonly [key: string]: unknown }, tree: FieldTree
   return undefined;
 }
 
-/** Flagger mirrors to the new version only, as the first step of a weighted canary. */
+/**
+ * Flagger mirrors to the new version only: as the first step of a weighted canary, or for the
+ * whole of a blue/green's analysis, which gives the new colour traffic to measure.
+ */
 function checkMirror(scope: Construct, percentage: number, flow: Flow): void {
-  if (flow !== 'canary') {
-    fail(scope, 'mirror', 'can\'t be carried: Flagger mirrors only as the first step of a weighted canary (plan.steps or plan.linear, without testerRoutes)',
-      { percentage }, 'leave mirror out');
+  if (flow !== 'canary' && flow !== 'blue-green') {
+    fail(scope, 'mirror', `can't be carried: Flagger mirrors in a weighted canary or a blue/green, and runs ${FLOW_NAMES[flow]}`, { percentage }, 'leave mirror out');
   }
   if (!Number.isInteger(percentage)) {
     fail(scope, 'mirror.percentage', 'must be a whole percentage for Flagger\'s mirrorWeight', percentage, 'use e.g. 20');
@@ -193,7 +195,7 @@ function refuseSilentBlueGreen(scope: Construct, model: ReleaseModel): never {
   const host = `${model.name}-canary${model.namespace === undefined ? '' : `.${model.namespace}`}:${model.ports[0].port}`;
   return fail(scope, 'plan.analysis.loadTestCommand', 'must be given for a Flagger blue/green with metric checks, or the new '
     + 'version has no traffic to measure', undefined,
-  `give a load test, e.g. "hey -z 1m -q 10 -c 2 http://${host}/", or a FlaggerWebhookType.ROLLOUT webhook that sends traffic`);
+  `give a load test, e.g. "hey -z 1m -q 10 -c 2 http://${host}/", a FlaggerWebhookType.ROLLOUT webhook that sends traffic, or a mirror to the new colour`);
 }
 
 /** Flagger moves one step per analysis interval, so a plan's pause must be that interval; returns it, in seconds. */

@@ -60,6 +60,7 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
     selectorRouting,
     hasHttp: hasHttpPort(model.ports),
     resolve: target => targetVersion(target, versions, extras.roles),
+    controlledRelease: model.controller === ReleaseController.NONE ? undefined : extras.release,
   });
   const release: ReleaseModel = {
     name: model.name,

@@ -62,7 +62,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
       stableMetadata: argo?.servingVersionPods,
       scaleDownDelaySeconds: argo?.scaleDownDelaySeconds,
       dynamicStableScale: argo?.dynamicStableScale || undefined,
-      steps: canarySteps(plan),
+      steps: canarySteps(model, plan),
       // From the second step on, once the first weight has sent the canary some traffic to measure.
       analysis: analysisTemplate && {
         templates: [{ templateName: analysisTemplate.name }],
@@ -72,6 +72,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
     },
   })!;
   strategy.canary.trafficRouting = {
+    managedRoutes: model.mirror ? [{ name: MIRROR_ROUTE }] : undefined,
     istio: {
       virtualService: Lazy.any({ produce: () => managedRoutes(virtualService) }),
       destinationRule: roleServices ? undefined : { name: model.name, canarySubsetName: CANARY, stableSubsetName: STABLE },
@@ -163,14 +164,29 @@ function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: 
  * A setWeight per step, each held by a pause (timed, or until promoted by hand) unless it
  * completes the release: the plan's pause for all, or one of `plan.argo.pauses` each.
  */
-function canarySteps(plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
-  const pauses = plan.argo?.pauses ?? plan.steps.map(() => plan.pauseSeconds);
-  let pausing = 0;
-  return plan.steps.flatMap(weight => {
-    if (weight === 100) return [{ setWeight: weight }];
-    const seconds = pauses[pausing++];
-    return [{ setWeight: weight }, { pause: { duration: seconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${seconds}s`) } }];
-  });
+function canarySteps(model: ReleaseModel, plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
+  const pauses = [...plan.argo?.pauses ?? [...model.mirror ? [plan.pauseSeconds] : [], ...plan.steps.map(() => plan.pauseSeconds)]];
+  const pause = (): RolloutSpecStrategyCanarySteps => {
+    const seconds = pauses.shift();
+    return { pause: { duration: seconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${seconds}s`) } };
+  };
+  const mirror = model.mirror ? mirrorPhase(model.mirror.percentage, pause) : [];
+  return [...mirror, ...plan.steps.flatMap(weight => (weight === 100 ? [{ setWeight: weight }] : [{ setWeight: weight }, pause()]))];
+}
+
+const MIRROR_ROUTE = 'mirror';
+
+/**
+ * The mirror as Argo's managed route, which copies every request (a path prefix of `/`) to the
+ * canary while the stable version answers, held as a step; then removed, which a route without
+ * a match asks for, before the weights begin.
+ */
+function mirrorPhase(percentage: number, pause: () => RolloutSpecStrategyCanarySteps): RolloutSpecStrategyCanarySteps[] {
+  return [
+    { setMirrorRoute: { name: MIRROR_ROUTE, percentage, match: [{ path: { prefix: '/' } }] } },
+    pause(),
+    { setMirrorRoute: { name: MIRROR_ROUTE } },
+  ];
 }
 
 /** What both strategies of a Rollout take alike: how many pods may be unavailable, where the new ones go, how long an abort keeps them. */
@@ -202,6 +218,9 @@ function roleModel(model: ReleaseModel): ReleaseModel {
   const role = (subset: string) => (stable && subset === release.subset ? CANARY : STABLE);
   return {
     ...model,
+    // Argo's managed route mirrors, as a step of the plan: a static mirror to the canary role
+    // would copy every request to the stable pods between releases.
+    mirror: undefined,
     versions: [{ ...stable ?? release, subset: STABLE }, { ...release, subset: CANARY }],
     routes: [{ subset: STABLE, weight: 100 }, { subset: CANARY, weight: 0 }],
     matchRoutes: model.matchRoutes.map(r => ({ ...r, subset: r.subset && role(r.subset) })),

@@ -112,8 +112,23 @@ function rolloutViolations(strategy: JsonObject): ControllerViolation[] {
   } else if (canary.scaleDownDelaySeconds !== undefined && canary.dynamicStableScale === true) {
     add('canary.dynamicStableScale', 'can\'t come with scaleDownDelaySeconds', 'ValidateRolloutStrategyCanary');
   }
+  const routing = isObject(canary.trafficRouting) ? canary.trafficRouting : undefined;
+  const managed = routing && Array.isArray(routing.managedRoutes) ? routing.managedRoutes.map(r => (isObject(r) ? r.name : undefined)) : undefined;
   (Array.isArray(canary.steps) ? canary.steps : []).forEach((step, i) => {
     if (!isObject(step)) return;
+    for (const kind of ['setMirrorRoute', 'setHeaderRoute']) {
+      const route = step[kind];
+      if (!isObject(route)) continue;
+      if (!managed) add('canary.trafficRouting.managedRoutes', `Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'`, 'ValidateRolloutStrategyCanary');
+      else if (!managed.includes(route.name)) add(`canary.steps[${i}].${kind}`, 'Steps define a route that does not exist in managedRoutes', 'ValidateStepRouteFoundInManagedRoute');
+      const matches = Array.isArray(route.match) ? route.match : [];
+      matches.forEach((match, j) => {
+        const values = isObject(match) ? [match.method, match.path, match.headerValue].filter(isObject) : [];
+        if (values.some(value => ['exact', 'regex', 'prefix'].filter(key => value[key] !== undefined).length !== 1)) {
+          add(`canary.steps[${i}].${kind}.match[${j}]`, 'StringMatch match value must have exactly one of the following: exact, regex, prefix', 'hasMultipleMatchValues');
+        }
+      });
+    }
     if (typeof step.setWeight === 'number' && (step.setWeight < 0 || step.setWeight > 100)) add(`canary.steps[${i}].setWeight`, 'SetWeight needs to be between 0 and 100', 'ValidateRolloutStrategyCanary');
     const duration = isObject(step.pause) ? step.pause.duration : undefined;
     if (duration !== undefined && !(typeof duration === 'number' ? duration >= 0 : /^[0-9]+(s|m|h)$/.test(String(duration)))) {
