@@ -7,8 +7,10 @@ import { podinfo } from './podinfo';
  * A blue/green that Argo Rollouts carries out: podinfo 6.0.1 (green, the active colour to be) comes
  * up beside the running revision behind `frontend-preview`, which testers reach with the header
  * `x-preview: true` or at preview.frontend.example.com. Argo checks the preview's success rate and
- * latency in Istio's metrics five times, a minute apart, then switches `frontend` to it by itself,
- * and keeps the old revision for ten minutes for a quick rollback.
+ * latency in Istio's metrics five times, a minute apart, on one pod of the three it will run;
+ * five minutes after the checks pass, it scales the preview up and switches `frontend` to it by
+ * itself, checks the same again on the live Service, and keeps the old revision for ten minutes
+ * for a quick rollback, which a failed check after the switch makes.
  */
 export class ArgoBlueGreen extends Chart {
   public readonly app: BlueGreenApp;
@@ -17,6 +19,7 @@ export class ArgoBlueGreen extends Chart {
     super(scope, id, { namespace: 'frontend' });
     this.app = new BlueGreenApp(this, 'Frontend', {
       port: 9898,
+      replicas: 3,
       blue: podinfo('6.0.0'),
       green: podinfo('6.0.1'),
       active: Color.GREEN,
@@ -26,6 +29,7 @@ export class ArgoBlueGreen extends Chart {
         iterations: 5,
         autoPromotion: true,
         scaleDownDelay: Duration.minutes(10),
+        argo: { previewReplicas: 1, autoPromotionDelay: Duration.minutes(5), postPromotionAnalysis: true },
       },
       gateway: IstioGateway.fromName('istio-system/public-gateway'),
       hosts: ['frontend.example.com'],

@@ -1,12 +1,15 @@
 import { App } from 'cdk8s';
 import { ApiMultiportCanary } from './api-multiport-canary';
 import { ArgoBlueGreen } from './argo-blue-green';
+import { ArgoProgressiveCanary } from './argo-progressive-canary';
 import { ArgoWeatherCanary } from './argo-weather-canary';
 import { BookinfoDarkLaunch } from './bookinfo-dark-launch';
 import { CheckoutStickyCanary } from './checkout-sticky-canary';
+import { FlaggerAbTesting, FlaggerMirroredBlueGreen } from './flagger-ab-testing';
 import { FlaggerCanary } from './flagger-canary';
 import { GatewayApiCanary } from './gateway-api-canary';
 import { FlaggerPodinfoBlueGreen } from './flagger-podinfo-blue-green';
+import { FlaggerProgressiveCanary } from './flagger-progressive-canary';
 import { NginxBlueGreen } from './nginx-blue-green';
 import { NginxSelectorBlueGreen } from './nginx-selector-blue-green';
 import { PodinfoAutoscaledCanary } from './podinfo-autoscaled-canary';
@@ -45,6 +48,10 @@ export function buildExamples(app: App): void {
   new RealService(app);
   new RealServiceArgo(app);
   new RealServiceFlagger(app);
+  new ArgoProgressiveCanary(app);
+  new FlaggerProgressiveCanary(app);
+  new FlaggerAbTesting(app);
+  new FlaggerMirroredBlueGreen(app);
 }
 
 if (require.main === module) {

@@ -15,6 +15,13 @@ describe('example: blue/green run by Argo Rollouts, with a preview and its analy
     expect(blueGreen.prePromotionAnalysis.args[0]).toEqual({ name: 'service', value: 'frontend-preview' });
   });
 
+  test('previews on one pod of three, promotes five minutes after the checks pass, and checks the live Service again', () => {
+    expect(find(objects, 'Rollout', 'frontend').spec.replicas).toBe(3);
+    expect(blueGreen).toMatchObject({ previewReplicaCount: 1, autoPromotionSeconds: 300 });
+    expect(blueGreen.postPromotionAnalysis.templates).toEqual([{ templateName: 'frontend' }]);
+    expect(blueGreen.postPromotionAnalysis.args[0]).toEqual({ name: 'service', value: 'frontend' });
+  });
+
   test('checks the preview five times against 99% success and 500 ms at the 99th percentile; a quiet preview is inconclusive', () => {
     const metrics = find(objects, 'AnalysisTemplate', 'frontend').spec.metrics;
     expect(metrics.map((m: { name: string; count: number; successCondition: string; failureCondition: string }) =>

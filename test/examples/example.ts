@@ -18,6 +18,7 @@ const API_VERSIONS: Record<string, string[]> = {
   Rollout: ['argoproj.io/v1alpha1'],
   AnalysisTemplate: ['argoproj.io/v1alpha1'],
   Canary: ['flagger.app/v1beta1'],
+  MetricTemplate: ['flagger.app/v1beta1'],
 };
 
 /**

@@ -1,0 +1,59 @@
+import { Chart, Duration } from 'cdk8s';
+import { PercentOrAbsolute } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AnalysisMetric, AntiAffinity, CanaryApp, IstioGateway, ReleaseController, RouteTarget, StepPause } from '../src';
+import { podinfo } from './podinfo';
+
+/** podinfo's own count of answers by status, which its /metrics serves, for a check of the new pods' 5xx. */
+export const SERVER_ERRORS = 'sum(rate(http_request_duration_seconds_count{namespace="{{namespace}}", app="{{app}}", version="{{version}}", '
+  + 'status=~"5.."}[{{window}}]))';
+
+/**
+ * A canary that Argo Rollouts carries out with the options its users reach for. podinfo 6.0.1
+ * first gets a copy of every request for ten minutes while 6.0.0 answers (Argo's mirror route);
+ * then 10% of the traffic for ten minutes, 30% until someone promotes it, and 60% for half an
+ * hour. Besides Istio's success rate and latency, podinfo's own count of 5xx answers must stay
+ * under one a second. The Rollout adds at most one pod at a time and takes none away, keeps the
+ * new pods off the old ones' nodes where it can, labels each version's pods by role, keeps an
+ * aborted canary's pods for five minutes for a look, and the old version's for two after the
+ * promotion.
+ */
+export class ArgoProgressiveCanary extends Chart {
+  public readonly app: CanaryApp;
+
+  constructor(scope: Construct, id = 'argo-progressive-canary') {
+    super(scope, id, { namespace: 'payments' });
+    this.app = new CanaryApp(this, 'Payments', {
+      port: 9898,
+      replicas: 4,
+      stable: podinfo('6.0.0'),
+      canary: podinfo('6.0.1'),
+      gateway: IstioGateway.fromName('istio-system/public-gateway'),
+      hosts: ['payments.example.com'],
+      mirror: { to: RouteTarget.canary(), percentage: 100 },
+      controller: ReleaseController.ARGO_ROLLOUTS,
+      plan: {
+        steps: [10, 30, 60, 100],
+        analysis: {
+          interval: Duration.minutes(2),
+          metrics: [AnalysisMetric.prometheus('server-errors', SERVER_ERRORS, { max: 1 })],
+        },
+        argo: {
+          pauses: [
+            StepPause.of(Duration.minutes(10)),
+            StepPause.of(Duration.minutes(10)),
+            StepPause.untilPromoted(),
+            StepPause.of(Duration.minutes(30)),
+          ],
+          maxSurge: PercentOrAbsolute.absolute(1),
+          maxUnavailable: PercentOrAbsolute.absolute(0),
+          antiAffinity: AntiAffinity.preferred(100),
+          newVersionPods: { labels: { role: 'canary' } },
+          servingVersionPods: { labels: { role: 'stable' } },
+          abortScaleDownDelay: Duration.minutes(5),
+          scaleDownDelay: Duration.minutes(2),
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { ArgoProgressiveCanary, SERVER_ERRORS } from '../../examples/argo-progressive-canary';
+import { find, Manifest } from '../support/manifests';
+import { exampleObjects } from './example';
+
+describe('example: a canary run by Argo Rollouts with a mirror, a pause per step, its own check and pod options', () => {
+  const objects = exampleObjects(ArgoProgressiveCanary, ['AnalysisTemplate', 'Rollout', 'Service', 'DestinationRule', 'VirtualService']);
+  const canary = find(objects, 'Rollout', 'payments').spec.strategy.canary;
+
+  test('mirrors every request to 6.0.1 for ten minutes, then walks 10%, 30% and 60%, each held as its pause says', () => {
+    expect(canary.steps).toEqual([
+      { setMirrorRoute: { name: 'mirror', percentage: 100, match: [{ path: { prefix: '/' } }] } },
+      { pause: { duration: '600s' } },
+      { setMirrorRoute: { name: 'mirror' } },
+      { setWeight: 10 }, { pause: { duration: '600s' } },
+      { setWeight: 30 }, { pause: {} },
+      { setWeight: 60 }, { pause: { duration: '1800s' } },
+      { setWeight: 100 },
+    ]);
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'mirror' }]);
+  });
+
+  test('adds one pod at a time and takes none away, apart from the old nodes where it can, with each role labelled', () => {
+    expect(canary).toMatchObject({
+      maxSurge: 1,
+      maxUnavailable: 0,
+      antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 100 } },
+      canaryMetadata: { labels: { role: 'canary' } },
+      stableMetadata: { labels: { role: 'stable' } },
+      abortScaleDownDelaySeconds: 300,
+      scaleDownDelaySeconds: 120,
+    });
+  });
+
+  test('checks podinfo\'s 5xx answers of the new version besides Istio\'s success rate and latency', () => {
+    const metrics = find(objects, 'AnalysisTemplate', 'payments').spec.metrics;
+    expect(metrics.map((m: Manifest) => m.name)).toEqual(['success-rate', 'request-duration', 'server-errors']);
+    expect(SERVER_ERRORS).toContain('{{version}}');
+    expect(metrics[2]).toMatchObject({
+      interval: '120s',
+      successCondition: 'len(result) > 0 && result[0] <= 1',
+      failureCondition: 'len(result) > 0 && result[0] > 1',
+      provider: { prometheus: { query: 'sum(rate(http_request_duration_seconds_count{namespace="{{args.namespace}}", app="payments", '
+        + 'version="{{args.version}}", status=~"5.."}[120s]))' } },
+    });
+  });
+});
