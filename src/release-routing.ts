@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { hasHttpPort, HttpPolicySpec, MatchRouteModel, matchRouteSubset, ReleaseModel, RouteModel, VersionModel } from './model';
-import { MatchSpec, MirrorOptions, RetryOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute } from './routing';
+import {
+  cookieRegex, MatchSpec, MAX_REGEX, MirrorOptions, RetryOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute,
+} from './routing';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
 import {
   checkCount, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkObject, checkPercent, checkPercentage, checkString, checkToken, fail, orDefault,
@@ -120,7 +122,7 @@ export function resolveRouting(scope: Construct, props: RoutingProps, context: R
     mirror: props.mirror && mirror(scope, props.mirror, context),
     routePolicy: routePolicySpec(props.routePolicy),
     trafficPolicy: trafficPolicySpec(props.trafficPolicy),
-    sticky: props.stickySessions && sticky(scope, props.stickySessions, trafficPolicies(props, context), context.appName),
+    sticky: props.stickySessions && sticky(scope, props.stickySessions, trafficPolicies(props, context), context),
   };
 }
 
@@ -204,14 +206,23 @@ function trafficPolicies(props: RoutingProps, context: RoutingContext): FieldPol
   return [['trafficPolicy', props.trafficPolicy], ...versions];
 }
 
-function sticky(scope: Construct, options: StickySessionOptions, policies: FieldPolicy[], appName: string): ResolvedRouting['sticky'] {
+function sticky(scope: Construct, options: StickySessionOptions, policies: FieldPolicy[], context: RoutingContext): ResolvedRouting['sticky'] {
   const [field, hashing] = policies.find(([, policy]) => policy?.loadBalancer?.consistentHash) ?? [];
   if (hashing) {
     fail(scope, `${field}.loadBalancer`, 'is consistent hashing, which pins users to pods by another key than stickySessions does',
       hashing.loadBalancer, 'use one of the two: sticky sessions pin users to a version, consistent hashing to a pod');
   }
   const seconds = Math.round((options.maxAge ?? Duration.hours(1)).toSeconds({ integral: false }));
-  return { cookieName: options.cookieName ?? `${appName}-version`, maxAgeSeconds: seconds };
+  const cookieName = options.cookieName ?? `${context.appName}-version`;
+  // The pinning routes match the cookie with a regex per version, which Istio takes up to a length.
+  for (const version of context.versions) {
+    const regex = cookieRegex(cookieName, version.subset);
+    if (regex.length > MAX_REGEX) {
+      fail(scope, 'stickySessions.cookieName', `makes with version ${JSON.stringify(version.subset)} a cookie regex of ${regex.length} characters, `
+        + `more than the ${MAX_REGEX} Istio takes`, cookieName, 'use a shorter cookie name');
+    }
+  }
+  return { cookieName, maxAgeSeconds: seconds };
 }
 
 /**

@@ -12,7 +12,7 @@ import { checkInstance, checkLabelMap, checkString, checkToken, checkVersionLabe
  */
 
 /** The longest regex Istio's webhook takes (`validateStringRegexp`), in characters. */
-const MAX_REGEX = 1024;
+export const MAX_REGEX = 1024;
 
 /** How a string is compared: Istio's `StringMatch`. */
 export class StringMatch {

@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { CanaryApp, CanaryAppProps, LoadBalancer, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch } from '../src';
-import { find, newChart, synth } from './support/manifests';
+import { find, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
 /**
@@ -68,8 +68,17 @@ describe('tester routes, mirror and sticky sessions', () => {
       'stickySessions.cookieName must be a cookie name: an HTTP token of letters, digits and !#$%&\'*+-.^_`|~, got "reviews version"; e.g. "reviews-version"'],
     ['the cookie name is not a string', { stickySessions: { cookieName: ['rv'] } },
       'stickySessions.cookieName must be a cookie name: an HTTP token of letters, digits and !#$%&\'*+-.^_`|~, got ["rv"]; e.g. "reviews-version"'],
+    ['the cookie name makes a pinning regex longer than Istio takes', { stickySessions: { cookieName: 'c'.repeat(1005) } },
+      `stickySessions.cookieName makes with version "v1" a cookie regex of 1025 characters, more than the 1024 Istio takes, got "${'c'.repeat(199)}…; `
+      + 'use a shorter cookie name'],
   ])('fails when %s', (_, props, message) => {
     expect(() => reviews(newChart(), props)).toThrow(new Error(`test/Reviews: ${message}`));
+  });
+
+  test('a cookie name that makes a pinning regex of exactly 1024 characters is taken', () => {
+    const objects = synth(c => reviews(c, { stickySessions: { cookieName: 'c'.repeat(1004) } }));
+    const regexes = find(objects, 'VirtualService', 'reviews').spec.http.flatMap((r: Manifest) => (r.match ?? []).map((m: Manifest) => m.headers?.cookie?.regex));
+    expect(regexes.map((regex: string) => regex.length)).toEqual([1024, 1024]);
   });
 
   test('a sticky maxAge of half a second rounds up to the 1 second it must have at least', () => {
