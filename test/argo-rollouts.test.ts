@@ -425,6 +425,9 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
       `name needs a Service named "${'w'.repeat(56)}-preview" for Argo Rollouts, longer than 63 characters, got "${'w'.repeat(56)}"; shorten the app name to 55 characters or fewer`],
     ['the scale-down delay is more than an int32 holds', { plan: { scaleDownDelay: Duration.seconds(2 ** 31) } },
       'plan.scaleDownDelay must be at most 2147483647 seconds, the most Argo Rollouts\' scaleDownDelaySeconds holds (int32), got "2147483648s"; use e.g. Duration.minutes(5)'],
+    ['a blue/green checks fewer times than its failure limit allows failures', { plan: { iterations: 2, analysis: { failureLimit: 4 } } },
+      'plan.iterations must be at least 3, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis that runs fewer checks than the failures '
+      + 'it allows, got 2; run 4 checks or more, or lower plan.analysis.failureLimit'],
     ['a blue/green mirrors', { mirror: { to: RouteTarget.version('1.1') } },
       'mirror can\'t be carried: Argo Rollouts mirrors only in a canary\'s steps (setMirrorRoute), and its blue/green has none, got {"percentage":100}; '
       + 'leave mirror out, and test the new colour through preview'],
@@ -519,4 +522,9 @@ describe('Argo Rollouts: what the resolve step accepts, the renderer renders wit
     }), { numRuns: runs });
     expect(rendered).toBeGreaterThan(runs / 8);
   });
+});
+
+test('a blue/green whose checks just reach its failure limit less one is taken, as Argo takes it', () => {
+  const objs = synth(c => web(c, { plan: { iterations: 3, analysis: { failureLimit: 4 } } }));
+  expect(find(objs, 'AnalysisTemplate', 'web').spec.metrics.map((m: Manifest) => [m.count, m.failureLimit])).toEqual([[3, 3], [3, 3]]);
 });

@@ -122,6 +122,13 @@ describe('Argo Rollouts\' rules', () => {
     expect(rules(rollout({ canary: { ...routed, maxUnavailable: '0%' } }))).toEqual([]);
   });
 
+  test('fails when a metric runs fewer checks than its failure limit', () => {
+    const conditions = { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' };
+    expect(rules(template({ ...conditions, count: 2, failureLimit: 3 }))).toEqual(['$.spec.metrics[0].count [ValidateMetric]']);
+    expect(rules(template({ ...conditions, count: 3, failureLimit: 3 }))).toEqual([]);
+    expect(rules(template({ ...conditions, failureLimit: 3 }))).toEqual([]);
+  });
+
   test('fails when a template uses an argument it does not declare', () => {
     const metric = { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' };
     const template = (args: object[], query: string) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'r' },

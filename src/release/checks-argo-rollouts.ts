@@ -140,6 +140,12 @@ function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPla
   if (plan.flagger) {
     fail(scope, 'plan.flagger', 'configures Flagger, and the controller is Argo Rollouts', plan.flagger, 'leave plan.flagger out');
   }
+  const limit = plan.analysis && plan.analysis.failureLimit - 1;
+  if (model.strategy === Strategy.BLUE_GREEN && limit !== undefined && plan.iterations < limit) {
+    // ValidateMetric (utils/analysis/factory.go): a metric's count must reach its failureLimit.
+    fail(scope, 'plan.iterations', `must be at least ${limit}, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis that runs `
+      + 'fewer checks than the failures it allows', plan.iterations, `run ${limit + 1} checks or more, or lower plan.analysis.failureLimit`);
+  }
   if (model.strategy === Strategy.CANARY && plan.analysis && !plan.steps.some(weight => weight < 100)) {
     fail(scope, 'plan.analysis', 'needs a step below 100, where the canary is measured before it takes all traffic', plan.steps,
       'add a step such as 10 before 100');

@@ -80,7 +80,11 @@ function analysisViolations(spec: JsonObject): ControllerViolation[] {
   const declared = new Set((Array.isArray(spec.args) ? spec.args : []).map(arg => (isObject(arg) ? arg.name : undefined)));
   const undeclared = [...JSON.stringify(spec.metrics ?? []).matchAll(/\{\{ ?args\.([A-Za-z0-9_-]+) ?\}\}/g)].map(m => m[1]).filter(name => !declared.has(name));
   const args = [...new Set(undeclared)].map(name => ({ at: '$.spec.args', message: `{{args.${name}}} is used and not declared`, rule: 'ResolveArgs' }));
-  return [...args, ...(Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
+  // ValidateMetric (utils/analysis/factory.go): a count, where set, reaches the failure limit.
+  const counts = (Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => (isObject(metric) && typeof metric.count === 'number'
+    && typeof metric.failureLimit === 'number' && metric.count > 0 && metric.count < metric.failureLimit
+    ? [{ at: `$.spec.metrics[${i}].count`, message: 'count must be >= failureLimit', rule: 'ValidateMetric' }] : []));
+  return [...args, ...counts, ...(Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
     if (!isObject(metric) || !isObject(metric.provider) || !isObject(metric.provider.prometheus)) return [];
     // Without a failureCondition, a measurement whose successCondition is false fails: an empty answer too.
     const inconclusiveWhenEmpty = [metric.successCondition, metric.failureCondition].every(c => typeof c === 'string' && c.startsWith('len(result) > 0 && '));
