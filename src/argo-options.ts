@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { ArgoPlanModel, PodRoleModel } from './model';
+import type { ArgoPlanModel, PauseModel, PodRoleModel } from './model';
 import { checkBoolean, checkInstance, checkList, checkObject, checkPositive, fail, orDefault, wholeSeconds } from './validate';
 import { checkPodMetadata } from './workload-checks';
 
@@ -43,19 +43,71 @@ export class StepPause {
    * @param duration whole seconds, 1 or more
    */
   public static of(duration: Duration): StepPause {
-    return new StepPause(wholeSeconds('StepPause.of', 'duration', duration));
+    return new StepPause(wholeSeconds('StepPause.of', 'duration', duration), undefined);
   }
 
   /** Holds the step until someone promotes it (`kubectl argo rollouts promote`). */
   public static untilPromoted(): StepPause {
-    return new StepPause(undefined);
+    return new StepPause(undefined, undefined);
   }
 
-  /** How long the step is held, in seconds; undefined until promoted. */
+  /**
+   * Holds the step while the plan's analysis runs `checks` times, a check an interval, and moves
+   * on once they pass; too many failures abort the release (an inline `analysis` step).
+   * @param checks how many checks the step waits for: a whole number from 1
+   */
+  public static untilAnalysisPasses(checks: number): StepPause {
+    if (!Number.isInteger(checks) || checks < 1 || checks > 2 ** 31 - 1) {
+      fail('StepPause.untilAnalysisPasses', 'checks', 'must be a whole number, 1 or more', checks, 'use e.g. 3');
+    }
+    return new StepPause(undefined, checks);
+  }
+
+  /** How long the step is held, in seconds; undefined until promoted, or until the analysis passes. */
   public readonly seconds?: number;
 
-  private constructor(seconds: number | undefined) {
+  /** How many checks of the analysis hold the step; undefined when none does. */
+  public readonly checks?: number;
+
+  private constructor(seconds: number | undefined, checks: number | undefined) {
     this.seconds = seconds;
+    this.checks = checks;
+  }
+}
+
+/** How many pods the canary runs while its weight rises, in place of pods in proportion to the weight. */
+export class CanaryScale {
+  /**
+   * This many pods, whatever the weight.
+   * @param count a whole number from 1
+   */
+  public static replicas(count: number): CanaryScale {
+    if (!Number.isInteger(count) || count < 1 || count > 2 ** 31 - 1) {
+      fail('CanaryScale.replicas', 'count', 'must be a whole number, 1 or more: a canary without pods would get traffic no pod answers', count, 'use e.g. 2');
+    }
+    return new CanaryScale(count, undefined);
+  }
+
+  /**
+   * This share of the app's replicas, whatever the weight.
+   * @param percent a whole percentage from 1 to 100
+   */
+  public static percent(percent: number): CanaryScale {
+    if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+      fail('CanaryScale.percent', 'percent', 'must be a whole percentage from 1 to 100', percent, 'use e.g. 50');
+    }
+    return new CanaryScale(undefined, percent);
+  }
+
+  /** The pods' count; undefined for a share. */
+  public readonly podCount?: number;
+
+  /** The share of the app's replicas, in percent; undefined for a count. */
+  public readonly replicaPercent?: number;
+
+  private constructor(podCount: number | undefined, replicaPercent: number | undefined) {
+    this.podCount = podCount;
+    this.replicaPercent = replicaPercent;
   }
 }
 
@@ -132,11 +184,18 @@ export interface ArgoCanaryOptions extends ArgoRolloutOptions {
   readonly dynamicStableScale?: boolean;
 
   /**
-   * The pause after each step below 100, in order: one per such step, timed or held. In place of
-   * the plan's `pause`, which every step then shares.
+   * The pause after each step below 100, in order: one per such step, timed, held until promoted,
+   * or held until the analysis passes. In place of the plan's `pause`, which every step then shares.
    * @default - every step pauses as `pause` says
    */
   readonly pauses?: StepPause[];
+
+  /**
+   * How many pods the canary runs until its last step (Argo's `setCanaryScale`), e.g. two pods
+   * while it takes 10% and 50%; before a last step of 100, it scales with the weight again.
+   * @default - pods in proportion to the weight
+   */
+  readonly canaryScale?: CanaryScale;
 }
 
 /** What only Argo Rollouts carries out in a blue/green release. */
@@ -182,6 +241,7 @@ export function resolveArgoOptions(scope: Construct, field: string, value: ArgoC
     scaleDownDelaySeconds: seconds('scaleDownDelay', options.scaleDownDelay),
     dynamicStableScale: checkBoolean(scope, at('dynamicStableScale'), orDefault(options.dynamicStableScale, false)),
     pauses: options.pauses === undefined ? undefined : pauses(scope, at('pauses'), options.pauses),
+    canaryScale: options.canaryScale === undefined ? undefined : canaryScale(scope, at('canaryScale'), options.canaryScale),
     previewReplicas: options.previewReplicas === undefined ? undefined : checkPositive(scope, at('previewReplicas'), options.previewReplicas),
     autoPromotionSeconds: seconds('autoPromotionDelay', options.autoPromotionDelay),
     postPromotionAnalysis: checkBoolean(scope, at('postPromotionAnalysis'), orDefault(options.postPromotionAnalysis, false)),
@@ -204,10 +264,16 @@ function rolePods(scope: Construct, field: string, value: RolePodMetadata | unde
   return { labels: options.labels && { ...options.labels }, annotations: options.annotations && { ...options.annotations } };
 }
 
-function pauses(scope: Construct, field: string, value: StepPause[]): (number | undefined)[] {
-  const held: (number | undefined)[] = [];
+function canaryScale(scope: Construct, field: string, value: CanaryScale): { replicas?: number; percent?: number } {
+  const { podCount, replicaPercent } = checkInstance(scope, field, value, CanaryScale, 'CanaryScale.replicas(2)');
+  return { replicas: podCount, percent: replicaPercent };
+}
+
+function pauses(scope: Construct, field: string, value: StepPause[]): PauseModel[] {
+  const held: PauseModel[] = [];
   checkList(scope, field, value, '[StepPause.of(Duration.minutes(5)), StepPause.untilPromoted()]', (entry, pause) => {
-    held.push(checkInstance(scope, entry, pause, StepPause, 'StepPause.of(Duration.minutes(5))').seconds);
+    const { seconds, checks } = checkInstance(scope, entry, pause, StepPause, 'StepPause.of(Duration.minutes(5))');
+    held.push({ seconds, checks });
   });
   return held;
 }

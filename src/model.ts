@@ -229,6 +229,12 @@ export interface PodRoleModel {
   readonly annotations?: { readonly [key: string]: string };
 }
 
+/** How a step is held: for `seconds`, while the analysis runs `checks` times, or, with neither, until promoted. */
+export interface PauseModel {
+  readonly seconds?: number;
+  readonly checks?: number;
+}
+
 /** What only Argo Rollouts carries out; undefined where left to Argo's defaults. */
 export interface ArgoPlanModel {
   readonly maxSurge?: number | string;
@@ -240,8 +246,10 @@ export interface ArgoPlanModel {
   readonly abortScaleDownDelaySeconds?: number;
   readonly scaleDownDelaySeconds?: number;
   readonly dynamicStableScale: boolean;
-  /** Per step below 100: seconds, or undefined to hold until promoted. */
-  readonly pauses?: readonly (number | undefined)[];
+  /** Per step below 100 (the mirror's first). */
+  readonly pauses?: readonly PauseModel[];
+  /** Argo's setCanaryScale until the last step: a count, or a share of the replicas. */
+  readonly canaryScale?: { readonly replicas?: number; readonly percent?: number };
   readonly previewReplicas?: number;
   readonly autoPromotionSeconds?: number;
   readonly postPromotionAnalysis: boolean;

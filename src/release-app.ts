@@ -207,6 +207,11 @@ export interface IReleaseApp extends IConstruct {
   readonly rollout?: ApiObject;
   /** The Argo Rollouts AnalysisTemplate, with a plan that has analysis (escape hatch). */
   readonly analysisTemplate?: ApiObject;
+  /**
+   * Argo Rollouts' AnalysisTemplates `<name>-checks-<n>` of the steps held until the analysis
+   * passes `n` checks, one per count (escape hatch).
+   */
+  readonly stepAnalysisTemplates: ApiObject[];
   /** The Flagger Canary, with `ReleaseController.FLAGGER` (escape hatch). */
   readonly flaggerCanary?: ApiObject;
   /** Flagger's MetricTemplates, `<name>-<check>`, one per check of `plan.analysis.metrics` (escape hatch). */
@@ -263,6 +268,7 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
   public get deployments(): ApiObject[] { return [...this.objects.deployments]; }
   public get rollout(): ApiObject | undefined { return this.objects.rollout; }
   public get analysisTemplate(): ApiObject | undefined { return this.objects.analysisTemplate; }
+  public get stepAnalysisTemplates(): ApiObject[] { return [...this.objects.stepAnalysisTemplates ?? []]; }
   public get flaggerCanary(): ApiObject | undefined { return this.objects.canary; }
   public get metricTemplates(): ApiObject[] { return [...this.objects.metricTemplates ?? []]; }
   public get httpRoute(): ApiObject | undefined { return this.objects.httpRoute; }

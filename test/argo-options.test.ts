@@ -1,7 +1,8 @@
 import { Chart, Duration } from 'cdk8s';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import {
-  AntiAffinity, ArgoBlueGreenOptions, ArgoCanaryOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, ReleaseController, StepPause,
+  AntiAffinity, ArgoBlueGreenOptions, ArgoCanaryOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, CanaryScale, Color, ReleaseController,
+  StepPause,
 } from '../src';
 import { expectSound, find, Manifest, newChart } from './support/manifests';
 
@@ -196,5 +197,85 @@ describe('plan.argo: bad input', () => {
     expect(() => StepPause.of(Duration.millis(500))).toThrow('StepPause.of: duration must be whole seconds, 1 or more, got "0.5s"; use e.g. Duration.minutes(1)');
     expect(StepPause.of(Duration.seconds(1)).seconds).toBe(1);
     expect(StepPause.untilPromoted().seconds).toBeUndefined();
+  });
+});
+
+describe('plan.argo: steps held until the analysis passes', () => {
+  const chart = newChart();
+  const app = reviews(chart, { pauses: [StepPause.untilAnalysisPasses(3), StepPause.of(Duration.minutes(5))] }, {
+    plan: { steps: [10, 50, 100], analysis: { failureLimit: 2 }, argo: { pauses: [StepPause.untilAnalysisPasses(3), StepPause.of(Duration.minutes(5))] } },
+  });
+  const objects = expectSound(chart);
+
+  test('run the analysis inline after the weight, and move on once it passes its checks', () => {
+    expect(strategyOf(objects, 'reviews').canary.steps).toEqual([
+      { setWeight: 10 },
+      { analysis: { templates: [{ templateName: 'reviews-checks-3' }], args: [
+        { name: 'service', value: 'reviews' },
+        { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        { name: 'version', value: 'v2' },
+      ] } },
+      { setWeight: 50 }, { pause: { duration: '300s' } }, { setWeight: 100 },
+    ]);
+  });
+
+  test('through an AnalysisTemplate of their own, with the count of checks, beside the background analysis', () => {
+    expect(objects.filter(o => o.kind === 'AnalysisTemplate').map(o => o.metadata.name)).toEqual(['reviews', 'reviews-checks-3']);
+    expect(app.stepAnalysisTemplates.map(t => t.name)).toEqual(['reviews-checks-3']);
+    expect(find(objects, 'AnalysisTemplate', 'reviews-checks-3').spec.metrics.map((m: Manifest) => [m.name, m.count, m.failureLimit])).toEqual([
+      ['success-rate', 3, 1], ['request-duration', 3, 1],
+    ]);
+    expect(find(objects, 'AnalysisTemplate', 'reviews').spec.metrics[0].count).toBeUndefined();
+  });
+
+  test('fails when a step waits for an analysis there is none of', () => {
+    expect(() => reviews(newChart(), { pauses: [StepPause.untilAnalysisPasses(3), StepPause.untilPromoted()] })).toThrow(
+      'test/Reviews: plan.argo.pauses[0] waits for plan.analysis, and there is none, got "StepPause.untilAnalysisPasses(3)"; give plan.analysis');
+  });
+
+  test('fails when a step runs fewer checks than the failures the analysis allows', () => {
+    expect(() => reviews(newChart(), undefined, {
+      plan: { steps: [10, 50], analysis: { failureLimit: 4 }, argo: { pauses: [StepPause.untilAnalysisPasses(2), StepPause.untilPromoted()] } },
+    })).toThrow('test/Reviews: plan.argo.pauses[0] must run at least 3 checks, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis '
+      + 'that runs fewer checks than the failures it allows, got 2; use StepPause.untilAnalysisPasses(4), or lower plan.analysis.failureLimit');
+  });
+
+  test.each([['0', 0], ['1.5', 1.5], ['"3"', '3']])('fails when StepPause.untilAnalysisPasses is given %s checks', (shown, checks) => {
+    expect(() => StepPause.untilAnalysisPasses(checks as number)).toThrow(
+      `StepPause.untilAnalysisPasses: checks must be a whole number, 1 or more, got ${shown}; use e.g. 3`);
+  });
+});
+
+describe('plan.argo.canaryScale', () => {
+  test.each([
+    ['a count of pods', CanaryScale.replicas(2), { replicas: 2 }],
+    ['a share of the replicas', CanaryScale.percent(50), { weight: 50 }],
+  ])('runs the canary at %s until the last step, which scales with the weight again', (_, canaryScale, scale) => {
+    const chart = newChart();
+    reviews(chart, { canaryScale });
+    expect(strategyOf(expectSound(chart), 'reviews').canary.steps).toEqual([
+      { setCanaryScale: scale },
+      { setWeight: 10 }, { pause: {} }, { setWeight: 50 }, { pause: {} },
+      { setCanaryScale: { matchTrafficWeight: true } }, { setWeight: 100 },
+    ]);
+  });
+
+  test('without a last step of 100, the promotion scales the canary up', () => {
+    const chart = newChart();
+    reviews(chart, { canaryScale: CanaryScale.replicas(1) }, { plan: { steps: [20], argo: { canaryScale: CanaryScale.replicas(1) } } });
+    expect(strategyOf(expectSound(chart), 'reviews').canary.steps).toEqual([{ setCanaryScale: { replicas: 1 } }, { setWeight: 20 }, { pause: {} }]);
+  });
+
+  test.each([
+    ['CanaryScale.replicas is given 0', () => CanaryScale.replicas(0),
+      'CanaryScale.replicas: count must be a whole number, 1 or more: a canary without pods would get traffic no pod answers, got 0; use e.g. 2'],
+    ['CanaryScale.percent is given 101', () => CanaryScale.percent(101), 'CanaryScale.percent: percent must be a whole percentage from 1 to 100, got 101; use e.g. 50'],
+    ['CanaryScale.percent is given 0.5', () => CanaryScale.percent(0.5), 'CanaryScale.percent: percent must be a whole percentage from 1 to 100, got 0.5; use e.g. 50'],
+    ['canaryScale is not a CanaryScale', () => reviews(newChart(), { canaryScale: { replicas: 2 } as unknown as CanaryScale }),
+      'test/Reviews: plan.argo.canaryScale must be a CanaryScale, got {"replicas":2}; use e.g. CanaryScale.replicas(2)'],
+    ['a blue/green is given canaryScale', () => web(newChart(), { canaryScale: CanaryScale.replicas(2) } as ArgoBlueGreenOptions),
+      'test/Web: plan.argo.canaryScale is an option of Argo\'s canary strategy, and this release is a blue/green, got {"replicas":2}; leave it out'],
+  ])('fails when %s', (_, build, message) => {
+    expect(build).toThrow(message);
   });
 });

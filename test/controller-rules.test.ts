@@ -94,6 +94,7 @@ describe('Argo Rollouts\' rules', () => {
       'canary.dynamicStableScale [ValidateRolloutStrategyCanary]'],
     ['scaleDownDelaySeconds comes without trafficRouting', { canary: { scaleDownDelaySeconds: 30 } }, 'canary.scaleDownDelaySeconds [ValidateRolloutStrategyCanary]'],
     ['dynamicStableScale comes without trafficRouting', { canary: { dynamicStableScale: true } }, 'canary.dynamicStableScale [ValidateRolloutStrategyCanary]'],
+    ['the canary is scaled without trafficRouting', { canary: { steps: [{ setCanaryScale: { replicas: 2 } }] } }, 'canary.steps[0].setCanaryScale [ValidateRolloutStrategyCanary]'],
     ['a weight is above 100', { canary: { ...routed, steps: [{ setWeight: 101 }] } }, 'canary.steps[0].setWeight [ValidateRolloutStrategyCanary]'],
     ['a weight is below 0', { canary: { ...routed, steps: [{ setWeight: -1 }] } }, 'canary.steps[0].setWeight [ValidateRolloutStrategyCanary]'],
     ['a pause is negative', { canary: { ...routed, steps: [{ pause: { duration: -5 } }] } }, 'canary.steps[0].pause.duration [ValidateRolloutStrategyCanary]'],

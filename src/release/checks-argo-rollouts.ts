@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ArgoPlanModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy } from '../model';
+import { ArgoPlanModel, ControllerPlanModel, isHttpProtocol, PauseModel, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { ArgoRouting } from '../plan';
 import { roleService, serviceRoles } from '../render/argo-rollouts';
 import { fail } from '../validate';
@@ -35,7 +35,8 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
   const canary = model.strategy === Strategy.CANARY;
   const otherKind: [string, unknown][] = canary
     ? [['previewReplicas', argo.previewReplicas], ['autoPromotionDelay', argo.autoPromotionSeconds], ['postPromotionAnalysis', argo.postPromotionAnalysis || undefined]]
-    : [['maxSurge', argo.maxSurge], ['scaleDownDelay', argo.scaleDownDelaySeconds], ['dynamicStableScale', argo.dynamicStableScale || undefined], ['pauses', argo.pauses]];
+    : [['maxSurge', argo.maxSurge], ['scaleDownDelay', argo.scaleDownDelaySeconds], ['dynamicStableScale', argo.dynamicStableScale || undefined],
+      ['pauses', argo.pauses], ['canaryScale', argo.canaryScale]];
   const given = otherKind.find(([, value]) => value !== undefined);
   if (given) {
     fail(scope, `plan.argo.${given[0]}`, `is an option of Argo's ${canary ? 'blue/green' : 'canary'} strategy, and this release is a ${canary ? 'canary' : 'blue/green'}`,
@@ -69,7 +70,7 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
 }
 
 /** One pause per step that pauses, the steps below 100; each a duration Argo parses. */
-function checkPauses(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel, pauses: readonly (number | undefined)[]): void {
+function checkPauses(scope: Construct, model: ReleaseModel, plan: ControllerPlanModel, pauses: readonly PauseModel[]): void {
   if (plan.pauseSeconds !== undefined) {
     fail(scope, 'plan.argo.pauses', 'can\'t be given with plan.pause: both set how long the steps pause', `${plan.pauseSeconds}s`,
       'leave plan.pause out, and give a pause per step');
@@ -79,7 +80,18 @@ function checkPauses(scope: Construct, model: ReleaseModel, plan: ControllerPlan
     fail(scope, 'plan.argo.pauses', `must list one pause for each step below 100${model.mirror ? ', the mirror first' : ''}, ${pausing.length} `
       + `(${JSON.stringify(pausing)}), in order`, pauses.length, `give ${pausing.length} pauses`);
   }
-  pauses.forEach((pause, i) => pause !== undefined && checkGoDuration(scope, `plan.argo.pauses[${i}]`, pause, ARGO_ROLLOUTS));
+  pauses.forEach((pause, i) => {
+    const field = `plan.argo.pauses[${i}]`;
+    if (pause.seconds !== undefined) checkGoDuration(scope, field, pause.seconds, ARGO_ROLLOUTS);
+    if (pause.checks === undefined) return;
+    if (!plan.analysis) fail(scope, field, 'waits for plan.analysis, and there is none', `StepPause.untilAnalysisPasses(${pause.checks})`, 'give plan.analysis');
+    const limit = plan.analysis.failureLimit - 1;
+    if (pause.checks < limit) {
+      // ValidateMetric (utils/analysis/factory.go): a metric's count must reach its failureLimit.
+      fail(scope, field, `must run at least ${limit} checks, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis that runs `
+        + 'fewer checks than the failures it allows', pause.checks, `use StepPause.untilAnalysisPasses(${limit + 1}), or lower plan.analysis.failureLimit`);
+    }
+  });
 }
 
 function isZero(amount: number | string | undefined): boolean {

@@ -16,7 +16,7 @@ import {
   toJson_RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService,
 } from '../../imports/argoproj.io';
 import { fillQuery, MetricRange } from '../analysis-metric';
-import { AnalysisModel, ArgoPlanModel, ControllerPlanModel, ReleaseModel, releaseVersion, Strategy } from '../model';
+import { AnalysisModel, ArgoPlanModel, ControllerPlanModel, PauseModel, ReleaseModel, releaseVersion, Strategy } from '../model';
 import { serviceHost } from '../names';
 import { ArgoRouting } from '../plan';
 import { renderAppService, renderControllerPolicies, renderPodTemplate } from '../workloads';
@@ -51,6 +51,8 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const roles = serviceRoles(model, plan);
   const roleServices = roles.length > 0 ? new Map(roles.map(role => [role, roleService(model, role)])) : undefined;
   const analysisTemplate = plan.analysis && renderAnalysisTemplate(scope, model, plan.analysis);
+  const stepAnalysisTemplates = stepChecks(plan).map(count => renderAnalysisTemplate(scope, model, plan.analysis!, count, `-checks-${count}`));
+  const measured = roleServices?.get(CANARY) ?? model.name;
   const argo = plan.argo;
   const strategy = toJson_RolloutSpecStrategy({
     canary: {
@@ -62,12 +64,12 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
       stableMetadata: argo?.servingVersionPods,
       scaleDownDelaySeconds: argo?.scaleDownDelaySeconds,
       dynamicStableScale: argo?.dynamicStableScale || undefined,
-      steps: canarySteps(model, plan),
+      steps: canarySteps(model, plan, measured),
       // From the second step on, once the first weight has sent the canary some traffic to measure.
       analysis: analysisTemplate && {
         templates: [{ templateName: analysisTemplate.name }],
         startingStep: 1,
-        args: analysisArgs(model, roleServices?.get(CANARY) ?? model.name),
+        args: analysisArgs(model, measured),
       },
     },
   })!;
@@ -85,7 +87,18 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const destinationRule = roleServices ? undefined : renderRoleSubsets(scope, byRole);
   const virtualService = renderVirtualService(scope, byRole);
   if (roleServices) routeRolesToServices(virtualService, model, roleServices);
-  return { deployments: [], analysisTemplate, rollout, service, extraServices, destinationRule, virtualService };
+  return { deployments: [], analysisTemplate, stepAnalysisTemplates, rollout, service, extraServices, destinationRule, virtualService };
+}
+
+/** The counts of checks that hold a step, once each: each count is an AnalysisTemplate, as Argo takes no count from arguments. */
+function stepChecks(plan: ControllerPlanModel): number[] {
+  const counts = (plan.argo?.pauses ?? []).flatMap(pause => (pause.checks === undefined ? [] : [pause.checks]));
+  return [...new Set(counts)];
+}
+
+/** The AnalysisTemplate that holds a step for `count` checks. */
+function stepTemplateName(model: ReleaseModel, count: number): string {
+  return `${model.name}-checks-${count}`;
 }
 
 /**
@@ -164,14 +177,30 @@ function renderRollout(scope: Construct, model: ReleaseModel, strategy: { [key: 
  * A setWeight per step, each held by a pause (timed, or until promoted by hand) unless it
  * completes the release: the plan's pause for all, or one of `plan.argo.pauses` each.
  */
-function canarySteps(model: ReleaseModel, plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
-  const pauses = [...plan.argo?.pauses ?? [...model.mirror ? [plan.pauseSeconds] : [], ...plan.steps.map(() => plan.pauseSeconds)]];
+function canarySteps(model: ReleaseModel, plan: ControllerPlanModel, measured: string): RolloutSpecStrategyCanarySteps[] {
+  const shared: PauseModel = { seconds: plan.pauseSeconds };
+  const pauses = [...plan.argo?.pauses ?? [...model.mirror ? [shared] : [], ...plan.steps.map(() => shared)]];
   const pause = (): RolloutSpecStrategyCanarySteps => {
-    const seconds = pauses.shift();
+    const { seconds, checks } = pauses.shift()!;
+    if (checks !== undefined) {
+      return { analysis: { templates: [{ templateName: stepTemplateName(model, checks) }], args: analysisArgs(model, measured) } };
+    }
     return { pause: { duration: seconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${seconds}s`) } };
   };
   const mirror = model.mirror ? mirrorPhase(model.mirror.percentage, pause) : [];
-  return [...mirror, ...plan.steps.flatMap(weight => (weight === 100 ? [{ setWeight: weight }] : [{ setWeight: weight }, pause()]))];
+  const weights = plan.steps.flatMap(weight => (weight === 100 ? [...matchWeight(plan), { setWeight: weight }] : [{ setWeight: weight }, pause()]));
+  return [...scaleCanary(plan), ...mirror, ...weights];
+}
+
+/** The canary's own scale, from the first step. */
+function scaleCanary(plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
+  const scale = plan.argo?.canaryScale;
+  return scale ? [{ setCanaryScale: scale.replicas !== undefined ? { replicas: scale.replicas } : { weight: scale.percent } }] : [];
+}
+
+/** Before the canary takes all traffic, its scale follows the weight again, so that it runs every pod. */
+function matchWeight(plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
+  return plan.argo?.canaryScale ? [{ setCanaryScale: { matchTrafficWeight: true } }] : [];
 }
 
 const MIRROR_ROUTE = 'mirror';
@@ -276,7 +305,7 @@ function managedRoutes(virtualService: ApiObject): unknown {
  * With the default `inconclusiveLimit` of 0, the run is then inconclusive and the Rollout pauses
  * for a person to promote or abort it.
  */
-function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis: AnalysisModel, count?: number): ApiObject {
+function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis: AnalysisModel, count?: number, suffix = ''): ApiObject {
   // rate() needs two scrapes in its window; Istio's Prometheus scrapes every 15 seconds.
   const window = `${Math.max(analysis.intervalSeconds, 60)}s`;
   const labels = [
@@ -308,9 +337,9 @@ function renderAnalysisTemplate(scope: Construct, model: ReleaseModel, analysis:
       }), own)),
     ],
   });
-  return new ApiObject(scope, 'AnalysisTemplate', {
+  return new ApiObject(scope, `AnalysisTemplate${suffix}`, {
     ...AnalysisTemplate.GVK,
-    metadata: metadataOf(model),
+    metadata: { ...metadataOf(model), name: `${model.name}${suffix}` },
     spec,
   });
 }

@@ -28,6 +28,8 @@ export interface RenderedRelease {
   readonly rollout?: ApiObject;
   /** The Argo Rollouts AnalysisTemplate, with an analysis. */
   readonly analysisTemplate?: ApiObject;
+  /** Argo Rollouts' AnalysisTemplates of the steps held until the analysis passes, one per count of checks. */
+  readonly stepAnalysisTemplates?: ApiObject[];
   /** The Flagger Canary. */
   readonly canary?: ApiObject;
   /** Flagger's MetricTemplates, one per check of the user's. */

@@ -3,19 +3,27 @@ import { find, Manifest } from '../support/manifests';
 import { exampleObjects } from './example';
 
 describe('example: a canary run by Argo Rollouts with a mirror, a pause per step, its own check and pod options', () => {
-  const objects = exampleObjects(ArgoProgressiveCanary, ['AnalysisTemplate', 'Rollout', 'Service', 'DestinationRule', 'VirtualService']);
+  const objects = exampleObjects(ArgoProgressiveCanary, ['AnalysisTemplate', 'AnalysisTemplate', 'Rollout', 'Service', 'DestinationRule', 'VirtualService']);
   const canary = find(objects, 'Rollout', 'payments').spec.strategy.canary;
 
-  test('mirrors every request to 6.0.1 for ten minutes, then walks 10%, 30% and 60%, each held as its pause says', () => {
+  test('runs half the pods, mirrors every request to 6.0.1 for ten minutes, then walks 10%, 30% and 60%, each held as its pause says', () => {
+    const args = [
+      { name: 'service', value: 'payments' },
+      { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'version', value: '6.0.1' },
+    ];
     expect(canary.steps).toEqual([
+      { setCanaryScale: { weight: 50 } },
       { setMirrorRoute: { name: 'mirror', percentage: 100, match: [{ path: { prefix: '/' } }] } },
       { pause: { duration: '600s' } },
       { setMirrorRoute: { name: 'mirror' } },
-      { setWeight: 10 }, { pause: { duration: '600s' } },
+      { setWeight: 10 }, { analysis: { templates: [{ templateName: 'payments-checks-5' }], args } },
       { setWeight: 30 }, { pause: {} },
       { setWeight: 60 }, { pause: { duration: '1800s' } },
+      { setCanaryScale: { matchTrafficWeight: true } },
       { setWeight: 100 },
     ]);
+    expect(find(objects, 'AnalysisTemplate', 'payments-checks-5').spec.metrics.map((m: Manifest) => m.count)).toEqual([5, 5, 5]);
     expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'mirror' }]);
   });
 

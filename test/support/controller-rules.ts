@@ -133,6 +133,7 @@ function rolloutViolations(strategy: JsonObject): ControllerViolation[] {
         }
       });
     }
+    if (isObject(step.setCanaryScale) && !routing) add(`canary.steps[${i}].setCanaryScale`, 'SetCanaryScale requires TrafficRouting to be set', 'ValidateRolloutStrategyCanary');
     if (typeof step.setWeight === 'number' && (step.setWeight < 0 || step.setWeight > 100)) add(`canary.steps[${i}].setWeight`, 'SetWeight needs to be between 0 and 100', 'ValidateRolloutStrategyCanary');
     const duration = isObject(step.pause) ? step.pause.duration : undefined;
     if (duration !== undefined && !(typeof duration === 'number' ? duration >= 0 : /^[0-9]+(s|m|h)$/.test(String(duration)))) {
