@@ -237,7 +237,38 @@ function canaryRows(): Row[] {
     row('plan.flagger.webhooks[0].type', 'closed', true, hooked), row('plan.flagger.webhooks[0].timeout', 'closed', true, hooked),
     row('plan.flagger.webhooks[0].metadata', 'map', true, hooked), row('plan.flagger.loadTesterUrl', 'closed', true, planned),
     row('plan.flagger.progressDeadline', 'closed', true, planned),
+    ...flaggerOptionRows(planned), ...argoOptionRows(planned),
+    row('plan.argo.maxSurge', 'closed', true, planned), row('plan.argo.scaleDownDelay', 'closed', true, planned),
+    row('plan.argo.dynamicStableScale', 'closed', true, planned), row('plan.argo.pauses', 'list', true, planned),
+    row('plan.argo.pauses[0]', 'closed', false, planned), row('plan.argo.canaryScale', 'closed', true, planned),
+    row('plan.analysis.metrics', 'list', true, analysed), row('plan.analysis.metrics[0]', 'closed', false, analysed),
+    row('plan.iterations', 'positive', true, { canaryWeight: undefined, controller: 'flagger', testerRoutes: [TESTER], plan: { iterations: 5 } }, {
+      undefined: 'test/App: plan.steps must list at least one weight, got nothing; e.g. [10, 25, 50, 100], or give plan.linear',
+    }),
     row('step', 'count', true, planned), row('argoRouting', 'closed', true),
+  ];
+}
+
+/** What only Flagger carries out, in a plan of either kind. */
+function flaggerOptionRows(plan: Props): Row[] {
+  const alerted = (base: Props) => withValue(base, 'plan.flagger.alerts', [{ name: 'team', provider: 'slack' }]);
+  return [
+    row('plan.flagger.primaryReadyThreshold', 'positive', true, plan), row('plan.flagger.canaryReadyThreshold', 'positive', true, plan),
+    row('plan.flagger.stepWeightPromotion', 'positive', true, plan), row('plan.flagger.alerts', 'list', true, plan),
+    row('plan.flagger.alerts[0]', 'closed', false, plan), row('plan.flagger.alerts[0].name', 'text', false, alerted(plan)),
+    row('plan.flagger.alerts[0].provider', 'text', false, alerted(plan)), row('plan.flagger.alerts[0].providerNamespace', 'text', true, alerted(plan)),
+    row('plan.flagger.alerts[0].severity', 'closed', true, alerted(plan)),
+  ];
+}
+
+/** What only Argo Rollouts carries out, in a plan of either kind. */
+function argoOptionRows(plan: Props): Row[] {
+  const labelled = (base: Props) => withValue(base, 'plan.argo.newVersionPods', { labels: { role: 'canary' }, annotations: { note: 'new' } });
+  return [
+    row('plan.argo', 'open', true, plan), row('plan.argo.maxUnavailable', 'closed', true, plan), row('plan.argo.antiAffinity', 'closed', true, plan),
+    row('plan.argo.newVersionPods', 'open', true, plan), row('plan.argo.newVersionPods.labels', 'map', true, plan),
+    row('plan.argo.newVersionPods.labels.role', 'text', false, labelled(plan)), row('plan.argo.newVersionPods.annotations.note', 'text', false, labelled(plan)),
+    row('plan.argo.servingVersionPods', 'open', true, plan), row('plan.argo.abortScaleDownDelay', 'closed', true, plan),
   ];
 }
 
@@ -249,6 +280,9 @@ function blueGreenRows(): Row[] {
     row('preview', 'open', true), row('preview.header', 'text', true), row('preview.headerValue', 'text', true), row('preview.host', 'closed', true, gateway),
     row('plan', 'open', true), row('plan.autoPromotion', 'closed', true), row('plan.scaleDownDelay', 'closed', true), row('plan.iterations', 'positive', true),
     row('plan.analysis', 'open', true), row('plan.flagger', 'open', true), row('step', 'count', true, { plan: {} }),
+    ...flaggerOptionRows({ plan: {} }), ...argoOptionRows({ plan: {} }),
+    row('plan.argo.previewReplicas', 'positive', true, { plan: {} }), row('plan.argo.autoPromotionDelay', 'closed', true, { plan: {} }),
+    row('plan.argo.postPromotionAnalysis', 'closed', true, { plan: {} }),
   ];
 }
 
