@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { EnvValue, ImagePullPolicy } from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import {
-  ArgoRouting, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerWebhookType, GatewayTlsMode, IstioApiVersion, LoadBalancer, Protocol,
-  ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StringMatch, TrafficApi, WhenUnsatisfiable,
+  AnalysisMetric, AntiAffinity, ArgoRouting, CanaryScale, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerAlertSeverity, FlaggerWebhookType,
+  GatewayTlsMode, IstioApiVersion, LoadBalancer, MetricRange, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StepPause,
+  StringMatch, TrafficApi, WhenUnsatisfiable,
 } from '../../src';
 
 /**
@@ -803,6 +804,12 @@ const analysis = props({
   loadTestCommand: optional(mostly(fc.constant('hey -z 1m -q 10 -c 2 http://web-canary.shop/'), ['', 'a\nb']), 0.4),
   // It times the load test, which is drawn apart from it.
   loadTestTimeout: cleanOr(fc.constant(undefined), optional(seconds, 0.2)),
+  metrics: optional(list(call('AnalysisMetric.prometheus', ([name, query, bounds]) => AnalysisMetric.prometheus(text(name), text(query), bounds as MetricRange),
+    mostly(fc.constantFrom('server-errors', 'saturation'), ['Errors', 'success-rate', '']),
+    mostly(fc.constantFrom('sum(rate(x{app="{{app}}", version="{{version}}"}[{{window}}]))', 'avg(y{namespace="{{namespace}}"})'),
+      ['', 'x{{pod}}', 'a{{', '{{ namespace }}']),
+    mostly(fc.constantFrom({ max: 1 }, { min: 0.5, max: 2 }, { min: 99 }), [{}, { min: 2, max: 1 }, { max: NaN }, { min: '1' }, 5])),
+  { minLength: 1, maxLength: 2 }), 0.15),
 });
 
 const flaggerWebhook = props({
@@ -813,10 +820,66 @@ const flaggerWebhook = props({
   metadata: optional(mostly(fc.constantFrom({ cmd: 'curl -s http://web-canary.shop/' }, { type: 'bash' }), [{ cmd: 1 }, { 'a b': 'x' }]), 0.3),
 });
 
+const flaggerPercent = mostly(fc.constantFrom(1, 50, 100), [0, 101, 12.5, '50']);
+
+const flaggerAlert = props({
+  name: mostly(fc.constantFrom('team', 'on-call'), ['', ' ', 42]),
+  provider: mostly(fc.constantFrom('slack', 'pagerduty.ops'), ['Slack', '', 'a b']),
+  providerNamespace: optional(mostly(fc.constantFrom('flagger-system'), ['Flagger', 'a.b']), 0.3),
+  severity: optional(mostly(fc.constantFrom(...Object.values(FlaggerAlertSeverity)), ['critical', 'INFO']), 0.5),
+});
+
 const flaggerOptions = props({
   webhooks: optional(list(flaggerWebhook, { minLength: 1, maxLength: 2 }), 0.5),
   loadTesterUrl: optional(url, 0.3),
   progressDeadline: optional(seconds, 0.3),
+  primaryReadyThreshold: optional(flaggerPercent, 0.2),
+  canaryReadyThreshold: optional(flaggerPercent, 0.2),
+  stepWeightPromotion: optional(flaggerPercent, 0.2),
+  alerts: optional(list(flaggerAlert, { minLength: 1, maxLength: 2 }), 0.2),
+});
+
+const argoPods = (name: string) => call(name, ([value]) => (name.endsWith('percent') ? kplus.PercentOrAbsolute.percent(number(value))
+  : kplus.PercentOrAbsolute.absolute(number(value))), mostly(fc.constantFrom(0, 1, 25), [-1, 150, 2.5]));
+
+const rolePods = props({
+  labels: optional(mostly(fc.constantFrom({ role: 'canary' }), [{ app: 'x' }, { role: 'a b' }]), 0.5),
+  annotations: optional(mostly(fc.constantFrom({ note: 'new' }), [{ note: 1 }]), 0.3),
+});
+
+/** Argo's options of either strategy; the other strategy's are drawn too, now and then, and refused. */
+const argoShared = {
+  maxUnavailable: optional(fc.oneof(argoPods('PercentOrAbsolute.percent'), argoPods('PercentOrAbsolute.absolute')), 0.2),
+  antiAffinity: optional(fc.oneof(call('AntiAffinity.required', () => AntiAffinity.required()),
+    call('AntiAffinity.preferred', ([weight]) => AntiAffinity.preferred(number(weight)), mostly(fc.constantFrom(1, 50, 100), [0, 101]))), 0.2),
+  newVersionPods: optional(rolePods, 0.15),
+  servingVersionPods: optional(rolePods, 0.15),
+  abortScaleDownDelay: optional(seconds, 0.15),
+};
+
+const stepPause = fc.oneof(
+  call('StepPause.of', ([duration]) => StepPause.of(duration as Duration), seconds),
+  call('StepPause.untilPromoted', () => StepPause.untilPromoted()),
+  call('StepPause.untilAnalysisPasses', ([checks]) => StepPause.untilAnalysisPasses(number(checks)), mostly(fc.constantFrom(1, 3, 5), [0, 2.5])),
+);
+
+const argoCanary = props({
+  ...argoShared,
+  maxSurge: optional(fc.oneof(argoPods('PercentOrAbsolute.percent'), argoPods('PercentOrAbsolute.absolute')), 0.2),
+  scaleDownDelay: optional(seconds, 0.15),
+  dynamicStableScale: optional(mostly(fc.boolean(), ['yes']), 0.15),
+  pauses: optional(list(stepPause, { minLength: 1, maxLength: 4 }), 0.3),
+  canaryScale: optional(fc.oneof(call('CanaryScale.replicas', ([count]) => CanaryScale.replicas(number(count)), mostly(fc.constantFrom(1, 2), [0, 1.5])),
+    call('CanaryScale.percent', ([percent]) => CanaryScale.percent(number(percent)), mostly(fc.constantFrom(25, 50), [0, 101]))), 0.2),
+  previewReplicas: cleanOr(fc.constant(undefined), optional(fc.constant(1), 0.05)),
+});
+
+const argoBlueGreen = props({
+  ...argoShared,
+  previewReplicas: optional(mostly(fc.constantFrom(1, 2), [0, 1.5]), 0.3),
+  autoPromotionDelay: optional(seconds, 0.2),
+  postPromotionAnalysis: optional(mostly(fc.boolean(), ['yes']), 0.2),
+  pauses: cleanOr(fc.constant(undefined), optional(fc.constant([]), 0.05)),
 });
 
 const steps = mostly(pooled([[10, 25, 50, 100], [50]], risingSteps), [[], [50, 10], [10, 150], 'ten', [10, NaN], [10, 10.5]]);
@@ -839,6 +902,9 @@ const canaryPlan = fc.tuple(planWeights, props({
   pause: optional(seconds, 0.3),
   analysis: optional(analysis, 0.3),
   flagger: optional(flaggerOptions, 0.1),
+  argo: optional(argoCanary, 0.15),
+  // A/B testing counts checks in place of weights; drawn beside them, it is refused.
+  iterations: optional(mostly(fc.constantFrom(3, 10), [0, 2.5]), 0.05),
 })).map(([weights, rest]) => ({ ...weights as LooseProps, ...rest }));
 
 const blueGreenPlan = props({
@@ -847,6 +913,7 @@ const blueGreenPlan = props({
   scaleDownDelay: optional(seconds, 0.3),
   iterations: optional(mostly(fc.integer({ min: 1, max: 10 }), [0, 2.5, 2 ** 31]), 0.3),
   flagger: optional(flaggerOptions, 0.1),
+  argo: optional(argoBlueGreen, 0.15),
 });
 
 /** A step of the plan: every plan has a step 0. */
@@ -1012,7 +1079,10 @@ const FIELDS = [
   'cookieName', 'maxAge', 'when', 'to', 'percentage', 'maxReplicas', 'cpuUtilization', 'header', 'headerValue', 'host',
   'steps', 'linear', 'pause', 'analysis', 'flagger', 'autoPromotion', 'scaleDownDelay', 'iterations', 'stepWeight', 'maxWeight',
   'minSuccessRate', 'maxRequestDuration', 'failureLimit', 'prometheusAddress', 'loadTestCommand', 'loadTestTimeout', 'webhooks',
-  'loadTesterUrl', 'progressDeadline', 'url', 'type', 'metadata', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
+  'loadTesterUrl', 'progressDeadline', 'url', 'type', 'metadata', 'metrics', 'primaryReadyThreshold', 'canaryReadyThreshold', 'stepWeightPromotion',
+  'alerts', 'provider', 'providerNamespace', 'severity', 'argo', 'maxSurge', 'maxUnavailable', 'antiAffinity', 'newVersionPods', 'servingVersionPods',
+  'abortScaleDownDelay', 'dynamicStableScale', 'pauses', 'canaryScale', 'previewReplicas', 'autoPromotionDelay', 'postPromotionAnalysis', 'labels',
+  'annotations', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
   'user', 'group', 'fsGroup', 'ensureNonRoot', 'preStop', 'postStart', 'node', 'weight', 'topology', 'maxSkew', 'whenUnsatisfiable',
   'cpu', 'memory', 'portNumber',
 ];
