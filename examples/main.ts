@@ -7,6 +7,7 @@ import { BookinfoDarkLaunch } from './bookinfo-dark-launch';
 import { CheckoutStickyCanary } from './checkout-sticky-canary';
 import { FlaggerAbTesting, FlaggerMirroredBlueGreen } from './flagger-ab-testing';
 import { FlaggerCanary } from './flagger-canary';
+import { FlaggerGatewayApiCanary } from './flagger-gateway-api-canary';
 import { GatewayApiCanary } from './gateway-api-canary';
 import { FlaggerPodinfoBlueGreen } from './flagger-podinfo-blue-green';
 import { FlaggerProgressiveCanary } from './flagger-progressive-canary';
@@ -52,6 +53,7 @@ export function buildExamples(app: App): void {
   new FlaggerProgressiveCanary(app);
   new FlaggerAbTesting(app);
   new FlaggerMirroredBlueGreen(app);
+  new FlaggerGatewayApiCanary(app);
 }
 
 if (require.main === module) {

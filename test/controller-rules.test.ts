@@ -37,6 +37,13 @@ describe('Flagger\'s rules', () => {
       count ? ['$.spec.analysis.metrics[0].interval [runMetricChecks]'] : []);
   });
 
+  test('fails when the Gateway API provider has no gatewayRefs', () => {
+    const gatewayApi = (service: object) => ({ ...canary({ stepWeights: [10] }, service), spec: { provider: 'gatewayapi:v1', analysis: { stepWeights: [10] }, service } });
+    expect(rules(gatewayApi({ port: 80 }))).toEqual(['$.spec.service.gatewayRefs [GatewayAPIRouter.Reconcile]']);
+    expect(rules(gatewayApi({ port: 80, gatewayRefs: [] }))).toEqual(['$.spec.service.gatewayRefs [GatewayAPIRouter.Reconcile]']);
+    expect(rules(gatewayApi({ port: 80, gatewayRefs: [{ name: 'edge' }] }))).toEqual([]);
+  });
+
   test('fails when a field is one Flagger\'s Istio types lack, wherever it is', () => {
     expect(rules(canary({ stepWeights: [10], match: [{ headers: { 'x-qa': { present: true } } }] }, {
       trafficPolicy: { loadBalancer: { consistentHash: { httpQueryParameterName: 'u' } }, portLevelSettings: [{ port: { number: 80 }, proxyProtocol: {} }] },

@@ -415,7 +415,8 @@ describe('Flagger bad input', () => {
   const chart = () => newChart();
 
   test.each([
-    ['the Gateway API is asked for', () => reviews(chart(), { trafficApi: TrafficApi.GATEWAY_API }), 'trafficApi', '"gateway-api"'],
+    ['the Gateway API is asked for with an Istio gateway', () => reviews(chart(), { trafficApi: TrafficApi.GATEWAY_API, gateway, hosts: ['reviews.example.com'] }),
+      'gateway', '"istio-system/public-gateway"'],
     ['the cutover is by Service selector', () => web(chart(), { cutover: CutoverMode.SERVICE_SELECTOR }), 'cutover', '"CutoverMode.SERVICE_SELECTOR"'],
     ['canaryWeight is given, which Flagger would drop', () => reviews(chart(), { canaryWeight: 30 }), 'canaryWeight', '30'],
     ['there is a preview', () => web(chart(), { preview: { header: 'x-preview' } }), 'preview', '["web-preview"]'],

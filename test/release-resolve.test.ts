@@ -58,8 +58,9 @@ describe('resolving an app\'s props, without a construct tree', () => {
   });
 
   test('fails when a controller is combined with the Gateway API', () => {
-    expect(() => resolveApp(scope(), { controller: ReleaseController.FLAGGER, trafficApi: TrafficApi.GATEWAY_API })).toThrow(
-      'shop/Reviews: trafficApi must be TrafficApi.ISTIO with controller flagger, which moves traffic in Istio VirtualServices, got "gateway-api"; leave trafficApi out');
+    expect(() => resolveApp(scope(), { controller: ReleaseController.ARGO_ROLLOUTS, trafficApi: TrafficApi.GATEWAY_API })).toThrow(
+      'shop/Reviews: trafficApi must be TrafficApi.ISTIO with controller argo-rollouts, which moves traffic in Istio VirtualServices, got "gateway-api"; leave trafficApi out');
+    expect(resolveApp(scope(), { controller: ReleaseController.FLAGGER, trafficApi: TrafficApi.GATEWAY_API }).trafficApi).toBe(TrafficApi.GATEWAY_API);
   });
 });
 

@@ -63,7 +63,8 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   const syncWaves = checkBoolean(app, 'syncWaves', orDefault(props.syncWaves, false));
   const controller = checkEnum(app, 'controller', orDefault(props.controller, ReleaseController.NONE), ReleaseController);
   const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, TrafficApi.ISTIO), TrafficApi);
-  if (controller !== ReleaseController.NONE && trafficApi !== TrafficApi.ISTIO) {
+  // Flagger routes through the Gateway API too (its gatewayapi provider); Argo Rollouts here only through Istio's.
+  if (controller === ReleaseController.ARGO_ROLLOUTS && trafficApi !== TrafficApi.ISTIO) {
     fail(app, 'trafficApi', `must be TrafficApi.ISTIO with controller ${controller}, which moves traffic in Istio VirtualServices`,
       trafficApi, 'leave trafficApi out');
   }

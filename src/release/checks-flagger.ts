@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { CanarySpecAnalysisWebhooksType } from '../../imports/flagger.app';
 import { AlertModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf } from '../model';
-import { FlaggerWebhookType } from '../plan';
+import { FlaggerWebhookType, TrafficApi } from '../plan';
 import {
   analysisInterval, DEFAULT_WEBHOOK_TIMEOUT_SECONDS, flaggerHooks, Flow, flowOf, Hook, loadTester, testerUses, webhookTimeout,
 } from '../render/flagger';
 import { fail } from '../validate';
+import { checkHostnames, refuseMatch, refusePolicy, refuseTrafficPolicy } from './checks-gateway-api';
 import { appNameSource, checkGoDuration, checkInt32Seconds, checkServiceName } from './checks-limits';
 
 /**
@@ -19,6 +20,7 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
   refuseWorkloadOptions(scope, model);
   refuseRoutingOptions(scope, model, release);
   const flow = flowOf(model, plan);
+  if (model.trafficApi === TrafficApi.GATEWAY_API) refuseForGatewayApi(scope, model, flow);
   refuseIgnoredWeights(scope, model, plan);
   if (flow === 'canary') refuseFirstStepZero(scope, plan);
   refuseDroppedFields(scope, model);
@@ -94,6 +96,23 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
         + 'matching requests to the new version only', versionOf(model, route.subset)?.version, 'route testers to it');
     }
   });
+}
+
+/**
+ * What Flagger's Gateway API router (pkg/router/gateway_api.go) can't write into its HTTPRoute:
+ * retries and DestinationRule policies, which the standard channel lacks, a mirror outside a
+ * blue/green or of part of the requests (it mirrors a blue/green's every request), and what no
+ * HTTPRoute match holds.
+ */
+function refuseForGatewayApi(scope: Construct, model: ReleaseModel, flow: Flow): void {
+  refusePolicy(scope, 'routePolicy', model.routePolicy);
+  refuseTrafficPolicy(scope, 'trafficPolicy', model.trafficPolicy);
+  if (model.mirror && (flow !== 'blue-green' || model.mirror.percentage !== 100)) {
+    fail(scope, 'mirror', 'can\'t be carried: Flagger\'s Gateway API router mirrors every request of a blue/green only', { percentage: model.mirror.percentage },
+      'leave mirror out, or mirror a blue/green at 100%');
+  }
+  for (const route of model.matchRoutes) refuseMatch(scope, route);
+  checkHostnames(scope, model.binding?.hosts ?? []);
 }
 
 /** Tester routes make Flagger run A/B testing, which ignores a canary's weights (flagger#1777). */

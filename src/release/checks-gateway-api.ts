@@ -109,7 +109,7 @@ function refuseUnsupported(scope: Construct, model: ReleaseModel): void {
   for (const route of model.matchRoutes) refuseMatch(scope, route);
 }
 
-function refusePolicy(scope: Construct, field: string, policy: HttpPolicySpec | undefined): void {
+export function refusePolicy(scope: Construct, field: string, policy: HttpPolicySpec | undefined): void {
   if (policy?.retries) {
     fail(scope, `${field}.retries`, 'has no Gateway API equivalent in the standard channel (HTTPRoute `retry` is experimental)',
       policy.retries, 'leave retries out, or use TrafficApi.ISTIO');
@@ -125,14 +125,14 @@ function refusePolicy(scope: Construct, field: string, policy: HttpPolicySpec | 
   }
 }
 
-function refuseTrafficPolicy(scope: Construct, field: string, policy: { readonly [key: string]: unknown } | undefined): void {
+export function refuseTrafficPolicy(scope: Construct, field: string, policy: { readonly [key: string]: unknown } | undefined): void {
   if (policy) {
     fail(scope, field, 'has no Gateway API equivalent in the standard channel: it is a DestinationRule policy '
       + '(load balancing, connection pool, outlier detection, TLS to the pods)', policy, 'leave trafficPolicy out, or use TrafficApi.ISTIO');
   }
 }
 
-function refuseMatch(scope: Construct, route: MatchRouteModel): void {
+export function refuseMatch(scope: Construct, route: MatchRouteModel): void {
   if (route.match.sourceLabels) {
     fail(scope, 'testerRoutes', `route ${JSON.stringify(route.name)} matches sourceLabels, which Gateway API cannot express: `
       + 'HTTPRoute matches paths, methods, headers and query parameters only', route.match.sourceLabels,
@@ -184,7 +184,7 @@ function checkBackendName(scope: Construct, version: VersionModel): void {
 }
 
 /** An HTTPRoute holds 16 hostnames of 253 characters at most. */
-function checkHostnames(scope: Construct, hostnames: readonly string[]): void {
+export function checkHostnames(scope: Construct, hostnames: readonly string[]): void {
   if (hostnames.length > MAX_HOSTNAMES) {
     fail(scope, 'hosts', `name more hosts than the ${MAX_HOSTNAMES} hostnames an HTTPRoute holds`, hostnames.length,
       'split the hosts between apps, or use TrafficApi.ISTIO');

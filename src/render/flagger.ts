@@ -23,7 +23,7 @@ import { fillQuery } from '../analysis-metric';
 import { AnalysisModel, ControllerPlanModel, MetricModel, ReleaseModel, releaseVersion, Strategy, VersionModel, WebhookModel } from '../model';
 import { MESH } from '../verify/hosts';
 import { metadataOf } from './istio';
-import { FlaggerWebhookType } from '../plan';
+import { FlaggerWebhookType, TrafficApi } from '../plan';
 import { MatchSpec } from '../routing';
 import { renderDeployment } from '../workloads';
 import { RenderedRelease } from './release';
@@ -82,7 +82,7 @@ export function renderFlagger(scope: Construct, model: ReleaseModel): RenderedRe
   const plan = model.plan!;
   const deployment = renderTarget(scope, model, releaseVersion(model));
   // Ahead of the Canary that refers to them.
-  const metricTemplates = (plan.analysis?.metrics ?? []).map(metric => renderMetricTemplate(scope, model, plan.analysis!, metric));
+  const metricTemplates = templatedMetrics(model, plan).map(metric => renderMetricTemplate(scope, model, plan.analysis!, metric));
   const canary = new ApiObject(scope, 'Canary', {
     ...Canary.GVK,
     metadata: metadataOf(model),
@@ -91,7 +91,33 @@ export function renderFlagger(scope: Construct, model: ReleaseModel): RenderedRe
   return { deployments: [deployment], extraServices: [], canary, metricTemplates };
 }
 
-/** The MetricTemplate of one of the user's checks, `<name>-<check>`: Flagger runs custom queries only through one. */
+/**
+ * Flagger's built-in Istio checks, as its Istio observer writes them (pkg/metrics/observers/istio.go):
+ * with the Gateway API provider, Flagger's built-ins read the app's own `http_request_duration_seconds`
+ * instead, so they come as templates of Istio's metrics, and mean the same under both providers.
+ */
+const ISTIO_LABELS = 'reporter="destination", destination_workload_namespace="{{namespace}}", destination_workload=~"{{app}}"';
+const ISTIO_REQUESTS = (extra: string) => `sum(rate(istio_requests_total{${ISTIO_LABELS}${extra}}[{{window}}]))`;
+
+function builtInTemplates(checks: AnalysisModel): MetricModel[] {
+  return [
+    { name: 'request-success-rate', query: `${ISTIO_REQUESTS(', response_code!~"5.*"')} / ${ISTIO_REQUESTS('')} * 100`, min: checks.minSuccessRate },
+    {
+      name: 'request-duration',
+      query: `histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{${ISTIO_LABELS}}[{{window}}])) by (le))`,
+      max: checks.maxRequestDurationMs,
+    },
+  ];
+}
+
+/** The checks that Flagger runs through a MetricTemplate: the user's, and with the Gateway API the built-ins. */
+function templatedMetrics(model: ReleaseModel, plan: ControllerPlanModel): MetricModel[] {
+  const checks = plan.analysis;
+  if (!checks) return [];
+  return [...model.trafficApi === TrafficApi.GATEWAY_API ? builtInTemplates(checks) : [], ...checks.metrics];
+}
+
+/** The MetricTemplate of one of the checks, `<name>-<check>`: Flagger runs custom queries only through one. */
 function renderMetricTemplate(scope: Construct, model: ReleaseModel, checks: AnalysisModel, metric: MetricModel): ApiObject {
   return new ApiObject(scope, `MetricTemplate-${metric.name}`, {
     ...MetricTemplate.GVK,
@@ -124,7 +150,7 @@ function canarySpec(model: ReleaseModel, plan: ControllerPlanModel): Record<stri
   const flow = flowOf(model, plan);
   const spec: CanarySpec = {
     // Explicit, because Flagger's default provider is whatever it was installed with.
-    provider: CanarySpecProvider.ISTIO,
+    provider: model.trafficApi === TrafficApi.GATEWAY_API ? CanarySpecProvider.GATEWAYAPI_V1 : CanarySpecProvider.ISTIO,
     metricsServer: plan.analysis?.prometheusAddress,
     progressDeadlineSeconds: plan.flagger?.progressDeadlineSeconds,
     targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: model.name },
@@ -164,6 +190,7 @@ export function flowOf(model: ReleaseModel, plan: ControllerPlanModel): Flow {
  */
 function service(model: ReleaseModel): CanarySpecService {
   const port = model.ports[0];
+  if (model.trafficApi === TrafficApi.GATEWAY_API) return gatewayService(model);
   return {
     port: port.port,
     targetPort: port.targetPort,
@@ -172,6 +199,24 @@ function service(model: ReleaseModel): CanarySpecService {
     hosts: model.binding && [...model.binding.hosts],
     timeout: model.routePolicy?.timeout,
     retries: model.routePolicy?.retries,
+  };
+}
+
+/**
+ * With the Gateway API, Flagger's HTTPRoute `<name>` attaches to the app's gateways and, for
+ * in-mesh callers, to the Service `<name>` (GAMMA), which Flagger makes: `gatewayRefs` in place
+ * of Istio's `gateways`. The resolve step refused retries, which the standard channel lacks.
+ */
+function gatewayService(model: ReleaseModel): CanarySpecService {
+  const port = model.ports[0];
+  const gateways = (model.binding?.gateways ?? []).map(ref => ({ name: ref.split('/')[1], namespace: ref.split('/')[0] }));
+  return {
+    port: port.port,
+    targetPort: port.targetPort,
+    portName: port.name,
+    gatewayRefs: [...gateways, { group: '', kind: 'Service', name: model.name, port: port.port }],
+    hosts: model.binding && [...model.binding.hosts],
+    timeout: model.routePolicy?.timeout,
   };
 }
 
@@ -187,7 +232,7 @@ function analysis(model: ReleaseModel, plan: ControllerPlanModel, flow: Flow): C
     match: flow === 'ab-testing' ? model.matchRoutes.map(r => analysisMatch(r.match)) : undefined,
     mirror: model.mirror ? true : undefined,
     mirrorWeight: model.mirror?.percentage,
-    metrics: checks && metrics(model, checks, metricWindow(checks)),
+    metrics: checks && metrics(model, plan, metricWindow(checks)),
     webhooks: hooks.length > 0 ? hooks.map(hook => hook.spec) : undefined,
     sessionAffinity: model.sticky && sessionAffinity(model.sticky),
     primaryReadyThreshold: plan.flagger?.primaryReadyThreshold,
@@ -250,12 +295,19 @@ function metricWindow(checks: AnalysisModel): string {
   return flaggerDuration(Math.max(checks.intervalSeconds, 60));
 }
 
-/** Flagger's built-in Istio metrics, request-duration its P99 in milliseconds; then the user's, by their templates. */
-function metrics(model: ReleaseModel, checks: AnalysisModel, interval: string): CanarySpecAnalysisMetrics[] {
-  return [
+/**
+ * Flagger's built-in Istio metrics (request-duration its P99 in milliseconds), or their templates
+ * with the Gateway API; then the user's, by their templates.
+ */
+function metrics(model: ReleaseModel, plan: ControllerPlanModel, interval: string): CanarySpecAnalysisMetrics[] {
+  const checks = plan.analysis!;
+  const builtIn = model.trafficApi === TrafficApi.GATEWAY_API ? [] : [
     { name: 'request-success-rate', interval, thresholdRange: { min: checks.minSuccessRate } },
     { name: 'request-duration', interval, thresholdRange: { max: checks.maxRequestDurationMs } },
-    ...checks.metrics.map(metric => ({
+  ];
+  return [
+    ...builtIn,
+    ...templatedMetrics(model, plan).map(metric => ({
       name: metric.name, interval, templateRef: { name: metricTemplateName(model, metric) }, thresholdRange: { min: metric.min, max: metric.max },
     })),
   ];

@@ -5,7 +5,7 @@
  *
  * Flagger, from fluxcd/flagger at 15bd6ad555e6c935da55f0ab95977be74c149bd6 (2026-07-21):
  * pkg/controller/scheduler.go (`nextStepWeight`), pkg/controller/scheduler_metrics.go (a metric's
- * `interval` is its PromQL range), pkg/metrics/observers/render.go (`RenderQuery`) and the Istio types it decodes a Canary's policy and routes into
+ * `interval` is its PromQL range), pkg/metrics/observers/render.go (`RenderQuery`), pkg/router/gateway_api.go and the Istio types it decodes a Canary's policy and routes into
  * before it writes its rules (pkg/apis/istio/v1beta1, pkg/apis/istio/common/v1alpha1).
  *
  * Argo Rollouts, from argoproj/argo-rollouts at 9f8d111d8f8e3e88b6d7f8bbdf62fd3cd863ef9d (2026-08-17):
@@ -50,6 +50,10 @@ function canaryViolations(spec: JsonObject): ControllerViolation[] {
       found.push({ at: `$.spec.analysis.metrics[${i}].interval`, message: 'a PromQL range under a minute holds too few scrapes for rate()', rule: 'runMetricChecks' });
     }
   });
+  // GatewayAPIRouter.Reconcile (pkg/router/gateway_api.go) stops without a parent for its HTTPRoute.
+  if (typeof spec.provider === 'string' && spec.provider.startsWith('gatewayapi') && !(Array.isArray(service.gatewayRefs) && service.gatewayRefs.length > 0)) {
+    found.push({ at: '$.spec.service.gatewayRefs', message: 'GatewayRefs must be specified when using Gateway API as a provider', rule: 'GatewayAPIRouter.Reconcile' });
+  }
   const typed: [string, Json | undefined, Tree][] = [
     ['$.spec.service.trafficPolicy', service.trafficPolicy, TRAFFIC_POLICY],
     ['$.spec.service.retries', service.retries, HTTP_RETRY],
