@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AnalysisMetric, AntiAffinity, CanaryApp, CanaryScale, IstioGateway, ReleaseController, RouteTarget, StepPause } from '../src';
+import { AnalysisMetric, AnalysisTemplateRef, AntiAffinity, CanaryApp, CanaryScale, IstioGateway, ReleaseController, RouteTarget, StepPause } from '../src';
 import { podinfo } from './podinfo';
 
 /** podinfo's own count of answers by status, which its /metrics serves, for a check of the new pods' 5xx. */
@@ -12,11 +12,12 @@ export const SERVER_ERRORS = 'sum(rate(http_request_duration_seconds_count{names
  * A canary that Argo Rollouts carries out with the options its users reach for. podinfo 6.0.1
  * runs on half the app's pods until its last step, and first gets a copy of every request for
  * ten minutes while 6.0.0 answers (Argo's mirror route); then 10% of the traffic until five checks
- * of the analysis pass, 30% until someone promotes it, and 60% for half an hour. Besides Istio's success rate and latency, podinfo's own count of 5xx answers must stay
- * under one a second. The Rollout adds at most one pod at a time and takes none away, keeps the
- * new pods off the old ones' nodes where it can, labels each version's pods by role, keeps an
- * aborted canary's pods for five minutes for a look, and the old version's for two after the
- * promotion.
+ * of the analysis pass, 30% until someone promotes it, and 60% for half an hour. Besides Istio's
+ * success rate and latency, podinfo's own count of 5xx answers must stay under one a second, and
+ * the platform team's ClusterAnalysisTemplate `error-budget` must pass. The Rollout adds at most
+ * one pod at a time and takes none away, keeps the new pods off the old ones' nodes where it can,
+ * labels each version's pods by role, keeps an aborted canary's pods for five minutes for a look,
+ * and the old version's for two after the promotion.
  */
 export class ArgoProgressiveCanary extends Chart {
   public readonly app: CanaryApp;
@@ -52,6 +53,7 @@ export class ArgoProgressiveCanary extends Chart {
           newVersionPods: { labels: { role: 'canary' } },
           servingVersionPods: { labels: { role: 'stable' } },
           abortScaleDownDelay: Duration.minutes(5),
+          analysisTemplates: [AnalysisTemplateRef.cluster('error-budget')],
           scaleDownDelay: Duration.minutes(2),
         },
       },

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ArgoPlanModel, PauseModel, PodRoleModel } from './model';
+import { isDns1123Subdomain } from './names';
 import { checkBoolean, checkInstance, checkList, checkObject, checkPositive, fail, orDefault, wholeSeconds } from './validate';
 import { checkPodMetadata } from './workload-checks';
 
@@ -111,6 +112,47 @@ export class CanaryScale {
   }
 }
 
+/**
+ * An AnalysisTemplate of your own, with checks of any of Argo's providers, which the Rollout runs
+ * beside the plan's analysis. It gets the arguments `service`, `namespace` and `version` (the
+ * Service measured, the Rollout's namespace, the released version), and may declare any of them.
+ */
+export class AnalysisTemplateRef {
+  /**
+   * An AnalysisTemplate in the app's namespace.
+   * @param name the template's name, a DNS-1123 subdomain
+   */
+  public static named(name: string): AnalysisTemplateRef {
+    return new AnalysisTemplateRef(checkTemplateName('AnalysisTemplateRef.named', name), false);
+  }
+
+  /**
+   * A ClusterAnalysisTemplate, shared by every namespace.
+   * @param name the template's name, a DNS-1123 subdomain
+   */
+  public static cluster(name: string): AnalysisTemplateRef {
+    return new AnalysisTemplateRef(checkTemplateName('AnalysisTemplateRef.cluster', name), true);
+  }
+
+  /** The template's name. */
+  public readonly templateName: string;
+
+  /** Whether it is a ClusterAnalysisTemplate. */
+  public readonly clusterScope: boolean;
+
+  private constructor(templateName: string, clusterScope: boolean) {
+    this.templateName = templateName;
+    this.clusterScope = clusterScope;
+  }
+}
+
+function checkTemplateName(entry: string, name: string): string {
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
+    fail(entry, 'name', 'must be the name of an object: a DNS-1123 subdomain of lower-case letters, digits, "-" and "."', name, 'e.g. "error-budget"');
+  }
+  return name;
+}
+
 /** Labels and annotations that Argo Rollouts puts on the pods of one role while they have it. */
 export interface RolePodMetadata {
   /**
@@ -160,6 +202,14 @@ export interface ArgoRolloutOptions {
    * @default - Argo's: 30 seconds
    */
   readonly abortScaleDownDelay?: Duration;
+
+  /**
+   * Templates of your own that run beside the plan's analysis: a canary's in the background, a
+   * blue/green's before the promotion (and after it, with `postPromotionAnalysis`), where the
+   * Rollout waits for them to end, so give their metrics a `count`.
+   * @default - none
+   */
+  readonly analysisTemplates?: AnalysisTemplateRef[];
 }
 
 /** What only Argo Rollouts carries out in a canary release. */
@@ -245,6 +295,7 @@ export function resolveArgoOptions(scope: Construct, field: string, value: ArgoC
     previewReplicas: options.previewReplicas === undefined ? undefined : checkPositive(scope, at('previewReplicas'), options.previewReplicas),
     autoPromotionSeconds: seconds('autoPromotionDelay', options.autoPromotionDelay),
     postPromotionAnalysis: checkBoolean(scope, at('postPromotionAnalysis'), orDefault(options.postPromotionAnalysis, false)),
+    analysisTemplates: templateRefs(scope, at('analysisTemplates'), options.analysisTemplates),
   };
 }
 
@@ -262,6 +313,18 @@ function rolePods(scope: Construct, field: string, value: RolePodMetadata | unde
   if (options === undefined) return undefined;
   checkPodMetadata(scope, `${field}.labels`, options.labels, `${field}.annotations`, options.annotations);
   return { labels: options.labels && { ...options.labels }, annotations: options.annotations && { ...options.annotations } };
+}
+
+function templateRefs(scope: Construct, field: string, value: AnalysisTemplateRef[] | undefined): { templateName: string; clusterScope: boolean }[] {
+  const refs: { templateName: string; clusterScope: boolean }[] = [];
+  checkList(scope, field, value, '[AnalysisTemplateRef.named("error-budget")]', (entry, ref) => {
+    const { templateName, clusterScope } = checkInstance(scope, entry, ref, AnalysisTemplateRef, 'AnalysisTemplateRef.named("error-budget")');
+    if (refs.some(other => other.templateName === templateName && other.clusterScope === clusterScope)) {
+      fail(scope, entry, 'names a template already listed', templateName, 'list each template once');
+    }
+    refs.push({ templateName, clusterScope });
+  });
+  return refs;
 }
 
 function canaryScale(scope: Construct, field: string, value: CanaryScale): { replicas?: number; percent?: number } {

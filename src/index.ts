@@ -24,7 +24,7 @@ export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } fr
 export * from './scaling';
 export { AnalysisMetric } from './analysis-metric';
 export type { MetricRange } from './analysis-metric';
-export { AntiAffinity, CanaryScale, StepPause } from './argo-options';
+export { AnalysisTemplateRef, AntiAffinity, CanaryScale, StepPause } from './argo-options';
 export type { ArgoBlueGreenOptions, ArgoCanaryOptions, ArgoRolloutOptions, RolePodMetadata } from './argo-options';
 export { ArgoRouting, FlaggerAlertSeverity, FlaggerWebhookType, Plan, ReleaseController, synthSteps, TrafficApi } from './plan';
 export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerAlert, FlaggerOptions, FlaggerWebhook, IStepBuilder, LinearSteps } from './plan';

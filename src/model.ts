@@ -253,6 +253,8 @@ export interface ArgoPlanModel {
   readonly previewReplicas?: number;
   readonly autoPromotionSeconds?: number;
   readonly postPromotionAnalysis: boolean;
+  /** The user's own AnalysisTemplates, run beside the plan's. */
+  readonly analysisTemplates: readonly { readonly templateName: string; readonly clusterScope: boolean }[];
 }
 
 export interface ReleaseModel {

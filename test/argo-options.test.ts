@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import {
-  AntiAffinity, ArgoBlueGreenOptions, ArgoCanaryOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, CanaryScale, Color, ReleaseController,
+  AnalysisTemplateRef, AntiAffinity, ArgoBlueGreenOptions, ArgoCanaryOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, CanaryScale, Color, ReleaseController,
   StepPause,
 } from '../src';
 import { expectSound, find, Manifest, newChart } from './support/manifests';
@@ -277,5 +277,47 @@ describe('plan.argo.canaryScale', () => {
       'test/Web: plan.argo.canaryScale is an option of Argo\'s canary strategy, and this release is a blue/green, got {"replicas":2}; leave it out'],
   ])('fails when %s', (_, build, message) => {
     expect(build).toThrow(message);
+  });
+});
+
+describe('plan.argo.analysisTemplates', () => {
+  const refs = [AnalysisTemplateRef.named('error-budget'), AnalysisTemplateRef.cluster('latency-slo')];
+
+  test('run beside a canary\'s analysis in the background, with the same arguments', () => {
+    const chart = newChart();
+    reviews(chart, { analysisTemplates: refs }, { plan: { steps: [10, 50], analysis: {}, argo: { analysisTemplates: refs } } });
+    expect(strategyOf(expectSound(chart), 'reviews').canary.analysis.templates).toEqual([
+      { templateName: 'reviews' }, { templateName: 'error-budget' }, { templateName: 'latency-slo', clusterScope: true },
+    ]);
+  });
+
+  test('run beside a blue/green\'s analysis before the promotion and after it', () => {
+    const chart = newChart();
+    web(chart, { analysisTemplates: refs, postPromotionAnalysis: true });
+    const blueGreen = strategyOf(expectSound(chart), 'web').blueGreen;
+    const expected = [{ templateName: 'web' }, { templateName: 'error-budget' }, { templateName: 'latency-slo', clusterScope: true }];
+    expect(blueGreen.prePromotionAnalysis.templates).toEqual(expected);
+    expect(blueGreen.postPromotionAnalysis.templates).toEqual(expected);
+  });
+
+  test.each([
+    ['templates come without an analysis', () => reviews(newChart(), { analysisTemplates: refs }),
+      'test/Reviews: plan.argo.analysisTemplates run beside plan.analysis, and there is none, got ["error-budget","latency-slo"]; give plan.analysis, whose checks the templates join'],
+    ['a template is listed twice', () => reviews(newChart(), { analysisTemplates: [refs[0], AnalysisTemplateRef.named('error-budget')] }),
+      'test/Reviews: plan.argo.analysisTemplates[1] names a template already listed, got "error-budget"; list each template once'],
+    ['a template is a name', () => reviews(newChart(), { analysisTemplates: ['error-budget' as unknown as AnalysisTemplateRef] }),
+      'test/Reviews: plan.argo.analysisTemplates[0] must be an AnalysisTemplateRef, got "error-budget"; use e.g. AnalysisTemplateRef.named("error-budget")'],
+    ['a template\'s name is no object name', () => AnalysisTemplateRef.named('Error Budget'),
+      'AnalysisTemplateRef.named: name must be the name of an object: a DNS-1123 subdomain of lower-case letters, digits, "-" and ".", got "Error Budget"; e.g. "error-budget"'],
+    ['a cluster template\'s name is not a string', () => AnalysisTemplateRef.cluster(5 as unknown as string),
+      'AnalysisTemplateRef.cluster: name must be the name of an object'],
+  ])('fails when %s', (_, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test('a template listed by name and cluster-wide is two templates', () => {
+    const chart = newChart();
+    reviews(chart, undefined, { plan: { steps: [10], analysis: {}, argo: { analysisTemplates: [AnalysisTemplateRef.named('a'), AnalysisTemplateRef.cluster('a')] } } });
+    expect(strategyOf(expectSound(chart), 'reviews').canary.analysis.templates).toHaveLength(3);
   });
 });

@@ -269,6 +269,7 @@ function argoOptionRows(plan: Props): Row[] {
     row('plan.argo.newVersionPods', 'open', true, plan), row('plan.argo.newVersionPods.labels', 'map', true, plan),
     row('plan.argo.newVersionPods.labels.role', 'text', false, labelled(plan)), row('plan.argo.newVersionPods.annotations.note', 'text', false, labelled(plan)),
     row('plan.argo.servingVersionPods', 'open', true, plan), row('plan.argo.abortScaleDownDelay', 'closed', true, plan),
+    row('plan.argo.analysisTemplates', 'list', true, plan), row('plan.argo.analysisTemplates[0]', 'closed', false, plan),
   ];
 }
 

@@ -55,6 +55,10 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
     fail(scope, 'plan.argo.autoPromotionDelay', 'delays the automatic promotion, and plan.autoPromotion is false', `${argo.autoPromotionSeconds}s`,
       'set plan.autoPromotion to true, or leave autoPromotionDelay out');
   }
+  if (argo.analysisTemplates.length > 0 && !plan.analysis) {
+    fail(scope, 'plan.argo.analysisTemplates', 'run beside plan.analysis, and there is none', argo.analysisTemplates.map(ref => ref.templateName),
+      'give plan.analysis, whose checks the templates join');
+  }
   if (argo.postPromotionAnalysis && !plan.analysis) {
     fail(scope, 'plan.argo.postPromotionAnalysis', 'runs plan.analysis again after the switch, and there is none', true, 'give plan.analysis, or leave it out');
   }

@@ -7,6 +7,7 @@ import {
   AnalysisTemplateSpecMetricsFailureLimit,
   Rollout,
   RolloutSpecStrategyCanaryAnalysisArgs,
+  RolloutSpecStrategyCanaryAnalysisTemplates,
   RolloutSpecStrategyCanaryMaxSurge,
   RolloutSpecStrategyCanarySteps,
   RolloutSpecStrategyCanaryStepsPauseDuration,
@@ -67,7 +68,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
       steps: canarySteps(model, plan, measured),
       // From the second step on, once the first weight has sent the canary some traffic to measure.
       analysis: analysisTemplate && {
-        templates: [{ templateName: analysisTemplate.name }],
+        templates: templatesWith(analysisTemplate, argo),
         startingStep: 1,
         args: analysisArgs(model, measured),
       },
@@ -88,6 +89,14 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const virtualService = renderVirtualService(scope, byRole);
   if (roleServices) routeRolesToServices(virtualService, model, roleServices);
   return { deployments: [], analysisTemplate, stepAnalysisTemplates, rollout, service, extraServices, destinationRule, virtualService };
+}
+
+/** The plan's template, then the user's own, by name or cluster-wide. */
+function templatesWith(ours: ApiObject, argo: ArgoPlanModel | undefined): RolloutSpecStrategyCanaryAnalysisTemplates[] {
+  return [
+    { templateName: ours.name },
+    ...(argo?.analysisTemplates ?? []).map(ref => ({ templateName: ref.templateName, clusterScope: ref.clusterScope || undefined })),
+  ];
 }
 
 /** The counts of checks that hold a step, once each: each count is an AnalysisTemplate, as Argo takes no count from arguments. */
@@ -122,12 +131,12 @@ function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: Controller
       activeMetadata: argo?.servingVersionPods,
       previewReplicaCount: argo?.previewReplicas,
       prePromotionAnalysis: analysisTemplate && {
-        templates: [{ templateName: analysisTemplate.name }],
+        templates: templatesWith(analysisTemplate, argo),
         args: analysisArgs(model, preview),
       },
       // The same checks, on the Service that serves once the switch is made.
       postPromotionAnalysis: analysisTemplate && argo?.postPromotionAnalysis ? {
-        templates: [{ templateName: analysisTemplate.name }],
+        templates: templatesWith(analysisTemplate, argo),
         args: analysisArgs(model, model.name),
       } : undefined,
     },

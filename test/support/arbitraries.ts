@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { EnvValue, ImagePullPolicy } from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import {
-  AnalysisMetric, AntiAffinity, ArgoRouting, CanaryScale, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerAlertSeverity, FlaggerWebhookType,
+  AnalysisMetric, AnalysisTemplateRef, AntiAffinity, ArgoRouting, CanaryScale, ClientTlsMode, Color, CutoverMode, DisruptionBudget, FlaggerAlertSeverity, FlaggerWebhookType,
   GatewayTlsMode, IstioApiVersion, LoadBalancer, MetricRange, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StepPause,
   StringMatch, TrafficApi, WhenUnsatisfiable,
 } from '../../src';
@@ -855,6 +855,10 @@ const argoShared = {
   newVersionPods: optional(rolePods, 0.15),
   servingVersionPods: optional(rolePods, 0.15),
   abortScaleDownDelay: optional(seconds, 0.15),
+  analysisTemplates: optional(list(fc.oneof(
+    call('AnalysisTemplateRef.named', ([name]) => AnalysisTemplateRef.named(text(name)), mostly(fc.constantFrom('error-budget', 'slo'), ['Error', ''])),
+    call('AnalysisTemplateRef.cluster', ([name]) => AnalysisTemplateRef.cluster(text(name)), mostly(fc.constantFrom('error-budget'), ['a b'])),
+  ), { minLength: 1, maxLength: 2 }), 0.1),
 };
 
 const stepPause = fc.oneof(
@@ -1082,7 +1086,7 @@ const FIELDS = [
   'loadTesterUrl', 'progressDeadline', 'url', 'type', 'metadata', 'metrics', 'primaryReadyThreshold', 'canaryReadyThreshold', 'stepWeightPromotion',
   'alerts', 'provider', 'providerNamespace', 'severity', 'argo', 'maxSurge', 'maxUnavailable', 'antiAffinity', 'newVersionPods', 'servingVersionPods',
   'abortScaleDownDelay', 'dynamicStableScale', 'pauses', 'canaryScale', 'previewReplicas', 'autoPromotionDelay', 'postPromotionAnalysis', 'labels',
-  'annotations', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
+  'annotations', 'analysisTemplates', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
   'user', 'group', 'fsGroup', 'ensureNonRoot', 'preStop', 'postStart', 'node', 'weight', 'topology', 'maxSkew', 'whenUnsatisfiable',
   'cpu', 'memory', 'portNumber',
 ];
