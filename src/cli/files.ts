@@ -177,7 +177,7 @@ function eachOrAllProblems<T, R>(items: readonly T[], step: (item: T) => R): R[]
 /**
  * Empty documents (a trailing `---`, a file of comments) are no objects and no mistake, and are
  * left out so that they take no entry number. Documents are parsed one at a time and only their
- * JSON is kept: a document's syntax tree takes many times the memory of its text.
+ * values are kept: a document's syntax tree takes many times the memory of its text.
  */
 export function parseManifests(file: string, text: string): unknown[] {
   const lines = new LineCounter();
@@ -197,7 +197,9 @@ function documentValue(file: string, document: Document.Parsed, lines: LineCount
   if (alias?.cycle) {
     throw new InputError(`${file}${position(lines, alias.offset)}: the alias *${alias.name} is inside its own anchor, which makes a cycle that no manifest holds; copy the value instead`);
   }
-  return attempt(`${file}${alias ? position(lines, alias.offset) : ''}`, () => document.toJS());
+  // The values toJS gives hold on to the parser's strings, some 25 times the text they came from;
+  // a structured clone keeps the values alone, so memory follows the objects kept.
+  return attempt(`${file}${alias ? position(lines, alias.offset) : ''}`, () => structuredClone(document.toJS()));
 }
 
 /**
