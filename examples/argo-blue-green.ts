@@ -9,8 +9,8 @@ import { podinfo } from './podinfo';
  * `x-preview: true` or at preview.frontend.example.com. Argo checks the preview's success rate and
  * latency in Istio's metrics five times, a minute apart, on one pod of the three it will run;
  * five minutes after the checks pass, it scales the preview up and switches `frontend` to it by
- * itself, checks the same again on the live Service, and keeps the old revision for ten minutes
- * for a quick rollback, which a failed check after the switch makes.
+ * itself, checks the same again on the live Service, and keeps the old revision until those checks
+ * pass, so that a failed check switches back to it at once.
  */
 export class ArgoBlueGreen extends Chart {
   public readonly app: BlueGreenApp;
@@ -28,7 +28,6 @@ export class ArgoBlueGreen extends Chart {
         analysis: { minSuccessRate: 99, maxRequestDuration: Duration.millis(500) },
         iterations: 5,
         autoPromotion: true,
-        scaleDownDelay: Duration.minutes(10),
         argo: { previewReplicas: 1, autoPromotionDelay: Duration.minutes(5), postPromotionAnalysis: true },
       },
       gateway: IstioGateway.fromName('istio-system/public-gateway'),

@@ -14,7 +14,8 @@ import { fail } from './refusal';
  */
 export class AnalysisMetric {
   /**
-   * A PromQL query whose answer, one number, must stay within `bounds`, e.g.
+   * A PromQL query whose answer, an instant vector of one sample, must stay within `bounds` (Argo
+   * Rollouts reads `result[0]`, and takes no scalar), e.g.
    * `sum(rate(http_errors_total{namespace="{{namespace}}", app="{{app}}", version="{{version}}"}[{{window}}]))`
    * with `{ max: 1 }`.
    * @param name the check's name, a DNS-1123 label unique in the analysis, e.g. `error-rate`
@@ -75,8 +76,8 @@ export interface MetricRange {
   readonly max?: number;
 }
 
-/** The built-in checks' names, under both controllers. */
-const BUILT_IN = ['success-rate', 'request-duration', 'request-success-rate'];
+/** The built-in checks' names, under both controllers and Flagger's Gateway API provider. */
+const BUILT_IN = ['success-rate', 'request-duration', 'request-success-rate', 'istio-success-rate', 'istio-request-duration'];
 
 const PLACEHOLDERS = ['{{namespace}}', '{{app}}', '{{version}}', '{{window}}'];
 

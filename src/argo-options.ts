@@ -116,6 +116,8 @@ export class CanaryScale {
  * An AnalysisTemplate of your own, with checks of any of Argo's providers, which the Rollout runs
  * beside the plan's analysis. It gets the arguments `service`, `namespace` and `version` (the
  * Service measured, the Rollout's namespace, the released version), and may declare any of them.
+ * Argo runs the templates as one, so its metrics need names of their own: not `success-rate`,
+ * `request-duration`, or those of `plan.analysis.metrics`.
  */
 export class AnalysisTemplateRef {
   /**

@@ -211,7 +211,8 @@ export interface ControllerPlanModel {
   /** Undefined: wait for a manual promotion (Argo) or for the analysis (Flagger). */
   readonly pauseSeconds?: number;
   readonly autoPromotion: boolean;
-  readonly scaleDownDelaySeconds: number;
+  /** Undefined where the plan leaves it out: Argo's default of 30 seconds, or none during a post-promotion analysis. */
+  readonly scaleDownDelaySeconds?: number;
   readonly iterations: number;
   readonly analysis?: AnalysisModel;
   readonly argoRouting: ArgoRouting;

@@ -62,8 +62,9 @@ export interface AnalysisOptions {
   readonly maxRequestDuration?: Duration;
 
   /**
-   * Failed checks that roll the release back, counted over the whole analysis: both controllers
-   * add them up, and a passed check in between does not reset the count.
+   * Failed checks that roll the release back, counted over the analysis, not in a row: a passed
+   * check in between resets nothing. Flagger counts the checks in which any metric failed, over
+   * the whole release; Argo Rollouts the failures of each metric, in each analysis run.
    * @default 2
    */
   readonly failureLimit?: number;
@@ -157,13 +158,13 @@ export interface FlaggerWebhook {
   readonly metadata?: { [key: string]: string };
 }
 
-/** How bad the news of a Flagger alert is. */
+/** Which of Flagger's alerts an AlertProvider gets: those of this severity and worse. */
 export enum FlaggerAlertSeverity {
-  /** Every event of the release: its start, each step, its end. */
+  /** Every alert: a new revision, its start, a promotion finished or skipped, and the ones below. */
   INFO = 'info',
-  /** Warnings and errors: a failed check, a webhook that does not answer. */
+  /** Waiting for an approval, a rollback by hand, and the ones below. */
   WARN = 'warn',
-  /** Errors only: a rollback. */
+  /** A rollback: the failed-checks threshold, the progress deadline, a failed promotion. */
   ERROR = 'error',
 }
 
@@ -303,8 +304,9 @@ export interface BlueGreenPlan {
   readonly autoPromotion?: boolean;
 
   /**
-   * How long the old colour keeps running after the switch, for a quick rollback.
-   * @default Duration.seconds(30)
+   * How long the old colour keeps running after the switch, for a quick rollback. Not with
+   * Argo's `postPromotionAnalysis`, which keeps it until the analysis after the switch passes.
+   * @default Duration.seconds(30), or until the post-promotion analysis passes
    */
   readonly scaleDownDelay?: Duration;
 
@@ -449,7 +451,7 @@ export function resolveControllerPlan(scope: Construct, plan: {
     steps: plan.steps ?? [],
     pauseSeconds: plan.pause === undefined ? undefined : wholeSeconds(scope, 'plan.pause', plan.pause),
     autoPromotion: checkBoolean(scope, 'plan.autoPromotion', orDefault(plan.autoPromotion, false)),
-    scaleDownDelaySeconds: wholeSeconds(scope, 'plan.scaleDownDelay', orDefault(plan.scaleDownDelay, Duration.seconds(30))),
+    scaleDownDelaySeconds: plan.scaleDownDelay === undefined ? undefined : wholeSeconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelay),
     iterations: checkPositive(scope, 'plan.iterations', orDefault(plan.iterations, 10)),
     analysis: resolveAnalysis(scope, 'plan.analysis', plan.analysis),
     argoRouting: plan.argoRouting ?? ArgoRouting.SUBSET,

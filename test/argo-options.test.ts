@@ -175,6 +175,11 @@ describe('plan.argo: bad input', () => {
       'test/Reviews: plan.argo.abortScaleDownDelay must be at most 2147483647 seconds, the most Argo Rollouts\' abortScaleDownDelaySeconds holds (int32), got "2147483648s"'],
     ['the abort delay is not whole seconds', canary({ abortScaleDownDelay: Duration.millis(1500) }),
       'test/Reviews: plan.argo.abortScaleDownDelay must be whole seconds, 1 or more, got "1.5s"'],
+    ['an abort delay comes with dynamicStableScale, which Argo 1.9 can get stuck on', canary({ dynamicStableScale: true, abortScaleDownDelay: Duration.seconds(30) }),
+      'test/Reviews: plan.argo.abortScaleDownDelay can\'t come with dynamicStableScale: Argo Rollouts 1.9 can then stay stuck on an abort (argo-rollouts#4900), '
+      + 'got "30s"; leave abortScaleDownDelay or dynamicStableScale out'],
+    ['a blue/green is given the canary\'s scaleDownDelay', blueGreen({ scaleDownDelay: Duration.minutes(1) }),
+      'test/Web: plan.argo.scaleDownDelay is an option of Argo\'s canary strategy, and this release is a blue/green, got 60; set plan.scaleDownDelay, a blue/green\'s own'],
     ['Flagger is given Argo\'s options', canary({ dynamicStableScale: true }, {
       controller: ReleaseController.FLAGGER, plan: { steps: [10], argo: { dynamicStableScale: true } }, namespace: 'shop',
     }), 'test/Reviews: plan.argo configures Argo Rollouts, and the controller is Flagger'],
@@ -202,7 +207,7 @@ describe('plan.argo: bad input', () => {
 
 describe('plan.argo: steps held until the analysis passes', () => {
   const chart = newChart();
-  const app = reviews(chart, { pauses: [StepPause.untilAnalysisPasses(3), StepPause.of(Duration.minutes(5))] }, {
+  const app = reviews(chart, undefined, {
     plan: { steps: [10, 50, 100], analysis: { failureLimit: 2 }, argo: { pauses: [StepPause.untilAnalysisPasses(3), StepPause.of(Duration.minutes(5))] } },
   });
   const objects = expectSound(chart);
@@ -233,11 +238,17 @@ describe('plan.argo: steps held until the analysis passes', () => {
       'test/Reviews: plan.argo.pauses[0] waits for plan.analysis, and there is none, got "StepPause.untilAnalysisPasses(3)"; give plan.analysis');
   });
 
-  test('fails when a step runs fewer checks than the failures the analysis allows', () => {
+  test.each([[1, 2], [3, 4]])('fails when a step runs %d checks and %d failures fail the analysis: all could fail and it would pass', (checks, failureLimit) => {
     expect(() => reviews(newChart(), undefined, {
-      plan: { steps: [10, 50], analysis: { failureLimit: 4 }, argo: { pauses: [StepPause.untilAnalysisPasses(2), StepPause.untilPromoted()] } },
-    })).toThrow('test/Reviews: plan.argo.pauses[0] must run at least 3 checks, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis '
-      + 'that runs fewer checks than the failures it allows, got 2; use StepPause.untilAnalysisPasses(4), or lower plan.analysis.failureLimit');
+      plan: { steps: [10, 50], analysis: { failureLimit }, argo: { pauses: [StepPause.untilAnalysisPasses(checks), StepPause.untilPromoted()] } },
+    })).toThrow(`test/Reviews: plan.argo.pauses[0] must run at least plan.analysis.failureLimit (${failureLimit}) checks: with fewer, Argo Rollouts passes the `
+      + `analysis though every check fails, got ${checks}; use StepPause.untilAnalysisPasses(${failureLimit}), or lower plan.analysis.failureLimit`);
+  });
+
+  test('a step that runs as many checks as fail the analysis is taken', () => {
+    const chart = newChart();
+    reviews(chart, undefined, { plan: { steps: [10, 50], analysis: { failureLimit: 2 }, argo: { pauses: [StepPause.untilAnalysisPasses(2), StepPause.untilPromoted()] } } });
+    expect(find(expectSound(chart), 'AnalysisTemplate', 'reviews-checks-2').spec.metrics[0]).toMatchObject({ count: 2, failureLimit: 1 });
   });
 
   test.each([['0', 0], ['1.5', 1.5], ['"3"', '3']])('fails when StepPause.untilAnalysisPasses is given %s checks', (shown, checks) => {
@@ -262,7 +273,7 @@ describe('plan.argo.canaryScale', () => {
 
   test('without a last step of 100, the promotion scales the canary up', () => {
     const chart = newChart();
-    reviews(chart, { canaryScale: CanaryScale.replicas(1) }, { plan: { steps: [20], argo: { canaryScale: CanaryScale.replicas(1) } } });
+    reviews(chart, undefined, { plan: { steps: [20], argo: { canaryScale: CanaryScale.replicas(1) } } });
     expect(strategyOf(expectSound(chart), 'reviews').canary.steps).toEqual([{ setCanaryScale: { replicas: 1 } }, { setWeight: 20 }, { pause: {} }]);
   });
 
@@ -285,7 +296,7 @@ describe('plan.argo.analysisTemplates', () => {
 
   test('run beside a canary\'s analysis in the background, with the same arguments', () => {
     const chart = newChart();
-    reviews(chart, { analysisTemplates: refs }, { plan: { steps: [10, 50], analysis: {}, argo: { analysisTemplates: refs } } });
+    reviews(chart, undefined, { plan: { steps: [10, 50], analysis: {}, argo: { analysisTemplates: refs } } });
     expect(strategyOf(expectSound(chart), 'reviews').canary.analysis.templates).toEqual([
       { templateName: 'reviews' }, { templateName: 'error-budget' }, { templateName: 'latency-slo', clusterScope: true },
     ]);
@@ -319,5 +330,25 @@ describe('plan.argo.analysisTemplates', () => {
     const chart = newChart();
     reviews(chart, undefined, { plan: { steps: [10], analysis: {}, argo: { analysisTemplates: [AnalysisTemplateRef.named('a'), AnalysisTemplateRef.cluster('a')] } } });
     expect(strategyOf(expectSound(chart), 'reviews').canary.analysis.templates).toHaveLength(3);
+  });
+});
+
+describe('plan.argo.postPromotionAnalysis and the old colour', () => {
+  test('keeps the old colour until the analysis after the switch passes: no scale-down delay is written', () => {
+    const chart = newChart();
+    web(chart, { postPromotionAnalysis: true });
+    expect(strategyOf(expectSound(chart), 'web').blueGreen.scaleDownDelaySeconds).toBeUndefined();
+  });
+
+  test('without it, the old colour runs 30 seconds after the switch, as Argo\'s default, written out', () => {
+    const chart = newChart();
+    web(chart, undefined);
+    expect(strategyOf(expectSound(chart), 'web').blueGreen.scaleDownDelaySeconds).toBe(30);
+  });
+
+  test('fails when a scale-down delay is given too, which would scale the old colour down during the analysis', () => {
+    expect(() => web(newChart(), undefined, { plan: { autoPromotion: true, analysis: {}, scaleDownDelay: Duration.minutes(10), argo: { postPromotionAnalysis: true } } }))
+      .toThrow('test/Web: plan.scaleDownDelay can\'t be given with plan.argo.postPromotionAnalysis: Argo Rollouts keeps the old colour until the analysis '
+        + 'after the switch passes only when no delay is set, so that a failure can switch back, got "600s"; leave plan.scaleDownDelay out');
   });
 });

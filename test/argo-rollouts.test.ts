@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   AnalysisOptions, AppPortOptions, ArgoRouting, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, Color, CutoverMode, DisruptionBudget, IstioApiVersion,
-  IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StepPause, StringMatch, TrafficApi, TrafficPolicy,
+  CanaryScale, IstioGateway, LoadBalancer, Protocol, ReleaseController, RouteMatch, RouteTarget, SimpleLoadBalancer, StepPause, StringMatch, TrafficApi, TrafficPolicy,
 } from '../src';
 import { resolveBlueGreen } from '../src/blue-green-app';
 import { resolveCanary } from '../src/canary-app';
@@ -339,12 +339,34 @@ describe('Argo Rollouts canary with a mirror', () => {
 
   test('mirrors as a step of its own through a managed route, held like the others, then removes it before the first weight', () => {
     expect(canary.steps).toEqual([
+      { setCanaryScale: { weight: 20 } },
       { setMirrorRoute: { name: 'mirror', percentage: 20, match: [{ path: { prefix: '/' } }] } },
       { pause: { duration: '300s' } },
       { setMirrorRoute: { name: 'mirror' } },
+      { setCanaryScale: { matchTrafficWeight: true } },
       { setWeight: 10 }, { pause: { duration: '300s' } }, { setWeight: 50 }, { pause: { duration: '300s' } }, { setWeight: 100 },
     ]);
     expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'mirror' }]);
+  });
+
+  test('scales the canary for the mirror\'s share first: before its first weight, Argo gives it no pod', () => {
+    expect(canary.steps[0]).toEqual({ setCanaryScale: { weight: 20 } });
+    const none = synth(c => reviews(c, { mirror: { to: RouteTarget.canary(), percentage: 0 } }));
+    expect(strategyOf(none, 'reviews').canary.steps[0]).toEqual({ setCanaryScale: { weight: 1 } });
+  });
+
+  test('leaves the canary\'s own scale to plan.argo.canaryScale, which holds from the first step', () => {
+    const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary() }, plan: { steps: [10, 100], argo: { canaryScale: CanaryScale.replicas(2) } } }));
+    expect(strategyOf(objs, 'reviews').canary.steps.map((step: Manifest) => Object.keys(step)[0])).toEqual([
+      'setCanaryScale', 'setMirrorRoute', 'pause', 'setMirrorRoute', 'setWeight', 'pause', 'setCanaryScale', 'setWeight',
+    ]);
+  });
+
+  test('starts the background analysis after the first weight, not during the mirror', () => {
+    const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary(), percentage: 20 }, plan: { steps: [10, 100], analysis: {} } }));
+    const strategy = strategyOf(objs, 'reviews').canary;
+    expect(strategy.steps[strategy.analysis.startingStep - 1]).toEqual({ setWeight: 10 });
+    expect(strategy.analysis.startingStep).toBe(6);
   });
 
   test('writes no static mirror: the canary role holds the stable pods between releases', () => {
@@ -355,9 +377,10 @@ describe('Argo Rollouts canary with a mirror', () => {
     const objs = synth(c => reviews(c, { mirror: { to: RouteTarget.canary() }, plan: {
       steps: [10, 100], argo: { pauses: [StepPause.of(Duration.minutes(1)), StepPause.untilPromoted()] },
     } }));
-    expect(strategyOf(objs, 'reviews').canary.steps.slice(0, 5)).toEqual([
+    expect(strategyOf(objs, 'reviews').canary.steps.slice(0, 7)).toEqual([
+      { setCanaryScale: { weight: 100 } },
       { setMirrorRoute: { name: 'mirror', percentage: 100, match: [{ path: { prefix: '/' } }] } }, { pause: { duration: '60s' } },
-      { setMirrorRoute: { name: 'mirror' } }, { setWeight: 10 }, { pause: {} },
+      { setMirrorRoute: { name: 'mirror' } }, { setCanaryScale: { matchTrafficWeight: true } }, { setWeight: 10 }, { pause: {} },
     ]);
   });
 
@@ -426,8 +449,8 @@ describe('Argo Rollouts refuses what a Rollout cannot carry', () => {
     ['the scale-down delay is more than an int32 holds', { plan: { scaleDownDelay: Duration.seconds(2 ** 31) } },
       'plan.scaleDownDelay must be at most 2147483647 seconds, the most Argo Rollouts\' scaleDownDelaySeconds holds (int32), got "2147483648s"; use e.g. Duration.minutes(5)'],
     ['a blue/green checks fewer times than its failure limit allows failures', { plan: { iterations: 2, analysis: { failureLimit: 4 } } },
-      'plan.iterations must be at least 3, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis that runs fewer checks than the failures '
-      + 'it allows, got 2; run 4 checks or more, or lower plan.analysis.failureLimit'],
+      'plan.iterations must run at least plan.analysis.failureLimit (4) checks: with fewer, Argo Rollouts passes the analysis though every check fails, '
+      + 'got 2; use iterations: 4, or lower plan.analysis.failureLimit'],
     ['a blue/green mirrors', { mirror: { to: RouteTarget.version('1.1') } },
       'mirror can\'t be carried: Argo Rollouts mirrors only in a canary\'s steps (setMirrorRoute), and its blue/green has none, got {"percentage":100}; '
       + 'leave mirror out, and test the new colour through preview'],
@@ -524,7 +547,7 @@ describe('Argo Rollouts: what the resolve step accepts, the renderer renders wit
   });
 });
 
-test('a blue/green whose checks just reach its failure limit less one is taken, as Argo takes it', () => {
-  const objs = synth(c => web(c, { plan: { iterations: 3, analysis: { failureLimit: 4 } } }));
-  expect(find(objs, 'AnalysisTemplate', 'web').spec.metrics.map((m: Manifest) => [m.count, m.failureLimit])).toEqual([[3, 3], [3, 3]]);
+test('a blue/green that runs as many checks as fail its analysis is taken: the last failure fails it', () => {
+  const objs = synth(c => web(c, { plan: { iterations: 4, analysis: { failureLimit: 4 } } }));
+  expect(find(objs, 'AnalysisTemplate', 'web').spec.metrics.map((m: Manifest) => [m.count, m.failureLimit])).toEqual([[4, 3], [4, 3]]);
 });

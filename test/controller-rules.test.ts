@@ -37,6 +37,13 @@ describe('Flagger\'s rules', () => {
       count ? ['$.spec.analysis.metrics[0].interval [runMetricChecks]'] : []);
   });
 
+  test('fails when a templated metric takes a built-in\'s name, which runs the built-in too', () => {
+    const templated = (name: string) => canary({ stepWeights: [10], metrics: [{ name, interval: '1m', templateRef: { name: 't' } }] });
+    expect(rules(templated('request-success-rate'))).toEqual(['$.spec.analysis.metrics[0].name [runBuiltinMetricChecks]']);
+    expect(rules(templated('request-duration'))).toEqual(['$.spec.analysis.metrics[0].name [runBuiltinMetricChecks]']);
+    expect(rules(templated('istio-success-rate'))).toEqual([]);
+  });
+
   test('fails when the Gateway API provider has no gatewayRefs', () => {
     const gatewayApi = (service: object) => ({ ...canary({ stepWeights: [10] }, service), spec: { provider: 'gatewayapi:v1', analysis: { stepWeights: [10] }, service } });
     expect(rules(gatewayApi({ port: 80 }))).toEqual(['$.spec.service.gatewayRefs [GatewayAPIRouter.Reconcile]']);
@@ -90,8 +97,9 @@ describe('Argo Rollouts\' rules', () => {
   test('pass a Rollout as this library writes one', () => {
     expect(rules(rollout({ canary: { ...routed, steps: [{ setWeight: 10 }, { pause: { duration: '300s' } }, { pause: {} }], maxSurge: 1, maxUnavailable: '0%' } }))).toEqual([]);
     expect(rules(rollout({ canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'mirror' }] }, steps: [
-      { setMirrorRoute: { name: 'mirror', percentage: 20, match: [{ path: { prefix: '/' } }] } }, { setMirrorRoute: { name: 'mirror' } },
-    ] } }))).toEqual([]);
+      { setCanaryScale: { weight: 20 } }, { setMirrorRoute: { name: 'mirror', percentage: 20, match: [{ path: { prefix: '/' } }] } },
+      { setMirrorRoute: { name: 'mirror' } }, { setWeight: 10 }, { pause: {} },
+    ], analysis: { templates: [{ templateName: 't' }], startingStep: 4 } } }))).toEqual([]);
     expect(rules(rollout({ blueGreen: { activeService: 'web', previewService: 'web-preview', antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } } }))).toEqual([]);
   });
 
@@ -117,8 +125,14 @@ describe('Argo Rollouts\' rules', () => {
       'canary.trafficRouting.managedRoutes [ValidateRolloutStrategyCanary]'],
     ['a mirror step names a route not managed', { canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'other' }] }, steps: [{ setMirrorRoute: { name: 'mirror' } }] } },
       'canary.steps[0].setMirrorRoute [ValidateStepRouteFoundInManagedRoute]'],
+    ['a mirror comes before anything scales the canary', { canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'mirror' }] },
+      steps: [{ setMirrorRoute: { name: 'mirror', match: [{ path: { prefix: '/' } }] } }, { setWeight: 10 }] } },
+    'canary.steps[0].setMirrorRoute [CalculateReplicaCountsForTrafficRoutedCanary]'],
+    ['the background analysis starts before the first weight', { canary: { ...routed, steps: [{ setCanaryScale: { replicas: 1 } }, { setWeight: 10 }, { pause: {} }],
+      analysis: { templates: [{ templateName: 't' }], startingStep: 1 } } }, 'canary.analysis.startingStep [GetCurrentSetWeight]'],
     ['a mirror match has two values', { canary: { trafficRouting: { istio: {}, managedRoutes: [{ name: 'mirror' }] },
-      steps: [{ setMirrorRoute: { name: 'mirror', match: [{ path: { prefix: '/', exact: '/' } }] } }] } }, 'canary.steps[0].setMirrorRoute.match[0] [hasMultipleMatchValues]'],
+      steps: [{ setCanaryScale: { replicas: 1 } }, { setMirrorRoute: { name: 'mirror', match: [{ path: { prefix: '/', exact: '/' } }] } }] } },
+    'canary.steps[1].setMirrorRoute.match[0] [hasMultipleMatchValues]'],
     ['a preferred weight is 101', { canary: { ...routed, antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 101 } } } },
       'canary.antiAffinity [ValidateRolloutStrategyAntiAffinity]'],
   ])('fails when %s', (_, strategy, rule) => {
@@ -130,10 +144,11 @@ describe('Argo Rollouts\' rules', () => {
     expect(rules(rollout({ canary: { ...routed, maxUnavailable: '0%' } }))).toEqual([]);
   });
 
-  test('fails when a metric runs fewer checks than its failure limit', () => {
+  test('fails when a metric runs no more checks than its failure limit, which then can never fail', () => {
     const conditions = { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' };
-    expect(rules(template({ ...conditions, count: 2, failureLimit: 3 }))).toEqual(['$.spec.metrics[0].count [ValidateMetric]']);
-    expect(rules(template({ ...conditions, count: 3, failureLimit: 3 }))).toEqual([]);
+    expect(rules(template({ ...conditions, count: 2, failureLimit: 3 }))).toEqual(['$.spec.metrics[0].count [assessMetricStatus]']);
+    expect(rules(template({ ...conditions, count: 3, failureLimit: 3 }))).toEqual(['$.spec.metrics[0].count [assessMetricStatus]']);
+    expect(rules(template({ ...conditions, count: 4, failureLimit: 3 }))).toEqual([]);
     expect(rules(template({ ...conditions, failureLimit: 3 }))).toEqual([]);
   });
 

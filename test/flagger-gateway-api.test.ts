@@ -32,18 +32,18 @@ describe('Flagger with the Gateway API provider', () => {
     });
   });
 
-  test('checks Istio\'s metrics through templates, since the provider\'s built-ins read the app\'s own', () => {
+  test('checks Istio\'s metrics through templates named apart from the built-ins, which read the app\'s own metrics', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Deployment/reviews', 'MetricTemplate/reviews-request-success-rate', 'MetricTemplate/reviews-request-duration',
+      'Deployment/reviews', 'MetricTemplate/reviews-istio-success-rate', 'MetricTemplate/reviews-istio-request-duration',
       'MetricTemplate/reviews-server-errors', 'Canary/reviews',
     ]);
-    expect(find(objects, 'MetricTemplate', 'reviews-request-success-rate').spec.query).toBe(
+    expect(find(objects, 'MetricTemplate', 'reviews-istio-success-rate').spec.query).toBe(
       'sum(rate(istio_requests_total{reporter="destination", destination_workload_namespace="{{ namespace }}", destination_workload=~"reviews", '
       + 'response_code!~"5.*"}[{{ interval }}])) / sum(rate(istio_requests_total{reporter="destination", destination_workload_namespace="{{ namespace }}", '
       + 'destination_workload=~"reviews"}[{{ interval }}])) * 100');
     expect(canary.analysis.metrics).toEqual([
-      { name: 'request-success-rate', interval: '1m', templateRef: { name: 'reviews-request-success-rate' }, thresholdRange: { min: 99 } },
-      { name: 'request-duration', interval: '1m', templateRef: { name: 'reviews-request-duration' }, thresholdRange: { max: 500 } },
+      { name: 'istio-success-rate', interval: '1m', templateRef: { name: 'reviews-istio-success-rate' }, thresholdRange: { min: 99 } },
+      { name: 'istio-request-duration', interval: '1m', templateRef: { name: 'reviews-istio-request-duration' }, thresholdRange: { max: 500 } },
       { name: 'server-errors', interval: '1m', templateRef: { name: 'reviews-server-errors' }, thresholdRange: { max: 1 } },
     ]);
   });

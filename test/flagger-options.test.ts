@@ -66,10 +66,9 @@ describe('plan.flagger: bad input', () => {
       'test/Reviews: plan.flagger.stepWeightPromotion must be a whole percentage from 1 to 100, got 12.5; use e.g. 50'],
     ['stepWeightPromotion is a string', build({ stepWeightPromotion: '25' }),
       'test/Reviews: plan.flagger.stepWeightPromotion must be a whole percentage from 1 to 100, got "25"; use e.g. 50'],
-    ['stepWeightPromotion comes with a blue/green', () => new BlueGreenApp(newChart(), 'Web', {
-      blue: { image: 'web:1', version: '1' }, green: { image: 'web:2', version: '2' }, active: Color.GREEN, controller: ReleaseController.FLAGGER, namespace: 'shop',
-      plan: { autoPromotion: true, flagger: { stepWeightPromotion: 10 } },
-    }), 'test/Web: plan.flagger.stepWeightPromotion steps the promotion of a weighted canary, and Flagger runs a blue/green, which promotes at once, got 10; leave it out'],
+    ['mirror comes with sticky sessions', build(undefined, { mirror: { to: RouteTarget.canary() }, stickySessions: {} }),
+      'test/Reviews: stickySessions can\'t come with mirror under Flagger, which would then never see its mirror set and stay at the mirror step, '
+      + 'got {"cookieName":"reviews-version"}; leave stickySessions or mirror out'],
     ['alerts are not a list', build({ alerts: 'slack' }), 'test/Reviews: plan.flagger.alerts must be a list, got "slack"; e.g. [{ name: "on-call", provider: "slack" }]'],
     ['an alert is not an object', alert('slack'), 'test/Reviews: plan.flagger.alerts[0] must be an object, got "slack"; e.g. { name: "on-call", provider: "slack" }'],
     ['an alert has no name', alert({ name: ' ', provider: 'slack' }), 'test/Reviews: plan.flagger.alerts[0].name must be a non-empty string, got " "; e.g. "on-call"'],
@@ -117,17 +116,28 @@ describe('A/B testing with metric checks on a CanaryApp', () => {
   });
 });
 
+describe('stepWeightPromotion', () => {
+  test('steps a blue/green\'s promotion too: Flagger shifts the traffic back to the primary in every way it releases', () => {
+    const chart = newChart();
+    new BlueGreenApp(chart, 'Web', {
+      blue: { image: 'web:1', version: '1' }, green: { image: 'web:2', version: '2' }, active: Color.GREEN, controller: ReleaseController.FLAGGER,
+      namespace: 'shop', plan: { autoPromotion: true, flagger: { stepWeightPromotion: 10 } },
+    });
+    expect(analysisOf(expectSound(chart)).stepWeightPromotion).toBe(10);
+  });
+});
+
 describe('sticky sessions as Flagger\'s session affinity', () => {
   test('pin a user the split sends to the new version for maxAge, and one sent to the primary for a step', () => {
     const chart = newChart();
     reviews(chart, undefined, { stickySessions: { cookieName: 'shop-pin', maxAge: Duration.minutes(30) } });
-    expect(analysisOf(expectSound(chart)).sessionAffinity).toEqual({ cookieName: 'shop-pin', primaryCookieName: 'shop-pin-primary', maxAge: 1800 });
+    expect(analysisOf(expectSound(chart)).sessionAffinity).toEqual({ cookieName: 'shop-pin', primaryCookieName: 'shop-pin-primary', maxAge: 1800, path: '/' });
   });
 
   test('take the app\'s cookie name and an hour by default', () => {
     const chart = newChart();
     reviews(chart, undefined, { stickySessions: {} });
-    expect(analysisOf(expectSound(chart)).sessionAffinity).toEqual({ cookieName: 'reviews-version', primaryCookieName: 'reviews-version-primary', maxAge: 3600 });
+    expect(analysisOf(expectSound(chart)).sessionAffinity).toEqual({ cookieName: 'reviews-version', primaryCookieName: 'reviews-version-primary', maxAge: 3600, path: '/' });
   });
 
   test('fails when a blue/green asks for them: nothing is weighted', () => {

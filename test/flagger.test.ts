@@ -589,7 +589,7 @@ describe('Flagger: the resolve step refuses what the Canary cannot carry, before
     ['a version has its own traffic policy', 'canary', { stable: { ...v1, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } } }, 'shop',
       'stable.trafficPolicy can\'t be carried: Flagger applies one policy to both versions, got {"tlsMode":"DISABLE"}; set the app\'s trafficPolicy instead'],
     ['the connection pool limits TCP', 'canary', { trafficPolicy: { connectionPool: { maxConnections: 100 } } }, 'shop',
-      'trafficPolicy.connectionPool may not set maxConnections or connectTimeout: Flagger\'s traffic policy has no TCP pool, got {"maxConnections":100}; leave them out'],
+      'trafficPolicy.connectionPool may not set maxConnections or connectTimeout: the Canary CRD\'s traffic policy has no TCP pool, got {"maxConnections":100}; leave them out'],
     ['a tester route goes to the stable version', 'canary', { plan: undefined, testerRoutes: qa(RouteTarget.stable()) }, 'shop',
       'testerRoutes[0].to must be the version Flagger rolls out, "v2": Flagger sends matching requests to the new version only, got "v1"; route testers to it'],
     ['tester routes come with steps', 'canary', { testerRoutes: qa(RouteTarget.canary()) }, 'shop', AB('plan.steps')],

@@ -40,7 +40,11 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
   const given = otherKind.find(([, value]) => value !== undefined);
   if (given) {
     fail(scope, `plan.argo.${given[0]}`, `is an option of Argo's ${canary ? 'blue/green' : 'canary'} strategy, and this release is a ${canary ? 'canary' : 'blue/green'}`,
-      given[1], 'leave it out');
+      given[1], given[0] === 'scaleDownDelay' ? 'set plan.scaleDownDelay, a blue/green\'s own' : 'leave it out');
+  }
+  if (argo.dynamicStableScale && argo.abortScaleDownDelaySeconds !== undefined) {
+    fail(scope, 'plan.argo.abortScaleDownDelay', 'can\'t come with dynamicStableScale: Argo Rollouts 1.9 can then stay stuck on an abort (argo-rollouts#4900)',
+      `${argo.abortScaleDownDelaySeconds}s`, 'leave abortScaleDownDelay or dynamicStableScale out');
   }
   if (isZero(argo.maxSurge) && isZero(argo.maxUnavailable)) {
     fail(scope, 'plan.argo.maxUnavailable', 'can\'t be 0 with maxSurge 0: Argo Rollouts could neither add a pod nor take one away', argo.maxUnavailable,
@@ -58,6 +62,11 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
   if (argo.analysisTemplates.length > 0 && !plan.analysis) {
     fail(scope, 'plan.argo.analysisTemplates', 'run beside plan.analysis, and there is none', argo.analysisTemplates.map(ref => ref.templateName),
       'give plan.analysis, whose checks the templates join');
+  }
+  if (argo.postPromotionAnalysis && plan.scaleDownDelaySeconds !== undefined) {
+    // scaleDownOldReplicaSetsForBlueGreen (rollout/bluegreen.go) keeps the old colour for the analysis only without a delay.
+    fail(scope, 'plan.scaleDownDelay', 'can\'t be given with plan.argo.postPromotionAnalysis: Argo Rollouts keeps the old colour until the analysis '
+      + 'after the switch passes only when no delay is set, so that a failure can switch back', `${plan.scaleDownDelaySeconds}s`, 'leave plan.scaleDownDelay out');
   }
   if (argo.postPromotionAnalysis && !plan.analysis) {
     fail(scope, 'plan.argo.postPromotionAnalysis', 'runs plan.analysis again after the switch, and there is none', true, 'give plan.analysis, or leave it out');
@@ -89,13 +98,20 @@ function checkPauses(scope: Construct, model: ReleaseModel, plan: ControllerPlan
     if (pause.seconds !== undefined) checkGoDuration(scope, field, pause.seconds, ARGO_ROLLOUTS);
     if (pause.checks === undefined) return;
     if (!plan.analysis) fail(scope, field, 'waits for plan.analysis, and there is none', `StepPause.untilAnalysisPasses(${pause.checks})`, 'give plan.analysis');
-    const limit = plan.analysis.failureLimit - 1;
-    if (pause.checks < limit) {
-      // ValidateMetric (utils/analysis/factory.go): a metric's count must reach its failureLimit.
-      fail(scope, field, `must run at least ${limit} checks, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis that runs `
-        + 'fewer checks than the failures it allows', pause.checks, `use StepPause.untilAnalysisPasses(${limit + 1}), or lower plan.analysis.failureLimit`);
-    }
+    checkCountedChecks(scope, field, pause.checks, plan.analysis.failureLimit, `StepPause.untilAnalysisPasses(${plan.analysis.failureLimit})`);
   });
+}
+
+/**
+ * A counted analysis fails once `failureLimit` checks fail (Argo's limit is one less, which it may
+ * reach: assessMetricStatus); with fewer checks than that, it would pass though every one failed.
+ * Argo's ValidateMetric refuses the fewest of those counts itself.
+ */
+function checkCountedChecks(scope: Construct, field: string, checks: number, failureLimit: number, fix: string): void {
+  if (checks < failureLimit) {
+    fail(scope, field, `must run at least plan.analysis.failureLimit (${failureLimit}) checks: with fewer, Argo Rollouts passes the analysis though `
+      + 'every check fails', checks, `use ${fix}, or lower plan.analysis.failureLimit`);
+  }
 }
 
 function isZero(amount: number | string | undefined): boolean {
@@ -156,11 +172,8 @@ function checkRelease(scope: Construct, model: ReleaseModel, plan: ControllerPla
   if (plan.flagger) {
     fail(scope, 'plan.flagger', 'configures Flagger, and the controller is Argo Rollouts', plan.flagger, 'leave plan.flagger out');
   }
-  const limit = plan.analysis && plan.analysis.failureLimit - 1;
-  if (model.strategy === Strategy.BLUE_GREEN && limit !== undefined && plan.iterations < limit) {
-    // ValidateMetric (utils/analysis/factory.go): a metric's count must reach its failureLimit.
-    fail(scope, 'plan.iterations', `must be at least ${limit}, plan.analysis.failureLimit less one: Argo Rollouts refuses an analysis that runs `
-      + 'fewer checks than the failures it allows', plan.iterations, `run ${limit + 1} checks or more, or lower plan.analysis.failureLimit`);
+  if (model.strategy === Strategy.BLUE_GREEN && plan.analysis) {
+    checkCountedChecks(scope, 'plan.iterations', plan.iterations, plan.analysis.failureLimit, `iterations: ${plan.analysis.failureLimit}`);
   }
   if (model.strategy === Strategy.CANARY && plan.analysis && !plan.steps.some(weight => weight < 100)) {
     fail(scope, 'plan.analysis', 'needs a step below 100, where the canary is measured before it takes all traffic', plan.steps,
@@ -178,7 +191,7 @@ function checkRoleServices(scope: Construct, model: ReleaseModel, plan: Controll
 
 /** The durations the Rollout and its analysis write. */
 function checkDurations(scope: Construct, plan: ControllerPlanModel): void {
-  checkInt32Seconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelaySeconds, 'Argo Rollouts\' scaleDownDelaySeconds');
+  if (plan.scaleDownDelaySeconds !== undefined) checkInt32Seconds(scope, 'plan.scaleDownDelay', plan.scaleDownDelaySeconds, 'Argo Rollouts\' scaleDownDelaySeconds');
   if (plan.pauseSeconds !== undefined) checkGoDuration(scope, 'plan.pause', plan.pauseSeconds, ARGO_ROLLOUTS);
   if (plan.analysis) checkGoDuration(scope, 'plan.analysis.interval', plan.analysis.intervalSeconds, ARGO_ROLLOUTS);
 }

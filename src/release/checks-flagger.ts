@@ -25,6 +25,11 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
   if (flow === 'canary') refuseFirstStepZero(scope, plan);
   refuseDroppedFields(scope, model);
   if (model.mirror) checkMirror(scope, model.mirror.percentage, flow);
+  if (model.sticky && model.mirror) {
+    // getSessionAffinityRouteRules puts the mirror on the cookie's route, and GetRoutes reads it off the last route: Flagger never sees it.
+    fail(scope, 'stickySessions', 'can\'t come with mirror under Flagger, which would then never see its mirror set and stay at the mirror step',
+      { cookieName: model.sticky.cookieName }, 'leave stickySessions or mirror out');
+  }
   if (model.sticky && flow !== 'canary') {
     fail(scope, 'stickySessions', `become Flagger's session affinity, which pins users while weights rise, and Flagger runs ${FLOW_NAMES[flow]}`,
       { cookieName: model.sticky.cookieName }, 'leave stickySessions out');
@@ -33,10 +38,6 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
   const interval = checkInterval(scope, plan);
   checkLoadTester(scope, model, plan);
   for (const hook of plan.flagger?.webhooks ?? []) checkHookCalled(scope, hook.field, hook.type, flow);
-  if (plan.flagger?.stepWeightPromotion !== undefined && flow !== 'canary') {
-    fail(scope, 'plan.flagger.stepWeightPromotion', `steps the promotion of a weighted canary, and Flagger runs ${FLOW_NAMES[flow]}, which promotes at once`,
-      plan.flagger.stepWeightPromotion, 'leave it out');
-  }
   checkAlertNames(scope, plan.flagger?.alerts ?? []);
   const hooks = flaggerHooks(model, plan);
   checkHookNames(scope, hooks);
@@ -87,7 +88,7 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
       `set the app's ${policy} instead`);
   }
   if (tcpPool) {
-    fail(scope, 'trafficPolicy.connectionPool', 'may not set maxConnections or connectTimeout: Flagger\'s traffic policy has no TCP pool',
+    fail(scope, 'trafficPolicy.connectionPool', 'may not set maxConnections or connectTimeout: the Canary CRD\'s traffic policy has no TCP pool',
       tcpPool, 'leave them out');
   }
   model.matchRoutes.forEach((route, i) => {
@@ -163,8 +164,8 @@ const FLAGGER_TRAFFIC_POLICY: FieldTree = {
     simple: true,
     consistentHash: { httpHeaderName: true, httpCookie: { name: true, path: true, ttl: true }, useSourceIp: true, minimumRingSize: true },
   },
+  // No tcp: the Canary CRD has none (refused above), though Flagger's types do.
   connectionPool: {
-    tcp: { maxConnections: true, connectTimeout: true },
     http: { h2UpgradePolicy: true, http1MaxPendingRequests: true, http2MaxRequests: true, maxRequestsPerConnection: true, maxRetries: true, idleTimeout: true },
   },
   outlierDetection: {

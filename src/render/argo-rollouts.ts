@@ -32,6 +32,9 @@ import { RenderedRelease } from './release';
  * blue/green has no mesh weights: Argo switches the selectors of `<name>` and `<name>-preview`.
  */
 
+/** How long the old colour runs after a switch, as Argo's own default, written out so that the manifests say it. */
+const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
+
 const STABLE = 'stable';
 const CANARY = 'canary';
 const PREVIEW = 'preview';
@@ -55,6 +58,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const stepAnalysisTemplates = stepChecks(plan).map(count => renderAnalysisTemplate(scope, model, plan.analysis!, count, `-checks-${count}`));
   const measured = roleServices?.get(CANARY) ?? model.name;
   const argo = plan.argo;
+  const steps = canarySteps(model, plan, measured);
   const strategy = toJson_RolloutSpecStrategy({
     canary: {
       stableService: roleServices?.get(STABLE),
@@ -65,11 +69,12 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
       stableMetadata: argo?.servingVersionPods,
       scaleDownDelaySeconds: argo?.scaleDownDelaySeconds,
       dynamicStableScale: argo?.dynamicStableScale || undefined,
-      steps: canarySteps(model, plan, measured),
-      // From the second step on, once the first weight has sent the canary some traffic to measure.
+      steps,
+      // From the step after the first weight on, once the canary takes traffic to measure: not
+      // while it only gets the mirror's copies, which its callers' proxies don't report.
       analysis: analysisTemplate && {
         templates: templatesWith(analysisTemplate, argo),
-        startingStep: 1,
+        startingStep: steps.findIndex(step => step.setWeight !== undefined) + 1,
         args: analysisArgs(model, measured),
       },
     },
@@ -125,7 +130,8 @@ function renderBlueGreen(scope: Construct, model: ReleaseModel, plan: Controller
       previewService: preview,
       autoPromotionEnabled: plan.autoPromotion,
       autoPromotionSeconds: argo?.autoPromotionSeconds,
-      scaleDownDelaySeconds: plan.scaleDownDelaySeconds,
+      // Argo's own default is 30 seconds; without a delay, it keeps the old colour until a post-promotion analysis passes.
+      scaleDownDelaySeconds: plan.scaleDownDelaySeconds ?? (argo?.postPromotionAnalysis ? undefined : DEFAULT_SCALE_DOWN_DELAY_SECONDS),
       ...podOptions(argo),
       previewMetadata: argo?.newVersionPods,
       activeMetadata: argo?.servingVersionPods,
@@ -196,7 +202,7 @@ function canarySteps(model: ReleaseModel, plan: ControllerPlanModel, measured: s
     }
     return { pause: { duration: seconds === undefined ? undefined : RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${seconds}s`) } };
   };
-  const mirror = model.mirror ? mirrorPhase(model.mirror.percentage, pause) : [];
+  const mirror = model.mirror ? mirrorPhase(model.mirror.percentage, pause, plan.argo?.canaryScale === undefined) : [];
   const weights = plan.steps.flatMap(weight => (weight === 100 ? [...matchWeight(plan), { setWeight: weight }] : [{ setWeight: weight }, pause()]));
   return [...scaleCanary(plan), ...mirror, ...weights];
 }
@@ -219,11 +225,16 @@ const MIRROR_ROUTE = 'mirror';
  * canary while the stable version answers, held as a step; then removed, which a route without
  * a match asks for, before the weights begin.
  */
-function mirrorPhase(percentage: number, pause: () => RolloutSpecStrategyCanarySteps): RolloutSpecStrategyCanarySteps[] {
+function mirrorPhase(percentage: number, pause: () => RolloutSpecStrategyCanarySteps, scaleForMirror: boolean): RolloutSpecStrategyCanarySteps[] {
+  // Before its first weight, Argo sizes the canary for a weight of 0, which is no pod: without a
+  // scale of its own, the canary is scaled for the mirror's share of the requests, then again
+  // with the weights.
   return [
+    ...scaleForMirror ? [{ setCanaryScale: { weight: Math.max(1, Math.ceil(percentage)) } }] : [],
     { setMirrorRoute: { name: MIRROR_ROUTE, percentage, match: [{ path: { prefix: '/' } }] } },
     pause(),
     { setMirrorRoute: { name: MIRROR_ROUTE } },
+    ...scaleForMirror ? [{ setCanaryScale: { matchTrafficWeight: true } }] : [],
   ];
 }
 

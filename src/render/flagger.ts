@@ -95,15 +95,17 @@ export function renderFlagger(scope: Construct, model: ReleaseModel): RenderedRe
  * Flagger's built-in Istio checks, as its Istio observer writes them (pkg/metrics/observers/istio.go):
  * with the Gateway API provider, Flagger's built-ins read the app's own `http_request_duration_seconds`
  * instead, so they come as templates of Istio's metrics, and mean the same under both providers.
+ * They take names of their own: Flagger runs its built-in check for a metric named
+ * `request-success-rate` or `request-duration` whatever its templateRef (runBuiltinMetricChecks).
  */
 const ISTIO_LABELS = 'reporter="destination", destination_workload_namespace="{{namespace}}", destination_workload=~"{{app}}"';
 const ISTIO_REQUESTS = (extra: string) => `sum(rate(istio_requests_total{${ISTIO_LABELS}${extra}}[{{window}}]))`;
 
 function builtInTemplates(checks: AnalysisModel): MetricModel[] {
   return [
-    { name: 'request-success-rate', query: `${ISTIO_REQUESTS(', response_code!~"5.*"')} / ${ISTIO_REQUESTS('')} * 100`, min: checks.minSuccessRate },
+    { name: 'istio-success-rate', query: `${ISTIO_REQUESTS(', response_code!~"5.*"')} / ${ISTIO_REQUESTS('')} * 100`, min: checks.minSuccessRate },
     {
-      name: 'request-duration',
+      name: 'istio-request-duration',
       query: `histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{${ISTIO_LABELS}}[{{window}}])) by (le))`,
       max: checks.maxRequestDurationMs,
     },
@@ -252,7 +254,9 @@ function analysis(model: ReleaseModel, plan: ControllerPlanModel, flow: Flow): C
  * for a step. Flagger's cookies hold a random value of its own rather than the version's name.
  */
 function sessionAffinity(sticky: NonNullable<ReleaseModel['sticky']>): CanarySpecAnalysisSessionAffinity {
-  return { cookieName: sticky.cookieName, primaryCookieName: `${sticky.cookieName}-primary`, maxAge: sticky.maxAgeSeconds };
+  // Without a path, browsers keep a cookie to the folder of the page that set it (RFC 6265 §5.1.4),
+  // and BuildCookie adds none of its own.
+  return { cookieName: sticky.cookieName, primaryCookieName: `${sticky.cookieName}-primary`, maxAge: sticky.maxAgeSeconds, path: '/' };
 }
 
 /**

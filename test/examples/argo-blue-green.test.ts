@@ -9,8 +9,10 @@ describe('example: blue/green run by Argo Rollouts, with a preview and its analy
   test('brings podinfo 6.0.1 up behind frontend-preview and promotes it after the analysis passes', () => {
     expect(find(objects, 'Rollout', 'frontend').spec.template.spec.containers[0].image).toBe('ghcr.io/stefanprodan/podinfo:6.0.1');
     expect(blueGreen).toMatchObject({
-      activeService: 'frontend', previewService: 'frontend-preview', autoPromotionEnabled: true, scaleDownDelaySeconds: 600,
+      activeService: 'frontend', previewService: 'frontend-preview', autoPromotionEnabled: true,
     });
+    // Without a delay, Argo keeps the old revision until the analysis after the switch passes.
+    expect(blueGreen.scaleDownDelaySeconds).toBeUndefined();
     expect(blueGreen.prePromotionAnalysis.templates).toEqual([{ templateName: 'frontend' }]);
     expect(blueGreen.prePromotionAnalysis.args[0]).toEqual({ name: 'service', value: 'frontend-preview' });
   });

@@ -26,6 +26,8 @@ describe('example: a canary run by Argo Rollouts with a mirror, a pause per step
     expect(find(objects, 'AnalysisTemplate', 'payments-checks-5').spec.metrics.map((m: Manifest) => m.count)).toEqual([5, 5, 5]);
     expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'mirror' }]);
     expect(canary.analysis.templates).toEqual([{ templateName: 'payments' }, { templateName: 'error-budget', clusterScope: true }]);
+    // After the first weight: the mirror's copies reach the canary, but its callers' proxies don't report them.
+    expect(canary.steps[canary.analysis.startingStep - 1]).toEqual({ setWeight: 10 });
   });
 
   test('adds one pod at a time and takes none away, apart from the old nodes where it can, with each role labelled', () => {

@@ -19,7 +19,7 @@ describe('example: a canary run by Flagger through the Gateway API', () => {
   test('checks Istio\'s success rate and latency through MetricTemplates', () => {
     expect(canary.analysis.stepWeights).toEqual([10, 40]);
     expect(canary.analysis.metrics.map((m: Manifest) => [m.name, m.templateRef.name])).toEqual([
-      ['request-success-rate', 'podinfo-request-success-rate'], ['request-duration', 'podinfo-request-duration'],
+      ['istio-success-rate', 'podinfo-istio-success-rate'], ['istio-request-duration', 'podinfo-istio-request-duration'],
     ]);
   });
 });

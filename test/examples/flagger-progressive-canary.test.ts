@@ -9,7 +9,7 @@ describe('example: a canary run by Flagger with session affinity, its own check,
 
   test('walks 5%, 20% and 50%, pinning users sent to 6.0.1 for half an hour', () => {
     expect(analysis.stepWeights).toEqual([5, 20, 50]);
-    expect(analysis.sessionAffinity).toEqual({ cookieName: 'orders-pin', primaryCookieName: 'orders-pin-primary', maxAge: 1800 });
+    expect(analysis.sessionAffinity).toEqual({ cookieName: 'orders-pin', primaryCookieName: 'orders-pin-primary', maxAge: 1800, path: '/' });
   });
 
   test('checks podinfo\'s 5xx answers through a MetricTemplate of their own', () => {

@@ -10,6 +10,7 @@
  *
  * Argo Rollouts, from argoproj/argo-rollouts at 9f8d111d8f8e3e88b6d7f8bbdf62fd3cd863ef9d (2026-08-17):
  * utils/evaluate/evaluate.go (`EvaluateResult`), utils/template/template.go (`ResolveArgs`) and
+ * utils/replicaset/canary.go (the canary's pods before its first weight) and
  * pkg/apis/rollouts/validation/validation.go,
  * which the controller runs on every Rollout before it acts, and which marks one that breaks it
  * InvalidSpec, doing nothing else.
@@ -45,6 +46,10 @@ function canaryViolations(spec: JsonObject): ControllerViolation[] {
     found.push({ at: '$.spec.analysis.stepWeights[0]', message: 'a first step of 0 is never left: the next step weight is 0', rule: 'nextStepWeight' });
   }
   (Array.isArray(analysis.metrics) ? analysis.metrics : []).forEach((metric, i) => {
+    // runBuiltinMetricChecks (scheduler_metrics.go) runs the provider's check for these names, template or not.
+    if (isObject(metric) && isObject(metric.templateRef) && ['request-success-rate', 'request-duration'].includes(String(metric.name))) {
+      found.push({ at: `$.spec.analysis.metrics[${i}].name`, message: 'a built-in name runs the provider\'s own check besides the template', rule: 'runBuiltinMetricChecks' });
+    }
     const seconds = isObject(metric) && typeof metric.interval === 'string' ? durationSeconds(metric.interval) : 60;
     if (seconds !== undefined && seconds < 60) {
       found.push({ at: `$.spec.analysis.metrics[${i}].interval`, message: 'a PromQL range under a minute holds too few scrapes for rate()', rule: 'runMetricChecks' });
@@ -84,10 +89,11 @@ function analysisViolations(spec: JsonObject): ControllerViolation[] {
   const declared = new Set((Array.isArray(spec.args) ? spec.args : []).map(arg => (isObject(arg) ? arg.name : undefined)));
   const undeclared = [...JSON.stringify(spec.metrics ?? []).matchAll(/\{\{ ?args\.([A-Za-z0-9_-]+) ?\}\}/g)].map(m => m[1]).filter(name => !declared.has(name));
   const args = [...new Set(undeclared)].map(name => ({ at: '$.spec.args', message: `{{args.${name}}} is used and not declared`, rule: 'ResolveArgs' }));
-  // ValidateMetric (utils/analysis/factory.go): a count, where set, reaches the failure limit.
+  // ValidateMetric (utils/analysis/factory.go) refuses a count below the failure limit; assessMetricStatus
+  // (analysis/analysis.go) passes a run whose failures don't exceed it, so a count that doesn't exceed it can't fail.
   const counts = (Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => (isObject(metric) && typeof metric.count === 'number'
-    && typeof metric.failureLimit === 'number' && metric.count > 0 && metric.count < metric.failureLimit
-    ? [{ at: `$.spec.metrics[${i}].count`, message: 'count must be >= failureLimit', rule: 'ValidateMetric' }] : []));
+    && typeof metric.failureLimit === 'number' && metric.count > 0 && metric.count <= metric.failureLimit
+    ? [{ at: `$.spec.metrics[${i}].count`, message: 'a run of no more checks than its failure limit passes though all fail', rule: 'assessMetricStatus' }] : []));
   return [...args, ...counts, ...(Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
     if (!isObject(metric) || !isObject(metric.provider) || !isObject(metric.provider.prometheus)) return [];
     // Without a failureCondition, a measurement whose successCondition is false fails: an empty answer too.
@@ -119,6 +125,18 @@ function rolloutViolations(strategy: JsonObject): ControllerViolation[] {
     if (canary.dynamicStableScale === true) add('canary.dynamicStableScale', 'needs trafficRouting', 'ValidateRolloutStrategyCanary');
   } else if (canary.scaleDownDelaySeconds !== undefined && canary.dynamicStableScale === true) {
     add('canary.dynamicStableScale', 'can\'t come with scaleDownDelaySeconds', 'ValidateRolloutStrategyCanary');
+  }
+  const steps = Array.isArray(canary.steps) ? canary.steps.filter(isObject) : [];
+  const firstWeight = steps.findIndex(step => typeof step.setWeight === 'number' && step.setWeight > 0);
+  // CalculateReplicaCountsForTrafficRoutedCanary (utils/replicaset/canary.go): before any weight, the canary's pods follow a weight of 0.
+  const scaledAt = steps.findIndex(step => isObject(step.setCanaryScale) && step.setCanaryScale.matchTrafficWeight !== true);
+  const mirrorAt = steps.findIndex(step => isObject(step.setMirrorRoute) && Array.isArray(step.setMirrorRoute.match));
+  if (mirrorAt >= 0 && (firstWeight < 0 || firstWeight > mirrorAt) && (scaledAt < 0 || scaledAt > mirrorAt)) {
+    add(`canary.steps[${mirrorAt}].setMirrorRoute`, 'mirrors to a canary with no pod: nothing has scaled it yet', 'CalculateReplicaCountsForTrafficRoutedCanary');
+  }
+  const starting = isObject(canary.analysis) ? canary.analysis.startingStep : undefined;
+  if (typeof starting === 'number' && firstWeight >= 0 && starting <= firstWeight) {
+    add('canary.analysis.startingStep', 'starts the background analysis before the canary takes any traffic to measure', 'GetCurrentSetWeight');
   }
   const routing = isObject(canary.trafficRouting) ? canary.trafficRouting : undefined;
   const managed = routing && Array.isArray(routing.managedRoutes) ? routing.managedRoutes.map(r => (isObject(r) ? r.name : undefined)) : undefined;
