@@ -86,7 +86,10 @@ describe('Argo Rollouts\' rules', () => {
 
   test.each([
     ['only a success condition', { successCondition: 'len(result) > 0 && result[0] >= 99' }],
-    ['a failure condition that holds on an empty answer', { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'result[0] < 99' }],
+    ['a failure condition that errs on an empty answer', { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'result[0] < 99' }],
+    ['a success condition that holds on NaN', { successCondition: 'len(result) > 0 && true', failureCondition: 'len(result) > 0 && result[0] < 99' }],
+    ['a failure condition that holds on an empty answer', { successCondition: 'len(result) > 0 && result[0] >= 99', failureCondition: 'len(result) == 0' }],
+    ['a condition outside the expressions the library writes', { successCondition: 'len(result) > 0 && asFloat(result[0]) >= 99', failureCondition: 'len(result) > 0 && result[0] < 99' }],
   ])('fails when a metric has %s: an empty answer fails the measurement', (_, conditions) => {
     expect(rules(template(conditions))).toEqual(['$.spec.metrics[0] [EvaluateResult]']);
   });

@@ -96,14 +96,32 @@ function analysisViolations(spec: JsonObject): ControllerViolation[] {
     ? [{ at: `$.spec.metrics[${i}].count`, message: 'a run of no more checks than its failure limit passes though all fail', rule: 'assessMetricStatus' }] : []));
   return [...args, ...counts, ...(Array.isArray(spec.metrics) ? spec.metrics : []).flatMap((metric, i) => {
     if (!isObject(metric) || !isObject(metric.provider) || !isObject(metric.provider.prometheus)) return [];
-    // Without a failureCondition, a measurement whose successCondition is false fails: an empty answer too.
-    const inconclusiveWhenEmpty = [metric.successCondition, metric.failureCondition].every(c => typeof c === 'string' && c.startsWith('len(result) > 0 && '));
+    // EvaluateResult: without a failureCondition, a measurement whose successCondition is false
+    // fails, an empty answer too; with both, one that meets neither is inconclusive. An empty
+    // answer, and NaN (a rate over no requests), must meet neither.
+    const inconclusiveWhenEmpty = [[], [NaN]].every(result => [metric.successCondition, metric.failureCondition]
+      .every(condition => typeof condition === 'string' && evaluateCondition(condition, result) === false));
     return inconclusiveWhenEmpty ? [] : [{
       at: `$.spec.metrics[${i}]`,
       message: 'an answer without data fails the measurement rather than leave it inconclusive: a quiet preview aborts the release',
       rule: 'EvaluateResult',
     }];
   })];
+}
+
+/**
+ * A condition in the part of Argo's expression language (antonmedv/expr) that the library writes:
+ * `len(result)`, `result[0]`, comparisons with numbers, `&&`, `||` and parentheses. An indexing
+ * past the end is an error in expr, as here: undefined, never a boolean.
+ */
+function evaluateCondition(condition: string, result: number[]): boolean | undefined {
+  if (!/^[\sa-z0-9_.()[\]&|<>=!-]*$/.test(condition) || /[a-z]/.test(condition.replace(/len\(result\)|result\[0\]/g, ''))) return undefined;
+  const script = condition.replace(/len\(result\)/g, 'result.length').replace(/result\[0\]/g, '(result.length > 0 ? result[0] : missing())');
+  try {
+    return Boolean(new Function('result', 'missing', `return ${script};`)(result, () => { throw new Error('index out of range'); }));
+  } catch {
+    return undefined;
+  }
 }
 
 function rolloutViolations(strategy: JsonObject): ControllerViolation[] {
