@@ -1,7 +1,9 @@
 import { Chart, Duration } from 'cdk8s';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AnalysisMetric, AnalysisTemplateRef, AntiAffinity, CanaryApp, CanaryScale, IstioGateway, ReleaseController, RouteTarget, StepPause } from '../src';
+import {
+  AnalysisMetric, AnalysisTemplateRef, AntiAffinity, CanaryApp, CanaryScale, IstioGateway, ReleaseController, RouteMatch, RouteTarget, StepPause, StringMatch,
+} from '../src';
 import { podinfo } from './podinfo';
 
 /** podinfo's own count of answers by status, which its /metrics serves, for a check of the new pods' 5xx. */
@@ -57,6 +59,31 @@ export class ArgoProgressiveCanary extends Chart {
           scaleDownDelay: Duration.minutes(2),
         },
       },
+    });
+  }
+}
+
+/**
+ * Testers reach a canary that Argo Rollouts runs through its managed header routes: with
+ * `x-qa: 1`, or the cookie `beta=on`, they get podinfo 6.0.1 from the start of the release to its
+ * end, and Argo removes the routes once it promotes; everyone else follows the weights, 20% then
+ * 60%, each held until someone promotes it.
+ */
+export class ArgoHeaderRoutedCanary extends Chart {
+  public readonly app: CanaryApp;
+
+  constructor(scope: Construct, id = 'argo-header-routed-canary') {
+    super(scope, id, { namespace: 'search-argo' });
+    this.app = new CanaryApp(this, 'Search', {
+      port: 9898,
+      stable: podinfo('6.0.0'),
+      canary: podinfo('6.0.1'),
+      testerRoutes: [
+        { name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() },
+        { name: 'beta', when: [RouteMatch.cookie('beta', 'on')], to: RouteTarget.canary() },
+      ],
+      controller: ReleaseController.ARGO_ROLLOUTS,
+      plan: { steps: [20, 60], argo: { managedTesterRoutes: true } },
     });
   }
 }

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { ApiMultiportCanary } from './api-multiport-canary';
 import { ArgoBlueGreen } from './argo-blue-green';
-import { ArgoProgressiveCanary } from './argo-progressive-canary';
+import { ArgoHeaderRoutedCanary, ArgoProgressiveCanary } from './argo-progressive-canary';
 import { ArgoWeatherCanary } from './argo-weather-canary';
 import { BookinfoDarkLaunch } from './bookinfo-dark-launch';
 import { CheckoutStickyCanary } from './checkout-sticky-canary';
@@ -54,6 +54,7 @@ export function buildExamples(app: App): void {
   new FlaggerAbTesting(app);
   new FlaggerMirroredBlueGreen(app);
   new FlaggerGatewayApiCanary(app);
+  new ArgoHeaderRoutedCanary(app);
 }
 
 if (require.main === module) {

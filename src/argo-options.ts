@@ -243,6 +243,15 @@ export interface ArgoCanaryOptions extends ArgoRolloutOptions {
   readonly pauses?: StepPause[];
 
   /**
+   * Carries the `testerRoutes` out as Argo's managed header routes (`setHeaderRoute`), which the
+   * Rollout adds at the start of each release and removes at its end, rather than as routes of the
+   * VirtualService to the canary role. Each must go to the canary and match one header (a cookie
+   * is one), as a managed header route takes.
+   * @default false
+   */
+  readonly managedTesterRoutes?: boolean;
+
+  /**
    * How many pods the canary runs until its last step (Argo's `setCanaryScale`), e.g. two pods
    * while it takes 10% and 50%; before a last step of 100, it scales with the weight again.
    * @default - pods in proportion to the weight
@@ -292,6 +301,7 @@ export function resolveArgoOptions(scope: Construct, field: string, value: ArgoC
     abortScaleDownDelaySeconds: seconds('abortScaleDownDelay', options.abortScaleDownDelay),
     scaleDownDelaySeconds: seconds('scaleDownDelay', options.scaleDownDelay),
     dynamicStableScale: checkBoolean(scope, at('dynamicStableScale'), orDefault(options.dynamicStableScale, false)),
+    managedTesterRoutes: checkBoolean(scope, at('managedTesterRoutes'), orDefault(options.managedTesterRoutes, false)),
     pauses: options.pauses === undefined ? undefined : pauses(scope, at('pauses'), options.pauses),
     canaryScale: options.canaryScale === undefined ? undefined : canaryScale(scope, at('canaryScale'), options.canaryScale),
     previewReplicas: options.previewReplicas === undefined ? undefined : checkPositive(scope, at('previewReplicas'), options.previewReplicas),

@@ -247,6 +247,8 @@ export interface ArgoPlanModel {
   readonly abortScaleDownDelaySeconds?: number;
   readonly scaleDownDelaySeconds?: number;
   readonly dynamicStableScale: boolean;
+  /** Tester routes as Argo's setHeaderRoute steps rather than routes of the VirtualService. */
+  readonly managedTesterRoutes: boolean;
   /** Per step below 100 (the mirror's first). */
   readonly pauses?: readonly PauseModel[];
   /** Argo's setCanaryScale until the last step: a count, or a share of the replicas. */

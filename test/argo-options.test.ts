@@ -2,7 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import {
   AnalysisTemplateRef, AntiAffinity, ArgoBlueGreenOptions, ArgoCanaryOptions, BlueGreenApp, BlueGreenAppProps, CanaryApp, CanaryAppProps, CanaryScale, Color, ReleaseController,
-  StepPause,
+  RouteMatch, RouteTarget, StepPause, StringMatch,
 } from '../src';
 import { expectSound, find, Manifest, newChart } from './support/manifests';
 
@@ -350,5 +350,49 @@ describe('plan.argo.postPromotionAnalysis and the old colour', () => {
     expect(() => web(newChart(), undefined, { plan: { autoPromotion: true, analysis: {}, scaleDownDelay: Duration.minutes(10), argo: { postPromotionAnalysis: true } } }))
       .toThrow('test/Web: plan.scaleDownDelay can\'t be given with plan.argo.postPromotionAnalysis: Argo Rollouts keeps the old colour until the analysis '
         + 'after the switch passes only when no delay is set, so that a failure can switch back, got "600s"; leave plan.scaleDownDelay out');
+  });
+});
+
+describe('plan.argo.managedTesterRoutes', () => {
+  const header = { name: 'qa', when: [RouteMatch.header('x-qa', StringMatch.exact('1'))], to: RouteTarget.canary() };
+  const cookie = { name: 'beta', when: [RouteMatch.cookie('beta', 'on')], to: RouteTarget.canary() };
+  const chart = newChart();
+  reviews(chart, undefined, { testerRoutes: [header, cookie], plan: { steps: [10, 50], argo: { managedTesterRoutes: true } } });
+  const objects = expectSound(chart);
+  const canary = strategyOf(objects, 'reviews').canary;
+
+  test('sets each tester route as Argo\'s managed header route at the start of the release, in order', () => {
+    expect(canary.steps.slice(0, 2)).toEqual([
+      { setHeaderRoute: { name: 'qa', match: [{ headerName: 'x-qa', headerValue: { exact: '1' } }] } },
+      { setHeaderRoute: { name: 'beta', match: [{ headerName: 'cookie', headerValue: { regex: '^(.*;\\s*)?beta=on(;.*)?$' } }] } },
+    ]);
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'qa' }, { name: 'beta' }]);
+  });
+
+  test('leaves them out of the VirtualService, which Argo edits at each release', () => {
+    expect(find(objects, 'VirtualService', 'reviews').spec.http.map((r: Manifest) => r.name)).toEqual(['primary']);
+  });
+
+  test.each([
+    ['there are no tester routes', { plan: { steps: [10], argo: { managedTesterRoutes: true } } },
+      'test/Reviews: plan.argo.managedTesterRoutes manages the testerRoutes, and there are none, got true; add testerRoutes, or leave it out'],
+    ['a tester route goes to the stable version', { testerRoutes: [{ ...header, to: RouteTarget.stable() }], plan: { steps: [10], argo: { managedTesterRoutes: true } } },
+      'test/Reviews: testerRoutes[0].to must be the canary with plan.argo.managedTesterRoutes: Argo\'s managed header route goes to the canary only, '
+      + 'got "qa"; route it to RouteTarget.canary(), or leave managedTesterRoutes out'],
+    ['a tester route matches two headers', { testerRoutes: [{ ...header, when: [RouteMatch.header('x-a', StringMatch.exact('1')), RouteMatch.header('x-b', StringMatch.prefix('2'))] }],
+      plan: { steps: [10], argo: { managedTesterRoutes: true } } },
+    'test/Reviews: testerRoutes[0].when must be one header or cookie match with plan.argo.managedTesterRoutes: Argo\'s managed header route matches one header, '
+      + 'got ["x-a","x-b"]; match one header, or leave managedTesterRoutes out'],
+    ['a tester route matches a query parameter', { testerRoutes: [{ ...header, when: [RouteMatch.queryParam('qa', StringMatch.exact('1'))] }],
+      plan: { steps: [10], argo: { managedTesterRoutes: true } } },
+    'test/Reviews: testerRoutes[0].when must be one header or cookie match with plan.argo.managedTesterRoutes: Argo\'s managed header route matches one header, '
+      + 'got ["queryParams"]'],
+  ])('fails when %s', (_, props, message) => {
+    expect(() => reviews(newChart(), undefined, props as Partial<CanaryAppProps>)).toThrow(message);
+  });
+
+  test('fails when a blue/green asks for it', () => {
+    expect(() => web(newChart(), { managedTesterRoutes: true } as ArgoBlueGreenOptions)).toThrow(
+      'test/Web: plan.argo.managedTesterRoutes is an option of Argo\'s canary strategy, and this release is a blue/green, got true; leave it out');
   });
 });

@@ -241,6 +241,7 @@ function canaryRows(): Row[] {
     row('plan.argo.maxSurge', 'closed', true, planned), row('plan.argo.scaleDownDelay', 'closed', true, planned),
     row('plan.argo.dynamicStableScale', 'closed', true, planned), row('plan.argo.pauses', 'list', true, planned),
     row('plan.argo.pauses[0]', 'closed', false, planned), row('plan.argo.canaryScale', 'closed', true, planned),
+    row('plan.argo.managedTesterRoutes', 'closed', true, planned),
     row('plan.analysis.metrics', 'list', true, analysed), row('plan.analysis.metrics[0]', 'closed', false, analysed),
     row('plan.iterations', 'positive', true, { canaryWeight: undefined, controller: 'flagger', testerRoutes: [TESTER], plan: { iterations: 5 } }, {
       undefined: 'test/App: plan.steps must list at least one weight, got nothing; e.g. [10, 25, 50, 100], or give plan.linear',

@@ -36,7 +36,7 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
   const otherKind: [string, unknown][] = canary
     ? [['previewReplicas', argo.previewReplicas], ['autoPromotionDelay', argo.autoPromotionSeconds], ['postPromotionAnalysis', argo.postPromotionAnalysis || undefined]]
     : [['maxSurge', argo.maxSurge], ['scaleDownDelay', argo.scaleDownDelaySeconds], ['dynamicStableScale', argo.dynamicStableScale || undefined],
-      ['pauses', argo.pauses], ['canaryScale', argo.canaryScale]];
+      ['pauses', argo.pauses], ['canaryScale', argo.canaryScale], ['managedTesterRoutes', argo.managedTesterRoutes || undefined]];
   const given = otherKind.find(([, value]) => value !== undefined);
   if (given) {
     fail(scope, `plan.argo.${given[0]}`, `is an option of Argo's ${canary ? 'blue/green' : 'canary'} strategy, and this release is a ${canary ? 'canary' : 'blue/green'}`,
@@ -55,6 +55,7 @@ function checkArgoOptions(scope: Construct, model: ReleaseModel, plan: Controlle
       true, 'leave dynamicStableScale or scaleDownDelay out');
   }
   if (argo.pauses) checkPauses(scope, model, plan, argo.pauses);
+  if (argo.managedTesterRoutes) checkManagedTesterRoutes(scope, model);
   if (argo.autoPromotionSeconds !== undefined && !plan.autoPromotion) {
     fail(scope, 'plan.argo.autoPromotionDelay', 'delays the automatic promotion, and plan.autoPromotion is false', `${argo.autoPromotionSeconds}s`,
       'set plan.autoPromotion to true, or leave autoPromotionDelay out');
@@ -112,6 +113,28 @@ function checkCountedChecks(scope: Construct, field: string, checks: number, fai
     fail(scope, field, `must run at least plan.analysis.failureLimit (${failureLimit}) checks: with fewer, Argo Rollouts passes the analysis though `
       + 'every check fails', checks, `use ${fix}, or lower plan.analysis.failureLimit`);
   }
+}
+
+/**
+ * Argo's managed header route (createHeaderRoute in rollout/trafficrouting/istio/istio.go) sends the
+ * requests with one header to the canary; the entries of its match list are alternatives.
+ */
+function checkManagedTesterRoutes(scope: Construct, model: ReleaseModel): void {
+  if (model.matchRoutes.length === 0) {
+    fail(scope, 'plan.argo.managedTesterRoutes', 'manages the testerRoutes, and there are none', true, 'add testerRoutes, or leave it out');
+  }
+  model.matchRoutes.forEach((route, i) => {
+    const { headers, ...others } = route.match;
+    const conditions = [...Object.keys(headers ?? {}), ...Object.keys(others).filter(key => others[key as keyof typeof others] !== undefined)];
+    if (route.subset !== model.release) {
+      fail(scope, `testerRoutes[${i}].to`, 'must be the canary with plan.argo.managedTesterRoutes: Argo\'s managed header route goes to the canary only',
+        route.name, 'route it to RouteTarget.canary(), or leave managedTesterRoutes out');
+    }
+    if (conditions.length !== 1 || headers === undefined) {
+      fail(scope, `testerRoutes[${i}].when`, 'must be one header or cookie match with plan.argo.managedTesterRoutes: Argo\'s managed header route '
+        + 'matches one header', conditions, 'match one header, or leave managedTesterRoutes out');
+    }
+  });
 }
 
 function isZero(amount: number | string | undefined): boolean {

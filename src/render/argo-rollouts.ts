@@ -79,8 +79,9 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
       },
     },
   })!;
+  const managed = [...argo?.managedTesterRoutes ? model.matchRoutes.map(route => route.name) : [], ...model.mirror ? [MIRROR_ROUTE] : []];
   strategy.canary.trafficRouting = {
-    managedRoutes: model.mirror ? [{ name: MIRROR_ROUTE }] : undefined,
+    managedRoutes: managed.length > 0 ? managed.map(name => ({ name })) : undefined,
     istio: {
       virtualService: Lazy.any({ produce: () => managedRoutes(virtualService) }),
       destinationRule: roleServices ? undefined : { name: model.name, canarySubsetName: CANARY, stableSubsetName: STABLE },
@@ -89,7 +90,7 @@ function renderCanary(scope: Construct, model: ReleaseModel, plan: ControllerPla
   const rollout = renderRollout(scope, model, strategy);
   const service = renderAppService(scope, 'Service', model, model.name);
   const extraServices = [...roleServices ?? []].map(([role, name]) => renderAppService(scope, `${pascal(role)}Service`, model, name));
-  const byRole = roleModel(model);
+  const byRole = roleModel(model, argo?.managedTesterRoutes ?? false);
   const destinationRule = roleServices ? undefined : renderRoleSubsets(scope, byRole);
   const virtualService = renderVirtualService(scope, byRole);
   if (roleServices) routeRolesToServices(virtualService, model, roleServices);
@@ -204,7 +205,17 @@ function canarySteps(model: ReleaseModel, plan: ControllerPlanModel, measured: s
   };
   const mirror = model.mirror ? mirrorPhase(model.mirror.percentage, pause, plan.argo?.canaryScale === undefined) : [];
   const weights = plan.steps.flatMap(weight => (weight === 100 ? [...matchWeight(plan), { setWeight: weight }] : [{ setWeight: weight }, pause()]));
-  return [...scaleCanary(plan), ...mirror, ...weights];
+  return [...scaleCanary(plan), ...headerRoutes(model, plan), ...mirror, ...weights];
+}
+
+/** The tester routes as Argo's managed header routes, set at the start of the release; Argo removes them at its end. */
+function headerRoutes(model: ReleaseModel, plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
+  if (!plan.argo?.managedTesterRoutes) return [];
+  return model.matchRoutes.map(route => {
+    // The resolve step checked that each matches one header.
+    const [headerName, headerValue] = Object.entries(route.match.headers!)[0];
+    return { setHeaderRoute: { name: route.name, match: [{ headerName, headerValue: { ...headerValue } }] } };
+  });
 }
 
 /** The canary's own scale, from the first step. */
@@ -261,7 +272,7 @@ function amount(value: number | string | undefined): RolloutSpecStrategyCanaryMa
  * tester route to the canary goes to the canary role, which holds the canary's pods during a
  * release and the stable pods between releases; any other tester route goes to the stable role.
  */
-function roleModel(model: ReleaseModel): ReleaseModel {
+function roleModel(model: ReleaseModel, managedTesterRoutes: boolean): ReleaseModel {
   const release = releaseVersion(model);
   const stable = model.versions.find(v => v.subset !== model.release);
   const role = (subset: string) => (stable && subset === release.subset ? CANARY : STABLE);
@@ -272,7 +283,8 @@ function roleModel(model: ReleaseModel): ReleaseModel {
     mirror: undefined,
     versions: [{ ...stable ?? release, subset: STABLE }, { ...release, subset: CANARY }],
     routes: [{ subset: STABLE, weight: 100 }, { subset: CANARY, weight: 0 }],
-    matchRoutes: model.matchRoutes.map(r => ({ ...r, subset: r.subset && role(r.subset) })),
+    // Managed tester routes are the Rollout's steps, not routes of the VirtualService.
+    matchRoutes: managedTesterRoutes ? [] : model.matchRoutes.map(r => ({ ...r, subset: r.subset && role(r.subset) })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ArgoProgressiveCanary, SERVER_ERRORS } from '../../examples/argo-progressive-canary';
+import { ArgoHeaderRoutedCanary, ArgoProgressiveCanary, SERVER_ERRORS } from '../../examples/argo-progressive-canary';
 import { find, Manifest } from '../support/manifests';
 import { exampleObjects } from './example';
 
@@ -53,5 +53,20 @@ describe('example: a canary run by Argo Rollouts with a mirror, a pause per step
       provider: { prometheus: { query: 'sum(rate(http_request_duration_seconds_count{namespace="{{args.namespace}}", app="payments", '
         + 'version="{{args.version}}", status=~"5.."}[120s]))' } },
     });
+  });
+});
+
+describe('example: testers reach a canary run by Argo Rollouts through its managed header routes', () => {
+  const objects = exampleObjects(ArgoHeaderRoutedCanary, ['Rollout', 'Service', 'DestinationRule', 'VirtualService']);
+  const canary = find(objects, 'Rollout', 'search').spec.strategy.canary;
+
+  test('sets the header and cookie routes at the start of the release, which Argo removes at its end', () => {
+    expect(canary.steps).toEqual([
+      { setHeaderRoute: { name: 'qa', match: [{ headerName: 'x-qa', headerValue: { exact: '1' } }] } },
+      { setHeaderRoute: { name: 'beta', match: [{ headerName: 'cookie', headerValue: { regex: '^(.*;\\s*)?beta=on(;.*)?$' } }] } },
+      { setWeight: 20 }, { pause: {} }, { setWeight: 60 }, { pause: {} },
+    ]);
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'qa' }, { name: 'beta' }]);
+    expect(find(objects, 'VirtualService', 'search').spec.http.map((r: Manifest) => r.name)).toEqual(['primary']);
   });
 });

@@ -872,6 +872,7 @@ const argoCanary = props({
   maxSurge: optional(fc.oneof(argoPods('PercentOrAbsolute.percent'), argoPods('PercentOrAbsolute.absolute')), 0.2),
   scaleDownDelay: optional(seconds, 0.15),
   dynamicStableScale: optional(mostly(fc.boolean(), ['yes']), 0.15),
+  managedTesterRoutes: optional(mostly(fc.boolean(), ['yes']), 0.15),
   pauses: optional(list(stepPause, { minLength: 1, maxLength: 4 }), 0.3),
   canaryScale: optional(fc.oneof(call('CanaryScale.replicas', ([count]) => CanaryScale.replicas(number(count)), mostly(fc.constantFrom(1, 2), [0, 1.5])),
     call('CanaryScale.percent', ([percent]) => CanaryScale.percent(number(percent)), mostly(fc.constantFrom(25, 50), [0, 101]))), 0.2),
@@ -1086,7 +1087,7 @@ const FIELDS = [
   'loadTesterUrl', 'progressDeadline', 'url', 'type', 'metadata', 'metrics', 'primaryReadyThreshold', 'canaryReadyThreshold', 'stepWeightPromotion',
   'alerts', 'provider', 'providerNamespace', 'severity', 'argo', 'maxSurge', 'maxUnavailable', 'antiAffinity', 'newVersionPods', 'servingVersionPods',
   'abortScaleDownDelay', 'dynamicStableScale', 'pauses', 'canaryScale', 'previewReplicas', 'autoPromotionDelay', 'postPromotionAnalysis', 'labels',
-  'annotations', 'analysisTemplates', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
+  'annotations', 'analysisTemplates', 'managedTesterRoutes', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
   'user', 'group', 'fsGroup', 'ensureNonRoot', 'preStop', 'postStart', 'node', 'weight', 'topology', 'maxSkew', 'whenUnsatisfiable',
   'cpu', 'memory', 'portNumber',
 ];
