@@ -67,7 +67,8 @@ export class ArgoProgressiveCanary extends Chart {
  * Testers reach a canary that Argo Rollouts runs through its managed header routes: with
  * `x-qa: 1`, or the cookie `beta=on`, they get podinfo 6.0.1 from the start of the release to its
  * end, and Argo removes the routes once it promotes; everyone else follows the weights, 20% then
- * 60%, each held until someone promotes it.
+ * 60%, each held until someone promotes it. The old version scales down as the new one takes
+ * traffic (`dynamicStableScale`), so the release needs no room for two full sets of pods.
  */
 export class ArgoHeaderRoutedCanary extends Chart {
   public readonly app: CanaryApp;
@@ -83,7 +84,7 @@ export class ArgoHeaderRoutedCanary extends Chart {
         { name: 'beta', when: [RouteMatch.cookie('beta', 'on')], to: RouteTarget.canary() },
       ],
       controller: ReleaseController.ARGO_ROLLOUTS,
-      plan: { steps: [20, 60], argo: { managedTesterRoutes: true } },
+      plan: { steps: [20, 60], argo: { managedTesterRoutes: true, dynamicStableScale: true } },
     });
   }
 }

@@ -69,4 +69,9 @@ describe('example: testers reach a canary run by Argo Rollouts through its manag
     expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'qa' }, { name: 'beta' }]);
     expect(find(objects, 'VirtualService', 'search').spec.http.map((r: Manifest) => r.name)).toEqual(['primary']);
   });
+
+  test('scales the old version down as the new one takes traffic, with no scale-down delay, which Argo refuses beside it', () => {
+    expect(canary.dynamicStableScale).toBe(true);
+    expect(canary.scaleDownDelaySeconds).toBeUndefined();
+  });
 });
