@@ -148,7 +148,8 @@ function buildAppDeployment(options: TemplateSettings, pod: Pick<PodModel, 'serv
   // construct of its own, for its name alone.
   Object.assign(spec.template.spec, prune({
     serviceAccountName: pod.serviceAccountName,
-    nodeSelector: options.nodeSelector,
+    // A plain copy: cdk8s can't serialize an object without a prototype, which a caller may pass.
+    nodeSelector: options.nodeSelector && { ...options.nodeSelector },
     priorityClassName: options.priorityClassName,
     // cdk8s-plus takes one registry Secret; a pod may have several.
     imagePullSecrets: options.imagePullSecrets?.map(secret => ({ name: secret.name })),

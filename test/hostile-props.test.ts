@@ -429,6 +429,18 @@ describe('the cases the fuzz found, each refused with its full message', () => {
     expect(() => build(chart)).toThrow(new Error(`test/App: ${message}`));
   });
 
+  test.each([
+    ['nodeSelector', { nodeSelector: { disk: 'ssd' } }, (pod: any) => pod.spec.nodeSelector],
+    ['podLabels', { podLabels: { team: 'x' } }, (pod: any) => pod.metadata.labels.team && { team: pod.metadata.labels.team }],
+    ['podAnnotations', { podAnnotations: { note: 'x' } }, (pod: any) => pod.metadata.annotations.note && { note: pod.metadata.annotations.note }],
+  ])('a %s without a prototype, as the fuzz made one (seed 1), is taken as the map it holds', (_, props, read) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+    const [key, map] = Object.entries(props)[0];
+    new CanaryApp(chart, 'App', { ...BASE.canary, [key]: Object.assign(Object.create(null), map) } as never);
+    const template = Testing.synth(chart).find(o => o.kind === 'Deployment').spec.template;
+    expect(read(template)).toEqual(map);
+  });
+
   test('a JavaScript caller gets the hint to IstioGateway.fromName, and the app takes the gateway it makes', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
     new CanaryApp(chart, 'App', { ...BASE.canary, gateway: IstioGateway.fromName('istio-system/gw'), hosts: ['reviews.example.com'] } as never);
