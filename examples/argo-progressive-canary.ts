@@ -4,11 +4,8 @@ import { Construct } from 'constructs';
 import {
   AnalysisMetric, AnalysisTemplateRef, AntiAffinity, CanaryApp, CanaryScale, IstioGateway, ReleaseController, RouteMatch, RouteTarget, StepPause, StringMatch,
 } from '../src';
-import { podinfo } from './podinfo';
+import { podinfo, SERVER_ERRORS } from './podinfo';
 
-/** podinfo's own count of answers by status, which its /metrics serves, for a check of the new pods' 5xx. */
-export const SERVER_ERRORS = 'sum(rate(http_request_duration_seconds_count{namespace="{{namespace}}", app="{{app}}", version="{{version}}", '
-  + 'status=~"5.."}[{{window}}]))';
 
 /**
  * A canary that Argo Rollouts carries out with the options its users reach for. podinfo 6.0.1

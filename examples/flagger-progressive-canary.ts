@@ -1,11 +1,8 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisMetric, CanaryApp, FlaggerAlertSeverity, IstioGateway, ReleaseController } from '../src';
-import { podinfo } from './podinfo';
+import { podinfo, SERVER_ERRORS } from './podinfo';
 
-/** podinfo's own count of answers by status, for a check of the new pods' 5xx. */
-export const SERVER_ERRORS = 'sum(rate(http_request_duration_seconds_count{namespace="{{namespace}}", app="{{app}}", version="{{version}}", '
-  + 'status=~"5.."}[{{window}}]))';
 
 /**
  * A canary that Flagger runs with the options its users reach for. podinfo 6.0.1 takes 5%, 20%

@@ -13,3 +13,10 @@ export function podinfo(version: string): VersionProps {
     securityContext: { user: 100 },
   };
 }
+
+/**
+ * podinfo's own count of answers by status, which its /metrics serves, for a check of the new
+ * pods' 5xx with `AnalysisMetric.prometheus` under either controller.
+ */
+export const SERVER_ERRORS = 'sum(rate(http_request_duration_seconds_count{namespace="{{namespace}}", app="{{app}}", version="{{version}}", '
+  + 'status=~"5.."}[{{window}}]))';

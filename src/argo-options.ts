@@ -2,8 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ArgoPlanModel, PauseModel, PodRoleModel } from './model';
-import { isDns1123Subdomain } from './names';
-import { checkBoolean, checkInstance, checkList, checkObject, checkPositive, fail, orDefault, wholeSeconds } from './validate';
+import { checkBoolean, checkInstance, checkList, checkObject, checkObjectName, checkPositive, fail, orDefault, wholeSeconds } from './validate';
 import { checkPodMetadata } from './workload-checks';
 
 /**
@@ -125,7 +124,7 @@ export class AnalysisTemplateRef {
    * @param name the template's name, a DNS-1123 subdomain
    */
   public static named(name: string): AnalysisTemplateRef {
-    return new AnalysisTemplateRef(checkTemplateName('AnalysisTemplateRef.named', name), false);
+    return new AnalysisTemplateRef(checkObjectName('AnalysisTemplateRef.named', 'name', name, 'an AnalysisTemplate', '"error-budget"'), false);
   }
 
   /**
@@ -133,7 +132,7 @@ export class AnalysisTemplateRef {
    * @param name the template's name, a DNS-1123 subdomain
    */
   public static cluster(name: string): AnalysisTemplateRef {
-    return new AnalysisTemplateRef(checkTemplateName('AnalysisTemplateRef.cluster', name), true);
+    return new AnalysisTemplateRef(checkObjectName('AnalysisTemplateRef.cluster', 'name', name, 'a ClusterAnalysisTemplate', '"error-budget"'), true);
   }
 
   /** The template's name. */
@@ -146,13 +145,6 @@ export class AnalysisTemplateRef {
     this.templateName = templateName;
     this.clusterScope = clusterScope;
   }
-}
-
-function checkTemplateName(entry: string, name: string): string {
-  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
-    fail(entry, 'name', 'must be the name of an object: a DNS-1123 subdomain of lower-case letters, digits, "-" and "."', name, 'e.g. "error-budget"');
-  }
-  return name;
 }
 
 /** Labels and annotations that Argo Rollouts puts on the pods of one role while they have it. */
@@ -339,9 +331,10 @@ function templateRefs(scope: Construct, field: string, value: AnalysisTemplateRe
   return refs;
 }
 
-function canaryScale(scope: Construct, field: string, value: CanaryScale): { replicas?: number; percent?: number } {
+/** In setCanaryScale's words, where a share of the replicas is a `weight`. */
+function canaryScale(scope: Construct, field: string, value: CanaryScale): { replicas?: number; weight?: number } {
   const { podCount, replicaPercent } = checkInstance(scope, field, value, CanaryScale, 'CanaryScale.replicas(2)');
-  return { replicas: podCount, percent: replicaPercent };
+  return podCount === undefined ? { weight: replicaPercent } : { replicas: podCount };
 }
 
 function pauses(scope: Construct, field: string, value: StepPause[]): PauseModel[] {

@@ -251,8 +251,8 @@ export interface ArgoPlanModel {
   readonly managedTesterRoutes: boolean;
   /** Per step below 100 (the mirror's first). */
   readonly pauses?: readonly PauseModel[];
-  /** Argo's setCanaryScale until the last step: a count, or a share of the replicas. */
-  readonly canaryScale?: { readonly replicas?: number; readonly percent?: number };
+  /** Argo's setCanaryScale until the last step: a count of pods, or a weight, a share of the replicas. */
+  readonly canaryScale?: { readonly replicas?: number; readonly weight?: number };
   readonly previewReplicas?: number;
   readonly autoPromotionSeconds?: number;
   readonly postPromotionAnalysis: boolean;

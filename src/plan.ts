@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { ArgoBlueGreenOptions, ArgoCanaryOptions, resolveArgoOptions } from './argo-options';
 import { AnalysisMetric } from './analysis-metric';
 import type { AlertModel, AnalysisModel, ControllerPlanModel, MetricModel, FlaggerPlanModel, LinearModel, WebhookModel } from './model';
-import { isDns1123Subdomain } from './names';
 import { entryField, show } from './show';
 import {
-  checkBoolean, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkNamespace, checkObject, checkPercent, checkPercentage, checkPositive, checkString, fail,
+  checkBoolean, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkNamespace, checkObject, checkObjectName, once, checkPercent, checkPercentage, checkPositive, checkString, fail,
   orDefault, wholeSeconds,
 } from './validate';
 
@@ -409,9 +408,10 @@ function resolveAnalysis(scope: Construct, field: string, value: AnalysisOptions
 /** The analysis' own checks, each an AnalysisMetric, named once. */
 function resolveMetrics(scope: Construct, field: string, metrics: AnalysisMetric[] | undefined): MetricModel[] {
   const resolved: MetricModel[] = [];
+  const nameOnce = once(scope, 'is the name of another check', 'give each check its own name');
   checkList(scope, field, metrics, '[AnalysisMetric.prometheus("error-rate", query, { max: 1 })]', (entry, metric) => {
     const { name, query, min, max } = checkInstance(scope, entry, metric, AnalysisMetric, 'AnalysisMetric.prometheus("error-rate", query, { max: 1 })');
-    if (resolved.some(other => other.name === name)) fail(scope, `${entry}.name`, 'repeats the name of another check', name, 'give each check its own name');
+    nameOnce(`${entry}.name`, name);
     resolved.push({ name, query, min, max });
   });
   return resolved;
@@ -514,7 +514,12 @@ function resolveFlagger(scope: Construct, options: FlaggerOptions): FlaggerPlanM
   const webhooks: WebhookModel[] = [];
   checkList(scope, 'plan.flagger.webhooks', options.webhooks, `[${WEBHOOK}]`, (field, hook) => webhooks.push(resolveWebhook(scope, field, hook)));
   const alerts: AlertModel[] = [];
-  checkList(scope, 'plan.flagger.alerts', options.alerts, `[${ALERT}]`, (field, alert) => alerts.push(resolveAlert(scope, field, alert)));
+  // Flagger tells alerts apart by name, as it does webhooks.
+  const alertOnce = once(scope, 'is the name of another alert', 'give each alert its own name');
+  checkList(scope, 'plan.flagger.alerts', options.alerts, `[${ALERT}]`, (field, alert) => {
+    alerts.push(resolveAlert(scope, field, alert));
+    alertOnce(`${field}.name`, alerts[alerts.length - 1].name);
+  });
   const percent = (name: 'primaryReadyThreshold' | 'canaryReadyThreshold' | 'stepWeightPromotion') => {
     const value = options[name];
     if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) {
@@ -540,17 +545,10 @@ function resolveAlert(scope: Construct, field: string, alert: FlaggerAlert): Ale
   if (typeof alert.name !== 'string' || alert.name.trim() === '') fail(scope, `${field}.name`, 'must be a non-empty string', alert.name, 'e.g. "on-call"');
   return {
     name: alert.name,
-    provider: checkProvider(scope, `${field}.provider`, alert.provider),
+    provider: checkObjectName(scope, `${field}.provider`, alert.provider, 'an AlertProvider', '"slack"'),
     providerNamespace: alert.providerNamespace === undefined ? undefined : checkNamespace(scope, `${field}.providerNamespace`, alert.providerNamespace),
     severity: checkEnum(scope, `${field}.severity`, orDefault(alert.severity, FlaggerAlertSeverity.INFO), FlaggerAlertSeverity),
   };
-}
-
-function checkProvider(scope: Construct, field: string, name: string): string {
-  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
-    fail(scope, field, 'must name an AlertProvider: a DNS-1123 subdomain of lower-case letters, digits, "-" and "."', name, 'e.g. "slack"');
-  }
-  return name;
 }
 
 function resolveWebhook(scope: Construct, field: string, hook: FlaggerWebhook): WebhookModel {

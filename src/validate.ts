@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { millisText } from './duration';
-import { isDns1035Label, isDns1123Label, isHost, isLabelKey, isLabelValue, isToken } from './names';
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHost, isLabelKey, isLabelValue, isToken } from './names';
 import { fail, Scope } from './refusal';
 import { entryField, isRecord, showInOwnForm, withArticle } from './show';
 
@@ -140,6 +140,26 @@ export function checkReplicas(scope: Scope, field: string, value: number): numbe
 }
 
 /** A name such as a namespace's or a container's. */
+/** The name of an object the manifests refer to, such as an AlertProvider: a DNS-1123 subdomain. */
+export function checkObjectName(scope: Scope, field: string, value: string, what: string, example: string): string {
+  if (typeof value !== 'string' || !isDns1123Subdomain(value)) {
+    fail(scope, field, `must name ${what}: a DNS-1123 subdomain of lower-case letters, digits, "-" and "."`, value, `e.g. ${example}`);
+  }
+  return value;
+}
+
+/**
+ * Checks that a list names each key once, as the API server takes a list that is a map by that
+ * key, and as the controllers tell entries apart by name; `field` is the entry's.
+ */
+export function once(scope: Scope, problem: string, fix: string): (field: string, key: string) => void {
+  const seen = new Set<string>();
+  return (field, key) => {
+    if (seen.has(key)) fail(scope, field, problem, key, fix);
+    seen.add(key);
+  };
+}
+
 export function checkDnsLabel(scope: Scope, field: string, value: string, example: string): string {
   if (typeof value !== 'string' || !isDns1123Label(value)) {
     fail(scope, field, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)', value, `e.g. ${example}`);

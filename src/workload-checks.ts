@@ -7,7 +7,7 @@ import { isDns1123Subdomain, isEnvName, isLabelKey, isPortName } from './names';
 import { entryField, isRecord } from './show';
 import {
   checkBoolean, checkCount, checkDnsLabel, checkEnum, checkGiven, checkImage, checkInstance, checkLabelMap, checkList, checkObject, checkPort,
-  checkPositive, checkSeconds, checkString, checkStringMap, checkStrings, fail, orDefault,
+  checkPositive, checkSeconds, checkString, checkStringMap, checkStrings, fail, once, orDefault,
 } from './validate';
 import { PodOptions, TopologySpread, WhenUnsatisfiable, WorkloadOptions } from './workload-props';
 
@@ -31,18 +31,6 @@ const DEFAULT_GRACE_PERIOD = Duration.seconds(30);
 /** `prefix.name`, or `name` for the app's own props. */
 function at(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
-}
-
-/**
- * Checks that a list names each key once, as the API server takes a list that is a map by that
- * key (volumes by name, mounts by path, host aliases by IP); `field` is the entry's.
- */
-function once(scope: Construct, problem: string, fix: string): (field: string, key: string) => void {
-  const seen = new Set<string>();
-  return (field, key) => {
-    if (seen.has(key)) fail(scope, field, problem, key, fix);
-    seen.add(key);
-  };
 }
 
 /** Checks the settings a version may set over the app's, at the app (`prefix` '') or a version. */

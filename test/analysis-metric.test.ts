@@ -98,7 +98,7 @@ describe('AnalysisMetric.prometheus: bad input', () => {
     ['the checks are not a list', 'x', 'test/Reviews: plan.analysis.metrics must be a list, got "x"'],
     ['a check is not an AnalysisMetric', [{ name: 'e', query: ERRORS, max: 1 }], 'test/Reviews: plan.analysis.metrics[0] must be an AnalysisMetric'],
     ['two checks share a name', [errorRate, AnalysisMetric.prometheus('error-rate', 'x', { min: 0 })],
-      'test/Reviews: plan.analysis.metrics[1].name repeats the name of another check, got "error-rate"; give each check its own name'],
+      'test/Reviews: plan.analysis.metrics[1].name is the name of another check, got "error-rate"; give each check its own name'],
   ])('fails when %s', (_, metrics, message) => {
     expect(() => reviews(newChart(), ReleaseController.ARGO_ROLLOUTS, { metrics: metrics as AnalysisMetric[] })).toThrow(message);
   });

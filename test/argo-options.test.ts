@@ -319,9 +319,9 @@ describe('plan.argo.analysisTemplates', () => {
     ['a template is a name', () => reviews(newChart(), { analysisTemplates: ['error-budget' as unknown as AnalysisTemplateRef] }),
       'test/Reviews: plan.argo.analysisTemplates[0] must be an AnalysisTemplateRef, got "error-budget"; use e.g. AnalysisTemplateRef.named("error-budget")'],
     ['a template\'s name is no object name', () => AnalysisTemplateRef.named('Error Budget'),
-      'AnalysisTemplateRef.named: name must be the name of an object: a DNS-1123 subdomain of lower-case letters, digits, "-" and ".", got "Error Budget"; e.g. "error-budget"'],
+      'AnalysisTemplateRef.named: name must name an AnalysisTemplate: a DNS-1123 subdomain of lower-case letters, digits, "-" and ".", got "Error Budget"; e.g. "error-budget"'],
     ['a cluster template\'s name is not a string', () => AnalysisTemplateRef.cluster(5 as unknown as string),
-      'AnalysisTemplateRef.cluster: name must be the name of an object'],
+      'AnalysisTemplateRef.cluster: name must name a ClusterAnalysisTemplate: a DNS-1123 subdomain of lower-case letters, digits, "-" and ".", got 5; e.g. "error-budget"'],
   ])('fails when %s', (_, build, message) => {
     expect(build).toThrow(message);
   });

@@ -81,7 +81,7 @@ describe('plan.flagger: bad input', () => {
     ['an alert\'s severity is not Flagger\'s', alert({ name: 'a', provider: 'slack', severity: 'critical' }),
       'test/Reviews: plan.flagger.alerts[0].severity must be one of ["info","warn","error"], got "critical"; use e.g. "info"'],
     ['two alerts share a name', build({ alerts: [{ name: 'a', provider: 'slack' }, { name: 'a', provider: 'teams' }] }),
-      'test/Reviews: plan.flagger.alerts[1].name repeats the name of plan.flagger.alerts[0], got "a"; give each alert its own name'],
+      'test/Reviews: plan.flagger.alerts[1].name is the name of another alert, got "a"; give each alert its own name'],
   ])('fails when %s', (_, make, message) => {
     expect(make).toThrow(message);
   });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CanarySpecAnalysisWebhooksType } from '../../imports/flagger.app';
-import { AlertModel, ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf } from '../model';
+import { ControllerPlanModel, isHttpProtocol, ReleaseModel, releaseVersion, Strategy, VersionModel, versionOf } from '../model';
 import { FlaggerWebhookType, TrafficApi } from '../plan';
 import {
   analysisInterval, DEFAULT_WEBHOOK_TIMEOUT_SECONDS, flaggerHooks, Flow, flowOf, Hook, loadTester, testerUses, webhookTimeout,
@@ -38,7 +38,6 @@ export function checkFlagger(scope: Construct, model: ReleaseModel, plan: Contro
   const interval = checkInterval(scope, plan);
   checkLoadTester(scope, model, plan);
   for (const hook of plan.flagger?.webhooks ?? []) checkHookCalled(scope, hook.field, hook.type, flow);
-  checkAlertNames(scope, plan.flagger?.alerts ?? []);
   const hooks = flaggerHooks(model, plan);
   checkHookNames(scope, hooks);
   checkRolloutTimeouts(scope, hooks, interval);
@@ -259,14 +258,6 @@ function checkHookCalled(scope: Construct, field: string, type: FlaggerWebhookTy
 const FLOW_NAMES: Record<Flow, string> = {
   'canary': 'a weighted canary', 'ab-testing': 'A/B testing', 'blue-green': 'a blue/green', 'promote-at-once': 'no analysis',
 };
-
-/** Flagger tells alerts apart by name, as it does webhooks. */
-function checkAlertNames(scope: Construct, alerts: readonly AlertModel[]): void {
-  alerts.forEach((alert, i) => {
-    const first = alerts.findIndex(a => a.name === alert.name);
-    if (first !== i) fail(scope, `plan.flagger.alerts[${i}].name`, `repeats the name of plan.flagger.alerts[${first}]`, alert.name, 'give each alert its own name');
-  });
-}
 
 /** Flagger's events and logs tell webhooks apart by name. The user's come last, so a repeat is theirs. */
 function checkHookNames(scope: Construct, hooks: Hook[]): void {

@@ -221,7 +221,7 @@ function headerRoutes(model: ReleaseModel, plan: ControllerPlanModel): RolloutSp
 /** The canary's own scale, from the first step. */
 function scaleCanary(plan: ControllerPlanModel): RolloutSpecStrategyCanarySteps[] {
   const scale = plan.argo?.canaryScale;
-  return scale ? [{ setCanaryScale: scale.replicas !== undefined ? { replicas: scale.replicas } : { weight: scale.percent } }] : [];
+  return scale ? [{ setCanaryScale: { ...scale } }] : [];
 }
 
 /** Before the canary takes all traffic, its scale follows the weight again, so that it runs every pod. */
