@@ -35,8 +35,8 @@ describe('verify, text output', () => {
     expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
     expect(block(stdout, 'VirtualService/default/myapp')).toEqual([
       `VirtualService/default/myapp (${SEED_000})`,
-      expect.stringMatching(/^ {2}error {4}destination-host-not-found {2}spec\.http\[0\]\.route\[0\]\.destination\.host: host myapp /),
-      expect.stringMatching(/^ {2}error {4}destination-host-not-found {2}spec\.http\[0\]\.route\[1\]\.destination\.host: host myapp /),
+      expect.stringMatching(/^ {2}error {4}destination-host-not-found \[IST0101\] {2}spec\.http\[0\]\.route\[0\]\.destination\.host: host myapp /),
+      expect.stringMatching(/^ {2}error {4}destination-host-not-found \[IST0101\] {2}spec\.http\[0\]\.route\[1\]\.destination\.host: host myapp /),
     ]);
     expect(block(stdout, 'Deployment/default/nginx-1.10')[1]).toMatch(/^ {2}error {4}workload-selector-missing {2}spec\.selector: /);
     expect(block(stdout, 'Service/default/nginx')[1]).toMatch(/^ {2}error {4}service-selects-nothing {2}spec\.selector: /);
@@ -62,7 +62,7 @@ describe('verify, text output', () => {
   test('fails when a route names a gateway outside the files, unless --external-gateway names it', () => {
     const without = run('verify', WEB);
     expect(without.code).toBe(1);
-    expect(block(without.stdout, 'VirtualService/shop/web')[1]).toMatch(/^ {2}error {4}gateway-not-found {2}spec\.gateways\[0\]: /);
+    expect(block(without.stdout, 'VirtualService/shop/web')[1]).toMatch(/^ {2}error {4}gateway-not-found \[IST0101\] {2}spec\.gateways\[0\]: /);
 
     const withGateway = run('verify', '--external-gateway', 'istio-system/public-gateway', WEB);
     expect(withGateway).toEqual({ code: 0, stdout: 'no findings in 3 objects from 1 file\n', stderr: '' });
@@ -434,7 +434,7 @@ describe('verify, text that could forge output', () => {
     expect(code).toBe(1);
     expect(stdout.split('\n').slice(0, 2)).toEqual([
       `VirtualService/shop/web\\n  error  x (${file})`,
-      expect.stringMatching(/^ {2}error {4}destination-host-not-found {2}spec\.http\[0\]\.route\[0\]\.destination\.host: host gone\\u001b\[2J resolves /),
+      expect.stringMatching(/^ {2}error {4}destination-host-not-found \[IST0101\] {2}spec\.http\[0\]\.route\[0\]\.destination\.host: host gone\\u001b\[2J resolves /),
     ]);
   });
 

@@ -249,6 +249,20 @@ describe('workloads and services', () => {
     expect(codes([service('external', undefined), service('db', { app: 'db' }), sts])).toEqual([]);
   });
 
+  test('takes a bare Pod as a workload, by its own labels, and asks it for no selector', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'shop', labels: { app: 'db' } }, spec: {} };
+    expect(codes([service('db', { app: 'db' }), pod])).toEqual([]);
+    const unlabelled = { ...pod, metadata: { name: 'db-0', namespace: 'shop' } };
+    expect(summary(verify([service('db', { app: 'db' }), unlabelled]))).toEqual(['service-selects-nothing Service/shop/db spec.selector']);
+  });
+
+  test('does not count a Pod owned by a ReplicaSet as another workload', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-v1-abc-x', namespace: 'shop', labels: { app: 'reviews', version: 'v1' } } };
+    const owned = { ...pod, metadata: { ...pod.metadata, ownerReferences: [{ kind: 'ReplicaSet', name: 'reviews-v1-abc' }] } };
+    expect(codes([...reviews(), owned])).toEqual([]);
+    expect(summary(verify([...reviews(), pod]))).toEqual(['subset-selects-many DestinationRule/shop/reviews spec.subsets[0].labels']);
+  });
+
   test('does not count a ReplicaSet owned by a Deployment as another workload', () => {
     const owned: Obj = { ...deployment('reviews-v1-abc', { app: 'reviews', version: 'v1' }), kind: 'ReplicaSet' };
     owned.metadata.ownerReferences = [{ kind: 'Deployment', name: 'reviews-v1' }];

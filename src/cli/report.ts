@@ -45,10 +45,11 @@ function objectLine(object: string, files: readonly string[]): string {
   return printable(files.length > 0 ? `${object} (${files.join(', ')})` : object);
 }
 
-/** Severity is padded so codes line up; a finding about a whole entry has no path. */
+/** Severity is padded so codes line up; Istio's code follows ours, as `istioctl analyze` users look for it; a finding about a whole entry has no path. */
 function findingLine(finding: LocatedFinding): string {
   const where = finding.path ? `${finding.path}: ` : '';
-  return printable(`  ${finding.severity.padEnd(Severity.WARNING.length)}  ${finding.code}  ${where}${finding.message}`);
+  const istio = finding.istioCode ? ` [${finding.istioCode}]` : '';
+  return printable(`  ${finding.severity.padEnd(Severity.WARNING.length)}  ${finding.code}${istio}  ${where}${finding.message}`);
 }
 
 function summaryLine({ errors, warnings, objects, files }: Summary): string {

@@ -50,6 +50,7 @@ export interface Graph {
 const ISTIO = 'networking.istio.io';
 
 const WORKLOAD_KINDS = new Map<string, readonly string[]>([
+  ['', ['Pod']],
   ['apps', ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']],
   ['extensions', ['Deployment', 'DaemonSet', 'ReplicaSet']],
   ['argoproj.io', ['Rollout']],
@@ -180,15 +181,17 @@ function describe(value: unknown): string {
 }
 
 /**
- * A ReplicaSet with an owner (a Deployment, a Rollout) repeats its owner's pods; counting it would
- * make every subset look as if it selected two workloads.
+ * A ReplicaSet or Pod with an owner (a Deployment, a Rollout) repeats its owner's pods; counting it
+ * would make every subset look as if it selected two workloads. A bare Pod is a workload of its own.
  */
 function isPodProducer(object: ManifestObject): boolean {
   if (!WORKLOAD_KINDS.get(object.group)?.includes(object.kind)) return false;
-  return object.kind !== 'ReplicaSet' || list(object.metadata, 'ownerReferences').length === 0;
+  return (object.kind !== 'ReplicaSet' && object.kind !== 'Pod') || list(object.metadata, 'ownerReferences').length === 0;
 }
 
+/** A Pod carries its labels itself; the others, in their pod template. */
 function podLabels(workload: ManifestObject): ReadonlyMap<string, string> | undefined {
+  if (workload.kind === 'Pod') return labels(workload.metadata, 'labels');
   const template = own(workload.spec, 'template');
   return isObjectLike(template) ? labels(record(template, 'metadata'), 'labels') : undefined;
 }

@@ -3,7 +3,7 @@ import { fail } from '../refusal';
 import { entryField, isRecord } from '../show';
 import { own } from './json';
 import { progressionFindings, StageFinding } from './progression';
-import { CODES, Finding, Severity, VerifyOptions } from './types';
+import { CODES, Finding, ISTIO_CODES, Severity, VerifyOptions } from './types';
 import { manifestFindings } from './verify-manifests';
 
 /**
@@ -53,6 +53,17 @@ export class Verify {
    */
   public static codes(): { [code: string]: Severity } {
     return { ...CODES };
+  }
+
+  /**
+   * The code of `istioctl analyze` for each finding code that reports a fault Istio's analyzers
+   * report too, e.g. `host-not-on-gateway` to `IST0132`. Codes for faults that Istio does not
+   * analyze are left out.
+   *
+   * @returns a new map from each such code to its Istio code; changing it changes nothing else.
+   */
+  public static istioCodes(): { [code: string]: string } {
+    return { ...ISTIO_CODES } as { [code: string]: string };
   }
 
   private constructor() {}

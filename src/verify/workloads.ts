@@ -22,10 +22,13 @@ export function checkWorkloads(graph: Graph): Finding[] {
 /** Only the pre-apps/v1 APIs defaulted a missing selector to the template labels. */
 const SELECTOR_DEFAULTED = new Set(['extensions/v1beta1', 'apps/v1beta1']);
 
-/** A workload without a pod template (a Rollout with `workloadRef`) takes its pods, and checks, from elsewhere. */
+/**
+ * A workload without a pod template (a Rollout with `workloadRef`) takes its pods, and checks, from
+ * elsewhere; a Pod is its own one pod and has no selector.
+ */
 function checkWorkloadSelector(workload: Workload): Finding[] {
   const pods = workload.podLabels;
-  if (!pods) return [];
+  if (!pods || workload.kind === 'Pod') return [];
   const selector = own(workload.spec, 'selector');
   if (!isObjectLike(selector) || isEmptySelector(selector)) {
     if (SELECTOR_DEFAULTED.has(workload.apiVersion)) return [];
