@@ -40,7 +40,7 @@ describe('verify, text output', () => {
     ]);
     expect(block(stdout, 'Deployment/default/nginx-1.10')[1]).toMatch(/^ {2}error {4}workload-selector-missing {2}spec\.selector: /);
     expect(block(stdout, 'Service/default/nginx')[1]).toMatch(/^ {2}error {4}service-selects-nothing {2}spec\.selector: /);
-    expect(block(stdout, 'DestinationRule/default/myapp')[1]).toMatch(/^ {2}warning {2}destination-rule-host-not-found {2}spec\.host: /);
+    expect(block(stdout, 'DestinationRule/default/myapp')[1]).toMatch(/^ {2}warning {2}destination-rule-host-not-found \[IST0174\] {2}spec\.host: /);
     expect(lastLine(stdout)).toBe('4 errors, 1 warning in 6 objects from 1 file');
   });
 

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  CanaryApp, CanaryAppProps, CODES, Diagram, diagramMarkdown, diagramMermaid, diagramTable, DiagramOptions, IStepBuilder, Plan, Severity,
+  CanaryApp, CanaryAppProps, CODES, Diagram, ISTIO_CODES, diagramMarkdown, diagramMermaid, diagramTable, DiagramOptions, IStepBuilder, Plan, Severity,
   synthSteps, Verify, verifyManifests, VerifyOptions, verifyProgression,
 } from '../src';
 import { verifyManifests as checkedVerifyManifests, verifyProgression as checkedVerifyProgression } from '../src/verify/verify';
@@ -83,6 +83,23 @@ describe('Verify', () => {
     expect(codes['subset-not-found']).toBe(Severity.ERROR);
     expect(codes['subset-selects-many']).toBe(Severity.WARNING);
     for (const f of Verify.manifests(BROKEN)) expect(codes[f.code]).toBe(f.severity);
+  });
+
+  test('istioCodes maps the codes of faults Istio analyzes to its messages, and gives each finding its code', () => {
+    const istio = Verify.istioCodes();
+    expect(istio).toEqual(ISTIO_CODES);
+    expect(istio['host-not-on-gateway']).toBe('IST0132');
+    expect(istio['subset-selects-nothing']).toBe('IST0173');
+    expect(istio['service-selects-nothing']).toBeUndefined();
+    expect(Object.keys(istio).filter(code => !(code in CODES))).toEqual([]);
+    expect(Object.values(istio).filter(code => !/^IST0\d{3}$/.test(code))).toEqual([]);
+    const findings = Verify.manifests(BROKEN);
+    expect(findings.map(f => [f.code, f.istioCode])).toContainEqual(['destination-host-not-found', 'IST0101']);
+    expect(findings.filter(f => f.istioCode !== ISTIO_CODES[f.code as keyof typeof CODES])).toEqual([]);
+    // A finding Istio has no message for has no istioCode at all, so JSON output leaves it out.
+    expect(findings.find(f => f.code === 'service-selects-nothing')).not.toHaveProperty('istioCode');
+    istio['host-not-on-gateway'] = 'IST0000';
+    expect(Verify.istioCodes()['host-not-on-gateway']).toBe('IST0132');
   });
 
   test('codes gives a new map each time, so a caller that changes it changes nothing else', () => {
