@@ -2,13 +2,15 @@
 /**
  * The benchmarks, printed as markdown: `npm run bench` (builds first) or `node bench/run.js`.
  *
- *   --suite synth,startup,profile   which suites to run (default: all three)
+ *   --suite synth,startup,profile,verify   which suites to run (default: all four)
  *     synth    N apps (N = 10, 100, 1000) in one chart, a chart per team (namespace, 20 at most) and
  *              a chart per app; with our constructs, without their route check, as plain ApiObjects
  *              (the baseline) and with yaml alone (the floor); in one chart also with every pod
  *              setting, as constructs and as plain ApiObjects
  *     startup  `cdk8s synth` of the examples against a bare `node lib/examples/main.js`, and jest
  *     profile  node --cpu-prof of the constructs, summarized by bench/profile.js
+ *     verify   `cdk8s-istio-release verify --format json` of a 20,000-object file (bench/verify.js)
+ *              against js-yaml's loadAll of the same file, the floor
  *   --quick   N = 10 and 100 only, fewer runs, no cold jest runs: a look in a minute or two
  *   --write   also replaces the suites' sections of BENCHMARKS.md (between its bench markers)
  *
@@ -24,7 +26,7 @@ const { report } = require('./profile');
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const suites = option('--suite', 'synth,startup,profile').split(',');
+const suites = option('--suite', 'synth,startup,profile,verify').split(',');
 const quick = args.includes('--quick');
 
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -209,6 +211,44 @@ function profileSuite() {
   }).join('\n\n');
 }
 
+// ---- verify: the CLI on a large file, against parsing it --------------------------------------
+
+const VERIFY_OBJECTS = 20000;
+
+function verifySuite() {
+  const runs = quick ? 2 : 5;
+  const dir = tmp('bench-verify-');
+  const file = path.join(dir, 'apps.yaml');
+  const { objects, bytes } = require('./verify').generate(file, VERIFY_OBJECTS);
+  const cli = format => ['node', 'lib/src/cli.js', 'verify', '--format', format, file];
+  const commands = [
+    { name: 'js-yaml `loadAll` (the floor)', cmd: ['node', 'bench/verify.js', 'floor', file] },
+    { name: '`verify --format json`', cmd: cli('json'), findings: true },
+    { name: '`verify` (text)', cmd: cli('text'), findings: true },
+    { name: '`verify --format sarif`', cmd: cli('sarif'), findings: true },
+  ].map(c => ({ ...c, results: [] }));
+  // Round-robin, so that load from other processes falls on every command alike.
+  for (let i = 0; i < runs; i++) {
+    for (const c of commands) {
+      log(`verify run ${i + 1}: ${c.name}`);
+      const r = timed(c.cmd);
+      // verify exits 1: the file has a few findings on purpose.
+      if (r.status !== (c.findings ? 1 : 0)) throw new Error(`${c.name} exited ${r.status}:\n${r.stderr}`);
+      c.results.push(r);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const m = (c, key) => median(c.results.map(r => r[key]));
+  const [floor, json] = commands;
+  const rows = commands.map(c => [c.name, c.results.length, fmt(m(c, 'wall'), 2), fmt(m(c, 'wall') / m(floor, 'wall'), 2),
+    fmt(m(c, 'cpu'), 2), fmt(m(c, 'cpu') / m(floor, 'cpu'), 2), fmt(m(c, 'rssMB')), fmt(m(c, 'rssMB') / m(floor, 'rssMB'), 2)]);
+  const ratio = m(json, 'wall') / m(floor, 'wall');
+  return [`${objects} objects, ${(bytes / 2 ** 20).toFixed(1)} MiB of YAML (bench/verify.js); each run a fresh process, node's start included.`, '',
+    table(['command', 'runs', 'wall s', '× floor', 'CPU s', 'CPU × floor', 'peak RSS MB', 'RSS × floor'], rows), '',
+    `- \`verify --format json\` takes ${fmt(ratio, 2)}× the floor's wall time (CPU ${fmt(m(json, 'cpu') / m(floor, 'cpu'), 2)}×); target ≤ 2×: ${ratio <= 2 ? 'met' : '**not met**'}.`,
+  ].join('\n');
+}
+
 // ---- machine, output, BENCHMARKS.md ---------------------------------------------------------------
 
 function machine() {
@@ -220,7 +260,7 @@ function machine() {
     + `load average ${os.loadavg().map(x => x.toFixed(1)).join(' ')} at the start`;
 }
 
-const SUITES = { synth: synthSuite, startup: startupSuite, profile: profileSuite };
+const SUITES = { synth: synthSuite, startup: startupSuite, profile: profileSuite, verify: verifySuite };
 
 function main() {
   const unknown = suites.filter(s => !SUITES[s]);

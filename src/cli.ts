@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'fs';
-import { dirname, join } from 'path';
 import { runBin } from './cli/bin';
 import { Command, EXIT_BAD_INVOCATION, EXIT_CLEAN, InputError, Io, UsageError } from './cli/command';
 import { diagramCommand } from './cli/diagram';
 import { synthCommand } from './cli/synth';
 import { verifyCommand } from './cli/verify';
+import { packageVersion } from './cli/version';
 import { printable } from './diagram/text';
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
@@ -22,15 +21,6 @@ ${[...COMMANDS].map(([name, command]) => `  ${name.padEnd(10)}${command.summary}
 run cdk8s-istio-release <command> --help for the options of a command,
 and cdk8s-istio-release --version for the version.
 `;
-
-/** The package's version, from the package.json nearest above this file: lib/src/cli.js or, in tests, src/cli.ts. */
-function packageVersion(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    if (dirname(dir) === dir) return 'unknown';
-  }
-}
 
 /** Runs the bin in-process and returns its exit code; it never exits, so tests can call it. */
 export function main(argv: string[], io: Io): number {

@@ -267,3 +267,55 @@ describe('RouteCheck', () => {
       .toThrow('test/Ratings: hosts clashes with test/Reviews, which routes the same host in the mesh, got "shop.example.com"');
   });
 });
+
+describe('the JSON the route check reads', () => {
+  /** How often each object of the chart made its JSON while `step` ran. */
+  function jsonMade(chart: Chart, step: () => void): number[] {
+    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const made = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      step();
+      return objects.map(object => made.mock.contexts.filter(context => context === object).length);
+    } finally {
+      made.mockRestore();
+    }
+  }
+
+  test('is the JSON cdk8s writes: each object makes its JSON once per synth, for the check and the file alike', () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'reviews', 'v2');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'route-check-json-'));
+    const app = chart.node.scope as App;
+    Object.assign(app, { outdir });
+    const counts = jsonMade(chart, () => app.synth());
+    expect(counts.length).toBeGreaterThan(4);
+    expect(counts.every(count => count === 1)).toBe(true);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('is handed over once: a second toJson of the chart in the same task gives new objects, with changes made since', () => {
+    const chart = newChart();
+    const route = handMadeRoute(chart, 'reviews', 'v1');
+    reviews(chart);
+    const first = Testing.synth(chart);
+    route.metadata.addLabel('team', 'shop');
+    const second = Testing.synth(chart);
+    const named = (objects: any[]) => objects.find(o => o.metadata.name === 'reviews-testers');
+    expect(named(second).metadata.labels).toEqual({ team: 'shop' });
+    expect(named(first).metadata.labels).toBeUndefined();
+    expect(second).not.toBe(first);
+    second.forEach((object, i) => expect(object).not.toBe(first[i]));
+  });
+
+  test('is made anew in a later task, when the synth that made it failed before writing it', async () => {
+    const chart = newChart();
+    reviews(chart);
+    const route = handMadeRoute(chart, 'reviews', 'v3');
+    expect(() => Testing.synth(chart)).toThrow('error subset-not-found');
+    await Promise.resolve();
+    route.addJsonPatch(JsonPatch.replace('/spec/http/0/route/0/destination/subset', 'v1'));
+    expect(route.toJson().spec.http[0].route[0].destination.subset).toBe('v1');
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+});

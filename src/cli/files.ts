@@ -1,9 +1,10 @@
 import { randomBytes } from 'crypto';
 import { BigIntStats, closeSync, constants, Dirent, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
-import { Composer, Document, isAlias, isNode, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputError } from './command';
 import { formatSize } from './limit';
+import { Locate, locator } from './locate';
+import { lowerFirst, parseManifests } from './yaml';
 
 /** The non-empty YAML documents of one file, as plain JSON. */
 export interface Source {
@@ -11,6 +12,8 @@ export interface Source {
   readonly documents: readonly unknown[];
   /** The file's device and inode: an output by another name may still be this file. */
   readonly identity: string;
+  /** Where a field of one of `documents` is written, by its index there. */
+  readonly locate: Locate;
 }
 
 /**
@@ -59,7 +62,8 @@ export function readSources(files: readonly string[], maxBytes: number): Source[
   return eachOrAllProblems(files, file => {
     const { text, bytes, identity } = readRegularFile(file, left, overLimit);
     left -= bytes;
-    return { file, identity, documents: parseManifests(file, text) };
+    const { documents, spans, text: parsed } = parseManifests(file, text);
+    return { file, identity, documents, locate: locator(parsed, spans) };
   });
 }
 
@@ -78,7 +82,7 @@ export function readRegularFile(file: string, limit: number, overLimit: string):
     const stats = attempt(file, () => fstatSync(fd, { bigint: true }));
     if (!stats.isFile()) throw new InputError(`${file}: not a regular file (a pipe, a device or a socket), which is never read`);
     // Checked before reading, so that a huge file costs nothing, and after, since it may grow meanwhile.
-    const content = Number(stats.size) <= limit ? readAtMost(file, fd, limit + 1) : undefined;
+    const content = Number(stats.size) <= limit ? readAtMost(file, fd, limit + 1, Number(stats.size)) : undefined;
     if (content === undefined || content.length > limit) throw new InputError(`${file}: ${overLimit}`);
     return { text: attempt(file, () => content.toString('utf8')), bytes: content.length, identity: `${stats.dev}:${stats.ino}` };
   } finally {
@@ -88,19 +92,22 @@ export function readRegularFile(file: string, limit: number, overLimit: string):
 
 const CHUNK = 2 ** 20;
 
-/** Up to `limit` bytes: a file that grows while it is read still cannot pass the limit. */
-function readAtMost(file: string, fd: number, limit: number): Buffer {
+/**
+ * Up to `limit` bytes: a file that grows while it is read still cannot pass the limit. The first
+ * read asks for a byte more than the file's `size`, so that a file read whole needs no copying.
+ */
+function readAtMost(file: string, fd: number, limit: number, size: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   let read: number;
   // Once `limit` bytes are read, the next chunk is empty and so is the read.
   do {
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit - total));
+    const chunk = Buffer.allocUnsafe(Math.min(total === 0 ? Math.max(size + 1, CHUNK) : CHUNK, limit - total));
     read = attempt(file, () => readSync(fd, chunk, 0, chunk.length, null));
-    chunks.push(chunk.subarray(0, read));
+    if (read > 0) chunks.push(chunk.subarray(0, read));
     total += read;
   } while (read > 0);
-  return Buffer.concat(chunks, total);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 /** A file `diagram` writes, and the input it draws. */
@@ -174,62 +181,6 @@ function eachOrAllProblems<T, R>(items: readonly T[], step: (item: T) => R): R[]
   return results;
 }
 
-/**
- * Empty documents (a trailing `---`, a file of comments) are no objects and no mistake, and are
- * left out so that they take no entry number. Documents are parsed one at a time and only their
- * values are kept: a document's syntax tree takes many times the memory of its text.
- */
-export function parseManifests(file: string, text: string): unknown[] {
-  const lines = new LineCounter();
-  const documents: unknown[] = [];
-  for (const document of new Composer().compose(new Parser(lines.addNewLine).parse(text))) {
-    const value = documentValue(file, document, lines);
-    if (value !== null && value !== undefined) documents.push(value);
-  }
-  return documents;
-}
-
-function documentValue(file: string, document: Document.Parsed, lines: LineCounter): unknown {
-  // The first error is the one to fix; later ones are often its echo.
-  const [error] = document.errors;
-  if (error) throw new InputError(`${file}${position(lines, error.pos[0])}: invalid yaml: ${lowerFirst(error.message)}`);
-  const alias = badAlias(document);
-  if (alias?.cycle) {
-    throw new InputError(`${file}${position(lines, alias.offset)}: the alias *${alias.name} is inside its own anchor, which makes a cycle that no manifest holds; copy the value instead`);
-  }
-  // The values toJS gives hold on to the parser's strings, some 25 times the text they came from;
-  // a structured clone keeps the values alone, so memory follows the objects kept.
-  return attempt(`${file}${alias ? position(lines, alias.offset) : ''}`, () => structuredClone(document.toJS()));
-}
-
-/**
- * The document's first alias to an anchor not set before it, which parses and fails only in
- * toJS, whose error gives no line; or to an anchor around it, which toJS turns into a cycle.
- */
-function badAlias(document: Document): { name: string; offset: number; cycle: boolean } | undefined {
-  const anchors = new Map<string, Node>();
-  let found: { name: string; offset: number; cycle: boolean } | undefined;
-  visit(document, (_, node, path) => {
-    if (isAlias(node)) {
-      const anchored = anchors.get(node.source);
-      const cycle = path.includes(anchored as Node);
-      if (anchored === undefined || cycle) {
-        // A parsed node always has its range.
-        found = { name: node.source, offset: node.range![0], cycle };
-        return visit.BREAK;
-      }
-    }
-    if (isNode(node) && node.anchor) anchors.set(node.anchor, node);
-    return undefined;
-  });
-  return found;
-}
-
-function position(lines: LineCounter, offset: number): string {
-  const { line, col } = lines.linePos(offset);
-  return `:${line}:${col}`;
-}
-
 /** Runs a file system or conversion step, turning its failure into a one-line InputError. */
 export function attempt<T>(path: string, step: () => T): T {
   try {
@@ -250,8 +201,4 @@ export function describe(error: unknown): string {
   const text = String(message ?? error);
   if (typeof syscall !== 'string') return lowerFirst(text);
   return text.replace(`${code}: `, '').replace(new RegExp(`, ${syscall}( '.*)?$`, 's'), '');
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -1,9 +1,12 @@
 import { printable } from '../diagram/text';
 import { Finding, Severity } from '../verify';
+import { Location } from './origins';
 
 /** A finding with the files its object came from. */
 export interface LocatedFinding extends Finding {
   readonly files: readonly string[];
+  /** Where the finding's field is, in each of its files; given for the formats that show it. */
+  readonly locations?: readonly Location[];
 }
 
 export interface Summary {

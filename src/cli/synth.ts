@@ -6,8 +6,9 @@ import { show } from '../show';
 import { flag, lastValue, ParsedArgs, parseCommandLine } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, InputError, Io, UsageError } from './command';
 import { EXTENSIONS } from './diagram';
-import { attempt, existing, parseManifests, readRegularFile, TEMPORARY_FILE } from './files';
+import { attempt, existing, readRegularFile, TEMPORARY_FILE } from './files';
 import { DEFAULT_MAX_BYTES, formatSize } from './limit';
+import { parseManifests } from './yaml';
 
 const USAGE = `usage: cdk8s-istio-release synth [options]
 
@@ -151,7 +152,7 @@ function checkOutput(output: unknown): asserts output is string {
 function cdk8sConfig(): { app?: unknown; output?: unknown } {
   if (!existsSync('cdk8s.yaml')) return {};
   const { text } = readRegularFile('cdk8s.yaml', DEFAULT_MAX_BYTES, `more than ${formatSize(DEFAULT_MAX_BYTES)}, which no cdk8s.yaml needs`);
-  const [config, ...more] = parseManifests('cdk8s.yaml', text);
+  const [config, ...more] = parseManifests('cdk8s.yaml', text).documents;
   // cdk8s refuses such a file: which of them would be the settings?
   if (more.length > 0) throw new InputError(`cdk8s.yaml: ${more.length + 1} YAML documents, where cdk8s reads one; keep the settings and remove the others`);
   return config !== null && typeof config === 'object' ? config : {};

@@ -1,12 +1,13 @@
 import { isGatewayRef, isHost } from '../names';
 import { VerifyOptions } from '../verify';
-import { settingsFrom } from '../verify/settings';
+import { parseLabelSet, settingsFrom } from '../verify/settings';
 import { manifestFindings } from '../verify/verify-manifests';
 import { defaultNamespaceOf, flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
 import { Source } from './files';
 import { originsOf } from './origins';
 import { renderJson, renderText, Report, summarize } from './report';
+import { renderSarif } from './sarif';
 
 const USAGE = `usage: cdk8s-istio-release verify [options] <file or directory>...
 
@@ -16,11 +17,16 @@ as one set; directories are searched recursively for *.yaml and *.yml files. onl
 are read (not pipes or devices).
 
 options:
-  --format text|json            output format (default: text)
+  --format text|json|sarif      output format (default: text); sarif is SARIF 2.1.0, for
+                                GitHub code scanning
   --strict                      fail on warnings too
   --external-host <host>        a destination host outside the files, exact or *.wildcard;
                                 repeatable
   --external-gateway <ns/name>  a gateway outside the files; repeatable
+  --external-gateway-workload <key=value,...>
+                                labels of gateway pods that run outside the files, which a
+                                gateway's selector may pick; repeatable. given, they replace
+                                the default: istio=ingressgateway and istio=egressgateway
   --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
   --default-namespace <ns>      namespace of objects without one (default: default)
   --max-bytes <size>            the most read from all files together, in bytes or with Ki, Mi
@@ -37,13 +43,16 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'strict': { type: 'boolean' },
   'external-host': { type: 'string' },
   'external-gateway': { type: 'string' },
+  'external-gateway-workload': { type: 'string' },
   'require-weight-sum-100': { type: 'boolean' },
   'default-namespace': { type: 'string' },
   'max-bytes': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
 };
 
-const FORMATS = ['text', 'json'];
+const FORMATS = ['text', 'json', 'sarif'];
+
+const RENDERERS: Readonly<Record<string, (report: Report) => string>> = { text: renderText, json: renderJson, sarif: renderSarif };
 
 export const verifyCommand: Command = {
   summary: 'check that the traffic in a set of manifests arrives somewhere',
@@ -57,15 +66,16 @@ function run(args: readonly string[], io: Io): number {
   const { parsed, sources } = invocation;
   const format = formatOf(parsed);
   const options = verifyOptionsOf(parsed);
-  const report = verifySources(sources(), options);
-  io.stdout(format === 'json' ? renderJson(report) : renderText(report));
+  // The text output names files alone: lines are looked for only where they are shown.
+  const report = verifySources(sources(), options, format !== 'text');
+  io.stdout(RENDERERS[format](report));
   const { errors, warnings } = report.summary;
   return errors > 0 || (flag(parsed, 'strict') && warnings > 0) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 function formatOf(parsed: ParsedArgs): string {
   const format = lastValue(parsed, 'format') ?? 'text';
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}; use text or json`);
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${format}; use text, json or sarif`);
   return format;
 }
 
@@ -77,9 +87,16 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
   // A bare name would match no gateway and silently change nothing.
   const bare = externalGateways.find(gateway => !isGatewayRef(gateway));
   if (bare !== undefined) throw new UsageError(`--external-gateway takes <namespace>/<name>, not ${bare}`);
+  const externalGatewayWorkloads = [...values(parsed, 'external-gateway-workload')];
+  const malformed = externalGatewayWorkloads.find(labels => parseLabelSet(labels) === undefined);
+  if (malformed !== undefined) {
+    throw new UsageError(`--external-gateway-workload takes pod labels as key=value[,key=value], each key once, not ${malformed}`);
+  }
   return {
     externalHosts,
     externalGateways,
+    // Left out unless given, so that Istio's default gateways count.
+    ...(externalGatewayWorkloads.length > 0 ? { externalGatewayWorkloads } : {}),
     requireWeightSum100: flag(parsed, 'require-weight-sum-100'),
     defaultNamespace: defaultNamespaceOf(parsed),
   };
@@ -90,11 +107,15 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
  * Parsed YAML is JSON data already, and the options are checked above, so the public function's
  * argument checks are skipped: they would walk every value of the set once more.
  */
-function verifySources(sources: readonly Source[], options: VerifyOptions): Report {
+function verifySources(sources: readonly Source[], options: VerifyOptions, located: boolean): Report {
   const findings = manifestFindings(sources.flatMap(source => source.documents), options);
   const origins = originsOf(sources, settingsFrom(options).defaultNamespace);
   return {
-    findings: findings.map(finding => ({ ...finding, files: origins.filesOf(finding.object) })),
+    findings: findings.map(finding => ({
+      ...finding,
+      files: origins.filesOf(finding.object),
+      ...(located ? { locations: origins.locationsOf(finding.object, finding.path) } : {}),
+    })),
     summary: summarize(findings, origins.objects, sources.length),
   };
 }
