@@ -299,6 +299,8 @@ export class IstioGateway extends Construct implements IIstioGateway {
         fail(this, 'gatewayClassName', 'applies to a Gateway API Gateway only', props.gatewayClassName, 'set trafficApi: TrafficApi.GATEWAY_API, or leave it out');
       }
       this.resource = renderGateway(this, this);
+      // Its pods are installed with Istio, outside the chart; the route check counts them as such.
+      RouteCheck.of(this)._addExternalGatewayWorkload(Object.entries(this.selector).map(([key, value]) => `${key}=${value}`).join(','));
     }
     this.node.defaultChild = this.resource;
     registerGateway(this);

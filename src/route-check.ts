@@ -1,11 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { printable } from './diagram/text';
+import { jsonToShare } from './json-handover';
 import { isDns1123Label, isGatewayRef, isHost } from './names';
 import { refuseValidation } from './refusal';
 import { checkEnum, fail } from './validate';
 import { Finding, Severity } from './verify';
 import { objectName } from './verify/graph';
+import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, parseLabelSet } from './verify/settings';
 import { manifestFindings } from './verify/verify-manifests';
 
 /** What the route check does with a warning: a finding that breaks no traffic by itself, but may. */
@@ -44,6 +46,7 @@ export class RouteCheck {
 
   private readonly externalHosts = new Set<string>();
   private readonly externalGateways = new Set<string>();
+  private readonly externalGatewayWorkloads = new Set<string>();
   private weightSum100 = false;
   private enabled = true;
   private warningPolicy = WarningPolicy.PRINT;
@@ -100,6 +103,30 @@ export class RouteCheck {
     this.memo = undefined;
   }
 
+  /**
+   * Declares gateway pods that run outside this chart, such as a gateway that istioctl or Helm
+   * installed, so that a Gateway whose selector picks them serves somewhere. The gateways of
+   * Istio's default install (`istio=ingressgateway`, `istio=egressgateway`) count without it.
+   * @param labels the pods' labels as `key=value[,key=value]`, e.g. `istio=internal-gateway`
+   */
+  public addExternalGatewayWorkload(labels: string): void {
+    if (typeof labels !== 'string' || parseLabelSet(labels) === undefined) {
+      fail('RouteCheck.addExternalGatewayWorkload', 'labels', 'must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values',
+        labels, 'e.g. "istio=internal-gateway"');
+    }
+    this._addExternalGatewayWorkload(labels);
+  }
+
+  /**
+   * Declares gateway pods outside this chart by labels the caller has checked already, as
+   * `IstioGateway` does with its selector.
+   * @internal
+   */
+  public _addExternalGatewayWorkload(labels: string): void {
+    this.externalGatewayWorkloads.add(labels);
+    this.memo = undefined;
+  }
+
   /** Requires weights that add up to exactly 100, as meshes older than Istio 1.15 do. */
   public requireWeightSum100(): void {
     this.weightSum100 = true;
@@ -128,6 +155,7 @@ export class RouteCheck {
     return manifestFindings(objects, {
       externalHosts: [...this.externalHosts],
       externalGateways: [...this.externalGateways],
+      externalGatewayWorkloads: [...DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, ...this.externalGatewayWorkloads],
       requireWeightSum100: this.weightSum100,
       defaultNamespace: this.chart.namespace,
     });
@@ -136,7 +164,8 @@ export class RouteCheck {
   /** The findings as lines, each naming the construct that emits the object: that is what the user edits. */
   private findingLines(): { errors: string[]; warnings: string[] } {
     const objects = chartApiObjects(this.chart);
-    const json = objects.map(o => o.toJson());
+    // cdk8s writes the chart right after it validates it: it takes the JSON made here.
+    const json = jsonToShare(objects);
     const paths = new Map(json.map((j, i) => [objectName(j, i, this.chart.namespace ?? 'default'), objects[i].node.path]));
     // One line each, whatever an object's name or a construct id holds: cdk8s lists them a line each.
     const lines = (severity: Severity, findings: Finding[]) => findings.filter(f => f.severity === severity).map(f => printable(formatFinding(f, paths.get(f.object))));

@@ -1,4 +1,5 @@
 import { hostCovers } from '../names';
+import { declarationsFor, exportField, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { Graph, ManifestObject, destinationRulesFor } from './graph';
 import { intendedFqdn, resolveHost, serviceFqdn } from './hosts';
 import { list, text } from './json';
@@ -14,10 +15,14 @@ export function checkDestinations(graph: Graph, settings: Settings): Finding[] {
   ]));
 }
 
-/** Whether a host is served from outside the Kubernetes Services of the set. */
+/** Whether a host is served from outside the Kubernetes Services of the set, whichever namespaces see it. */
 export function isDeclaredElsewhere(graph: Graph, settings: Settings, host: string, resolved: string): boolean {
-  return settings.externalHosts.some(pattern => hostCovers(pattern, host) || hostCovers(pattern, resolved))
-    || graph.serviceEntryHosts.some(pattern => hostCovers(pattern, resolved));
+  return isExternalHost(settings, host, resolved) || graph.serviceEntryHosts.some(entry => hostCovers(entry.host, resolved));
+}
+
+/** Whether a host, as written or resolved, is one the options declare outside the set. */
+export function isExternalHost(settings: Settings, host: string, resolved: string): boolean {
+  return settings.externalHosts.some(pattern => hostCovers(pattern, host) || hostCovers(pattern, resolved));
 }
 
 /**
@@ -34,13 +39,37 @@ export function partiallyQualified(graph: Graph, object: ManifestObject, path: s
 
 function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination): Finding[] {
   const resolved = resolveHost(d.host, vs.namespace);
-  if (graph.serviceByHost.has(resolved) || isDeclaredElsewhere(graph, settings, d.host, resolved)) return [];
+  // A host served from outside the set is exported as it is there, which the set does not show.
+  if (isExternalHost(settings, d.host, resolved)) return [];
   const path = `${d.path}.host`;
+  const routedFrom = routingNamespaces(vs);
+  const declarations = declarationsFor(graph, resolved, routedFrom);
+  if (declarations.length > 0) return checkExported(vs, d, path, declarations, routedFrom);
   const partial = partiallyQualified(graph, vs, path, d.host);
   if (partial.length > 0) return partial;
   return [finding('destination-host-not-found', vs.id, path,
-    `host ${d.host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host, `
+    `host ${d.host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host${hiddenWildcards(graph, resolved)}, `
     + `so Istio answers 503; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`)];
+}
+
+/**
+ * A sidecar takes the VirtualServices exported to its namespace, but knows only the hosts exported
+ * there too, and answers 503 for the rest.
+ */
+function checkExported(vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[], routedFrom: readonly string[]): Finding[] {
+  const hidden = routedFrom.filter(namespace => !declarations.some(o => isVisibleIn(exportedTo(o), namespace)));
+  if (hidden.length === 0) return [];
+  const why = exportedTo(vs) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
+  return [finding('destination-host-not-exported', vs.id, path,
+    `host ${d.host} is not exported to ${namespaces(hidden)}, ${why}: ${declarations.map(exportField).join(', ')}; `
+    + `sidecars there take these routes but do not know the host, so requests fail with 503; `
+    + `add ${hidden.join(', ')} to that exportTo, or route to a host exported there`)];
+}
+
+/** Wildcard ServiceEntries that would declare an unknown host, were they exported where the routes apply. */
+function hiddenWildcards(graph: Graph, host: string): string {
+  const entries = [...new Set(graph.serviceEntryHosts.filter(e => hostCovers(e.host, host)).map(e => e.entry.id))];
+  return entries.length > 0 ? ` (covered by ${entries.join(', ')}, not exported to where these routes apply)` : '';
 }
 
 /** Short names resolve in the VirtualService's namespace; a namesake elsewhere is likely what was meant. */

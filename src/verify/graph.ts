@@ -1,4 +1,3 @@
-import { hostCovers } from '../names';
 import { resolveHost, serviceFqdn } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { selects } from './selectors';
@@ -43,11 +42,19 @@ export interface Graph {
   readonly destinationRulesByHost: ReadonlyMap<string, readonly ManifestObject[]>;
   /** Istio Gateways by `ns/name`. */
   readonly gateways: ReadonlyMap<string, ManifestObject>;
-  /** Hosts of ServiceEntries, short names resolved. */
-  readonly serviceEntryHosts: readonly string[];
+  /** Kubernetes Gateway API Gateways by `ns/name`, which a VirtualService may bind to as well. */
+  readonly kubernetesGateways: ReadonlyMap<string, ManifestObject>;
+  /** Hosts of ServiceEntries, short names resolved, with the entry that declares each (its namespace and `exportTo`). */
+  readonly serviceEntryHosts: readonly ServiceEntryHost[];
+}
+
+export interface ServiceEntryHost {
+  readonly host: string;
+  readonly entry: ManifestObject;
 }
 
 const ISTIO = 'networking.istio.io';
+const GATEWAY_API = 'gateway.networking.k8s.io';
 
 const WORKLOAD_KINDS = new Map<string, readonly string[]>([
   ['', ['Pod']],
@@ -82,7 +89,8 @@ export function buildGraph(input: unknown, defaultNamespace: string): Graph {
     destinationRules,
     destinationRulesByHost: groupBy(destinationRules, ruleHost),
     gateways: firstByKey(istio('Gateway'), o => `${o.namespace}/${o.name}`),
-    serviceEntryHosts: istio('ServiceEntry').flatMap(o => hostsOf(o)),
+    kubernetesGateways: firstByKey(objects.filter(o => o.group === GATEWAY_API && o.kind === 'Gateway'), o => `${o.namespace}/${o.name}`),
+    serviceEntryHosts: istio('ServiceEntry').flatMap(entry => hostsOf(entry).map(host => ({ host, entry }))),
   };
 }
 
@@ -92,9 +100,13 @@ export function workloadsIn(graph: Graph, namespace: string): readonly Workload[
 
 /** Workloads in `namespace` whose pod template carries every label of `selector`. */
 export function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
-  const [first] = selector;
-  const candidates = first ? graph.workloadsByLabel.get(labelKey(namespace, first)) ?? [] : workloadsIn(graph, namespace);
-  return candidates.filter(w => w.podLabels && selects(selector, w.podLabels));
+  // The rarest label narrows most: the first may be one that every pod of the namespace carries.
+  let candidates: readonly Workload[] | undefined;
+  for (const label of selector) {
+    const carriers = graph.workloadsByLabel.get(labelKey(namespace, label)) ?? [];
+    if (!candidates || carriers.length < candidates.length) candidates = carriers;
+  }
+  return (candidates ?? workloadsIn(graph, namespace)).filter(w => w.podLabels && selects(selector, w.podLabels));
 }
 
 function labelKey(namespace: string, [key, value]: readonly [string, string]): string {
@@ -117,11 +129,14 @@ export function ruleHost(rule: ManifestObject): string | undefined {
 export function destinationRulesFor(graph: Graph, host: string): readonly ManifestObject[] {
   const exact = graph.destinationRulesByHost.get(host);
   if (exact) return exact;
-  let best: [string, readonly ManifestObject[]] | undefined;
-  for (const [pattern, rules] of graph.destinationRulesByHost) {
-    if (pattern.startsWith('*') && hostCovers(pattern, host) && pattern.length > (best?.[0].length ?? -1)) best = [pattern, rules];
+  // The wildcards that cover a host (see hostCovers) are `*` and `*` before a part of it that
+  // starts at a dot; looked up from the longest, the most specific, so that a lookup costs the
+  // host's dots rather than every rule's host.
+  for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+    const rules = graph.destinationRulesByHost.get(`*${host.slice(dot)}`);
+    if (rules) return rules;
   }
-  return best?.[1] ?? [];
+  return graph.destinationRulesByHost.get('*') ?? [];
 }
 
 /** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */

@@ -1,56 +1,136 @@
-import { Graph, ManifestObject } from './graph';
+import { Graph, ManifestObject, groupBy } from './graph';
 import { MESH, resolveHost } from './hosts';
-import { list, own, show, text } from './json';
-import { HTTP_PROTOCOLS, portProtocol } from './protocols';
-import { Destination, destinations, gatewayBindings, isBoundToMesh } from './routes';
+import { list, own, show } from './json';
+import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
+import { Destination, claimedHosts, destinations, gatewayBindings, isBoundToMesh } from './routes';
 import { Finding, finding } from './types';
 
-/** Checks the Service port each destination lands on: that it exists, is unambiguous, and speaks a protocol Istio can route. */
+/**
+ * The ports a destination host offers, looked up as Istio's analyzer does: the Service of that
+ * name, else the ServiceEntries declaring the host, else those of the most specific wildcard host
+ * covering it.
+ */
+interface PortOwner {
+  /** The objects declaring the ports, as messages name them. */
+  readonly name: string;
+  /** Each port's number: the Service's in order; the ServiceEntries' pooled, once each. */
+  readonly numbers: readonly unknown[];
+  /** The Service, whose port names carry the protocol; undefined for ServiceEntries, which declare it outright. */
+  readonly service?: ManifestObject;
+}
+
+type OwnerOf = (host: string) => PortOwner | undefined;
+
+/** Checks the port each destination lands on: that it exists, is named where it must be, and speaks a protocol its route can use. */
 export function checkPorts(graph: Graph): Finding[] {
-  const findings = graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
-    const service = graph.serviceByHost.get(resolveHost(d.host, vs.namespace));
-    return service ? checkDestinationPort(vs, d, service) : [];
+  const ownerOf = portOwners(graph);
+  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
+    const owner = ownerOf(resolveHost(d.host, vs.namespace));
+    return owner ? checkDestinationPort(vs, d, owner, ownerOf) : [];
   }));
-  // A Service port reached by many routes gets one protocol warning, naming the first route's VirtualService.
-  const unique = new Map(findings.map(f => [JSON.stringify([f.object, f.path, f.code]), f] as const).reverse());
-  return [...unique.values()];
 }
 
-function checkDestinationPort(vs: ManifestObject, d: Destination, service: ManifestObject): Finding[] {
-  const ports = list(service.spec, 'ports');
-  const number = own(own(d.destination, 'port'), 'number');
-  if (number === undefined) {
-    if (ports.length === 1) return checkProtocol(vs, d, service, 0);
-    // Sidecars route on the port the client dialled; only a gateway has to be told.
-    const applies = d.gateways ?? gatewayBindings(vs).map(b => b.gateway);
-    const viaGateway = applies.some(gateway => gateway !== MESH);
-    return ports.length > 1 && viaGateway
-      ? [finding('destination-port-required', vs.id, d.path,
-        `a gateway cannot tell which port of ${service.id} (${portNumbers(ports)}) this route means; set port.number`)]
-      : [];
+/** The first VirtualService that routes to each Service port, by {@link servicePortKey}. */
+export function routedServicePorts(graph: Graph): ReadonlyMap<string, string> {
+  const routed = new Map<string, string>();
+  for (const vs of graph.virtualServices) {
+    for (const d of destinations(vs)) {
+      const service = graph.serviceByHost.get(resolveHost(d.host, vs.namespace));
+      if (!service) continue;
+      const index = landedPort(servicePortNumbers(service), destinationPort(d));
+      const key = index === undefined ? undefined : servicePortKey(service, index);
+      if (key && !routed.has(key)) routed.set(key, vs.id);
+    }
   }
-  const index = ports.findIndex(p => own(p, 'port') === number);
-  if (index >= 0) return checkProtocol(vs, d, service, index);
-  return [finding('destination-port-not-found', vs.id, `${d.path}.port.number`,
-    `port ${show(number)} is not a port of ${service.id} (it has ${portNumbers(ports) || 'none'}); use one of its ports`)];
+  return routed;
 }
 
-function portNumbers(ports: readonly unknown[]): string {
-  return ports.map(p => show(own(p, 'port'))).join(', ');
+export function servicePortKey(service: ManifestObject, index: number): string {
+  return JSON.stringify([service.id, index]);
 }
 
-function checkProtocol(vs: ManifestObject, d: Destination, service: ManifestObject, index: number): Finding[] {
+function checkDestinationPort(vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
+  const number = destinationPort(d);
+  if (number !== undefined && !owner.numbers.includes(number)) {
+    return [finding('destination-port-not-found', vs.id, `${d.path}.port.number`,
+      `port ${show(number)} is not a port of ${owner.name} (it has ${owner.numbers.map(show).join(', ') || 'none'}); use one of its ports`)];
+  }
+  if (number === undefined && owner.numbers.length > 1) return portUnnamed(vs, d, owner, ownerOf);
+  const index = landedPort(owner.numbers, number);
+  return owner.service && index !== undefined ? checkHttpRoute(vs, d, owner.service, index) : [];
+}
+
+/**
+ * Without a port, a proxy picks the destination port with the number of the port it received the
+ * request on: a gateway, its own server port, which is rarely the Service's; a sidecar, the port the
+ * client dialled on the host it called. Istio's analyzer reports every such route (IST0112), but
+ * where the called host is the destination itself, each call keeps its own port, which is what a
+ * route serving several ports wants; only a called host with a port the destination lacks is a mistake.
+ */
+function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
+  const applies = d.gateways ?? gatewayBindings(vs).map(b => b.gateway);
+  const numbers = owner.numbers.map(show).join(', ');
+  if (applies.some(gateway => gateway !== MESH)) {
+    return [finding('destination-port-required', vs.id, d.path,
+      `a gateway cannot tell which port of ${owner.name} (${numbers}) this route means; set port.number`)];
+  }
+  const gap = claimedHosts(vs)
+    .map(({ host }) => ({ host, missing: (ownerOf(host)?.numbers ?? []).filter(n => !owner.numbers.includes(n)) }))
+    .find(({ missing }) => missing.length > 0);
+  return gap ? [finding('destination-port-ambiguous', vs.id, d.path,
+    `this route names no port of ${owner.name}, which has several (${numbers}), so sidecars use the port number the client dialled; `
+    + `host ${gap.host} is dialled on ${gap.missing.map(show).join(', ')}, which ${owner.name} lacks, so those calls find no cluster and fail with 503; `
+    + `set port.number, or give each port its own rule with match.port (Istio's analyzer reports any route without a port, as IST0112)`)] : [];
+}
+
+/** Sidecars build a tcp filter chain for a non-http port and never consult http routes; a gateway terminates http itself. */
+function checkHttpRoute(vs: ManifestObject, d: Destination, service: ManifestObject, index: number): Finding[] {
   const port = list(service.spec, 'ports')[index];
   const protocol = portProtocol(port);
-  const label = `port ${show(own(port, 'port'))} (${text(port, 'name') ?? 'unnamed'})`;
-  if (protocol === undefined) {
-    return [finding('port-protocol-unknown', service.id, `spec.ports[${index}]`,
-      `${label} declares no protocol Istio knows, so Istio has to sniff it: http/1.1 and http/2 are detected, anything else `
-      + `is opaque tcp and server-first protocols stall; ${vs.id} routes to it, so name it <protocol>[-suffix] such as http-web, or set appProtocol`)];
-  }
-  // Sidecars build a tcp filter chain for a non-http port and never consult http routes; a gateway terminates http itself.
-  if (d.protocol !== 'http' || HTTP_PROTOCOLS.has(protocol) || !isBoundToMesh(vs)) return [];
+  if (d.protocol !== 'http' || protocol === undefined || HTTP_PROTOCOLS.has(protocol) || !isBoundToMesh(vs)) return [];
   return [finding('http-route-to-non-http-port', vs.id, d.path,
-    `${label} of ${service.id} is declared ${protocol}, so sidecars proxy it as opaque ${protocol} and never apply this http route; `
+    `${portLabel(port)} of ${service.id} is declared ${protocol}, so sidecars proxy it as opaque ${protocol} and never apply this http route; `
     + `name the port http-<suffix> (or grpc, http2) if it serves http, or route it under tcp instead`)];
+}
+
+function destinationPort(d: Destination): unknown {
+  return own(own(d.destination, 'port'), 'number');
+}
+
+/** The index of the port a destination lands on: the one it names, else the only one there is. */
+function landedPort(numbers: readonly unknown[], number: unknown): number | undefined {
+  if (number === undefined) return numbers.length === 1 ? 0 : undefined;
+  const index = numbers.indexOf(number);
+  return index < 0 ? undefined : index;
+}
+
+function servicePortNumbers(service: ManifestObject): unknown[] {
+  return list(service.spec, 'ports').map(p => own(p, 'port'));
+}
+
+function portOwners(graph: Graph): OwnerOf {
+  const byHost = groupBy(graph.serviceEntryHosts, h => h.host);
+  return host => {
+    const service = graph.serviceByHost.get(host);
+    if (service) return { name: service.id, numbers: servicePortNumbers(service), service };
+    const found = byHost.get(host) ?? coveringWildcard(byHost, host);
+    if (!found) return undefined;
+    const entries = [...new Set(found.map(h => h.entry))];
+    return {
+      name: entries.map(e => e.id).join(', '),
+      numbers: [...new Set(entries.flatMap(e => list(e.spec, 'ports').map(p => own(p, 'number'))))],
+    };
+  };
+}
+
+/**
+ * What the most specific wildcard host covering `host` maps to. The wildcards that cover a host
+ * (see hostCovers) are `*` before a part of it that starts at a dot, longest first, and then `*`.
+ */
+function coveringWildcard<T>(byHost: ReadonlyMap<string, T>, host: string): T | undefined {
+  for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+    const found = byHost.get(`*${host.slice(dot)}`);
+    if (found) return found;
+  }
+  return byHost.get('*');
 }

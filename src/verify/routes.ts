@@ -47,8 +47,17 @@ export function weightedRoutes(vs: ManifestObject): WeightedRoute[] {
   })));
 }
 
+/** The destinations of each VirtualService read so far: most checks ask for them, of every VirtualService. */
+const DESTINATIONS = new WeakMap<ManifestObject, readonly Destination[]>();
+
 /** Every destination with a host: route entries of http, tcp and tls rules, plus http mirrors. */
-export function destinations(vs: ManifestObject): Destination[] {
+export function destinations(vs: ManifestObject): readonly Destination[] {
+  let found = DESTINATIONS.get(vs);
+  if (!found) DESTINATIONS.set(vs, found = readDestinations(vs));
+  return found;
+}
+
+function readDestinations(vs: ManifestObject): Destination[] {
   return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).flatMap((rule, i) => {
     const base = `spec.${protocol}[${i}]`;
     const candidates: [string, unknown][] = list(rule, 'route')

@@ -18,14 +18,17 @@ export function labelSelectorMatches(selector: Json, podLabels: ReadonlyMap<stri
 }
 
 function expressionMatches(expression: unknown, podLabels: ReadonlyMap<string, string>): boolean {
-  const value = podLabels.get(text(expression, 'key') ?? '');
+  const key = text(expression, 'key');
+  // The API server rejects an expression without key, or with any other operator, so such a selector matches nothing.
+  if (key === undefined) return false;
+  const value = podLabels.get(key);
+  // A label the pods lack (undefined) is in no list that JSON can hold.
   const values = list(expression, 'values');
   switch (text(expression, 'operator')) {
-    case 'In': return value !== undefined && values.includes(value);
-    case 'NotIn': return value === undefined || !values.includes(value);
+    case 'In': return values.includes(value);
+    case 'NotIn': return !values.includes(value);
     case 'Exists': return value !== undefined;
     case 'DoesNotExist': return value === undefined;
-    // The API server rejects any other operator, so such a selector matches nothing.
     default: return false;
   }
 }

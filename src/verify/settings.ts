@@ -1,3 +1,4 @@
+import { isLabelKey, isLabelValue } from '../names';
 import { own, text } from './json';
 import { VerifyOptions } from './types';
 
@@ -7,7 +8,12 @@ export interface Settings {
   readonly externalGateways: ReadonlySet<string>;
   readonly requireWeightSum100: boolean;
   readonly defaultNamespace: string;
+  /** The pod labels of each gateway workload outside the set. */
+  readonly externalGatewayWorkloads: readonly ReadonlyMap<string, string>[];
 }
+
+/** Istio's default install: the gateways istioctl and the Helm charts deploy, which manifest sets rarely hold. */
+export const DEFAULT_EXTERNAL_GATEWAY_WORKLOADS: readonly string[] = ['istio=ingressgateway', 'istio=egressgateway'];
 
 export function settingsFrom(options: VerifyOptions | undefined): Settings {
   const given: unknown = options;
@@ -16,7 +22,30 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
     externalGateways: new Set(stringList(own(given, 'externalGateways'))),
     requireWeightSum100: own(given, 'requireWeightSum100') === true,
     defaultNamespace: text(given, 'defaultNamespace') ?? 'default',
+    externalGatewayWorkloads: gatewayWorkloads(own(given, 'externalGatewayWorkloads')),
   };
+}
+
+/** Given, the list replaces Istio's defaults, so that a set holding its own gateways can do without them. */
+function gatewayWorkloads(value: unknown): ReadonlyMap<string, string>[] {
+  const given = value === undefined ? DEFAULT_EXTERNAL_GATEWAY_WORKLOADS : stringList(value);
+  return given.flatMap(labels => parseLabelSet(labels) ?? []);
+}
+
+/**
+ * Pod labels written `key=value[,key=value]`, as `--external-gateway-workload` takes them; undefined
+ * unless every key and value is a Kubernetes label key and value, and no key comes twice.
+ */
+export function parseLabelSet(written: string): ReadonlyMap<string, string> | undefined {
+  const labels = new Map<string, string>();
+  for (const pair of written.split(',')) {
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at);
+    const value = pair.slice(at + 1);
+    if (at < 0 || !isLabelKey(key) || !isLabelValue(value) || labels.has(key)) return undefined;
+    labels.set(key, value);
+  }
+  return labels;
 }
 
 function stringList(value: unknown): string[] {

@@ -27,17 +27,21 @@ export function routedSubsets(graph: Graph): RoutedSubset[] {
   })));
 }
 
-/** The workloads whose pods take a destination's traffic: the Service's selector plus the subset's labels. */
+/**
+ * The workloads whose pods take a destination's traffic: the Service's selector plus the subset's
+ * labels. A Service without selector has endpoints made by hand, which no workload of the set is.
+ */
 export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload[] {
   const service = graph.serviceByHost.get(routed.host);
   if (!service) return [];
   const selector = new Map(labels(service.spec, 'selector'));
+  if (selector.size === 0) return [];
   if (routed.subset !== undefined) {
     const subset = subsetNamed(graph, routed.host, routed.subset);
     if (!subset) return [];
     for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
   }
-  return selector.size === 0 ? [] : workloadsSelectedBy(graph, service.namespace, selector);
+  return workloadsSelectedBy(graph, service.namespace, selector);
 }
 
 export function subsetsOf(graph: Graph, host: string): readonly unknown[] {

@@ -48,6 +48,15 @@ export interface VerifyOptions {
    * @default 'default'
    */
   readonly defaultNamespace?: string;
+  /**
+   * Gateway workloads that run outside the set, such as the ingress gateway that istioctl or Helm
+   * installed: the labels of their pods, each as `key=value[,key=value]`. A Gateway whose
+   * `selector` holds only labels of one of them is served. The default is the gateways of Istio's
+   * default install. Given, the list replaces the default, so list those too when they are
+   * installed, e.g. `['istio=ingressgateway', 'istio=egressgateway', 'istio=internal-gateway']`.
+   * @default ['istio=ingressgateway', 'istio=egressgateway']
+   */
+  readonly externalGatewayWorkloads?: string[];
 }
 
 /**
@@ -80,7 +89,7 @@ export const CODES = {
   'subset-selects-many': Severity.WARNING,
   /** A `gateways` entry is not `mesh`, a Gateway in the set or an external gateway. */
   'gateway-not-found': Severity.ERROR,
-  /** A VirtualService host is admitted by no server of the Gateways it is bound to. */
+  /** A bound Gateway admits none of a VirtualService's hosts, or a host is admitted by none of its Gateways. */
   'host-not-on-gateway': Severity.ERROR,
   /** A VirtualService bound to the mesh has host `*`, which Istio rejects. */
   'wildcard-host-on-mesh': Severity.ERROR,
@@ -106,9 +115,9 @@ export const CODES = {
   'route-to-no-replicas': Severity.ERROR,
   /** A route destination has no host, which Istio rejects. */
   'destination-host-missing': Severity.ERROR,
-  /** A destination names a Service whose `exportTo` hides it from the VirtualService's namespace: 503. */
+  /** A destination's Service or ServiceEntry is not exported to a namespace where the VirtualService applies: 503 there. */
   'destination-host-not-exported': Severity.ERROR,
-  /** An in-mesh route to a Service with several ports names no port; sidecars still route on the port dialled. */
+  /** An in-mesh route to a Service with several ports names no port, and a host it serves is dialled on a port that Service lacks. */
   'destination-port-ambiguous': Severity.WARNING,
   /** A gateway route to a host without subset, while a mesh VirtualService splits that host by subset: the gateway's share ignores the split. */
   'gateway-route-bypasses-split': Severity.WARNING,
@@ -122,9 +131,9 @@ export const CODES = {
   'jwt-claim-route-without-authentication': Severity.ERROR,
   /** A field Istio has deprecated, which a later release drops. */
   'deprecated-field': Severity.WARNING,
-  /** A DestinationRule originates TLS without `caCertificates`, so the server's certificate is not verified. */
+  /** A DestinationRule originates TLS with no CA to verify the server by: no `caCertificates` for a Service, or a `credentialName` sidecars ignore. */
   'destination-rule-tls-unverified': Severity.WARNING,
-  /** A port of a DestinationRule originates TLS without `caCertificates`, so the server's certificate is not verified. */
+  /** The same as `destination-rule-tls-unverified`, for the TLS of one port of a DestinationRule. */
   'destination-rule-port-tls-unverified': Severity.WARNING,
   /** A Gateway's selector matches no workload in the set and no declared external gateway workload. */
   'gateway-selects-nothing': Severity.ERROR,

@@ -1,9 +1,18 @@
+import { checkDeprecations } from './deprecations';
+import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkDestinationRules } from './destination-rules';
 import { checkDestinations } from './destinations';
+import { checkGatewayCertificates } from './gateway-certificates';
+import { checkGatewaySubsets } from './gateway-subsets';
+import { checkGatewayWorkloads } from './gateway-workloads';
 import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
+import { checkJwtClaimRoutes } from './jwt-claims';
+import { checkMatches } from './matches';
 import { checkDuplicates } from './objects';
 import { checkPorts } from './ports';
+import { checkRouteDestinations } from './route-destinations';
+import { checkServicePorts } from './service-ports';
 import { settingsFrom } from './settings';
 import { checkReplicas } from './traffic';
 import { Finding, VerifyOptions } from './types';
@@ -22,10 +31,19 @@ export function manifestFindings(objects: readonly unknown[], options?: VerifyOp
     ...graph.unidentified,
     ...checkDuplicates(graph),
     ...checkWorkloads(graph),
+    ...checkGatewayWorkloads(graph, settings),
+    ...checkGatewayCertificates(graph, settings, objects),
     ...checkDestinations(graph, settings),
+    ...checkRouteDestinations(graph),
+    ...checkMatches(graph),
     ...checkDestinationRules(graph, settings),
+    ...checkDestinationRuleTls(graph),
     ...checkPorts(graph),
+    ...checkServicePorts(graph),
     ...checkGateways(graph, settings),
+    ...checkGatewaySubsets(graph),
+    ...checkJwtClaimRoutes(graph),
+    ...checkDeprecations(graph),
     ...checkWeights(graph, settings),
     ...checkReplicas(graph),
   ].sort(byObjectPathCode);

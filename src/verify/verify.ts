@@ -3,6 +3,7 @@ import { fail } from '../refusal';
 import { entryField, isRecord } from '../show';
 import { own } from './json';
 import { progressionFindings, StageFinding } from './progression';
+import { parseLabelSet } from './settings';
 import { CODES, Finding, ISTIO_CODES, Severity, VerifyOptions } from './types';
 import { manifestFindings } from './verify-manifests';
 
@@ -170,6 +171,7 @@ function checkVerifyOptions(entry: string, options: unknown): void {
   checkOptionsObject(entry, options, '{ defaultNamespace: "shop" }');
   checkStrings(entry, 'options.externalHosts', own(options, 'externalHosts'), HOST);
   checkStrings(entry, 'options.externalGateways', own(options, 'externalGateways'), GATEWAY);
+  checkStrings(entry, 'options.externalGatewayWorkloads', own(options, 'externalGatewayWorkloads'), GATEWAY_WORKLOAD);
   const weightSum = own(options, 'requireWeightSum100');
   if (weightSum !== undefined && typeof weightSum !== 'boolean') fail(entry, 'options.requireWeightSum100', 'must be true or false', weightSum, 'e.g. true');
   checkNamespaceOption(entry, own(options, 'defaultNamespace'));
@@ -191,6 +193,13 @@ interface ItemRule {
 const HOST: ItemRule = { items: 'hosts', item: 'a host in lower case, exact or "*." and a domain', test: isHost, example: '"api.example.com"' };
 
 const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/name"', test: isGatewayRef, example: '"istio-system/public-gateway"' };
+
+const GATEWAY_WORKLOAD: ItemRule = {
+  items: 'label sets',
+  item: 'pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values',
+  test: labels => parseLabelSet(labels) !== undefined,
+  example: '"istio=ingressgateway"',
+};
 
 function checkStrings(entry: string, field: string, value: unknown, rule: ItemRule): void {
   if (value === undefined) return;

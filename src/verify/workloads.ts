@@ -33,7 +33,7 @@ function checkWorkloadSelector(workload: Workload): Finding[] {
   if (!isObjectLike(selector) || isEmptySelector(selector)) {
     if (SELECTOR_DEFAULTED.has(workload.apiVersion)) return [];
     return [finding('workload-selector-missing', workload.id, 'spec.selector',
-      `${workload.apiVersion || 'this'} ${workload.kind} needs a non-empty spec.selector and the API server rejects it without one; `
+      `${workload.apiVersion} ${workload.kind} needs a non-empty spec.selector and the API server rejects it without one; `
       + `select the pod template's labels (${formatLabels(pods)})`)];
   }
   if (labelSelectorMatches(selector, pods)) return [];

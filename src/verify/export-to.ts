@@ -1,0 +1,84 @@
+import { hostCovers } from '../names';
+import { Graph, ManifestObject } from './graph';
+import { list, record, show, text } from './json';
+
+/**
+ * Which namespaces see an object, as its `exportTo` says (Istio's analyzers/util/exportto.go and
+ * service_lookup.go): every namespace (`*`), or a set of them.
+ */
+export type Visibility = '*' | ReadonlySet<string>;
+
+/** Where a Kubernetes Service, which has no spec field for it, says which namespaces see it. */
+export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
+
+/**
+ * The namespaces an `exportTo` list names: `.` is the object's own, `*` all. `~` (none) is kept as
+ * Istio keeps it, as a name no namespace has. An empty list means the mesh default, which Istio
+ * ships as `*`; a mesh that changes its `defaultServiceExportTo` or `defaultVirtualServiceExportTo`
+ * is not modelled.
+ */
+export function visibility(values: readonly string[], namespace: string): Visibility {
+  if (values.length === 0 || values.includes('*')) return '*';
+  return new Set(values.map(value => (value === '.' ? namespace : value)));
+}
+
+/** Who sees a VirtualService, ServiceEntry or Service (by its comma-separated annotation). */
+export function exportedTo(object: ManifestObject): Visibility {
+  return visibility(exportValues(object), object.namespace);
+}
+
+function exportValues(object: ManifestObject): readonly string[] {
+  if (object.kind === 'Service') return text(record(object.metadata, 'annotations'), EXPORT_TO_ANNOTATION)?.split(',').map(ns => ns.trim()) ?? [];
+  return list(object.spec, 'exportTo').filter((value): value is string => typeof value === 'string');
+}
+
+export function isVisibleIn(seen: Visibility, namespace: string): boolean {
+  return seen === '*' || seen.has(namespace);
+}
+
+/** The namespaces that see both. */
+export function sharedBy(a: Visibility, b: Visibility): Visibility {
+  if (a === '*') return b;
+  if (b === '*') return a;
+  return new Set([...a].filter(namespace => b.has(namespace)));
+}
+
+export function isNowhere(seen: Visibility): boolean {
+  return seen !== '*' && seen.size === 0;
+}
+
+/**
+ * The namespaces whose sidecars take a VirtualService's routes, each of which must see its
+ * destinations. Istio's analyzer is content with one of them; each one that cannot see the host
+ * fails, so each is checked. A VirtualService exported everywhere is checked from its own namespace,
+ * as Istio's analyzer does: a host private to that namespace serves the clients it is meant for.
+ */
+export function routingNamespaces(vs: ManifestObject): readonly string[] {
+  const seen = exportedTo(vs);
+  return seen === '*' ? [vs.namespace] : [...seen].sort();
+}
+
+/**
+ * The Service and ServiceEntries that declare `host` to a VirtualService applying in `routedFrom`:
+ * those naming it, and the wildcard ServiceEntries covering it that one of those namespaces sees. A
+ * wildcard that none of them sees declares nothing there, so a host it covers is as unknown as any
+ * other (most are typing mistakes), and not merely hidden.
+ */
+export function declarationsFor(graph: Graph, host: string, routedFrom: readonly string[]): readonly ManifestObject[] {
+  const service = graph.serviceByHost.get(host);
+  const entries = graph.serviceEntryHosts
+    .filter(e => e.host === host || (hostCovers(e.host, host) && routedFrom.some(namespace => isVisibleIn(exportedTo(e.entry), namespace))))
+    .map(e => e.entry);
+  return [...new Set(service ? [service, ...entries] : entries)];
+}
+
+/** An object's exportTo as written, so that a message shows the value to change. */
+export function exportField(object: ManifestObject): string {
+  return object.kind === 'Service'
+    ? `${object.id} has annotation ${EXPORT_TO_ANNOTATION}: ${show(text(record(object.metadata, 'annotations'), EXPORT_TO_ANNOTATION))}`
+    : `${object.id} has exportTo: ${show(list(object.spec, 'exportTo'))}`;
+}
+
+export function namespaces(names: readonly string[]): string {
+  return `${names.length === 1 ? 'namespace' : 'namespaces'} ${names.join(', ')}`;
+}

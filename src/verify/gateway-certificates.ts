@@ -1,0 +1,208 @@
+import { X509Certificate } from 'crypto';
+import { entryField } from '../show';
+import { GatewayPodIndex, gatewaySelector, indexGatewayPods, podsSelectedBy } from './gateway-workloads';
+import { Graph, ManifestObject, groupBy, spreadLists } from './graph';
+import { list, own, record, text } from './json';
+import { selects } from './selectors';
+import { Settings } from './settings';
+import { Finding, finding } from './types';
+
+/** Checks the certificates Istio Gateways serve: that their Secrets exist beside the gateway pods, hold a valid certificate, and serve one Gateway each. */
+export function checkGatewayCertificates(graph: Graph, settings: Settings, input: readonly unknown[]): Finding[] {
+  const gateways = [...graph.gateways.values()];
+  return [...checkSharedCertificates(gateways), ...checkSecrets(graph, settings, gateways, input)];
+}
+
+interface ServedCertificate {
+  readonly gateway: ManifestObject;
+  readonly selector: ReadonlyMap<string, string>;
+  readonly path: string;
+  /** How the message names the certificate. */
+  readonly name: string;
+  readonly key: string;
+}
+
+/**
+ * Istio's `CertificateAnalyzer`: a server of this Gateway and one of another Gateway whose pods it
+ * selects too (its selector is a subset of the other's, an empty one of any) serve the same
+ * certificate, named alike by `credentialName`, or by both `serverCertificate` and `privateKey`.
+ * HTTP/2 clients reuse a connection for every host the certificate covers, and each server
+ * routes only its own hosts (envoyproxy/envoy#6767). As Istio has it, only the Gateway whose
+ * selector is the subset, and so takes the other's pods too, is reported.
+ */
+function checkSharedCertificates(gateways: readonly ManifestObject[]): Finding[] {
+  const served = gateways.flatMap(gateway => list(gateway.spec, 'servers').flatMap((server, i) => servedCertificate(gateway, server, i)));
+  return [...groupBy(served, s => s.key).values()].flatMap(sharing => sharing.flatMap(mine => {
+    const others = sharing.filter(other => other.gateway !== mine.gateway && selects(mine.selector, other.selector));
+    if (others.length === 0) return [];
+    const names = [...new Set(others.map(o => o.gateway.id))].sort().join(', ');
+    return [finding('gateway-certificate-shared', mine.gateway.id, mine.path,
+      `${mine.name} is served by ${names} too, on gateway pods this Gateway selects as well; an HTTP/2 client reuses one connection `
+      + 'for every host the certificate covers, and gets 404 for the hosts of the other server, which routes only its own; '
+      + 'serve these hosts from one Gateway, or give each Gateway a certificate of its own')];
+  }));
+}
+
+function servedCertificate(gateway: ManifestObject, server: unknown, i: number): ServedCertificate[] {
+  const tls = own(server, 'tls');
+  const credentialName = text(tls, 'credentialName');
+  const served = { gateway, selector: gatewaySelector(gateway) };
+  const path = `spec.servers[${i}].tls`;
+  if (credentialName) return [{ ...served, path: `${path}.credentialName`, name: `certificate ${credentialName}`, key: JSON.stringify([credentialName]) }];
+  const file = text(tls, 'serverCertificate');
+  const privateKey = text(tls, 'privateKey');
+  if (!file || !privateKey) return [];
+  return [{ ...served, path: `${path}.serverCertificate`, name: `certificate file ${file}`, key: JSON.stringify([file, privateKey]) }];
+}
+
+/** `credentialName` prefixes of credentials that are no Secret: the proxy's own mesh certificate, a CA ConfigMap, a placeholder. */
+const NOT_A_SECRET = ['builtin://', 'configmap://', 'invalid://'];
+
+/** The prefixes that name a Secret explicitly; a bare name means `kubernetes://`. */
+const SECRET_PREFIXES = ['kubernetes://', 'kubernetes-gateway://'];
+
+/** One server's `credentialName`, and the namespaces whose gateway pods read it. */
+interface Credential {
+  readonly gateway: ManifestObject;
+  readonly server: number;
+  /** As written, e.g. `kubernetes://shop-tls`. */
+  readonly written: string;
+  /** The Secret's name. */
+  readonly name: string;
+  /** Whether the credential names its namespace, rather than taking the gateway pods'. */
+  readonly named: boolean;
+  readonly namespaces: readonly string[];
+}
+
+/**
+ * Istio's `SecretAnalyzer`: a gateway pod reads its `credentialName` Secret in its own namespace,
+ * unless the name says `namespace/name`. Only pods of the set have a namespace we know (a
+ * workload, or Istio's deployment for a Gateway API Gateway), and pods in several namespaces each
+ * need the Secret. A cert-manager Certificate, an ExternalSecret or a SealedSecret makes the
+ * Secret at apply time, so it counts as one, without a certificate to check.
+ */
+function checkSecrets(graph: Graph, settings: Settings, gateways: readonly ManifestObject[], input: readonly unknown[]): Finding[] {
+  const index = indexGatewayPods(graph, settings);
+  const credentials = gateways.flatMap(gateway => credentialsOf(index, gateway));
+  const secrets = new Map(graph.objects.filter(o => o.group === '' && o.kind === 'Secret').map(s => [`${s.namespace}/${s.name}`, s]));
+  const made = new Set(graph.objects.flatMap(madeSecret));
+  const missing = credentials.flatMap(c => {
+    const lacking = c.namespaces.filter(namespace => !secrets.has(`${namespace}/${c.name}`) && !made.has(`${namespace}/${c.name}`));
+    return lacking.length === 0 ? [] : [secretNotFound(c, lacking)];
+  });
+  const uses = credentials.flatMap(c => c.namespaces.flatMap(namespace => secrets.get(`${namespace}/${c.name}`) ?? [])
+    .map(secret => ({ secret, gateway: c.gateway.id })));
+  // The graph keeps no Secret's data, so the entries are read again.
+  const entries = spreadLists(input);
+  const certificates = [...groupBy(uses, use => use.secret.id).values()].flatMap(sameSecret => {
+    const { secret } = sameSecret[0];
+    const gateways = [...new Set(sameSecret.map(use => use.gateway))].sort().join(', ');
+    return checkCertificate(secret, entries[secret.entry], gateways);
+  });
+  return [...missing, ...certificates];
+}
+
+function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credential[] {
+  const selector = gatewaySelector(gateway);
+  // An empty selector takes every gateway of the mesh, so no namespace is the gateway's.
+  const namespaces = selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(p => p.namespace ?? []))];
+  if (namespaces.length === 0) return [];
+  return list(gateway.spec, 'servers').flatMap((server, i) => {
+    const written = text(own(server, 'tls'), 'credentialName');
+    if (written === undefined) return [];
+    const reference = secretReference(written);
+    if (!reference) return [];
+    const { name, namespace } = reference;
+    return [{ gateway, server: i, written, name, named: namespace !== undefined, namespaces: namespace === undefined ? namespaces : [namespace] }];
+  });
+}
+
+function secretNotFound(credential: Credential, namespaces: readonly string[]): Finding {
+  return finding('gateway-secret-not-found', credential.gateway.id, `spec.servers[${credential.server}].tls.credentialName`,
+    `credentialName ${credential.written} names no Secret in namespace ${namespaces.join(', ')}${credential.named ? '' : ', where the gateway pods run'}, `
+    + 'so the gateway has no certificate for this server and TLS handshakes fail; create the Secret there (type kubernetes.io/tls, with tls.crt and tls.key), '
+    + 'or a cert-manager Certificate or an ExternalSecret that makes it, or name the Secret that holds the certificate');
+}
+
+/** The Secret a `credentialName` names: `name`, `namespace/name`, either after `kubernetes://` or `kubernetes-gateway://`. */
+function secretReference(credentialName: string): { name: string; namespace?: string } | undefined {
+  if (NOT_A_SECRET.some(prefix => credentialName.startsWith(prefix))) return undefined;
+  const prefix = SECRET_PREFIXES.find(p => credentialName.startsWith(p)) ?? '';
+  const [first, second] = credentialName.slice(prefix.length).split('/');
+  return second === undefined ? { name: first } : { name: second, namespace: first };
+}
+
+/** `namespace/name` of the Secret an object makes when it is applied. */
+function madeSecret(object: ManifestObject): string[] {
+  const name = object.group === 'cert-manager.io' && object.kind === 'Certificate' ? text(object.spec, 'secretName')
+    : object.group === 'external-secrets.io' && object.kind === 'ExternalSecret' ? text(record(object.spec, 'target'), 'name') ?? object.name
+      : object.group === 'bitnami.com' && object.kind === 'SealedSecret' ? object.name
+        : undefined;
+  return name ? [`${object.namespace}/${name}`] : [];
+}
+
+/** The keys Istio reads the certificate and key from, in its order (`ExtractCertInfo`). */
+const CERTIFICATE_KEYS = [['cert', 'key'], ['tls.crt', 'tls.key']] as const;
+
+/**
+ * Istio's check of a gateway's Secret (`isValidSecret`): a certificate and a key under one of the
+ * key pairs, and a first PEM certificate that parses and is valid now. The API server merges
+ * `stringData` over `data`, so it is read too.
+ */
+function checkCertificate(secret: ManifestObject, entry: unknown, users: string): Finding[] {
+  const entries = secretEntries(entry);
+  const pair = CERTIFICATE_KEYS.find(keys => keys.every(key => (entries.get(key)?.value.length ?? 0) > 0));
+  if (!pair) {
+    return [finding('gateway-certificate-invalid', secret.id, 'data',
+      `the Secret holds neither tls.crt and tls.key nor cert and key, so ${users} has no certificate to serve and TLS handshakes fail; `
+      + 'put the PEM certificate chain and its key under tls.crt and tls.key')];
+  }
+  const certificate = entries.get(pair[0]) as SecretEntry;
+  const fault = certificateFault(certificate.value, Date.now());
+  return fault ? [finding('gateway-certificate-invalid', secret.id, certificate.path, `${pair[0]} ${fault.problem}, so ${users} ${fault.fix}`)] : [];
+}
+
+interface SecretEntry {
+  readonly path: string;
+  readonly value: Buffer;
+}
+
+function secretEntries(entry: unknown): ReadonlyMap<string, SecretEntry> {
+  const entries = new Map<string, SecretEntry>();
+  for (const [field, encoding] of [['data', 'base64'], ['stringData', 'utf8']] as const) {
+    for (const [key, value] of Object.entries(record(entry, field))) {
+      if (typeof value === 'string') entries.set(key, { path: entryField(field, key), value: Buffer.from(value, encoding) });
+    }
+  }
+  return entries;
+}
+
+/**
+ * What is wrong with the first certificate of a PEM chain, as istiod's `ValidateCertificate` sees
+ * it, or undefined. Node would parse DER too, which Envoy does not take, so the PEM header is
+ * required first. Whatever the parser throws on is the fault, never an error of the check.
+ */
+function certificateFault(pem: Buffer, now: number): { problem: string; fix: string } | undefined {
+  let validity: { notBefore: number; notAfter: number };
+  try {
+    if (!pem.includes('-----BEGIN ')) throw new Error('no PEM');
+    const certificate = new X509Certificate(pem);
+    validity = { notBefore: Date.parse(certificate.validFrom), notAfter: Date.parse(certificate.validTo) };
+  } catch {
+    return {
+      problem: 'holds no certificate that parses as PEM',
+      fix: 'cannot serve TLS; put the PEM certificate chain there (base64-encoded once more under data)',
+    };
+  }
+  if (now > validity.notAfter) {
+    return { problem: `holds a certificate that expired on ${dateOf(validity.notAfter)}`, fix: 'serves a certificate that clients refuse; renew it' };
+  }
+  if (now < validity.notBefore) {
+    return { problem: `holds a certificate that is not valid before ${dateOf(validity.notBefore)}`, fix: 'serves a certificate that clients refuse until then; issue one that is valid now' };
+  }
+  return undefined;
+}
+
+function dateOf(time: number): string {
+  return new Date(time).toISOString().replace('.000Z', 'Z');
+}

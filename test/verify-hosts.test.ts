@@ -1,0 +1,555 @@
+import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src/verify';
+
+/**
+ * Which hosts a VirtualService may claim and reach: exportTo on VirtualServices, ServiceEntries and
+ * the Service annotation (destination-host-not-exported, IST0101; mesh-host-conflict, IST0109), the
+ * gateways it binds to (host-not-on-gateway, IST0132; gateway-not-found, IST0101) including
+ * Kubernetes Gateway API Gateways, and Istio's generated Gateways (gateway-internal-reference, IST0165).
+ * Then the other findings of destinations.ts and gateways.ts, message and all.
+ */
+
+type Obj = Record<string, any>;
+
+const HOST_CODES = [
+  'destination-host-not-found', 'destination-host-not-exported', 'mesh-host-conflict', 'gateway-host-conflict',
+  'host-not-on-gateway', 'gateway-not-found', 'gateway-internal-reference', 'wildcard-host-on-mesh', 'host-partially-qualified', 'subset-not-found',
+];
+
+/** The findings of this file's codes, after checking the promises every finding keeps. */
+function verify(objects: unknown[], options?: VerifyOptions): Finding[] {
+  const all = verifyManifests(objects, options);
+  for (const f of all) {
+    expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
+  }
+  return all.filter(f => HOST_CODES.includes(f.code));
+}
+
+function summary(findings: Finding[]): string[] {
+  return findings.map(f => `${f.code} ${f.object} ${f.path}`);
+}
+
+function meta(name: string, namespace: string, extra: Obj = {}): Obj {
+  return { name, namespace, ...extra };
+}
+
+function app(name: string, namespace: string, annotations?: Obj): Obj[] {
+  const labels = { app: name };
+  return [
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(name, namespace),
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name, image: `${name}:1` }] } } },
+    },
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: meta(name, namespace, annotations ? { annotations } : {}),
+      spec: { selector: labels, ports: [{ name: 'http', port: 9080 }] },
+    },
+  ];
+}
+
+function istio(kind: string, name: string, namespace: string, spec: Obj): Obj {
+  return { apiVersion: 'networking.istio.io/v1', kind, metadata: meta(name, namespace), spec };
+}
+
+/** A VirtualService routing its hosts to `to`. */
+function vs(name: string, namespace: string, spec: Obj, to = 'reviews.shop.svc.cluster.local'): Obj {
+  return istio('VirtualService', name, namespace, { ...spec, http: [{ route: [{ destination: { host: to } }] }] });
+}
+
+/** The shared ingress: its workload, Service and a Gateway with these server hosts. */
+function ingress(hosts: string[], name = 'public'): Obj[] {
+  const labels = { istio: 'ingressgateway' };
+  return [
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('istio-ingressgateway', 'istio-system'),
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'proxyv2' }] } } },
+    },
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: meta('istio-ingressgateway', 'istio-system'),
+      spec: { selector: labels, ports: [{ name: 'http2', port: 80, targetPort: 80 }] },
+    },
+    gateway(name, hosts),
+  ];
+}
+
+function gateway(name: string, hosts: string[]): Obj {
+  return istio('Gateway', name, 'istio-system', {
+    selector: { istio: 'ingressgateway' },
+    servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts }],
+  });
+}
+
+/** A Kubernetes Gateway API Gateway with one listener per hostname (undefined: a listener without one). */
+function kubernetesGateway(name: string, namespace: string, hostnames: (string | undefined)[], apiVersion = 'gateway.networking.k8s.io/v1'): Obj {
+  return {
+    apiVersion, kind: 'Gateway', metadata: meta(name, namespace),
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: hostnames.map((hostname, i) => ({ name: `http-${i}`, port: 80, protocol: 'HTTP', ...(hostname === undefined ? {} : { hostname }) })),
+    },
+  };
+}
+
+function finding(code: keyof typeof CODES, object: string, path: string, message: string, istioCode?: string): Finding {
+  const found = { code, severity: CODES[code] as Severity, object, path, message };
+  return istioCode ? { ...found, istioCode } : found;
+}
+
+const REVIEWS = 'reviews.shop.svc.cluster.local';
+
+describe('mesh-host-conflict: VirtualServices that claim one host for sidecars that see both (IST0109)', () => {
+  const meshConflict = (object: string, path: string, host: string, rivals: string, where = '') => finding('mesh-host-conflict', object, path,
+    `host ${host} is also routed for the mesh by ${rivals}${where}; sidecars take one VirtualService per host `
+    + 'and ignore the rest, so merge the routes into one VirtualService, or export the two to namespaces that do not overlap', 'IST0109');
+
+  test('fails when two VirtualServices exported everywhere claim one host, however they write it', () => {
+    const objects = [...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews'] }), vs('reviews', 'frontend', { hosts: [REVIEWS, REVIEWS], exportTo: ['*'] })];
+    expect(verify(objects)).toEqual([
+      meshConflict('VirtualService/frontend/reviews', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/reviews'),
+      meshConflict('VirtualService/frontend/reviews', 'spec.hosts[1]', REVIEWS, 'VirtualService/shop/reviews'),
+      meshConflict('VirtualService/shop/reviews', 'spec.hosts[0]', REVIEWS, 'VirtualService/frontend/reviews'),
+    ]);
+  });
+
+  test('fails when one VirtualService exported to its own namespace and one exported everywhere claim one host there', () => {
+    // Istio's testdata: ratings in team3 exported to "*" against team4's, and the scoped host against the global one.
+    const objects = [
+      ...app('reviews', 'shop'),
+      vs('reviews', 'shop', { hosts: ['reviews'], exportTo: ['.'] }),
+      vs('reviews', 'frontend', { hosts: [REVIEWS], gateways: ['istio-system/public', 'mesh'] }),
+      ...ingress(['*']),
+    ];
+    expect(verify(objects)).toEqual([
+      meshConflict('VirtualService/frontend/reviews', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/reviews', ', both visible in namespace shop'),
+      meshConflict('VirtualService/shop/reviews', 'spec.hosts[0]', REVIEWS, 'VirtualService/frontend/reviews', ', both visible in namespace shop'),
+    ]);
+  });
+
+  test('fails when VirtualServices exported by name share namespaces, and names each that sees two of them', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      vs('a', 'shop', { hosts: ['reviews'], exportTo: ['frontend', 'admin', 'shop'] }),
+      vs('b', 'frontend', { hosts: [REVIEWS], exportTo: ['.'] }),
+      vs('c', 'admin', { hosts: [REVIEWS], exportTo: ['admin', 'ops'] }),
+      vs('d', 'frontend', { hosts: [REVIEWS], exportTo: ['frontend'] }),
+    ];
+    expect(verify(objects)).toEqual([
+      meshConflict('VirtualService/admin/c', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/a', ', both visible in namespace admin'),
+      meshConflict('VirtualService/frontend/b', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/a, VirtualService/frontend/d', ', both visible in namespace frontend'),
+      meshConflict('VirtualService/frontend/d', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/a, VirtualService/frontend/b', ', both visible in namespace frontend'),
+      meshConflict('VirtualService/shop/a', 'spec.hosts[0]', REVIEWS, 'VirtualService/frontend/b, VirtualService/admin/c, VirtualService/frontend/d',
+        ', both visible in namespaces admin, frontend'),
+    ]);
+  });
+
+  test('fails when one VirtualService is exported everywhere with "*" among other namespaces', () => {
+    const objects = [...app('reviews', 'shop'), vs('a', 'shop', { hosts: ['reviews'], exportTo: ['shop', '*'] }), vs('b', 'ops', { hosts: [REVIEWS], exportTo: ['.'] })];
+    expect(verify(objects)).toEqual([
+      meshConflict('VirtualService/ops/b', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/a', ', both visible in namespace ops'),
+      meshConflict('VirtualService/shop/a', 'spec.hosts[0]', REVIEWS, 'VirtualService/ops/b', ', both visible in namespace ops'),
+    ]);
+  });
+
+  test('accepts one host in VirtualServices that no namespace sees both of', () => {
+    // Istio's testdata: ratings in team1 and team2, each exported to ".".
+    const objects = [
+      ...app('reviews', 'shop'),
+      vs('reviews', 'shop', { hosts: ['reviews'], exportTo: ['.'] }),
+      vs('reviews', 'frontend', { hosts: [REVIEWS], exportTo: ['.'] }),
+      vs('reviews', 'admin', { hosts: [REVIEWS], exportTo: ['ops', 'qa'] }),
+    ];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('accepts overlapping wildcard hosts, which istiod gives to the most specific, whoever sees them', () => {
+    // Istio's analyzer reports `*.productpage.d` exported to "." against `*.d` exported everywhere
+    // (its testdata productpage-d); istiod routes each host by its most specific wildcard.
+    const objects = [
+      ...app('reviews', 'shop'),
+      istio('ServiceEntry', 'd', 'shop', { hosts: ['*.d'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'NONE' }),
+      vs('productpage-d', 'foo', { hosts: ['*.productpage.d'], exportTo: ['.'] }),
+      vs('productpage-d', 'bar', { hosts: ['*.d'], exportTo: ['*'] }),
+      vs('exact', 'bar', { hosts: ['www.productpage.d'] }),
+    ];
+    expect(verify(objects)).toEqual([]);
+  });
+});
+
+describe('gateway-host-conflict: VirtualServices that claim one host on one gateway, seen together', () => {
+  const objects = (exportTo: string[], otherNamespace: string) => [
+    ...app('reviews', 'shop'),
+    ...ingress(['*/reviews.example.com']),
+    vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['istio-system/public'], exportTo }),
+    vs('reviews-beta', otherNamespace, { hosts: ['reviews.example.com'], gateways: ['istio-system/public'], exportTo }),
+  ];
+
+  test('fails when both are exported to the same namespace, and names it', () => {
+    expect(verify(objects(['.'], 'shop'))).toEqual(['reviews', 'reviews-beta'].map((name, i) => finding('gateway-host-conflict', `VirtualService/shop/${name}`, 'spec.hosts[0]',
+      `host reviews.example.com is also bound to gateway istio-system/public by VirtualService/shop/${i === 0 ? 'reviews-beta' : 'reviews'}, `
+      + 'both visible in namespace shop; Istio merges their routes in creation order, so a catch-all route in the older one hides '
+      + 'the other\'s; merge them or give each its own host')));
+  });
+
+  test('accepts them when each is exported to its own namespace only', () => {
+    expect(verify(objects(['.'], 'beta'))).toEqual([]);
+  });
+});
+
+describe('destination-host-not-exported: a destination hidden from where the routes apply (IST0101)', () => {
+  const hidden = (path: string, host: string, namespaces: string, why: string, declared: string, add: string, object = 'VirtualService/frontend/reviews') =>
+    finding('destination-host-not-exported', object, path,
+      `host ${host} is not exported to ${namespaces}, ${why}: ${declared}; sidecars there take these routes but do not know the host, `
+      + `so requests fail with 503; add ${add} to that exportTo, or route to a host exported there`, 'IST0101');
+  const OWN = 'this VirtualService\'s own';
+  const BY_NAME = 'which this VirtualService is exported to';
+
+  test('fails when a Service exported to its own namespace is routed to from another', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), vs('reviews', 'frontend', { hosts: ['reviews.example.com'] })];
+    expect(verify(objects)).toEqual([hidden('spec.http[0].route[0].destination.host', REVIEWS, 'namespace frontend', OWN,
+      'Service/shop/reviews has annotation networking.istio.io/exportTo: "."', 'frontend')]);
+  });
+
+  test('fails when a VirtualService is exported by name to namespaces that do not see its destination, naming each', () => {
+    const objects = [
+      ...app('reviews', 'shop', { 'networking.istio.io/exportTo': 'shop,frontend' }),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], exportTo: ['.', 'ops', 'frontend', 'admin'] }, 'reviews'),
+    ];
+    expect(verify(objects)).toEqual([hidden('spec.http[0].route[0].destination.host', 'reviews', 'namespaces admin, ops', BY_NAME,
+      'Service/shop/reviews has annotation networking.istio.io/exportTo: "shop,frontend"', 'admin, ops', 'VirtualService/shop/reviews')]);
+  });
+
+  test('fails when a Service is exported to no namespace, even the VirtualService\'s own', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '~' }), vs('reviews', 'shop', { hosts: ['reviews.example.com'] }, 'reviews')];
+    expect(verify(objects)).toEqual([hidden('spec.http[0].route[0].destination.host', 'reviews', 'namespace shop', OWN,
+      'Service/shop/reviews has annotation networking.istio.io/exportTo: "~"', 'shop', 'VirtualService/shop/reviews')]);
+  });
+
+  test.each([
+    ['its own namespace', { 'networking.istio.io/exportTo': '.' }, 'shop', undefined],
+    ['a list with spaces', { 'networking.istio.io/exportTo': 'shop, frontend , ops' }, 'frontend', ['ops', 'frontend']],
+    ['"*"', { 'networking.istio.io/exportTo': 'shop,*' }, 'frontend', undefined],
+    ['an empty annotation', { 'networking.istio.io/exportTo': '' }, 'frontend', undefined],
+    ['no annotation', {}, 'frontend', ['ops', '.']],
+  ])('accepts a Service exported to %s where the routes apply', (_, annotations, namespace, exportTo) => {
+    const objects = [...app('reviews', 'shop', annotations), vs('reviews', namespace, { hosts: ['reviews.example.com'], ...(exportTo ? { exportTo } : {}) })];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('fails when a host is covered only by a wildcard ServiceEntry hidden from where the routes apply, as an unknown host', () => {
+    // Istio's testdata virtualservice_destinationhosts: a ServiceEntry for "*" exported to "." hides no bogus host elsewhere.
+    const objects = [
+      ...app('reviews', 'shop'),
+      istio('ServiceEntry', 'partners', 'egress', { hosts: ['*.partner.com', '*.com', 'api.partner.com'], exportTo: ['.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      istio('ServiceEntry', 'all', 'egress', { hosts: ['*'], exportTo: ['.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      vs('reviews', 'frontend', { hosts: ['reviews.example.com'], tls: [{ match: [{ sniHosts: ['reviews.example.com'] }], route: [{ destination: { host: 'www.partner.com' } }] }] }),
+      istio('VirtualService', 'egress', 'egress', { hosts: ['api.partner.com'], tcp: [{ route: [{ destination: { host: 'www.partner.com' } }] }] }),
+    ];
+    expect(verify(objects)).toEqual([finding('destination-host-not-found', 'VirtualService/frontend/reviews', 'spec.tls[0].route[0].destination.host',
+      'host www.partner.com resolves to www.partner.com, which is neither a Service in the set nor a ServiceEntry or external host '
+      + '(covered by ServiceEntry/egress/partners, ServiceEntry/egress/all, not exported to where these routes apply), so Istio answers 503; '
+      + 'point it at an existing service or declare the host with a ServiceEntry', 'IST0101')]);
+  });
+
+  test('fails when a wildcard ServiceEntry is seen by one namespace where the routes apply but not another', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      istio('ServiceEntry', 'partners', 'egress', { hosts: ['*.partner.com'], exportTo: ['.', 'frontend'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      istio('VirtualService', 'partner', 'egress', { hosts: ['api.partner.com'], exportTo: ['admin', 'frontend'], tcp: [{ route: [{ destination: { host: 'api.partner.com' } }] }] }),
+    ];
+    expect(verify(objects)).toEqual([hidden('spec.tcp[0].route[0].destination.host', 'api.partner.com', 'namespace admin', BY_NAME,
+      'ServiceEntry/egress/partners has exportTo: [".","frontend"]', 'admin', 'VirtualService/egress/partner')]);
+  });
+
+  test('fails when a ServiceEntry is exported to no namespace, and accepts a host that another declaration exports', () => {
+    const objects = [
+      ...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }),
+      istio('ServiceEntry', 'db', 'shop', { hosts: ['db.internal'], exportTo: ['~'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }] }),
+      istio('ServiceEntry', 'reviews-alias', 'mirror', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] }),
+      istio('VirtualService', 'db', 'shop', { hosts: ['db.internal'], tcp: [{ route: [{ destination: { host: 'db.internal' } }] }] }),
+      vs('reviews', 'frontend', { hosts: ['reviews.example.com'] }),
+    ];
+    expect(verify(objects)).toEqual([hidden('spec.tcp[0].route[0].destination.host', 'db.internal', 'namespace shop', OWN,
+      'ServiceEntry/shop/db has exportTo: ["~"]', 'shop', 'VirtualService/shop/db')]);
+  });
+
+  test('names every declaration of a hidden host', () => {
+    const objects = [
+      ...app('reviews', 'shop', { 'networking.istio.io/exportTo': 'shop' }),
+      istio('ServiceEntry', 'reviews-alias', 'mirror', { hosts: [REVIEWS, REVIEWS], exportTo: ['mirror', 'qa'], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] }),
+      vs('reviews', 'frontend', { hosts: ['reviews.example.com'] }),
+    ];
+    expect(verify(objects)).toEqual([hidden('spec.http[0].route[0].destination.host', REVIEWS, 'namespace frontend', OWN,
+      'Service/shop/reviews has annotation networking.istio.io/exportTo: "shop", ServiceEntry/mirror/reviews-alias has exportTo: ["mirror","qa"]', 'frontend')]);
+  });
+
+  test('accepts ServiceEntries exported everywhere or to the namespace, and hosts declared outside the set', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      // An exportTo of no strings is as good as none: every namespace.
+      istio('ServiceEntry', 'partners', 'egress', { hosts: ['*.partner.com'], exportTo: [7], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      istio('ServiceEntry', 'cards', 'egress', { hosts: ['api.cards.net'], exportTo: ['.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      istio('ServiceEntry', 'db', 'frontend', { hosts: ['db.internal'], exportTo: ['.'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }] }),
+      istio('VirtualService', 'reviews', 'frontend', {
+        hosts: ['reviews.example.com'],
+        tcp: [{ route: [{ destination: { host: 'db.internal' } }] }],
+        tls: [
+          { match: [{ sniHosts: ['reviews.example.com'] }], route: [{ destination: { host: 'api.partner.com' } }] },
+          { match: [{ sniHosts: ['reviews.example.com'] }], route: [{ destination: { host: 'api.cards.net' } }] },
+        ],
+      }),
+    ];
+    expect(verify(objects, { externalHosts: ['api.cards.net'] })).toEqual([]);
+  });
+
+  test('leaves a host that nothing declares to destination-host-not-found', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      istio('ServiceEntry', 'partners', 'egress', { hosts: ['*.partner.com'], exportTo: ['.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      vs('reviews', 'frontend', { hosts: ['reviews.example.com'], exportTo: ['.'] }, 'ratings.shop.svc.cluster.local'),
+    ];
+    expect(verify(objects)).toEqual([finding('destination-host-not-found', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.host',
+      'host ratings.shop.svc.cluster.local resolves to ratings.shop.svc.cluster.local, which is neither a Service in the set nor a ServiceEntry '
+      + 'or external host, so Istio answers 503; point it at an existing service or declare the host with a ServiceEntry', 'IST0101')]);
+  });
+});
+
+describe('host-not-on-gateway: each bound gateway admits some host (IST0132)', () => {
+  const idle = (path: string, gateway: string, hosts: string, takes: string, fix: string) => finding('host-not-on-gateway', 'VirtualService/shop/reviews', path,
+    `gateway ${gateway} admits none of the hosts of this VirtualService (${hosts}); it takes ${takes}, so it never sends requests `
+    + `to these routes; ${fix} for one of them, or remove the binding`, 'IST0132');
+  const notAdmitted = (path: string, host: string, gateways: string, fix: string) => finding('host-not-on-gateway', 'VirtualService/shop/reviews', path,
+    `host ${host} is admitted by none of the bound gateways (${gateways}), so requests for it never reach these routes; ${fix}, or remove the host`, 'IST0132');
+  const istioFix = (gateway: string, host: string) => `add ${host} to a server's hosts of ${gateway} (as shop/${host} or */${host})`;
+
+  test('fails when one bound gateway admits none of the hosts, though another admits them', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.com']),
+      gateway('internal', ['shop/*.internal', './*.corp']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com', 'reviews'], gateways: ['istio-system/public', 'istio-system/internal'] }),
+    ];
+    expect(verify(objects)).toEqual([
+      idle('spec.gateways[1]', 'istio-system/internal', `reviews.example.com, ${REVIEWS}`, 'shop/*.internal, ./*.corp', istioFix('istio-system/internal', '<host>')),
+      notAdmitted('spec.hosts[1]', REVIEWS, 'istio-system/public, istio-system/internal', istioFix('istio-system/public', REVIEWS)),
+    ]);
+  });
+
+  test('fails when every bound gateway admits none of the hosts, naming each binding and no host', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.com']),
+      istio('Gateway', 'empty', 'istio-system', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [7] }] }),
+      vs('reviews', 'shop', { hosts: ['reviews.example.org'], gateways: ['istio-system/public', 'istio-system/empty'] }),
+    ];
+    expect(verify(objects)).toEqual([
+      idle('spec.gateways[0]', 'istio-system/public', 'reviews.example.org', '*.example.com', istioFix('istio-system/public', '<host>')),
+      idle('spec.gateways[1]', 'istio-system/empty', 'reviews.example.org', 'no host', istioFix('istio-system/empty', '<host>')),
+    ]);
+  });
+
+  test('fails when a bound gateway is missing, and still checks the others, leaving the hosts alone', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.com']),
+      gateway('internal', ['*.internal']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com', 'reviews.example.org'], gateways: ['istio-system/missing', 'istio-system/public', 'istio-system/internal'] }),
+    ];
+    expect(summary(verify(objects))).toEqual([
+      'gateway-not-found VirtualService/shop/reviews spec.gateways[0]',
+      'host-not-on-gateway VirtualService/shop/reviews spec.gateways[2]',
+    ]);
+  });
+
+  test('leaves a host that no gateway of the set admits alone when an external gateway is bound', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.com']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com', 'reviews.example.org'], gateways: ['istio-system/public', 'edge/external'] }),
+    ];
+    expect(verify(objects, { externalGateways: ['edge/external'] })).toEqual([]);
+  });
+
+  test('accepts a VirtualService whose hosts are spread over its gateways, with mesh-only hosts beside them', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.com']),
+      gateway('internal', ['*/reviews.internal']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com', 'reviews.internal', 'reviews'], gateways: ['istio-system/public', 'istio-system/internal', 'mesh'] }),
+    ];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('says nothing of hosts on a VirtualService without hosts, which Istio rejects anyway', () => {
+    const objects = [...app('reviews', 'shop'), ...ingress(['*.example.com']), vs('reviews', 'shop', { hosts: [], gateways: ['istio-system/public'] })];
+    expect(verify(objects)).toEqual([]);
+  });
+});
+
+describe('Kubernetes Gateway API Gateways as binding targets', () => {
+  test('accepts a VirtualService bound to Kubernetes Gateways whose listeners take its hosts, one without hostname taking any', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      kubernetesGateway('web', 'shop', ['*.example.com']),
+      kubernetesGateway('any', 'infra', ['www.example.org', undefined]),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com', 'reviews.example.net'], gateways: ['web', 'infra/any'] }),
+    ];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('fails when a host is admitted by no listener of the bound Kubernetes Gateways', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      kubernetesGateway('web', 'shop', ['*.example.com']),
+      kubernetesGateway('www', 'infra', ['www.example.org']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com', 'www.example.org', 'reviews.example.net'], gateways: ['web', 'infra/www'] }),
+    ];
+    expect(verify(objects)).toEqual([finding('host-not-on-gateway', 'VirtualService/shop/reviews', 'spec.hosts[2]',
+      'host reviews.example.net is admitted by none of the bound gateways (shop/web, infra/www), so requests for it never reach these routes; '
+      + 'give a listener of shop/web the hostname reviews.example.net, or remove the host', 'IST0132')]);
+  });
+
+  test('fails when no listener hostname of a bound Kubernetes Gateway admits the hosts', () => {
+    // Istio's testdata virtualservice_kubernetes_gateways: my-vs-host-mismatch.
+    const objects = [...app('reviews', 'shop'), kubernetesGateway('web', 'shop', ['a.example.com', 'b.example.com']), vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['shop/web'] })];
+    expect(verify(objects)).toEqual([finding('host-not-on-gateway', 'VirtualService/shop/reviews', 'spec.gateways[0]',
+      'gateway shop/web admits none of the hosts of this VirtualService (reviews.example.com); it takes a.example.com, b.example.com, '
+      + 'so it never sends requests to these routes; give a listener of shop/web the hostname <host> for one of them, or remove the binding', 'IST0132')]);
+  });
+
+  test('takes the Istio Gateway of a name first, as Istio does', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.org'], 'web'),
+      kubernetesGateway('web', 'istio-system', [undefined]),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['istio-system/web'] }),
+    ];
+    expect(summary(verify(objects))).toEqual(['host-not-on-gateway VirtualService/shop/reviews spec.gateways[0]']);
+  });
+
+  test('fails when the gateway is a Gateway of another API group, and names Kubernetes Gateways of the name elsewhere', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      kubernetesGateway('web', 'shop', [undefined], 'gateway.networking.x-k8s.io/v1alpha1'),
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta('web', 'shop'), spec: { hostnames: ['reviews.example.com'] } },
+      kubernetesGateway('web', 'infra', [undefined]),
+      gateway('web', ['*']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['web'] }),
+    ];
+    const findings = verify(objects);
+    expect(summary(findings)).toEqual(['gateway-not-found VirtualService/shop/reviews spec.gateways[0]']);
+    expect(findings[0].message).toContain('write ns/name of an existing Gateway such as istio-system/web or infra/web (a bare name');
+  });
+});
+
+describe('gateway-internal-reference: a binding to a Gateway istiod generates (IST0165)', () => {
+  test('fails when a VirtualService names a generated Gateway, whether or not it is in the set', () => {
+    const generated = 'web~istio-autogenerated-k8s-gateway~http';
+    const objects = [
+      ...app('reviews', 'shop'),
+      ...ingress(['*.example.org'], generated),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: [`istio-system/${generated}`, 'shop/web~istio-autogenerated-k8s-gateway~https'] }),
+    ];
+    expect(verify(objects)).toEqual([
+      finding('gateway-internal-reference', 'VirtualService/shop/reviews', 'spec.gateways[0]',
+        `gateway istio-system/${generated} is one that istiod generates from the Kubernetes Gateway istio-system/web, and renames or removes `
+        + 'as that Gateway\'s listeners change, so these routes may silently lose their gateway; bind to istio-system/web itself, or route with an HTTPRoute', 'IST0165'),
+      finding('gateway-internal-reference', 'VirtualService/shop/reviews', 'spec.gateways[1]',
+        'gateway shop/web~istio-autogenerated-k8s-gateway~https is one that istiod generates from the Kubernetes Gateway shop/web, and renames or removes '
+        + 'as that Gateway\'s listeners change, so these routes may silently lose their gateway; bind to shop/web itself, or route with an HTTPRoute', 'IST0165'),
+    ]);
+  });
+
+  test('accepts a binding to the Kubernetes Gateway itself', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      kubernetesGateway('web', 'istio-system', ['*.example.com']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['istio-system/web'] }),
+    ];
+    expect(verify(objects)).toEqual([]);
+  });
+});
+
+describe('the findings of destinations and gateways, in full', () => {
+  const routeTo = (to: string) => vs('reviews', 'shop', { hosts: ['reviews.example.com'] }, to);
+  const notFound = (host: string, resolved: string, hint = '') => finding('destination-host-not-found', 'VirtualService/shop/reviews', 'spec.http[0].route[0].destination.host',
+    `host ${host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host, so Istio answers 503; `
+    + `point it at an existing service${hint} or declare the host with a ServiceEntry`, 'IST0101');
+
+  test('fails when a host is written name.ns, saying which FQDN was meant', () => {
+    expect(verify([...app('reviews', 'shop'), routeTo('reviews.shop')])).toEqual([finding('host-partially-qualified', 'VirtualService/shop/reviews',
+      'spec.http[0].route[0].destination.host', 'host reviews.shop is taken literally, because Istio expands only dot-free short names, so it '
+      + 'matches no service; write the FQDN reviews.shop.svc.cluster.local')]);
+  });
+
+  test.each([
+    ['a Service that does not exist', 'ratings.shop', 'ratings.shop'],
+    ['a longer name', 'x.reviews.shop', 'x.reviews.shop'],
+    ['a name with more after it', 'reviews.shop.other', 'reviews.shop.other'],
+  ])('fails when a name.ns host is %s, as an unknown host', (_, host, resolved) => {
+    expect(verify([...app('reviews', 'shop'), routeTo(host)])).toEqual([notFound(host, resolved)]);
+  });
+
+  test('fails when a short name has namesakes in other namespaces, naming them', () => {
+    const objects = [...app('reviews', 'shop'), ...app('ratings', 'team1'), ...app('ratings', 'team2'), routeTo('ratings')];
+    expect(verify(objects)).toEqual([notFound('ratings', 'ratings.shop.svc.cluster.local',
+      ' (did you mean ratings.team1.svc.cluster.local or ratings.team2.svc.cluster.local?)')]);
+  });
+
+  test('takes external hosts as written or resolved, and no other host for them', () => {
+    const options = { externalHosts: ['ratings', 'details.shop.svc.cluster.local'] };
+    const to = (host: string) => ({ destination: { host } });
+    const objects = [...app('reviews', 'shop'), { ...routeTo('reviews'), spec: { hosts: ['reviews.example.com'], tcp: [{ route: [to('ratings')] }, { route: [to('details')] }, { route: [to('db')] }] } }];
+    expect(summary(verify(objects, options))).toEqual(['destination-host-not-found VirtualService/shop/reviews spec.tcp[2].route[0].destination.host']);
+  });
+
+  test('fails when a subset is defined nowhere, or not by the rules of its host, naming theirs', () => {
+    const rule = (name: string, subsets: unknown) => istio('DestinationRule', name, 'shop', { host: 'reviews', subsets });
+    const subsetRoute = (subset: string) => ({ destination: { host: 'reviews', subset } });
+    const objects = [
+      ...app('reviews', 'shop'), ...app('ratings', 'shop'),
+      rule('reviews', [{ name: 'v1', labels: { app: 'reviews' } }]), rule('reviews-more', [{ name: 'v2', labels: { app: 'reviews' } }, { labels: { app: 'reviews' } }]),
+      istio('DestinationRule', 'ratings', 'shop', { host: 'ratings' }),
+      { ...routeTo('reviews'), spec: { hosts: ['reviews.example.com'], http: [{ route: [subsetRoute('v3')] }, { route: [{ destination: { host: 'ratings', subset: 'v1' } }] }, { route: [{ destination: { host: 'reviews.other.svc.cluster.local', subset: 'v1' } }] }] } },
+      ...app('reviews', 'other'),
+    ];
+    const subsetFinding = (path: string, message: string) => finding('subset-not-found', 'VirtualService/shop/reviews', path, message, 'IST0101');
+    expect(verify(objects)).toEqual([
+      subsetFinding('spec.http[0].route[0].destination.subset', 'subset v3 is not among the subsets (v1, v2) of DestinationRule/shop/reviews, '
+        + 'DestinationRule/shop/reviews-more, so Istio answers 503; add it there or route to one of those'),
+      subsetFinding('spec.http[1].route[0].destination.subset', 'subset v1 is not among the subsets (none) of DestinationRule/shop/ratings, '
+        + 'so Istio answers 503; add it there or route to one of those'),
+      subsetFinding('spec.http[2].route[0].destination.subset', 'subset v1 is defined by no DestinationRule, because none has host '
+        + 'reviews.other.svc.cluster.local, so Istio answers 503; add a DestinationRule for reviews.other.svc.cluster.local with subset v1'),
+    ]);
+  });
+
+  test('leaves the subsets of a ServiceEntry host to the rules where it is declared', () => {
+    const objects = [
+      ...app('reviews', 'shop'),
+      istio('ServiceEntry', 'partners', 'shop', { hosts: ['*.partner.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      istio('VirtualService', 'partner', 'shop', { hosts: ['api.partner.com'], tcp: [{ route: [{ destination: { host: 'api.partner.com', subset: 'eu' } }] }] }),
+    ];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('fails when host * is bound to the mesh', () => {
+    expect(verify([...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['*'] })])).toEqual([finding('wildcard-host-on-mesh', 'VirtualService/shop/reviews', 'spec.hosts[0]',
+      'host * is rejected by Istio on a VirtualService bound to the mesh (gateways lists mesh or is empty); list the service hosts instead, '
+      + 'or bind the VirtualService only to a gateway', 'IST0106')]);
+  });
+
+  test('fails when two VirtualServices claim host * on one gateway', () => {
+    const objects = [...app('reviews', 'shop'), ...ingress(['*']), vs('a', 'shop', { hosts: ['*'], gateways: ['istio-system/public'] }), vs('b', 'shop', { hosts: ['*'], gateways: ['istio-system/public'] })];
+    expect(summary(verify(objects))).toEqual(['gateway-host-conflict VirtualService/shop/a spec.hosts[0]', 'gateway-host-conflict VirtualService/shop/b spec.hosts[0]']);
+  });
+
+  test('reads a server host ./host as the Gateway\'s namespace, ns/host as that namespace, and /host as no namespace', () => {
+    const local = istio('Gateway', 'local', 'shop', { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['./a.example.com', 'other/b.example.com', '/c.example.com'] }] });
+    const objects = [...app('reviews', 'shop'), local, vs('reviews', 'shop', { hosts: ['a.example.com', 'b.example.com', 'c.example.com'], gateways: ['local'] })];
+    expect(summary(verify(objects))).toEqual(['host-not-on-gateway VirtualService/shop/reviews spec.hosts[1]', 'host-not-on-gateway VirtualService/shop/reviews spec.hosts[2]']);
+  });
+
+  test('fails when a gateway reference starts with a slash, as written', () => {
+    const findings = verify([...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['/public'] })]);
+    expect(findings.map(f => f.message.slice(0, 20))).toEqual(['gateway /public is n']);
+  });
+});
