@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
 import { isAbsolute, relative, resolve, sep } from 'path';
 import { pathToFileURL } from 'url';
-import { CODES, ISTIO_CODES } from '../verify';
+import { Code, CODE_SUMMARIES, CODES, ISTIO_CODES } from '../verify/types';
 import { Location } from './origins';
 import { LocatedFinding, Report } from './report';
 import { packageVersion } from './version';
@@ -19,8 +18,7 @@ const FINDINGS_DOC = `${REPOSITORY}/blob/main/docs/findings.md`;
 const FINGERPRINT = 'cdk8sIstioRelease/v1';
 
 export function renderSarif(report: Report): string {
-  const codes = Object.keys(CODES) as (keyof typeof CODES)[];
-  const descriptions = codeDescriptions();
+  const codes = Object.keys(CODES) as Code[];
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -32,7 +30,7 @@ export function renderSarif(report: Report): string {
           informationUri: REPOSITORY,
           rules: codes.map(code => ({
             id: code,
-            shortDescription: { text: descriptions.get(code) ?? code },
+            shortDescription: { text: CODE_SUMMARIES[code] },
             helpUri: `${FINDINGS_DOC}#${code}`,
             defaultConfiguration: { level: CODES[code] },
             ...(ISTIO_CODES[code] ? { properties: { istioCode: ISTIO_CODES[code] } } : {}),
@@ -42,7 +40,7 @@ export function renderSarif(report: Report): string {
       originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileURL(process.cwd()).href.replace(/\/?$/, '/')}` } },
       // Columns count UTF-16 code units, as JavaScript strings do.
       columnKind: 'utf16CodeUnits',
-      results: report.findings.map(finding => result(finding, codes.indexOf(finding.code as keyof typeof CODES))),
+      results: report.findings.map(finding => result(finding, codes.indexOf(finding.code as Code))),
     }],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
@@ -74,23 +72,4 @@ function physicalLocation({ file, line, column }: Location) {
     ? { uri: pathToFileURL(resolve(file)).href }
     : { uri: path.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
   return { artifactLocation, region: { startLine: line, startColumn: column } };
-}
-
-/**
- * The one-line description of each code: the comment in front of it in CODES, read from the
- * module's own source, which the package ships with its comments. Without it, a rule's
- * description is its code.
- */
-function codeDescriptions(): ReadonlyMap<string, string> {
-  let source: string;
-  try {
-    source = readFileSync(require.resolve('../verify/types'), 'utf8');
-  } catch {
-    return new Map();
-  }
-  const descriptions = new Map<string, string>();
-  for (const [, comment, code] of source.matchAll(/\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*'([a-z0-9-]+)':/g)) {
-    descriptions.set(code, comment.replace(/^\s*\*?/gm, ' ').replace(/\s+/g, ' ').trim());
-  }
-  return descriptions;
 }
