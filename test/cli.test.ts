@@ -83,7 +83,7 @@ describe('verify --strict', () => {
 });
 
 describe('verify --format json', () => {
-  test('fails when there are errors, with every finding and its files in the JSON', () => {
+  test('fails when there are errors, with every finding, its files and the line of its field in the JSON', () => {
     const { code, stdout } = run('verify', '--format', 'json', SEED_000);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
@@ -96,6 +96,8 @@ describe('verify --format json', () => {
       path: 'spec.selector',
       message: expect.stringContaining('spec.selector'),
       files: [SEED_000],
+      // The Deployment has no selector: the place is `spec:`, the nearest field that is written.
+      locations: [{ file: SEED_000, line: 16, column: 1 }],
     });
   });
 
@@ -204,7 +206,7 @@ describe('command line', () => {
 
   test.each([
     ['no path is given', ['verify'], 'no files or directories to verify'],
-    ['the format is unknown', ['verify', '--format', 'yaml', SEED_000], 'unknown format yaml; use text or json'],
+    ['the format is unknown', ['verify', '--format', 'yaml', SEED_000], 'unknown format yaml; use text, json or sarif'],
     ['an option lacks its value', ['verify', SEED_000, '--format'], 'option --format needs a value'],
     ['an option would take the next option as its value', ['verify', '--default-namespace', '--strict', SEED_000],
       'option --default-namespace needs a value'],
@@ -341,6 +343,55 @@ describe('verify, files that are no manifests', () => {
   });
 });
 
+describe('verify, how YAML is read', () => {
+  /** The text output and status of verifying one file that holds `lines`. */
+  function verifyLines(...lines: string[]): { file: string; code: number; stdout: string; stderr: string } {
+    const file = join(tempDir(), 'set.yaml');
+    writeFileSync(file, lines.join('\n'));
+    return { file, ...run('verify', file) };
+  }
+
+  const DEPLOYMENT = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: web }', 'spec:', '  selector: { matchLabels: { app: web } }',
+    '  template:', '    metadata: { labels: { app: web, release: 2024-01-01 } }', '---'];
+
+  test('merges a map into another with a `<<` key, as kubectl does', () => {
+    const { code, stdout } = verifyLines(...DEPLOYMENT, 'apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', '  labels: &labels { app: web }',
+      'spec:', '  selector: { <<: *labels, version: v9 }', '');
+    expect(code).toBe(1);
+    expect(stdout).toContain('spec.selector: selector app=web, version=v9 matches the pod template of no workload');
+  });
+
+  test('reads a date as the string it is written as, so that a label holding one still matches', () => {
+    expect(verifyLines(...DEPLOYMENT, 'apiVersion: v1', 'kind: Service', 'metadata: { name: web }', 'spec:', '  selector: { release: 2024-01-01 }', ''))
+      .toMatchObject({ code: 0, stdout: 'no findings in 2 objects from 1 file\n' });
+  });
+
+  test('reads a value with a tag it does not know as written', () => {
+    expect(verifyLines('apiVersion: v1', 'kind: Secret', 'metadata: { name: tls }', 'data:', '  tls.crt: !!binary aGVsbG8=', '  other: !custom [a, b]', ''))
+      .toMatchObject({ code: 0, stdout: 'no findings in 1 object from 1 file\n' });
+  });
+
+  test('fails when a value nests deeper than any manifest does, in js-yaml\'s words where the yaml package has none', () => {
+    const { file, code, stderr } = verifyLines('apiVersion: v1', 'kind: ConfigMap', `data: ${'['.repeat(120)}${']'.repeat(120)}`, '');
+    expect({ code, stderr }).toEqual({ code: 2, stderr: `error: ${file}:3:106: invalid yaml: nesting exceeded maxDepth (100)\n` });
+  });
+
+  test('fails when a file holds a null byte, naming its line and column', () => {
+    const { file, code, stderr } = verifyLines('apiVersion: v1', 'kind: ConfigMap\u0000', '');
+    expect({ code, stderr }).toEqual({ code: 2, stderr: `error: ${file}:2:16: invalid yaml: null byte is not allowed in input\n` });
+  });
+
+  test('fails when a later document is malformed, naming its line', () => {
+    const { file, code, stderr } = verifyLines(...DEPLOYMENT, 'apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', ' namespace: shop', '');
+    expect({ code, stderr }).toEqual({ code: 2, stderr: `error: ${file}:13:1: invalid yaml: all mapping items must start at the same column\n` });
+  });
+
+  test('fails when a directive repeats, before any document, naming where it is found', () => {
+    const { file, code, stderr } = verifyLines('%YAML 1.2', '%YAML 1.2', '---', 'kind: ConfigMap', '');
+    expect({ code, stderr }).toEqual({ code: 2, stderr: `error: ${file}:3:1: invalid yaml: duplication of %YAML directive\n` });
+  });
+});
+
 describe('verify --max-bytes', () => {
   /** Three files of 100, 200 and 50 bytes: YAML comments, which hold no objects. */
   function sized(): string[] {
@@ -439,7 +490,7 @@ describe('verify, text that could forge output', () => {
   });
 
   test('shows a line break in an argument as \\n in its usage error', () => {
-    expect(run('verify', '--format', 'yaml\nerror: x', SEED_000).stderr.split('\n')[0]).toBe('error: unknown format yaml\\nerror: x; use text or json');
+    expect(run('verify', '--format', 'yaml\nerror: x', SEED_000).stderr.split('\n')[0]).toBe('error: unknown format yaml\\nerror: x; use text, json or sarif');
   });
 });
 
