@@ -78,6 +78,8 @@ interface Site {
   readonly chart: Chart;
   readonly paths: string[];
   readonly externalGateways: string[];
+  /** The gateway pods the chart's route check counts outside it: Istio's defaults, and an IstioGateway's selector. */
+  readonly externalGatewayWorkloads: string[];
   /** The factories called so far, the one called last at the end. */
   readonly called: string[];
   /** Whether a factory is being called, so that its refusal is the one to expect. */
@@ -109,9 +111,12 @@ function buildGateway(gateway: GatewayScenario, site: Site): IIstioGateway | und
       site.externalGateways.push(ref.gatewayRef);
       return ref;
     }
-    case 'construct':
+    case 'construct': {
       site.paths.push(`${site.chart.node.path}/${gateway.id}`);
-      return new IstioGateway(site.chart, gateway.id, gateway.props as IstioGatewayProps);
+      const built = new IstioGateway(site.chart, gateway.id, gateway.props as IstioGatewayProps);
+      if (built.trafficApi === TrafficApi.ISTIO) site.externalGatewayWorkloads.push(Object.entries(built.selector).map(([key, value]) => `${key}=${value}`).join(','));
+      return built;
+    }
   }
 }
 
@@ -154,7 +159,8 @@ type Outcome = 'synthesized' | 'refused';
 type Built = { readonly site: Site; readonly threw: false } | { readonly site: Site; readonly threw: true; readonly error: unknown };
 
 function build(s: Scenario): Built {
-  const site: Site = { chart: new Chart(Testing.app(), 'test', { namespace: s.chartNamespace }), paths: [], externalGateways: [], called: [], calling: true };
+  const site: Site = { chart: new Chart(Testing.app(), 'test', { namespace: s.chartNamespace }), paths: [], externalGateways: [],
+    externalGatewayWorkloads: ['istio=ingressgateway', 'istio=egressgateway'], called: [], calling: true };
   try {
     const resolved = resolveCalls(s, site.called) as Scenario;
     site.calling = false;
@@ -181,7 +187,7 @@ function evaluate(s: Scenario): Outcome | Problem[] {
     return [crash('synth', error)];
   }
   const problems = [
-    ...checked('verifyManifests', () => verifyManifests(objects, { externalGateways: built.site.externalGateways })
+    ...checked('verifyManifests', () => verifyManifests(objects, { externalGateways: built.site.externalGateways, externalGatewayWorkloads: built.site.externalGatewayWorkloads })
       .map(f => ({ signature: `finding ${f.code}: ${f.object.split('/')[0]} ${masked(f.path)}`, detail: `${f.object} ${f.path}: ${f.message}` }))),
     ...checked('schemaErrors', () => schemaErrors(objects).map(schemaProblem)),
     ...checked('synth again', () => sameAgain(s, objects)),
