@@ -140,6 +140,7 @@ describe('gateway-secret-not-found', () => {
       maker('external-secrets.io', 'SecretStore', 'shop-credential', {}),
       maker('bitnami.com', 'Other', 'shop-credential', {}),
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-credential', namespace: 'edge' } },
+      { apiVersion: 'example.com/v1', kind: 'Secret', metadata: { name: 'shop-credential', namespace: 'edge' } },
       tlsSecret('shop-credential', 'shop', VALID),
     ];
     expect(brief(withCredential('shop-credential', ...makers))).toEqual(['gateway-secret-not-found Gateway/shop/shop spec.servers[0].tls.credentialName']);
@@ -173,6 +174,7 @@ describe('gateway-secret-not-found', () => {
   test('passes when the gateway pods run outside the set, or the selector is empty, so that no namespace is known', () => {
     const credential = https(['shop.example.com'], { credentialName: 'shop-credential' });
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [credential])])).toEqual([]);
+    expect(verify([gateway('public', { istio: 'ingressgateway' }, [https(['*'], { credentialName: 'kubernetes://edge/missing' })])])).toEqual([]);
     expect(verify([deploy, gateway('any', {}, [credential])])).toEqual([]);
   });
 

@@ -123,6 +123,9 @@ describe('gateway-selects-nothing', () => {
       .toEqual(['gateway-selects-nothing']);
     expect(verify([waypoint, gateway('other', { 'gateway.networking.k8s.io/gateway-name': 'other' }, [HTTP])]).map(f => f.code))
       .toEqual(['gateway-selects-nothing']);
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'edge', namespace: 'edge' }, spec: {} };
+    expect(verify([route, gateway('by-route', { 'gateway.networking.k8s.io/gateway-name': 'edge' }, [HTTP])]).map(f => f.code))
+      .toEqual(['gateway-selects-nothing']);
   });
 
   test('passes on a Gateway without a selector, which takes every gateway of the mesh, even where none is known', () => {
@@ -314,6 +317,12 @@ describe('gateway-conflict', () => {
       'spec.servers[0].hosts[0] host foo.bar on port 80 is served by Gateway/istio-system/b, Gateway/istio-system/c',
       'spec.servers[0].hosts[1] host foo.bar on port 80 is served by Gateway/istio-system/b, Gateway/istio-system/c',
     ]);
+  });
+
+  test('fails when a server declares no protocol, which istiod does not merge with an HTTP server', () => {
+    const bare = { port: { number: 80 }, hosts: ['foo.bar'] };
+    expect(conflicts([gateway('a', { istio: 'ingressgateway' }, [bare]), gateway('b', { istio: 'ingressgateway' }, [server(80, ['foo.bar'])])]))
+      .toEqual(['Gateway/istio-system/a spec.servers[0].hosts[0]', 'Gateway/istio-system/b spec.servers[0].hosts[0]']);
   });
 
   test('skips hosts that are no strings and servers without a port number', () => {

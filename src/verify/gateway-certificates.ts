@@ -85,7 +85,7 @@ function checkSecrets(graph: Graph, settings: Settings, gateways: readonly Manif
   const index = indexGatewayPods(graph, settings);
   const credentials = gateways.flatMap(gateway => credentialsOf(index, gateway));
   const secrets = new Map(graph.objects.filter(o => o.group === '' && o.kind === 'Secret').map(s => [`${s.namespace}/${s.name}`, s]));
-  const made = new Set(graph.objects.flatMap(madeSecret));
+  const made = new Set(graph.objects.map(madeSecret));
   const missing = credentials.flatMap(c => {
     const lacking = c.namespaces.filter(namespace => !secrets.has(`${namespace}/${c.name}`) && !made.has(`${namespace}/${c.name}`));
     return lacking.length === 0 ? [] : [secretNotFound(c, lacking)];
@@ -132,13 +132,13 @@ function secretReference(credentialName: string): { name: string; namespace?: st
   return second === undefined ? { name: first } : { name: second, namespace: first };
 }
 
-/** `namespace/name` of the Secret an object makes when it is applied. */
-function madeSecret(object: ManifestObject): string[] {
+/** `namespace/name` of the Secret an object makes when it is applied, if it makes one. */
+function madeSecret(object: ManifestObject): string | undefined {
   const name = object.group === 'cert-manager.io' && object.kind === 'Certificate' ? text(object.spec, 'secretName')
     : object.group === 'external-secrets.io' && object.kind === 'ExternalSecret' ? text(record(object.spec, 'target'), 'name') ?? object.name
       : object.group === 'bitnami.com' && object.kind === 'SealedSecret' ? object.name
         : undefined;
-  return name ? [`${object.namespace}/${name}`] : [];
+  return name && `${object.namespace}/${name}`;
 }
 
 /** The keys Istio reads the certificate and key from, in its order (`ExtractCertInfo`). */
@@ -177,23 +177,19 @@ function secretEntries(entry: unknown): ReadonlyMap<string, SecretEntry> {
   return entries;
 }
 
+const UNPARSEABLE = {
+  problem: 'holds no certificate that parses as PEM',
+  fix: 'cannot serve TLS; put the PEM certificate chain there (base64-encoded once more under data)',
+};
+
 /**
  * What is wrong with the first certificate of a PEM chain, as istiod's `ValidateCertificate` sees
  * it, or undefined. Node would parse DER too, which Envoy does not take, so the PEM header is
- * required first. Whatever the parser throws on is the fault, never an error of the check.
+ * required first.
  */
 function certificateFault(pem: Buffer, now: number): { problem: string; fix: string } | undefined {
-  let validity: { notBefore: number; notAfter: number };
-  try {
-    if (!pem.includes('-----BEGIN ')) throw new Error('no PEM');
-    const certificate = new X509Certificate(pem);
-    validity = { notBefore: Date.parse(certificate.validFrom), notAfter: Date.parse(certificate.validTo) };
-  } catch {
-    return {
-      problem: 'holds no certificate that parses as PEM',
-      fix: 'cannot serve TLS; put the PEM certificate chain there (base64-encoded once more under data)',
-    };
-  }
+  const validity = pem.includes('-----BEGIN ') ? validityOf(pem) : undefined;
+  if (!validity) return UNPARSEABLE;
   if (now > validity.notAfter) {
     return { problem: `holds a certificate that expired on ${dateOf(validity.notAfter)}`, fix: 'serves a certificate that clients refuse; renew it' };
   }
@@ -201,6 +197,16 @@ function certificateFault(pem: Buffer, now: number): { problem: string; fix: str
     return { problem: `holds a certificate that is not valid before ${dateOf(validity.notBefore)}`, fix: 'serves a certificate that clients refuse until then; issue one that is valid now' };
   }
   return undefined;
+}
+
+/** When the first certificate is valid; undefined when it does not parse, whatever the parser throws. */
+function validityOf(pem: Buffer): { notBefore: number; notAfter: number } | undefined {
+  try {
+    const certificate = new X509Certificate(pem);
+    return { notBefore: Date.parse(certificate.validFrom), notAfter: Date.parse(certificate.validTo) };
+  } catch {
+    return undefined;
+  }
 }
 
 function dateOf(time: number): string {

@@ -163,7 +163,7 @@ interface ServerHost extends Served {
   readonly path: string;
   readonly host: string;
   readonly port: number;
-  readonly bind: string;
+  readonly bind: string | undefined;
   /** Whether Istio merges the server with another plain HTTP server on its port, rather than choosing one. */
   readonly mergesHttp: boolean;
   readonly hasTls: boolean;
@@ -181,8 +181,9 @@ function checkConflicts(served: readonly Served[]): Finding[] {
   const claims = served.flatMap(s => list(s.gateway.spec, 'servers').flatMap((server, i): ServerHost[] => {
     const port = own(own(server, 'port'), 'number');
     if (typeof port !== 'number') return [];
-    const protocol = (text(own(server, 'port'), 'protocol') ?? '').toLowerCase();
-    const base = { ...s, port, bind: text(server, 'bind') ?? '', mergesHttp: HTTP_PROTOCOLS.has(protocol), hasTls: isObjectLike(own(server, 'tls')) };
+    const protocol = text(own(server, 'port'), 'protocol');
+    const mergesHttp = protocol !== undefined && HTTP_PROTOCOLS.has(protocol.toLowerCase());
+    const base = { ...s, port, bind: text(server, 'bind'), mergesHttp, hasTls: isObjectLike(own(server, 'tls')) };
     return list(server, 'hosts').flatMap((host, j) => typeof host === 'string'
       ? [{ ...base, path: `spec.servers[${i}].hosts[${j}]`, host: host.slice(host.indexOf('/') + 1) }]
       : []);
