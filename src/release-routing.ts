@@ -312,6 +312,12 @@ export function checkTrafficPolicy(scope: Construct, field: string, value: Traff
     fail(scope, `${field}.tlsMode`, 'needs a client certificate and key, which a TrafficPolicy has no field for, and Istio refuses it without them',
       policy.tlsMode, 'use ClientTlsMode.ISTIO_MUTUAL, mutual TLS with the mesh\'s own certificates');
   }
+  // Without caCertificates, proxies check the pods' certificate against public CAs, which never sign a cluster-local name.
+  if (policy?.tlsMode === ClientTlsMode.SIMPLE) {
+    fail(scope, `${field}.tlsMode`, 'needs the CA certificates that signed the pods\' certificate, which a TrafficPolicy has no field for; '
+      + 'without them proxies check it against public CAs and the handshake fails', policy.tlsMode,
+    'use ClientTlsMode.ISTIO_MUTUAL, TLS with the mesh\'s own certificates');
+  }
   const pool = checkObject(scope, `${field}.connectionPool`, policy?.connectionPool, '{ maxConnections: 100 }');
   for (const key of ['maxConnections', 'http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection'] as const) {
     if (pool?.[key] !== undefined) checkCount(scope, `${field}.connectionPool.${key}`, pool[key]);

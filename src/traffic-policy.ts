@@ -139,7 +139,10 @@ export interface OutlierDetectionOptions {
 export enum ClientTlsMode {
   /** Plain text: no TLS connection to the pods. */
   DISABLE = 'DISABLE',
-  /** TLS to the pods, without a client certificate. */
+  /**
+   * TLS to the pods, without a client certificate. Proxies need the CA certificates that signed
+   * the pods' certificate, which a TrafficPolicy has no props for: use ISTIO_MUTUAL.
+   */
   SIMPLE = 'SIMPLE',
   /**
    * Mutual TLS with client certificates of your own, not Istio's. Istio's webhook refuses it

@@ -172,6 +172,9 @@ describe('traffic policy', () => {
     ['TLS is mutual with certificates of one\'s own, which a traffic policy can\'t name', { trafficPolicy: { tlsMode: 'MUTUAL' } },
       'trafficPolicy.tlsMode needs a client certificate and key, which a TrafficPolicy has no field for, and Istio refuses it without them, got "MUTUAL"; '
       + 'use ClientTlsMode.ISTIO_MUTUAL, mutual TLS with the mesh\'s own certificates'],
+    ['TLS is simple, which needs CA certificates a traffic policy can\'t name', { trafficPolicy: { tlsMode: 'SIMPLE' } },
+      'trafficPolicy.tlsMode needs the CA certificates that signed the pods\' certificate, which a TrafficPolicy has no field for; '
+      + 'without them proxies check it against public CAs and the handshake fails, got "SIMPLE"; use ClientTlsMode.ISTIO_MUTUAL, TLS with the mesh\'s own certificates'],
     ['the traffic policy is a list', { trafficPolicy: [] }, 'trafficPolicy must be an object, got []; e.g. { tlsMode: ClientTlsMode.ISTIO_MUTUAL }'],
   ])('fails when %s', (_, props, message) => {
     expect(() => reviews(newChart(), props)).toThrow(new Error(`test/Reviews: ${message}`));

@@ -375,6 +375,11 @@ describe('ports of Services that routes reach', () => {
     }]);
   });
 
+  test.each(['http_proxy', 'grpc-web'])('accepts an in-mesh http route to a port named %s, which Istio reads as http', name => {
+    const vs = routeTo({ http: [{ route: [{ destination: { host: 'web', port: { number: 3128 } } }] }] });
+    expect(verify([...web([{ name, port: 3128 }, { name: 'http', port: 9090 }]), vs])).toEqual([]);
+  });
+
   test('accepts an in-mesh tcp route to a tcp port', () => {
     const vs = routeTo({ tcp: [{ route: [{ destination: { host: 'web', port: { number: 5432 } } }] }] });
     expect(verify([...web([{ name: 'tcp-db', port: 5432 }, { name: 'http', port: 9090 }]), vs])).toEqual([]);
