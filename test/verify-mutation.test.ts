@@ -196,7 +196,7 @@ describe('objects', () => {
 
   test('takes a List whose items are no list as an object, and leaves an object with items that is no List whole', () => {
     const broken = { apiVersion: 'v1', kind: 'List', items: 'none' };
-    const holder = { ...service('orders', undefined), items: [service('orders', undefined)] };
+    const holder = { ...service('orders', undefined), items: ['not an object'] };
     expect(brief(verify([broken, holder]))).toStrictEqual(['object-unidentified List/default/#0 metadata.name']);
   });
 
@@ -204,6 +204,18 @@ describe('objects', () => {
     const knative = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: {} };
     const set = reviews().filter(o => o.kind !== 'Service');
     expect(brief(verify([...set, knative]))).toContain('destination-host-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.host');
+  });
+
+  test('takes Istio kinds of another API group for no Istio objects, and core objects of another kind for no Service', () => {
+    const foreign = { ...routes(entry('ratings', 'v1')), apiVersion: 'networking.example.com/v1' };
+    const foreignRule = { ...subsets('ratings', 'v1'), apiVersion: 'networking.example.com/v1' };
+    expect(verify([foreign, foreignRule])).toStrictEqual([]);
+    const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'reviews', namespace: 'shop' }, data: {} };
+    expect(brief(verify([...reviews().filter(o => o.kind !== 'Service'), config]))).toStrictEqual([
+      'destination-rule-host-not-found DestinationRule/shop/reviews spec.host',
+      'destination-host-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.host',
+      'destination-host-not-found VirtualService/shop/reviews spec.http[0].route[1].destination.host',
+    ]);
   });
 
   test('checks the first of two Services of one name against the subsets, as the apply order leaves the last', () => {
@@ -223,6 +235,12 @@ describe('workloads', () => {
   ])('takes a %s %s without owner as the pods of a Service', (apiVersion, kind) => {
     const v2 = workload(apiVersion, kind, 'reviews-v2', V2);
     expect(verify(reviewsWith([], v2).filter(o => o.metadata.name !== 'reviews-v2' || o.kind === kind))).toStrictEqual([]);
+  });
+
+  test('takes a Deployment that another object owns as a workload', () => {
+    const owned = deployment('reviews-v2', V2);
+    owned.metadata.ownerReferences = [{ apiVersion: 'example.com/v1', kind: 'App', name: 'reviews' }];
+    expect(verify(reviewsWith([owned]))).toStrictEqual([]);
   });
 
   test('takes no other kind of object as pods', () => {
@@ -324,6 +342,13 @@ describe('services', () => {
     ]);
     expect(orders({ app: 'orders' }, deployment('d', { app: 'billing' }))).toStrictEqual([
       '',
+    ]);
+  });
+
+  test('fails when the pods that carry the rarest label of a selector lack another', () => {
+    const pods = [deployment('a', { app: 'orders', tier: 'api' }), deployment('b', { app: 'orders', tier: 'db' }), deployment('c', { app: 'billing', tier: 'web' })];
+    expect(brief(verify([service('orders', { app: 'orders', tier: 'web' }), ...pods]))).toStrictEqual([
+      'service-selects-nothing Service/shop/orders spec.selector',
     ]);
   });
 
@@ -435,6 +460,11 @@ describe('destination rules', () => {
       'subset-not-found VirtualService/shop/reviews spec.http[0].route[1].destination.subset',
     ]);
     expect(verify([...set, rule('all', '*', 'v1', 'v2')])).toStrictEqual([]);
+    // A wildcard that is not `*` before a dot covers no host, as in Istio.
+    expect(brief(verify([...set, rule('partial', '*reviews', 'v1', 'v2')]))).toStrictEqual([
+      'subset-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.subset',
+      'subset-not-found VirtualService/shop/reviews spec.http[0].route[1].destination.subset',
+    ]);
   });
 });
 

@@ -23,9 +23,8 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
 }
 
 function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject): Finding[] {
-  const selector = labels(service.spec, 'selector');
   // A Service without selector has hand-made endpoints, and one that selects nothing is reported on its own.
-  const endpoints = selector.size === 0 ? [] : workloadsSelectedBy(graph, service.namespace, selector);
+  const endpoints = workloadsSelectedBy(graph, service.namespace, labels(service.spec, 'selector'));
   if (endpoints.length === 0) return [];
   return list(rule.spec, 'subsets').flatMap((subset, i) => {
     const name = text(subset, 'name') ?? `#${i}`;

@@ -98,15 +98,19 @@ export function workloadsIn(graph: Graph, namespace: string): readonly Workload[
   return graph.workloadsByNamespace.get(namespace) ?? [];
 }
 
-/** Workloads in `namespace` whose pod template carries every label of `selector`. */
+/**
+ * Workloads in `namespace` whose pod template carries every label of `selector`. An empty selector
+ * selects none: a Service without one has endpoints made by hand, which are no workload of the set.
+ */
 export function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
   // The rarest label narrows most: the first may be one that every pod of the namespace carries.
   let candidates: readonly Workload[] | undefined;
   for (const label of selector) {
     const carriers = graph.workloadsByLabel.get(labelKey(namespace, label)) ?? [];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: any label's carriers hold every workload selected; the rarest only saves time
     if (!candidates || carriers.length < candidates.length) candidates = carriers;
   }
-  return (candidates ?? workloadsIn(graph, namespace)).filter(w => w.podLabels && selects(selector, w.podLabels));
+  return (candidates ?? []).filter(w => w.podLabels && selects(selector, w.podLabels));
 }
 
 function labelKey(namespace: string, [key, value]: readonly [string, string]): string {
@@ -132,7 +136,7 @@ export function destinationRulesFor(graph: Graph, host: string): readonly Manife
   // The wildcards that cover a host (see hostCovers) are `*` and `*` before a part of it that
   // starts at a dot; looked up from the longest, the most specific, so that a lookup costs the
   // host's dots rather than every rule's host.
-  for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
     const rules = graph.destinationRulesByHost.get(`*${host.slice(dot)}`);
     if (rules) return rules;
   }
