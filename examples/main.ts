@@ -3,6 +3,7 @@ import { ApiMultiportCanary } from './api-multiport-canary';
 import { ArgoBlueGreen } from './argo-blue-green';
 import { ArgoHeaderRoutedCanary, ArgoProgressiveCanary } from './argo-progressive-canary';
 import { ArgoWeatherCanary } from './argo-weather-canary';
+import { BookinfoAmbient } from './bookinfo-ambient';
 import { BookinfoDarkLaunch } from './bookinfo-dark-launch';
 import { CheckoutStickyCanary } from './checkout-sticky-canary';
 import { FlaggerAbTesting, FlaggerMirroredBlueGreen } from './flagger-ab-testing';
@@ -55,6 +56,7 @@ export function buildExamples(app: App): void {
   new FlaggerMirroredBlueGreen(app);
   new FlaggerGatewayApiCanary(app);
   new ArgoHeaderRoutedCanary(app);
+  new BookinfoAmbient(app);
 }
 
 if (require.main === module) {

@@ -297,6 +297,8 @@ export interface ReleaseModel {
   readonly strategy: Strategy;
   readonly controller: ReleaseController;
   readonly trafficApi: TrafficApi;
+  /** With the ambient data plane, the waypoint that applies the routes; undefined with sidecars. */
+  readonly ambient?: AmbientModel;
   /** What a controller runs; undefined without one. */
   readonly plan?: ControllerPlanModel;
   /**
@@ -304,6 +306,12 @@ export interface ReleaseModel {
    * workload becomes the Rollout's or the Deployment's template.
    */
   readonly release: string;
+}
+
+/** The waypoint an ambient app's Service is enrolled with. */
+export interface AmbientModel {
+  readonly waypoint: string;
+  readonly waypointNamespace: string;
 }
 
 /** Pod labels of one version: the app's selector plus `version`, as Istio's docs and Kiali expect. */

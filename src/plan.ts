@@ -32,6 +32,18 @@ export enum TrafficApi {
   GATEWAY_API = 'gateway-api',
 }
 
+/** Where the mesh runs the app's traffic: sidecars in its pods, or Istio's ambient data plane. */
+export enum DataPlane {
+  /** An Envoy sidecar in every pod, which applies the routes of its callers. */
+  SIDECAR = 'sidecar',
+  /**
+   * No sidecars: ztunnel on each node carries the pods' traffic (mTLS, L4), and a waypoint proxy
+   * applies the HTTP routes of the Services it serves. The routes are Gateway API HTTPRoutes on
+   * the Service (GAMMA), as Istio's ambient documentation routes L7 traffic.
+   */
+  AMBIENT = 'ambient',
+}
+
 /** How Argo Rollouts shifts traffic with Istio. */
 export enum ArgoRouting {
   /** One Service; the Rollout edits the weights of two DestinationRule subsets (`stable`, `canary`). */

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
 import { AppPort, IstioApiVersion, Protocol, ReleaseModel } from './model';
-import { ReleaseController, TrafficApi } from './plan';
+import { DataPlane, ReleaseController, TrafficApi } from './plan';
 import { refuse } from './refusal';
 import { AppModel } from './release/app';
 import type { ResolvedRelease } from './release/release';
@@ -10,6 +10,7 @@ import { RoutingProps } from './release-routing';
 import { renderRelease, RenderedRelease } from './render/release';
 import { apiObjectsUnder, RouteCheck } from './route-check';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
+import { IWaypoint, Waypoint } from './waypoint';
 import { PodOptions, WorkloadOptions } from './workload-props';
 
 // The resolved ports are the model's, which declares them; src/index.ts exports the type from here, with the apps' types.
@@ -141,9 +142,26 @@ export interface ReleaseAppProps extends RoutingProps, WorkloadOptions, PodOptio
 
   /**
    * The API that routes the traffic: Istio's, or the Kubernetes Gateway API.
-   * @default TrafficApi.ISTIO
+   * @default TrafficApi.ISTIO; TrafficApi.GATEWAY_API with DataPlane.AMBIENT
    */
   readonly trafficApi?: TrafficApi;
+
+  /**
+   * Where the mesh runs the app's traffic: a sidecar in every pod, or Istio's ambient data plane.
+   * In ambient mode the pods run without sidecars (labelled `istio.io/dataplane-mode: ambient`),
+   * the routes are HTTPRoutes on the app's Service, and the Service is enrolled with a waypoint
+   * (`istio.io/use-waypoint`), which applies them: without one the split would be ignored.
+   * @default DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
+
+  /**
+   * With `DataPlane.AMBIENT`, the waypoint that applies the app's routes: one that several apps
+   * share, or one the platform runs, imported with `Waypoint.fromWaypointName`.
+   * @default - with DataPlane.AMBIENT, a waypoint of the app's own, `<name>-waypoint` in the
+   * app's namespace (construct id `Waypoint`); none with sidecars
+   */
+  readonly waypoint?: IWaypoint;
 
   /**
    * Annotates every object with an Argo CD `argocd.argoproj.io/sync-wave` in make-before-break
@@ -190,6 +208,10 @@ export interface IReleaseApp extends IConstruct {
   readonly terminationGracePeriod: Duration;
   /** The API that routes the traffic: Istio's or the Kubernetes Gateway API. */
   readonly trafficApi: TrafficApi;
+  /** Where the mesh runs the app's traffic: sidecars, or the ambient data plane. */
+  readonly dataPlane: DataPlane;
+  /** The waypoint that applies the app's routes, with `DataPlane.AMBIENT`: given, or the app's own. */
+  readonly waypoint?: IWaypoint;
   /** The ServiceAccount the app emits, with `createServiceAccount` (escape hatch). */
   readonly serviceAccount?: ApiObject;
   /** The Service over every version (escape hatch); none with Flagger, which makes its own. */
@@ -232,6 +254,7 @@ export interface IReleaseApp extends IConstruct {
 interface Built {
   readonly app: AppModel;
   readonly objects: RenderedRelease;
+  readonly waypoint?: IWaypoint;
 }
 
 /**
@@ -260,6 +283,8 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
   public get shutdownDelay(): Duration { return Duration.seconds(this.app.pod.shutdownDelaySeconds); }
   public get terminationGracePeriod(): Duration { return Duration.seconds(this.app.pod.terminationGracePeriodSeconds); }
   public get trafficApi(): TrafficApi { return this.app.trafficApi; }
+  public get dataPlane(): DataPlane { return this.app.dataPlane; }
+  public get waypoint(): IWaypoint | undefined { return this.emitted().waypoint; }
 
   public get serviceAccount(): ApiObject | undefined { return this.objects.serviceAccount; }
   public get service(): ApiObject | undefined { return this.objects.service; }
@@ -285,8 +310,9 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
   protected _emit({ app, release: model }: ResolvedRelease): void {
     const gateway = app.gateway;
     if (gateway && !isInChart(gateway, Chart.of(this))) RouteCheck.of(this).addExternalGateway(gateway.gatewayRef);
+    const waypoint = this.emitWaypoint(app, model);
     const objects = renderRelease(this, model);
-    this.built = { app, objects };
+    this.built = { app, objects, waypoint };
     // `ApiObject.of(app)` gives the object that says where the traffic goes, whoever moves it.
     this.node.defaultChild = objects.rollout ?? objects.canary ?? objects.httpRoute ?? objects.virtualService ?? objects.service;
     if (app.syncWaves) addSyncWaves(this);
@@ -303,6 +329,14 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
       refuse(`${this.node.path}: ${field} does not exist with controller ${this.controller}, which runs one workload; use deployments, rollout or flaggerCanary`);
     }
     return this.objects.deployments[index];
+  }
+
+  /** Ahead of the Service it serves, so that the Service is never enrolled with a waypoint not yet there. */
+  private emitWaypoint(app: AppModel, model: ReleaseModel): IWaypoint | undefined {
+    if (!model.ambient) return undefined;
+    if (!app.waypoint) return new Waypoint(this, 'Waypoint', { name: model.ambient.waypoint, waypointNamespace: model.ambient.waypointNamespace });
+    if (!isInChart(app.waypoint, Chart.of(this))) RouteCheck.of(this)._addExternalGateway(app.waypoint.waypointRef);
+    return app.waypoint;
   }
 
   private get app(): AppModel {
@@ -336,8 +370,8 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
 }
 
 /** A gateway made with `fromName`, or in another chart, exists outside what this chart's check sees. */
-function isInChart(gateway: IIstioGateway, chart: Chart): boolean {
-  return Chart.of(gateway) === chart;
+function isInChart(scope: IConstruct, chart: Chart): boolean {
+  return Chart.of(scope) === chart;
 }
 
 /**
@@ -355,6 +389,8 @@ const SYNC_WAVES: { readonly [kind: string]: string } = {
 
 function addSyncWaves(scope: Construct): void {
   for (const object of apiObjectsUnder(scope)) {
-    object.metadata.addAnnotation('argocd.argoproj.io/sync-wave', SYNC_WAVES[object.kind] ?? '0');
+    // A waypoint goes with the workloads, ahead of the Service that it serves.
+    const wave = object.metadata.getLabel('istio.io/waypoint-for') === undefined ? SYNC_WAVES[object.kind] : undefined;
+    object.metadata.addAnnotation('argocd.argoproj.io/sync-wave', wave ?? '0');
   }
 }

@@ -184,7 +184,7 @@ function versionDeployment(scope: Construct, model: ReleaseModel, version: Versi
       selector: { matchLabels: labels },
       template: {
         // The release's labels last: no setting may change what the Service and subsets select.
-        metadata: prune({ labels: { ...app.podLabels, ...own.podLabels, ...labels }, annotations: prune({ ...app.podAnnotations, ...own.podAnnotations }) }),
+        metadata: prune({ labels: { ...app.podLabels, ...own.podLabels, ...dataPlaneLabels(model), ...labels }, annotations: prune({ ...app.podAnnotations, ...own.podAnnotations }) }),
         spec: prune({
           ...pod,
           containers: [byPlus(scope, () => mainContainer(model, version)), ...pod.containers.slice(1)],
@@ -301,7 +301,23 @@ function autoscalerSpec(minReplicas: number, maxReplicas: number, cpuUtilization
 }
 
 export function renderService(scope: Construct, model: ReleaseModel): ApiObject {
-  return service(scope, 'Service', model, model.name, serviceSelector(model));
+  return service(scope, 'Service', model, model.name, serviceSelector(model), waypointLabels(model));
+}
+
+/**
+ * In ambient mode the pods join the mesh by label, with no sidecar, even in a namespace that
+ * injects them: a pod with a sidecar is left out of ambient.
+ */
+function dataPlaneLabels(model: ReleaseModel): { [key: string]: string } {
+  return model.ambient ? { 'istio.io/dataplane-mode': 'ambient', 'sidecar.istio.io/inject': 'false' } : {};
+}
+
+/** The app's Service, which the mesh HTTPRoutes attach to, enrolled with the waypoint that applies them. */
+function waypointLabels(model: ReleaseModel): { [key: string]: string } {
+  const ambient = model.ambient;
+  if (!ambient) return {};
+  const elsewhere = ambient.waypointNamespace !== model.namespace;
+  return { 'istio.io/use-waypoint': ambient.waypoint, ...elsewhere ? { 'istio.io/use-waypoint-namespace': ambient.waypointNamespace } : {} };
 }
 
 /** A Service over every pod of the app, for a controller that narrows its selector itself (Argo Rollouts). */
@@ -319,11 +335,12 @@ export function renderVersionService(scope: Construct, model: ReleaseModel, extr
  * A Service as cdk8s-plus writes one, written here: a cdk8s-plus Service costs a construct per
  * Service, as much as the rest of the Service's work, for four fields.
  */
-function service(scope: Construct, id: string, model: ReleaseModel, name: string, selector: { [key: string]: string }): ApiObject {
+function service(scope: Construct, id: string, model: ReleaseModel, name: string, selector: { [key: string]: string },
+  labels: { [key: string]: string } = {}): ApiObject {
   return plainObject(scope, id, {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: model.namespace, labels: { ...model.selector } },
+    metadata: { name, namespace: model.namespace, labels: { ...model.selector, ...labels } },
     spec: {
       externalIPs: [],
       ports: model.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort })),

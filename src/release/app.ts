@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from '../istio-gateway';
-import { AppPort, IstioApiVersion, PodModel, Protocol, WorkloadPolicies } from '../model';
+import { AmbientModel, AppPort, IstioApiVersion, PodModel, Protocol, WorkloadPolicies } from '../model';
 import { isPortName, serviceHost } from '../names';
-import { ReleaseController, TrafficApi } from '../plan';
+import { DataPlane, ReleaseController, TrafficApi } from '../plan';
 import type { AppPortOptions, ReleaseAppProps } from '../release-app';
 import { checkRoutingProps, RoutingProps } from '../release-routing';
 import {
@@ -13,6 +13,7 @@ import {
 import { DisruptionBudget } from '../scaling';
 import { resolvePod } from '../workload-checks';
 import { checkGatewayApi, checkGatewayHosts } from './checks-gateway-api';
+import { isWaypoint, IWaypoint } from '../waypoint';
 import { resolveHosts } from './hosts';
 
 /**
@@ -38,6 +39,11 @@ export interface AppModel {
   readonly syncWaves: boolean;
   readonly controller: ReleaseController;
   readonly trafficApi: TrafficApi;
+  readonly dataPlane: DataPlane;
+  /** The waypoint given; with the ambient data plane and none given, the app makes its own. */
+  readonly waypoint?: IWaypoint;
+  /** The waypoint the Service is enrolled with, in ambient mode. */
+  readonly ambient?: AmbientModel;
   /** The routing props, which are resolved against the versions. */
   readonly routing: RoutingProps;
   /** Whether `istioApiVersion` was given, which is refused where no Istio object is emitted. */
@@ -62,7 +68,15 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   const mtls = checkBoolean(app, 'mtls', orDefault(props.mtls, false));
   const syncWaves = checkBoolean(app, 'syncWaves', orDefault(props.syncWaves, false));
   const controller = checkEnum(app, 'controller', orDefault(props.controller, ReleaseController.NONE), ReleaseController);
-  const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, TrafficApi.ISTIO), TrafficApi);
+  const dataPlane = checkEnum(app, 'dataPlane', orDefault(props.dataPlane, DataPlane.SIDECAR), DataPlane);
+  const ambient = dataPlane === DataPlane.AMBIENT;
+  if (ambient) checkAmbientController(app, controller);
+  const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, ambient ? TrafficApi.GATEWAY_API : TrafficApi.ISTIO), TrafficApi);
+  if (ambient && trafficApi !== TrafficApi.GATEWAY_API) {
+    fail(app, 'trafficApi', 'must be TrafficApi.GATEWAY_API with DataPlane.AMBIENT: there a waypoint applies the routes, and Istio routes ambient '
+      + 'traffic with HTTPRoutes on the Service', trafficApi, 'leave trafficApi out, and give the app an IstioGateway with trafficApi: TrafficApi.GATEWAY_API for its ingress');
+  }
+  const waypoint = checkWaypoint(app, props.waypoint, dataPlane);
   // Flagger routes through the Gateway API too (its gatewayapi provider); Argo Rollouts here only through Istio's.
   if (controller === ReleaseController.ARGO_ROLLOUTS && trafficApi !== TrafficApi.ISTIO) {
     fail(app, 'trafficApi', `must be TrafficApi.ISTIO with controller ${controller}, which moves traffic in Istio VirtualServices`,
@@ -72,8 +86,46 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   if (gateway && trafficApi === TrafficApi.GATEWAY_API) checkGatewayHosts(app, gateway, hosts);
   return {
     name, namespace, ports, replicas, serviceHost: host, gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
-    controller, trafficApi, routing: routingOf(props), istioApiVersionGiven: props.istioApiVersion !== undefined,
+    controller, trafficApi, dataPlane, waypoint, ambient: ambient ? ambientOf(app, name, namespace, waypoint) : undefined,
+    routing: routingOf(props), istioApiVersionGiven: props.istioApiVersion !== undefined,
   };
+}
+
+/** The controllers here move traffic through what a waypoint does not serve, or serves only as alpha. */
+function checkAmbientController(app: Construct, controller: ReleaseController): void {
+  if (controller === ReleaseController.ARGO_ROLLOUTS) {
+    fail(app, 'controller', `is ${controller}, which moves traffic by editing Istio VirtualServices, and with DataPlane.AMBIENT only a waypoint `
+      + 'applies those, as an alpha feature of Istio', controller, 'leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR');
+  }
+  if (controller === ReleaseController.FLAGGER) {
+    fail(app, 'controller', `is ${controller}, whose Canary here routes through Istio's VirtualServices or a Gateway API Gateway, `
+      + 'not through the HTTPRoute on the Service that a waypoint applies in ambient mode', controller,
+    'leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR');
+  }
+}
+
+function checkWaypoint(app: Construct, waypoint: IWaypoint | undefined, dataPlane: DataPlane): IWaypoint | undefined {
+  if (waypoint === undefined) return undefined;
+  if (!isWaypoint(waypoint)) {
+    fail(app, 'waypoint', 'must be a Waypoint, or one that Waypoint.fromWaypointName() makes', waypoint,
+      'e.g. Waypoint.fromWaypointName(chart, "Waypoint", "waypoint") for the waypoint of the namespace');
+  }
+  if (dataPlane !== DataPlane.AMBIENT) {
+    fail(app, 'waypoint', `applies to the ambient data plane only, and the app's is ${dataPlane}`, waypoint.waypointRef,
+      'set dataPlane: DataPlane.AMBIENT, or leave waypoint out');
+  }
+  return waypoint;
+}
+
+/** The app's own waypoint is `<name>-waypoint`, a label value as well as a name, so at most 63 characters. */
+function ambientOf(app: Construct, name: string, namespace: string | undefined, waypoint: IWaypoint | undefined): AmbientModel {
+  if (waypoint) return { waypoint: waypoint.name, waypointNamespace: waypoint.waypointNamespace };
+  const own = `${name}-waypoint`;
+  if (own.length > 63) {
+    fail(app, 'name', `makes the name of the app's waypoint, ${own}, longer than the 63 characters of a label value`, name,
+      'shorten the name to 54 characters or fewer, or give the app a waypoint');
+  }
+  return { waypoint: own, waypointNamespace: namespace ?? 'default' };
 }
 
 /** Only the routing props: the model carries no props it does not resolve. */

@@ -81,9 +81,11 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
     strategy: extras.strategy,
     controller: model.controller,
     trafficApi: model.trafficApi,
+    ambient: model.ambient,
     plan: model.controller === ReleaseController.NONE ? undefined : extras.plan,
     release: extras.release,
   };
+  if (release.ambient) checkDataPlaneLabels(app, release);
   checkRoutesHavePods(app, release);
   checkReleaseRuns(app, release);
   // A controller's refusal of a version's policy says more than the check of where policies go.
@@ -91,6 +93,21 @@ export function resolveRelease(app: Construct, model: AppModel, versions: Versio
   checkVersionPoliciesRouted(app, release);
   checkIstioApiVersionUsed(app, model, release);
   return release;
+}
+
+/** The labels that put pods in ambient mode: the data plane's own, which pod labels may not change. */
+const AMBIENT_POD_LABELS = ['istio.io/dataplane-mode', 'sidecar.istio.io/inject'];
+
+function checkDataPlaneLabels(app: Construct, release: ReleaseModel): void {
+  const sources = [{ field: 'podLabels', labels: release.pod.options.podLabels },
+    ...release.versions.map(v => ({ field: `${v.id.toLowerCase()}.podLabels`, labels: v.workload.podLabels }))];
+  for (const { field, labels } of sources) {
+    const key = AMBIENT_POD_LABELS.find(k => labels?.[k] !== undefined);
+    if (key) {
+      fail(app, field, `may not set "${key}", which DataPlane.AMBIENT sets to put the pods in ambient mode without a sidecar`, { [key]: labels![key] },
+        `leave "${key}" out, or use DataPlane.SIDECAR`);
+    }
+  }
 }
 
 /** The version a route target names: by its label, or by one of the release's roles; undefined for none. */

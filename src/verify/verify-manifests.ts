@@ -16,6 +16,7 @@ import { checkServicePorts } from './service-ports';
 import { settingsFrom } from './settings';
 import { checkReplicas } from './traffic';
 import { Finding, VerifyOptions } from './types';
+import { checkWaypoints } from './waypoints';
 import { checkWeights } from './weights';
 import { checkWorkloads } from './workloads';
 
@@ -44,6 +45,7 @@ export function manifestFindings(objects: readonly unknown[], options?: VerifyOp
     ...checkGatewaySubsets(graph),
     ...checkJwtClaimRoutes(graph),
     ...checkDeprecations(graph),
+    ...checkWaypoints(graph, settings),
     ...checkWeights(graph, settings),
     ...checkReplicas(graph),
   ].sort(byObjectPathCode);

@@ -10,7 +10,7 @@ describe('examples app', () => {
       'flagger-podinfo-blue-green', 'flagger-canary', 'argo-weather-canary', 'argo-blue-green',
       'gateway-api-canary', 'real-service', 'real-service-argo', 'real-service-flagger',
       'argo-progressive-canary', 'flagger-progressive-canary', 'flagger-ab-testing', 'flagger-mirrored-blue-green',
-      'flagger-gateway-api-canary', 'argo-header-routed-canary',
+      'flagger-gateway-api-canary', 'argo-header-routed-canary', 'bookinfo-ambient',
     ]);
   });
 
