@@ -141,8 +141,10 @@ export interface ReleaseAppProps extends RoutingProps, WorkloadOptions, PodOptio
   readonly controller?: ReleaseController;
 
   /**
-   * The API that routes the traffic: Istio's, or the Kubernetes Gateway API.
-   * @default TrafficApi.ISTIO; TrafficApi.GATEWAY_API with DataPlane.AMBIENT
+   * The API that routes the traffic: Istio's, or the Kubernetes Gateway API. With
+   * `DataPlane.AMBIENT` the mesh routes are HTTPRoutes either way, and this chooses the ingress's:
+   * an Istio Gateway's VirtualService, or HTTPRoutes on a Gateway API Gateway.
+   * @default TrafficApi.ISTIO; with DataPlane.AMBIENT, the gateway's API, else TrafficApi.GATEWAY_API
    */
   readonly trafficApi?: TrafficApi;
 

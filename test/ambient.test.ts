@@ -128,6 +128,52 @@ describe('a waypoint shared, imported, or in another namespace', () => {
   });
 });
 
+describe('ambient behind an Istio Gateway: its VirtualService routes the ingress, HTTPRoutes the mesh', () => {
+  const chart = newChart();
+  const gateway = new IstioGateway(chart, 'Gateway', { name: 'public', hosts: ['reviews.example.com'] });
+  const app = reviews(chart, { gateway, additionalPorts: [{ port: 9090, name: 'http-admin' }] });
+  const objects = Testing.synth(chart);
+
+  test('takes the gateway\'s API for the ingress', () => {
+    expect(app.trafficApi).toBe(TrafficApi.ISTIO);
+    expect(kinds(objects)).toEqual(['Gateway', 'Gateway', 'Deployment', 'Deployment', 'Service', 'DestinationRule', 'VirtualService',
+      'Service', 'Service', 'HTTPRoute', 'HTTPRoute']);
+    expectValidManifests(objects);
+  });
+
+  test('the VirtualService is the gateway\'s alone, for the external hosts, on the primary port', () => {
+    const vs = find(objects, 'VirtualService', 'reviews').spec;
+    expect(vs.gateways).toEqual(['shop/public']);
+    expect(vs.hosts).toEqual(['reviews.example.com']);
+    expect(vs.http).toEqual([{
+      name: 'primary',
+      route: [
+        { destination: { host: 'reviews.shop.svc.cluster.local', subset: 'v1', port: { number: 9080 } }, weight: 90 },
+        { destination: { host: 'reviews.shop.svc.cluster.local', subset: 'v2', port: { number: 9080 } }, weight: 10 },
+      ],
+    }]);
+  });
+
+  test('the mesh routes each port with an HTTPRoute on the enrolled Service, over the per-version Services', () => {
+    expect(find(objects, 'HTTPRoute', 'reviews').spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews', port: 9080 }]);
+    expect(find(objects, 'HTTPRoute', 'reviews-http-admin').spec.rules[0].backendRefs).toEqual([
+      { name: 'reviews-v1', port: 9090, weight: 90 }, { name: 'reviews-v2', port: 9090, weight: 10 },
+    ]);
+    expect(labelsOf(objects, 'Service', 'reviews')['istio.io/use-waypoint']).toBe('reviews-waypoint');
+    expect(app.httpRoute).toBe(ApiObject.of(app));
+    expect(app.virtualService!.kind).toBe('VirtualService');
+  });
+
+  test('passes the route check: no finding, warnings included', () => {
+    expect(RouteCheck.of(chart).findings()).toEqual([]);
+  });
+
+  test('a gateway known by name binds the Service host alone, as with sidecars', () => {
+    const named = synth(c => reviews(c, { gateway: IstioGateway.fromName('istio-system/public-gateway') }));
+    expect(find(named, 'VirtualService', 'reviews').spec).toMatchObject({ gateways: ['istio-system/public-gateway'], hosts: ['reviews.shop.svc.cluster.local'] });
+  });
+});
+
 describe('blue/green in ambient', () => {
   test('the HTTPRoute on the Service sends everything to the active colour, through the waypoint', () => {
     const objects = synth(chart => new BlueGreenApp(chart, 'Web', {
@@ -151,9 +197,12 @@ describe('blue/green in ambient', () => {
 describe('what ambient refuses, by name', () => {
   const build = (props: Partial<CanaryAppProps>) => () => reviews(newChart(), props);
   const refused: [string, Partial<CanaryAppProps>, string][] = [
-    ['trafficApi is Istio\'s', { trafficApi: TrafficApi.ISTIO },
-      'trafficApi must be TrafficApi.GATEWAY_API with DataPlane.AMBIENT: there a waypoint applies the routes, and Istio routes ambient traffic with '
-      + 'HTTPRoutes on the Service, got "istio"; leave trafficApi out, and give the app an IstioGateway with trafficApi: TrafficApi.GATEWAY_API for its ingress'],
+    ['trafficApi is Istio\'s and there is no gateway for it to route', { trafficApi: TrafficApi.ISTIO },
+      'trafficApi is TrafficApi.ISTIO, which with DataPlane.AMBIENT routes only the ingress, through an Istio Gateway, and the app has no gateway: '
+      + 'in the mesh a waypoint applies HTTPRoutes on the Service, got "istio"; leave trafficApi out, or give the app an IstioGateway'],
+    ['a route policy holds a fault, which the waypoint\'s HTTPRoute cannot carry', { routePolicy: { fault: { abortHttpStatus: 503 } } },
+      'routePolicy.fault has no Gateway API equivalent: HTTPRoute has no fault injection, got {"abort":{"httpStatus":503,"percentage":{"value":100}}}; '
+      + 'leave fault out, or use DataPlane.SIDECAR'],
     ['Argo Rollouts runs the release', { controller: ReleaseController.ARGO_ROLLOUTS },
       'controller is argo-rollouts, which moves traffic by editing Istio VirtualServices, and with DataPlane.AMBIENT only a waypoint applies those, '
       + 'as an alpha feature of Istio, got "argo-rollouts"; leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR'],
@@ -188,11 +237,11 @@ describe('what ambient refuses, by name', () => {
     expect(find(objects, 'Gateway', `r${'e'.repeat(53)}-waypoint`).metadata.name).toHaveLength(63);
   });
 
-  test('fails when ingress comes through an Istio Gateway, which an HTTPRoute cannot attach to', () => {
+  test('fails when the app asks for HTTPRoutes on an Istio Gateway, which they cannot attach to', () => {
     const chart = newChart();
     const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['reviews.example.com'] });
-    expect(() => reviews(chart, { gateway })).toThrow('test/Reviews: gateway emits an Istio Gateway, and an HTTPRoute can only attach to a '
-      + 'gateway.networking.k8s.io Gateway, got "shop/gateway"; give the IstioGateway and the app the same trafficApi');
+    expect(() => reviews(chart, { gateway, trafficApi: TrafficApi.GATEWAY_API })).toThrow('test/Reviews: gateway emits an Istio Gateway, and an '
+      + 'HTTPRoute can only attach to a gateway.networking.k8s.io Gateway, got "shop/gateway"; give the IstioGateway and the app the same trafficApi');
   });
 });
 

@@ -71,10 +71,12 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   const dataPlane = checkEnum(app, 'dataPlane', orDefault(props.dataPlane, DataPlane.SIDECAR), DataPlane);
   const ambient = dataPlane === DataPlane.AMBIENT;
   if (ambient) checkAmbientController(app, controller);
-  const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, ambient ? TrafficApi.GATEWAY_API : TrafficApi.ISTIO), TrafficApi);
-  if (ambient && trafficApi !== TrafficApi.GATEWAY_API) {
-    fail(app, 'trafficApi', 'must be TrafficApi.GATEWAY_API with DataPlane.AMBIENT: there a waypoint applies the routes, and Istio routes ambient '
-      + 'traffic with HTTPRoutes on the Service', trafficApi, 'leave trafficApi out, and give the app an IstioGateway with trafficApi: TrafficApi.GATEWAY_API for its ingress');
+  // In ambient mode the mesh routes are HTTPRoutes whatever the API: it chooses the ingress's, the gateway's by default.
+  const ambientApi = gateway?.trafficApi ?? TrafficApi.GATEWAY_API;
+  const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, ambient ? ambientApi : TrafficApi.ISTIO), TrafficApi);
+  if (ambient && trafficApi === TrafficApi.ISTIO && !gateway) {
+    fail(app, 'trafficApi', 'is TrafficApi.ISTIO, which with DataPlane.AMBIENT routes only the ingress, through an Istio Gateway, and the app has no gateway: '
+      + 'in the mesh a waypoint applies HTTPRoutes on the Service', trafficApi, 'leave trafficApi out, or give the app an IstioGateway');
   }
   const waypoint = checkWaypoint(app, props.waypoint, dataPlane);
   // Flagger routes through the Gateway API too (its gatewayapi provider); Argo Rollouts here only through Istio's.

@@ -16,7 +16,8 @@ import { checkServiceName } from './checks-limits';
  * read them as the renderer makes them.
  */
 export function checkGatewayApiRelease(scope: Construct, model: ReleaseModel): void {
-  refuseUnsupported(scope, model);
+  // In ambient mode the mesh routes are HTTPRoutes whatever the ingress is: sidecars are the way to Istio's routing.
+  refuseUnsupported(scope, model, model.ambient ? 'DataPlane.SIDECAR' : ISTIO_ROUTING);
   if (!model.selectorRouting) model.versions.forEach(version => checkBackendName(scope, version));
   if (model.mirror) checkMirrorPercentage(scope, model.mirror.percentage);
   for (const shape of routeShapes(model)) {
@@ -76,6 +77,9 @@ export function checkKubernetesGateway(scope: Construct, servers: readonly Gatew
   }
 }
 
+/** The way out of what the Gateway API cannot express, with sidecars. */
+const ISTIO_ROUTING = 'TrafficApi.ISTIO';
+
 /** The Gateway API's limits (v1 standard channel CRDs). */
 const MAX_RULES = 16;
 const MAX_CONDITIONS = 16;
@@ -89,54 +93,54 @@ const MAX_QUERY_VALUE = 1024;
 // ---------------------------------------------------------------------------------------------
 // What the standard channel has no field for
 
-function refuseUnsupported(scope: Construct, model: ReleaseModel): void {
+function refuseUnsupported(scope: Construct, model: ReleaseModel, instead: string): void {
   const tcp = model.ports.findIndex(p => !isHttpProtocol(p.protocol));
   if (tcp >= 0) {
     fail(scope, tcp === 0 ? 'protocol' : `additionalPorts[${tcp - 1}]`, 'is TCP, which Gateway API routes with TCPRoute, '
-      + 'an experimental kind outside the standard channel', model.ports[tcp].name, 'use an HTTP, HTTP/2 or gRPC port, or TrafficApi.ISTIO');
+      + 'an experimental kind outside the standard channel', model.ports[tcp].name, `use an HTTP, HTTP/2 or gRPC port, or ${instead}`);
   }
-  refusePolicy(scope, 'routePolicy', model.routePolicy);
-  refuseTrafficPolicy(scope, 'trafficPolicy', model.trafficPolicy);
+  refusePolicy(scope, 'routePolicy', model.routePolicy, instead);
+  refuseTrafficPolicy(scope, 'trafficPolicy', model.trafficPolicy, instead);
   for (const version of model.versions) {
-    refusePolicy(scope, `${version.id.toLowerCase()}.routePolicy`, version.routePolicy);
-    refuseTrafficPolicy(scope, `${version.id.toLowerCase()}.trafficPolicy`, version.trafficPolicy);
+    refusePolicy(scope, `${version.id.toLowerCase()}.routePolicy`, version.routePolicy, instead);
+    refuseTrafficPolicy(scope, `${version.id.toLowerCase()}.trafficPolicy`, version.trafficPolicy, instead);
   }
   if (model.sticky) {
     fail(scope, 'stickySessions', 'has no Gateway API equivalent in the standard channel: sessionPersistence is experimental, '
       + 'and the cookie that names the version would need filters per backendRef, which are implementation-specific', model.sticky,
-    'leave stickySessions out, or use TrafficApi.ISTIO');
+    `leave stickySessions out, or use ${instead}`);
   }
-  for (const route of model.matchRoutes) refuseMatch(scope, route);
+  for (const route of model.matchRoutes) refuseMatch(scope, route, instead);
 }
 
-export function refusePolicy(scope: Construct, field: string, policy: HttpPolicySpec | undefined): void {
+export function refusePolicy(scope: Construct, field: string, policy: HttpPolicySpec | undefined, instead = ISTIO_ROUTING): void {
   if (policy?.retries) {
     fail(scope, `${field}.retries`, 'has no Gateway API equivalent in the standard channel (HTTPRoute `retry` is experimental)',
-      policy.retries, 'leave retries out, or use TrafficApi.ISTIO');
+      policy.retries, `leave retries out, or use ${instead}`);
   }
   if (policy?.fault) {
     fail(scope, `${field}.fault`, 'has no Gateway API equivalent: HTTPRoute has no fault injection', policy.fault,
-      'leave fault out, or use TrafficApi.ISTIO');
+      `leave fault out, or use ${instead}`);
   }
   // GEP-2257 durations allow five digits per unit, so the hours stop at 99999.
   if (policy?.timeout !== undefined && !/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(gatewayDuration(policy.timeout))) {
     fail(scope, `${field}.timeout`, 'is longer than a Gateway API duration holds (99999h59m59s999ms)', policy.timeout,
-      'use a shorter timeout, or TrafficApi.ISTIO');
+      `use a shorter timeout, or ${instead}`);
   }
 }
 
-export function refuseTrafficPolicy(scope: Construct, field: string, policy: { readonly [key: string]: unknown } | undefined): void {
+export function refuseTrafficPolicy(scope: Construct, field: string, policy: { readonly [key: string]: unknown } | undefined, instead = ISTIO_ROUTING): void {
   if (policy) {
     fail(scope, field, 'has no Gateway API equivalent in the standard channel: it is a DestinationRule policy '
-      + '(load balancing, connection pool, outlier detection, TLS to the pods)', policy, 'leave trafficPolicy out, or use TrafficApi.ISTIO');
+      + '(load balancing, connection pool, outlier detection, TLS to the pods)', policy, `leave trafficPolicy out, or use ${instead}`);
   }
 }
 
-export function refuseMatch(scope: Construct, route: MatchRouteModel): void {
+export function refuseMatch(scope: Construct, route: MatchRouteModel, instead = ISTIO_ROUTING): void {
   if (route.match.sourceLabels) {
     fail(scope, 'testerRoutes', `route ${JSON.stringify(route.name)} matches sourceLabels, which Gateway API cannot express: `
       + 'HTTPRoute matches paths, methods, headers and query parameters only', route.match.sourceLabels,
-    'match a header the callers send instead, or use TrafficApi.ISTIO');
+    `match a header the callers send instead, or use ${instead}`);
   }
   if (!isDns1123Subdomain(route.name)) {
     fail(scope, 'testerRoutes', 'route names must be lower-case DNS names to name HTTPRoute rules', route.name, 'e.g. "qa-team"');
@@ -145,34 +149,34 @@ export function refuseMatch(scope: Construct, route: MatchRouteModel): void {
     .find(([, value]) => value.exact === '' || value.regex === '');
   if (empty) {
     fail(scope, 'testerRoutes', `route ${JSON.stringify(route.name)} matches ${empty[0]} against an empty value, which an HTTPRoute match cannot hold`,
-      empty[1], 'match a value of one character or more, or use TrafficApi.ISTIO');
+      empty[1], `match a value of one character or more, or use ${instead}`);
   }
-  checkConditions(scope, route, requestMatch(route.match));
+  checkConditions(scope, route, requestMatch(route.match), instead);
 }
 
 /**
  * What an HTTPRoute match holds of headers and query parameters, as the renderer writes them: a
  * prefix becomes a regex, longer than the prefix. The preview's header is its own prop.
  */
-function checkConditions(scope: Construct, route: MatchRouteModel, match: HttpRouteSpecRulesMatches): void {
+function checkConditions(scope: Construct, route: MatchRouteModel, match: HttpRouteSpecRulesMatches, instead: string): void {
   const [nameField, valueField] = route.service === undefined ? ['testerRoutes', 'testerRoutes'] : ['preview.header', 'preview.headerValue'];
   const at = `route ${JSON.stringify(route.name)} matches`;
   const kinds = [['headers', 'header', match.headers ?? [], MAX_HEADER_VALUE], ['queryParams', 'query parameter', match.queryParams ?? [], MAX_QUERY_VALUE]] as const;
   for (const [key, kind, conditions, maxValue] of kinds) {
     if (conditions.length > MAX_CONDITIONS) {
       fail(scope, nameField, `${at} more ${key} than the ${MAX_CONDITIONS} an HTTPRoute match holds`, conditions.length,
-        `match ${MAX_CONDITIONS} ${key} or fewer, or use TrafficApi.ISTIO`);
+        `match ${MAX_CONDITIONS} ${key} or fewer, or use ${instead}`);
     }
     // Gateway API's HTTPHeaderName, for query parameters too.
     const badName = conditions.find(c => c.name.length > MAX_NAME || !isToken(c.name));
     if (badName) {
       fail(scope, nameField, `${at} a ${kind} name that Gateway API does not take: an HTTP token of 1 to ${MAX_NAME} letters, digits `
-        + 'and !#$%&\'*+-.^_`|~', badName.name, 'use a name such as "x-tester", or TrafficApi.ISTIO');
+        + 'and !#$%&\'*+-.^_`|~', badName.name, `use a name such as "x-tester", or ${instead}`);
     }
     const long = conditions.find(c => c.value.length > maxValue);
     if (long) {
       fail(scope, valueField, `${at} ${kind} ${long.name} against a value that an HTTPRoute writes in ${long.value.length} characters, `
-        + `and it holds ${maxValue}`, route.match[key]?.[long.name], 'match a shorter value, or use TrafficApi.ISTIO');
+        + `and it holds ${maxValue}`, route.match[key]?.[long.name], `match a shorter value, or use ${instead}`);
     }
   }
 }

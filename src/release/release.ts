@@ -123,7 +123,8 @@ function checkRenderable(app: Construct, release: ReleaseModel): void {
   switch (release.controller) {
     case ReleaseController.ARGO_ROLLOUTS: return checkArgoRollouts(app, release, release.plan!);
     case ReleaseController.FLAGGER: return checkFlagger(app, release, release.plan!);
-    default: return release.trafficApi === TrafficApi.GATEWAY_API ? checkGatewayApiRelease(app, release) : undefined;
+    // In ambient mode the mesh routes are HTTPRoutes, whatever routes the ingress.
+    default: return release.trafficApi === TrafficApi.GATEWAY_API || release.ambient ? checkGatewayApiRelease(app, release) : undefined;
   }
 }
 

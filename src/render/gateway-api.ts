@@ -163,17 +163,35 @@ function listenerSpec(listener: ListenerModel): GatewaySpecListeners {
  * (release/checks-gateway-api.ts).
  */
 export function renderGatewayApi(scope: Construct, model: ReleaseModel): RenderedRelease {
-  const backends = model.selectorRouting ? [] : model.versions.map(versionBackend);
   const routes = routeShapes(model).map(shape => routeOf(scope, model, shape));
   const deployments = model.versions.map(version => renderDeployment(scope, model, version));
   const service = renderService(scope, model);
-  const extraServices = [...model.extraServices, ...backends].map(extra => renderVersionService(scope, model, extra));
-  const httpRoutes = routes.map(route => new ApiObject(scope, route.id, {
+  const extraServices = [...model.extraServices, ...backendsOf(model)].map(extra => renderVersionService(scope, model, extra));
+  const httpRoutes = routes.map(route => emitRoute(scope, model, route));
+  return { deployments, service, extraServices, httpRoute: httpRoutes[0] };
+}
+
+/**
+ * In ambient mode behind an Istio Gateway, the mesh's half of the release: the Services per
+ * version and the HTTPRoutes on the app's Service, which its waypoint applies. The gateway's
+ * VirtualService is Istio's (render/istio.ts).
+ */
+export function renderAmbientMeshRoutes(scope: Construct, model: ReleaseModel): { versionServices: ApiObject[]; httpRoute?: ApiObject } {
+  const routes = meshRoutes(model).map(shape => routeOf(scope, model, shape));
+  const versionServices = backendsOf(model).map(extra => renderVersionService(scope, model, extra));
+  return { versionServices, httpRoute: routes.map(route => emitRoute(scope, model, route))[0] };
+}
+
+function backendsOf(model: ReleaseModel): ExtraServiceModel[] {
+  return model.selectorRouting ? [] : model.versions.map(versionBackend);
+}
+
+function emitRoute(scope: Construct, model: ReleaseModel, route: RouteOutput): ApiObject {
+  return new ApiObject(scope, route.id, {
     ...HttpRoute.GVK,
     metadata: { name: route.name, namespace: model.namespace, labels: { ...model.selector } },
     spec: toJson_HttpRouteSpec(route.spec),
-  }));
-  return { deployments, service, extraServices, httpRoute: httpRoutes[0] };
+  });
 }
 
 /** The Service `<name>-<subset>` over one version: what a weighted backendRef names. */
@@ -201,9 +219,9 @@ interface RouteOutput {
   readonly spec: HttpRouteSpec;
 }
 
-/** Every HTTPRoute of the release: the mesh's, then the gateway's. */
+/** Every HTTPRoute of the release: the mesh's, then the gateway's, unless an Istio Gateway's VirtualService routes the ingress. */
 export function routeShapes(model: ReleaseModel): RouteShape[] {
-  return [...meshRoutes(model), ...gatewayRoutes(model)];
+  return [...meshRoutes(model), ...model.trafficApi === TrafficApi.GATEWAY_API ? gatewayRoutes(model) : []];
 }
 
 function routeOf(scope: Construct, model: ReleaseModel, shape: RouteShape): RouteOutput {

@@ -67,10 +67,13 @@ export function needsVirtualService(model: ReleaseModel): boolean {
 export function renderVirtualService(scope: Construct, model: ReleaseModel): ApiObject {
   const host = serviceHost(model.name, model.namespace);
   const binding = model.binding;
+  // In ambient mode the mesh has no sidecars to apply it: the VirtualService is the gateway's alone,
+  // for the external hosts, and HTTPRoutes on the Service route the mesh (see renderAmbientMeshRoutes).
+  const gatewayOnly = model.ambient !== undefined && binding !== undefined;
   const spec: VirtualServiceSpec = {
-    hosts: binding ? [...binding.hosts, host] : [host],
+    hosts: !binding ? [host] : gatewayOnly && binding.hosts.length > 0 ? [...binding.hosts] : [...binding.hosts, host],
     // Without a gateway the field is left out, which Istio reads as `mesh` alone.
-    gateways: binding ? [...binding.gateways, MESH] : undefined,
+    gateways: binding ? [...binding.gateways, ...gatewayOnly ? [] : [MESH]] : undefined,
     http: scopedHttpRoutes(model, host),
     tcp: tcpRoutes(model, host),
   };
@@ -131,7 +134,8 @@ function scopedHttpRoutes(model: ReleaseModel, host: string): VirtualServiceSpec
     route: r.route?.map(d => ({ ...d, destination: { ...d.destination, port } })),
     mirror: r.mirror ? { ...r.mirror, port } : r.mirror,
   });
-  if (httpPorts.length === 1) return routes.map(withPort);
+  // A VirtualService for the gateway alone names the primary port, as the gateway's half does below.
+  if (httpPorts.length === 1 || model.ambient) return routes.map(withPort);
   if (!model.binding) return routes;
   const scoped = (gateways: string[]) => (r: VirtualServiceSpecHttp) => ({ ...r, match: (r.match ?? [{}]).map(m => ({ ...m, gateways })) });
   return [

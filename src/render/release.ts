@@ -5,7 +5,7 @@ import { renderDeployment, renderService, renderServiceAccount, renderVersionSer
 import { ReleaseController, TrafficApi } from '../plan';
 import { hasArgoVirtualService, renderArgoRollouts } from './argo-rollouts';
 import { renderFlagger } from './flagger';
-import { renderGatewayApi } from './gateway-api';
+import { renderAmbientMeshRoutes, renderGatewayApi } from './gateway-api';
 import { needsVirtualService, renderDestinationRule, renderPeerAuthentication, renderVirtualService } from './istio';
 
 /** The objects of a release, whatever renders them: what the app constructs expose. */
@@ -51,8 +51,20 @@ function renderTraffic(scope: Construct, model: ReleaseModel): RenderedRelease {
   switch (model.controller) {
     case ReleaseController.ARGO_ROLLOUTS: return renderArgoRollouts(scope, model);
     case ReleaseController.FLAGGER: return renderFlagger(scope, model);
-    default: return model.trafficApi === TrafficApi.GATEWAY_API ? renderGatewayApi(scope, model) : renderIstioRelease(scope, model);
+    default:
+      if (model.trafficApi === TrafficApi.GATEWAY_API) return renderGatewayApi(scope, model);
+      return model.ambient ? renderAmbientIstio(scope, model) : renderIstioRelease(scope, model);
   }
+}
+
+/**
+ * Ambient mode behind an Istio Gateway: the gateway's VirtualService splits over the subsets at
+ * the ingress, and the mesh's HTTPRoutes on the Service, after it, split over a Service per version.
+ */
+function renderAmbientIstio(scope: Construct, model: ReleaseModel): RenderedRelease {
+  const istio = renderIstioRelease(scope, model);
+  const mesh = renderAmbientMeshRoutes(scope, model);
+  return { ...istio, extraServices: [...istio.extraServices, ...mesh.versionServices], httpRoute: mesh.httpRoute };
 }
 
 /**
