@@ -313,7 +313,7 @@ function dataPlaneLabels(model: ReleaseModel): { [key: string]: string } {
 }
 
 /** The app's Service, which the mesh HTTPRoutes attach to, enrolled with the waypoint that applies them. */
-function waypointLabels(model: ReleaseModel): { [key: string]: string } {
+export function waypointLabels(model: ReleaseModel): { [key: string]: string } {
   const ambient = model.ambient;
   if (!ambient) return {};
   const elsewhere = ambient.waypointNamespace !== model.namespace;

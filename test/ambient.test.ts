@@ -1,8 +1,8 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  BlueGreenApp, CanaryApp, CanaryAppProps, Color, DataPlane, IstioGateway, ReleaseController, RouteCheck, TrafficApi, Waypoint,
+  BlueGreenApp, CanaryApp, CanaryAppProps, Color, DataPlane, IstioGateway, ReleaseController, RouteCheck, RouteMatch, RouteTarget, TrafficApi, Waypoint,
 } from '../src';
-import { find, kinds, Manifest, newChart, synth } from './support/manifests';
+import { expectSound, find, kinds, Manifest, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
 
 const AMBIENT = DataPlane.AMBIENT;
@@ -174,6 +174,31 @@ describe('ambient behind an Istio Gateway: its VirtualService routes the ingress
   });
 });
 
+describe('Flagger in ambient: its Gateway API provider, on the Service that Flagger makes and enrols', () => {
+  const chart = newChart();
+  const gateway = IstioGateway.fromName('istio-ingress/public', TrafficApi.GATEWAY_API);
+  reviews(chart, { controller: ReleaseController.FLAGGER, gateway, hosts: ['reviews.example.com'], plan: { steps: [10, 50] }, canaryWeight: undefined });
+  const objects = expectSound(chart);
+
+  test('the Canary attaches to the gateway and to the Service, and labels that Service with the waypoint', () => {
+    const canary = find(objects, 'Canary', 'reviews').spec;
+    expect(canary.provider).toBe('gatewayapi:v1');
+    expect(canary.service.gatewayRefs).toEqual([{ name: 'public', namespace: 'istio-ingress' }, { group: '', kind: 'Service', name: 'reviews', port: 9080 }]);
+    expect(canary.service.apex).toEqual({ labels: { 'istio.io/use-waypoint': 'reviews-waypoint' } });
+  });
+
+  test('the waypoint comes first, and the pods Flagger copies into its primary are in ambient mode', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Gateway/reviews-waypoint', 'Deployment/reviews', 'Canary/reviews']);
+    expect(find(objects, 'Deployment', 'reviews').spec.template.metadata.labels).toMatchObject({ 'istio.io/dataplane-mode': 'ambient' });
+  });
+
+  test('with sidecars the Service Flagger makes is left as Flagger writes it', () => {
+    const sidecar = newChart();
+    reviews(sidecar, { dataPlane: undefined, trafficApi: TrafficApi.GATEWAY_API, controller: ReleaseController.FLAGGER, plan: { steps: [10] }, canaryWeight: undefined });
+    expect(find(expectSound(sidecar), 'Canary', 'reviews').spec.service.apex).toBeUndefined();
+  });
+});
+
 describe('blue/green in ambient', () => {
   test('the HTTPRoute on the Service sends everything to the active colour, through the waypoint', () => {
     const objects = synth(chart => new BlueGreenApp(chart, 'Web', {
@@ -206,9 +231,15 @@ describe('what ambient refuses, by name', () => {
     ['Argo Rollouts runs the release', { controller: ReleaseController.ARGO_ROLLOUTS },
       'controller is argo-rollouts, which moves traffic by editing Istio VirtualServices, and with DataPlane.AMBIENT only a waypoint applies those, '
       + 'as an alpha feature of Istio, got "argo-rollouts"; leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR'],
-    ['Flagger runs the release', { controller: ReleaseController.FLAGGER },
-      'controller is flagger, whose Canary here routes through Istio\'s VirtualServices or a Gateway API Gateway, not through the HTTPRoute on the '
-      + 'Service that a waypoint applies in ambient mode, got "flagger"; leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR'],
+    ['Flagger is asked to route with Istio\'s API', { controller: ReleaseController.FLAGGER, trafficApi: TrafficApi.ISTIO, plan: { steps: [10] }, canaryWeight: undefined },
+      'trafficApi is TrafficApi.ISTIO, and with DataPlane.AMBIENT Flagger routes the mesh through an HTTPRoute on the Service, which its Gateway API '
+      + 'provider writes, with the ingress on a Gateway API Gateway, got "istio"; give the app an IstioGateway with trafficApi: TrafficApi.GATEWAY_API, '
+      + 'or leave the controller out'],
+    ['Flagger is given a tester route on source labels', {
+      controller: ReleaseController.FLAGGER, plan: { iterations: 10 }, canaryWeight: undefined,
+      testerRoutes: [{ name: 'qa', when: [RouteMatch.sourceLabels({ team: 'qa' })], to: RouteTarget.canary() }],
+    }, 'testerRoutes route "qa" matches sourceLabels, which Gateway API cannot express: HTTPRoute matches paths, methods, headers and query parameters '
+      + 'only, got {"team":"qa"}; match a header the callers send instead, or use DataPlane.SIDECAR'],
     ['the data plane is no DataPlane', { dataPlane: 'ztunnel' as DataPlane },
       'dataPlane must be one of ["sidecar","ambient"], got "ztunnel"; use e.g. "sidecar"'],
     ['the app\'s pod labels take the pods out of ambient', { podLabels: { 'istio.io/dataplane-mode': 'none' } },

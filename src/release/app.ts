@@ -70,10 +70,18 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
   const controller = checkEnum(app, 'controller', orDefault(props.controller, ReleaseController.NONE), ReleaseController);
   const dataPlane = checkEnum(app, 'dataPlane', orDefault(props.dataPlane, DataPlane.SIDECAR), DataPlane);
   const ambient = dataPlane === DataPlane.AMBIENT;
-  if (ambient) checkAmbientController(app, controller);
+  if (ambient && controller === ReleaseController.ARGO_ROLLOUTS) {
+    fail(app, 'controller', `is ${controller}, which moves traffic by editing Istio VirtualServices, and with DataPlane.AMBIENT only a waypoint `
+      + 'applies those, as an alpha feature of Istio', controller, 'leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR');
+  }
   // In ambient mode the mesh routes are HTTPRoutes whatever the API: it chooses the ingress's, the gateway's by default.
   const ambientApi = gateway?.trafficApi ?? TrafficApi.GATEWAY_API;
   const trafficApi = checkEnum(app, 'trafficApi', orDefault(props.trafficApi, ambient ? ambientApi : TrafficApi.ISTIO), TrafficApi);
+  if (ambient && trafficApi === TrafficApi.ISTIO && controller === ReleaseController.FLAGGER) {
+    fail(app, 'trafficApi', 'is TrafficApi.ISTIO, and with DataPlane.AMBIENT Flagger routes the mesh through an HTTPRoute on the Service, '
+      + 'which its Gateway API provider writes, with the ingress on a Gateway API Gateway', trafficApi,
+    'give the app an IstioGateway with trafficApi: TrafficApi.GATEWAY_API, or leave the controller out');
+  }
   if (ambient && trafficApi === TrafficApi.ISTIO && !gateway) {
     fail(app, 'trafficApi', 'is TrafficApi.ISTIO, which with DataPlane.AMBIENT routes only the ingress, through an Istio Gateway, and the app has no gateway: '
       + 'in the mesh a waypoint applies HTTPRoutes on the Service', trafficApi, 'leave trafficApi out, or give the app an IstioGateway');
@@ -91,19 +99,6 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
     controller, trafficApi, dataPlane, waypoint, ambient: ambient ? ambientOf(app, name, namespace, waypoint) : undefined,
     routing: routingOf(props), istioApiVersionGiven: props.istioApiVersion !== undefined,
   };
-}
-
-/** The controllers here move traffic through what a waypoint does not serve, or serves only as alpha. */
-function checkAmbientController(app: Construct, controller: ReleaseController): void {
-  if (controller === ReleaseController.ARGO_ROLLOUTS) {
-    fail(app, 'controller', `is ${controller}, which moves traffic by editing Istio VirtualServices, and with DataPlane.AMBIENT only a waypoint `
-      + 'applies those, as an alpha feature of Istio', controller, 'leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR');
-  }
-  if (controller === ReleaseController.FLAGGER) {
-    fail(app, 'controller', `is ${controller}, whose Canary here routes through Istio's VirtualServices or a Gateway API Gateway, `
-      + 'not through the HTTPRoute on the Service that a waypoint applies in ambient mode', controller,
-    'leave controller out and walk the plan in Git with step, or use DataPlane.SIDECAR');
-  }
 }
 
 function checkWaypoint(app: Construct, waypoint: IWaypoint | undefined, dataPlane: DataPlane): IWaypoint | undefined {

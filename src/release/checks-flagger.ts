@@ -105,13 +105,15 @@ function refuseRoutingOptions(scope: Construct, model: ReleaseModel, release: Ve
  * HTTPRoute match holds.
  */
 function refuseForGatewayApi(scope: Construct, model: ReleaseModel, flow: Flow): void {
-  refusePolicy(scope, 'routePolicy', model.routePolicy);
-  refuseTrafficPolicy(scope, 'trafficPolicy', model.trafficPolicy);
+  // In ambient mode Istio's routing is no way out: the waypoint applies the HTTPRoute alone.
+  const instead = model.ambient ? 'DataPlane.SIDECAR' : undefined;
+  refusePolicy(scope, 'routePolicy', model.routePolicy, instead);
+  refuseTrafficPolicy(scope, 'trafficPolicy', model.trafficPolicy, instead);
   if (model.mirror && (flow !== 'blue-green' || model.mirror.percentage !== 100)) {
     fail(scope, 'mirror', 'can\'t be carried: Flagger\'s Gateway API router mirrors every request of a blue/green only', { percentage: model.mirror.percentage },
       'leave mirror out, or mirror a blue/green at 100%');
   }
-  for (const route of model.matchRoutes) refuseMatch(scope, route);
+  for (const route of model.matchRoutes) refuseMatch(scope, route, instead);
   checkHostnames(scope, model.binding?.hosts ?? []);
 }
 

@@ -25,7 +25,7 @@ import { MESH } from '../verify/hosts';
 import { metadataOf } from './istio';
 import { FlaggerWebhookType, TrafficApi } from '../plan';
 import { MatchSpec } from '../routing';
-import { renderDeployment } from '../workloads';
+import { renderDeployment, waypointLabels } from '../workloads';
 import { RenderedRelease } from './release';
 
 /**
@@ -219,6 +219,8 @@ function gatewayService(model: ReleaseModel): CanarySpecService {
     gatewayRefs: [...gateways, { group: '', kind: 'Service', name: model.name, port: port.port }],
     hosts: model.binding && [...model.binding.hosts],
     timeout: model.routePolicy?.timeout,
+    // In ambient mode the Service that Flagger makes, which the route attaches to, is enrolled with the waypoint.
+    apex: model.ambient && { labels: waypointLabels(model) },
   };
 }
 
