@@ -278,20 +278,43 @@ describe('diagram of every example', () => {
     expect(markdown.startsWith(`# ${name}.k8s.yaml\n`)).toBe(true);
     const bySection = sections(markdown);
     const virtualServices = byKind(objects, 'VirtualService');
-    const routedHosts = new Set(virtualServices.flatMap(vs => [...vs.spec.hosts,
+    const httpRoutes = byKind(objects, 'HTTPRoute');
+    const routedHosts = new Set([...virtualServices.flatMap(vs => [...vs.spec.hosts,
       ...['http', 'tcp'].flatMap(p => (vs.spec[p] ?? []).flatMap((r: Manifest) => [
         ...r.route.map((e: Manifest) => e.destination.host),
         ...r.mirror ? [r.mirror.host] : [],
-      ]))].map(h => fqdn(h, vs.metadata.namespace))));
+      ]))].map(h => fqdn(h, vs.metadata.namespace))),
+    ...httpRoutes.flatMap(route => [
+      ...route.spec.parentRefs.filter((p: Manifest) => p.kind === 'Service').map((p: Manifest) => p.name),
+      ...route.spec.rules.flatMap((r: Manifest) => [...r.backendRefs ?? [], ...(r.filters ?? []).map((f: Manifest) => f.requestMirror.backendRef)]
+        .map((b: Manifest) => b.name)),
+    ].map(name => fqdn(name, route.metadata.namespace)))]);
     const unrouted = byKind(objects, 'Service').filter(s => Object.keys(s.spec.selector ?? {}).length > 0
       && !routedHosts.has(`${s.metadata.name}.${s.metadata.namespace}.svc.cluster.local`));
     expect([...bySection.keys()]).toEqual([
       ...virtualServices.map(vs => `VirtualService ${vs.metadata.namespace}/${vs.metadata.name}`),
+      // The redirect of an HTTPS gateway is a route too, to no backend.
+      ...httpRoutes.map(route => `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}`),
       ...unrouted.map(s => `Service ${s.metadata.namespace}/${s.metadata.name}`),
     ]);
     // Every example that routes draws something (Flagger makes the routes in the cluster), and its
     // flowcharts and tables are those of the other forms.
-    expect(bySection.size > 0).toBe(virtualServices.length + byKind(objects, 'Service').length > 0);
+    expect(bySection.size > 0).toBe(virtualServices.length + httpRoutes.length + byKind(objects, 'Service').length > 0);
+    for (const route of httpRoutes) {
+      const rows = parseTable(bySection.get(`HTTPRoute ${route.metadata.namespace}/${route.metadata.name}`)!.table);
+      route.spec.rules.forEach((rule: Manifest, index: number) => {
+        const refs = rule.backendRefs ?? [];
+        const total = refs.reduce((sum: number, b: Manifest) => sum + (b.weight ?? 1), 0);
+        for (const ref of refs) {
+          const weight = refs.length === 1 ? '100%' : `${Math.round(((ref.weight ?? 1) / total) * 1000) / 10}%${total === 100 ? '' : ` (weight ${ref.weight ?? 1})`}`;
+          const workloads = expectedReceivers(objects, fqdn(ref.name, route.metadata.namespace), undefined);
+          expect(workloads.length).toBeGreaterThan(0);
+          for (const workload of workloads) {
+            expect(rows.find(r => r[0] === (rule.name ?? `http[${index}]`) && r[2] === weight && r[3] === workload.metadata.name)).toBeDefined();
+          }
+        }
+      });
+    }
     expect([...bySection.values()].map(s => s.mermaid).join('\n')).toBe(diagramMermaid(objects));
     expect([...bySection].map(([title, s]) => `${title}\n${s.table}`).join('\n')).toBe(diagramTable(objects));
 
@@ -536,7 +559,7 @@ describe('diagram of hand-written manifests', () => {
       '',
       '<!-- written by cdk8s-istio-release diagram; regenerate it rather than edit it -->',
       '',
-      'No VirtualService, and no Service that selects pods, so there is no traffic to draw.',
+      'No VirtualService, no Gateway API route, and no Service that selects pods, so there is no traffic to draw.',
       '',
     ].join('\n'));
     expect(diagramMermaid(WEB, { context: [vs] })).toBe('');

@@ -2,9 +2,9 @@ import { markdownOf, mermaidOf, tableOf } from './markdown';
 import { DiagramOptions } from './model';
 
 /**
- * Traffic pictures of plain manifest JSON, from any source: one per VirtualService, and one per
- * Service that no VirtualService routes. Each shows gateway or mesh → host → routes → weights →
- * subsets → the workloads they select.
+ * Traffic pictures of plain manifest JSON, from any source: one per VirtualService, one per Gateway
+ * API HTTPRoute or GRPCRoute, and one per Service that no route reaches. Each shows gateway, mesh
+ * or waypoint → host → routes → weights → subsets or backend Services → the workloads they select.
  *
  * In TypeScript, the functions `diagramMarkdown`, `diagramMermaid` and `diagramTable` are the
  * same API under their earlier names.

@@ -41,7 +41,9 @@ export function renderMermaid(picture: Picture): string {
   return chart.render(picture.title);
 }
 
-function entranceNode(chart: Flowchart, { gateway, external }: Entrance): string {
+function entranceNode(chart: Flowchart, { gateway, external, waypoint, waypointMissing, unserved }: Entrance): string {
+  if (waypoint) return chart.node(`waypoint ${waypoint}`, `waypoint_${waypoint}`, 'stadium', [`waypoint ${waypoint}`, ...waypointMissing ? ['not in these manifests'] : []]);
+  if (unserved) return chart.node('mesh unserved', 'mesh', 'stadium', ['mesh, ambient', 'no waypoint: routes ignored']);
   if (gateway === MESH) return chart.node('mesh', 'mesh', 'stadium', ['mesh']);
   return chart.node(`gateway ${gateway}`, `gw_${gateway}`, 'stadium', [`Gateway ${gateway}`, ...external ? ['not in these manifests'] : []]);
 }

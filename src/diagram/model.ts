@@ -4,13 +4,14 @@ import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
+import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
 import { actionLine, matchLines } from './matches';
 import { workloadFacts, WorkloadFacts } from './workloads';
 
 /**
  * What a diagram shows, read from the route graph that verify builds: one picture per
- * VirtualService, and one per Service that no VirtualService routes (its selector alone decides
- * where its traffic goes, as in a selector cutover).
+ * VirtualService, one per Gateway API route (http-routes.ts), and one per Service that no route
+ * reaches (its selector alone decides where its traffic goes, as in a selector cutover).
  */
 
 /** What a diagram resolves its routes against besides the objects it draws. */
@@ -46,6 +47,12 @@ export interface Entrance {
   readonly gateway: string;
   /** A gateway that is not among the objects. */
   readonly external: boolean;
+  /** For the mesh in ambient mode, the waypoint (`ns/name`) that applies the routes of the Service. */
+  readonly waypoint?: string;
+  /** The waypoint is not among the objects. */
+  readonly waypointMissing?: boolean;
+  /** The Service is in ambient mode and no waypoint serves it, so nothing applies the route. */
+  readonly unserved?: boolean;
 }
 
 export interface Rule {
@@ -98,8 +105,14 @@ export function picturesOf(objects: readonly unknown[], options: DiagramOptions 
   const routed = routedSubsets(graph);
   return [
     ...graph.virtualServices.filter(vs => vs.entry < drawn).map(vs => virtualServicePicture(graph, vs, routed)),
+    ...gatewayApiRoutes(graph).filter(route => route.entry < drawn).map(route => gatewayApiRoutePicture(graph, route, backendTarget)),
     ...unroutedServices(graph).filter(service => service.entry < drawn).map(service => servicePicture(graph, service)),
   ];
+}
+
+/** A Gateway API backend: a Service, each one its own version, as the Gateway API splits. */
+function backendTarget(graph: Graph, route: ManifestObject, backend: Backend): Target {
+  return targetOf(graph, { vs: route, path: backend.path, host: backend.host, subset: undefined, weight: backend.weight }, []);
 }
 
 function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonly RoutedSubset[]): Picture {
@@ -188,12 +201,12 @@ function targetOf(graph: Graph, destination: RoutedSubset, ownHosts: readonly st
   };
 }
 
-/** Services with a selector that no VirtualService routes to or claims: the mesh sends their traffic to every selected pod. */
+/** Services with a selector that no route sends to or attaches to: the mesh sends their traffic to every selected pod. */
 function unroutedServices(graph: Graph): ManifestObject[] {
-  const routedHosts = new Set(graph.virtualServices.flatMap(vs => [
+  const routedHosts = new Set([...graph.virtualServices.flatMap(vs => [
     ...claimedHosts(vs).map(h => h.host),
     ...destinations(vs).map(d => resolveHost(d.host, vs.namespace)),
-  ]));
+  ]), ...gatewayApiRoutedHosts(graph)]);
   return graph.services.filter(s => labels(s.spec, 'selector').size > 0 && !routedHosts.has(serviceFqdn(s.name, s.namespace)));
 }
 

@@ -31,14 +31,14 @@ export function checkWaypoints(graph: Graph, settings: Settings): Finding[] {
 }
 
 /** A Service's waypoint as a label names it, and the object that carries the label: the Service, or its Namespace. */
-interface Enrolment {
+export interface Enrolment {
   readonly carrier: ManifestObject;
   /** `namespace/name` of the waypoint. */
   readonly waypoint: string;
 }
 
 /** Which Services of the set run in ambient mode, and which waypoint each is enrolled with. */
-class AmbientMesh {
+export class AmbientMesh {
   private readonly namespaces: ReadonlyMap<string, ManifestObject>;
 
   constructor(private readonly graph: Graph) {

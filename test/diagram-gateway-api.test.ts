@@ -1,0 +1,169 @@
+import { Testing } from 'cdk8s';
+import { BookinfoAmbient } from '../examples/bookinfo-ambient';
+import { GatewayApiCanary } from '../examples/gateway-api-canary';
+import { diagramMermaid, diagramTable } from '../src/diagram';
+
+/** Gateway API routes in the traffic pictures: HTTPRoutes and GRPCRoutes, on Gateways and on Services, through waypoints in ambient mode. */
+type Obj = { [key: string]: any };
+
+const titles = (mermaid: string) => [...mermaid.matchAll(/^ {2}%% (.*)$/gm)].map(m => m[1]);
+const edges = (mermaid: string) => mermaid.split('\n').map(l => l.trim()).filter(l => l.includes('-->') || l.includes('-.->'));
+
+const deployment = (name: string, labels: Obj, podLabels: Obj = {}): Obj => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop' },
+  spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels: { ...labels, ...podLabels } }, spec: { containers: [{ name: 'main', image: `${name}:1` }] } } },
+});
+const service = (name: string, selector: Obj, labels: Obj = {}): Obj => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop', labels }, spec: { selector, ports: [{ name: 'http', port: 80 }] },
+});
+const route = (spec: Obj, kind = 'HTTPRoute'): Obj => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name: 'web', namespace: 'shop' }, spec });
+const ON_SERVICE = { group: '', kind: 'Service', name: 'web', port: 80 };
+/** Two versions of web, a Service each and one over both. */
+const web = (podLabels: Obj = {}, serviceLabels: Obj = {}): Obj[] => [
+  deployment('web-v1', { app: 'web', version: 'v1' }, podLabels),
+  deployment('web-v2', { app: 'web', version: 'v2' }, podLabels),
+  service('web', { app: 'web' }, serviceLabels),
+  service('web-v1', { app: 'web', version: 'v1' }),
+  service('web-v2', { app: 'web', version: 'v2' }),
+];
+const split = (weights: number[]) => weights.map((weight, i) => ({ name: `web-v${i + 1}`, port: 80, weight }));
+
+describe('the ambient example: the waypoint applies the mesh route', () => {
+  const objects = Testing.synth(new BookinfoAmbient(Testing.app()));
+  const mermaid = diagramMermaid(objects);
+
+  test('draws each HTTPRoute, and no picture of the Services they route', () => {
+    expect(titles(mermaid)).toEqual(['HTTPRoute bookinfo-ambient/reviews', 'HTTPRoute bookinfo-ambient/reviews-gateway']);
+  });
+
+  test('the mesh route enters through the waypoint, the ingress route through the Gateway, each with its weights', () => {
+    const [mesh, ingress] = mermaid.split('\n\n');
+    expect(mesh).toContain('waypoint_bookinfo_ambient_waypoint(["waypoint bookinfo-ambient/waypoint"])');
+    expect(edges(mesh)).toEqual([
+      'waypoint_bookinfo_ambient_waypoint --> hosts',
+      'hosts --> route_http_0',
+      'route_http_0 -->|"90%"| svc_reviews_v1',
+      'svc_reviews_v1 --> deployment_reviews_v1',
+      'route_http_0 -->|"10%"| svc_reviews_v2',
+      'svc_reviews_v2 --> deployment_reviews_v2',
+    ]);
+    expect(ingress).toContain('gw_bookinfo_ambient_bookinfo(["Gateway bookinfo-ambient/bookinfo"])');
+    expect(ingress).toContain('hosts["reviews.example.com"]');
+    expect(ingress).not.toContain('not in these manifests');
+  });
+
+  test('the table has a row per backend with its share and workload', () => {
+    expect(diagramTable(objects).split('\n').slice(0, 4)).toEqual([
+      'HTTPRoute bookinfo-ambient/reviews',
+      'ROUTE    VERSION             WEIGHT  WORKLOAD    REPLICAS  IMAGE',
+      'primary  service reviews-v1  90%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
+      'primary  service reviews-v2  10%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
+    ]);
+  });
+});
+
+describe('the gateway-api-canary example: tester rule and split, in the mesh and at the gateway', () => {
+  const mermaid = diagramMermaid(Testing.synth(new GatewayApiCanary(Testing.app())));
+
+  test('draws both HTTPRoutes with the tester rule ahead of the 90/10 split, the mesh through sidecars', () => {
+    expect(titles(mermaid)).toEqual(['HTTPRoute podinfo/podinfo', 'HTTPRoute podinfo/podinfo-gateway']);
+    const [mesh, ingress] = mermaid.split('\n\n');
+    expect(mesh).toContain('mesh(["mesh"])');
+    for (const picture of [mesh, ingress]) {
+      expect(picture).toContain('route_http_0{{"route testers<br/>header x-canary=always"}}');
+      expect(picture).toContain('route_http_1{{"route primary<br/>all other requests"}}');
+      expect(edges(picture).filter(e => e.includes('|'))).toEqual([
+        'route_http_0 -->|"100%"| svc_podinfo_6_0_1',
+        'route_http_1 -->|"90%"| svc_podinfo_6_0_0',
+        'route_http_1 -->|"10%"| svc_podinfo_6_0_1',
+      ]);
+    }
+    expect(ingress).toContain('gw_podinfo_edge(["Gateway podinfo/edge"])');
+  });
+});
+
+describe('Gateway API routes read as the Gateway API means them', () => {
+  test('weights are relative, 1 when unset; a lone backend takes all', () => {
+    const table = diagramTable([...web(), route({ parentRefs: [ON_SERVICE], rules: [
+      { backendRefs: [{ name: 'web-v1', port: 80, weight: 3 }, { name: 'web-v2', port: 80, weight: 1 }] },
+      { backendRefs: [{ name: 'web-v1', port: 80 }, { name: 'web-v2', port: 80 }] },
+      { backendRefs: [{ name: 'web-v2', port: 80, weight: 7 }] },
+      { backendRefs: split([0, 0]) },
+    ] })]);
+    expect(table.split('\n').filter(l => l.startsWith('http') || l.startsWith('ROUTE'))).toEqual([
+      'ROUTE    VERSION         WEIGHT          WORKLOAD  REPLICAS  IMAGE',
+      'http[0]  service web-v1  75% (weight 3)  web-v1    1         web-v1:1',
+      'http[0]  service web-v2  25% (weight 1)  web-v2    1         web-v2:1',
+      'http[1]  service web-v1  50% (weight 1)  web-v1    1         web-v1:1',
+      'http[1]  service web-v2  50% (weight 1)  web-v2    1         web-v2:1',
+      'http[2]  service web-v2  100%            web-v2    1         web-v2:1',
+      'http[3]  service web-v1  weight 0        web-v1    1         web-v1:1',
+      'http[3]  service web-v2  weight 0        web-v2    1         web-v2:1',
+    ]);
+  });
+
+  test('mirrors are dotted, by percent or by fraction, and all requests without either', () => {
+    const mirror = (requestMirror: Obj) => ({ type: 'RequestMirror', requestMirror: { backendRef: { name: 'web-v2', port: 80 }, ...requestMirror } });
+    const mermaid = diagramMermaid([...web(), route({ parentRefs: [ON_SERVICE], rules: [
+      { backendRefs: split([100]), filters: [mirror({ percent: 20 })] },
+      { backendRefs: split([100]), filters: [mirror({ fraction: { numerator: 5, denominator: 1000 } })] },
+      { backendRefs: split([100]), filters: [mirror({ fraction: { numerator: 25 } }), { type: 'RequestHeaderModifier' }] },
+      { backendRefs: split([100]), filters: [mirror({})] },
+    ] })]);
+    expect(edges(mermaid).filter(e => e.includes('-.->'))).toEqual([
+      'route_http_0 -.->|"mirror 20%"| svc_web_v2',
+      'route_http_1 -.->|"mirror 0.5%"| svc_web_v2',
+      'route_http_2 -.->|"mirror 25%"| svc_web_v2',
+      'route_http_3 -.->|"mirror 100%"| svc_web_v2',
+    ]);
+  });
+
+  test('matches in short form, blocks as alternatives; a rule without backends says so', () => {
+    const mermaid = diagramMermaid([...web(), route({ parentRefs: [ON_SERVICE], rules: [
+      { name: 'api', matches: [{ path: { type: 'PathPrefix', value: '/api' }, method: 'GET' }, { path: { value: '/v2' } }], backendRefs: split([100]) },
+      { matches: [{ path: { type: 'Exact', value: '/health' } }, {}], backendRefs: split([100]) },
+      { matches: [{ headers: [{ name: 'x-user', type: 'RegularExpression', value: '^qa' }], queryParams: [{ name: 'beta', value: '1' }] }] },
+      { matches: [{ path: {}, headers: [{}] }], backendRefs: split([100]) },
+    ] })]);
+    expect(mermaid).toContain('route_http_0{{"route api<br/>path prefix /api and method GET<br/>or path prefix /v2"}}');
+    expect(mermaid).toContain('route_http_1{{"http[1]<br/>path /health<br/>or any request"}}');
+    expect(mermaid).toContain('route_http_2{{"http[2]<br/>header x-user regex ^qa and query beta=1<br/>no backend"}}');
+    expect(mermaid).toContain('route_http_3{{"http[3]<br/>path prefix / and header ?="}}');
+  });
+
+  test('every backend takes its share: Services in the namespace they name, other kinds by kind and name', () => {
+    const table = diagramTable([...web(), route({ parentRefs: [ON_SERVICE], rules: [{ backendRefs: [
+      { name: 'web-v1', port: 80, weight: 1 }, { group: 'example.com', kind: 'Bucket', name: 'x', weight: 1 },
+      { kind: 'Service', name: 'web', namespace: 'other', weight: 1 }, { group: '', kind: 'ServiceImport', name: 'web', weight: 1 }, { port: 80 },
+    ] }] })]);
+    expect(table.split('\n').slice(1, 6)).toEqual([
+      'ROUTE    VERSION                           WEIGHT          WORKLOAD  REPLICAS  IMAGE',
+      'http[0]  service web-v1                    25% (weight 1)  web-v1    1         web-v1:1',
+      'http[0]  host Bucket.example.com shop/x    25% (weight 1)  -         -         -',
+      'http[0]  host web.other.svc.cluster.local  25% (weight 1)  -         -         -',
+      'http[0]  host ServiceImport shop/web       25% (weight 1)  -         -         -',
+    ]);
+  });
+
+  test('a GRPCRoute is drawn as an HTTPRoute is, and a Gateway parent not in the set says so', () => {
+    const mermaid = diagramMermaid([...web(), route({ parentRefs: [{ name: 'edge', namespace: 'infra' }, { kind: 'Gateway', group: 'example.com', name: 'x' }],
+      hostnames: ['web.example.com'], rules: [{ backendRefs: split([100]) }] }, 'GRPCRoute')]);
+    expect(titles(mermaid)).toEqual(['GRPCRoute shop/web', 'Service shop/web', 'Service shop/web-v2']);
+    expect(mermaid).toContain('gw_infra_edge(["Gateway infra/edge<br/>not in these manifests"])');
+    expect(mermaid).toContain('hosts["web.example.com"]');
+  });
+});
+
+describe('ambient mode in the pictures', () => {
+  const AMBIENT = { 'istio.io/dataplane-mode': 'ambient' };
+
+  test('a Service in ambient mode that no waypoint serves: the route is drawn as ignored', () => {
+    const mermaid = diagramMermaid([...web(AMBIENT), route({ parentRefs: [ON_SERVICE], rules: [{ backendRefs: split([90, 10]) }] })]);
+    expect(mermaid).toContain('mesh(["mesh, ambient<br/>no waypoint: routes ignored"])');
+  });
+
+  test('a waypoint that is not among the objects says so', () => {
+    const mermaid = diagramMermaid([...web(AMBIENT, { 'istio.io/use-waypoint': 'waypoint' }), route({ parentRefs: [ON_SERVICE], rules: [{ backendRefs: split([90, 10]) }] })]);
+    expect(mermaid).toContain('waypoint_shop_waypoint(["waypoint shop/waypoint<br/>not in these manifests"])');
+  });
+});
