@@ -4,6 +4,7 @@ import { hasHttpPort, HttpPolicySpec, MatchRouteModel, matchRouteSubset, Release
 import {
   cookieRegex, MatchSpec, MAX_REGEX, MirrorOptions, RetryOptions, RouteMatch, RoutePolicy, routePolicySpec, RouteTarget, StickySessionOptions, TesterRoute,
 } from './routing';
+import { isRecord } from './show';
 import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from './traffic-policy';
 import {
   checkCount, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkObject, checkPercent, checkPercentage, checkString, checkToken, fail, orDefault,
@@ -162,7 +163,31 @@ function testerRoutes(scope: Construct, routes: TesterRoute[], context: RoutingC
     return { name: route.name ?? `tester-${i + 1}`, match, subset: target(scope, `testerRoutes[${i}].to`, route.to, context).subset };
   });
   checkUniqueNames(scope, resolved.map(r => r.name));
+  checkReachable(scope, resolved);
   return resolved;
+}
+
+/**
+ * Istio takes the first route that matches: a route whose conditions include all of an earlier
+ * one's is matched by it first, and never takes traffic (Istio's IST0130).
+ */
+function checkReachable(scope: Construct, routes: readonly { readonly name: string; readonly match: MatchSpec }[]): void {
+  routes.forEach((later, j) => {
+    const earlier = routes.slice(0, j).find(route => covers(route.match, later.match));
+    if (earlier) {
+      fail(scope, `testerRoutes[${j}].when`, `matches only requests that route ${JSON.stringify(earlier.name)} before it matches, so it never takes traffic`,
+        [earlier.name, later.name], `give it a condition that route ${JSON.stringify(earlier.name)} lacks, or put it first`);
+    }
+  });
+}
+
+/** Whether every condition of `a` is one of `b`'s, so that a request that matches `b` matches `a`. */
+function covers(a: MatchSpec, b: MatchSpec): boolean {
+  return Object.entries(a).every(([kind, conditions]) => {
+    const theirs: unknown = (b as { [kind: string]: unknown })[kind];
+    return Object.entries(conditions as object).every(([name, value]) =>
+      isRecord(theirs) && Object.prototype.hasOwnProperty.call(theirs, name) && JSON.stringify(theirs[name]) === JSON.stringify(value));
+  });
 }
 
 /** One HTTPMatchRequest: conditions of one kind (two headers) share its map, so that all must hold. */

@@ -206,6 +206,7 @@ function appRows(): Row[] {
     row('istioApiVersion', 'closed', true), row('disruptionBudget', 'closed', true), row('autoscaling', 'closed', true),
     row('autoscaling.maxReplicas', 'closed', false, autoscaled), row('autoscaling.cpuUtilization', 'positive', true, autoscaled),
     row('mtls', 'closed', true), row('controller', 'closed', true), row('trafficApi', 'closed', true), row('syncWaves', 'closed', true),
+    row('dataPlane', 'closed', true), row('waypoint', 'closed', true, { dataPlane: 'ambient' }),
     ...routingRows(), ...workloadRows(''), ...podRows(),
   ];
 }

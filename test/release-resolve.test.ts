@@ -213,11 +213,36 @@ describe('what each kind of release means', () => {
   });
 
   test('a canary\'s tester routes reach the stable and canary versions by role, and by label', () => {
-    const when = [RouteMatch.header('x-tester', StringMatch.exact('yes'))];
+    const when = (value: string) => [RouteMatch.header('x-tester', StringMatch.exact(value))];
     const resolved = resolveCanary(scope(), { stable, canary, testerRoutes: [
-      { when, to: RouteTarget.canary() }, { when, to: RouteTarget.stable() }, { when, to: RouteTarget.version('v2') },
+      { when: when('a'), to: RouteTarget.canary() }, { when: when('b'), to: RouteTarget.stable() }, { when: when('c'), to: RouteTarget.version('v2') },
     ] });
     expect(resolved.release.matchRoutes.map(r => r.subset)).toEqual(['v2', 'v1', 'v2']);
+  });
+
+  test.each([
+    ['repeats an earlier route\'s match', [RouteMatch.header('x-tester', StringMatch.exact('yes'))]],
+    ['adds a condition to an earlier route\'s match', [RouteMatch.header('x-tester', StringMatch.exact('yes')), RouteMatch.queryParam('beta', StringMatch.exact('1'))]],
+    ['adds a source label to an earlier route\'s match', [RouteMatch.header('x-tester', StringMatch.exact('yes')), RouteMatch.sourceLabels({ app: 'qa' })]],
+  ])('fails when a tester route %s, which Istio tries first, so it never takes traffic', (_, when) => {
+    expect(() => resolveCanary(scope(), { stable, canary, testerRoutes: [
+      { name: 'other', when: [RouteMatch.header('x-other', StringMatch.exact('yes'))], to: RouteTarget.stable() },
+      { name: 'qa', when: [RouteMatch.header('x-tester', StringMatch.exact('yes'))], to: RouteTarget.canary() },
+      { name: 'beta', when, to: RouteTarget.stable() },
+    ] })).toThrow(new Error('shop/Reviews: testerRoutes[2].when matches only requests that route "qa" before it matches, so it never takes traffic, '
+      + 'got ["qa","beta"]; give it a condition that route "qa" lacks, or put it first'));
+  });
+
+  test.each([
+    ['another match of the same header', [RouteMatch.header('x-tester', StringMatch.prefix('yes')), RouteMatch.sourceLabels({ app: 'qa' })]],
+    ['conditions of another kind', [RouteMatch.queryParam('x-tester', StringMatch.exact('yes')), RouteMatch.sourceLabels({ app: 'qa' })]],
+    ['other source labels', [RouteMatch.header('x-tester', StringMatch.exact('yes')), RouteMatch.sourceLabels({ app: 'web' })]],
+  ])('a later tester route with %s than an earlier one is reachable', (_, when) => {
+    const resolved = resolveCanary(scope(), { stable, canary, testerRoutes: [
+      { name: 'qa', when: [RouteMatch.header('x-tester', StringMatch.exact('yes')), RouteMatch.sourceLabels({ app: 'qa' })], to: RouteTarget.canary() },
+      { name: 'beta', when, to: RouteTarget.stable() },
+    ] });
+    expect(resolved.release.matchRoutes.map(r => r.name)).toEqual(['qa', 'beta']);
   });
 
   test('fails when a canary\'s tester route names the idle colour, which only blue/green has', () => {

@@ -936,6 +936,7 @@ function commonProps(gateway: GatewayShape, roles: fc.Arbitrary<unknown>): { [ke
     gateway: new Dialled(fc.constant(undefined), optional(notAGateway, 0.005)),
     istioApiVersion: optional(istioApiVersion, 0.3),
     syncWaves: optional(mostly(fc.boolean(), ['yes']), 0.05),
+    dataPlane: optional(mostly(fc.constantFrom('sidecar', 'ambient'), ['ztunnel', 'AMBIENT', 1]), 0.05),
     ...routingProps(roles),
     ...podProps,
   };
@@ -1089,7 +1090,7 @@ const FIELDS = [
   'abortScaleDownDelay', 'dynamicStableScale', 'pauses', 'canaryScale', 'previewReplicas', 'autoPromotionDelay', 'postPromotionAnalysis', 'labels',
   'annotations', 'analysisTemplates', 'managedTesterRoutes', 'policy', 'nameservers', 'searches', 'options', 'ip', 'hostnames',
   'user', 'group', 'fsGroup', 'ensureNonRoot', 'preStop', 'postStart', 'node', 'weight', 'topology', 'maxSkew', 'whenUnsatisfiable',
-  'cpu', 'memory', 'portNumber',
+  'cpu', 'memory', 'portNumber', 'dataPlane', 'waypoint', 'waypointNamespace',
 ];
 
 function childrenOf(node: unknown): readonly unknown[] {
