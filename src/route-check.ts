@@ -166,11 +166,13 @@ export class RouteCheck {
     const objects = chartApiObjects(this.chart);
     // cdk8s writes the chart right after it validates it: it takes the JSON made here.
     const json = jsonToShare(objects);
-    const paths = new Map(json.map((j, i) => [objectName(j, i, this.chart.namespace ?? 'default'), objects[i].node.path]));
-    // One line each, whatever an object's name or a construct id holds: cdk8s lists them a line each.
-    const lines = (severity: Severity, findings: Finding[]) => findings.filter(f => f.severity === severity).map(f => printable(formatFinding(f, paths.get(f.object))));
     const findings = this.verify(json);
-    return { errors: lines(Severity.ERROR, findings), warnings: lines(Severity.WARNING, findings) };
+    // Naming every object costs a pass over the chart, which only a finding needs.
+    const paths = findings.length === 0 ? new Map<string, string>()
+      : new Map(json.map((j, i) => [objectName(j, i, this.chart.namespace ?? 'default'), objects[i].node.path]));
+    // One line each, whatever an object's name or a construct id holds: cdk8s lists them a line each.
+    const lines = (severity: Severity) => findings.filter(f => f.severity === severity).map(f => printable(formatFinding(f, paths.get(f.object))));
+    return { errors: lines(Severity.ERROR), warnings: lines(Severity.WARNING) };
   }
 
   /**

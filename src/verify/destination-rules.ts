@@ -1,5 +1,5 @@
 import { isDeclaredElsewhere, partiallyQualified } from './destinations';
-import { Graph, ManifestObject, workloadsSelectedBy } from './graph';
+import { Graph, ManifestObject, podsOfService } from './graph';
 import { resolveHost } from './hosts';
 import { labels, list, text } from './json';
 import { formatLabels, nearestMiss, selects } from './selectors';
@@ -24,7 +24,7 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
 
 function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject): Finding[] {
   // A Service without selector has hand-made endpoints, and one that selects nothing is reported on its own.
-  const endpoints = workloadsSelectedBy(graph, service.namespace, labels(service.spec, 'selector'));
+  const endpoints = podsOfService(graph, service);
   if (endpoints.length === 0) return [];
   return list(rule.spec, 'subsets').flatMap((subset, i) => {
     const name = text(subset, 'name') ?? `#${i}`;

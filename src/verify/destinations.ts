@@ -9,10 +9,13 @@ import { Finding, finding } from './types';
 
 /** Checks that each VirtualService destination names a host and subset that exist. */
 export function checkDestinations(graph: Graph, settings: Settings): Finding[] {
-  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => [
-    ...checkHost(graph, settings, vs, d),
-    ...checkSubset(graph, settings, vs, d),
-  ]));
+  return graph.virtualServices.flatMap(vs => {
+    const routedFrom = routingNamespaces(vs);
+    return destinations(vs).flatMap(d => [
+      ...checkHost(graph, settings, vs, d, routedFrom),
+      ...checkSubset(graph, settings, vs, d),
+    ]);
+  });
 }
 
 /** Whether a host is served from outside the Kubernetes Services of the set, whichever namespaces see it. */
@@ -37,12 +40,12 @@ export function partiallyQualified(graph: Graph, object: ManifestObject, path: s
     + `write the FQDN ${intended}`)];
 }
 
-function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination): Finding[] {
+/** `routedFrom`: the VirtualService's {@link routingNamespaces}. */
+function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, routedFrom: readonly string[]): Finding[] {
   const resolved = resolveHost(d.host, vs.namespace);
   // A host served from outside the set is exported as it is there, which the set does not show.
   if (isExternalHost(settings, d.host, resolved)) return [];
   const path = `${d.path}.host`;
-  const routedFrom = routingNamespaces(vs);
   const declarations = declarationsFor(graph, resolved, routedFrom);
   if (declarations.length > 0) return checkExported(vs, d, path, declarations, routedFrom);
   const partial = partiallyQualified(graph, vs, path, d.host);

@@ -22,9 +22,15 @@ export function visibility(values: readonly string[], namespace: string): Visibi
   return new Set(values.map(value => (value === '.' ? namespace : value)));
 }
 
+/** Who sees each object read so far: the checks of hosts and conflicts ask for every VirtualService, for each host it claims or routes to. */
+const EXPORTED_TO = new WeakMap<ManifestObject, Visibility>();
+
 /** Who sees a VirtualService, ServiceEntry or Service (by its comma-separated annotation). */
 export function exportedTo(object: ManifestObject): Visibility {
-  return visibility(exportValues(object), object.namespace);
+  let seen = EXPORTED_TO.get(object);
+  // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
+  if (!seen) EXPORTED_TO.set(object, seen = visibility(exportValues(object), object.namespace));
+  return seen;
 }
 
 function exportValues(object: ManifestObject): readonly string[] {

@@ -1,16 +1,15 @@
 import { X509Certificate } from 'crypto';
 import { entryField } from '../show';
-import { GatewayPodIndex, gatewaySelector, indexGatewayPods, podsSelectedBy } from './gateway-workloads';
+import { GatewayPodIndex, gatewaySelector, podsSelectedBy } from './gateway-workloads';
 import { Graph, ManifestObject, groupBy, spreadLists } from './graph';
 import { list, own, record, text } from './json';
 import { selects } from './selectors';
-import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** Checks the certificates Istio Gateways serve: that their Secrets exist beside the gateway pods, hold a valid certificate, and serve one Gateway each. */
-export function checkGatewayCertificates(graph: Graph, settings: Settings, input: readonly unknown[]): Finding[] {
+export function checkGatewayCertificates(graph: Graph, index: GatewayPodIndex, input: readonly unknown[]): Finding[] {
   const gateways = [...graph.gateways.values()];
-  return [...checkSharedCertificates(gateways), ...checkSecrets(graph, settings, gateways, input)];
+  return [...checkSharedCertificates(gateways), ...checkSecrets(graph, index, gateways, input)];
 }
 
 interface ServedCertificate {
@@ -81,8 +80,7 @@ interface Credential {
  * need the Secret. A cert-manager Certificate, an ExternalSecret or a SealedSecret makes the
  * Secret at apply time, so it counts as one, without a certificate to check.
  */
-function checkSecrets(graph: Graph, settings: Settings, gateways: readonly ManifestObject[], input: readonly unknown[]): Finding[] {
-  const index = indexGatewayPods(graph, settings);
+function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly ManifestObject[], input: readonly unknown[]): Finding[] {
   const credentials = gateways.flatMap(gateway => credentialsOf(index, gateway));
   const secrets = new Map(graph.objects.filter(o => o.group === '' && o.kind === 'Secret').map(s => [`${s.namespace}/${s.name}`, s]));
   const made = new Set(graph.objects.map(madeSecret));

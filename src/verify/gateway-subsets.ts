@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, destinationRulesFor, groupBy, workloadsSelectedBy } from './graph';
+import { Graph, ManifestObject, destinationRulesFor, groupBy, podsOfService } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
 import { labels, list, text } from './json';
 import { Destination, claimedHosts, destinations, gatewayBindings } from './routes';
@@ -56,8 +56,7 @@ function meshSplits(graph: Graph): ReadonlyMap<string, readonly Split[]> {
 /** Whether the subset's labels pick every pod behind the host's Service, so that routing to it picks no pods out. */
 function holdsEveryPod(graph: Graph, host: string, subset: string): boolean {
   const service = graph.serviceByHost.get(host);
-  const selector = labels(service?.spec, 'selector');
-  const pods = service && selector.size > 0 ? workloadsSelectedBy(graph, service.namespace, selector) : [];
+  const pods = service ? podsOfService(graph, service) : [];
   const definition = destinationRulesFor(graph, host).flatMap(rule => list(rule.spec, 'subsets')).find(s => text(s, 'name') === subset);
   const subsetLabels = labels(definition, 'labels');
   return pods.length > 0 && definition !== undefined && pods.every(w => selects(subsetLabels, w.podLabels ?? new Map()));

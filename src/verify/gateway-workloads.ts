@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, Workload, groupBy } from './graph';
+import { Graph, LabelIndex, ManifestObject, Workload, groupBy, indexByLabel, labelCarriers } from './graph';
 import { isObjectLike, labels, list, own, record, text } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
 import { formatLabels, nearestMiss, selects } from './selectors';
@@ -21,21 +21,20 @@ export interface GatewayPods {
 
 export interface GatewayPodIndex {
   readonly all: readonly GatewayPods[];
-  /** By one label (see podLabelKey), so that a selector need not scan every workload. */
-  readonly byLabel: ReadonlyMap<string, readonly GatewayPods[]>;
+  /** By label, so that a selector need not scan every workload. */
+  readonly byLabel: LabelIndex<GatewayPods>;
 }
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
 
+/** Built once for the checks of gateway workloads and of their certificates, which both look up the pods of every Gateway. */
 export function indexGatewayPods(graph: Graph, settings: Settings): GatewayPodIndex {
   const all: GatewayPods[] = [
     ...graph.workloads.flatMap(w => w.podLabels ? [{ labels: w.podLabels, namespace: w.namespace, workload: w }] : []),
     ...graph.objects.filter(o => o.group === GATEWAY_API && o.kind === 'Gateway').map(kubernetesGatewayPods),
     ...settings.externalGatewayWorkloads.map(external => ({ labels: external })),
   ];
-  const labelled = all.flatMap(pods => [...pods.labels].map(label => ({ pods, label })));
-  const grouped = groupBy(labelled, ({ label }) => podLabelKey(label));
-  return { all, byLabel: new Map([...grouped].map(([key, pairs]) => [key, pairs.map(p => p.pods)])) };
+  return { all, byLabel: indexByLabel(all, pods => pods.labels) };
 }
 
 /** Istio's deployment controller labels the pods it runs for a Gateway API Gateway with its name and class. */
@@ -46,10 +45,6 @@ function kubernetesGatewayPods(gateway: ManifestObject): GatewayPods {
   return { labels: podLabels, namespace: gateway.namespace };
 }
 
-function podLabelKey([key, value]: readonly [string, string]): string {
-  return JSON.stringify([key, value]);
-}
-
 export function gatewaySelector(gateway: ManifestObject): ReadonlyMap<string, string> {
   return labels(gateway.spec, 'selector');
 }
@@ -57,7 +52,7 @@ export function gatewaySelector(gateway: ManifestObject): ReadonlyMap<string, st
 /** The pods whose labels hold all of `selector`; an empty selector takes every gateway's pods. */
 export function podsSelectedBy(index: GatewayPodIndex, selector: ReadonlyMap<string, string>): readonly GatewayPods[] {
   const [first] = selector;
-  const candidates = first ? index.byLabel.get(podLabelKey(first)) ?? [] : index.all;
+  const candidates = first ? labelCarriers(index.byLabel, first) : index.all;
   return candidates.filter(pods => selects(selector, pods.labels));
 }
 
@@ -67,8 +62,7 @@ export function writtenLabels(labelMap: ReadonlyMap<string, string>): string {
 }
 
 /** Checks that each Istio Gateway has pods to serve it, that their Services reach its ports, and that no two contend for a host. */
-export function checkGatewayWorkloads(graph: Graph, settings: Settings): Finding[] {
-  const index = indexGatewayPods(graph, settings);
+export function checkGatewayWorkloads(graph: Graph, settings: Settings, index: GatewayPodIndex): Finding[] {
   const servicesByNamespace = groupBy(graph.services.map(service => ({ service, selector: labels(service.spec, 'selector') })), f => f.service.namespace);
   const served = [...graph.gateways.values()].map(gateway => {
     const selector = gatewaySelector(gateway);

@@ -21,7 +21,7 @@ export function checkGateways(graph: Graph, settings: Settings): Finding[] {
 function checkBindings(graph: Graph, settings: Settings, vs: ManifestObject): Finding[] {
   return gatewayBindings(vs).flatMap(b => {
     if (isInternalGatewayRef(b.gateway)) return [internalReference(vs, b)];
-    const exists = b.gateway === MESH || gatewayHosts(graph, b.gateway) !== undefined || settings.externalGateways.has(b.gateway);
+    const exists = b.gateway === MESH || isGatewayOfSet(graph, b.gateway) || settings.externalGateways.has(b.gateway);
     return exists ? [] : [finding('gateway-not-found', vs.id, b.path,
       `gateway ${b.gateway} is neither a Gateway in the set nor an external gateway, so no proxy serves these routes; `
       + `write ns/name of an existing Gateway${gatewayNamesakes(graph, b.gateway)} (a bare name means the VirtualService's namespace), `
@@ -50,6 +50,10 @@ function checkWildcardOnMesh(vs: ManifestObject): Finding[] {
   return claimedHosts(vs).filter(h => h.host === '*').map(h => finding('wildcard-host-on-mesh', vs.id, h.path,
     `host * is rejected by Istio on a VirtualService bound to the mesh (gateways lists mesh or is empty); `
     + `list the service hosts instead, or bind the VirtualService only to a gateway`));
+}
+
+function isGatewayOfSet(graph: Graph, gateway: string): boolean {
+  return graph.gateways.has(gateway) || graph.kubernetesGateways.has(gateway);
 }
 
 /** A gateway of the set that a VirtualService may bind to, by the hosts it takes. */
@@ -130,9 +134,13 @@ interface Claim extends ClaimedHost {
 function checkHostConflicts(graph: Graph): Finding[] {
   const claims = graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(({ gateway }) => claimedHosts(vs)
     // `*` on the mesh is rejected outright (wildcard-host-on-mesh), so it contends for nothing.
-    .filter(host => gateway !== MESH || host.host !== '*')
-    .map(host => ({ ...host, gateway, vs, seenBy: exportedTo(vs) }))));
-  return [...groupBy(claims, c => JSON.stringify([c.gateway, c.host])).values()].flatMap(contenders => contenders.flatMap(claim => {
+    .filter(({ host }) => gateway !== MESH || host !== '*')
+    .map(({ host, path }): Claim => ({ host, path, gateway, vs, seenBy: exportedTo(vs) }))));
+  // By gateway, then by host: two groupings compare both exactly, with no key to encode them in.
+  const contests = [...groupBy(claims, c => c.gateway).values()].flatMap(onGateway => [...groupBy(onGateway, c => c.host).values()]);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a lone claim has no rival; skipping it only saves time
+  const contested = contests.filter(contenders => contenders.length > 1);
+  return contested.flatMap(contenders => contenders.flatMap(claim => {
     const rivals = contenders.filter(c => c.vs.id !== claim.vs.id && !isNowhere(sharedBy(c.seenBy, claim.seenBy)));
     return rivals.length === 0 ? [] : [conflict(claim, rivals)];
   }));

@@ -34,8 +34,8 @@ export interface Graph {
   readonly serviceByHost: ReadonlyMap<string, ManifestObject>;
   readonly workloads: readonly Workload[];
   readonly workloadsByNamespace: ReadonlyMap<string, readonly Workload[]>;
-  /** Workloads by one pod label (see labelKey), so selectors need not scan a whole namespace. */
-  readonly workloadsByLabel: ReadonlyMap<string, readonly Workload[]>;
+  /** Each namespace's workloads by pod label, so selectors need not scan a whole namespace. */
+  readonly workloadsByLabel: ReadonlyMap<string, LabelIndex<Workload>>;
   readonly virtualServices: readonly ManifestObject[];
   readonly destinationRules: readonly ManifestObject[];
   /** DestinationRules by host, short names resolved; wildcard hosts are keys too. */
@@ -77,14 +77,15 @@ export function buildGraph(input: unknown, defaultNamespace: string): Graph {
   const services = objects.filter(o => o.group === '' && o.kind === 'Service');
   const workloads = objects.filter(isPodProducer).map(o => ({ ...o, podLabels: podLabels(o) }));
   const destinationRules = istio('DestinationRule');
+  const workloadsByNamespace = groupBy(workloads, w => w.namespace);
   return {
     objects,
     unidentified,
     services,
     serviceByHost: firstByKey(services, o => serviceFqdn(o.name, o.namespace)),
     workloads,
-    workloadsByNamespace: groupBy(workloads, w => w.namespace),
-    workloadsByLabel: indexByLabel(workloads),
+    workloadsByNamespace,
+    workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexByLabel(inNamespace, w => w.podLabels)])),
     virtualServices: istio('VirtualService'),
     destinationRules,
     destinationRulesByHost: groupBy(destinationRules, ruleHost),
@@ -103,24 +104,49 @@ export function workloadsIn(graph: Graph, namespace: string): readonly Workload[
  * selects none: a Service without one has endpoints made by hand, which are no workload of the set.
  */
 export function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
+  const index = graph.workloadsByLabel.get(namespace) ?? NO_LABELS;
   // The rarest label narrows most: the first may be one that every pod of the namespace carries.
   let candidates: readonly Workload[] | undefined;
   for (const label of selector) {
-    const carriers = graph.workloadsByLabel.get(labelKey(namespace, label)) ?? [];
+    const carriers = labelCarriers(index, label);
     // Stryker disable next-line ConditionalExpression,EqualityOperator: any label's carriers hold every workload selected; the rarest only saves time
     if (!candidates || carriers.length < candidates.length) candidates = carriers;
   }
   return (candidates ?? []).filter(w => w.podLabels && selects(selector, w.podLabels));
 }
 
-function labelKey(namespace: string, [key, value]: readonly [string, string]): string {
-  return JSON.stringify([namespace, key, value]);
+/** The workloads behind each Service read so far: six checks ask for them, of every Service. */
+const PODS_OF_SERVICE = new WeakMap<ManifestObject, readonly Workload[]>();
+
+/** The workloads whose pods the Service's selector selects, in its namespace; none without a selector. */
+export function podsOfService(graph: Graph, service: ManifestObject): readonly Workload[] {
+  let pods = PODS_OF_SERVICE.get(service);
+  // Stryker disable next-line ConditionalExpression: a memo; selecting them anew gives the same workloads
+  if (!pods) PODS_OF_SERVICE.set(service, pods = workloadsSelectedBy(graph, service.namespace, labels(service.spec, 'selector')));
+  return pods;
 }
 
-function indexByLabel(workloads: readonly Workload[]): ReadonlyMap<string, readonly Workload[]> {
-  const labelled = workloads.flatMap(workload => [...workload.podLabels ?? []].map(label => ({ workload, label })));
-  const grouped = groupBy(labelled, ({ workload, label }) => labelKey(workload.namespace, label));
-  return new Map([...grouped].map(([key, pairs]) => [key, pairs.map(p => p.workload)]));
+/** Items by the labels they carry, key then value, so that a selector looks up the items of one label. */
+export type LabelIndex<T> = ReadonlyMap<string, ReadonlyMap<string, readonly T[]>>;
+
+const NO_LABELS: LabelIndex<never> = new Map();
+
+/** Nested maps rather than one key per label, which would have to encode key and value unambiguously. */
+export function indexByLabel<T>(items: readonly T[], labelsOf: (item: T) => ReadonlyMap<string, string> | undefined): LabelIndex<T> {
+  const index = new Map<string, Map<string, T[]>>();
+  for (const item of items) {
+    for (const [key, value] of labelsOf(item) ?? []) {
+      let byValue = index.get(key);
+      if (!byValue) index.set(key, byValue = new Map());
+      addTo(byValue, value, item);
+    }
+  }
+  return index;
+}
+
+/** The items that carry `key=value`. */
+export function labelCarriers<T>(index: LabelIndex<T>, [key, value]: readonly [string, string]): readonly T[] {
+  return index.get(key)?.get(value) ?? [];
 }
 
 /** The host a DestinationRule applies to, short name expanded in its own namespace. */
@@ -131,26 +157,32 @@ export function ruleHost(rule: ManifestObject): string | undefined {
 
 /** The DestinationRules Istio applies to `host`: those naming it exactly, else those of the most specific wildcard. */
 export function destinationRulesFor(graph: Graph, host: string): readonly ManifestObject[] {
-  const exact = graph.destinationRulesByHost.get(host);
-  if (exact) return exact;
-  // The wildcards that cover a host (see hostCovers) are `*` and `*` before a part of it that
-  // starts at a dot; looked up from the longest, the most specific, so that a lookup costs the
-  // host's dots rather than every rule's host.
+  return graph.destinationRulesByHost.get(host) ?? coveringWildcard(graph.destinationRulesByHost, host) ?? [];
+}
+
+/**
+ * What the most specific wildcard host covering `host` maps to. The wildcards that cover a host
+ * (see hostCovers) are `*` before a part of it that starts at a dot, and `*`; looked up from the
+ * longest, the most specific, so that a lookup costs the host's dots rather than every key.
+ */
+export function coveringWildcard<T>(byHost: ReadonlyMap<string, T>, host: string): T | undefined {
   for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    const rules = graph.destinationRulesByHost.get(`*${host.slice(dot)}`);
-    if (rules) return rules;
+    const found = byHost.get(`*${host.slice(dot)}`);
+    if (found) return found;
   }
-  return graph.destinationRulesByHost.get('*') ?? [];
+  return byHost.get('*');
 }
 
 /** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */
 export function spreadLists(input: unknown): readonly unknown[] {
   const entries = Array.isArray(input) ? input : [input];
-  return entries.flatMap(entry => {
-    const kind = text(entry, 'kind');
+  const spread: unknown[] = [];
+  for (const entry of entries) {
     const items = own(entry, 'items');
-    return kind?.endsWith('List') && Array.isArray(items) ? items : [entry];
-  });
+    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) for (const item of items) spread.push(item);
+    else spread.push(entry);
+  }
+  return spread;
 }
 
 function identify(entry: unknown, index: number, defaultNamespace: string): ManifestObject | undefined {
@@ -167,7 +199,7 @@ function identify(entry: unknown, index: number, defaultNamespace: string): Mani
     kind,
     namespace,
     name,
-    id: objectName(entry, index, defaultNamespace),
+    id: idOf(kind, namespace, name),
     metadata,
     spec: record(entry, 'spec'),
   };
@@ -181,8 +213,12 @@ export function objectName(entry: unknown, index: number, defaultNamespace: stri
   const kind = text(entry, 'kind');
   const metadata = record(entry, 'metadata');
   const name = text(metadata, 'name');
-  if (kind && name) return `${kind}/${text(metadata, 'namespace') ?? defaultNamespace}/${name}`;
+  if (kind && name) return idOf(kind, text(metadata, 'namespace') ?? defaultNamespace, name);
   return `${kind ?? 'Unknown'}/${defaultNamespace}/#${index}`;
+}
+
+function idOf(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
 }
 
 function unidentifiedFinding(entry: unknown, index: number, defaultNamespace: string): Finding {
@@ -223,7 +259,10 @@ function hostsOf(serviceEntry: ManifestObject): string[] {
 
 function firstByKey<T>(objects: readonly T[], key: (object: T) => string): ReadonlyMap<string, T> {
   const map = new Map<string, T>();
-  for (const object of objects) if (!map.has(key(object))) map.set(key(object), object);
+  for (const object of objects) {
+    const k = key(object);
+    if (!map.has(k)) map.set(k, object);
+  }
   return map;
 }
 
@@ -232,10 +271,13 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string | undef
   const map = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    if (k === undefined) continue;
-    const group = map.get(k);
-    if (group) group.push(item);
-    else map.set(k, [item]);
+    if (k !== undefined) addTo(map, k, item);
   }
   return map;
+}
+
+function addTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+  const group = map.get(key);
+  if (group) group.push(item);
+  else map.set(key, [item]);
 }

@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, groupBy } from './graph';
+import { Graph, ManifestObject, coveringWildcard, groupBy } from './graph';
 import { MESH, resolveHost } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
@@ -45,8 +45,9 @@ export function routedServicePorts(graph: Graph): ReadonlyMap<string, string> {
   return routed;
 }
 
+/** The index is digits, so that the space after it ends it: no two ports share a key. */
 export function servicePortKey(service: ManifestObject, index: number): string {
-  return JSON.stringify([service.id, index]);
+  return `${index} ${service.id}`;
 }
 
 function checkDestinationPort(vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
@@ -121,16 +122,4 @@ function portOwners(graph: Graph): OwnerOf {
       numbers: [...new Set(entries.flatMap(e => list(e.spec, 'ports').map(p => own(p, 'number'))))],
     };
   };
-}
-
-/**
- * What the most specific wildcard host covering `host` maps to. The wildcards that cover a host
- * (see hostCovers) are `*` before a part of it that starts at a dot, longest first, and then `*`.
- */
-function coveringWildcard<T>(byHost: ReadonlyMap<string, T>, host: string): T | undefined {
-  for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-    const found = byHost.get(`*${host.slice(dot)}`);
-    if (found) return found;
-  }
-  return byHost.get('*');
 }

@@ -40,22 +40,32 @@ export interface ClaimedHost {
   readonly path: string;
 }
 
-export function weightedRoutes(vs: ManifestObject): WeightedRoute[] {
+/**
+ * `read`, remembering what it read of each VirtualService: most checks ask for its routes,
+ * destinations, bindings and hosts, of every VirtualService, and the graph does not change once built.
+ */
+function memoized<T>(read: (vs: ManifestObject) => T): (vs: ManifestObject) => T {
+  const memo = new WeakMap<ManifestObject, T>();
+  return vs => {
+    let found = memo.get(vs);
+    // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
+    if (found === undefined) memo.set(vs, found = read(vs));
+    return found;
+  };
+}
+
+/** The weighted entries of each rule: its `route`. */
+export const weightedRoutes: (vs: ManifestObject) => readonly WeightedRoute[] = memoized(readWeightedRoutes);
+
+function readWeightedRoutes(vs: ManifestObject): WeightedRoute[] {
   return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, i) => ({
     path: `spec.${protocol}[${i}].route`,
     entries: list(rule, 'route'),
   })));
 }
 
-/** The destinations of each VirtualService read so far: most checks ask for them, of every VirtualService. */
-const DESTINATIONS = new WeakMap<ManifestObject, readonly Destination[]>();
-
 /** Every destination with a host: route entries of http, tcp and tls rules, plus http mirrors. */
-export function destinations(vs: ManifestObject): readonly Destination[] {
-  let found = DESTINATIONS.get(vs);
-  if (!found) DESTINATIONS.set(vs, found = readDestinations(vs));
-  return found;
-}
+export const destinations: (vs: ManifestObject) => readonly Destination[] = memoized(readDestinations);
 
 function readDestinations(vs: ManifestObject): Destination[] {
   return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).flatMap((rule, i) => {
@@ -81,7 +91,9 @@ function ruleGateways(rule: unknown): readonly string[] | undefined {
 }
 
 /** The gateways a VirtualService is bound to; none written means the mesh alone. */
-export function gatewayBindings(vs: ManifestObject): GatewayBinding[] {
+export const gatewayBindings: (vs: ManifestObject) => readonly GatewayBinding[] = memoized(readGatewayBindings);
+
+function readGatewayBindings(vs: ManifestObject): GatewayBinding[] {
   const refs = list(vs.spec, 'gateways');
   if (refs.length === 0) return [{ gateway: MESH, path: 'spec.gateways' }];
   return refs.flatMap((ref, i) => typeof ref === 'string' && ref !== ''
@@ -93,7 +105,10 @@ export function isBoundToMesh(vs: ManifestObject): boolean {
   return gatewayBindings(vs).some(b => b.gateway === MESH);
 }
 
-export function claimedHosts(vs: ManifestObject): ClaimedHost[] {
+/** The hosts a VirtualService claims, where it writes them. */
+export const claimedHosts: (vs: ManifestObject) => readonly ClaimedHost[] = memoized(readClaimedHosts);
+
+function readClaimedHosts(vs: ManifestObject): ClaimedHost[] {
   return list(vs.spec, 'hosts').flatMap((host, i) => typeof host === 'string' && host !== ''
     ? [{ host: resolveHost(host, vs.namespace), path: `spec.hosts[${i}]` }]
     : []);

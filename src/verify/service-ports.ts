@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, Workload, groupBy, workloadsSelectedBy } from './graph';
+import { Graph, ManifestObject, Workload, groupBy, podsOfService } from './graph';
 import { Json, labels, list, own, record, show, text } from './json';
 import { routedServicePorts, servicePortKey } from './ports';
 import { HOST_MATCHED_PROTOCOLS, portLabel, portProtocol } from './protocols';
@@ -31,15 +31,15 @@ const ISTIO_MANAGED: ReadonlySet<string | undefined> = new Set(['istio.io-gatewa
 
 const INJECT = 'sidecar.istio.io/inject';
 
-function isIstioManaged(metadata: Json): boolean {
-  return ISTIO_MANAGED.has(labels(metadata, 'labels').get(MANAGED_LABEL));
+function isIstioManaged(objectLabels: ReadonlyMap<string, string>): boolean {
+  return ISTIO_MANAGED.has(objectLabels.get(MANAGED_LABEL));
 }
 
 /** Istio's port-name analyzer leaves out system namespaces, its own control plane and the Services it generates. */
 function isNamedByUser(service: ManifestObject): boolean {
   const serviceLabels = labels(service.metadata, 'labels');
   return !SYSTEM_NAMESPACES.has(service.namespace) && !serviceLabels.has('istio') && serviceLabels.get('release') !== 'istio'
-    && !isIstioManaged(service.metadata);
+    && !isIstioManaged(serviceLabels);
 }
 
 function checkPortName(service: ManifestObject, port: unknown, index: number, routed: ReadonlyMap<string, string>): Finding[] {
@@ -88,11 +88,11 @@ interface PodPortUse {
 function checkSharedPodPorts(graph: Graph): Finding[] {
   const uses = new Map<Workload, PodPortUse[]>();
   for (const service of graph.services) {
-    const selector = labels(service.spec, 'selector');
     // A Service without a selector has hand-managed endpoints: which pods they are is not in the set.
-    if (selector.size === 0) continue;
-    for (const workload of workloadsSelectedBy(graph, service.namespace, selector).filter(hasSidecar)) {
-      uses.set(workload, [...uses.get(workload) ?? [], ...podPortUses(service, workload)]);
+    for (const workload of podsOfService(graph, service).filter(hasSidecar)) {
+      let workloadUses = uses.get(workload);
+      if (!workloadUses) uses.set(workload, workloadUses = []);
+      workloadUses.push(...podPortUses(service, workload));
     }
   }
   const findings = [...uses].flatMap(([workload, all]) => [...groupBy(all, u => podPortKey(u.podPort)).values()]
@@ -115,7 +115,7 @@ function checkSharedPodPorts(graph: Graph): Finding[] {
 function hasSidecar(workload: Workload): boolean {
   const pod = podMetadata(workload);
   const inject = labels(pod, 'labels').get(INJECT) ?? labels(pod, 'annotations').get(INJECT);
-  return !SYSTEM_NAMESPACES.has(workload.namespace) && (inject === undefined || inject === 'true') && !isIstioManaged(workload.metadata);
+  return !SYSTEM_NAMESPACES.has(workload.namespace) && (inject === undefined || inject === 'true') && !isIstioManaged(labels(workload.metadata, 'labels'));
 }
 
 function podMetadata(workload: Workload): Json {
@@ -126,16 +126,15 @@ function podMetadata(workload: Workload): Json {
 const NOT_INTERCEPTED: ReadonlySet<string | undefined> = new Set(['UDP', 'SCTP']);
 
 function podPortUses(service: ManifestObject, workload: Workload): PodPortUse[] {
-  const named = containerPorts(workload);
   return list(service.spec, 'ports').flatMap((port, index) => NOT_INTERCEPTED.has(text(port, 'protocol'))
     ? []
-    : [{ service, index, port, podPort: podPort(port, named), protocol: portProtocol(port) }]);
+    : [{ service, index, port, podPort: podPort(port, workload), protocol: portProtocol(port) }]);
 }
 
 /** A targetPort of 0 or '' means the port itself, as Kubernetes defaults it. */
-function podPort(port: unknown, named: ReadonlyMap<string, unknown>): unknown {
+function podPort(port: unknown, workload: Workload): unknown {
   const target = own(port, 'targetPort');
-  if (typeof target === 'string' && target !== '') return named.get(target) ?? target;
+  if (typeof target === 'string' && target !== '') return containerPorts(workload).get(target) ?? target;
   return typeof target === 'number' && target !== 0 ? target : own(port, 'port');
 }
 

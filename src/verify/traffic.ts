@@ -1,4 +1,4 @@
-import { destinationRulesFor, Graph, ManifestObject, Workload, workloadsSelectedBy } from './graph';
+import { destinationRulesFor, Graph, ManifestObject, podsOfService, Workload, workloadsSelectedBy } from './graph';
 import { resolveHost } from './hosts';
 import { labels, list, own, text } from './json';
 import { weightedRoutes } from './routes';
@@ -34,13 +34,12 @@ export function routedSubsets(graph: Graph): RoutedSubset[] {
 export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload[] {
   const service = graph.serviceByHost.get(routed.host);
   if (!service) return [];
+  if (routed.subset === undefined) return podsOfService(graph, service);
   const selector = new Map(labels(service.spec, 'selector'));
   if (selector.size === 0) return [];
-  if (routed.subset !== undefined) {
-    const subset = subsetNamed(graph, routed.host, routed.subset);
-    if (!subset) return [];
-    for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
-  }
+  const subset = subsetNamed(graph, routed.host, routed.subset);
+  if (!subset) return [];
+  for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
   return workloadsSelectedBy(graph, service.namespace, selector);
 }
 

@@ -4,7 +4,7 @@ import { checkDestinationRules } from './destination-rules';
 import { checkDestinations } from './destinations';
 import { checkGatewayCertificates } from './gateway-certificates';
 import { checkGatewaySubsets } from './gateway-subsets';
-import { checkGatewayWorkloads } from './gateway-workloads';
+import { checkGatewayWorkloads, indexGatewayPods } from './gateway-workloads';
 import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
 import { checkJwtClaimRoutes } from './jwt-claims';
@@ -28,12 +28,13 @@ import { checkWorkloads } from './workloads';
 export function manifestFindings(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
   const settings = settingsFrom(options);
   const graph = buildGraph(objects, settings.defaultNamespace);
+  const gatewayPods = indexGatewayPods(graph, settings);
   return [
     ...graph.unidentified,
     ...checkDuplicates(graph),
     ...checkWorkloads(graph),
-    ...checkGatewayWorkloads(graph, settings),
-    ...checkGatewayCertificates(graph, settings, objects),
+    ...checkGatewayWorkloads(graph, settings, gatewayPods),
+    ...checkGatewayCertificates(graph, gatewayPods, objects),
     ...checkDestinations(graph, settings),
     ...checkRouteDestinations(graph),
     ...checkMatches(graph),

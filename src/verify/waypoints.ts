@@ -6,7 +6,7 @@
  * find as the condition `istio.io/WaypointBound: False` on the Service.
  */
 
-import { Graph, ManifestObject, Workload, workloadsSelectedBy } from './graph';
+import { Graph, ManifestObject, Workload, podsOfService } from './graph';
 import { serviceFqdn } from './hosts';
 import { labels, list, text } from './json';
 import { claimedHosts, isBoundToMesh } from './routes';
@@ -47,7 +47,7 @@ export class AmbientMesh {
 
   /** Why the Service's pods are in ambient mode, for messages; undefined when none of them is, or none is in the set. */
   public ambientReason(service: ManifestObject): string | undefined {
-    const pods = workloadsSelectedBy(this.graph, service.namespace, labels(service.spec, 'selector'));
+    const pods = podsOfService(this.graph, service);
     const enrolled = pods.find(w => w.podLabels?.get(DATAPLANE_MODE) === 'ambient');
     if (enrolled) return `the pods of ${enrolled.id} are labelled ${DATAPLANE_MODE}: ambient`;
     const namespace = this.namespaces.get(service.namespace);

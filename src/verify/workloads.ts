@@ -1,4 +1,4 @@
-import { Graph, Workload, workloadsIn, workloadsSelectedBy } from './graph';
+import { Graph, Workload, podsOfService, workloadsIn } from './graph';
 import { isObjectLike, labels, own } from './json';
 import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss } from './selectors';
 import { Finding, finding } from './types';
@@ -11,7 +11,7 @@ export function checkWorkloads(graph: Graph): Finding[] {
       const selector = labels(service.spec, 'selector');
       // Without a selector the endpoints are managed by hand (or it is an ExternalName): nothing to match.
       if (selector.size === 0) return [];
-      if (workloadsSelectedBy(graph, service.namespace, selector).length > 0) return [];
+      if (podsOfService(graph, service).length > 0) return [];
       return [finding('service-selects-nothing', service.id, 'spec.selector',
         `selector ${formatLabels(selector)} matches the pod template of no workload in namespace ${service.namespace}, `
         + `so the service has no endpoints; change it to labels the pods carry${nearestMiss(selector, workloadsIn(graph, service.namespace))}`)];
