@@ -295,11 +295,12 @@ describe('diagram of every example', () => {
       ...virtualServices.map(vs => `VirtualService ${vs.metadata.namespace}/${vs.metadata.name}`),
       // The redirect of an HTTPS gateway is a route too, to no backend.
       ...httpRoutes.map(route => `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}`),
+      ...byKind(objects, 'Canary').map(canary => `Canary ${canary.metadata.namespace}/${canary.metadata.name}`),
       ...unrouted.map(s => `Service ${s.metadata.namespace}/${s.metadata.name}`),
     ]);
     // Every example that routes draws something (Flagger makes the routes in the cluster), and its
     // flowcharts and tables are those of the other forms.
-    expect(bySection.size > 0).toBe(virtualServices.length + httpRoutes.length + byKind(objects, 'Service').length > 0);
+    expect(bySection.size > 0).toBe(virtualServices.length + httpRoutes.length + byKind(objects, 'Canary').length + byKind(objects, 'Service').length > 0);
     for (const route of httpRoutes) {
       const rows = parseTable(bySection.get(`HTTPRoute ${route.metadata.namespace}/${route.metadata.name}`)!.table);
       route.spec.rules.forEach((rule: Manifest, index: number) => {
@@ -559,7 +560,7 @@ describe('diagram of hand-written manifests', () => {
       '',
       '<!-- written by cdk8s-istio-release diagram; regenerate it rather than edit it -->',
       '',
-      'No VirtualService, no Gateway API route, and no Service that selects pods, so there is no traffic to draw.',
+      'No VirtualService, Gateway API route or Flagger Canary, and no Service that selects pods, so there is no traffic to draw.',
       '',
     ].join('\n'));
     expect(diagramMermaid(WEB, { context: [vs] })).toBe('');

@@ -3,8 +3,9 @@ import { DiagramOptions } from './model';
 
 /**
  * Traffic pictures of plain manifest JSON, from any source: one per VirtualService, one per Gateway
- * API HTTPRoute or GRPCRoute, and one per Service that no route reaches. Each shows gateway, mesh
- * or waypoint → host → routes → weights → subsets or backend Services → the workloads they select.
+ * API HTTPRoute or GRPCRoute, one per Flagger Canary (the routes and Services Flagger will make, by
+ * role, with the plan), and one per Service that no route reaches. Each shows gateway, mesh or
+ * waypoint → host → routes → weights → subsets or backend Services → the workloads they select.
  *
  * In TypeScript, the functions `diagramMarkdown`, `diagramMermaid` and `diagramTable` are the
  * same API under their earlier names.

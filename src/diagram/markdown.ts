@@ -47,7 +47,7 @@ export function drawTables(pictures: readonly Picture[]): string {
 export function drawMarkdown(pictures: readonly Picture[], title: string): string {
   const body = pictures.length > 0
     ? pictures.flatMap(section)
-    : ['No VirtualService, no Gateway API route, and no Service that selects pods, so there is no traffic to draw.', ''];
+    : ['No VirtualService, Gateway API route or Flagger Canary, and no Service that selects pods, so there is no traffic to draw.', ''];
   return [`# ${markdownLine(title)}`, '', '<!-- written by cdk8s-istio-release diagram; regenerate it rather than edit it -->', '', ...body].join('\n');
 }
 

@@ -54,6 +54,7 @@ function ruleLines(rule: Rule): string[] {
 }
 
 function targetLines(target: Target, namespace: string): string[] {
+  if (target.label) return [...target.label];
   const elsewhere = target.ownHost ? [] : [target.host];
   const empty = target.workloads.length === 0;
   if (target.kind === 'subset') {

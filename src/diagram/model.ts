@@ -4,6 +4,7 @@ import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
+import { flaggerCanaries, flaggerPicture } from './flagger';
 import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
 import { actionLine, matchLines } from './matches';
 import { workloadFacts, WorkloadFacts } from './workloads';
@@ -87,6 +88,10 @@ export interface Target {
   /** Whether the host is one of the VirtualService's own. */
   readonly ownHost: boolean;
   readonly workloads: readonly WorkloadFacts[];
+  /** The target's role in a release a controller runs (`stable`, `canary`), which the table shows as its version. */
+  readonly role?: string;
+  /** The box's lines, where the target is not in the manifests but a controller makes it. */
+  readonly label?: readonly string[];
 }
 
 /** The rule's name, with its protocol unless http, or its position when it has none: `primary`, `tcp[0]`. */
@@ -106,6 +111,7 @@ export function picturesOf(objects: readonly unknown[], options: DiagramOptions 
   return [
     ...graph.virtualServices.filter(vs => vs.entry < drawn).map(vs => virtualServicePicture(graph, vs, routed)),
     ...gatewayApiRoutes(graph).filter(route => route.entry < drawn).map(route => gatewayApiRoutePicture(graph, route, backendTarget)),
+    ...flaggerCanaries(graph).filter(canary => canary.entry < drawn).map(canary => flaggerPicture(graph, canary)),
     ...unroutedServices(graph).filter(service => service.entry < drawn).map(service => servicePicture(graph, service)),
   ];
 }
