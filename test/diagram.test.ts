@@ -201,15 +201,50 @@ function expectedTargetTitle(objects: Manifest[], vs: Manifest, destination: Man
 }
 
 /** A target node leads to exactly the expected workloads, each with its images and replicas. */
-function expectWorkloads(chart: Flowchart, objects: Manifest[], targetId: string, workloads: Manifest[]): void {
-  const title = (w: Manifest) => `${w.kind} ${w.metadata.name}`;
+function expectWorkloads(chart: Flowchart, objects: Manifest[], targetId: string, workloads: Manifest[], role?: string): void {
+  const title = (w: Manifest) => `${w.kind} ${w.metadata.name}${before(w, role) ? ` (${role})` : ''}`;
   const reached = edgesFrom(chart, targetId).map(e => chart.nodes.get(e.to)!);
   expect(reached.map(n => n.lines[0]).sort()).toEqual(workloads.map(title).sort());
   for (const workload of workloads) {
     const node = reached.find(n => n.lines[0] === title(workload))!;
-    expect(node.lines.slice(1, -1)).toEqual(imagesOf(workload));
+    expect(node.lines.slice(1, -1)).toEqual(before(workload, role) ? ['the revision before'] : imagesOf(workload));
     expect(node.lines[node.lines.length - 1]).toMatch(expectedReplicas(objects, workload));
   }
+}
+
+/** A Rollout's stable (or active) pods run the revision before its template, which no manifest holds. */
+function before(workload: Manifest, role: string | undefined): boolean {
+  return workload.kind === 'Rollout' && (role === 'stable' || role === 'active');
+}
+
+/**
+ * The role a Rollout of the VirtualService's namespace gives a destination of one of its routes:
+ * by the Services (canary's stableService/canaryService, blue/green's activeService/previewService)
+ * or the DestinationRule subsets it names, on the routes of the VirtualService it names (every
+ * route for blue/green).
+ */
+function argoRole(objects: Manifest[], vs: Manifest, rule: Manifest, destination: Manifest): string | undefined {
+  const namespace = vs.metadata.namespace;
+  const host = fqdn(destination.host, namespace);
+  for (const rollout of objects.filter(o => o.kind === 'Rollout' && o.metadata.namespace === namespace)) {
+    const { canary, blueGreen } = rollout.spec.strategy;
+    const byService = (services: [string, string][]) => services.find(([name]) => name !== undefined && fqdn(name, namespace) === host)?.[1];
+    if (blueGreen) {
+      const role = byService([[blueGreen.activeService, 'active'], [blueGreen.previewService, 'preview']]);
+      if (role) return role;
+      continue;
+    }
+    const istio = canary?.trafficRouting?.istio;
+    const managed = [istio?.virtualService, ...istio?.virtualServices ?? []].find(v => v?.name === vs.metadata.name);
+    if (!managed || !(managed.routes ?? []).includes(rule.name)) continue;
+    const rules = istio.destinationRule;
+    if (rules && destination.subset !== undefined && fqdn(rules.name, namespace) === host) {
+      return destination.subset === rules.stableSubsetName ? 'stable' : destination.subset === rules.canarySubsetName ? 'canary' : undefined;
+    }
+    const role = byService([[canary.stableService, 'stable'], [canary.canaryService, 'canary']]);
+    if (role) return role;
+  }
+  return undefined;
 }
 
 function routeTitle(rule: Manifest, protocol: string, index: number): string {
@@ -236,7 +271,8 @@ function expectVirtualService(chart: Flowchart, objects: Manifest[], vs: Manifes
         const [targetId] = nodeWithFirstLine(chart, expectedTargetTitle(objects, vs, entry.destination));
         const weight = rule.route.length === 1 ? 100 : entry.weight;
         expect(out[j]).toEqual({ from: routeId, to: targetId, label: `${weight}%`, dotted: false });
-        expectWorkloads(chart, objects, targetId, expectedReceivers(objects, fqdn(entry.destination.host, vs.metadata.namespace), entry.destination.subset));
+        expectWorkloads(chart, objects, targetId, expectedReceivers(objects, fqdn(entry.destination.host, vs.metadata.namespace), entry.destination.subset),
+          argoRole(objects, vs, rule, entry.destination));
       });
       if (rule.mirror) {
         const [mirrorId] = nodeWithFirstLine(chart, expectedTargetTitle(objects, vs, rule.mirror));
@@ -330,16 +366,18 @@ describe('diagram of every example', () => {
           for (const entry of rule.route) {
             const weight = `${rule.route.length === 1 ? 100 : entry.weight}%`;
             const host = fqdn(entry.destination.host, vs.metadata.namespace);
+            const role = argoRole(objects, vs, rule, entry.destination);
             for (const workload of expectedReceivers(objects, host, entry.destination.subset)) {
               const route = rule.name ?? `${protocol}[${index}]`;
-              const row = rows.find(r => r[0] === route && r[2] === weight && r[3] === workload.metadata.name);
+              const name = `${workload.metadata.name}${before(workload, role) ? ` (${role})` : ''}`;
+              const row = rows.find(r => r[0] === route && r[2] === weight && r[3] === name);
               expect(row).toBeDefined();
               const own = vs.spec.hosts.some((h: string) => fqdn(h, vs.metadata.namespace) === host);
               const subset = entry.destination.subset;
-              const version = subset === undefined ? (own ? '-' : `service ${serviceOfHost(objects, host).metadata.name}`) : (own ? subset : `${subset} of ${host}`);
+              const version = role ?? (subset === undefined ? (own ? '-' : `service ${serviceOfHost(objects, host).metadata.name}`) : (own ? subset : `${subset} of ${host}`));
               expect(row![1]).toBe(version);
               expect(`replicas: ${row![4]}`).toMatch(expectedReplicas(objects, workload));
-              expect(row![5]).toBe(imagesOf(workload).join(', ') || '-');
+              expect(row![5]).toBe(before(workload, role) ? 'the revision before' : imagesOf(workload).join(', ') || '-');
             }
           }
         });

@@ -4,6 +4,7 @@ import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
+import { argoRolesIn, withRole } from './argo';
 import { flaggerCanaries, flaggerPicture } from './flagger';
 import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
 import { actionLine, matchLines } from './matches';
@@ -153,8 +154,26 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
     namespace: vs.namespace,
     entrances: gatewayBindings(vs).map(b => ({ gateway: b.gateway, external: b.gateway !== MESH && !graph.gateways.has(b.gateway) })),
     hosts,
-    rules,
+    rules: withArgoRoles(graph, vs, rules),
   };
+}
+
+/** The routes an Argo Rollout manages: its roles named on their targets, and its steps under the route. */
+function withArgoRoles(graph: Graph, vs: ManifestObject, rules: readonly Rule[]): Rule[] {
+  const rollouts = argoRolesIn(graph, vs, (host, subset) => targetKey({ host, subset }));
+  return rules.map(rule => {
+    const managing = rollouts.filter(r => (r.routes.length === 0 || r.routes.includes(rule.name ?? '')) && rule.flows.some(f => r.roles.has(f.target.key)));
+    if (managing.length === 0) return rule;
+    const role = (flow: Flow) => managing.map(r => r.roles.get(flow.target.key)).find(found => found !== undefined);
+    return {
+      ...rule,
+      conditions: [...rule.conditions, ...managing.map(r => `${r.plan} (Argo Rollouts ${r.rollout.name})`)],
+      flows: rule.flows.map(flow => {
+        const found = role(flow);
+        return found === undefined ? flow : { ...flow, target: withRole(flow.target, found) };
+      }),
+    };
+  });
 }
 
 /** What a rule without matches takes: everything its protocol's earlier rules left. */
@@ -187,7 +206,7 @@ function mirrorsOf(vs: ManifestObject, rule: unknown, path: string): RoutedSubse
   });
 }
 
-function targetKey({ host, subset }: RoutedSubset): string {
+function targetKey({ host, subset }: Pick<RoutedSubset, 'host' | 'subset'>): string {
   return JSON.stringify([host, subset ?? null]);
 }
 
