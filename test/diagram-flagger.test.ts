@@ -21,8 +21,8 @@ describe('a canary by steps (flagger-canary)', () => {
     expect(mermaid).toContain('mesh(["mesh"])');
     expect(mermaid).toContain('hosts["app.example.com<br/>podinfo.test.svc.cluster.local"]');
     expect(mermaid).toContain('route_http_0{{"route primary<br/>all requests<br/>plan: canary 10% → 25% → 50%, a step every 1m, then promote"}}');
-    expect(mermaid).toContain('[/"Service podinfo-primary<br/>stable, made by Flagger"/]');
-    expect(mermaid).toContain('[/"Service podinfo-canary<br/>canary, made by Flagger"/]');
+    expect(mermaid).toContain('[/"Service podinfo-primary<br/>stable, made by Flagger<br/>primary: 100% between releases"/]');
+    expect(mermaid).toContain('[/"Service podinfo-canary<br/>canary, made by Flagger<br/>primary: 10% → 25% → 50% in a release"/]');
   });
 
   test('the table names the roles: the primary, Flagger\'s copy of the target, and the target as the canary', () => {
@@ -83,7 +83,7 @@ describe('a Canary as written by hand', () => {
       ['primary', 'stable (primary)', '100% between releases', '-', '-', '-'],
       ['primary', 'canary', '5% in a release', '-', '-', '-'],
     ]);
-    expect(diagramMermaid([canary({}, { port: 80, name: 'store' })])).toContain('"Service store-primary<br/>stable, made by Flagger"');
+    expect(diagramMermaid([canary({}, { port: 80, name: 'store' })])).toContain('"Service store-primary<br/>stable, made by Flagger<br/>primary: 100% between releases"');
   });
 
   test('no gateways is the mesh alone; a bare gateway name is the Canary\'s namespace\'s', () => {

@@ -46,12 +46,16 @@ interface Flowchart {
   readonly comments: readonly string[];
   readonly nodes: ReadonlyMap<string, MermaidNode>;
   readonly edges: readonly MermaidEdge[];
+  /** Indexes of the edges a `linkStyle` line draws grey and dashed: shares of nothing. */
+  readonly idle: ReadonlySet<number>;
 }
 
 const SHAPES: Readonly<Record<string, string>> = { '([': '])', '[[': ']]', '[/': '/]', '{{': '}}', '[': ']', '(': ')' };
 const ID = '[A-Za-z][A-Za-z0-9_]*';
 const NODE = new RegExp(`^(${ID})(\\(\\[|\\[\\[|\\[/|\\{\\{|\\[|\\()"([^"]*)"(\\]\\)|\\]\\]|/\\]|\\}\\}|\\]|\\))$`);
 const EDGE = new RegExp(`^(${ID}) (-->|-\\.->)(?:\\|"([^"]*)"\\|)? (${ID})$`);
+/** The one style the diagrams give lines: grey and dashed, for shares of nothing. */
+const LINK_STYLE = /^linkStyle (\d+(?:,\d+)*) stroke:#999,stroke-dasharray:4 4,color:#999$/;
 const RESERVED = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'class', 'classdef', 'click', 'linkstyle', 'default', 'direction']);
 
 /** Splits text holding several flowcharts, each starting with `flowchart LR`, and validates each. */
@@ -67,6 +71,7 @@ function parseFlowchart(text: string): Flowchart {
   const comments: string[] = [];
   const nodes = new Map<string, MermaidNode>();
   const edges: MermaidEdge[] = [];
+  const idle = new Set<number>();
   for (const raw of lines) {
     if (!raw.startsWith('  ') || raw.trim() !== raw.slice(2)) throw new Error(`badly indented line: ${JSON.stringify(raw)}`);
     const line = raw.slice(2);
@@ -92,12 +97,24 @@ function parseFlowchart(text: string): Flowchart {
       edges.push({ from, to, label: label === undefined ? undefined : checkLabel(label), dotted: arrow === '-.->' });
       continue;
     }
+    const style = LINK_STYLE.exec(line);
+    if (style && raw === lines[lines.length - 1]) {
+      for (const index of style[1].split(',').map(Number)) {
+        if (!edges[index]) throw new Error(`linkStyle names edge ${index}, of ${edges.length}`);
+        idle.add(index);
+      }
+      continue;
+    }
     throw new Error(`not a comment, node or edge: ${JSON.stringify(line)}`);
   }
+  // A share of nothing is grey and dashed, and only such a share.
+  edges.forEach((edge, i) => {
+    if (idle.has(i) !== ['0%', 'weight 0'].includes(edge.label ?? '')) throw new Error(`edge ${edge.from} → ${edge.to} (${edge.label}) is styled wrongly`);
+  });
   for (const id of nodes.keys()) {
     if (!edges.some(e => e.from === id || e.to === id)) throw new Error(`node ${id} is on no edge`);
   }
-  return { comments, nodes, edges };
+  return { comments, nodes, edges, idle };
 }
 
 /** Brackets outside quoted labels pair up. */
@@ -271,6 +288,9 @@ function expectVirtualService(chart: Flowchart, objects: Manifest[], vs: Manifes
         const [targetId] = nodeWithFirstLine(chart, expectedTargetTitle(objects, vs, entry.destination));
         const weight = rule.route.length === 1 ? 100 : entry.weight;
         expect(out[j]).toEqual({ from: routeId, to: targetId, label: `${weight}%`, dotted: false });
+        // The weight is in the box too, where no line can cover it.
+        const ruleLabel = rule.name === undefined ? `${protocol}[${index}]` : protocol === 'http' ? rule.name : `${protocol} ${rule.name}`;
+        expect(chart.nodes.get(targetId)!.lines).toContain(`${ruleLabel}: ${weight}%`);
         expectWorkloads(chart, objects, targetId, expectedReceivers(objects, fqdn(entry.destination.host, vs.metadata.namespace), entry.destination.subset),
           argoRole(objects, vs, rule, entry.destination));
       });
@@ -440,7 +460,7 @@ describe('diagram of every example', () => {
 
   test('shop-preview-blue-green: the preview routes go to the preview Service and the idle colour behind it', () => {
     const mermaid = diagramMermaid(example('shop-preview-blue-green').objects);
-    expect(mermaid).toContain('svc_storefront_preview[["Service storefront-preview<br/>selector app=storefront, version=2.4.0"]]');
+    expect(mermaid).toContain('svc_storefront_preview[["Service storefront-preview<br/>selector app=storefront, version=2.4.0<br/>preview-header: 100%<br/>preview-host: 100%"]]');
     expect(mermaid).toContain('  route_http_0 -->|"100%"| svc_storefront_preview\n');
     expect(mermaid).toContain('  svc_storefront_preview --> deployment_storefront_green\n');
     expect(mermaid).toContain('"route preview-host<br/>authority regex ^preview\\.shop\\.example\\.com(:[0-9]+)?$"');
@@ -577,8 +597,8 @@ describe('diagram of hand-written manifests', () => {
     })]);
     const [chart] = parseFlowcharts(mermaid);
     expect(nodeWithFirstLine(chart, 'route old')[1].lines).toEqual(['route old', 'uri prefix /old', 'redirect to /new (301)']);
-    expect(nodeWithFirstLine(chart, 'subset c')[1].lines).toEqual(['subset c', 'web.shop.svc.cluster.local', 'not defined']);
-    expect(nodeWithFirstLine(chart, 'host api.example.org')[1].lines).toEqual(['host api.example.org', 'not in these manifests']);
+    expect(nodeWithFirstLine(chart, 'subset c')[1].lines).toEqual(['subset c', 'web.shop.svc.cluster.local', 'not defined', 'main: 50%']);
+    expect(nodeWithFirstLine(chart, 'host api.example.org')[1].lines).toEqual(['host api.example.org', 'not in these manifests', 'main: 50%']);
     const [mainId] = nodeWithFirstLine(chart, 'route main');
     const [mirrorId] = nodeWithFirstLine(chart, 'subset b');
     expect(edgesFrom(chart, mainId)).toContainEqual({ from: mainId, to: mirrorId, label: 'mirror 12.5%', dotted: true });

@@ -23,7 +23,7 @@ const SHAPES: Readonly<Record<Shape, readonly [string, string]>> = {
 };
 
 export function renderMermaid(picture: Picture): string {
-  const chart = new Flowchart(picture.namespace);
+  const chart = new Flowchart(picture.namespace, sharesByTarget(picture));
   const entrances = picture.entrances.map(entrance => entranceNode(chart, entrance));
   const start = picture.direct
     ? chart.target(picture.direct)
@@ -34,11 +34,28 @@ export function renderMermaid(picture: Picture): string {
     const route = chart.node(`route ${rule.protocol} ${rule.index}`, `route_${rule.protocol}_${rule.index}`, 'hexagon', ruleLines(rule));
     chart.edge(start, route);
     for (const flow of rule.flows) {
-      chart.edge(route, chart.target(flow.target), flow.share, flow.mirror);
+      chart.edge(route, chart.target(flow.target), flow.share, flow.mirror, isNothing(flow.share));
       chart.wire(flow.target);
     }
   }
   return chart.render(picture.title);
+}
+
+/**
+ * Each target's shares, `<route>: <share>`, written in its box as well as on the lines to it: a
+ * line's label may end up under another box, and a weight must never be hidden.
+ */
+function sharesByTarget(picture: Picture): ReadonlyMap<string, string[]> {
+  const shares = new Map<string, string[]>();
+  for (const rule of picture.rules) {
+    for (const flow of rule.flows) shares.set(flow.target.key, [...shares.get(flow.target.key) ?? [], `${ruleLabel(rule)}: ${flow.share}`]);
+  }
+  return shares;
+}
+
+/** A share of nothing: its line is drawn grey and dashed, so that it does not read as live traffic. */
+function isNothing(share: string): boolean {
+  return share === '0%' || share === 'weight 0';
 }
 
 function entranceNode(chart: Flowchart, { gateway, external, waypoint, waypointMissing, unserved }: Entrance): string {
@@ -80,15 +97,19 @@ function qualified(objectNamespace: string, name: string, namespace: string): st
   return objectNamespace === namespace ? name : `${objectNamespace}/${name}`;
 }
 
+const IDLE_STYLE = 'stroke:#999,stroke-dasharray:4 4,color:#999';
+
 class Flowchart {
   private readonly ids = new Map<string, string>();
   private readonly taken = new Set<string>();
   private readonly nodes: string[] = [];
   private readonly edges: string[] = [];
   private readonly wired = new Set<string>();
+  /** Indexes of the edges to draw grey and dashed, as Mermaid's `linkStyle` counts them. */
+  private readonly idle: number[] = [];
 
-  /** `namespace` is the picture's: names in it are written without one. */
-  public constructor(private readonly namespace: string) {}
+  /** `namespace` is the picture's: names in it are written without one; `shares` go in the targets' boxes. */
+  public constructor(private readonly namespace: string, private readonly shares: ReadonlyMap<string, readonly string[]> = new Map()) {}
 
   /** Declares a node on first sight, and returns its id either way. */
   public node(key: string, base: string, shape: Shape, lines: readonly string[]): string {
@@ -106,7 +127,7 @@ class Flowchart {
     const first = target.host.split('.')[0];
     const base = target.kind === 'subset' ? `subset_${first}_${target.subset}` : target.kind === 'service' ? `svc_${first}` : `host_${target.host}`;
     const shape: Shape = target.kind === 'subset' ? 'round' : target.kind === 'service' ? 'subroutine' : 'lean';
-    return this.node(`target ${target.key}`, base, shape, targetLines(target, this.namespace));
+    return this.node(`target ${target.key}`, base, shape, [...targetLines(target, this.namespace), ...this.shares.get(target.key) ?? []]);
   }
 
   /** Edges from a target to its workloads, once per target, after the edge that first reaches it. */
@@ -119,13 +140,15 @@ class Flowchart {
     }
   }
 
-  public edge(from: string, to: string, label?: string, dotted = false): void {
+  public edge(from: string, to: string, label?: string, dotted = false, idle = false): void {
     const arrow = dotted ? '-.->' : '-->';
+    if (idle) this.idle.push(this.edges.length);
     this.edges.push(`${from} ${arrow}${label === undefined ? '' : `|"${escape(label)}"|`} ${to}`);
   }
 
   public render(title: string): string {
-    return ['flowchart LR', `%% ${printable(title)}`, ...this.nodes, ...this.edges].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
+    const styles = this.idle.length > 0 ? [`linkStyle ${this.idle.join(',')} ${IDLE_STYLE}`] : [];
+    return ['flowchart LR', `%% ${printable(title)}`, ...this.nodes, ...this.edges, ...styles].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
   }
 
   /**
