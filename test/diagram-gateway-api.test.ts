@@ -167,3 +167,29 @@ describe('ambient mode in the pictures', () => {
     expect(mermaid).toContain('waypoint_shop_waypoint(["waypoint shop/waypoint<br/>not in these manifests"])');
   });
 });
+
+describe('badges and warnings on Istio routes', () => {
+  const subsets = (labels: Obj[]): Obj => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web', namespace: 'shop' },
+    spec: { host: 'web', subsets: labels.map((l, i) => ({ name: `s${i}`, labels: l })) },
+  });
+  const vs = (http: Obj[]): Obj => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'shop' }, spec: { hosts: ['web'], http } });
+  const to = (subset: string, extra: Obj = {}) => ({ destination: { host: 'web', subset }, ...extra });
+
+  test('a route shows its timeout, retries, faults and the cookie that makes it sticky', () => {
+    const mermaid = diagramMermaid([...web(), subsets([{ version: 'v1' }]), vs([
+      { name: 'a', timeout: '5s', retries: { attempts: 0 }, fault: { delay: { fixedDelay: '1s' }, abort: { httpStatus: 500, percentage: { value: 100 } } }, route: [to('s0')] },
+      { name: 'b', fault: { delay: {}, abort: {} }, route: [to('s0', { headers: { response: { set: { 'Set-Cookie': 'v=s0' } } } })] },
+      { name: 'c', retries: {}, route: [to('s0', { headers: { response: { set: { 'x-version': 's0' } } } })] },
+    ])]);
+    expect(mermaid).toContain('route_http_0{{"route a<br/>all requests<br/>timeout 5s<br/>no retries<br/>fault delay 1s<br/>fault abort 500"}}');
+    expect(mermaid).toContain('route_http_1{{"route b<br/>all other requests<br/>fault delay ?<br/>fault abort ?<br/>sticky cookie"}}');
+    expect(mermaid).toContain('route_http_2{{"route c<br/>all other requests"}}');
+  });
+
+  test('a subset that selects several workloads is marked, one that selects one is not', () => {
+    const mermaid = diagramMermaid([...web(), subsets([{ app: 'web' }, { version: 'v1' }]), vs([{ route: [to('s0', { weight: 50 }), to('s1', { weight: 50 })] }])]);
+    expect(mermaid).toContain('subset_web_s0("subset s0<br/>app=web<br/>warning: selects 2 workloads<br/>http[0]: 50%")');
+    expect(mermaid).toContain('subset_web_s1("subset s1<br/>version=v1<br/>http[0]: 50%")');
+  });
+});

@@ -441,9 +441,10 @@ describe('diagram of every example', () => {
 
   test('bookinfo-dark-launch: tester routes by header and source labels, and a dotted mirror to v3', () => {
     const mermaid = diagramMermaid(example('bookinfo-dark-launch').objects);
-    expect(mermaid).toContain('route_http_0{{"route jason<br/>header end-user=jason"}}');
-    expect(mermaid).toContain('route_http_1{{"route qa<br/>sourceLabels app=qa-runner"}}');
-    expect(mermaid).toContain('route_http_2{{"route primary<br/>all other requests"}}');
+    // The resilience settings are badges on each route, as Kiali shows them.
+    expect(mermaid).toContain('route_http_0{{"route jason<br/>header end-user=jason<br/>timeout 10s<br/>retries 3<br/>fault delay 2s 10%<br/>fault abort 503 5%"}}');
+    expect(mermaid).toContain('route_http_1{{"route qa<br/>sourceLabels app=qa-runner<br/>timeout 10s<br/>retries 3<br/>fault delay 2s 10%<br/>fault abort 503 5%"}}');
+    expect(mermaid).toContain('route_http_2{{"route primary<br/>all other requests<br/>timeout 10s<br/>retries 3"}}');
     expect(mermaid).toContain('  route_http_2 -->|"100%"| subset_reviews_v2\n');
     expect(mermaid).toContain('  route_http_2 -->|"0%"| subset_reviews_v3\n');
     expect(mermaid).toContain('  route_http_2 -.->|"mirror 20%"| subset_reviews_v3\n');

@@ -115,3 +115,32 @@ export function actionLine(rule: unknown, namespace: string): string | undefined
   if (isObjectLike(delegate)) return `delegate to ${text(delegate, 'namespace') ?? namespace}/${text(delegate, 'name') ?? '?'}`;
   return undefined;
 }
+
+/**
+ * A rule's settings besides its routes, in short form: the timeout, retries, fault injection, a
+ * response cookie that pins users to a version (sticky), and header rewrites.
+ */
+export function badgesOf(rule: unknown): string[] {
+  const retries = own(rule, 'retries');
+  const attempts = own(retries, 'attempts');
+  const fault = own(rule, 'fault');
+  return [
+    ...scalar(rule, 'timeout', timeout => `timeout ${timeout}`),
+    ...typeof attempts === 'number' ? [attempts === 0 ? 'no retries' : `retries ${attempts}`] : [],
+    ...isObjectLike(own(fault, 'delay')) ? [`fault delay ${text(own(fault, 'delay'), 'fixedDelay') ?? '?'}${percentOf(own(fault, 'delay'))}`] : [],
+    ...isObjectLike(own(fault, 'abort')) ? [`fault abort ${String(own(own(fault, 'abort'), 'httpStatus') ?? '?')}${percentOf(own(fault, 'abort'))}`] : [],
+    ...list(rule, 'route').some(entry => stickyCookie(entry)) ? ['sticky cookie'] : [],
+  ];
+}
+
+/** ` 10%` of a fault's `percentage`, nothing when every request is hit. */
+function percentOf(fault: unknown): string {
+  const value = own(own(fault, 'percentage'), 'value');
+  return typeof value === 'number' && value !== 100 ? ` ${value}%` : '';
+}
+
+/** A route entry that sets a cookie in the response, as sticky sessions pin users with. */
+function stickyCookie(entry: unknown): boolean {
+  const set = record(record(record(entry, 'headers'), 'response'), 'set');
+  return Object.keys(set).some(name => name.toLowerCase() === 'set-cookie');
+}

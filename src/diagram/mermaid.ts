@@ -67,7 +67,7 @@ function entranceNode(chart: Flowchart, { gateway, external, waypoint, waypointM
 
 function ruleLines(rule: Rule): string[] {
   const title = rule.name === undefined ? ruleLabel(rule) : `route ${ruleLabel(rule)}`;
-  return [title, ...rule.conditions, ...rule.action ? [rule.action] : []];
+  return [title, ...rule.conditions, ...rule.action ? [rule.action] : [], ...rule.badges ?? []];
 }
 
 function targetLines(target: Target, namespace: string): string[] {
@@ -78,7 +78,9 @@ function targetLines(target: Target, namespace: string): string[] {
     const subsetLabels = target.subsetLabels;
     // A host outside the set has its DestinationRule wherever the host is.
     if (!subsetLabels) return [`subset ${target.subset}`, ...elsewhere, target.service ? 'not defined' : 'not in these manifests'];
-    return [`subset ${target.subset}`, ...elsewhere, formatLabels(subsetLabels), ...empty ? ['selects no pods'] : []];
+    // A version is one workload: a subset over several mixes versions in one share (verify's subset-selects-many).
+    const many = target.workloads.length > 1 ? [`warning: selects ${target.workloads.length} workloads`] : [];
+    return [`subset ${target.subset}`, ...elsewhere, formatLabels(subsetLabels), ...empty ? ['selects no pods'] : many];
   }
   if (target.service) {
     const { service } = target;

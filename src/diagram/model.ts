@@ -7,7 +7,7 @@ import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/t
 import { argoRolesIn, withRole } from './argo';
 import { flaggerCanaries, flaggerPicture } from './flagger';
 import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
-import { actionLine, matchLines } from './matches';
+import { actionLine, badgesOf, matchLines } from './matches';
 import { workloadFacts, WorkloadFacts } from './workloads';
 
 /**
@@ -66,6 +66,8 @@ export interface Rule {
   readonly conditions: readonly string[];
   /** A redirect, direct response or delegation, for a rule that does that instead of routing. */
   readonly action: string | undefined;
+  /** What the rule does to the requests besides routing them, as Kiali badges routes: `timeout 15s`, `retries 3`, `fault abort 503 10%`, `sticky cookie v`. */
+  readonly badges?: readonly string[];
   readonly flows: readonly Flow[];
 }
 
@@ -146,6 +148,7 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
       name: text(rule, 'name'),
       conditions: conditions.length > 0 ? conditions : [catchAll(protocol, index)],
       action: weighted.length === 0 ? actionLine(rule, vs.namespace) ?? 'no destination' : undefined,
+      badges: badgesOf(rule),
       flows: [...weighted, ...mirrors],
     };
   }));
