@@ -1,7 +1,9 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { BookinfoAmbient } from '../examples/bookinfo-ambient';
 import { GatewayApiCanary } from '../examples/gateway-api-canary';
+import { BlueGreenApp, CanaryApp, Color, ReleaseController, TrafficApi } from '../src';
 import { diagramMermaid, diagramTable } from '../src/diagram';
+import { find } from './support/manifests';
 
 /** Gateway API routes in the traffic pictures: HTTPRoutes and GRPCRoutes, on Gateways and on Services, through waypoints in ambient mode. */
 type Obj = { [key: string]: any };
@@ -52,12 +54,12 @@ describe('the ambient example: the waypoint applies the mesh route', () => {
     expect(ingress).not.toContain('not in these manifests');
   });
 
-  test('the table has a row per backend with its share and workload', () => {
+  test('the table has a row per backend with its role, share and workload', () => {
     expect(diagramTable(objects).split('\n').slice(0, 4)).toEqual([
       'HTTPRoute bookinfo-ambient/reviews',
-      'ROUTE    VERSION             WEIGHT  WORKLOAD    REPLICAS  IMAGE',
-      'primary  service reviews-v1  90%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
-      'primary  service reviews-v2  10%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
+      'ROUTE    VERSION  WEIGHT  WORKLOAD    REPLICAS  IMAGE',
+      'primary  stable   90%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
+      'primary  canary   10%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
     ]);
   });
 });
@@ -191,5 +193,49 @@ describe('badges and warnings on Istio routes', () => {
     const mermaid = diagramMermaid([...web(), subsets([{ app: 'web' }, { version: 'v1' }]), vs([{ route: [to('s0', { weight: 50 }), to('s1', { weight: 50 })] }])]);
     expect(mermaid).toContain('subset_web_s0("subset s0<br/>app=web<br/>warning: selects 2 workloads<br/>http[0]: 50%")');
     expect(mermaid).toContain('subset_web_s1("subset s1<br/>version=v1<br/>http[0]: 50%")');
+  });
+});
+
+describe('the roles a canary names in its annotation', () => {
+  const ROLES = 'cdk8s-istio-release/roles';
+  const canary = (props: Obj = {}) => Testing.synth(new (class extends Chart {
+    constructor() {
+      super(Testing.app(), 'c', { namespace: 'shop' });
+      new CanaryApp(this, 'Web', { stable: { image: 'web:1', version: 'v1' }, canary: { image: 'web:2', version: 'v2' }, canaryWeight: 10, ...props });
+    }
+  })());
+
+  test('a canary Git walks names them on its VirtualService, by subset, and on its HTTPRoutes, by backend Service', () => {
+    expect(find(canary(), 'VirtualService', 'web').metadata.annotations).toEqual({ [ROLES]: 'v1=stable,v2=canary' });
+    const routes = canary({ trafficApi: TrafficApi.GATEWAY_API }).filter(o => o.kind === 'HTTPRoute');
+    expect(routes.map(r => r.metadata.annotations)).toEqual([{ [ROLES]: 'web-v1=stable,web-v2=canary' }]);
+  });
+
+  test('the same at every step of the plan: only the weights change', () => {
+    const steps = [0, 1].map(step => find(canary({ canaryWeight: undefined, plan: { steps: [10, 50] }, step }), 'VirtualService', 'web'));
+    expect(steps.map(vs => vs.metadata.annotations[ROLES])).toEqual(['v1=stable,v2=canary', 'v1=stable,v2=canary']);
+  });
+
+  test('none with one version, with a controller, or for a blue/green, whose weights say which colour is active', () => {
+    expect(find(canary({ canary: undefined, canaryWeight: undefined }), 'VirtualService', 'web').metadata.annotations).toBeUndefined();
+    const argo = canary({ controller: ReleaseController.ARGO_ROLLOUTS, canaryWeight: undefined, plan: { steps: [10] } });
+    expect(argo.filter(o => o.metadata.annotations?.[ROLES])).toEqual([]);
+    const blueGreen = Testing.synth(new (class extends Chart {
+      constructor() {
+        super(Testing.app(), 'b', { namespace: 'shop' });
+        new BlueGreenApp(this, 'Web', { blue: { image: 'web:1', version: '1' }, green: { image: 'web:2', version: '2' }, active: Color.GREEN });
+      }
+    })());
+    expect(blueGreen.filter(o => o.metadata.annotations?.[ROLES])).toEqual([]);
+  });
+
+  test('the pictures read them, and pass over an annotation not in their form', () => {
+    const vs = find(canary(), 'VirtualService', 'web');
+    const withRoles = (written: string) => diagramTable([...canary().filter(o => o.kind !== 'VirtualService'),
+      { ...vs, metadata: { ...vs.metadata, annotations: { [ROLES]: written } } }]).split('\n').slice(2, 4).map(l => l.split(/ {2,}/)[1]);
+    expect(withRoles('v1=stable,v2=canary')).toEqual(['v1 (stable)', 'v2 (canary)']);
+    expect(withRoles('v1=stable,v2')).toEqual(['v1', 'v2']);
+    expect(withRoles('v1=stable,=canary')).toEqual(['v1', 'v2']);
+    expect(withRoles('')).toEqual(['v1', 'v2']);
   });
 });

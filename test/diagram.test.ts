@@ -264,6 +264,14 @@ function argoRole(objects: Manifest[], vs: Manifest, rule: Manifest, destination
   return undefined;
 }
 
+/** The role a canary Git walks names in its annotation, by subset of the VirtualService's own hosts. */
+function annotatedRole(vs: Manifest, destination: Manifest): string | undefined {
+  const written: string | undefined = vs.metadata.annotations?.['cdk8s-istio-release/roles'];
+  const own = vs.spec.hosts.some((h: string) => fqdn(h, vs.metadata.namespace) === fqdn(destination.host, vs.metadata.namespace));
+  if (!written || !own || destination.subset === undefined) return undefined;
+  return Object.fromEntries(written.split(',').map(pair => pair.split('=')))[destination.subset];
+}
+
 function routeTitle(rule: Manifest, protocol: string, index: number): string {
   if (rule.name === undefined) return `${protocol}[${index}]`;
   return protocol === 'http' ? `route ${rule.name}` : `route ${protocol} ${rule.name}`;
@@ -386,7 +394,7 @@ describe('diagram of every example', () => {
           for (const entry of rule.route) {
             const weight = `${rule.route.length === 1 ? 100 : entry.weight}%`;
             const host = fqdn(entry.destination.host, vs.metadata.namespace);
-            const role = argoRole(objects, vs, rule, entry.destination);
+            const role = argoRole(objects, vs, rule, entry.destination) ?? annotatedRole(vs, entry.destination);
             for (const workload of expectedReceivers(objects, host, entry.destination.subset)) {
               const route = rule.name ?? `${protocol}[${index}]`;
               const name = `${workload.metadata.name}${before(workload, role) ? ` (${role})` : ''}`;
@@ -394,7 +402,8 @@ describe('diagram of every example', () => {
               expect(row).toBeDefined();
               const own = vs.spec.hosts.some((h: string) => fqdn(h, vs.metadata.namespace) === host);
               const subset = entry.destination.subset;
-              const version = role ?? (subset === undefined ? (own ? '-' : `service ${serviceOfHost(objects, host).metadata.name}`) : (own ? subset : `${subset} of ${host}`));
+              const version = role !== undefined ? (subset !== undefined && subset !== role ? `${subset} (${role})` : role)
+                : subset === undefined ? (own ? '-' : `service ${serviceOfHost(objects, host).metadata.name}`) : (own ? subset : `${subset} of ${host}`);
               expect(row![1]).toBe(version);
               expect(`replicas: ${row![4]}`).toMatch(expectedReplicas(objects, workload));
               expect(row![5]).toBe(before(workload, role) ? 'the revision before' : imagesOf(workload).join(', ') || '-');
@@ -432,9 +441,9 @@ describe('diagram of every example', () => {
       '  deployment_reviews_v1["Deployment reviews-v1<br/>docker.io/istio/examples-bookinfo-reviews-v1:1.20.2<br/>replicas: 2"]\n');
     expect(diagramTable(objects)).toBe([
       'VirtualService prod/reviews',
-      'ROUTE    VERSION  WEIGHT  WORKLOAD    REPLICAS  IMAGE',
-      'primary  v1       75%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
-      'primary  v2       25%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
+      'ROUTE    VERSION      WEIGHT  WORKLOAD    REPLICAS  IMAGE',
+      'primary  v1 (stable)  75%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
+      'primary  v2 (canary)  25%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
       '',
     ].join('\n'));
   });
@@ -449,7 +458,7 @@ describe('diagram of every example', () => {
     expect(mermaid).toContain('  route_http_2 -->|"0%"| subset_reviews_v3\n');
     expect(mermaid).toContain('  route_http_2 -.->|"mirror 20%"| subset_reviews_v3\n');
     expect(diagramTable(example('bookinfo-dark-launch').objects)).toContain(
-      'primary  v3       mirror 20%  reviews-v3  2         docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n');
+      'primary  v3 (canary)  mirror 20%  reviews-v3  2         docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n');
   });
 
   test('podinfo-autoscaled-canary: autoscaled replicas, and a gateway outside the manifests', () => {

@@ -2,7 +2,8 @@ import { Graph, ManifestObject } from '../verify/graph';
 import { MESH, serviceFqdn } from '../verify/hosts';
 import { isObjectLike, list, own, text } from '../verify/json';
 import { AmbientMesh } from '../verify/waypoints';
-import { Entrance, Flow, Picture, Rule, Target } from './model';
+import { withRole } from './argo';
+import { annotatedRoles, Entrance, Flow, Picture, Rule, Target } from './model';
 
 /**
  * Kubernetes Gateway API routes (HTTPRoute, GRPCRoute) as pictures: parents → hostnames → rules →
@@ -30,6 +31,13 @@ export function gatewayApiRoutePicture(graph: Graph, route: ManifestObject, targ
   const mesh = new AmbientMesh(graph);
   const services = servicesNamed(route, 'parentRefs');
   const hostnames = list(route.spec, 'hostnames').filter((h): h is string => typeof h === 'string');
+  const roles = annotatedRoles(route);
+  const role = (backend: Backend) => [...roles].find(([name]) => serviceFqdn(name, route.namespace) === backend.host)?.[1];
+  const targetOf = (backend: Backend) => {
+    const made = target(graph, route, backend);
+    const named = role(backend);
+    return named === undefined ? made : withRole(made, named);
+  };
   return {
     title: `${route.kind} ${route.namespace}/${route.name}`,
     namespace: route.namespace,
@@ -38,8 +46,8 @@ export function gatewayApiRoutePicture(graph: Graph, route: ManifestObject, targ
     rules: list(route.spec, 'rules').map((rule, index): Rule => {
       const weighted = backends(route, rule);
       const flows: Flow[] = [
-        ...weighted.map(b => ({ mirror: false, share: share(b.weight, weighted), target: target(graph, route, b) })),
-        ...mirrors(route, rule).map(b => ({ mirror: true, share: `mirror ${b.weight}%`, target: target(graph, route, b) })),
+        ...weighted.map(b => ({ mirror: false, share: share(b.weight, weighted), target: targetOf(b) })),
+        ...mirrors(route, rule).map(b => ({ mirror: true, share: `mirror ${b.weight}%`, target: targetOf(b) })),
       ];
       const conditions = list(rule, 'matches').map((match, i) => `${i === 0 ? '' : 'or '}${conditionsOf(match).join(' and ') || 'any request'}`);
       return {

@@ -129,7 +129,10 @@ class Flowchart {
     const first = target.host.split('.')[0];
     const base = target.kind === 'subset' ? `subset_${first}_${target.subset}` : target.kind === 'service' ? `svc_${first}` : `host_${target.host}`;
     const shape: Shape = target.kind === 'subset' ? 'round' : target.kind === 'service' ? 'subroutine' : 'lean';
-    return this.node(`target ${target.key}`, base, shape, [...targetLines(target, this.namespace), ...this.shares.get(target.key) ?? []]);
+    const [title, ...rest] = targetLines(target, this.namespace);
+    // The role goes right under the name, unless a controller's own box already says it.
+    const role = target.role !== undefined && !target.label ? [target.role] : [];
+    return this.node(`target ${target.key}`, base, shape, [title, ...role, ...rest, ...this.shares.get(target.key) ?? []]);
   }
 
   /** Edges from a target to its workloads, once per target, after the edge that first reaches it. */

@@ -1,6 +1,6 @@
 import { buildGraph, Graph, ManifestObject, spreadLists } from '../verify/graph';
 import { MESH, resolveHost, serviceFqdn } from '../verify/hosts';
-import { labels, list, own, text } from '../verify/json';
+import { labels, list, own, record, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
@@ -157,8 +157,31 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
     namespace: vs.namespace,
     entrances: gatewayBindings(vs).map(b => ({ gateway: b.gateway, external: b.gateway !== MESH && !graph.gateways.has(b.gateway) })),
     hosts,
-    rules: withArgoRoles(graph, vs, rules),
+    rules: withArgoRoles(graph, vs, withAnnotatedRoles(vs, rules)),
   };
+}
+
+/**
+ * The roles a release names in its annotation (render/istio.ts ROLES_ANNOTATION), `name=role`:
+ * by subset of the route's own hosts for a VirtualService, by backend Service for a Gateway API
+ * route. Empty when it names none, or not in that form.
+ */
+export function annotatedRoles(route: ManifestObject): ReadonlyMap<string, string> {
+  const written = text(record(route.metadata, 'annotations'), 'cdk8s-istio-release/roles') ?? '';
+  const pairs = written.split(',').map(pair => pair.split('='));
+  return new Map(pairs.every(pair => pair.length === 2 && pair[0] !== '' && pair[1] !== '') ? pairs.map(([name, role]) => [name, role]) : []);
+}
+
+function withAnnotatedRoles(vs: ManifestObject, rules: readonly Rule[]): Rule[] {
+  const roles = annotatedRoles(vs);
+  if (roles.size === 0) return [...rules];
+  return rules.map(rule => ({
+    ...rule,
+    flows: rule.flows.map(flow => {
+      const role = flow.target.ownHost && flow.target.subset !== undefined ? roles.get(flow.target.subset) : undefined;
+      return role === undefined ? flow : { ...flow, target: withRole(flow.target, role) };
+    }),
+  }));
 }
 
 /** The routes an Argo Rollout manages: its roles named on their targets, and its steps under the route. */

@@ -34,7 +34,7 @@ function flowRows(route: string, flow: Flow): string[][] {
 
 /** The subset; for a destination without one, the Service it names (when not the route's own) or the host. */
 function version(target: Target): string {
-  if (target.role !== undefined) return target.role;
+  if (target.role !== undefined) return target.subset !== undefined && target.subset !== target.role ? `${target.subset} (${target.role})` : target.role;
   if (target.subset !== undefined) return target.ownHost ? target.subset : `${target.subset} of ${target.host}`;
   if (target.service) return target.ownHost ? '-' : `service ${target.service.name}`;
   return `host ${target.host}`;

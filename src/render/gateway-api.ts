@@ -32,7 +32,7 @@ import { quoteRegex } from '../routing';
 import type { MatchSpec, StringMatch } from '../routing';
 import { renderDeployment, renderService, renderVersionService } from '../workloads';
 import type { GatewayServer } from '../istio-gateway';
-import { PRIMARY_ROUTE } from './istio';
+import { PRIMARY_ROUTE, rolesAnnotation } from './istio';
 import { RenderedRelease } from './release';
 
 /**
@@ -189,7 +189,10 @@ function backendsOf(model: ReleaseModel): ExtraServiceModel[] {
 function emitRoute(scope: Construct, model: ReleaseModel, route: RouteOutput): ApiObject {
   return new ApiObject(scope, route.id, {
     ...HttpRoute.GVK,
-    metadata: { name: route.name, namespace: model.namespace, labels: { ...model.selector } },
+    metadata: {
+      name: route.name, namespace: model.namespace, labels: { ...model.selector },
+      annotations: model.selectorRouting ? {} : rolesAnnotation(model, version => versionBackend(version).name),
+    },
     spec: toJson_HttpRouteSpec(route.spec),
   });
 }

@@ -14,7 +14,8 @@ import {
 } from '../../imports/networking.istio.io';
 import { PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
 import type { GatewayServer, GatewayServerTls } from '../istio-gateway';
-import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel, routePolicyOf } from '../model';
+import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel, routePolicyOf, Strategy, VersionModel } from '../model';
+import { ReleaseController } from '../plan';
 import { MESH } from '../verify/hosts';
 import { serviceHost } from '../names';
 import { cookieRegex } from '../routing';
@@ -39,6 +40,20 @@ function networkingObject(
 /** The metadata of the app's own objects: named after it, labelled `app: <name>`. */
 export function metadataOf(model: ReleaseModel): ApiObjectMetadata {
   return { name: model.name, namespace: model.namespace, labels: { ...model.selector } };
+}
+
+/**
+ * The annotation that names each version's role in a canary that Git walks (`v1=stable,v2=canary`),
+ * by subset, or by backend Service on a Gateway API route: the routes alone do not say which
+ * version is which, and the diagrams show it. It stays the same from one step to the next, as
+ * only the weights may change. A blue/green's roles are its weights (all to the active colour);
+ * a controller's objects name their roles themselves.
+ */
+export const ROLES_ANNOTATION = 'cdk8s-istio-release/roles';
+
+export function rolesAnnotation(model: ReleaseModel, nameOf: (version: VersionModel) => string): { [key: string]: string } {
+  if (model.controller !== ReleaseController.NONE || model.strategy !== Strategy.CANARY || model.versions.length < 2) return {};
+  return { [ROLES_ANNOTATION]: model.versions.map(v => `${nameOf(v)}=${v.id.toLowerCase()}`).join(',') };
 }
 
 export function renderDestinationRule(scope: Construct, model: ReleaseModel): ApiObject {
@@ -77,8 +92,9 @@ export function renderVirtualService(scope: Construct, model: ReleaseModel): Api
     http: scopedHttpRoutes(model, host),
     tcp: tcpRoutes(model, host),
   };
+  const metadata = metadataOf(model);
   return networkingObject(scope, 'VirtualService', 'VirtualService', model.istioApiVersion,
-    metadataOf(model), toJson_VirtualServiceSpec(spec));
+    { ...metadata, annotations: rolesAnnotation(model, version => version.subset) }, toJson_VirtualServiceSpec(spec));
 }
 
 /**
