@@ -4,12 +4,14 @@ import { ArgoHeaderRoutedCanary, ArgoProgressiveCanary } from '../examples/argo-
 import { ArgoWeatherCanary } from '../examples/argo-weather-canary';
 import { RealServiceArgo } from '../examples/real-service-argo';
 import { diagramMermaid, diagramTable } from '../src/diagram';
+import { tableRows } from './support/tables';
 
 /** Argo Rollouts in the pictures: the roles on the routes it manages, the new version's image on the canary alone, and the steps. */
 type Obj = { [key: string]: any };
 
 const objectsOf = (Example: new (app: any) => any) => Testing.synth(new Example(Testing.app()));
-const rows = (table: string) => table.trim().split('\n').slice(2).map(line => line.split(/ {2,}/));
+/** Route, version, weight, workload, replicas and image of each row. */
+const rows = (table: string) => tableRows(table).map(r => [r[0], r[4], r[5], r[6], r[7], r[8]]);
 
 test('a canary by Services (argo-weather-canary): stable runs the revision before, the canary the template\'s image', () => {
   const objects = objectsOf(ArgoWeatherCanary);

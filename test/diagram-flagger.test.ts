@@ -4,12 +4,14 @@ import { FlaggerCanary } from '../examples/flagger-canary';
 import { FlaggerGatewayApiCanary } from '../examples/flagger-gateway-api-canary';
 import { FlaggerPodinfoBlueGreen } from '../examples/flagger-podinfo-blue-green';
 import { diagramMermaid, diagramTable } from '../src/diagram';
+import { tableRows } from './support/tables';
 
 /** Flagger Canaries in the pictures: what Flagger will make of them, named by role, with the plan. */
 type Obj = { [key: string]: any };
 
 const objectsOf = (Example: new (app: any) => any) => Testing.synth(new Example(Testing.app()));
-const rows = (table: string) => table.trim().split('\n').slice(2).map(line => line.split(/ {2,}/));
+/** Route, version, weight, workload, replicas and image of each row. */
+const rows = (table: string) => tableRows(table).map(r => [r[0], r[4], r[5], r[6], r[7], r[8]]);
 
 describe('a canary by steps (flagger-canary)', () => {
   const objects = objectsOf(FlaggerCanary);

@@ -1,9 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
+import { ApiMultiportCanary } from '../examples/api-multiport-canary';
 import { BookinfoAmbient } from '../examples/bookinfo-ambient';
 import { GatewayApiCanary } from '../examples/gateway-api-canary';
 import { BlueGreenApp, CanaryApp, Color, ReleaseController, TrafficApi } from '../src';
 import { diagramMermaid, diagramTable } from '../src/diagram';
 import { find } from './support/manifests';
+import { COLUMNS, tableRows } from './support/tables';
 
 /** Gateway API routes in the traffic pictures: HTTPRoutes and GRPCRoutes, on Gateways and on Services, through waypoints in ambient mode. */
 type Obj = { [key: string]: any };
@@ -57,9 +59,9 @@ describe('the ambient example: the waypoint applies the mesh route', () => {
   test('the table has a row per backend with its role, share and workload', () => {
     expect(diagramTable(objects).split('\n').slice(0, 4)).toEqual([
       'HTTPRoute bookinfo-ambient/reviews',
-      'ROUTE    VERSION  WEIGHT  WORKLOAD    REPLICAS  IMAGE',
-      'primary  stable   90%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
-      'primary  canary   10%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
+      'ROUTE    MATCH         GATEWAY                             PORT  VERSION  WEIGHT  WORKLOAD    REPLICAS  IMAGE',
+      'primary  all requests  waypoint bookinfo-ambient/waypoint  9080  stable   90%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
+      'primary                                                    9080  canary   10%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
     ]);
   });
 });
@@ -93,14 +95,14 @@ describe('Gateway API routes read as the Gateway API means them', () => {
       { backendRefs: split([0, 0]) },
     ] })]);
     expect(table.split('\n').filter(l => l.startsWith('http') || l.startsWith('ROUTE'))).toEqual([
-      'ROUTE    VERSION         WEIGHT          WORKLOAD  REPLICAS  IMAGE',
-      'http[0]  service web-v1  75% (weight 3)  web-v1    1         web-v1:1',
-      'http[0]  service web-v2  25% (weight 1)  web-v2    1         web-v2:1',
-      'http[1]  service web-v1  50% (weight 1)  web-v1    1         web-v1:1',
-      'http[1]  service web-v2  50% (weight 1)  web-v2    1         web-v2:1',
-      'http[2]  service web-v2  100%            web-v2    1         web-v2:1',
-      'http[3]  service web-v1  weight 0        web-v1    1         web-v1:1',
-      'http[3]  service web-v2  weight 0        web-v2    1         web-v2:1',
+      'ROUTE    MATCH               GATEWAY  PORT  VERSION         WEIGHT          WORKLOAD  REPLICAS  IMAGE',
+      'http[0]  all requests        mesh     80    service web-v1  75% (weight 3)  web-v1    1         web-v1:1',
+      'http[0]                               80    service web-v2  25% (weight 1)  web-v2    1         web-v2:1',
+      'http[1]  all other requests  mesh     80    service web-v1  50% (weight 1)  web-v1    1         web-v1:1',
+      'http[1]                               80    service web-v2  50% (weight 1)  web-v2    1         web-v2:1',
+      'http[2]  all other requests  mesh     80    service web-v2  100%            web-v2    1         web-v2:1',
+      'http[3]  all other requests  mesh     80    service web-v1  weight 0        web-v1    1         web-v1:1',
+      'http[3]                               80    service web-v2  weight 0        web-v2    1         web-v2:1',
     ]);
   });
 
@@ -139,11 +141,11 @@ describe('Gateway API routes read as the Gateway API means them', () => {
       { kind: 'Service', name: 'web', namespace: 'other', weight: 1 }, { group: '', kind: 'ServiceImport', name: 'web', weight: 1 }, { port: 80 },
     ] }] })]);
     expect(table.split('\n').slice(1, 6)).toEqual([
-      'ROUTE    VERSION                           WEIGHT          WORKLOAD  REPLICAS  IMAGE',
-      'http[0]  service web-v1                    25% (weight 1)  web-v1    1         web-v1:1',
-      'http[0]  host Bucket.example.com shop/x    25% (weight 1)  -         -         -',
-      'http[0]  host web.other.svc.cluster.local  25% (weight 1)  -         -         -',
-      'http[0]  host ServiceImport shop/web       25% (weight 1)  -         -         -',
+      'ROUTE    MATCH         GATEWAY  PORT  VERSION                           WEIGHT          WORKLOAD  REPLICAS  IMAGE',
+      'http[0]  all requests  mesh     80    service web-v1                    25% (weight 1)  web-v1    1         web-v1:1',
+      'http[0]                         -     host Bucket.example.com shop/x    25% (weight 1)  -         -         -',
+      'http[0]                         -     host web.other.svc.cluster.local  25% (weight 1)  -         -         -',
+      'http[0]                         -     host ServiceImport shop/web       25% (weight 1)  -         -         -',
     ]);
   });
 
@@ -231,11 +233,20 @@ describe('the roles a canary names in its annotation', () => {
 
   test('the pictures read them, and pass over an annotation not in their form', () => {
     const vs = find(canary(), 'VirtualService', 'web');
-    const withRoles = (written: string) => diagramTable([...canary().filter(o => o.kind !== 'VirtualService'),
-      { ...vs, metadata: { ...vs.metadata, annotations: { [ROLES]: written } } }]).split('\n').slice(2, 4).map(l => l.split(/ {2,}/)[1]);
+    const withRoles = (written: string) => tableRows(diagramTable([...canary().filter(o => o.kind !== 'VirtualService'),
+      { ...vs, metadata: { ...vs.metadata, annotations: { [ROLES]: written } } }])).map(row => row[COLUMNS.version]);
     expect(withRoles('v1=stable,v2=canary')).toEqual(['v1 (stable)', 'v2 (canary)']);
     expect(withRoles('v1=stable,v2')).toEqual(['v1', 'v2']);
     expect(withRoles('v1=stable,=canary')).toEqual(['v1', 'v2']);
     expect(withRoles('')).toEqual(['v1', 'v2']);
   });
+});
+
+test('the table names each route\'s match, the gateways it applies to, and the destination port (api-multiport-canary)', () => {
+  const rows = tableRows(diagramTable(Testing.synth(new ApiMultiportCanary(Testing.app()))));
+  const row = (route: string) => rows.find(r => r[COLUMNS.route] === route && r[COLUMNS.match] !== '')!;
+  expect([row('primary-gateway')[COLUMNS.gateway], row('primary-gateway')[COLUMNS.port]]).toEqual(['api/api-gateway', '8080']);
+  expect([row('primary')[COLUMNS.gateway], row('primary')[COLUMNS.port]]).toEqual(['mesh', '-']);
+  expect([row('tcp[0]')[COLUMNS.match], row('tcp[0]')[COLUMNS.gateway], row('tcp[0]')[COLUMNS.port]]).toEqual(['port 7000', 'api/api-gateway, mesh', '7000']);
+  expect(row('sdk-2-gateway')[COLUMNS.match]).toBe('header user-agent prefix api-sdk/2. and gateways api/api-gateway');
 });

@@ -375,7 +375,7 @@ describe('diagram of every example', () => {
           const workloads = expectedReceivers(objects, fqdn(ref.name, route.metadata.namespace), undefined);
           expect(workloads.length).toBeGreaterThan(0);
           for (const workload of workloads) {
-            expect(rows.find(r => r[0] === (rule.name ?? `http[${index}]`) && r[2] === weight && r[3] === workload.metadata.name)).toBeDefined();
+            expect(rows.find(r => r[0] === (rule.name ?? `http[${index}]`) && r[5] === weight && r[6] === workload.metadata.name)).toBeDefined();
           }
         }
       });
@@ -388,7 +388,7 @@ describe('diagram of every example', () => {
       const [chart] = parseFlowcharts(mermaid);
       expectVirtualService(chart, objects, vs);
       const rows = parseTable(table);
-      expect(rows[0]).toEqual(['ROUTE', 'VERSION', 'WEIGHT', 'WORKLOAD', 'REPLICAS', 'IMAGE']);
+      expect(rows[0]).toEqual(['ROUTE', 'MATCH', 'GATEWAY', 'PORT', 'VERSION', 'WEIGHT', 'WORKLOAD', 'REPLICAS', 'IMAGE']);
       for (const protocol of ['http', 'tcp']) {
         (vs.spec[protocol] ?? []).forEach((rule: Manifest, index: number) => {
           for (const entry of rule.route) {
@@ -398,15 +398,16 @@ describe('diagram of every example', () => {
             for (const workload of expectedReceivers(objects, host, entry.destination.subset)) {
               const route = rule.name ?? `${protocol}[${index}]`;
               const name = `${workload.metadata.name}${before(workload, role) ? ` (${role})` : ''}`;
-              const row = rows.find(r => r[0] === route && r[2] === weight && r[3] === name);
+              const row = rows.find(r => r[0] === route && r[5] === weight && r[6] === name);
               expect(row).toBeDefined();
+              expect(row![3]).toBe(String(entry.destination.port?.number ?? '-'));
               const own = vs.spec.hosts.some((h: string) => fqdn(h, vs.metadata.namespace) === host);
               const subset = entry.destination.subset;
               const version = role !== undefined ? (subset !== undefined && subset !== role ? `${subset} (${role})` : role)
                 : subset === undefined ? (own ? '-' : `service ${serviceOfHost(objects, host).metadata.name}`) : (own ? subset : `${subset} of ${host}`);
-              expect(row![1]).toBe(version);
-              expect(`replicas: ${row![4]}`).toMatch(expectedReplicas(objects, workload));
-              expect(row![5]).toBe(before(workload, role) ? 'the revision before' : imagesOf(workload).join(', ') || '-');
+              expect(row![4]).toBe(version);
+              expect(`replicas: ${row![7]}`).toMatch(expectedReplicas(objects, workload));
+              expect(row![8]).toBe(before(workload, role) ? 'the revision before' : imagesOf(workload).join(', ') || '-');
             }
           }
         });
@@ -441,9 +442,9 @@ describe('diagram of every example', () => {
       '  deployment_reviews_v1["Deployment reviews-v1<br/>docker.io/istio/examples-bookinfo-reviews-v1:1.20.2<br/>replicas: 2"]\n');
     expect(diagramTable(objects)).toBe([
       'VirtualService prod/reviews',
-      'ROUTE    VERSION      WEIGHT  WORKLOAD    REPLICAS  IMAGE',
-      'primary  v1 (stable)  75%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
-      'primary  v2 (canary)  25%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
+      'ROUTE    MATCH         GATEWAY  PORT  VERSION      WEIGHT  WORKLOAD    REPLICAS  IMAGE',
+      'primary  all requests  mesh     -     v1 (stable)  75%     reviews-v1  2         docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
+      'primary                         -     v2 (canary)  25%     reviews-v2  2         docker.io/istio/examples-bookinfo-reviews-v2:1.20.2',
       '',
     ].join('\n'));
   });
@@ -458,7 +459,10 @@ describe('diagram of every example', () => {
     expect(mermaid).toContain('  route_http_2 -->|"0%"| subset_reviews_v3\n');
     expect(mermaid).toContain('  route_http_2 -.->|"mirror 20%"| subset_reviews_v3\n');
     expect(diagramTable(example('bookinfo-dark-launch').objects)).toContain(
-      'primary  v3 (canary)  mirror 20%  reviews-v3  2         docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n');
+      'primary                                       -     v3 (canary)  mirror 20%  reviews-v3  2         docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n');
+    // The match and where the route applies lead the rule's first row.
+    expect(diagramTable(example('bookinfo-dark-launch').objects)).toContain(
+      'qa       sourceLabels app=qa-runner  mesh     -     v3 (canary)  100%        reviews-v3  2         docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n');
   });
 
   test('podinfo-autoscaled-canary: autoscaled replicas, and a gateway outside the manifests', () => {
@@ -614,7 +618,7 @@ describe('diagram of hand-written manifests', () => {
     expect(edgesFrom(chart, mainId)).toContainEqual({ from: mainId, to: mirrorId, label: 'mirror 12.5%', dotted: true });
     expect(nodeWithFirstLine(chart, 'Gateway shop/edge')[1].lines).toEqual(['Gateway shop/edge', 'not in these manifests']);
     const table = diagramTable([...WEB, virtualService({ hosts: ['web'], http: [{ name: 'old', redirect: { uri: '/new' } }] })]);
-    expect(parseTable(table.slice(table.indexOf('\n') + 1))[1]).toEqual(['old', '-', '-', '-', '-', 'redirect to /new']);
+    expect(parseTable(table.slice(table.indexOf('\n') + 1))[1]).toEqual(['old', 'all requests', 'mesh', '-', '-', '-', '-', '-', 'redirect to /new']);
   });
 
   test('context objects resolve routes without being drawn', () => {
@@ -896,8 +900,8 @@ describe('diagram text from the manifests', () => {
     const table = diagramTable([service('web\nerror', { app: 'web' }), ...HOSTILE.slice(1)]);
     expect(table.split('\n').slice(0, 3)).toEqual([
       'Service shop/web\\nerror',
-      'ROUTE  VERSION  WEIGHT  WORKLOAD             REPLICAS  IMAGE',
-      '-      -        100%    web\\n| forged | row  auto      img\\u001b[31m:1',
+      'ROUTE  MATCH  GATEWAY  PORT  VERSION  WEIGHT  WORKLOAD             REPLICAS  IMAGE',
+      '-      -      mesh     -     -        100%    web\\n| forged | row  auto      img\\u001b[31m:1',
     ]);
   });
 

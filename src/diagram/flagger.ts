@@ -27,20 +27,22 @@ export function flaggerPicture(graph: Graph, canary: ManifestObject): Picture {
   const primary = roleTarget(canary, name, 'primary', target && { ...target, id: `${target.id}-primary`, name: `${target.name}-primary` });
   const canaryTarget = roleTarget(canary, name, 'canary', target);
   const testers = list(analysis, 'match');
+  const servicePort = own(service, 'port');
+  const port = typeof servicePort === 'number' ? servicePort : undefined;
   const plan = planLine(analysis);
   const rules: Rule[] = [
     ...testers.length > 0 ? [{
       protocol: 'http' as const, index: 0, name: 'A/B testers',
-      conditions: [...matchLines({ match: testers }, canary.namespace), 'during a release only'],
-      action: undefined, flows: [{ mirror: false, share: 'during a release 100%', target: canaryTarget }],
+      conditions: matchLines({ match: testers }, canary.namespace), plan: ['during a release only'],
+      action: undefined, flows: [{ mirror: false, port, share: 'during a release 100%', target: canaryTarget }],
     }] : [],
     {
       protocol: 'http', index: testers.length > 0 ? 1 : 0, name: 'primary',
-      conditions: [testers.length > 0 ? 'all other requests' : 'all requests', plan],
+      conditions: [testers.length > 0 ? 'all other requests' : 'all requests'], plan: [plan],
       action: undefined,
       flows: [
-        { mirror: false, share: '100% between releases', target: primary },
-        ...canaryFlows(analysis, canaryTarget),
+        { mirror: false, port, share: '100% between releases', target: primary },
+        ...canaryFlows(analysis, canaryTarget).map(flow => ({ ...flow, port })),
       ],
     },
   ];

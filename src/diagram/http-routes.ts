@@ -46,8 +46,8 @@ export function gatewayApiRoutePicture(graph: Graph, route: ManifestObject, targ
     rules: list(route.spec, 'rules').map((rule, index): Rule => {
       const weighted = backends(route, rule);
       const flows: Flow[] = [
-        ...weighted.map(b => ({ mirror: false, share: share(b.weight, weighted), target: targetOf(b) })),
-        ...mirrors(route, rule).map(b => ({ mirror: true, share: `mirror ${b.weight}%`, target: targetOf(b) })),
+        ...weighted.map(b => ({ mirror: false, port: b.port, share: share(b.weight, weighted), target: targetOf(b) })),
+        ...mirrors(route, rule).map(b => ({ mirror: true, port: b.port, share: `mirror ${b.weight}%`, target: targetOf(b) })),
       ];
       const conditions = list(rule, 'matches').map((match, i) => `${i === 0 ? '' : 'or '}${conditionsOf(match).join(' and ') || 'any request'}`);
       return {
@@ -67,6 +67,7 @@ export interface Backend {
   readonly host: string;
   readonly weight: number;
   readonly path: string;
+  readonly port?: number;
 }
 
 interface ServiceRef {
@@ -116,8 +117,10 @@ function serviceBackend(route: ManifestObject, ref: unknown, path: string): Omit
   if (name === undefined) return undefined;
   const namespace = text(ref, 'namespace') ?? route.namespace;
   const [group, kind] = [text(ref, 'group') ?? '', text(ref, 'kind') ?? 'Service'];
-  if (kind === 'Service' && group === '') return { host: serviceFqdn(name, namespace), path };
-  return { host: `${group ? `${kind}.${group}` : kind} ${namespace}/${name}`, path };
+  const written = own(ref, 'port');
+  const port = typeof written === 'number' ? written : undefined;
+  if (kind === 'Service' && group === '') return { host: serviceFqdn(name, namespace), path, port };
+  return { host: `${group ? `${kind}.${group}` : kind} ${namespace}/${name}`, path, port };
 }
 
 /** `RequestMirror` filters: `percent`, or a `fraction` (denominator 100 by default); all requests when neither. */

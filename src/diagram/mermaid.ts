@@ -67,7 +67,7 @@ function entranceNode(chart: Flowchart, { gateway, external, waypoint, waypointM
 
 function ruleLines(rule: Rule): string[] {
   const title = rule.name === undefined ? ruleLabel(rule) : `route ${ruleLabel(rule)}`;
-  return [title, ...rule.conditions, ...rule.action ? [rule.action] : [], ...rule.badges ?? []];
+  return [title, ...rule.conditions, ...rule.plan ?? [], ...rule.action ? [rule.action] : [], ...rule.badges ?? []];
 }
 
 function targetLines(target: Target, namespace: string): string[] {

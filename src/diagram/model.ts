@@ -1,5 +1,5 @@
 import { buildGraph, Graph, ManifestObject, spreadLists } from '../verify/graph';
-import { MESH, resolveHost, serviceFqdn } from '../verify/hosts';
+import { MESH, resolveGatewayRef, resolveHost, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, record, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
@@ -64,6 +64,10 @@ export interface Rule {
   readonly name: string | undefined;
   /** The match blocks in short form, or what the rule takes when it has none. */
   readonly conditions: readonly string[];
+  /** The gateways the rule is scoped to (every match names them); undefined for wherever the route is bound. */
+  readonly gateways?: readonly string[];
+  /** What a controller does with the route: its plan, in short form. */
+  readonly plan?: readonly string[];
   /** A redirect, direct response or delegation, for a rule that does that instead of routing. */
   readonly action: string | undefined;
   /** What the rule does to the requests besides routing them, as Kiali badges routes: `timeout 15s`, `retries 3`, `fault abort 503 10%`, `sticky cookie v`. */
@@ -73,6 +77,8 @@ export interface Rule {
 
 export interface Flow {
   readonly mirror: boolean;
+  /** The destination port, where the route names one. */
+  readonly port?: number;
   /** `75%`, `mirror 20%`, or `33.3% (weight 1)` when the weights do not add up to 100. */
   readonly share: string;
   readonly target: Target;
@@ -136,17 +142,26 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
     return made;
   };
   const mine = routed.filter(r => r.vs === vs);
+  const ports = new Map(destinations(vs).flatMap(d => {
+    const number = own(own(d.destination, 'port'), 'number');
+    return typeof number === 'number' ? [[d.path, number] as const] : [];
+  }));
   const rules = ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, index): Rule => {
     const path = `spec.${protocol}[${index}]`;
     const entries = mine.filter(r => r.path.startsWith(`${path}.route[`));
-    const weighted = entries.map(r => ({ mirror: false, share: share(r.weight, entries, list(rule, 'route').length), target: target(r) }));
-    const mirrors = protocol === 'http' ? mirrorsOf(vs, rule, path).map(m => ({ mirror: true, share: `mirror ${m.weight}%`, target: target(m) })) : [];
+    // A route entry's path is the entry's; a mirror's is its destination's, as destinations() writes both.
+    const port = (r: RoutedSubset) => ports.get(`${r.path}.destination`) ?? ports.get(r.path);
+    const weighted = entries.map(r => ({ mirror: false, port: port(r), share: share(r.weight, entries, list(rule, 'route').length), target: target(r) }));
+    const mirrors = protocol === 'http'
+      ? mirrorsOf(vs, rule, path).map(m => ({ mirror: true, port: port(m), share: `mirror ${m.weight}%`, target: target(m) }))
+      : [];
     const conditions = matchLines(rule, vs.namespace);
     return {
       protocol,
       index,
       name: text(rule, 'name'),
       conditions: conditions.length > 0 ? conditions : [catchAll(protocol, index)],
+      gateways: scopedGateways(rule, vs.namespace),
       action: weighted.length === 0 ? actionLine(rule, vs.namespace) ?? 'no destination' : undefined,
       badges: badgesOf(rule),
       flows: [...weighted, ...mirrors],
@@ -193,13 +208,20 @@ function withArgoRoles(graph: Graph, vs: ManifestObject, rules: readonly Rule[])
     const role = (flow: Flow) => managing.map(r => r.roles.get(flow.target.key)).find(found => found !== undefined);
     return {
       ...rule,
-      conditions: [...rule.conditions, ...managing.map(r => `${r.plan} (Argo Rollouts ${r.rollout.name})`)],
+      plan: [...rule.plan ?? [], ...managing.map(r => `${r.plan} (Argo Rollouts ${r.rollout.name})`)],
       flows: rule.flows.map(flow => {
         const found = role(flow);
         return found === undefined ? flow : { ...flow, target: withRole(flow.target, found) };
       }),
     };
   });
+}
+
+/** The gateways a rule is scoped to, when each of its matches names some (`match[].gateways`). */
+function scopedGateways(rule: unknown, namespace: string): string[] | undefined {
+  const matches = list(rule, 'match');
+  const scoped = matches.map(m => list(m, 'gateways').filter((g): g is string => typeof g === 'string'));
+  return matches.length > 0 && scoped.every(g => g.length > 0) ? [...new Set(scoped.flat().map(g => (g === MESH ? g : resolveGatewayRef(g, namespace))))] : undefined;
 }
 
 /** What a rule without matches takes: everything its protocol's earlier rules left. */

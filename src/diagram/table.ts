@@ -6,26 +6,29 @@ import { printable } from './text';
  * `kubectl argo rollouts get`. Columns are aligned with two spaces and lines carry no trailing blanks.
  */
 
-const HEADER = ['ROUTE', 'VERSION', 'WEIGHT', 'WORKLOAD', 'REPLICAS', 'IMAGE'];
+const HEADER = ['ROUTE', 'MATCH', 'GATEWAY', 'PORT', 'VERSION', 'WEIGHT', 'WORKLOAD', 'REPLICAS', 'IMAGE'];
 
 export function renderTable(picture: Picture): string {
+  const entrances = picture.entrances.map(e => (e.waypoint ? `waypoint ${e.waypoint}` : e.gateway)).join(', ') || '-';
   const rows = picture.direct
-    ? flowRows('-', { mirror: false, share: '100%', target: picture.direct })
-    : picture.rules.flatMap(ruleRows);
+    ? flowRows(['-', '-', entrances], { mirror: false, share: '100%', target: picture.direct })
+    : picture.rules.flatMap(rule => ruleRows(rule, entrances));
   return align([HEADER, ...rows]);
 }
 
-function ruleRows(rule: Rule): string[][] {
-  if (rule.flows.length === 0) return [[ruleLabel(rule), '-', '-', '-', '-', rule.action ?? '-']];
-  return rule.flows.flatMap(flow => flowRows(ruleLabel(rule), flow));
+/** The route, what it matches and where it applies lead its first row. */
+function ruleRows(rule: Rule, entrances: string): string[][] {
+  const route = [ruleLabel(rule), rule.conditions.join(' '), rule.gateways?.join(', ') ?? entrances];
+  if (rule.flows.length === 0) return [[...route, '-', '-', '-', '-', '-', rule.action ?? '-']];
+  return rule.flows.flatMap((flow, i) => flowRows(i === 0 ? route : [ruleLabel(rule), '', ''], flow));
 }
 
-/** One row per workload behind the destination; the route, version and weight are not repeated. */
-function flowRows(route: string, flow: Flow): string[][] {
-  const lead = [route, version(flow.target), flow.share];
+/** One row per workload behind the destination; the route, port, version and weight are not repeated. */
+function flowRows(route: readonly string[], flow: Flow): string[][] {
+  const lead = [...route, flow.port === undefined ? '-' : String(flow.port), version(flow.target), flow.share];
   if (flow.target.workloads.length === 0) return [[...lead, '-', '-', '-']];
   return flow.target.workloads.map((workload, i) => [
-    ...i === 0 ? lead : ['', '', ''],
+    ...i === 0 ? lead : lead.map(() => ''),
     workload.name,
     workload.replicas,
     workload.images.join(', ') || '-',
