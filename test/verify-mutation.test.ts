@@ -514,6 +514,12 @@ describe('settings', () => {
     expect(workloads(undefined)).toStrictEqual([[['istio', 'ingressgateway']], [['istio', 'egressgateway']]]);
     expect(workloads(['app=edge,tier=web', 'no-value', 5, 'a=1,a=2'])).toStrictEqual([[['app', 'edge'], ['tier', 'web']]]);
   });
+
+  test('takes an external gateway workload whose label key is one letter, the "=" second', () => {
+    const edge = istio('Gateway', 'edge', { selector: { x: 'edge' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
+    expect(verify([edge], { externalGatewayWorkloads: ['x=edge'] })).toStrictEqual([]);
+    expect(codes([edge], { externalGatewayWorkloads: ['x=gate'] })).toStrictEqual(['gateway-selects-nothing']);
+  });
 });
 
 describe('progression', () => {

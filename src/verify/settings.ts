@@ -42,7 +42,8 @@ export function parseLabelSet(written: string): ReadonlyMap<string, string> | un
     const at = pair.indexOf('=');
     const key = pair.slice(0, at);
     const value = pair.slice(at + 1);
-    if (at < 0 || !isLabelKey(key) || !isLabelValue(value) || labels.has(key)) return undefined;
+    // -1: no `=` at all. A `=` first leaves the key empty, which isLabelKey refuses.
+    if (at === -1 || !isLabelKey(key) || !isLabelValue(value) || labels.has(key)) return undefined;
     labels.set(key, value);
   }
   return labels;
