@@ -250,3 +250,12 @@ test('the table names each route\'s match, the gateways it applies to, and the d
   expect([row('tcp[0]')[COLUMNS.match], row('tcp[0]')[COLUMNS.gateway], row('tcp[0]')[COLUMNS.port]]).toEqual(['port 7000', 'api/api-gateway, mesh', '7000']);
   expect(row('sdk-2-gateway')[COLUMNS.match]).toBe('header user-agent prefix api-sdk/2. and gateways api/api-gateway');
 });
+
+test('a box shows an image as name:tag or name@digest, the table the whole reference', () => {
+  const image = (ref: string) => [deployment('web-v1', { app: 'web', version: 'v1' })].map(d => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [{ name: 'm', image: ref }] } } } }));
+  const drawn = (ref: string) => diagramMermaid([...image(ref), service('web', { app: 'web' })]);
+  expect(drawn('registry.example.com:5000/team/web:1.2')).toContain('<br/>web:1.2<br/>');
+  expect(drawn('web@sha256:abc')).toContain('<br/>web@sha256:abc<br/>');
+  expect(drawn('nginx')).toContain('<br/>nginx<br/>');
+  expect(diagramTable([...image('registry.example.com:5000/team/web:1.2'), service('web', { app: 'web' })])).toContain('registry.example.com:5000/team/web:1.2');
+});

@@ -224,7 +224,8 @@ function expectWorkloads(chart: Flowchart, objects: Manifest[], targetId: string
   expect(reached.map(n => n.lines[0]).sort()).toEqual(workloads.map(title).sort());
   for (const workload of workloads) {
     const node = reached.find(n => n.lines[0] === title(workload))!;
-    expect(node.lines.slice(1, -1)).toEqual(before(workload, role) ? ['the revision before'] : imagesOf(workload));
+    // Boxes show images as name:tag, without registry and path.
+    expect(node.lines.slice(1, -1)).toEqual(before(workload, role) ? ['the revision before'] : imagesOf(workload).map(i => i.slice(i.lastIndexOf('/') + 1)));
     expect(node.lines[node.lines.length - 1]).toMatch(expectedReplicas(objects, workload));
   }
 }
@@ -439,7 +440,7 @@ describe('diagram of every example', () => {
     expect(mermaid).toContain('  route_http_0 -->|"25%"| subset_reviews_v2\n');
     expect(mermaid).toContain('  subset_reviews_v2 --> deployment_reviews_v2\n');
     expect(mermaid).toContain(
-      '  deployment_reviews_v1["Deployment reviews-v1<br/>docker.io/istio/examples-bookinfo-reviews-v1:1.20.2<br/>replicas: 2"]\n');
+      '  deployment_reviews_v1["Deployment reviews-v1<br/>examples-bookinfo-reviews-v1:1.20.2<br/>replicas: 2"]\n');
     expect(diagramTable(objects)).toBe([
       'VirtualService prod/reviews',
       'ROUTE    MATCH         GATEWAY  PORT  VERSION      WEIGHT  WORKLOAD    REPLICAS  IMAGE',
@@ -467,7 +468,7 @@ describe('diagram of every example', () => {
 
   test('podinfo-autoscaled-canary: autoscaled replicas, and a gateway outside the manifests', () => {
     const mermaid = diagramMermaid(example('podinfo-autoscaled-canary').objects);
-    expect(mermaid).toContain('Deployment podinfo-6-0-1<br/>ghcr.io/stefanprodan/podinfo:6.0.1<br/>replicas: auto (HPA 2-4)');
+    expect(mermaid).toContain('Deployment podinfo-6-0-1<br/>podinfo:6.0.1<br/>replicas: auto (HPA 2-4)');
     expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio-system/public-gateway<br/>not in these manifests"])');
     expect(mermaid).toContain('  route_http_0 -->|"90%"| subset_podinfo_6_0_0\n');
   });
@@ -563,7 +564,7 @@ describe('diagram of hand-written manifests', () => {
     expect(edgesFrom(chart, 'route_http_0').map(e => e.label)).toEqual(['25% (weight 1)', '75% (weight 3)']);
     expect(chart.nodes.get('hosts')!.lines).toEqual(['web.shop.svc.cluster.local']);
     expect(nodeWithFirstLine(chart, 'http[0]')[1].lines).toEqual(['http[0]', 'all requests']);
-    expect(nodeWithFirstLine(chart, 'Deployment web-b')[1].lines).toEqual(['Deployment web-b', 'img/web-b:1', 'replicas: auto']);
+    expect(nodeWithFirstLine(chart, 'Deployment web-b')[1].lines).toEqual(['Deployment web-b', 'web-b:1', 'replicas: auto']);
   });
 
   test('labels are quoted and escaped, and ids stay Mermaid-safe when names clash', () => {
@@ -625,7 +626,7 @@ describe('diagram of hand-written manifests', () => {
     const vs = virtualService({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] });
     const alone = diagramMarkdown([vs], 'routes.yaml', { context: WEB });
     expect(sections(alone).size).toBe(1);
-    expect(alone).toContain('Deployment web-a<br/>img/web-a:1<br/>replicas: auto');
+    expect(alone).toContain('Deployment web-a<br/>web-a:1<br/>replicas: auto');
     // The Service is routed by the VirtualService in the context, so its own file draws nothing.
     expect(diagramMarkdown(WEB, 'app.yaml', { context: [vs] })).toBe([
       '# app.yaml',
@@ -710,7 +711,7 @@ describe('diagram command', () => {
     writeFileSync(routes, Yaml.stringify(virtualService({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] })));
     writeFileSync(join(dir, 'app.yaml'), Yaml.stringify(...WEB));
     expect(run('diagram', dir).code).toBe(0);
-    expect(readFileSync(join(dir, 'routes.md'), 'utf8')).toContain('Deployment web-a<br/>img/web-a:1<br/>replicas: auto');
+    expect(readFileSync(join(dir, 'routes.md'), 'utf8')).toContain('Deployment web-a<br/>web-a:1<br/>replicas: auto');
   });
 
   test('--help prints the usage', () => {

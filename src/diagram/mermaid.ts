@@ -91,7 +91,15 @@ function targetLines(target: Target, namespace: string): string[] {
 }
 
 function workloadLines(workload: WorkloadFacts, namespace: string): string[] {
-  return [`${workload.kind} ${qualified(workload.namespace, workload.name, namespace)}`, ...workload.images, `replicas: ${workload.replicas}`];
+  return [`${workload.kind} ${qualified(workload.namespace, workload.name, namespace)}`, ...workload.images.map(shortImage), `replicas: ${workload.replicas}`];
+}
+
+/**
+ * An image as `name:tag` (or `name@digest`), without its registry and path, so that a box fits
+ * GitHub's page width; the table keeps the whole reference.
+ */
+export function shortImage(image: string): string {
+  return image.slice(image.lastIndexOf('/') + 1);
 }
 
 /** A name with its namespace when that differs from the picture's. */
