@@ -501,6 +501,20 @@ describe('replicas', () => {
   });
 });
 
+describe('routes', () => {
+  const vs = (spec: Obj) => istio('VirtualService', 'reviews', { hosts: ['reviews'], http: [{ route: [entry('reviews', 'v1', 90), entry('reviews', 'v2', 10)] }], ...spec });
+
+  test('passes over gateways and hosts that are empty or no string, rather than taking them for names', () => {
+    expect(verify(reviewsWith([vs({ gateways: ['', 5, 'mesh'] })]))).toStrictEqual([]);
+    expect(verify(reviewsWith([vs({ hosts: ['', 7, 'reviews'] })]))).toStrictEqual([]);
+  });
+
+  test('reads a mirror on http rules only: a tcp rule has none', () => {
+    const tcp = { match: [{ port: 9080 }], route: [entry('reviews', 'v1', 100)], mirror: { host: 'nowhere' }, mirrors: [{ destination: { host: 'nowhere' } }] };
+    expect(verify(reviewsWith([vs({ tcp: [tcp] })]))).toStrictEqual([]);
+  });
+});
+
 describe('settings', () => {
   test('drop what is no string from the option lists, and default the rest', () => {
     const given = { externalHosts: ['api.example.com', 5], externalGateways: [null, 'istio-system/public'], requireWeightSum100: 'yes' };

@@ -177,3 +177,19 @@ describe('waypoint-not-found: a Service enrolled with a waypoint that is not the
     expect(verify(reviews({}))).toEqual([]);
   });
 });
+
+describe('what the waypoint checks read', () => {
+  test('only Gateway API HTTPRoutes and GRPCRoutes are routes on a Service', () => {
+    const other = (apiVersion: string, kind: string): Obj => ({ ...httpRoute([ON_SERVICE]), apiVersion, kind });
+    expect(verify([...reviews(AMBIENT, {}), other('gateway.networking.k8s.io/v1alpha2', 'TCPRoute'), other('example.com/v1', 'HTTPRoute')])).toEqual([]);
+  });
+
+  test('only core Namespaces put their pods in ambient mode or enrol their Services', () => {
+    const lookalikes = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'books', namespace: 'books', labels: { ...AMBIENT, 'istio.io/use-waypoint': 'x' } } },
+      { apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'books', labels: { ...AMBIENT, 'istio.io/use-waypoint': 'x' } } },
+    ];
+    expect(verify([...lookalikes, ...reviews({}, {}), httpRoute([ON_SERVICE])])).toEqual([]);
+    expect(brief(verify([...lookalikes, ...reviews(AMBIENT, {}), httpRoute([ON_SERVICE])]))).toEqual(['waypoint-missing HTTPRoute/books/reviews spec.parentRefs[0]']);
+  });
+});
