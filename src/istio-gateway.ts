@@ -9,7 +9,7 @@ import { registerGateway, renderKubernetesGateway } from './render/gateway-api';
 import { renderGateway } from './render/istio';
 import { RouteCheck } from './route-check';
 import {
-  checkBoolean, checkEnum, checkGiven, checkHosts, checkLabelMap, checkList, checkNamespace, checkObject, checkPort, fail, orDefault,
+  checkBoolean, checkEnum, checkGiven, checkHosts, checkImportInChart, checkImportScope, checkLabelMap, checkList, checkNamespace, checkObject, checkPort, fail, orDefault,
 } from './validate';
 
 /**
@@ -202,14 +202,10 @@ export class IstioGateway extends Construct implements IIstioGateway {
    */
   public static fromGatewayName(scope: Construct, id: string, gatewayRef: string, trafficApi?: TrafficApi): IIstioGateway {
     const entry = 'IstioGateway.fromGatewayName';
-    if (!Construct.isConstruct(scope)) fail(entry, 'scope', 'must be a construct: a Chart or a construct inside one', scope, 'pass the chart of the apps that use the gateway');
-    if (typeof id !== 'string' || id === '') fail(entry, 'id', 'must be a non-empty string', id, 'e.g. "PublicGateway"');
+    checkImportScope(entry, scope, id, 'gateway', 'PublicGateway');
     checkGatewayRef(entry, gatewayRef);
     const gateway = new ImportedIstioGateway(scope, id, gatewayRef, importedApi(entry, trafficApi));
-    if (!gateway.node.scopes.some(c => Chart.isChart(c))) {
-      fail(gateway, 'scope', 'must be a Chart or inside one, whose route check then knows that the Gateway lives outside it',
-        scope.node.path || scope.constructor.name, 'import the gateway into a chart, e.g. the chart of the apps that use it');
-    }
+    checkImportInChart(gateway, scope, 'gateway', 'Gateway');
     RouteCheck.of(gateway)._addExternalGateway(gatewayRef);
     return gateway;
   }

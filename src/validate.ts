@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { millisText } from './duration';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHost, isLabelKey, isLabelValue, isToken } from './names';
 import { fail, Scope } from './refusal';
@@ -268,4 +269,21 @@ export function checkInstance<T>(scope: Scope, field: string, value: unknown, ty
 /** Whole seconds, 0 or more, such as a grace period. */
 export function checkSeconds(scope: Scope, field: string, value: Duration): number {
   return wholeDuration(scope, field, value, SECONDS_OR_NONE);
+}
+
+/**
+ * The scope and id of a construct imported by name (`IstioGateway.fromGatewayName`,
+ * `Waypoint.fromWaypointName`), which JavaScript callers could pass as anything.
+ */
+export function checkImportScope(entry: string, scope: unknown, id: unknown, what: string, idExample: string): void {
+  if (!Construct.isConstruct(scope)) fail(entry, 'scope', 'must be a construct: a Chart or a construct inside one', scope, `pass the chart of the apps that use the ${what}`);
+  if (typeof id !== 'string' || id === '') fail(entry, 'id', 'must be a non-empty string', id, `e.g. ${JSON.stringify(idExample)}`);
+}
+
+/** An import declares itself to its chart's route check, so it must stand in a chart. `kind` names it in the message. */
+export function checkImportInChart(imported: Construct, scope: Construct, what: string, kind: string): void {
+  if (!imported.node.scopes.some(c => Chart.isChart(c))) {
+    fail(imported, 'scope', `must be a Chart or inside one, whose route check then knows that the ${kind} lives outside it`,
+      scope.node.path || scope.constructor.name, `import the ${what} into a chart, e.g. the chart of the apps that use it`);
+  }
 }

@@ -4,7 +4,7 @@ import { Gateway, toJson_GatewaySpec } from '../imports/gateway.networking.k8s.i
 import { isDns1123Label } from './names';
 import { RouteCheck } from './route-check';
 import { Scope } from './refusal';
-import { checkGiven, checkNamespace, fail, orDefault } from './validate';
+import { checkGiven, checkImportInChart, checkImportScope, checkNamespace, fail, orDefault } from './validate';
 
 /** A waypoint proxy, made here or running already: what an app in ambient mode sends its HTTP routes through. */
 export interface IWaypoint extends IConstruct {
@@ -50,8 +50,7 @@ export class Waypoint extends Construct implements IWaypoint {
    */
   public static fromWaypointName(scope: Construct, id: string, name: string, waypointNamespace?: string): IWaypoint {
     const entry = 'Waypoint.fromWaypointName';
-    if (!Construct.isConstruct(scope)) fail(entry, 'scope', 'must be a construct: a Chart or a construct inside one', scope, 'pass the chart of the apps that use the waypoint');
-    if (typeof id !== 'string' || id === '') fail(entry, 'id', 'must be a non-empty string', id, 'e.g. "Waypoint"');
+    checkImportScope(entry, scope, id, 'waypoint', 'Waypoint');
     checkWaypointName(entry, name);
     const imported = new ImportedWaypoint(scope, id, name, waypointNamespace);
     RouteCheck.of(imported)._addExternalGateway(imported.waypointRef);
@@ -91,10 +90,7 @@ class ImportedWaypoint extends Construct implements IWaypoint {
 
   constructor(scope: Construct, id: string, public readonly name: string, waypointNamespace: string | undefined) {
     super(scope, id);
-    if (!this.node.scopes.some(c => Chart.isChart(c))) {
-      fail(this, 'scope', 'must be a Chart or inside one, whose route check then knows that the waypoint lives outside it',
-        scope.node.path || scope.constructor.name, 'import the waypoint into a chart, e.g. the chart of the apps that use it');
-    }
+    checkImportInChart(this, scope, 'waypoint', 'waypoint');
     this.waypointNamespace = checkNamespace(this, 'waypointNamespace', orDefault(waypointNamespace, Chart.of(this).namespace ?? 'default'));
     this.waypointRef = `${this.waypointNamespace}/${name}`;
   }
