@@ -314,6 +314,9 @@ export interface AmbientModel {
   readonly waypointNamespace: string;
 }
 
+/** The annotation in which a canary Git walks names its versions' roles (render/istio.ts), which the diagrams read. */
+export const ROLES_ANNOTATION = 'cdk8s-istio-release/roles';
+
 /** Pod labels of one version: the app's selector plus `version`, as Istio's docs and Kiali expect. */
 export function versionLabels(model: ReleaseModel, version: VersionModel): { [key: string]: string } {
   return { ...model.selector, version: version.version };

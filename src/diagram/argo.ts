@@ -1,7 +1,6 @@
 import { Graph, ManifestObject } from '../verify/graph';
 import { resolveHost, serviceFqdn } from '../verify/hosts';
 import { isObjectLike, list, own, record, text } from '../verify/json';
-import { Target } from './model';
 
 /**
  * What Argo Rollouts makes of the routes it manages: a Rollout's template is the new version (the
@@ -55,17 +54,6 @@ export function argoRolesIn(graph: Graph, vs: ManifestObject, targetKey: (host: 
     const routes = list(managed, 'routes').filter((r): r is string => typeof r === 'string');
     return [{ rollout, roles, plan: canaryPlan(canary), routes }];
   });
-}
-
-/** The stable and active pods run the revision before the template: the manifests hold only the new one. */
-export function withRole(target: Target, role: string): Target {
-  const before = role === 'stable' || role === 'active';
-  return {
-    ...target,
-    key: `${target.key} ${role}`,
-    role,
-    workloads: target.workloads.map(w => (w.kind === 'Rollout' && before ? { ...w, id: `${w.id} ${role}`, name: `${w.name} (${role})`, images: ['the revision before'] } : w)),
-  };
 }
 
 function virtualServices(istio: unknown): unknown[] {

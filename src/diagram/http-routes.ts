@@ -2,8 +2,8 @@ import { Graph, ManifestObject } from '../verify/graph';
 import { MESH, serviceFqdn } from '../verify/hosts';
 import { isObjectLike, list, own, text } from '../verify/json';
 import { AmbientMesh } from '../verify/waypoints';
-import { withRole } from './argo';
-import { annotatedRoles, Entrance, Flow, Picture, Rule, Target } from './model';
+import { Entrance, Flow, Picture, Rule, Target } from './model';
+import { annotatedRoles, withRole } from './roles';
 
 /**
  * Kubernetes Gateway API routes (HTTPRoute, GRPCRoute) as pictures: parents → hostnames → rules →

@@ -1,11 +1,12 @@
 import { buildGraph, Graph, ManifestObject, spreadLists } from '../verify/graph';
 import { MESH, resolveGatewayRef, resolveHost, serviceFqdn } from '../verify/hosts';
-import { labels, list, own, record, text } from '../verify/json';
+import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
-import { argoRolesIn, withRole } from './argo';
+import { argoRolesIn } from './argo';
 import { flaggerCanaries, flaggerPicture } from './flagger';
+import { annotatedRoles, withRole } from './roles';
 import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
 import { actionLine, badgesOf, matchLines } from './matches';
 import { workloadFacts, WorkloadFacts } from './workloads';
@@ -174,17 +175,6 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
     hosts,
     rules: withArgoRoles(graph, vs, withAnnotatedRoles(vs, rules)),
   };
-}
-
-/**
- * The roles a release names in its annotation (render/istio.ts ROLES_ANNOTATION), `name=role`:
- * by subset of the route's own hosts for a VirtualService, by backend Service for a Gateway API
- * route. Empty when it names none, or not in that form.
- */
-export function annotatedRoles(route: ManifestObject): ReadonlyMap<string, string> {
-  const written = text(record(route.metadata, 'annotations'), 'cdk8s-istio-release/roles') ?? '';
-  const pairs = written.split(',').map(pair => pair.split('='));
-  return new Map(pairs.every(pair => pair.length === 2 && pair[0] !== '' && pair[1] !== '') ? pairs.map(([name, role]) => [name, role]) : []);
 }
 
 function withAnnotatedRoles(vs: ManifestObject, rules: readonly Rule[]): Rule[] {

@@ -14,7 +14,7 @@ import {
 } from '../../imports/networking.istio.io';
 import { PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
 import type { GatewayServer, GatewayServerTls } from '../istio-gateway';
-import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel, routePolicyOf, Strategy, VersionModel } from '../model';
+import { isHttpProtocol, IstioApiVersion, matchRouteSubset, ReleaseModel, ROLES_ANNOTATION, routePolicyOf, Strategy, VersionModel } from '../model';
 import { ReleaseController } from '../plan';
 import { MESH } from '../verify/hosts';
 import { serviceHost } from '../names';
@@ -49,8 +49,6 @@ export function metadataOf(model: ReleaseModel): ApiObjectMetadata {
  * only the weights may change. A blue/green's roles are its weights (all to the active colour);
  * a controller's objects name their roles themselves.
  */
-export const ROLES_ANNOTATION = 'cdk8s-istio-release/roles';
-
 export function rolesAnnotation(model: ReleaseModel, nameOf: (version: VersionModel) => string): { [key: string]: string } {
   if (model.controller !== ReleaseController.NONE || model.strategy !== Strategy.CANARY || model.versions.length < 2) return {};
   return { [ROLES_ANNOTATION]: model.versions.map(v => `${nameOf(v)}=${v.id.toLowerCase()}`).join(',') };
