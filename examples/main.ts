@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { ApiMultiportCanary } from './api-multiport-canary';
 import { ArgoBlueGreen } from './argo-blue-green';
+import { ArgoCdFleet, ArgoCdFleetPayments } from './argo-cd-fleet';
 import { ArgoHeaderRoutedCanary, ArgoProgressiveCanary } from './argo-progressive-canary';
 import { ArgoWeatherCanary } from './argo-weather-canary';
 import { BookinfoAmbient } from './bookinfo-ambient';
@@ -10,6 +11,7 @@ import { FlaggerAbTesting, FlaggerMirroredBlueGreen } from './flagger-ab-testing
 import { FlaggerCanary } from './flagger-canary';
 import { FlaggerGatewayApiCanary } from './flagger-gateway-api-canary';
 import { GatewayApiCanary } from './gateway-api-canary';
+import { KuratorFleet, KuratorPodinfoBlueGreen } from './kurator-fleet';
 import { FlaggerPodinfoBlueGreen } from './flagger-podinfo-blue-green';
 import { FlaggerProgressiveCanary } from './flagger-progressive-canary';
 import { NginxBlueGreen } from './nginx-blue-green';
@@ -57,6 +59,8 @@ export function buildExamples(app: App): void {
   new FlaggerGatewayApiCanary(app);
   new ArgoHeaderRoutedCanary(app);
   new BookinfoAmbient(app);
+  new KuratorFleet(app, new KuratorPodinfoBlueGreen(app));
+  new ArgoCdFleet(app, new ArgoCdFleetPayments(app));
 }
 
 if (require.main === module) {

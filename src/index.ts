@@ -28,6 +28,8 @@ export { AnalysisTemplateRef, AntiAffinity, CanaryScale, StepPause } from './arg
 export type { ArgoBlueGreenOptions, ArgoCanaryOptions, ArgoRolloutOptions, RolePodMetadata } from './argo-options';
 export { ArgoRouting, DataPlane, FlaggerAlertSeverity, FlaggerWebhookType, Plan, ReleaseController, synthSteps, TrafficApi } from './plan';
 export type { AnalysisOptions, BlueGreenPlan, CanaryPlan, FlaggerAlert, FlaggerOptions, FlaggerWebhook, IStepBuilder, LinearSteps } from './plan';
+export { Fleet, FleetEngine } from './fleet';
+export type { FleetManifests, FleetProps, FleetWave } from './fleet';
 export { Waypoint } from './waypoint';
 export type { IWaypoint, WaypointProps } from './waypoint';
 export * from './workload-props';

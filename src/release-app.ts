@@ -9,6 +9,7 @@ import type { ResolvedRelease } from './release/release';
 import { RoutingProps } from './release-routing';
 import { renderRelease, RenderedRelease } from './render/release';
 import { apiObjectsUnder, RouteCheck } from './route-check';
+import { renderAppService } from './workloads';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
 import { IWaypoint, Waypoint } from './waypoint';
 import { PodOptions, WorkloadOptions } from './workload-props';
@@ -255,6 +256,7 @@ export interface IReleaseApp extends IConstruct {
 /** An app, resolved and rendered. */
 interface Built {
   readonly app: AppModel;
+  readonly model: ReleaseModel;
   readonly objects: RenderedRelease;
   readonly waypoint?: IWaypoint;
 }
@@ -314,7 +316,7 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
     if (gateway && !isInChart(gateway, Chart.of(this))) RouteCheck.of(this).addExternalGateway(gateway.gatewayRef);
     const waypoint = this.emitWaypoint(app, model);
     const objects = renderRelease(this, model);
-    this.built = { app, objects, waypoint };
+    this.built = { app, model, objects, waypoint };
     // `ApiObject.of(app)` gives the object that says where the traffic goes, whoever moves it.
     this.node.defaultChild = objects.rollout ?? objects.canary ?? objects.httpRoute ?? objects.virtualService ?? objects.service;
     if (app.syncWaves) addSyncWaves(this);
@@ -331,6 +333,30 @@ export abstract class ReleaseApp extends Construct implements IReleaseApp {
       refuse(`${this.node.path}: ${field} does not exist with controller ${this.controller}, which runs one workload; use deployments, rollout or flaggerCanary`);
     }
     return this.objects.deployments[index];
+  }
+
+  /**
+   * The release as resolved, for a `Fleet` that hands it to an engine.
+   * @internal
+   */
+  public _releaseModel(): ReleaseModel {
+    return this.emitted().model;
+  }
+
+  /**
+   * Under Kurator, which makes the Canary in each cluster from its Application, the chart keeps the
+   * Deployment and holds the Service that Kurator reads, `<name>`, in place of the Canary.
+   * @internal
+   */
+  public _handCanaryToFleet(): void {
+    const built = this.emitted();
+    const canary = built.objects.canary;
+    if (!canary) return;
+    this.node.tryRemoveChild(canary.node.id);
+    const service = renderAppService(this, 'Service', built.model, built.model.name);
+    this.built = { ...built, objects: { ...built.objects, canary: undefined, service } };
+    this.node.defaultChild = service;
+    if (built.app.syncWaves) addSyncWaves(this);
   }
 
   /** Ahead of the Service it serves, so that the Service is never enrolled with a waypoint not yet there. */

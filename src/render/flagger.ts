@@ -298,7 +298,11 @@ function analysisMatch(match: MatchSpec): CanarySpecAnalysisMatch {
  * analysis interval, and at least the last minute, as Argo's template does.
  */
 function metricWindow(checks: AnalysisModel): string {
-  return flaggerDuration(Math.max(checks.intervalSeconds, 60));
+  return flaggerDuration(metricWindowSeconds(checks));
+}
+
+export function metricWindowSeconds(checks: AnalysisModel): number {
+  return Math.max(checks.intervalSeconds, 60);
 }
 
 /**

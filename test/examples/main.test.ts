@@ -11,6 +11,7 @@ describe('examples app', () => {
       'gateway-api-canary', 'real-service', 'real-service-argo', 'real-service-flagger',
       'argo-progressive-canary', 'flagger-progressive-canary', 'flagger-ab-testing', 'flagger-mirrored-blue-green',
       'flagger-gateway-api-canary', 'argo-header-routed-canary', 'bookinfo-ambient',
+      'kurator-podinfo-blue-green', 'kurator-fleet', 'argo-cd-fleet-payments', 'argo-cd-fleet',
     ]);
   });
 

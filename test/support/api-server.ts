@@ -119,7 +119,7 @@ function namingErrors(object: unknown): string[] {
     ...optionalRule('$.metadata.namespace', field(object, 'metadata', 'namespace'), checks.label),
     ['$.metadata.labels', field(object, 'metadata', 'labels'), checks.labels],
     ['$.metadata.annotations', field(object, 'metadata', 'annotations'), checks.annotations],
-    ...(isIstioKind(object) ? [] : labelMapsIn(field(object, 'spec'), '$.spec')),
+    ...(isIstioKind(object) ? [] : labelMapsIn(templated(object, field(object, 'spec')), '$.spec')),
     ...podRules(field(object, 'spec', 'template'), '$.spec.template'),
     ...(isService ? listRules(field(object, 'spec', 'ports'), '$.spec.ports', port => [['.name', field(port, 'name'), (v: unknown) => (v === undefined ? undefined : checks.label(v))]]) : []),
   ];
@@ -127,6 +127,15 @@ function namingErrors(object: unknown): string[] {
     const problem = check(value);
     return problem === undefined ? [] : [`${at}: ${problem}, got ${show(value)}`];
   });
+}
+
+/**
+ * An Argo CD ApplicationSet's template is a Go template, rendered per cluster before any label of
+ * it reaches the API server: its `{{…}}` expressions are checked as the value they make, here `x`.
+ */
+function templated(object: unknown, spec: unknown): unknown {
+  if (field(object, 'kind') !== 'ApplicationSet') return spec;
+  return JSON.parse(JSON.stringify(spec).replace(/\{\{[^}]*\}\}/g, 'x'));
 }
 
 function isCoreKind(object: unknown, kind: string): boolean {

@@ -73,6 +73,14 @@ export const strictCrdsDir: string | undefined = process.env.CRDS_DIR
   ? path.resolve(process.cwd(), process.env.CRDS_DIR)
   : fs.existsSync(SHARED_CRDS) ? SHARED_CRDS : undefined;
 
+/** The fleet engines' CRDs (Argo CD, Kurator), kept apart from the controllers' beside the project. */
+const SHARED_FLEET_CRDS = path.resolve(process.cwd(), '../shared/crds-fleet');
+
+/** Absolute folder of the fleet engines' CRDs: FLEET_CRDS_DIR, relative to the project root, or else ../shared/crds-fleet where it exists. */
+export const fleetCrdsDir: string | undefined = process.env.FLEET_CRDS_DIR
+  ? path.resolve(process.cwd(), process.env.FLEET_CRDS_DIR)
+  : fs.existsSync(SHARED_FLEET_CRDS) ? SHARED_FLEET_CRDS : undefined;
+
 /** All problems of both tiers, each as `kind/namespace/name: $.json.path: problem`; [] when valid. */
 export function schemaErrors(objects: readonly unknown[]): string[] {
   return objects.flatMap(objectErrors);
@@ -193,8 +201,8 @@ function objectErrors(obj: unknown): string[] {
     return [`${label}: $: not a Kubernetes object (apiVersion and kind must be strings)`];
   }
   const model = tier1Model(obj.apiVersion, obj.kind);
-  const crd = strictCrdsDir === undefined ? undefined : crdIndex().get(gvkOf(obj.apiVersion, obj.kind));
-  const noSchema = model || crd || uncheckedWithoutCrds(obj.apiVersion) ? [] : [`$: no schema for ${obj.apiVersion} ${obj.kind} ${noSchemaHint()}`];
+  const crd = crdOf(gvkOf(obj.apiVersion, obj.kind));
+  const noSchema = model || crd || uncheckedWithoutCrds(obj.apiVersion, obj.kind) ? [] : [`$: no schema for ${obj.apiVersion} ${obj.kind} ${noSchemaHint()}`];
   const errors = [...noSchema, ...(model ? modelErrors(model, obj) : []), ...(crd ? crdErrors(crd, obj) : []), ...webhookErrors(obj),
     ...controllerViolations(obj).map((v) => `${v.at}: ${v.message} [controller: ${v.rule}]`)];
   return [...errors.map((e) => `${label}: ${e}`), ...apiServerErrors([obj])];
@@ -304,6 +312,11 @@ function tier1Model(apiVersion: string, kind: string): Tier1Model | undefined {
   return cache.get(key);
 }
 
+/** The CRD of a group/version/kind, from CRDS_DIR or FLEET_CRDS_DIR. */
+function crdOf(gvk: string): CrdVersion | undefined {
+  return (strictCrdsDir === undefined ? undefined : crdIndex().get(gvk)) ?? (fleetCrdsDir === undefined ? undefined : fleetCrdIndex().get(gvk));
+}
+
 /** CRD groups that have a kubernetes-models package for Node 20 and CommonJS; Flagger has none. */
 const CRD_MODEL_PACKAGES: Readonly<Record<string, string>> = {
   'argoproj.io': '@kubernetes-models/argo-rollouts',
@@ -312,10 +325,18 @@ const CRD_MODEL_PACKAGES: Readonly<Record<string, string>> = {
 
 /** Groups whose only schema is their CRD: without CRDS_DIR their objects go unchecked, which is said once. */
 const CRD_ONLY_GROUPS = new Set(['flagger.app']);
+/** The fleet engines' groups, whose kinds have no schema but their CRDs in FLEET_CRDS_DIR. */
+const FLEET_GROUPS = new Set(['apps.kurator.dev']);
 let saidUnchecked = false;
 
-function uncheckedWithoutCrds(apiVersion: string): boolean {
-  if (strictCrdsDir !== undefined || !CRD_ONLY_GROUPS.has(splitApiVersion(apiVersion).group)) return false;
+function uncheckedWithoutCrds(apiVersion: string, kind: string): boolean {
+  const group = splitApiVersion(apiVersion).group;
+  if (fleetCrdsDir === undefined && (FLEET_GROUPS.has(group) || kind === 'ApplicationSet')) {
+    if (!saidUnchecked) console.warn('skipped: fleet objects have no schema but their CRD, and FLEET_CRDS_DIR is unset and ../shared/crds-fleet absent');
+    saidUnchecked = true;
+    return true;
+  }
+  if (strictCrdsDir !== undefined || !CRD_ONLY_GROUPS.has(group)) return false;
   if (!saidUnchecked) {
     console.warn(`skipped: ${[...CRD_ONLY_GROUPS].join(', ')} objects have no schema but their CRD, and CRDS_DIR is unset and ../shared/crds absent; set CRDS_DIR to a folder of their CRDs`);
     saidUnchecked = true;
@@ -381,6 +402,13 @@ const crdIndex = workerMemo(`crd index ${strictCrdsDir}`, (): Map<string, CrdVer
   if (dir === undefined) throw new Error('CRDS_DIR is unset');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   if (files.length === 0) throw new Error(`CRDS_DIR=${dir} holds no *.yaml files`);
+  return new Map(cachedIndex(dir, files, () => buildCrdIndex(dir, files)));
+});
+
+/** group/version/kind -> schema of every served CRD version in FLEET_CRDS_DIR. */
+const fleetCrdIndex = workerMemo(`fleet crd index ${fleetCrdsDir}`, (): Map<string, CrdVersion> => {
+  const dir = fleetCrdsDir!;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   return new Map(cachedIndex(dir, files, () => buildCrdIndex(dir, files)));
 });
 

@@ -1,0 +1,131 @@
+import { ApiObjectProps, Chart, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { FleetWave, ResolvedManifests } from '../fleet';
+import { ReleaseController } from '../plan';
+import { fail } from '../validate';
+
+/**
+ * A fleet release as Argo CD runs it: one `argoproj.io/v1alpha1` ApplicationSet that makes an
+ * Application per cluster, labelled with the cluster's wave, and a `RollingSync` strategy with
+ * one step per wave. Argo CD syncs a step's Applications, and the next step's once they are all
+ * Healthy. A Rollout or a Flagger Canary is Progressing while it releases, by Argo CD's built-in
+ * health checks (resource_customizations argoproj.io/Rollout and flagger.app/Canary), so each wave
+ * waits for the release before it to be done. Progressive syncs must be on in the ApplicationSet
+ * controller (`--enable-progressive-syncs`).
+ */
+
+/** The ApplicationSet's API, as Argo CD v3.5 serves it. */
+export const ARGO_CD_APPLICATION_SET = { apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet' };
+
+/** The label on each Application that names its wave, which the RollingSync steps select. */
+export const WAVE_LABEL = 'cdk8s-istio-release/wave';
+
+/** The file cdk8s writes a chart to: what Argo CD applies of a folder that holds several charts. */
+export function chartFile(app: Construct): string {
+  return `${Names.toDnsLabel(Chart.of(app))}.k8s.yaml`;
+}
+
+/** The repository and project every Application syncs from. */
+export interface ArgoCdSource {
+  readonly repoUrl: string;
+  readonly branch: string;
+  readonly project: string;
+}
+
+export function argoCdApplicationSet(
+  scope: Construct, name: string, namespace: string, source: ArgoCdSource, waves: readonly FleetWave[], manifests: readonly ResolvedManifests[],
+): ApiObjectProps {
+  const sources = manifests.map(entry => ({
+    repoURL: source.repoUrl,
+    targetRevision: source.branch,
+    path: entry.path,
+    directory: directoryOf(entry),
+  }));
+  return {
+    ...ARGO_CD_APPLICATION_SET,
+    metadata: { name, namespace },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: waves.flatMap(generators),
+      strategy: {
+        type: 'RollingSync',
+        rollingSync: {
+          steps: waves.map(wave => ({
+            matchExpressions: [{ key: WAVE_LABEL, operator: 'In', values: [wave.name] }],
+            maxUpdate: wave.maxUpdate,
+          })),
+        },
+      },
+      template: {
+        metadata: { name: `${name}-{{.name}}`, labels: { [WAVE_LABEL]: '{{.values.wave}}' } },
+        spec: {
+          project: source.project,
+          ...sources.length === 1 ? { source: sources[0] } : { sources },
+          destination: { name: '{{.name}}', namespace: destinationNamespace(scope, manifests) },
+          ignoreDifferences: ignoredDifferences(manifests),
+          syncPolicy: { syncOptions: ['RespectIgnoreDifferences=true'] },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * A wave's clusters, each with the wave's name as a value that the template writes into the
+ * Application's wave label: Argo CD's cluster Secrets by label, and clusters by name in a list
+ * whose elements have the same parameters (`name`, `values.wave`).
+ */
+function generators(wave: FleetWave): Record<string, unknown>[] {
+  const values = { wave: wave.name };
+  const labels = wave.clusterLabels ?? {};
+  const names = wave.clusterNames ?? [];
+  const byLabel = Object.keys(labels).length > 0 || names.length === 0
+    ? [{ clusters: { selector: Object.keys(labels).length > 0 ? { matchLabels: { ...labels } } : undefined, values } }]
+    : [];
+  const byName = names.length > 0 ? [{ list: { elements: names.map(cluster => ({ name: cluster, values })) } }] : [];
+  return [...byLabel, ...byName];
+}
+
+/** A release app's own chart file, of a folder that cdk8s wrote every chart to. */
+function directoryOf(entry: ResolvedManifests): Record<string, unknown> | undefined {
+  const include = entry.include ?? (entry.app && chartFile(entry.app));
+  return include === undefined ? undefined : { include };
+}
+
+/** Argo CD applies every source of an Application to one destination, so one folder at most names a namespace. */
+function destinationNamespace(scope: Construct, manifests: readonly ResolvedManifests[]): string | undefined {
+  const named = manifests.filter(entry => entry.targetNamespace !== undefined);
+  if (named.length > 0 && manifests.length > 1) {
+    fail(scope, `${named[0].field}.targetNamespace`, 'can\'t be carried by Argo CD with several folders, which it applies to one destination namespace',
+      named[0].targetNamespace, 'set the namespace in the manifests, or give one folder');
+  }
+  return named[0]?.targetNamespace;
+}
+
+/**
+ * What the controllers change in the cluster after Argo CD applied it, which Argo CD would
+ * otherwise show as drift and undo on the next sync: Flagger scales its target Deployment to zero;
+ * Argo Rollouts writes the weights of the VirtualService and the pod-template hash into the
+ * Services' selectors and the subsets' labels.
+ */
+function ignoredDifferences(manifests: readonly ResolvedManifests[]): Record<string, unknown>[] | undefined {
+  const ignored = manifests.flatMap(entry => {
+    const model = entry.model;
+    if (!model) return [];
+    const at = { namespace: model.namespace };
+    switch (model.controller) {
+      case ReleaseController.FLAGGER:
+        return [{ group: 'apps', kind: 'Deployment', name: model.name, ...at, jsonPointers: ['/spec/replicas'] }];
+      case ReleaseController.ARGO_ROLLOUTS:
+        return [
+          { group: 'networking.istio.io', kind: 'VirtualService', ...at, jqPathExpressions: ['.spec.http[].route[].weight', '.spec.tcp[]?.route[].weight'] },
+          { group: 'networking.istio.io', kind: 'DestinationRule', ...at, jqPathExpressions: ['.spec.subsets[].labels["rollouts-pod-template-hash"]'] },
+          { kind: 'Service', ...at, jsonPointers: ['/spec/selector/rollouts-pod-template-hash'] },
+        ];
+      default:
+        return [];
+    }
+  });
+  return ignored.length > 0 ? ignored : undefined;
+}
