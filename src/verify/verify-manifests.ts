@@ -2,6 +2,7 @@ import { checkDeprecations } from './deprecations';
 import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkDestinationRules } from './destination-rules';
 import { checkDestinations } from './destinations';
+import { checkFleets } from './fleets';
 import { checkGatewayCertificates } from './gateway-certificates';
 import { checkGatewaySubsets } from './gateway-subsets';
 import { checkGatewayWorkloads, indexGatewayPods } from './gateway-workloads';
@@ -47,6 +48,7 @@ export function manifestFindings(objects: readonly unknown[], options?: VerifyOp
     ...checkJwtClaimRoutes(graph),
     ...checkDeprecations(graph),
     ...checkWaypoints(graph, settings),
+    ...checkFleets(graph),
     ...checkWeights(graph, settings),
     ...checkReplicas(graph),
   ].sort(byObjectPathCode);

@@ -1,0 +1,118 @@
+/**
+ * Releases across a fleet of clusters: what each wave's clusters receive. Argo CD's RollingSync
+ * syncs only the Applications that one of its steps selects by label; an ApplicationSet whose
+ * generators make Applications that no step selects leaves their clusters on the old release.
+ * Kurator makes a Flagger Canary in each cluster from an Application's rollout policy, and reads
+ * the workload and the Service it names from that cluster: where the synced manifests are in the
+ * set, they must hold both, the Service selecting the workload's pods on the policy's port.
+ * Istio has no analyzer for either; the engines report them only while the release runs.
+ */
+
+import { Graph, ManifestObject, podsOfService } from './graph';
+import { isObjectLike, labels, list, own, record, text } from './json';
+import { Finding, finding } from './types';
+
+/** Checks every ApplicationSet's waves and every Kurator Application's rollout targets. */
+export function checkFleets(graph: Graph): Finding[] {
+  return graph.objects.flatMap(object => {
+    if (object.group === 'argoproj.io' && object.kind === 'ApplicationSet') return checkWaves(object);
+    if (object.group === 'apps.kurator.dev' && object.kind === 'Application') return checkRollouts(graph, object);
+    return [];
+  });
+}
+
+/** A template label whose value is a generator parameter under `values`: `{{.values.wave}}`, or `{{values.wave}}` without goTemplate. */
+const VALUES_PARAMETER = /^\{\{\s*\.?values\.([\w-]+)\s*\}\}$/;
+
+function checkWaves(set: ManifestObject): Finding[] {
+  const strategy = record(set.spec, 'strategy');
+  if (text(strategy, 'type') !== 'RollingSync') return [];
+  const steps = list(record(strategy, 'rollingSync'), 'steps');
+  const templateLabels = labels(record(record(set.spec, 'template'), 'metadata'), 'labels');
+  return list(set.spec, 'generators').flatMap((generator, i) => {
+    const made = labelSets(generator, templateLabels);
+    // A label the steps could read is made some other way (a cluster's own labels, a matrix): not known here.
+    if (made === undefined) return [];
+    const unsynced = made.find(applied => !steps.some(step => selects(step, applied)));
+    if (unsynced === undefined) return [];
+    const shown = [...unsynced].map(([key, value]) => `${key}=${value}`).join(', ') || 'no labels';
+    return [finding('fleet-wave-unsynced', set.id, `spec.generators[${i}]`,
+      `the applications this generator makes (labelled ${shown}) are selected by no step of spec.strategy.rollingSync, `
+      + 'so rollingsync never syncs them and their clusters keep the old release; add a step whose matchExpressions select them')];
+  });
+}
+
+/**
+ * The label sets of the Applications a generator makes, where the template's labels are literal
+ * or the generator's `values`: one for a cluster generator, one per element of a list generator.
+ */
+function labelSets(generator: unknown, template: ReadonlyMap<string, string>): ReadonlyMap<string, string>[] | undefined {
+  const clusters = own(generator, 'clusters');
+  const elements = isObjectLike(own(generator, 'list')) ? list(record(generator, 'list'), 'elements') : undefined;
+  const parameters = clusters !== undefined ? [record(clusters, 'values')] : elements?.map(element => record(element, 'values'));
+  if (parameters === undefined) return undefined;
+  const sets = parameters.map(values => resolveLabels(template, values));
+  return sets.every((set): set is Map<string, string> => set !== undefined) ? sets : undefined;
+}
+
+function resolveLabels(template: ReadonlyMap<string, string>, values: unknown): Map<string, string> | undefined {
+  const resolved = new Map<string, string>();
+  for (const [key, value] of template) {
+    if (!value.includes('{{')) {
+      resolved.set(key, value);
+      continue;
+    }
+    const parameter = VALUES_PARAMETER.exec(value)?.[1];
+    const given = parameter === undefined ? undefined : text(values, parameter);
+    if (given === undefined) return undefined;
+    resolved.set(key, given);
+  }
+  return resolved;
+}
+
+/** A RollingSync step selects an Application when each of its matchExpressions holds, as Kubernetes selectors do. */
+function selects(step: unknown, applied: ReadonlyMap<string, string>): boolean {
+  return list(step, 'matchExpressions').every(expression => {
+    const key = text(expression, 'key') ?? '';
+    const values = list(expression, 'values');
+    const value = applied.get(key);
+    switch (text(expression, 'operator')) {
+      case 'In': return value !== undefined && values.includes(value);
+      case 'NotIn': return value === undefined || !values.includes(value);
+      case 'Exists': return value !== undefined;
+      case 'DoesNotExist': return value === undefined;
+      default: return false;
+    }
+  });
+}
+
+function checkRollouts(graph: Graph, application: ManifestObject): Finding[] {
+  return list(application.spec, 'syncPolicies').flatMap((policy, i) => {
+    const rollout = own(policy, 'rollout');
+    return isObjectLike(rollout) ? checkRolloutTargets(graph, application, rollout, `spec.syncPolicies[${i}].rollout`) : [];
+  });
+}
+
+/** The workload and Service of a rollout, where the set holds the namespace they live in. */
+function checkRolloutTargets(graph: Graph, application: ManifestObject, rollout: unknown, at: string): Finding[] {
+  const workload = record(rollout, 'workload');
+  const namespace = text(workload, 'namespace') ?? application.namespace;
+  const inSet = graph.objects.some(o => o.namespace === namespace && o !== application);
+  if (!inSet) return [];
+  const kind = text(workload, 'kind') ?? 'Deployment';
+  const name = text(workload, 'name');
+  const target = graph.workloads.find(w => w.kind === kind && w.namespace === namespace && w.name === name);
+  const missing = (path: string, what: string): Finding =>
+    finding('fleet-rollout-target-missing', application.id, `${at}.${path}`,
+      `${what}, so kurator can't make the canary in any cluster of the fleet and the release never starts; add it to the synced manifests or fix the name`);
+  if (!target) return [missing('workload.name', `${kind} ${namespace}/${name} is not in the manifests of namespace ${namespace}`)];
+  const serviceName = text(rollout, 'serviceName');
+  const service = graph.services.find(s => s.namespace === namespace && s.name === serviceName);
+  if (!service) return [missing('serviceName', `service ${namespace}/${serviceName} is not in the manifests of namespace ${namespace}`)];
+  if (!podsOfService(graph, service).includes(target)) {
+    return [missing('serviceName', `service ${namespace}/${serviceName} does not select the pods of ${target.id}`)];
+  }
+  const port = own(rollout, 'port');
+  const ports = list(service.spec, 'ports').map(p => own(p, 'port'));
+  return ports.includes(port) ? [] : [missing('port', `service ${namespace}/${serviceName} has no port ${String(port)}`)];
+}
