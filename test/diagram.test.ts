@@ -362,10 +362,17 @@ describe('diagram of every example', () => {
       ...httpRoutes.map(route => `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}`),
       ...byKind(objects, 'Canary').map(canary => `Canary ${canary.metadata.namespace}/${canary.metadata.name}`),
       ...unrouted.map(s => `Service ${s.metadata.namespace}/${s.metadata.name}`),
+      // A fleet is drawn as its waves, and a Kurator rollout as the Canary Kurator makes of it.
+      ...objects.filter(o => o.kind === 'ApplicationSet' || o.kind === 'Application').flatMap(o => [
+        `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`,
+        ...(o.spec.syncPolicies ?? []).filter((p: Manifest) => p.rollout)
+          .map((p: Manifest) => `Canary ${p.rollout.workload.namespace}/${p.rollout.workload.name}, made by Kurator in each cluster`),
+      ]),
     ]);
     // Every example that routes draws something (Flagger makes the routes in the cluster), and its
     // flowcharts and tables are those of the other forms.
-    expect(bySection.size > 0).toBe(virtualServices.length + httpRoutes.length + byKind(objects, 'Canary').length + byKind(objects, 'Service').length > 0);
+    const drawable = [virtualServices, httpRoutes, ...['Canary', 'Service', 'ApplicationSet', 'Application'].map(kind => byKind(objects, kind))];
+    expect(bySection.size > 0).toBe(drawable.some(found => found.length > 0));
     for (const route of httpRoutes) {
       const rows = parseTable(bySection.get(`HTTPRoute ${route.metadata.namespace}/${route.metadata.name}`)!.table);
       route.spec.rules.forEach((rule: Manifest, index: number) => {
@@ -633,7 +640,7 @@ describe('diagram of hand-written manifests', () => {
       '',
       '<!-- written by cdk8s-istio-release diagram; regenerate it rather than edit it -->',
       '',
-      'No VirtualService, Gateway API route or Flagger Canary, and no Service that selects pods, so there is no traffic to draw.',
+      'No VirtualService, Gateway API route, Flagger Canary or fleet, and no Service that selects pods, so there is nothing to draw.',
       '',
     ].join('\n'));
     expect(diagramMermaid(WEB, { context: [vs] })).toBe('');
@@ -677,7 +684,8 @@ describe('diagram command', () => {
     const files = ONE_CLUSTER.map(e => `${e.name}.k8s.md`).sort();
     expect(stdout).toBe(files.map(file => `wrote ${join(dir, file)}\n`).join(''));
     for (const { name, objects } of ONE_CLUSTER) {
-      expect(readFileSync(join(dir, `${name}.k8s.md`), 'utf8')).toBe(diagramMarkdown(objects, `${name}.k8s.yaml`));
+      const context = ONE_CLUSTER.filter(other => other.name !== name).flatMap(other => other.objects);
+      expect(readFileSync(join(dir, `${name}.k8s.md`), 'utf8')).toBe(diagramMarkdown(objects, `${name}.k8s.yaml`, { context }));
     }
   });
 

@@ -1,6 +1,7 @@
 import { fail } from '../refusal';
 import { own } from '../verify/json';
 import { checkManifestList, checkNamespaceOption, checkOptionsObject } from '../verify/verify';
+import { fleetMermaid, fleetTable } from './fleets';
 import { renderMermaid } from './mermaid';
 import { DiagramOptions, Picture, picturesOf } from './model';
 import { renderTable } from './table';
@@ -37,17 +38,17 @@ export function markdownOf(entry: string, objects: unknown, title: unknown, opti
 
 /** The three forms of a set of pictures; the CLI draws its parsed YAML with these, which needs no entry checks. */
 export function drawMermaid(pictures: readonly Picture[]): string {
-  return pictures.map(renderMermaid).join('\n');
+  return pictures.map(mermaidOfPicture).join('\n');
 }
 
 export function drawTables(pictures: readonly Picture[]): string {
-  return pictures.map(picture => `${printable(picture.title)}\n${renderTable(picture)}`).join('\n');
+  return pictures.map(picture => `${printable(picture.title)}\n${tableOfPicture(picture)}`).join('\n');
 }
 
 export function drawMarkdown(pictures: readonly Picture[], title: string): string {
   const body = pictures.length > 0
     ? pictures.flatMap(section)
-    : ['No VirtualService, Gateway API route or Flagger Canary, and no Service that selects pods, so there is no traffic to draw.', ''];
+    : ['No VirtualService, Gateway API route, Flagger Canary or fleet, and no Service that selects pods, so there is nothing to draw.', ''];
   return [`# ${markdownLine(title)}`, '', '<!-- written by cdk8s-istio-release diagram; regenerate it rather than edit it -->', '', ...body].join('\n');
 }
 
@@ -61,7 +62,16 @@ function checkedPictures(entry: string, objects: unknown, options: unknown): Pic
 }
 
 function section(picture: Picture): string[] {
-  return [`## ${markdownLine(picture.title)}`, '', ...fenced('mermaid', renderMermaid(picture)), '', ...fenced('text', renderTable(picture)), ''];
+  return [`## ${markdownLine(picture.title)}`, '', ...fenced('mermaid', mermaidOfPicture(picture)), '', ...fenced('text', tableOfPicture(picture)), ''];
+}
+
+/** A fleet is drawn as its waves, anything else as its traffic. */
+function mermaidOfPicture(picture: Picture): string {
+  return picture.fleet ? fleetMermaid(picture.title, picture.fleet) : renderMermaid(picture);
+}
+
+function tableOfPicture(picture: Picture): string {
+  return picture.fleet ? fleetTable(picture.fleet) : renderTable(picture);
 }
 
 /** A code block whose fence is longer than any run of backticks inside it. */

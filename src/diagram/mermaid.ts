@@ -109,7 +109,7 @@ function qualified(objectNamespace: string, name: string, namespace: string): st
 
 const IDLE_STYLE = 'stroke:#999,stroke-dasharray:4 4,color:#999';
 
-class Flowchart {
+export class Flowchart {
   private readonly ids = new Map<string, string>();
   private readonly taken = new Set<string>();
   private readonly nodes: string[] = [];

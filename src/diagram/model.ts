@@ -6,6 +6,7 @@ import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
 import { argoRolesIn } from './argo';
 import { flaggerCanaries, flaggerPicture } from './flagger';
+import { fleetObjects, fleetPicture, kuratorCanaries, type FleetModel } from './fleets';
 import { annotatedRoles, withRole } from './roles';
 import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
 import { actionLine, badgesOf, matchLines } from './matches';
@@ -42,6 +43,8 @@ export interface Picture {
   readonly rules: readonly Rule[];
   /** A Service's picture: where its traffic goes without routes. */
   readonly direct?: Target;
+  /** A fleet's picture: its folders and waves, in place of routes. */
+  readonly fleet?: FleetModel;
 }
 
 /** A gateway the VirtualService is bound to, or the mesh. */
@@ -123,6 +126,10 @@ export function picturesOf(objects: readonly unknown[], options: DiagramOptions 
     ...gatewayApiRoutes(graph).filter(route => route.entry < drawn).map(route => gatewayApiRoutePicture(graph, route, backendTarget)),
     ...flaggerCanaries(graph).filter(canary => canary.entry < drawn).map(canary => flaggerPicture(graph, canary)),
     ...unroutedServices(graph).filter(service => service.entry < drawn).map(service => servicePicture(graph, service)),
+    ...fleetObjects(graph).filter(object => object.entry < drawn).flatMap(object => [
+      fleetPicture(object),
+      ...kuratorCanaries(object).map(canary => ({ ...flaggerPicture(graph, canary), title: `Canary ${canary.namespace}/${canary.name}, made by Kurator in each cluster` })),
+    ]),
   ];
 }
 

@@ -43,9 +43,13 @@ function version(target: Target): string {
   return `host ${target.host}`;
 }
 
-/** Cells are made printable first: a line break in a name would start a row of its own. */
 function align(cells: readonly (readonly string[])[]): string {
+  return alignTable(cells);
+}
+
+/** Cells are made printable first: a line break in a name would start a row of its own. The first row is the header. */
+export function alignTable(cells: readonly (readonly string[])[]): string {
   const rows = cells.map(row => row.map(printable));
-  const widths = HEADER.map((_, column) => Math.max(...rows.map(row => row[column].length)));
+  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
   return rows.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -46,7 +46,7 @@ function checkWaves(set: ManifestObject): Finding[] {
  * The label sets of the Applications a generator makes, where the template's labels are literal
  * or the generator's `values`: one for a cluster generator, one per element of a list generator.
  */
-function labelSets(generator: unknown, template: ReadonlyMap<string, string>): ReadonlyMap<string, string>[] | undefined {
+export function labelSets(generator: unknown, template: ReadonlyMap<string, string>): ReadonlyMap<string, string>[] | undefined {
   const clusters = own(generator, 'clusters');
   const elements = isObjectLike(own(generator, 'list')) ? list(record(generator, 'list'), 'elements') : undefined;
   const parameters = clusters !== undefined ? [record(clusters, 'values')] : elements?.map(element => record(element, 'values'));
@@ -71,7 +71,7 @@ function resolveLabels(template: ReadonlyMap<string, string>, values: unknown): 
 }
 
 /** A RollingSync step selects an Application when each of its matchExpressions holds, as Kubernetes selectors do. */
-function selects(step: unknown, applied: ReadonlyMap<string, string>): boolean {
+export function selects(step: unknown, applied: ReadonlyMap<string, string>): boolean {
   return list(step, 'matchExpressions').every(expression => {
     const key = text(expression, 'key') ?? '';
     const values = list(expression, 'values');
