@@ -41,7 +41,8 @@ export interface FleetWave {
   readonly clusterLabels?: { [key: string]: string };
 
   /**
-   * The wave's clusters by name, as Argo CD knows them. Kurator selects clusters by label only.
+   * The wave's clusters by name, as Argo CD knows them, each a DNS-1123 label, as the name of its
+   * Application (`<fleet>-<cluster>`) carries it. Kurator selects clusters by label only.
    * @default - none
    */
   readonly clusterNames?: string[];
@@ -177,6 +178,7 @@ export interface ResolvedManifests {
  * by name, as with the controllers.
  */
 export class Fleet extends Construct {
+  /** The engine that rolls the manifests out: Kurator or Argo CD. */
   public readonly engine: FleetEngine;
   /** The Application's or ApplicationSet's name. */
   public readonly name: string;
@@ -294,7 +296,7 @@ function resolveWaves(scope: Fleet, waves: FleetWave[] | undefined): FleetWave[]
         'give each wave clusterLabels or clusterNames');
     }
   });
-  return resolved;
+  return resolved.map(wave => ({ ...wave }));
 }
 
 function resolveManifests(scope: Fleet, manifests: FleetManifests[]): ResolvedManifests[] {
