@@ -3,6 +3,7 @@ import { CanaryApp, Fleet, FleetEngine, ReleaseController } from '../src';
 import { diagramMarkdown, diagramMermaid, diagramTable } from '../src/diagram';
 import { ArgoCdFleet, ArgoCdFleetPayments } from '../examples/argo-cd-fleet';
 import { KuratorFleet, KuratorPodinfoBlueGreen } from '../examples/kurator-fleet';
+import { mangledSpecs } from './support/mangle';
 import { tableRows } from './support/tables';
 
 /** Fleets in the pictures: the folders the engine applies, and the waves of clusters, in order. */
@@ -113,4 +114,12 @@ describe('Kurator (kurator-fleet)', () => {
     linear.spec.syncPolicies[0].rollout.rolloutPolicy.trafficRouting = { analysisTimes: 5, match: [{ headers: { 'x-tester': { exact: 'yes' } } }] };
     expect(diagramMermaid([linear])).toContain('A/B test: 5 checks every 120s');
   });
+});
+
+test('draws any value at any field of a fleet object without throwing: malformed fields are drawn as unknown or left out', () => {
+  const { application, release } = kurator();
+  const { set } = argo();
+  const cases = [set, application].flatMap(mangledSpecs);
+  for (const mangled of cases) expect(() => diagramMarkdown([mangled], 'x.yaml', { context: release })).not.toThrow();
+  expect(cases.length).toBeGreaterThan(500);
 });

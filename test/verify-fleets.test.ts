@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { verifyManifests } from '../src';
 import { ArgoCdFleet, ArgoCdFleetPayments } from '../examples/argo-cd-fleet';
 import { KuratorFleet, KuratorPodinfoBlueGreen } from '../examples/kurator-fleet';
+import { mangledSpecs } from './support/mangle';
 
 const EXTERNAL = { externalGateways: ['istio-system/public-gateway'] };
 
@@ -132,4 +133,12 @@ describe('fleet-rollout-target-missing', () => {
     expect(codes([application])).toEqual([]);
     expect(codes([application, other])).toEqual([MISSING('workload.name', 'Deployment default/backend is not in the manifests of namespace default')]);
   });
+});
+
+test('reads any value at any field of a fleet object without throwing: malformed fields are skipped', () => {
+  const { application, release } = kurator();
+  const set = argoSet();
+  const cases = [set, application].flatMap(mangledSpecs);
+  for (const mangled of cases) expect(() => verifyManifests([mangled, ...release], EXTERNAL)).not.toThrow();
+  expect(cases.length).toBeGreaterThan(500);
 });

@@ -1,0 +1,21 @@
+/** Malformed objects: each field of one replaced by each value of a kind it should not hold. */
+
+const HOSTILE: unknown[] = [null, 1, 'x', true, [], {}, [null], [1], { x: null }];
+
+/** Every field path under `value`, as lists of keys, `value` itself first. */
+function paths(value: unknown, at: (string | number)[]): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [at];
+  return [at, ...Object.entries(value).flatMap(([key, child]) => paths(child, [...at, Array.isArray(value) ? Number(key) : key]))];
+}
+
+function withValue(object: any, path: readonly (string | number)[], value: unknown): any {
+  if (path.length === 0) return value;
+  const copy: any = Array.isArray(object) ? [...object] : { ...object };
+  copy[path[0]] = withValue(copy[path[0]], path.slice(1), value);
+  return copy;
+}
+
+/** `object` with each field of its `spec`, and the spec itself, replaced by each hostile value in turn. */
+export function mangledSpecs(object: { spec: unknown }): any[] {
+  return paths(object.spec, ['spec']).flatMap(path => HOSTILE.map(value => withValue(object, path, value)));
+}
