@@ -20,7 +20,7 @@ test('a canary by Services (argo-weather-canary): stable runs the revision befor
     ['primary', 'canary', '0%', 'weather-test-app', '2', 'docker.io/atulinfracloud/weathersample:v2'],
   ]);
   const mermaid = diagramMermaid(objects);
-  expect(mermaid).toContain('route_http_0{{"route primary<br/>all requests<br/>plan: 50% → pause 600s (Argo Rollouts weather-test-app)"}}');
+  expect(mermaid).toContain('route_http_0{{"route primary<br/>all requests<br/>plan: 50% → pause 600s (Argo Rollouts weather#8209;test#8209;app)"}}');
   // Two boxes: the stable Service no longer points at the box with the new image.
   expect(mermaid).toContain('svc_weather_test_app_stable --> rollout_weather_test_app_stable_');
   expect(mermaid).toContain('svc_weather_test_app_canary --> rollout_weather_test_app');

@@ -19,12 +19,12 @@ describe('a canary by steps (flagger-canary)', () => {
 
   test('is drawn, where nothing was: its gateways and hosts, the plan, and both roles by name', () => {
     expect(mermaid).toContain('%% Canary test/podinfo');
-    expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio-system/public-gateway<br/>not in these manifests"])');
+    expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio#8209;system/public#8209;gateway<br/>not in these manifests"])');
     expect(mermaid).toContain('mesh(["mesh"])');
     expect(mermaid).toContain('hosts["app.example.com<br/>podinfo.test.svc.cluster.local"]');
     expect(mermaid).toContain('route_http_0{{"route primary<br/>all requests<br/>plan: canary 10% → 25% → 50%, a step every 1m, then promote"}}');
-    expect(mermaid).toContain('[/"Service podinfo-primary<br/>stable, made by Flagger<br/>primary: 100% between releases"/]');
-    expect(mermaid).toContain('[/"Service podinfo-canary<br/>canary, made by Flagger<br/>primary: 10% → 25% → 50% in a release"/]');
+    expect(mermaid).toContain('[/"Service podinfo#8209;primary<br/>stable, made by Flagger<br/>primary: 100% between releases"/]');
+    expect(mermaid).toContain('[/"Service podinfo#8209;canary<br/>canary, made by Flagger<br/>primary: 10% → 25% → 50% in a release"/]');
   });
 
   test('the table names the roles: the primary, Flagger\'s copy of the target, and the target as the canary', () => {
@@ -39,14 +39,14 @@ test('blue/green (flagger-podinfo-blue-green): no traffic to the canary while it
   const table = diagramTable(objectsOf(FlaggerPodinfoBlueGreen));
   expect(rows(table).map(r => r.slice(0, 3))).toEqual([
     ['primary', 'stable (primary)', '100% between releases'],
-    ['primary', 'canary', '0% while checked, then 100% to promote'],
+    ['primary', 'canary', '0%, 100% to promote'],
   ]);
   expect(diagramMermaid(objectsOf(FlaggerPodinfoBlueGreen))).toContain('plan: blue/green, 3 checks every 90s, then promote');
 });
 
 test('A/B testing (flagger-ab-testing): the testers\' matches go to the canary, the rest stays on the primary', () => {
   const objects = objectsOf(FlaggerAbTesting);
-  expect(diagramMermaid(objects)).toContain('route_http_0{{"route A/B testers<br/>cookie beta=1<br/>or header x-beta=1<br/>during a release only"}}');
+  expect(diagramMermaid(objects)).toContain('route_http_0{{"route A/B testers<br/>cookie beta=1<br/>or header x#8209;beta=1<br/>during a release only"}}');
   expect(rows(diagramTable(objects)).map(r => r.slice(0, 3))).toEqual([
     ['A/B testers', 'canary', 'during a release 100%'],
     ['primary', 'stable (primary)', '100% between releases'],
@@ -59,7 +59,7 @@ test('a mirrored blue/green (flagger-mirrored-blue-green): the mirror is dotted,
 
 test('the Gateway API provider (flagger-gateway-api-canary): its Gateway and the Service parent, the mesh', () => {
   const mermaid = diagramMermaid(objectsOf(FlaggerGatewayApiCanary));
-  expect(mermaid).toContain('gw_podinfo_gw_edge(["Gateway podinfo-gw/edge"])');
+  expect(mermaid).toContain('gw_podinfo_gw_edge(["Gateway podinfo#8209;gw/edge"])');
   expect(mermaid).toContain('mesh(["mesh"])');
   expect(mermaid).toContain('plan: canary 10% → 40%, a step every 1m, then promote');
 });
@@ -76,7 +76,7 @@ describe('a Canary as written by hand', () => {
   });
 
   test('without steps or iterations, a release sends the canary nothing until it promotes', () => {
-    expect(table({})[1][2]).toBe('0% while checked, then 100% to promote');
+    expect(table({})[1][2]).toBe('0%, 100% to promote');
     expect(diagramMermaid([canary({})])).toContain('plan: none');
   });
 
@@ -85,7 +85,7 @@ describe('a Canary as written by hand', () => {
       ['primary', 'stable (primary)', '100% between releases', '-', '-', '-'],
       ['primary', 'canary', '5% in a release', '-', '-', '-'],
     ]);
-    expect(diagramMermaid([canary({}, { port: 80, name: 'store' })])).toContain('"Service store-primary<br/>stable, made by Flagger<br/>primary: 100% between releases"');
+    expect(diagramMermaid([canary({}, { port: 80, name: 'store' })])).toContain('"Service store#8209;primary<br/>stable, made by Flagger<br/>primary: 100% between releases"');
   });
 
   test('no gateways is the mesh alone; a bare gateway name is the Canary\'s namespace\'s', () => {

@@ -24,17 +24,17 @@ describe('Argo CD (argo-cd-fleet)', () => {
   test('draws the waves in order, each after the last is Healthy, with their clusters and how many at once', () => {
     const mermaid = diagramMermaid([argo().set]);
     expect(mermaid).toBe([
-      'flowchart LR',
+      'flowchart TB',
       '  %% ApplicationSet argocd/payments',
       '  fleet(["Argo CD ApplicationSet argocd/payments<br/>https://github.com/acme/infra @ main"])',
-      '  folder_0[/"dist<br/>include argo-cd-fleet-payments.k8s.yaml"/]',
-      '  wave_0["wave 1: canary<br/>canary-1"]',
+      '  folder_0[/"dist<br/>include argo#8209;cd#8209;fleet#8209;payments.k8s.yaml"/]',
+      '  wave_0["wave 1: canary<br/>canary#8209;1"]',
       '  wave_1["wave 2: eu<br/>clusters with region=eu<br/>2 at a time"]',
       '  wave_2["wave 3: us<br/>clusters with region=us"]',
       '  folder_0 --> fleet',
       '  fleet --> wave_0',
-      '  wave_0 -->|"once every Application is Healthy"| wave_1',
-      '  wave_1 -->|"once every Application is Healthy"| wave_2',
+      '  wave_0 -->|"once Healthy"| wave_1',
+      '  wave_1 -->|"once Healthy"| wave_2',
       '',
     ].join('\n'));
   });
@@ -65,7 +65,7 @@ describe('Argo CD (argo-cd-fleet)', () => {
     delete set.spec.template.spec.source;
     set.spec.template.spec.sources = [source, { repoURL: source.repoURL, targetRevision: 'v2', path: 'extra' }];
     const mermaid = diagramMermaid([set]);
-    expect(mermaid).toContain('wave_0["wave 1: all at once<br/>canary-1<br/>clusters with region=eu<br/>clusters with region=us<br/>every cluster<br/>clusters of another generator"]');
+    expect(mermaid).toContain('wave_0["wave 1: all at once<br/>canary#8209;1<br/>clusters with region=eu<br/>clusters with region=us<br/>every cluster<br/>clusters of another generator"]');
     expect(mermaid).toContain('folder_1[/"extra"/]');
     expect(mermaid).not.toContain('Healthy');
   });
@@ -74,9 +74,9 @@ describe('Argo CD (argo-cd-fleet)', () => {
 describe('Kurator (kurator-fleet)', () => {
   test('draws the folders with the rollout policy, and the one wave of the fleet\'s clusters', () => {
     const mermaid = diagramMermaid([kurator().application]);
-    expect(mermaid).toContain('fleet(["Kurator Application default/blue-green-demo<br/>https://github.com/stefanprodan/podinfo @ master"])');
-    expect(mermaid).toContain('folder_0[/"./deploy/webapp<br/>Flagger by Kurator: Deployment webapp-kurator/backend<br/>blue/green: 3 checks every 90s<br/>'
-      + 'request-success-rate ≥ 99%<br/>request-duration ≤ 500ms"/]');
+    expect(mermaid).toContain('fleet(["Kurator Application default/blue#8209;green#8209;demo<br/>https://github.com/stefanprodan/podinfo @ master"])');
+    expect(mermaid).toContain('folder_0[/"./deploy/webapp<br/>Flagger by Kurator: Deployment webapp#8209;kurator/backend<br/>blue/green: 3 checks every 90s<br/>'
+      + 'request#8209;success#8209;rate ≥ 99%<br/>request#8209;duration ≤ 500ms"/]');
     expect(mermaid).toContain('folder_1[/"./kustomize<br/>into default"/]');
     expect(mermaid).toContain('wave_0["wave 1: all<br/>every cluster of fleet quickstart"]');
     expect(mermaid).toContain('  fleet --> wave_0\n');
@@ -90,7 +90,7 @@ describe('Kurator (kurator-fleet)', () => {
     const table = diagramTable([application], { context: release }).split('\n\n')[1];
     expect(tableRows(table).map(r => [r[4], r[5], r[6], r[8]])).toEqual([
       ['stable (primary)', '100% between releases', 'backend-primary', 'ghcr.io/stefanprodan/podinfo:6.0.1'],
-      ['canary', '0% while checked, then 100% to promote', 'backend', 'ghcr.io/stefanprodan/podinfo:6.0.1'],
+      ['canary', '0%, 100% to promote', 'backend', 'ghcr.io/stefanprodan/podinfo:6.0.1'],
     ]);
   });
 

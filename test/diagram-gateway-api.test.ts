@@ -42,7 +42,7 @@ describe('the ambient example: the waypoint applies the mesh route', () => {
 
   test('the mesh route enters through the waypoint, the ingress route through the Gateway, each with its weights', () => {
     const [mesh, ingress] = mermaid.split('\n\n');
-    expect(mesh).toContain('waypoint_bookinfo_ambient_waypoint(["waypoint bookinfo-ambient/waypoint"])');
+    expect(mesh).toContain('waypoint_bookinfo_ambient_waypoint(["waypoint bookinfo#8209;ambient/waypoint"])');
     expect(edges(mesh)).toEqual([
       'waypoint_bookinfo_ambient_waypoint --> hosts',
       'hosts --> route_http_0',
@@ -51,7 +51,7 @@ describe('the ambient example: the waypoint applies the mesh route', () => {
       'route_http_0 -->|"10%"| svc_reviews_v2',
       'svc_reviews_v2 --> deployment_reviews_v2',
     ]);
-    expect(ingress).toContain('gw_bookinfo_ambient_bookinfo(["Gateway bookinfo-ambient/bookinfo"])');
+    expect(ingress).toContain('gw_bookinfo_ambient_bookinfo(["Gateway bookinfo#8209;ambient/bookinfo"])');
     expect(ingress).toContain('hosts["reviews.example.com"]');
     expect(ingress).not.toContain('not in these manifests');
   });
@@ -74,7 +74,7 @@ describe('the gateway-api-canary example: tester rule and split, in the mesh and
     const [mesh, ingress] = mermaid.split('\n\n');
     expect(mesh).toContain('mesh(["mesh"])');
     for (const picture of [mesh, ingress]) {
-      expect(picture).toContain('route_http_0{{"route testers<br/>header x-canary=always"}}');
+      expect(picture).toContain('route_http_0{{"route testers<br/>header x#8209;canary=always"}}');
       expect(picture).toContain('route_http_1{{"route primary<br/>all other requests"}}');
       expect(edges(picture).filter(e => e.includes('|'))).toEqual([
         'route_http_0 -->|"100%"| svc_podinfo_6_0_1',
@@ -131,7 +131,7 @@ describe('Gateway API routes read as the Gateway API means them', () => {
     ] })]);
     expect(mermaid).toContain('route_http_0{{"route api<br/>path prefix /api and method GET<br/>or path prefix /v2"}}');
     expect(mermaid).toContain('route_http_1{{"http[1]<br/>path /health<br/>or any request"}}');
-    expect(mermaid).toContain('route_http_2{{"http[2]<br/>header x-user regex ^qa and query beta=1<br/>no backend"}}');
+    expect(mermaid).toContain('route_http_2{{"http[2]<br/>header x#8209;user regex ^qa and query beta=1<br/>no backend"}}');
     expect(mermaid).toContain('route_http_3{{"http[3]<br/>path prefix / and header ?="}}');
   });
 

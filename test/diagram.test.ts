@@ -67,7 +67,7 @@ function parseFlowcharts(text: string): Flowchart[] {
 
 function parseFlowchart(text: string): Flowchart {
   const [header, ...lines] = text.trimEnd().split('\n');
-  if (header !== 'flowchart LR') throw new Error(`not a flowchart: ${header}`);
+  if (header !== 'flowchart LR' && header !== 'flowchart TB') throw new Error(`not a flowchart: ${header}`);
   const comments: string[] = [];
   const nodes = new Map<string, MermaidNode>();
   const edges: MermaidEdge[] = [];
@@ -87,14 +87,14 @@ function parseFlowchart(text: string): Flowchart {
       if (RESERVED.has(id.toLowerCase())) throw new Error(`reserved word as id: ${id}`);
       if (nodes.has(id)) throw new Error(`node ${id} declared twice`);
       if (edges.length > 0) throw new Error(`node ${id} declared after the edges`);
-      nodes.set(id, { shape: open, lines: label.split('<br/>').map(checkLabel) });
+      nodes.set(id, { shape: open, lines: label.split('<br/>').map(checkLabel).map(hyphens) });
       continue;
     }
     const edge = EDGE.exec(line);
     if (edge) {
       const [, from, arrow, label, to] = edge;
       for (const id of [from, to]) if (!nodes.has(id)) throw new Error(`edge ${line} names undeclared node ${id}`);
-      edges.push({ from, to, label: label === undefined ? undefined : checkLabel(label), dotted: arrow === '-.->' });
+      edges.push({ from, to, label: label === undefined ? undefined : hyphens(checkLabel(label)), dotted: arrow === '-.->' });
       continue;
     }
     const style = LINK_STYLE.exec(line);
@@ -137,9 +137,15 @@ function checkLabel(label: string): string {
   return label;
 }
 
+/** Hyphens are written as non-breaking ones (U+2011), so that names never break at them; they read as hyphens. */
+function hyphens(label: string): string {
+  return label.replace(/#8209;/g, '-');
+}
+
 /** The label text as a reader sees it. */
 function unescape(label: string): string {
-  return label.replace(/#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
+  // A hyphen is written as a non-breaking one, so that names never break at it; it reads as a hyphen.
+  return label.replace(/#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/\u2011/g, '-');
 }
 
 function nodeWithFirstLine(chart: Flowchart, first: string): [string, MermaidNode] {
@@ -447,7 +453,7 @@ describe('diagram of every example', () => {
     expect(mermaid).toContain('  route_http_0 -->|"25%"| subset_reviews_v2\n');
     expect(mermaid).toContain('  subset_reviews_v2 --> deployment_reviews_v2\n');
     expect(mermaid).toContain(
-      '  deployment_reviews_v1["Deployment reviews-v1<br/>examples-bookinfo-reviews-v1:1.20.2<br/>replicas: 2"]\n');
+      '  deployment_reviews_v1["Deployment reviews#8209;v1<br/>examples#8209;bookinfo#8209;reviews#8209;v1:1.20.2<br/>replicas: 2"]\n');
     expect(diagramTable(objects)).toBe([
       'VirtualService prod/reviews',
       'ROUTE    MATCH         GATEWAY  PORT  VERSION      WEIGHT  WORKLOAD    REPLICAS  IMAGE',
@@ -460,8 +466,8 @@ describe('diagram of every example', () => {
   test('bookinfo-dark-launch: tester routes by header and source labels, and a dotted mirror to v3', () => {
     const mermaid = diagramMermaid(example('bookinfo-dark-launch').objects);
     // The resilience settings are badges on each route, as Kiali shows them.
-    expect(mermaid).toContain('route_http_0{{"route jason<br/>header end-user=jason<br/>timeout 10s<br/>retries 3<br/>fault delay 2s 10%<br/>fault abort 503 5%"}}');
-    expect(mermaid).toContain('route_http_1{{"route qa<br/>sourceLabels app=qa-runner<br/>timeout 10s<br/>retries 3<br/>fault delay 2s 10%<br/>fault abort 503 5%"}}');
+    expect(mermaid).toContain('route_http_0{{"route jason<br/>header end#8209;user=jason<br/>timeout 10s<br/>retries 3<br/>fault delay 2s 10%<br/>fault abort 503 5%"}}');
+    expect(mermaid).toContain('route_http_1{{"route qa<br/>sourceLabels app=qa#8209;runner<br/>timeout 10s<br/>retries 3<br/>fault delay 2s 10%<br/>fault abort 503 5%"}}');
     expect(mermaid).toContain('route_http_2{{"route primary<br/>all other requests<br/>timeout 10s<br/>retries 3"}}');
     expect(mermaid).toContain('  route_http_2 -->|"100%"| subset_reviews_v2\n');
     expect(mermaid).toContain('  route_http_2 -->|"0%"| subset_reviews_v3\n');
@@ -475,24 +481,24 @@ describe('diagram of every example', () => {
 
   test('podinfo-autoscaled-canary: autoscaled replicas, and a gateway outside the manifests', () => {
     const mermaid = diagramMermaid(example('podinfo-autoscaled-canary').objects);
-    expect(mermaid).toContain('Deployment podinfo-6-0-1<br/>podinfo:6.0.1<br/>replicas: auto (HPA 2-4)');
-    expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio-system/public-gateway<br/>not in these manifests"])');
+    expect(mermaid).toContain('Deployment podinfo#8209;6#8209;0#8209;1<br/>podinfo:6.0.1<br/>replicas: auto (HPA 2#8209;4)');
+    expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio#8209;system/public#8209;gateway<br/>not in these manifests"])');
     expect(mermaid).toContain('  route_http_0 -->|"90%"| subset_podinfo_6_0_0\n');
   });
 
   test('shop-preview-blue-green: the preview routes go to the preview Service and the idle colour behind it', () => {
     const mermaid = diagramMermaid(example('shop-preview-blue-green').objects);
-    expect(mermaid).toContain('svc_storefront_preview[["Service storefront-preview<br/>selector app=storefront, version=2.4.0<br/>preview-header: 100%<br/>preview-host: 100%"]]');
+    expect(mermaid).toContain('svc_storefront_preview[["Service storefront#8209;preview<br/>selector app=storefront, version=2.4.0<br/>preview#8209;header: 100%<br/>preview#8209;host: 100%"]]');
     expect(mermaid).toContain('  route_http_0 -->|"100%"| svc_storefront_preview\n');
     expect(mermaid).toContain('  svc_storefront_preview --> deployment_storefront_green\n');
-    expect(mermaid).toContain('"route preview-host<br/>authority regex ^preview\\.shop\\.example\\.com(:[0-9]+)?$"');
-    expect(mermaid).toContain('gw_shop_shop_gateway(["Gateway shop/shop-gateway"])');
+    expect(mermaid).toContain('"route preview#8209;host<br/>authority regex ^preview\\.shop\\.example\\.com(:[0#8209;9]+)?$"');
+    expect(mermaid).toContain('gw_shop_shop_gateway(["Gateway shop/shop#8209;gateway"])');
   });
 
   test('checkout-sticky-canary and api-multiport-canary: cookies, gateway-scoped and tcp routes in short form', () => {
-    expect(diagramMermaid(example('checkout-sticky-canary').objects)).toContain('"route sticky-5-1-0<br/>cookie checkout-version=5-1-0"');
+    expect(diagramMermaid(example('checkout-sticky-canary').objects)).toContain('"route sticky#8209;5#8209;1#8209;0<br/>cookie checkout#8209;version=5#8209;1#8209;0"');
     const api = diagramMermaid(example('api-multiport-canary').objects);
-    expect(api).toContain('"route primary-gateway<br/>gateways api/api-gateway"');
+    expect(api).toContain('"route primary#8209;gateway<br/>gateways api/api#8209;gateway"');
     expect(api).toContain('"route primary<br/>gateways mesh"');
     expect(api).toContain('route_tcp_0{{"tcp[0]<br/>port 7000"}}');
   });
@@ -504,7 +510,7 @@ describe('diagram of every example', () => {
       '  %% Service classic/nginx',
       '  mesh(["mesh"])',
       '  svc_nginx[["Service nginx<br/>selector app=nginx, version=1.11"]]',
-      '  deployment_nginx_green["Deployment nginx-green<br/>nginx:1.11<br/>replicas: 2"]',
+      '  deployment_nginx_green["Deployment nginx#8209;green<br/>nginx:1.11<br/>replicas: 2"]',
       '  mesh --> svc_nginx',
       '  svc_nginx --> deployment_nginx_green',
       '',
@@ -633,7 +639,7 @@ describe('diagram of hand-written manifests', () => {
     const vs = virtualService({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] });
     const alone = diagramMarkdown([vs], 'routes.yaml', { context: WEB });
     expect(sections(alone).size).toBe(1);
-    expect(alone).toContain('Deployment web-a<br/>web-a:1<br/>replicas: auto');
+    expect(alone).toContain('Deployment web#8209;a<br/>web#8209;a:1<br/>replicas: auto');
     // The Service is routed by the VirtualService in the context, so its own file draws nothing.
     expect(diagramMarkdown(WEB, 'app.yaml', { context: [vs] })).toBe([
       '# app.yaml',
@@ -719,7 +725,7 @@ describe('diagram command', () => {
     writeFileSync(routes, Yaml.stringify(virtualService({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] })));
     writeFileSync(join(dir, 'app.yaml'), Yaml.stringify(...WEB));
     expect(run('diagram', dir).code).toBe(0);
-    expect(readFileSync(join(dir, 'routes.md'), 'utf8')).toContain('Deployment web-a<br/>web-a:1<br/>replicas: auto');
+    expect(readFileSync(join(dir, 'routes.md'), 'utf8')).toContain('Deployment web#8209;a<br/>web#8209;a:1<br/>replicas: auto');
   });
 
   test('--help prints the usage', () => {
@@ -919,6 +925,13 @@ describe('diagram text from the manifests', () => {
       template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ image: 'img:````1' }] } },
     })], 'web.yaml');
     expect(markdown.split('\n').filter(line => line.startsWith('```'))).toEqual(['```mermaid', '```', '`````text', '`````']);
+  });
+
+  test('writes hyphens in labels as non-breaking ones, so that no name breaks at them, and leaves ids and arrows alone', () => {
+    const mermaid = diagramMermaid(example('podinfo-autoscaled-canary').objects);
+    expect(mermaid).toContain('gw_istio_system_public_gateway(["Gateway istio#8209;system/public#8209;gateway<br/>not in these manifests"])');
+    expect(mermaid).toContain('  route_http_0 -->|"90%"| subset_podinfo_6_0_0\n');
+    expect(mermaid.replace(/"[^"]*"/g, '""').replace(/-->|-\.->|stroke-dasharray/g, '')).not.toContain('-');
   });
 
   test('shows control characters in Mermaid comments and labels as escapes', () => {

@@ -63,7 +63,7 @@ export function flaggerPicture(graph: Graph, canary: ManifestObject): Picture {
 function canaryFlows(analysis: unknown, target: Target): Flow[] {
   const weights = stepWeights(analysis);
   const abTesting = list(analysis, 'match').length > 0;
-  const share = weights.length > 0 ? `${weights.join('% → ')}% in a release` : abTesting ? undefined : '0% while checked, then 100% to promote';
+  const share = weights.length > 0 ? `${weights.join('% → ')}% in a release` : abTesting ? undefined : '0%, 100% to promote';
   const flows: Flow[] = share === undefined ? [] : [{ mirror: false, share, target }];
   return own(analysis, 'mirror') === true ? [...flows, { mirror: true, share: `mirror ${numberOr(own(analysis, 'mirrorWeight'), 100)}%`, target }] : flows;
 }

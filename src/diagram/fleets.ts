@@ -199,15 +199,18 @@ function optional(label: string, value: string | undefined): string[] {
   return value === undefined ? [] : [`${label} ${value}`];
 }
 
-/** The picture as a flowchart: folders → engine → waves, each wave after the one before when the engine gates them. */
+/**
+ * The picture as a flowchart: folders → engine → waves, each wave after the one before when the
+ * engine gates them; top to bottom, as waves follow one another, so that it fits GitHub's width.
+ */
 export function fleetMermaid(title: string, fleet: FleetModel): string {
-  const chart = new Flowchart('');
+  const chart = new Flowchart('', new Map(), 'TB');
   const engine = chart.node('engine', 'fleet', 'stadium', [title.replace(/^\S+/, fleet.engine), fleet.repository]);
   fleet.folders.forEach((folder, i) => chart.edge(chart.node(`folder ${i}`, `folder_${i}`, 'lean', [...folder.lines, ...folder.release]), engine));
   let before = engine;
   fleet.waves.forEach((wave, i) => {
     const node = chart.node(`wave ${i}`, `wave_${i}`, 'square', [`wave ${i + 1}: ${wave.name}`, ...wave.clusters, ...wave.atOnce === undefined ? [] : [`${wave.atOnce} at a time`]]);
-    chart.edge(fleet.gated ? before : engine, node, fleet.gated && i > 0 ? 'once every Application is Healthy' : undefined);
+    chart.edge(fleet.gated ? before : engine, node, fleet.gated && i > 0 ? 'once Healthy' : undefined);
     before = node;
   });
   return chart.render(title);

@@ -118,8 +118,15 @@ export class Flowchart {
   /** Indexes of the edges to draw grey and dashed, as Mermaid's `linkStyle` counts them. */
   private readonly idle: number[] = [];
 
-  /** `namespace` is the picture's: names in it are written without one; `shares` go in the targets' boxes. */
-  public constructor(private readonly namespace: string, private readonly shares: ReadonlyMap<string, readonly string[]> = new Map()) {}
+  /**
+   * `namespace` is the picture's: names in it are written without one; `shares` go in the targets'
+   * boxes. `direction` is Mermaid's: LR for traffic, which flows left to right.
+   */
+  public constructor(
+    private readonly namespace: string,
+    private readonly shares: ReadonlyMap<string, readonly string[]> = new Map(),
+    private readonly direction: 'LR' | 'TB' = 'LR',
+  ) {}
 
   /** Declares a node on first sight, and returns its id either way. */
   public node(key: string, base: string, shape: Shape, lines: readonly string[]): string {
@@ -161,7 +168,7 @@ export class Flowchart {
 
   public render(title: string): string {
     const styles = this.idle.length > 0 ? [`linkStyle ${this.idle.join(',')} ${IDLE_STYLE}`] : [];
-    return ['flowchart LR', `%% ${printable(title)}`, ...this.nodes, ...this.edges, ...styles].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
+    return [`flowchart ${this.direction}`, `%% ${printable(title)}`, ...this.nodes, ...this.edges, ...styles].map((line, i) => (i === 0 ? line : `  ${line}`)).join('\n') + '\n';
   }
 
   /**
@@ -180,8 +187,10 @@ export class Flowchart {
 /**
  * Label text inside `"…"`: quotes, `#` (Mermaid's entity marker), `<`, `>` and `&` (HTML) and
  * backticks (markdown strings) become Mermaid's numeric entity codes, line breaks spaces, and
- * other control characters printable escapes.
+ * other control characters printable escapes. A hyphen becomes the non-breaking hyphen U+2011,
+ * which looks the same: browsers break lines after a hyphen, and a box would show `istio-` over
+ * `system`, a name no one wrote.
  */
 function escape(text: string): string {
-  return printable(text.replace(/[\r\n\t]+/g, ' ')).replace(/["#<>&`]/g, c => `#${c.charCodeAt(0)};`);
+  return printable(text.replace(/[\r\n\t]+/g, ' ')).replace(/["#<>&`]/g, c => `#${c.charCodeAt(0)};`).replace(/-/g, '#8209;');
 }
