@@ -142,3 +142,81 @@ test('reads any value at any field of a fleet object without throwing: malformed
   for (const mangled of cases) expect(() => verifyManifests([mangled, ...release], EXTERNAL)).not.toThrow();
   expect(cases.length).toBeGreaterThan(500);
 });
+
+describe('what the fleet checks read, each part of it', () => {
+  const UNSYNCED_US = (labels: string) => ['fleet-wave-unsynced', 'ApplicationSet/argocd/payments', 'spec.generators[2]',
+    `the applications this generator makes (labelled ${labels}) are selected by no step of spec.strategy.rollingSync, `
+    + 'so rollingsync never syncs them and their clusters keep the old release; add a step whose matchExpressions select them'];
+  const withoutUs = () => {
+    const set = argoSet();
+    set.spec.strategy.rollingSync.steps.pop();
+    return set;
+  };
+
+  test('reads a values parameter with spaces, or without the dot of goTemplate, and lists every label of the applications', () => {
+    const set = withoutUs();
+    set.spec.template.metadata.labels = { 'cdk8s-istio-release/wave': '{{ .values.wave }}', 'tier': 'prod' };
+    expect(codes([set])).toEqual([UNSYNCED_US('cdk8s-istio-release/wave=us, tier=prod')]);
+    set.spec.template.metadata.labels = { 'cdk8s-istio-release/wave': '{{values.wave}}' };
+    expect(codes([set])).toEqual([UNSYNCED_US('cdk8s-istio-release/wave=us')]);
+  });
+
+  test('judges nothing where a label only holds a values parameter among other text', () => {
+    for (const value of ['wave-{{.values.wave}}', '{{.values.wave}}-1']) {
+      const set = withoutUs();
+      set.spec.template.metadata.labels = { 'cdk8s-istio-release/wave': value };
+      expect(codes([set])).toEqual([]);
+    }
+  });
+
+  test('a step selects an application only when every expression holds, Exists and DoesNotExist included', () => {
+    const set = argoSet();
+    const wave = (operator: string, values?: string[]) => ({ key: 'cdk8s-istio-release/wave', operator, values });
+    set.spec.strategy.rollingSync.steps = [{ matchExpressions: [wave('In', ['canary', 'eu', 'us']), { key: 'tier', operator: 'Exists' }] }];
+    expect(codes([set])).toHaveLength(3);
+    set.spec.strategy.rollingSync.steps = [{ matchExpressions: [wave('Exists'), { key: 'tier', operator: 'DoesNotExist' }] }];
+    expect(codes([set])).toEqual([]);
+    set.spec.strategy.rollingSync.steps = [{ matchExpressions: [wave('DoesNotExist')] }];
+    expect(codes([set])).toHaveLength(3);
+    set.spec.strategy.rollingSync.steps = [{ matchExpressions: [{ operator: 'Exists' }] }];
+    expect(codes([set])).toHaveLength(3);
+  });
+
+  test('reads only Argo CD\'s ApplicationSets and Kurator\'s Applications', () => {
+    const set = withoutUs();
+    const { application, release } = kurator();
+    application.spec.syncPolicies[0].rollout.port = 80;
+    const others = [
+      { ...set, apiVersion: 'example.com/v1' },
+      { ...set, kind: 'Application', metadata: { ...set.metadata, name: 'as-application' } },
+      { ...application, apiVersion: 'argoproj.io/v1alpha1', metadata: { ...application.metadata, name: 'argo' } },
+      { ...application, kind: 'Fleet', metadata: { ...application.metadata, name: 'fleet' } },
+    ];
+    expect(codes([...others, ...release])).toEqual([]);
+  });
+
+  test('judges a rollout only where the set holds an object of its namespace besides the Application', () => {
+    const { application, release } = kurator();
+    application.spec.syncPolicies[0].rollout.port = 80;
+    const elsewhere = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'elsewhere' } };
+    expect(codes([application, elsewhere])).toEqual([]);
+    expect(codes([application, ...release]).map(f => f[2])).toEqual(['spec.syncPolicies[0].rollout.port']);
+  });
+
+  test('finds the workload by kind, namespace and name, and the Service by name', () => {
+    const MISSING = (path: string, what: string) => ['fleet-rollout-target-missing', 'Application/default/blue-green-demo', `spec.syncPolicies[0].rollout.${path}`,
+      `${what}, so kurator can't make the canary in any cluster of the fleet and the release never starts; add it to the synced manifests or fix the name`];
+    const { application, release } = kurator();
+    application.spec.syncPolicies[0].rollout.workload.kind = 'StatefulSet';
+    expect(codes([application, ...release])).toEqual([MISSING('workload.name', 'StatefulSet webapp-kurator/backend is not in the manifests of namespace webapp-kurator')]);
+    const moved = kurator();
+    const deployment = moved.release.find(o => o.kind === 'Deployment');
+    const copy = { ...deployment, metadata: { ...deployment.metadata, namespace: 'other' } };
+    expect(codes([moved.application, ...moved.release.filter(o => o !== deployment), copy]).filter(f => f[0] === 'fleet-rollout-target-missing'))
+      .toEqual([MISSING('workload.name', 'Deployment webapp-kurator/backend is not in the manifests of namespace webapp-kurator')]);
+    const renamed = kurator();
+    renamed.release.find(o => o.kind === 'Service').metadata.name = 'frontend';
+    expect(codes([renamed.application, ...renamed.release]).filter(f => f[0] === 'fleet-rollout-target-missing'))
+      .toEqual([MISSING('serviceName', 'service webapp-kurator/backend is not in the manifests of namespace webapp-kurator')]);
+  });
+});

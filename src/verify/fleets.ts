@@ -73,12 +73,13 @@ function resolveLabels(template: ReadonlyMap<string, string>, values: unknown): 
 /** A RollingSync step selects an Application when each of its matchExpressions holds, as Kubernetes selectors do. */
 export function selects(step: unknown, applied: ReadonlyMap<string, string>): boolean {
   return list(step, 'matchExpressions').every(expression => {
-    const key = text(expression, 'key') ?? '';
+    const key = text(expression, 'key');
+    // The values are JSON, which holds no undefined, so a label that is absent is in none of them.
     const values = list(expression, 'values');
-    const value = applied.get(key);
+    const value = key === undefined ? undefined : applied.get(key);
     switch (text(expression, 'operator')) {
-      case 'In': return value !== undefined && values.includes(value);
-      case 'NotIn': return value === undefined || !values.includes(value);
+      case 'In': return values.includes(value);
+      case 'NotIn': return !values.includes(value);
       case 'Exists': return value !== undefined;
       case 'DoesNotExist': return value === undefined;
       default: return false;
