@@ -36,10 +36,10 @@ test('fails when a box\'s text spills out of it, and not within a pixel', () => 
 });
 
 test('fails when the text is too small to read at GitHub\'s width, and counts no scale above 1', () => {
-  expect(MIN_TEXT_PX).toBe(8.5);
-  expect(problemsOf({ ...CLEAN, scale: 0.5 })).toEqual(['its text is 8.0 px at GitHub\'s width of 1012 px, under 8.5 px']);
-  expect(problemsOf({ ...CLEAN, scale: 0.54 })).toEqual([]);
-  expect(problemsOf({ ...CLEAN, fontPx: 8, scale: 2 })).toEqual(['its text is 8.0 px at GitHub\'s width of 1012 px, under 8.5 px']);
+  expect(MIN_TEXT_PX).toBe(9);
+  expect(problemsOf({ ...CLEAN, scale: 0.5 })).toEqual(['its text is 8.0 px at GitHub\'s width of 1012 px, under 9 px']);
+  expect(problemsOf({ ...CLEAN, scale: 0.5625 })).toEqual([]);
+  expect(problemsOf({ ...CLEAN, fontPx: 8, scale: 2 })).toEqual(['its text is 8.0 px at GitHub\'s width of 1012 px, under 9 px']);
 });
 
 test('fails when the page shows fewer boxes or line labels than the flowchart declares, so that it never passes by seeing nothing', () => {

@@ -21,9 +21,11 @@ test('a canary by Services (argo-weather-canary): stable runs the revision befor
   ]);
   const mermaid = diagramMermaid(objects);
   expect(mermaid).toContain('route_http_0{{"route primary<br/>all requests<br/>plan: 50% → pause 600s (Argo Rollouts weather#8209;test#8209;app)"}}');
-  // Two boxes: the stable Service no longer points at the box with the new image.
-  expect(mermaid).toContain('svc_weather_test_app_stable --> rollout_weather_test_app_stable_');
-  expect(mermaid).toContain('svc_weather_test_app_canary --> rollout_weather_test_app');
+  // Each Service holds its own pods: the stable Service no longer shows the new image.
+  expect(mermaid).toContain('svc_weather_test_app_stable[["Service weather#8209;test#8209;app#8209;stable<br/>stable<br/>selector app=weather#8209;test#8209;app<br/>'
+    + 'Rollout weather#8209;test#8209;app (stable)<br/>the revision before<br/>replicas: 2<br/>primary: 100%"]]');
+  expect(mermaid).toContain('svc_weather_test_app_canary[["Service weather#8209;test#8209;app#8209;canary<br/>canary<br/>selector app=weather#8209;test#8209;app<br/>'
+    + 'Rollout weather#8209;test#8209;app<br/>weathersample:v2<br/>replicas: 2<br/>primary: 0%"]]');
 });
 
 test('a canary by subsets (real-service-argo): the DestinationRule\'s subsets carry the roles; pauses until promoted', () => {

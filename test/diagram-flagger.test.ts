@@ -23,8 +23,10 @@ describe('a canary by steps (flagger-canary)', () => {
     expect(mermaid).toContain('mesh(["mesh"])');
     expect(mermaid).toContain('hosts["app.example.com<br/>podinfo.test.svc.cluster.local"]');
     expect(mermaid).toContain('route_http_0{{"route primary<br/>all requests<br/>plan: canary 10% → 25% → 50%, a step every 1m, then promote"}}');
-    expect(mermaid).toContain('[/"Service podinfo#8209;primary<br/>stable, made by Flagger<br/>primary: 100% between releases"/]');
-    expect(mermaid).toContain('[/"Service podinfo#8209;canary<br/>canary, made by Flagger<br/>primary: 10% → 25% → 50% in a release"/]');
+    expect(mermaid).toContain('[/"Service podinfo#8209;primary<br/>stable, made by Flagger<br/>Deployment podinfo#8209;primary<br/>podinfo:6.0.1<br/>replicas: auto (HPA 2#8209;4)<br/>'
+      + 'primary: 100% between releases"/]');
+    expect(mermaid).toContain('[/"Service podinfo#8209;canary<br/>canary, made by Flagger<br/>Deployment podinfo<br/>podinfo:6.0.1<br/>replicas: auto (HPA 2#8209;4)<br/>'
+      + 'primary: 10% → 25% → 50% in a release"/]');
   });
 
   test('the table names the roles: the primary, Flagger\'s copy of the target, and the target as the canary', () => {

@@ -47,9 +47,7 @@ describe('the ambient example: the waypoint applies the mesh route', () => {
       'waypoint_bookinfo_ambient_waypoint --> hosts',
       'hosts --> route_http_0',
       'route_http_0 -->|"90%"| svc_reviews_v1',
-      'svc_reviews_v1 --> deployment_reviews_v1',
       'route_http_0 -->|"10%"| svc_reviews_v2',
-      'svc_reviews_v2 --> deployment_reviews_v2',
     ]);
     expect(ingress).toContain('gw_bookinfo_ambient_bookinfo(["Gateway bookinfo#8209;ambient/bookinfo"])');
     expect(ingress).toContain('hosts["reviews.example.com"]');
@@ -194,7 +192,7 @@ describe('badges and warnings on Istio routes', () => {
   test('a subset that selects several workloads is marked, one that selects one is not', () => {
     const mermaid = diagramMermaid([...web(), subsets([{ app: 'web' }, { version: 'v1' }]), vs([{ route: [to('s0', { weight: 50 }), to('s1', { weight: 50 })] }])]);
     expect(mermaid).toContain('subset_web_s0("subset s0<br/>app=web<br/>warning: selects 2 workloads<br/>http[0]: 50%")');
-    expect(mermaid).toContain('subset_web_s1("subset s1<br/>version=v1<br/>http[0]: 50%")');
+    expect(mermaid).toContain('subset_web_s1("subset s1<br/>version=v1<br/>Deployment web#8209;v1<br/>web#8209;v1:1<br/>replicas: 1<br/>http[0]: 50%")');
   });
 });
 

@@ -223,15 +223,27 @@ function expectedTargetTitle(objects: Manifest[], vs: Manifest, destination: Man
   return `Service ${service.metadata.namespace === namespace ? '' : `${service.metadata.namespace}/`}${service.metadata.name}`;
 }
 
-/** A target node leads to exactly the expected workloads, each with its images and replicas. */
+/**
+ * A target holds its one workload in its own box, or leads to exactly the expected workloads, each
+ * with its images and replicas.
+ */
 function expectWorkloads(chart: Flowchart, objects: Manifest[], targetId: string, workloads: Manifest[], role?: string): void {
   const title = (w: Manifest) => `${w.kind} ${w.metadata.name}${before(w, role) ? ` (${role})` : ''}`;
+  // Boxes show images as name:tag, without registry and path.
+  const lines = (w: Manifest) => [title(w), ...before(w, role) ? ['the revision before'] : imagesOf(w).map(i => i.slice(i.lastIndexOf('/') + 1))];
   const reached = edgesFrom(chart, targetId).map(e => chart.nodes.get(e.to)!);
+  if (workloads.length === 1) {
+    expect(reached).toEqual([]);
+    const own = chart.nodes.get(targetId)!.lines;
+    const at = own.indexOf(title(workloads[0]));
+    expect(own.slice(at, at + lines(workloads[0]).length)).toEqual(lines(workloads[0]));
+    expect(own[at + lines(workloads[0]).length]).toMatch(expectedReplicas(objects, workloads[0]));
+    return;
+  }
   expect(reached.map(n => n.lines[0]).sort()).toEqual(workloads.map(title).sort());
   for (const workload of workloads) {
     const node = reached.find(n => n.lines[0] === title(workload))!;
-    // Boxes show images as name:tag, without registry and path.
-    expect(node.lines.slice(1, -1)).toEqual(before(workload, role) ? ['the revision before'] : imagesOf(workload).map(i => i.slice(i.lastIndexOf('/') + 1)));
+    expect(node.lines.slice(0, -1)).toEqual(lines(workload));
     expect(node.lines[node.lines.length - 1]).toMatch(expectedReplicas(objects, workload));
   }
 }
@@ -451,9 +463,10 @@ describe('diagram of every example', () => {
     expect(mermaid).toContain('  mesh(["mesh"])\n');
     expect(mermaid).toContain('  route_http_0 -->|"75%"| subset_reviews_v1\n');
     expect(mermaid).toContain('  route_http_0 -->|"25%"| subset_reviews_v2\n');
-    expect(mermaid).toContain('  subset_reviews_v2 --> deployment_reviews_v2\n');
+    // A subset of one workload holds it in its own box.
+    expect(mermaid).not.toContain('deployment_reviews_v2');
     expect(mermaid).toContain(
-      '  deployment_reviews_v1["Deployment reviews#8209;v1<br/>examples#8209;bookinfo#8209;reviews#8209;v1:1.20.2<br/>replicas: 2"]\n');
+      '  subset_reviews_v1("subset v1<br/>stable<br/>version=v1<br/>Deployment reviews#8209;v1<br/>examples#8209;bookinfo#8209;reviews#8209;v1:1.20.2<br/>replicas: 2<br/>primary: 75%")\n');
     expect(diagramTable(objects)).toBe([
       'VirtualService prod/reviews',
       'ROUTE    MATCH         GATEWAY  PORT  VERSION      WEIGHT  WORKLOAD    REPLICAS  IMAGE',
@@ -488,9 +501,11 @@ describe('diagram of every example', () => {
 
   test('shop-preview-blue-green: the preview routes go to the preview Service and the idle colour behind it', () => {
     const mermaid = diagramMermaid(example('shop-preview-blue-green').objects);
-    expect(mermaid).toContain('svc_storefront_preview[["Service storefront#8209;preview<br/>selector app=storefront, version=2.4.0<br/>preview#8209;header: 100%<br/>preview#8209;host: 100%"]]');
+    expect(mermaid).toContain('svc_storefront_preview[["Service storefront#8209;preview<br/>selector app=storefront, version=2.4.0<br/>'
+      + 'Deployment storefront#8209;green<br/>storefront:2.4.0<br/>replicas: 2<br/>preview#8209;header: 100%<br/>preview#8209;host: 100%"]]');
     expect(mermaid).toContain('  route_http_0 -->|"100%"| svc_storefront_preview\n');
-    expect(mermaid).toContain('  svc_storefront_preview --> deployment_storefront_green\n');
+    // The idle colour's box holds the same pods.
+    expect(mermaid).toContain('subset_storefront_green("subset green<br/>version=2.4.0<br/>Deployment storefront#8209;green<br/>storefront:2.4.0<br/>replicas: 2<br/>beta: 100%<br/>primary: 0%")');
     expect(mermaid).toContain('"route preview#8209;host<br/>authority regex ^preview\\.shop\\.example\\.com(:[0#8209;9]+)?$"');
     expect(mermaid).toContain('gw_shop_shop_gateway(["Gateway shop/shop#8209;gateway"])');
   });
@@ -509,10 +524,8 @@ describe('diagram of every example', () => {
       'flowchart LR',
       '  %% Service classic/nginx',
       '  mesh(["mesh"])',
-      '  svc_nginx[["Service nginx<br/>selector app=nginx, version=1.11"]]',
-      '  deployment_nginx_green["Deployment nginx#8209;green<br/>nginx:1.11<br/>replicas: 2"]',
+      '  svc_nginx[["Service nginx<br/>selector app=nginx, version=1.11<br/>Deployment nginx#8209;green<br/>nginx:1.11<br/>replicas: 2"]]',
       '  mesh --> svc_nginx',
-      '  svc_nginx --> deployment_nginx_green',
       '',
     ].join('\n'));
   });
@@ -577,7 +590,7 @@ describe('diagram of hand-written manifests', () => {
     expect(edgesFrom(chart, 'route_http_0').map(e => e.label)).toEqual(['25% (weight 1)', '75% (weight 3)']);
     expect(chart.nodes.get('hosts')!.lines).toEqual(['web.shop.svc.cluster.local']);
     expect(nodeWithFirstLine(chart, 'http[0]')[1].lines).toEqual(['http[0]', 'all requests']);
-    expect(nodeWithFirstLine(chart, 'Deployment web-b')[1].lines).toEqual(['Deployment web-b', 'web-b:1', 'replicas: auto']);
+    expect(nodeWithFirstLine(chart, 'subset b')[1].lines).toEqual(['subset b', 'version=b', 'Deployment web-b', 'web-b:1', 'replicas: auto', 'http[0]: 75% (weight 3)']);
   });
 
   test('labels are quoted and escaped, and ids stay Mermaid-safe when names clash', () => {
@@ -938,6 +951,8 @@ describe('diagram text from the manifests', () => {
     const mermaid = diagramMermaid([service('web\r\nx', { app: 'web' }), ...HOSTILE.slice(1)]);
     const [chart] = parseFlowcharts(mermaid);
     expect(chart.comments).toEqual(['Service shop/web\\r\\nx']);
-    expect(nodeWithFirstLine(chart, 'Deployment web | forged | row')[1].lines.map(unescape)).toEqual(['Deployment web | forged | row', 'img\\u001b[31m:1', 'replicas: auto']);
+    // A line break in a name is a space in a box, which holds the Service's one workload.
+    expect(nodeWithFirstLine(chart, 'Service web x')[1].lines.map(unescape))
+      .toEqual(['Service web x', 'selector app=web', 'Deployment web | forged | row', 'img\\u001b[31m:1', 'replicas: auto']);
   });
 });

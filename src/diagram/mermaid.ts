@@ -90,6 +90,11 @@ function targetLines(target: Target, namespace: string): string[] {
   return [`host ${target.host}`, ...target.subset === undefined ? [] : [`subset ${target.subset}`], 'not in these manifests'];
 }
 
+/** The one workload of a target, which its box holds; undefined for none, or several (a subset that mixes versions). */
+function soleWorkload(target: Target): WorkloadFacts | undefined {
+  return target.workloads.length === 1 ? target.workloads[0] : undefined;
+}
+
 function workloadLines(workload: WorkloadFacts, namespace: string): string[] {
   return [`${workload.kind} ${qualified(workload.namespace, workload.name, namespace)}`, ...workload.images.map(shortImage), `replicas: ${workload.replicas}`];
 }
@@ -147,12 +152,17 @@ export class Flowchart {
     const [title, ...rest] = targetLines(target, this.namespace);
     // The role goes right under the name, unless a controller's own box already says it.
     const role = target.role !== undefined && !target.label ? [target.role] : [];
-    return this.node(`target ${target.key}`, base, shape, [title, ...role, ...rest, ...this.shares.get(target.key) ?? []]);
+    const merged = soleWorkload(target);
+    const workload = merged ? workloadLines(merged, this.namespace) : [];
+    return this.node(`target ${target.key}`, base, shape, [title, ...role, ...rest, ...workload, ...this.shares.get(target.key) ?? []]);
   }
 
-  /** Edges from a target to its workloads, once per target, after the edge that first reaches it. */
+  /**
+   * Edges from a target to its workloads, once per target, after the edge that first reaches it.
+   * A target with one workload holds it in its own box, one column less to fit GitHub's width.
+   */
   public wire(target: Target): void {
-    if (this.wired.has(target.key)) return;
+    if (this.wired.has(target.key) || soleWorkload(target)) return;
     this.wired.add(target.key);
     const from = this.target(target);
     for (const workload of target.workloads) {
