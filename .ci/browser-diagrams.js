@@ -1,7 +1,7 @@
 // Renders the diagram of every file of dist/ with Mermaid in headless Chromium, as GitHub shows a
 // Markdown file's flowcharts, and fails where a reviewer could misread one: a label over a box or
-// over another label, a box's text spilling out of it, or text too small to read at GitHub's page
-// width. Each flowchart is kept as a PNG in reports/diagrams/ for review (CI keeps reports/).
+// over another label, a line through a box it does not join, a box's text spilling out of it, or
+// text too small to read at GitHub's page width. Each flowchart is kept as a PNG in reports/diagrams/ for review (CI keeps reports/).
 //
 // Usage: node .ci/browser-diagrams.js [dist] (after npm run build). CHROMIUM overrides /usr/bin/chromium.
 const { mkdirSync, readdirSync, readFileSync, rmSync } = require('fs');
@@ -44,12 +44,23 @@ async function measure(page, id, text) {
     const nodes = [...root.querySelectorAll('g.node')].map(node => {
       const shape = node.querySelector('rect, polygon, path, circle, ellipse');
       const label = node.querySelector('.label foreignObject div, .label div, .label text, .label') ?? node;
-      return { name: words(node), shape: box(shape ?? node), label: box(label) };
+      return { id: /-flowchart-(.+)-\d+$/.exec(node.id)?.[1], name: words(node), shape: box(shape ?? node), label: box(label) };
+    });
+    // A line's id is L_<from>_<to>_<n>; ids hold underscores too, so the ends are found among the boxes'.
+    const ends = id => {
+      for (const from of nodes) for (const to of nodes) if (id.startsWith(`L_${from.id}_${to.id}_`)) return [from.name, to.name];
+      return undefined;
+    };
+    const lines = [...root.querySelectorAll('path.flowchart-link')].map(path => {
+      const length = path.getTotalLength();
+      const matrix = path.getScreenCTM();
+      const points = Array.from({ length: 39 }, (_, i) => path.getPointAtLength((length * (i + 1)) / 40)).map(p => new DOMPoint(p.x, p.y).matrixTransform(matrix));
+      return { ends: ends(path.getAttribute('data-id') ?? path.id.replace(/^.*?-(L_)/, '$1')), points: points.map(p => ({ x: p.x, y: p.y })) };
     });
     const labels = [...root.querySelectorAll('g.edgeLabel')].filter(l => words(l) !== '').map(l => ({ name: words(l), box: box(l.querySelector('.label') ?? l) }));
     const fontPx = parseFloat(getComputedStyle(root.querySelector('.nodeLabel, .label') ?? root).fontSize);
     const scale = root.getBoundingClientRect().width / (root.viewBox.baseVal.width || root.getBoundingClientRect().width);
-    return { nodes, labels, fontPx, scale };
+    return { nodes, labels, lines, fontPx, scale };
   }, { id, text, width: GITHUB_WIDTH });
 }
 
@@ -62,8 +73,22 @@ function inside(inner, outer) {
   return inner.x >= outer.x - 1 && inner.y >= outer.y - 1 && inner.x + inner.w <= outer.x + outer.w + 1 && inner.y + inner.h <= outer.y + outer.h + 1;
 }
 
-function problemsOf({ nodes, labels, fontPx, scale }) {
+/** Whether a point lies inside a box, more than `inset` pixels from its edges. */
+function within(point, b, inset) {
+  return point.x > b.x + inset && point.x < b.x + b.w - inset && point.y > b.y + inset && point.y < b.y + b.h - inset;
+}
+
+function problemsOf({ nodes, labels, lines = [], fontPx, scale }) {
   const problems = [];
+  for (const line of lines) {
+    const [from, to] = line.ends ?? ['?', '?'];
+    if (!line.ends) problems.push('a line whose ends the check can\'t tell');
+    for (const node of nodes) {
+      if (node.name === from || node.name === to) continue;
+      // Boxes are measured by their bounds, which a hexagon's or a parallelogram's corners leave empty.
+      if (line.points.some(point => within(point, node.shape, 6))) problems.push(`the line from "${from}" to "${to}" crosses the box "${node.name}"`);
+    }
+  }
   for (const label of labels) {
     for (const node of nodes) if (overlap(label.box, node.shape)) problems.push(`the label "${label.name}" lies over the box "${node.name}"`);
   }
@@ -79,12 +104,14 @@ function problemsOf({ nodes, labels, fontPx, scale }) {
  * The check sees every box and every labelled line of the flowchart's text, or says so: a Mermaid
  * release that named its elements otherwise would make the check see nothing, and pass.
  */
-function unmeasured(text, { nodes, labels }) {
+function unmeasured(text, { nodes, labels, lines = [] }) {
   const declared = text.split('\n').filter(line => /^ {2}\w+[[({]/.test(line)).length;
   const labelled = text.split('\n').filter(line => /\|"[^"]+"\|/.test(line)).length;
   const problems = [];
   if (nodes.length !== declared) problems.push(`measured ${nodes.length} of its ${declared} boxes`);
   if (labels.length !== labelled) problems.push(`measured ${labels.length} of its ${labelled} line labels`);
+  const edges = text.split('\n').filter(line => / (-->|-\.->)/.test(line)).length;
+  if (lines.length !== edges) problems.push(`measured ${lines.length} of its ${edges} lines`);
   return problems;
 }
 

@@ -43,8 +43,21 @@ test('fails when the text is too small to read at GitHub\'s width, and counts no
 });
 
 test('fails when the page shows fewer boxes or line labels than the flowchart declares, so that it never passes by seeing nothing', () => {
-  const text = 'flowchart LR\n  %% x\n  a["route"]\n  b("subset")\n  a -->|"75%"| b\n  a --> b\n';
-  expect(unmeasured(text, CLEAN)).toEqual([]);
-  expect(unmeasured(text, { ...CLEAN, nodes: [] })).toEqual(['measured 0 of its 2 boxes']);
-  expect(unmeasured(text, { ...CLEAN, labels: [] })).toEqual(['measured 0 of its 1 line labels']);
+  const text = 'flowchart LR\n  %% x\n  a["route"]\n  b("subset")\n  a -->|"75%"| b\n  a -.-> b\n';
+  const lines = [{ ends: ['route', 'subset'], points: [] }, { ends: ['route', 'subset'], points: [] }];
+  expect(unmeasured(text, { ...CLEAN, lines })).toEqual([]);
+  expect(unmeasured(text, CLEAN)).toEqual(['measured 0 of its 2 lines']);
+  expect(unmeasured(text, { ...CLEAN, lines, nodes: [] })).toEqual(['measured 0 of its 2 boxes']);
+  expect(unmeasured(text, { ...CLEAN, lines, labels: [] })).toEqual(['measured 0 of its 1 line labels']);
+});
+
+test('fails when a line crosses a box other than its ends, and not where it only runs along its edge', () => {
+  const third = node('subset v2', box(100, 100, 100, 50));
+  const through = { ends: ['route primary', 'subset v1'], points: [{ x: 150, y: 125 }] };
+  expect(problemsOf({ ...CLEAN, nodes: [...CLEAN.nodes, third], lines: [through] })).toEqual(['the line from "route primary" to "subset v1" crosses the box "subset v2"']);
+  const along = { ends: ['route primary', 'subset v1'], points: [{ x: 150, y: 105 }, { x: 105, y: 125 }] };
+  expect(problemsOf({ ...CLEAN, nodes: [...CLEAN.nodes, third], lines: [along] })).toEqual([]);
+  const ends = { ends: ['route primary', 'subset v1'], points: [{ x: 50, y: 25 }, { x: 250, y: 25 }] };
+  expect(problemsOf({ ...CLEAN, lines: [ends] })).toEqual([]);
+  expect(problemsOf({ ...CLEAN, lines: [{ points: [] }] })).toEqual(['a line whose ends the check can\'t tell']);
 });
