@@ -58,9 +58,32 @@ async function measure(page, id, text) {
       return { ends: ends(path.getAttribute('data-id') ?? path.id.replace(/^.*?-(L_)/, '$1')), points: points.map(p => ({ x: p.x, y: p.y })) };
     });
     const labels = [...root.querySelectorAll('g.edgeLabel')].filter(l => words(l) !== '').map(l => ({ name: words(l), box: box(l.querySelector('.label') ?? l) }));
+    // Where a browser wrapped a line of a box or label inside a name (letters, digits, '.', '_' and
+    // hyphens on both sides), such as `istio-` over `system`. A regex may break at its punctuation.
+    const wraps = [];
+    for (const element of [...root.querySelectorAll('g.node .label, g.edgeLabel .label')]) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let textNode = walker.nextNode(); textNode; textNode = walker.nextNode()) {
+        const content = textNode.textContent;
+        let top;
+        for (let i = 0; i < content.length; i++) {
+          const range = document.createRange();
+          range.setStart(textNode, i);
+          range.setEnd(textNode, i + 1);
+          const rect = range.getClientRects()[0];
+          if (!rect) continue;
+          const name = /[\w.\-\u2011]/;
+          if (top !== undefined && rect.top > top + 2 && name.test(content[i - 1]) && name.test(content[i])) {
+            const word = content.slice(content.lastIndexOf(' ', i - 1) + 1, (content.indexOf(' ', i) + 1 || content.length + 1) - 1);
+            wraps.push(`${content[i - 1]}|${content[i]} in "${word}"`);
+          }
+          top = rect.top;
+        }
+      }
+    }
     const fontPx = parseFloat(getComputedStyle(root.querySelector('.nodeLabel, .label') ?? root).fontSize);
     const scale = root.getBoundingClientRect().width / (root.viewBox.baseVal.width || root.getBoundingClientRect().width);
-    return { nodes, labels, lines, fontPx, scale };
+    return { nodes, labels, lines, wraps, fontPx, scale };
   }, { id, text, width: GITHUB_WIDTH });
 }
 
@@ -78,8 +101,8 @@ function within(point, b, inset) {
   return point.x > b.x + inset && point.x < b.x + b.w - inset && point.y > b.y + inset && point.y < b.y + b.h - inset;
 }
 
-function problemsOf({ nodes, labels, lines = [], fontPx, scale }) {
-  const problems = [];
+function problemsOf({ nodes, labels, lines = [], wraps = [], fontPx, scale }) {
+  const problems = wraps.map(wrap => `a name breaks across lines: ${wrap}`);
   for (const line of lines) {
     const [from, to] = line.ends ?? ['?', '?'];
     if (!line.ends) problems.push('a line whose ends the check can\'t tell');

@@ -61,3 +61,7 @@ test('fails when a line crosses a box other than its ends, and not where it only
   expect(problemsOf({ ...CLEAN, lines: [ends] })).toEqual([]);
   expect(problemsOf({ ...CLEAN, lines: [{ points: [] }] })).toEqual(['a line whose ends the check can\'t tell']);
 });
+
+test('fails when the browser wrapped a name across lines, as it did at hyphens before they were non-breaking', () => {
+  expect(problemsOf({ ...CLEAN, wraps: ['-|s in "istio-system/public-gateway"'] })).toEqual(['a name breaks across lines: -|s in "istio-system/public-gateway"']);
+});
