@@ -13,7 +13,7 @@ function type(name) {
   return found ?? {};
 }
 
-const CONSTRUCTS = ['BlueGreenApp', 'CanaryApp', 'IstioGateway'];
+const CONSTRUCTS = ['BlueGreenApp', 'CanaryApp', 'IstioGateway', 'Waypoint', 'Fleet'];
 for (const name of CONSTRUCTS) {
   if (type(name).base !== 'constructs.Construct') problems.push(`${name} is not a constructs.Construct`);
 }
