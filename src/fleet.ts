@@ -8,7 +8,7 @@ import { argoCdApplicationSet, ArgoCdSource } from './render/argo-cd';
 import { checkKurator, kuratorApplication, KuratorSync } from './render/kurator';
 import { entryField } from './show';
 import {
-  checkDnsLabel, checkEnum, checkGiven, checkLabelMap, checkList, checkNamespace, checkPositive, checkSeconds, checkString, fail, orDefault,
+  checkDnsLabel, checkEnum, checkGiven, checkLabelMap, checkList, checkNamespace, checkPositive, checkSeconds, checkString, fail, orDefault, wholeSeconds,
 } from './validate';
 
 /** The engine that rolls a fleet's manifests out to its clusters. */
@@ -21,7 +21,9 @@ export enum FleetEngine {
   KURATOR = 'kurator',
   /**
    * Argo CD: one `argoproj.io/v1alpha1` ApplicationSet with an Application per cluster, synced wave
-   * by wave by its `RollingSync` strategy, each wave once the last is Healthy.
+   * by wave by its `RollingSync` strategy, each wave once the last is Healthy. A Rollout is Healthy
+   * once its release is done; a Flagger Canary reads Healthy until Flagger's next check sees the
+   * new revision, so a wave may start before the last one's analysis.
    */
   ARGO_CD = 'argo-cd',
 }
@@ -36,7 +38,8 @@ export interface FleetWave {
 
   /**
    * The wave's clusters by label: a Kurator cluster's labels, or the labels of an Argo CD cluster Secret.
-   * @default - none: every cluster of the fleet, unless `clusterNames` names some
+   * @default - none: every cluster of the fleet (with Argo CD, every cluster it knows, its own
+   * `in-cluster` too), unless `clusterNames` names some
    */
   readonly clusterLabels?: { [key: string]: string };
 
@@ -72,8 +75,9 @@ export interface FleetManifests {
   readonly app?: IReleaseApp;
 
   /**
-   * The namespace of objects that name none (Kurator's `targetNamespace`; Argo CD's destination
-   * namespace, with one folder only).
+   * With Kurator, the namespace Flux moves every object of the folder into (`targetNamespace`),
+   * which for an app's folder must be the app's own; with Argo CD, the namespace of objects that
+   * name none (the destination's, with one folder only).
    * @default - none: the namespaces the manifests name
    */
   readonly targetNamespace?: string;
@@ -167,6 +171,8 @@ export interface ResolvedManifests {
   readonly model?: ReleaseModel;
   readonly targetNamespace?: string;
   readonly syncIntervalSeconds: number;
+  /** The interval as given, if it was. */
+  readonly syncInterval?: Duration;
   readonly include?: string;
 }
 
@@ -202,14 +208,15 @@ export class Fleet extends Construct {
     const kurator = this.engine === FleetEngine.KURATOR;
     this.fleetNamespace = checkNamespace(this, 'fleetNamespace', orDefault(props.fleetNamespace, Chart.of(this).namespace ?? (kurator ? 'default' : 'argocd')));
     const repoUrl = checkRepoUrl(this, props.repoUrl);
-    const branch = checkString(this, 'branch', orDefault(props.branch, 'main'), '"main"');
+    const branch = checkBranch(this, orDefault(props.branch, 'main'));
     this.waves = resolveWaves(this, props.waves);
     const manifests = resolveManifests(this, props.manifests);
+    for (const entry of manifests) if (entry.app) joinFleet(this, `${entry.field}.app`, entry.app);
     if (kurator) {
       const resolved = this.resolveKurator(props, repoUrl, branch, manifests);
       this.resource = new ApiObject(this, 'Resource', kuratorApplication(this.name, this.fleetNamespace, resolved));
     } else {
-      this.refuseKuratorOnly(props);
+      this.refuseKuratorOnly(props, manifests);
       const source: ArgoCdSource = { repoUrl, branch, project: orDefault(props.argoCdProject, 'default') };
       checkDnsLabel(this, 'argoCdProject', source.project, '"default"');
       this.resource = new ApiObject(this, 'Resource', argoCdApplicationSet(this, this.name, this.fleetNamespace, source, this.waves, manifests));
@@ -234,6 +241,11 @@ export class Fleet extends Construct {
       if (entry.include !== undefined) {
         fail(this, `${entry.field}.include`, 'can\'t be carried by Kurator, whose Flux applies every file of the folder', entry.include, 'give the app a folder of its own and leave include out');
       }
+      const namespace = entry.model?.namespace;
+      if (entry.targetNamespace !== undefined && namespace !== undefined && entry.targetNamespace !== namespace) {
+        fail(this, `${entry.field}.targetNamespace`, `would move the app's objects out of its namespace ${namespace}, as Flux's targetNamespace moves every object`,
+          entry.targetNamespace, 'leave it out for an app\'s folder');
+      }
       if (entry.model && entry.app && entry.model.controller === ReleaseController.FLAGGER) {
         checkKurator(entry.app, entry.model);
         entry.app._handCanaryToFleet();
@@ -245,22 +257,54 @@ export class Fleet extends Construct {
       repoUrl,
       branch,
       gitIntervalSeconds: this.seconds('gitInterval', props.gitInterval, 180),
-      gitTimeoutSeconds: this.seconds('gitTimeout', props.gitTimeout, 60),
+      gitTimeoutSeconds: this.gitTimeout(props.gitTimeout),
       syncTimeoutSeconds: this.seconds('syncTimeout', props.syncTimeout, 120),
       manifests,
     };
   }
 
-  private refuseKuratorOnly(props: FleetProps): void {
+  private refuseKuratorOnly(props: FleetProps, manifests: ResolvedManifests[]): void {
     const kuratorOnly: (keyof FleetProps)[] = ['kuratorFleet', 'gitInterval', 'gitTimeout', 'syncTimeout'];
     for (const field of kuratorOnly) {
       if (props[field] !== undefined) fail(this, field, 'is Kurator\'s, and the engine is Argo CD', props[field], 'leave it out');
     }
+    for (const entry of manifests) {
+      if (entry.syncInterval) fail(this, `${entry.field}.syncInterval`, 'is Kurator\'s, and the engine is Argo CD, whose RollingSync syncs', entry.syncInterval, 'leave it out');
+    }
   }
 
+  /** Flux's intervals and timeouts: 0 would never fetch again, or fail every fetch and apply. */
   private seconds(field: string, value: Duration | undefined, fallback: number): number {
-    return value === undefined ? fallback : checkSeconds(this, field, value);
+    return value === undefined ? fallback : wholeSeconds(this, field, value);
   }
+
+  /** The Kurator CRD writes a Git timeout without hours (`([0-9]+(\.[0-9]+)?(ms|s|m))+`). */
+  private gitTimeout(value: Duration | undefined): number {
+    const seconds = this.seconds('gitTimeout', value, 60);
+    if (seconds >= 3600) fail(this, 'gitTimeout', 'must be under an hour, as Kurator\'s CRD writes it in minutes and seconds', `${seconds}s`, 'use e.g. Duration.minutes(5)');
+    return seconds;
+  }
+}
+
+/** A branch name: Git refuses spaces and control characters in one, and an empty one names none. */
+function checkBranch(scope: Fleet, value: string): string {
+  if (typeof value !== 'string' || !/^[^\s~^:?*[\\]+$/.test(value)) fail(scope, 'branch', 'must be a Git branch name', value, 'e.g. "main"');
+  return value;
+}
+
+/**
+ * The engine each app's release went to: with Kurator the app's chart holds no Canary, which an
+ * Argo CD fleet of the same app would then apply without one.
+ */
+const fleetsOfApps = new WeakMap<ReleaseApp, { readonly engine: FleetEngine; readonly path: string }>();
+
+function joinFleet(fleet: Fleet, field: string, app: ReleaseApp): void {
+  const joined = fleetsOfApps.get(app);
+  if (joined && joined.engine !== fleet.engine) {
+    fail(fleet, field, `is released by the ${joined.engine} fleet ${joined.path} already, and one app's chart can't serve both engines`, app.node.path,
+      'release the app with one engine');
+  }
+  fleetsOfApps.set(app, { engine: fleet.engine, path: fleet.node.path });
 }
 
 function checkRepoUrl(scope: Fleet, value: string): string {
@@ -307,7 +351,9 @@ function resolveManifests(scope: Fleet, manifests: FleetManifests[]): ResolvedMa
   checkList(scope, 'manifests', manifests, '[{ path: "./dist/payments", app: payments }]', (field, entry) => {
     checkGiven(scope, field, entry, '{ path: "./dist/payments", app: payments }');
     const path = checkString(scope, `${field}.path`, entry.path, '"./dist/payments"');
-    if (path.trim() === '' || path.includes('..')) fail(scope, `${field}.path`, 'must be a folder inside the repository', path, 'e.g. "./dist/payments"');
+    if (path.trim() === '' || path.includes('..') || path.startsWith('/')) {
+      fail(scope, `${field}.path`, 'must be a folder inside the repository, relative to its root', path, 'e.g. "./dist/payments"');
+    }
     const app = entry.app === undefined ? undefined : releaseApp(scope, `${field}.app`, entry.app);
     const model = app?._releaseModel();
     if (app && model!.namespace === undefined) {
@@ -318,7 +364,7 @@ function resolveManifests(scope: Fleet, manifests: FleetManifests[]): ResolvedMa
     const flagger = model?.controller === ReleaseController.FLAGGER;
     const syncIntervalSeconds = entry.syncInterval === undefined ? (flagger ? 0 : 300) : checkSeconds(scope, `${field}.syncInterval`, entry.syncInterval);
     const include = entry.include === undefined ? undefined : checkString(scope, `${field}.include`, entry.include, '"payments.k8s.yaml"');
-    resolved.push({ field, path, app, model, targetNamespace, syncIntervalSeconds, include });
+    resolved.push({ field, path, app, model, targetNamespace, syncIntervalSeconds, syncInterval: entry.syncInterval, include });
   });
   return resolved;
 }

@@ -409,7 +409,7 @@ function resolveAnalysis(scope: Construct, field: string, value: AnalysisOptions
     minSuccessRate: checkPercentage(scope, `${field}.minSuccessRate`, orDefault(options.minSuccessRate, 99), '99'),
     maxRequestDurationMs: requestDurationMs(scope, `${field}.maxRequestDuration`, options.maxRequestDuration),
     failureLimit: checkPositive(scope, `${field}.failureLimit`, orDefault(options.failureLimit, 2)),
-    prometheusAddress: checkUrl(scope, `${field}.prometheusAddress`, orDefault(options.prometheusAddress, 'http://prometheus.istio-system:9090'),
+    prometheusAddress: checkUrl(scope, `${field}.prometheusAddress`, orDefault(options.prometheusAddress, DEFAULT_PROMETHEUS),
       '"http://prometheus.istio-system:9090"'),
     loadTestCommand: command === undefined ? undefined : checkString(scope, `${field}.loadTestCommand`, command, '"hey -z 1m http://shop-canary.shop/"'),
     loadTestTimeoutSeconds: loadTestTimeout(scope, field, options),
@@ -518,6 +518,9 @@ function linearWeights({ stepWeight, maxWeight }: LinearModel): number[] {
   const count = Math.ceil(maxWeight / stepWeight);
   return Array.from({ length: count }, (_, i) => Math.min((i + 1) * stepWeight, 100));
 }
+
+/** Istio's Prometheus as its addons install it, which Kurator's Flagger queries too. */
+export const DEFAULT_PROMETHEUS = 'http://prometheus.istio-system:9090';
 
 const WEBHOOK = '{ name: "smoke-test", url: "http://tester.shop/" }';
 const LOAD_TESTER = '"http://flagger-loadtester.shop/"';

@@ -123,3 +123,16 @@ test('draws any value at any field of a fleet object without throwing: malformed
   for (const mangled of cases) expect(() => diagramMarkdown([mangled], 'x.yaml', { context: release })).not.toThrow();
   expect(cases.length).toBeGreaterThan(500);
 });
+
+test('draws a metric without bounds by its name, and a fleet without folders with a row per wave', () => {
+  const { application } = kurator();
+  application.spec.syncPolicies[0].rollout.rolloutPolicy.trafficAnalysis.metrics[0].thresholdRange = {};
+  expect(diagramMermaid([application])).toContain('<br/>request#8209;success#8209;rate<br/>request#8209;duration ≤ 500ms"/]');
+  const { set } = argo();
+  delete set.spec.template.spec.source;
+  expect(tableRows(diagramTable([set])).map(r => r.slice(0, 5))).toEqual([
+    ['1: canary', 'canary-1', 'all', '-', '-'],
+    ['2: eu', 'clusters with region=eu', '2', 'wave 1 Healthy', '-'],
+    ['3: us', 'clusters with region=us', 'all', 'wave 2 Healthy', '-'],
+  ]);
+});

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
-  AnalysisMetric, CanaryApp, DataPlane, Fleet, FleetEngine, LoadBalancer, ReleaseController, RouteTarget, SimpleLoadBalancer, TrafficApi,
+  AnalysisMetric, CanaryApp, DataPlane, Fleet, FleetEngine, LoadBalancer, Protocol, ReleaseController, RouteTarget, SimpleLoadBalancer, TrafficApi,
 } from '../src';
 import { goDuration } from '../src/render/kurator';
 import { show } from '../src/validate';
@@ -57,12 +57,10 @@ describe('Kurator', () => {
     const app = new CanaryApp(chart, 'Payments', {
       stable: { image: 'p:1', version: 'v1' }, canary: { image: 'p:2', version: 'v2' }, controller: ReleaseController.FLAGGER,
       plan: { linear: { stepWeight: 10, maxWeight: 50 }, analysis: { loadTestCommand: 'hey http://p-canary.p/' }, flagger: { stepWeightPromotion: 25 } },
-      stickySessions: { cookieName: 'payments-version', maxAge: Duration.hours(1) },
     });
     const fleet = new Fleet(new Chart(root, 'f'), 'F', { engine: FleetEngine.KURATOR, kuratorFleet: 'q', repoUrl: 'https://git.example/r', manifests: [{ path: 'p', app }] });
     const policy = (fleet.resource.toJson() as any).spec.syncPolicies[0].rollout.rolloutPolicy;
     expect(policy.trafficRouting).toEqual({ canaryStrategy: { maxWeight: 50, stepWeight: 10, stepWeightPromotion: 25 }, gateways: ['mesh'] });
-    expect(policy.trafficAnalysis.sessionAffinity).toEqual({ cookieName: 'payments-version', maxAge: 3600 });
     expect(policy.trafficAnalysis.checkIntervalSeconds).toBe(60);
     expect(policy.rolloutTimeoutSeconds).toBeUndefined();
   });
@@ -97,9 +95,9 @@ describe('Argo CD', () => {
     const set = only(fleetChart.toJson(), 'ApplicationSet');
     expect(set.metadata).toEqual({ name: 'payments', namespace: 'argocd' });
     expect(set.spec.generators).toEqual([
-      { list: { elements: [{ name: 'canary-1', values: { wave: 'canary' } }] } },
+      { list: { elements: [{ name: 'canary-1', nameNormalized: 'canary-1', values: { wave: 'canary' } }] } },
       { clusters: { selector: { matchLabels: { region: 'eu' } }, values: { wave: 'eu' } } },
-      { list: { elements: [{ name: 'eu-extra', values: { wave: 'eu' } }] } },
+      { list: { elements: [{ name: 'eu-extra', nameNormalized: 'eu-extra', values: { wave: 'eu' } }] } },
     ]);
     expect(set.spec.strategy).toEqual({
       type: 'RollingSync',
@@ -110,7 +108,7 @@ describe('Argo CD', () => {
         ],
       },
     });
-    expect(set.spec.template.metadata).toEqual({ name: 'payments-{{.name}}', labels: { 'cdk8s-istio-release/wave': '{{.values.wave}}' } });
+    expect(set.spec.template.metadata).toEqual({ name: 'payments-{{.nameNormalized}}', labels: { 'cdk8s-istio-release/wave': '{{.values.wave}}' } });
     expect(set.spec.template.spec.destination).toEqual({ name: '{{.name}}' });
     expect(set.spec.template.spec.source).toEqual({ repoURL: 'https://github.com/acme/infra', targetRevision: 'main', path: 'dist', directory: { include: 'payments.k8s.yaml' } });
     expect(set.spec.goTemplate).toBe(true);
@@ -129,7 +127,8 @@ describe('Argo CD', () => {
       { group: 'networking.istio.io', kind: 'DestinationRule', namespace: 'payments', jqPathExpressions: ['.spec.subsets[].labels["rollouts-pod-template-hash"]'] },
       { kind: 'Service', namespace: 'payments', jsonPointers: ['/spec/selector/rollouts-pod-template-hash'] },
     ]);
-    expect(set.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['RespectIgnoreDifferences=true'] });
+    // RollingSync syncs and prunes as automated.prune says, and turns automated sync itself off.
+    expect(set.spec.template.spec.syncPolicy).toEqual({ automated: { prune: true }, syncOptions: ['RespectIgnoreDifferences=true'] });
   });
 
   test('ignores the replicas of Flagger\'s target, which Flagger scales, and keeps the app\'s Canary', () => {
@@ -212,7 +211,7 @@ describe('refuses by name what an engine can\'t carry', () => {
   ["Kurator is given files to include", () => seedFleet({}, { manifests: [{ path: 'dist', include: 'x.yaml' }] }), "fleet/BlueGreenDemo: manifests[0].include can't be carried by Kurator, whose Flux applies every file of the folder, got \"x.yaml\"; give the app a folder of its own and leave include out"],
   ["the sync interval is not whole seconds", () => seedFleet({}, { manifests: [{ path: 'dist', syncInterval: Duration.millis(500) }] }), "fleet/BlueGreenDemo: manifests[0].syncInterval must be a Duration of whole seconds, 0 or more, got \"0.5s\"; use e.g. Duration.seconds(30)"],
   ["there are no manifests", () => seedFleet({}, { manifests: [] }), "fleet/BlueGreenDemo: manifests must hold at least one folder of manifests, got []; e.g. [{ path: \"./dist/payments\", app: payments }]"],
-  ["a path leaves the repository", () => seedFleet({}, { manifests: [{ path: '../other' }] }), "fleet/BlueGreenDemo: manifests[0].path must be a folder inside the repository, got \"../other\"; e.g. \"./dist/payments\""],
+  ["a path leaves the repository", () => seedFleet({}, { manifests: [{ path: '../other' }] }), "fleet/BlueGreenDemo: manifests[0].path must be a folder inside the repository, relative to its root, got \"../other\"; e.g. \"./dist/payments\""],
   ["an app is no release app", () => seedFleet({}, { manifests: [{ path: 'dist', app: {} as any }] }), "fleet/BlueGreenDemo: manifests[0].app must be a BlueGreenApp or a CanaryApp, got {}; pass the app construct of the chart that Git holds"],
   ["there are no waves", () => argoFleet({ waves: [] }), "fleet/Payments: waves must hold at least one wave, got []; leave waves out for one wave of every cluster"],
   ["two waves have one name", () => argoFleet({ waves: [{ name: 'a', clusterNames: ['c1'] }, { name: 'a', clusterNames: ['c2'] }] }), "fleet/Payments: waves[1].name names a wave twice, got \"a\"; give each wave its own name"],
@@ -224,6 +223,16 @@ describe('refuses by name what an engine can\'t carry', () => {
   ["Argo CD is given a Git interval", () => argoFleet({ gitInterval: Duration.minutes(1) }), "fleet/Payments: gitInterval is Kurator's, and the engine is Argo CD, got \"60s\"; leave it out"],
   ["Argo CD is given a target namespace with several folders", () => argoFleet({ manifests: [{ path: 'a', targetNamespace: 'x' }, { path: 'b' }] }), "fleet/Payments: manifests[0].targetNamespace can't be carried by Argo CD with several folders, which it applies to one destination namespace, got \"x\"; set the namespace in the manifests, or give one folder"],
   ["an app has no namespace", () => { const root = Testing.app(); const c = new Chart(root, 'p'); const app = canaryApp(c); return new Fleet(new Chart(root, 'f'), 'F', { engine: FleetEngine.ARGO_CD, repoUrl: 'https://x.example/r', manifests: [{ path: 'dist', app }] }); }, "p/Payments: namespace must be set when a fleet applies the app: its objects go to many clusters, and each needs a namespace, got nothing; set the app's namespace, or its chart's"],
+  ["Kurator is given a gRPC app", () => seedFleet({ protocol: Protocol.GRPC }), "backend/Backend: protocol can't be carried by Kurator's rollout policy, which names no port, so that Flagger names its Services' ports http, got \"grpc\"; use Protocol.HTTP, or use FleetEngine.ARGO_CD, which applies the Canary as the chart writes it"],
+  ["Kurator is given sticky sessions", () => { const root = Testing.app(); const app = new CanaryApp(new Chart(root, 'p', { namespace: 'p' }), 'Payments', { stable: { image: 'p:1', version: 'v1' }, canary: { image: 'p:2', version: 'v2' }, controller: ReleaseController.FLAGGER, plan: { steps: [10, 50], analysis: { loadTestCommand: 'hey http://p-canary.p/' } }, stickySessions: { cookieName: 'payments-version' } }); return new Fleet(new Chart(root, 'f'), 'F', { engine: FleetEngine.KURATOR, kuratorFleet: 'q', repoUrl: 'https://git.example/r', manifests: [{ path: 'p', app }] }); }, "p/Payments: stickySessions can't be carried by Kurator's rollout policy, whose session affinity has no cookie for the primary and no path, so users the split sends to the primary are not kept there, got {\"cookieName\":\"payments-version\"}; leave stickySessions out, or use FleetEngine.ARGO_CD, which applies the Canary as the chart writes it"],
+  ["the Git timeout is an hour", () => seedFleet({}, { gitTimeout: Duration.hours(1) }), "fleet/BlueGreenDemo: gitTimeout must be under an hour, as Kurator's CRD writes it in minutes and seconds, got \"3600s\"; use e.g. Duration.minutes(5)"],
+  ["the Git interval is 0", () => seedFleet({}, { gitInterval: Duration.seconds(0) }), "fleet/BlueGreenDemo: gitInterval must be whole seconds, 1 or more, got \"0s\"; use e.g. Duration.minutes(1)"],
+  ["the sync timeout is 0", () => seedFleet({}, { syncTimeout: Duration.seconds(0) }), "fleet/BlueGreenDemo: syncTimeout must be whole seconds, 1 or more, got \"0s\"; use e.g. Duration.minutes(1)"],
+  ["an app's folder moves it to another namespace", () => { const root = Testing.app(); const app = canaryApp(new Chart(root, 'p', { namespace: 'p' })); return new Fleet(new Chart(root, 'f'), 'F', { engine: FleetEngine.KURATOR, kuratorFleet: 'q', repoUrl: 'https://git.example/r', manifests: [{ path: 'p', app, targetNamespace: 'other' }] }); }, "f/F: manifests[0].targetNamespace would move the app's objects out of its namespace p, as Flux's targetNamespace moves every object, got \"other\"; leave it out for an app's folder"],
+  ["a path is absolute", () => argoFleet({ manifests: [{ path: '/deploy' }] }), "fleet/Payments: manifests[0].path must be a folder inside the repository, relative to its root, got \"/deploy\"; e.g. \"./dist/payments\""],
+  ["the branch is empty", () => argoFleet({ branch: '' }), "fleet/Payments: branch must be a Git branch name, got \"\"; e.g. \"main\""],
+  ["Argo CD is given a sync interval", () => argoFleet({ manifests: [{ path: 'dist', syncInterval: Duration.minutes(1) }] }), "fleet/Payments: manifests[0].syncInterval is Kurator's, and the engine is Argo CD, whose RollingSync syncs, got \"60s\"; leave it out"],
+  ["an app is released by fleets of both engines", () => { const root = Testing.app(); const c = new Chart(root, 'payments', { namespace: 'payments' }); const app = canaryApp(c); new Fleet(new Chart(root, 'a'), 'A', { engine: FleetEngine.ARGO_CD, repoUrl: 'https://git.example/r', manifests: [{ path: 'dist', app }] }); return new Fleet(new Chart(root, 'k'), 'K', { engine: FleetEngine.KURATOR, kuratorFleet: 'q', repoUrl: 'https://git.example/r', manifests: [{ path: 'dist', app }] }); }, "k/K: manifests[0].app is released by the argo-cd fleet a/A already, and one app's chart can't serve both engines, got \"payments/Payments\"; release the app with one engine"],
   ])('fails when %s', (_title, build, message) => {
     expect(build).toThrow(message);
   });

@@ -152,8 +152,9 @@ function rolloutLines(rollout: unknown): string[] {
   const checks = list(analysis, 'metrics').map(metric => {
     const range = record(metric, 'thresholdRange');
     const name = text(metric, 'name') ?? 'metric';
-    const bound = own(range, 'min') !== undefined ? `≥ ${String(own(range, 'min'))}` : `≤ ${String(own(range, 'max'))}`;
-    return `${name} ${bound}${METRIC_UNITS[name] ?? ''}`;
+    const unit = METRIC_UNITS[name] ?? '';
+    const bounds = [['≥', own(range, 'min')], ['≤', own(range, 'max')]].filter(([, value]) => value !== undefined);
+    return [name, ...bounds.map(([sign, value]) => `${String(sign)} ${String(value)}${unit}`)].join(' ');
   });
   return [
     `Flagger by Kurator: ${text(workload, 'kind') ?? 'Deployment'} ${text(workload, 'namespace') ?? ''}/${text(workload, 'name') ?? ''}`,
@@ -220,7 +221,8 @@ const HEADER = ['WAVE', 'CLUSTERS', 'PARALLEL', 'AFTER', 'FOLDER', 'RELEASE'];
 
 /** One row per wave and folder. */
 export function fleetTable(fleet: FleetModel): string {
-  const rows = fleet.waves.flatMap((wave, i) => fleet.folders.map((folder, j) => j === 0
+  const folders = fleet.folders.length > 0 ? fleet.folders : [{ lines: ['-'], release: [] }];
+  const rows = fleet.waves.flatMap((wave, i) => folders.map((folder, j) => j === 0
     ? [`${i + 1}: ${wave.name}`, wave.clusters.join(', '), wave.atOnce ?? 'all', fleet.gated && i > 0 ? `wave ${i} Healthy` : '-', folder.lines.join(' '), folder.release.join('; ') || '-']
     : ['', '', '', '', folder.lines.join(' '), folder.release.join('; ') || '-']));
   return alignTable([HEADER, ...rows]);

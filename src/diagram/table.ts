@@ -13,7 +13,7 @@ export function renderTable(picture: Picture): string {
   const rows = picture.direct
     ? flowRows(['-', '-', entrances], { mirror: false, share: '100%', target: picture.direct })
     : picture.rules.flatMap(rule => ruleRows(rule, entrances));
-  return align([HEADER, ...rows]);
+  return alignTable([HEADER, ...rows]);
 }
 
 /** The route, what it matches and where it applies lead its first row. */
@@ -41,10 +41,6 @@ function version(target: Target): string {
   if (target.subset !== undefined) return target.ownHost ? target.subset : `${target.subset} of ${target.host}`;
   if (target.service) return target.ownHost ? '-' : `service ${target.service.name}`;
   return `host ${target.host}`;
-}
-
-function align(cells: readonly (readonly string[])[]): string {
-  return alignTable(cells);
 }
 
 /** Cells are made printable first: a line break in a name would start a row of its own. The first row is the header. */

@@ -8,10 +8,12 @@ import { fail } from '../validate';
  * A fleet release as Argo CD runs it: one `argoproj.io/v1alpha1` ApplicationSet that makes an
  * Application per cluster, labelled with the cluster's wave, and a `RollingSync` strategy with
  * one step per wave. Argo CD syncs a step's Applications, and the next step's once they are all
- * Healthy. A Rollout or a Flagger Canary is Progressing while it releases, by Argo CD's built-in
- * health checks (resource_customizations argoproj.io/Rollout and flagger.app/Canary), so each wave
- * waits for the release before it to be done. Progressive syncs must be on in the ApplicationSet
- * controller (`--enable-progressive-syncs`).
+ * Healthy. By Argo CD's built-in health checks (resource_customizations argoproj.io/Rollout and
+ * flagger.app/Canary), a Rollout is Progressing or Suspended until its release is done, so the next
+ * wave waits for it; a Flagger Canary is Progressing only once Flagger's next check has seen the new
+ * revision, and reads Healthy until then, so the next wave may start before its analysis. RollingSync
+ * syncs itself, without automated sync, and prunes as `automated.prune` says. Progressive syncs must
+ * be on in the ApplicationSet controller (`--enable-progressive-syncs`).
  */
 
 /** The ApplicationSet's API, as Argo CD v3.5 serves it. */
@@ -58,13 +60,15 @@ export function argoCdApplicationSet(
         },
       },
       template: {
-        metadata: { name: `${name}-{{.name}}`, labels: { [WAVE_LABEL]: '{{.values.wave}}' } },
+        // A cluster Secret's name may hold characters a name can't; Argo CD gives the normalized one.
+        metadata: { name: `${name}-{{.nameNormalized}}`, labels: { [WAVE_LABEL]: '{{.values.wave}}' } },
         spec: {
           project: source.project,
           ...sources.length === 1 ? { source: sources[0] } : { sources },
           destination: { name: '{{.name}}', namespace: destinationNamespace(scope, manifests) },
           ignoreDifferences: ignoredDifferences(manifests),
-          syncPolicy: { syncOptions: ['RespectIgnoreDifferences=true'] },
+          // RollingSync turns automated sync off and prunes as it says: objects gone from Git go from the clusters.
+          syncPolicy: { automated: { prune: true }, syncOptions: ['RespectIgnoreDifferences=true'] },
         },
       },
     },
@@ -73,8 +77,9 @@ export function argoCdApplicationSet(
 
 /**
  * A wave's clusters, each with the wave's name as a value that the template writes into the
- * Application's wave label: Argo CD's cluster Secrets by label, and clusters by name in a list
- * whose elements have the same parameters (`name`, `values.wave`).
+ * Application's wave label: Argo CD's cluster Secrets by label (without labels, every cluster
+ * Argo CD knows, its own `in-cluster` too), and clusters by name in a list whose elements have the
+ * same parameters (`name`, `nameNormalized`, `values.wave`).
  */
 function generators(wave: FleetWave): Record<string, unknown>[] {
   const values = { wave: wave.name };
@@ -83,7 +88,7 @@ function generators(wave: FleetWave): Record<string, unknown>[] {
   const byLabel = Object.keys(labels).length > 0 || names.length === 0
     ? [{ clusters: { selector: Object.keys(labels).length > 0 ? { matchLabels: { ...labels } } : undefined, values } }]
     : [];
-  const byName = names.length > 0 ? [{ list: { elements: names.map(cluster => ({ name: cluster, values })) } }] : [];
+  const byName = names.length > 0 ? [{ list: { elements: names.map(cluster => ({ name: cluster, nameNormalized: cluster, values })) } }] : [];
   return [...byLabel, ...byName];
 }
 

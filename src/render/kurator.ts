@@ -1,8 +1,8 @@
 import { ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedManifests } from '../fleet';
-import { ControllerPlanModel, ReleaseModel, Strategy } from '../model';
-import { ReleaseController, TrafficApi } from '../plan';
+import { ControllerPlanModel, Protocol, ReleaseModel, Strategy } from '../model';
+import { DEFAULT_PROMETHEUS, ReleaseController, TrafficApi } from '../plan';
 import { fail } from '../validate';
 import { analysisInterval, flowOf, metricWindowSeconds } from './flagger';
 
@@ -30,7 +30,7 @@ export interface KuratorSync {
   readonly manifests: readonly ResolvedManifests[];
 }
 
-/** The metrics Kurator's rollout policy takes: Flagger's built-in checks, by name, without a template. */
+/** The traffic router Kurator's rollout plugin runs Flagger with: the one it supports. */
 const KURATOR_PROVIDER = 'istio';
 
 export function kuratorApplication(name: string, namespace: string, sync: KuratorSync): ApiObjectProps {
@@ -59,14 +59,10 @@ export function kuratorApplication(name: string, namespace: string, sync: Kurato
           targetNamespace: entry.targetNamespace,
           timeout: goDuration(sync.syncTimeoutSeconds),
         },
-        rollout: entry.model?.plan && entry.app && isKuratorRollout(entry.model) ? rollout(entry.model, entry.model.plan) : undefined,
+        rollout: entry.model?.plan && entry.model.controller === ReleaseController.FLAGGER ? rollout(entry.model, entry.model.plan) : undefined,
       })),
     },
   };
-}
-
-function isKuratorRollout(model: ReleaseModel): boolean {
-  return model.controller === ReleaseController.FLAGGER;
 }
 
 /** A duration as Go writes one, and Flux with it: `0s`, `90s` as `1m30s`, `3m0s`, `1h0m0s`. */
@@ -102,7 +98,6 @@ function rollout(model: ReleaseModel, plan: ControllerPlanModel): Record<string,
         ],
         // Kurator dereferences timeoutSeconds whenever there is a command, so it is always written.
         webhooks: checks.loadTestCommand === undefined ? undefined : { command: [checks.loadTestCommand], timeoutSeconds: checks.loadTestTimeoutSeconds },
-        sessionAffinity: model.sticky && { cookieName: model.sticky.cookieName, maxAge: model.sticky.maxAgeSeconds },
       },
       trafficRouting: {
         analysisTimes: flow === 'canary' ? undefined : plan.iterations,
@@ -162,6 +157,14 @@ export function checkKurator(app: Construct, model: ReleaseModel): void {
   if (flagger?.canaryReadyThreshold !== undefined) refuse('plan.flagger.canaryReadyThreshold', 'which has no ready thresholds', flagger.canaryReadyThreshold, 'leave it out');
   // Flagger gates a blue/green's promotion by hand with the load tester's webhooks, which Kurator has no room for.
   if (model.strategy === Strategy.BLUE_GREEN && !plan.autoPromotion) refuse('plan.autoPromotion', 'which promotes once the analysis passes, with no gate', false, 'leave it out, or set it to true');
+  // Kurator names no port, and Flagger then names its Services' ports http: gRPC and h2c would be taken for HTTP/1.1.
+  if (model.ports[0].protocol !== Protocol.HTTP) {
+    refuse('protocol', 'which names no port, so that Flagger names its Services\' ports http', model.ports[0].protocol, `use Protocol.HTTP, ${otherEngine}`);
+  }
+  if (model.sticky) {
+    refuse('stickySessions', 'whose session affinity has no cookie for the primary and no path, so users the split sends to the primary are not kept there',
+      { cookieName: model.sticky.cookieName }, `leave stickySessions out, ${otherEngine}`);
+  }
   if (model.mirror) refuse('mirror', 'which has no mirroring', { percentage: model.mirror.percentage }, 'leave mirror out');
   if (model.trafficPolicy) refuse('trafficPolicy', 'which has no traffic policy', Object.keys(model.trafficPolicy), `leave it out, ${otherEngine}`);
   if (model.policies.autoscaling) {
@@ -172,6 +175,3 @@ export function checkKurator(app: Construct, model: ReleaseModel): void {
     refuse('routePolicy.timeout', 'which takes whole seconds', timeout, 'use e.g. Duration.seconds(30)');
   }
 }
-
-/** Flagger's Prometheus in Kurator's install, and the plan's default. */
-const DEFAULT_PROMETHEUS = 'http://prometheus.istio-system:9090';

@@ -2,13 +2,13 @@
  * Releases across a fleet of clusters: what each wave's clusters receive. Argo CD's RollingSync
  * syncs only the Applications that one of its steps selects by label; an ApplicationSet whose
  * generators make Applications that no step selects leaves their clusters on the old release.
- * Kurator makes a Flagger Canary in each cluster from an Application's rollout policy, and reads
- * the workload and the Service it names from that cluster: where the synced manifests are in the
- * set, they must hold both, the Service selecting the workload's pods on the policy's port.
+ * Kurator makes a Flagger Canary in each cluster from an Application's rollout policy, after it
+ * reads the Service it names from that cluster, and the Canary targets the workload it names:
+ * where the synced manifests are in the set, they must hold both.
  * Istio has no analyzer for either; the engines report them only while the release runs.
  */
 
-import { Graph, ManifestObject, podsOfService } from './graph';
+import { Graph, ManifestObject } from './graph';
 import { isObjectLike, labels, list, own, record, text } from './json';
 import { Finding, finding } from './types';
 
@@ -70,20 +70,20 @@ function resolveLabels(template: ReadonlyMap<string, string>, values: unknown): 
   return resolved;
 }
 
-/** A RollingSync step selects an Application when each of its matchExpressions holds, as Kubernetes selectors do. */
+/**
+ * A RollingSync step selects an Application as Argo CD's ApplicationSet controller decides it
+ * (getAppStep, labelMatchedExpression), not as Kubernetes selectors do: where the Application has
+ * the label, only `In` (a value listed) and `NotIn` (none listed) can hold; where it lacks the label,
+ * only `In` fails, whatever the operator.
+ */
 export function selects(step: unknown, applied: ReadonlyMap<string, string>): boolean {
   return list(step, 'matchExpressions').every(expression => {
+    const operator = text(expression, 'operator');
     const key = text(expression, 'key');
-    // The values are JSON, which holds no undefined, so a label that is absent is in none of them.
-    const values = list(expression, 'values');
     const value = key === undefined ? undefined : applied.get(key);
-    switch (text(expression, 'operator')) {
-      case 'In': return values.includes(value);
-      case 'NotIn': return !values.includes(value);
-      case 'Exists': return value !== undefined;
-      case 'DoesNotExist': return value === undefined;
-      default: return false;
-    }
+    if (value === undefined) return operator !== 'In';
+    const listed = list(expression, 'values').includes(value);
+    return operator === 'In' ? listed : operator === 'NotIn' && !listed;
   });
 }
 
@@ -94,7 +94,11 @@ function checkRollouts(graph: Graph, application: ManifestObject): Finding[] {
   });
 }
 
-/** The workload and Service of a rollout, where the set holds the namespace they live in. */
+/**
+ * The workload and Service of a rollout, where the set holds the namespace they live in. Kurator
+ * reads the Service from each cluster before it makes the Canary, and requeues without one; the
+ * Canary it makes targets the workload, which Flagger must find.
+ */
 function checkRolloutTargets(graph: Graph, application: ManifestObject, rollout: unknown, at: string): Finding[] {
   const workload = record(rollout, 'workload');
   const namespace = text(workload, 'namespace') ?? application.namespace;
@@ -102,18 +106,17 @@ function checkRolloutTargets(graph: Graph, application: ManifestObject, rollout:
   if (!inSet) return [];
   const kind = text(workload, 'kind') ?? 'Deployment';
   const name = text(workload, 'name');
-  const target = graph.workloads.find(w => w.kind === kind && w.namespace === namespace && w.name === name);
-  const missing = (path: string, what: string): Finding =>
-    finding('fleet-rollout-target-missing', application.id, `${at}.${path}`,
-      `${what}, so kurator can't make the canary in any cluster of the fleet and the release never starts; add it to the synced manifests or fix the name`);
-  if (!target) return [missing('workload.name', `${kind} ${namespace}/${name} is not in the manifests of namespace ${namespace}`)];
-  const serviceName = text(rollout, 'serviceName');
-  const service = graph.services.find(s => s.namespace === namespace && s.name === serviceName);
-  if (!service) return [missing('serviceName', `service ${namespace}/${serviceName} is not in the manifests of namespace ${namespace}`)];
-  if (!podsOfService(graph, service).includes(target)) {
-    return [missing('serviceName', `service ${namespace}/${serviceName} does not select the pods of ${target.id}`)];
+  const fix = 'add it to the synced manifests or fix the name';
+  if (!graph.workloads.some(w => w.kind === kind && w.namespace === namespace && w.name === name)) {
+    return [finding('fleet-rollout-target-missing', application.id, `${at}.workload.name`,
+      `${kind} ${namespace}/${name} is not in the manifests of namespace ${namespace}, so the canary kurator makes in each cluster `
+      + `targets nothing and the release never starts; ${fix}`)];
   }
-  const port = own(rollout, 'port');
-  const ports = list(service.spec, 'ports').map(p => own(p, 'port'));
-  return ports.includes(port) ? [] : [missing('port', `service ${namespace}/${serviceName} has no port ${String(port)}`)];
+  const serviceName = text(rollout, 'serviceName');
+  if (!graph.services.some(s => s.namespace === namespace && s.name === serviceName)) {
+    return [finding('fleet-rollout-target-missing', application.id, `${at}.serviceName`,
+      `service ${namespace}/${serviceName} is not in the manifests of namespace ${namespace}, so kurator, which reads it from each cluster, `
+      + `never makes the canary and the release never starts; ${fix}`)];
+  }
+  return [];
 }

@@ -108,7 +108,7 @@ const CODE_TABLE = {
   'waypoint-missing': [Severity.ERROR, 'A route for a Service in ambient mode that no waypoint serves: its weights and matches are ignored.'],
   'waypoint-not-found': [Severity.ERROR, 'A Service in ambient mode is enrolled with a waypoint that is no waypoint Gateway in the set.'],
   'fleet-wave-unsynced': [Severity.ERROR, 'An ApplicationSet\'s RollingSync selects none of the Applications a generator makes: their clusters keep the old release.'],
-  'fleet-rollout-target-missing': [Severity.ERROR, 'A Kurator rollout names a workload or Service that the synced manifests lack, or a Service that misses its pods or port.'],
+  'fleet-rollout-target-missing': [Severity.ERROR, 'A Kurator rollout names a workload or Service that the synced manifests lack: the release never starts.'],
   'object-renamed': [Severity.ERROR, 'Progression: an object has a new name but is the same as in the previous step.'],
   'route-before-pods': [Severity.ERROR, 'Progression: traffic goes to a workload that ran no pods in the previous step.'],
   'subset-removed-while-routed': [Severity.ERROR, 'Progression: a subset that took traffic in the previous step is gone.'],
