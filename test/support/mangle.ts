@@ -1,6 +1,7 @@
 /** Malformed objects: each field of one replaced by each value of a kind it should not hold. */
 
-const HOSTILE: unknown[] = [null, 1, 'x', true, [], {}, [null], [1], { x: null }];
+// An object whose own fields shadow what string conversion calls, as YAML can write one.
+const HOSTILE: unknown[] = [null, 1, 'x', true, [], {}, [null], [1], { x: null }, [{ constructor: 'x', toString: 1, hasOwnProperty: [] }]];
 
 /** Every field path under `value`, as lists of keys, `value` itself first. */
 function paths(value: unknown, at: (string | number)[]): (string | number)[][] {
