@@ -208,6 +208,10 @@ describe('what the fleet checks read, each part of it', () => {
     const copy = { ...deployment, metadata: { ...deployment.metadata, namespace: 'other' } };
     expect(codes([moved.application, ...moved.release.filter(o => o !== deployment), copy]).filter(f => f[0] === 'fleet-rollout-target-missing'))
       .toEqual([WORKLOAD_MISSING('Deployment webapp-kurator/backend')]);
+    const elsewhere = kurator();
+    elsewhere.release.find(o => o.kind === 'Service').metadata.namespace = 'other';
+    expect(codes([elsewhere.application, ...elsewhere.release]).filter(f => f[0] === 'fleet-rollout-target-missing'))
+      .toEqual([SERVICE_MISSING('webapp-kurator/backend')]);
     const renamed = kurator();
     renamed.release.find(o => o.kind === 'Service').metadata.name = 'frontend';
     expect(codes([renamed.application, ...renamed.release]).filter(f => f[0] === 'fleet-rollout-target-missing'))
