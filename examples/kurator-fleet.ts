@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueGreenApp, Color, Fleet, FleetEngine, IstioGateway, ReleaseController } from '../src';
-import { podinfo } from './podinfo';
+import { BlueGreenApp, Fleet, FleetEngine } from '../src';
+import { seedBackend } from './podinfo';
 
 /** The namespace of the app that Kurator releases: its own, so that dist/ can be applied to one cluster whole. */
 const NAMESPACE = 'webapp-kurator';
@@ -10,38 +10,14 @@ const NAMESPACE = 'webapp-kurator';
  * Seed 002 as its document has it: Kurator's rollout plugin releases podinfo `backend` across the
  * fleet `quickstart`. This chart is what the Git folder holds: the Deployment, and the Service
  * that Kurator reads; Kurator makes the Canary in each cluster from the Application's rollout
- * policy, which is this app's plan (see {@link KuratorFleet}). The plan is the seed's: three
- * 90-second rounds under its load test, request success rate at least 99% and P99 duration at
- * most 500 ms, a rollback after 2 failed checks, 10 minutes for the new pods.
+ * policy, which is this app's plan (see {@link KuratorFleet}): the seed's, `seedBackend`.
  */
 export class KuratorPodinfoBlueGreen extends Chart {
   public readonly app: BlueGreenApp;
 
   constructor(scope: Construct, id = 'kurator-podinfo-blue-green') {
     super(scope, id, { namespace: NAMESPACE });
-    this.app = new BlueGreenApp(this, 'Backend', {
-      port: 9898,
-      blue: podinfo('6.0.0'),
-      green: podinfo('6.0.1'),
-      active: Color.GREEN,
-      gateway: IstioGateway.fromName('istio-system/public-gateway'),
-      hosts: [`backend.${NAMESPACE}`],
-      routePolicy: { timeout: Duration.seconds(60) },
-      controller: ReleaseController.FLAGGER,
-      plan: {
-        iterations: 3,
-        autoPromotion: true,
-        analysis: {
-          interval: Duration.seconds(90),
-          minSuccessRate: 99,
-          maxRequestDuration: Duration.millis(500),
-          failureLimit: 2,
-          loadTestCommand: `hey -z 1m -q 10 -c 2 http://backend-canary.${NAMESPACE}:9898/`,
-          loadTestTimeout: Duration.seconds(60),
-        },
-        flagger: { progressDeadline: Duration.minutes(10) },
-      },
-    });
+    this.app = new BlueGreenApp(this, 'Backend', seedBackend(NAMESPACE));
   }
 }
 

@@ -1,33 +1,11 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  BlueGreenApp, BlueGreenAppProps, CanaryApp, Color, DataPlane, Fleet, FleetEngine, FleetProps, IstioGateway, ReleaseController, TrafficApi,
-} from '../src';
+import { seedBackend } from '../examples/podinfo';
+import { BlueGreenApp, BlueGreenAppProps, CanaryApp, DataPlane, Fleet, FleetEngine, FleetProps, ReleaseController, TrafficApi } from '../src';
 
-export const LOAD_TEST = 'hey -z 1m -q 10 -c 2 http://backend-canary.webapp:9898/';
-
-/** Seed 002's podinfo backend, released by Flagger. */
+/** Seed 002's podinfo backend, released by Flagger, in the seed's namespace `webapp`. */
 export function seedBackendProps(props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps {
-  return {
-    port: 9898,
-    blue: { image: 'ghcr.io/stefanprodan/podinfo:6.0.0', version: '6.0.0' },
-    green: { image: 'ghcr.io/stefanprodan/podinfo:6.0.1', version: '6.0.1' },
-    active: Color.GREEN,
-    gateway: IstioGateway.fromName('istio-system/public-gateway'),
-    hosts: ['backend.webapp'],
-    routePolicy: { timeout: Duration.seconds(60) },
-    controller: ReleaseController.FLAGGER,
-    plan: {
-      iterations: 3,
-      autoPromotion: true,
-      analysis: {
-        interval: Duration.seconds(90), minSuccessRate: 99, maxRequestDuration: Duration.millis(500), failureLimit: 2,
-        loadTestCommand: LOAD_TEST, loadTestTimeout: Duration.seconds(60),
-      },
-      flagger: { progressDeadline: Duration.minutes(10) },
-    },
-    ...props,
-  };
+  return { ...seedBackend('webapp'), ...props };
 }
 
 export interface Built {
