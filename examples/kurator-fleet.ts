@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueGreenApp, Fleet, FleetEngine } from '../src';
+import { BlueGreenApp, Fleet, FleetEngine, FleetProps } from '../src';
 import { seedBackend } from './podinfo';
 
 /** The namespace of the app that Kurator releases: its own, so that dist/ can be applied to one cluster whole. */
@@ -27,21 +27,26 @@ export class KuratorPodinfoBlueGreen extends Chart {
  * (Flagger scales the Deployment, which a periodic apply would undo), with the app's plan as its
  * rollout policy; and podinfo's kustomize folder, into `default`, every 5 minutes.
  */
+export function seedFleetProps(app: BlueGreenApp): FleetProps {
+  return {
+    engine: FleetEngine.KURATOR,
+    name: 'blue-green-demo',
+    kuratorFleet: 'quickstart',
+    repoUrl: 'https://github.com/stefanprodan/podinfo',
+    branch: 'master',
+    manifests: [
+      { path: './deploy/webapp', app },
+      { path: './kustomize', targetNamespace: 'default', syncInterval: Duration.minutes(5) },
+    ],
+  };
+}
+
+/** Seed 002's Application over {@link KuratorPodinfoBlueGreen}. */
 export class KuratorFleet extends Chart {
   public readonly fleet: Fleet;
 
   constructor(scope: Construct, release: KuratorPodinfoBlueGreen, id = 'kurator-fleet') {
     super(scope, id, { namespace: 'default' });
-    this.fleet = new Fleet(this, 'BlueGreenDemo', {
-      engine: FleetEngine.KURATOR,
-      name: 'blue-green-demo',
-      kuratorFleet: 'quickstart',
-      repoUrl: 'https://github.com/stefanprodan/podinfo',
-      branch: 'master',
-      manifests: [
-        { path: './deploy/webapp', app: release.app },
-        { path: './kustomize', targetNamespace: 'default', syncInterval: Duration.minutes(5) },
-      ],
-    });
+    this.fleet = new Fleet(this, 'BlueGreenDemo', seedFleetProps(release.app));
   }
 }

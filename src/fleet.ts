@@ -5,7 +5,8 @@ import { isDns1123Label } from './names';
 import { ReleaseController } from './plan';
 import { ReleaseApp, type IReleaseApp } from './release-app';
 import { argoCdApplicationSet, ArgoCdSource } from './render/argo-cd';
-import { checkKurator, kuratorApplication, KuratorSync } from './render/kurator';
+import { checkKurator } from './release/checks-kurator';
+import { kuratorApplication, KuratorSync } from './render/kurator';
 import { entryField } from './show';
 import {
   checkDnsLabel, checkEnum, checkGiven, checkLabelMap, checkList, checkNamespace, checkPositive, checkSeconds, checkString, fail, orDefault, wholeSeconds,
@@ -166,15 +167,18 @@ export interface FleetProps {
 /** A folder to apply, resolved: with the release model of its app where it has one. */
 export interface ResolvedManifests {
   readonly field: string;
+  /** The props as given, for the refusals of what one engine doesn't read. */
+  readonly given: FleetManifests;
   readonly path: string;
   readonly app?: ReleaseApp;
   readonly model?: ReleaseModel;
   readonly targetNamespace?: string;
-  readonly syncIntervalSeconds: number;
-  /** The interval as given, if it was. */
-  readonly syncInterval?: Duration;
+  /** Undefined where left out: Kurator's default then depends on the app. */
+  readonly syncIntervalSeconds?: number;
   readonly include?: string;
 }
+
+const ENGINE_NAMES: Readonly<Record<FleetEngine, string>> = { [FleetEngine.KURATOR]: 'Kurator', [FleetEngine.ARGO_CD]: 'Argo CD' };
 
 /**
  * The same release across many clusters, in waves. It takes the release apps of the charts that
@@ -216,10 +220,10 @@ export class Fleet extends Construct {
       const resolved = this.resolveKurator(props, repoUrl, branch, manifests);
       this.resource = new ApiObject(this, 'Resource', kuratorApplication(this.name, this.fleetNamespace, resolved));
     } else {
-      this.refuseKuratorOnly(props, manifests);
+      this.resolveArgoCd(props, manifests);
       const source: ArgoCdSource = { repoUrl, branch, project: orDefault(props.argoCdProject, 'default') };
       checkDnsLabel(this, 'argoCdProject', source.project, '"default"');
-      this.resource = new ApiObject(this, 'Resource', argoCdApplicationSet(this, this.name, this.fleetNamespace, source, this.waves, manifests));
+      this.resource = new ApiObject(this, 'Resource', argoCdApplicationSet(this.name, this.fleetNamespace, source, this.waves, manifests));
     }
     this.node.defaultChild = this.resource;
   }
@@ -227,7 +231,7 @@ export class Fleet extends Construct {
   private resolveKurator(props: FleetProps, repoUrl: string, branch: string, manifests: ResolvedManifests[]): KuratorSync {
     if (props.kuratorFleet === undefined) fail(this, 'kuratorFleet', 'must name the Kurator Fleet with FleetEngine.KURATOR', props.kuratorFleet, 'e.g. kuratorFleet: "quickstart"');
     const fleet = checkDnsLabel(this, 'kuratorFleet', props.kuratorFleet, '"quickstart"');
-    if (props.argoCdProject !== undefined) fail(this, 'argoCdProject', 'is Argo CD\'s, and the engine is Kurator', props.argoCdProject, 'leave it out');
+    this.refuseOtherEngine('argoCdProject', props.argoCdProject, FleetEngine.ARGO_CD);
     if (this.waves.length > 1) {
       fail(this, 'waves', 'can\'t be more than one with Kurator, which applies every sync policy at once and never holds a wave for the last',
         this.waves.map(w => w.name), 'give one wave, or use FleetEngine.ARGO_CD, whose RollingSync holds each wave until the last is Healthy');
@@ -236,7 +240,7 @@ export class Fleet extends Construct {
     if (wave.clusterNames !== undefined) {
       fail(this, 'waves[0].clusterNames', 'can\'t be carried by Kurator, which selects clusters by label only', wave.clusterNames, 'label the clusters and use clusterLabels');
     }
-    if (wave.maxUpdate !== undefined) fail(this, 'waves[0].maxUpdate', 'is Argo CD\'s RollingSync, and the engine is Kurator', wave.maxUpdate, 'leave it out');
+    this.refuseOtherEngine('waves[0].maxUpdate', wave.maxUpdate, FleetEngine.ARGO_CD);
     for (const entry of manifests) {
       if (entry.include !== undefined) {
         fail(this, `${entry.field}.include`, 'can\'t be carried by Kurator, whose Flux applies every file of the folder', entry.include, 'give the app a folder of its own and leave include out');
@@ -263,14 +267,20 @@ export class Fleet extends Construct {
     };
   }
 
-  private refuseKuratorOnly(props: FleetProps, manifests: ResolvedManifests[]): void {
-    const kuratorOnly: (keyof FleetProps)[] = ['kuratorFleet', 'gitInterval', 'gitTimeout', 'syncTimeout'];
-    for (const field of kuratorOnly) {
-      if (props[field] !== undefined) fail(this, field, 'is Kurator\'s, and the engine is Argo CD', props[field], 'leave it out');
+  /** Argo CD takes no Kurator prop, and applies every source of an Application to one destination namespace. */
+  private resolveArgoCd(props: FleetProps, manifests: ResolvedManifests[]): void {
+    for (const field of ['kuratorFleet', 'gitInterval', 'gitTimeout', 'syncTimeout'] as const) this.refuseOtherEngine(field, props[field], FleetEngine.KURATOR);
+    for (const entry of manifests) this.refuseOtherEngine(`${entry.field}.syncInterval`, entry.given.syncInterval, FleetEngine.KURATOR);
+    const named = manifests.find(entry => entry.targetNamespace !== undefined);
+    if (named && manifests.length > 1) {
+      fail(this, `${named.field}.targetNamespace`, 'can\'t be carried by Argo CD with several folders, which it applies to one destination namespace',
+        named.targetNamespace, 'set the namespace in the manifests, or give one folder');
     }
-    for (const entry of manifests) {
-      if (entry.syncInterval) fail(this, `${entry.field}.syncInterval`, 'is Kurator\'s, and the engine is Argo CD, whose RollingSync syncs', entry.syncInterval, 'leave it out');
-    }
+  }
+
+  /** A prop that only the other engine reads, refused rather than left unread. */
+  private refuseOtherEngine(field: string, value: unknown, owner: FleetEngine): void {
+    if (value !== undefined) fail(this, field, `is ${ENGINE_NAMES[owner]}'s, and the engine is ${ENGINE_NAMES[this.engine]}`, value, 'leave it out');
   }
 
   /** Flux's intervals and timeouts: 0 would never fetch again, or fail every fetch and apply. */
@@ -361,10 +371,9 @@ function resolveManifests(scope: Fleet, manifests: FleetManifests[]): ResolvedMa
         'set the app\'s namespace, or its chart\'s');
     }
     const targetNamespace = entry.targetNamespace === undefined ? undefined : checkNamespace(scope, `${field}.targetNamespace`, entry.targetNamespace);
-    const flagger = model?.controller === ReleaseController.FLAGGER;
-    const syncIntervalSeconds = entry.syncInterval === undefined ? (flagger ? 0 : 300) : checkSeconds(scope, `${field}.syncInterval`, entry.syncInterval);
+    const syncIntervalSeconds = entry.syncInterval === undefined ? undefined : checkSeconds(scope, `${field}.syncInterval`, entry.syncInterval);
     const include = entry.include === undefined ? undefined : checkString(scope, `${field}.include`, entry.include, '"payments.k8s.yaml"');
-    resolved.push({ field, path, app, model, targetNamespace, syncIntervalSeconds, syncInterval: entry.syncInterval, include });
+    resolved.push({ field, given: entry, path, app, model, targetNamespace, syncIntervalSeconds, include });
   });
   return resolved;
 }

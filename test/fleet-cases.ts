@@ -1,7 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import { seedFleetProps } from '../examples/kurator-fleet';
 import { seedBackend } from '../examples/podinfo';
-import { BlueGreenApp, BlueGreenAppProps, CanaryApp, DataPlane, Fleet, FleetEngine, FleetProps, ReleaseController, TrafficApi } from '../src';
+import { BlueGreenApp, BlueGreenAppProps, CanaryApp, Fleet, FleetEngine, FleetProps, ReleaseController } from '../src';
 
 /** Seed 002's podinfo backend, released by Flagger, in the seed's namespace `webapp`. */
 export function seedBackendProps(props: Partial<BlueGreenAppProps> = {}): BlueGreenAppProps {
@@ -24,18 +25,9 @@ export function seedFleet(appProps: Partial<BlueGreenAppProps> = {}, fleetProps:
   const appChart = new Chart(root, 'backend', { namespace: 'webapp' });
   const app = new BlueGreenApp(appChart, 'Backend', seedBackendProps(appProps));
   const fleetChart = new Chart(root, 'fleet', { namespace: 'default' });
-  const fleet = new Fleet(fleetChart, 'BlueGreenDemo', {
-    engine: FleetEngine.KURATOR,
-    name: 'blue-green-demo',
-    kuratorFleet: 'quickstart',
-    repoUrl: 'https://github.com/stefanprodan/podinfo',
-    branch: 'master',
-    manifests: [
-      { path: './deploy/webapp', app },
-      ...withKustomize ? [{ path: './kustomize', targetNamespace: 'default', syncInterval: Duration.minutes(5) }] : [],
-    ],
-    ...fleetProps,
-  });
+  const seed = seedFleetProps(app);
+  const manifests = withKustomize ? seed.manifests : seed.manifests.slice(0, 1);
+  const fleet = new Fleet(fleetChart, 'BlueGreenDemo', { ...seed, manifests, ...fleetProps });
   return { appChart, fleetChart, app, fleet };
 }
 
@@ -63,4 +55,3 @@ export function canaryApp(chart: Construct, controller = ReleaseController.ARGO_
   });
 }
 
-export { DataPlane, TrafficApi };

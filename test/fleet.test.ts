@@ -7,6 +7,7 @@ import {
 import { goDuration } from '../src/render/kurator';
 import { show } from '../src/validate';
 import { PROP_ERROR } from './support/errors';
+import { withValueAt } from './support/mangle';
 import { ArgoCdFleet, ArgoCdFleetPayments } from '../examples/argo-cd-fleet';
 import { KuratorFleet, KuratorPodinfoBlueGreen } from '../examples/kurator-fleet';
 import { argoFleet, canaryApp, seedFleet } from './fleet-cases';
@@ -207,7 +208,7 @@ describe('refuses by name what an engine can\'t carry', () => {
   ["Kurator is given an Argo CD project", () => seedFleet({}, { argoCdProject: 'default' }), "fleet/BlueGreenDemo: argoCdProject is Argo CD's, and the engine is Kurator, got \"default\"; leave it out"],
   ["Kurator is given two waves", () => seedFleet({}, { waves: [{ name: 'a', clusterLabels: { a: 'b' } }, { name: 'b', clusterLabels: { b: 'c' } }] }), "fleet/BlueGreenDemo: waves can't be more than one with Kurator, which applies every sync policy at once and never holds a wave for the last, got [\"a\",\"b\"]; give one wave, or use FleetEngine.ARGO_CD, whose RollingSync holds each wave until the last is Healthy"],
   ["Kurator is given clusters by name", () => seedFleet({}, { waves: [{ name: 'a', clusterNames: ['c1'] }] }), "fleet/BlueGreenDemo: waves[0].clusterNames can't be carried by Kurator, which selects clusters by label only, got [\"c1\"]; label the clusters and use clusterLabels"],
-  ["Kurator is given a maxUpdate", () => seedFleet({}, { waves: [{ name: 'a', maxUpdate: 2 }] }), "fleet/BlueGreenDemo: waves[0].maxUpdate is Argo CD's RollingSync, and the engine is Kurator, got 2; leave it out"],
+  ["Kurator is given a maxUpdate", () => seedFleet({}, { waves: [{ name: 'a', maxUpdate: 2 }] }), "fleet/BlueGreenDemo: waves[0].maxUpdate is Argo CD's, and the engine is Kurator, got 2; leave it out"],
   ["Kurator is given files to include", () => seedFleet({}, { manifests: [{ path: 'dist', include: 'x.yaml' }] }), "fleet/BlueGreenDemo: manifests[0].include can't be carried by Kurator, whose Flux applies every file of the folder, got \"x.yaml\"; give the app a folder of its own and leave include out"],
   ["the sync interval is not whole seconds", () => seedFleet({}, { manifests: [{ path: 'dist', syncInterval: Duration.millis(500) }] }), "fleet/BlueGreenDemo: manifests[0].syncInterval must be a Duration of whole seconds, 0 or more, got \"0.5s\"; use e.g. Duration.seconds(30)"],
   ["there are no manifests", () => seedFleet({}, { manifests: [] }), "fleet/BlueGreenDemo: manifests must hold at least one folder of manifests, got []; e.g. [{ path: \"./dist/payments\", app: payments }]"],
@@ -231,7 +232,7 @@ describe('refuses by name what an engine can\'t carry', () => {
   ["an app's folder moves it to another namespace", () => { const root = Testing.app(); const app = canaryApp(new Chart(root, 'p', { namespace: 'p' })); return new Fleet(new Chart(root, 'f'), 'F', { engine: FleetEngine.KURATOR, kuratorFleet: 'q', repoUrl: 'https://git.example/r', manifests: [{ path: 'p', app, targetNamespace: 'other' }] }); }, "f/F: manifests[0].targetNamespace would move the app's objects out of its namespace p, as Flux's targetNamespace moves every object, got \"other\"; leave it out for an app's folder"],
   ["a path is absolute", () => argoFleet({ manifests: [{ path: '/deploy' }] }), "fleet/Payments: manifests[0].path must be a folder inside the repository, relative to its root, got \"/deploy\"; e.g. \"./dist/payments\""],
   ["the branch is empty", () => argoFleet({ branch: '' }), "fleet/Payments: branch must be a Git branch name, got \"\"; e.g. \"main\""],
-  ["Argo CD is given a sync interval", () => argoFleet({ manifests: [{ path: 'dist', syncInterval: Duration.minutes(1) }] }), "fleet/Payments: manifests[0].syncInterval is Kurator's, and the engine is Argo CD, whose RollingSync syncs, got \"60s\"; leave it out"],
+  ["Argo CD is given a sync interval", () => argoFleet({ manifests: [{ path: 'dist', syncInterval: Duration.minutes(1) }] }), "fleet/Payments: manifests[0].syncInterval is Kurator's, and the engine is Argo CD, got \"60s\"; leave it out"],
   ["an app is released by fleets of both engines", () => { const root = Testing.app(); const c = new Chart(root, 'payments', { namespace: 'payments' }); const app = canaryApp(c); new Fleet(new Chart(root, 'a'), 'A', { engine: FleetEngine.ARGO_CD, repoUrl: 'https://git.example/r', manifests: [{ path: 'dist', app }] }); return new Fleet(new Chart(root, 'k'), 'K', { engine: FleetEngine.KURATOR, kuratorFleet: 'q', repoUrl: 'https://git.example/r', manifests: [{ path: 'dist', app }] }); }, "k/K: manifests[0].app is released by the argo-cd fleet a/A already, and one app's chart can't serve both engines, got \"payments/Payments\"; release the app with one engine"],
   ])('fails when %s', (_title, build, message) => {
     expect(build).toThrow(message);
@@ -254,16 +255,6 @@ describe('every Fleet prop refuses every wrong JavaScript value with our error, 
     ['waves[0].maxUpdate', p => ({ ...p, waves: [{ name: 'a' }] }), ['undefined', 'a number']], ['branch', p => p, ['undefined', 'a string']],
     ['name', p => p, ['undefined', 'a string']], ['fleetNamespace', p => p, ['undefined', 'a string']], ['argoCdProject', p => p, ['undefined', 'a string']],
   ];
-  const keysOf = (field: string) => [...field.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map(m => (m[1] !== undefined ? Number(m[1]) : m[2]));
-  function withValue(props: any, field: string, value: unknown): any {
-    const keys = keysOf(field);
-    const set = (object: any, depth: number): any => {
-      const copy: any = Array.isArray(object) ? [...object] : { ...object };
-      copy[keys[depth]] = depth === keys.length - 1 ? value : set(copy[keys[depth]] ?? {}, depth + 1);
-      return copy;
-    };
-    return set(props, 0);
-  }
   function outcome(props: (app: CanaryApp) => any): 'accepted' | string {
     const root = Testing.app();
     const app = canaryApp(new Chart(root, 'payments', { namespace: 'payments' }));
@@ -276,7 +267,7 @@ describe('every Fleet prop refuses every wrong JavaScript value with our error, 
   }
   test.each(ROWS.map(r => [r[0], r] as const))('Fleet %s', (_, [field, base, takes]) => {
     const problems = HOSTILE.flatMap(([name, value]) => {
-      const result = outcome(app => withValue(base({ engine: FleetEngine.ARGO_CD, repoUrl: 'https://git.example/r', manifests: [{ path: 'dist', app }] }), field, value));
+      const result = outcome(app => withValueAt(base({ engine: FleetEngine.ARGO_CD, repoUrl: 'https://git.example/r', manifests: [{ path: 'dist', app }] }), field, value));
       if (takes.includes(name)) return result === 'accepted' ? [] : [`${name}: refused: ${result}`];
       const parts = PROP_ERROR.exec(result);
       const named = parts?.groups!.path === 'fleet/F' && (parts.groups!.field === field || parts.groups!.field.startsWith(field));

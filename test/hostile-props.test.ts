@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenApp, CanaryApp, IstioGateway, RouteMatch, RouteTarget, StringMatch } from '../src';
 import { show } from '../src/validate';
 import { PROP_ERROR } from './support/errors';
+import { withValueAt } from './support/mangle';
 import { schemaErrors } from './support/schemas';
 
 /**
@@ -253,7 +254,7 @@ function canaryRows(): Row[] {
 
 /** What only Flagger carries out, in a plan of either kind. */
 function flaggerOptionRows(plan: Props): Row[] {
-  const alerted = (base: Props) => withValue(base, 'plan.flagger.alerts', [{ name: 'team', provider: 'slack' }]);
+  const alerted = (base: Props) => withValueAt(base, 'plan.flagger.alerts', [{ name: 'team', provider: 'slack' }]);
   return [
     row('plan.flagger.primaryReadyThreshold', 'positive', true, plan), row('plan.flagger.canaryReadyThreshold', 'positive', true, plan),
     row('plan.flagger.stepWeightPromotion', 'positive', true, plan), row('plan.flagger.alerts', 'list', true, plan),
@@ -265,7 +266,7 @@ function flaggerOptionRows(plan: Props): Row[] {
 
 /** What only Argo Rollouts carries out, in a plan of either kind. */
 function argoOptionRows(plan: Props): Row[] {
-  const labelled = (base: Props) => withValue(base, 'plan.argo.newVersionPods', { labels: { role: 'canary' }, annotations: { note: 'new' } });
+  const labelled = (base: Props) => withValueAt(base, 'plan.argo.newVersionPods', { labels: { role: 'canary' }, annotations: { note: 'new' } });
   return [
     row('plan.argo', 'open', true, plan), row('plan.argo.maxUnavailable', 'closed', true, plan), row('plan.argo.antiAffinity', 'closed', true, plan),
     row('plan.argo.newVersionPods', 'open', true, plan), row('plan.argo.newVersionPods.labels', 'map', true, plan),
@@ -287,23 +288,6 @@ function blueGreenRows(): Row[] {
     row('plan.argo.previewReplicas', 'positive', true, { plan: {} }), row('plan.argo.autoPromotionDelay', 'closed', true, { plan: {} }),
     row('plan.argo.postPromotionAnalysis', 'closed', true, { plan: {} }),
   ];
-}
-
-/** `field` parsed into the keys that reach it: `a.b[0]["c.d"]` is a, b, 0, c.d. */
-function keysOf(field: string): (string | number)[] {
-  return [...field.matchAll(/\["([^"]*)"\]|\[(\d+)\]|([^.[\]]+)/g)].map(m => m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]));
-}
-
-/** The props with `value` at `field`, every object on the way a copy; one the props leave out starts empty. */
-function withValue(props: Props, field: string, value: unknown): Props {
-  const keys = keysOf(field);
-  const set = (object: unknown, depth: number): unknown => {
-    const copy: any = Array.isArray(object) ? [...object] : { ...object as object };
-    const key = keys[depth];
-    copy[key] = depth === keys.length - 1 ? value : set(copy[key] ?? (typeof keys[depth + 1] === 'number' ? [] : {}), depth + 1);
-    return copy;
-  };
-  return set(props, 0) as Props;
 }
 
 type AppKind = 'canary' | 'blue-green';
@@ -345,7 +329,7 @@ function problems(kind: AppKind, r: Row): string[] {
   const takes = new Set<Hostile>([...TAKES[r.kind], ...(r.optional ? ['undefined' as const] : [])]);
   const found: string[] = [];
   for (const [name, { value, shown }] of Object.entries(HOSTILE) as [Hostile, { value: unknown; shown: string }][]) {
-    const result = outcome(kind, chart => withValue({ ...BASE[kind], ...r.base(chart) }, r.field, value));
+    const result = outcome(kind, chart => withValueAt({ ...BASE[kind], ...r.base(chart) }, r.field, value));
     // Where a field is taken, its object may be read whole, as a map's entries are, or copied:
     // the getter's own error then reaches the caller unchanged, as from any code that reads it.
     const refusedAs = r.refusedAs[name];

@@ -1,6 +1,6 @@
 import { Graph, ManifestObject } from '../verify/graph';
 import { isObjectLike, labels, list, own, record, show, text } from '../verify/json';
-import { labelSets, selects } from '../verify/fleets';
+import { isApplicationSet, isKuratorApplication, labelSets, selects } from '../verify/fleets';
 import { formatLabels } from '../verify/selectors';
 import { Flowchart } from './mermaid';
 import type { Picture } from './model';
@@ -14,7 +14,7 @@ import { alignTable } from './table';
 
 /** What a fleet picture shows. */
 export interface FleetModel {
-  /** `Argo CD` or `Kurator`, and what the engine reads. */
+  /** The engine and the object it reads, as the picture's first box names them: `Argo CD ApplicationSet argocd/payments`. */
   readonly engine: string;
   /** `<repository> @ <revision>`. */
   readonly repository: string;
@@ -40,7 +40,7 @@ export interface WaveModel {
 }
 
 export function fleetObjects(graph: Graph): ManifestObject[] {
-  return graph.objects.filter(o => (o.group === 'argoproj.io' && o.kind === 'ApplicationSet') || (o.group === 'apps.kurator.dev' && o.kind === 'Application'));
+  return graph.objects.filter(o => isApplicationSet(o) || isKuratorApplication(o));
 }
 
 export function fleetPicture(object: ManifestObject): Picture {
@@ -50,7 +50,7 @@ export function fleetPicture(object: ManifestObject): Picture {
     entrances: [],
     hosts: [],
     rules: [],
-    fleet: object.kind === 'ApplicationSet' ? applicationSet(object) : kuratorApplication(object),
+    fleet: isApplicationSet(object) ? applicationSet(object) : kuratorApplication(object),
   };
 }
 
@@ -65,7 +65,7 @@ function applicationSet(set: ManifestObject): FleetModel {
   const strategy = record(set.spec, 'strategy');
   const rolling = text(strategy, 'type') === 'RollingSync';
   return {
-    engine: 'Argo CD ApplicationSet',
+    engine: `Argo CD ApplicationSet ${set.namespace}/${set.name}`,
     repository: `${text(first, 'repoURL') ?? '(no repository)'} @ ${text(first, 'targetRevision') ?? 'HEAD'}`,
     folders,
     waves: rolling ? rollingWaves(set, strategy) : [{ name: 'all at once', clusters: list(set.spec, 'generators').flatMap(clustersOf) }],
@@ -118,7 +118,7 @@ function kuratorApplication(application: ManifestObject): FleetModel {
     if (!waves.has(clusters)) waves.set(clusters, { name: selector.size > 0 ? formatLabels(selector) : 'all', clusters: [clusters] });
   }
   return {
-    engine: 'Kurator Application',
+    engine: `Kurator Application ${application.namespace}/${application.name}`,
     repository: `${text(git, 'url') ?? '(no repository)'} @ ${text(ref, 'branch') ?? text(ref, 'tag') ?? text(ref, 'commit') ?? 'HEAD'}`,
     folders: policies.map(policy => {
       const kustomization = record(policy, 'kustomization');
@@ -211,7 +211,7 @@ function optional(label: string, value: string | undefined): string[] {
  */
 export function fleetMermaid(title: string, fleet: FleetModel): string {
   const chart = new Flowchart('', new Map(), 'TB');
-  const engine = chart.node('engine', 'fleet', 'stadium', [title.replace(/^\S+/, fleet.engine), fleet.repository]);
+  const engine = chart.node('engine', 'fleet', 'stadium', [fleet.engine, fleet.repository]);
   fleet.folders.forEach((folder, i) => chart.edge(chart.node(`folder ${i}`, `folder_${i}`, 'lean', [...folder.lines, ...folder.release]), engine));
   let before = engine;
   fleet.waves.forEach((wave, i) => {

@@ -2,7 +2,6 @@ import { ApiObjectProps, Chart, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { FleetWave, ResolvedManifests } from '../fleet';
 import { ReleaseController } from '../plan';
-import { fail } from '../validate';
 
 /**
  * A fleet release as Argo CD runs it: one `argoproj.io/v1alpha1` ApplicationSet that makes an
@@ -35,7 +34,7 @@ export interface ArgoCdSource {
 }
 
 export function argoCdApplicationSet(
-  scope: Construct, name: string, namespace: string, source: ArgoCdSource, waves: readonly FleetWave[], manifests: readonly ResolvedManifests[],
+  name: string, namespace: string, source: ArgoCdSource, waves: readonly FleetWave[], manifests: readonly ResolvedManifests[],
 ): ApiObjectProps {
   const sources = manifests.map(entry => ({
     repoURL: source.repoUrl,
@@ -65,7 +64,7 @@ export function argoCdApplicationSet(
         spec: {
           project: source.project,
           ...sources.length === 1 ? { source: sources[0] } : { sources },
-          destination: { name: '{{.name}}', namespace: destinationNamespace(scope, manifests) },
+          destination: { name: '{{.name}}', namespace: manifests.find(entry => entry.targetNamespace !== undefined)?.targetNamespace },
           ignoreDifferences: ignoredDifferences(manifests),
           // RollingSync turns automated sync off and prunes as it says: objects gone from Git go from the clusters.
           syncPolicy: { automated: { prune: true }, syncOptions: ['RespectIgnoreDifferences=true'] },
@@ -96,16 +95,6 @@ function generators(wave: FleetWave): Record<string, unknown>[] {
 function directoryOf(entry: ResolvedManifests): Record<string, unknown> | undefined {
   const include = entry.include ?? (entry.app && chartFile(entry.app));
   return include === undefined ? undefined : { include };
-}
-
-/** Argo CD applies every source of an Application to one destination, so one folder at most names a namespace. */
-function destinationNamespace(scope: Construct, manifests: readonly ResolvedManifests[]): string | undefined {
-  const named = manifests.filter(entry => entry.targetNamespace !== undefined);
-  if (named.length > 0 && manifests.length > 1) {
-    fail(scope, `${named[0].field}.targetNamespace`, 'can\'t be carried by Argo CD with several folders, which it applies to one destination namespace',
-      named[0].targetNamespace, 'set the namespace in the manifests, or give one folder');
-  }
-  return named[0]?.targetNamespace;
 }
 
 /**

@@ -15,10 +15,20 @@ import { Finding, finding } from './types';
 /** Checks every ApplicationSet's waves and every Kurator Application's rollout targets. */
 export function checkFleets(graph: Graph): Finding[] {
   return graph.objects.flatMap(object => {
-    if (object.group === 'argoproj.io' && object.kind === 'ApplicationSet') return checkWaves(object);
-    if (object.group === 'apps.kurator.dev' && object.kind === 'Application') return checkRollouts(graph, object);
+    if (isApplicationSet(object)) return checkWaves(object);
+    if (isKuratorApplication(object)) return checkRollouts(graph, object);
     return [];
   });
+}
+
+/** Argo CD's ApplicationSet; its group's other kinds (Argo Rollouts', Argo CD's Application) are no fleet. */
+export function isApplicationSet(object: ManifestObject): boolean {
+  return object.group === 'argoproj.io' && object.kind === 'ApplicationSet';
+}
+
+/** Kurator's Application, not Argo CD's of the same kind. */
+export function isKuratorApplication(object: ManifestObject): boolean {
+  return object.group === 'apps.kurator.dev' && object.kind === 'Application';
 }
 
 /** A template label whose value is a generator parameter under `values`: `{{.values.wave}}`, or `{{values.wave}}` without goTemplate. */

@@ -20,3 +20,20 @@ function withValue(object: any, path: readonly (string | number)[], value: unkno
 export function mangledSpecs(object: { spec: unknown }): any[] {
   return paths(object.spec, ['spec']).flatMap(path => HOSTILE.map(value => withValue(object, path, value)));
 }
+
+/** `field` parsed into the keys that reach it: `a.b[0]["c.d"]` is a, b, 0, c.d. */
+export function keysOf(field: string): (string | number)[] {
+  return [...field.matchAll(/\["([^"]*)"\]|\[(\d+)\]|([^.[\]]+)/g)].map(m => m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]));
+}
+
+/** The props with `value` at `field`, every object on the way a copy; one the props leave out starts empty. */
+export function withValueAt<T extends object>(props: T, field: string, value: unknown): T {
+  const keys = keysOf(field);
+  const set = (object: unknown, depth: number): unknown => {
+    const copy: any = Array.isArray(object) ? [...object] : { ...object as object };
+    const key = keys[depth];
+    copy[key] = depth === keys.length - 1 ? value : set(copy[key] ?? (typeof keys[depth + 1] === 'number' ? [] : {}), depth + 1);
+    return copy;
+  };
+  return set(props, 0) as T;
+}
