@@ -323,6 +323,30 @@ describe('replicas', () => {
     expect(summary(verify(reviewsWith(scaledDownV2)))).toEqual(['route-to-no-replicas VirtualService/shop/reviews spec.http[0].route[1]']);
   });
 
+  test('fails when a subset contradicts the Service selector: no endpoint takes it, whatever pods its labels alone pick', () => {
+    // Istio narrows the Service's endpoints by the subset's labels; it never widens them. The pods of
+    // reviews-canary carry the subset's labels but not the Service's, so they take none of its traffic,
+    // and their 0 replicas are no finding of their own.
+    const canary = deployment('reviews-canary', { app: 'reviews-canary', version: 'v2' }, { replicas: 0 });
+    const rule = istio('DestinationRule', 'reviews', {
+      host: 'reviews',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { app: 'reviews-canary', version: 'v2' } }],
+    });
+    expect(summary(verify(reviewsWith({ 'Deployment/reviews-v2': undefined, 'DestinationRule/reviews': rule }, canary)))).toEqual([
+      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[1].labels',
+    ]);
+  });
+
+  test('fails when a subset narrows the endpoints to workloads scaled to 0 only', () => {
+    const rule = istio('DestinationRule', 'reviews', {
+      host: 'reviews',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { app: 'reviews', version: 'v2' } }],
+    });
+    expect(summary(verify(reviewsWith({ ...scaledDownV2, 'DestinationRule/reviews': rule })))).toEqual([
+      'route-to-no-replicas VirtualService/shop/reviews spec.http[0].route[1]',
+    ]);
+  });
+
   test('passes a workload scaled to 0 that takes no traffic', () => {
     const vs = virtualService({ hosts: ['reviews'], http: [{ route: [route('reviews', 'v1', 100), route('reviews', 'v2', 0)] }] });
     expect(codes(reviewsWith({ ...scaledDownV2, 'VirtualService/reviews': vs }))).toEqual([]);

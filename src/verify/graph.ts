@@ -103,7 +103,7 @@ export function workloadsIn(graph: Graph, namespace: string): readonly Workload[
  * Workloads in `namespace` whose pod template carries every label of `selector`. An empty selector
  * selects none: a Service without one has endpoints made by hand, which are no workload of the set.
  */
-export function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
+function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
   const index = graph.workloadsByLabel.get(namespace) ?? NO_LABELS;
   // The rarest label narrows most: the first may be one that every pod of the namespace carries.
   let candidates: readonly Workload[] | undefined;

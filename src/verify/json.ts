@@ -13,15 +13,23 @@ export function isObjectLike(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * What a missing field reads as: one frozen value each, rather than a new one per read, since the
+ * checks read absent fields (a VirtualService's `tcp`, a Service's annotations) far more often than
+ * present ones, and the route check runs inside every synth.
+ */
+const NO_RECORD: Json = Object.freeze({});
+const NO_LIST: readonly unknown[] = Object.freeze([]);
+
 /** `value[key]` as a record, or an empty one. Own properties only, so `__proto__` is just a key. */
 export function record(value: unknown, key: string): Json {
   const child = own(value, key);
-  return isObjectLike(child) ? child : {};
+  return isObjectLike(child) ? child : NO_RECORD;
 }
 
 export function list(value: unknown, key: string): readonly unknown[] {
   const child = own(value, key);
-  return Array.isArray(child) ? child : [];
+  return Array.isArray(child) ? child : NO_LIST;
 }
 
 /** A non-empty string, or undefined. */
@@ -40,8 +48,10 @@ export function own(value: unknown, key: string): unknown {
  */
 export function labels(value: unknown, key: string): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
-  for (const [name, label] of Object.entries(record(value, key))) {
-    if (['string', 'number', 'boolean'].includes(typeof label)) out.set(name, String(label));
+  const map = record(value, key);
+  for (const name of Object.keys(map)) {
+    const label = map[name];
+    if (typeof label === 'string' || typeof label === 'number' || typeof label === 'boolean') out.set(name, String(label));
   }
   return out;
 }

@@ -3,7 +3,8 @@ import { Json, labels, list, text } from './json';
 
 /** Whether pods with `podLabels` carry every `key=value` of `selector` (a Service selector, subset labels). */
 export function selects(selector: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
-  return [...selector].every(([key, value]) => podLabels.get(key) === value);
+  for (const [key, value] of selector) if (podLabels.get(key) !== value) return false;
+  return true;
 }
 
 /** Whether a workload's `spec.selector` has neither matchLabels nor matchExpressions. */

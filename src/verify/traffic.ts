@@ -1,4 +1,5 @@
-import { destinationRulesFor, Graph, ManifestObject, podsOfService, Workload, workloadsSelectedBy } from './graph';
+import { destinationRulesFor, Graph, ManifestObject, podsOfService, Workload } from './graph';
+import { selects } from './selectors';
 import { resolveHost } from './hosts';
 import { labels, list, own, text } from './json';
 import { weightedRoutes } from './routes';
@@ -28,19 +29,19 @@ export function routedSubsets(graph: Graph): RoutedSubset[] {
 }
 
 /**
- * The workloads whose pods take a destination's traffic: the Service's selector plus the subset's
- * labels. A Service without selector has endpoints made by hand, which no workload of the set is.
+ * The workloads whose pods take a destination's traffic: the Service's endpoints, narrowed by the
+ * subset's labels as Istio narrows them, so a subset label that contradicts the selector leaves
+ * none. A Service without selector has endpoints made by hand, which no workload of the set is.
  */
 export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload[] {
   const service = graph.serviceByHost.get(routed.host);
   if (!service) return [];
-  if (routed.subset === undefined) return podsOfService(graph, service);
-  const selector = new Map(labels(service.spec, 'selector'));
-  if (selector.size === 0) return [];
+  const endpoints = podsOfService(graph, service);
+  if (routed.subset === undefined) return endpoints;
   const subset = subsetNamed(graph, routed.host, routed.subset);
   if (!subset) return [];
-  for (const [key, value] of labels(subset, 'labels')) selector.set(key, value);
-  return workloadsSelectedBy(graph, service.namespace, selector);
+  const subsetLabels = labels(subset, 'labels');
+  return endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
 }
 
 export function subsetsOf(graph: Graph, host: string): readonly unknown[] {
