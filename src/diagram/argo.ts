@@ -1,4 +1,4 @@
-import { Graph, ManifestObject } from '../verify/graph';
+import { Graph, ManifestObject, objectsOfKind } from '../verify/graph';
 import { resolveHost, serviceFqdn } from '../verify/hosts';
 import { isObjectLike, list, own, record, text } from '../verify/json';
 
@@ -22,7 +22,7 @@ export interface ArgoRoles {
 
 /** The Rollouts that route through `vs`, by its name in `trafficRouting.istio`, or through its Services (blue/green). */
 export function argoRolesIn(graph: Graph, vs: ManifestObject, targetKey: (host: string, subset?: string) => string): ArgoRoles[] {
-  return graph.objects.filter(o => o.group === 'argoproj.io' && o.kind === 'Rollout' && o.namespace === vs.namespace).flatMap(rollout => {
+  return objectsOfKind(graph, 'argoproj.io', 'Rollout').filter(o => o.namespace === vs.namespace).flatMap(rollout => {
     const canary = record(record(rollout.spec, 'strategy'), 'canary');
     const blueGreen = record(record(rollout.spec, 'strategy'), 'blueGreen');
     const service = (field: string, from: unknown) => {

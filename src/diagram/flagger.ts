@@ -1,4 +1,4 @@
-import { Graph, ManifestObject } from '../verify/graph';
+import { Graph, ManifestObject, objectsOfKind } from '../verify/graph';
 import { MESH, resolveGatewayRef, resolveHost, serviceFqdn } from '../verify/hosts';
 import { list, own, record, text } from '../verify/json';
 import { matchLines } from './matches';
@@ -13,8 +13,8 @@ import { WorkloadFacts, workloadFacts } from './workloads';
  * moves to it.
  */
 
-export function flaggerCanaries(graph: Graph): ManifestObject[] {
-  return graph.objects.filter(o => o.group === 'flagger.app' && o.kind === 'Canary');
+export function flaggerCanaries(graph: Graph): readonly ManifestObject[] {
+  return objectsOfKind(graph, 'flagger.app', 'Canary');
 }
 
 export function flaggerPicture(graph: Graph, canary: ManifestObject): Picture {

@@ -1,4 +1,4 @@
-import { Graph, ManifestObject } from '../verify/graph';
+import { GATEWAY_API, Graph, ManifestObject, gatewayApiRoutes } from '../verify/graph';
 import { MESH, serviceFqdn } from '../verify/hosts';
 import { isObjectLike, list, own, text } from '../verify/json';
 import { AmbientMesh } from '../verify/waypoints';
@@ -11,13 +11,6 @@ import { annotatedRoles, withRole } from './roles';
  * (GAMMA) is the mesh's entrance: through its waypoint in ambient mode, else through the callers'
  * sidecars.
  */
-
-const GATEWAY_API = 'gateway.networking.k8s.io';
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
-
-export function gatewayApiRoutes(graph: Graph): ManifestObject[] {
-  return graph.objects.filter(o => o.group === GATEWAY_API && ROUTE_KINDS.has(o.kind));
-}
 
 /** The hosts of Services that routes attach to or send to: they need no picture of their own. */
 export function gatewayApiRoutedHosts(graph: Graph): string[] {

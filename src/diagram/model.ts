@@ -1,4 +1,4 @@
-import { buildGraph, Graph, ManifestObject, spreadLists } from '../verify/graph';
+import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists } from '../verify/graph';
 import { MESH, resolveGatewayRef, resolveHost, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
@@ -8,7 +8,7 @@ import { argoRolesIn } from './argo';
 import { flaggerCanaries, flaggerPicture } from './flagger';
 import { fleetObjects, fleetPicture, kuratorCanaries, type FleetModel } from './fleets';
 import { annotatedRoles, withRole } from './roles';
-import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture, gatewayApiRoutes } from './http-routes';
+import { Backend, gatewayApiRoutedHosts, gatewayApiRoutePicture } from './http-routes';
 import { actionLine, badgesOf, matchLines } from './matches';
 import { workloadFacts, WorkloadFacts } from './workloads';
 

@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, Workload } from '../verify/graph';
+import { Graph, ManifestObject, Workload, objectsOfKind } from '../verify/graph';
 import { list, own, record, text } from '../verify/json';
 
 /** What a diagram says about a workload that receives traffic. */
@@ -36,7 +36,7 @@ function imagesOf(workload: Workload): string[] {
  */
 function replicasOf(graph: Graph, workload: Workload): string {
   if (workload.kind === 'DaemonSet') return 'one per node';
-  const autoscaler = graph.objects.find(o => o.group === 'autoscaling' && o.kind === 'HorizontalPodAutoscaler' && targets(o, workload));
+  const autoscaler = objectsOfKind(graph, 'autoscaling', 'HorizontalPodAutoscaler').find(o => targets(o, workload));
   if (autoscaler) {
     const min = own(autoscaler.spec, 'minReplicas') ?? 1;
     const max = own(autoscaler.spec, 'maxReplicas');

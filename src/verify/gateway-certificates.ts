@@ -1,7 +1,7 @@
 import { X509Certificate } from 'crypto';
 import { entryField } from '../show';
 import { GatewayPodIndex, gatewaySelector, podsSelectedBy } from './gateway-workloads';
-import { Graph, ManifestObject, groupBy, spreadLists } from './graph';
+import { Graph, ManifestObject, groupBy, objectsOfKind, spreadLists } from './graph';
 import { list, own, record, text } from './json';
 import { selects } from './selectors';
 import { Finding, finding } from './types';
@@ -82,7 +82,7 @@ interface Credential {
  */
 function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly ManifestObject[], input: readonly unknown[]): Finding[] {
   const credentials = gateways.flatMap(gateway => credentialsOf(index, gateway));
-  const secrets = new Map(graph.objects.filter(o => o.group === '' && o.kind === 'Secret').map(s => [`${s.namespace}/${s.name}`, s]));
+  const secrets = new Map(objectsOfKind(graph, '', 'Secret').map(s => [`${s.namespace}/${s.name}`, s]));
   const made = new Set(graph.objects.map(madeSecret));
   const missing = credentials.flatMap(c => {
     const lacking = c.namespaces.filter(namespace => !secrets.has(`${namespace}/${c.name}`) && !made.has(`${namespace}/${c.name}`));

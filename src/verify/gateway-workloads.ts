@@ -1,4 +1,4 @@
-import { Graph, LabelIndex, ManifestObject, Workload, groupBy, indexByLabel, labelCarriers } from './graph';
+import { GATEWAY_API, Graph, LabelIndex, ManifestObject, Workload, groupBy, indexByLabel, labelCarriers, objectsOfKind } from './graph';
 import { isObjectLike, labels, list, own, record, text } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
 import { formatLabels, nearestMiss, selects } from './selectors';
@@ -25,13 +25,11 @@ export interface GatewayPodIndex {
   readonly byLabel: LabelIndex<GatewayPods>;
 }
 
-const GATEWAY_API = 'gateway.networking.k8s.io';
-
 /** Built once for the checks of gateway workloads and of their certificates, which both look up the pods of every Gateway. */
 export function indexGatewayPods(graph: Graph, settings: Settings): GatewayPodIndex {
   const all: GatewayPods[] = [
     ...graph.workloads.flatMap(w => w.podLabels ? [{ labels: w.podLabels, namespace: w.namespace, workload: w }] : []),
-    ...graph.objects.filter(o => o.group === GATEWAY_API && o.kind === 'Gateway').map(kubernetesGatewayPods),
+    ...objectsOfKind(graph, GATEWAY_API, 'Gateway').map(kubernetesGatewayPods),
     ...settings.externalGatewayWorkloads.map(external => ({ labels: external })),
   ];
   return { all, byLabel: indexByLabel(all, pods => pods.labels) };

@@ -27,6 +27,8 @@ export interface Workload extends ManifestObject {
 /** The input indexed the ways Istio looks things up. */
 export interface Graph {
   readonly objects: readonly ManifestObject[];
+  /** The objects by API group and kind, in input order: read them with {@link objectsOfKind}. */
+  readonly byKind: ReadonlyMap<string, readonly ManifestObject[]>;
   readonly unidentified: readonly Finding[];
   /** Kubernetes Services (group `''`, so not Knative's). */
   readonly services: readonly ManifestObject[];
@@ -54,7 +56,11 @@ export interface ServiceEntryHost {
 }
 
 const ISTIO = 'networking.istio.io';
-const GATEWAY_API = 'gateway.networking.k8s.io';
+/** The API group of the Kubernetes Gateway API. */
+export const GATEWAY_API = 'gateway.networking.k8s.io';
+
+/** The Gateway API routes that carry HTTP, which Istio applies at gateways and, on a Service, at its waypoint. */
+const HTTP_ROUTE_KINDS: readonly string[] = ['HTTPRoute', 'GRPCRoute'];
 
 const WORKLOAD_KINDS = new Map<string, readonly string[]>([
   ['', ['Pod']],
@@ -73,26 +79,48 @@ export function buildGraph(input: unknown, defaultNamespace: string): Graph {
     if (object) objects.push(object);
     else unidentified.push(unidentifiedFinding(entry, index, defaultNamespace));
   });
-  const istio = (kind: string) => objects.filter(o => o.group === ISTIO && o.kind === kind);
-  const services = objects.filter(o => o.group === '' && o.kind === 'Service');
-  const workloads = objects.filter(isPodProducer).map(o => ({ ...o, podLabels: podLabels(o) }));
-  const destinationRules = istio('DestinationRule');
+  // One pass sorts the objects by kind, rather than one pass over all of them per kind asked for.
+  const byKind = new Map<string, ManifestObject[]>();
+  const workloads: Workload[] = [];
+  for (const object of objects) {
+    addTo(byKind, kindKey(object.group, object.kind), object);
+    if (isPodProducer(object)) workloads.push({ ...object, podLabels: podLabels(object) });
+  }
+  const ofKind = (group: string, kind: string) => byKind.get(kindKey(group, kind)) ?? [];
+  const services = ofKind('', 'Service');
+  const destinationRules = ofKind(ISTIO, 'DestinationRule');
   const workloadsByNamespace = groupBy(workloads, w => w.namespace);
   return {
     objects,
+    byKind,
     unidentified,
     services,
     serviceByHost: firstByKey(services, o => serviceFqdn(o.name, o.namespace)),
     workloads,
     workloadsByNamespace,
     workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexByLabel(inNamespace, w => w.podLabels)])),
-    virtualServices: istio('VirtualService'),
+    virtualServices: ofKind(ISTIO, 'VirtualService'),
     destinationRules,
     destinationRulesByHost: groupBy(destinationRules, ruleHost),
-    gateways: firstByKey(istio('Gateway'), o => `${o.namespace}/${o.name}`),
-    kubernetesGateways: firstByKey(objects.filter(o => o.group === GATEWAY_API && o.kind === 'Gateway'), o => `${o.namespace}/${o.name}`),
-    serviceEntryHosts: istio('ServiceEntry').flatMap(entry => hostsOf(entry).map(host => ({ host, entry }))),
+    gateways: firstByKey(ofKind(ISTIO, 'Gateway'), o => `${o.namespace}/${o.name}`),
+    kubernetesGateways: firstByKey(ofKind(GATEWAY_API, 'Gateway'), o => `${o.namespace}/${o.name}`),
+    serviceEntryHosts: ofKind(ISTIO, 'ServiceEntry').flatMap(entry => hostsOf(entry).map(host => ({ host, entry }))),
   };
+}
+
+/** The objects of one API group (`''` for the core group) and kind, in input order. */
+export function objectsOfKind(graph: Graph, group: string, kind: string): readonly ManifestObject[] {
+  return graph.byKind.get(kindKey(group, kind)) ?? [];
+}
+
+/** The Gateway API's HTTPRoutes and GRPCRoutes, in input order. */
+export function gatewayApiRoutes(graph: Graph): readonly ManifestObject[] {
+  return graph.objects.filter(o => o.group === GATEWAY_API && HTTP_ROUTE_KINDS.includes(o.kind));
+}
+
+/** A group holds no `/` (it ends at the apiVersion's first), so the first `/` ends it here too. */
+function kindKey(group: string, kind: string): string {
+  return `${group}/${kind}`;
 }
 
 export function workloadsIn(graph: Graph, namespace: string): readonly Workload[] {

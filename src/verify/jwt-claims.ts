@@ -1,5 +1,5 @@
 import { entryField } from '../show';
-import { Graph, ManifestObject } from './graph';
+import { GATEWAY_API, Graph, ManifestObject, objectsOfKind } from './graph';
 import { resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { gatewayBindings } from './routes';
@@ -13,7 +13,7 @@ const CLAIM_HEADER = '@request.auth.claims';
 const ROOT_NAMESPACE = 'istio-system';
 
 /** The label Istio sets on the pods of a Kubernetes Gateway API Gateway, naming that Gateway. */
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+const GATEWAY_NAME_LABEL = `${GATEWAY_API}/gateway-name`;
 
 /** A header match on a JWT claim, and the gateways whose pods evaluate it. */
 interface ClaimMatch {
@@ -35,8 +35,8 @@ interface ClaimMatch {
  * and a Gateway without selector is left alone, since which pods are gateways the set does not say.
  */
 export function checkJwtClaimRoutes(graph: Graph): Finding[] {
-  const authentications = graph.objects.filter(o => o.group === 'security.istio.io' && o.kind === 'RequestAuthentication'
-    && list(o.spec, 'jwtRules').length > 0);
+  const authentications = objectsOfKind(graph, 'security.istio.io', 'RequestAuthentication')
+    .filter(o => list(o.spec, 'jwtRules').length > 0);
   return graph.virtualServices.flatMap(vs => claimMatches(vs).flatMap(match => match.gateways.flatMap(ref => {
     const gateway = graph.gateways.get(ref);
     // A missing gateway is gateway-not-found's; an external one's pods are out of sight.
@@ -89,7 +89,7 @@ function appliesTo(ra: ManifestObject, namespace: string, podLabels: ReadonlyMap
   const refs = targetRefs(ra.spec);
   if (refs.length === 0) return selects(labels(record(ra.spec, 'selector'), 'matchLabels'), podLabels);
   const gatewayName = podLabels.get(GATEWAY_NAME_LABEL);
-  return gatewayName !== undefined && ra.namespace === namespace && refs.some(ref => text(ref, 'group') === 'gateway.networking.k8s.io'
+  return gatewayName !== undefined && ra.namespace === namespace && refs.some(ref => text(ref, 'group') === GATEWAY_API
     && text(ref, 'kind') === 'Gateway' && text(ref, 'name') === gatewayName && (text(ref, 'namespace') ?? namespace) === namespace);
 }
 

@@ -6,7 +6,7 @@
  * find as the condition `istio.io/WaypointBound: False` on the Service.
  */
 
-import { Graph, ManifestObject, Workload, podsOfService } from './graph';
+import { Graph, ManifestObject, Workload, gatewayApiRoutes, objectsOfKind, podsOfService } from './graph';
 import { serviceFqdn } from './hosts';
 import { labels, list, text } from './json';
 import { claimedHosts, isBoundToMesh } from './routes';
@@ -17,14 +17,12 @@ const DATAPLANE_MODE = 'istio.io/dataplane-mode';
 const USE_WAYPOINT = 'istio.io/use-waypoint';
 const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
 const WAYPOINT_CLASS = 'istio-waypoint';
-const GATEWAY_API = 'gateway.networking.k8s.io';
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
 
 /** Checks that the L7 routes of Services in ambient mode have a waypoint to apply them, and that the waypoints named exist. */
 export function checkWaypoints(graph: Graph, settings: Settings): Finding[] {
   const mesh = new AmbientMesh(graph);
   return [
-    ...graph.objects.filter(o => o.group === GATEWAY_API && ROUTE_KINDS.has(o.kind)).flatMap(route => checkServiceParents(graph, mesh, route)),
+    ...gatewayApiRoutes(graph).flatMap(route => checkServiceParents(graph, mesh, route)),
     ...graph.virtualServices.filter(isBoundToMesh).flatMap(vs => checkMeshHosts(graph, mesh, vs)),
     ...checkEnrolments(graph, settings, mesh),
   ];
@@ -42,7 +40,7 @@ export class AmbientMesh {
   private readonly namespaces: ReadonlyMap<string, ManifestObject>;
 
   constructor(private readonly graph: Graph) {
-    this.namespaces = new Map(graph.objects.filter(o => o.group === '' && o.kind === 'Namespace').map(o => [o.name, o]));
+    this.namespaces = new Map(objectsOfKind(graph, '', 'Namespace').map(o => [o.name, o]));
   }
 
   /** Why the Service's pods are in ambient mode, for messages; undefined when none of them is, or none is in the set. */
