@@ -2,7 +2,7 @@
 /**
  * The benchmarks, printed as markdown: `npm run bench` (builds first) or `node bench/run.js`.
  *
- *   --suite synth,startup,profile,verify   which suites to run (default: all four)
+ *   --suite synth,startup,profile,verify,routecheck   which suites to run (default: all five)
  *     synth    N apps (N = 10, 100, 1000) in one chart, a chart per team (namespace, 20 at most) and
  *              a chart per app; with our constructs, without their route check, as plain ApiObjects
  *              (the baseline) and with yaml alone (the floor); in one chart also with every pod
@@ -11,6 +11,8 @@
  *     profile  node --cpu-prof of the constructs, summarized by bench/profile.js
  *     verify   `cdk8s-istio-release verify --format json` of a 20,000-object file (bench/verify.js)
  *              against js-yaml's loadAll of the same file, the floor
+ *     routecheck  the route check's share of synth: constructs against constructs-nocheck at N = 1000,
+ *              one chart and a chart per team, seven rounds of both in turn, so that load falls on both
  *   --quick   N = 10 and 100 only, fewer runs, no cold jest runs: a look in a minute or two
  *   --write   also replaces the suites' sections of BENCHMARKS.md (between its bench markers)
  *
@@ -26,7 +28,7 @@ const { report } = require('./profile');
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const suites = option('--suite', 'synth,startup,profile,verify').split(',');
+const suites = option('--suite', 'synth,startup,profile,verify,routecheck').split(',');
 const quick = args.includes('--quick');
 
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -114,6 +116,36 @@ function synthSuite() {
   ];
   return [`Runs per case: ${[...new Set(cases.map(c => `${c.runs.length} at N = ${c.n}${c.n === 1000 ? ` ${c.layout}` : ''}`))].join(', ')}.`,
     '', main, '', growthTable, '', ...targets].join('\n');
+}
+
+// ---- routecheck: the route check's share of synth ---------------------------------------------
+
+/** Target of issue #16: the route check costs at most this share of a synth. */
+const ROUTE_CHECK_TARGET = 0.05;
+
+/**
+ * The synth suite's share figures come from five runs each, measured apart; this one alternates the
+ * two variants, round after round, which is what a few percent needs on a shared machine.
+ */
+function routeCheckSuite() {
+  const rounds = quick ? 3 : 7;
+  const n = quick ? 100 : LARGEST;
+  const rows = ['one', 'per-team'].map(layout => {
+    const runs = { constructs: [], 'constructs-nocheck': [] };
+    for (let i = 0; i < rounds; i++) {
+      for (const variant of Object.keys(runs)) {
+        log(`routecheck round ${i + 1}: ${variant} ${layout} ${n}`);
+        runs[variant].push(worker(variant, layout, n));
+      }
+    }
+    const m = (variant, key) => median(runs[variant].map(r => r[key]));
+    const share = key => 1 - m('constructs-nocheck', key) / m('constructs', key);
+    return [LAYOUT_NAMES[layout], n, rounds, fmt(m('constructs', 'total')), fmt(m('constructs-nocheck', 'total')), `${fmt(100 * share('total'), 1)}%`,
+      fmt(m('constructs', 'cpu')), fmt(m('constructs-nocheck', 'cpu')), `${fmt(100 * share('cpu'), 1)}%`,
+      share('total') <= ROUTE_CHECK_TARGET ? 'met' : '**not met**'];
+  });
+  return table(['layout', 'N', 'rounds', 'wall ms', 'wall ms, no check', 'check share of wall', 'CPU ms', 'CPU ms, no check',
+    'check share of CPU', `≤ ${100 * ROUTE_CHECK_TARGET}% of wall`], rows);
 }
 
 // ---- startup: cdk8s synth of the examples, and jest --------------------------------------------
@@ -260,7 +292,7 @@ function machine() {
     + `load average ${os.loadavg().map(x => x.toFixed(1)).join(' ')} at the start`;
 }
 
-const SUITES = { synth: synthSuite, startup: startupSuite, profile: profileSuite, verify: verifySuite };
+const SUITES = { synth: synthSuite, startup: startupSuite, profile: profileSuite, verify: verifySuite, routecheck: routeCheckSuite };
 
 function main() {
   const unknown = suites.filter(s => !SUITES[s]);
