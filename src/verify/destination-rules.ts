@@ -2,7 +2,7 @@ import { isDeclaredElsewhere, partiallyQualified } from './destinations';
 import { Graph, ManifestObject, podsOfService } from './graph';
 import { resolveHost } from './hosts';
 import { labels, list, text } from './json';
-import { formatLabels, nearestMiss, selects } from './selectors';
+import { formatLabels, nearestMiss, subsetWorkloads } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -29,7 +29,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
   return list(rule.spec, 'subsets').flatMap((subset, i) => {
     const name = text(subset, 'name') ?? `#${i}`;
     const subsetLabels = labels(subset, 'labels');
-    const picked = endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
+    const picked = subsetWorkloads(endpoints, subsetLabels);
     const path = `spec.subsets[${i}].labels`;
     if (picked.length === 0) {
       return [finding('subset-selects-nothing', rule.id, path,

@@ -86,7 +86,7 @@ export function buildGraph(input: unknown, defaultNamespace: string): Graph {
     addTo(byKind, kindKey(object.group, object.kind), object);
     if (isPodProducer(object)) workloads.push({ ...object, podLabels: podLabels(object) });
   }
-  const ofKind = (group: string, kind: string) => byKind.get(kindKey(group, kind)) ?? [];
+  const ofKind = (group: string, kind: string) => kindIn(byKind, group, kind);
   const services = ofKind('', 'Service');
   const destinationRules = ofKind(ISTIO, 'DestinationRule');
   const workloadsByNamespace = groupBy(workloads, w => w.namespace);
@@ -110,7 +110,11 @@ export function buildGraph(input: unknown, defaultNamespace: string): Graph {
 
 /** The objects of one API group (`''` for the core group) and kind, in input order. */
 export function objectsOfKind(graph: Graph, group: string, kind: string): readonly ManifestObject[] {
-  return graph.byKind.get(kindKey(group, kind)) ?? [];
+  return kindIn(graph.byKind, group, kind);
+}
+
+function kindIn(byKind: ReadonlyMap<string, readonly ManifestObject[]>, group: string, kind: string): readonly ManifestObject[] {
+  return byKind.get(kindKey(group, kind)) ?? [];
 }
 
 /** The Gateway API's HTTPRoutes and GRPCRoutes, in input order. */

@@ -7,6 +7,11 @@ export function selects(selector: ReadonlyMap<string, string>, podLabels: Readon
   return true;
 }
 
+/** The workloads among a Service's endpoints that a subset takes: Istio narrows the endpoints by its labels, never widens them. */
+export function subsetWorkloads(endpoints: readonly Workload[], subsetLabels: ReadonlyMap<string, string>): Workload[] {
+  return endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
+}
+
 /** Whether a workload's `spec.selector` has neither matchLabels nor matchExpressions. */
 export function isEmptySelector(selector: Json): boolean {
   return labels(selector, 'matchLabels').size === 0 && list(selector, 'matchExpressions').length === 0;

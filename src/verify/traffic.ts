@@ -1,8 +1,8 @@
 import { destinationRulesFor, Graph, ManifestObject, podsOfService, Workload } from './graph';
-import { selects } from './selectors';
 import { resolveHost } from './hosts';
 import { labels, list, own, text } from './json';
 import { weightedRoutes } from './routes';
+import { subsetWorkloads } from './selectors';
 import { Finding, finding } from './types';
 
 /** Where weighted traffic goes: destinations resolved through Services and subsets to workloads. */
@@ -40,8 +40,7 @@ export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload
   if (routed.subset === undefined) return endpoints;
   const subset = subsetNamed(graph, routed.host, routed.subset);
   if (!subset) return [];
-  const subsetLabels = labels(subset, 'labels');
-  return endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
+  return subsetWorkloads(endpoints, labels(subset, 'labels'));
 }
 
 export function subsetsOf(graph: Graph, host: string): readonly unknown[] {
