@@ -291,3 +291,46 @@ describe('gateway-certificate-invalid', () => {
     ]);
   });
 });
+
+describe('credentialNames, an RSA and an ECDSA certificate on one server', () => {
+  const [deploy, svc, shop] = loadFixture('secrets.yaml');
+  const withCredentials = (credentialNames: unknown, ...objects: Obj[]) =>
+    verify([deploy, svc, { ...shop, spec: { ...shop.spec, servers: [https(['shop/shop.example.com'], { credentialNames })] } }, ...objects]);
+
+  test('fails for each named Secret missing beside the gateway pods, at its place in the list', () => {
+    expect(withCredentials(['shop-rsa', 'shop-ecdsa'], tlsSecret('shop-rsa', 'edge', VALID))).toEqual([{
+      code: 'gateway-secret-not-found',
+      severity: 'error',
+      object: 'Gateway/shop/shop',
+      path: 'spec.servers[0].tls.credentialNames[1]',
+      message: 'credentialNames[1] shop-ecdsa names no Secret in namespace edge, where the gateway pods run, so the gateway has no certificate '
+        + 'for this server and TLS handshakes fail; create the Secret there (type kubernetes.io/tls, with tls.crt and tls.key), '
+        + 'or a cert-manager Certificate or an ExternalSecret that makes it, or name the Secret that holds the certificate',
+      istioCode: 'IST0101',
+    }]);
+    expect(brief(withCredentials(['shop-rsa', 'shop-ecdsa']))).toEqual([
+      'gateway-secret-not-found Gateway/shop/shop spec.servers[0].tls.credentialNames[0]',
+      'gateway-secret-not-found Gateway/shop/shop spec.servers[0].tls.credentialNames[1]',
+    ]);
+  });
+
+  test('passes when every named Secret is there, and skips entries that are empty, no string, or no Secret', () => {
+    expect(withCredentials(['shop-rsa', 'shop-ecdsa'], tlsSecret('shop-rsa', 'edge', VALID), tlsSecret('shop-ecdsa', 'edge', VALID))).toEqual([]);
+    expect(withCredentials(['', 5, null, 'builtin://'])).toEqual([]);
+    expect(withCredentials('shop-rsa')).toEqual([]);
+  });
+
+  test('reads the certificate of each named Secret', () => {
+    expect(brief(withCredentials(['shop-rsa', 'shop-ecdsa'], tlsSecret('shop-rsa', 'edge', VALID), tlsSecret('shop-ecdsa', 'edge', EXPIRED))))
+      .toEqual(['gateway-certificate-invalid Secret/edge/shop-ecdsa data["tls.crt"]']);
+  });
+
+  test('fails when another Gateway on the same pods serves one of the certificates', () => {
+    const names = https(['a.example.com'], { credentialNames: ['rsa', 'ecdsa'] });
+    const single = https(['b.example.com'], { credentialName: 'ecdsa' });
+    expect(verify([gateway('a', { istio: 'ingressgateway' }, [names]), gateway('b', { istio: 'ingressgateway' }, [single])]).map(f => `${f.object} ${f.path} ${f.message.split(' is served')[0]}`)).toEqual([
+      'Gateway/istio-system/a spec.servers[0].tls.credentialNames[1] certificate ecdsa',
+      'Gateway/istio-system/b spec.servers[0].tls.credentialName certificate ecdsa',
+    ]);
+  });
+});

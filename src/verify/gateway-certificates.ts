@@ -44,14 +44,35 @@ function checkSharedCertificates(gateways: readonly ManifestObject[]): Finding[]
 
 function servedCertificate(gateway: ManifestObject, server: unknown, i: number): ServedCertificate[] {
   const tls = own(server, 'tls');
-  const credentialName = text(tls, 'credentialName');
   const served = { gateway, selector: gatewaySelector(gateway) };
   const path = `spec.servers[${i}].tls`;
-  if (credentialName) return [{ ...served, path: `${path}.credentialName`, name: `certificate ${credentialName}`, key: JSON.stringify([credentialName]) }];
+  const credentials = credentialNamesOf(tls);
+  if (credentials.length > 0) {
+    return credentials.map(c => ({ ...served, path: `${path}.${c.field}`, name: `certificate ${c.written}`, key: JSON.stringify([c.written]) }));
+  }
   const file = text(tls, 'serverCertificate');
   const privateKey = text(tls, 'privateKey');
   if (!file || !privateKey) return [];
   return [{ ...served, path: `${path}.serverCertificate`, name: `certificate file ${file}`, key: JSON.stringify([file, privateKey]) }];
+}
+
+/** A credential a server's TLS names, and the field under `tls` that names it. */
+interface NamedCredential {
+  readonly written: string;
+  readonly field: string;
+}
+
+/**
+ * `credentialName`, and each of `credentialNames` (an RSA and an ECDSA certificate, Istio 1.26 on):
+ * the gateway needs every one of them. The schema allows only one of the two fields; both are read.
+ */
+function credentialNamesOf(tls: unknown): NamedCredential[] {
+  const single = text(tls, 'credentialName');
+  const named: NamedCredential[] = single === undefined ? [] : [{ written: single, field: 'credentialName' }];
+  list(tls, 'credentialNames').forEach((written, j) => {
+    if (typeof written === 'string' && written !== '') named.push({ written, field: `credentialNames[${j}]` });
+  });
+  return named;
 }
 
 /** `credentialName` prefixes of credentials that are no Secret: the proxy's own mesh certificate, a CA ConfigMap, a placeholder. */
@@ -60,10 +81,12 @@ const NOT_A_SECRET = ['builtin://', 'configmap://', 'invalid://'];
 /** The prefixes that name a Secret explicitly; a bare name means `kubernetes://`. */
 const SECRET_PREFIXES = ['kubernetes://', 'kubernetes-gateway://'];
 
-/** One server's `credentialName`, and the namespaces whose gateway pods read it. */
+/** One credential of a server, and the namespaces whose gateway pods read it. */
 interface Credential {
   readonly gateway: ManifestObject;
   readonly server: number;
+  /** The field under `tls` that names it, e.g. `credentialNames[0]`. */
+  readonly field: string;
   /** As written, e.g. `kubernetes://shop-tls`. */
   readonly written: string;
   /** The Secret's name. */
@@ -105,19 +128,20 @@ function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credent
   // An empty selector takes every gateway of the mesh, so no namespace is the gateway's.
   const namespaces = selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(p => p.namespace ?? []))];
   if (namespaces.length === 0) return [];
-  return list(gateway.spec, 'servers').flatMap((server, i) => {
-    const written = text(own(server, 'tls'), 'credentialName');
-    if (written === undefined) return [];
+  return list(gateway.spec, 'servers').flatMap((server, i) => credentialNamesOf(own(server, 'tls')).flatMap(({ written, field }) => {
     const reference = secretReference(written);
     if (!reference) return [];
     const { name, namespace } = reference;
-    return [{ gateway, server: i, written, name, named: namespace !== undefined, namespaces: namespace === undefined ? namespaces : [namespace] }];
-  });
+    return [{
+      gateway, server: i, field, written, name, named: namespace !== undefined,
+      namespaces: namespace === undefined ? namespaces : [namespace],
+    }];
+  }));
 }
 
 function secretNotFound(credential: Credential, namespaces: readonly string[]): Finding {
-  return finding('gateway-secret-not-found', credential.gateway.id, `spec.servers[${credential.server}].tls.credentialName`,
-    `credentialName ${credential.written} names no Secret in namespace ${namespaces.join(', ')}${credential.named ? '' : ', where the gateway pods run'}, `
+  return finding('gateway-secret-not-found', credential.gateway.id, `spec.servers[${credential.server}].tls.${credential.field}`,
+    `${credential.field} ${credential.written} names no Secret in namespace ${namespaces.join(', ')}${credential.named ? '' : ', where the gateway pods run'}, `
     + 'so the gateway has no certificate for this server and TLS handshakes fail; create the Secret there (type kubernetes.io/tls, with tls.crt and tls.key), '
     + 'or a cert-manager Certificate or an ExternalSecret that makes it, or name the Secret that holds the certificate');
 }

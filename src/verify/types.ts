@@ -100,7 +100,7 @@ const CODE_TABLE = {
   'gateway-port-not-on-service': [Severity.WARNING, 'A Gateway server port is no target port of the Services in front of its workload.'],
   'gateway-conflict': [Severity.ERROR, 'Two Gateways on the same workload and port admit the same host; one\'s server is ignored.'],
   'gateway-certificate-shared': [Severity.WARNING, 'One certificate serves Gateways of one workload; HTTP/2 clients reusing a connection get 404s.'],
-  'gateway-secret-not-found': [Severity.ERROR, 'A server\'s `credentialName` Secret is not in the set beside the gateway workload.'],
+  'gateway-secret-not-found': [Severity.ERROR, 'A Secret a server\'s `credentialName` or `credentialNames` names is not in the set beside the gateway workload.'],
   'gateway-certificate-invalid': [Severity.ERROR, 'A server\'s certificate Secret holds no valid certificate, or one that has expired.'],
   'external-name-port-name': [Severity.WARNING, 'An ExternalName Service port named for tcp or unnamed, which proxies may not forward.'],
   'workload-port-protocol-conflict': [Severity.WARNING, 'Services on one workload use the same port number with different protocols.'],
