@@ -382,6 +382,13 @@ describe('host-not-on-gateway: each bound gateway admits some host (IST0132)', (
     const objects = [...app('reviews', 'shop'), ...ingress(['*.example.com']), vs('reviews', 'shop', { hosts: [], gateways: ['istio-system/public'] })];
     expect(verify(objects)).toEqual([]);
   });
+
+  test('reads an empty or non-string host as no host, which the schema refuses anyway', () => {
+    const hosts = ['reviews.example.com', '', 5];
+    const objects = [...app('reviews', 'shop'), ...ingress(['*.example.com']), vs('reviews', 'shop', { hosts, gateways: ['istio-system/public'] }),
+      vs('ratings', 'shop', { hosts: [''] }), vs('details', 'shop', { hosts: [''] })];
+    expect(verify(objects)).toEqual([]);
+  });
 });
 
 describe('Kubernetes Gateway API Gateways as binding targets', () => {

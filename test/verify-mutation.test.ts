@@ -1,4 +1,5 @@
 import { Finding, StageFinding, VerifyOptions, verifyManifests, verifyProgression } from '../src/verify';
+import { objectName } from '../src/verify/graph';
 import { settingsFrom } from '../src/verify/settings';
 
 /**
@@ -187,6 +188,13 @@ describe('objects', () => {
         message: 'entry #0 has no kind, so it is not checked; set apiVersion and kind',
       },
     ]);
+  });
+
+  test('names an entry as findings name objects, for callers that map findings back to files and constructs', () => {
+    expect(objectName({ kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' } }, 3, 'team')).toBe('Service/shop/reviews');
+    expect(objectName({ kind: 'Service', metadata: { name: 'reviews' } }, 3, 'team')).toBe('Service/team/reviews');
+    expect(objectName({ kind: 'Service', metadata: { namespace: 'shop' } }, 3, 'team')).toBe('Service/team/#3');
+    expect(objectName(null, 3, 'team')).toBe('Unknown/team/#3');
   });
 
   test('spreads the items of a typed list, such as a DeploymentList', () => {

@@ -606,6 +606,10 @@ describe('gateway-route-bypasses-split', () => {
       .toEqual([bypass('spec.http[0].route[0].destination', SPLIT_BY)]);
     const meshOnly = { http: [{ match: [{ gateways: ['mesh'] }], route: [destination('reviews')] }] };
     expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes(meshOnly)])).toEqual([]);
+    // A match without gateways opens the rule to every gateway the VirtualService is bound to, whatever its other matches name.
+    const halfScoped = { gateways: ['mesh', PUBLIC], http: [{ match: [{ gateways: ['mesh'] }, { uri: { prefix: '/' } }], route: [destination('reviews')] }] };
+    expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes(halfScoped)]))
+      .toEqual([bypass('spec.http[0].route[0].destination', bypassMessage(PUBLIC, REVIEWS, 'VirtualService/shop/reviews', 'v1, v2'))]);
     // A bare name resolves in the VirtualService's namespace.
     const bare = { gateways: ['mesh'], http: [{ match: [{ gateways: ['public'] }], route: [destination('reviews')] }] };
     expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes(bare)]))

@@ -140,6 +140,7 @@ function podPort(port: unknown, workload: Workload): unknown {
 
 /** A port without a number targets nothing to compare. */
 function podPortKey(podPort: unknown): string | undefined {
+  // Stryker disable next-line ConditionalExpression: JSON.stringify(undefined) is undefined too, which its type does not say
   return podPort === undefined ? undefined : JSON.stringify(podPort);
 }
 
