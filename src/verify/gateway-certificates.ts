@@ -56,14 +56,16 @@ function servedCertificate(gateway: ManifestObject, server: unknown, i: number):
   return [{ ...served, path: `${path}.serverCertificate`, name: `certificate file ${file}`, key: JSON.stringify([file, privateKey]) }];
 }
 
-/** A credential a server's TLS names, and the field under `tls` that names it. */
+/** A credential a server's TLS names. */
 interface NamedCredential {
+  /** As written, e.g. `kubernetes://shop-tls`. */
   readonly written: string;
+  /** The field under `tls` that names it, e.g. `credentialNames[0]`. */
   readonly field: string;
 }
 
 /**
- * `credentialName`, and each of `credentialNames` (an RSA and an ECDSA certificate, Istio 1.26 on):
+ * `credentialName`, and each of `credentialNames` (an RSA and an ECDSA certificate, say):
  * the gateway needs every one of them. The schema allows only one of the two fields; both are read.
  */
 function credentialNamesOf(tls: unknown): NamedCredential[] {
@@ -82,13 +84,9 @@ const NOT_A_SECRET = ['builtin://', 'configmap://', 'invalid://'];
 const SECRET_PREFIXES = ['kubernetes://', 'kubernetes-gateway://'];
 
 /** One credential of a server, and the namespaces whose gateway pods read it. */
-interface Credential {
+interface Credential extends NamedCredential {
   readonly gateway: ManifestObject;
   readonly server: number;
-  /** The field under `tls` that names it, e.g. `credentialNames[0]`. */
-  readonly field: string;
-  /** As written, e.g. `kubernetes://shop-tls`. */
-  readonly written: string;
   /** The Secret's name. */
   readonly name: string;
   /** Whether the credential names its namespace, rather than taking the gateway pods'. */
