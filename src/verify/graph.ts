@@ -136,7 +136,7 @@ export function workloadsIn(graph: Graph, namespace: string): readonly Workload[
  * selects none: a Service without one has endpoints made by hand, which are no workload of the set.
  */
 function workloadsSelectedBy(graph: Graph, namespace: string, selector: ReadonlyMap<string, string>): readonly Workload[] {
-  const index = graph.workloadsByLabel.get(namespace) ?? NO_LABELS;
+  const index = graph.workloadsByLabel.get(namespace) ?? NO_INDEX;
   // The rarest label narrows most: the first may be one that every pod of the namespace carries.
   let candidates: readonly Workload[] | undefined;
   for (const label of selector) {
@@ -161,7 +161,8 @@ export function podsOfService(graph: Graph, service: ManifestObject): readonly W
 /** Items by the labels they carry, key then value, so that a selector looks up the items of one label. */
 export type LabelIndex<T> = ReadonlyMap<string, ReadonlyMap<string, readonly T[]>>;
 
-const NO_LABELS: LabelIndex<never> = new Map();
+/** The index of a namespace without workloads. */
+const NO_INDEX: LabelIndex<never> = new Map();
 
 /** A workload without a pod template (a Rollout with `workloadRef`) is indexed under no label. */
 const NO_POD_LABELS: ReadonlyMap<string, string> = new Map();
