@@ -4,9 +4,11 @@ import { printable } from './diagram/text';
 import { jsonToShare } from './json-handover';
 import { isDns1123Label, isGatewayRef, isHost } from './names';
 import { refuseValidation } from './refusal';
+import { isRecord } from './show';
 import { checkEnum, fail } from './validate';
-import { Finding, Severity } from './verify';
+import { Finding, MeshConfigOptions, Severity } from './verify';
 import { objectName } from './verify/graph';
+import { checkMeshConfigOptions } from './verify/verify';
 import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, parseLabelSet } from './verify/settings';
 import { manifestFindings } from './verify/verify-manifests';
 
@@ -48,6 +50,7 @@ export class RouteCheck {
   private readonly externalGateways = new Set<string>();
   private readonly externalGatewayWorkloads = new Set<string>();
   private weightSum100 = false;
+  private meshConfig: MeshConfigOptions = {};
   private enabled = true;
   private warningPolicy = WarningPolicy.PRINT;
   /** The warnings printed already: cdk8s validates once per chart it writes, and a test may synth many times. */
@@ -127,6 +130,27 @@ export class RouteCheck {
     this.memo = undefined;
   }
 
+  /**
+   * Describes the mesh the chart is deployed to, where its MeshConfig changes what the checks
+   * conclude: a mesh whose `defaultServiceExportTo` is `['.']` hides a Service without the
+   * annotation `networking.istio.io/exportTo` from routes in other namespaces. Each call replaces
+   * the last; a field left out is Istio's default.
+   * @param config the MeshConfig fields, as in the `mesh` key of the `istio` ConfigMap
+   */
+  public useMeshConfig(config: MeshConfigOptions): void {
+    const entry = 'RouteCheck.useMeshConfig';
+    const given: unknown = config;
+    if (!isRecord(given)) fail(entry, 'config', 'must be an object', given, 'e.g. { defaultServiceExportTo: ["."] }');
+    checkMeshConfigOptions(entry, 'config', config);
+    const { defaultServiceExportTo, defaultVirtualServiceExportTo } = config;
+    // Copies: the caller's lists may change after the call, which would change the check unseen.
+    this.meshConfig = {
+      ...(defaultServiceExportTo ? { defaultServiceExportTo: [...defaultServiceExportTo] } : {}),
+      ...(defaultVirtualServiceExportTo ? { defaultVirtualServiceExportTo: [...defaultVirtualServiceExportTo] } : {}),
+    };
+    this.memo = undefined;
+  }
+
   /** Requires weights that add up to exactly 100, as meshes older than Istio 1.15 do. */
   public requireWeightSum100(): void {
     this.weightSum100 = true;
@@ -158,6 +182,7 @@ export class RouteCheck {
       externalGatewayWorkloads: [...DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, ...this.externalGatewayWorkloads],
       requireWeightSum100: this.weightSum100,
       defaultNamespace: this.chart.namespace,
+      ...this.meshConfig,
     });
   }
 

@@ -272,6 +272,74 @@ describe('command line', () => {
   });
 });
 
+describe('verify --mesh-config', () => {
+  const labels = { app: 'reviews' };
+  /** A route in frontend to a Service in shop without exportTo, which a mesh private by default hides there. */
+  function manifests(): string {
+    const file = join(tempDir(), 'shop.yaml');
+    writeFileSync(file, Yaml.stringify(
+      {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'reviews', namespace: 'shop' },
+        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'reviews', image: 'reviews:1' }] } } },
+      },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: { selector: labels, ports: [{ name: 'http', port: 9080 }] } },
+      {
+        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'frontend' },
+        spec: { hosts: ['reviews.example.com'], http: [{ route: [{ destination: { host: 'reviews.shop.svc.cluster.local' } }] }] },
+      },
+    ));
+    return file;
+  }
+  function meshConfig(text: string): string {
+    const file = join(tempDir(), 'mesh.yaml');
+    writeFileSync(file, text);
+    return file;
+  }
+
+  test('fails when a route reaches a Service the mesh\'s default exportTo hides, and passes under Istio\'s default', () => {
+    const file = manifests();
+    expect(run('verify', file)).toMatchObject({ code: 0, stderr: '' });
+    const mesh = meshConfig(['accessLogFile: /dev/stdout', 'defaultServiceExportTo:', '- "."', 'defaultVirtualServiceExportTo: ["*"]', ''].join('\n'));
+    const { code, stdout, stderr } = run('verify', '--format', 'json', '--mesh-config', mesh, file);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    expect(JSON.parse(stdout).findings.map((f: { code: string; message: string }) => [f.code, f.message.split(';')[0]])).toEqual([[
+      'destination-host-not-exported', 'host reviews.shop.svc.cluster.local is not exported to namespace frontend, this VirtualService\'s own: '
+      + 'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]']]);
+    // The last --mesh-config counts, as the last of any option given once.
+    expect(run('verify', '--mesh-config', mesh, '--mesh-config', meshConfig('defaultServiceExportTo: [frontend, .]\n'), file).code).toBe(0);
+  });
+
+  test.each([
+    ['is a list', '- defaultServiceExportTo: ["."]\n'],
+    ['holds two documents', 'defaultServiceExportTo: ["."]\n---\ndefaultServiceExportTo: ["*"]\n'],
+    ['is empty', '# nothing\n'],
+    ['is a string', 'defaultServiceExportTo\n'],
+  ])('fails when the mesh config %s, which no MeshConfig is', (_, text) => {
+    const mesh = meshConfig(text);
+    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: not a MeshConfig, which is one YAML mapping; `
+      + 'write the mesh key of the istio ConfigMap, e.g. kubectl -n istio-system get configmap istio -o jsonpath=\'{.data.mesh}\'\n' });
+  });
+
+  test.each([
+    ['defaultServiceExportTo', 'is a string', '"."', '"."'],
+    ['defaultVirtualServiceExportTo', 'names no namespace', '[".", Shop]', '[".","Shop"]'],
+    ['defaultServiceExportTo', 'holds a number', '[7]', '[7]'],
+  ])('fails when the %s %s', (field, _, value, shown) => {
+    const mesh = meshConfig(`${field}: ${value}\n`);
+    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: ${field} must be a list of namespaces, `
+      + `"." (the object's own), "*" (every one) or "~" (none), not ${shown}; e.g. ["."]\n` });
+  });
+
+  test('fails when the mesh config is missing, too large or malformed, naming the file', () => {
+    expect(run('verify', '--mesh-config', 'missing-mesh.yaml', manifests())).toEqual({ code: 2, stdout: '', stderr: 'error: missing-mesh.yaml: no such file or directory\n' });
+    const large = meshConfig(`#${'x'.repeat(2 ** 20)}\n`);
+    expect(run('verify', '--mesh-config', large, manifests())).toEqual({ code: 2, stdout: '',
+      stderr: `error: ${large}: larger than 1Mi, which no MeshConfig is; give the mesh key of the istio ConfigMap, not a whole dump\n` });
+    const broken = meshConfig('defaultServiceExportTo: ["."\n');
+    expect(run('verify', '--mesh-config', broken, manifests())).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(new RegExp(`^error: ${broken}:2:1: `)) });
+  });
+});
+
 describe('verify, files that are no manifests', () => {
   test('fails at once when a file is a FIFO, which it does not open for reading', () => {
     const fifo = join(tempDir(), 'pipe.yaml');

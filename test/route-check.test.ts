@@ -13,11 +13,11 @@ function reviews(chart: Chart): CanaryApp {
 }
 
 /** A VirtualService written by hand beside our constructs, as users do for one-off routes. */
-function handMadeRoute(chart: Chart, host: string, subset: string, weights = [100]): ApiObject {
+function handMadeRoute(chart: Chart, host: string, subset: string, weights = [100], namespace?: string): ApiObject {
   return new ApiObject(chart, 'HandMade', {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
-    metadata: { name: 'reviews-testers' },
+    metadata: { name: 'reviews-testers', namespace },
     spec: {
       hosts: ['reviews-testers.shop.svc.cluster.local'],
       http: [{ route: weights.map(weight => ({ destination: { host, subset }, weight })) }],
@@ -192,6 +192,30 @@ describe('RouteCheck', () => {
     expect(() => Testing.synth(chart)).toThrow('error destination-host-not-found');
     RouteCheck.of(chart).addExternalHost('ratings.other.svc.cluster.local');
     expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('fails when a route from another namespace reaches a Service the mesh\'s default exportTo hides there, until the mesh is described otherwise', () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'reviews.shop.svc.cluster.local', 'v1', [100], 'frontend');
+    expect(() => Testing.synth(chart)).not.toThrow();
+    const defaults = ['.'];
+    RouteCheck.of(chart).useMeshConfig({ defaultServiceExportTo: defaults, defaultVirtualServiceExportTo: ['*'] });
+    // The check keeps its own copy: a list changed after the call changes nothing.
+    defaults.push('frontend');
+    expect(() => Testing.synth(chart)).toThrow('error destination-host-not-exported: VirtualService/frontend/reviews-testers (test/HandMade) '
+      + 'spec.http[0].route[0].destination.host: host reviews.shop.svc.cluster.local is not exported to namespace frontend, this VirtualService\'s own: '
+      + 'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]');
+    RouteCheck.of(chart).useMeshConfig({ defaultVirtualServiceExportTo: ['.'] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('fails when the mesh config is no object or holds an exportTo that is none, naming the method', () => {
+    const check = RouteCheck.of(newChart());
+    expect(() => check.useMeshConfig('.' as never)).toThrow(new Error(
+      'RouteCheck.useMeshConfig: config must be an object, got "."; e.g. { defaultServiceExportTo: ["."] }'));
+    expect(() => check.useMeshConfig({ defaultVirtualServiceExportTo: ['.', 'Shop'] })).toThrow(new Error('RouteCheck.useMeshConfig: '
+      + 'config.defaultVirtualServiceExportTo[1] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got "Shop"; e.g. "."'));
   });
 
   test('requires weights that add up to 100 only when asked, for meshes older than Istio 1.15', () => {

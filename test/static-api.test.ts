@@ -341,13 +341,24 @@ describe('entry checks', () => {
     ['an external gateway has a name with a dot, which Istio refuses in a VirtualService', { externalGateways: ['istio-system/public.gateway'] },
       'options.externalGateways[0] must be a gateway as "namespace/name", got "istio-system/public.gateway"; e.g. "istio-system/public-gateway"'],
     ['requireWeightSum100 is no boolean', { requireWeightSum100: 'yes' }, 'options.requireWeightSum100 must be true or false, got "yes"; e.g. true'],
+    ['the defaultServiceExportTo is no list', { defaultServiceExportTo: '.' },
+      'options.defaultServiceExportTo must be a list of namespaces, got "."; e.g. ["."]'],
+    ['a defaultServiceExportTo entry is no string', { defaultServiceExportTo: ['.', 5] },
+      'options.defaultServiceExportTo[1] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got 5; e.g. "."'],
+    ['a defaultVirtualServiceExportTo entry is no namespace', { defaultVirtualServiceExportTo: ['Shop'] },
+      'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got "Shop"; e.g. "."'],
+    ['a defaultVirtualServiceExportTo entry is empty', { defaultVirtualServiceExportTo: [''] },
+      'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got ""; e.g. "."'],
   ])('fails when %s', (_, options, message) => {
     expect(() => Verify.manifests([], options as VerifyOptions)).toThrow(new Error(`Verify.manifests: ${message}`));
     expect(() => checkedVerifyProgression([], options as VerifyOptions)).toThrow(new Error(`verifyProgression: ${message}`));
   });
 
   test('takes every option it documents', () => {
-    const options = { externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public-gateway'], requireWeightSum100: false, defaultNamespace: 'shop' };
+    const options = {
+      externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public-gateway'], requireWeightSum100: false, defaultNamespace: 'shop',
+      defaultServiceExportTo: ['.', '*', '~', 'shop'], defaultVirtualServiceExportTo: ['~'],
+    };
     expect(Verify.manifests([SERVICE], options).map(brief)).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
     expect(Verify.manifests([SERVICE], {})).toEqual(Verify.manifests([SERVICE]));
   });

@@ -560,3 +560,72 @@ describe('the findings of destinations and gateways, in full', () => {
     expect(findings.map(f => f.message.slice(0, 20))).toEqual(['gateway /public is n']);
   });
 });
+
+describe('the mesh\'s default exportTo (MeshConfig defaultServiceExportTo and defaultVirtualServiceExportTo)', () => {
+  const PRIVATE: VerifyOptions = { defaultServiceExportTo: ['.'], defaultVirtualServiceExportTo: ['.'] };
+  const route = (annotations?: Obj) => [...app('reviews', 'shop', annotations), vs('reviews', 'frontend', { hosts: ['reviews.example.com'] })];
+  const hidden = (declared: string, fix: string, why = 'which this VirtualService is exported to') =>
+    finding('destination-host-not-exported', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.host',
+      `host ${REVIEWS} is not exported to namespace frontend, ${why}: ${declared}; sidecars there take these routes but do not know the host, `
+      + `so requests fail with 503; ${fix}, or route to a host exported there`, 'IST0101');
+  const BY_DEFAULT = 'export the host to frontend in an exportTo written on the object, since the mesh default covers every object without one';
+
+  test('fails when a Service without the annotation is routed to from another namespace of a mesh whose default is its own', () => {
+    expect(verify(route(), PRIVATE)).toEqual([hidden(
+      'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]', BY_DEFAULT)]);
+  });
+
+  test('fails when the default names namespaces, and a VirtualService left to Istio\'s default applies in its own', () => {
+    expect(verify(route(), { defaultServiceExportTo: ['shop', 'admin'] })).toEqual([hidden(
+      'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["shop","admin"]',
+      BY_DEFAULT, 'this VirtualService\'s own')]);
+  });
+
+  test('fails when the default is no namespace, even for routes in the Service\'s own', () => {
+    const objects = [...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews.example.com'] }, 'reviews')];
+    expect(summary(verify(objects, { defaultServiceExportTo: ['~'] }))).toEqual(['destination-host-not-exported VirtualService/shop/reviews spec.http[0].route[0].destination.host']);
+  });
+
+  test.each([
+    ['an annotation of its own', { 'networking.istio.io/exportTo': '.,frontend' }, PRIVATE],
+    ['a default that names the namespace', undefined, { defaultServiceExportTo: ['.', 'frontend'] }],
+    ['a default of every namespace among others', undefined, { defaultServiceExportTo: ['.', '*'] }],
+    ['Istio\'s default, written', undefined, { defaultServiceExportTo: ['*'] }],
+    ['an empty default, which Istio reads as every namespace', undefined, { defaultServiceExportTo: [] }],
+  ])('accepts a Service exported where the routes apply by %s', (_, annotations, options) => {
+    expect(verify(route(annotations), options)).toEqual([]);
+  });
+
+  test('fails when a ServiceEntry without exportTo is routed to from another namespace, naming each declaration as it reads', () => {
+    const objects = [
+      ...route({ 'networking.istio.io/exportTo': 'shop' }),
+      istio('ServiceEntry', 'reviews-alias', 'mirror', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] }),
+    ];
+    expect(verify(objects, PRIVATE)).toEqual([hidden('Service/shop/reviews has annotation networking.istio.io/exportTo: "shop", '
+      + 'ServiceEntry/mirror/reviews-alias has no exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]', BY_DEFAULT)]);
+  });
+
+  test('asks for the exportTo to be widened when every declaration writes its own', () => {
+    expect(verify(route({ 'networking.istio.io/exportTo': 'shop' }), PRIVATE)).toEqual([hidden(
+      'Service/shop/reviews has annotation networking.istio.io/exportTo: "shop"', 'add frontend to that exportTo')]);
+  });
+
+  test('reads a VirtualService without exportTo as the mesh default says, so that private ones claiming one host do not conflict', () => {
+    const objects = [...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews'] }), vs('reviews', 'frontend', { hosts: [REVIEWS] })];
+    expect(summary(verify(objects))).toEqual([
+      'mesh-host-conflict VirtualService/frontend/reviews spec.hosts[0]', 'mesh-host-conflict VirtualService/shop/reviews spec.hosts[0]']);
+    expect(verify(objects, { defaultVirtualServiceExportTo: ['.'] })).toEqual([]);
+    expect(summary(verify(objects, { defaultVirtualServiceExportTo: ['shop', 'frontend'] }))).toEqual([
+      'mesh-host-conflict VirtualService/frontend/reviews spec.hosts[0]', 'mesh-host-conflict VirtualService/shop/reviews spec.hosts[0]']);
+  });
+
+  test('gives a VirtualService\'s own exportTo precedence over the default, and checks each namespace the default names', () => {
+    const objects = [
+      ...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], exportTo: ['.'] }, 'reviews'),
+      vs('reviews-ops', 'shop', { hosts: ['reviews.ops.example.com'] }, 'reviews'),
+    ];
+    expect(summary(verify(objects, { defaultVirtualServiceExportTo: ['.', 'ops'] }))).toEqual([
+      'destination-host-not-exported VirtualService/shop/reviews-ops spec.http[0].route[0].destination.host']);
+  });
+});

@@ -5,6 +5,7 @@ import { manifestFindings } from '../verify/verify-manifests';
 import { defaultNamespaceOf, flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
 import { Source } from './files';
+import { meshConfigOf } from './mesh-config';
 import { originsOf } from './origins';
 import { renderJson, renderText, Report, summarize } from './report';
 import { renderSarif } from './sarif';
@@ -29,6 +30,9 @@ options:
                                 the default: istio=ingressgateway and istio=egressgateway
   --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
   --default-namespace <ns>      namespace of objects without one (default: default)
+  --mesh-config <file>          the mesh's MeshConfig (the mesh key of the istio configmap), for
+                                its defaultServiceExportTo and defaultVirtualServiceExportTo,
+                                which objects without exportTo get (default: every namespace)
   --max-bytes <size>            the most read from all files together, in bytes or with Ki, Mi
                                 or Gi, e.g. 200Mi (default: 64Mi); more fails with status 2
   -h, --help                    show this help
@@ -46,6 +50,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'external-gateway-workload': { type: 'string' },
   'require-weight-sum-100': { type: 'boolean' },
   'default-namespace': { type: 'string' },
+  'mesh-config': { type: 'string' },
   'max-bytes': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
 };
@@ -99,6 +104,7 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
     ...(externalGatewayWorkloads.length > 0 ? { externalGatewayWorkloads } : {}),
     requireWeightSum100: flag(parsed, 'require-weight-sum-100'),
     defaultNamespace: defaultNamespaceOf(parsed),
+    ...meshConfigOf(parsed),
   };
 }
 

@@ -1,5 +1,5 @@
 import { hostCovers } from '../names';
-import { declarationsFor, exportField, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
+import { declarationsFor, exportField, exportedTo, isVisibleIn, namespaces, routingNamespaces, writesExportTo } from './export-to';
 import { Graph, ManifestObject, destinationRulesFor } from './graph';
 import { intendedFqdn, resolveHost, serviceFqdn } from './hosts';
 import { list, text } from './json';
@@ -10,7 +10,7 @@ import { Finding, finding } from './types';
 /** Checks that each VirtualService destination names a host and subset that exist. */
 export function checkDestinations(graph: Graph, settings: Settings): Finding[] {
   return graph.virtualServices.flatMap(vs => {
-    const routedFrom = routingNamespaces(vs);
+    const routedFrom = routingNamespaces(vs, settings);
     return destinations(vs).flatMap(d => [
       ...checkHost(graph, settings, vs, d, routedFrom),
       ...checkSubset(graph, settings, vs, d),
@@ -46,8 +46,8 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
   // A host served from outside the set is exported as it is there, which the set does not show.
   if (isExternalHost(settings, d.host, resolved)) return [];
   const path = `${d.path}.host`;
-  const declarations = declarationsFor(graph, resolved, routedFrom);
-  if (declarations.length > 0) return checkExported(vs, d, path, declarations, routedFrom);
+  const declarations = declarationsFor(graph, settings, resolved, routedFrom);
+  if (declarations.length > 0) return checkExported(settings, vs, d, path, declarations, routedFrom);
   const partial = partiallyQualified(graph, vs, path, d.host);
   if (partial.length > 0) return partial;
   return [finding('destination-host-not-found', vs.id, path,
@@ -59,14 +59,18 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
  * A sidecar takes the VirtualServices exported to its namespace, but knows only the hosts exported
  * there too, and answers 503 for the rest.
  */
-function checkExported(vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[], routedFrom: readonly string[]): Finding[] {
-  const hidden = routedFrom.filter(namespace => !declarations.some(o => isVisibleIn(exportedTo(o), namespace)));
+function checkExported(settings: Settings, vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[],
+  routedFrom: readonly string[]): Finding[] {
+  const hidden = routedFrom.filter(namespace => !declarations.some(o => isVisibleIn(exportedTo(o, settings), namespace)));
   if (hidden.length === 0) return [];
-  const why = exportedTo(vs) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
+  const why = exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
+  // Widening the mesh's default would export every object that relies on it: the fix is the object's own exportTo.
+  const fix = declarations.every(writesExportTo) ? `add ${hidden.join(', ')} to that exportTo`
+    : `export the host to ${hidden.join(', ')} in an exportTo written on the object, since the mesh default covers every object without one`;
   return [finding('destination-host-not-exported', vs.id, path,
-    `host ${d.host} is not exported to ${namespaces(hidden)}, ${why}: ${declarations.map(exportField).join(', ')}; `
+    `host ${d.host} is not exported to ${namespaces(hidden)}, ${why}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
     + `sidecars there take these routes but do not know the host, so requests fail with 503; `
-    + `add ${hidden.join(', ')} to that exportTo, or route to a host exported there`)];
+    + `${fix}, or route to a host exported there`)];
 }
 
 /** Wildcard ServiceEntries that would declare an unknown host, were they exported where the routes apply. */

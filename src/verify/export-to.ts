@@ -1,6 +1,7 @@
 import { hostCovers } from '../names';
 import { Graph, ManifestObject } from './graph';
 import { list, record, show, text } from './json';
+import { Settings } from './settings';
 
 /**
  * Which namespaces see an object, as its `exportTo` says (Istio's analyzers/util/exportto.go and
@@ -13,29 +14,44 @@ export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
 
 /**
  * The namespaces an `exportTo` list names: `.` is the object's own, `*` all. `~` (none) is kept as
- * Istio keeps it, as a name no namespace has. An empty list means the mesh default, which Istio
- * ships as `*`; a mesh that changes its `defaultServiceExportTo` or `defaultVirtualServiceExportTo`
- * is not modelled.
+ * Istio keeps it, as a name no namespace has. An object that writes none has the mesh's default
+ * instead, which is never empty (see settingsFrom).
  */
-export function visibility(values: readonly string[], namespace: string): Visibility {
-  if (values.length === 0 || values.includes('*')) return '*';
+function visibility(values: readonly string[], namespace: string): Visibility {
+  if (values.includes('*')) return '*';
   return new Set(values.map(value => (value === '.' ? namespace : value)));
 }
 
 /** Who sees each object read so far: the checks of hosts and conflicts ask for every VirtualService, for each host it claims or routes to. */
 const EXPORTED_TO = new WeakMap<ManifestObject, Visibility>();
 
-/** Who sees a VirtualService, ServiceEntry or Service (by its comma-separated annotation). */
-export function exportedTo(object: ManifestObject): Visibility {
+/**
+ * Who sees a VirtualService, ServiceEntry or Service (by its comma-separated annotation); one that
+ * writes no exportTo gets the mesh's default for its kind.
+ */
+export function exportedTo(object: ManifestObject, settings: Settings): Visibility {
   let seen = EXPORTED_TO.get(object);
   // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
-  if (!seen) EXPORTED_TO.set(object, seen = visibility(exportValues(object), object.namespace));
+  if (!seen) EXPORTED_TO.set(object, seen = visibility(exportValues(object, settings), object.namespace));
   return seen;
 }
 
-function exportValues(object: ManifestObject): readonly string[] {
+function exportValues(object: ManifestObject, settings: Settings): readonly string[] {
+  const written = writtenExportTo(object);
+  return written.length > 0 ? written : meshDefault(object, settings).values;
+}
+
+/** The object's own exportTo; empty when it writes none. */
+function writtenExportTo(object: ManifestObject): readonly string[] {
   if (object.kind === 'Service') return text(record(object.metadata, 'annotations'), EXPORT_TO_ANNOTATION)?.split(',').map(ns => ns.trim()) ?? [];
   return list(object.spec, 'exportTo').filter((value): value is string => typeof value === 'string');
+}
+
+/** The MeshConfig field that gives an object of this kind its exportTo when it writes none, and its value. */
+function meshDefault(object: ManifestObject, settings: Settings): { readonly field: string; readonly values: readonly string[] } {
+  return object.kind === 'VirtualService'
+    ? { field: 'defaultVirtualServiceExportTo', values: settings.defaultVirtualServiceExportTo }
+    : { field: 'defaultServiceExportTo', values: settings.defaultServiceExportTo };
 }
 
 export function isVisibleIn(seen: Visibility, namespace: string): boolean {
@@ -59,8 +75,8 @@ export function isNowhere(seen: Visibility): boolean {
  * fails, so each is checked. A VirtualService exported everywhere is checked from its own namespace,
  * as Istio's analyzer does: a host private to that namespace serves the clients it is meant for.
  */
-export function routingNamespaces(vs: ManifestObject): readonly string[] {
-  const seen = exportedTo(vs);
+export function routingNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
+  const seen = exportedTo(vs, settings);
   return seen === '*' ? [vs.namespace] : [...seen].sort();
 }
 
@@ -70,19 +86,28 @@ export function routingNamespaces(vs: ManifestObject): readonly string[] {
  * wildcard that none of them sees declares nothing there, so a host it covers is as unknown as any
  * other (most are typing mistakes), and not merely hidden.
  */
-export function declarationsFor(graph: Graph, host: string, routedFrom: readonly string[]): readonly ManifestObject[] {
+export function declarationsFor(graph: Graph, settings: Settings, host: string, routedFrom: readonly string[]): readonly ManifestObject[] {
   const service = graph.serviceByHost.get(host);
   const entries = graph.serviceEntryHosts
-    .filter(e => e.host === host || (hostCovers(e.host, host) && routedFrom.some(namespace => isVisibleIn(exportedTo(e.entry), namespace))))
+    .filter(e => e.host === host || (hostCovers(e.host, host) && routedFrom.some(namespace => isVisibleIn(exportedTo(e.entry, settings), namespace))))
     .map(e => e.entry);
   return [...new Set(service ? [service, ...entries] : entries)];
 }
 
-/** An object's exportTo as written, so that a message shows the value to change. */
-export function exportField(object: ManifestObject): string {
+/** An object's exportTo as written, or the mesh default it gets, so that a message shows the value to change. */
+export function exportField(object: ManifestObject, settings: Settings): string {
+  if (!writesExportTo(object)) {
+    const { field, values } = meshDefault(object, settings);
+    return `${object.id} has ${object.kind === 'Service' ? `no annotation ${EXPORT_TO_ANNOTATION}` : 'no exportTo'}, so the mesh's ${field} applies: ${show(values)}`;
+  }
   return object.kind === 'Service'
     ? `${object.id} has annotation ${EXPORT_TO_ANNOTATION}: ${show(text(record(object.metadata, 'annotations'), EXPORT_TO_ANNOTATION))}`
     : `${object.id} has exportTo: ${show(list(object.spec, 'exportTo'))}`;
+}
+
+/** Whether the object says who sees it, rather than leaving it to the mesh. */
+export function writesExportTo(object: ManifestObject): boolean {
+  return writtenExportTo(object).length > 0;
 }
 
 export function namespaces(names: readonly string[]): string {

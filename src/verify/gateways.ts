@@ -14,7 +14,7 @@ export function checkGateways(graph: Graph, settings: Settings): Finding[] {
       ...checkWildcardOnMesh(vs),
       ...checkHostsOnGateways(graph, vs),
     ]),
-    ...checkHostConflicts(graph),
+    ...checkHostConflicts(graph, settings),
   ];
 }
 
@@ -131,11 +131,11 @@ interface Claim extends ClaimedHost {
  * namespaces by name; istiod gives each host the VirtualService of its most specific wildcard, so
  * overlapping wildcards route as written and are no conflict, whoever sees them.
  */
-function checkHostConflicts(graph: Graph): Finding[] {
+function checkHostConflicts(graph: Graph, settings: Settings): Finding[] {
   const claims = graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(({ gateway }) => claimedHosts(vs)
     // `*` on the mesh is rejected outright (wildcard-host-on-mesh), so it contends for nothing.
     .filter(({ host }) => gateway !== MESH || host !== '*')
-    .map(({ host, path }): Claim => ({ host, path, gateway, vs, seenBy: exportedTo(vs) }))));
+    .map(({ host, path }): Claim => ({ host, path, gateway, vs, seenBy: exportedTo(vs, settings) }))));
   // By gateway, then by host: two groupings compare both exactly, with no key to encode them in.
   const contests = [...groupBy(claims, c => c.gateway).values()].flatMap(onGateway => [...groupBy(onGateway, c => c.host).values()]);
   // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a lone claim has no rival; skipping it only saves time

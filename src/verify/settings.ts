@@ -10,6 +10,10 @@ export interface Settings {
   readonly defaultNamespace: string;
   /** The pod labels of each gateway workload outside the set. */
   readonly externalGatewayWorkloads: readonly ReadonlyMap<string, string>[];
+  /** The mesh's `exportTo` for Services and ServiceEntries that write none. */
+  readonly defaultServiceExportTo: readonly string[];
+  /** The same for VirtualServices. */
+  readonly defaultVirtualServiceExportTo: readonly string[];
 }
 
 /** Istio's default install: the gateways istioctl and the Helm charts deploy, which manifest sets rarely hold. */
@@ -23,8 +27,18 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
     requireWeightSum100: own(given, 'requireWeightSum100') === true,
     defaultNamespace: text(given, 'defaultNamespace') ?? 'default',
     externalGatewayWorkloads: gatewayWorkloads(own(given, 'externalGatewayWorkloads')),
+    defaultServiceExportTo: exportDefault(own(given, 'defaultServiceExportTo')),
+    defaultVirtualServiceExportTo: exportDefault(own(given, 'defaultVirtualServiceExportTo')),
   };
 }
+
+/** Istio reads a MeshConfig without the field, or with an empty list, as every namespace. */
+function exportDefault(value: unknown): readonly string[] {
+  const given = stringList(value);
+  return given.length > 0 ? given : EVERY_NAMESPACE;
+}
+
+const EVERY_NAMESPACE: readonly string[] = ['*'];
 
 /** Given, the list replaces Istio's defaults, so that a set holding its own gateways can do without them. */
 function gatewayWorkloads(value: unknown): ReadonlyMap<string, string>[] {

@@ -26,8 +26,28 @@ export interface Finding {
   readonly istioCode?: string;
 }
 
+/**
+ * The fields of Istio's MeshConfig (the `mesh` key of the `istio` ConfigMap in `istio-system`) that
+ * change what the checks conclude. Each entry of an `exportTo` default is `*` (every namespace), `.`
+ * (the object's own), `~` (none) or a namespace.
+ */
+export interface MeshConfigOptions {
+  /**
+   * Which namespaces see a Service without the annotation `networking.istio.io/exportTo`, and a
+   * ServiceEntry without `exportTo`: the mesh's `defaultServiceExportTo`. Multi-tenant meshes
+   * often set it to `['.']`, so that a Service is private to its namespace unless it says otherwise.
+   * @default ['*']
+   */
+  readonly defaultServiceExportTo?: string[];
+  /**
+   * Which namespaces see a VirtualService without `exportTo`: the mesh's `defaultVirtualServiceExportTo`.
+   * @default ['*']
+   */
+  readonly defaultVirtualServiceExportTo?: string[];
+}
+
 /** What the checks cannot see in the manifest set itself. */
-export interface VerifyOptions {
+export interface VerifyOptions extends MeshConfigOptions {
   /**
    * Destination hosts that live outside the manifest set (exact or `*.` wildcard).
    * @default - none

@@ -175,6 +175,13 @@ function checkVerifyOptions(entry: string, options: unknown): void {
   const weightSum = own(options, 'requireWeightSum100');
   if (weightSum !== undefined && typeof weightSum !== 'boolean') fail(entry, 'options.requireWeightSum100', 'must be true or false', weightSum, 'e.g. true');
   checkNamespaceOption(entry, own(options, 'defaultNamespace'));
+  checkMeshConfigOptions(entry, 'options', options);
+}
+
+/** The MeshConfig fields of `options`, named as `field.defaultServiceExportTo` in errors. */
+export function checkMeshConfigOptions(entry: string, field: string, options: unknown): void {
+  checkStrings(entry, `${field}.defaultServiceExportTo`, own(options, 'defaultServiceExportTo'), EXPORT_TO);
+  checkStrings(entry, `${field}.defaultVirtualServiceExportTo`, own(options, 'defaultVirtualServiceExportTo'), EXPORT_TO);
 }
 
 export function checkNamespaceOption(entry: string, namespace: unknown): void {
@@ -193,6 +200,14 @@ interface ItemRule {
 const HOST: ItemRule = { items: 'hosts', item: 'a host in lower case, exact or "*." and a domain', test: isHost, example: '"api.example.com"' };
 
 const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/name"', test: isGatewayRef, example: '"istio-system/public-gateway"' };
+
+/** What Istio takes in a MeshConfig exportTo default: its aliases, or a namespace by name. */
+const EXPORT_TO: ItemRule = {
+  items: 'namespaces',
+  item: 'a namespace, "." (the object\'s own), "*" (every one) or "~" (none)',
+  test: value => ['.', '*', '~'].includes(value) || isDns1123Label(value),
+  example: '"."',
+};
 
 const GATEWAY_WORKLOAD: ItemRule = {
   items: 'label sets',

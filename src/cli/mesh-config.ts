@@ -1,0 +1,47 @@
+import { isDns1123Label } from '../names';
+import { isRecord } from '../show';
+import { MeshConfigOptions } from '../verify';
+import { own, show } from '../verify/json';
+import { lastValue, ParsedArgs } from './args';
+import { InputError } from './command';
+import { readRegularFile } from './files';
+import { parseManifests } from './yaml';
+
+/** A MeshConfig is a few kilobytes; a file far larger is not one. */
+const MAX_MESH_CONFIG_BYTES = 2 ** 20;
+
+/** The MeshConfig fields that change what verify concludes. */
+const FIELDS = ['defaultServiceExportTo', 'defaultVirtualServiceExportTo'] as const;
+
+/**
+ * `--mesh-config <file>`: the mesh's MeshConfig, as `istioctl analyze --meshConfigFile` takes it
+ * (the `mesh` key of the `istio` ConfigMap). Fields verify does not model are left alone, since a
+ * MeshConfig holds many.
+ */
+export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
+  const file = lastValue(parsed, 'mesh-config');
+  if (file === undefined) return {};
+  const { text } = readRegularFile(file, MAX_MESH_CONFIG_BYTES,
+    'larger than 1Mi, which no MeshConfig is; give the mesh key of the istio ConfigMap, not a whole dump');
+  const { documents } = parseManifests(file, text);
+  const [config] = documents;
+  if (documents.length !== 1 || !isRecord(config)) {
+    throw new InputError(`${file}: not a MeshConfig, which is one YAML mapping; write the mesh key of the istio ConfigMap, `
+      + `e.g. kubectl -n istio-system get configmap istio -o jsonpath='{.data.mesh}'`);
+  }
+  const options: { [field: string]: string[] } = {};
+  for (const field of FIELDS) {
+    const value = own(config, field);
+    if (value === undefined) continue;
+    if (!Array.isArray(value) || !value.every(isExportToEntry)) {
+      throw new InputError(`${file}: ${field} must be a list of namespaces, "." (the object's own), "*" (every one) or "~" (none), `
+        + `not ${show(value)}; e.g. ["."]`);
+    }
+    options[field] = value;
+  }
+  return options;
+}
+
+function isExportToEntry(value: unknown): value is string {
+  return typeof value === 'string' && (['.', '*', '~'].includes(value) || isDns1123Label(value));
+}
