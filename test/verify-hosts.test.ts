@@ -11,6 +11,7 @@ import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src
 type Obj = Record<string, any>;
 
 const HOST_CODES = [
+  'virtual-service-not-exported-to-gateway',
   'destination-host-not-found', 'destination-host-not-exported', 'mesh-host-conflict', 'gateway-host-conflict',
   'host-not-on-gateway', 'gateway-not-found', 'gateway-internal-reference', 'wildcard-host-on-mesh', 'host-partially-qualified', 'subset-not-found',
 ];
@@ -175,22 +176,35 @@ describe('mesh-host-conflict: VirtualServices that claim one host for sidecars t
 });
 
 describe('gateway-host-conflict: VirtualServices that claim one host on one gateway, seen together', () => {
-  const objects = (exportTo: string[], otherNamespace: string) => [
+  /** Two VirtualServices on the Gateway istio-system/public, whose pods run outside the set unless `pods` puts them in istio-system. */
+  const objects = (exportTo: string[], otherNamespace: string, pods = false, otherExportTo = exportTo) => [
     ...app('reviews', 'shop'),
-    ...ingress(['*/reviews.example.com']),
+    ...(pods ? ingress(['*/reviews.example.com']) : [gateway('public', ['*/reviews.example.com'])]),
     vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['istio-system/public'], exportTo }),
-    vs('reviews-beta', otherNamespace, { hosts: ['reviews.example.com'], gateways: ['istio-system/public'], exportTo }),
+    vs('reviews-beta', otherNamespace, { hosts: ['reviews.example.com'], gateways: ['istio-system/public'], exportTo: otherExportTo }),
   ];
+  const conflicts = (namespace: string, other = 'shop') => ['reviews', 'reviews-beta'].map((name, i) => finding('gateway-host-conflict',
+    `VirtualService/${i === 0 ? 'shop' : other}/${name}`, 'spec.hosts[0]',
+    `host reviews.example.com is also bound to gateway istio-system/public by VirtualService/${i === 0 ? `${other}/reviews-beta` : 'shop/reviews'}, `
+    + `both visible in namespace ${namespace}; Istio merges their routes in creation order, so a catch-all route in the older one hides `
+    + 'the other\'s; merge them or give each its own host'));
 
-  test('fails when both are exported to the same namespace, and names it', () => {
-    expect(verify(objects(['.'], 'shop'))).toEqual(['reviews', 'reviews-beta'].map((name, i) => finding('gateway-host-conflict', `VirtualService/shop/${name}`, 'spec.hosts[0]',
-      `host reviews.example.com is also bound to gateway istio-system/public by VirtualService/shop/${i === 0 ? 'reviews-beta' : 'reviews'}, `
-      + 'both visible in namespace shop; Istio merges their routes in creation order, so a catch-all route in the older one hides '
-      + 'the other\'s; merge them or give each its own host')));
+  test('fails when both are exported to the same namespace, and names it, where the gateway\'s pods are unknown', () => {
+    expect(verify(objects(['.'], 'shop'))).toEqual(conflicts('shop'));
   });
 
   test('accepts them when each is exported to its own namespace only', () => {
     expect(verify(objects(['.'], 'beta'))).toEqual([]);
+  });
+
+  test('fails when the namespace of the gateway\'s pods sees both, and names it', () => {
+    // Sorted by object: beta's comes first.
+    expect(verify(objects(['.', 'istio-system'], 'beta', true))).toEqual(conflicts('istio-system', 'beta').reverse());
+  });
+
+  test('accepts them when the gateway\'s pods see one of them only, though another namespace sees both', () => {
+    expect(summary(verify(objects(['.', 'istio-system'], 'shop', true, ['shop'])))).toEqual(
+      ['virtual-service-not-exported-to-gateway VirtualService/shop/reviews-beta spec.gateways[0]']);
   });
 });
 
@@ -627,5 +641,95 @@ describe('the mesh\'s default exportTo (MeshConfig defaultServiceExportTo and de
     ];
     expect(summary(verify(objects, { defaultVirtualServiceExportTo: ['.', 'ops'] }))).toEqual([
       'destination-host-not-exported VirtualService/shop/reviews-ops spec.http[0].route[0].destination.host']);
+  });
+});
+
+describe('gateways see what they route: their pods\' namespaces must see the VirtualService and its destinations', () => {
+  /** The ingress of the set, with its pods in `namespace`, and the Gateway istio-system/public. */
+  const ingressIn = (namespace: string) => ingress(['*/reviews.example.com']).map(o => (o.kind === 'Deployment' ? { ...o, metadata: meta(o.metadata.name, namespace) } : o));
+  const bound = (namespace: string, spec: Obj = {}) => vs('reviews', namespace, { hosts: ['reviews.example.com'], gateways: ['istio-system/public'], ...spec });
+  const gatewayHidden = (declared: string, fix: string, namespace = 'istio-system', object = 'VirtualService/shop/reviews') =>
+    finding('destination-host-not-exported', object, 'spec.http[0].route[0].destination.host',
+      `host ${REVIEWS} is not exported to namespace ${namespace}, where the pods of gateway istio-system/public run: ${declared}; `
+      + `the gateway takes these routes but does not know the host, so requests fail with 503; ${fix}, or route to a host exported there`, 'IST0101');
+  const notSeen = (exportTo: string, fix: string, namespace = 'istio-system') => finding('virtual-service-not-exported-to-gateway', 'VirtualService/shop/reviews', 'spec.gateways[0]',
+    `gateway istio-system/public runs its pods in namespace ${namespace}, which this VirtualService is not exported to: VirtualService/shop/reviews ${exportTo}; `
+    + `a gateway takes only the VirtualServices its namespace sees, so it never serves these routes; ${fix}, or bind it to a gateway whose pods run where it is exported`);
+
+  test('fails when a gateway route reaches a Service exported to its own namespace only, from the gateway pods\' namespace', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), ...ingressIn('istio-system'), bound('shop')];
+    expect(verify(objects)).toEqual([gatewayHidden('Service/shop/reviews has annotation networking.istio.io/exportTo: "."', 'add istio-system to that exportTo')]);
+  });
+
+  test('fails as a mesh default that keeps Services private would, asking for an exportTo on the Service', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressIn('istio-ingress'), bound('shop')];
+    expect(verify(objects, { defaultServiceExportTo: ['.'] })).toEqual([gatewayHidden(
+      'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]',
+      'export the host to istio-ingress in an exportTo written on the object, since the mesh default covers every object without one', 'istio-ingress')]);
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('accepts a route that only a gateway takes to a Service private to the gateway pods\' namespace, which the VirtualService\'s namespace does not see', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': 'istio-system' }), ...ingressIn('istio-system'), bound('frontend')];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('checks a route bound to the mesh and a gateway from both, each with its own words', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': 'edge' }), ...ingressIn('istio-system'), bound('shop', { gateways: ['mesh', 'istio-system/public'] })];
+    expect(verify(objects).map(f => f.message.split(':')[0])).toEqual([
+      `host ${REVIEWS} is not exported to namespace istio-system, where the pods of gateway istio-system/public run`,
+      `host ${REVIEWS} is not exported to namespace shop, this VirtualService's own`,
+    ]);
+  });
+
+  test('checks a rule scoped to a gateway by its matches from that gateway alone, once however often and however the matches name it', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), ...ingressIn('istio-system'),
+      istio('VirtualService', 'reviews', 'shop', {
+        hosts: ['reviews.example.com'], gateways: ['mesh', 'istio-system/public'],
+        http: [{ match: [{ gateways: ['istio-system/public'] }, { gateways: ['public.istio-system'], uri: { prefix: '/v2' } }], route: [{ destination: { host: REVIEWS } }] }],
+      })];
+    expect(verify(objects)).toEqual([gatewayHidden('Service/shop/reviews has annotation networking.istio.io/exportTo: "."', 'add istio-system to that exportTo')]);
+  });
+
+  test('checks a gateway whose pods the set does not show from the VirtualService\'s namespace, as Istio\'s analyzer does', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), gateway('public', ['*/reviews.example.com']), bound('frontend')];
+    expect(summary(verify(objects))).toEqual(['destination-host-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
+    expect(verify([...objects.slice(0, 3), bound('shop')])).toEqual([]);
+  });
+
+  test('takes the pods of a Kubernetes Gateway to run in its own namespace', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), kubernetesGateway('public', 'edge', ['reviews.example.com']),
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'] })];
+    expect(verify(objects).map(f => f.message.split(':')[0])).toEqual([`host ${REVIEWS} is not exported to namespace edge, where the pods of gateway edge/public run`]);
+  });
+
+  test('fails when the VirtualService is not exported to the gateway pods\' namespace, and checks no destination from there', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), ...ingressIn('istio-system'), bound('shop', { exportTo: ['.'] })];
+    expect(verify(objects)).toEqual([notSeen('has exportTo: ["."]', 'add istio-system to that exportTo')]);
+  });
+
+  test('fails when the mesh keeps VirtualServices private by default, asking for an exportTo on the VirtualService', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressIn('istio-system'), bound('shop')];
+    expect(verify(objects, { defaultVirtualServiceExportTo: ['.'] })).toEqual([notSeen(
+      'has no exportTo, so the mesh\'s defaultVirtualServiceExportTo applies: ["."]',
+      'export this VirtualService to istio-system in an exportTo written on the object, since the mesh default covers every object without one')]);
+  });
+
+  test('accepts a VirtualService exported to the gateway pods\' namespace by name, and a gateway with an empty selector, which takes any gateway of the mesh', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressIn('istio-system'), bound('shop', { exportTo: ['.', 'istio-system'] })];
+    expect(verify(objects)).toEqual([]);
+    const anyGateway = istio('Gateway', 'public', 'istio-system', { selector: {}, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*/reviews.example.com'] }] });
+    expect(verify([...objects.slice(0, 3), anyGateway, bound('shop', { exportTo: ['.'] })])).toEqual([]);
+  });
+
+  test('names each namespace of the gateway\'s pods that does not see the VirtualService, and checks the one that does', () => {
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), ...ingressIn('istio-system'), ...ingressIn('edge').slice(0, 1),
+      ...ingressIn('ops').slice(0, 1), bound('shop', { exportTo: ['.', 'edge'] })];
+    expect(summary(verify(objects))).toEqual([
+      'virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]',
+      'destination-host-not-exported VirtualService/shop/reviews spec.http[0].route[0].destination.host',
+    ]);
+    expect(verify(objects).map(f => f.message.split(/, (which|where)/)[0])).toEqual([
+      'gateway istio-system/public runs its pods in namespaces istio-system, ops', `host ${REVIEWS} is not exported to namespace edge`]);
   });
 });

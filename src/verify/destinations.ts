@@ -1,21 +1,43 @@
 import { hostCovers } from '../names';
-import { declarationsFor, exportField, exportedTo, isVisibleIn, namespaces, routingNamespaces, writesExportTo } from './export-to';
+import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
+import { GatewayPodIndex, ProxiesOf, proxyNamespaces } from './gateway-workloads';
 import { Graph, ManifestObject, destinationRulesFor } from './graph';
 import { intendedFqdn, resolveHost, serviceFqdn } from './hosts';
 import { list, text } from './json';
-import { Destination, destinations } from './routes';
+import { Destination, destinations, ruleGateways } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
-/** Checks that each VirtualService destination names a host and subset that exist. */
-export function checkDestinations(graph: Graph, settings: Settings): Finding[] {
-  return graph.virtualServices.flatMap(vs => {
-    const routedFrom = routingNamespaces(vs, settings);
-    return destinations(vs).flatMap(d => [
-      ...checkHost(graph, settings, vs, d, routedFrom),
-      ...checkSubset(graph, settings, vs, d),
-    ]);
-  });
+/** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see the host. */
+export function checkDestinations(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
+  const proxiesOf = proxyNamespaces(graph, gatewayPods);
+  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => [
+    ...checkHost(graph, settings, vs, d, takers(settings, proxiesOf, vs, ruleGateways(vs, d))),
+    ...checkSubset(graph, settings, vs, d),
+  ]));
+}
+
+/** Proxies that take a destination's routes, in namespaces each of which must see its host. */
+interface Takers {
+  /** The gateway whose pods run there; undefined for sidecars. */
+  readonly gateway?: string;
+  readonly namespaces: readonly string[];
+}
+
+/**
+ * Sidecars take mesh routes in the VirtualService's {@link routingNamespaces}; a gateway of the set,
+ * in the namespaces of its pods that see the VirtualService (the others take none of its routes,
+ * which checkGateways reports). A gateway whose pods the set does not show is checked as Istio's
+ * analyzer checks every route, from the VirtualService's namespaces.
+ */
+function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObject, applies: readonly string[]): Takers[] {
+  const gateways = applies.filter(gateway => proxiesOf(gateway).length > 0);
+  const sidecars = gateways.length < applies.length ? [{ namespaces: routingNamespaces(vs, settings) }] : [];
+  // The common case, in the route check at synth too: no gateway whose pods the set shows.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an early return that only saves time; the rest gives the same
+  if (gateways.length === 0) return sidecars;
+  const seen = exportedTo(vs, settings);
+  return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)) }))];
 }
 
 /** Whether a host is served from outside the Kubernetes Services of the set, whichever namespaces see it. */
@@ -40,14 +62,13 @@ export function partiallyQualified(graph: Graph, object: ManifestObject, path: s
     + `write the FQDN ${intended}`)];
 }
 
-/** `routedFrom`: the VirtualService's {@link routingNamespaces}. */
-function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, routedFrom: readonly string[]): Finding[] {
+function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
   const resolved = resolveHost(d.host, vs.namespace);
   // A host served from outside the set is exported as it is there, which the set does not show.
   if (isExternalHost(settings, d.host, resolved)) return [];
   const path = `${d.path}.host`;
-  const declarations = declarationsFor(graph, settings, resolved, routedFrom);
-  if (declarations.length > 0) return checkExported(settings, vs, d, path, declarations, routedFrom);
+  const declarations = declarationsFor(graph, settings, resolved, takenBy.flatMap(t => t.namespaces));
+  if (declarations.length > 0) return takenBy.flatMap(t => checkExported(settings, vs, d, path, declarations, t));
   const partial = partiallyQualified(graph, vs, path, d.host);
   if (partial.length > 0) return partial;
   return [finding('destination-host-not-found', vs.id, path,
@@ -60,17 +81,16 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
  * there too, and answers 503 for the rest.
  */
 function checkExported(settings: Settings, vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[],
-  routedFrom: readonly string[]): Finding[] {
-  const hidden = routedFrom.filter(namespace => !declarations.some(o => isVisibleIn(exportedTo(o, settings), namespace)));
+  takers: Takers): Finding[] {
+  const hidden = takers.namespaces.filter(namespace => !declarations.some(o => isVisibleIn(exportedTo(o, settings), namespace)));
   if (hidden.length === 0) return [];
-  const why = exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
-  // Widening the mesh's default would export every object that relies on it: the fix is the object's own exportTo.
-  const fix = declarations.every(writesExportTo) ? `add ${hidden.join(', ')} to that exportTo`
-    : `export the host to ${hidden.join(', ')} in an exportTo written on the object, since the mesh default covers every object without one`;
+  const where = takers.gateway !== undefined ? `where the pods of gateway ${takers.gateway} run`
+    : exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
+  const who = takers.gateway !== undefined ? 'the gateway takes these routes but does not' : 'sidecars there take these routes but do not';
   return [finding('destination-host-not-exported', vs.id, path,
-    `host ${d.host} is not exported to ${namespaces(hidden)}, ${why}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
-    + `sidecars there take these routes but do not know the host, so requests fail with 503; `
-    + `${fix}, or route to a host exported there`)];
+    `host ${d.host} is not exported to ${namespaces(hidden)}, ${where}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
+    + `${who} know the host, so requests fail with 503; `
+    + `${exportFix(declarations, 'the host', hidden)}, or route to a host exported there`)];
 }
 
 /** Wildcard ServiceEntries that would declare an unknown host, were they exported where the routes apply. */

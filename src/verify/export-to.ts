@@ -96,7 +96,7 @@ export function declarationsFor(graph: Graph, settings: Settings, host: string, 
 
 /** An object's exportTo as written, or the mesh default it gets, so that a message shows the value to change. */
 export function exportField(object: ManifestObject, settings: Settings): string {
-  if (!writesExportTo(object)) {
+  if (writtenExportTo(object).length === 0) {
     const { field, values } = meshDefault(object, settings);
     return `${object.id} has ${object.kind === 'Service' ? `no annotation ${EXPORT_TO_ANNOTATION}` : 'no exportTo'}, so the mesh's ${field} applies: ${show(values)}`;
   }
@@ -105,9 +105,13 @@ export function exportField(object: ManifestObject, settings: Settings): string 
     : `${object.id} has exportTo: ${show(list(object.spec, 'exportTo'))}`;
 }
 
-/** Whether the object says who sees it, rather than leaving it to the mesh. */
-export function writesExportTo(object: ManifestObject): boolean {
-  return writtenExportTo(object).length > 0;
+/**
+ * How to make `what` visible in `hidden`: the objects' own exportTo, never a wider mesh default,
+ * which would export every object that relies on it.
+ */
+export function exportFix(objects: readonly ManifestObject[], what: string, hidden: readonly string[]): string {
+  return objects.every(object => writtenExportTo(object).length > 0) ? `add ${hidden.join(', ')} to that exportTo`
+    : `export ${what} to ${hidden.join(', ')} in an exportTo written on the object, since the mesh default covers every object without one`;
 }
 
 export function namespaces(names: readonly string[]): string {

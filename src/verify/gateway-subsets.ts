@@ -1,7 +1,7 @@
 import { Graph, ManifestObject, destinationRulesFor, groupBy, podsOfService } from './graph';
-import { MESH, resolveGatewayRef, resolveHost } from './hosts';
+import { MESH, resolveHost } from './hosts';
 import { labels, list, text } from './json';
-import { Destination, claimedHosts, destinations, gatewayBindings } from './routes';
+import { Destination, claimedHosts, destinations, ruleGateways } from './routes';
 import { selects } from './selectors';
 import { Finding, finding } from './types';
 
@@ -65,9 +65,4 @@ function holdsEveryPod(graph: Graph, host: string, subset: string): boolean {
 /** Destinations of route entries, mirrors left out: a mirror's copy is no share of the traffic. */
 function routeDestinations(vs: ManifestObject): Destination[] {
   return destinations(vs).filter(d => d.path.includes('.route['));
-}
-
-/** Where a rule applies: the gateways its matches name, else those of its VirtualService; `mesh` or `ns/name`. */
-function ruleGateways(vs: ManifestObject, d: Destination): string[] {
-  return d.gateways ? d.gateways.map(g => resolveGatewayRef(g, vs.namespace)) : gatewayBindings(vs).map(b => b.gateway);
 }

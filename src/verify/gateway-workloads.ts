@@ -54,6 +54,35 @@ export function podsSelectedBy(index: GatewayPodIndex, selector: ReadonlyMap<str
   return candidates.filter(pods => selects(selector, pods.labels));
 }
 
+/** The namespaces where the pods of a gateway (`ns/name`) run, as {@link proxyNamespaces} reads them. */
+export type ProxiesOf = (gateway: string) => readonly string[];
+
+/**
+ * Where the proxies of a gateway that VirtualServices bind to run, as far as the set shows: the
+ * namespaces of the workloads an Istio Gateway's selector picks, or a Gateway API Gateway's own.
+ * None when the set shows none: a gateway outside it, pods installed outside it, or an empty
+ * selector, which takes any gateway of the mesh. Worked out once per gateway.
+ */
+export function proxyNamespaces(graph: Graph, index: GatewayPodIndex): ProxiesOf {
+  const memo = new Map<string, readonly string[]>();
+  return gateway => {
+    let found = memo.get(gateway);
+    // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
+    if (!found) memo.set(gateway, found = readProxyNamespaces(graph, index, gateway));
+    return found;
+  };
+}
+
+function readProxyNamespaces(graph: Graph, index: GatewayPodIndex, gateway: string): readonly string[] {
+  const istio = graph.gateways.get(gateway);
+  if (istio) {
+    const selector = gatewaySelector(istio);
+    return selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(pods => pods.namespace ?? []))].sort();
+  }
+  const kubernetes = graph.kubernetesGateways.get(gateway);
+  return kubernetes ? [kubernetes.namespace] : [];
+}
+
 /** `key=value,key=value`, as `--external-gateway-workload` takes labels. */
 export function writtenLabels(labelMap: ReadonlyMap<string, string>): string {
   return [...labelMap].map(([key, value]) => `${key}=${value}`).join(',');

@@ -1,4 +1,5 @@
-import { Visibility, exportedTo, isNowhere, namespaces, sharedBy } from './export-to';
+import { Visibility, exportField, exportFix, exportedTo, isNowhere, isVisibleIn, namespaces, sharedBy } from './export-to';
+import { GatewayPodIndex, ProxiesOf, proxyNamespaces } from './gateway-workloads';
 import { Graph, ManifestObject, groupBy } from './graph';
 import { INTERNAL_GATEWAY_MARK, MESH, hostsOverlap, isInternalGatewayRef, serverAdmits } from './hosts';
 import { list, text } from './json';
@@ -6,15 +7,17 @@ import { ClaimedHost, GatewayBinding, claimedHosts, gatewayBindings, isBoundToMe
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
-/** Checks how VirtualServices attach to gateways and the mesh: that the binding exists, admits the hosts, and is not contested. */
-export function checkGateways(graph: Graph, settings: Settings): Finding[] {
+/** Checks how VirtualServices attach to gateways and the mesh: that the binding exists, admits the hosts, reaches the gateway, and is not contested. */
+export function checkGateways(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
+  const proxiesOf = proxyNamespaces(graph, gatewayPods);
   return [
     ...graph.virtualServices.flatMap(vs => [
       ...checkBindings(graph, settings, vs),
+      ...checkSeenByGateways(settings, proxiesOf, vs),
       ...checkWildcardOnMesh(vs),
       ...checkHostsOnGateways(graph, vs),
     ]),
-    ...checkHostConflicts(graph, settings),
+    ...checkHostConflicts(graph, settings, proxiesOf),
   ];
 }
 
@@ -27,6 +30,22 @@ function checkBindings(graph: Graph, settings: Settings, vs: ManifestObject): Fi
       + `write ns/name of an existing Gateway${gatewayNamesakes(graph, b.gateway)} (a bare name means the VirtualService's namespace), `
       + `or, when ${b.gateway} exists outside the set, declare it: --external-gateway ${b.gateway} on the command line, `
       + `RouteCheck.of(chart).addExternalGateway('${b.gateway}') in a chart`)];
+  });
+}
+
+/**
+ * A gateway's proxies take only the VirtualServices their namespace sees (istiod
+ * `VirtualServicesForGateway`), so one exported elsewhere is bound in vain. Only gateways whose
+ * pods the set shows are checked.
+ */
+function checkSeenByGateways(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObject): Finding[] {
+  const seen = exportedTo(vs, settings);
+  return gatewayBindings(vs).flatMap(b => {
+    const blind = proxiesOf(b.gateway).filter(namespace => !isVisibleIn(seen, namespace));
+    return blind.length === 0 ? [] : [finding('virtual-service-not-exported-to-gateway', vs.id, b.path,
+      `gateway ${b.gateway} runs its pods in ${namespaces(blind)}, which this VirtualService is not exported to: ${exportField(vs, settings)}; `
+      + `a gateway takes only the VirtualServices its namespace sees, so it never serves these routes; `
+      + `${exportFix([vs], 'this VirtualService', blind)}, or bind it to a gateway whose pods run where it is exported`)];
   });
 }
 
@@ -120,22 +139,27 @@ function checkHostsOnGateways(graph: Graph, vs: ManifestObject): Finding[] {
 interface Claim extends ClaimedHost {
   readonly gateway: string;
   readonly vs: ManifestObject;
+  /** Where the claim takes effect: the namespaces that see the VirtualService, or at a gateway of the set, those of its pods that do. */
   readonly seenBy: Visibility;
 }
 
 /**
  * VirtualServices that claim one host on one gateway, the mesh counting as one, and that some
  * namespace sees both of: a proxy takes the VirtualServices exported to its namespace, so two that
- * no namespace sees both never meet. Hosts are compared exactly. Istio's analyzer also matches
+ * no namespace sees both never meet. At a gateway whose pods the set shows, that namespace must be
+ * one of its pods'. Hosts are compared exactly. Istio's analyzer also matches
  * wildcards (`*.productpage.d` against `*.d`), though only when one of the two is exported to
  * namespaces by name; istiod gives each host the VirtualService of its most specific wildcard, so
  * overlapping wildcards route as written and are no conflict, whoever sees them.
  */
-function checkHostConflicts(graph: Graph, settings: Settings): Finding[] {
-  const claims = graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(({ gateway }) => claimedHosts(vs)
-    // `*` on the mesh is rejected outright (wildcard-host-on-mesh), so it contends for nothing.
-    .filter(({ host }) => gateway !== MESH || host !== '*')
-    .map(({ host, path }): Claim => ({ host, path, gateway, vs, seenBy: exportedTo(vs, settings) }))));
+function checkHostConflicts(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
+  const claims = graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(({ gateway }) => {
+    const seenBy = takenAt(exportedTo(vs, settings), proxiesOf(gateway));
+    return claimedHosts(vs)
+      // `*` on the mesh is rejected outright (wildcard-host-on-mesh), so it contends for nothing.
+      .filter(({ host }) => gateway !== MESH || host !== '*')
+      .map(({ host, path }): Claim => ({ host, path, gateway, vs, seenBy }));
+  }));
   // By gateway, then by host: two groupings compare both exactly, with no key to encode them in.
   const contests = [...groupBy(claims, c => c.gateway).values()].flatMap(onGateway => [...groupBy(onGateway, c => c.host).values()]);
   // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a lone claim has no rival; skipping it only saves time
@@ -144,6 +168,11 @@ function checkHostConflicts(graph: Graph, settings: Settings): Finding[] {
     const rivals = contenders.filter(c => c.vs.id !== claim.vs.id && !isNowhere(sharedBy(c.seenBy, claim.seenBy)));
     return rivals.length === 0 ? [] : [conflict(claim, rivals)];
   }));
+}
+
+/** The namespaces among a gateway's `proxies` that see a VirtualService; where they are unknown (or for the mesh), every one that sees it. */
+function takenAt(seen: Visibility, proxies: readonly string[]): Visibility {
+  return proxies.length === 0 ? seen : new Set(proxies.filter(namespace => isVisibleIn(seen, namespace)));
 }
 
 function conflict(claim: Claim, rivals: readonly Claim[]): Finding {

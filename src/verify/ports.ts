@@ -2,7 +2,7 @@ import { Graph, ManifestObject, coveringWildcard, groupBy } from './graph';
 import { MESH, resolveHost } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, claimedHosts, destinations, gatewayBindings, isBoundToMesh } from './routes';
+import { Destination, claimedHosts, destinations, isBoundToMesh, ruleGateways } from './routes';
 import { Finding, finding } from './types';
 
 /**
@@ -69,7 +69,7 @@ function checkDestinationPort(vs: ManifestObject, d: Destination, owner: PortOwn
  * route serving several ports wants; only a called host with a port the destination lacks is a mistake.
  */
 function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
-  const applies = d.gateways ?? gatewayBindings(vs).map(b => b.gateway);
+  const applies = ruleGateways(vs, d);
   const numbers = owner.numbers.map(show).join(', ');
   if (applies.some(gateway => gateway !== MESH)) {
     return [finding('destination-port-required', vs.id, d.path,

@@ -76,7 +76,7 @@ function readDestinations(vs: ManifestObject): Destination[] {
       candidates.push([`${base}.mirror`, own(rule, 'mirror')]);
       list(rule, 'mirrors').forEach((mirror, j) => candidates.push([`${base}.mirrors[${j}].destination`, own(mirror, 'destination')]));
     }
-    const gateways = ruleGateways(rule);
+    const gateways = matchGateways(rule);
     return candidates.flatMap(([path, destination]) => {
       const host = text(destination, 'host');
       return isObjectLike(destination) && host ? [{ protocol, path, destination, host, gateways }] : [];
@@ -84,10 +84,15 @@ function readDestinations(vs: ManifestObject): Destination[] {
   }));
 }
 
-function ruleGateways(rule: unknown): readonly string[] | undefined {
+function matchGateways(rule: unknown): readonly string[] | undefined {
   const matches = list(rule, 'match');
   const scoped = matches.map(m => list(m, 'gateways').filter((g): g is string => typeof g === 'string'));
   return matches.length > 0 && scoped.every(g => g.length > 0) ? scoped.flat() : undefined;
+}
+
+/** Where a destination's rule applies: the gateways its matches name, else those of its VirtualService; each `mesh` or `ns/name`. */
+export function ruleGateways(vs: ManifestObject, d: Destination): string[] {
+  return d.gateways ? d.gateways.map(g => resolveGatewayRef(g, vs.namespace)) : gatewayBindings(vs).map(b => b.gateway);
 }
 
 /** The gateways a VirtualService is bound to; none written means the mesh alone. */
