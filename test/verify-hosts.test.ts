@@ -595,6 +595,12 @@ describe('the mesh\'s default exportTo (MeshConfig defaultServiceExportTo and de
       BY_DEFAULT, 'this VirtualService\'s own')]);
   });
 
+  test('fails when the default hides a Service from several namespaces where the routes apply, naming each in the fix', () => {
+    const objects = [...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews.example.com'], exportTo: ['ops', '.', 'admin'] }, 'reviews')];
+    expect(verify(objects, PRIVATE).map(f => f.message.split('; ').slice(-1)[0])).toEqual([
+      'export the host to admin, ops in an exportTo written on the object, since the mesh default covers every object without one, or route to a host exported there']);
+  });
+
   test('fails when the default is no namespace, even for routes in the Service\'s own', () => {
     const objects = [...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews.example.com'] }, 'reviews')];
     expect(summary(verify(objects, { defaultServiceExportTo: ['~'] }))).toEqual(['destination-host-not-exported VirtualService/shop/reviews spec.http[0].route[0].destination.host']);
