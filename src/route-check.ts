@@ -8,6 +8,7 @@ import { isRecord } from './show';
 import { checkEnum, fail } from './validate';
 import { Finding, MeshConfigOptions, Severity } from './verify';
 import { objectName } from './verify/graph';
+import { MESH_CONFIG_FIELDS } from './verify/types';
 import { checkMeshConfigOptions } from './verify/verify';
 import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, parseLabelSet } from './verify/settings';
 import { manifestFindings } from './verify/verify-manifests';
@@ -142,12 +143,11 @@ export class RouteCheck {
     const given: unknown = config;
     if (!isRecord(given)) fail(entry, 'config', 'must be an object', given, 'e.g. { defaultServiceExportTo: ["."] }');
     checkMeshConfigOptions(entry, 'config', config);
-    const { defaultServiceExportTo, defaultVirtualServiceExportTo } = config;
     // Copies: the caller's lists may change after the call, which would change the check unseen.
-    this.meshConfig = {
-      ...(defaultServiceExportTo ? { defaultServiceExportTo: [...defaultServiceExportTo] } : {}),
-      ...(defaultVirtualServiceExportTo ? { defaultVirtualServiceExportTo: [...defaultVirtualServiceExportTo] } : {}),
-    };
+    this.meshConfig = Object.fromEntries(MESH_CONFIG_FIELDS.flatMap(field => {
+      const namespaces = config[field];
+      return namespaces ? [[field, [...namespaces]]] : [];
+    }));
     this.memo = undefined;
   }
 

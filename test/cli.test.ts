@@ -324,6 +324,7 @@ describe('verify --mesh-config', () => {
     ['defaultServiceExportTo', 'is a string', '"."', '"."'],
     ['defaultVirtualServiceExportTo', 'names no namespace', '[".", Shop]', '[".","Shop"]'],
     ['defaultServiceExportTo', 'holds a number', '[7]', '[7]'],
+    ['defaultDestinationRuleExportTo', 'is a mapping', '{ shop: true }', '{"shop":true}'],
   ])('fails when the %s %s', (field, _, value, shown) => {
     const mesh = meshConfig(`${field}: ${value}\n`);
     expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: ${field} must be a list of namespaces, `

@@ -208,6 +208,10 @@ describe('RouteCheck', () => {
       + 'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]');
     RouteCheck.of(chart).useMeshConfig({ defaultVirtualServiceExportTo: ['.'] });
     expect(() => Testing.synth(chart)).not.toThrow();
+    // The app's DestinationRule defines the subset the hand-made route takes.
+    RouteCheck.of(chart).useMeshConfig({ defaultDestinationRuleExportTo: ['.'] });
+    expect(() => Testing.synth(chart)).toThrow('error destination-rule-not-exported: VirtualService/frontend/reviews-testers (test/HandMade) '
+      + 'spec.http[0].route[0].destination.subset: subset v1 is defined by DestinationRule/shop/reviews, not exported to namespace frontend');
   });
 
   test('fails when the mesh config is no object or holds an exportTo that is none, naming the method', () => {

@@ -347,6 +347,8 @@ describe('entry checks', () => {
       'options.defaultServiceExportTo[1] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got 5; e.g. "."'],
     ['a defaultVirtualServiceExportTo entry is no namespace', { defaultVirtualServiceExportTo: ['Shop'] },
       'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got "Shop"; e.g. "."'],
+    ['the defaultDestinationRuleExportTo is no list', { defaultDestinationRuleExportTo: { shop: true } },
+      'options.defaultDestinationRuleExportTo must be a list of namespaces, got {"shop":true}; e.g. ["."]'],
     ['a defaultVirtualServiceExportTo entry is empty', { defaultVirtualServiceExportTo: [''] },
       'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got ""; e.g. "."'],
   ])('fails when %s', (_, options, message) => {
@@ -357,7 +359,7 @@ describe('entry checks', () => {
   test('takes every option it documents', () => {
     const options = {
       externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public-gateway'], requireWeightSum100: false, defaultNamespace: 'shop',
-      defaultServiceExportTo: ['.', '*', '~', 'shop'], defaultVirtualServiceExportTo: ['~'],
+      defaultServiceExportTo: ['.', '*', '~', 'shop'], defaultVirtualServiceExportTo: ['~'], defaultDestinationRuleExportTo: ['.'],
     };
     expect(Verify.manifests([SERVICE], options).map(brief)).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
     expect(Verify.manifests([SERVICE], {})).toEqual(Verify.manifests([SERVICE]));

@@ -11,7 +11,7 @@ import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src
 type Obj = Record<string, any>;
 
 const HOST_CODES = [
-  'virtual-service-not-exported-to-gateway',
+  'virtual-service-not-exported-to-gateway', 'destination-rule-not-exported',
   'destination-host-not-found', 'destination-host-not-exported', 'mesh-host-conflict', 'gateway-host-conflict',
   'host-not-on-gateway', 'gateway-not-found', 'gateway-internal-reference', 'wildcard-host-on-mesh', 'host-partially-qualified', 'subset-not-found',
 ];
@@ -737,5 +737,51 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     ]);
     expect(verify(objects).map(f => f.message.split(/, (which|where)/)[0])).toEqual([
       'gateway istio-system/public runs its pods in namespaces istio-system, ops', `host ${REVIEWS} is not exported to namespace edge`]);
+  });
+});
+
+describe('destination-rule-not-exported: a subset whose DestinationRules are hidden from where the routes apply', () => {
+  const rule = (name: string, namespace: string, subsets: string[], exportTo?: string[]) => istio('DestinationRule', name, namespace,
+    { host: REVIEWS, subsets: subsets.map(subset => ({ name: subset, labels: { app: 'reviews' } })), ...(exportTo ? { exportTo } : {}) });
+  const route = (namespace: string, gateways?: string[]) => istio('VirtualService', 'reviews', namespace, {
+    hosts: ['reviews.example.com'], ...(gateways ? { gateways } : {}), http: [{ route: [{ destination: { host: REVIEWS, subset: 'v1' } }] }],
+  });
+  const ingressPods = ingress(['*/reviews.example.com']);
+  const hiddenRule = (namespace: string, where: string, declared: string, fix: string, who = 'sidecars there take these routes but do not',
+    rules = 'DestinationRule/shop/reviews') => finding('destination-rule-not-exported', `VirtualService/${namespace}/reviews`, 'spec.http[0].route[0].destination.subset',
+    `subset v1 is defined by ${rules}, not exported to ${where}: ${declared}; ${who} know the subset, so requests fail with 503; ${fix}, or route without the subset`);
+
+  test('fails when the only DestinationRule defining the subset is exported to its own namespace, routed to from another', () => {
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v1'], ['.']), route('frontend')])).toEqual([hiddenRule('frontend',
+      'namespace frontend, this VirtualService\'s own', 'DestinationRule/shop/reviews has exportTo: ["."]', 'add frontend to that exportTo')]);
+  });
+
+  test('fails when a gateway routes to a subset whose DestinationRule its pods\' namespace does not see, the pitfall of exportTo "." on rules', () => {
+    expect(verify([...app('reviews', 'shop'), ...ingressPods, rule('reviews', 'shop', ['v1'], ['.']), route('shop', ['istio-system/public'])])).toEqual([hiddenRule('shop',
+      'namespace istio-system, where the pods of gateway istio-system/public run', 'DestinationRule/shop/reviews has exportTo: ["."]',
+      'add istio-system to that exportTo', 'the gateway takes these routes but does not')]);
+  });
+
+  test('fails when the mesh keeps DestinationRules private by default, asking for an exportTo on each rule, and names every rule', () => {
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', ['v1']), rule('reviews-v1', 'shop', ['v1', 'v2']), route('frontend')];
+    expect(verify(objects, { defaultDestinationRuleExportTo: ['.'] })).toEqual([hiddenRule('frontend', 'namespace frontend, this VirtualService\'s own',
+      'DestinationRule/shop/reviews has no exportTo, so the mesh\'s defaultDestinationRuleExportTo applies: ["."], '
+      + 'DestinationRule/shop/reviews-v1 has no exportTo, so the mesh\'s defaultDestinationRuleExportTo applies: ["."]',
+      'export the DestinationRule to frontend in an exportTo written on the object, since the mesh default covers every object without one',
+      undefined, 'DestinationRule/shop/reviews, DestinationRule/shop/reviews-v1')]);
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test.each([
+    ['exported there by name', [rule('reviews', 'shop', ['v1'], ['.', 'frontend'])]],
+    ['seen there, beside one that is not', [rule('reviews', 'shop', ['v1'], ['.']), rule('reviews-frontend', 'frontend', ['v1', 'v2'], ['.'])]],
+    ['left to Istio\'s default', [rule('reviews', 'shop', ['v1'])]],
+  ])('accepts a subset defined by a DestinationRule %s', (_, rules) => {
+    expect(verify([...app('reviews', 'shop'), ...rules, route('frontend')])).toEqual([]);
+  });
+
+  test('leaves a subset that hidden rules do not define to subset-not-found', () => {
+    expect(summary(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v2'], ['.']), route('frontend')])))
+      .toEqual(['subset-not-found VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
   });
 });

@@ -2,6 +2,7 @@ import { isDns1123Label } from '../names';
 import { isRecord } from '../show';
 import { MeshConfigOptions } from '../verify';
 import { own, show } from '../verify/json';
+import { MESH_CONFIG_FIELDS } from '../verify/types';
 import { lastValue, ParsedArgs } from './args';
 import { InputError } from './command';
 import { readRegularFile } from './files';
@@ -10,8 +11,6 @@ import { parseManifests } from './yaml';
 /** A MeshConfig is a few kilobytes; a file far larger is not one. */
 const MAX_MESH_CONFIG_BYTES = 2 ** 20;
 
-/** The MeshConfig fields that change what verify concludes. */
-const FIELDS = ['defaultServiceExportTo', 'defaultVirtualServiceExportTo'] as const;
 
 /**
  * `--mesh-config <file>`: the mesh's MeshConfig, as `istioctl analyze --meshConfigFile` takes it
@@ -30,7 +29,7 @@ export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
       + `e.g. kubectl -n istio-system get configmap istio -o jsonpath='{.data.mesh}'`);
   }
   const options: { [field: string]: string[] } = {};
-  for (const field of FIELDS) {
+  for (const field of MESH_CONFIG_FIELDS) {
     const value = own(config, field);
     if (value === undefined) continue;
     if (!Array.isArray(value) || !value.every(isExportToEntry)) {

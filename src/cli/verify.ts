@@ -31,8 +31,8 @@ options:
   --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
   --default-namespace <ns>      namespace of objects without one (default: default)
   --mesh-config <file>          the mesh's MeshConfig (the mesh key of the istio configmap), for
-                                its defaultServiceExportTo and defaultVirtualServiceExportTo,
-                                which objects without exportTo get (default: every namespace)
+                                the exportTo that services, virtual services and destination
+                                rules without one get (default: every namespace)
   --max-bytes <size>            the most read from all files together, in bytes or with Ki, Mi
                                 or Gi, e.g. 200Mi (default: 64Mi); more fails with status 2
   -h, --help                    show this help

@@ -11,10 +11,10 @@ import { Finding, finding } from './types';
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see the host. */
 export function checkDestinations(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
   const proxiesOf = proxyNamespaces(graph, gatewayPods);
-  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => [
-    ...checkHost(graph, settings, vs, d, takers(settings, proxiesOf, vs, ruleGateways(vs, d))),
-    ...checkSubset(graph, settings, vs, d),
-  ]));
+  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
+    const takenBy = takers(settings, proxiesOf, vs, ruleGateways(vs, d));
+    return [...checkHost(graph, settings, vs, d, takenBy), ...checkSubset(graph, settings, vs, d, takenBy)];
+  }));
 }
 
 /** Proxies that take a destination's routes, in namespaces each of which must see its host. */
@@ -82,15 +82,27 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
  */
 function checkExported(settings: Settings, vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[],
   takers: Takers): Finding[] {
-  const hidden = takers.namespaces.filter(namespace => !declarations.some(o => isVisibleIn(exportedTo(o, settings), namespace)));
+  const hidden = hiddenFrom(settings, takers, declarations);
   if (hidden.length === 0) return [];
-  const where = takers.gateway !== undefined ? `where the pods of gateway ${takers.gateway} run`
-    : exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
-  const who = takers.gateway !== undefined ? 'the gateway takes these routes but does not' : 'sidecars there take these routes but do not';
   return [finding('destination-host-not-exported', vs.id, path,
-    `host ${d.host} is not exported to ${namespaces(hidden)}, ${where}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
-    + `${who} know the host, so requests fail with 503; `
+    `host ${d.host} is not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
+    + `${who(takers)} know the host, so requests fail with 503; `
     + `${exportFix(declarations, 'the host', hidden)}, or route to a host exported there`)];
+}
+
+/** The namespaces of `takers` that see none of `objects`. */
+function hiddenFrom(settings: Settings, takers: Takers, objects: readonly ManifestObject[]): string[] {
+  return takers.namespaces.filter(namespace => !objects.some(o => isVisibleIn(exportedTo(o, settings), namespace)));
+}
+
+/** Why routes apply in the namespaces of `takers`. */
+function where(settings: Settings, vs: ManifestObject, takers: Takers): string {
+  if (takers.gateway !== undefined) return `where the pods of gateway ${takers.gateway} run`;
+  return exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
+}
+
+function who(takers: Takers): string {
+  return takers.gateway !== undefined ? 'the gateway takes these routes but does not' : 'sidecars there take these routes but do not';
 }
 
 /** Wildcard ServiceEntries that would declare an unknown host, were they exported where the routes apply. */
@@ -105,13 +117,13 @@ function namesakeHint(graph: Graph, host: string): string {
   return namesakes.length > 0 ? ` (did you mean ${namesakes.join(' or ')}?)` : '';
 }
 
-function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination): Finding[] {
+function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
   const subset = text(d.destination, 'subset');
   if (!subset) return [];
   const host = resolveHost(d.host, vs.namespace);
   const rules = destinationRulesFor(graph, host);
-  const defined = rules.flatMap(rule => list(rule.spec, 'subsets').flatMap(s => text(s, 'name') ?? []));
-  if (defined.includes(subset)) return [];
+  const definers = rules.filter(rule => subsetNames(rule).includes(subset));
+  if (definers.length > 0) return takenBy.flatMap(t => checkRulesExported(settings, vs, d, subset, definers, t));
   const path = `${d.path}.subset`;
   if (rules.length === 0) {
     // An external host's DestinationRule lives wherever the host does.
@@ -120,7 +132,25 @@ function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: De
       `subset ${subset} is defined by no DestinationRule, because none has host ${host}, so Istio answers 503; `
       + `add a DestinationRule for ${host} with subset ${subset}`)];
   }
+  const defined = rules.flatMap(subsetNames);
   return [finding('subset-not-found', vs.id, path,
     `subset ${subset} is not among the subsets (${defined.join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
     + `so Istio answers 503; add it there or route to one of those`)];
+}
+
+function subsetNames(rule: ManifestObject): string[] {
+  return list(rule.spec, 'subsets').flatMap(s => text(s, 'name') ?? []);
+}
+
+/**
+ * A proxy knows the subsets of the DestinationRules its namespace sees, so where it sees none that
+ * defines the subset, the route's cluster is unknown and requests fail with 503.
+ */
+function checkRulesExported(settings: Settings, vs: ManifestObject, d: Destination, subset: string, definers: readonly ManifestObject[], takers: Takers): Finding[] {
+  const hidden = hiddenFrom(settings, takers, definers);
+  if (hidden.length === 0) return [];
+  return [finding('destination-rule-not-exported', vs.id, `${d.path}.subset`,
+    `subset ${subset} is defined by ${definers.map(r => r.id).join(', ')}, not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: `
+    + `${definers.map(r => exportField(r, settings)).join(', ')}; ${who(takers)} know the subset, so requests fail with 503; `
+    + `${exportFix(definers, 'the DestinationRule', hidden)}, or route without the subset`)];
 }

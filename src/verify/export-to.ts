@@ -26,8 +26,8 @@ function visibility(values: readonly string[], namespace: string): Visibility {
 const EXPORTED_TO = new WeakMap<ManifestObject, Visibility>();
 
 /**
- * Who sees a VirtualService, ServiceEntry or Service (by its comma-separated annotation); one that
- * writes no exportTo gets the mesh's default for its kind.
+ * Who sees a VirtualService, DestinationRule, ServiceEntry or Service (by its comma-separated
+ * annotation); one that writes no exportTo gets the mesh's default for its kind.
  */
 export function exportedTo(object: ManifestObject, settings: Settings): Visibility {
   let seen = EXPORTED_TO.get(object);
@@ -49,9 +49,9 @@ function writtenExportTo(object: ManifestObject): readonly string[] {
 
 /** The MeshConfig field that gives an object of this kind its exportTo when it writes none, and its value. */
 function meshDefault(object: ManifestObject, settings: Settings): { readonly field: string; readonly values: readonly string[] } {
-  return object.kind === 'VirtualService'
-    ? { field: 'defaultVirtualServiceExportTo', values: settings.defaultVirtualServiceExportTo }
-    : { field: 'defaultServiceExportTo', values: settings.defaultServiceExportTo };
+  if (object.kind === 'VirtualService') return { field: 'defaultVirtualServiceExportTo', values: settings.defaultVirtualServiceExportTo };
+  if (object.kind === 'DestinationRule') return { field: 'defaultDestinationRuleExportTo', values: settings.defaultDestinationRuleExportTo };
+  return { field: 'defaultServiceExportTo', values: settings.defaultServiceExportTo };
 }
 
 export function isVisibleIn(seen: Visibility, namespace: string): boolean {

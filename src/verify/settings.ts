@@ -14,6 +14,8 @@ export interface Settings {
   readonly defaultServiceExportTo: readonly string[];
   /** The same for VirtualServices. */
   readonly defaultVirtualServiceExportTo: readonly string[];
+  /** The same for DestinationRules. */
+  readonly defaultDestinationRuleExportTo: readonly string[];
 }
 
 /** Istio's default install: the gateways istioctl and the Helm charts deploy, which manifest sets rarely hold. */
@@ -29,6 +31,7 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
     externalGatewayWorkloads: gatewayWorkloads(own(given, 'externalGatewayWorkloads')),
     defaultServiceExportTo: exportDefault(own(given, 'defaultServiceExportTo')),
     defaultVirtualServiceExportTo: exportDefault(own(given, 'defaultVirtualServiceExportTo')),
+    defaultDestinationRuleExportTo: exportDefault(own(given, 'defaultDestinationRuleExportTo')),
   };
 }
 

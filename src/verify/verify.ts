@@ -4,7 +4,7 @@ import { entryField, isRecord } from '../show';
 import { own } from './json';
 import { progressionFindings, StageFinding } from './progression';
 import { parseLabelSet } from './settings';
-import { CODES, Finding, ISTIO_CODES, Severity, VerifyOptions } from './types';
+import { CODES, Finding, ISTIO_CODES, MESH_CONFIG_FIELDS, Severity, VerifyOptions } from './types';
 import { manifestFindings } from './verify-manifests';
 
 /**
@@ -180,8 +180,7 @@ function checkVerifyOptions(entry: string, options: unknown): void {
 
 /** The MeshConfig fields of `options`, named as `field.defaultServiceExportTo` in errors. */
 export function checkMeshConfigOptions(entry: string, field: string, options: unknown): void {
-  checkStrings(entry, `${field}.defaultServiceExportTo`, own(options, 'defaultServiceExportTo'), EXPORT_TO);
-  checkStrings(entry, `${field}.defaultVirtualServiceExportTo`, own(options, 'defaultVirtualServiceExportTo'), EXPORT_TO);
+  for (const name of MESH_CONFIG_FIELDS) checkStrings(entry, `${field}.${name}`, own(options, name), EXPORT_TO);
 }
 
 export function checkNamespaceOption(entry: string, namespace: unknown): void {
