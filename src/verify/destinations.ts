@@ -8,7 +8,7 @@ import { Destination, destinations, ruleGateways } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
-/** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see the host. */
+/** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
 export function checkDestinations(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
   const proxiesOf = proxyNamespaces(graph, gatewayPods);
   return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
@@ -17,7 +17,7 @@ export function checkDestinations(graph: Graph, settings: Settings, gatewayPods:
   }));
 }
 
-/** Proxies that take a destination's routes, in namespaces each of which must see its host. */
+/** Proxies that take a destination's routes, in namespaces each of which must see its host and the rules defining its subset. */
 interface Takers {
   /** The gateway whose pods run there; undefined for sidecars. */
   readonly gateway?: string;
