@@ -825,9 +825,30 @@ describe('destination-host-not-in-sidecar: a host that the Sidecar resource of t
       .toEqual(['destination-host-not-in-sidecar VirtualService/frontend/partner spec.tcp[0].route[0].destination.host']);
   });
 
-  test('reads an egress host without a namespace as naming nothing, as the schema refuses it', () => {
+  test('reads an egress host without a namespace as naming nothing, as the schema refuses it, and skips hosts that are no strings', () => {
     expect(summary(verify([...app('reviews', 'shop'), sidecar('frontend', ['*', `/${REVIEWS}`]), route()])))
       .toEqual(['destination-host-not-in-sidecar VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
+    // "*." would cover a host written with a final dot, were it read as a namespace and a name.
+    const entry = istio('ServiceEntry', 'partners', 'egress', { hosts: ['api.partner.com.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] });
+    const toPartner = istio('VirtualService', 'partner', 'frontend', { hosts: ['partner.example.com'], tcp: [{ route: [{ destination: { host: 'api.partner.com.' } }] }] });
+    expect(summary(verify([entry, toPartner, sidecar('frontend', ['*.'])])))
+      .toEqual(['destination-host-not-in-sidecar VirtualService/frontend/partner spec.tcp[0].route[0].destination.host']);
+    expect(verify([...app('reviews', 'shop'), sidecar('frontend', [5, null, 'shop/*']), route()])).toEqual([]);
+  });
+
+  test('says the Sidecar has no egress hosts when its egress lists none', () => {
+    expect(verify([...app('reviews', 'shop'), sidecar('frontend', []), route()])).toEqual([outside('Sidecar/frontend/default', 'none')]);
+  });
+
+  test('takes "." alone as the sidecars\' own namespace, not any other name', () => {
+    expect(summary(verify([...app('reviews', 'shop'), sidecar('shop', ['istio-system/*']), route('shop')])))
+      .toEqual(['destination-host-not-in-sidecar VirtualService/shop/reviews spec.http[0].route[0].destination.host']);
+  });
+
+  test('accepts a host that one of its declarations is admitted by, though another is not', () => {
+    const alias = istio('ServiceEntry', 'reviews-alias', 'mirror', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] });
+    expect(verify([...app('reviews', 'shop'), alias, sidecar('frontend', ['shop/*']), route()])).toEqual([]);
+    expect(verify([...app('reviews', 'shop'), alias, sidecar('frontend', ['mirror/*']), route()])).toEqual([]);
   });
 
   test('leaves out Sidecars for some pods alone and Sidecars without egress, and takes the first of two in a namespace', () => {

@@ -43,6 +43,6 @@ export function egressAdmits(scope: SidecarScope, proxyNamespace: string, declar
     const slash = entry.indexOf('/');
     const namespace = entry.slice(0, slash);
     const fits = namespace === '*' || namespace === declaredIn || (namespace === '.' && declaredIn === proxyNamespace);
-    return slash > 0 && fits && hostCovers(entry.slice(slash + 1), host);
+    return slash !== -1 && fits && hostCovers(entry.slice(slash + 1), host);
   });
 }
