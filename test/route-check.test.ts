@@ -218,6 +218,13 @@ describe('RouteCheck', () => {
     const check = RouteCheck.of(newChart());
     expect(() => check.useMeshConfig('.' as never)).toThrow(new Error(
       'RouteCheck.useMeshConfig: config must be an object, got "."; e.g. { defaultServiceExportTo: ["."] }'));
+    const wrong: [unknown, string][] = [[null, 'null'], [undefined, 'nothing'], [[], '[]'], [Symbol('s'), 'Symbol(s)'], [new Date(0), 'new Date("1970-01-01T00:00:00.000Z")']];
+    for (const [value, shown] of wrong) {
+      expect(() => check.useMeshConfig(value as never)).toThrow(new Error(
+        `RouteCheck.useMeshConfig: config must be an object, got ${shown}; e.g. { defaultServiceExportTo: ["."] }`));
+    }
+    expect(() => check.useMeshConfig({ defaultDestinationRuleExportTo: null as never })).toThrow(new Error(
+      'RouteCheck.useMeshConfig: config.defaultDestinationRuleExportTo must be a list of namespaces, got null; e.g. ["."]'));
     expect(() => check.useMeshConfig({ defaultVirtualServiceExportTo: ['.', 'Shop'] })).toThrow(new Error('RouteCheck.useMeshConfig: '
       + 'config.defaultVirtualServiceExportTo[1] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got "Shop"; e.g. "."'));
   });
