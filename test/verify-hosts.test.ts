@@ -11,7 +11,7 @@ import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src
 type Obj = Record<string, any>;
 
 const HOST_CODES = [
-  'virtual-service-not-exported-to-gateway', 'destination-rule-not-exported', 'destination-host-not-in-sidecar',
+  'virtual-service-not-exported-to-gateway', 'destination-rule-not-exported',
   'destination-host-not-found', 'destination-host-not-exported', 'mesh-host-conflict', 'gateway-host-conflict',
   'host-not-on-gateway', 'gateway-not-found', 'gateway-internal-reference', 'wildcard-host-on-mesh', 'host-partially-qualified', 'subset-not-found',
 ];
@@ -784,85 +784,5 @@ describe('destination-rule-not-exported: a subset whose DestinationRules are hid
   test('leaves a subset that hidden rules do not define to subset-not-found', () => {
     expect(summary(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v2'], ['.']), route('frontend')])))
       .toEqual(['subset-not-found VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
-  });
-});
-
-describe('destination-host-not-in-sidecar: a host that the Sidecar resource of the routes\' namespace leaves out', () => {
-  const sidecar = (namespace: string, hosts: unknown[], extra: Obj = {}, name = 'default') =>
-    istio('Sidecar', name, namespace, { egress: [{ hosts }], ...extra });
-  const route = (namespace = 'frontend') => vs('reviews', namespace, { hosts: ['reviews.example.com'] });
-  const outside = (sidecarId: string, hosts: string, whose = 'which') => finding('destination-host-not-in-sidecar', 'VirtualService/frontend/reviews',
-    'spec.http[0].route[0].destination.host', `host ${REVIEWS} is not among the egress hosts of ${sidecarId} (${hosts}), ${whose} sets what sidecars `
-    + 'in namespace frontend know, so these routes do not apply there: requests pass by them as plain traffic, or fail with 502 where '
-    + `outboundTrafficPolicy is REGISTRY_ONLY; add shop/${REVIEWS} (or shop/*) to its egress hosts`);
-
-  test('fails when the namespace\'s Sidecar keeps its sidecars to their own namespace and istio-system', () => {
-    expect(verify([...app('reviews', 'shop'), sidecar('frontend', ['./*', 'istio-system/*']), route()]))
-      .toEqual([outside('Sidecar/frontend/default', './*, istio-system/*')]);
-  });
-
-  test('fails under the mesh\'s default Sidecar in istio-system, until the namespace has its own', () => {
-    const objects = [...app('reviews', 'shop'), sidecar('istio-system', ['./*']), route()];
-    expect(verify(objects)).toEqual([outside('Sidecar/istio-system/default', './*', 'the mesh\'s default Sidecar, which')]);
-    expect(verify([...objects, sidecar('frontend', ['*/*'])])).toEqual([]);
-  });
-
-  test.each([
-    ['its namespace', 'shop/*'],
-    ['its name in any namespace', `*/${REVIEWS}`],
-    ['a wildcard name in its namespace', 'shop/*.shop.svc.cluster.local'],
-    ['every host of every namespace', '*/*'],
-  ])('accepts a host that an egress host names by %s', (_, host) => {
-    expect(verify([...app('reviews', 'shop'), sidecar('frontend', ['./*', host]), route()])).toEqual([]);
-  });
-
-  test('takes "." as the sidecars\' own namespace, and a ServiceEntry\'s host in the namespace of the entry', () => {
-    expect(verify([...app('reviews', 'shop'), sidecar('shop', ['./*']), route('shop')])).toEqual([]);
-    const entry = istio('ServiceEntry', 'partners', 'egress', { hosts: ['*.partner.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] });
-    const toPartner = istio('VirtualService', 'partner', 'frontend', { hosts: ['api.partner.com'], tcp: [{ route: [{ destination: { host: 'api.partner.com' } }] }] });
-    expect(verify([entry, toPartner, sidecar('frontend', ['egress/*.partner.com'])])).toEqual([]);
-    expect(summary(verify([entry, toPartner, sidecar('frontend', ['frontend/*.partner.com'])])))
-      .toEqual(['destination-host-not-in-sidecar VirtualService/frontend/partner spec.tcp[0].route[0].destination.host']);
-  });
-
-  test('reads an egress host without a namespace as naming nothing, as the schema refuses it, and skips hosts that are no strings', () => {
-    expect(summary(verify([...app('reviews', 'shop'), sidecar('frontend', ['*', `/${REVIEWS}`]), route()])))
-      .toEqual(['destination-host-not-in-sidecar VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
-    // "*." would cover a host written with a final dot, were it read as a namespace and a name.
-    const entry = istio('ServiceEntry', 'partners', 'egress', { hosts: ['api.partner.com.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] });
-    const toPartner = istio('VirtualService', 'partner', 'frontend', { hosts: ['partner.example.com'], tcp: [{ route: [{ destination: { host: 'api.partner.com.' } }] }] });
-    expect(summary(verify([entry, toPartner, sidecar('frontend', ['*.'])])))
-      .toEqual(['destination-host-not-in-sidecar VirtualService/frontend/partner spec.tcp[0].route[0].destination.host']);
-    expect(verify([...app('reviews', 'shop'), sidecar('frontend', [5, null, 'shop/*']), route()])).toEqual([]);
-  });
-
-  test('says the Sidecar has no egress hosts when its egress lists none', () => {
-    expect(verify([...app('reviews', 'shop'), sidecar('frontend', []), route()])).toEqual([outside('Sidecar/frontend/default', 'none')]);
-  });
-
-  test('takes "." alone as the sidecars\' own namespace, not any other name', () => {
-    expect(summary(verify([...app('reviews', 'shop'), sidecar('shop', ['istio-system/*']), route('shop')])))
-      .toEqual(['destination-host-not-in-sidecar VirtualService/shop/reviews spec.http[0].route[0].destination.host']);
-  });
-
-  test('accepts a host that one of its declarations is admitted by, though another is not', () => {
-    const alias = istio('ServiceEntry', 'reviews-alias', 'mirror', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] });
-    expect(verify([...app('reviews', 'shop'), alias, sidecar('frontend', ['shop/*']), route()])).toEqual([]);
-    expect(verify([...app('reviews', 'shop'), alias, sidecar('frontend', ['mirror/*']), route()])).toEqual([]);
-  });
-
-  test('leaves out Sidecars for some pods alone and Sidecars without egress, and takes the first of two in a namespace', () => {
-    const objects = [...app('reviews', 'shop'), route()];
-    expect(verify([...objects, sidecar('frontend', ['./*'], { workloadSelector: { labels: { app: 'web' } } })])).toEqual([]);
-    expect(verify([...objects, istio('Sidecar', 'default', 'frontend', { egress: [] }), sidecar('istio-system', ['*/*'])])).toEqual([]);
-    expect(verify([...objects, sidecar('frontend', ['shop/*'], {}, 'a'), sidecar('frontend', ['./*'], {}, 'b')])).toEqual([]);
-  });
-
-  test('reports a host hidden by its exportTo as not exported alone, and leaves gateways, which Sidecars do not narrow, alone', () => {
-    expect(summary(verify([...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), sidecar('frontend', ['./*']), route()])))
-      .toEqual(['destination-host-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
-    const ingressPods = ingress(['*/reviews.example.com']);
-    expect(verify([...app('reviews', 'shop'), ...ingressPods, sidecar('istio-system', ['./*']),
-      vs('reviews', 'frontend', { hosts: ['reviews.example.com'], gateways: ['istio-system/public'] })])).toEqual([]);
   });
 });

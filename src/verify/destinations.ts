@@ -6,16 +6,14 @@ import { intendedFqdn, resolveHost, serviceFqdn } from './hosts';
 import { list, text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
 import { Settings } from './settings';
-import { ScopeOf, egressAdmits, sidecarScopes } from './sidecars';
 import { Finding, finding } from './types';
 
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
 export function checkDestinations(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
   const proxiesOf = proxyNamespaces(graph, gatewayPods);
-  const scopeOf = sidecarScopes(graph);
   return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
     const takenBy = takers(settings, proxiesOf, vs, ruleGateways(vs, d));
-    return [...checkHost(graph, settings, scopeOf, vs, d, takenBy), ...checkSubset(graph, settings, vs, d, takenBy)];
+    return [...checkHost(graph, settings, vs, d, takenBy), ...checkSubset(graph, settings, vs, d, takenBy)];
   }));
 }
 
@@ -64,15 +62,13 @@ export function partiallyQualified(graph: Graph, object: ManifestObject, path: s
     + `write the FQDN ${intended}`)];
 }
 
-function checkHost(graph: Graph, settings: Settings, scopeOf: ScopeOf, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
+function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
   const resolved = resolveHost(d.host, vs.namespace);
   // A host served from outside the set is exported as it is there, which the set does not show.
   if (isExternalHost(settings, d.host, resolved)) return [];
   const path = `${d.path}.host`;
   const declarations = declarationsFor(graph, settings, resolved, takenBy.flatMap(t => t.namespaces));
-  if (declarations.length > 0) {
-    return takenBy.flatMap(t => [...checkExported(settings, vs, d, path, declarations, t), ...checkSidecarEgress(settings, scopeOf, vs, d, path, declarations, t)]);
-  }
+  if (declarations.length > 0) return takenBy.flatMap(t => checkExported(settings, vs, d, path, declarations, t));
   const partial = partiallyQualified(graph, vs, path, d.host);
   if (partial.length > 0) return partial;
   return [finding('destination-host-not-found', vs.id, path,
@@ -92,28 +88,6 @@ function checkExported(settings: Settings, vs: ManifestObject, d: Destination, p
     `host ${d.host} is not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
     + `${who(takers)} know the host, so requests fail with 503; `
     + `${exportFix(declarations, 'the host', hidden)}, or route to a host exported there`)];
-}
-
-/**
- * A Sidecar resource narrows what the sidecars of a namespace know to its egress hosts; there, a
- * host it leaves out has no cluster, so these routes do not apply. Checked where the host is
- * exported, since elsewhere destination-host-not-exported says it all.
- */
-function checkSidecarEgress(settings: Settings, scopeOf: ScopeOf, vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[],
-  takers: Takers): Finding[] {
-  if (takers.gateway !== undefined) return [];
-  return takers.namespaces.flatMap(namespace => {
-    const scope = scopeOf(namespace);
-    if (!scope) return [];
-    const resolved = resolveHost(d.host, vs.namespace);
-    const seen = declarations.filter(o => isVisibleIn(exportedTo(o, settings), namespace));
-    if (seen.length === 0 || seen.some(o => egressAdmits(scope, namespace, o.namespace, resolved))) return [];
-    const whose = scope.sidecar.namespace === namespace ? 'which' : 'the mesh\'s default Sidecar, which';
-    return [finding('destination-host-not-in-sidecar', vs.id, path,
-      `host ${d.host} is not among the egress hosts of ${scope.sidecar.id} (${scope.hosts.join(', ') || 'none'}), ${whose} sets what sidecars `
-      + `in namespace ${namespace} know, so these routes do not apply there: requests pass by them as plain traffic, or fail with 502 where `
-      + `outboundTrafficPolicy is REGISTRY_ONLY; add ${seen[0].namespace}/${resolved} (or ${seen[0].namespace}/*) to its egress hosts`)];
-  });
 }
 
 /** The namespaces of `takers` that see none of `objects`. */

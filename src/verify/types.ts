@@ -116,7 +116,6 @@ const CODE_TABLE = {
   'route-to-no-replicas': [Severity.ERROR, 'A route sends traffic to workloads that all run 0 replicas: 503.'],
   'destination-host-missing': [Severity.ERROR, 'A route destination has no host, which Istio rejects.'],
   'destination-host-not-exported': [Severity.ERROR, 'A destination\'s Service or ServiceEntry is not exported to a namespace where the VirtualService applies: 503 there.'],
-  'destination-host-not-in-sidecar': [Severity.ERROR, 'A destination host is left out of the egress hosts of the Sidecar resource of a namespace where the route applies: the route does not apply there.'],
   'destination-rule-not-exported': [Severity.ERROR, 'A destination\'s subset is defined only by DestinationRules not exported to a namespace where the route applies: 503 there.'],
   'virtual-service-not-exported-to-gateway': [Severity.ERROR, 'A VirtualService is not exported to the namespace where the pods of a Gateway it binds to run, so that gateway never serves its routes.'],
   'destination-port-ambiguous': [Severity.WARNING, 'An in-mesh route to a Service with several ports names no port, and a host it serves is dialled on a port that Service lacks.'],
