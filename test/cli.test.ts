@@ -321,6 +321,15 @@ describe('verify --mesh-config', () => {
   });
 
   test.each([
+    ['the istio ConfigMap', ['apiVersion: v1', 'kind: ConfigMap', 'metadata: { name: istio, namespace: istio-system }', 'data:', '  mesh: |-', '    defaultServiceExportTo: ["."]', '']],
+    ['an object with an apiVersion alone', ['apiVersion: v1', 'defaultServiceExportTo: ["."]', '']],
+  ])('fails when the mesh config is %s, whose MeshConfig would be read as setting nothing', (_, lines) => {
+    const mesh = meshConfig(lines.join('\n'));
+    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: a Kubernetes object (it has apiVersion or kind), `
+      + 'not a MeshConfig; write the mesh key of the istio ConfigMap, e.g. kubectl -n istio-system get configmap istio -o jsonpath=\'{.data.mesh}\'\n' });
+  });
+
+  test.each([
     ['defaultServiceExportTo', 'is a string', '"."', '"."'],
     ['defaultVirtualServiceExportTo', 'names no namespace', '[".", Shop]', '[".","Shop"]'],
     ['defaultServiceExportTo', 'holds a number', '[7]', '[7]'],

@@ -582,7 +582,7 @@ describe('the mesh\'s default exportTo (MeshConfig defaultServiceExportTo and de
     finding('destination-host-not-exported', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.host',
       `host ${REVIEWS} is not exported to namespace frontend, ${why}: ${declared}; sidecars there take these routes but do not know the host, `
       + `so requests fail with 503; ${fix}, or route to a host exported there`, 'IST0101');
-  const BY_DEFAULT = 'export the host to frontend in an exportTo written on the object, since the mesh default covers every object without one';
+  const BY_DEFAULT = 'export the host to frontend with an exportTo of its own (on a Service, the annotation networking.istio.io/exportTo), listing "." too where its own namespace uses it; widening the mesh default would export every object without one';
 
   test('fails when a Service without the annotation is routed to from another namespace of a mesh whose default is its own', () => {
     expect(verify(route(), PRIVATE)).toEqual([hidden(
@@ -597,8 +597,8 @@ describe('the mesh\'s default exportTo (MeshConfig defaultServiceExportTo and de
 
   test('fails when the default hides a Service from several namespaces where the routes apply, naming each in the fix', () => {
     const objects = [...app('reviews', 'shop'), vs('reviews', 'shop', { hosts: ['reviews.example.com'], exportTo: ['ops', '.', 'admin'] }, 'reviews')];
-    expect(verify(objects, PRIVATE).map(f => f.message.split('; ').slice(-1)[0])).toEqual([
-      'export the host to admin, ops in an exportTo written on the object, since the mesh default covers every object without one, or route to a host exported there']);
+    expect(verify(objects, PRIVATE).map(f => f.message.split('; ').slice(-2).join('; '))).toEqual([
+      'export the host to admin, ops with an exportTo of its own (on a Service, the annotation networking.istio.io/exportTo), listing "." too where its own namespace uses it; widening the mesh default would export every object without one, or route to a host exported there']);
   });
 
   test('fails when the default is no namespace, even for routes in the Service\'s own', () => {
@@ -671,7 +671,7 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     const objects = [...app('reviews', 'shop'), ...ingressIn('istio-ingress'), bound('shop')];
     expect(verify(objects, { defaultServiceExportTo: ['.'] })).toEqual([gatewayHidden(
       'Service/shop/reviews has no annotation networking.istio.io/exportTo, so the mesh\'s defaultServiceExportTo applies: ["."]',
-      'export the host to istio-ingress in an exportTo written on the object, since the mesh default covers every object without one', 'istio-ingress')]);
+      'export the host to istio-ingress with an exportTo of its own (on a Service, the annotation networking.istio.io/exportTo), listing "." too where its own namespace uses it; widening the mesh default would export every object without one', 'istio-ingress')]);
     expect(verify(objects)).toEqual([]);
   });
 
@@ -703,6 +703,19 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     expect(verify([...objects.slice(0, 3), bound('shop')])).toEqual([]);
   });
 
+  test('takes the pods of a Kubernetes Gateway with a Hostname address to run where that Service does, which the set does not show', () => {
+    const deployedByHand = { ...kubernetesGateway('public', 'edge', ['reviews.example.com']) };
+    deployedByHand.spec = { ...deployedByHand.spec, addresses: [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'Hostname', value: 'ingress.istio-system.svc.cluster.local' }] };
+    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), deployedByHand,
+      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'], exportTo: ['.'] })];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('reports a gateway bound twice, by two names, once', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressIn('istio-system'), bound('shop', { gateways: ['istio-system/public', 'public.istio-system'], exportTo: ['.'] })];
+    expect(summary(verify(objects))).toEqual(['virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]']);
+  });
+
   test('takes the pods of a Kubernetes Gateway to run in its own namespace', () => {
     const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), kubernetesGateway('public', 'edge', ['reviews.example.com']),
       vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'] })];
@@ -718,7 +731,7 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     const objects = [...app('reviews', 'shop'), ...ingressIn('istio-system'), bound('shop')];
     expect(verify(objects, { defaultVirtualServiceExportTo: ['.'] })).toEqual([notSeen(
       'has no exportTo, so the mesh\'s defaultVirtualServiceExportTo applies: ["."]',
-      'export this VirtualService to istio-system in an exportTo written on the object, since the mesh default covers every object without one')]);
+      'export this VirtualService to istio-system with an exportTo of its own (on a Service, the annotation networking.istio.io/exportTo), listing "." too where its own namespace uses it; widening the mesh default would export every object without one')]);
   });
 
   test('accepts a VirtualService exported to the gateway pods\' namespace by name, and a gateway with an empty selector, which takes any gateway of the mesh', () => {
@@ -768,9 +781,23 @@ describe('destination-rule-not-exported: a subset whose DestinationRules are hid
     expect(verify(objects, { defaultDestinationRuleExportTo: ['.'] })).toEqual([hiddenRule('frontend', 'namespace frontend, this VirtualService\'s own',
       'DestinationRule/shop/reviews has no exportTo, so the mesh\'s defaultDestinationRuleExportTo applies: ["."], '
       + 'DestinationRule/shop/reviews-v1 has no exportTo, so the mesh\'s defaultDestinationRuleExportTo applies: ["."]',
-      'export the DestinationRule to frontend in an exportTo written on the object, since the mesh default covers every object without one',
+      'export the DestinationRule to frontend with an exportTo of its own (on a Service, the annotation networking.istio.io/exportTo), listing "." too where its own namespace uses it; widening the mesh default would export every object without one',
       undefined, 'DestinationRule/shop/reviews, DestinationRule/shop/reviews-v1')]);
     expect(verify(objects)).toEqual([]);
+  });
+
+  test.each([
+    ['a namespace', ['shop']],
+    ['none', ['~']],
+    ['every one', ['*']],
+  ])('reads a mesh default for DestinationRules that names %s as public, as istiod honours only "." there', (_, defaultDestinationRuleExportTo) => {
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v1']), route('frontend')], { defaultDestinationRuleExportTo })).toEqual([]);
+  });
+
+  test('reads a mesh default for DestinationRules that lists "." as private, whatever else it lists, and shows it as written', () => {
+    const found = verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v1']), route('frontend')], { defaultDestinationRuleExportTo: ['*', '.', 'frontend'] });
+    expect(summary(found)).toEqual(['destination-rule-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+    expect(found[0].message).toContain('DestinationRule/shop/reviews has no exportTo, so the mesh\'s defaultDestinationRuleExportTo applies: ["*",".","frontend"]');
   });
 
   test.each([

@@ -1,7 +1,7 @@
-import { isDns1123Label } from '../names';
 import { isRecord } from '../show';
 import { MeshConfigOptions } from '../verify';
 import { own, show } from '../verify/json';
+import { isExportToEntry } from '../verify/settings';
 import { MESH_CONFIG_FIELDS } from '../verify/types';
 import { lastValue, ParsedArgs } from './args';
 import { InputError } from './command';
@@ -11,6 +11,7 @@ import { parseManifests } from './yaml';
 /** A MeshConfig is a few kilobytes; a file far larger is not one. */
 const MAX_MESH_CONFIG_BYTES = 2 ** 20;
 
+const WRITE_MESH_KEY = 'write the mesh key of the istio ConfigMap, e.g. kubectl -n istio-system get configmap istio -o jsonpath=\'{.data.mesh}\'';
 
 /**
  * `--mesh-config <file>`: the mesh's MeshConfig, as `istioctl analyze --meshConfigFile` takes it
@@ -25,22 +26,21 @@ export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
   const { documents } = parseManifests(file, text);
   const [config] = documents;
   if (documents.length !== 1 || !isRecord(config)) {
-    throw new InputError(`${file}: not a MeshConfig, which is one YAML mapping; write the mesh key of the istio ConfigMap, `
-      + `e.g. kubectl -n istio-system get configmap istio -o jsonpath='{.data.mesh}'`);
+    throw new InputError(`${file}: not a MeshConfig, which is one YAML mapping; ${WRITE_MESH_KEY}`);
+  }
+  // The istio ConfigMap itself holds the MeshConfig as text under data.mesh: read as one, it would set nothing.
+  if (own(config, 'kind') !== undefined || own(config, 'apiVersion') !== undefined) {
+    throw new InputError(`${file}: a Kubernetes object (it has apiVersion or kind), not a MeshConfig; ${WRITE_MESH_KEY}`);
   }
   const options: { [field: string]: string[] } = {};
   for (const field of MESH_CONFIG_FIELDS) {
     const value = own(config, field);
     if (value === undefined) continue;
-    if (!Array.isArray(value) || !value.every(isExportToEntry)) {
+    if (!Array.isArray(value) || !value.every(entry => typeof entry === 'string' && isExportToEntry(entry))) {
       throw new InputError(`${file}: ${field} must be a list of namespaces, "." (the object's own), "*" (every one) or "~" (none), `
         + `not ${show(value)}; e.g. ["."]`);
     }
     options[field] = value;
   }
   return options;
-}
-
-function isExportToEntry(value: unknown): value is string {
-  return typeof value === 'string' && (['.', '*', '~'].includes(value) || isDns1123Label(value));
 }

@@ -38,8 +38,15 @@ export function exportedTo(object: ManifestObject, settings: Settings): Visibili
 
 function exportValues(object: ManifestObject, settings: Settings): readonly string[] {
   const written = writtenExportTo(object);
-  return written.length > 0 ? written : meshDefault(object, settings).values;
+  if (written.length > 0) return written;
+  const { values } = meshDefault(object, settings);
+  // istiod honours only "." in defaultDestinationRuleExportTo: with it a rule is private, else public (push_context.go SetDestinationRules).
+  if (object.kind === 'DestinationRule') return values.includes('.') ? PRIVATE : PUBLIC;
+  return values;
 }
+
+const PRIVATE: readonly string[] = ['.'];
+const PUBLIC: readonly string[] = ['*'];
 
 /** The object's own exportTo; empty when it writes none. */
 function writtenExportTo(object: ManifestObject): readonly string[] {
@@ -111,7 +118,8 @@ export function exportField(object: ManifestObject, settings: Settings): string 
  */
 export function exportFix(objects: readonly ManifestObject[], what: string, hidden: readonly string[]): string {
   return objects.every(object => writtenExportTo(object).length > 0) ? `add ${hidden.join(', ')} to that exportTo`
-    : `export ${what} to ${hidden.join(', ')} in an exportTo written on the object, since the mesh default covers every object without one`;
+    : `export ${what} to ${hidden.join(', ')} with an exportTo of its own (on a Service, the annotation ${EXPORT_TO_ANNOTATION}), `
+      + 'listing "." too where its own namespace uses it; widening the mesh default would export every object without one';
 }
 
 export function namespaces(names: readonly string[]): string {

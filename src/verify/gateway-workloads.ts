@@ -80,7 +80,9 @@ function readProxyNamespaces(graph: Graph, index: GatewayPodIndex, gateway: stri
     return selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(pods => pods.namespace ?? []))].sort();
   }
   const kubernetes = graph.kubernetesGateways.get(gateway);
-  return kubernetes ? [kubernetes.namespace] : [];
+  // Istio deploys a Gateway API Gateway's pods beside it, unless a Hostname address names a Service of pods deployed by hand, wherever they run.
+  const deployedByHand = kubernetes && list(kubernetes.spec, 'addresses').some(address => text(address, 'type') === 'Hostname');
+  return kubernetes && !deployedByHand ? [kubernetes.namespace] : [];
 }
 
 /** `key=value,key=value`, as `--external-gateway-workload` takes labels. */

@@ -1,4 +1,4 @@
-import { isLabelKey, isLabelValue } from '../names';
+import { isDns1123Label, isLabelKey, isLabelValue } from '../names';
 import { own, text } from './json';
 import { VerifyOptions } from './types';
 
@@ -33,6 +33,11 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
     defaultVirtualServiceExportTo: exportDefault(own(given, 'defaultVirtualServiceExportTo')),
     defaultDestinationRuleExportTo: exportDefault(own(given, 'defaultDestinationRuleExportTo')),
   };
+}
+
+/** An entry of an exportTo default, as Istio takes it: `.` (the object's own namespace), `*` (every one), `~` (none) or a namespace. */
+export function isExportToEntry(value: string): boolean {
+  return ['.', '*', '~'].includes(value) || isDns1123Label(value);
 }
 
 /** Istio reads a MeshConfig without the field, or with an empty list, as every namespace. */

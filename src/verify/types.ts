@@ -46,7 +46,8 @@ export interface MeshConfigOptions {
   readonly defaultVirtualServiceExportTo?: string[];
   /**
    * Which namespaces see a DestinationRule without `exportTo`, and so know its subsets and traffic
-   * policy: the mesh's `defaultDestinationRuleExportTo`.
+   * policy: the mesh's `defaultDestinationRuleExportTo`. istiod honours only `.` in it: a default
+   * that lists `.` keeps such rules to their own namespace, and any other leaves them to every one.
    * @default ['*']
    */
   readonly defaultDestinationRuleExportTo?: string[];

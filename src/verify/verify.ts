@@ -3,7 +3,7 @@ import { fail } from '../refusal';
 import { entryField, isRecord } from '../show';
 import { own } from './json';
 import { progressionFindings, StageFinding } from './progression';
-import { parseLabelSet } from './settings';
+import { isExportToEntry, parseLabelSet } from './settings';
 import { CODES, Finding, ISTIO_CODES, MESH_CONFIG_FIELDS, Severity, VerifyOptions } from './types';
 import { manifestFindings } from './verify-manifests';
 
@@ -204,7 +204,7 @@ const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/na
 const EXPORT_TO: ItemRule = {
   items: 'namespaces',
   item: 'a namespace, "." (the object\'s own), "*" (every one) or "~" (none)',
-  test: value => ['.', '*', '~'].includes(value) || isDns1123Label(value),
+  test: isExportToEntry,
   example: '"."',
 };
 
