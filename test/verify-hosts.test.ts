@@ -711,8 +711,21 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     expect(verify(objects)).toEqual([]);
   });
 
-  test('reports a gateway bound twice, by two names, once', () => {
+  test('reports a gateway bound twice, by two names, once, and each of two gateways', () => {
     const objects = [...app('reviews', 'shop'), ...ingressIn('istio-system'), bound('shop', { gateways: ['istio-system/public', 'public.istio-system'], exportTo: ['.'] })];
+    expect(summary(verify(objects))).toEqual(['virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]']);
+    const two = [...app('reviews', 'shop'), ...ingressIn('istio-system'), kubernetesGateway('edge', 'edge', ['reviews.example.com']),
+      bound('shop', { gateways: ['istio-system/public', 'edge/edge'], exportTo: ['.'] })];
+    expect(summary(verify(two))).toEqual([
+      'virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]',
+      'virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[1]',
+    ]);
+  });
+
+  test('takes the pods of a Kubernetes Gateway with addresses of other types to run beside it', () => {
+    const managed = { ...kubernetesGateway('public', 'edge', ['reviews.example.com']) };
+    managed.spec = { ...managed.spec, addresses: [{ type: 'IPAddress', value: '10.0.0.1' }] };
+    const objects = [...app('reviews', 'shop'), managed, vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'], exportTo: ['.'] })];
     expect(summary(verify(objects))).toEqual(['virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]']);
   });
 
@@ -792,6 +805,10 @@ describe('destination-rule-not-exported: a subset whose DestinationRules are hid
     ['every one', ['*']],
   ])('reads a mesh default for DestinationRules that names %s as public, as istiod honours only "." there', (_, defaultDestinationRuleExportTo) => {
     expect(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v1']), route('frontend')], { defaultDestinationRuleExportTo })).toEqual([]);
+  });
+
+  test('reads a private DestinationRule as seen in its own namespace', () => {
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v1']), route('shop')], { defaultDestinationRuleExportTo: ['.'] })).toEqual([]);
   });
 
   test('reads a mesh default for DestinationRules that lists "." as private, whatever else it lists, and shows it as written', () => {
