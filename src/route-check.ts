@@ -10,7 +10,7 @@ import { Finding, MeshConfigOptions, Severity } from './verify';
 import { objectName } from './verify/graph';
 import { MESH_CONFIG_FIELDS } from './verify/types';
 import { checkMeshConfigOptions } from './verify/verify';
-import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, parseLabelSet } from './verify/settings';
+import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, parseGatewayWorkload } from './verify/settings';
 import { manifestFindings } from './verify/verify-manifests';
 
 /** What the route check does with a warning: a finding that breaks no traffic by itself, but may. */
@@ -111,11 +111,13 @@ export class RouteCheck {
    * Declares gateway pods that run outside this chart, such as a gateway that istioctl or Helm
    * installed, so that a Gateway whose selector picks them serves somewhere. The gateways of
    * Istio's default install (`istio=ingressgateway`, `istio=egressgateway`) count without it.
-   * @param labels the pods' labels as `key=value[,key=value]`, e.g. `istio=internal-gateway`
+   * Where the namespace the pods run in is known, it goes first, as `istio-ingress:istio=ingressgateway`,
+   * so that the routes of the Gateways they serve are checked from there.
+   * @param labels the pods' labels as `[namespace:]key=value[,key=value]`, e.g. `istio=internal-gateway`
    */
   public addExternalGatewayWorkload(labels: string): void {
-    if (typeof labels !== 'string' || parseLabelSet(labels) === undefined) {
-      fail('RouteCheck.addExternalGatewayWorkload', 'labels', 'must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values',
+    if (typeof labels !== 'string' || parseGatewayWorkload(labels) === undefined) {
+      fail('RouteCheck.addExternalGatewayWorkload', 'labels', 'must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values',
         labels, 'e.g. "istio=internal-gateway"');
     }
     this._addExternalGatewayWorkload(labels);

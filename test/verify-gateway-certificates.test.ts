@@ -176,6 +176,8 @@ describe('gateway-secret-not-found', () => {
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [credential])])).toEqual([]);
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [https(['*'], { credentialName: 'kubernetes://edge/missing' })])])).toEqual([]);
     expect(verify([deploy, gateway('any', {}, [credential])])).toEqual([]);
+    // Declared with their namespace, pods outside the set have their Secrets outside it too.
+    expect(verify([gateway('public', { istio: 'ingressgateway' }, [credential])], { externalGatewayWorkloads: ['istio-ingress:istio=ingressgateway'] })).toEqual([]);
   });
 
   test('fails for each namespace of gateway pods that lacks the Secret, Istio\'s deployment for a Gateway API Gateway among them', () => {

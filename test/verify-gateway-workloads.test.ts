@@ -334,17 +334,33 @@ describe('gateway-conflict', () => {
 describe('externalGatewayWorkloads', () => {
   test.each([
     ['the externalGatewayWorkloads are no list', 'istio=ingressgateway', 'options.externalGatewayWorkloads must be a list of label sets, got "istio=ingressgateway"; e.g. ["istio=ingressgateway"]'],
-    ['an external gateway workload is no string', [5], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got 5; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload has no "="', ['istio=a', 'istio'], 'options.externalGatewayWorkloads[1] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio"; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload is empty', [''], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got ""; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload ends in a comma', ['istio=a,'], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a,"; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload has a key that is no label key', ['-istio=a'], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "-istio=a"; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload has no key', ['=a'], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "=a"; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload has a value that is no label value', ['istio=a b'], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a b"; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload has a value with "="', ['istio=a=b'], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a=b"; e.g. "istio=ingressgateway"'],
-    ['an external gateway workload names a key twice', ['istio=a,istio=b'], 'options.externalGatewayWorkloads[0] must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a,istio=b"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload is no string', [5], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got 5; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload has no "="', ['istio=a', 'istio'], 'options.externalGatewayWorkloads[1] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload is empty', [''], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got ""; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload ends in a comma', ['istio=a,'], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a,"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload has a key that is no label key', ['-istio=a'], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "-istio=a"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload has no key', ['=a'], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "=a"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload has a value that is no label value', ['istio=a b'], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a b"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload has a value with "="', ['istio=a=b'], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a=b"; e.g. "istio=ingressgateway"'],
+    ['an external gateway workload names a key twice', ['istio=a,istio=b'], 'options.externalGatewayWorkloads[0] must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got "istio=a,istio=b"; e.g. "istio=ingressgateway"'],
   ])('fails when %s', (_, externalGatewayWorkloads, message) => {
     expect(() => Verify.manifests([], { externalGatewayWorkloads } as unknown as VerifyOptions)).toThrow(new Error(`Verify.manifests: ${message}`));
+  });
+
+  test('takes pods declared with their namespace, and names each declaration as written when none is selected', () => {
+    const options = { externalGatewayWorkloads: ['istio-ingress:istio=internal', 'app=edge'] };
+    expect(Verify.manifests([gateway('edge', { istio: 'internal' }, [HTTP])], options).filter(f => f.code === 'gateway-selects-nothing')).toEqual([]);
+    const [none] = Verify.manifests([gateway('edge', { istio: 'other' }, [HTTP])], options).filter(f => f.code === 'gateway-selects-nothing');
+    expect(none.message).toContain('(istio-ingress:istio=internal; app=edge)');
+  });
+
+  test.each([
+    ['names a namespace that is none', ['Istio:istio=a'], '"Istio:istio=a"'],
+    ['names an empty namespace', [':istio=a'], '":istio=a"'],
+    ['has a namespace and no labels', ['edge:'], '"edge:"'],
+  ])('fails when an external gateway workload %s', (_, externalGatewayWorkloads, shown) => {
+    expect(() => Verify.manifests([], { externalGatewayWorkloads })).toThrow(new Error('Verify.manifests: options.externalGatewayWorkloads[0] must be pod labels '
+      + `as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, got ${shown}; e.g. "istio=ingressgateway"`));
   });
 
   test('takes label keys with a prefix, and empty values', () => {
@@ -378,10 +394,10 @@ describe('--external-gateway-workload', () => {
     expect(run('verify', '--help').stdout).toContain('  --external-gateway-workload <key=value,...>\n');
   });
 
-  test.each(['istio', 'istio=a,istio=b', 'Istio/x=a'])('fails when the labels are malformed (%s), with the usage on stderr', labels => {
+  test.each(['istio', 'istio=a,istio=b', 'Istio/x=a', 'Istio:x=a'])('fails when the labels are malformed (%s), with the usage on stderr', labels => {
     const { code, stderr } = run('verify', '--external-gateway-workload', labels, file);
     expect(code).toBe(2);
-    expect(stderr.split('\n')[0]).toBe(`error: --external-gateway-workload takes pod labels as key=value[,key=value], each key once, not ${labels}`);
+    expect(stderr.split('\n')[0]).toBe(`error: --external-gateway-workload takes pod labels as [namespace:]key=value[,key=value], each key once, not ${labels}`);
     expect(stderr).toContain('usage: cdk8s-istio-release verify');
   });
 });
@@ -401,6 +417,15 @@ describe('RouteCheck.addExternalGatewayWorkload', () => {
     expect(() => Testing.synth(chart)).not.toThrow();
   });
 
+  test('takes gateway pods declared with their namespace', () => {
+    const chart = handMadeGateway({ istio: 'internal' });
+    RouteCheck.of(chart).addExternalGatewayWorkload('istio-ingress:istio=internal');
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(() => RouteCheck.of(chart).addExternalGatewayWorkload('Ingress:istio=internal')).toThrow(new Error(
+      'RouteCheck.addExternalGatewayWorkload: labels must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, '
+      + 'got "Ingress:istio=internal"; e.g. "istio=internal-gateway"'));
+  });
+
   test('keeps Istio\'s default gateways beside the declared ones', () => {
     const chart = handMadeGateway({ istio: 'ingressgateway' });
     RouteCheck.of(chart).addExternalGatewayWorkload('istio=internal');
@@ -413,7 +438,7 @@ describe('RouteCheck.addExternalGatewayWorkload', () => {
     ['labels are no string', 7, '7'],
   ])('fails when the %s', (_, labels, shown) => {
     expect(() => RouteCheck.of(handMadeGateway({})).addExternalGatewayWorkload(labels as string)).toThrow(new Error(
-      'RouteCheck.addExternalGatewayWorkload: labels must be pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values, '
+      'RouteCheck.addExternalGatewayWorkload: labels must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values, '
       + `got ${shown}; e.g. "istio=internal-gateway"`));
   });
 

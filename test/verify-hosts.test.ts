@@ -729,6 +729,16 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     expect(summary(verify(objects))).toEqual(['virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]']);
   });
 
+  test('takes the pods of a gateway declared outside the set with its namespace to run there, as a mesh private by default shows', () => {
+    const objects = [...app('reviews', 'shop'), gateway('public', ['*/reviews.example.com']), bound('shop')];
+    const declared = { externalGatewayWorkloads: ['istio-ingress:istio=ingressgateway'] };
+    expect(verify(objects, { defaultServiceExportTo: ['.'] })).toEqual([]);
+    expect(verify(objects, { ...declared, defaultServiceExportTo: ['.'] }).map(f => f.message.split(':')[0])).toEqual([
+      `host ${REVIEWS} is not exported to namespace istio-ingress, where the pods of gateway istio-system/public run`]);
+    expect(summary(verify(objects, { ...declared, defaultVirtualServiceExportTo: ['.'] })))
+      .toEqual(['virtual-service-not-exported-to-gateway VirtualService/shop/reviews spec.gateways[0]']);
+  });
+
   test('takes the pods of a Kubernetes Gateway to run in its own namespace', () => {
     const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), kubernetesGateway('public', 'edge', ['reviews.example.com']),
       vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'] })];

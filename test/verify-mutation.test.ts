@@ -532,9 +532,11 @@ describe('settings', () => {
     expect(settings.requireWeightSum100).toBe(false);
     expect(settings.defaultNamespace).toBe('default');
     expect(settingsFrom({ externalHosts: 'api.example.com' } as unknown as VerifyOptions).externalHosts).toStrictEqual([]);
-    const workloads = (externalGatewayWorkloads: unknown) => settingsFrom({ externalGatewayWorkloads } as VerifyOptions).externalGatewayWorkloads.map(l => [...l]);
-    expect(workloads(undefined)).toStrictEqual([[['istio', 'ingressgateway']], [['istio', 'egressgateway']]]);
-    expect(workloads(['app=edge,tier=web', 'no-value', 5, 'a=1,a=2'])).toStrictEqual([[['app', 'edge'], ['tier', 'web']]]);
+    const workloads = (externalGatewayWorkloads: unknown) => settingsFrom({ externalGatewayWorkloads } as VerifyOptions).externalGatewayWorkloads
+      .map(w => [w.namespace, ...w.labels]);
+    expect(workloads(undefined)).toStrictEqual([[undefined, ['istio', 'ingressgateway']], [undefined, ['istio', 'egressgateway']]]);
+    expect(workloads(['app=edge,tier=web', 'no-value', 5, 'a=1,a=2', 'edge:app=edge', 'Edge:app=edge', ':app=edge', 'edge:']))
+      .toStrictEqual([[undefined, ['app', 'edge'], ['tier', 'web']], ['edge', ['app', 'edge']]]);
   });
 
   test('takes an external gateway workload whose label key is one letter, the "=" second', () => {

@@ -1,6 +1,6 @@
 import { isGatewayRef, isHost } from '../names';
 import { VerifyOptions } from '../verify';
-import { parseLabelSet, settingsFrom } from '../verify/settings';
+import { parseGatewayWorkload, settingsFrom } from '../verify/settings';
 import { manifestFindings } from '../verify/verify-manifests';
 import { defaultNamespaceOf, flag, lastValue, OptionSpec, ParsedArgs, parseInvocation, values } from './args';
 import { Command, EXIT_CLEAN, EXIT_FINDINGS, Io, UsageError } from './command';
@@ -26,8 +26,9 @@ options:
   --external-gateway <ns/name>  a gateway outside the files; repeatable
   --external-gateway-workload <key=value,...>
                                 labels of gateway pods that run outside the files, which a
-                                gateway's selector may pick; repeatable. given, they replace
-                                the default: istio=ingressgateway and istio=egressgateway
+                                gateway's selector may pick, after <namespace>: where known;
+                                repeatable. given, they replace the default:
+                                istio=ingressgateway and istio=egressgateway
   --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
   --default-namespace <ns>      namespace of objects without one (default: default)
   --mesh-config <file>          the mesh's MeshConfig (the mesh key of the istio configmap), for
@@ -93,9 +94,9 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
   const bare = externalGateways.find(gateway => !isGatewayRef(gateway));
   if (bare !== undefined) throw new UsageError(`--external-gateway takes <namespace>/<name>, not ${bare}`);
   const externalGatewayWorkloads = [...values(parsed, 'external-gateway-workload')];
-  const malformed = externalGatewayWorkloads.find(labels => parseLabelSet(labels) === undefined);
+  const malformed = externalGatewayWorkloads.find(labels => parseGatewayWorkload(labels) === undefined);
   if (malformed !== undefined) {
-    throw new UsageError(`--external-gateway-workload takes pod labels as key=value[,key=value], each key once, not ${malformed}`);
+    throw new UsageError(`--external-gateway-workload takes pod labels as [namespace:]key=value[,key=value], each key once, not ${malformed}`);
   }
   return {
     externalHosts,

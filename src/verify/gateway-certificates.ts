@@ -124,7 +124,8 @@ function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly M
 function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credential[] {
   const selector = gatewaySelector(gateway);
   // An empty selector takes every gateway of the mesh, so no namespace is the gateway's.
-  const namespaces = selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(p => p.namespace ?? []))];
+  // Pods declared outside the set have their Secrets outside it too.
+  const namespaces = selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(p => (p.outside ? [] : p.namespace ?? [])))];
   if (namespaces.length === 0) return [];
   return list(gateway.spec, 'servers').flatMap((server, i) => credentialNamesOf(own(server, 'tls')).flatMap(({ written, field }) => {
     const reference = secretReference(written);

@@ -13,8 +13,10 @@ import { Finding, finding } from './types';
 /** Pods that may serve a Gateway: a workload of the set, Istio's deployment for a Gateway API Gateway, or pods outside the set. */
 export interface GatewayPods {
   readonly labels: ReadonlyMap<string, string>;
-  /** Where the pods run; undefined outside the set, where nobody knows. */
+  /** Where the pods run; undefined outside the set, unless their declaration says. */
   readonly namespace?: string;
+  /** Declared outside the set, with whatever they need (the Secrets of their certificates) as well. */
+  readonly outside?: boolean;
   /** The workload of the set that makes the pods, whose Services the checks can read. */
   readonly workload?: Workload;
 }
@@ -30,7 +32,7 @@ export function indexGatewayPods(graph: Graph, settings: Settings): GatewayPodIn
   const all: GatewayPods[] = [
     ...graph.workloads.flatMap(w => w.podLabels ? [{ labels: w.podLabels, namespace: w.namespace, workload: w }] : []),
     ...objectsOfKind(graph, GATEWAY_API, 'Gateway').map(kubernetesGatewayPods),
-    ...settings.externalGatewayWorkloads.map(external => ({ labels: external })),
+    ...settings.externalGatewayWorkloads.map(({ labels: podLabels, namespace }) => ({ labels: podLabels, namespace, outside: true })),
   ];
   return { all, byLabel: indexByLabel(all, pods => pods.labels) };
 }
@@ -112,7 +114,7 @@ interface Served {
 }
 
 function selectsNothing(graph: Graph, settings: Settings, { gateway, selector }: Served): Finding {
-  const externals = settings.externalGatewayWorkloads.map(writtenLabels).join('; ') || 'none declared';
+  const externals = settings.externalGatewayWorkloads.map(external => external.written).join('; ') || 'none declared';
   const written = writtenLabels(selector);
   return finding('gateway-selects-nothing', gateway.id, 'spec.selector',
     `selector ${formatLabels(selector)} matches the pods of no workload in the set and of no external gateway workload (${externals}), `

@@ -8,8 +8,8 @@ export interface Settings {
   readonly externalGateways: ReadonlySet<string>;
   readonly requireWeightSum100: boolean;
   readonly defaultNamespace: string;
-  /** The pod labels of each gateway workload outside the set. */
-  readonly externalGatewayWorkloads: readonly ReadonlyMap<string, string>[];
+  /** Each gateway workload outside the set. */
+  readonly externalGatewayWorkloads: readonly ExternalGatewayWorkload[];
   /** The mesh's `exportTo` for Services and ServiceEntries that write none. */
   readonly defaultServiceExportTo: readonly string[];
   /** The same for VirtualServices. */
@@ -49,9 +49,31 @@ function exportDefault(value: unknown): readonly string[] {
 const EVERY_NAMESPACE: readonly string[] = ['*'];
 
 /** Given, the list replaces Istio's defaults, so that a set holding its own gateways can do without them. */
-function gatewayWorkloads(value: unknown): ReadonlyMap<string, string>[] {
+function gatewayWorkloads(value: unknown): ExternalGatewayWorkload[] {
   const given = value === undefined ? DEFAULT_EXTERNAL_GATEWAY_WORKLOADS : stringList(value);
-  return given.flatMap(labels => parseLabelSet(labels) ?? []);
+  return given.flatMap(written => parseGatewayWorkload(written) ?? []);
+}
+
+/** Gateway pods outside the set, as `--external-gateway-workload` declares them. */
+export interface ExternalGatewayWorkload {
+  readonly labels: ReadonlyMap<string, string>;
+  /** Where the pods run, when the declaration says so. */
+  readonly namespace?: string;
+  /** As declared: `[namespace:]key=value[,key=value]`. */
+  readonly written: string;
+}
+
+/**
+ * Gateway pods written `[namespace:]key=value[,key=value]`: a `:` is in no label key or value, so
+ * the first one ends the namespace. Undefined unless the namespace is a DNS-1123 label and the
+ * labels are a label set.
+ */
+export function parseGatewayWorkload(written: string): ExternalGatewayWorkload | undefined {
+  const colon = written.indexOf(':');
+  const namespace = colon === -1 ? undefined : written.slice(0, colon);
+  const labels = parseLabelSet(written.slice(colon + 1));
+  if (!labels || (namespace !== undefined && !isDns1123Label(namespace))) return undefined;
+  return { labels, namespace, written };
 }
 
 /**

@@ -80,10 +80,12 @@ export interface VerifyOptions extends MeshConfigOptions {
   readonly defaultNamespace?: string;
   /**
    * Gateway workloads that run outside the set, such as the ingress gateway that istioctl or Helm
-   * installed: the labels of their pods, each as `key=value[,key=value]`. A Gateway whose
-   * `selector` holds only labels of one of them is served. The default is the gateways of Istio's
-   * default install. Given, the list replaces the default, so list those too when they are
-   * installed, e.g. `['istio=ingressgateway', 'istio=egressgateway', 'istio=internal-gateway']`.
+   * installed: the labels of their pods, each as `key=value[,key=value]`, after `namespace:` where
+   * the namespace they run in is known (`istio-ingress:istio=ingressgateway`), so that the routes
+   * of their Gateways are checked from there. A Gateway whose `selector` holds only labels of one
+   * of them is served. The default is the gateways of Istio's default install. Given, the list
+   * replaces the default, so list those too when they are installed, e.g.
+   * `['istio=ingressgateway', 'istio=egressgateway', 'istio=internal-gateway']`.
    * @default ['istio=ingressgateway', 'istio=egressgateway']
    */
   readonly externalGatewayWorkloads?: string[];

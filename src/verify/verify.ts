@@ -3,7 +3,7 @@ import { fail } from '../refusal';
 import { entryField, isRecord } from '../show';
 import { own } from './json';
 import { progressionFindings, StageFinding } from './progression';
-import { isExportToEntry, parseLabelSet } from './settings';
+import { isExportToEntry, parseGatewayWorkload } from './settings';
 import { CODES, Finding, ISTIO_CODES, MESH_CONFIG_FIELDS, Severity, VerifyOptions } from './types';
 import { manifestFindings } from './verify-manifests';
 
@@ -210,8 +210,8 @@ const EXPORT_TO: ItemRule = {
 
 const GATEWAY_WORKLOAD: ItemRule = {
   items: 'label sets',
-  item: 'pod labels as "key=value[,key=value]", each key once, with Kubernetes label keys and values',
-  test: labels => parseLabelSet(labels) !== undefined,
+  item: 'pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values',
+  test: written => parseGatewayWorkload(written) !== undefined,
   example: '"istio=ingressgateway"',
 };
 
