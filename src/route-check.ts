@@ -10,7 +10,7 @@ import { Finding, MeshConfigOptions, Severity } from './verify';
 import { objectName } from './verify/graph';
 import { MESH_CONFIG_FIELDS } from './verify/types';
 import { checkMeshConfigOptions } from './verify/verify';
-import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, parseGatewayWorkload } from './verify/settings';
+import { DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, GATEWAY_WORKLOAD_FORM, parseGatewayWorkload } from './verify/settings';
 import { manifestFindings } from './verify/verify-manifests';
 
 /** What the route check does with a warning: a finding that breaks no traffic by itself, but may. */
@@ -117,7 +117,7 @@ export class RouteCheck {
    */
   public addExternalGatewayWorkload(labels: string): void {
     if (typeof labels !== 'string' || parseGatewayWorkload(labels) === undefined) {
-      fail('RouteCheck.addExternalGatewayWorkload', 'labels', 'must be pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values',
+      fail('RouteCheck.addExternalGatewayWorkload', 'labels', `must be ${GATEWAY_WORKLOAD_FORM}`,
         labels, 'e.g. "istio=internal-gateway"');
     }
     this._addExternalGatewayWorkload(labels);

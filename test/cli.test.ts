@@ -336,7 +336,7 @@ describe('verify --mesh-config', () => {
     ['defaultDestinationRuleExportTo', 'is a mapping', '{ shop: true }', '{"shop":true}'],
   ])('fails when the %s %s', (field, _, value, shown) => {
     const mesh = meshConfig(`${field}: ${value}\n`);
-    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: ${field} must be a list of namespaces, `
+    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: ${field} must be a list, each entry a namespace, `
       + `"." (the object's own), "*" (every one) or "~" (none), not ${shown}; e.g. ["."]\n` });
   });
 

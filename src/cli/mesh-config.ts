@@ -1,7 +1,7 @@
 import { isRecord } from '../show';
 import { MeshConfigOptions } from '../verify';
 import { own, show } from '../verify/json';
-import { isExportToEntry } from '../verify/settings';
+import { EXPORT_TO_ENTRY_FORM, isExportToEntry } from '../verify/settings';
 import { MESH_CONFIG_FIELDS } from '../verify/types';
 import { lastValue, ParsedArgs } from './args';
 import { InputError } from './command';
@@ -37,8 +37,7 @@ export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
     const value = own(config, field);
     if (value === undefined) continue;
     if (!Array.isArray(value) || !value.every(entry => typeof entry === 'string' && isExportToEntry(entry))) {
-      throw new InputError(`${file}: ${field} must be a list of namespaces, "." (the object's own), "*" (every one) or "~" (none), `
-        + `not ${show(value)}; e.g. ["."]`);
+      throw new InputError(`${file}: ${field} must be a list, each entry ${EXPORT_TO_ENTRY_FORM}, not ${show(value)}; e.g. ["."]`);
     }
     options[field] = value;
   }

@@ -1,6 +1,6 @@
 import { hostCovers } from '../names';
 import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
-import { GatewayPodIndex, ProxiesOf, proxyNamespaces } from './gateway-workloads';
+import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, destinationRulesFor } from './graph';
 import { intendedFqdn, resolveHost, serviceFqdn } from './hosts';
 import { list, text } from './json';
@@ -9,8 +9,7 @@ import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
-export function checkDestinations(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
-  const proxiesOf = proxyNamespaces(graph, gatewayPods);
+export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
   return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
     const takenBy = takers(settings, proxiesOf, vs, ruleGateways(vs, d));
     return [...checkHost(graph, settings, vs, d, takenBy), ...checkSubset(graph, settings, vs, d, takenBy)];

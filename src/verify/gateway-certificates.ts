@@ -1,6 +1,6 @@
 import { X509Certificate } from 'crypto';
 import { entryField } from '../show';
-import { GatewayPodIndex, gatewaySelector, podsSelectedBy } from './gateway-workloads';
+import { GatewayPodIndex, gatewaySelector, selectedPodNamespaces } from './gateway-workloads';
 import { Graph, ManifestObject, groupBy, objectsOfKind, spreadLists } from './graph';
 import { list, own, record, text } from './json';
 import { selects } from './selectors';
@@ -122,11 +122,8 @@ function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly M
 }
 
 function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credential[] {
-  const selector = gatewaySelector(gateway);
-  // An empty selector takes every gateway of the mesh, so no namespace is the gateway's.
   // Pods declared outside the set have their Secrets outside it too.
-  // Stryker disable next-line ArrayDeclaration: only pods declared outside the set may lack a namespace, and they are left out first
-  const namespaces = selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(p => (p.outside ? [] : p.namespace ?? [])))];
+  const namespaces = selectedPodNamespaces(index, gateway, pods => !pods.outside);
   if (namespaces.length === 0) return [];
   return list(gateway.spec, 'servers').flatMap((server, i) => credentialNamesOf(own(server, 'tls')).flatMap(({ written, field }) => {
     const reference = secretReference(written);

@@ -56,6 +56,17 @@ export function podsSelectedBy(index: GatewayPodIndex, selector: ReadonlyMap<str
   return candidates.filter(pods => selects(selector, pods.labels));
 }
 
+/**
+ * The namespaces, in order, of the pods an Istio Gateway's selector picks that `keep` keeps. An
+ * empty selector takes every gateway of the mesh, so no namespace is the Gateway's; pods outside
+ * the set run where nobody knows, unless their declaration says.
+ */
+export function selectedPodNamespaces(index: GatewayPodIndex, gateway: ManifestObject, keep: (pods: GatewayPods) => boolean): string[] {
+  const selector = gatewaySelector(gateway);
+  if (selector.size === 0) return [];
+  return [...new Set(podsSelectedBy(index, selector).filter(keep).flatMap(pods => pods.namespace ?? []))].sort();
+}
+
 /** The namespaces where the pods of a gateway (`ns/name`) run, as {@link proxyNamespaces} reads them. */
 export type ProxiesOf = (gateway: string) => readonly string[];
 
@@ -77,10 +88,7 @@ export function proxyNamespaces(graph: Graph, index: GatewayPodIndex): ProxiesOf
 
 function readProxyNamespaces(graph: Graph, index: GatewayPodIndex, gateway: string): readonly string[] {
   const istio = graph.gateways.get(gateway);
-  if (istio) {
-    const selector = gatewaySelector(istio);
-    return selector.size === 0 ? [] : [...new Set(podsSelectedBy(index, selector).flatMap(pods => pods.namespace ?? []))].sort();
-  }
+  if (istio) return selectedPodNamespaces(index, istio, () => true);
   const kubernetes = graph.kubernetesGateways.get(gateway);
   // Istio deploys a Gateway API Gateway's pods beside it, unless a Hostname address names a Service of pods deployed by hand, wherever they run.
   const deployedByHand = kubernetes && list(kubernetes.spec, 'addresses').some(address => text(address, 'type') === 'Hostname');

@@ -1,5 +1,5 @@
 import { Visibility, exportField, exportFix, exportedTo, isNowhere, isVisibleIn, namespaces, sharedBy } from './export-to';
-import { GatewayPodIndex, ProxiesOf, proxyNamespaces } from './gateway-workloads';
+import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, groupBy } from './graph';
 import { INTERNAL_GATEWAY_MARK, MESH, hostsOverlap, isInternalGatewayRef, serverAdmits } from './hosts';
 import { list, text } from './json';
@@ -8,8 +8,7 @@ import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** Checks how VirtualServices attach to gateways and the mesh: that the binding exists, admits the hosts, reaches the gateway, and is not contested. */
-export function checkGateways(graph: Graph, settings: Settings, gatewayPods: GatewayPodIndex): Finding[] {
-  const proxiesOf = proxyNamespaces(graph, gatewayPods);
+export function checkGateways(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
   return [
     ...graph.virtualServices.flatMap(vs => [
       ...checkBindings(graph, settings, vs),

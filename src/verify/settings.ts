@@ -35,6 +35,12 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
   };
 }
 
+/** What an entry of an exportTo default may be, as errors say it. */
+export const EXPORT_TO_ENTRY_FORM = 'a namespace, "." (the object\'s own), "*" (every one) or "~" (none)';
+
+/** How an external gateway workload is written, as errors say it. */
+export const GATEWAY_WORKLOAD_FORM = 'pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values';
+
 /** An entry of an exportTo default, as Istio takes it: `.` (the object's own namespace), `*` (every one), `~` (none) or a namespace. */
 export function isExportToEntry(value: string): boolean {
   return ['.', '*', '~'].includes(value) || isDns1123Label(value);

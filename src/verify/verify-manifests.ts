@@ -5,7 +5,7 @@ import { checkDestinations } from './destinations';
 import { checkFleets } from './fleets';
 import { checkGatewayCertificates } from './gateway-certificates';
 import { checkGatewaySubsets } from './gateway-subsets';
-import { checkGatewayWorkloads, indexGatewayPods } from './gateway-workloads';
+import { checkGatewayWorkloads, indexGatewayPods, proxyNamespaces } from './gateway-workloads';
 import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
 import { checkJwtClaimRoutes } from './jwt-claims';
@@ -30,20 +30,21 @@ export function manifestFindings(objects: readonly unknown[], options?: VerifyOp
   const settings = settingsFrom(options);
   const graph = buildGraph(objects, settings.defaultNamespace);
   const gatewayPods = indexGatewayPods(graph, settings);
+  const proxiesOf = proxyNamespaces(graph, gatewayPods);
   return [
     ...graph.unidentified,
     ...checkDuplicates(graph),
     ...checkWorkloads(graph),
     ...checkGatewayWorkloads(graph, settings, gatewayPods),
     ...checkGatewayCertificates(graph, gatewayPods, objects),
-    ...checkDestinations(graph, settings, gatewayPods),
+    ...checkDestinations(graph, settings, proxiesOf),
     ...checkRouteDestinations(graph),
     ...checkMatches(graph),
     ...checkDestinationRules(graph, settings),
     ...checkDestinationRuleTls(graph),
     ...checkPorts(graph),
     ...checkServicePorts(graph),
-    ...checkGateways(graph, settings, gatewayPods),
+    ...checkGateways(graph, settings, proxiesOf),
     ...checkGatewaySubsets(graph),
     ...checkJwtClaimRoutes(graph),
     ...checkDeprecations(graph),

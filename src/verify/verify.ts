@@ -3,7 +3,7 @@ import { fail } from '../refusal';
 import { entryField, isRecord } from '../show';
 import { own } from './json';
 import { progressionFindings, StageFinding } from './progression';
-import { isExportToEntry, parseGatewayWorkload } from './settings';
+import { EXPORT_TO_ENTRY_FORM, GATEWAY_WORKLOAD_FORM, isExportToEntry, parseGatewayWorkload } from './settings';
 import { CODES, Finding, ISTIO_CODES, MESH_CONFIG_FIELDS, Severity, VerifyOptions } from './types';
 import { manifestFindings } from './verify-manifests';
 
@@ -203,14 +203,14 @@ const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/na
 /** What Istio takes in a MeshConfig exportTo default: its aliases, or a namespace by name. */
 const EXPORT_TO: ItemRule = {
   items: 'namespaces',
-  item: 'a namespace, "." (the object\'s own), "*" (every one) or "~" (none)',
+  item: EXPORT_TO_ENTRY_FORM,
   test: isExportToEntry,
   example: '"."',
 };
 
 const GATEWAY_WORKLOAD: ItemRule = {
   items: 'label sets',
-  item: 'pod labels as "[namespace:]key=value[,key=value]", each key once, with Kubernetes label keys and values',
+  item: GATEWAY_WORKLOAD_FORM,
   test: written => parseGatewayWorkload(written) !== undefined,
   example: '"istio=ingressgateway"',
 };
