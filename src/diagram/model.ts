@@ -1,5 +1,5 @@
 import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists } from '../verify/graph';
-import { MESH, resolveGatewayRef, resolveHost, serviceFqdn } from '../verify/hosts';
+import { MESH, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
@@ -247,7 +247,7 @@ function mirrorsOf(vs: ManifestObject, rule: unknown, path: string): RoutedSubse
       ? own(own(list(rule, 'mirrors')[Number(entry[1])], 'percentage'), 'value')
       : own(own(rule, 'mirrorPercentage'), 'value') ?? own(rule, 'mirrorPercent') ?? own(rule, 'mirror_percent');
     const weight = typeof percentage === 'number' ? percentage : 100;
-    return { vs, path: d.path, host: resolveHost(d.host, vs.namespace), subset: text(d.destination, 'subset'), weight };
+    return { vs, path: d.path, host: d.resolved, subset: text(d.destination, 'subset'), weight };
   });
 }
 
@@ -275,7 +275,7 @@ function targetOf(graph: Graph, destination: RoutedSubset, ownHosts: readonly st
 function unroutedServices(graph: Graph): ManifestObject[] {
   const routedHosts = new Set([...graph.virtualServices.flatMap(vs => [
     ...claimedHosts(vs).map(h => h.host),
-    ...destinations(vs).map(d => resolveHost(d.host, vs.namespace)),
+    ...destinations(vs).map(d => d.resolved),
   ]), ...gatewayApiRoutedHosts(graph)]);
   return graph.services.filter(s => labels(s.spec, 'selector').size > 0 && !routedHosts.has(serviceFqdn(s.name, s.namespace)));
 }

@@ -1,7 +1,7 @@
 import { isDeclaredElsewhere, partiallyQualified } from './destinations';
-import { Graph, ManifestObject, podsOfService } from './graph';
+import { Graph, ManifestObject, podsOfService, subsetsOfRule } from './graph';
 import { resolveHost } from './hosts';
-import { labels, list, text } from './json';
+import { text } from './json';
 import { formatLabels, nearestMiss, subsetWorkloads } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -26,9 +26,8 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
   // A Service without selector has hand-made endpoints, and one that selects nothing is reported on its own.
   const endpoints = podsOfService(graph, service);
   if (endpoints.length === 0) return [];
-  return list(rule.spec, 'subsets').flatMap((subset, i) => {
-    const name = text(subset, 'name') ?? `#${i}`;
-    const subsetLabels = labels(subset, 'labels');
+  return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => {
+    const name = written ?? `#${i}`;
     const picked = subsetWorkloads(endpoints, subsetLabels);
     const path = `spec.subsets[${i}].labels`;
     if (picked.length === 0) {

@@ -1,9 +1,9 @@
 import { hostCovers } from '../names';
 import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { Graph, ManifestObject, destinationRulesFor } from './graph';
-import { intendedFqdn, resolveHost, serviceFqdn } from './hosts';
-import { list, text } from './json';
+import { Graph, ManifestObject, destinationRulesFor, subsetsOfRule } from './graph';
+import { intendedFqdn, serviceFqdn } from './hosts';
+import { text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -62,7 +62,7 @@ export function partiallyQualified(graph: Graph, object: ManifestObject, path: s
 }
 
 function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
-  const resolved = resolveHost(d.host, vs.namespace);
+  const resolved = d.resolved;
   // A host served from outside the set is exported as it is there, which the set does not show.
   if (isExternalHost(settings, d.host, resolved)) return [];
   const path = `${d.path}.host`;
@@ -119,9 +119,9 @@ function namesakeHint(graph: Graph, host: string): string {
 function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
   const subset = text(d.destination, 'subset');
   if (!subset) return [];
-  const host = resolveHost(d.host, vs.namespace);
+  const host = d.resolved;
   const rules = destinationRulesFor(graph, host);
-  const definers = rules.filter(rule => subsetNames(rule).includes(subset));
+  const definers = rules.filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) return takenBy.flatMap(t => checkRulesExported(settings, vs, d, subset, definers, t));
   const path = `${d.path}.subset`;
   if (rules.length === 0) {
@@ -131,14 +131,14 @@ function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: De
       `subset ${subset} is defined by no DestinationRule, because none has host ${host}, so Istio answers 503; `
       + `add a DestinationRule for ${host} with subset ${subset}`)];
   }
-  const defined = rules.flatMap(subsetNames);
+  const defined = rules.flatMap(rule => subsetsOfRule(rule).flatMap(s => s.name ?? []));
   return [finding('subset-not-found', vs.id, path,
     `subset ${subset} is not among the subsets (${defined.join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
     + `so Istio answers 503; add it there or route to one of those`)];
 }
 
-function subsetNames(rule: ManifestObject): string[] {
-  return list(rule.spec, 'subsets').flatMap(s => text(s, 'name') ?? []);
+function definesSubset(rule: ManifestObject, subset: string): boolean {
+  return subsetsOfRule(rule).some(s => s.name === subset);
 }
 
 /**

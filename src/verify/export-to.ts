@@ -83,9 +83,17 @@ export function isNowhere(seen: Visibility): boolean {
  * as Istio's analyzer does: a host private to that namespace serves the clients it is meant for.
  */
 export function routingNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
-  const seen = exportedTo(vs, settings);
-  return seen === '*' ? [vs.namespace] : [...seen].sort();
+  let found = ROUTING_NAMESPACES.get(vs);
+  // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same namespaces
+  if (!found) {
+    const seen = exportedTo(vs, settings);
+    ROUTING_NAMESPACES.set(vs, found = seen === '*' ? [vs.namespace] : [...seen].sort());
+  }
+  return found;
 }
+
+/** The routing namespaces of each VirtualService read so far: every destination of it asks. */
+const ROUTING_NAMESPACES = new WeakMap<ManifestObject, readonly string[]>();
 
 /**
  * The Service and ServiceEntries that declare `host` to a VirtualService applying in `routedFrom`:

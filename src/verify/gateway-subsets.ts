@@ -1,6 +1,6 @@
-import { Graph, ManifestObject, destinationRulesFor, groupBy, podsOfService } from './graph';
-import { MESH, resolveHost } from './hosts';
-import { labels, list, text } from './json';
+import { Graph, ManifestObject, groupBy, podsOfService, subsetDefinition } from './graph';
+import { MESH } from './hosts';
+import { text } from './json';
 import { Destination, claimedHosts, destinations, ruleGateways } from './routes';
 import { selects } from './selectors';
 import { Finding, finding } from './types';
@@ -24,11 +24,14 @@ interface Split {
  * the gateway's requests reach the same pods.
  */
 export function checkGatewaySubsets(graph: Graph): Finding[] {
-  const splitsByHost = meshSplits(graph);
+  // Read only where a gateway route without subset needs them: most gateway routes name a subset, or there are none.
+  let splitsByHost: ReadonlyMap<string, readonly Split[]> | undefined;
   return graph.virtualServices.flatMap(vs => routeDestinations(vs).flatMap(d => {
+    if (text(d.destination, 'subset')) return [];
     const gateways = ruleGateways(vs, d).filter(g => g !== MESH);
-    if (gateways.length === 0 || text(d.destination, 'subset')) return [];
-    const host = resolveHost(d.host, vs.namespace);
+    if (gateways.length === 0) return [];
+    splitsByHost ??= meshSplits(graph);
+    const host = d.resolved;
     const splits = (splitsByHost.get(host) ?? []).filter(split => split.id !== vs.id);
     const subsets = new Set(splits.map(split => split.subset));
     if (subsets.size === 0 || (subsets.size === 1 && holdsEveryPod(graph, host, splits[0].subset))) return [];
@@ -46,7 +49,7 @@ function meshSplits(graph: Graph): ReadonlyMap<string, readonly Split[]> {
     const claimed = new Set(claimedHosts(vs).map(h => h.host));
     return routeDestinations(vs).flatMap(d => {
       const subset = text(d.destination, 'subset');
-      const host = resolveHost(d.host, vs.namespace);
+      const host = d.resolved;
       return subset && claimed.has(host) && ruleGateways(vs, d).includes(MESH) ? [{ host, id: vs.id, subset }] : [];
     });
   });
@@ -57,9 +60,8 @@ function meshSplits(graph: Graph): ReadonlyMap<string, readonly Split[]> {
 function holdsEveryPod(graph: Graph, host: string, subset: string): boolean {
   const service = graph.serviceByHost.get(host);
   const pods = service ? podsOfService(graph, service) : [];
-  const definition = destinationRulesFor(graph, host).flatMap(rule => list(rule.spec, 'subsets')).find(s => text(s, 'name') === subset);
-  const subsetLabels = labels(definition, 'labels');
-  return pods.length > 0 && definition !== undefined && pods.every(w => selects(subsetLabels, w.podLabels ?? new Map()));
+  const definition = subsetDefinition(graph, host, subset);
+  return pods.length > 0 && definition !== undefined && pods.every(w => selects(definition.labels, w.podLabels ?? new Map()));
 }
 
 /** Destinations of route entries, mirrors left out: a mirror's copy is no share of the traffic. */

@@ -1,6 +1,6 @@
 import { Visibility, exportField, exportFix, exportedTo, isNowhere, isVisibleIn, namespaces, sharedBy } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { Graph, ManifestObject, groupBy } from './graph';
+import { Graph, ManifestObject, addTo } from './graph';
 import { INTERNAL_GATEWAY_MARK, MESH, hostsOverlap, isInternalGatewayRef, serverAdmits } from './hosts';
 import { list, text } from './json';
 import { ClaimedHost, GatewayBinding, claimedHosts, gatewayBindings, isBoundToMesh } from './routes';
@@ -137,9 +137,13 @@ function checkHostsOnGateways(graph: Graph, vs: ManifestObject): Finding[] {
     + `${bound[0].fix(h.host, vs.namespace)}, or remove the host`))];
 }
 
-interface Claim extends ClaimedHost {
+/** A host that a VirtualService claims on a gateway, the mesh counting as one. */
+interface ClaimAt extends ClaimedHost {
   readonly gateway: string;
   readonly vs: ManifestObject;
+}
+
+interface Claim extends ClaimAt {
   /** Where the claim takes effect: the namespaces that see the VirtualService, or at a gateway of the set, those of its pods that do. */
   readonly seenBy: Visibility;
 }
@@ -154,21 +158,31 @@ interface Claim extends ClaimedHost {
  * overlapping wildcards route as written and are no conflict, whoever sees them.
  */
 function checkHostConflicts(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
-  const claims = graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(({ gateway }) => {
-    const seenBy = takenAt(exportedTo(vs, settings), proxiesOf(gateway));
-    return claimedHosts(vs)
-      // `*` on the mesh is rejected outright (wildcard-host-on-mesh), so it contends for nothing.
-      .filter(({ host }) => gateway !== MESH || host !== '*')
-      .map(({ host, path }): Claim => ({ host, path, gateway, vs, seenBy }));
-  }));
-  // By gateway, then by host: two groupings compare both exactly, with no key to encode them in.
-  const contests = [...groupBy(claims, c => c.gateway).values()].flatMap(onGateway => [...groupBy(onGateway, c => c.host).values()]);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a lone claim has no rival; skipping it only saves time
-  const contested = contests.filter(contenders => contenders.length > 1);
-  return contested.flatMap(contenders => contenders.flatMap(claim => {
-    const rivals = contenders.filter(c => c.vs.id !== claim.vs.id && !isNowhere(sharedBy(c.seenBy, claim.seenBy)));
-    return rivals.length === 0 ? [] : [conflict(claim, rivals)];
-  }));
+  // By gateway, then by host: two maps compare both exactly, with no key to encode them in.
+  const byGateway = new Map<string, Map<string, ClaimAt[]>>();
+  for (const vs of graph.virtualServices) {
+    for (const { gateway } of gatewayBindings(vs)) {
+      let byHost = byGateway.get(gateway);
+      if (!byHost) byGateway.set(gateway, byHost = new Map());
+      for (const { host, path } of claimedHosts(vs)) {
+        // `*` on the mesh is rejected outright (wildcard-host-on-mesh), so it contends for nothing.
+        if (gateway !== MESH || host !== '*') addTo(byHost, host, { host, path, gateway, vs });
+      }
+    }
+  }
+  const findings: Finding[] = [];
+  for (const byHost of byGateway.values()) {
+    for (const contenders of byHost.values()) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a lone claim has no rival; skipping it only saves time
+      if (contenders.length < 2) continue;
+      const claims = contenders.map((c): Claim => ({ ...c, seenBy: takenAt(exportedTo(c.vs, settings), proxiesOf(c.gateway)) }));
+      for (const claim of claims) {
+        const rivals = claims.filter(c => c.vs.id !== claim.vs.id && !isNowhere(sharedBy(c.seenBy, claim.seenBy)));
+        if (rivals.length > 0) findings.push(conflict(claim, rivals));
+      }
+    }
+  }
+  return findings;
 }
 
 /** The namespaces among a gateway's `proxies` that see a VirtualService; where they are unknown (or for the mesh), every one that sees it. */

@@ -27,8 +27,8 @@ export interface Workload extends ManifestObject {
 /** The input indexed the ways Istio looks things up. */
 export interface Graph {
   readonly objects: readonly ManifestObject[];
-  /** The objects by API group and kind, in input order: read them with {@link objectsOfKind}. */
-  readonly byKind: ReadonlyMap<string, readonly ManifestObject[]>;
+  /** The objects by API group, then kind, in input order: read them with {@link objectsOfKind}. */
+  readonly byKind: ReadonlyMap<string, ReadonlyMap<string, readonly ManifestObject[]>>;
   readonly unidentified: readonly Finding[];
   /** Kubernetes Services (group `''`, so not Knative's). */
   readonly services: readonly ManifestObject[];
@@ -80,11 +80,14 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     else unidentified.push(unidentifiedFinding(entry, index, defaultNamespace));
   });
   // One pass sorts the objects by kind, rather than one pass over all of them per kind asked for.
-  const byKind = new Map<string, ManifestObject[]>();
+  // Keyed by the strings as read, not one made of both, which every lookup would have to hash anew.
+  const byKind = new Map<string, Map<string, ManifestObject[]>>();
   const workloads: Workload[] = [];
   for (const object of objects) {
-    addTo(byKind, kindKey(object.group, object.kind), object);
-    if (isPodProducer(object)) workloads.push({ ...object, podLabels: podLabels(object) });
+    let ofGroup = byKind.get(object.group);
+    if (!ofGroup) byKind.set(object.group, ofGroup = new Map());
+    addTo(ofGroup, object.kind, object);
+    if (isPodProducer(object)) workloads.push(asWorkload(object));
   }
   const ofKind = (group: string, kind: string) => kindIn(byKind, group, kind);
   const services = ofKind('', 'Service');
@@ -113,18 +116,13 @@ export function objectsOfKind(graph: Graph, group: string, kind: string): readon
   return kindIn(graph.byKind, group, kind);
 }
 
-function kindIn(byKind: ReadonlyMap<string, readonly ManifestObject[]>, group: string, kind: string): readonly ManifestObject[] {
-  return byKind.get(kindKey(group, kind)) ?? [];
+function kindIn(byKind: Graph['byKind'], group: string, kind: string): readonly ManifestObject[] {
+  return byKind.get(group)?.get(kind) ?? [];
 }
 
 /** The Gateway API's HTTPRoutes and GRPCRoutes, in input order. */
 export function gatewayApiRoutes(graph: Graph): readonly ManifestObject[] {
   return graph.objects.filter(o => o.group === GATEWAY_API && HTTP_ROUTE_KINDS.includes(o.kind));
-}
-
-/** A group holds no `/` (it ends at the apiVersion's first), so the first `/` ends it here too. */
-function kindKey(group: string, kind: string): string {
-  return `${group}/${kind}`;
 }
 
 export function workloadsIn(graph: Graph, namespace: string): readonly Workload[] {
@@ -189,6 +187,38 @@ export function labelCarriers<T>(index: LabelIndex<T>, [key, value]: readonly [s
 export function ruleHost(rule: ManifestObject): string | undefined {
   const host = text(rule.spec, 'host');
   return host && resolveHost(host, rule.namespace);
+}
+
+/** A subset of a DestinationRule, its labels read. */
+export interface Subset {
+  readonly index: number;
+  /** Undefined when it has none, or none that is a string. */
+  readonly name: string | undefined;
+  readonly definition: unknown;
+  readonly labels: ReadonlyMap<string, string>;
+}
+
+/** The subsets of each DestinationRule read so far: the checks of routes, rules and gateways look them up by name, for every destination. */
+const SUBSETS = new WeakMap<ManifestObject, readonly Subset[]>();
+
+export function subsetsOfRule(rule: ManifestObject): readonly Subset[] {
+  let subsets = SUBSETS.get(rule);
+  // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same subsets
+  if (!subsets) {
+    SUBSETS.set(rule, subsets = list(rule.spec, 'subsets').map((definition, index) => ({
+      index, name: text(definition, 'name'), definition, labels: labels(definition, 'labels'),
+    })));
+  }
+  return subsets;
+}
+
+/** The subset `name` of the DestinationRules Istio applies to `host`: the first that defines it. */
+export function subsetDefinition(graph: Graph, host: string, name: string): Subset | undefined {
+  for (const rule of destinationRulesFor(graph, host)) {
+    const subset = subsetsOfRule(rule).find(s => s.name === name);
+    if (subset) return subset;
+  }
+  return undefined;
 }
 
 /** The DestinationRules Istio applies to `host`: those naming it exactly, else those of the most specific wildcard. */
@@ -280,6 +310,14 @@ function isPodProducer(object: ManifestObject): boolean {
   return (object.kind !== 'ReplicaSet' && object.kind !== 'Pod') || list(object.metadata, 'ownerReferences').length === 0;
 }
 
+/** The object with its pod labels, every field written out: copying by spread costs more, on every workload of the set. */
+function asWorkload(o: ManifestObject): Workload {
+  return {
+    entry: o.entry, group: o.group, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, id: o.id,
+    metadata: o.metadata, spec: o.spec, podLabels: podLabels(o),
+  };
+}
+
 /** A Pod carries its labels itself; the others, in their pod template. */
 function podLabels(workload: ManifestObject): ReadonlyMap<string, string> | undefined {
   if (workload.kind === 'Pod') return labels(workload.metadata, 'labels');
@@ -312,7 +350,7 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string | undef
   return map;
 }
 
-function addTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+export function addTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
   const group = map.get(key);
   if (group) group.push(item);
   else map.set(key, [item]);

@@ -12,7 +12,41 @@ export const MESH = 'mesh';
 const CLUSTER_SUFFIX = 'svc.cluster.local';
 
 export function serviceFqdn(name: string, namespace: string): string {
+  return remembered(FQDNS, name, namespace, fqdnOf);
+}
+
+function fqdnOf(name: string, namespace: string): string {
   return `${name}.${namespace}.${CLUSTER_SUFFIX}`;
+}
+
+/**
+ * Names made of two others, by the first then the second. The checks look each name up in maps
+ * many times over, and a name made anew has to be hashed anew at every lookup; made once, it is
+ * hashed once. A pure memo, emptied when it grows large, so that a long-lived process holds no
+ * more than a few sets' worth of names.
+ */
+type NameMemo = Map<string, Map<string, string>>;
+
+const FQDNS: NameMemo = new Map();
+const GATEWAY_REFS: NameMemo = new Map();
+const MEMO_LIMIT = 100_000;
+let remembering = 0;
+
+function remembered(memo: NameMemo, first: string, second: string, make: (first: string, second: string) => string): string {
+  let bySecond = memo.get(first);
+  if (!bySecond) memo.set(first, bySecond = new Map());
+  let name = bySecond.get(second);
+  if (name === undefined) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: bounds memory only; the names are the same either way
+    if (++remembering > MEMO_LIMIT) {
+      FQDNS.clear();
+      GATEWAY_REFS.clear();
+      remembering = 0;
+      memo.set(first, bySecond);
+    }
+    bySecond.set(second, name = make(first, second));
+  }
+  return name;
 }
 
 /**
@@ -38,6 +72,10 @@ export function hostsOverlap(a: string, b: string): boolean {
 /** `mesh` or `ns/name` for a VirtualService `gateways` entry: `ns/name`, `./name`, a bare name, or legacy `name.ns…`. */
 export function resolveGatewayRef(ref: string, namespace: string): string {
   if (ref === MESH) return MESH;
+  return remembered(GATEWAY_REFS, ref, namespace, () => gatewayRefIn(ref, namespace));
+}
+
+function gatewayRefIn(ref: string, namespace: string): string {
   const slash = ref.indexOf('/');
   if (slash >= 0) return ref.slice(0, slash) === '.' ? namespace + ref.slice(slash) : ref;
   const [name, legacyNamespace] = ref.split('.');

@@ -1,5 +1,5 @@
 import { Graph, ManifestObject, coveringWildcard, groupBy } from './graph';
-import { MESH, resolveHost } from './hosts';
+import { MESH } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
 import { Destination, claimedHosts, destinations, isBoundToMesh, ruleGateways } from './routes';
@@ -25,7 +25,7 @@ type OwnerOf = (host: string) => PortOwner | undefined;
 export function checkPorts(graph: Graph): Finding[] {
   const ownerOf = portOwners(graph);
   return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
-    const owner = ownerOf(resolveHost(d.host, vs.namespace));
+    const owner = ownerOf(d.resolved);
     return owner ? checkDestinationPort(vs, d, owner, ownerOf) : [];
   }));
 }
@@ -35,7 +35,7 @@ export function routedServicePorts(graph: Graph): ReadonlyMap<string, string> {
   const routed = new Map<string, string>();
   for (const vs of graph.virtualServices) {
     for (const d of destinations(vs)) {
-      const service = graph.serviceByHost.get(resolveHost(d.host, vs.namespace));
+      const service = graph.serviceByHost.get(d.resolved);
       if (!service) continue;
       const index = landedPort(servicePortNumbers(service), destinationPort(d));
       const key = index === undefined ? undefined : servicePortKey(service, index);

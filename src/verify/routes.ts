@@ -15,6 +15,8 @@ export interface Destination {
   readonly path: string;
   readonly destination: Json;
   readonly host: string;
+  /** The host with a short name expanded in the VirtualService's namespace, as Istio looks it up. */
+  readonly resolved: string;
   /**
    * The gateways the rule applies to when every one of its matches names them (`match[].gateways`),
    * else undefined: the rule applies wherever the VirtualService is bound.
@@ -79,7 +81,7 @@ function readDestinations(vs: ManifestObject): Destination[] {
     const gateways = matchGateways(rule);
     return candidates.flatMap(([path, destination]) => {
       const host = text(destination, 'host');
-      return isObjectLike(destination) && host ? [{ protocol, path, destination, host, gateways }] : [];
+      return isObjectLike(destination) && host ? [{ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways }] : [];
     });
   }));
 }
@@ -91,9 +93,12 @@ function matchGateways(rule: unknown): readonly string[] | undefined {
 }
 
 /** Where a destination's rule applies: the gateways its matches name, else those of its VirtualService; each `mesh` or `ns/name`. */
-export function ruleGateways(vs: ManifestObject, d: Destination): string[] {
-  return d.gateways ? d.gateways.map(g => resolveGatewayRef(g, vs.namespace)) : gatewayBindings(vs).map(b => b.gateway);
+export function ruleGateways(vs: ManifestObject, d: Destination): readonly string[] {
+  return d.gateways ? d.gateways.map(g => resolveGatewayRef(g, vs.namespace)) : boundGateways(vs);
 }
+
+/** The gateways of {@link gatewayBindings}, which every destination of a rule without gateway matches applies at. */
+const boundGateways: (vs: ManifestObject) => readonly string[] = memoized(vs => gatewayBindings(vs).map(b => b.gateway));
 
 /** The gateways a VirtualService is bound to; none written means the mesh alone. */
 export const gatewayBindings: (vs: ManifestObject) => readonly GatewayBinding[] = memoized(readGatewayBindings);
