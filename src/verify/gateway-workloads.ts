@@ -1,4 +1,4 @@
-import { GATEWAY_API, Graph, LabelIndex, ManifestObject, Workload, groupBy, indexByLabel, labelCarriers, objectsOfKind } from './graph';
+import { GATEWAY_API, Graph, LabelIndex, ManifestObject, Workload, groupBy, indexByLabel, labelCarriers, objectsOfKind, serviceSelector } from './graph';
 import { isObjectLike, labels, list, own, record, text } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
 import { formatLabels, nearestMiss, selects } from './selectors';
@@ -102,7 +102,7 @@ export function writtenLabels(labelMap: ReadonlyMap<string, string>): string {
 
 /** Checks that each Istio Gateway has pods to serve it, that their Services reach its ports, and that no two contend for a host. */
 export function checkGatewayWorkloads(graph: Graph, settings: Settings, index: GatewayPodIndex): Finding[] {
-  const servicesByNamespace = groupBy(graph.services.map(service => ({ service, selector: labels(service.spec, 'selector') })), f => f.service.namespace);
+  const servicesByNamespace = groupBy(graph.services.map(service => ({ service, selector: serviceSelector(service) })), f => f.service.namespace);
   const served = [...graph.gateways.values()].map(gateway => {
     const selector = gatewaySelector(gateway);
     return { gateway, selector, pods: podsSelectedBy(index, selector) };

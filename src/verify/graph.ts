@@ -145,6 +145,27 @@ function workloadsSelectedBy(graph: Graph, namespace: string, selector: Readonly
   return (candidates ?? []).filter(w => w.podLabels && selects(selector, w.podLabels));
 }
 
+/**
+ * `read`, remembering what it read of each object: most checks ask for the same facts (a
+ * VirtualService's routes, a Service's selector) of every object, and the graph does not change
+ * once built. Each run builds its own objects, so nothing is remembered from one run to the next.
+ */
+export function memoized<T>(read: (object: ManifestObject) => T): (object: ManifestObject) => T {
+  const memo = new WeakMap<ManifestObject, T>();
+  return object => {
+    let found = memo.get(object);
+    // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
+    if (found === undefined) memo.set(object, found = read(object));
+    return found;
+  };
+}
+
+/** A Service's selector; empty without one. */
+export const serviceSelector: (service: ManifestObject) => ReadonlyMap<string, string> = memoized(service => labels(service.spec, 'selector'));
+
+/** An object's own labels, `metadata.labels`. */
+export const objectLabels: (object: ManifestObject) => ReadonlyMap<string, string> = memoized(object => labels(object.metadata, 'labels'));
+
 /** The workloads behind each Service read so far: six checks ask for them, of every Service. */
 const PODS_OF_SERVICE = new WeakMap<ManifestObject, readonly Workload[]>();
 
@@ -152,7 +173,7 @@ const PODS_OF_SERVICE = new WeakMap<ManifestObject, readonly Workload[]>();
 export function podsOfService(graph: Graph, service: ManifestObject): readonly Workload[] {
   let pods = PODS_OF_SERVICE.get(service);
   // Stryker disable next-line ConditionalExpression: a memo; selecting them anew gives the same workloads
-  if (!pods) PODS_OF_SERVICE.set(service, pods = workloadsSelectedBy(graph, service.namespace, labels(service.spec, 'selector')));
+  if (!pods) PODS_OF_SERVICE.set(service, pods = workloadsSelectedBy(graph, service.namespace, serviceSelector(service)));
   return pods;
 }
 

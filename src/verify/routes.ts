@@ -1,6 +1,6 @@
 /** Where a VirtualService sends traffic and which gateways and hosts it claims, with field paths. */
 
-import { ManifestObject } from './graph';
+import { ManifestObject, memoized } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
 import { Json, isObjectLike, list, own, text } from './json';
 
@@ -40,20 +40,6 @@ export interface ClaimedHost {
   /** The host with a short name expanded in the VirtualService's namespace. */
   readonly host: string;
   readonly path: string;
-}
-
-/**
- * `read`, remembering what it read of each VirtualService: most checks ask for its routes,
- * destinations, bindings and hosts, of every VirtualService, and the graph does not change once built.
- */
-function memoized<T>(read: (vs: ManifestObject) => T): (vs: ManifestObject) => T {
-  const memo = new WeakMap<ManifestObject, T>();
-  return vs => {
-    let found = memo.get(vs);
-    // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
-    if (found === undefined) memo.set(vs, found = read(vs));
-    return found;
-  };
 }
 
 /** The weighted entries of each rule: its `route`. */

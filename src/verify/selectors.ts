@@ -12,15 +12,24 @@ export function subsetWorkloads(endpoints: readonly Workload[], subsetLabels: Re
   return endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
 }
 
-/** Whether a workload's `spec.selector` has neither matchLabels nor matchExpressions. */
-export function isEmptySelector(selector: Json): boolean {
-  return labels(selector, 'matchLabels').size === 0 && list(selector, 'matchExpressions').length === 0;
+/** A workload's `spec.selector`, read once for the checks that ask whether it is empty and what it matches. */
+export interface LabelSelector {
+  readonly matchLabels: ReadonlyMap<string, string>;
+  readonly matchExpressions: readonly unknown[];
 }
 
-/** Whether a workload's `spec.selector`, matchLabels and matchExpressions alike, matches `podLabels`. */
-export function labelSelectorMatches(selector: Json, podLabels: ReadonlyMap<string, string>): boolean {
-  return selects(labels(selector, 'matchLabels'), podLabels)
-    && list(selector, 'matchExpressions').every(e => expressionMatches(e, podLabels));
+export function readLabelSelector(selector: Json): LabelSelector {
+  return { matchLabels: labels(selector, 'matchLabels'), matchExpressions: list(selector, 'matchExpressions') };
+}
+
+/** Whether a selector has neither matchLabels nor matchExpressions. */
+export function isEmptySelector(selector: LabelSelector): boolean {
+  return selector.matchLabels.size === 0 && selector.matchExpressions.length === 0;
+}
+
+/** Whether a selector, matchLabels and matchExpressions alike, matches `podLabels`. */
+export function labelSelectorMatches(selector: LabelSelector, podLabels: ReadonlyMap<string, string>): boolean {
+  return selects(selector.matchLabels, podLabels) && selector.matchExpressions.every(e => expressionMatches(e, podLabels));
 }
 
 function expressionMatches(expression: unknown, podLabels: ReadonlyMap<string, string>): boolean {

@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, Workload, addTo, groupBy, podsOfService } from './graph';
+import { Graph, ManifestObject, Workload, addTo, groupBy, objectLabels, podsOfService } from './graph';
 import { Json, labels, list, own, record, show, text } from './json';
 import { routedServicePorts, servicePortKey } from './ports';
 import { HOST_MATCHED_PROTOCOLS, portLabel, portProtocol } from './protocols';
@@ -37,7 +37,7 @@ function isIstioManaged(objectLabels: ReadonlyMap<string, string>): boolean {
 
 /** Istio's port-name analyzer leaves out system namespaces, its own control plane and the Services it generates. */
 function isNamedByUser(service: ManifestObject): boolean {
-  const serviceLabels = labels(service.metadata, 'labels');
+  const serviceLabels = objectLabels(service);
   return !SYSTEM_NAMESPACES.has(service.namespace) && !serviceLabels.has('istio') && serviceLabels.get('release') !== 'istio'
     && !isIstioManaged(serviceLabels);
 }
@@ -116,7 +116,7 @@ function checkSharedPodPorts(graph: Graph): Finding[] {
 function hasSidecar(workload: Workload): boolean {
   const pod = podMetadata(workload);
   const inject = labels(pod, 'labels').get(INJECT) ?? labels(pod, 'annotations').get(INJECT);
-  return !SYSTEM_NAMESPACES.has(workload.namespace) && (inject === undefined || inject === 'true') && !isIstioManaged(labels(workload.metadata, 'labels'));
+  return !SYSTEM_NAMESPACES.has(workload.namespace) && (inject === undefined || inject === 'true') && !isIstioManaged(objectLabels(workload));
 }
 
 function podMetadata(workload: Workload): Json {

@@ -1,6 +1,6 @@
-import { Graph, Workload, podsOfService, workloadsIn } from './graph';
-import { isObjectLike, labels, own } from './json';
-import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss } from './selectors';
+import { Graph, Workload, podsOfService, serviceSelector, workloadsIn } from './graph';
+import { isObjectLike, own } from './json';
+import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss, readLabelSelector } from './selectors';
 import { Finding, finding } from './types';
 
 /** Checks that Services and workloads agree on pod labels: the Kubernetes half of the route graph. */
@@ -8,7 +8,7 @@ export function checkWorkloads(graph: Graph): Finding[] {
   return [
     ...graph.workloads.flatMap(checkWorkloadSelector),
     ...graph.services.flatMap(service => {
-      const selector = labels(service.spec, 'selector');
+      const selector = serviceSelector(service);
       // Without a selector the endpoints are managed by hand (or it is an ExternalName): nothing to match.
       if (selector.size === 0) return [];
       if (podsOfService(graph, service).length > 0) return [];
@@ -29,8 +29,9 @@ const SELECTOR_DEFAULTED = new Set(['extensions/v1beta1', 'apps/v1beta1']);
 function checkWorkloadSelector(workload: Workload): Finding[] {
   const pods = workload.podLabels;
   if (!pods || workload.kind === 'Pod') return [];
-  const selector = own(workload.spec, 'selector');
-  if (!isObjectLike(selector) || isEmptySelector(selector)) {
+  const written = own(workload.spec, 'selector');
+  const selector = isObjectLike(written) ? readLabelSelector(written) : undefined;
+  if (!selector || isEmptySelector(selector)) {
     if (SELECTOR_DEFAULTED.has(workload.apiVersion)) return [];
     return [finding('workload-selector-missing', workload.id, 'spec.selector',
       `${workload.apiVersion} ${workload.kind} needs a non-empty spec.selector and the API server rejects it without one; `
