@@ -10,10 +10,18 @@ import { Finding, finding } from './types';
 
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
 export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
-  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
-    const takenBy = takers(settings, proxiesOf, vs, ruleGateways(vs, d));
-    return [...checkHost(graph, settings, vs, d, takenBy), ...checkSubset(graph, settings, vs, d, takenBy)];
-  }));
+  const findings: Finding[] = [];
+  for (const vs of graph.virtualServices) {
+    // Most rules apply where their VirtualService is bound, so their destinations share its takers.
+    let bound: readonly Takers[] | undefined;
+    for (const d of destinations(vs)) {
+      // Stryker disable next-line ConditionalExpression: working the takers out anew for every destination gives the same ones
+      const takenBy = d.gateways ? takers(settings, proxiesOf, vs, ruleGateways(vs, d)) : bound ??= takers(settings, proxiesOf, vs, ruleGateways(vs, d));
+      checkHost(graph, settings, vs, d, takenBy, findings);
+      checkSubset(graph, settings, vs, d, takenBy, findings);
+    }
+  }
+  return findings;
 }
 
 /** Proxies that take a destination's routes, in namespaces each of which must see its host and the rules defining its subset. */
@@ -61,38 +69,50 @@ export function partiallyQualified(graph: Graph, object: ManifestObject, path: s
     + `write the FQDN ${intended}`)];
 }
 
-function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
+function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[], findings: Finding[]): void {
   const resolved = d.resolved;
   // A host served from outside the set is exported as it is there, which the set does not show.
-  if (isExternalHost(settings, d.host, resolved)) return [];
+  if (isExternalHost(settings, d.host, resolved)) return;
+  const declarations = declarationsFor(graph, settings, resolved, takenBy);
+  if (declarations.length > 0) {
+    for (const t of takenBy) {
+      const hidden = hiddenFrom(settings, t, declarations);
+      if (hidden.length > 0) findings.push(notExported(settings, vs, d, declarations, t, hidden));
+    }
+    return;
+  }
   const path = `${d.path}.host`;
-  const declarations = declarationsFor(graph, settings, resolved, takenBy.flatMap(t => t.namespaces));
-  if (declarations.length > 0) return takenBy.flatMap(t => checkExported(settings, vs, d, path, declarations, t));
   const partial = partiallyQualified(graph, vs, path, d.host);
-  if (partial.length > 0) return partial;
-  return [finding('destination-host-not-found', vs.id, path,
+  findings.push(...partial.length > 0 ? partial : [finding('destination-host-not-found', vs.id, path,
     `host ${d.host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host${hiddenWildcards(graph, resolved)}, `
-    + `so Istio answers 503; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`)];
+    + `so Istio answers 503; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`)]);
 }
 
 /**
  * A sidecar takes the VirtualServices exported to its namespace, but knows only the hosts exported
  * there too, and answers 503 for the rest.
  */
-function checkExported(settings: Settings, vs: ManifestObject, d: Destination, path: string, declarations: readonly ManifestObject[],
-  takers: Takers): Finding[] {
-  const hidden = hiddenFrom(settings, takers, declarations);
-  if (hidden.length === 0) return [];
-  return [finding('destination-host-not-exported', vs.id, path,
+function notExported(settings: Settings, vs: ManifestObject, d: Destination, declarations: readonly ManifestObject[], takers: Takers,
+  hidden: readonly string[]): Finding {
+  return finding('destination-host-not-exported', vs.id, `${d.path}.host`,
     `host ${d.host} is not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
     + `${who(takers)} know the host, so requests fail with 503; `
-    + `${exportFix(declarations, 'the host', hidden)}, or route to a host exported there`)];
+    + `${exportFix(declarations, 'the host', hidden)}, or route to a host exported there`);
 }
 
 /** The namespaces of `takers` that see none of `objects`. */
-function hiddenFrom(settings: Settings, takers: Takers, objects: readonly ManifestObject[]): string[] {
-  return takers.namespaces.filter(namespace => !objects.some(o => isVisibleIn(exportedTo(o, settings), namespace)));
+function hiddenFrom(settings: Settings, takers: Takers, objects: readonly ManifestObject[]): readonly string[] {
+  const seen: ReadonlySet<string>[] = [];
+  for (const o of objects) {
+    const visibility = exportedTo(o, settings);
+    // An object every namespace sees, as most are, hides it from none.
+    if (visibility === '*') return NOWHERE;
+    seen.push(visibility);
+  }
+  return takers.namespaces.filter(namespace => !seen.some(s => s.has(namespace)));
 }
+
+const NOWHERE: readonly string[] = [];
 
 /** Why routes apply in the namespaces of `takers`. */
 function where(settings: Settings, vs: ManifestObject, takers: Takers): string {
@@ -116,25 +136,32 @@ function namesakeHint(graph: Graph, host: string): string {
   return namesakes.length > 0 ? ` (did you mean ${namesakes.join(' or ')}?)` : '';
 }
 
-function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[]): Finding[] {
+function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[], findings: Finding[]): void {
   const subset = text(d.destination, 'subset');
-  if (!subset) return [];
+  if (!subset) return;
   const host = d.resolved;
   const rules = destinationRulesFor(graph, host);
   const definers = rules.filter(rule => definesSubset(rule, subset));
-  if (definers.length > 0) return takenBy.flatMap(t => checkRulesExported(settings, vs, d, subset, definers, t));
+  if (definers.length > 0) {
+    for (const t of takenBy) {
+      const hidden = hiddenFrom(settings, t, definers);
+      if (hidden.length > 0) findings.push(ruleNotExported(settings, vs, d, subset, definers, t, hidden));
+    }
+    return;
+  }
   const path = `${d.path}.subset`;
   if (rules.length === 0) {
     // An external host's DestinationRule lives wherever the host does.
-    if (isDeclaredElsewhere(graph, settings, d.host, host)) return [];
-    return [finding('subset-not-found', vs.id, path,
+    if (isDeclaredElsewhere(graph, settings, d.host, host)) return;
+    findings.push(finding('subset-not-found', vs.id, path,
       `subset ${subset} is defined by no DestinationRule, because none has host ${host}, so Istio answers 503; `
-      + `add a DestinationRule for ${host} with subset ${subset}`)];
+      + `add a DestinationRule for ${host} with subset ${subset}`));
+    return;
   }
   const defined = rules.flatMap(rule => subsetsOfRule(rule).flatMap(s => s.name ?? []));
-  return [finding('subset-not-found', vs.id, path,
+  findings.push(finding('subset-not-found', vs.id, path,
     `subset ${subset} is not among the subsets (${defined.join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
-    + `so Istio answers 503; add it there or route to one of those`)];
+    + `so Istio answers 503; add it there or route to one of those`));
 }
 
 function definesSubset(rule: ManifestObject, subset: string): boolean {
@@ -145,11 +172,10 @@ function definesSubset(rule: ManifestObject, subset: string): boolean {
  * A proxy knows the subsets of the DestinationRules its namespace sees, so where it sees none that
  * defines the subset, the route's cluster is unknown and requests fail with 503.
  */
-function checkRulesExported(settings: Settings, vs: ManifestObject, d: Destination, subset: string, definers: readonly ManifestObject[], takers: Takers): Finding[] {
-  const hidden = hiddenFrom(settings, takers, definers);
-  if (hidden.length === 0) return [];
-  return [finding('destination-rule-not-exported', vs.id, `${d.path}.subset`,
+function ruleNotExported(settings: Settings, vs: ManifestObject, d: Destination, subset: string, definers: readonly ManifestObject[], takers: Takers,
+  hidden: readonly string[]): Finding {
+  return finding('destination-rule-not-exported', vs.id, `${d.path}.subset`,
     `subset ${subset} is defined by ${definers.map(r => r.id).join(', ')}, not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: `
     + `${definers.map(r => exportField(r, settings)).join(', ')}; ${who(takers)} know the subset, so requests fail with 503; `
-    + `${exportFix(definers, 'the DestinationRule', hidden)}, or route without the subset`)];
+    + `${exportFix(definers, 'the DestinationRule', hidden)}, or route without the subset`);
 }

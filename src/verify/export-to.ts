@@ -101,12 +101,20 @@ const ROUTING_NAMESPACES = new WeakMap<ManifestObject, readonly string[]>();
  * wildcard that none of them sees declares nothing there, so a host it covers is as unknown as any
  * other (most are typing mistakes), and not merely hidden.
  */
-export function declarationsFor(graph: Graph, settings: Settings, host: string, routedFrom: readonly string[]): readonly ManifestObject[] {
+export function declarationsFor(graph: Graph, settings: Settings, host: string, routedFrom: readonly RoutedFrom[]): readonly ManifestObject[] {
   const service = graph.serviceByHost.get(host);
-  const entries = graph.serviceEntryHosts
-    .filter(e => e.host === host || (hostCovers(e.host, host) && routedFrom.some(namespace => isVisibleIn(exportedTo(e.entry, settings), namespace))))
-    .map(e => e.entry);
-  return [...new Set(service ? [service, ...entries] : entries)];
+  const found: ManifestObject[] = service ? [service] : [];
+  for (const e of graph.serviceEntryHosts) {
+    const declares = e.host === host
+      || (hostCovers(e.host, host) && routedFrom.some(r => r.namespaces.some(namespace => isVisibleIn(exportedTo(e.entry, settings), namespace))));
+    if (declares && !found.includes(e.entry)) found.push(e.entry);
+  }
+  return found;
+}
+
+/** Proxies that take routes, in these namespaces. */
+export interface RoutedFrom {
+  readonly namespaces: readonly string[];
 }
 
 /** An object's exportTo as written, or the mesh default it gets, so that a message shows the value to change. */

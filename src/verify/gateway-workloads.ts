@@ -102,7 +102,10 @@ export function writtenLabels(labelMap: ReadonlyMap<string, string>): string {
 
 /** Checks that each Istio Gateway has pods to serve it, that their Services reach its ports, and that no two contend for a host. */
 export function checkGatewayWorkloads(graph: Graph, settings: Settings, index: GatewayPodIndex): Finding[] {
-  const servicesByNamespace = groupBy(graph.services.map(service => ({ service, selector: serviceSelector(service) })), f => f.service.namespace);
+  // Read only for gateways whose pods the set holds: most sets' gateway pods are installed outside them.
+  let byNamespace: ReadonlyMap<string, readonly SelectingService[]> | undefined;
+  const servicesByNamespace = (): ReadonlyMap<string, readonly SelectingService[]> =>
+    byNamespace ??= groupBy(graph.services.map(service => ({ service, selector: serviceSelector(service) })), f => f.service.namespace);
   const served = [...graph.gateways.values()].map(gateway => {
     const selector = gatewaySelector(gateway);
     return { gateway, selector, pods: podsSelectedBy(index, selector) };
@@ -137,10 +140,10 @@ function selectsNothing(graph: Graph, settings: Settings, { gateway, selector }:
  * as it is, so either counts (istiod `resolvePorts`). Only workloads of the set have Services to
  * read, and an empty selector takes any proxy of the mesh, whose Services say nothing of it.
  */
-function checkServerPorts(servicesByNamespace: ReadonlyMap<string, readonly SelectingService[]>, { gateway, selector, pods }: Served): Finding[] {
+function checkServerPorts(servicesByNamespace: () => ReadonlyMap<string, readonly SelectingService[]>, { gateway, selector, pods }: Served): Finding[] {
   const inSet = pods.flatMap(({ labels: podLabels, workload }) => workload ? [{ workload, podLabels }] : []);
   if (inSet.length === 0 || selector.size === 0) return [];
-  const fronts = inSet.flatMap(({ workload, podLabels }) => (servicesByNamespace.get(workload.namespace) ?? [])
+  const fronts = inSet.flatMap(({ workload, podLabels }) => (servicesByNamespace().get(workload.namespace) ?? [])
     // A Service without a selector has its endpoints managed by hand: it selects no pods.
     .filter(front => front.selector.size > 0 && selects(front.selector, podLabels))
     .map(({ service }) => ({ service, ports: exposedPorts(service, workload) })));

@@ -9,15 +9,14 @@ import { Finding, finding } from './types';
 
 /** Checks how VirtualServices attach to gateways and the mesh: that the binding exists, admits the hosts, reaches the gateway, and is not contested. */
 export function checkGateways(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
-  return [
-    ...graph.virtualServices.flatMap(vs => [
-      ...checkBindings(graph, settings, vs),
-      ...checkSeenByGateways(settings, proxiesOf, vs),
-      ...checkWildcardOnMesh(vs),
-      ...checkHostsOnGateways(graph, vs),
-    ]),
-    ...checkHostConflicts(graph, settings, proxiesOf),
-  ];
+  const findings: Finding[] = [];
+  const hostsOf = gatewayHostsOf(graph);
+  for (const vs of graph.virtualServices) {
+    findings.push(...checkBindings(graph, settings, vs), ...checkSeenByGateways(settings, proxiesOf, vs), ...checkWildcardOnMesh(vs),
+      ...checkHostsOnGateways(hostsOf, vs));
+  }
+  findings.push(...checkHostConflicts(graph, settings, proxiesOf));
+  return findings;
 }
 
 function checkBindings(graph: Graph, settings: Settings, vs: ManifestObject): Finding[] {
@@ -42,7 +41,7 @@ function checkSeenByGateways(settings: Settings, proxiesOf: ProxiesOf, vs: Manif
   // A gateway bound twice (`public` and `istio-system/public`) is reported at its first binding.
   const bindings = gatewayBindings(vs).filter((b, i, all) => all.findIndex(other => other.gateway === b.gateway) === i);
   return bindings.flatMap(b => {
-    const blind = proxiesOf(b.gateway).filter(namespace => !isVisibleIn(seen, namespace));
+    const blind = seen === '*' ? [] : proxiesOf(b.gateway).filter(namespace => !seen.has(namespace));
     return blind.length === 0 ? [] : [finding('virtual-service-not-exported-to-gateway', vs.id, b.path,
       `gateway ${b.gateway} runs its pods in ${namespaces(blind)}, which this VirtualService is not exported to: ${exportField(vs, settings)}; `
       + `a gateway takes only the VirtualServices its namespace sees, so it never serves these routes; `
@@ -86,6 +85,16 @@ interface GatewayHosts {
   readonly fix: (host: string, namespace: string) => string;
 }
 
+/** {@link gatewayHosts}, worked out once per gateway: most VirtualServices bind to a few gateways. */
+function gatewayHostsOf(graph: Graph): (gateway: string) => GatewayHosts | undefined {
+  const memo = new Map<string, GatewayHosts | undefined>();
+  return gateway => {
+    // Stryker disable next-line ConditionalExpression: a memo; working it out anew gives the same hosts
+    if (!memo.has(gateway)) memo.set(gateway, gatewayHosts(graph, gateway));
+    return memo.get(gateway);
+  };
+}
+
 /** The Istio Gateway `ns/name`, else the Kubernetes Gateway of that name, as Istio's analyzer looks them up. */
 function gatewayHosts(graph: Graph, gateway: string): GatewayHosts | undefined {
   const istio = graph.gateways.get(gateway);
@@ -113,13 +122,13 @@ function gatewayHosts(graph: Graph, gateway: string): GatewayHosts | undefined {
  * none of these routes, whatever the other gateways admit. A bound Gateway that is missing, external
  * or generated is reported elsewhere or unknown; the others are still checked.
  */
-function checkHostsOnGateways(graph: Graph, vs: ManifestObject): Finding[] {
+function checkHostsOnGateways(hostsOf: (gateway: string) => GatewayHosts | undefined, vs: ManifestObject): Finding[] {
   const hosts = claimedHosts(vs);
   // Istio's validation requires hosts; without them there is nothing to admit.
   if (hosts.length === 0) return [];
   const bindings = gatewayBindings(vs);
   const bound = bindings.flatMap(b => {
-    const gateway = isInternalGatewayRef(b.gateway) ? undefined : gatewayHosts(graph, b.gateway);
+    const gateway = isInternalGatewayRef(b.gateway) ? undefined : hostsOf(b.gateway);
     return gateway ? [{ ...gateway, ...b }] : [];
   });
   const idle = bound.filter(g => !hosts.some(h => g.admits(h.host, vs.namespace)));

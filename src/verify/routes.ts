@@ -56,26 +56,30 @@ function readWeightedRoutes(vs: ManifestObject): WeightedRoute[] {
 export const destinations: (vs: ManifestObject) => readonly Destination[] = memoized(readDestinations);
 
 function readDestinations(vs: ManifestObject): Destination[] {
-  return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).flatMap((rule, i) => {
-    const base = `spec.${protocol}[${i}]`;
-    const candidates: [string, unknown][] = list(rule, 'route')
-      .map((entry, j) => [`${base}.route[${j}].destination`, own(entry, 'destination')]);
-    if (protocol === 'http') {
-      candidates.push([`${base}.mirror`, own(rule, 'mirror')]);
-      list(rule, 'mirrors').forEach((mirror, j) => candidates.push([`${base}.mirrors[${j}].destination`, own(mirror, 'destination')]));
-    }
-    const gateways = matchGateways(rule);
-    return candidates.flatMap(([path, destination]) => {
-      const host = text(destination, 'host');
-      return isObjectLike(destination) && host ? [{ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways }] : [];
+  const found: Destination[] = [];
+  for (const protocol of ROUTE_PROTOCOLS) {
+    list(vs.spec, protocol).forEach((rule, i) => {
+      const base = `spec.${protocol}[${i}]`;
+      const gateways = matchGateways(rule);
+      const add = (path: string, destination: unknown): void => {
+        const host = text(destination, 'host');
+        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways });
+      };
+      list(rule, 'route').forEach((entry, j) => add(`${base}.route[${j}].destination`, own(entry, 'destination')));
+      if (protocol !== 'http') return;
+      add(`${base}.mirror`, own(rule, 'mirror'));
+      list(rule, 'mirrors').forEach((mirror, j) => add(`${base}.mirrors[${j}].destination`, own(mirror, 'destination')));
     });
-  }));
+  }
+  return found;
 }
 
 function matchGateways(rule: unknown): readonly string[] | undefined {
   const matches = list(rule, 'match');
+  // Most rules have no matches, or matches without gateways, and apply wherever the VirtualService is bound.
+  if (matches.length === 0) return undefined;
   const scoped = matches.map(m => list(m, 'gateways').filter((g): g is string => typeof g === 'string'));
-  return matches.length > 0 && scoped.every(g => g.length > 0) ? scoped.flat() : undefined;
+  return scoped.every(g => g.length > 0) ? scoped.flat() : undefined;
 }
 
 /** Where a destination's rule applies: the gateways its matches name, else those of its VirtualService; each `mesh` or `ns/name`. */
