@@ -1,4 +1,4 @@
-import { Graph, ManifestObject } from '../verify/graph';
+import { Facts, Graph, ManifestObject } from '../verify/graph';
 import { isObjectLike, labels, list, own, record, show, text } from '../verify/json';
 import { isApplicationSet, isKuratorApplication, labelSets, selects } from '../verify/fleets';
 import { formatLabels } from '../verify/selectors';
@@ -191,7 +191,7 @@ export function kuratorCanaries(application: ManifestObject): ManifestObject[] {
     };
     return [{
       entry: application.entry, group: 'flagger.app', apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace, name,
-      id: `Canary/${namespace}/${name}`, metadata: { name, namespace }, spec: JSON.parse(JSON.stringify(spec)),
+      id: `Canary/${namespace}/${name}`, metadata: { name, namespace }, spec: JSON.parse(JSON.stringify(spec)), facts: new Facts(),
     }];
   });
 }

@@ -22,18 +22,13 @@ function visibility(values: readonly string[], namespace: string): Visibility {
   return new Set(values.map(value => (value === '.' ? namespace : value)));
 }
 
-/** Who sees each object read so far: the checks of hosts and conflicts ask for every VirtualService, for each host it claims or routes to. */
-const EXPORTED_TO = new WeakMap<ManifestObject, Visibility>();
-
 /**
  * Who sees a VirtualService, DestinationRule, ServiceEntry or Service (by its comma-separated
  * annotation); one that writes no exportTo gets the mesh's default for its kind.
  */
 export function exportedTo(object: ManifestObject, settings: Settings): Visibility {
-  let seen = EXPORTED_TO.get(object);
-  // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
-  if (!seen) EXPORTED_TO.set(object, seen = visibility(exportValues(object, settings), object.namespace));
-  return seen;
+  // The checks of hosts and conflicts ask for every VirtualService, for each host it claims or routes to.
+  return object.facts.exportedTo ??= visibility(exportValues(object, settings), object.namespace);
 }
 
 function exportValues(object: ManifestObject, settings: Settings): readonly string[] {
@@ -83,17 +78,9 @@ export function isNowhere(seen: Visibility): boolean {
  * as Istio's analyzer does: a host private to that namespace serves the clients it is meant for.
  */
 export function routingNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
-  let found = ROUTING_NAMESPACES.get(vs);
-  // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same namespaces
-  if (!found) {
-    const seen = exportedTo(vs, settings);
-    ROUTING_NAMESPACES.set(vs, found = seen === '*' ? [vs.namespace] : [...seen].sort());
-  }
-  return found;
+  const seen = exportedTo(vs, settings);
+  return vs.facts.routingNamespaces ??= seen === '*' ? [vs.namespace] : [...seen].sort();
 }
-
-/** The routing namespaces of each VirtualService read so far: every destination of it asks. */
-const ROUTING_NAMESPACES = new WeakMap<ManifestObject, readonly string[]>();
 
 /**
  * The Service and ServiceEntries that declare `host` to a VirtualService applying in `routedFrom`:

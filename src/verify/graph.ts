@@ -1,6 +1,8 @@
+import type { Visibility } from './export-to';
 import { resolveHost, serviceFqdn } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { selects } from './selectors';
+import type { ClaimedHost, Destination, GatewayBinding, WeightedRoute } from './routes';
 import { Finding, finding } from './types';
 
 /** One identified object of the input, with the names every check needs. */
@@ -17,6 +19,28 @@ export interface ManifestObject {
   readonly id: string;
   readonly metadata: Json;
   readonly spec: Json;
+  /** What the checks have worked out about it so far. */
+  readonly facts: Facts;
+}
+
+/**
+ * What the checks work out about one object, each fact once per run: most checks ask for the same
+ * ones (a VirtualService's routes, a Service's selector and pods) of every object. Each is a field,
+ * set by the function that reads it on first use: a property read is fast in code V8 has not
+ * optimized yet, as the route check's is at every synth, and a lookup in a WeakMap is not.
+ */
+export class Facts {
+  public selector?: ReadonlyMap<string, string> = undefined;
+  public labels?: ReadonlyMap<string, string> = undefined;
+  public pods?: readonly Workload[] = undefined;
+  public subsets?: readonly Subset[] = undefined;
+  public exportedTo?: Visibility = undefined;
+  public routingNamespaces?: readonly string[] = undefined;
+  public weightedRoutes?: readonly WeightedRoute[] = undefined;
+  public destinations?: readonly Destination[] = undefined;
+  public gatewayBindings?: readonly GatewayBinding[] = undefined;
+  public boundGateways?: readonly string[] = undefined;
+  public claimedHosts?: readonly ClaimedHost[] = undefined;
 }
 
 export interface Workload extends ManifestObject {
@@ -83,12 +107,12 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
   // Keyed by the strings as read, not one made of both, which every lookup would have to hash anew.
   const byKind = new Map<string, Map<string, ManifestObject[]>>();
   const workloads: Workload[] = [];
-  for (const object of objects) {
+  objects.forEach(object => {
     let ofGroup = byKind.get(object.group);
     if (!ofGroup) byKind.set(object.group, ofGroup = new Map());
     addTo(ofGroup, object.kind, object);
     if (isPodProducer(object)) workloads.push(asWorkload(object));
-  }
+  });
   const ofKind = (group: string, kind: string) => kindIn(byKind, group, kind);
   const services = ofKind('', 'Service');
   const destinationRules = ofKind(ISTIO, 'DestinationRule');
@@ -145,36 +169,19 @@ function workloadsSelectedBy(graph: Graph, namespace: string, selector: Readonly
   return (candidates ?? []).filter(w => w.podLabels && selects(selector, w.podLabels));
 }
 
-/**
- * `read`, remembering what it read of each object: most checks ask for the same facts (a
- * VirtualService's routes, a Service's selector) of every object, and the graph does not change
- * once built. Each run builds its own objects, so nothing is remembered from one run to the next.
- */
-export function memoized<T>(read: (object: ManifestObject) => T): (object: ManifestObject) => T {
-  const memo = new WeakMap<ManifestObject, T>();
-  return object => {
-    let found = memo.get(object);
-    // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same answer
-    if (found === undefined) memo.set(object, found = read(object));
-    return found;
-  };
+/** A Service's selector; empty without one. */
+export function serviceSelector(service: ManifestObject): ReadonlyMap<string, string> {
+  return service.facts.selector ??= labels(service.spec, 'selector');
 }
 
-/** A Service's selector; empty without one. */
-export const serviceSelector: (service: ManifestObject) => ReadonlyMap<string, string> = memoized(service => labels(service.spec, 'selector'));
-
 /** An object's own labels, `metadata.labels`. */
-export const objectLabels: (object: ManifestObject) => ReadonlyMap<string, string> = memoized(object => labels(object.metadata, 'labels'));
-
-/** The workloads behind each Service read so far: six checks ask for them, of every Service. */
-const PODS_OF_SERVICE = new WeakMap<ManifestObject, readonly Workload[]>();
+export function objectLabels(object: ManifestObject): ReadonlyMap<string, string> {
+  return object.facts.labels ??= labels(object.metadata, 'labels');
+}
 
 /** The workloads whose pods the Service's selector selects, in its namespace; none without a selector. */
 export function podsOfService(graph: Graph, service: ManifestObject): readonly Workload[] {
-  let pods = PODS_OF_SERVICE.get(service);
-  // Stryker disable next-line ConditionalExpression: a memo; selecting them anew gives the same workloads
-  if (!pods) PODS_OF_SERVICE.set(service, pods = workloadsSelectedBy(graph, service.namespace, serviceSelector(service)));
-  return pods;
+  return service.facts.pods ??= workloadsSelectedBy(graph, service.namespace, serviceSelector(service));
 }
 
 /** Items by the labels they carry, key then value, so that a selector looks up the items of one label. */
@@ -186,16 +193,18 @@ const NO_INDEX: LabelIndex<never> = new Map();
 /** A workload without a pod template (a Rollout with `workloadRef`) is indexed under no label. */
 const NO_POD_LABELS: ReadonlyMap<string, string> = new Map();
 
-/** Nested maps rather than one key per label, which would have to encode key and value unambiguously. */
+/**
+ * Nested maps rather than one key per label, which would have to encode key and value unambiguously.
+ * The loops over the set in this file are `forEach` rather than `for…of`: the route check runs
+ * once per synth, before V8 optimizes it, and unoptimized `for…of` makes an object for every step.
+ */
 export function indexByLabel<T>(items: readonly T[], labelsOf: (item: T) => ReadonlyMap<string, string>): LabelIndex<T> {
   const index = new Map<string, Map<string, T[]>>();
-  for (const item of items) {
-    for (const [key, value] of labelsOf(item)) {
-      let byValue = index.get(key);
-      if (!byValue) index.set(key, byValue = new Map());
-      addTo(byValue, value, item);
-    }
-  }
+  items.forEach(item => labelsOf(item).forEach((value, key) => {
+    let byValue = index.get(key);
+    if (!byValue) index.set(key, byValue = new Map());
+    addTo(byValue, value, item);
+  }));
   return index;
 }
 
@@ -219,18 +228,11 @@ export interface Subset {
   readonly labels: ReadonlyMap<string, string>;
 }
 
-/** The subsets of each DestinationRule read so far: the checks of routes, rules and gateways look them up by name, for every destination. */
-const SUBSETS = new WeakMap<ManifestObject, readonly Subset[]>();
-
+/** A DestinationRule's subsets: the checks of routes, rules and gateways look them up by name, for every destination. */
 export function subsetsOfRule(rule: ManifestObject): readonly Subset[] {
-  let subsets = SUBSETS.get(rule);
-  // Stryker disable next-line ConditionalExpression: a memo; reading anew gives the same subsets
-  if (!subsets) {
-    SUBSETS.set(rule, subsets = list(rule.spec, 'subsets').map((definition, index) => ({
-      index, name: text(definition, 'name'), definition, labels: labels(definition, 'labels'),
-    })));
-  }
-  return subsets;
+  return rule.facts.subsets ??= list(rule.spec, 'subsets').map((definition, index) => ({
+    index, name: text(definition, 'name'), definition, labels: labels(definition, 'labels'),
+  }));
 }
 
 /** The subset `name` of the DestinationRules Istio applies to `host`: the first that defines it. */
@@ -263,11 +265,11 @@ export function coveringWildcard<T>(byHost: ReadonlyMap<string, T>, host: string
 /** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */
 export function spreadLists(entries: readonly unknown[]): readonly unknown[] {
   const spread: unknown[] = [];
-  for (const entry of entries) {
+  entries.forEach(entry => {
     const items = own(entry, 'items');
-    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) for (const item of items) spread.push(item);
+    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) items.forEach(item => spread.push(item));
     else spread.push(entry);
-  }
+  });
   return spread;
 }
 
@@ -289,6 +291,7 @@ function identify(entry: unknown, index: number, defaultNamespace: string): Mani
     id: idOf(kind, namespace, name),
     metadata,
     spec: record(entry, 'spec'),
+    facts: new Facts(),
   };
 }
 
@@ -335,7 +338,7 @@ function isPodProducer(object: ManifestObject): boolean {
 function asWorkload(o: ManifestObject): Workload {
   return {
     entry: o.entry, group: o.group, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, id: o.id,
-    metadata: o.metadata, spec: o.spec, podLabels: podLabels(o),
+    metadata: o.metadata, spec: o.spec, facts: new Facts(), podLabels: podLabels(o),
   };
 }
 
@@ -354,20 +357,20 @@ function hostsOf(serviceEntry: ManifestObject): string[] {
 
 function firstByKey<T>(objects: readonly T[], key: (object: T) => string): ReadonlyMap<string, T> {
   const map = new Map<string, T>();
-  for (const object of objects) {
+  objects.forEach(object => {
     const k = key(object);
     if (!map.has(k)) map.set(k, object);
-  }
+  });
   return map;
 }
 
 /** Items grouped by key, in input order; items without a key are left out. */
 export function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): ReadonlyMap<string, readonly T[]> {
   const map = new Map<string, T[]>();
-  for (const item of items) {
+  items.forEach(item => {
     const k = key(item);
     if (k !== undefined) addTo(map, k, item);
-  }
+  });
   return map;
 }
 

@@ -1,6 +1,6 @@
 /** Where a VirtualService sends traffic and which gateways and hosts it claims, with field paths. */
 
-import { ManifestObject, memoized } from './graph';
+import { ManifestObject } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
 import { Json, isObjectLike, list, own, text } from './json';
 
@@ -43,7 +43,9 @@ export interface ClaimedHost {
 }
 
 /** The weighted entries of each rule: its `route`. */
-export const weightedRoutes: (vs: ManifestObject) => readonly WeightedRoute[] = memoized(readWeightedRoutes);
+export function weightedRoutes(vs: ManifestObject): readonly WeightedRoute[] {
+  return vs.facts.weightedRoutes ??= readWeightedRoutes(vs);
+}
 
 function readWeightedRoutes(vs: ManifestObject): WeightedRoute[] {
   return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).map((rule, i) => ({
@@ -53,7 +55,9 @@ function readWeightedRoutes(vs: ManifestObject): WeightedRoute[] {
 }
 
 /** Every destination with a host: route entries of http, tcp and tls rules, plus http mirrors. */
-export const destinations: (vs: ManifestObject) => readonly Destination[] = memoized(readDestinations);
+export function destinations(vs: ManifestObject): readonly Destination[] {
+  return vs.facts.destinations ??= readDestinations(vs);
+}
 
 function readDestinations(vs: ManifestObject): Destination[] {
   const found: Destination[] = [];
@@ -88,10 +92,14 @@ export function ruleGateways(vs: ManifestObject, d: Destination): readonly strin
 }
 
 /** The gateways of {@link gatewayBindings}, which every destination of a rule without gateway matches applies at. */
-const boundGateways: (vs: ManifestObject) => readonly string[] = memoized(vs => gatewayBindings(vs).map(b => b.gateway));
+function boundGateways(vs: ManifestObject): readonly string[] {
+  return vs.facts.boundGateways ??= gatewayBindings(vs).map(b => b.gateway);
+}
 
 /** The gateways a VirtualService is bound to; none written means the mesh alone. */
-export const gatewayBindings: (vs: ManifestObject) => readonly GatewayBinding[] = memoized(readGatewayBindings);
+export function gatewayBindings(vs: ManifestObject): readonly GatewayBinding[] {
+  return vs.facts.gatewayBindings ??= readGatewayBindings(vs);
+}
 
 function readGatewayBindings(vs: ManifestObject): GatewayBinding[] {
   const refs = list(vs.spec, 'gateways');
@@ -107,7 +115,9 @@ export function isBoundToMesh(vs: ManifestObject): boolean {
 }
 
 /** The hosts a VirtualService claims, where it writes them. */
-export const claimedHosts: (vs: ManifestObject) => readonly ClaimedHost[] = memoized(readClaimedHosts);
+export function claimedHosts(vs: ManifestObject): readonly ClaimedHost[] {
+  return vs.facts.claimedHosts ??= readClaimedHosts(vs);
+}
 
 function readClaimedHosts(vs: ManifestObject): ClaimedHost[] {
   return list(vs.spec, 'hosts').flatMap((host, i) => typeof host === 'string' && host !== ''

@@ -3,8 +3,12 @@ import { Json, labels, list, text } from './json';
 
 /** Whether pods with `podLabels` carry every `key=value` of `selector` (a Service selector, subset labels). */
 export function selects(selector: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
-  for (const [key, value] of selector) if (podLabels.get(key) !== value) return false;
-  return true;
+  // forEach, which makes no object per label as unoptimized for…of does: every selector of the set comes here.
+  let all = true;
+  selector.forEach((value, key) => {
+    if (podLabels.get(key) !== value) all = false;
+  });
+  return all;
 }
 
 /** The workloads among a Service's endpoints that a subset takes: Istio narrows the endpoints by its labels, never widens them. */
