@@ -72,7 +72,7 @@ export function hostsOverlap(a: string, b: string): boolean {
 /** `mesh` or `ns/name` for a VirtualService `gateways` entry: `ns/name`, `./name`, a bare name, or legacy `name.ns…`. */
 export function resolveGatewayRef(ref: string, namespace: string): string {
   if (ref === MESH) return MESH;
-  return remembered(GATEWAY_REFS, ref, namespace, () => gatewayRefIn(ref, namespace));
+  return remembered(GATEWAY_REFS, ref, namespace, gatewayRefIn);
 }
 
 function gatewayRefIn(ref: string, namespace: string): string {
