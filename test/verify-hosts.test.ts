@@ -675,6 +675,17 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     expect(verify(objects)).toEqual([]);
   });
 
+  test('fails when a wildcard ServiceEntry is seen where sidecars take the routes but not where the gateway pods run, as hidden there rather than unknown', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressIn('istio-system'),
+      istio('ServiceEntry', 'partners', 'shop', { hosts: ['*.partner.com'], exportTo: ['.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] }),
+      istio('VirtualService', 'reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['mesh', 'istio-system/public'],
+        http: [{ route: [{ destination: { host: 'api.partner.com', port: { number: 443 } } }] }] })];
+    expect(verify(objects)).toEqual([finding('destination-host-not-exported', 'VirtualService/shop/reviews', 'spec.http[0].route[0].destination.host',
+      'host api.partner.com is not exported to namespace istio-system, where the pods of gateway istio-system/public run: '
+      + 'ServiceEntry/shop/partners has exportTo: ["."]; the gateway takes these routes but does not know the host, so requests fail with 503; '
+      + 'add istio-system to that exportTo, or route to a host exported there', 'IST0101')]);
+  });
+
   test('accepts a route that only a gateway takes to a Service private to the gateway pods\' namespace, which the VirtualService\'s namespace does not see', () => {
     const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': 'istio-system' }), ...ingressIn('istio-system'), bound('frontend')];
     expect(verify(objects)).toEqual([]);

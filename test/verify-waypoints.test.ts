@@ -70,6 +70,10 @@ describe('waypoint-missing: an HTTPRoute on a Service in ambient mode that no wa
       + `so nothing applies this route: ${MISSING_TAIL}`]]);
   });
 
+  test('passes a Service whose namespace is in the set without the ambient label, while another namespace is in ambient mode', () => {
+    expect(verify([ns('books'), ns('shop', AMBIENT), ...reviews({}, {}), httpRoute([ON_SERVICE])])).toEqual([]);
+  });
+
   test('passes when the namespace enrols its Services with its waypoint', () => {
     const namespace = ns('books', { ...AMBIENT, 'istio.io/use-waypoint': 'waypoint' });
     expect(verify([namespace, waypoint(), ...reviews({}, {}), httpRoute([ON_SERVICE])])).toEqual([]);

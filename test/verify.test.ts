@@ -347,6 +347,14 @@ describe('replicas', () => {
     ]);
   });
 
+  test('fails when the subset is defined by the second of two DestinationRules for the host, and its workload runs 0 replicas', () => {
+    const first = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
+    const second = istio('DestinationRule', 'reviews-v2', { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' } }] });
+    expect(summary(verify(reviewsWith({ ...scaledDownV2, 'DestinationRule/reviews': first }, second)))).toEqual([
+      'route-to-no-replicas VirtualService/shop/reviews spec.http[0].route[1]',
+    ]);
+  });
+
   test('passes a workload scaled to 0 that takes no traffic', () => {
     const vs = virtualService({ hosts: ['reviews'], http: [{ route: [route('reviews', 'v1', 100), route('reviews', 'v2', 0)] }] });
     expect(codes(reviewsWith({ ...scaledDownV2, 'VirtualService/reviews': vs }))).toEqual([]);

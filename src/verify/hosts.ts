@@ -34,10 +34,12 @@ let remembering = 0;
 
 function remembered(memo: NameMemo, first: string, second: string, make: (first: string, second: string) => string): string {
   let bySecond = memo.get(first);
+  // Stryker disable next-line ConditionalExpression: a memo; a map made anew holds the same names
   if (!bySecond) memo.set(first, bySecond = new Map());
   let name = bySecond.get(second);
+  // Stryker disable next-line ConditionalExpression: a memo; a name made anew is the same name
   if (name === undefined) {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: bounds memory only; the names are the same either way
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement,UpdateOperator: bounds memory only; the names are the same either way
     if (++remembering > MEMO_LIMIT) {
       FQDNS.clear();
       GATEWAY_REFS.clear();

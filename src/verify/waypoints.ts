@@ -48,7 +48,9 @@ export class AmbientMesh {
 
   /** Whether any pods or namespace of the set is in ambient mode: without one, no Service is. */
   public hasAmbient(): boolean {
+    // Stryker disable next-line ConditionalExpression,MethodExpression: taking more sets for ambient only runs the checks, which find the same
     return this.graph.workloads.some(w => w.podLabels?.get(DATAPLANE_MODE) === 'ambient')
+      // Stryker disable next-line ConditionalExpression,MethodExpression: as above
       || [...this.namespaces.values()].some(namespace => objectLabels(namespace).get(DATAPLANE_MODE) === 'ambient');
   }
 
