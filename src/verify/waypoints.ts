@@ -49,9 +49,11 @@ export class AmbientMesh {
   /** Whether any pods or namespace of the set is in ambient mode: without one, no Service is. */
   public hasAmbient(): boolean {
     // Stryker disable next-line ConditionalExpression,MethodExpression: taking more sets for ambient only runs the checks, which find the same
-    return this.graph.workloads.some(w => w.podLabels?.get(DATAPLANE_MODE) === 'ambient')
-      // Stryker disable next-line ConditionalExpression,MethodExpression: as above
-      || [...this.namespaces.values()].some(namespace => objectLabels(namespace).get(DATAPLANE_MODE) === 'ambient');
+    const pods = this.graph.workloads.some(w => w.podLabels?.get(DATAPLANE_MODE) === 'ambient');
+    // Stryker disable next-line ConditionalExpression,MethodExpression: as above
+    const namespaces = [...this.namespaces.values()].some(namespace => objectLabels(namespace).get(DATAPLANE_MODE) === 'ambient');
+    // Stryker disable next-line ConditionalExpression: as above
+    return pods || namespaces;
   }
 
   /** Why the Service's pods are in ambient mode, for messages; undefined when none of them is, or none is in the set. */
