@@ -12,7 +12,7 @@
  *     verify   `cdk8s-istio-release verify --format json` of a 20,000-object file (bench/verify.js)
  *              against js-yaml's loadAll of the same file, the floor
  *     routecheck  the route check's share of synth: constructs against constructs-nocheck at N = 1000,
- *              one chart and a chart per team, seven rounds of both in turn, so that load falls on both
+ *              one chart and a chart per team, fifteen rounds of both in turn, so that load falls on both
  *   --quick   N = 10 and 100 only, fewer runs, no cold jest runs: a look in a minute or two
  *   --write   also replaces the suites' sections of BENCHMARKS.md (between its bench markers)
  *
@@ -128,7 +128,7 @@ const ROUTE_CHECK_TARGET = 0.05;
  * two variants, round after round, which is what a few percent needs on a shared machine.
  */
 function routeCheckSuite() {
-  const rounds = quick ? 3 : 7;
+  const rounds = quick ? 3 : 15;
   const n = quick ? 100 : LARGEST;
   const rows = ['one', 'per-team'].map(layout => {
     const runs = { constructs: [], 'constructs-nocheck': [] };
