@@ -75,17 +75,27 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
   if (isExternalHost(settings, d.host, resolved)) return;
   const declarations = declarationsFor(graph, settings, resolved, takenBy);
   if (declarations.length > 0) {
-    for (const t of takenBy) {
-      const hidden = hiddenFrom(settings, t, declarations);
-      if (hidden.length > 0) findings.push(notExported(settings, vs, d, declarations, t, hidden));
-    }
+    reportHidden(settings, takenBy, declarations, findings, (t, hidden) => notExported(settings, vs, d, declarations, t, hidden));
     return;
   }
   const path = `${d.path}.host`;
   const partial = partiallyQualified(graph, vs, path, d.host);
-  findings.push(...partial.length > 0 ? partial : [finding('destination-host-not-found', vs.id, path,
+  if (partial.length > 0) {
+    findings.push(...partial);
+    return;
+  }
+  findings.push(finding('destination-host-not-found', vs.id, path,
     `host ${d.host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host${hiddenWildcards(graph, resolved)}, `
-    + `so Istio answers 503; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`)]);
+    + `so Istio answers 503; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`));
+}
+
+/** Adds the finding `report` makes for each of `takenBy` that sees none of `objects` somewhere. */
+function reportHidden(settings: Settings, takenBy: readonly Takers[], objects: readonly ManifestObject[], findings: Finding[],
+  report: (takers: Takers, hidden: readonly string[]) => Finding): void {
+  for (const t of takenBy) {
+    const hidden = hiddenFrom(settings, t, objects);
+    if (hidden.length > 0) findings.push(report(t, hidden));
+  }
 }
 
 /**
@@ -143,10 +153,7 @@ function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: De
   const rules = destinationRulesFor(graph, host);
   const definers = rules.filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) {
-    for (const t of takenBy) {
-      const hidden = hiddenFrom(settings, t, definers);
-      if (hidden.length > 0) findings.push(ruleNotExported(settings, vs, d, subset, definers, t, hidden));
-    }
+    reportHidden(settings, takenBy, definers, findings, (t, hidden) => ruleNotExported(settings, vs, d, subset, definers, t, hidden));
     return;
   }
   const path = `${d.path}.subset`;
