@@ -161,6 +161,13 @@ describe('objects', () => {
     ]);
   });
 
+  test('counts each hole of a sparse list as an entry, at the top and among a List\'s items, as a YAML stream\'s empty documents are', () => {
+    const top = [, { kind: 'Service' }];
+    const items = [, , { kind: 'Service' }];
+    expect(summary(verify(top))).toEqual(['object-unidentified Service/default/#1 metadata.name']);
+    expect(summary(verify([{ apiVersion: 'v1', kind: 'List', items }]))).toEqual(['object-unidentified Service/default/#2 metadata.name']);
+  });
+
   test('spreads the items of a kubectl List', () => {
     expect(verify([{ apiVersion: 'v1', kind: 'List', items: reviews() }])).toEqual([]);
   });
@@ -351,6 +358,16 @@ describe('replicas', () => {
     const first = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
     const second = istio('DestinationRule', 'reviews-v2', { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' } }] });
     expect(summary(verify(reviewsWith({ ...scaledDownV2, 'DestinationRule/reviews': first }, second)))).toEqual([
+      'route-to-no-replicas VirtualService/shop/reviews spec.http[0].route[1]',
+    ]);
+  });
+
+  test('skips the holes of a sparse subsets list, as of any list, and still finds the subset after one', () => {
+    const subsets: Obj[] = [];
+    subsets[1] = { name: 'v1', labels: { version: 'v1' } };
+    subsets[3] = { name: 'v2', labels: { version: 'v2' } };
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets });
+    expect(summary(verify(reviewsWith({ ...scaledDownV2, 'DestinationRule/reviews': rule })))).toEqual([
       'route-to-no-replicas VirtualService/shop/reviews spec.http[0].route[1]',
     ]);
   });

@@ -1,5 +1,5 @@
 import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists } from '../verify/graph';
-import { MESH, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
+import { MESH, forgetNames, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
@@ -116,21 +116,25 @@ export function ruleLabel(rule: Rule): string {
 
 /** The pictures of `objects`, in input order; `options.context` only resolves. */
 export function picturesOf(objects: readonly unknown[], options: DiagramOptions = {}): Picture[] {
-  const defaultNamespace = settingsFrom(options).defaultNamespace;
-  // Entries are numbered in input order, Lists spread, so the objects to draw are the first ones of the whole set.
-  const drawn = spreadLists(objects).length;
-  const graph = buildGraph([...objects, ...options.context ?? []], defaultNamespace);
-  const routed = routedSubsets(graph);
-  return [
-    ...graph.virtualServices.filter(vs => vs.entry < drawn).map(vs => virtualServicePicture(graph, vs, routed)),
-    ...gatewayApiRoutes(graph).filter(route => route.entry < drawn).map(route => gatewayApiRoutePicture(graph, route, backendTarget)),
-    ...flaggerCanaries(graph).filter(canary => canary.entry < drawn).map(canary => flaggerPicture(graph, canary)),
-    ...unroutedServices(graph).filter(service => service.entry < drawn).map(service => servicePicture(graph, service)),
-    ...fleetObjects(graph).filter(object => object.entry < drawn).flatMap(object => [
-      fleetPicture(object),
-      ...kuratorCanaries(object).map(canary => ({ ...flaggerPicture(graph, canary), title: `Canary ${canary.namespace}/${canary.name}, made by Kurator in each cluster` })),
-    ]),
-  ];
+  try {
+    const defaultNamespace = settingsFrom(options).defaultNamespace;
+    // Entries are numbered in input order, Lists spread, so the objects to draw are the first ones of the whole set.
+    const drawn = spreadLists(objects).length;
+    const graph = buildGraph([...objects, ...options.context ?? []], defaultNamespace);
+    const routed = routedSubsets(graph);
+    return [
+      ...graph.virtualServices.filter(vs => vs.entry < drawn).map(vs => virtualServicePicture(graph, vs, routed)),
+      ...gatewayApiRoutes(graph).filter(route => route.entry < drawn).map(route => gatewayApiRoutePicture(graph, route, backendTarget)),
+      ...flaggerCanaries(graph).filter(canary => canary.entry < drawn).map(canary => flaggerPicture(graph, canary)),
+      ...unroutedServices(graph).filter(service => service.entry < drawn).map(service => servicePicture(graph, service)),
+      ...fleetObjects(graph).filter(object => object.entry < drawn).flatMap(object => [
+        fleetPicture(object),
+        ...kuratorCanaries(object).map(canary => ({ ...flaggerPicture(graph, canary), title: `Canary ${canary.namespace}/${canary.name}, made by Kurator in each cluster` })),
+      ]),
+    ];
+  } finally {
+    forgetNames();
+  }
 }
 
 /** A Gateway API backend: a Service, each one its own version, as the Gateway API splits. */

@@ -1,5 +1,5 @@
 import type { Visibility } from './export-to';
-import { resolveHost, serviceFqdn } from './hosts';
+import { forgetNames, resolveHost, serviceFqdn } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { selects } from './selectors';
 import type { ClaimedHost, Destination, GatewayBinding, WeightedRoute } from './routes';
@@ -95,6 +95,7 @@ const WORKLOAD_KINDS = new Map<string, readonly string[]>([
 ]);
 
 export function buildGraph(input: readonly unknown[], defaultNamespace: string): Graph {
+  forgetNames();
   const objects: ManifestObject[] = [];
   const unidentified: Finding[] = [];
   spreadLists(input).forEach((entry, index) => {
@@ -231,9 +232,10 @@ export interface Subset {
 
 /** A DestinationRule's subsets: the checks of routes, rules and gateways look them up by name, for every destination. */
 export function subsetsOfRule(rule: ManifestObject): readonly Subset[] {
-  return rule.facts.subsets ??= list(rule.spec, 'subsets').map((definition, index) => ({
+  // flatMap, which skips the holes of a sparse list as the checks always have.
+  return rule.facts.subsets ??= list(rule.spec, 'subsets').flatMap((definition, index) => [{
     index, name: text(definition, 'name'), definition, labels: labels(definition, 'labels'),
-  }));
+  }]);
 }
 
 /** The subset `name` of the DestinationRules Istio applies to `host`: the first that defines it. */
@@ -266,11 +268,13 @@ export function coveringWildcard<T>(byHost: ReadonlyMap<string, T>, host: string
 /** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */
 export function spreadLists(entries: readonly unknown[]): readonly unknown[] {
   const spread: unknown[] = [];
-  entries.forEach(entry => {
+  // By index, not forEach, which skips the holes of a sparse list: each still counts as an entry.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
     const items = own(entry, 'items');
-    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) items.forEach(item => spread.push(item));
+    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) for (let j = 0; j < items.length; j++) spread.push(items[j]);
     else spread.push(entry);
-  });
+  }
   return spread;
 }
 

@@ -22,15 +22,21 @@ function fqdnOf(name: string, namespace: string): string {
 /**
  * Names made of two others, by the first then the second. The checks look each name up in maps
  * many times over, and a name made anew has to be hashed anew at every lookup; made once, it is
- * hashed once. A pure memo, emptied when it grows large, so that a long-lived process holds no
- * more than a few sets' worth of names.
+ * hashed once. The names of one run only: see {@link forgetNames}.
  */
 type NameMemo = Map<string, Map<string, string>>;
 
 const FQDNS: NameMemo = new Map();
 const GATEWAY_REFS: NameMemo = new Map();
-const MEMO_LIMIT = 100_000;
-let remembering = 0;
+
+/**
+ * Empties the names made so far. Every run starts with it (buildGraph) and every entry ends with it,
+ * so that no run's names outlive it, nor the text of the manifests they may be slices of.
+ */
+export function forgetNames(): void {
+  FQDNS.clear();
+  GATEWAY_REFS.clear();
+}
 
 function remembered(memo: NameMemo, first: string, second: string, make: (first: string, second: string) => string): string {
   let bySecond = memo.get(first);
@@ -38,16 +44,7 @@ function remembered(memo: NameMemo, first: string, second: string, make: (first:
   if (!bySecond) memo.set(first, bySecond = new Map());
   let name = bySecond.get(second);
   // Stryker disable next-line ConditionalExpression: a memo; a name made anew is the same name
-  if (name === undefined) {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement,UpdateOperator: bounds memory only; the names are the same either way
-    if (++remembering > MEMO_LIMIT) {
-      FQDNS.clear();
-      GATEWAY_REFS.clear();
-      remembering = 0;
-      memo.set(first, bySecond);
-    }
-    bySecond.set(second, name = make(first, second));
-  }
+  if (name === undefined) bySecond.set(second, name = make(first, second));
   return name;
 }
 

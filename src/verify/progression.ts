@@ -1,4 +1,5 @@
 import { buildGraph, Graph, ManifestObject, ruleHost } from './graph';
+import { forgetNames } from './hosts';
 import { labels, text } from './json';
 import { claimedHosts } from './routes';
 import { settingsFrom } from './settings';
@@ -18,12 +19,16 @@ export interface StageFinding extends Finding {
  * one left flowing (make before break).
  */
 export function progressionFindings(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
-  const defaultNamespace = settingsFrom(options).defaultNamespace;
-  const graphs = stages.map(objects => buildGraph(objects, defaultNamespace));
-  return stages.flatMap((objects, stage) => [
-    ...manifestFindings(objects, options),
-    ...(stage > 0 ? checkStep(graphs[stage - 1], graphs[stage]) : []),
-  ].map(f => ({ ...f, stage })));
+  try {
+    const defaultNamespace = settingsFrom(options).defaultNamespace;
+    const graphs = stages.map(objects => buildGraph(objects, defaultNamespace));
+    return stages.flatMap((objects, stage) => [
+      ...manifestFindings(objects, options),
+      ...(stage > 0 ? checkStep(graphs[stage - 1], graphs[stage]) : []),
+    ].map(f => ({ ...f, stage })));
+  } finally {
+    forgetNames();
+  }
 }
 
 function checkStep(before: Graph, after: Graph): Finding[] {

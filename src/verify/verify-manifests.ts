@@ -8,6 +8,7 @@ import { checkGatewaySubsets } from './gateway-subsets';
 import { checkGatewayWorkloads, indexGatewayPods, proxyNamespaces } from './gateway-workloads';
 import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
+import { forgetNames } from './hosts';
 import { checkJwtClaimRoutes } from './jwt-claims';
 import { checkMatches } from './matches';
 import { checkDuplicates } from './objects';
@@ -27,6 +28,14 @@ import { checkWorkloads } from './workloads';
  * Malformed fields are skipped rather than thrown on.
  */
 export function manifestFindings(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
+  try {
+    return findingsOf(objects, options);
+  } finally {
+    forgetNames();
+  }
+}
+
+function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
   const settings = settingsFrom(options);
   const graph = buildGraph(objects, settings.defaultNamespace);
   const gatewayPods = indexGatewayPods(graph, settings);
