@@ -165,7 +165,10 @@ describe('objects', () => {
     const top = [, { kind: 'Service' }];
     const items = [, , { kind: 'Service' }];
     expect(summary(verify(top))).toEqual(['object-unidentified Service/default/#1 metadata.name']);
-    expect(summary(verify([{ apiVersion: 'v1', kind: 'List', items }]))).toEqual(['object-unidentified Service/default/#2 metadata.name']);
+    expect(summary(verify([{ apiVersion: 'v1', kind: 'List', items }, { kind: 'Service' }]))).toEqual([
+      'object-unidentified Service/default/#2 metadata.name',
+      'object-unidentified Service/default/#3 metadata.name',
+    ]);
   });
 
   test('spreads the items of a kubectl List', () => {

@@ -268,11 +268,10 @@ export function coveringWildcard<T>(byHost: ReadonlyMap<string, T>, host: string
 /** `kubectl get -o yaml` wraps objects in a `List`; its items are the objects. */
 export function spreadLists(entries: readonly unknown[]): readonly unknown[] {
   const spread: unknown[] = [];
-  // By index, not forEach, which skips the holes of a sparse list: each still counts as an entry.
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
+  // for…of, not forEach, which skips the holes of a sparse list: each still counts as an entry.
+  for (const entry of entries) {
     const items = own(entry, 'items');
-    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) for (let j = 0; j < items.length; j++) spread.push(items[j]);
+    if (text(entry, 'kind')?.endsWith('List') && Array.isArray(items)) for (const item of items) spread.push(item);
     else spread.push(entry);
   }
   return spread;

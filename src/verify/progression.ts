@@ -26,6 +26,7 @@ export function progressionFindings(stages: readonly (readonly unknown[])[], opt
       ...manifestFindings(objects, options),
       ...(stage > 0 ? checkStep(graphs[stage - 1], graphs[stage]) : []),
     ].map(f => ({ ...f, stage })));
+    // Stryker disable next-line BlockStatement: frees memory only, as forgetNames says
   } finally {
     forgetNames();
   }
