@@ -1,5 +1,5 @@
 import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists } from '../verify/graph';
-import { MESH, forgetNames, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
+import { MESH, forgettingNames, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
@@ -116,7 +116,7 @@ export function ruleLabel(rule: Rule): string {
 
 /** The pictures of `objects`, in input order; `options.context` only resolves. */
 export function picturesOf(objects: readonly unknown[], options: DiagramOptions = {}): Picture[] {
-  try {
+  return forgettingNames(() => {
     const defaultNamespace = settingsFrom(options).defaultNamespace;
     // Entries are numbered in input order, Lists spread, so the objects to draw are the first ones of the whole set.
     const drawn = spreadLists(objects).length;
@@ -132,9 +132,7 @@ export function picturesOf(objects: readonly unknown[], options: DiagramOptions 
         ...kuratorCanaries(object).map(canary => ({ ...flaggerPicture(graph, canary), title: `Canary ${canary.namespace}/${canary.name}, made by Kurator in each cluster` })),
       ]),
     ];
-  } finally {
-    forgetNames();
-  }
+  });
 }
 
 /** A Gateway API backend: a Service, each one its own version, as the Gateway API splits. */

@@ -29,15 +29,26 @@ type NameMemo = Map<string, Map<string, string>>;
 const FQDNS: NameMemo = new Map();
 const GATEWAY_REFS: NameMemo = new Map();
 
+// Stryker disable BlockStatement: forgetting frees memory only; the names made afresh are the same
 /**
- * Empties the names made so far. Every run starts with it (buildGraph) and every entry ends with it,
- * so that no run's names outlive it, nor the text of the manifests they may be slices of.
+ * Empties the names made so far. Every run starts with it (buildGraph) and every entry ends with it
+ * ({@link forgettingNames}), so that no run's names outlive it, nor the text of the manifests they
+ * may be slices of.
  */
-// Stryker disable next-line BlockStatement: frees memory only; the names made afresh are the same
 export function forgetNames(): void {
   FQDNS.clear();
   GATEWAY_REFS.clear();
 }
+
+/** What `run` returns, the names it made forgotten. */
+export function forgettingNames<T>(run: () => T): T {
+  try {
+    return run();
+  } finally {
+    forgetNames();
+  }
+}
+// Stryker restore BlockStatement
 
 function remembered(memo: NameMemo, first: string, second: string, make: (first: string, second: string) => string): string {
   let bySecond = memo.get(first);

@@ -1,5 +1,5 @@
 import { buildGraph, Graph, ManifestObject, ruleHost } from './graph';
-import { forgetNames } from './hosts';
+import { forgettingNames } from './hosts';
 import { labels, text } from './json';
 import { claimedHosts } from './routes';
 import { settingsFrom } from './settings';
@@ -19,17 +19,14 @@ export interface StageFinding extends Finding {
  * one left flowing (make before break).
  */
 export function progressionFindings(stages: readonly (readonly unknown[])[], options?: VerifyOptions): StageFinding[] {
-  try {
+  return forgettingNames(() => {
     const defaultNamespace = settingsFrom(options).defaultNamespace;
     const graphs = stages.map(objects => buildGraph(objects, defaultNamespace));
     return stages.flatMap((objects, stage) => [
       ...manifestFindings(objects, options),
       ...(stage > 0 ? checkStep(graphs[stage - 1], graphs[stage]) : []),
     ].map(f => ({ ...f, stage })));
-    // Stryker disable next-line BlockStatement: frees memory only, as forgetNames says
-  } finally {
-    forgetNames();
-  }
+  });
 }
 
 function checkStep(before: Graph, after: Graph): Finding[] {

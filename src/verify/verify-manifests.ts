@@ -8,7 +8,7 @@ import { checkGatewaySubsets } from './gateway-subsets';
 import { checkGatewayWorkloads, indexGatewayPods, proxyNamespaces } from './gateway-workloads';
 import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
-import { forgetNames } from './hosts';
+import { forgettingNames } from './hosts';
 import { checkJwtClaimRoutes } from './jwt-claims';
 import { checkMatches } from './matches';
 import { checkDuplicates } from './objects';
@@ -28,12 +28,7 @@ import { checkWorkloads } from './workloads';
  * Malformed fields are skipped rather than thrown on.
  */
 export function manifestFindings(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
-  try {
-    return findingsOf(objects, options);
-    // Stryker disable next-line BlockStatement: frees memory only, as forgetNames says
-  } finally {
-    forgetNames();
-  }
+  return forgettingNames(() => findingsOf(objects, options));
 }
 
 function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
