@@ -41,7 +41,7 @@ function checkSeenByGateways(settings: Settings, proxiesOf: ProxiesOf, vs: Manif
   // A gateway bound twice (`public` and `istio-system/public`) is reported at its first binding.
   const bindings = gatewayBindings(vs).filter((b, i, all) => all.findIndex(other => other.gateway === b.gateway) === i);
   return bindings.flatMap(b => {
-    const blind = seen === '*' ? [] : proxiesOf(b.gateway).filter(namespace => !seen.has(namespace));
+    const blind = proxiesOf(b.gateway).filter(namespace => !isVisibleIn(seen, namespace));
     return blind.length === 0 ? [] : [finding('virtual-service-not-exported-to-gateway', vs.id, b.path,
       `gateway ${b.gateway} runs its pods in ${namespaces(blind)}, which this VirtualService is not exported to: ${exportField(vs, settings)}; `
       + `a gateway takes only the VirtualServices its namespace sees, so it never serves these routes; `
