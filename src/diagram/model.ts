@@ -1,9 +1,9 @@
-import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists } from '../verify/graph';
+import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists, subsetDefinition } from '../verify/graph';
 import { MESH, forgettingNames, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
-import { receivers, RoutedSubset, routedSubsets, subsetNamed } from '../verify/traffic';
+import { receivers, RoutedSubset, routedSubsets } from '../verify/traffic';
 import { argoRolesIn } from './argo';
 import { flaggerCanaries, flaggerPicture } from './flagger';
 import { fleetObjects, fleetPicture, kuratorCanaries, type FleetModel } from './fleets';
@@ -260,7 +260,7 @@ function targetKey({ host, subset }: Pick<RoutedSubset, 'host' | 'subset'>): str
 function targetOf(graph: Graph, destination: RoutedSubset, ownHosts: readonly string[]): Target {
   const { host, subset } = destination;
   const service = graph.serviceByHost.get(host);
-  const definition = subset === undefined ? undefined : subsetNamed(graph, host, subset);
+  const definition = subset === undefined ? undefined : subsetDefinition(graph, host, subset)?.definition;
   return {
     key: targetKey(destination),
     kind: subset !== undefined ? 'subset' : service ? 'service' : 'host',

@@ -1,10 +1,10 @@
-import { buildGraph, Graph, ManifestObject, ruleHost } from './graph';
+import { buildGraph, Graph, ManifestObject, ruleHost, subsetDefinition } from './graph';
 import { forgettingNames } from './hosts';
-import { labels, text } from './json';
+import { labels } from './json';
 import { claimedHosts } from './routes';
 import { settingsFrom } from './settings';
 import { Finding, finding, VerifyOptions } from './types';
-import { isScaledToZero, receivers, routedSubsets, subsetsOf } from './traffic';
+import { isScaledToZero, receivers, routedSubsets } from './traffic';
 import { manifestFindings } from './verify-manifests';
 
 /** A finding about one step of a progression; `stage` is its index in the list given. */
@@ -45,8 +45,7 @@ function routedBeforePods(before: Graph, after: Graph): Finding[] {
 
 function subsetsRemovedWhileRouted(before: Graph, after: Graph): Finding[] {
   return routedSubsets(before)
-    .filter(r => r.weight > 0 && r.subset !== undefined)
-    .filter(r => !subsetsOf(after, r.host).some(s => text(s, 'name') === r.subset))
+    .filter(r => r.weight > 0 && r.subset !== undefined && !subsetDefinition(after, r.host, r.subset))
     .map(r => finding('subset-removed-while-routed', r.vs.id, r.path,
       `subset ${r.subset} of ${r.host} took ${r.weight}% in the previous step and is gone in this one, so that share fails with 503 `
       + 'until the new routes arrive; route 0% to it in one step and remove it in the next'));

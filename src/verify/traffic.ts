@@ -1,6 +1,6 @@
-import { destinationRulesFor, Graph, ManifestObject, podsOfService, subsetDefinition, Workload } from './graph';
+import { Graph, ManifestObject, podsOfService, subsetDefinition, Workload } from './graph';
 import { resolveHost } from './hosts';
-import { list, own, text } from './json';
+import { own, text } from './json';
 import { weightedRoutes } from './routes';
 import { subsetWorkloads } from './selectors';
 import { Finding, finding } from './types';
@@ -43,10 +43,6 @@ export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload
   return subsetWorkloads(endpoints, subset.labels);
 }
 
-export function subsetsOf(graph: Graph, host: string): readonly unknown[] {
-  return destinationRulesFor(graph, host).flatMap(rule => list(rule.spec, 'subsets'));
-}
-
 /** A workload that runs no pods: replicas set to 0, with no autoscaler to raise them. */
 export function isScaledToZero(workload: Workload): boolean {
   return own(workload.spec, 'replicas') === 0;
@@ -63,9 +59,4 @@ export function checkReplicas(graph: Graph): Finding[] {
       `${r.weight}% goes to ${targets.map(w => w.id).join(', ')}, which run${targets.length === 1 ? 's' : ''} 0 replicas, so that share `
       + 'fails with 503; scale the workload up first, then route to it')];
   });
-}
-
-/** The subset `name` of the DestinationRule for `host`, if one defines it. */
-export function subsetNamed(graph: Graph, host: string, name: string): unknown {
-  return subsetDefinition(graph, host, name)?.definition;
 }
