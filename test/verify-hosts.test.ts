@@ -11,7 +11,7 @@ import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src
 type Obj = Record<string, any>;
 
 const HOST_CODES = [
-  'virtual-service-not-exported-to-gateway', 'destination-rule-not-exported',
+  'virtual-service-not-exported-to-gateway', 'destination-rule-not-exported', 'destination-rule-shadowed', 'destination-rule-not-consulted',
   'destination-host-not-found', 'destination-host-not-exported', 'mesh-host-conflict', 'gateway-host-conflict',
   'host-not-on-gateway', 'gateway-not-found', 'gateway-internal-reference', 'wildcard-host-on-mesh', 'host-partially-qualified', 'subset-not-found',
 ];
@@ -849,5 +849,126 @@ describe('destination-rule-not-exported: a subset whose DestinationRules are hid
   test('leaves a subset that hidden rules do not define to subset-not-found', () => {
     expect(summary(verify([...app('reviews', 'shop'), rule('reviews', 'shop', ['v2'], ['.']), route('frontend')])))
       .toEqual(['subset-not-found VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+  });
+});
+
+describe('destination-rule-shadowed and destination-rule-not-consulted: the DestinationRule a proxy takes lacks the subset', () => {
+  const rule = (name: string, namespace: string, host: string, subsets: string[], extra: Obj = {}) => istio('DestinationRule', name, namespace,
+    { host, subsets: subsets.map(subset => ({ name: subset, labels: { app: 'reviews' } })), ...extra });
+  const reviewsRule = rule('reviews', 'shop', REVIEWS, ['v1']);
+  const route = (namespace: string, gateways?: string[], host = REVIEWS) => istio('VirtualService', 'reviews', namespace, {
+    hosts: ['reviews.example.com'], ...(gateways ? { gateways } : {}), http: [{ route: [{ destination: { host, subset: 'v1' } }] }],
+  });
+  const ingressPods = ingress(['*/reviews.example.com']);
+  const ORDER = 'a proxy takes the DestinationRules of its own namespace first, then those the host\'s namespace exports to it, then those istio-system exports, '
+    + 'and of those the most specific host';
+  const SIDECARS = 'sidecars there take these routes but do not';
+  const GATEWAY = 'the gateway takes these routes but does not';
+  const shadowed = (namespace: string, where: string, taken: string, takenHost: string, subsets: string, fix: string, who = SIDECARS, definers = 'DestinationRule/shop/reviews') =>
+    finding('destination-rule-shadowed', `VirtualService/${namespace}/reviews`, 'spec.http[0].route[0].destination.subset',
+      `subset v1 is defined by ${definers}, but in ${where}, Istio takes ${taken} (host ${takenHost}) for ${REVIEWS} instead, ${subsets}: `
+      + `${ORDER}; ${who} know the subset, so requests fail with 503; define subset v1 in ${taken} too, ${fix}`);
+  const narrow = `or give that rule a host that does not cover ${REVIEWS}`;
+  const notConsulted = (namespace: string, where: string, definers: string, home = 'shop') => finding('destination-rule-not-consulted',
+    `VirtualService/${namespace}/reviews`, 'spec.http[0].route[0].destination.subset',
+    `subset v1 is defined by ${definers}, in a namespace Istio does not consult for proxies in ${where}: a proxy takes DestinationRules only `
+    + `from its own namespace, from the host's (${home}) and from istio-system; ${SIDECARS} know the subset, so requests fail with 503; move the rule to namespace ${home}`);
+  const FRONTEND = 'namespace frontend, this VirtualService\'s own';
+
+  test('fails when a namespace-wide rule in the routes\' namespace takes the host from the rule that defines the subset', () => {
+    const mtls = istio('DestinationRule', 'mtls', 'frontend', { host: '*.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, route('frontend')])).toEqual([
+      shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow)]);
+    expect(verify([...app('reviews', 'shop'), reviewsRule, { ...mtls, spec: { ...mtls.spec, host: '*.frontend.svc.cluster.local' } }, route('frontend')])).toEqual([]);
+  });
+
+  test('fails when a rule for the exact host in the routes\' namespace lacks the subset, naming the subsets it has', () => {
+    const local = rule('reviews-local', 'frontend', 'reviews.shop.svc.cluster.local', ['v2', 'v3']);
+    expect(verify([...app('reviews', 'shop'), reviewsRule, local, route('frontend')])).toEqual([shadowed('frontend', FRONTEND,
+      'DestinationRule/frontend/reviews-local', REVIEWS, 'whose subsets (v2, v3) do not include it', 'or route without the subset')]);
+  });
+
+  test('fails when a private namespace-wide rule in istio-system takes the host for the gateway pods there, and names every rule taken', () => {
+    const mtls = (name: string) => istio('DestinationRule', name, 'istio-system', { host: '*.local', exportTo: ['.'] });
+    expect(verify([...app('reviews', 'shop'), ...ingressPods, reviewsRule, mtls('mtls'), mtls('mtls-2'), route('shop', ['istio-system/public'])])).toEqual([
+      shadowed('shop', 'namespace istio-system, where the pods of gateway istio-system/public run', 'DestinationRule/istio-system/mtls, DestinationRule/istio-system/mtls-2',
+        '*.local', 'which defines no subsets', narrow, GATEWAY)]);
+  });
+
+  test('fails when the mesh keeps rules without exportTo private, so that one in istio-system comes first there', () => {
+    const mtls = istio('DestinationRule', 'mtls', 'istio-system', { host: '*.local' });
+    const objects = [...app('reviews', 'shop'), ...ingressPods, rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['*'] }), mtls, route('shop', ['istio-system/public'])];
+    expect(summary(verify(objects, { defaultDestinationRuleExportTo: ['.'] }))).toEqual(['destination-rule-shadowed VirtualService/shop/reviews spec.http[0].route[0].destination.subset']);
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('fails when the host\'s namespace exports a rule for the exact host without the subset, taken before istio-system\'s', () => {
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v2']), rule('reviews', 'istio-system', REVIEWS, ['v1']), route('frontend')];
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/shop/reviews', REVIEWS, 'whose subsets (v2) do not include it',
+      'or route without the subset', SIDECARS, 'DestinationRule/istio-system/reviews')]);
+  });
+
+  test('fails when istio-system exports the rule taken, the host\'s namespace having none', () => {
+    const objects = [...app('reviews', 'shop'), rule('defaults', 'istio-system', '*.local', []), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')];
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/istio-system/defaults', '*.local', 'which defines no subsets', narrow, SIDECARS,
+      'DestinationRule/ops/reviews')]);
+  });
+
+  test('fails when the only rules defining the subset are in a namespace that is neither the routes\', the host\'s nor istio-system', () => {
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([
+      notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews')]);
+  });
+
+  test('fails when a ServiceEntry declares the host in one namespace and the rule is in another', () => {
+    const entry = istio('ServiceEntry', 'payments', 'payments', { hosts: ['api.payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
+    const objects = [entry, rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')];
+    expect(verify(objects).map(f => [f.code, f.message.split(': a proxy')[0]])).toEqual([['destination-rule-not-consulted',
+      'subset v1 is defined by DestinationRule/ops/payments, in a namespace Istio does not consult for proxies in namespace frontend, this VirtualService\'s own']]);
+    expect(verify(objects)[0].message).toMatch(/from the host's \(payments\) .* move the rule to namespace payments$/);
+    expect(verify([entry, rule('payments', 'payments', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')])).toEqual([]);
+  });
+
+  test('checks every namespace the routes are exported to, each with the rules it takes', () => {
+    const local = (namespace: string, subsets: string[]) => rule('reviews-local', namespace, REVIEWS, subsets);
+    const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web', 'admin'] } };
+    expect(summary(verify([...app('reviews', 'shop'), reviewsRule, local('web', ['v2']), local('admin', ['v1']), routes])).map(s => s.split(' ')[0])).toEqual(['destination-rule-shadowed']);
+    expect(verify([...app('reviews', 'shop'), reviewsRule, local('web', ['v2']), routes])[0].message).toContain('but in namespace web, which this VirtualService is exported to, Istio takes DestinationRule/web/reviews-local');
+  });
+
+  test.each([
+    ['defined by a rule in the routes\' own namespace, whatever else the set holds', [rule('reviews', 'frontend', REVIEWS, ['v1']), rule('any', 'frontend', '*', [])]],
+    ['defined by a namespace-wide rule in the routes\' namespace', [rule('defaults', 'frontend', '*.local', ['v1'])]],
+    ['defined in the host\'s namespace, the routes\' namespace having rules for other hosts only', [reviewsRule, rule('ratings', 'frontend', 'ratings.shop.svc.cluster.local', [])]],
+    ['defined in the host\'s namespace, beside a rule in the routes\' namespace exported elsewhere only', [reviewsRule, rule('mtls', 'frontend', '*.local', [], { exportTo: ['ops'] })]],
+    ['defined in the host\'s namespace, exported to the routes\' by name', [rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.', 'frontend'] })]],
+    ['defined in istio-system, exported everywhere, the host\'s namespace having none', [rule('reviews', 'istio-system', REVIEWS, ['v1'])]],
+    ['defined in the host\'s namespace, behind a rule in the routes\' namespace with a workloadSelector', [reviewsRule,
+      rule('mtls', 'frontend', '*.local', [], { workloadSelector: { matchLabels: { app: 'web' } } })]],
+  ])('accepts a subset %s', (_, rules) => {
+    expect(verify([...app('reviews', 'shop'), ...rules, route('frontend')])).toEqual([]);
+  });
+
+  test('accepts a rule of its own namespace exported by name there, which comes first like one exported with "."', () => {
+    expect(verify([...app('reviews', 'shop'), reviewsRule, rule('reviews', 'frontend', REVIEWS, ['v1'], { exportTo: ['frontend'] }), route('frontend')])).toEqual([]);
+    expect(summary(verify([...app('reviews', 'shop'), reviewsRule, rule('reviews-v2', 'frontend', REVIEWS, ['v2'], { exportTo: ['frontend'] }), route('frontend')])))
+      .toEqual(['destination-rule-shadowed VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+  });
+
+  test('lets a public namespace-wide rule in istio-system come after the host\'s namespace for the gateway pods there', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressPods, reviewsRule, rule('defaults', 'istio-system', '*.local', []), route('shop', ['istio-system/public'])];
+    expect(verify(objects)).toEqual([]);
+  });
+
+  test('skips a host whose namespace is unknown where the routes\' namespace has no rule for it', () => {
+    const entry = (namespace: string) => istio('ServiceEntry', 'payments', namespace, { hosts: ['api.payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
+    const objects = [entry('payments'), entry('billing'), rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')];
+    expect(verify(objects)).toEqual([]);
+    expect(verify([rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')],
+      { externalHosts: ['api.payments.example.com'] })).toEqual([]);
+  });
+
+  test('leaves namespaces that do not see the rules defining the subset to destination-rule-not-exported', () => {
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }), rule('mtls', 'frontend', '*.local', []), route('frontend')];
+    expect(summary(verify(objects))).toEqual(['destination-rule-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
   });
 });

@@ -1,16 +1,20 @@
 import { hostCovers } from '../names';
 import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { Graph, ManifestObject, destinationRulesFor, subsetsOfRule } from './graph';
-import { intendedFqdn, serviceFqdn } from './hosts';
-import { text } from './json';
+import { Graph, ManifestObject, destinationRulesFor, ruleHost, subsetsOfRule } from './graph';
+import { ROOT_NAMESPACE, intendedFqdn, serviceFqdn } from './hosts';
+import { isObjectLike, own, text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
+import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
 export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
   const findings: Finding[] = [];
+  // Indexed only for a subset whose rules are not simply those of the routes' own namespace.
+  let pools: RulePools | undefined;
+  const poolsOf = () => pools ??= rulePools(graph, settings);
   for (const vs of graph.virtualServices) {
     // Most rules apply where their VirtualService is bound, so their destinations share its takers.
     let bound: readonly Takers[] | undefined;
@@ -18,7 +22,7 @@ export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: P
       // Stryker disable next-line ConditionalExpression: working the takers out anew for every destination gives the same ones
       const takenBy = d.gateways ? takers(settings, proxiesOf, vs, ruleGateways(vs, d)) : bound ??= takers(settings, proxiesOf, vs, ruleGateways(vs, d));
       checkHost(graph, settings, vs, d, takenBy, findings);
-      checkSubset(graph, settings, vs, d, takenBy, findings);
+      checkSubset(graph, settings, { vs, d, takenBy, poolsOf }, findings);
     }
   }
   return findings;
@@ -146,7 +150,16 @@ function namesakeHint(graph: Graph, host: string): string {
   return namesakes.length > 0 ? ` (did you mean ${namesakes.join(' or ')}?)` : '';
 }
 
-function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: Destination, takenBy: readonly Takers[], findings: Finding[]): void {
+/** A destination, the VirtualService that routes to it, and the proxies that take the route. */
+interface Routed {
+  readonly vs: ManifestObject;
+  readonly d: Destination;
+  readonly takenBy: readonly Takers[];
+  readonly poolsOf: () => RulePools;
+}
+
+function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings: Finding[]): void {
+  const { vs, d, takenBy } = routed;
   const subset = text(d.destination, 'subset');
   if (!subset) return;
   const host = d.resolved;
@@ -154,6 +167,7 @@ function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: De
   const definers = rules.filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) {
     reportHidden(settings, takenBy, definers, findings, (t, hidden) => ruleNotExported(settings, vs, d, subset, definers, t, hidden));
+    reportNotTaken(graph, settings, routed, { subset, definers }, findings);
     return;
   }
   const path = `${d.path}.subset`;
@@ -169,6 +183,58 @@ function checkSubset(graph: Graph, settings: Settings, vs: ManifestObject, d: De
   findings.push(finding('subset-not-found', vs.id, path,
     `subset ${subset} is not among the subsets (${defined.join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
     + `so Istio answers 503; add it there or route to one of those`));
+}
+
+/** A subset a destination names, and the DestinationRules of the set that define it. */
+interface Defined {
+  readonly subset: string;
+  readonly definers: readonly ManifestObject[];
+}
+
+/**
+ * Where the rules defining the subset are seen, a proxy may still take another rule for the host,
+ * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
+ * takes. Namespaces that do not see the definers are destination-rule-not-exported's.
+ */
+function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, findings: Finding[]): void {
+  const host = routed.d.resolved;
+  const home = hostNamespace(graph, host);
+  for (const t of routed.takenBy) {
+    const hidden = hiddenFrom(settings, t, defined.definers);
+    for (const client of t.namespaces) {
+      if (hidden.includes(client) || defined.definers.some(rule => isTakenFirst(rule, client, host))) continue;
+      const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
+      // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
+      if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || isObjectLike(own(rule.spec, 'workloadSelector')))) continue;
+      findings.push(pick.namespace === undefined
+        ? ruleNotConsulted(settings, routed, defined, t, client, home)
+        : ruleShadowed(settings, routed, defined, t, client, pick));
+    }
+  }
+}
+
+/** Where proxies take another rule for the host, which does not define the subset. */
+function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, pick: RulePick): Finding {
+  const { vs, d } = routed;
+  const taken = pick.rules.map(r => r.id).join(', ');
+  const takenHost = ruleHost(pick.rules[0]);
+  const names = pick.rules.flatMap(rule => subsetsOfRule(rule).flatMap(s => s.name ?? []));
+  const fix = takenHost === d.resolved ? 'or route without the subset' : `or give that rule a host that does not cover ${d.resolved}`;
+  return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
+    + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
+    + `a proxy takes the DestinationRules of its own namespace first, then those the host's namespace exports to it, then those ${ROOT_NAMESPACE} exports, `
+    + `and of those the most specific host; ${who(takers)} know the subset, so requests fail with 503; define subset ${defined.subset} in ${taken} too, ${fix}`);
+}
+
+/** Where no namespace that proxies consult has a rule for the host: the definers are elsewhere. */
+function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, home: string | undefined): Finding {
+  const { vs, d } = routed;
+  return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, in a namespace Istio does not consult `
+    + `for proxies in ${namespaces([client])}, ${where(settings, vs, takers)}: a proxy takes DestinationRules only from its own namespace, `
+    + `from the host's (${home}) and from ${ROOT_NAMESPACE}; ${who(takers)} know the subset, so requests fail with 503; `
+    + `move the rule to namespace ${home}`);
 }
 
 function definesSubset(rule: ManifestObject, subset: string): boolean {

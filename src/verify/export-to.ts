@@ -44,7 +44,7 @@ const PRIVATE: readonly string[] = ['.'];
 const PUBLIC: readonly string[] = ['*'];
 
 /** The object's own exportTo; empty when it writes none. */
-function writtenExportTo(object: ManifestObject): readonly string[] {
+export function writtenExportTo(object: ManifestObject): readonly string[] {
   if (object.kind === 'Service') return text(record(object.metadata, 'annotations'), EXPORT_TO_ANNOTATION)?.split(',').map(ns => ns.trim()) ?? [];
   return list(object.spec, 'exportTo').filter((value): value is string => typeof value === 'string');
 }

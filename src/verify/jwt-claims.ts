@@ -1,6 +1,6 @@
 import { entryField } from '../show';
 import { GATEWAY_API, Graph, ManifestObject, objectsOfKind } from './graph';
-import { resolveGatewayRef } from './hosts';
+import { ROOT_NAMESPACE, resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { gatewayBindings } from './routes';
 import { formatLabels, selects } from './selectors';
@@ -8,9 +8,6 @@ import { Finding, finding } from './types';
 
 /** The header name under which a route matches on a claim of the request's validated JWT. */
 const CLAIM_HEADER = '@request.auth.claims';
-
-/** Istio's root namespace, whose RequestAuthentications apply to every namespace. */
-const ROOT_NAMESPACE = 'istio-system';
 
 /** The label Istio sets on the pods of a Kubernetes Gateway API Gateway, naming that Gateway. */
 const GATEWAY_NAME_LABEL = `${GATEWAY_API}/gateway-name`;

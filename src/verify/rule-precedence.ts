@@ -1,0 +1,126 @@
+import { writtenExportTo } from './export-to';
+import { Graph, ManifestObject, addTo, coveringWildcard, ruleHost } from './graph';
+import { ROOT_NAMESPACE } from './hosts';
+import { isObjectLike, own } from './json';
+import { Settings } from './settings';
+
+/**
+ * Which DestinationRules a proxy takes for a host, as istiod chooses them (push_context.go
+ * `destinationRule`): those of the proxy's own namespace, else those the host's namespace exports
+ * to it, else those istio-system exports to it; in the first namespace that has any, those of the
+ * most specific host. Istio's analyzer looks for a subset in any rule of the set; a proxy knows only
+ * the subsets of the rules it takes, so a rule elsewhere that defines one serves nobody there.
+ */
+
+/** The DestinationRules of one namespace, by host as istiod resolves it; wildcard hosts are keys too. */
+type RulesByHost = Map<string, ManifestObject[]>;
+
+/** istiod's index of DestinationRules (push_context.go `setDestinationRules`). */
+export interface RulePools {
+  /** By namespace, the rules a proxy there looks at first: those its own namespace sees. */
+  readonly local: ReadonlyMap<string, RulesByHost>;
+  /** By namespace, the rules exported beyond it, each still filtered by its exportTo. */
+  readonly exported: ReadonlyMap<string, RulesByHost>;
+  /** The private rules of istio-system, which its own proxies look at first instead of `local`. */
+  readonly rootLocal: RulesByHost;
+}
+
+/** The rules Istio takes for a host in one namespace, and where it found them. */
+export interface RulePick {
+  /** Empty when no namespace istiod consults has a rule for the host. */
+  readonly rules: readonly ManifestObject[];
+  /** The namespace they are in; undefined when there are none. */
+  readonly namespace?: string;
+}
+
+export function rulePools(graph: Graph, settings: Settings): RulePools {
+  const local = new Map<string, RulesByHost>();
+  const exported = new Map<string, RulesByHost>();
+  const rootLocal: RulesByHost = new Map();
+  for (const rule of graph.destinationRules) {
+    const host = ruleHost(rule);
+    if (host === undefined) continue;
+    const exportTo = exportSet(rule);
+    if (isSeenAtHome(rule, exportTo)) add(local, rule.namespace, host, rule);
+    if (!isPrivateOnly(rule, exportTo, settings)) add(exported, rule.namespace, host, rule);
+    else if (rule.namespace === ROOT_NAMESPACE) addTo(rootLocal, host, rule);
+  }
+  return { local, exported, rootLocal };
+}
+
+/**
+ * The rules a proxy in `client` takes for `host`, whose Service or ServiceEntry lives in
+ * `hostNamespace`; undefined where the set cannot tell: for a wildcard host, and where the host's
+ * namespace is unknown and the proxy's own namespace has no rule for it.
+ */
+export function rulesTakenIn(pools: RulePools, client: string, host: string, hostNamespace: string | undefined): RulePick | undefined {
+  if (host.startsWith('*')) return undefined;
+  const first = client === ROOT_NAMESPACE ? pools.rootLocal : pools.local.get(client);
+  const ownRules = first && mostSpecific(first, host);
+  if (ownRules) return { rules: ownRules, namespace: client };
+  if (hostNamespace === undefined) return undefined;
+  return exportedTo(pools, hostNamespace, host, client) ?? exportedTo(pools, ROOT_NAMESPACE, host, client) ?? { rules: [] };
+}
+
+/**
+ * The rules `owner` exports to `client` for `host`. The most specific host is chosen before the
+ * rules are filtered, as istiod does: a rule for the exact host that is hidden from `client` hides a
+ * wildcard rule of the same namespace too.
+ */
+function exportedTo(pools: RulePools, owner: string, host: string, client: string): RulePick | undefined {
+  const byHost = pools.exported.get(owner);
+  const matched = byHost && mostSpecific(byHost, host);
+  const rules = matched?.filter(rule => {
+    const exportTo = exportSet(rule);
+    return exportTo.size === 0 || exportTo.has('*') || exportTo.has(client);
+  }) ?? [];
+  return rules.length > 0 ? { rules, namespace: owner } : undefined;
+}
+
+function mostSpecific(byHost: RulesByHost, host: string): readonly ManifestObject[] | undefined {
+  return byHost.get(host) ?? coveringWildcard(byHost, host);
+}
+
+/**
+ * A rule's exportTo as istiod reads it: the values as written, `.` kept as it is; only `{.}` for a
+ * rule with a workloadSelector, which applies to its own namespace's pods alone.
+ */
+function exportSet(rule: ManifestObject): ReadonlySet<string> {
+  return isObjectLike(own(rule.spec, 'workloadSelector')) ? PRIVATE : new Set(writtenExportTo(rule));
+}
+
+const PRIVATE: ReadonlySet<string> = new Set(['.']);
+
+/** Whether istiod keeps a rule from other namespaces: the mesh default says `.`, or its one value is its own namespace. */
+function isPrivateOnly(rule: ManifestObject, exportTo: ReadonlySet<string>, settings: Settings): boolean {
+  if (exportTo.size === 0) return settings.defaultDestinationRuleExportTo.includes('.');
+  return exportTo.size === 1 && (exportTo.has('.') || exportTo.has(rule.namespace));
+}
+
+function add(pools: Map<string, RulesByHost>, namespace: string, host: string, rule: ManifestObject): void {
+  let byHost = pools.get(namespace);
+  if (!byHost) pools.set(namespace, byHost = new Map());
+  addTo(byHost, host, rule);
+}
+
+/**
+ * Whether proxies in `client` take `rule` for `host` whatever else the set holds: a rule of their
+ * own namespace for exactly that host, which their namespace sees, comes before any other.
+ */
+export function isTakenFirst(rule: ManifestObject, client: string, host: string): boolean {
+  if (rule.namespace !== client || client === ROOT_NAMESPACE || ruleHost(rule) !== host) return false;
+  return isSeenAtHome(rule, exportSet(rule));
+}
+
+/** Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at first. */
+function isSeenAtHome(rule: ManifestObject, exportTo: ReadonlySet<string>): boolean {
+  return exportTo.size === 0 || exportTo.has('*') || exportTo.has('.') || exportTo.has(rule.namespace);
+}
+
+/** The namespace of the Service, or of the ServiceEntries, that declare `host`; undefined where none do, or several namespaces. */
+export function hostNamespace(graph: Graph, host: string): string | undefined {
+  const service = graph.serviceByHost.get(host);
+  if (service) return service.namespace;
+  const owners = new Set(graph.serviceEntryHosts.filter(e => e.host === host).map(e => e.entry.namespace));
+  return owners.size === 1 ? [...owners][0] : undefined;
+}
