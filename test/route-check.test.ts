@@ -214,6 +214,23 @@ describe('RouteCheck', () => {
       + 'spec.http[0].route[0].destination.subset: subset v1 is defined by DestinationRule/shop/reviews, not exported to namespace frontend');
   });
 
+  test('fails when a namespace-wide DestinationRule where a hand-made route applies hides the app\'s subsets, until it covers that namespace alone', async () => {
+    const chart = newChart();
+    reviews(chart);
+    handMadeRoute(chart, 'reviews.shop.svc.cluster.local', 'v1', [100], 'frontend');
+    const mtls = new ApiObject(chart, 'Mtls', {
+      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'mtls', namespace: 'frontend' },
+      spec: { host: '*.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
+    });
+    expect(() => Testing.synth(chart)).toThrow('error destination-rule-shadowed: VirtualService/frontend/reviews-testers (test/HandMade) '
+      + 'spec.http[0].route[0].destination.subset: subset v1 is defined by DestinationRule/shop/reviews, but in namespace frontend, this VirtualService\'s own, '
+      + 'Istio takes DestinationRule/frontend/mtls (host *.local) for reviews.shop.svc.cluster.local instead, which defines no subsets');
+    mtls.addJsonPatch(JsonPatch.replace('/spec/host', '*.frontend.svc.cluster.local'));
+    // The answer of a synth is kept until its task ends, and the patch is deeper than the chart's children.
+    await new Promise(resolve => setImmediate(resolve));
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
   test('fails when the mesh config is no object or holds an exportTo that is none, naming the method', () => {
     const check = RouteCheck.of(newChart());
     expect(() => check.useMeshConfig('.' as never)).toThrow(new Error(

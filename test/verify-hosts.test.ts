@@ -877,13 +877,15 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
 
   test('fails when a namespace-wide rule in the routes\' namespace takes the host from the rule that defines the subset', () => {
     const mtls = istio('DestinationRule', 'mtls', 'frontend', { host: '*.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
-    expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, route('frontend')])).toEqual([
+    const ratings = rule('ratings', 'frontend', 'ratings.shop.svc.cluster.local', []);
+    expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, ratings, route('frontend')])).toEqual([
       shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow)]);
     expect(verify([...app('reviews', 'shop'), reviewsRule, { ...mtls, spec: { ...mtls.spec, host: '*.frontend.svc.cluster.local' } }, route('frontend')])).toEqual([]);
   });
 
   test('fails when a rule for the exact host in the routes\' namespace lacks the subset, naming the subsets it has', () => {
-    const local = rule('reviews-local', 'frontend', 'reviews.shop.svc.cluster.local', ['v2', 'v3']);
+    const local = istio('DestinationRule', 'reviews-local', 'frontend', { host: REVIEWS, exportTo: ['*'],
+      subsets: [{ name: 'v2', labels: { version: 'v2' } }, { labels: { version: 'v4' } }, { name: 'v3', labels: { version: 'v3' } }] });
     expect(verify([...app('reviews', 'shop'), reviewsRule, local, route('frontend')])).toEqual([shadowed('frontend', FRONTEND,
       'DestinationRule/frontend/reviews-local', REVIEWS, 'whose subsets (v2, v3) do not include it', 'or route without the subset')]);
   });
@@ -915,13 +917,27 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   });
 
   test('fails when the only rules defining the subset are in a namespace that is neither the routes\', the host\'s nor istio-system', () => {
-    expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), rule('reviews-2', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([
+      notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews, DestinationRule/ops/reviews-2')]);
+  });
+
+  test('fails when a rule with a workloadSelector in istio-system, which istiod keeps to its own namespace, is all it could take there', () => {
+    const selected = rule('defaults', 'istio-system', '*.local', [], { exportTo: ['*'], workloadSelector: { matchLabels: { app: 'web' } } });
+    expect(verify([...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([
       notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews')]);
+  });
+
+  test('fails when a private namespace-wide rule in istio-system comes before that namespace\'s public rule for the host, for the gateway pods there', () => {
+    const objects = [...app('reviews', 'shop'), ...ingressPods, rule('reviews', 'istio-system', REVIEWS, ['v1']),
+      istio('DestinationRule', 'mtls', 'istio-system', { host: '*.local', exportTo: ['.'] }), route('shop', ['istio-system/public'])];
+    expect(verify(objects)).toEqual([shadowed('shop', 'namespace istio-system, where the pods of gateway istio-system/public run', 'DestinationRule/istio-system/mtls',
+      '*.local', 'which defines no subsets', narrow, GATEWAY, 'DestinationRule/istio-system/reviews')]);
   });
 
   test('fails when a ServiceEntry declares the host in one namespace and the rule is in another', () => {
     const entry = istio('ServiceEntry', 'payments', 'payments', { hosts: ['api.payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
-    const objects = [entry, rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')];
+    const other = istio('ServiceEntry', 'maps', 'maps', { hosts: ['maps.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
+    const objects = [entry, other, rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')];
     expect(verify(objects).map(f => [f.code, f.message.split(': a proxy')[0]])).toEqual([['destination-rule-not-consulted',
       'subset v1 is defined by DestinationRule/ops/payments, in a namespace Istio does not consult for proxies in namespace frontend, this VirtualService\'s own']]);
     expect(verify(objects)[0].message).toMatch(/from the host's \(payments\) .* move the rule to namespace payments$/);
@@ -944,6 +960,13 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     ['defined in istio-system, exported everywhere, the host\'s namespace having none', [rule('reviews', 'istio-system', REVIEWS, ['v1'])]],
     ['defined in the host\'s namespace, behind a rule in the routes\' namespace with a workloadSelector', [reviewsRule,
       rule('mtls', 'frontend', '*.local', [], { workloadSelector: { matchLabels: { app: 'web' } } })]],
+    ['defined in istio-system, behind a rule with a workloadSelector in the routes\' namespace before the host\'s rule without it', [
+      rule('reviews', 'shop', REVIEWS, ['v2']), rule('reviews', 'istio-system', REVIEWS, ['v1']),
+      rule('mtls', 'frontend', '*.local', [], { workloadSelector: { matchLabels: { app: 'web' } } })]],
+    ['defined in istio-system, the host\'s rule being hidden from the routes\' namespace', [
+      rule('reviews', 'shop', REVIEWS, ['v2'], { exportTo: ['.', 'ops'] }), rule('reviews', 'istio-system', REVIEWS, ['v1'])]],
+    ['defined only by a rule with a workloadSelector in the host\'s namespace, which the set cannot place', [
+      rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } })]],
   ])('accepts a subset %s', (_, rules) => {
     expect(verify([...app('reviews', 'shop'), ...rules, route('frontend')])).toEqual([]);
   });
@@ -955,7 +978,8 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   });
 
   test('lets a public namespace-wide rule in istio-system come after the host\'s namespace for the gateway pods there', () => {
-    const objects = [...app('reviews', 'shop'), ...ingressPods, reviewsRule, rule('defaults', 'istio-system', '*.local', []), route('shop', ['istio-system/public'])];
+    const objects = [...app('reviews', 'shop'), ...ingressPods, reviewsRule, rule('defaults', 'istio-system', '*.local', []),
+      rule('mtls', 'ops', '*.local', [], { exportTo: ['.'] }), route('shop', ['istio-system/public'])];
     expect(verify(objects)).toEqual([]);
   });
 

@@ -202,13 +202,15 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
   for (const t of routed.takenBy) {
     const hidden = hiddenFrom(settings, t, defined.definers);
     for (const client of t.namespaces) {
-      if (hidden.includes(client) || defined.definers.some(rule => isTakenFirst(rule, client, host))) continue;
+      if (hidden.includes(client)) continue;
+      // Stryker disable next-line MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
+      if (defined.definers.some(rule => isTakenFirst(rule, client))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
       // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
       if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || isObjectLike(own(rule.spec, 'workloadSelector')))) continue;
-      findings.push(pick.namespace === undefined
-        ? ruleNotConsulted(settings, routed, defined, t, client, home)
-        : ruleShadowed(settings, routed, defined, t, client, pick));
+      if (pick.namespace !== undefined) findings.push(ruleShadowed(settings, routed, defined, t, client, pick));
+      // Rules in the namespaces consulted that are not taken have a workloadSelector, which keeps them from other namespaces.
+      else if (defined.definers.every(rule => ![client, home, ROOT_NAMESPACE].includes(rule.namespace))) findings.push(ruleNotConsulted(settings, routed, defined, t, client, home));
     }
   }
 }

@@ -40,7 +40,7 @@ export function rulePools(graph: Graph, settings: Settings): RulePools {
   for (const rule of graph.destinationRules) {
     const host = ruleHost(rule);
     if (host === undefined) continue;
-    const exportTo = exportSet(rule);
+    const exportTo = exportValues(rule);
     if (isSeenAtHome(rule, exportTo)) add(local, rule.namespace, host, rule);
     if (!isPrivateOnly(rule, exportTo, settings)) add(exported, rule.namespace, host, rule);
     else if (rule.namespace === ROOT_NAMESPACE) addTo(rootLocal, host, rule);
@@ -50,16 +50,15 @@ export function rulePools(graph: Graph, settings: Settings): RulePools {
 
 /**
  * The rules a proxy in `client` takes for `host`, whose Service or ServiceEntry lives in
- * `hostNamespace`; undefined where the set cannot tell: for a wildcard host, and where the host's
- * namespace is unknown and the proxy's own namespace has no rule for it.
+ * `hostNamespace`; undefined where the set cannot tell: where the host's namespace is unknown and
+ * the proxy's own namespace has no rule for it.
  */
 export function rulesTakenIn(pools: RulePools, client: string, host: string, hostNamespace: string | undefined): RulePick | undefined {
-  if (host.startsWith('*')) return undefined;
   const first = client === ROOT_NAMESPACE ? pools.rootLocal : pools.local.get(client);
   const ownRules = first && mostSpecific(first, host);
   if (ownRules) return { rules: ownRules, namespace: client };
   if (hostNamespace === undefined) return undefined;
-  return exportedTo(pools, hostNamespace, host, client) ?? exportedTo(pools, ROOT_NAMESPACE, host, client) ?? { rules: [] };
+  return exportedFrom(pools, hostNamespace, host, client) ?? exportedFrom(pools, ROOT_NAMESPACE, host, client) ?? { rules: [] };
 }
 
 /**
@@ -67,12 +66,12 @@ export function rulesTakenIn(pools: RulePools, client: string, host: string, hos
  * rules are filtered, as istiod does: a rule for the exact host that is hidden from `client` hides a
  * wildcard rule of the same namespace too.
  */
-function exportedTo(pools: RulePools, owner: string, host: string, client: string): RulePick | undefined {
+function exportedFrom(pools: RulePools, owner: string, host: string, client: string): RulePick | undefined {
   const byHost = pools.exported.get(owner);
   const matched = byHost && mostSpecific(byHost, host);
   const rules = matched?.filter(rule => {
-    const exportTo = exportSet(rule);
-    return exportTo.size === 0 || exportTo.has('*') || exportTo.has(client);
+    const exportTo = exportValues(rule);
+    return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes(client);
   }) ?? [];
   return rules.length > 0 ? { rules, namespace: owner } : undefined;
 }
@@ -82,19 +81,20 @@ function mostSpecific(byHost: RulesByHost, host: string): readonly ManifestObjec
 }
 
 /**
- * A rule's exportTo as istiod reads it: the values as written, `.` kept as it is; only `{.}` for a
+ * A rule's exportTo as istiod reads it: the values as written, `.` kept as it is; only `.` for a
  * rule with a workloadSelector, which applies to its own namespace's pods alone.
  */
-function exportSet(rule: ManifestObject): ReadonlySet<string> {
-  return isObjectLike(own(rule.spec, 'workloadSelector')) ? PRIVATE : new Set(writtenExportTo(rule));
+function exportValues(rule: ManifestObject): readonly string[] {
+  return isObjectLike(own(rule.spec, 'workloadSelector')) ? PRIVATE : writtenExportTo(rule);
 }
 
-const PRIVATE: ReadonlySet<string> = new Set(['.']);
+const PRIVATE: readonly string[] = ['.'];
 
 /** Whether istiod keeps a rule from other namespaces: the mesh default says `.`, or its one value is its own namespace. */
-function isPrivateOnly(rule: ManifestObject, exportTo: ReadonlySet<string>, settings: Settings): boolean {
-  if (exportTo.size === 0) return settings.defaultDestinationRuleExportTo.includes('.');
-  return exportTo.size === 1 && (exportTo.has('.') || exportTo.has(rule.namespace));
+function isPrivateOnly(rule: ManifestObject, exportTo: readonly string[], settings: Settings): boolean {
+  if (exportTo.length === 0) return settings.defaultDestinationRuleExportTo.includes('.');
+  const values = new Set(exportTo);
+  return values.size === 1 && (values.has('.') || values.has(rule.namespace));
 }
 
 function add(pools: Map<string, RulesByHost>, namespace: string, host: string, rule: ManifestObject): void {
@@ -104,17 +104,20 @@ function add(pools: Map<string, RulesByHost>, namespace: string, host: string, r
 }
 
 /**
- * Whether proxies in `client` take `rule` for `host` whatever else the set holds: a rule of their
- * own namespace for exactly that host, which their namespace sees, comes before any other.
+ * Whether proxies in `client` take `rule`, one of the rules of the set for the most specific host
+ * that covers a destination (graph.ts `destinationRulesFor`), whatever else the set holds: their own
+ * namespace's rules come first, and none of them has a more specific host. Not so in istio-system,
+ * whose proxies look first at its private rules alone.
  */
-export function isTakenFirst(rule: ManifestObject, client: string, host: string): boolean {
-  if (rule.namespace !== client || client === ROOT_NAMESPACE || ruleHost(rule) !== host) return false;
-  return isSeenAtHome(rule, exportSet(rule));
+export function isTakenFirst(rule: ManifestObject, client: string): boolean {
+  // Stryker disable next-line ConditionalExpression: a shortcut; without it, rulesTakenIn finds the same rule
+  if (rule.namespace !== client || client === ROOT_NAMESPACE) return false;
+  return isSeenAtHome(rule, exportValues(rule));
 }
 
 /** Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at first. */
-function isSeenAtHome(rule: ManifestObject, exportTo: ReadonlySet<string>): boolean {
-  return exportTo.size === 0 || exportTo.has('*') || exportTo.has('.') || exportTo.has(rule.namespace);
+function isSeenAtHome(rule: ManifestObject, exportTo: readonly string[]): boolean {
+  return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes('.') || exportTo.includes(rule.namespace);
 }
 
 /** The namespace of the Service, or of the ServiceEntries, that declare `host`; undefined where none do, or several namespaces. */
