@@ -904,8 +904,11 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(verify(objects)).toEqual([]);
   });
 
-  test('fails when the host\'s namespace exports a rule for the exact host without the subset, taken before istio-system\'s', () => {
-    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v2'], { exportTo: ['*'] }), rule('reviews', 'istio-system', REVIEWS, ['v1']),
+  test.each([
+    ['everywhere', ['*']],
+    ['to its own namespace and the routes\'', ['.', 'frontend']],
+  ])('fails when the host\'s namespace exports a rule for the exact host without the subset %s, taken before istio-system\'s', (_, exportTo) => {
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v2'], { exportTo }), rule('reviews', 'istio-system', REVIEWS, ['v1']),
       rule('reviews-2', 'istio-system', REVIEWS, ['v1']), route('frontend')];
     expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/shop/reviews', REVIEWS, 'whose subsets (v2) do not include it',
       'or route without the subset', SIDECARS, 'DestinationRule/istio-system/reviews, DestinationRule/istio-system/reviews-2')]);
