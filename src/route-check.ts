@@ -136,8 +136,9 @@ export class RouteCheck {
   /**
    * Describes the mesh the chart is deployed to, where its MeshConfig changes what the checks
    * conclude: a mesh whose `defaultServiceExportTo` is `['.']` hides a Service without the
-   * annotation `networking.istio.io/exportTo` from routes in other namespaces. Each call replaces
-   * the last; a field left out is Istio's default.
+   * annotation `networking.istio.io/exportTo` from routes in other namespaces, and a `rootNamespace`
+   * other than istio-system is where the RequestAuthentications and DestinationRules that apply to
+   * every namespace live. Each call replaces the last; a field left out is Istio's default.
    * @param config the MeshConfig fields, as in the `mesh` key of the `istio` ConfigMap
    */
   public useMeshConfig(config: MeshConfigOptions): void {
@@ -146,10 +147,11 @@ export class RouteCheck {
     if (!isRecord(given)) fail(entry, 'config', 'must be an object', given, 'e.g. { defaultServiceExportTo: ["."] }');
     checkMeshConfigOptions(entry, 'config', config);
     // Copies: the caller's lists may change after the call, which would change the check unseen.
-    this.meshConfig = Object.fromEntries(MESH_CONFIG_FIELDS.flatMap(field => {
+    const lists = Object.fromEntries(MESH_CONFIG_FIELDS.flatMap(field => {
       const namespaces = config[field];
       return namespaces ? [[field, [...namespaces]]] : [];
     }));
+    this.meshConfig = config.rootNamespace === undefined ? lists : { ...lists, rootNamespace: config.rootNamespace };
     this.memo = undefined;
   }
 

@@ -340,6 +340,33 @@ describe('verify --mesh-config', () => {
       + `"." (the object's own), "*" (every one) or "~" (none), not ${shown}; e.g. ["."]\n` });
   });
 
+  test('reads the mesh\'s rootNamespace, whose DestinationRules every proxy consults', () => {
+    const file = join(tempDir(), 'ops.yaml');
+    writeFileSync(file, Yaml.stringify(
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 9080 }] } },
+      {
+        apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews', namespace: 'ops' },
+        spec: { host: 'reviews.shop.svc.cluster.local', subsets: [{ name: 'v1', labels }] },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'frontend' },
+        spec: { hosts: ['reviews.example.com'], http: [{ route: [{ destination: { host: 'reviews.shop.svc.cluster.local', subset: 'v1' } }] }] },
+      },
+    ));
+    const { code, stdout } = run('verify', '--format', 'json', file);
+    expect({ code, found: JSON.parse(stdout).findings.map((f: { code: string }) => f.code) }).toEqual({ code: 1, found: ['destination-rule-not-consulted'] });
+    expect(run('verify', '--mesh-config', meshConfig('rootNamespace: ops\n'), file)).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  test.each([
+    ['names no namespace', 'Istio-System', '"Istio-System"'],
+    ['is a list', '[ops]', '["ops"]'],
+  ])('fails when the rootNamespace %s', (_, value, shown) => {
+    const mesh = meshConfig(`rootNamespace: ${value}\n`);
+    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: rootNamespace must be a namespace `
+      + `(a DNS-1123 label), not ${shown}; e.g. istio-system\n` });
+  });
+
   test('fails when the mesh config is missing, too large or malformed, naming the file', () => {
     expect(run('verify', '--mesh-config', 'missing-mesh.yaml', manifests())).toEqual({ code: 2, stdout: '', stderr: 'error: missing-mesh.yaml: no such file or directory\n' });
     const large = meshConfig(`#${'x'.repeat(2 ** 20)}\n`);

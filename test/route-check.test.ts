@@ -231,6 +231,26 @@ describe('RouteCheck', () => {
     expect(() => Testing.synth(chart)).not.toThrow();
   });
 
+  test('takes the mesh\'s rootNamespace, whose DestinationRules every proxy consults, until a later call leaves it out', () => {
+    const chart = newChart();
+    const host = 'api.payments.example.com';
+    new ApiObject(chart, 'Entry', {
+      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'payments', namespace: 'payments' },
+      spec: { hosts: [host], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' },
+    });
+    new ApiObject(chart, 'Rule', {
+      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'payments', namespace: 'ops' },
+      spec: { host, subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
+    });
+    handMadeRoute(chart, host, 'v1', [100], 'frontend');
+    const codes = () => RouteCheck.of(chart).findings().map(f => f.code);
+    expect(codes()).toEqual(['destination-rule-not-consulted']);
+    RouteCheck.of(chart).useMeshConfig({ rootNamespace: 'ops' });
+    expect(codes()).toEqual([]);
+    RouteCheck.of(chart).useMeshConfig({});
+    expect(codes()).toEqual(['destination-rule-not-consulted']);
+  });
+
   test('fails when the mesh config is no object or holds an exportTo that is none, naming the method', () => {
     const check = RouteCheck.of(newChart());
     expect(() => check.useMeshConfig('.' as never)).toThrow(new Error(
@@ -244,6 +264,8 @@ describe('RouteCheck', () => {
       'RouteCheck.useMeshConfig: config.defaultDestinationRuleExportTo must be a list of namespaces, got null; e.g. ["."]'));
     expect(() => check.useMeshConfig({ defaultVirtualServiceExportTo: ['.', 'Shop'] })).toThrow(new Error('RouteCheck.useMeshConfig: '
       + 'config.defaultVirtualServiceExportTo[1] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got "Shop"; e.g. "."'));
+    expect(() => check.useMeshConfig({ rootNamespace: 'istio system' })).toThrow(new Error('RouteCheck.useMeshConfig: '
+      + 'config.rootNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), got "istio system"; e.g. "istio-system"'));
   });
 
   test('requires weights that add up to 100 only when asked, for meshes older than Istio 1.15', () => {

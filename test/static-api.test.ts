@@ -349,6 +349,10 @@ describe('entry checks', () => {
       'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got "Shop"; e.g. "."'],
     ['the defaultDestinationRuleExportTo is no list', { defaultDestinationRuleExportTo: { shop: true } },
       'options.defaultDestinationRuleExportTo must be a list of namespaces, got {"shop":true}; e.g. ["."]'],
+    ['the rootNamespace is no namespace', { rootNamespace: 'Istio-System' },
+      'options.rootNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), got "Istio-System"; e.g. "istio-system"'],
+    ['the rootNamespace is no string', { rootNamespace: ['istio-system'] },
+      'options.rootNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), got ["istio-system"]; e.g. "istio-system"'],
     ['a defaultVirtualServiceExportTo entry is empty', { defaultVirtualServiceExportTo: [''] },
       'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got ""; e.g. "."'],
   ])('fails when %s', (_, options, message) => {
@@ -359,7 +363,7 @@ describe('entry checks', () => {
   test('takes every option it documents', () => {
     const options = {
       externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public-gateway'], requireWeightSum100: false, defaultNamespace: 'shop',
-      defaultServiceExportTo: ['.', '*', '~', 'shop'], defaultVirtualServiceExportTo: ['~'], defaultDestinationRuleExportTo: ['.'],
+      defaultServiceExportTo: ['.', '*', '~', 'shop'], defaultVirtualServiceExportTo: ['~'], defaultDestinationRuleExportTo: ['.'], rootNamespace: 'istio-config',
     };
     expect(Verify.manifests([SERVICE], options).map(brief)).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
     expect(Verify.manifests([SERVICE], {})).toEqual(Verify.manifests([SERVICE]));

@@ -920,6 +920,20 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       'DestinationRule/ops/reviews')]);
   });
 
+  test('consults the mesh\'s rootNamespace where the MeshConfig names one, and not istio-system', () => {
+    const objects = (root: string) => [...app('reviews', 'shop'), rule('defaults', root, '*.local', []), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')];
+    const options = { rootNamespace: 'istio-config' };
+    const inRoot = (f: Finding, from: string, to: string): Finding => ({ ...f, message: f.message.replace(from, to) });
+    expect(verify(objects('istio-config'), options)).toEqual([inRoot(shadowed('frontend', FRONTEND, 'DestinationRule/istio-config/defaults', '*.local',
+      'which defines no subsets', narrow, SIDECARS, 'DestinationRule/ops/reviews'), 'then those istio-system exports', 'then those istio-config exports')]);
+    expect(verify(objects('istio-system'), options)).toEqual([
+      inRoot(notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews'), 'and from istio-system', 'and from istio-config')]);
+    // istio-system is then a namespace like any other, whose proxies take its public rules first.
+    const gatewayRoute = [...app('reviews', 'shop'), ...ingressPods, reviewsRule, rule('defaults', 'istio-system', '*.local', []), route('shop', ['istio-system/public'])];
+    expect(verify(gatewayRoute)).toEqual([]);
+    expect(summary(verify(gatewayRoute, options))).toEqual(['destination-rule-shadowed VirtualService/shop/reviews spec.http[0].route[0].destination.subset']);
+  });
+
   test('fails when the only rules defining the subset are in a namespace that is neither the routes\', the host\'s nor istio-system', () => {
     expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), rule('reviews-2', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([
       notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews, DestinationRule/ops/reviews-2')]);

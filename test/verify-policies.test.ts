@@ -20,8 +20,8 @@ function loadFixture(name: string): unknown[] {
 }
 
 /** The findings of the given codes, after checking the promises every finding keeps. */
-function findings(objects: unknown[], codes: readonly string[]): Finding[] {
-  const all = verifyManifests(objects);
+function findings(objects: unknown[], codes: readonly string[], options?: VerifyOptions): Finding[] {
+  const all = verifyManifests(objects, options);
   for (const f of all) {
     expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
     expect({ code: f.code, start: f.message[0] }).toEqual({ code: f.code, start: f.message[0].toLowerCase() });
@@ -208,8 +208,8 @@ describe('destination-rule-tls-unverified and destination-rule-port-tls-unverifi
 
 const JWT_CODES = ['jwt-claim-route-without-authentication'];
 
-function jwtFindings(objects: unknown[]): Finding[] {
-  return findings(objects, JWT_CODES);
+function jwtFindings(objects: unknown[], options?: VerifyOptions): Finding[] {
+  return findings(objects, JWT_CODES, options);
 }
 
 function jwt(path: string, message: string, object = 'VirtualService/shop/reviews'): Finding {
@@ -288,6 +288,19 @@ describe('jwt-claim-route-without-authentication', () => {
 
   test('passes when a RequestAuthentication in istio-system selects the gateway\'s pods', () => {
     expect(jwtFindings(claimSet([requestAuthentication(SELECTS_INGRESS)]))).toEqual([]);
+  });
+
+  test('takes the RequestAuthentications of the mesh\'s rootNamespace where the MeshConfig names one, and not those of istio-system', () => {
+    const root = { rootNamespace: 'istio-config' };
+    // Gateway pods outside both, so that neither namespace is theirs.
+    const set = (namespace: string) => [deployment('reviews', { app: 'reviews' }), service('reviews', { app: 'reviews' }),
+      gatewayPods('ingress', { istio: 'ingressgateway' }, 'istio-ingress'), publicGateway(), claimRoute({ headers: { [CLAIM]: { exact: 'beta' } } }),
+      requestAuthentication(SELECTS_INGRESS, namespace)];
+    expect(jwtFindings(set('istio-config'), root)).toEqual([]);
+    expect(jwtFindings(set('istio-config'))).toHaveLength(1);
+    expect(jwtFindings(set('istio-system'))).toEqual([]);
+    expect(jwtFindings(set('istio-system'), root)).toEqual([jwt(CLAIM_PATH,
+      noAuthentication(CLAIM, 'Deployment/istio-ingress/ingress', PUBLIC).replace('or in istio-system', 'or in istio-config'))]);
   });
 
   test('passes a RequestAuthentication without selector in istio-system, which applies to every pod of the mesh', () => {

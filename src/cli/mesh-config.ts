@@ -1,3 +1,4 @@
+import { isDns1123Label } from '../names';
 import { isRecord } from '../show';
 import { MeshConfigOptions } from '../verify';
 import { own, show } from '../verify/json';
@@ -41,5 +42,10 @@ export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
     }
     options[field] = value;
   }
-  return options;
+  const rootNamespace = own(config, 'rootNamespace');
+  if (rootNamespace === undefined) return options;
+  if (typeof rootNamespace !== 'string' || !isDns1123Label(rootNamespace)) {
+    throw new InputError(`${file}: rootNamespace must be a namespace (a DNS-1123 label), not ${show(rootNamespace)}; e.g. istio-system`);
+  }
+  return { ...options, rootNamespace };
 }

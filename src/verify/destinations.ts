@@ -2,7 +2,7 @@ import { hostCovers } from '../names';
 import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, destinationRulesFor, ruleHost, subsetsOfRule } from './graph';
-import { ROOT_NAMESPACE, intendedFqdn, serviceFqdn } from './hosts';
+import { intendedFqdn, serviceFqdn } from './hosts';
 import { isObjectLike, own, text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
 import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
@@ -204,13 +204,13 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
     for (const client of t.namespaces) {
       if (hidden.includes(client)) continue;
       // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
-      if (defined.definers.some(rule => isTakenFirst(rule, client))) continue;
+      if (defined.definers.some(rule => isTakenFirst(rule, client, settings))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
       // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
       if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || isObjectLike(own(rule.spec, 'workloadSelector')))) continue;
       if (pick.namespace !== undefined) findings.push(ruleShadowed(settings, routed, defined, t, client, pick));
       // Rules in the namespaces consulted that are not taken have a workloadSelector, which keeps them from other namespaces.
-      else if (defined.definers.every(rule => ![client, home, ROOT_NAMESPACE].includes(rule.namespace))) findings.push(ruleNotConsulted(settings, routed, defined, t, client, home));
+      else if (defined.definers.every(rule => ![client, home, settings.rootNamespace].includes(rule.namespace))) findings.push(ruleNotConsulted(settings, routed, defined, t, client, home));
     }
   }
 }
@@ -225,7 +225,7 @@ function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, take
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
     `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
     + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
-    + `a proxy takes the DestinationRules of its own namespace first, then those the host's namespace exports to it, then those ${ROOT_NAMESPACE} exports, `
+    + `a proxy takes the DestinationRules of its own namespace first, then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
     + `and of those the most specific host; ${who(takers)} know the subset, so requests fail with 503; define subset ${defined.subset} in ${taken} too, ${fix}`);
 }
 
@@ -235,7 +235,7 @@ function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, 
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
     `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, in a namespace Istio does not consult `
     + `for proxies in ${namespaces([client])}, ${where(settings, vs, takers)}: a proxy takes DestinationRules only from its own namespace, `
-    + `from the host's (${home}) and from ${ROOT_NAMESPACE}; ${who(takers)} know the subset, so requests fail with 503; `
+    + `from the host's (${home}) and from ${settings.rootNamespace}; ${who(takers)} know the subset, so requests fail with 503; `
     + `move the rule to namespace ${home}`);
 }
 

@@ -8,9 +8,6 @@ import { hostCovers } from '../names';
 /** The gateway name that stands for every sidecar in the mesh. */
 export const MESH = 'mesh';
 
-/** Istio's root namespace, whose objects apply to every namespace; meshes with another one are not modelled. */
-export const ROOT_NAMESPACE = 'istio-system';
-
 /** Istio's default cluster domain; meshes installed with another one are rare and not modelled. */
 const CLUSTER_SUFFIX = 'svc.cluster.local';
 

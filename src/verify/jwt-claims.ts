@@ -1,9 +1,10 @@
 import { entryField } from '../show';
 import { GATEWAY_API, Graph, ManifestObject, objectsOfKind } from './graph';
-import { ROOT_NAMESPACE, resolveGatewayRef } from './hosts';
+import { resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { gatewayBindings } from './routes';
 import { formatLabels, selects } from './selectors';
+import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** The header name under which a route matches on a claim of the request's validated JWT. */
@@ -25,13 +26,13 @@ interface ClaimMatch {
  * `withoutHeaders` on `@request.auth.claims…`, but no RequestAuthentication applies to the gateway's
  * pods, so no token is validated and the claim is never there to match. As Istio, the pods are those
  * in the set that the Gateway's selector picks, and the RequestAuthentications those of the pod's
- * namespace and istio-system. Where Istio reports once per VirtualService, this reports each match,
+ * namespace and the mesh's root namespace (istio-system unless the MeshConfig says otherwise). Where Istio reports once per VirtualService, this reports each match,
  * at the gateways that match applies at (its own `gateways` win over the VirtualService's). Three
  * departures: a RequestAuthentication without jwtRules validates nothing and does not count; one
  * with targetRefs applies only to the pods of the Gateway API Gateway it names, as istiod attaches it;
  * and a Gateway without selector is left alone, since which pods are gateways the set does not say.
  */
-export function checkJwtClaimRoutes(graph: Graph): Finding[] {
+export function checkJwtClaimRoutes(graph: Graph, settings: Settings): Finding[] {
   const authentications = objectsOfKind(graph, 'security.istio.io', 'RequestAuthentication')
     .filter(o => list(o.spec, 'jwtRules').length > 0);
   return graph.virtualServices.flatMap(vs => claimMatches(vs).flatMap(match => match.gateways.flatMap(ref => {
@@ -42,13 +43,13 @@ export function checkJwtClaimRoutes(graph: Graph): Finding[] {
     if (selector.size === 0) return [];
     const unvalidated = graph.workloads.filter(w => {
       const pods = w.podLabels;
-      return pods !== undefined && selects(selector, pods) && !authentications.some(ra => appliesTo(ra, w.namespace, pods));
+      return pods !== undefined && selects(selector, pods) && !authentications.some(ra => appliesTo(ra, w.namespace, pods, settings.rootNamespace));
     });
     if (unvalidated.length === 0) return [];
     return [finding('jwt-claim-route-without-authentication', vs.id, match.path,
       `this match reads JWT claim ${match.key}, but no RequestAuthentication with jwtRules applies to the pods of `
       + `${unvalidated.map(w => w.id).join(', ')} behind gateway ${ref}, so they validate no token and the claim is never set for the match; `
-      + `add a RequestAuthentication beside those pods or in ${ROOT_NAMESPACE} whose selector matches their labels (${formatLabels(selector)})`)];
+      + `add a RequestAuthentication beside those pods or in ${settings.rootNamespace} whose selector matches their labels (${formatLabels(selector)})`)];
   })));
 }
 
@@ -81,8 +82,8 @@ function matchGateways(vs: ManifestObject, match: unknown): string[] {
  * from the workload's namespace or the root one; by targetRefs only to a Gateway API Gateway's pods
  * in its own namespace, else by selector, where none selects every pod.
  */
-function appliesTo(ra: ManifestObject, namespace: string, podLabels: ReadonlyMap<string, string>): boolean {
-  if (ra.namespace !== namespace && ra.namespace !== ROOT_NAMESPACE) return false;
+function appliesTo(ra: ManifestObject, namespace: string, podLabels: ReadonlyMap<string, string>, rootNamespace: string): boolean {
+  if (ra.namespace !== namespace && ra.namespace !== rootNamespace) return false;
   const refs = targetRefs(ra.spec);
   if (refs.length === 0) return selects(labels(record(ra.spec, 'selector'), 'matchLabels'), podLabels);
   const gatewayName = podLabels.get(GATEWAY_NAME_LABEL);

@@ -1,13 +1,12 @@
 import { writtenExportTo } from './export-to';
 import { Graph, ManifestObject, addTo, coveringWildcard, ruleHost } from './graph';
-import { ROOT_NAMESPACE } from './hosts';
 import { isObjectLike, own } from './json';
 import { Settings } from './settings';
 
 /**
  * Which DestinationRules a proxy takes for a host, as istiod chooses them (push_context.go
  * `destinationRule`): those of the proxy's own namespace, else those the host's namespace exports
- * to it, else those istio-system exports to it; in the first namespace that has any, those of the
+ * to it, else those the mesh's root namespace exports to it; in the first namespace that has any, those of the
  * most specific host. Istio's analyzer looks for a subset in any rule of the set; a proxy knows only
  * the subsets of the rules it takes, so a rule elsewhere that defines one serves nobody there.
  */
@@ -21,7 +20,9 @@ export interface RulePools {
   readonly local: ReadonlyMap<string, RulesByHost>;
   /** By namespace, the rules exported beyond it, each still filtered by its exportTo. */
   readonly exported: ReadonlyMap<string, RulesByHost>;
-  /** The private rules of istio-system, which its own proxies look at first instead of `local`. */
+  /** The mesh's root namespace (istio-system unless the MeshConfig says otherwise). */
+  readonly root: string;
+  /** The private rules of the root namespace, which its own proxies look at first instead of `local`. */
   readonly rootLocal: RulesByHost;
 }
 
@@ -43,9 +44,9 @@ export function rulePools(graph: Graph, settings: Settings): RulePools {
     const exportTo = exportValues(rule);
     if (isSeenAtHome(rule, exportTo)) add(local, rule.namespace, host, rule);
     if (!isPrivateOnly(rule, exportTo, settings)) add(exported, rule.namespace, host, rule);
-    else if (rule.namespace === ROOT_NAMESPACE) addTo(rootLocal, host, rule);
+    else if (rule.namespace === settings.rootNamespace) addTo(rootLocal, host, rule);
   }
-  return { local, exported, rootLocal };
+  return { local, exported, root: settings.rootNamespace, rootLocal };
 }
 
 /**
@@ -54,11 +55,11 @@ export function rulePools(graph: Graph, settings: Settings): RulePools {
  * the proxy's own namespace has no rule for it.
  */
 export function rulesTakenIn(pools: RulePools, client: string, host: string, hostNamespace: string | undefined): RulePick | undefined {
-  const first = client === ROOT_NAMESPACE ? pools.rootLocal : pools.local.get(client);
+  const first = client === pools.root ? pools.rootLocal : pools.local.get(client);
   const ownRules = first && mostSpecific(first, host);
   if (ownRules) return { rules: ownRules, namespace: client };
   if (hostNamespace === undefined) return undefined;
-  return exportedFrom(pools, hostNamespace, host, client) ?? exportedFrom(pools, ROOT_NAMESPACE, host, client) ?? { rules: [] };
+  return exportedFrom(pools, hostNamespace, host, client) ?? exportedFrom(pools, pools.root, host, client) ?? { rules: [] };
 }
 
 /**
@@ -106,12 +107,12 @@ function add(pools: Map<string, RulesByHost>, namespace: string, host: string, r
 /**
  * Whether proxies in `client` take `rule`, one of the rules of the set for the most specific host
  * that covers a destination (graph.ts `destinationRulesFor`), whatever else the set holds: their own
- * namespace's rules come first, and none of them has a more specific host. Not so in istio-system,
- * whose proxies look first at its private rules alone.
+ * namespace's rules come first, and none of them has a more specific host. Not so in the root
+ * namespace, whose proxies look first at its private rules alone.
  */
-export function isTakenFirst(rule: ManifestObject, client: string): boolean {
+export function isTakenFirst(rule: ManifestObject, client: string, settings: Settings): boolean {
   // Stryker disable next-line ConditionalExpression: a shortcut; without it, rulesTakenIn finds the same rule
-  if (rule.namespace !== client || client === ROOT_NAMESPACE) return false;
+  if (rule.namespace !== client || client === settings.rootNamespace) return false;
   return isSeenAtHome(rule, exportValues(rule));
 }
 

@@ -16,7 +16,12 @@ export interface Settings {
   readonly defaultVirtualServiceExportTo: readonly string[];
   /** The same for DestinationRules. */
   readonly defaultDestinationRuleExportTo: readonly string[];
+  /** The mesh's root namespace, whose objects apply to every namespace. */
+  readonly rootNamespace: string;
 }
+
+/** Istio's root namespace, where a MeshConfig names none: the namespace istiod runs in by default. */
+const ROOT_NAMESPACE = 'istio-system';
 
 /** Istio's default install: the gateways istioctl and the Helm charts deploy, which manifest sets rarely hold. */
 export const DEFAULT_EXTERNAL_GATEWAY_WORKLOADS: readonly string[] = ['istio=ingressgateway', 'istio=egressgateway'];
@@ -32,6 +37,7 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
     defaultServiceExportTo: exportDefault(own(given, 'defaultServiceExportTo')),
     defaultVirtualServiceExportTo: exportDefault(own(given, 'defaultVirtualServiceExportTo')),
     defaultDestinationRuleExportTo: exportDefault(own(given, 'defaultDestinationRuleExportTo')),
+    rootNamespace: text(given, 'rootNamespace') ?? ROOT_NAMESPACE,
   };
 }
 

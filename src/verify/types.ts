@@ -51,9 +51,16 @@ export interface MeshConfigOptions {
    * @default ['*']
    */
   readonly defaultDestinationRuleExportTo?: string[];
+  /**
+   * The mesh's `rootNamespace`, whose RequestAuthentications apply to the pods of every namespace,
+   * and whose DestinationRules a proxy takes for a host after those of its own namespace and of the
+   * host's. Istio makes it the namespace istiod runs in.
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
 }
 
-/** The fields of {@link MeshConfigOptions}, each a list of namespaces. */
+/** The fields of {@link MeshConfigOptions} that are lists of namespaces. */
 export const MESH_CONFIG_FIELDS = ['defaultServiceExportTo', 'defaultVirtualServiceExportTo', 'defaultDestinationRuleExportTo'] as const;
 
 /** What the checks cannot see in the manifest set itself. */

@@ -51,7 +51,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkServicePorts(graph),
     ...checkGateways(graph, settings, proxiesOf),
     ...checkGatewaySubsets(graph),
-    ...checkJwtClaimRoutes(graph),
+    ...checkJwtClaimRoutes(graph, settings),
     ...checkDeprecations(graph),
     ...checkWaypoints(graph, settings),
     ...checkFleets(graph),

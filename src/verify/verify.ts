@@ -181,11 +181,16 @@ function checkVerifyOptions(entry: string, options: unknown): void {
 /** The MeshConfig fields of `options`, named as `field.defaultServiceExportTo` in errors. */
 export function checkMeshConfigOptions(entry: string, field: string, options: unknown): void {
   for (const name of MESH_CONFIG_FIELDS) checkStrings(entry, `${field}.${name}`, own(options, name), EXPORT_TO);
+  checkNamespace(entry, `${field}.rootNamespace`, own(options, 'rootNamespace'), '"istio-system"');
 }
 
 export function checkNamespaceOption(entry: string, namespace: unknown): void {
+  checkNamespace(entry, 'options.defaultNamespace', namespace, '"shop"');
+}
+
+function checkNamespace(entry: string, field: string, namespace: unknown, example: string): void {
   if (namespace !== undefined && (typeof namespace !== 'string' || !isDns1123Label(namespace))) {
-    fail(entry, 'options.defaultNamespace', 'must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63)', namespace, 'e.g. "shop"');
+    fail(entry, field, 'must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63)', namespace, `e.g. ${example}`);
   }
 }
 
