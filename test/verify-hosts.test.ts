@@ -860,8 +860,8 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     hosts: ['reviews.example.com'], ...(gateways ? { gateways } : {}), http: [{ route: [{ destination: { host, subset: 'v1' } }] }],
   });
   const ingressPods = ingress(['*/reviews.example.com']);
-  const ORDER = 'a proxy takes the DestinationRules of its own namespace first, then those the host\'s namespace exports to it, then those istio-system exports, '
-    + 'and of those the most specific host';
+  const ORDER = 'a proxy takes the DestinationRules of its own namespace first (in istio-system, those that namespace keeps to itself), '
+    + 'then those the host\'s namespace exports to it, then those istio-system exports, and of those the most specific host';
   const SIDECARS = 'sidecars there take these routes but do not';
   const GATEWAY = 'the gateway takes these routes but does not';
   const shadowed = (namespace: string, where: string, taken: string, takenHost: string, subsets: string, fix: string, who = SIDECARS, definers = 'DestinationRule/shop/reviews') =>
@@ -871,7 +871,7 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   const narrow = `or give that rule a host that does not cover ${REVIEWS}`;
   const notConsulted = (namespace: string, where: string, definers: string, home = 'shop') => finding('destination-rule-not-consulted',
     `VirtualService/${namespace}/reviews`, 'spec.http[0].route[0].destination.subset',
-    `subset v1 is defined by ${definers}, in a namespace Istio does not consult for proxies in ${where}: a proxy takes DestinationRules only `
+    `subset v1 is defined by ${definers}, which proxies in ${where}, never take: a proxy takes DestinationRules only `
     + `from its own namespace, from the host's (${home}) and from istio-system; ${SIDECARS} know the subset, so requests fail with 503; move the rule to namespace ${home}`);
   const FRONTEND = 'namespace frontend, this VirtualService\'s own';
 
@@ -923,11 +923,10 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   test('consults the mesh\'s rootNamespace where the MeshConfig names one, and not istio-system', () => {
     const objects = (root: string) => [...app('reviews', 'shop'), rule('defaults', root, '*.local', []), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')];
     const options = { rootNamespace: 'istio-config' };
-    const inRoot = (f: Finding, from: string, to: string): Finding => ({ ...f, message: f.message.replace(from, to) });
+    const inRoot = (f: Finding): Finding => ({ ...f, message: f.message.split('istio-system').join('istio-config') });
     expect(verify(objects('istio-config'), options)).toEqual([inRoot(shadowed('frontend', FRONTEND, 'DestinationRule/istio-config/defaults', '*.local',
-      'which defines no subsets', narrow, SIDECARS, 'DestinationRule/ops/reviews'), 'then those istio-system exports', 'then those istio-config exports')]);
-    expect(verify(objects('istio-system'), options)).toEqual([
-      inRoot(notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews'), 'and from istio-system', 'and from istio-config')]);
+      'which defines no subsets', narrow, SIDECARS, 'DestinationRule/ops/reviews'))]);
+    expect(verify(objects('istio-system'), options)).toEqual([inRoot(notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews'))]);
     // istio-system is then a namespace like any other, whose proxies take its public rules first.
     const gatewayRoute = [...app('reviews', 'shop'), ...ingressPods, reviewsRule, rule('defaults', 'istio-system', '*.local', []), route('shop', ['istio-system/public'])];
     expect(verify(gatewayRoute)).toEqual([]);
@@ -952,12 +951,24 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       '*.local', 'which defines no subsets', narrow, GATEWAY, 'DestinationRule/istio-system/reviews')]);
   });
 
+  test('fails when the only rules defining the subset in a namespace consulted have a workloadSelector, which istiod keeps to that namespace', () => {
+    const selected = rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } });
+    const message = (definers: string) => `subset v1 is defined by ${definers}, which proxies in namespace frontend, this VirtualService's own, never take: `
+      + 'a proxy takes DestinationRules only from its own namespace, from the host\'s (shop) and from istio-system, and one with a workloadSelector only in its own namespace; '
+      + `${SIDECARS} know the subset, so requests fail with 503; define the subset in a rule without workloadSelector in namespace shop`;
+    const at = (definers: string) => finding('destination-rule-not-consulted', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.subset', message(definers));
+    expect(verify([...app('reviews', 'shop'), selected, route('frontend')])).toEqual([at('DestinationRule/shop/reviews')]);
+    expect(verify([...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')]))
+      .toEqual([at('DestinationRule/shop/reviews, DestinationRule/ops/reviews')]);
+    expect(verify([...app('reviews', 'shop'), selected, route('shop')])).toEqual([]);
+  });
+
   test('fails when a ServiceEntry declares the host in one namespace and the rule is in another', () => {
     const entry = istio('ServiceEntry', 'payments', 'payments', { hosts: ['api.payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
     const other = istio('ServiceEntry', 'maps', 'maps', { hosts: ['maps.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
     const objects = [entry, other, rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')];
     expect(verify(objects).map(f => [f.code, f.message.split(': a proxy')[0]])).toEqual([['destination-rule-not-consulted',
-      'subset v1 is defined by DestinationRule/ops/payments, in a namespace Istio does not consult for proxies in namespace frontend, this VirtualService\'s own']]);
+      'subset v1 is defined by DestinationRule/ops/payments, which proxies in namespace frontend, this VirtualService\'s own, never take']]);
     expect(verify(objects)[0].message).toMatch(/from the host's \(payments\) .* move the rule to namespace payments$/);
     expect(verify([entry, rule('payments', 'payments', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')])).toEqual([]);
   });
@@ -983,10 +994,6 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       rule('mtls', 'frontend', '*.local', [], { workloadSelector: { matchLabels: { app: 'web' } } })]],
     ['defined in istio-system, the host\'s rule being hidden from the routes\' namespace', [
       rule('reviews', 'shop', REVIEWS, ['v2'], { exportTo: ['.', 'ops'] }), rule('reviews', 'istio-system', REVIEWS, ['v1'])]],
-    ['defined only by a rule with a workloadSelector in the host\'s namespace, which the set cannot place', [
-      rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } })]],
-    ['defined by a rule with a workloadSelector in the host\'s namespace, beside one in a namespace not consulted', [
-      rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } }), rule('reviews', 'ops', REVIEWS, ['v1'])]],
   ])('accepts a subset %s', (_, rules) => {
     expect(verify([...app('reviews', 'shop'), ...rules, route('frontend')])).toEqual([]);
   });
@@ -1009,6 +1016,35 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(verify(objects)).toEqual([]);
     expect(verify([rule('payments', 'ops', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')],
       { externalHosts: ['api.payments.example.com'] })).toEqual([]);
+  });
+
+  test('leaves routes alone whose proxies the set does not place: gateway pods outside it, which the routes\' namespace only stands for', () => {
+    const mtls = rule('mtls', 'frontend', '*.local', []);
+    const external = { externalGateways: ['istio-system/public-gateway'] };
+    expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, route('frontend', ['istio-system/public-gateway'])], external)).toEqual([]);
+    expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, gateway('public', ['*/reviews.example.com']), route('frontend', ['istio-system/public'])])).toEqual([]);
+    expect(summary(verify([...app('reviews', 'shop'), reviewsRule, mtls, route('frontend', ['istio-system/public-gateway', 'mesh'])], external)))
+      .toEqual(['destination-rule-shadowed VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+  });
+
+  test('leaves a mesh route exported everywhere from istio-system alone there, whose own proxies look rules up as no other namespace\'s', () => {
+    const objects = (exportTo?: string[]) => [...app('reviews', 'shop'), reviewsRule, istio('DestinationRule', 'mtls', 'istio-system', { host: '*.local', exportTo: ['.'] }),
+      { ...route('istio-system'), spec: { ...route('istio-system').spec, ...(exportTo ? { exportTo } : {}) } }];
+    expect(verify(objects())).toEqual([]);
+    expect(verify(objects(['*']))).toEqual([]);
+    expect(summary(verify(objects(['.'])))).toEqual(['destination-rule-shadowed VirtualService/istio-system/reviews spec.http[0].route[0].destination.subset']);
+  });
+
+  test('leaves a route exported to no namespace alone, where no proxy runs', () => {
+    const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['~'] } };
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), routes])).toEqual([]);
+  });
+
+  test('leaves the rules of a host that is unknown or hidden where the routes apply to the findings about the host', () => {
+    const mtls = rule('mtls', 'frontend', '*.local', []);
+    expect(summary(verify([reviewsRule, mtls, route('frontend')]))).toEqual(['destination-host-not-found VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
+    expect(summary(verify([...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), reviewsRule, mtls, route('frontend')])))
+      .toEqual(['destination-host-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
   });
 
   test('leaves namespaces that do not see the rules defining the subset to destination-rule-not-exported', () => {

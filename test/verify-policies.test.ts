@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { CODES, Finding, Severity, verifyManifests } from '../src/verify';
+import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src/verify';
 
 /**
  * DestinationRule TLS without a CA to verify the server with (destination-rule-tls-unverified,

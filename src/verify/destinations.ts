@@ -2,7 +2,7 @@ import { hostCovers } from '../names';
 import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, destinationRulesFor, ruleHost, subsetsOfRule } from './graph';
-import { intendedFqdn, serviceFqdn } from './hosts';
+import { MESH, intendedFqdn, serviceFqdn } from './hosts';
 import { isObjectLike, own, text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
 import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
@@ -21,8 +21,9 @@ export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: P
     for (const d of destinations(vs)) {
       // Stryker disable next-line ConditionalExpression: working the takers out anew for every destination gives the same ones
       const takenBy = d.gateways ? takers(settings, proxiesOf, vs, ruleGateways(vs, d)) : bound ??= takers(settings, proxiesOf, vs, ruleGateways(vs, d));
+      const before = findings.length;
       checkHost(graph, settings, vs, d, takenBy, findings);
-      checkSubset(graph, settings, { vs, d, takenBy, poolsOf }, findings);
+      checkSubset(graph, settings, { vs, d, takenBy, poolsOf, hostFound: findings.length === before }, findings);
     }
   }
   return findings;
@@ -33,6 +34,11 @@ interface Takers {
   /** The gateway whose pods run there; undefined for sidecars. */
   readonly gateway?: string;
   readonly namespaces: readonly string[];
+  /**
+   * Whether proxies run in `namespaces`: the sidecars of a mesh route, or a gateway's pods. Not so
+   * where those are the VirtualService's, standing for gateway pods the set does not show.
+   */
+  readonly placed: boolean;
 }
 
 /**
@@ -43,12 +49,12 @@ interface Takers {
  */
 function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObject, applies: readonly string[]): Takers[] {
   const gateways = applies.filter(gateway => proxiesOf(gateway).length > 0);
-  const sidecars = gateways.length < applies.length ? [{ namespaces: routingNamespaces(vs, settings) }] : [];
+  const sidecars = gateways.length < applies.length ? [{ namespaces: routingNamespaces(vs, settings), placed: applies.includes(MESH) }] : [];
   // The common case, in the route check at synth too: no gateway whose pods the set shows.
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an early return that only saves time; the rest gives the same
   if (gateways.length === 0) return sidecars;
   const seen = exportedTo(vs, settings);
-  return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)) }))];
+  return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)), placed: true }))];
 }
 
 /** Whether a host is served from outside the Kubernetes Services of the set, whichever namespaces see it. */
@@ -156,6 +162,8 @@ interface Routed {
   readonly d: Destination;
   readonly takenBy: readonly Takers[];
   readonly poolsOf: () => RulePools;
+  /** Whether the checks of the host found nothing: where they did, the rules for it are beside the point. */
+  readonly hostFound: boolean;
 }
 
 function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings: Finding[]): void {
@@ -194,26 +202,36 @@ interface Defined {
 /**
  * Where the rules defining the subset are seen, a proxy may still take another rule for the host,
  * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
- * takes. Namespaces that do not see the definers are destination-rule-not-exported's.
+ * takes. Namespaces that do not see the definers are destination-rule-not-exported's. Which rule a
+ * proxy takes depends on where it runs, so namespaces that stand for proxies elsewhere are left
+ * alone: the VirtualService's, for gateway pods the set does not show; the root namespace, for the
+ * sidecars of every namespace that a VirtualService exported everywhere from there applies to, since
+ * its own proxies look rules up as no other namespace's do; and `~`, where no proxy runs.
  */
 function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, findings: Finding[]): void {
+  if (!routed.hostFound) return;
   const host = routed.d.resolved;
   const home = hostNamespace(graph, host);
+  const everywhere = exportedTo(routed.vs, settings) === '*';
   for (const t of routed.takenBy) {
+    if (!t.placed) continue;
     const hidden = hiddenFrom(settings, t, defined.definers);
     for (const client of t.namespaces) {
-      if (hidden.includes(client)) continue;
+      if (hidden.includes(client) || client === NO_NAMESPACE || (everywhere && t.gateway === undefined && client === settings.rootNamespace)) continue;
       // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
       if (defined.definers.some(rule => isTakenFirst(rule, client, settings))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
       // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
       if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || isObjectLike(own(rule.spec, 'workloadSelector')))) continue;
-      if (pick.namespace !== undefined) findings.push(ruleShadowed(settings, routed, defined, t, client, pick));
-      // Rules in the namespaces consulted that are not taken have a workloadSelector, which keeps them from other namespaces.
-      else if (defined.definers.every(rule => ![client, home, settings.rootNamespace].includes(rule.namespace))) findings.push(ruleNotConsulted(settings, routed, defined, t, client, home));
+      findings.push(pick.namespace === undefined
+        ? ruleNotConsulted(settings, routed, defined, t, client, home)
+        : ruleShadowed(settings, routed, defined, t, client, pick));
     }
   }
 }
+
+/** What `exportTo: ["~"]` makes of a namespace: none. */
+const NO_NAMESPACE = '~';
 
 /** Where proxies take another rule for the host, which does not define the subset. */
 function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, pick: RulePick): Finding {
@@ -225,18 +243,24 @@ function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, take
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
     `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
     + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
-    + `a proxy takes the DestinationRules of its own namespace first, then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
+    + `a proxy takes the DestinationRules of its own namespace first (in ${settings.rootNamespace}, those that namespace keeps to itself), `
+    + `then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
     + `and of those the most specific host; ${who(takers)} know the subset, so requests fail with 503; define subset ${defined.subset} in ${taken} too, ${fix}`);
 }
 
-/** Where no namespace that proxies consult has a rule for the host: the definers are elsewhere. */
+/**
+ * Where no namespace that proxies consult has a rule for the host they take: the definers are
+ * elsewhere, or have a workloadSelector, which istiod gives to no other namespace.
+ */
 function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, home: string | undefined): Finding {
   const { vs, d } = routed;
+  const selecting = defined.definers.some(rule => isObjectLike(own(rule.spec, 'workloadSelector')));
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, in a namespace Istio does not consult `
-    + `for proxies in ${namespaces([client])}, ${where(settings, vs, takers)}: a proxy takes DestinationRules only from its own namespace, `
-    + `from the host's (${home}) and from ${settings.rootNamespace}; ${who(takers)} know the subset, so requests fail with 503; `
-    + `move the rule to namespace ${home}`);
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([client])}, `
+    + `${where(settings, vs, takers)}, never take: a proxy takes DestinationRules only from its own namespace, from the host's (${home}) `
+    + `and from ${settings.rootNamespace}${selecting ? ', and one with a workloadSelector only in its own namespace' : ''}; `
+    + `${who(takers)} know the subset, so requests fail with 503; `
+    + (selecting ? `define the subset in a rule without workloadSelector in namespace ${home}` : `move the rule to namespace ${home}`));
 }
 
 function definesSubset(rule: ManifestObject, subset: string): boolean {

@@ -128,7 +128,7 @@ const CODE_TABLE = {
   'destination-host-not-exported': [Severity.ERROR, 'A destination\'s Service or ServiceEntry is not exported to a namespace where the VirtualService applies: 503 there.'],
   'destination-rule-not-exported': [Severity.ERROR, 'A destination\'s subset is defined only by DestinationRules not exported to a namespace where the route applies: 503 there.'],
   'destination-rule-shadowed': [Severity.ERROR, 'A destination\'s subset is defined by a DestinationRule, but where the route applies Istio takes another rule for the host, of the proxies\' own namespace or of a more specific host, which lacks it: 503 there.'],
-  'destination-rule-not-consulted': [Severity.ERROR, 'A destination\'s subset is defined only by DestinationRules in namespaces that the proxies taking the route never consult (only their own, the host\'s and istio-system): 503 there.'],
+  'destination-rule-not-consulted': [Severity.ERROR, 'A destination\'s subset is defined only by DestinationRules the proxies taking the route never take: in namespaces istiod does not consult for them (only their own, the host\'s and the root), or with a workloadSelector elsewhere: 503 there.'],
   'virtual-service-not-exported-to-gateway': [Severity.ERROR, 'A VirtualService is not exported to the namespace where the pods of a Gateway it binds to run, so that gateway never serves its routes.'],
   'destination-port-ambiguous': [Severity.WARNING, 'An in-mesh route to a Service with several ports names no port, and a host it serves is dialled on a port that Service lacks.'],
   'gateway-route-bypasses-split': [Severity.WARNING, 'A gateway route to a host without subset, while a mesh VirtualService splits that host by subset: the gateway\'s share ignores the split.'],
