@@ -1018,6 +1018,21 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       { externalHosts: ['api.payments.example.com'] })).toEqual([]);
   });
 
+  test('fails when the rule of the exact host in the routes\' namespace comes before the wildcard rule there that defines the subset', () => {
+    const objects = [...app('reviews', 'shop'), rule('pool', 'shop', REVIEWS, []), rule('versions', 'shop', '*.shop.svc.cluster.local', ['v1']), route('shop')];
+    expect(verify(objects)).toEqual([shadowed('shop', 'namespace shop, this VirtualService\'s own', 'DestinationRule/shop/pool', REVIEWS, 'which defines no subsets',
+      'or route without the subset', SIDECARS, 'DestinationRule/shop/versions')]);
+  });
+
+  test.each([
+    ['a wildcard rule of the routes\' namespace, beside a private rule of the exact host elsewhere', [rule('pool', 'ops', REVIEWS, [], { exportTo: ['.'] }),
+      rule('versions', 'shop', '*.shop.svc.cluster.local', ['v1'])], 'shop'],
+    ['a wildcard rule of istio-system, the rule of the exact host being private to the host\'s namespace', [rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }),
+      rule('defaults', 'istio-system', '*.local', ['v1'])], 'frontend'],
+  ])('accepts a subset defined by %s, which the proxies take', (_, rules, namespace) => {
+    expect(verify([...app('reviews', 'shop'), ...rules, route(namespace)])).toEqual([]);
+  });
+
   test('leaves routes alone whose proxies the set does not place: gateway pods outside it, which the routes\' namespace only stands for', () => {
     const mtls = rule('mtls', 'frontend', '*.local', []);
     const external = { externalGateways: ['istio-system/public-gateway'] };

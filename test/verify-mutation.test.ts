@@ -464,7 +464,11 @@ describe('destination rules', () => {
     const broad = rule('broad', '*.svc.cluster.local', 'v1');
     const narrow = rule('narrow', '*.shop.svc.cluster.local', 'v1', 'v2');
     expect(verify([...set, broad, narrow])).toStrictEqual([]);
+    // The broader rule defines v2, but the proxies of shop take the narrower one.
     expect(brief(verify([...set, rule('narrow', '*.shop.svc.cluster.local', 'v1'), rule('broad', '*.svc.cluster.local', 'v1', 'v2')]))).toStrictEqual([
+      'destination-rule-shadowed VirtualService/shop/reviews spec.http[0].route[1].destination.subset',
+    ]);
+    expect(brief(verify([...set, rule('narrow', '*.shop.svc.cluster.local', 'v1'), rule('broad', '*.svc.cluster.local', 'v1')]))).toStrictEqual([
       'subset-not-found VirtualService/shop/reviews spec.http[0].route[1].destination.subset',
     ]);
     expect(verify([...set, rule('all', '*', 'v1', 'v2')])).toStrictEqual([]);

@@ -5,7 +5,7 @@ import { Graph, ManifestObject, destinationRulesFor, ruleHost, subsetsOfRule } f
 import { MESH, intendedFqdn, serviceFqdn } from './hosts';
 import { isObjectLike, own, text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
-import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
+import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesCovering, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -171,14 +171,15 @@ function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings:
   const subset = text(d.destination, 'subset');
   if (!subset) return;
   const host = d.resolved;
-  const rules = destinationRulesFor(graph, host);
-  const definers = rules.filter(rule => definesSubset(rule, subset));
+  // Any rule that a proxy somewhere may take: which one each proxy takes is reportNotTaken's.
+  const definers = rulesCovering(graph, host).filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) {
     reportHidden(settings, takenBy, definers, findings, (t, hidden) => ruleNotExported(settings, vs, d, subset, definers, t, hidden));
     reportNotTaken(graph, settings, routed, { subset, definers }, findings);
     return;
   }
   const path = `${d.path}.subset`;
+  const rules = destinationRulesFor(graph, host);
   if (rules.length === 0) {
     // An external host's DestinationRule lives wherever the host does.
     if (isDeclaredElsewhere(graph, settings, d.host, host)) return;
@@ -219,7 +220,7 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
     for (const client of t.namespaces) {
       if (hidden.includes(client) || client === NO_NAMESPACE || (everywhere && t.gateway === undefined && client === settings.rootNamespace)) continue;
       // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
-      if (defined.definers.some(rule => isTakenFirst(rule, client, settings))) continue;
+      if (defined.definers.some(rule => isTakenFirst(rule, client, host, settings))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
       // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
       if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || isObjectLike(own(rule.spec, 'workloadSelector')))) continue;

@@ -105,15 +105,31 @@ function add(pools: Map<string, RulesByHost>, namespace: string, host: string, r
 }
 
 /**
- * Whether proxies in `client` take `rule`, one of the rules of the set for the most specific host
- * that covers a destination (graph.ts `destinationRulesFor`), whatever else the set holds: their own
- * namespace's rules come first, and none of them has a more specific host. Not so in the root
- * namespace, whose proxies look first at its private rules alone.
+ * Whether proxies in `client` take `rule` for `host` whatever else the set holds: a rule of their
+ * own namespace for exactly that host, which their namespace sees, comes before any other. Not so
+ * in the root namespace, whose proxies look first at its private rules alone.
  */
-export function isTakenFirst(rule: ManifestObject, client: string, settings: Settings): boolean {
-  // Stryker disable next-line ConditionalExpression: a shortcut; without it, rulesTakenIn finds the same rule
-  if (rule.namespace !== client || client === settings.rootNamespace) return false;
+export function isTakenFirst(rule: ManifestObject, client: string, host: string, settings: Settings): boolean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: a shortcut; without it, rulesTakenIn finds the same rule
+  if (rule.namespace !== client || client === settings.rootNamespace || ruleHost(rule) !== host) return false;
   return isSeenAtHome(rule, exportValues(rule));
+}
+
+/**
+ * Every DestinationRule of the set whose host covers `host`, the most specific first: those a
+ * proxy somewhere may take for it. graph.ts `destinationRulesFor` gives only the most specific, in
+ * any namespace, which a proxy elsewhere need not see.
+ */
+export function rulesCovering(graph: Graph, host: string): readonly ManifestObject[] {
+  const byHost = graph.destinationRulesByHost;
+  const covering = [...byHost.get(host) ?? []];
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+    const wildcard = `*${host.slice(dot)}`;
+    // A wildcard destination host is its own first wildcard, already taken as exact.
+    if (wildcard !== host) covering.push(...byHost.get(wildcard) ?? []);
+  }
+  if (host !== '*') covering.push(...byHost.get('*') ?? []);
+  return covering;
 }
 
 /** Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at first. */
