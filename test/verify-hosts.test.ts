@@ -973,6 +973,12 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(verify([entry, rule('payments', 'payments', 'api.payments.example.com', ['v1']), route('frontend', undefined, 'api.payments.example.com')])).toEqual([]);
   });
 
+  test('fails when a wildcard destination host\'s only rule is in a namespace not consulted, naming it once', () => {
+    const entry = istio('ServiceEntry', 'partners', 'partners', { hosts: ['*.partners.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] });
+    const objects = [entry, rule('partners', 'ops', '*.partners.example.com', ['v1']), route('frontend', undefined, '*.partners.example.com')];
+    expect(verify(objects).map(f => f.message.split(', which')[0])).toEqual(['subset v1 is defined by DestinationRule/ops/partners']);
+  });
+
   test('checks every namespace the routes are exported to, each with the rules it takes', () => {
     const local = (namespace: string, subsets: string[]) => rule('reviews-local', namespace, REVIEWS, subsets);
     const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web', 'admin'] } };

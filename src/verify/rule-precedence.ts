@@ -121,15 +121,11 @@ export function isTakenFirst(rule: ManifestObject, client: string, host: string,
  * any namespace, which a proxy elsewhere need not see.
  */
 export function rulesCovering(graph: Graph, host: string): readonly ManifestObject[] {
-  const byHost = graph.destinationRulesByHost;
-  const covering = [...byHost.get(host) ?? []];
-  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    const wildcard = `*${host.slice(dot)}`;
-    // A wildcard destination host is its own first wildcard, already taken as exact.
-    if (wildcard !== host) covering.push(...byHost.get(wildcard) ?? []);
-  }
-  if (host !== '*') covering.push(...byHost.get('*') ?? []);
-  return covering;
+  // A set, since a wildcard destination host is its own first wildcard.
+  const hosts = new Set([host]);
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) hosts.add(`*${host.slice(dot)}`);
+  hosts.add('*');
+  return [...hosts].flatMap(key => graph.destinationRulesByHost.get(key) ?? []);
 }
 
 /** Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at first. */
