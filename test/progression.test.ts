@@ -55,6 +55,18 @@ describe('verifyProgression', () => {
       .toEqual(['1 subset-removed-while-routed VirtualService/shop/reviews spec.http[0].route[0]']);
   });
 
+  test('finds a subset in a wildcard rule when a rule for the exact host elsewhere lacks it, as the proxies of the routes\' namespace do', () => {
+    // The app's own rule, for its exact host, made a wildcard one; a TLS-only rule for the exact host in istio-system beside it.
+    const stage = canaryStage({ canary: v2, canaryWeight: 10 }).map(o => (o.kind === 'DestinationRule'
+      ? { ...o, spec: { ...(o.spec as object), host: '*.shop.svc.cluster.local' } } : o));
+    const tls = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews-tls', namespace: 'istio-system' },
+      spec: { host: 'reviews.shop.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } };
+    expect(verifyProgression([[...stage, tls], [...stage, tls]])).toEqual([]);
+    expect(summary([[...stage, tls], [...stage.filter(o => o.kind !== 'DestinationRule'), tls]]).sort()).toEqual([
+      '1 subset-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.subset', '1 subset-not-found VirtualService/shop/reviews spec.http[0].route[1].destination.subset',
+      '1 subset-removed-while-routed VirtualService/shop/reviews spec.http[0].route[0]', '1 subset-removed-while-routed VirtualService/shop/reviews spec.http[0].route[1]']);
+  });
+
   test('fails when a step renames an object that is still the same release', () => {
     const renamed = canaryStage({}).map(o => (o.kind === 'Deployment' ? { ...o, metadata: { ...o.metadata, name: 'reviews-stable' } } : o));
     expect(summary([canaryStage({}), renamed])).toEqual([

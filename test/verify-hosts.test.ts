@@ -951,16 +951,24 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       '*.local', 'which defines no subsets', narrow, GATEWAY, 'DestinationRule/istio-system/reviews')]);
   });
 
-  test('fails when the only rules defining the subset in a namespace consulted have a workloadSelector, which istiod keeps to that namespace', () => {
-    const selected = rule('reviews', 'shop', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } });
-    const message = (definers: string) => `subset v1 is defined by ${definers}, which proxies in namespace frontend, this VirtualService's own, never take: `
-      + 'a proxy takes DestinationRules only from its own namespace, from the host\'s (shop) and from istio-system, and one with a workloadSelector only in its own namespace; '
-      + `${SIDECARS} know the subset, so requests fail with 503; define the subset in a rule without workloadSelector in namespace shop`;
-    const at = (definers: string) => finding('destination-rule-not-consulted', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.subset', message(definers));
-    expect(verify([...app('reviews', 'shop'), selected, route('frontend')])).toEqual([at('DestinationRule/shop/reviews')]);
-    expect(verify([...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')]))
-      .toEqual([at('DestinationRule/shop/reviews, DestinationRule/ops/reviews')]);
+  test('fails when the rules defining the subset have a workloadSelector in another namespace, which istiod exports nowhere', () => {
+    const selected = rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['*'], workloadSelector: { matchLabels: { app: 'reviews' } } });
+    const path = 'spec.http[0].route[0].destination.subset';
+    expect(verify([...app('reviews', 'shop'), selected, route('frontend')])).toEqual([finding('destination-rule-not-exported', 'VirtualService/frontend/reviews', path,
+      'subset v1 is defined by DestinationRule/shop/reviews, not exported to namespace frontend, this VirtualService\'s own: DestinationRule/shop/reviews has a '
+      + `workloadSelector, which keeps it to its own namespace whatever its exportTo; ${SIDECARS} know the subset, so requests fail with 503; `
+      + 'define it in a DestinationRule without workloadSelector, exported to frontend, or route without the subset')]);
+    expect(verify([...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([finding('destination-rule-not-consulted',
+      'VirtualService/frontend/reviews', path, 'subset v1 is defined by DestinationRule/shop/reviews, DestinationRule/ops/reviews, which proxies in namespace frontend, '
+      + 'this VirtualService\'s own, never take: a proxy takes DestinationRules only from its own namespace, from the host\'s (shop) and from istio-system, '
+      + `and one with a workloadSelector only in its own namespace; ${SIDECARS} know the subset, so requests fail with 503; `
+      + 'define the subset in a rule without workloadSelector in namespace shop')]);
     expect(verify([...app('reviews', 'shop'), selected, route('shop')])).toEqual([]);
+  });
+
+  test('takes a rule with a workloadSelector in istio-system, private whatever its exportTo, for the gateway pods there', () => {
+    const selected = rule('reviews', 'istio-system', REVIEWS, ['v1'], { exportTo: ['shop'], workloadSelector: { matchLabels: { istio: 'ingressgateway' } } });
+    expect(verify([...app('reviews', 'shop'), ...ingressPods, selected, route('shop', ['istio-system/public'])])).toEqual([]);
   });
 
   test('fails when a ServiceEntry declares the host in one namespace and the rule is in another', () => {
@@ -1054,6 +1062,14 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(verify(objects())).toEqual([]);
     expect(verify(objects(['*']))).toEqual([]);
     expect(summary(verify(objects(['.'])))).toEqual(['destination-rule-shadowed VirtualService/istio-system/reviews spec.http[0].route[0].destination.subset']);
+  });
+
+  test('leaves the mesh routes of a Service in ambient mode alone, which its waypoint applies wherever it runs', () => {
+    const shop = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: {
+      'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': 'infra' } } };
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'infra', REVIEWS, ['v1']), route('frontend')];
+    expect(verify([shop, ...objects])).toEqual([]);
+    expect(summary(verify(objects))).toEqual(['destination-rule-not-consulted VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
   });
 
   test('leaves a route exported to no namespace alone, where no proxy runs', () => {

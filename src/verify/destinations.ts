@@ -1,12 +1,13 @@
 import { hostCovers } from '../names';
-import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
+import { declarationsFor, exportField, exportFix, exportedTo, hasWorkloadSelector, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { Graph, ManifestObject, destinationRulesFor, ruleHost, subsetsOfRule } from './graph';
+import { Graph, ManifestObject, destinationRulesFor, ruleHost, rulesCovering, subsetsOfRule } from './graph';
 import { MESH, intendedFqdn, serviceFqdn } from './hosts';
-import { isObjectLike, own, text } from './json';
+import { text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
-import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesCovering, rulesTakenIn } from './rule-precedence';
+import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
+import { AmbientMesh } from './waypoints';
 import { Finding, finding } from './types';
 
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
@@ -15,6 +16,8 @@ export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: P
   // Indexed only for a subset whose rules are not simply those of the routes' own namespace.
   let pools: RulePools | undefined;
   const poolsOf = () => pools ??= rulePools(graph, settings);
+  const ambient = new AmbientMesh(graph);
+  const anyAmbient = ambient.hasAmbient();
   for (const vs of graph.virtualServices) {
     // Most rules apply where their VirtualService is bound, so their destinations share its takers.
     let bound: readonly Takers[] | undefined;
@@ -23,7 +26,9 @@ export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: P
       const takenBy = d.gateways ? takers(settings, proxiesOf, vs, ruleGateways(vs, d)) : bound ??= takers(settings, proxiesOf, vs, ruleGateways(vs, d));
       const before = findings.length;
       checkHost(graph, settings, vs, d, takenBy, findings);
-      checkSubset(graph, settings, { vs, d, takenBy, poolsOf, hostFound: findings.length === before }, findings);
+      const service = anyAmbient ? graph.serviceByHost.get(d.resolved) : undefined;
+      const waypointed = service !== undefined && ambient.ambientReason(service) !== undefined;
+      checkSubset(graph, settings, { vs, d, takenBy, poolsOf, hostFound: findings.length === before, waypointed }, findings);
     }
   }
   return findings;
@@ -164,6 +169,8 @@ interface Routed {
   readonly poolsOf: () => RulePools;
   /** Whether the checks of the host found nothing: where they did, the rules for it are beside the point. */
   readonly hostFound: boolean;
+  /** Whether the host is a Service in ambient mode, whose mesh routes its waypoint applies, where it runs. */
+  readonly waypointed: boolean;
 }
 
 function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings: Finding[]): void {
@@ -205,7 +212,8 @@ interface Defined {
  * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
  * takes. Namespaces that do not see the definers are destination-rule-not-exported's. Which rule a
  * proxy takes depends on where it runs, so namespaces that stand for proxies elsewhere are left
- * alone: the VirtualService's, for gateway pods the set does not show; the root namespace, for the
+ * alone: the VirtualService's, for gateway pods the set does not show, and for the waypoint of a
+ * Service in ambient mode, which applies its mesh routes from wherever it runs; the root namespace, for the
  * sidecars of every namespace that a VirtualService exported everywhere from there applies to, since
  * its own proxies look rules up as no other namespace's do; and `~`, where no proxy runs.
  */
@@ -215,7 +223,7 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
   const home = hostNamespace(graph, host);
   const everywhere = exportedTo(routed.vs, settings) === '*';
   for (const t of routed.takenBy) {
-    if (!t.placed) continue;
+    if (!t.placed || (routed.waypointed && t.gateway === undefined)) continue;
     const hidden = hiddenFrom(settings, t, defined.definers);
     for (const client of t.namespaces) {
       if (hidden.includes(client) || client === NO_NAMESPACE || (everywhere && t.gateway === undefined && client === settings.rootNamespace)) continue;
@@ -223,7 +231,7 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
       if (defined.definers.some(rule => isTakenFirst(rule, client, host, settings))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
       // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
-      if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || isObjectLike(own(rule.spec, 'workloadSelector')))) continue;
+      if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule))) continue;
       findings.push(pick.namespace === undefined
         ? ruleNotConsulted(settings, routed, defined, t, client, home)
         : ruleShadowed(settings, routed, defined, t, client, pick));
@@ -255,7 +263,7 @@ function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, take
  */
 function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, home: string | undefined): Finding {
   const { vs, d } = routed;
-  const selecting = defined.definers.some(rule => isObjectLike(own(rule.spec, 'workloadSelector')));
+  const selecting = defined.definers.some(hasWorkloadSelector);
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
     `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([client])}, `
     + `${where(settings, vs, takers)}, never take: a proxy takes DestinationRules only from its own namespace, from the host's (${home}) `

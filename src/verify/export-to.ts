@@ -1,6 +1,6 @@
 import { hostCovers } from '../names';
 import { Graph, ManifestObject } from './graph';
-import { list, record, show, text } from './json';
+import { isObjectLike, list, own, record, show, text } from './json';
 import { Settings } from './settings';
 
 /**
@@ -32,6 +32,8 @@ export function exportedTo(object: ManifestObject, settings: Settings): Visibili
 }
 
 function exportValues(object: ManifestObject, settings: Settings): readonly string[] {
+  // istiod exports no DestinationRule with a workloadSelector (push_context.go setDestinationRules).
+  if (hasWorkloadSelector(object)) return PRIVATE;
   const written = writtenExportTo(object);
   if (written.length > 0) return written;
   const { values } = meshDefault(object, settings);
@@ -42,6 +44,11 @@ function exportValues(object: ManifestObject, settings: Settings): readonly stri
 
 const PRIVATE: readonly string[] = ['.'];
 const PUBLIC: readonly string[] = ['*'];
+
+/** Whether a DestinationRule applies to the pods its workloadSelector picks, in its own namespace, only. */
+export function hasWorkloadSelector(rule: ManifestObject): boolean {
+  return rule.kind === 'DestinationRule' && isObjectLike(own(rule.spec, 'workloadSelector'));
+}
 
 /** The object's own exportTo; empty when it writes none. */
 export function writtenExportTo(object: ManifestObject): readonly string[] {
@@ -106,6 +113,7 @@ export interface RoutedFrom {
 
 /** An object's exportTo as written, or the mesh default it gets, so that a message shows the value to change. */
 export function exportField(object: ManifestObject, settings: Settings): string {
+  if (hasWorkloadSelector(object)) return `${object.id} has a workloadSelector, which keeps it to its own namespace whatever its exportTo`;
   if (writtenExportTo(object).length === 0) {
     const { field, values } = meshDefault(object, settings);
     return `${object.id} has ${object.kind === 'Service' ? `no annotation ${EXPORT_TO_ANNOTATION}` : 'no exportTo'}, so the mesh's ${field} applies: ${show(values)}`;
@@ -120,6 +128,7 @@ export function exportField(object: ManifestObject, settings: Settings): string 
  * which would export every object that relies on it.
  */
 export function exportFix(objects: readonly ManifestObject[], what: string, hidden: readonly string[]): string {
+  if (objects.every(hasWorkloadSelector)) return `define it in a DestinationRule without workloadSelector, exported to ${hidden.join(', ')}`;
   return objects.every(object => writtenExportTo(object).length > 0) ? `add ${hidden.join(', ')} to that exportTo`
     : `export ${what} to ${hidden.join(', ')} with an exportTo of its own (on a Service, the annotation ${EXPORT_TO_ANNOTATION}), `
       + 'listing "." too where its own namespace uses it; widening the mesh default would export every object without one';

@@ -238,13 +238,30 @@ export function subsetsOfRule(rule: ManifestObject): readonly Subset[] {
   }]);
 }
 
-/** The subset `name` of the DestinationRules Istio applies to `host`: the first that defines it. */
+/**
+ * The subset `name` for `host`: the first rule that defines it, of the most specific host first.
+ * Which rule a proxy takes depends on its namespace (rule-precedence.ts); a subset defined nowhere
+ * it could be taken is undefined.
+ */
 export function subsetDefinition(graph: Graph, host: string, name: string): Subset | undefined {
-  for (const rule of destinationRulesFor(graph, host)) {
+  for (const rule of rulesCovering(graph, host)) {
     const subset = subsetsOfRule(rule).find(s => s.name === name);
     if (subset) return subset;
   }
   return undefined;
+}
+
+/**
+ * Every DestinationRule of the set whose host covers `host`, the most specific first: those a
+ * proxy somewhere may take for it. {@link destinationRulesFor} gives only the most specific, in any
+ * namespace, which a proxy elsewhere need not see.
+ */
+export function rulesCovering(graph: Graph, host: string): readonly ManifestObject[] {
+  // A set, since a wildcard destination host is its own first wildcard.
+  const hosts = new Set([host]);
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) hosts.add(`*${host.slice(dot)}`);
+  hosts.add('*');
+  return [...hosts].flatMap(key => graph.destinationRulesByHost.get(key) ?? []);
 }
 
 /** The DestinationRules Istio applies to `host`: those naming it exactly, else those of the most specific wildcard. */

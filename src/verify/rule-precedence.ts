@@ -1,6 +1,5 @@
-import { writtenExportTo } from './export-to';
+import { hasWorkloadSelector, writtenExportTo } from './export-to';
 import { Graph, ManifestObject, addTo, coveringWildcard, ruleHost } from './graph';
-import { isObjectLike, own } from './json';
 import { Settings } from './settings';
 
 /**
@@ -86,7 +85,7 @@ function mostSpecific(byHost: RulesByHost, host: string): readonly ManifestObjec
  * rule with a workloadSelector, which applies to its own namespace's pods alone.
  */
 function exportValues(rule: ManifestObject): readonly string[] {
-  return isObjectLike(own(rule.spec, 'workloadSelector')) ? PRIVATE : writtenExportTo(rule);
+  return hasWorkloadSelector(rule) ? PRIVATE : writtenExportTo(rule);
 }
 
 const PRIVATE: readonly string[] = ['.'];
@@ -115,18 +114,6 @@ export function isTakenFirst(rule: ManifestObject, client: string, host: string,
   return isSeenAtHome(rule, exportValues(rule));
 }
 
-/**
- * Every DestinationRule of the set whose host covers `host`, the most specific first: those a
- * proxy somewhere may take for it. graph.ts `destinationRulesFor` gives only the most specific, in
- * any namespace, which a proxy elsewhere need not see.
- */
-export function rulesCovering(graph: Graph, host: string): readonly ManifestObject[] {
-  // A set, since a wildcard destination host is its own first wildcard.
-  const hosts = new Set([host]);
-  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) hosts.add(`*${host.slice(dot)}`);
-  hosts.add('*');
-  return [...hosts].flatMap(key => graph.destinationRulesByHost.get(key) ?? []);
-}
 
 /** Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at first. */
 function isSeenAtHome(rule: ManifestObject, exportTo: readonly string[]): boolean {
