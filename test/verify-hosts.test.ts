@@ -964,6 +964,12 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       + `and one with a workloadSelector only in its own namespace; ${SIDECARS} know the subset, so requests fail with 503; `
       + 'define the subset in a rule without workloadSelector in namespace shop')]);
     expect(verify([...app('reviews', 'shop'), selected, route('shop')])).toEqual([]);
+    // Beside a rule hidden by its exportTo, that exportTo is the fix; from two namespaces, both are named.
+    const both = verify([...app('reviews', 'shop'), selected, rule('reviews-v1', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')]);
+    expect(both.map(f => f.message.split('; ').slice(-1)[0])).toEqual(['add frontend to that exportTo, or route without the subset']);
+    const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web'] } };
+    expect(verify([...app('reviews', 'shop'), selected, routes]).map(f => f.message.split('; ').slice(-1)[0]))
+      .toEqual(['define it in a DestinationRule without workloadSelector, exported to frontend, web, or route without the subset']);
   });
 
   test('takes a rule with a workloadSelector in istio-system, private whatever its exportTo, for the gateway pods there', () => {
@@ -1069,7 +1075,20 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': 'infra' } } };
     const objects = [...app('reviews', 'shop'), rule('reviews', 'infra', REVIEWS, ['v1']), route('frontend')];
     expect(verify([shop, ...objects])).toEqual([]);
-    expect(summary(verify(objects))).toEqual(['destination-rule-not-consulted VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+    const notConsultedThere = ['destination-rule-not-consulted VirtualService/frontend/reviews spec.http[0].route[0].destination.subset'];
+    expect(summary(verify(objects))).toEqual(notConsultedThere);
+    // Another namespace in ambient mode leaves this Service's routes to sidecars.
+    expect(summary(verify([{ ...shop, metadata: { ...shop.metadata, name: 'other' } }, ...objects]))).toEqual(notConsultedThere);
+    // A gateway applies its routes itself, waypoint or not.
+    const gatewayRoute = [shop, ...app('reviews', 'shop'), ...ingressPods, reviewsRule, istio('DestinationRule', 'mtls', 'istio-system', { host: '*.local', exportTo: ['.'] }),
+      route('shop', ['istio-system/public'])];
+    expect(summary(verify(gatewayRoute))).toEqual(['destination-rule-shadowed VirtualService/shop/reviews spec.http[0].route[0].destination.subset']);
+  });
+
+  test('reads the exportTo of a ServiceEntry with a workloadSelector as written, since only DestinationRules are kept private by one', () => {
+    const entry = istio('ServiceEntry', 'payments', 'payments', { hosts: ['api.payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
+      resolution: 'STATIC', workloadSelector: { labels: { app: 'payments' } } });
+    expect(verify([entry, istio('VirtualService', 'pay', 'frontend', { hosts: ['pay.example.com'], http: [{ route: [{ destination: { host: 'api.payments.example.com' } }] }] })])).toEqual([]);
   });
 
   test('leaves a route exported to no namespace alone, where no proxy runs', () => {
