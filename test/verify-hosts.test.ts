@@ -1053,6 +1053,13 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(verify([...app('reviews', 'shop'), ...rules, route(namespace)])).toEqual([]);
   });
 
+  test('fails when the routes\' namespace has a rule for the exact host that it does not see, and a namespace-wide one it does', () => {
+    const unseen = rule('reviews', 'frontend', REVIEWS, ['v1'], { exportTo: ['ops'] });
+    const objects = [...app('reviews', 'shop'), reviewsRule, unseen, rule('mtls', 'frontend', '*.local', []), route('frontend')];
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow, SIDECARS,
+      'DestinationRule/shop/reviews, DestinationRule/frontend/reviews')]);
+  });
+
   test('leaves routes alone whose proxies the set does not place: gateway pods outside it, which the routes\' namespace only stands for', () => {
     const mtls = rule('mtls', 'frontend', '*.local', []);
     const external = { externalGateways: ['istio-system/public-gateway'] };

@@ -1,4 +1,4 @@
-import { hasWorkloadSelector, writtenExportTo } from './export-to';
+import { exportedTo, hasWorkloadSelector, isVisibleIn, writtenExportTo } from './export-to';
 import { Graph, ManifestObject, addTo, coveringWildcard, ruleHost } from './graph';
 import { Settings } from './settings';
 
@@ -111,7 +111,8 @@ function add(pools: Map<string, RulesByHost>, namespace: string, host: string, r
 export function isTakenFirst(rule: ManifestObject, client: string, host: string, settings: Settings): boolean {
   // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: a shortcut; without it, rulesTakenIn finds the same rule
   if (rule.namespace !== client || client === settings.rootNamespace || ruleHost(rule) !== host) return false;
-  return isSeenAtHome(rule, exportValues(rule));
+  // What the namespace sees of a rule of its own is what istiod puts in its namespace-local pool.
+  return isVisibleIn(exportedTo(rule, settings), client);
 }
 
 
