@@ -936,6 +936,10 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   test('fails when the only rules defining the subset are in a namespace that is neither the routes\', the host\'s nor istio-system', () => {
     expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), rule('reviews-2', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([
       notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews, DestinationRule/ops/reviews-2')]);
+    // Named the most specific host first, whatever the order of the input.
+    const wildcards = ['*', '*.local', '*.svc.cluster.local', '*.shop.svc.cluster.local'].map((host, i) => rule(`wide-${i}`, 'ops', host, ['v1']));
+    expect(verify([...app('reviews', 'shop'), ...wildcards, route('frontend')])).toEqual([
+      notConsulted('frontend', FRONTEND, 'DestinationRule/ops/wide-3, DestinationRule/ops/wide-2, DestinationRule/ops/wide-1, DestinationRule/ops/wide-0')]);
   });
 
   test('fails when a rule with a workloadSelector in istio-system, which istiod keeps to its own namespace, is all it could take there', () => {
