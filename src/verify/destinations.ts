@@ -210,23 +210,16 @@ interface Defined {
 /**
  * Where the rules defining the subset are seen, a proxy may still take another rule for the host,
  * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
- * takes. Namespaces that do not see the definers are destination-rule-not-exported's. Which rule a
- * proxy takes depends on where it runs, so namespaces that stand for proxies elsewhere are left
- * alone: the VirtualService's, for gateway pods the set does not show, and for the waypoint of a
- * Service in ambient mode, which applies its mesh routes from wherever it runs; the root namespace, for the
- * sidecars of every namespace that a VirtualService exported everywhere from there applies to, since
- * its own proxies look rules up as no other namespace's do; and `~`, where no proxy runs.
+ * takes. Namespaces that do not see the definers are destination-rule-not-exported's.
  */
 function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, findings: Finding[]): void {
   if (!routed.hostFound) return;
   const host = routed.d.resolved;
   const home = hostNamespace(graph, host);
-  const everywhere = exportedTo(routed.vs, settings) === '*';
   for (const t of routed.takenBy) {
-    if (!t.placed || (routed.waypointed && t.gateway === undefined)) continue;
     const hidden = hiddenFrom(settings, t, defined.definers);
-    for (const client of t.namespaces) {
-      if (hidden.includes(client) || client === NO_NAMESPACE || (everywhere && t.gateway === undefined && client === settings.rootNamespace)) continue;
+    for (const client of placedNamespaces(settings, routed, t)) {
+      if (hidden.includes(client)) continue;
       // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
       if (defined.definers.some(rule => isTakenFirst(rule, client, host, settings))) continue;
       const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
@@ -237,6 +230,22 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
         : ruleShadowed(settings, routed, defined, t, client, pick));
     }
   }
+}
+
+/**
+ * The namespaces of `takers` where the set places the proxies. Which rule a proxy takes depends on
+ * where it runs, so namespaces that stand for proxies elsewhere are left out: the VirtualService's,
+ * for gateway pods the set does not show, and for the waypoint of a Service in ambient mode, which
+ * applies its mesh routes from wherever it runs; the root namespace, for the sidecars of every
+ * namespace that a VirtualService exported everywhere from there applies to, since its own proxies
+ * look rules up as no other namespace's do; and `~`, where no proxy runs.
+ */
+function placedNamespaces(settings: Settings, routed: Routed, takers: Takers): readonly string[] {
+  if (!takers.placed) return [];
+  if (takers.gateway !== undefined) return takers.namespaces;
+  if (routed.waypointed) return [];
+  const everywhere = exportedTo(routed.vs, settings) === '*';
+  return takers.namespaces.filter(client => client !== NO_NAMESPACE && !(everywhere && client === settings.rootNamespace));
 }
 
 /** What `exportTo: ["~"]` makes of a namespace: none. */

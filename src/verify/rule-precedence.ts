@@ -5,9 +5,10 @@ import { Settings } from './settings';
 /**
  * Which DestinationRules a proxy takes for a host, as istiod chooses them (push_context.go
  * `destinationRule`): those of the proxy's own namespace, else those the host's namespace exports
- * to it, else those the mesh's root namespace exports to it; in the first namespace that has any, those of the
- * most specific host. Istio's analyzer looks for a subset in any rule of the set; a proxy knows only
- * the subsets of the rules it takes, so a rule elsewhere that defines one serves nobody there.
+ * to it, else those the mesh's root namespace exports to it; in the first namespace that has any,
+ * those of the most specific host. Istio's analyzer looks for a subset in any rule of the set; a
+ * proxy knows only the subsets of the rules it takes, so a rule elsewhere that defines one serves
+ * nobody there.
  */
 
 /** The DestinationRules of one namespace, by host as istiod resolves it; wildcard hosts are keys too. */
@@ -40,9 +41,8 @@ export function rulePools(graph: Graph, settings: Settings): RulePools {
   for (const rule of graph.destinationRules) {
     const host = ruleHost(rule);
     if (host === undefined) continue;
-    const exportTo = exportValues(rule);
-    if (isSeenAtHome(rule, exportTo)) add(local, rule.namespace, host, rule);
-    if (!isPrivateOnly(rule, exportTo, settings)) add(exported, rule.namespace, host, rule);
+    if (isSeenAtHome(rule, settings)) add(local, rule.namespace, host, rule);
+    if (!isPrivateOnly(rule, exportValues(rule), settings)) add(exported, rule.namespace, host, rule);
     else if (rule.namespace === settings.rootNamespace) addTo(rootLocal, host, rule);
   }
   return { local, exported, root: settings.rootNamespace, rootLocal };
@@ -111,14 +111,15 @@ function add(pools: Map<string, RulesByHost>, namespace: string, host: string, r
 export function isTakenFirst(rule: ManifestObject, client: string, host: string, settings: Settings): boolean {
   // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: a shortcut; without it, rulesTakenIn finds the same rule
   if (rule.namespace !== client || client === settings.rootNamespace || ruleHost(rule) !== host) return false;
-  // What the namespace sees of a rule of its own is what istiod puts in its namespace-local pool.
-  return isVisibleIn(exportedTo(rule, settings), client);
+  return isSeenAtHome(rule, settings);
 }
 
-
-/** Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at first. */
-function isSeenAtHome(rule: ManifestObject, exportTo: readonly string[]): boolean {
-  return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes('.') || exportTo.includes(rule.namespace);
+/**
+ * Whether a rule's own namespace sees it: istiod's namespace-local pool, which proxies there look at
+ * first. Its exportTo is empty or names `*`, `.` or the namespace, or a workloadSelector makes it `.`.
+ */
+function isSeenAtHome(rule: ManifestObject, settings: Settings): boolean {
+  return isVisibleIn(exportedTo(rule, settings), rule.namespace);
 }
 
 /** The namespace of the Service, or of the ServiceEntries, that declare `host`; undefined where none do, or several namespaces. */
