@@ -1068,6 +1068,7 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     const mtls = rule('mtls', 'frontend', '*.local', []);
     const external = { externalGateways: ['istio-system/public-gateway'] };
     expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, route('frontend', ['istio-system/public-gateway'])], external)).toEqual([]);
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend', ['istio-system/public-gateway'])], external)).toEqual([]);
     expect(verify([...app('reviews', 'shop'), reviewsRule, mtls, gateway('public', ['*/reviews.example.com']), route('frontend', ['istio-system/public'])])).toEqual([]);
     expect(summary(verify([...app('reviews', 'shop'), reviewsRule, mtls, route('frontend', ['istio-system/public-gateway', 'mesh'])], external)))
       .toEqual(['destination-rule-shadowed VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
