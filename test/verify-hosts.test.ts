@@ -1106,6 +1106,11 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   test('leaves a route exported to no namespace alone, where no proxy runs', () => {
     const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['~'] } };
     expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), routes])).toEqual([]);
+    // Nor is a host or a rule hidden from a namespace named ~.
+    expect(verify([...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }), routes])).toEqual([]);
+    const alsoFrontend = { ...routes, spec: { ...routes.spec, exportTo: ['~', 'frontend'] } };
+    expect(summary(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), alsoFrontend])))
+      .toEqual(['destination-rule-not-consulted VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
   });
 
   test('leaves the rules of a host that is unknown or hidden where the routes apply to the findings about the host', () => {

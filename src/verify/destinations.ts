@@ -238,18 +238,15 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
  * for gateway pods the set does not show, and for the waypoint of a Service in ambient mode, which
  * applies its mesh routes from wherever it runs; the root namespace, for the sidecars of every
  * namespace that a VirtualService exported everywhere from there applies to, since its own proxies
- * look rules up as no other namespace's do; and `~`, where no proxy runs.
+ * look rules up as no other namespace's do.
  */
 function placedNamespaces(settings: Settings, routed: Routed, takers: Takers): readonly string[] {
   if (!takers.placed) return [];
   if (takers.gateway !== undefined) return takers.namespaces;
   if (routed.waypointed) return [];
   const everywhere = exportedTo(routed.vs, settings) === '*';
-  return takers.namespaces.filter(client => client !== NO_NAMESPACE && !(everywhere && client === settings.rootNamespace));
+  return takers.namespaces.filter(client => !(everywhere && client === settings.rootNamespace));
 }
-
-/** What `exportTo: ["~"]` makes of a namespace: none. */
-const NO_NAMESPACE = '~';
 
 /** Where proxies take another rule for the host, which does not define the subset. */
 function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, pick: RulePick): Finding {

@@ -83,11 +83,15 @@ export function isNowhere(seen: Visibility): boolean {
  * destinations. Istio's analyzer is content with one of them; each one that cannot see the host
  * fails, so each is checked. A VirtualService exported everywhere is checked from its own namespace,
  * as Istio's analyzer does: a host private to that namespace serves the clients it is meant for.
+ * `~` names no namespace: a VirtualService exported only there applies nowhere.
  */
 export function routingNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
   const seen = exportedTo(vs, settings);
-  return vs.facts.routingNamespaces ??= seen === '*' ? [vs.namespace] : [...seen].sort();
+  return vs.facts.routingNamespaces ??= seen === '*' ? [vs.namespace] : [...seen].filter(namespace => namespace !== NO_NAMESPACE).sort();
 }
+
+/** What `exportTo: ["~"]` says: no namespace. */
+const NO_NAMESPACE = '~';
 
 /**
  * The Service and ServiceEntries that declare `host` to a VirtualService applying in `routedFrom`:
