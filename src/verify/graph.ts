@@ -267,7 +267,7 @@ export function rulesCovering(graph: Graph, host: string): readonly ManifestObje
   const byHost = graph.destinationRulesByHost;
   const exact = byHost.get(host) ?? [];
   // Most sets have no wildcard rule; every destination with a subset asks.
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a shortcut; without it, no wildcard adds nothing
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a shortcut; without it, an empty list of wildcards adds nothing
   if (graph.destinationRuleWildcards.length === 0) return exact;
   // A wildcard destination host is a key of its own, taken as exact.
   return [...exact, ...graph.destinationRuleWildcards.filter(wildcard => wildcard !== host && hostCovers(wildcard, host)).flatMap(wildcard => byHost.get(wildcard) ?? [])];
