@@ -1,6 +1,6 @@
-import { Graph, ManifestObject, ruleHost } from './graph';
+import { Graph, ManifestObject, hasWorkloadSelector, ruleHost } from './graph';
 import { serviceFqdn } from './hosts';
-import { Json, isObjectLike, list, own, record, show, text } from './json';
+import { Json, list, own, record, show, text } from './json';
 import { Code, Finding, finding } from './types';
 
 /** The modes in which a proxy originates TLS with certificates of the user's, not Istio's own. */
@@ -49,7 +49,7 @@ function checkTls(rule: ManifestObject, host: string, tls: Json, site: TlsSite):
   if (!USER_TLS_MODES.has(mode) || text(tls, 'caCertificates') || own(tls, 'insecureSkipVerify') === true) return [];
   const credential = text(tls, 'credentialName');
   if (credential) {
-    if (isObjectLike(own(rule.spec, 'workloadSelector'))) return [];
+    if (hasWorkloadSelector(rule)) return [];
     return [finding(site.code, rule.id, site.path,
       `${site.what} in mode ${mode} takes its certificates from credentialName ${credential}, which sidecars ignore in a DestinationRule `
       + `without workloadSelector: they originate no TLS to ${host} at all, only gateways do; add a workloadSelector for the pods `

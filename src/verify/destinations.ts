@@ -1,14 +1,14 @@
 import { hostCovers } from '../names';
-import { declarationsFor, exportField, exportFix, exportedTo, hasWorkloadSelector, isVisibleIn, namespaces, routingNamespaces } from './export-to';
+import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { Graph, ManifestObject, destinationRulesFor, ruleHost, rulesCovering, subsetsOfRule } from './graph';
+import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, ruleHost, rulesCovering, subsetsOfRule } from './graph';
 import { MESH, intendedFqdn, serviceFqdn } from './hosts';
 import { text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
 import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
-import { AmbientMesh } from './waypoints';
 import { Finding, finding } from './types';
+import { AmbientMesh } from './waypoints';
 
 /** Checks that each VirtualService destination names a host and subset that exist, and that the proxies taking its routes see both. */
 export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: ProxiesOf): Finding[] {
@@ -90,7 +90,10 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
   if (isExternalHost(settings, d.host, resolved)) return;
   const declarations = declarationsFor(graph, settings, resolved, takenBy);
   if (declarations.length > 0) {
-    reportHidden(settings, takenBy, declarations, findings, (t, hidden) => notExported(settings, vs, d, declarations, t, hidden));
+    for (const t of takenBy) {
+      const hidden = hiddenFrom(settings, t, declarations);
+      if (hidden.length > 0) findings.push(notExported(settings, vs, d, declarations, t, hidden));
+    }
     return;
   }
   const path = `${d.path}.host`;
@@ -102,15 +105,6 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
   findings.push(finding('destination-host-not-found', vs.id, path,
     `host ${d.host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host${hiddenWildcards(graph, resolved)}, `
     + `so Istio answers 503; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`));
-}
-
-/** Adds the finding `report` makes for each of `takenBy` that sees none of `objects` somewhere. */
-function reportHidden(settings: Settings, takenBy: readonly Takers[], objects: readonly ManifestObject[], findings: Finding[],
-  report: (takers: Takers, hidden: readonly string[]) => Finding): void {
-  for (const t of takenBy) {
-    const hidden = hiddenFrom(settings, t, objects);
-    if (hidden.length > 0) findings.push(report(t, hidden));
-  }
 }
 
 /**
@@ -181,8 +175,11 @@ function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings:
   // Any rule that a proxy somewhere may take: which one each proxy takes is reportNotTaken's.
   const definers = rulesCovering(graph, host).filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) {
-    reportHidden(settings, takenBy, definers, findings, (t, hidden) => ruleNotExported(settings, vs, d, subset, definers, t, hidden));
-    reportNotTaken(graph, settings, routed, { subset, definers }, findings);
+    for (const t of takenBy) {
+      const hidden = hiddenFrom(settings, t, definers);
+      if (hidden.length > 0) findings.push(ruleNotExported(settings, vs, d, subset, definers, t, hidden));
+      reportNotTaken(graph, settings, routed, { subset, definers }, { takers: t, hidden }, findings);
+    }
     return;
   }
   const path = `${d.path}.subset`;
@@ -195,9 +192,8 @@ function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings:
       + `add a DestinationRule for ${host} with subset ${subset}`));
     return;
   }
-  const defined = rules.flatMap(rule => subsetsOfRule(rule).flatMap(s => s.name ?? []));
   findings.push(finding('subset-not-found', vs.id, path,
-    `subset ${subset} is not among the subsets (${defined.join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
+    `subset ${subset} is not among the subsets (${subsetNames(rules).join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
     + `so Istio answers 503; add it there or route to one of those`));
 }
 
@@ -207,28 +203,32 @@ interface Defined {
   readonly definers: readonly ManifestObject[];
 }
 
+/** Proxies that take a route, and the namespaces among theirs that see none of the rules defining its subset. */
+interface Seeing {
+  readonly takers: Takers;
+  readonly hidden: readonly string[];
+}
+
 /**
  * Where the rules defining the subset are seen, a proxy may still take another rule for the host,
  * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
  * takes. Namespaces that do not see the definers are destination-rule-not-exported's.
  */
-function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, findings: Finding[]): void {
+function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, seeing: Seeing, findings: Finding[]): void {
   if (!routed.hostFound) return;
+  const t = seeing.takers;
   const host = routed.d.resolved;
   const home = hostNamespace(graph, host);
-  for (const t of routed.takenBy) {
-    const hidden = hiddenFrom(settings, t, defined.definers);
-    for (const client of placedNamespaces(settings, routed, t)) {
-      if (hidden.includes(client)) continue;
-      // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
-      if (defined.definers.some(rule => isTakenFirst(rule, client, host, settings))) continue;
-      const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
-      // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
-      if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule))) continue;
-      findings.push(pick.namespace === undefined
-        ? ruleNotConsulted(settings, routed, defined, t, client, home)
-        : ruleShadowed(settings, routed, defined, t, client, pick));
-    }
+  for (const client of placedNamespaces(settings, routed, t)) {
+    if (seeing.hidden.includes(client)) continue;
+    // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
+    if (defined.definers.some(rule => isTakenFirst(rule, client, host, settings))) continue;
+    const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
+    // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
+    if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule))) continue;
+    findings.push(pick.namespace === undefined
+      ? ruleNotConsulted(settings, routed, defined, t, client, home)
+      : ruleShadowed(settings, routed, defined, t, client, pick));
   }
 }
 
@@ -253,7 +253,7 @@ function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, take
   const { vs, d } = routed;
   const taken = pick.rules.map(r => r.id).join(', ');
   const takenHost = ruleHost(pick.rules[0]);
-  const names = pick.rules.flatMap(rule => subsetsOfRule(rule).flatMap(s => s.name ?? []));
+  const names = subsetNames(pick.rules);
   const fix = takenHost === d.resolved ? 'or route without the subset' : `or give that rule a host that does not cover ${d.resolved}`;
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
     `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
@@ -276,6 +276,11 @@ function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, 
     + `and from ${settings.rootNamespace}${selecting ? ', and one with a workloadSelector only in its own namespace' : ''}; `
     + `${who(takers)} know the subset, so requests fail with 503; `
     + (selecting ? `define the subset in a rule without workloadSelector in namespace ${home}` : `move the rule to namespace ${home}`));
+}
+
+/** The names of the rules' subsets, those without one left out. */
+function subsetNames(rules: readonly ManifestObject[]): string[] {
+  return rules.flatMap(rule => subsetsOfRule(rule).flatMap(s => s.name ?? []));
 }
 
 function definesSubset(rule: ManifestObject, subset: string): boolean {

@@ -1,6 +1,6 @@
 import { hostCovers } from '../names';
-import { Graph, ManifestObject } from './graph';
-import { isObjectLike, list, own, record, show, text } from './json';
+import { Graph, ManifestObject, hasWorkloadSelector } from './graph';
+import { list, record, show, text } from './json';
 import { Settings } from './settings';
 
 /**
@@ -44,11 +44,6 @@ function exportValues(object: ManifestObject, settings: Settings): readonly stri
 
 const PRIVATE: readonly string[] = ['.'];
 const PUBLIC: readonly string[] = ['*'];
-
-/** Whether a DestinationRule applies to the pods its workloadSelector picks, in its own namespace, only. */
-export function hasWorkloadSelector(rule: ManifestObject): boolean {
-  return rule.kind === 'DestinationRule' && isObjectLike(own(rule.spec, 'workloadSelector'));
-}
 
 /** The object's own exportTo; empty when it writes none. */
 export function writtenExportTo(object: ManifestObject): readonly string[] {

@@ -228,6 +228,11 @@ export function ruleHost(rule: ManifestObject): string | undefined {
   return host && resolveHost(host, rule.namespace);
 }
 
+/** Whether a DestinationRule applies to the pods its workloadSelector picks, in its own namespace, only. */
+export function hasWorkloadSelector(rule: ManifestObject): boolean {
+  return rule.kind === 'DestinationRule' && isObjectLike(own(rule.spec, 'workloadSelector'));
+}
+
 /** A subset of a DestinationRule, its labels read. */
 export interface Subset {
   readonly index: number;

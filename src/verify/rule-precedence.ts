@@ -1,5 +1,5 @@
-import { exportedTo, hasWorkloadSelector, isVisibleIn, writtenExportTo } from './export-to';
-import { Graph, ManifestObject, addTo, coveringWildcard, ruleHost } from './graph';
+import { exportedTo, isVisibleIn, writtenExportTo } from './export-to';
+import { Graph, ManifestObject, addTo, coveringWildcard, hasWorkloadSelector, ruleHost } from './graph';
 import { Settings } from './settings';
 
 /**
@@ -42,7 +42,7 @@ export function rulePools(graph: Graph, settings: Settings): RulePools {
     const host = ruleHost(rule);
     if (host === undefined) continue;
     if (isSeenAtHome(rule, settings)) add(local, rule.namespace, host, rule);
-    if (!isPrivateOnly(rule, exportValues(rule), settings)) add(exported, rule.namespace, host, rule);
+    if (!isPrivateOnly(rule, istiodExportTo(rule), settings)) add(exported, rule.namespace, host, rule);
     else if (rule.namespace === settings.rootNamespace) addTo(rootLocal, host, rule);
   }
   return { local, exported, root: settings.rootNamespace, rootLocal };
@@ -70,7 +70,7 @@ function exportedFrom(pools: RulePools, owner: string, host: string, client: str
   const byHost = pools.exported.get(owner);
   const matched = byHost && mostSpecific(byHost, host);
   const rules = matched?.filter(rule => {
-    const exportTo = exportValues(rule);
+    const exportTo = istiodExportTo(rule);
     return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes(client);
   }) ?? [];
   return rules.length > 0 ? { rules, namespace: owner } : undefined;
@@ -84,7 +84,7 @@ function mostSpecific(byHost: RulesByHost, host: string): readonly ManifestObjec
  * A rule's exportTo as istiod reads it: the values as written, `.` kept as it is; only `.` for a
  * rule with a workloadSelector, which applies to its own namespace's pods alone.
  */
-function exportValues(rule: ManifestObject): readonly string[] {
+function istiodExportTo(rule: ManifestObject): readonly string[] {
   return hasWorkloadSelector(rule) ? PRIVATE : writtenExportTo(rule);
 }
 
