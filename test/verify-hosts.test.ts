@@ -1120,8 +1120,53 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       .toEqual(['destination-host-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.host']);
   });
 
-  test('leaves namespaces that do not see the rules defining the subset to destination-rule-not-exported', () => {
-    const objects = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }), rule('mtls', 'frontend', '*.local', []), route('frontend')];
-    expect(summary(verify(objects))).toEqual(['destination-rule-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+  const hiddenReviews = rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] });
+  const NOT_EXPORTED = 'destination-rule-not-exported VirtualService/frontend/reviews spec.http[0].route[0].destination.subset';
+
+  test('fails when the rule defining the subset is hidden from the routes\' namespace, whose own rule would come first were it exported, naming that rule', () => {
+    const objects = [...app('reviews', 'shop'), hiddenReviews, rule('mtls', 'frontend', '*.local', []), route('frontend')];
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow)]);
+    expect(summary(verify([...app('reviews', 'shop'), hiddenReviews, route('frontend')]))).toEqual([NOT_EXPORTED]);
+  });
+
+  test('fails when a hidden wildcard rule of the host\'s namespace defines the subset, and its rule of the exact host, which comes first, does not', () => {
+    const versions = (exportTo: string[]) => rule('versions', 'shop', '*.shop.svc.cluster.local', ['v1'], { exportTo });
+    const objects = [...app('reviews', 'shop'), rule('pool', 'shop', REVIEWS, []), versions(['.']), route('frontend')];
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/shop/pool', REVIEWS, 'which defines no subsets', 'or route without the subset', SIDECARS,
+      'DestinationRule/shop/versions')]);
+    expect(summary(verify([...app('reviews', 'shop'), versions(['.']), route('frontend')]))).toEqual([NOT_EXPORTED]);
+    expect(summary(verify([...app('reviews', 'shop'), rule('pool', 'shop', REVIEWS, []), versions(['*']), route('frontend')])))
+      .toEqual(['destination-rule-shadowed VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+  });
+
+  test('fails when the only rule defining the subset is hidden in a namespace that proxies would not consult even were it exported', () => {
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')])).toEqual([
+      notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews')]);
+    const selected = rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['*'], workloadSelector: { matchLabels: { app: 'reviews' } } });
+    expect(verify([...app('reviews', 'shop'), selected, route('frontend')]).map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([
+      ['destination-rule-not-consulted', 'define the subset in a rule without workloadSelector in namespace shop']]);
+  });
+
+  test('names in destination-rule-not-exported only the namespaces where exporting the rule would do', () => {
+    const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web'] } };
+    const found = verify([...app('reviews', 'shop'), hiddenReviews, rule('mtls', 'web', '*.local', []), routes]);
+    expect(summary(found)).toEqual([NOT_EXPORTED, 'destination-rule-shadowed VirtualService/frontend/reviews spec.http[0].route[0].destination.subset']);
+    expect(found[0].message).toBe('subset v1 is defined by DestinationRule/shop/reviews, not exported to namespace frontend, which this VirtualService is exported to: '
+      + `DestinationRule/shop/reviews has exportTo: [\".\"]; ${SIDECARS} know the subset, so requests fail with 503; add frontend to that exportTo, or route without the subset`);
+    expect(found[1].message).toContain('but in namespace web, which this VirtualService is exported to, Istio takes DestinationRule/web/mtls (host *.local)');
+  });
+
+  test.each([
+    ['a rule with a workloadSelector in the routes\' namespace, which only some of its proxies take', [hiddenReviews,
+      rule('mtls', 'frontend', '*.local', [], { workloadSelector: { matchLabels: { app: 'web' } } })], {}],
+    ['a host declared in two namespaces, so that the set cannot tell which exports rules to the routes', [
+      ...['shop', 'billing'].map(namespace => istio('ServiceEntry', 'reviews', namespace, { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] })),
+      hiddenReviews], {}],
+    ['gateway pods outside the set, for which the routes\' namespace only stands', [hiddenReviews, rule('mtls', 'frontend', '*.local', [])],
+      { externalGateways: ['istio-system/public-gateway'] }],
+  ])('leaves a hidden rule defining the subset to destination-rule-not-exported beside %s', (_, rules, options) => {
+    const gateways = 'externalGateways' in options ? ['istio-system/public-gateway'] : undefined;
+    const services = rules.some(o => o.kind === 'ServiceEntry') ? [] : app('reviews', 'shop');
+    expect(summary(verify([...services, ...rules, route('frontend', gateways)], options))).toEqual([NOT_EXPORTED]);
   });
 });

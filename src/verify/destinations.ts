@@ -5,7 +5,7 @@ import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, ruleHo
 import { MESH, intendedFqdn, serviceFqdn } from './hosts';
 import { text } from './json';
 import { Destination, destinations, ruleGateways } from './routes';
-import { RulePick, RulePools, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
+import { RulePick, RulePools, exportedAlsoTo, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 import { AmbientMesh } from './waypoints';
@@ -15,7 +15,7 @@ export function checkDestinations(graph: Graph, settings: Settings, proxiesOf: P
   const findings: Finding[] = [];
   // Indexed only for a subset whose rules are not simply those of the routes' own namespace.
   let pools: RulePools | undefined;
-  const poolsOf = () => pools ??= rulePools(graph, settings);
+  const poolsOf = () => pools ??= rulePools(graph.destinationRules, settings);
   const ambient = new AmbientMesh(graph);
   const anyAmbient = ambient.hasAmbient();
   for (const vs of graph.virtualServices) {
@@ -175,10 +175,11 @@ function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings:
   // Any rule that a proxy somewhere may take: which one each proxy takes is reportNotTaken's.
   const definers = rulesCovering(graph, host).filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) {
+    const defined = { subset, definers };
     for (const t of takenBy) {
-      const hidden = hiddenFrom(settings, t, definers);
+      const hidden = exportable(graph, settings, routed, defined, t, hiddenFrom(settings, t, definers));
       if (hidden.length > 0) findings.push(ruleNotExported(settings, vs, d, subset, definers, t, hidden));
-      reportNotTaken(graph, settings, routed, { subset, definers }, { takers: t, hidden }, findings);
+      reportNotTaken(graph, settings, routed, defined, { takers: t, hidden }, findings);
     }
     return;
   }
@@ -210,9 +211,28 @@ interface Seeing {
 }
 
 /**
+ * The namespaces among `hidden` where exporting the rules that define the subset would let proxies
+ * take one. Where they would still take another rule first, or none from the definers' namespace,
+ * the fix lies elsewhere, and reportNotTaken says where.
+ */
+function exportable(graph: Graph, settings: Settings, routed: Routed, defined: Defined, takers: Takers, hidden: readonly string[]): readonly string[] {
+  if (hidden.length === 0 || !routed.hostFound) return hidden;
+  const placed = placedNamespaces(settings, routed, takers);
+  const home = hostNamespace(graph, routed.d.resolved);
+  return hidden.filter(client => !placed.includes(client) || isTakenOnceExported(graph, settings, routed, defined, client, home));
+}
+
+/** Whether proxies in `client` would take a rule defining the subset, were its definers exported there as destination-rule-not-exported advises. */
+function isTakenOnceExported(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: string, home: string | undefined): boolean {
+  const rules = graph.destinationRules.map(rule => (defined.definers.includes(rule) ? exportedAlsoTo(rule, client) : rule));
+  const pick = rulesTakenIn(rulePools(rules, settings), client, routed.d.resolved, home);
+  return !pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule));
+}
+
+/**
  * Where the rules defining the subset are seen, a proxy may still take another rule for the host,
  * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
- * takes. Namespaces that do not see the definers are destination-rule-not-exported's.
+ * takes. Namespaces where exporting the definers would do are destination-rule-not-exported's.
  */
 function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, seeing: Seeing, findings: Finding[]): void {
   if (!routed.hostFound) return;

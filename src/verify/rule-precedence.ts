@@ -1,5 +1,5 @@
 import { exportedTo, isVisibleIn, writtenExportTo } from './export-to';
-import { Graph, ManifestObject, addTo, coveringWildcard, hasWorkloadSelector, ruleHost } from './graph';
+import { Facts, Graph, ManifestObject, addTo, coveringWildcard, hasWorkloadSelector, ruleHost } from './graph';
 import { Settings } from './settings';
 
 /**
@@ -34,11 +34,12 @@ export interface RulePick {
   readonly namespace?: string;
 }
 
-export function rulePools(graph: Graph, settings: Settings): RulePools {
+/** istiod's index of `rules`, the DestinationRules of the set. */
+export function rulePools(rules: readonly ManifestObject[], settings: Settings): RulePools {
   const local = new Map<string, RulesByHost>();
   const exported = new Map<string, RulesByHost>();
   const rootLocal: RulesByHost = new Map();
-  for (const rule of graph.destinationRules) {
+  for (const rule of rules) {
     const host = ruleHost(rule);
     if (host === undefined) continue;
     if (isSeenAtHome(rule, settings)) add(local, rule.namespace, host, rule);
@@ -78,6 +79,17 @@ function exportedFrom(pools: RulePools, owner: string, host: string, client: str
 
 function mostSpecific(byHost: RulesByHost, host: string): readonly ManifestObject[] | undefined {
   return byHost.get(host) ?? coveringWildcard(byHost, host);
+}
+
+/**
+ * The rule as destination-rule-not-exported's fix would leave it: seen in `namespace` and its own,
+ * which is all a proxy in `namespace` asks of it, and without a workloadSelector, which would keep
+ * it to its own namespace whatever its exportTo.
+ */
+export function exportedAlsoTo(rule: ManifestObject, namespace: string): ManifestObject {
+  const spec: Record<string, unknown> = { ...rule.spec, exportTo: ['.', namespace] };
+  delete spec.workloadSelector;
+  return { ...rule, spec, facts: new Facts() };
 }
 
 /**
