@@ -1125,7 +1125,9 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
 
   test('fails when the rule defining the subset is hidden from the routes\' namespace, whose own rule would come first were it exported, naming that rule', () => {
     const objects = [...app('reviews', 'shop'), hiddenReviews, rule('mtls', 'frontend', '*.local', []), route('frontend')];
-    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow)]);
+    // A narrower host alone would leave the proxies there to the rule they do not see.
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets',
+      `${narrow}, then export DestinationRule/shop/reviews to frontend`)]);
     expect(summary(verify([...app('reviews', 'shop'), hiddenReviews, route('frontend')]))).toEqual([NOT_EXPORTED]);
   });
 
@@ -1144,6 +1146,48 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
       notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews')]);
     const selected = rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['*'], workloadSelector: { matchLabels: { app: 'reviews' } } });
     expect(verify([...app('reviews', 'shop'), selected, route('frontend')]).map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([
+      ['destination-rule-not-consulted', 'define the subset in a rule without workloadSelector in namespace shop']]);
+  });
+
+  const ruleHidden = (definers: string, hiding: string, where = FRONTEND, client = 'frontend', who = SIDECARS) => finding('destination-rule-shadowed',
+    `VirtualService/${client === 'istio-system' ? 'shop' : client}/reviews`, 'spec.http[0].route[0].destination.subset',
+    `subset v1 is defined by ${definers}, but in ${where}, Istio takes no DestinationRule for ${REVIEWS}: ${hiding}, of a more specific host in the same namespace, `
+    + `is not exported to ${client}, and istiod reads a rule's exportTo only once it has picked the most specific host of a namespace, so the rules of less specific hosts there `
+    + `are never looked at; ${who} know the subset, so requests fail with 503; export ${hiding.split(' (')[0]} to ${client} and define subset v1 there too, or route without the subset`);
+
+  test.each([
+    ['hidden itself', ['.']],
+    ['exported everywhere', ['*']],
+  ])('fails when a rule of the exact host exported elsewhere only hides the wildcard rule of the host\'s namespace that defines the subset, %s', (_, exportTo) => {
+    const objects = [...app('reviews', 'shop'), rule('pool', 'shop', REVIEWS, [], { exportTo: ['billing'] }),
+      rule('versions', 'shop', '*.shop.svc.cluster.local', ['v1'], { exportTo }), route('frontend')];
+    expect(verify(objects)).toEqual([ruleHidden('DestinationRule/shop/versions', `DestinationRule/shop/pool (host ${REVIEWS})`)]);
+  });
+
+  test('fails when a hidden rule of the exact host in istio-system, the host\'s namespace, hides its wildcard rule, naming it once', () => {
+    const entry = istio('ServiceEntry', 'reviews', 'istio-system', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] });
+    const objects = [entry, rule('pool', 'istio-system', REVIEWS, [], { exportTo: ['billing'] }), rule('versions', 'istio-system', '*.local', ['v1']), route('frontend')];
+    expect(verify(objects)).toEqual([ruleHidden('DestinationRule/istio-system/versions', `DestinationRule/istio-system/pool (host ${REVIEWS})`)]);
+  });
+
+  test('fails when the rule defining the subset in istio-system is exported to "." and another namespace, which its own gateway pods are not given', () => {
+    const inRoot = (exportTo: string[]) => [...app('reviews', 'shop'), ...ingressPods, rule('reviews', 'istio-system', REVIEWS, ['v1'], { exportTo }), route('shop', ['istio-system/public'])];
+    expect(verify(inRoot(['.', 'shop']))).toEqual([finding('destination-rule-not-consulted', 'VirtualService/shop/reviews', 'spec.http[0].route[0].destination.subset',
+      'subset v1 is defined by DestinationRule/istio-system/reviews, which proxies in namespace istio-system, where the pods of gateway istio-system/public run, '
+      + 'never take: there, a proxy takes first the DestinationRules istio-system keeps to itself (exportTo ["."] alone), then those the host\'s namespace exports to it, '
+      + 'then those istio-system exports to "*" or to istio-system by name, and "." beside other namespaces is neither; the gateway takes these routes but does not know the subset, '
+      + 'so requests fail with 503; give DestinationRule/istio-system/reviews exportTo ["."], or add istio-system to its exportTo by name')]);
+    expect(verify(inRoot(['.']))).toEqual([]);
+    expect(verify(inRoot(['istio-system', 'shop']))).toEqual([]);
+    // Elsewhere the rule is not consulted for want of the right namespace.
+    const elsewhere = [...app('reviews', 'shop'), ...ingressPods, rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.', 'istio-system'] }), route('shop', ['istio-system/public'])];
+    expect(verify(elsewhere).map(f => f.message.split('; ').slice(-1)[0])).toEqual(['move the rule to namespace shop']);
+  });
+
+  test('fails when the rules defining the subset are a rule with a workloadSelector and a hidden one in a namespace not consulted, whose export would not do', () => {
+    const selected = rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['*'], workloadSelector: { matchLabels: { app: 'reviews' } } });
+    const objects = [...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')];
+    expect(verify(objects).map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([
       ['destination-rule-not-consulted', 'define the subset in a rule without workloadSelector in namespace shop']]);
   });
 

@@ -177,9 +177,10 @@ function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings:
   if (definers.length > 0) {
     const defined = { subset, definers };
     for (const t of takenBy) {
-      const hidden = exportable(graph, settings, routed, defined, t, hiddenFrom(settings, t, definers));
+      const unseen = hiddenFrom(settings, t, definers);
+      const hidden = exportable(graph, settings, routed, defined, t, unseen);
       if (hidden.length > 0) findings.push(ruleNotExported(settings, vs, d, subset, definers, t, hidden));
-      reportNotTaken(graph, settings, routed, defined, { takers: t, hidden }, findings);
+      reportNotTaken(graph, settings, routed, defined, { takers: t, hidden, unseen }, findings);
     }
     return;
   }
@@ -207,7 +208,10 @@ interface Defined {
 /** Proxies that take a route, and the namespaces among theirs that see none of the rules defining its subset. */
 interface Seeing {
   readonly takers: Takers;
+  /** Those where exporting the rules would do, which destination-rule-not-exported names. */
   readonly hidden: readonly string[];
+  /** All of them. */
+  readonly unseen: readonly string[];
 }
 
 /**
@@ -224,7 +228,10 @@ function exportable(graph: Graph, settings: Settings, routed: Routed, defined: D
 
 /** Whether proxies in `client` would take a rule defining the subset, were its definers exported there as destination-rule-not-exported advises. */
 function isTakenOnceExported(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: string, home: string | undefined): boolean {
-  const rules = graph.destinationRules.map(rule => (defined.definers.includes(rule) ? exportedAlsoTo(rule, client) : rule));
+  // As exportFix advises: a rule without workloadSelector where every definer has one, else the exportTo of those without.
+  const selecting = defined.definers.every(hasWorkloadSelector);
+  const fixed = defined.definers.filter(rule => selecting || !hasWorkloadSelector(rule));
+  const rules = graph.destinationRules.map(rule => (fixed.includes(rule) ? exportedAlsoTo(rule, client) : rule));
   const pick = rulesTakenIn(rulePools(rules, settings), client, routed.d.resolved, home);
   return !pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule));
 }
@@ -247,9 +254,20 @@ function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, define
     // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
     if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule))) continue;
     findings.push(pick.namespace === undefined
-      ? ruleNotConsulted(settings, routed, defined, t, client, home)
-      : ruleShadowed(settings, routed, defined, t, client, pick));
+      ? noRuleTaken(settings, routed, defined, t, client, pick, home)
+      : ruleShadowed(settings, routed, defined, { takers: t, unseen: seeing.unseen.includes(client) }, client, pick));
   }
+}
+
+/** Why proxies in `client` take no rule for the host, and what would give them one defining the subset. */
+function noRuleTaken(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, pick: RulePick, home: string | undefined): Finding {
+  // A definer among them is one the proxies' namespace sees but is not given, which rootRuleNotTaken explains.
+  const hiding = pick.hiding.filter(rule => !defined.definers.includes(rule) && defined.definers.some(definer => definer.namespace === rule.namespace));
+  if (hiding.length > 0) return ruleHidden(settings, routed, defined, takers, client, hiding);
+  // Elsewhere, a rule of the proxies' own namespace that they see comes first, and one they do not is destination-rule-not-exported's.
+  const inRoot = defined.definers.filter(rule => rule.namespace === client);
+  if (inRoot.length > 0) return rootRuleNotTaken(settings, routed, defined, takers, inRoot);
+  return ruleNotConsulted(settings, routed, defined, takers, client, home);
 }
 
 /**
@@ -268,19 +286,58 @@ function placedNamespaces(settings: Settings, routed: Routed, takers: Takers): r
   return takers.namespaces.filter(client => !(everywhere && client === settings.rootNamespace));
 }
 
+/** The proxies of a namespace that take a route, and whether that namespace sees none of the rules defining the subset. */
+interface Client {
+  readonly takers: Takers;
+  readonly unseen: boolean;
+}
+
 /** Where proxies take another rule for the host, which does not define the subset. */
-function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, pick: RulePick): Finding {
+function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, seeing: Client, client: string, pick: RulePick): Finding {
   const { vs, d } = routed;
+  const takers = seeing.takers;
   const taken = pick.rules.map(r => r.id).join(', ');
   const takenHost = ruleHost(pick.rules[0]);
   const names = subsetNames(pick.rules);
-  const fix = takenHost === d.resolved ? 'or route without the subset' : `or give that rule a host that does not cover ${d.resolved}`;
+  const exportToo = seeing.unseen ? `, then export ${defined.definers.map(r => r.id).join(', ')} to ${client}` : '';
+  const fix = takenHost === d.resolved ? 'or route without the subset' : `or give that rule a host that does not cover ${d.resolved}${exportToo}`;
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
     `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
     + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
     + `a proxy takes the DestinationRules of its own namespace first (in ${settings.rootNamespace}, those that namespace keeps to itself), `
     + `then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
     + `and of those the most specific host; ${who(takers)} know the subset, so requests fail with 503; define subset ${defined.subset} in ${taken} too, ${fix}`);
+}
+
+/**
+ * Where the rules of a more specific host, which the proxies' namespace is not given, hide the rules
+ * of the namespace where the subset is defined: istiod picks the most specific host of a namespace
+ * before it reads the exportTo of its rules.
+ */
+function ruleHidden(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, hiding: readonly ManifestObject[]): Finding {
+  const { vs, d } = routed;
+  const ids = hiding.map(r => r.id).join(', ');
+  return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
+    + `Istio takes no DestinationRule for ${d.resolved}: ${hiding.map(r => `${r.id} (host ${ruleHost(r)})`).join(', ')}, of a more specific host in the same namespace, `
+    + `${hiding.length === 1 ? 'is' : 'are'} not exported to ${client}, and istiod reads a rule's exportTo only once it has picked the most specific host of a namespace, `
+    + `so the rules of less specific hosts there are never looked at; ${who(takers)} know the subset, so requests fail with 503; `
+    + `export ${ids} to ${client} and define subset ${defined.subset} there too, or route without the subset`);
+}
+
+/**
+ * Where the root namespace's own proxies take none of its rules that define the subset: they look
+ * first at the rules it keeps to itself, and after the host's namespace, at those it exports to
+ * every namespace or to its own by name; `.` beside other namespaces is neither.
+ */
+function rootRuleNotTaken(settings: Settings, routed: Routed, defined: Defined, takers: Takers, inRoot: readonly ManifestObject[]): Finding {
+  const { vs, d } = routed;
+  const root = settings.rootNamespace;
+  return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([root])}, ${where(settings, vs, takers)}, `
+    + `never take: there, a proxy takes first the DestinationRules ${root} keeps to itself (exportTo ["."] alone), then those the host's namespace exports to it, `
+    + `then those ${root} exports to "*" or to ${root} by name, and "." beside other namespaces is neither; ${who(takers)} know the subset, `
+    + `so requests fail with 503; give ${inRoot.map(r => r.id).join(', ')} exportTo ["."], or add ${root} to its exportTo by name`);
 }
 
 /**

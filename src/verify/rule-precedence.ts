@@ -28,13 +28,20 @@ export interface RulePools {
 
 /** The rules Istio takes for a host in one namespace, and where it found them. */
 export interface RulePick {
-  /** Empty when no namespace istiod consults has a rule for the host. */
+  /** Empty when no namespace istiod consults has a rule for the host that it gives this one. */
   readonly rules: readonly ManifestObject[];
   /** The namespace they are in; undefined when there are none. */
   readonly namespace?: string;
+  /**
+   * Where `rules` is empty: in the namespaces consulted after the proxy's own, the rules of the most
+   * specific host, which istiod picks before it reads their exportTo, and which are not exported to
+   * the proxy, so that the rules of less specific hosts there are never looked at.
+   */
+  readonly hiding: readonly ManifestObject[];
 }
 
-/** istiod's index of `rules`, the DestinationRules of the set. */
+const NONE: readonly ManifestObject[] = [];
+
 export function rulePools(rules: readonly ManifestObject[], settings: Settings): RulePools {
   const local = new Map<string, RulesByHost>();
   const exported = new Map<string, RulesByHost>();
@@ -57,24 +64,31 @@ export function rulePools(rules: readonly ManifestObject[], settings: Settings):
 export function rulesTakenIn(pools: RulePools, client: string, host: string, hostNamespace: string | undefined): RulePick | undefined {
   const first = client === pools.root ? pools.rootLocal : pools.local.get(client);
   const ownRules = first && mostSpecific(first, host);
-  if (ownRules) return { rules: ownRules, namespace: client };
+  if (ownRules) return { rules: ownRules, namespace: client, hiding: NONE };
   if (hostNamespace === undefined) return undefined;
-  return exportedFrom(pools, hostNamespace, host, client) ?? exportedFrom(pools, pools.root, host, client) ?? { rules: [] };
+  const hiding: ManifestObject[] = [];
+  for (const owner of hostNamespace === pools.root ? [hostNamespace] : [hostNamespace, pools.root]) {
+    const matched = exportedMatch(pools, owner, host);
+    const rules = matched.filter(rule => isExportedTo(rule, client));
+    if (rules.length > 0) return { rules, namespace: owner, hiding: NONE };
+    hiding.push(...matched);
+  }
+  return { rules: NONE, hiding };
 }
 
 /**
- * The rules `owner` exports to `client` for `host`. The most specific host is chosen before the
- * rules are filtered, as istiod does: a rule for the exact host that is hidden from `client` hides a
- * wildcard rule of the same namespace too.
+ * The rules `owner` exports beyond itself for the most specific host covering `host`. That host is
+ * chosen before the rules are filtered by the proxy's namespace, as istiod does: a rule for the
+ * exact host that is hidden from a proxy hides a wildcard rule of the same namespace from it too.
  */
-function exportedFrom(pools: RulePools, owner: string, host: string, client: string): RulePick | undefined {
+function exportedMatch(pools: RulePools, owner: string, host: string): readonly ManifestObject[] {
   const byHost = pools.exported.get(owner);
-  const matched = byHost && mostSpecific(byHost, host);
-  const rules = matched?.filter(rule => {
-    const exportTo = istiodExportTo(rule);
-    return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes(client);
-  }) ?? [];
-  return rules.length > 0 ? { rules, namespace: owner } : undefined;
+  return (byHost && mostSpecific(byHost, host)) ?? NONE;
+}
+
+function isExportedTo(rule: ManifestObject, client: string): boolean {
+  const exportTo = istiodExportTo(rule);
+  return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes(client);
 }
 
 function mostSpecific(byHost: RulesByHost, host: string): readonly ManifestObject[] | undefined {
