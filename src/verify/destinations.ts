@@ -231,7 +231,8 @@ function isTakenOnceExported(graph: Graph, settings: Settings, routed: Routed, d
   // As exportFix advises: a rule without workloadSelector where every definer has one, else the exportTo of those without.
   const selecting = defined.definers.every(hasWorkloadSelector);
   const fixed = defined.definers.filter(rule => selecting || !hasWorkloadSelector(rule));
-  const rules = graph.destinationRules.map(rule => (fixed.includes(rule) ? exportedAlsoTo(rule, client) : rule));
+  // Only the rules whose host covers the destination's can be taken for it, and the set may hold thousands.
+  const rules = rulesCovering(graph, routed.d.resolved).map(rule => (fixed.includes(rule) ? exportedAlsoTo(rule, client) : rule));
   const pick = rulesTakenIn(rulePools(rules, settings), client, routed.d.resolved, home);
   return !pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule));
 }
