@@ -916,8 +916,9 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
 
   test('fails when istio-system exports the rule taken, the host\'s namespace having none', () => {
     const objects = [...app('reviews', 'shop'), rule('defaults', 'istio-system', '*.local', []), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')];
-    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/istio-system/defaults', '*.local', 'which defines no subsets', narrow, SIDECARS,
-      'DestinationRule/ops/reviews')]);
+    // A narrower host would leave the proxies there no rule: ops is never consulted.
+    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/istio-system/defaults', '*.local', 'which defines no subsets',
+      'or route without the subset', SIDECARS, 'DestinationRule/ops/reviews')]);
   });
 
   test('consults the mesh\'s rootNamespace where the MeshConfig names one, and not istio-system', () => {
@@ -925,7 +926,7 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     const options = { rootNamespace: 'istio-config' };
     const inRoot = (f: Finding): Finding => ({ ...f, message: f.message.split('istio-system').join('istio-config') });
     expect(verify(objects('istio-config'), options)).toEqual([inRoot(shadowed('frontend', FRONTEND, 'DestinationRule/istio-config/defaults', '*.local',
-      'which defines no subsets', narrow, SIDECARS, 'DestinationRule/ops/reviews'))]);
+      'which defines no subsets', 'or route without the subset', SIDECARS, 'DestinationRule/ops/reviews'))]);
     expect(verify(objects('istio-system'), options)).toEqual([inRoot(notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews'))]);
     // istio-system is then a namespace like any other, whose proxies take its public rules first.
     const gatewayRoute = [...app('reviews', 'shop'), ...ingressPods, reviewsRule, rule('defaults', 'istio-system', '*.local', []), route('shop', ['istio-system/public'])];
@@ -961,19 +962,17 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(verify([...app('reviews', 'shop'), selected, route('frontend')])).toEqual([finding('destination-rule-not-exported', 'VirtualService/frontend/reviews', path,
       'subset v1 is defined by DestinationRule/shop/reviews, not exported to namespace frontend, this VirtualService\'s own: DestinationRule/shop/reviews has a '
       + `workloadSelector, which keeps it to its own namespace whatever its exportTo; ${SIDECARS} know the subset, so requests fail with 503; `
-      + 'define it in a DestinationRule without workloadSelector, exported to frontend, or route without the subset')]);
-    expect(verify([...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')])).toEqual([finding('destination-rule-not-consulted',
-      'VirtualService/frontend/reviews', path, 'subset v1 is defined by DestinationRule/shop/reviews, DestinationRule/ops/reviews, which proxies in namespace frontend, '
-      + 'this VirtualService\'s own, never take: a proxy takes DestinationRules only from its own namespace, from the host\'s (shop) and from istio-system, '
-      + `and one with a workloadSelector only in its own namespace; ${SIDECARS} know the subset, so requests fail with 503; `
-      + 'define the subset in a rule without workloadSelector in namespace shop')]);
+      + 'define it in a DestinationRule without workloadSelector in namespace shop, exported to frontend, or route without the subset')]);
+    // The rule it sees in ops is never consulted: the fix is still the rule of shop.
+    expect(verify([...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')]).map(f => [f.code, f.message.split('; ').slice(-1)[0]]))
+      .toEqual([['destination-rule-not-exported', 'define it in a DestinationRule without workloadSelector in namespace shop, exported to frontend, or route without the subset']]);
     expect(verify([...app('reviews', 'shop'), selected, route('shop')])).toEqual([]);
     // Beside a rule hidden by its exportTo, that exportTo is the fix; from two namespaces, both are named.
     const both = verify([...app('reviews', 'shop'), selected, rule('reviews-v1', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')]);
     expect(both.map(f => f.message.split('; ').slice(-1)[0])).toEqual(['add frontend to that exportTo, or route without the subset']);
     const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web'] } };
     expect(verify([...app('reviews', 'shop'), selected, routes]).map(f => f.message.split('; ').slice(-1)[0]))
-      .toEqual(['define it in a DestinationRule without workloadSelector, exported to frontend, web, or route without the subset']);
+      .toEqual(['define it in a DestinationRule without workloadSelector in namespace shop, exported to frontend, web, or route without the subset']);
   });
 
   test('takes a rule with a workloadSelector in istio-system, private whatever its exportTo, for the gateway pods there', () => {
@@ -1060,8 +1059,13 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   test('fails when the routes\' namespace has a rule for the exact host that it does not see, and a namespace-wide one it does', () => {
     const unseen = rule('reviews', 'frontend', REVIEWS, ['v1'], { exportTo: ['ops'] });
     const objects = [...app('reviews', 'shop'), reviewsRule, unseen, rule('mtls', 'frontend', '*.local', []), route('frontend')];
-    expect(verify(objects)).toEqual([shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow, SIDECARS,
-      'DestinationRule/shop/reviews, DestinationRule/frontend/reviews')]);
+    // Exported there, the rule of the exact host would come before the namespace-wide one: that export is the fix.
+    expect(verify(objects)).toEqual([finding('destination-rule-not-exported', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.subset',
+      `subset v1 is defined by DestinationRule/frontend/reviews, not exported to ${FRONTEND}: DestinationRule/frontend/reviews has exportTo: [\"ops\"]; `
+      + `${SIDECARS} know the subset, so requests fail with 503; add frontend to that exportTo, or route without the subset`)]);
+    // Without it, the namespace-wide rule is what they take, and a narrower host would leave them the rule of shop.
+    expect(verify([...app('reviews', 'shop'), reviewsRule, rule('mtls', 'frontend', '*.local', []), route('frontend')])).toEqual([
+      shadowed('frontend', FRONTEND, 'DestinationRule/frontend/mtls', '*.local', 'which defines no subsets', narrow)]);
   });
 
   test('leaves routes alone whose proxies the set does not place: gateway pods outside it, which the routes\' namespace only stands for', () => {
@@ -1142,8 +1146,9 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
   });
 
   test('fails when the only rule defining the subset is hidden in a namespace that proxies would not consult even were it exported', () => {
+    // Moved to shop with its exportTo, it would still be kept from frontend.
     expect(verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')])).toEqual([
-      notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews')]);
+      { ...notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews'), message: `${notConsulted('frontend', FRONTEND, 'DestinationRule/ops/reviews').message}, exported to frontend` }]);
     const selected = rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['*'], workloadSelector: { matchLabels: { app: 'reviews' } } });
     expect(verify([...app('reviews', 'shop'), selected, route('frontend')]).map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([
       ['destination-rule-not-consulted', 'define the subset in a rule without workloadSelector in namespace shop']]);
@@ -1189,6 +1194,37 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     const objects = [...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')];
     expect(verify(objects).map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([
       ['destination-rule-not-consulted', 'define the subset in a rule without workloadSelector in namespace shop']]);
+  });
+
+  test('fails when a rule of the routes\' own namespace defines the subset but is hidden there, naming it alone beside a rule elsewhere that is never consulted', () => {
+    const found = verify([...app('reviews', 'shop'), rule('reviews', 'web', REVIEWS, ['v1']), rule('reviews', 'frontend', REVIEWS, ['v1'], { exportTo: ['~'] }), route('frontend')]);
+    expect(found).toEqual([finding('destination-rule-not-exported', 'VirtualService/frontend/reviews', 'spec.http[0].route[0].destination.subset',
+      `subset v1 is defined by DestinationRule/frontend/reviews, not exported to ${FRONTEND}: DestinationRule/frontend/reviews has exportTo: [\"~\"]; `
+      + `${SIDECARS} know the subset, so requests fail with 503; add frontend to that exportTo, or route without the subset`)]);
+    const inShop = verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['~'] }), route('frontend')]);
+    expect(inShop.map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([['destination-rule-not-exported', 'add frontend to that exportTo, or route without the subset']]);
+  });
+
+  test('fails when a hidden rule of a more specific host in the host\'s namespace would hide the rule defining the subset, were it moved there', () => {
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1']), rule('pool', 'shop', REVIEWS, [], { exportTo: ['web'] }), route('frontend')];
+    expect(verify(objects)).toEqual([ruleHidden('DestinationRule/ops/reviews', `DestinationRule/shop/pool (host ${REVIEWS})`)]);
+  });
+
+  test('offers a narrower host for the rule taken only where the proxies would then take one defining the subset, exported to them if need be', () => {
+    const tail = (objects: Obj[]) => verify(objects).map(f => f.message.split('; ').slice(-1)[0]);
+    const wide = rule('wide', 'istio-system', '*.shop.svc.cluster.local', []);
+    expect(tail([...app('reviews', 'shop'), wide, rule('reviews', 'frontend', REVIEWS, ['v1'], { exportTo: ['frontend'] }), route('shop')]))
+      .toEqual(['define subset v1 in DestinationRule/istio-system/wide too, or route without the subset']);
+    const mtls = rule('mtls', 'frontend', '*.local', []);
+    expect(tail([...app('reviews', 'shop'), hiddenReviews, rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), mtls, route('frontend')]))
+      .toEqual([`define subset v1 in DestinationRule/frontend/mtls too, ${narrow}, then export DestinationRule/shop/reviews to frontend`]);
+  });
+
+  test('fails when the only rule defining the subset has a workloadSelector elsewhere, and a new rule in the host\'s namespace would be private by the mesh\'s default', () => {
+    const selected = rule('reviews', 'ops', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } });
+    const tail = (options: VerifyOptions) => verify([...app('reviews', 'shop'), selected, route('frontend')], options).map(f => f.message.split('; ').slice(-1)[0]);
+    expect(tail({ defaultDestinationRuleExportTo: ['.'] })).toEqual(['define the subset in a rule without workloadSelector in namespace shop, exported to frontend']);
+    expect(tail({})).toEqual(['define the subset in a rule without workloadSelector in namespace shop']);
   });
 
   test('names in destination-rule-not-exported only the namespaces where exporting the rule would do', () => {

@@ -1,5 +1,5 @@
 import { hostCovers } from '../names';
-import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces } from './export-to';
+import { declarationsFor, exportField, exportFix, exportedTo, isVisibleIn, namespaces, routingNamespaces, writtenExportTo } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, ruleHost, rulesCovering, subsetsOfRule } from './graph';
 import { MESH, intendedFqdn, serviceFqdn } from './hosts';
@@ -172,16 +172,10 @@ function checkSubset(graph: Graph, settings: Settings, routed: Routed, findings:
   const subset = text(d.destination, 'subset');
   if (!subset) return;
   const host = d.resolved;
-  // Any rule that a proxy somewhere may take: which one each proxy takes is reportNotTaken's.
+  // Any rule that a proxy somewhere may take: which one each proxy takes is checkDefined's.
   const definers = rulesCovering(graph, host).filter(rule => definesSubset(rule, subset));
   if (definers.length > 0) {
-    const defined = { subset, definers };
-    for (const t of takenBy) {
-      const unseen = hiddenFrom(settings, t, definers);
-      const hidden = exportable(graph, settings, routed, defined, t, unseen);
-      if (hidden.length > 0) findings.push(ruleNotExported(settings, vs, d, subset, definers, t, hidden));
-      reportNotTaken(graph, settings, routed, defined, { takers: t, hidden, unseen }, findings);
-    }
+    for (const t of takenBy) checkDefined(graph, settings, routed, { subset, definers }, t, findings);
     return;
   }
   const path = `${d.path}.subset`;
@@ -205,70 +199,100 @@ interface Defined {
   readonly definers: readonly ManifestObject[];
 }
 
-/** Proxies that take a route, and the namespaces among theirs that see none of the rules defining its subset. */
-interface Seeing {
+/** The proxies of one namespace that take a route. */
+interface Client {
+  readonly namespace: string;
   readonly takers: Takers;
-  /** Those where exporting the rules would do, which destination-rule-not-exported names. */
-  readonly hidden: readonly string[];
-  /** All of them. */
-  readonly unseen: readonly string[];
+  /** The namespace of the host's Service or ServiceEntries; undefined where unknown. */
+  readonly home: string | undefined;
 }
 
 /**
- * The namespaces among `hidden` where exporting the rules that define the subset would let proxies
- * take one. Where they would still take another rule first, or none from the definers' namespace,
- * the fix lies elsewhere, and reportNotTaken says where.
+ * Each namespace of `takers` must take a rule that defines the subset. Where the set places the
+ * proxies, the rule they take is worked out as istiod chooses it; elsewhere, any rule defining the
+ * subset that the namespace sees will do, as Istio's analyzer reads it. Namespaces where exporting
+ * some of those rules would do share a destination-rule-not-exported for them.
  */
-function exportable(graph: Graph, settings: Settings, routed: Routed, defined: Defined, takers: Takers, hidden: readonly string[]): readonly string[] {
-  if (hidden.length === 0 || !routed.hostFound) return hidden;
-  const placed = placedNamespaces(settings, routed, takers);
-  const home = hostNamespace(graph, routed.d.resolved);
-  return hidden.filter(client => !placed.includes(client) || isTakenOnceExported(graph, settings, routed, defined, client, home));
+function checkDefined(graph: Graph, settings: Settings, routed: Routed, defined: Defined, takers: Takers, findings: Finding[]): void {
+  const placed = routed.hostFound ? placedNamespaces(settings, routed, takers) : NOWHERE;
+  const home = placed.length > 0 ? hostNamespace(graph, routed.d.resolved) : undefined;
+  const toExport = new Map<string, { readonly rules: readonly ManifestObject[]; readonly clients: string[] }>();
+  for (const namespace of takers.namespaces) {
+    const verdict = placed.includes(namespace) ? judgeTaken(graph, settings, routed, defined, { namespace, takers, home }) : unseenRules(settings, defined, namespace);
+    if (verdict === undefined) continue;
+    if (!Array.isArray(verdict)) {
+      findings.push(verdict as Finding);
+      continue;
+    }
+    const key = verdict.map(rule => rule.id).join(' ');
+    const group = toExport.get(key);
+    if (group) group.clients.push(namespace);
+    else toExport.set(key, { rules: verdict, clients: [namespace] });
+  }
+  toExport.forEach(({ rules, clients }) => findings.push(ruleNotExported(settings, routed.vs, routed.d, defined.subset, rules, takers, clients)));
 }
 
-/** Whether proxies in `client` would take a rule defining the subset, were its definers exported there as destination-rule-not-exported advises. */
-function isTakenOnceExported(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: string, home: string | undefined): boolean {
-  // As exportFix advises: a rule without workloadSelector where every definer has one, else the exportTo of those without.
-  const selecting = defined.definers.every(hasWorkloadSelector);
-  const fixed = defined.definers.filter(rule => selecting || !hasWorkloadSelector(rule));
-  // Only the rules whose host covers the destination's can be taken for it, and the set may hold thousands.
-  const rules = rulesCovering(graph, routed.d.resolved).map(rule => (fixed.includes(rule) ? exportedAlsoTo(rule, client) : rule));
-  const pick = rulesTakenIn(rulePools(rules, settings), client, routed.d.resolved, home);
+/** The rules defining the subset, where `namespace` sees none of them; undefined where it sees one. */
+function unseenRules(settings: Settings, defined: Defined, namespace: string): readonly ManifestObject[] | undefined {
+  return defined.definers.some(rule => isVisibleIn(exportedTo(rule, settings), namespace)) ? undefined : defined.definers;
+}
+
+/**
+ * What becomes of the route in `client`: nothing wrong (undefined), the rules whose export would
+ * let the proxies take one defining the subset, or why they take none that does.
+ */
+function judgeTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client): readonly ManifestObject[] | Finding | undefined {
+  const host = routed.d.resolved;
+  // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
+  if (defined.definers.some(rule => isTakenFirst(rule, client.namespace, host, settings))) return undefined;
+  const pick = rulesTakenIn(routed.poolsOf(), client.namespace, host, client.home);
+  // Where the set cannot tell which rule is taken, or which pods a workloadSelector picks, as where it does not place the proxies.
+  if (!pick || pick.rules.some(hasWorkloadSelector)) return unseenRules(settings, defined, client.namespace);
+  if (pick.rules.some(rule => definesSubset(rule, defined.subset))) return undefined;
+  const hidden = defined.definers.filter(rule => !isVisibleIn(exportedTo(rule, settings), client.namespace));
+  if (hidden.length > 0 && takesDefiner(pickOnceFixed(graph, settings, routed, client, { exported: hidden, dropped: NO_RULES }), defined)) return hidden;
+  return pick.namespace === undefined ? noRuleTaken(settings, routed, defined, client, pick) : ruleShadowed(graph, settings, routed, defined, client, pick);
+}
+
+/**
+ * Whether the proxies would take a rule that defines the subset, once a fix is made; or one with a
+ * workloadSelector, which applies to some pods of the namespace only, which the set cannot tell
+ * apart; or whether the set cannot tell at all.
+ */
+function takesDefiner(pick: RulePick | undefined, defined: Defined): boolean {
   return !pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule));
 }
 
-/**
- * Where the rules defining the subset are seen, a proxy may still take another rule for the host,
- * of its own namespace or of a more specific host, or none: it knows only the subsets of the rule it
- * takes. Namespaces where exporting the definers would do are destination-rule-not-exported's.
- */
-function reportNotTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, seeing: Seeing, findings: Finding[]): void {
-  if (!routed.hostFound) return;
-  const t = seeing.takers;
-  const host = routed.d.resolved;
-  const home = hostNamespace(graph, host);
-  for (const client of placedNamespaces(settings, routed, t)) {
-    if (seeing.hidden.includes(client)) continue;
-    // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
-    if (defined.definers.some(rule => isTakenFirst(rule, client, host, settings))) continue;
-    const pick = rulesTakenIn(routed.poolsOf(), client, host, home);
-    // A rule with a workloadSelector applies to some pods of the namespace only, which the set cannot tell apart.
-    if (!pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule))) continue;
-    findings.push(pick.namespace === undefined
-      ? noRuleTaken(settings, routed, defined, t, client, pick, home)
-      : ruleShadowed(settings, routed, defined, { takers: t, unseen: seeing.unseen.includes(client) }, client, pick));
-  }
+/** A fix a message offers: rules exported to the proxies' namespace, and rules whose host no longer covers the destination's. */
+interface Fix {
+  readonly exported: readonly ManifestObject[];
+  readonly dropped: readonly ManifestObject[];
+}
+
+const NO_RULES: readonly ManifestObject[] = [];
+
+/** The rules the proxies of `client` would take once `fix` is made, so that a message offers only fixes that work. */
+function pickOnceFixed(graph: Graph, settings: Settings, routed: Routed, client: Client, fix: Fix): RulePick | undefined {
+  // As exportFix advises: a rule without workloadSelector where every rule to export has one, else the exportTo of those without.
+  const selecting = fix.exported.every(hasWorkloadSelector);
+  const fixed = fix.exported.filter(rule => selecting || !hasWorkloadSelector(rule));
+  // Only the rules whose host covers the destination's can be taken for it, and the set may hold thousands.
+  const rules = rulesCovering(graph, routed.d.resolved).filter(rule => !fix.dropped.includes(rule))
+    .map(rule => (fixed.includes(rule) ? exportedAlsoTo(rule, client.namespace) : rule));
+  return rulesTakenIn(rulePools(rules, settings), client.namespace, routed.d.resolved, client.home);
 }
 
 /** Why proxies in `client` take no rule for the host, and what would give them one defining the subset. */
-function noRuleTaken(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, pick: RulePick, home: string | undefined): Finding {
-  // A definer among them is one the proxies' namespace sees but is not given, which rootRuleNotTaken explains.
-  const hiding = pick.hiding.filter(rule => !defined.definers.includes(rule) && defined.definers.some(definer => definer.namespace === rule.namespace));
-  if (hiding.length > 0) return ruleHidden(settings, routed, defined, takers, client, hiding);
+function noRuleTaken(settings: Settings, routed: Routed, defined: Defined, client: Client, pick: RulePick): Finding {
+  // A definer among them is one the proxies' namespace sees but is not given, which rootRuleNotTaken explains. Rules
+  // of the host's namespace hide a rule moved there too.
+  const hiding = pick.hiding.filter(rule => !defined.definers.includes(rule)
+    && (rule.namespace === client.home || defined.definers.some(definer => definer.namespace === rule.namespace)));
+  if (hiding.length > 0) return ruleHidden(settings, routed, defined, client, hiding);
   // Elsewhere, a rule of the proxies' own namespace that they see comes first, and one they do not is destination-rule-not-exported's.
-  const inRoot = defined.definers.filter(rule => rule.namespace === client);
-  if (inRoot.length > 0) return rootRuleNotTaken(settings, routed, defined, takers, inRoot);
-  return ruleNotConsulted(settings, routed, defined, takers, client, home);
+  const inRoot = defined.definers.filter(rule => rule.namespace === client.namespace);
+  if (inRoot.length > 0) return rootRuleNotTaken(settings, routed, defined, client, inRoot);
+  return ruleNotConsulted(settings, routed, defined, client);
 }
 
 /**
@@ -287,43 +311,49 @@ function placedNamespaces(settings: Settings, routed: Routed, takers: Takers): r
   return takers.namespaces.filter(client => !(everywhere && client === settings.rootNamespace));
 }
 
-/** The proxies of a namespace that take a route, and whether that namespace sees none of the rules defining the subset. */
-interface Client {
-  readonly takers: Takers;
-  readonly unseen: boolean;
-}
-
 /** Where proxies take another rule for the host, which does not define the subset. */
-function ruleShadowed(settings: Settings, routed: Routed, defined: Defined, seeing: Client, client: string, pick: RulePick): Finding {
+function ruleShadowed(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client, pick: RulePick): Finding {
   const { vs, d } = routed;
-  const takers = seeing.takers;
   const taken = pick.rules.map(r => r.id).join(', ');
   const takenHost = ruleHost(pick.rules[0]);
   const names = subsetNames(pick.rules);
-  const exportToo = seeing.unseen ? `, then export ${defined.definers.map(r => r.id).join(', ')} to ${client}` : '';
-  const fix = takenHost === d.resolved ? 'or route without the subset' : `or give that rule a host that does not cover ${d.resolved}${exportToo}`;
+  const narrower = takenHost === d.resolved ? undefined : narrowerHostFix(graph, settings, routed, defined, client, pick);
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
     + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
     + `a proxy takes the DestinationRules of its own namespace first (in ${settings.rootNamespace}, those that namespace keeps to itself), `
     + `then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
-    + `and of those the most specific host; ${who(takers)} know the subset, so requests fail with 503; define subset ${defined.subset} in ${taken} too, ${fix}`);
+    + `and of those the most specific host; ${who(client.takers)} know the subset, so requests fail with 503; `
+    + `define subset ${defined.subset} in ${taken} too, ${narrower ?? 'or route without the subset'}`);
+}
+
+/**
+ * A host for the rule taken that no longer covers the destination's, where the proxies would then
+ * take a rule defining the subset, exported to them if need be; undefined where they would not.
+ */
+function narrowerHostFix(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client, pick: RulePick): string | undefined {
+  const narrower = `or give that rule a host that does not cover ${routed.d.resolved}`;
+  if (takesDefiner(pickOnceFixed(graph, settings, routed, client, { exported: NO_RULES, dropped: pick.rules }), defined)) return narrower;
+  const hidden = defined.definers.filter(rule => !isVisibleIn(exportedTo(rule, settings), client.namespace));
+  const then = pickOnceFixed(graph, settings, routed, client, { exported: hidden, dropped: pick.rules });
+  const exported = then?.rules.filter(rule => hidden.some(h => h.id === rule.id)) ?? NO_RULES;
+  return exported.length > 0 && takesDefiner(then, defined) ? `${narrower}, then export ${exported.map(r => r.id).join(', ')} to ${client.namespace}` : undefined;
 }
 
 /**
  * Where the rules of a more specific host, which the proxies' namespace is not given, hide the rules
- * of the namespace where the subset is defined: istiod picks the most specific host of a namespace
- * before it reads the exportTo of its rules.
+ * of the namespace where the subset is defined, or where it would be: istiod picks the most specific
+ * host of a namespace before it reads the exportTo of its rules.
  */
-function ruleHidden(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, hiding: readonly ManifestObject[]): Finding {
+function ruleHidden(settings: Settings, routed: Routed, defined: Defined, client: Client, hiding: readonly ManifestObject[]): Finding {
   const { vs, d } = routed;
   const ids = hiding.map(r => r.id).join(', ');
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client])}, ${where(settings, vs, takers)}, `
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
     + `Istio takes no DestinationRule for ${d.resolved}: ${hiding.map(r => `${r.id} (host ${ruleHost(r)})`).join(', ')}, of a more specific host in the same namespace, `
-    + `${hiding.length === 1 ? 'is' : 'are'} not exported to ${client}, and istiod reads a rule's exportTo only once it has picked the most specific host of a namespace, `
-    + `so the rules of less specific hosts there are never looked at; ${who(takers)} know the subset, so requests fail with 503; `
-    + `export ${ids} to ${client} and define subset ${defined.subset} there too, or route without the subset`);
+    + `${hiding.length === 1 ? 'is' : 'are'} not exported to ${client.namespace}, and istiod reads a rule's exportTo only once it has picked the most specific host of a namespace, `
+    + `so the rules of less specific hosts there are never looked at; ${who(client.takers)} know the subset, so requests fail with 503; `
+    + `export ${ids} to ${client.namespace} and define subset ${defined.subset} there too, or route without the subset`);
 }
 
 /**
@@ -331,13 +361,13 @@ function ruleHidden(settings: Settings, routed: Routed, defined: Defined, takers
  * first at the rules it keeps to itself, and after the host's namespace, at those it exports to
  * every namespace or to its own by name; `.` beside other namespaces is neither.
  */
-function rootRuleNotTaken(settings: Settings, routed: Routed, defined: Defined, takers: Takers, inRoot: readonly ManifestObject[]): Finding {
+function rootRuleNotTaken(settings: Settings, routed: Routed, defined: Defined, client: Client, inRoot: readonly ManifestObject[]): Finding {
   const { vs, d } = routed;
-  const root = settings.rootNamespace;
+  const root = client.namespace;
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([root])}, ${where(settings, vs, takers)}, `
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([root])}, ${where(settings, vs, client.takers)}, `
     + `never take: there, a proxy takes first the DestinationRules ${root} keeps to itself (exportTo ["."] alone), then those the host's namespace exports to it, `
-    + `then those ${root} exports to "*" or to ${root} by name, and "." beside other namespaces is neither; ${who(takers)} know the subset, `
+    + `then those ${root} exports to "*" or to ${root} by name, and "." beside other namespaces is neither; ${who(client.takers)} know the subset, `
     + `so requests fail with 503; give ${inRoot.map(r => r.id).join(', ')} exportTo ["."], or add ${root} to its exportTo by name`);
 }
 
@@ -345,15 +375,31 @@ function rootRuleNotTaken(settings: Settings, routed: Routed, defined: Defined, 
  * Where no namespace that proxies consult has a rule for the host they take: the definers are
  * elsewhere, or have a workloadSelector, which istiod gives to no other namespace.
  */
-function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, takers: Takers, client: string, home: string | undefined): Finding {
+function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, client: Client): Finding {
   const { vs, d } = routed;
+  const { home, namespace } = client;
   const selecting = defined.definers.some(hasWorkloadSelector);
+  // The rule keeps its exportTo where it moves, and a new one gets the mesh's default.
+  const seen = selecting ? isPublicByDefault(settings) || namespace === home : defined.definers.some(rule => isSeenOnceMoved(settings, rule, client));
+  const exportToo = seen ? '' : `, exported to ${namespace}`;
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([client])}, `
-    + `${where(settings, vs, takers)}, never take: a proxy takes DestinationRules only from its own namespace, from the host's (${home}) `
+    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([namespace])}, `
+    + `${where(settings, vs, client.takers)}, never take: a proxy takes DestinationRules only from its own namespace, from the host's (${home}) `
     + `and from ${settings.rootNamespace}${selecting ? ', and one with a workloadSelector only in its own namespace' : ''}; `
-    + `${who(takers)} know the subset, so requests fail with 503; `
-    + (selecting ? `define the subset in a rule without workloadSelector in namespace ${home}` : `move the rule to namespace ${home}`));
+    + `${who(client.takers)} know the subset, so requests fail with 503; `
+    + (selecting ? `define the subset in a rule without workloadSelector in namespace ${home}${exportToo}` : `move the rule to namespace ${home}${exportToo}`));
+}
+
+/** Whether a DestinationRule without exportTo is exported everywhere. */
+function isPublicByDefault(settings: Settings): boolean {
+  return !settings.defaultDestinationRuleExportTo.includes('.');
+}
+
+/** Whether proxies in `client` would be given `rule`, moved to the host's namespace with its exportTo as written. */
+function isSeenOnceMoved(settings: Settings, rule: ManifestObject, client: Client): boolean {
+  const exportTo = writtenExportTo(rule);
+  if (exportTo.length === 0) return isPublicByDefault(settings) || client.namespace === client.home;
+  return exportTo.includes('*') || exportTo.includes(client.namespace) || (exportTo.includes('.') && client.namespace === client.home);
 }
 
 /** The names of the rules' subsets, those without one left out. */

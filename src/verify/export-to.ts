@@ -127,7 +127,9 @@ export function exportField(object: ManifestObject, settings: Settings): string 
  * which would export every object that relies on it.
  */
 export function exportFix(objects: readonly ManifestObject[], what: string, hidden: readonly string[]): string {
-  if (objects.every(hasWorkloadSelector)) return `define it in a DestinationRule without workloadSelector, exported to ${hidden.join(', ')}`;
+  if (objects.every(hasWorkloadSelector)) {
+    return `define it in a DestinationRule without workloadSelector in ${namespaces([...new Set(objects.map(o => o.namespace))])}, exported to ${hidden.join(', ')}`;
+  }
   return objects.every(object => writtenExportTo(object).length > 0) ? `add ${hidden.join(', ')} to that exportTo`
     : `export ${what} to ${hidden.join(', ')} with an exportTo of its own (on a Service, the annotation ${EXPORT_TO_ANNOTATION}), `
       + 'listing "." too where its own namespace uses it; widening the mesh default would export every object without one';
