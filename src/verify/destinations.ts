@@ -215,8 +215,9 @@ interface Client {
  */
 function checkDefined(graph: Graph, settings: Settings, routed: Routed, defined: Defined, takers: Takers, findings: Finding[]): void {
   const placed = routed.hostFound ? placedNamespaces(settings, routed, takers) : NOWHERE;
-  const home = placed.length > 0 ? hostNamespace(graph, routed.d.resolved) : undefined;
-  const toExport = new Map<string, { readonly rules: readonly ManifestObject[]; readonly clients: string[] }>();
+  const home = hostNamespace(graph, routed.d.resolved);
+  // Made on the first finding only: a destination whose subset every namespace takes, the common case, needs none.
+  let toExport: Map<string, { readonly rules: readonly ManifestObject[]; readonly clients: string[] }> | undefined;
   for (const namespace of takers.namespaces) {
     const verdict = placed.includes(namespace) ? judgeTaken(graph, settings, routed, defined, { namespace, takers, home }) : unseenRules(settings, defined, namespace);
     if (verdict === undefined) continue;
@@ -225,11 +226,12 @@ function checkDefined(graph: Graph, settings: Settings, routed: Routed, defined:
       continue;
     }
     const key = verdict.map(rule => rule.id).join(' ');
+    toExport ??= new Map();
     const group = toExport.get(key);
     if (group) group.clients.push(namespace);
     else toExport.set(key, { rules: verdict, clients: [namespace] });
   }
-  toExport.forEach(({ rules, clients }) => findings.push(ruleNotExported(settings, routed.vs, routed.d, defined.subset, rules, takers, clients)));
+  toExport?.forEach(({ rules, clients }) => findings.push(ruleNotExported(settings, routed.vs, routed.d, defined.subset, rules, takers, clients)));
 }
 
 /** The rules defining the subset, where `namespace` sees none of them; undefined where it sees one. */
