@@ -1218,6 +1218,12 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     const mtls = rule('mtls', 'frontend', '*.local', []);
     expect(tail([...app('reviews', 'shop'), hiddenReviews, rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), mtls, route('frontend')]))
       .toEqual([`define subset v1 in DestinationRule/frontend/mtls too, ${narrow}, then export DestinationRule/shop/reviews to frontend`]);
+    // A rule with a workloadSelector is exported nowhere, and where it lacks the subset, the pods it does not pick get no rule of the namespace.
+    const selector = { workloadSelector: { matchLabels: { app: 'reviews' } } };
+    expect(tail([...app('reviews', 'shop'), rule('all', 'frontend', '*', []), rule('reviews', 'istio-system', REVIEWS, ['v1'], selector), route('frontend')]))
+      .toEqual(['define subset v1 in DestinationRule/frontend/all too, or route without the subset']);
+    expect(tail([...app('reviews', 'shop'), rule('sel', 'web', '*.svc.cluster.local', [], selector), rule('reviews', 'shop', REVIEWS, ['v1']),
+      rule('ns', 'web', '*.shop.svc.cluster.local', []), route('web')])).toEqual(['define subset v1 in DestinationRule/web/ns too, or route without the subset']);
   });
 
   test('fails when the only rule defining the subset has a workloadSelector elsewhere, and a new rule in the host\'s namespace would be private by the mesh\'s default', () => {

@@ -257,12 +257,12 @@ function judgeTaken(graph: Graph, settings: Settings, routed: Routed, defined: D
 }
 
 /**
- * Whether the proxies would take a rule that defines the subset, once a fix is made; or one with a
- * workloadSelector, which applies to some pods of the namespace only, which the set cannot tell
- * apart; or whether the set cannot tell at all.
+ * Whether the proxies would take a rule that defines the subset, once a fix is made, or the set
+ * cannot tell. A rule with a workloadSelector that lacks it will not do: the pods it picks take it,
+ * and the others get no rule from that namespace at all.
  */
 function takesDefiner(pick: RulePick | undefined, defined: Defined): boolean {
-  return !pick || pick.rules.some(rule => definesSubset(rule, defined.subset) || hasWorkloadSelector(rule));
+  return !pick || pick.rules.some(rule => definesSubset(rule, defined.subset));
 }
 
 /** A fix a message offers: rules exported to the proxies' namespace, and rules whose host no longer covers the destination's. */
@@ -336,7 +336,8 @@ function ruleShadowed(graph: Graph, settings: Settings, routed: Routed, defined:
 function narrowerHostFix(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client, pick: RulePick): string | undefined {
   const narrower = `or give that rule a host that does not cover ${routed.d.resolved}`;
   if (takesDefiner(pickOnceFixed(graph, settings, routed, client, { exported: NO_RULES, dropped: pick.rules }), defined)) return narrower;
-  const hidden = defined.definers.filter(rule => !isVisibleIn(exportedTo(rule, settings), client.namespace));
+  // A rule with a workloadSelector is not exported whatever its exportTo: exportFix words that fix.
+  const hidden = defined.definers.filter(rule => !hasWorkloadSelector(rule) && !isVisibleIn(exportedTo(rule, settings), client.namespace));
   const then = pickOnceFixed(graph, settings, routed, client, { exported: hidden, dropped: pick.rules });
   const exported = then?.rules.filter(rule => hidden.some(h => h.id === rule.id)) ?? NO_RULES;
   return exported.length > 0 && takesDefiner(then, defined) ? `${narrower}, then export ${exported.map(r => r.id).join(', ')} to ${client.namespace}` : undefined;
