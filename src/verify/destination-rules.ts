@@ -1,4 +1,5 @@
-import { isDeclaredElsewhere, partiallyQualified } from './destinations';
+import { partiallyQualified } from './destinations';
+import { isDeclaredElsewhere } from './hosts';
 import { Graph, ManifestObject, podsOfService, subsetsOfRule } from './graph';
 import { resolveHost } from './hosts';
 import { text } from './json';

@@ -1,0 +1,51 @@
+import { exportedTo, isVisibleIn, routingNamespaces } from './export-to';
+import { ProxiesOf } from './gateway-workloads';
+import { ManifestObject } from './graph';
+import { MESH } from './hosts';
+import { Settings } from './settings';
+
+/**
+ * Which proxies take a VirtualService's routes, and the namespaces they run in: each must see the
+ * hosts the routes name and a DestinationRule that defines their subsets.
+ */
+
+/** Proxies that take a destination's routes, in namespaces each of which must see its host and the rules defining its subset. */
+export interface Takers {
+  /** The gateway whose pods run there; undefined for sidecars. */
+  readonly gateway?: string;
+  readonly namespaces: readonly string[];
+  /**
+   * Whether proxies run in `namespaces`: the sidecars of a mesh route, or a gateway's pods. Not so
+   * where those are the VirtualService's, standing for gateway pods the set does not show.
+   */
+  readonly placed: boolean;
+}
+
+/**
+ * Sidecars take mesh routes in the VirtualService's {@link routingNamespaces}; a gateway of the set,
+ * in the namespaces of its pods that see the VirtualService (the others take none of its routes,
+ * which checkGateways reports). A gateway whose pods the set does not show is checked as Istio's
+ * analyzer checks every route, from the VirtualService's namespaces.
+ */
+export function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObject, applies: readonly string[]): Takers[] {
+  const gateways = applies.filter(gateway => proxiesOf(gateway).length > 0);
+  const sidecars = gateways.length < applies.length ? [{ namespaces: routingNamespaces(vs, settings), placed: applies.includes(MESH) }] : [];
+  // The common case, in the route check at synth too: no gateway whose pods the set shows.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an early return that only saves time; the rest gives the same
+  if (gateways.length === 0) return sidecars;
+  const seen = exportedTo(vs, settings);
+  return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)), placed: true }))];
+}
+
+/** Why routes apply in the namespaces of `takers`. */
+export function where(settings: Settings, vs: ManifestObject, takers: Takers): string {
+  if (takers.gateway !== undefined) return `where the pods of gateway ${takers.gateway} run`;
+  return exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
+}
+
+export function who(takers: Takers): string {
+  return takers.gateway !== undefined ? 'the gateway takes these routes but does not' : 'sidecars there take these routes but do not';
+}
+
+/** No namespace: what most objects hide a host from, and the proxies of routes the set does not place. */
+export const NOWHERE: readonly string[] = [];
