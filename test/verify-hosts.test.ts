@@ -1233,6 +1233,33 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     expect(tail({})).toEqual(['define the subset in a rule without workloadSelector in namespace shop']);
   });
 
+  test('names every rule of the more specific host that hides the rule defining the subset', () => {
+    const pool = (name: string) => rule(name, 'shop', REVIEWS, [], { exportTo: ['billing'] });
+    const objects = [...app('reviews', 'shop'), pool('pool'), pool('pool-2'), rule('versions', 'shop', '*.shop.svc.cluster.local', ['v1']), route('frontend')];
+    expect(verify(objects)[0].message).toContain(`Istio takes no DestinationRule for ${REVIEWS}: DestinationRule/shop/pool (host ${REVIEWS}), `
+      + `DestinationRule/shop/pool-2 (host ${REVIEWS}), of a more specific host in the same namespace, are not exported to frontend`);
+    expect(verify(objects)[0].message).toMatch(/export DestinationRule\/shop\/pool, DestinationRule\/shop\/pool-2 to frontend and define subset v1 there too, or route without the subset$/);
+  });
+
+  test.each([
+    ['no exportTo, the mesh exporting rules everywhere', {}, {}, 'frontend', ''],
+    ['no exportTo, the mesh keeping rules to their namespace', {}, { defaultDestinationRuleExportTo: ['.'] }, 'frontend', ', exported to frontend'],
+    ['no exportTo, the mesh keeping rules to their namespace, for routes in the host\'s own', {}, { defaultDestinationRuleExportTo: ['.'] }, 'shop', ''],
+    ['exportTo "*"', { exportTo: ['*'] }, {}, 'frontend', ''],
+    ['an exportTo naming the routes\' namespace', { exportTo: ['frontend'] }, {}, 'frontend', ''],
+    ['exportTo ".", for routes in the host\'s namespace', { exportTo: ['.'] }, {}, 'shop', ''],
+    ['exportTo "." and another namespace', { exportTo: ['.', 'web'] }, {}, 'frontend', ', exported to frontend'],
+  ])('says to move a rule not consulted to the host\'s namespace, and to export it where it would not be seen there: %s', (_, extra, options, namespace, exportToo) => {
+    const found = verify([...app('reviews', 'shop'), rule('reviews', 'ops', REVIEWS, ['v1'], extra), route(namespace)], options);
+    expect(found.map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([['destination-rule-not-consulted', `move the rule to namespace shop${exportToo}`]]);
+  });
+
+  test('says to define a rule without workloadSelector in the host\'s namespace, which routes there see under any mesh default', () => {
+    const selected = rule('reviews', 'ops', REVIEWS, ['v1'], { workloadSelector: { matchLabels: { app: 'reviews' } } });
+    expect(verify([...app('reviews', 'shop'), selected, route('shop')], { defaultDestinationRuleExportTo: ['.'] }).map(f => f.message.split('; ').slice(-1)[0]))
+      .toEqual(['define the subset in a rule without workloadSelector in namespace shop']);
+  });
+
   test('names in destination-rule-not-exported only the namespaces where exporting the rule would do', () => {
     const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web'] } };
     const found = verify([...app('reviews', 'shop'), hiddenReviews, rule('mtls', 'web', '*.local', []), routes]);
