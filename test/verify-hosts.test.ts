@@ -231,6 +231,11 @@ describe('destination-host-not-exported: a destination hidden from where the rou
       'Service/shop/reviews has annotation networking.istio.io/exportTo: "shop,frontend"', 'admin, ops', 'VirtualService/shop/reviews')]);
   });
 
+  test('accepts a host that a ServiceEntry exports to the routes\' namespace, beside a Service of that host that does not', () => {
+    const entry = istio('ServiceEntry', 'reviews', 'shop', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }], exportTo: ['*'] });
+    expect(verify([...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), entry, vs('reviews', 'frontend', { hosts: ['reviews.example.com'] })])).toEqual([]);
+  });
+
   test('fails when a Service is exported to no namespace, even the VirtualService\'s own', () => {
     const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '~' }), vs('reviews', 'shop', { hosts: ['reviews.example.com'] }, 'reviews')];
     expect(verify(objects)).toEqual([hidden('spec.http[0].route[0].destination.host', 'reviews', 'namespace shop', OWN,
@@ -1235,10 +1240,60 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
 
   test('names every rule of the more specific host that hides the rule defining the subset', () => {
     const pool = (name: string) => rule(name, 'shop', REVIEWS, [], { exportTo: ['billing'] });
-    const objects = [...app('reviews', 'shop'), pool('pool'), pool('pool-2'), rule('versions', 'shop', '*.shop.svc.cluster.local', ['v1']), route('frontend')];
+    const versions = (name: string) => rule(name, 'shop', '*.shop.svc.cluster.local', ['v1']);
+    const objects = [...app('reviews', 'shop'), pool('pool'), pool('pool-2'), versions('versions'), versions('versions-2'), route('frontend')];
+    expect(verify(objects)[0].message).toContain('subset v1 is defined by DestinationRule/shop/versions, DestinationRule/shop/versions-2, but in namespace frontend');
     expect(verify(objects)[0].message).toContain(`Istio takes no DestinationRule for ${REVIEWS}: DestinationRule/shop/pool (host ${REVIEWS}), `
       + `DestinationRule/shop/pool-2 (host ${REVIEWS}), of a more specific host in the same namespace, are not exported to frontend`);
     expect(verify(objects)[0].message).toMatch(/export DestinationRule\/shop\/pool, DestinationRule\/shop\/pool-2 to frontend and define subset v1 there too, or route without the subset$/);
+  });
+
+  test('fails when a hidden rule of the exact host in istio-system hides its wildcard rule defining the subset, and leaves a rule elsewhere to be moved', () => {
+    const pool = rule('pool', 'istio-system', REVIEWS, [], { exportTo: ['billing'] });
+    expect(verify([...app('reviews', 'shop'), pool, rule('defaults', 'istio-system', '*.local', ['v1']), route('frontend')])).toEqual([
+      ruleHidden('DestinationRule/istio-system/defaults', `DestinationRule/istio-system/pool (host ${REVIEWS})`)]);
+    expect(verify([...app('reviews', 'shop'), pool, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')]).map(f => [f.code, f.message.split('; ').slice(-1)[0]]))
+      .toEqual([['destination-rule-not-consulted', 'move the rule to namespace shop']]);
+  });
+
+  test('names in one destination-rule-not-exported the namespaces that would take the same rules, and in another those that would take others', () => {
+    const routes = { ...route('frontend'), spec: { ...route('frontend').spec, exportTo: ['frontend', 'web', 'admin'] } };
+    const objects = [...app('reviews', 'shop'), rule('reviews', 'frontend', REVIEWS, ['v1'], { exportTo: ['~'] }),
+      rule('reviews', 'web', REVIEWS, ['v1'], { exportTo: ['frontend'] }), rule('reviews', 'admin', REVIEWS, ['v1'], { exportTo: ['frontend'] }), routes];
+    expect(verify(objects).map(f => [f.code, f.message.split(', not exported to ')[1].split(',')[0]])).toEqual([
+      ['destination-rule-not-exported', 'namespace admin'], ['destination-rule-not-exported', 'namespace frontend'], ['destination-rule-not-exported', 'namespace web']]);
+    const shared = [...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v1'], { exportTo: ['.'] }), routes];
+    expect(verify(shared).map(f => f.message.split(', which this')[0])).toEqual(['subset v1 is defined by DestinationRule/shop/reviews, not exported to namespaces admin, frontend, web']);
+  });
+
+  test('leaves routes from gateway pods outside the set alone where the routes\' namespace sees one rule defining the subset, though not another', () => {
+    const external = { externalGateways: ['istio-system/public-gateway'] };
+    expect(verify([...app('reviews', 'shop'), rule('reviews', 'shop', REVIEWS, ['v1']), rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }),
+      route('frontend', ['istio-system/public-gateway'])], external)).toEqual([]);
+  });
+
+  test('names every rule to export after a narrower host, and only those the proxies would then take', () => {
+    const hiddenRule = (name: string) => rule(name, 'shop', REVIEWS, ['v1'], { exportTo: ['.'] });
+    const objects = [...app('reviews', 'shop'), hiddenRule('reviews'), hiddenRule('reviews-2'), rule('reviews-b', 'shop', REVIEWS, []),
+      rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), rule('mtls', 'frontend', '*.local', []), route('frontend')];
+    expect(verify(objects).map(f => f.message.split('; ').slice(-1)[0])).toEqual([
+      `define subset v1 in DestinationRule/frontend/mtls too, ${narrow}, then export DestinationRule/shop/reviews, DestinationRule/shop/reviews-2 to frontend`]);
+  });
+
+  test('names every rule of istio-system that its own proxies are not given', () => {
+    const inRoot = (name: string) => rule(name, 'istio-system', REVIEWS, ['v1'], { exportTo: ['.', 'shop'] });
+    const found = verify([...app('reviews', 'shop'), ...ingressPods, inRoot('reviews'), inRoot('reviews-2'), route('shop', ['istio-system/public'])]);
+    expect(found.map(f => f.message.split(', which proxies')[0])).toEqual(['subset v1 is defined by DestinationRule/istio-system/reviews, DestinationRule/istio-system/reviews-2']);
+    expect(found[0].message).toMatch(/give DestinationRule\/istio-system\/reviews, DestinationRule\/istio-system\/reviews-2 exportTo \["\."\], or add/);
+  });
+
+  test.each([
+    ['a rule with a workloadSelector whatever its exportTo, the mesh exporting new rules everywhere', [{ exportTo: ['.'], workloadSelector: { matchLabels: { app: 'reviews' } } }],
+      'define the subset in a rule without workloadSelector in namespace shop'],
+    ['two rules, one of which would be seen there once moved', [{}, { exportTo: ['.'] }], 'move the rule to namespace shop'],
+  ])('says no more than to move or define the subset for %s', (_, extras, fix) => {
+    const rules = extras.map((extra, i) => rule(`reviews-${i}`, 'ops', REVIEWS, ['v1'], extra));
+    expect(verify([...app('reviews', 'shop'), ...rules, route('frontend')]).map(f => f.message.split('; ').slice(-1)[0])).toEqual([fix]);
   });
 
   test.each([

@@ -110,7 +110,8 @@ function judgeTaken(graph: Graph, settings: Settings, routed: Routed, defined: D
   if (!pick || pick.rules.some(hasWorkloadSelector)) return unseenRules(settings, defined, client.namespace);
   if (pick.rules.some(rule => definesSubset(rule, defined.subset))) return undefined;
   const hidden = defined.definers.filter(rule => !isVisibleIn(exportedTo(rule, settings), client.namespace));
-  if (hidden.length > 0 && takesDefiner(pickOnceFixed(graph, settings, routed, client, { exported: hidden, dropped: NO_RULES }), defined)) return hidden;
+  const exportable = takenOnceExported(graph, settings, routed, client, hidden, NO_RULES);
+  if (exportable.length > 0) return exportable;
   return pick.namespace === undefined ? noRuleTaken(settings, routed, defined, client, pick) : ruleShadowed(graph, settings, routed, defined, client, pick);
 }
 
@@ -130,6 +131,19 @@ interface Fix {
 }
 
 const NO_RULES: readonly ManifestObject[] = [];
+
+/**
+ * The rules among `hidden`, which define the subset, that the proxies of `client` would take once
+ * exported to them, and once `dropped` no longer cover the destination's host.
+ */
+function takenOnceExported(graph: Graph, settings: Settings, routed: Routed, client: Client, hidden: readonly ManifestObject[],
+  dropped: readonly ManifestObject[]): readonly ManifestObject[] {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a shortcut; with nothing to export, no rule among them is taken
+  if (hidden.length === 0) return NO_RULES;
+  const pick = pickOnceFixed(graph, settings, routed, client, { exported: hidden, dropped });
+  // A copy made by the fix stands for the rule at the same place in the input.
+  return hidden.filter(rule => pick?.rules.some(taken => taken.entry === rule.entry));
+}
 
 /** The rules the proxies of `client` would take once `fix` is made, so that a message offers only fixes that work. */
 function pickOnceFixed(graph: Graph, settings: Settings, routed: Routed, client: Client, fix: Fix): RulePick | undefined {
@@ -164,9 +178,9 @@ function noRuleTaken(settings: Settings, routed: Routed, defined: Defined, clien
  * look rules up as no other namespace's do.
  */
 function placedNamespaces(settings: Settings, routed: Routed, takers: Takers): readonly string[] {
-  if (!takers.placed) return [];
+  if (!takers.placed) return NOWHERE;
   if (takers.gateway !== undefined) return takers.namespaces;
-  if (routed.waypointed) return [];
+  if (routed.waypointed) return NOWHERE;
   const everywhere = exportedTo(routed.vs, settings) === '*';
   return takers.namespaces.filter(client => !(everywhere && client === settings.rootNamespace));
 }
@@ -196,9 +210,8 @@ function narrowerHostFix(graph: Graph, settings: Settings, routed: Routed, defin
   if (takesDefiner(pickOnceFixed(graph, settings, routed, client, { exported: NO_RULES, dropped: pick.rules }), defined)) return narrower;
   // A rule with a workloadSelector is not exported whatever its exportTo: exportFix words that fix.
   const hidden = defined.definers.filter(rule => !hasWorkloadSelector(rule) && !isVisibleIn(exportedTo(rule, settings), client.namespace));
-  const then = pickOnceFixed(graph, settings, routed, client, { exported: hidden, dropped: pick.rules });
-  const exported = then?.rules.filter(rule => hidden.some(h => h.id === rule.id)) ?? NO_RULES;
-  return exported.length > 0 && takesDefiner(then, defined) ? `${narrower}, then export ${exported.map(r => r.id).join(', ')} to ${client.namespace}` : undefined;
+  const exported = takenOnceExported(graph, settings, routed, client, hidden, pick.rules);
+  return exported.length > 0 ? `${narrower}, then export ${exported.map(r => r.id).join(', ')} to ${client.namespace}` : undefined;
 }
 
 /**
