@@ -232,7 +232,7 @@ describe('destination-host-not-exported: a destination hidden from where the rou
   });
 
   test('accepts a host that a ServiceEntry exports to the routes\' namespace, beside a Service of that host that does not', () => {
-    const entry = istio('ServiceEntry', 'reviews', 'shop', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }], exportTo: ['*'] });
+    const entry = istio('ServiceEntry', 'reviews', 'shop', { hosts: [REVIEWS], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }], exportTo: ['frontend'] });
     expect(verify([...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), entry, vs('reviews', 'frontend', { hosts: ['reviews.example.com'] })])).toEqual([]);
   });
 
@@ -1199,6 +1199,7 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     const objects = [...app('reviews', 'shop'), selected, rule('reviews', 'ops', REVIEWS, ['v1'], { exportTo: ['.'] }), route('frontend')];
     expect(verify(objects).map(f => [f.code, f.message.split('; ').slice(-1)[0]])).toEqual([
       ['destination-rule-not-consulted', 'define the subset in a rule without workloadSelector in namespace shop']]);
+    expect(verify(objects)[0].message).toContain('from the host\'s (shop) and from istio-system, and one with a workloadSelector only in its own namespace; ');
   });
 
   test('fails when a rule of the routes\' own namespace defines the subset but is hidden there, naming it alone beside a rule elsewhere that is never consulted', () => {
@@ -1252,6 +1253,9 @@ describe('destination-rule-shadowed and destination-rule-not-consulted: the Dest
     const pool = rule('pool', 'istio-system', REVIEWS, [], { exportTo: ['billing'] });
     expect(verify([...app('reviews', 'shop'), pool, rule('defaults', 'istio-system', '*.local', ['v1']), route('frontend')])).toEqual([
       ruleHidden('DestinationRule/istio-system/defaults', `DestinationRule/istio-system/pool (host ${REVIEWS})`)]);
+    // Beside a rule defining it in a namespace never consulted, the one that would be taken is still hidden.
+    expect(verify([...app('reviews', 'shop'), pool, rule('defaults', 'istio-system', '*.local', ['v1']), rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')]))
+      .toEqual([ruleHidden('DestinationRule/ops/reviews, DestinationRule/istio-system/defaults', `DestinationRule/istio-system/pool (host ${REVIEWS})`)]);
     expect(verify([...app('reviews', 'shop'), pool, rule('reviews', 'ops', REVIEWS, ['v1']), route('frontend')]).map(f => [f.code, f.message.split('; ').slice(-1)[0]]))
       .toEqual([['destination-rule-not-consulted', 'move the rule to namespace shop']]);
   });
