@@ -1,7 +1,6 @@
 import { partiallyQualified } from './destinations';
-import { isDeclaredElsewhere } from './hosts';
 import { Graph, ManifestObject, podsOfService, subsetsOfRule } from './graph';
-import { resolveHost } from './hosts';
+import { isDeclaredElsewhere, resolveHost } from './hosts';
 import { text } from './json';
 import { formatLabels, nearestMiss, subsetWorkloads } from './selectors';
 import { Settings } from './settings';

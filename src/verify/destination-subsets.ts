@@ -77,12 +77,10 @@ function checkDefined(graph: Graph, settings: Settings, routed: Routed, defined:
   // Made on the first finding only: a destination whose subset every namespace takes, the common case, needs none.
   let toExport: Map<string, { readonly rules: readonly ManifestObject[]; readonly clients: string[] }> | undefined;
   for (const namespace of takers.namespaces) {
-    const verdict = placed.includes(namespace) ? judgeTaken(graph, settings, routed, defined, { namespace, takers, home }) : unseenRules(settings, defined, namespace);
+    const verdict = placed.includes(namespace)
+      ? checkTaken(graph, settings, routed, defined, { namespace, takers, home }, findings)
+      : unseenRules(settings, defined, namespace);
     if (verdict === undefined) continue;
-    if (!Array.isArray(verdict)) {
-      findings.push(verdict as Finding);
-      continue;
-    }
     // Stryker disable next-line StringLiteral: the space only keeps the ids apart, and no two lists of ids run together into the same text
     const key = verdict.map(rule => rule.id).join(' ');
     toExport ??= new Map();
@@ -95,14 +93,20 @@ function checkDefined(graph: Graph, settings: Settings, routed: Routed, defined:
 
 /** The rules defining the subset, where `namespace` sees none of them; undefined where it sees one. */
 function unseenRules(settings: Settings, defined: Defined, namespace: string): readonly ManifestObject[] | undefined {
-  return defined.definers.some(rule => isVisibleIn(exportedTo(rule, settings), namespace)) ? undefined : defined.definers;
+  const hidden = hiddenIn(settings, defined.definers, namespace);
+  return hidden.length === defined.definers.length ? hidden : undefined;
+}
+
+/** The rules that `namespace` does not see. */
+function hiddenIn(settings: Settings, rules: readonly ManifestObject[], namespace: string): readonly ManifestObject[] {
+  return rules.filter(rule => !isVisibleIn(exportedTo(rule, settings), namespace));
 }
 
 /**
- * What becomes of the route in `client`: nothing wrong (undefined), the rules whose export would
- * let the proxies take one defining the subset, or why they take none that does.
+ * Whether the proxies of `client` take a rule defining the subset. Where they do not, the rules
+ * whose export would let them take one, or else a finding that says why they take none that does.
  */
-function judgeTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client): readonly ManifestObject[] | Finding | undefined {
+function checkTaken(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client, findings: Finding[]): readonly ManifestObject[] | undefined {
   const host = routed.d.resolved;
   // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction: a shortcut for the common case; rulesTakenIn finds the same
   if (defined.definers.some(rule => isTakenFirst(rule, client.namespace, host, settings))) return undefined;
@@ -110,10 +114,10 @@ function judgeTaken(graph: Graph, settings: Settings, routed: Routed, defined: D
   // Where the set cannot tell which rule is taken, or which pods a workloadSelector picks, as where it does not place the proxies.
   if (!pick || pick.rules.some(hasWorkloadSelector)) return unseenRules(settings, defined, client.namespace);
   if (pick.rules.some(rule => definesSubset(rule, defined.subset))) return undefined;
-  const hidden = defined.definers.filter(rule => !isVisibleIn(exportedTo(rule, settings), client.namespace));
-  const exportable = takenOnceExported(graph, settings, routed, client, hidden, NO_RULES);
+  const exportable = takenOnceExported(graph, settings, routed, client, hiddenIn(settings, defined.definers, client.namespace), NO_RULES);
   if (exportable.length > 0) return exportable;
-  return pick.namespace === undefined ? noRuleTaken(settings, routed, defined, client, pick) : ruleShadowed(graph, settings, routed, defined, client, pick);
+  findings.push(pick.namespace === undefined ? noRuleTaken(settings, routed, defined, client, pick) : ruleShadowed(graph, settings, routed, defined, client, pick));
+  return undefined;
 }
 
 /**
@@ -210,7 +214,7 @@ function narrowerHostFix(graph: Graph, settings: Settings, routed: Routed, defin
   const narrower = `or give that rule a host that does not cover ${routed.d.resolved}`;
   if (takesDefiner(pickOnceFixed(graph, settings, routed, client, { exported: NO_RULES, dropped: pick.rules }), defined)) return narrower;
   // A rule with a workloadSelector is not exported whatever its exportTo: exportFix words that fix.
-  const hidden = defined.definers.filter(rule => !hasWorkloadSelector(rule) && !isVisibleIn(exportedTo(rule, settings), client.namespace));
+  const hidden = hiddenIn(settings, defined.definers, client.namespace).filter(rule => !hasWorkloadSelector(rule));
   const exported = takenOnceExported(graph, settings, routed, client, hidden, pick.rules);
   return exported.length > 0 ? `${narrower}, then export ${exported.map(r => r.id).join(', ')} to ${client.namespace}` : undefined;
 }

@@ -42,6 +42,7 @@ export interface RulePick {
 
 const NONE: readonly ManifestObject[] = [];
 
+/** istiod's index of `rules`, the set's DestinationRules or those a simulated fix leaves. */
 export function rulePools(rules: readonly ManifestObject[], settings: Settings): RulePools {
   const local = new Map<string, RulesByHost>();
   const exported = new Map<string, RulesByHost>();
