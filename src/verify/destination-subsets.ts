@@ -1,11 +1,11 @@
-import { exportField, exportFix, exportedTo, isVisibleIn, namespaces, writtenExportTo } from './export-to';
+import { exportField, exportFix, exportedTo, isVisibleIn, namespaces, seesAny, writtenExportTo } from './export-to';
 import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, ruleHost, rulesCovering, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere } from './hosts';
 import { text } from './json';
 import { Destination } from './routes';
 import { RulePick, RulePools, exportedAlsoTo, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
-import { NOWHERE, Takers, where, who } from './takers';
+import { Takers, where, who } from './takers';
 import { Finding, finding } from './types';
 
 /**
@@ -57,6 +57,9 @@ interface Defined {
   readonly definers: readonly ManifestObject[];
 }
 
+/** No namespace: where the set places no proxy that takes a route. */
+const NOWHERE: readonly string[] = [];
+
 /** The proxies of one namespace that take a route. */
 interface Client {
   readonly namespace: string;
@@ -93,8 +96,7 @@ function checkDefined(graph: Graph, settings: Settings, routed: Routed, defined:
 
 /** The rules defining the subset, where `namespace` sees none of them; undefined where it sees one. */
 function unseenRules(settings: Settings, defined: Defined, namespace: string): readonly ManifestObject[] | undefined {
-  const hidden = hiddenIn(settings, defined.definers, namespace);
-  return hidden.length === defined.definers.length ? hidden : undefined;
+  return seesAny(settings, defined.definers, namespace) ? undefined : defined.definers;
 }
 
 /** The rules that `namespace` does not see. */

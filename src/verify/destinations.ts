@@ -1,13 +1,13 @@
 import { hostCovers } from '../names';
 import { checkSubset } from './destination-subsets';
-import { declarationsFor, exportField, exportFix, exportedTo, namespaces } from './export-to';
+import { declarationsFor, exportField, exportFix, namespaces, seesAny } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject } from './graph';
 import { intendedFqdn, isExternalHost, serviceFqdn } from './hosts';
 import { Destination, destinations, ruleGateways } from './routes';
 import { RulePools, rulePools } from './rule-precedence';
 import { Settings } from './settings';
-import { NOWHERE, Takers, takers, where, who } from './takers';
+import { Takers, takers, where, who } from './takers';
 import { Finding, finding } from './types';
 import { AmbientMesh } from './waypoints';
 
@@ -84,14 +84,7 @@ function notExported(settings: Settings, vs: ManifestObject, d: Destination, dec
 
 /** The namespaces of `takers` that see none of `objects`. */
 function hiddenFrom(settings: Settings, takers: Takers, objects: readonly ManifestObject[]): readonly string[] {
-  const seen: ReadonlySet<string>[] = [];
-  for (const o of objects) {
-    const visibility = exportedTo(o, settings);
-    // An object every namespace sees, as most are, hides it from none.
-    if (visibility === '*') return NOWHERE;
-    seen.push(visibility);
-  }
-  return takers.namespaces.filter(namespace => !seen.some(s => s.has(namespace)));
+  return takers.namespaces.filter(namespace => !seesAny(settings, objects, namespace));
 }
 
 

@@ -62,6 +62,11 @@ export function isVisibleIn(seen: Visibility, namespace: string): boolean {
   return seen === '*' || seen.has(namespace);
 }
 
+/** Whether `namespace` sees one of `objects` at least. */
+export function seesAny(settings: Settings, objects: readonly ManifestObject[], namespace: string): boolean {
+  return objects.some(object => isVisibleIn(exportedTo(object, settings), namespace));
+}
+
 /** The namespaces that see both. */
 export function sharedBy(a: Visibility, b: Visibility): Visibility {
   if (a === '*') return b;

@@ -46,6 +46,3 @@ export function where(settings: Settings, vs: ManifestObject, takers: Takers): s
 export function who(takers: Takers): string {
   return takers.gateway !== undefined ? 'the gateway takes these routes but does not' : 'sidecars there take these routes but do not';
 }
-
-/** No namespace: what most objects hide a host from, and the proxies of routes the set does not place. */
-export const NOWHERE: readonly string[] = [];
