@@ -1,5 +1,5 @@
 import { partiallyQualified } from './destinations';
-import { Graph, ManifestObject, podsOfService, subsetsOfRule } from './graph';
+import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
 import { text } from './json';
 import { formatLabels, nearestMiss, subsetWorkloads } from './selectors';
@@ -37,7 +37,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
     }
     if (picked.length === 1) return [];
     return [finding('subset-selects-many', rule.id, path,
-      `subset ${name} (${formatLabels(subsetLabels)}) matches the pods of ${picked.map(w => w.id).join(', ')}, so its weight `
+      `subset ${name} (${formatLabels(subsetLabels)}) matches the pods of ${idList(picked)}, so its weight `
       + `mixes versions; add a label, such as version, that only one of them carries`)];
   });
 }

@@ -1,5 +1,5 @@
 import { exportField, exportFix, exportedTo, isVisibleIn, namespaces, seesAny, writtenExportTo } from './export-to';
-import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, ruleHost, rulesCovering, subsetsOfRule } from './graph';
+import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, idList, ruleHost, rulesCovering, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere } from './hosts';
 import { text } from './json';
 import { Destination } from './routes';
@@ -47,7 +47,7 @@ export function checkSubset(graph: Graph, settings: Settings, routed: Routed, fi
     return;
   }
   findings.push(finding('subset-not-found', vs.id, path,
-    `subset ${subset} is not among the subsets (${subsetNames(rules).join(', ') || 'none'}) of ${rules.map(r => r.id).join(', ')}, `
+    `subset ${subset} is not among the subsets (${subsetNames(rules).join(', ') || 'none'}) of ${idList(rules)}, `
     + `so Istio answers 503; add it there or route to one of those`));
 }
 
@@ -195,12 +195,12 @@ function placedNamespaces(settings: Settings, routed: Routed, takers: Takers): r
 /** Where proxies take another rule for the host, which does not define the subset. */
 function ruleShadowed(graph: Graph, settings: Settings, routed: Routed, defined: Defined, client: Client, pick: RulePick): Finding {
   const { vs, d } = routed;
-  const taken = pick.rules.map(r => r.id).join(', ');
+  const taken = idList(pick.rules);
   const takenHost = ruleHost(pick.rules[0]);
   const names = subsetNames(pick.rules);
   const narrower = takenHost === d.resolved ? undefined : narrowerHostFix(graph, settings, routed, defined, client, pick);
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
+    `subset ${defined.subset} is defined by ${idList(defined.definers)}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
     + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
     + `a proxy takes the DestinationRules of its own namespace first (in ${settings.rootNamespace}, those that namespace keeps to itself), `
     + `then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
@@ -218,7 +218,7 @@ function narrowerHostFix(graph: Graph, settings: Settings, routed: Routed, defin
   // A rule with a workloadSelector is not exported whatever its exportTo: exportFix words that fix.
   const hidden = hiddenIn(settings, defined.definers, client.namespace).filter(rule => !hasWorkloadSelector(rule));
   const exported = takenOnceExported(graph, settings, routed, client, hidden, pick.rules);
-  return exported.length > 0 ? `${narrower}, then export ${exported.map(r => r.id).join(', ')} to ${client.namespace}` : undefined;
+  return exported.length > 0 ? `${narrower}, then export ${idList(exported)} to ${client.namespace}` : undefined;
 }
 
 /**
@@ -228,9 +228,9 @@ function narrowerHostFix(graph: Graph, settings: Settings, routed: Routed, defin
  */
 function ruleHidden(settings: Settings, routed: Routed, defined: Defined, client: Client, hiding: readonly ManifestObject[]): Finding {
   const { vs, d } = routed;
-  const ids = hiding.map(r => r.id).join(', ');
+  const ids = idList(hiding);
   return finding('destination-rule-shadowed', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
+    `subset ${defined.subset} is defined by ${idList(defined.definers)}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
     + `Istio takes no DestinationRule for ${d.resolved}: ${hiding.map(r => `${r.id} (host ${ruleHost(r)})`).join(', ')}, of a more specific host in the same namespace, `
     + `${hiding.length === 1 ? 'is' : 'are'} not exported to ${client.namespace}, and istiod reads a rule's exportTo only once it has picked the most specific host of a namespace, `
     + `so the rules of less specific hosts there are never looked at; ${who(client.takers)} know the subset, so requests fail with 503; `
@@ -246,10 +246,10 @@ function rootRuleNotTaken(settings: Settings, routed: Routed, defined: Defined, 
   const { vs, d } = routed;
   const root = client.namespace;
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([root])}, ${where(settings, vs, client.takers)}, `
+    `subset ${defined.subset} is defined by ${idList(defined.definers)}, which proxies in ${namespaces([root])}, ${where(settings, vs, client.takers)}, `
     + `never take: there, a proxy takes first the DestinationRules ${root} keeps to itself (exportTo ["."] alone), then those the host's namespace exports to it, `
     + `then those ${root} exports to "*" or to ${root} by name, and "." beside other namespaces is neither; ${who(client.takers)} know the subset, `
-    + `so requests fail with 503; give ${inRoot.map(r => r.id).join(', ')} exportTo ["."], or add ${root} to its exportTo by name`);
+    + `so requests fail with 503; give ${idList(inRoot)} exportTo ["."], or add ${root} to its exportTo by name`);
 }
 
 /**
@@ -264,7 +264,7 @@ function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, 
   const seen = selecting ? isPublicByDefault(settings) || namespace === home : defined.definers.some(rule => isSeenOnceMoved(settings, rule, client));
   const exportToo = seen ? '' : `, exported to ${namespace}`;
   return finding('destination-rule-not-consulted', vs.id, `${d.path}.subset`,
-    `subset ${defined.subset} is defined by ${defined.definers.map(r => r.id).join(', ')}, which proxies in ${namespaces([namespace])}, `
+    `subset ${defined.subset} is defined by ${idList(defined.definers)}, which proxies in ${namespaces([namespace])}, `
     + `${where(settings, vs, client.takers)}, never take: a proxy takes DestinationRules only from its own namespace, from the host's (${home}) `
     + `and from ${settings.rootNamespace}${selecting ? ', and one with a workloadSelector only in its own namespace' : ''}; `
     + `${who(client.takers)} know the subset, so requests fail with 503; `
@@ -299,7 +299,7 @@ function definesSubset(rule: ManifestObject, subset: string): boolean {
 function ruleNotExported(settings: Settings, vs: ManifestObject, d: Destination, subset: string, definers: readonly ManifestObject[], takers: Takers,
   hidden: readonly string[]): Finding {
   return finding('destination-rule-not-exported', vs.id, `${d.path}.subset`,
-    `subset ${subset} is defined by ${definers.map(r => r.id).join(', ')}, not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: `
+    `subset ${subset} is defined by ${idList(definers)}, not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: `
     + `${definers.map(r => exportField(r, settings)).join(', ')}; ${who(takers)} know the subset, so requests fail with 503; `
     + `${exportFix(definers, 'the DestinationRule', hidden)}, or route without the subset`);
 }

@@ -1,4 +1,4 @@
-import { GATEWAY_API, Graph, LabelIndex, ManifestObject, Workload, groupBy, indexByLabel, labelCarriers, objectsOfKind, serviceSelector } from './graph';
+import { GATEWAY_API, Graph, LabelIndex, ManifestObject, Workload, groupBy, idList, indexByLabel, labelCarriers, objectsOfKind, serviceSelector } from './graph';
 import { isObjectLike, labels, list, own, record, text } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
 import { formatLabels, nearestMiss, selects } from './selectors';
@@ -156,7 +156,7 @@ function checkServerPorts(servicesByNamespace: () => ReadonlyMap<string, readonl
 }
 
 function unexposed(fronts: readonly { service: ManifestObject; ports: readonly ExposedPort[] }[], workloads: readonly Workload[]): string {
-  const pods = `the gateway pods of ${workloads.map(w => w.id).join(', ')}`;
+  const pods = `the gateway pods of ${idList(workloads)}`;
   if (fronts.length === 0) {
     return `is exposed by no Service, as no Service in the set selects ${pods}; the gateway listens on it, but no traffic through a Service `
       + 'reaches it; add a Service that selects the gateway pods and exposes this port';

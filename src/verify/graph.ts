@@ -331,6 +331,11 @@ function identify(entry: unknown, index: number, defaultNamespace: string): Mani
   };
 }
 
+/** The objects' ids as a message lists them, in the order given. */
+export function idList(objects: readonly ManifestObject[]): string {
+  return objects.map(o => o.id).join(', ');
+}
+
 /**
  * How findings name an entry of the manifest set: `Kind/namespace/name`, or `Kind/namespace/#entry`
  * for one without kind or name. Callers that map findings back to files or constructs use it too.

@@ -1,5 +1,5 @@
 import { entryField } from '../show';
-import { GATEWAY_API, Graph, ManifestObject, objectsOfKind } from './graph';
+import { GATEWAY_API, Graph, ManifestObject, idList, objectsOfKind } from './graph';
 import { resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
 import { gatewayBindings } from './routes';
@@ -48,7 +48,7 @@ export function checkJwtClaimRoutes(graph: Graph, settings: Settings): Finding[]
     if (unvalidated.length === 0) return [];
     return [finding('jwt-claim-route-without-authentication', vs.id, match.path,
       `this match reads JWT claim ${match.key}, but no RequestAuthentication with jwtRules applies to the pods of `
-      + `${unvalidated.map(w => w.id).join(', ')} behind gateway ${ref}, so they validate no token and the claim is never set for the match; `
+      + `${idList(unvalidated)} behind gateway ${ref}, so they validate no token and the claim is never set for the match; `
       + `add a RequestAuthentication beside those pods or in ${settings.rootNamespace} whose selector matches their labels (${formatLabels(selector)})`)];
   })));
 }

@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, coveringWildcard, groupBy } from './graph';
+import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './graph';
 import { MESH } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
@@ -119,7 +119,7 @@ function portOwners(graph: Graph): OwnerOf {
     if (!found) return undefined;
     const entries = [...new Set(found.map(h => h.entry))];
     return {
-      name: entries.map(e => e.id).join(', '),
+      name: idList(entries),
       numbers: [...new Set(entries.flatMap(e => list(e.spec, 'ports').map(p => own(p, 'number'))))],
     };
   };

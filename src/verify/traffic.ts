@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, podsOfService, subsetDefinition, Workload } from './graph';
+import { Graph, ManifestObject, Workload, idList, podsOfService, subsetDefinition } from './graph';
 import { resolveHost } from './hosts';
 import { own, text } from './json';
 import { weightedRoutes } from './routes';
@@ -56,7 +56,7 @@ export function checkReplicas(graph: Graph): Finding[] {
     const targets = receivers(graph, r);
     if (targets.length === 0 || !targets.every(isScaledToZero)) return [];
     return [finding('route-to-no-replicas', r.vs.id, r.path,
-      `${r.weight}% goes to ${targets.map(w => w.id).join(', ')}, which run${targets.length === 1 ? 's' : ''} 0 replicas, so that share `
+      `${r.weight}% goes to ${idList(targets)}, which run${targets.length === 1 ? 's' : ''} 0 replicas, so that share `
       + 'fails with 503; scale the workload up first, then route to it')];
   });
 }
