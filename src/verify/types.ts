@@ -145,6 +145,7 @@ const CODE_TABLE = {
   'gateway-certificate-shared': [Severity.WARNING, 'One certificate serves Gateways of one workload; HTTP/2 clients reusing a connection get 404s.'],
   'gateway-secret-not-found': [Severity.ERROR, 'A Secret a server\'s `credentialName` or `credentialNames` names is not in the set beside the gateway workload.'],
   'gateway-certificate-invalid': [Severity.ERROR, 'A server\'s certificate Secret holds no valid certificate, or one that has expired.'],
+  'service-entry-protocol-conflict': [Severity.WARNING, 'ServiceEntries seen in one namespace give one host and port different protocols; proxies take one of them.'],
   'external-name-port-name': [Severity.WARNING, 'An ExternalName Service port named for tcp or unnamed, which proxies may not forward.'],
   'workload-port-protocol-conflict': [Severity.WARNING, 'Services on one workload use the same port number with different protocols.'],
   'workload-target-port-conflict': [Severity.WARNING, 'Services on one workload map the same target port to different service ports.'],
@@ -213,6 +214,7 @@ export const ISTIO_CODES: Readonly<Partial<Record<Code, string>>> = {
   'gateway-internal-reference': 'IST0165',
   'subset-selects-nothing': 'IST0173',
   'destination-rule-host-not-found': 'IST0174',
+  'service-entry-protocol-conflict': 'IST0177',
 };
 
 export function finding(code: Code, object: string, path: string, message: string): Finding {
