@@ -138,7 +138,9 @@ export class RouteCheck {
    * conclude: a mesh whose `defaultServiceExportTo` is `['.']` hides a Service without the
    * annotation `networking.istio.io/exportTo` from routes in other namespaces, and a `rootNamespace`
    * other than istio-system is where the RequestAuthentications and DestinationRules that apply to
-   * every namespace live. Each call replaces the last; a field left out is Istio's default.
+   * every namespace live; a `defaultConfig.proxyMetadata` that has sidecars capture DNS, with
+   * addresses istiod allocates, gives the TCP ports of a ServiceEntry without `addresses` an address
+   * of their own. Each call replaces the last; a field left out is Istio's default.
    * @param config the MeshConfig fields, as in the `mesh` key of the `istio` ConfigMap
    */
   public useMeshConfig(config: MeshConfigOptions): void {
@@ -151,7 +153,12 @@ export class RouteCheck {
       const namespaces = config[field];
       return namespaces ? [[field, [...namespaces]]] : [];
     }));
-    this.meshConfig = config.rootNamespace === undefined ? lists : { ...lists, rootNamespace: config.rootNamespace };
+    const metadata = config.defaultConfig?.proxyMetadata;
+    this.meshConfig = {
+      ...lists,
+      ...config.rootNamespace === undefined ? {} : { rootNamespace: config.rootNamespace },
+      ...metadata === undefined ? {} : { defaultConfig: { proxyMetadata: { ...metadata } } },
+    };
     this.memo = undefined;
   }
 

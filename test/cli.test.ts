@@ -367,6 +367,29 @@ describe('verify --mesh-config', () => {
       + `(a DNS-1123 label), not ${shown}; e.g. istio-system\n` });
   });
 
+  test('reads the proxyMetadata of the mesh\'s defaultConfig, whose DNS capture gives ServiceEntries addresses, and no other field of it', () => {
+    const file = join(tempDir(), 'db.yaml');
+    writeFileSync(file, Yaml.stringify({
+      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'db', namespace: 'payments' },
+      spec: { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'tcp-db', protocol: 'TCP' }], resolution: 'DNS' },
+    }));
+    const { code, stdout } = run('verify', '--format', 'json', file);
+    expect({ code, found: JSON.parse(stdout).findings.map((f: { code: string }) => f.code) }).toEqual({ code: 0, found: ['service-entry-addresses-required'] });
+    const mesh = meshConfig('defaultConfig:\n  holdApplicationUntilProxyStarts: true\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: "true"\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n');
+    expect(run('verify', '--mesh-config', mesh, file)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^no findings/) });
+    expect(run('verify', '--format', 'json', '--mesh-config', meshConfig('defaultConfig:\n  concurrency: 2\n'), file).stdout).toMatch(/service-entry-addresses-required/);
+  });
+
+  test.each([
+    ['the defaultConfig is a list', 'defaultConfig: [proxyMetadata]\n', 'defaultConfig must be a mapping, not ["proxyMetadata"]; e.g. { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } }'],
+    ['the proxyMetadata is a string', 'defaultConfig: { proxyMetadata: dns }\n', 'defaultConfig.proxyMetadata must be a mapping, not "dns"; e.g. { ISTIO_META_DNS_CAPTURE: "true" }'],
+    ['a proxyMetadata value is unquoted true', 'defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: true } }\n',
+      'defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE must be a string, not true; quote it, e.g. "true"'],
+  ])('fails when %s', (_, text, message) => {
+    const mesh = meshConfig(text);
+    expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: ${message}\n` });
+  });
+
   test('fails when the mesh config is missing, too large or malformed, naming the file', () => {
     expect(run('verify', '--mesh-config', 'missing-mesh.yaml', manifests())).toEqual({ code: 2, stdout: '', stderr: 'error: missing-mesh.yaml: no such file or directory\n' });
     const large = meshConfig(`#${'x'.repeat(2 ** 20)}\n`);

@@ -251,6 +251,24 @@ describe('RouteCheck', () => {
     expect(codes()).toEqual(['destination-rule-not-consulted']);
   });
 
+  test('takes a copy of the mesh\'s proxyMetadata, whose DNS capture gives ServiceEntries addresses, until a later call leaves it out', () => {
+    const chart = newChart();
+    new ApiObject(chart, 'Entry', {
+      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'db', namespace: 'payments' },
+      spec: { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'tcp-db', protocol: 'TCP' }], resolution: 'DNS' },
+    });
+    const codes = () => RouteCheck.of(chart).findings().map(f => f.code);
+    expect(codes()).toEqual(['service-entry-addresses-required']);
+    const proxyMetadata: { [name: string]: string } = { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' };
+    RouteCheck.of(chart).useMeshConfig({ defaultConfig: { proxyMetadata } });
+    proxyMetadata.ISTIO_META_DNS_CAPTURE = 'false';
+    expect(codes()).toEqual([]);
+    RouteCheck.of(chart).useMeshConfig({ rootNamespace: 'istio-system', defaultConfig: {} });
+    expect(codes()).toEqual(['service-entry-addresses-required']);
+    expect(() => RouteCheck.of(chart).useMeshConfig({ defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: true } } } as never)).toThrow(new Error(
+      'RouteCheck.useMeshConfig: config.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE must be a string, got true; e.g. "true"'));
+  });
+
   test('fails when the mesh config is no object or holds an exportTo that is none, naming the method', () => {
     const check = RouteCheck.of(newChart());
     expect(() => check.useMeshConfig('.' as never)).toThrow(new Error(

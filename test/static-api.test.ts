@@ -353,6 +353,16 @@ describe('entry checks', () => {
       'options.rootNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), got "Istio-System"; e.g. "istio-system"'],
     ['the rootNamespace is no string', { rootNamespace: ['istio-system'] },
       'options.rootNamespace must be a namespace (a DNS-1123 label: lower-case letters, digits and "-", at most 63), got ["istio-system"]; e.g. "istio-system"'],
+    ['the defaultConfig is no object', { defaultConfig: 'dns' },
+      'options.defaultConfig must be an object, got "dns"; e.g. { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } }'],
+    ['the defaultConfig is null', { defaultConfig: null },
+      'options.defaultConfig must be an object, got null; e.g. { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } }'],
+    ['the proxyMetadata is no object', { defaultConfig: { proxyMetadata: ['ISTIO_META_DNS_CAPTURE'] } },
+      'options.defaultConfig.proxyMetadata must be an object of strings, got ["ISTIO_META_DNS_CAPTURE"]; e.g. { ISTIO_META_DNS_CAPTURE: "true" }'],
+    ['a proxyMetadata value is no string', { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: true } } },
+      'options.defaultConfig.proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE must be a string, got true; e.g. "true"'],
+    ['a proxyMetadata value under a name that is no identifier is no string', { defaultConfig: { proxyMetadata: { 'dns-capture': 1 } } },
+      'options.defaultConfig.proxyMetadata["dns-capture"] must be a string, got 1; e.g. "true"'],
     ['a defaultVirtualServiceExportTo entry is empty', { defaultVirtualServiceExportTo: [''] },
       'options.defaultVirtualServiceExportTo[0] must be a namespace, "." (the object\'s own), "*" (every one) or "~" (none), got ""; e.g. "."'],
   ])('fails when %s', (_, options, message) => {
@@ -364,6 +374,7 @@ describe('entry checks', () => {
     const options = {
       externalHosts: ['*', '*.example.com', 'api.example.com'], externalGateways: ['istio-system/public-gateway'], requireWeightSum100: false, defaultNamespace: 'shop',
       defaultServiceExportTo: ['.', '*', '~', 'shop'], defaultVirtualServiceExportTo: ['~'], defaultDestinationRuleExportTo: ['.'], rootNamespace: 'istio-config',
+      defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true' } },
     };
     expect(Verify.manifests([SERVICE], options).map(brief)).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
     expect(Verify.manifests([SERVICE], {})).toEqual(Verify.manifests([SERVICE]));

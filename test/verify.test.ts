@@ -321,7 +321,7 @@ describe('destination hosts', () => {
       http: [{ route: [{ destination: { host: 'reviews' } }], mirror: { host: 'api.partner.com' } }],
       tcp: [{ route: [{ destination: { host: 'db.internal.net' } }] }],
     });
-    const entry = istio('ServiceEntry', 'db', { hosts: ['*.internal.net'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }] });
+    const entry = istio('ServiceEntry', 'db', { hosts: ['*.internal.net'], addresses: ['10.20.0.0/16'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }] });
     expect(codes(reviewsWith({ 'VirtualService/reviews': vs }, entry), { externalHosts: ['*.partner.com'] })).toEqual([]);
   });
 });

@@ -43,9 +43,26 @@ export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
     options[field] = value;
   }
   const rootNamespace = own(config, 'rootNamespace');
-  if (rootNamespace === undefined) return options;
-  if (typeof rootNamespace !== 'string' || !isDns1123Label(rootNamespace)) {
+  if (rootNamespace !== undefined && (typeof rootNamespace !== 'string' || !isDns1123Label(rootNamespace))) {
     throw new InputError(`${file}: rootNamespace must be a namespace (a DNS-1123 label), not ${show(rootNamespace)}; e.g. istio-system`);
   }
-  return { ...options, rootNamespace };
+  const proxyMetadata = proxyMetadataOf(file, own(config, 'defaultConfig'));
+  return {
+    ...options,
+    ...rootNamespace === undefined ? {} : { rootNamespace },
+    ...proxyMetadata === undefined ? {} : { defaultConfig: { proxyMetadata } },
+  };
+}
+
+/** The `proxyMetadata` of the MeshConfig's `defaultConfig`, whose other fields verify does not read; Istio takes only strings in it. */
+function proxyMetadataOf(file: string, defaultConfig: unknown): { [name: string]: string } | undefined {
+  if (defaultConfig === undefined) return undefined;
+  if (!isRecord(defaultConfig)) throw new InputError(`${file}: defaultConfig must be a mapping, not ${show(defaultConfig)}; e.g. { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } }`);
+  const metadata = own(defaultConfig, 'proxyMetadata');
+  if (metadata === undefined) return undefined;
+  if (!isRecord(metadata)) throw new InputError(`${file}: defaultConfig.proxyMetadata must be a mapping, not ${show(metadata)}; e.g. { ISTIO_META_DNS_CAPTURE: "true" }`);
+  for (const [name, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') throw new InputError(`${file}: defaultConfig.proxyMetadata.${name} must be a string, not ${show(value)}; quote it, e.g. "true"`);
+  }
+  return metadata as { [name: string]: string };
 }

@@ -191,7 +191,7 @@ export function kuratorCanaries(application: ManifestObject): ManifestObject[] {
     };
     return [{
       entry: application.entry, group: 'flagger.app', apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace, name,
-      id: `Canary/${namespace}/${name}`, metadata: { name, namespace }, spec: JSON.parse(JSON.stringify(spec)), facts: new Facts(),
+      id: `Canary/${namespace}/${name}`, metadata: { name, namespace }, spec: JSON.parse(JSON.stringify(spec)), status: {}, facts: new Facts(),
     }];
   });
 }

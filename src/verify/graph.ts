@@ -20,6 +20,8 @@ export interface ManifestObject {
   readonly id: string;
   readonly metadata: Json;
   readonly spec: Json;
+  /** What the cluster wrote, in a dump from it (`kubectl get -o yaml`); empty in manifests. */
+  readonly status: Json;
   /** What the checks have worked out about it so far. */
   readonly facts: Facts;
 }
@@ -83,7 +85,8 @@ export interface ServiceEntryHost {
   readonly entry: ManifestObject;
 }
 
-const ISTIO = 'networking.istio.io';
+/** The API group of Istio's networking objects. */
+export const ISTIO = 'networking.istio.io';
 /** The API group of the Kubernetes Gateway API. */
 export const GATEWAY_API = 'gateway.networking.k8s.io';
 
@@ -327,6 +330,7 @@ function identify(entry: unknown, index: number, defaultNamespace: string): Mani
     id: idOf(kind, namespace, name),
     metadata,
     spec: record(entry, 'spec'),
+    status: record(entry, 'status'),
     facts: new Facts(),
   };
 }
@@ -379,7 +383,7 @@ function isPodProducer(object: ManifestObject): boolean {
 function asWorkload(o: ManifestObject): Workload {
   return {
     entry: o.entry, group: o.group, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, id: o.id,
-    metadata: o.metadata, spec: o.spec, facts: new Facts(), podLabels: podLabels(o),
+    metadata: o.metadata, spec: o.spec, status: o.status, facts: new Facts(), podLabels: podLabels(o),
   };
 }
 

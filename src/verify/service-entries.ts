@@ -1,5 +1,5 @@
 import { Visibility, exportedTo, isNowhere, namespaces, sharedBy } from './export-to';
-import { Graph, ManifestObject, ServiceEntryHost, addTo } from './graph';
+import { Graph, ISTIO, ManifestObject, ServiceEntryHost, addTo, objectsOfKind } from './graph';
 import { list, own, show, text } from './json';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -12,6 +12,13 @@ interface Declared {
   readonly number: unknown;
   /** Upper-cased, as Istio compares protocols; empty where none is written. */
   readonly protocol: string;
+}
+
+/** A port of an entry, and the ports of other entries, seen in a namespace with it, that give one of its hosts another protocol. */
+interface Conflict {
+  readonly declared: Declared;
+  readonly others: Declared[];
+  readonly hosts: string[];
 }
 
 /**
@@ -27,18 +34,17 @@ export function checkServiceEntryProtocols(graph: Graph, settings: Settings): Fi
     // Stryker disable next-line StringLiteral: the separator only keeps host and port apart, and no host holds a space
     addTo(byHostPort, `${declared.host} ${show(number)}`, portOf(declared, port, index, number));
   }));
-  // One finding per port of an entry, whatever the hosts and entries it conflicts with.
-  const conflicts = new Map<string, { readonly declared: Declared; readonly others: Declared[]; hosts: string[] }>();
+  // One finding per port of an entry, naming each host and each entry it conflicts with once.
+  const conflicts = new Map<string, Conflict>();
   byHostPort.forEach(group => group.forEach(declared => {
     const others = group.filter(other => other.entry !== declared.entry && other.protocol !== declared.protocol
       && !isNowhere(seenByBoth(settings, declared.entry, other.entry)));
     if (others.length === 0) return;
     const key = `${declared.entry.entry} ${declared.index}`;
-    const conflict = conflicts.get(key);
-    if (conflict) {
-      conflict.others.push(...others.filter(other => !conflict.others.some(o => o.entry === other.entry)));
-      if (!conflict.hosts.includes(declared.host)) conflict.hosts.push(declared.host);
-    } else conflicts.set(key, { declared, others, hosts: [declared.host] });
+    let conflict = conflicts.get(key);
+    if (!conflict) conflicts.set(key, conflict = { declared, others: [], hosts: [] });
+    for (const other of others) if (!conflict.others.some(o => o.entry === other.entry)) conflict.others.push(other);
+    if (!conflict.hosts.includes(declared.host)) conflict.hosts.push(declared.host);
   }));
   return [...conflicts.values()].map(({ declared, others, hosts }) => protocolConflict(settings, declared, others, hosts));
 }
@@ -66,4 +72,30 @@ function protocolConflict(settings: Settings, declared: Declared, others: readon
 
 function union(a: Visibility, b: Visibility): Visibility {
   return a === '*' || b === '*' ? '*' : new Set([...a, ...b]);
+}
+
+/** The protocols of a ServiceEntry port that sidecars tell apart by port number alone: TCP, and those proxied as TCP. */
+const PORT_MATCHED: ReadonlySet<string> = new Set(['', 'TCP', 'MONGO', 'MYSQL', 'REDIS']);
+
+/**
+ * Checks that each ServiceEntry port that sidecars match by number alone has an address (Istio:
+ * IST0134): without one, they listen on `0.0.0.0` at that port and send it every connection on the
+ * port, whatever its destination.
+ */
+export function checkServiceEntryAddresses(graph: Graph, settings: Settings): Finding[] {
+  if (settings.allocatesAddresses) return [];
+  return objectsOfKind(graph, ISTIO, 'ServiceEntry')
+    .filter(entry => list(entry.spec, 'addresses').length === 0 && list(entry.status, 'addresses').length === 0)
+    .flatMap(entry => list(entry.spec, 'ports').flatMap((port, index) => {
+      const protocol = (text(port, 'protocol') ?? '').toUpperCase();
+      return PORT_MATCHED.has(protocol) ? [addressRequired(entry, index, show(own(port, 'number')), protocol)] : [];
+    }));
+}
+
+function addressRequired(entry: ManifestObject, index: number, number: string, protocol: string): Finding {
+  return finding('service-entry-addresses-required', entry.id, `spec.ports[${index}]`,
+    `port ${number} ${protocol === '' ? 'has no protocol' : `is ${protocol}`}, which sidecars match by port number alone, and the entry has no addresses: `
+    + `they listen for it on 0.0.0.0:${number} and send it every connection on port ${number}, whatever its destination, so no other service can use that port; `
+    + `list the hosts' addresses or a virtual IP under spec.addresses, declare a protocol matched by host (HTTP, HTTPS, TLS), `
+    + `or let sidecars capture DNS with addresses istiod allocates (ISTIO_META_DNS_CAPTURE and ISTIO_META_DNS_AUTO_ALLOCATE "true" in the mesh's defaultConfig.proxyMetadata)`);
 }

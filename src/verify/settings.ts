@@ -1,5 +1,5 @@
 import { isDns1123Label, isLabelKey, isLabelValue } from '../names';
-import { own, text } from './json';
+import { Json, own, record, text } from './json';
 import { VerifyOptions } from './types';
 
 /** VerifyOptions with defaults applied and junk dropped: options may come from a CLI or a config file. */
@@ -18,6 +18,8 @@ export interface Settings {
   readonly defaultDestinationRuleExportTo: readonly string[];
   /** The mesh's root namespace, whose objects apply to every namespace. */
   readonly rootNamespace: string;
+  /** Whether sidecars answer DNS for ServiceEntry hosts with addresses istiod allocates. */
+  readonly allocatesAddresses: boolean;
 }
 
 /** Istio's root namespace, where a MeshConfig names none: the namespace istiod runs in by default. */
@@ -38,7 +40,14 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
     defaultVirtualServiceExportTo: exportDefault(own(given, 'defaultVirtualServiceExportTo')),
     defaultDestinationRuleExportTo: exportDefault(own(given, 'defaultDestinationRuleExportTo')),
     rootNamespace: text(given, 'rootNamespace') ?? ROOT_NAMESPACE,
+    allocatesAddresses: allocatesAddresses(record(record(given, 'defaultConfig'), 'proxyMetadata')),
   };
+}
+
+/** As istioctl analyze reads the mesh's proxyMetadata: DNS capture, and an address allocator of either version. */
+function allocatesAddresses(metadata: Json): boolean {
+  const on = (name: string) => own(metadata, name) === 'true';
+  return on('ISTIO_META_DNS_CAPTURE') && (on('ISTIO_META_DNS_AUTO_ALLOCATE') || on('PILOT_ENABLE_IP_AUTOALLOCATE'));
 }
 
 /** What an entry of an exportTo default may be, as errors say it. */

@@ -58,6 +58,24 @@ export interface MeshConfigOptions {
    * @default 'istio-system'
    */
   readonly rootNamespace?: string;
+  /**
+   * The mesh's `defaultConfig`, the settings of every proxy: its `proxyMetadata` says whether
+   * sidecars answer DNS for ServiceEntry hosts with addresses istiod allocates.
+   * @default - Istio's defaults: no DNS capture
+   */
+  readonly defaultConfig?: ProxyConfigOptions;
+}
+
+/** The fields of Istio's ProxyConfig (the MeshConfig's `defaultConfig`) that change what the checks conclude. */
+export interface ProxyConfigOptions {
+  /**
+   * Environment variables of every proxy. Where `ISTIO_META_DNS_CAPTURE` is `"true"`, and
+   * `ISTIO_META_DNS_AUTO_ALLOCATE` or `PILOT_ENABLE_IP_AUTOALLOCATE` is `"true"` too, sidecars answer
+   * DNS for the hosts of a ServiceEntry without `addresses` with one istiod allocates, so its TCP
+   * ports need none written (`service-entry-addresses-required`).
+   * @default - none
+   */
+  readonly proxyMetadata?: { [name: string]: string };
 }
 
 /** The fields of {@link MeshConfigOptions} that are lists of namespaces. */
@@ -145,6 +163,7 @@ const CODE_TABLE = {
   'gateway-certificate-shared': [Severity.WARNING, 'One certificate serves Gateways of one workload; HTTP/2 clients reusing a connection get 404s.'],
   'gateway-secret-not-found': [Severity.ERROR, 'A Secret a server\'s `credentialName` or `credentialNames` names is not in the set beside the gateway workload.'],
   'gateway-certificate-invalid': [Severity.ERROR, 'A server\'s certificate Secret holds no valid certificate, or one that has expired.'],
+  'service-entry-addresses-required': [Severity.WARNING, 'A ServiceEntry port that sidecars match by number alone (TCP or none) has no address: they send all traffic on that port to it.'],
   'service-entry-protocol-conflict': [Severity.WARNING, 'ServiceEntries seen in one namespace give one host and port different protocols; proxies take one of them.'],
   'external-name-port-name': [Severity.WARNING, 'An ExternalName Service port named for tcp or unnamed, which proxies may not forward.'],
   'workload-port-protocol-conflict': [Severity.WARNING, 'Services on one workload use the same port number with different protocols.'],
@@ -214,6 +233,7 @@ export const ISTIO_CODES: Readonly<Partial<Record<Code, string>>> = {
   'gateway-internal-reference': 'IST0165',
   'subset-selects-nothing': 'IST0173',
   'destination-rule-host-not-found': 'IST0174',
+  'service-entry-addresses-required': 'IST0134',
   'service-entry-protocol-conflict': 'IST0177',
 };
 

@@ -14,7 +14,7 @@ import { checkMatches } from './matches';
 import { checkDuplicates } from './objects';
 import { checkPorts } from './ports';
 import { checkRouteDestinations } from './route-destinations';
-import { checkServiceEntryProtocols } from './service-entries';
+import { checkServiceEntryAddresses, checkServiceEntryProtocols } from './service-entries';
 import { checkServicePorts } from './service-ports';
 import { settingsFrom } from './settings';
 import { checkReplicas } from './traffic';
@@ -51,6 +51,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkPorts(graph),
     ...checkServicePorts(graph),
     ...checkServiceEntryProtocols(graph, settings),
+    ...checkServiceEntryAddresses(graph, settings),
     ...checkGateways(graph, settings, proxiesOf),
     ...checkGatewaySubsets(graph),
     ...checkJwtClaimRoutes(graph, settings),

@@ -182,7 +182,23 @@ function checkVerifyOptions(entry: string, options: unknown): void {
 export function checkMeshConfigOptions(entry: string, field: string, options: unknown): void {
   for (const name of MESH_CONFIG_FIELDS) checkStrings(entry, `${field}.${name}`, own(options, name), EXPORT_TO);
   checkNamespace(entry, `${field}.rootNamespace`, own(options, 'rootNamespace'), '"istio-system"');
+  checkProxyConfig(entry, `${field}.defaultConfig`, own(options, 'defaultConfig'));
 }
+
+/** A ProxyConfig as MeshConfigOptions takes it: an object, whose proxyMetadata, if any, maps names to strings. */
+function checkProxyConfig(entry: string, field: string, config: unknown): void {
+  if (config === undefined) return;
+  if (!isRecord(config)) fail(entry, field, 'must be an object', config, `e.g. { proxyMetadata: ${DNS_CAPTURE_EXAMPLE} }`);
+  const metadata = own(config, 'proxyMetadata');
+  if (metadata === undefined) return;
+  if (!isRecord(metadata)) fail(entry, `${field}.proxyMetadata`, 'must be an object of strings', metadata, `e.g. ${DNS_CAPTURE_EXAMPLE}`);
+  for (const name of Object.keys(metadata)) {
+    const value = metadata[name];
+    if (typeof value !== 'string') fail(entry, entryField(`${field}.proxyMetadata`, name), 'must be a string', value, 'e.g. "true"');
+  }
+}
+
+const DNS_CAPTURE_EXAMPLE = '{ ISTIO_META_DNS_CAPTURE: "true" }';
 
 export function checkNamespaceOption(entry: string, namespace: unknown): void {
   checkNamespace(entry, 'options.defaultNamespace', namespace, '"shop"');
