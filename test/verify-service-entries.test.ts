@@ -187,7 +187,7 @@ describe('service-entry-addresses-required', () => {
   });
   const missing = (object: string, index: number, number: number, protocol: string) => ({
     code: 'service-entry-addresses-required', severity: CODES['service-entry-addresses-required'], object, path: `spec.ports[${index}]`,
-    message: `port ${number} ${protocol}, which sidecars match by port number alone, and the entry has no addresses: `
+    message: `port ${number} ${protocol}, so sidecars match it by its number alone, and the entry has no addresses: `
       + `they listen for it on 0.0.0.0:${number} and send it every connection on port ${number}, whatever its destination, so no other service can use that port; `
       + 'list the hosts\' addresses or a virtual IP under spec.addresses, declare a protocol matched by host (HTTP, HTTPS, TLS), '
       + 'or let sidecars capture DNS with addresses istiod allocates (ISTIO_META_DNS_CAPTURE and ISTIO_META_DNS_AUTO_ALLOCATE "true" in the mesh\'s defaultConfig.proxyMetadata)',

@@ -50,7 +50,17 @@ export function checkServiceEntryProtocols(graph: Graph, settings: Settings): Fi
 }
 
 function portOf(declared: ServiceEntryHost, port: unknown, index: number, number: unknown): Declared {
-  return { entry: declared.entry, index, host: declared.host, number, protocol: (text(port, 'protocol') ?? '').toUpperCase() };
+  return { entry: declared.entry, index, host: declared.host, number, protocol: entryPortProtocol(port) };
+}
+
+/** A ServiceEntry port's protocol, upper-cased as Istio compares them; empty where none is written. */
+function entryPortProtocol(port: unknown): string {
+  return (text(port, 'protocol') ?? '').toUpperCase();
+}
+
+/** What a port's protocol is, as a message says it. */
+function protocolOf(protocol: string): string {
+  return protocol === '' ? 'has no protocol' : `is ${protocol}`;
 }
 
 /** The namespaces that see both entries: `~` names none. */
@@ -62,7 +72,7 @@ function seenByBoth(settings: Settings, a: ManifestObject, b: ManifestObject): V
 function protocolConflict(settings: Settings, declared: Declared, others: readonly Declared[], hosts: readonly string[]): Finding {
   const seen = others.reduce<Visibility>((all, other) => union(all, seenByBoth(settings, declared.entry, other.entry)), new Set());
   return finding('service-entry-protocol-conflict', declared.entry.id, `spec.ports[${declared.index}].protocol`,
-    `port ${show(declared.number)} of ${hosts.join(', ')} ${declared.protocol === '' ? 'has no protocol' : `is ${declared.protocol}`} here, `
+    `port ${show(declared.number)} of ${hosts.join(', ')} ${protocolOf(declared.protocol)} here, `
     + `but ${others.map(o => `${o.protocol || 'no protocol'} in ${o.entry.id}`).join(', ')}, `
     + `and ${seen === '*' ? 'every namespace sees' : `${namespaces([...seen].sort())} see${seen.size === 1 ? 's' : ''}`} both: `
     + `a proxy takes one ServiceEntry for a host, the oldest of a namespace, which manifests do not show, so the other protocol is ignored `
@@ -87,14 +97,14 @@ export function checkServiceEntryAddresses(graph: Graph, settings: Settings): Fi
   return objectsOfKind(graph, ISTIO, 'ServiceEntry')
     .filter(entry => list(entry.spec, 'addresses').length === 0 && list(entry.status, 'addresses').length === 0)
     .flatMap(entry => list(entry.spec, 'ports').flatMap((port, index) => {
-      const protocol = (text(port, 'protocol') ?? '').toUpperCase();
+      const protocol = entryPortProtocol(port);
       return PORT_MATCHED.has(protocol) ? [addressRequired(entry, index, show(own(port, 'number')), protocol)] : [];
     }));
 }
 
 function addressRequired(entry: ManifestObject, index: number, number: string, protocol: string): Finding {
   return finding('service-entry-addresses-required', entry.id, `spec.ports[${index}]`,
-    `port ${number} ${protocol === '' ? 'has no protocol' : `is ${protocol}`}, which sidecars match by port number alone, and the entry has no addresses: `
+    `port ${number} ${protocolOf(protocol)}, so sidecars match it by its number alone, and the entry has no addresses: `
     + `they listen for it on 0.0.0.0:${number} and send it every connection on port ${number}, whatever its destination, so no other service can use that port; `
     + `list the hosts' addresses or a virtual IP under spec.addresses, declare a protocol matched by host (HTTP, HTTPS, TLS), `
     + `or let sidecars capture DNS with addresses istiod allocates (ISTIO_META_DNS_CAPTURE and ISTIO_META_DNS_AUTO_ALLOCATE "true" in the mesh's defaultConfig.proxyMetadata)`);
