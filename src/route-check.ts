@@ -153,12 +153,7 @@ export class RouteCheck {
       const namespaces = config[field];
       return namespaces ? [[field, [...namespaces]]] : [];
     }));
-    const metadata = config.defaultConfig?.proxyMetadata;
-    this.meshConfig = {
-      ...lists,
-      ...config.rootNamespace === undefined ? {} : { rootNamespace: config.rootNamespace },
-      ...metadata === undefined ? {} : { defaultConfig: { proxyMetadata: { ...metadata } } },
-    };
+    this.meshConfig = { ...lists, rootNamespace: config.rootNamespace, defaultConfig: { proxyMetadata: { ...config.defaultConfig?.proxyMetadata } } };
     this.memo = undefined;
   }
 

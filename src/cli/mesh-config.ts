@@ -46,12 +46,7 @@ export function meshConfigOf(parsed: ParsedArgs): MeshConfigOptions {
   if (rootNamespace !== undefined && (typeof rootNamespace !== 'string' || !isDns1123Label(rootNamespace))) {
     throw new InputError(`${file}: rootNamespace must be a namespace (a DNS-1123 label), not ${show(rootNamespace)}; e.g. istio-system`);
   }
-  const proxyMetadata = proxyMetadataOf(file, own(config, 'defaultConfig'));
-  return {
-    ...options,
-    ...rootNamespace === undefined ? {} : { rootNamespace },
-    ...proxyMetadata === undefined ? {} : { defaultConfig: { proxyMetadata } },
-  };
+  return { ...options, rootNamespace, defaultConfig: { proxyMetadata: proxyMetadataOf(file, own(config, 'defaultConfig')) } };
 }
 
 /** The `proxyMetadata` of the MeshConfig's `defaultConfig`, whose other fields verify does not read; Istio takes only strings in it. */
