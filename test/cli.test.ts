@@ -385,6 +385,8 @@ describe('verify --mesh-config', () => {
     ['the proxyMetadata is a string', 'defaultConfig: { proxyMetadata: dns }\n', 'defaultConfig.proxyMetadata must be a mapping, not "dns"; e.g. { ISTIO_META_DNS_CAPTURE: "true" }'],
     ['a proxyMetadata value is unquoted true', 'defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: true } }\n',
       'defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE must be a string, not true; quote it, e.g. "true"'],
+    ['a proxyMetadata value under a name that is no identifier is a number', 'defaultConfig: { proxyMetadata: { dns-capture: 1 } }\n',
+      'defaultConfig.proxyMetadata["dns-capture"] must be a string, not 1; quote it, e.g. "true"'],
   ])('fails when %s', (_, text, message) => {
     const mesh = meshConfig(text);
     expect(run('verify', '--mesh-config', mesh, manifests())).toEqual({ code: 2, stdout: '', stderr: `error: ${mesh}: ${message}\n` });

@@ -1,5 +1,5 @@
 import { isDns1123Label } from '../names';
-import { isRecord } from '../show';
+import { entryField, isRecord } from '../show';
 import { MeshConfigOptions } from '../verify';
 import { own, show } from '../verify/json';
 import { EXPORT_TO_ENTRY_FORM, isExportToEntry } from '../verify/settings';
@@ -57,7 +57,7 @@ function proxyMetadataOf(file: string, defaultConfig: unknown): { [name: string]
   if (metadata === undefined) return undefined;
   if (!isRecord(metadata)) throw new InputError(`${file}: defaultConfig.proxyMetadata must be a mapping, not ${show(metadata)}; e.g. { ISTIO_META_DNS_CAPTURE: "true" }`);
   for (const [name, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') throw new InputError(`${file}: defaultConfig.proxyMetadata.${name} must be a string, not ${show(value)}; quote it, e.g. "true"`);
+    if (typeof value !== 'string') throw new InputError(`${file}: ${entryField('defaultConfig.proxyMetadata', name)} must be a string, not ${show(value)}; quote it, e.g. "true"`);
   }
   return metadata as { [name: string]: string };
 }

@@ -163,7 +163,7 @@ const CODE_TABLE = {
   'gateway-certificate-shared': [Severity.WARNING, 'One certificate serves Gateways of one workload; HTTP/2 clients reusing a connection get 404s.'],
   'gateway-secret-not-found': [Severity.ERROR, 'A Secret a server\'s `credentialName` or `credentialNames` names is not in the set beside the gateway workload.'],
   'gateway-certificate-invalid': [Severity.ERROR, 'A server\'s certificate Secret holds no valid certificate, or one that has expired.'],
-  'service-entry-addresses-required': [Severity.WARNING, 'A ServiceEntry port that sidecars match by number alone (TCP or none) has no address: they send all traffic on that port to it.'],
+  'service-entry-addresses-required': [Severity.WARNING, 'A ServiceEntry port that sidecars match by number alone (TCP and protocols proxied as TCP, or none) has no address: they send all traffic on that port to it.'],
   'service-entry-protocol-conflict': [Severity.WARNING, 'ServiceEntries seen in one namespace give one host and port different protocols; proxies take one of them.'],
   'external-name-port-name': [Severity.WARNING, 'An ExternalName Service port named for tcp or unnamed, which proxies may not forward.'],
   'workload-port-protocol-conflict': [Severity.WARNING, 'Services on one workload use the same port number with different protocols.'],
