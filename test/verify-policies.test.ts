@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { CODES, Finding, Severity, VerifyOptions, verifyManifests } from '../src/verify';
+import { Finding, Severity, VerifyOptions } from '../src/verify';
+import { verifiedFindings } from './support/findings';
 
 /**
  * DestinationRule TLS without a CA to verify the server with (destination-rule-tls-unverified,
@@ -21,12 +22,7 @@ function loadFixture(name: string): unknown[] {
 
 /** The findings of the given codes, after checking the promises every finding keeps. */
 function findings(objects: unknown[], codes: readonly string[], options?: VerifyOptions): Finding[] {
-  const all = verifyManifests(objects, options);
-  for (const f of all) {
-    expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
-    expect({ code: f.code, start: f.message[0] }).toEqual({ code: f.code, start: f.message[0].toLowerCase() });
-  }
-  return all.filter(f => codes.includes(f.code));
+  return verifiedFindings(objects, options).filter(f => codes.includes(f.code));
 }
 
 function object(apiVersion: string, kind: string, name: string, namespace: string, spec: Obj, metadata: Obj = {}): Obj {

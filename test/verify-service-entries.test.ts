@@ -1,16 +1,7 @@
-import { CODES, Finding, VerifyOptions, verifyManifests } from '../src/verify';
+import { CODES, Finding, VerifyOptions } from '../src/verify';
+import { verifiedFindings as verify } from './support/findings';
 
 type Obj = Record<string, any>;
-
-/** verifyManifests, plus the promises every finding keeps: its code's severity and a lower-case message. */
-function verify(objects: unknown[], options?: VerifyOptions): Finding[] {
-  const findings = verifyManifests(objects, options);
-  for (const f of findings) {
-    expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
-    expect({ code: f.code, start: f.message[0] }).toEqual({ code: f.code, start: f.message[0].toLowerCase() });
-  }
-  return findings;
-}
 
 /** A ServiceEntry with one port per protocol given, numbered `number`; `''` writes none. */
 function serviceEntry(name: string, namespace: string, hosts: string[], protocols: string[], spec: Obj = {}, number = 13835): Obj {

@@ -2,18 +2,9 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CODES, Finding, verifyManifests } from '../src/verify';
+import { verifiedFindings as verify } from './support/findings';
 
 type Obj = Record<string, any>;
-
-/** verifyManifests, plus the promises every finding keeps: its code's severity and a lower-case message. */
-function verify(objects: unknown[]): Finding[] {
-  const findings = verifyManifests(objects);
-  for (const f of findings) {
-    expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
-    expect({ code: f.code, start: f.message[0] }).toEqual({ code: f.code, start: f.message[0].toLowerCase() });
-  }
-  return findings;
-}
 
 function only(objects: unknown[], code: string): Finding[] {
   return verify(objects).filter(f => f.code === code);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { CODES, Finding, VerifyOptions, verifyManifests } from '../src/verify';
+import { CODES, Finding, VerifyOptions } from '../src/verify';
+import { verifiedFindings as verify } from './support/findings';
 
 type Obj = Record<string, any>;
 
@@ -11,16 +12,6 @@ function loadFixture(name: string): unknown[] {
   const errors = documents.flatMap(d => d.errors.map(e => e.message));
   if (errors.length > 0) throw new Error(`${name} does not parse: ${errors.join('; ')}`);
   return documents.map(d => d.toJS());
-}
-
-/** verifyManifests, plus the promises every finding keeps: its code's severity and a lower-case message. */
-function verify(objects: unknown[], options?: VerifyOptions): Finding[] {
-  const findings = verifyManifests(objects, options);
-  for (const f of findings) {
-    expect({ code: f.code, severity: f.severity }).toEqual({ code: f.code, severity: CODES[f.code as keyof typeof CODES] });
-    expect({ code: f.code, start: f.message[0] }).toEqual({ code: f.code, start: f.message[0].toLowerCase() });
-  }
-  return findings;
 }
 
 /** `code object path` of each finding, which is what the tests pin down; messages may be reworded. */
