@@ -122,6 +122,16 @@ describe('mesh-host-conflict: VirtualServices that claim one host for sidecars t
     ]);
   });
 
+  test('passes when VirtualServices exported to "~" alone claim one host, since no namespace sees them, and names no "~" where one is exported further', () => {
+    const nowhere = [...app('reviews', 'shop'), vs('a', 'shop', { hosts: [REVIEWS], exportTo: ['~'] }), vs('b', 'frontend', { hosts: [REVIEWS], exportTo: ['~'] })];
+    expect(verify(nowhere)).toEqual([]);
+    const further = [...app('reviews', 'shop'), vs('a', 'shop', { hosts: [REVIEWS], exportTo: ['~', 'frontend'] }), vs('b', 'frontend', { hosts: [REVIEWS], exportTo: ['frontend', '~'] })];
+    expect(verify(further)).toEqual([
+      meshConflict('VirtualService/frontend/b', 'spec.hosts[0]', REVIEWS, 'VirtualService/shop/a', ', both visible in namespace frontend'),
+      meshConflict('VirtualService/shop/a', 'spec.hosts[0]', REVIEWS, 'VirtualService/frontend/b', ', both visible in namespace frontend'),
+    ]);
+  });
+
   test('fails when VirtualServices exported by name share namespaces, and names each that sees two of them', () => {
     const objects = [
       ...app('reviews', 'shop'),

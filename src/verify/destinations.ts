@@ -87,7 +87,6 @@ function hiddenFrom(settings: Settings, takers: Takers, objects: readonly Manife
   return takers.namespaces.filter(namespace => !seesAny(settings, objects, namespace));
 }
 
-
 /** Wildcard ServiceEntries that would declare an unknown host, were they exported where the routes apply. */
 function hiddenWildcards(graph: Graph, host: string): string {
   const entries = [...new Set(graph.serviceEntryHosts.filter(e => hostCovers(e.host, host)).map(e => e.entry.id))];

@@ -13,14 +13,17 @@ export type Visibility = '*' | ReadonlySet<string>;
 export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
 
 /**
- * The namespaces an `exportTo` list names: `.` is the object's own, `*` all. `~` (none) is kept as
- * Istio keeps it, as a name no namespace has. An object that writes none has the mesh's default
+ * The namespaces an `exportTo` list names: `.` is the object's own, `*` all, and `~` none, so an
+ * object exported to `~` alone is seen nowhere. An object that writes none has the mesh's default
  * instead, which is never empty (see settingsFrom).
  */
 function visibility(values: readonly string[], namespace: string): Visibility {
   if (values.includes('*')) return '*';
-  return new Set(values.map(value => (value === '.' ? namespace : value)));
+  return new Set(values.filter(value => value !== NO_NAMESPACE).map(value => (value === '.' ? namespace : value)));
 }
+
+/** What `exportTo: ["~"]` says: no namespace. */
+const NO_NAMESPACE = '~';
 
 /**
  * Who sees a VirtualService, DestinationRule, ServiceEntry or Service (by its comma-separated
@@ -74,6 +77,12 @@ export function sharedBy(a: Visibility, b: Visibility): Visibility {
   return new Set([...a].filter(namespace => b.has(namespace)));
 }
 
+/** The namespaces that see one of them at least. */
+export function seenByAny(seen: readonly Visibility[]): Visibility {
+  const named = seen.filter((s): s is ReadonlySet<string> => s !== '*');
+  return named.length < seen.length ? '*' : new Set(named.flatMap(s => [...s]));
+}
+
 export function isNowhere(seen: Visibility): boolean {
   return seen !== '*' && seen.size === 0;
 }
@@ -83,15 +92,12 @@ export function isNowhere(seen: Visibility): boolean {
  * destinations. Istio's analyzer is content with one of them; each one that cannot see the host
  * fails, so each is checked. A VirtualService exported everywhere is checked from its own namespace,
  * as Istio's analyzer does: a host private to that namespace serves the clients it is meant for.
- * `~` names no namespace: a VirtualService exported only there applies nowhere.
+ * A VirtualService exported to `~` alone applies nowhere.
  */
 export function routingNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
   const seen = exportedTo(vs, settings);
-  return vs.facts.routingNamespaces ??= seen === '*' ? [vs.namespace] : [...seen].filter(namespace => namespace !== NO_NAMESPACE).sort();
+  return vs.facts.routingNamespaces ??= seen === '*' ? [vs.namespace] : [...seen].sort();
 }
-
-/** What `exportTo: ["~"]` says: no namespace. */
-const NO_NAMESPACE = '~';
 
 /**
  * The Service and ServiceEntries that declare `host` to a VirtualService applying in `routedFrom`:

@@ -1,4 +1,4 @@
-import { Visibility, exportField, exportFix, exportedTo, isNowhere, isVisibleIn, namespaces, sharedBy } from './export-to';
+import { Visibility, exportField, exportFix, exportedTo, isNowhere, isVisibleIn, namespaces, seenByAny, sharedBy } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, addTo } from './graph';
 import { INTERNAL_GATEWAY_MARK, MESH, hostsOverlap, isInternalGatewayRef, serverAdmits } from './hosts';
@@ -212,8 +212,6 @@ function conflict(claim: Claim, rivals: readonly Claim[]): Finding {
 
 /** Where the claims meet, when not everywhere: the namespaces that see this VirtualService and a rival. */
 function meeting(claim: Claim, rivals: readonly Claim[]): string {
-  const shared = rivals.map(rival => sharedBy(claim.seenBy, rival.seenBy));
-  const named = shared.filter((seen): seen is ReadonlySet<string> => seen !== '*');
-  if (named.length < shared.length) return '';
-  return `, both visible in ${namespaces([...new Set(named.flatMap(seen => [...seen]))].sort())}`;
+  const seen = seenByAny(rivals.map(rival => sharedBy(claim.seenBy, rival.seenBy)));
+  return seen === '*' ? '' : `, both visible in ${namespaces([...seen].sort())}`;
 }

@@ -1,4 +1,4 @@
-import { Visibility, exportedTo, isNowhere, namespaces, sharedBy } from './export-to';
+import { Visibility, exportedTo, isNowhere, namespaces, seenByAny, sharedBy } from './export-to';
 import { Graph, ISTIO, ManifestObject, ServiceEntryHost, addTo, objectsOfKind } from './graph';
 import { list, own, show, text } from './json';
 import { Settings } from './settings';
@@ -63,14 +63,12 @@ function protocolOf(protocol: string): string {
   return protocol === '' ? 'has no protocol' : `is ${protocol}`;
 }
 
-/** The namespaces that see both entries: `~` names none. */
 function seenByBoth(settings: Settings, a: ManifestObject, b: ManifestObject): Visibility {
-  const both = sharedBy(exportedTo(a, settings), exportedTo(b, settings));
-  return both === '*' ? both : new Set([...both].filter(namespace => namespace !== '~'));
+  return sharedBy(exportedTo(a, settings), exportedTo(b, settings));
 }
 
 function protocolConflict(settings: Settings, declared: Declared, others: readonly Declared[], hosts: readonly string[]): Finding {
-  const seen = others.reduce<Visibility>((all, other) => union(all, seenByBoth(settings, declared.entry, other.entry)), new Set());
+  const seen = seenByAny(others.map(other => seenByBoth(settings, declared.entry, other.entry)));
   return finding('service-entry-protocol-conflict', declared.entry.id, `spec.ports[${declared.index}].protocol`,
     `port ${show(declared.number)} of ${hosts.join(', ')} ${protocolOf(declared.protocol)} here, `
     + `but ${others.map(o => `${o.protocol || 'no protocol'} in ${o.entry.id}`).join(', ')}, `
@@ -78,10 +76,6 @@ function protocolConflict(settings: Settings, declared: Declared, others: readon
     + `a proxy takes one ServiceEntry for a host, the oldest of a namespace, which manifests do not show, so the other protocol is ignored `
     + `and traffic meant for it is handled as the wrong one; give the port one protocol in every ServiceEntry for the host, `
     + `or export them to different namespaces`);
-}
-
-function union(a: Visibility, b: Visibility): Visibility {
-  return a === '*' || b === '*' ? '*' : new Set([...a, ...b]);
 }
 
 /** The protocols of a ServiceEntry port that sidecars tell apart by port number alone: TCP, and those proxied as TCP. */
