@@ -1,3 +1,4 @@
+import { checkDelegates } from './delegates';
 import { checkDeprecations } from './deprecations';
 import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkDestinationRules } from './destination-rules';
@@ -46,6 +47,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkDestinations(graph, settings, proxiesOf),
     ...checkRouteDestinations(graph),
     ...checkMatches(graph),
+    ...checkDelegates(graph, settings),
     ...checkDestinationRules(graph, settings),
     ...checkDestinationRuleTls(graph),
     ...checkPorts(graph),

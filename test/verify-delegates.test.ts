@@ -1,0 +1,334 @@
+/**
+ * Delegation: a rule of a VirtualService with hosts hands its requests to the rules of one without
+ * (istio/istio pilot/pkg/model virtualservice_controller.go and virtualservice.go). Each case names
+ * the branch of Istio's code it stands for.
+ */
+import { CODES, Finding, VerifyOptions } from '../src/verify';
+import { verifiedFindings as verify } from './support/findings';
+
+type Obj = Record<string, any>;
+
+function virtualService(name: string, namespace: string, spec: Obj): Obj {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace }, spec };
+}
+
+const ROUTE = [{ destination: { host: 'api.shop.svc.cluster.local' } }];
+
+/** The api Service and its pods, so that routes to it find nothing else to report. */
+const API = [
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ name: 'http', port: 80 }] } },
+  {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+    spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1' }] } } },
+  },
+];
+
+/** A root in `gw` for a mesh host, whose one rule delegates to shop/api. */
+function root(rule: Obj = {}, namespace = 'gw'): Obj {
+  return virtualService('root', namespace, { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { name: 'api', namespace: 'shop' }, ...rule }] });
+}
+
+function delegate(spec: Obj = {}, name = 'api'): Obj {
+  return virtualService(name, 'shop', { http: [{ route: ROUTE }], ...spec });
+}
+
+function delegateFindings(objects: Obj[], options?: VerifyOptions): Finding[] {
+  return verify([...API, ...objects], options).filter(f => f.code.startsWith('delegate-'));
+}
+
+function found(code: keyof typeof CODES, object: string, path: string, message: string): Finding {
+  return { code, severity: CODES[code], object, path, message, ...code === 'delegate-not-valid' ? { istioCode: 'IST0106' } : {} } as Finding;
+}
+
+describe('delegate-not-valid: what Istio\'s webhook refuses (ValidateVirtualService, validateHTTPRouteConflict)', () => {
+  const refusedDelegate = (key: string, fix: string) => found('delegate-not-valid', 'VirtualService/shop/api', `spec.${key}`,
+    `a VirtualService without hosts is a delegate, and Istio's webhook refuses a delegate with ${key}: ${fix}`);
+
+  test('fails when a delegate has gateways, even with no root in the set', () => {
+    expect(delegateFindings([delegate({ gateways: ['mesh'] })])).toEqual([
+      refusedDelegate('gateways', 'a delegate\'s rules apply where its root\'s do; remove gateways, and bind the root instead'),
+    ]);
+  });
+
+  test('fails when a delegate has tcp or tls rules', () => {
+    expect(delegateFindings([delegate({ tcp: [{ route: ROUTE }], tls: [{ route: ROUTE }] })])).toEqual([
+      refusedDelegate('tcp', 'only http rules can be delegated; move the tcp rules to a VirtualService with hosts'),
+      refusedDelegate('tls', 'only http rules can be delegated; move the tls rules to a VirtualService with hosts'),
+    ]);
+  });
+
+  test('passes a delegate whose gateways, tcp and tls are empty lists, and a VirtualService with hosts that has them', () => {
+    expect(delegateFindings([delegate({ gateways: [], tcp: [], tls: [] }),
+      virtualService('tcp', 'shop', { hosts: ['tcp.shop.svc.cluster.local'], gateways: ['mesh'], tcp: [{ route: ROUTE }] })])).toEqual([]);
+  });
+
+  test('fails when a rule of a delegate delegates again', () => {
+    expect(delegateFindings([delegate({ http: [{ route: ROUTE }, { delegate: { name: 'deeper' } }] })])).toEqual([
+      found('delegate-not-valid', 'VirtualService/shop/api', 'spec.http[1].delegate', 'a VirtualService without hosts is a delegate, and Istio\'s webhook '
+        + 'refuses a delegate rule that delegates again: istiod follows one level of delegation only; give this rule a route, or move the delegation to the root'),
+    ]);
+  });
+
+  test('passes a delegate rule whose delegate is not an object', () => {
+    expect(delegateFindings([delegate({ http: [{ route: ROUTE, delegate: 'deeper' }] })])).toEqual([]);
+  });
+
+  test('fails when a rule that delegates has a route or a redirect too', () => {
+    const refused = (key: string) => found('delegate-not-valid', 'VirtualService/gw/root', `spec.http[0].${key}`,
+      `a rule that delegates and has a ${key} too is refused by Istio's webhook: the delegate's rules say where its requests go; remove ${key}, or the delegate`);
+    expect(delegateFindings([root({ route: ROUTE }), delegate()])).toEqual([refused('route')]);
+    expect(delegateFindings([root({ redirect: { uri: '/v2' } }), delegate()])).toEqual([refused('redirect')]);
+    expect(delegateFindings([root({ route: ROUTE, redirect: { uri: '/v2' } })])).toEqual([refused('redirect'), refused('route')]);
+  });
+
+  test('passes a rule that delegates with an empty route list or a null redirect, which Go\'s protobuf reads as none', () => {
+    expect(delegateFindings([root({ route: [], redirect: null }), delegate()])).toEqual([]);
+  });
+
+  test('passes a rule whose delegate is not an object, which is no delegation', () => {
+    expect(delegateFindings([virtualService('root', 'gw', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: 'api', route: ROUTE }] })])).toEqual([]);
+  });
+});
+
+describe('the delegate a rule names', () => {
+  test('passes when the delegate is not in the set, which may hold it elsewhere', () => {
+    expect(delegateFindings([root()])).toEqual([]);
+  });
+
+  test('passes when the delegate names no VirtualService', () => {
+    expect(delegateFindings([virtualService('root', 'gw', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { namespace: 'shop' } }] }),
+      delegate({ exportTo: ['.'] })])).toEqual([]);
+  });
+
+  const HOSTED = 'the delegate VirtualService/shop/api has hosts, so istiod takes it for a VirtualService of its own rather than a delegate and drops this rule; '
+    + 'remove the hosts of VirtualService/shop/api, or delegate to a VirtualService without hosts';
+
+  test('fails when the delegate has hosts', () => {
+    expect(delegateFindings([root(), delegate({ hosts: ['api.shop.svc.cluster.local'] })])).toEqual([
+      found('delegate-has-hosts', 'VirtualService/gw/root', 'spec.http[0].delegate', HOSTED),
+    ]);
+  });
+
+  test('passes a delegate whose hosts are an empty list', () => {
+    expect(delegateFindings([root(), delegate({ hosts: [] })])).toEqual([]);
+  });
+
+  test('looks the delegate up in the root\'s namespace when the delegate names none', () => {
+    const inShop = virtualService('root', 'shop', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { name: 'api' } }] });
+    expect(delegateFindings([inShop, delegate({ hosts: ['api.shop.svc.cluster.local'] })])).toEqual([
+      found('delegate-has-hosts', 'VirtualService/shop/root', 'spec.http[0].delegate', HOSTED),
+    ]);
+    const inGw = virtualService('root', 'gw', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { name: 'api' } }] });
+    expect(delegateFindings([inGw, delegate({ hosts: ['api.shop.svc.cluster.local'] })])).toEqual([]);
+  });
+
+  test('fails when the delegate is not exported to the root\'s namespace', () => {
+    expect(delegateFindings([root(), delegate({ exportTo: ['.', 'other'] })])).toEqual([
+      found('delegate-not-exported', 'VirtualService/gw/root', 'spec.http[0].delegate',
+        'the delegate is not exported to namespace gw, where this VirtualService is (VirtualService/shop/api has exportTo: [".","other"]), '
+        + 'so istiod drops this rule; add gw to that exportTo'),
+    ]);
+  });
+
+  test('fails when the mesh exports a delegate without exportTo to its own namespace only', () => {
+    expect(delegateFindings([root(), delegate()], { defaultVirtualServiceExportTo: ['.'] })).toEqual([
+      found('delegate-not-exported', 'VirtualService/gw/root', 'spec.http[0].delegate',
+        'the delegate is not exported to namespace gw, where this VirtualService is (VirtualService/shop/api has no exportTo, so the mesh\'s '
+        + 'defaultVirtualServiceExportTo applies: ["."]), so istiod drops this rule; export VirtualService/shop/api to gw with an exportTo of its own '
+        + '(on a Service, the annotation networking.istio.io/exportTo), listing "." too where its own namespace uses it; widening the mesh default would '
+        + 'export every object without one'),
+    ]);
+  });
+
+  test('passes a delegate exported to the root\'s namespace, to every namespace, or in the root\'s namespace', () => {
+    expect(delegateFindings([root(), delegate({ exportTo: ['gw'] })])).toEqual([]);
+    expect(delegateFindings([root(), delegate({ exportTo: ['*'] })])).toEqual([]);
+    expect(delegateFindings([root({}, 'shop'), delegate({ exportTo: ['.'] })])).toEqual([]);
+  });
+});
+
+describe('delegate-match-conflict: each delegate match lies within a match of the root rule (mergeHTTPMatchRequests, hasConflict)', () => {
+  const conflict = (against: string, k = 0, j = 0, rootIndex = 0) => found('delegate-match-conflict', 'VirtualService/shop/api', `spec.http[${k}].match[${j}]`,
+    `this match leaves every match of rule spec.http[${rootIndex}] of VirtualService/gw/root, which delegates here (${against}), `
+    + `so istiod drops rule spec.http[${k}] from that root's routes; narrow this match to lie within the root's, or widen the root's match`);
+  /** The root rule with `rootMatch`, its delegate's one rule with `leafMatch`. */
+  const merged = (rootMatch: Obj[] | undefined, leafMatch: Obj[] | undefined) => delegateFindings([
+    root(rootMatch ? { match: rootMatch } : {}),
+    delegate({ http: [{ ...leafMatch ? { match: leafMatch } : {}, route: ROUTE }] }),
+  ]);
+  const within = (rootMatch: Obj, leafMatch: Obj) => merged([rootMatch], [leafMatch]);
+
+  test('passes when the root rule or the delegate rule has no match', () => {
+    expect(merged(undefined, [{ uri: { prefix: '/v2' } }])).toEqual([]);
+    expect(merged([{ uri: { prefix: '/api' } }], undefined)).toEqual([]);
+    expect(merged([{ uri: { prefix: '/api' } }], [])).toEqual([]);
+  });
+
+  test('fails when a prefix or an exact uri leaves the root\'s prefix', () => {
+    expect(within({ uri: { prefix: '/api' } }, { uri: { prefix: '/v2' } })).toEqual([
+      conflict('uri {"prefix":"/v2"} does not lie within the root\'s {"prefix":"/api"}'),
+    ]);
+    expect(within({ uri: { prefix: '/api' } }, { uri: { exact: '/v2' } })).toEqual([
+      conflict('uri {"exact":"/v2"} does not lie within the root\'s {"prefix":"/api"}'),
+    ]);
+  });
+
+  test('passes a prefix or an exact uri within the root\'s prefix, and a delegate match without uri', () => {
+    expect(within({ uri: { prefix: '/api' } }, { uri: { prefix: '/api/v1' } })).toEqual([]);
+    expect(within({ uri: { prefix: '/api' } }, { uri: { exact: '/api/v1/items' } })).toEqual([]);
+    expect(within({ uri: { prefix: '/api' } }, { method: { exact: 'GET' } })).toEqual([]);
+  });
+
+  test('fails when the root\'s uri is exact and the delegate\'s is a prefix, another exact, or no condition', () => {
+    expect(within({ uri: { exact: '/api' } }, { uri: { prefix: '/api' } })).toEqual([
+      conflict('uri {"prefix":"/api"} does not lie within the root\'s {"exact":"/api"}'),
+    ]);
+    expect(within({ uri: { exact: '/api' } }, { uri: { exact: '/apis' } })).toEqual([
+      conflict('uri {"exact":"/apis"} does not lie within the root\'s {"exact":"/api"}'),
+    ]);
+    expect(within({ uri: { exact: '/api' } }, { uri: {} })).toEqual([conflict('uri {} does not lie within the root\'s {"exact":"/api"}')]);
+  });
+
+  test('passes the root\'s exact uri repeated', () => {
+    expect(within({ uri: { exact: '/api' } }, { uri: { exact: '/api' } })).toEqual([]);
+  });
+
+  test('fails on a regex on either side against any condition, and on a regex root against no condition', () => {
+    expect(within({ uri: { regex: '/api.*' } }, { uri: { regex: '/api.*' } })).toEqual([
+      conflict('uri {"regex":"/api.*"} does not lie within the root\'s {"regex":"/api.*"}'),
+    ]);
+    expect(within({ uri: { regex: '/api.*' } }, { uri: { prefix: '/api' } })).toEqual([
+      conflict('uri {"prefix":"/api"} does not lie within the root\'s {"regex":"/api.*"}'),
+    ]);
+    expect(within({ uri: { regex: '/api.*' } }, { uri: { exact: '/api' } })).toEqual([
+      conflict('uri {"exact":"/api"} does not lie within the root\'s {"regex":"/api.*"}'),
+    ]);
+    expect(within({ uri: { regex: '/api.*' } }, { uri: {} })).toEqual([conflict('uri {} does not lie within the root\'s {"regex":"/api.*"}')]);
+    expect(within({ uri: { prefix: '/api' } }, { uri: { regex: '/api/.*' } })).toEqual([
+      conflict('uri {"regex":"/api/.*"} does not lie within the root\'s {"prefix":"/api"}'),
+    ]);
+    expect(within({ uri: { exact: '/api' } }, { uri: { regex: '/api' } })).toEqual([
+      conflict('uri {"regex":"/api"} does not lie within the root\'s {"exact":"/api"}'),
+    ]);
+  });
+
+  test('fails on a root condition that is empty, which Istio takes for a conflict with any condition', () => {
+    expect(within({ uri: {} }, { uri: { regex: '/api' } })).toEqual([conflict('uri {"regex":"/api"} does not lie within the root\'s {}')]);
+    expect(within({ uri: {} }, { uri: { prefix: '/api' } })).toEqual([conflict('uri {"prefix":"/api"} does not lie within the root\'s {}')]);
+  });
+
+  test('passes a condition that is not an object on either side, which Go would not read', () => {
+    expect(within({ uri: '/api' }, { uri: { prefix: '/v2' } })).toEqual([]);
+    expect(within({ uri: { prefix: '/api' } }, { uri: '/v2' })).toEqual([]);
+  });
+
+  test('fails on scheme, method and authority as on uri', () => {
+    expect(within({ scheme: { exact: 'https' } }, { scheme: { exact: 'http' } })).toEqual([
+      conflict('scheme {"exact":"http"} does not lie within the root\'s {"exact":"https"}'),
+    ]);
+    expect(within({ method: { exact: 'GET' } }, { method: { exact: 'POST' } })).toEqual([
+      conflict('method {"exact":"POST"} does not lie within the root\'s {"exact":"GET"}'),
+    ]);
+    expect(within({ authority: { prefix: 'api.' } }, { authority: { exact: 'web.example.com' } })).toEqual([
+      conflict('authority {"exact":"web.example.com"} does not lie within the root\'s {"prefix":"api."}'),
+    ]);
+  });
+
+  test('fails when the first field that conflicts is named, uri before the rest', () => {
+    expect(within({ uri: { prefix: '/api' }, method: { exact: 'GET' } }, { uri: { prefix: '/v2' }, method: { exact: 'POST' } })).toEqual([
+      conflict('uri {"prefix":"/v2"} does not lie within the root\'s {"prefix":"/api"}'),
+    ]);
+  });
+
+  test('fails when a header, a header it must lack or a query parameter leaves the root\'s', () => {
+    expect(within({ headers: { 'x-team': { exact: 'a' } } }, { headers: { 'x-team': { exact: 'b' } } })).toEqual([
+      conflict('headers["x-team"] {"exact":"b"} does not lie within the root\'s {"exact":"a"}'),
+    ]);
+    expect(within({ withoutHeaders: { 'x-team': { exact: 'a' } } }, { withoutHeaders: { 'x-team': { prefix: 'a' } } })).toEqual([
+      conflict('withoutHeaders["x-team"] {"prefix":"a"} does not lie within the root\'s {"exact":"a"}'),
+    ]);
+    expect(within({ queryParams: { v: { exact: '1' } } }, { queryParams: { v: { exact: '2' } } })).toEqual([
+      conflict('queryParams["v"] {"exact":"2"} does not lie within the root\'s {"exact":"1"}'),
+    ]);
+  });
+
+  test('passes headers the root does not name, and the root\'s own header', () => {
+    expect(within({ headers: { 'x-team': { exact: 'a' } } }, { headers: { 'x-team': { exact: 'a' }, 'x-canary': { exact: 'on' } } })).toEqual([]);
+    expect(within({ headers: 'x-team' }, { headers: { 'x-team': { exact: 'b' } } })).toEqual([]);
+  });
+
+  test('fails when ignoreUriCase differs either way', () => {
+    expect(within({ ignoreUriCase: true }, {})).toEqual([conflict('ignoreUriCase is false here and true in the root')]);
+    expect(within({}, { ignoreUriCase: true })).toEqual([conflict('ignoreUriCase is true here and false in the root')]);
+    expect(within({ ignoreUriCase: true }, { ignoreUriCase: true })).toEqual([]);
+    expect(within({ ignoreUriCase: 'true' }, {})).toEqual([]);
+  });
+
+  test('fails when both give a port and the ports differ', () => {
+    expect(within({ port: 80 }, { port: 8080 })).toEqual([conflict('port 8080 is not the root\'s port 80')]);
+    expect(within({ port: 80 }, { port: 80 })).toEqual([]);
+    expect(within({ port: 80 }, { port: 0 })).toEqual([]);
+    expect(within({ port: 0 }, { port: 80 })).toEqual([]);
+    expect(within({ port: '80' }, { port: 8080 })).toEqual([]);
+    expect(within({ port: 1 }, { port: 2 })).toEqual([conflict('port 2 is not the root\'s port 1')]);
+  });
+
+  test('fails when the root gives a sourceNamespace and the delegate another or none', () => {
+    expect(within({ sourceNamespace: 'web' }, { sourceNamespace: 'batch' })).toEqual([
+      conflict('sourceNamespace batch is not the root\'s sourceNamespace web'),
+    ]);
+    expect(within({ sourceNamespace: 'web' }, {})).toEqual([conflict('sourceNamespace (none) is not the root\'s sourceNamespace web')]);
+    expect(within({ sourceNamespace: 'web' }, { sourceNamespace: 'web' })).toEqual([]);
+    expect(within({}, { sourceNamespace: 'web' })).toEqual([]);
+  });
+
+  test('fails when a source label the root gives has another value', () => {
+    expect(within({ sourceLabels: { app: 'web', tier: 'front' } }, { sourceLabels: { app: 'batch' } })).toEqual([
+      conflict('sourceLabels app="batch" is not the root\'s app="web"'),
+    ]);
+    expect(within({ sourceLabels: { app: 'web' } }, { sourceLabels: { app: 'web', version: 'v2' } })).toEqual([]);
+  });
+
+  test('fails when the delegate\'s gateways are not all among the root\'s', () => {
+    expect(within({ gateways: ['gw/a'] }, { gateways: ['gw/a', 'gw/b'] })).toEqual([
+      conflict('gateways ["gw/a","gw/b"] are not all among the root\'s ["gw/a"]'),
+    ]);
+    expect(within({ gateways: ['gw/a', 'gw/b'] }, { gateways: ['gw/c'] })).toEqual([
+      conflict('gateways ["gw/c"] are not all among the root\'s ["gw/a","gw/b"]'),
+    ]);
+    expect(within({ gateways: ['gw/a', 'gw/b'] }, { gateways: ['gw/b', 'gw/a'] })).toEqual([]);
+    expect(within({ gateways: ['gw/a'] }, { gateways: [] })).toEqual([]);
+    expect(within({}, { gateways: ['gw/a'] })).toEqual([]);
+  });
+
+  test('passes a delegate match that lies within one of the root\'s matches', () => {
+    expect(merged([{ uri: { prefix: '/api' } }, { uri: { prefix: '/v2' } }], [{ uri: { prefix: '/v2/items' } }])).toEqual([]);
+  });
+
+  test('fails with the reason for each root match when the delegate match lies within none', () => {
+    expect(merged([{ uri: { prefix: '/api' } }, { method: { exact: 'GET' } }], [{ uri: { prefix: '/v2' }, method: { exact: 'POST' } }])).toEqual([
+      conflict('match[0]: uri {"prefix":"/v2"} does not lie within the root\'s {"prefix":"/api"}; '
+        + 'match[1]: method {"exact":"POST"} does not lie within the root\'s {"exact":"GET"}'),
+    ]);
+  });
+
+  test('fails on each delegate match and rule that leaves the root, naming the root rule that delegates', () => {
+    const objects = [
+      virtualService('root', 'gw', {
+        hosts: ['api.shop.svc.cluster.local'],
+        http: [{ match: [{ uri: { prefix: '/web' } }], route: ROUTE }, { match: [{ uri: { prefix: '/api' } }], delegate: { name: 'api', namespace: 'shop' } }],
+      }),
+      delegate({
+        http: [
+          { match: [{ uri: { prefix: '/api/v1' } }], route: ROUTE },
+          { match: [{ uri: { prefix: '/api/v2' } }, 'not a match', { uri: { prefix: '/v2' } }], route: ROUTE },
+        ],
+      }),
+    ];
+    expect(delegateFindings(objects)).toEqual([conflict('uri {"prefix":"/v2"} does not lie within the root\'s {"prefix":"/api"}', 1, 2, 1)]);
+  });
+
+  test('passes a root rule whose matches are not objects, which Go would not read', () => {
+    expect(merged(['/api' as unknown as Obj], [{ uri: { prefix: '/v2' } }])).toEqual([]);
+  });
+});
