@@ -23,7 +23,8 @@ export interface AppPortOptions {
   readonly port: number;
 
   /**
-   * The port the container listens on.
+   * The port the container listens on. Another port may share it only with the same protocol: a
+   * sidecar serves each container port with one.
    * @default - the `port`
    */
   readonly containerPort?: number;

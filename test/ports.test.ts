@@ -71,8 +71,24 @@ describe('several ports', () => {
     ['a port name is longer than 15 characters', { additionalPorts: [{ port: 9090, name: 'http-very-long-name' }] }, 'additionalPorts[0].name must be "http" or "http-<suffix>", lower case, at most 15 characters'],
     ['a port number repeats', { additionalPorts: [{ port: 8080, protocol: Protocol.GRPC }] }, 'additionalPorts[0] repeats the port number or name of another port'],
     ['a port is out of range', { additionalPorts: [{ port: 0 }] }, 'additionalPorts[0].port must be an integer port from 1 to 65535, got 0'],
+    ['an additional port speaks another protocol on the app\'s container port', { additionalPorts: [{ port: 65535, containerPort: 8080, protocol: Protocol.TCP }] },
+      'additionalPorts[0].containerPort is also the container port of the app\'s port, which speaks http where this one speaks tcp, got 8080; a sidecar serves each container port with one protocol: give this port a containerPort of its own, or the same protocol'],
+    ['an additional port speaks another protocol on the container port of an earlier one',
+      { additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }, { port: 9091, containerPort: 9090, protocol: Protocol.HTTP }] },
+      'additionalPorts[1].containerPort is also the container port of additionalPorts[0], which speaks grpc where this one speaks http, got 9090; a sidecar serves each container port with one protocol: give this port a containerPort of its own, or the same protocol'],
+    ['an additional port speaks another protocol on the container port of a later one',
+      { additionalPorts: [{ port: 9091, containerPort: 9090, protocol: Protocol.TCP }, { port: 9090, protocol: Protocol.GRPC }] },
+      'additionalPorts[1].containerPort is also the container port of additionalPorts[0], which speaks tcp where this one speaks grpc, got 9090; a sidecar serves each container port with one protocol: give this port a containerPort of its own, or the same protocol'],
   ])('fails when %s', (_, props, message) => {
     expect(() => api(newChart(), props as Partial<CanaryAppProps>)).toThrow(`test/Api: ${message}`);
+  });
+
+  test('two ports may share a container port that speaks one protocol', () => {
+    const objs = synth(c => api(c, { additionalPorts: [{ port: 8081, containerPort: 8080 }] }));
+    expect(find(objs, 'Service', 'api').spec.ports.map((p: Manifest) => [p.name, p.port, p.targetPort])).toEqual([['http', 8080, 8080], ['http-8081', 8081, 8080]]);
+    expect(find(objs, 'Deployment', 'api-v1').spec.template.spec.containers[0].ports).toEqual([{ containerPort: 8080 }]);
+    expectValidManifests(objs);
+    expect(verifyManifests(objs)).toEqual([]);
   });
 
   test('fails when a TCP-only app asks for HTTP features, showing them', () => {

@@ -160,8 +160,17 @@ function resolvePorts(app: Construct, props: ReleaseAppProps): AppPort[] {
     if (ports.findIndex(q => q.port === p.port || q.name === p.name) !== i) {
       fail(app, `additionalPorts[${i - 1}]`, 'repeats the port number or name of another port', `${p.name}/${p.port}`, 'give each port its own number and name');
     }
+    const other = ports.findIndex(q => q.targetPort === p.targetPort && q.protocol !== p.protocol);
+    if (other !== -1 && other < i) {
+      fail(app, `additionalPorts[${i - 1}].containerPort`, `is also the container port of ${portField(other)}, which speaks ${ports[other].protocol} where this one speaks ${p.protocol}`,
+        p.targetPort, 'a sidecar serves each container port with one protocol: give this port a containerPort of its own, or the same protocol');
+    }
   });
   return ports;
+}
+
+function portField(index: number): string {
+  return index === 0 ? 'the app\'s port' : `additionalPorts[${index - 1}]`;
 }
 
 function additionalPort(app: Construct, field: string, options: AppPortOptions): AppPort {
