@@ -70,6 +70,13 @@ describe('a Rollout written by hand', () => {
     expect(diagramMermaid(set(rollout(canary())))).toContain('plan: 20% → pause 1m (Argo Rollouts web)');
   });
 
+  test('draws a pause duration of any type, a number as written and anything else as JSON', () => {
+    const paused = (duration: unknown) => canary({ steps: [{ pause: { duration } }] });
+    expect(diagramMermaid(set(rollout(paused(30))))).toContain('plan: pause 30 (Argo Rollouts web)');
+    // An object whose toString is no function makes String() throw.
+    expect(diagramMermaid(set(rollout(paused({ toString: 1 }))))).toContain('plan: pause {#34;toString#34;:1} (Argo Rollouts web)');
+  });
+
   test('names the VirtualService in a list as well', () => {
     const listed = canary({ trafficRouting: { istio: { virtualServices: [{ name: 'other' }, { name: 'web', routes: ['primary'] }] } } });
     expect(rows(diagramTable(set(rollout(listed))))[0][1]).toBe('stable');

@@ -186,6 +186,9 @@ describe('badges and warnings on Istio routes', () => {
     ])]);
     expect(mermaid).toContain('route_http_0{{"route a<br/>all requests<br/>timeout 5s<br/>no retries<br/>fault delay 1s<br/>fault abort 500"}}');
     expect(mermaid).toContain('route_http_1{{"route b<br/>all other requests<br/>fault delay ?<br/>fault abort ?<br/>sticky cookie"}}');
+    // An object whose toString is no function makes String() throw; it is drawn as JSON.
+    expect(diagramMermaid([...web(), subsets([{ version: 'v1' }]), vs([{ name: 'a', fault: { abort: { httpStatus: { toString: 1 } } }, route: [to('s0')] }])]))
+      .toContain('route_http_0{{"route a<br/>all requests<br/>fault abort {#34;toString#34;:1}"}}');
     expect(mermaid).toContain('route_http_2{{"route c<br/>all other requests"}}');
   });
 

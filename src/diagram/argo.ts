@@ -1,6 +1,6 @@
 import { Graph, ManifestObject, objectsOfKind } from '../verify/graph';
 import { resolveHost, serviceFqdn } from '../verify/hosts';
-import { isObjectLike, list, own, record, text } from '../verify/json';
+import { asText, isObjectLike, list, own, record, text } from '../verify/json';
 
 /**
  * What Argo Rollouts makes of the routes it manages: a Rollout's template is the new version (the
@@ -71,7 +71,7 @@ function stepText(step: unknown): string {
   const weight = own(step, 'setWeight');
   if (typeof weight === 'number') return `${weight}%`;
   const pause = own(step, 'pause');
-  if (isObjectLike(pause)) return own(pause, 'duration') === undefined ? 'pause until promoted' : `pause ${String(own(pause, 'duration'))}`;
+  if (isObjectLike(pause)) return own(pause, 'duration') === undefined ? 'pause until promoted' : `pause ${asText(own(pause, 'duration'))}`;
   if (isObjectLike(own(step, 'analysis'))) return 'analysis';
   const route = text(own(step, 'setHeaderRoute'), 'name') ?? text(own(step, 'setMirrorRoute'), 'name');
   if (route !== undefined) return `${isObjectLike(own(step, 'setHeaderRoute')) ? 'header' : 'mirror'} route ${route}`;

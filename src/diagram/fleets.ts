@@ -1,5 +1,5 @@
 import { Facts, Graph, ManifestObject } from '../verify/graph';
-import { isObjectLike, labels, list, own, record, show, text } from '../verify/json';
+import { asText, isObjectLike, labels, list, own, record, text } from '../verify/json';
 import { isApplicationSet, isKuratorApplication, labelSets, selects } from '../verify/fleets';
 import { formatLabels } from '../verify/selectors';
 import { Flowchart } from './mermaid';
@@ -90,7 +90,7 @@ function rollingWaves(set: ManifestObject, strategy: unknown): WaveModel[] {
 
 /** The values a step selects with `In`: the wave's name, as `Fleet` writes it. */
 function stepName(step: unknown): string | undefined {
-  const values = list(step, 'matchExpressions').filter(e => text(e, 'operator') === 'In').flatMap(e => list(e, 'values')).map(scalar);
+  const values = list(step, 'matchExpressions').filter(e => text(e, 'operator') === 'In').flatMap(e => list(e, 'values')).map(asText);
   return values.length > 0 ? values.join(', ') : undefined;
 }
 
@@ -146,15 +146,15 @@ function rolloutLines(rollout: unknown): string[] {
   const steps = list(strategy, 'stepWeights');
   const stepWeight = own(strategy, 'stepWeight');
   const interval = own(analysis, 'checkIntervalSeconds');
-  const moves = steps.length > 0 ? `canary ${steps.map(w => `${scalar(w)}%`).join(' → ')}`
-    : typeof stepWeight === 'number' ? `canary +${stepWeight}% to ${scalar(own(strategy, 'maxWeight') ?? 100)}%`
-      : `${list(routing, 'match').length > 0 ? 'A/B test' : 'blue/green'}: ${scalar(own(routing, 'analysisTimes') ?? 0)} checks`;
+  const moves = steps.length > 0 ? `canary ${steps.map(w => `${asText(w)}%`).join(' → ')}`
+    : typeof stepWeight === 'number' ? `canary +${stepWeight}% to ${asText(own(strategy, 'maxWeight') ?? 100)}%`
+      : `${list(routing, 'match').length > 0 ? 'A/B test' : 'blue/green'}: ${asText(own(routing, 'analysisTimes') ?? 0)} checks`;
   const checks = list(analysis, 'metrics').map(metric => {
     const range = record(metric, 'thresholdRange');
     const name = text(metric, 'name') ?? 'metric';
     const unit = METRIC_UNITS[name] ?? '';
     const bounds = [['≥', own(range, 'min')], ['≤', own(range, 'max')]].filter(([, value]) => value !== undefined);
-    return [name, ...bounds.map(([sign, value]) => `${scalar(sign)} ${scalar(value)}${unit}`)].join(' ');
+    return [name, ...bounds.map(([sign, value]) => `${asText(sign)} ${asText(value)}${unit}`)].join(' ');
   });
   return [
     `Flagger by Kurator: ${text(workload, 'kind') ?? 'Deployment'} ${text(workload, 'namespace') ?? ''}/${text(workload, 'name') ?? ''}`,
@@ -194,11 +194,6 @@ export function kuratorCanaries(application: ManifestObject): ManifestObject[] {
       id: `Canary/${namespace}/${name}`, metadata: { name, namespace }, spec: JSON.parse(JSON.stringify(spec)), status: {}, facts: new Facts(),
     }];
   });
-}
-
-/** A value of the manifests as text: itself where it is a string or a number, else as JSON, whatever its fields. */
-function scalar(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : show(value);
 }
 
 function optional(label: string, value: string | undefined): string[] {

@@ -1,5 +1,5 @@
 import { resolveGatewayRef } from '../verify/hosts';
-import { isObjectLike, labels, list, own, record, text } from '../verify/json';
+import { asText, isObjectLike, labels, list, own, record, text } from '../verify/json';
 import { formatLabels } from '../verify/selectors';
 
 /**
@@ -128,7 +128,7 @@ export function badgesOf(rule: unknown): string[] {
     ...scalar(rule, 'timeout', timeout => `timeout ${timeout}`),
     ...typeof attempts === 'number' ? [attempts === 0 ? 'no retries' : `retries ${attempts}`] : [],
     ...isObjectLike(own(fault, 'delay')) ? [`fault delay ${text(own(fault, 'delay'), 'fixedDelay') ?? '?'}${percentOf(own(fault, 'delay'))}`] : [],
-    ...isObjectLike(own(fault, 'abort')) ? [`fault abort ${String(own(own(fault, 'abort'), 'httpStatus') ?? '?')}${percentOf(own(fault, 'abort'))}`] : [],
+    ...isObjectLike(own(fault, 'abort')) ? [`fault abort ${asText(own(own(fault, 'abort'), 'httpStatus') ?? '?')}${percentOf(own(fault, 'abort'))}`] : [],
     ...list(rule, 'route').some(entry => stickyCookie(entry)) ? ['sticky cookie'] : [],
   ];
 }
