@@ -190,6 +190,34 @@ describe('route-unreachable behind a rule that takes all traffic', () => {
   });
 });
 
+describe('rules that delegate, whose delegate decides what they take', () => {
+  const delegating = (match?: unknown) => ({ ...match === undefined ? {} : { match }, delegate: { name: 'reviews-routes' } });
+
+  test('accepts a rule after one without match that delegates, which takes only what the delegate matches', () => {
+    expect(matchFindings([virtualService({ http: [delegating(), rule([{ uri: { prefix: '/a' } }]), rule()] })])).toEqual([]);
+  });
+
+  test('accepts a match within the match of an earlier rule that delegates, whose delegate may take less', () => {
+    expect(matchFindings([virtualService({ http: [delegating([{ uri: { prefix: '/api' } }]), rule([{ uri: { prefix: '/api/v2' } }])] })])).toEqual([]);
+  });
+
+  test('fails when a rule that delegates is itself behind a catch-all or an earlier match', () => {
+    expect(matchFindings([virtualService({ http: [rule(), delegating([{ uri: { prefix: '/api' } }])] })])).toEqual([
+      unreachable('spec.http[1]', behind('#1', '#0', 'has no match')),
+    ]);
+    expect(matchFindings([virtualService({ http: [rule([{ uri: { prefix: '/api' } }]), delegating([{ uri: { prefix: '/api/v1' } }])] })])).toEqual([
+      unreachable('spec.http[1]', shadowed('#1', 'rule #0')),
+      ineffective('spec.http[1].match[0]', covered('all traffic this match accepts is accepted by match[0] of rule #0 already', '#0')),
+    ]);
+  });
+
+  test('takes a delegate that is no object for no delegation', () => {
+    expect(matchFindings([virtualService({ http: [{ delegate: 'reviews-routes', route: ROUTE }, rule()] })])).toEqual([
+      unreachable('spec.http[1]', behind('#1', '#0', 'has no match')),
+    ]);
+  });
+});
+
 describe('match-ineffective and route-unreachable behind earlier matches', () => {
   test('fails when every match of a rule repeats one of several earlier rules, naming each once', () => {
     const a = { uri: { prefix: '/a' } };

@@ -42,6 +42,9 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
     const matches = readMatches(value);
     if (!matches) return;
     const rule = { path: `spec.${protocol}[${i}]`, label: label(`#${i}`, value) };
+    // A rule that delegates takes only what the delegate's rules match within its own, which the
+    // delegate decides: it may be dead itself, but it neither covers nor catches what follows.
+    const decides = !isObjectLike(own(value, 'delegate'));
     if (catchAll) {
       findings.push(behindCatchAll(vs, rule, catchAll));
       return;
@@ -51,7 +54,7 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
       const matchLabel = label(`match[${j}]`, match);
       const coverer = seen.find(s => covers(s.match, match));
       if (!coverer) {
-        seen.push({ rule, label: matchLabel, match });
+        if (decides) seen.push({ rule, label: matchLabel, match });
         return;
       }
       findings.push(ineffective(vs, rule, `${rule.path}.match[${j}]`, match, coverer));
@@ -63,7 +66,7 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
       findings.push(allCovered(vs, rule, coverers));
       return;
     }
-    catchAll = catchAllOf(rule, matches);
+    if (decides) catchAll = catchAllOf(rule, matches);
   });
   return findings;
 }
