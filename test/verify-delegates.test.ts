@@ -332,3 +332,72 @@ describe('delegate-match-conflict: each delegate match lies within a match of th
     expect(merged(['/api' as unknown as Obj], [{ uri: { prefix: '/v2' } }])).toEqual([]);
   });
 });
+
+describe('a delegate\'s rules apply where the rules that delegate to it do', () => {
+  const TWO_PORTS = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' },
+    spec: { selector: { app: 'api' }, ports: [{ name: 'http', port: 80 }, { name: 'tcp-admin', port: 9080 }] } };
+  const objects = (rootSpec: Obj, delegateRule: Obj, extra: Obj[] = []): Obj[] => [
+    TWO_PORTS, API[1], ...extra,
+    virtualService('root', 'gw', { hosts: ['api.example.com'], http: [{ delegate: { name: 'api', namespace: 'shop' } }], ...rootSpec }),
+    delegate({ http: [delegateRule] }),
+  ];
+  const findings = (set: Obj[], options: VerifyOptions = { externalGateways: ['gw/public'] }) =>
+    verify(set, options).map(f => `${f.code} ${f.object} ${f.path}`);
+
+  test('fails when a route behind a gateway names no port of a Service with several, as the root\'s own route would', () => {
+    expect(findings(objects({ gateways: ['public'] }, { route: ROUTE }))).toEqual([
+      'destination-port-required VirtualService/shop/api spec.http[0].route[0].destination',
+    ]);
+  });
+
+  test('checks a delegate without a root in the set as bound to the mesh', () => {
+    expect(findings([TWO_PORTS, API[1], delegate({ http: [{ route: ROUTE }] })])).toEqual([]);
+  });
+
+  test('takes the gateways of the root rule\'s matches, and of the delegate rule\'s own, named in the root\'s namespace', () => {
+    const rootRule = { match: [{ gateways: ['public'] }], delegate: { name: 'api', namespace: 'shop' } };
+    expect(findings(objects({ gateways: ['mesh', 'public'], http: [rootRule] }, { route: ROUTE }))).toEqual([
+      'destination-port-required VirtualService/shop/api spec.http[0].route[0].destination',
+    ]);
+    expect(findings(objects({ gateways: ['mesh', 'public'] }, { match: [{ gateways: ['public'] }], route: ROUTE }))).toEqual([
+      'destination-port-required VirtualService/shop/api spec.http[0].route[0].destination',
+    ]);
+    expect(findings(objects({ gateways: ['mesh', 'public'] }, { match: [{ gateways: ['mesh'] }], route: ROUTE }))).toEqual([]);
+  });
+
+  test('reports an http route to a tcp port where a mesh root applies it, and not where only a gateway does', () => {
+    const toAdmin = { route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 9080 } } }] };
+    expect(findings(objects({}, toAdmin))).toEqual(['http-route-to-non-http-port VirtualService/shop/api spec.http[0].route[0].destination']);
+    expect(findings(objects({ gateways: ['public'] }, toAdmin))).toEqual([]);
+  });
+});
+
+describe('a delegate\'s routes are checked from the pods of the root\'s gateway', () => {
+  const gatewayPods = [
+    { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gw' },
+      spec: { selector: { istio: 'public' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*/api.example.com'] }] } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'public', namespace: 'gw' },
+      spec: { selector: { matchLabels: { istio: 'public' } }, template: { metadata: { labels: { istio: 'public' } }, spec: { containers: [{ name: 'proxy', image: 'proxyv2' }] } } } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'public', namespace: 'gw' }, spec: { selector: { istio: 'public' }, ports: [{ name: 'http', port: 80 }] } },
+  ];
+  const PRIVATE_API = { ...API[0], metadata: { ...API[0].metadata, annotations: { 'networking.istio.io/exportTo': '.' } } };
+  const set = (delegateRule: Obj) => [PRIVATE_API, API[1], ...gatewayPods,
+    virtualService('root', 'gw', { hosts: ['api.example.com'], gateways: ['public'], http: [{ delegate: { name: 'api', namespace: 'shop' } }] }),
+    delegate({ http: [delegateRule] })];
+  const hidden = (path: string) => found('destination-host-not-exported', 'VirtualService/shop/api', path,
+    'host api.shop.svc.cluster.local is not exported to namespace gw, where the pods of gateway gw/public run: Service/shop/api has annotation '
+    + 'networking.istio.io/exportTo: "."; the gateway takes these routes but does not know the host, so requests fail with 503; add gw to that exportTo, '
+    + 'or route to a host exported there');
+
+  test('fails when the host is not exported to where the root\'s gateway pods run', () => {
+    expect(verify(set({ route: ROUTE })).filter(f => f.code === 'destination-host-not-exported')).toEqual([
+      { ...hidden('spec.http[0].route[0].destination.host'), istioCode: 'IST0101' },
+    ]);
+  });
+
+  test('names a gateway of the delegate rule\'s matches as in the root\'s namespace', () => {
+    expect(verify(set({ match: [{ gateways: ['public'] }], route: ROUTE })).filter(f => f.code === 'destination-host-not-exported')).toEqual([
+      { ...hidden('spec.http[0].route[0].destination.host'), istioCode: 'IST0101' },
+    ]);
+  });
+});

@@ -9,7 +9,7 @@
  * analyzer for any of it. A delegate outside the set is unknown, so it is not reported.
  */
 
-import { Graph, ManifestObject } from './graph';
+import { Graph, ManifestObject, isDelegate } from './graph';
 import { Json, isObjectLike, list, own, show, text } from './json';
 import { Settings } from './settings';
 import { exportField, exportFix, exportedTo, isVisibleIn } from './export-to';
@@ -20,11 +20,6 @@ export function checkDelegates(graph: Graph, settings: Settings): Finding[] {
     ...graph.virtualServices.filter(isDelegate).flatMap(refusedDelegate),
     ...graph.virtualServices.flatMap(rootRules).flatMap(root => checkRootRule(graph, root, settings)),
   ];
-}
-
-/** A VirtualService without hosts, which istiod uses only as the delegate of a root. */
-function isDelegate(vs: ManifestObject): boolean {
-  return list(vs.spec, 'hosts').length === 0;
 }
 
 /** An http rule of a root that delegates, and the delegate it names. */

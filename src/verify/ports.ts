@@ -2,7 +2,7 @@ import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './grap
 import { MESH } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, claimedHosts, destinations, isBoundToMesh, ruleGateways } from './routes';
+import { Destination, claimedHosts, destinations, ruleGateways } from './routes';
 import { Finding, finding } from './types';
 
 /**
@@ -88,7 +88,7 @@ function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, owner
 function checkHttpRoute(vs: ManifestObject, d: Destination, service: ManifestObject, index: number): Finding[] {
   const port = list(service.spec, 'ports')[index];
   const protocol = portProtocol(port);
-  if (d.protocol !== 'http' || protocol === undefined || HTTP_PROTOCOLS.has(protocol) || !isBoundToMesh(vs)) return [];
+  if (d.protocol !== 'http' || protocol === undefined || HTTP_PROTOCOLS.has(protocol) || !ruleGateways(vs, d).includes(MESH)) return [];
   return [finding('http-route-to-non-http-port', vs.id, d.path,
     `${portLabel(port)} of ${service.id} is declared ${protocol}, so sidecars proxy it as opaque ${protocol} and never apply this http route; `
     + `name the port http-<suffix> (or grpc, http2) if it serves http, or route it under tcp instead`)];

@@ -86,9 +86,20 @@ function matchGateways(rule: unknown): readonly string[] | undefined {
   return scoped.every(g => g.length > 0) ? scoped.flat() : undefined;
 }
 
-/** Where a destination's rule applies: the gateways its matches name, else those of its VirtualService; each `mesh` or `ns/name`. */
+/**
+ * Where a destination's rule applies: the gateways its matches name, else those of its
+ * VirtualService; each `mesh` or `ns/name`. A delegate's rule applies where the rules that delegate
+ * to it do, merged as istiod merges them: the gateways its own matches name, else those of the
+ * root rule's matches, else the root's, named as in the root's namespace.
+ */
 export function ruleGateways(vs: ManifestObject, d: Destination): readonly string[] {
-  return d.gateways ? d.gateways.map(g => resolveGatewayRef(g, vs.namespace)) : boundGateways(vs);
+  const roots = vs.facts.delegatedBy;
+  if (roots) return [...new Set(roots.flatMap(({ root, rule }) => resolved(d.gateways ?? matchGateways(rule), root) ?? boundGateways(root)))];
+  return resolved(d.gateways, vs) ?? boundGateways(vs);
+}
+
+function resolved(gateways: readonly string[] | undefined, vs: ManifestObject): readonly string[] | undefined {
+  return gateways?.map(g => resolveGatewayRef(g, vs.namespace));
 }
 
 /** The gateways of {@link gatewayBindings}, which every destination of a rule without gateway matches applies at. */
