@@ -69,6 +69,11 @@ describe('delegate-not-valid: what Istio\'s webhook refuses (ValidateVirtualServ
     ]);
   });
 
+  test('looks no further than one level: a delegate rule that delegates is checked as no root', () => {
+    const hosted = virtualService('hosted', 'shop', { hosts: ['hosted.shop.svc.cluster.local'], http: [{ route: ROUTE }] });
+    expect(delegateFindings([delegate({ http: [{ delegate: { name: 'hosted' }, route: ROUTE }] }), hosted]).map(f => f.path)).toEqual(['spec.http[0].delegate']);
+  });
+
   test('passes a delegate rule whose delegate is not an object', () => {
     expect(delegateFindings([delegate({ http: [{ route: ROUTE, delegate: 'deeper' }] })])).toEqual([]);
   });
@@ -97,7 +102,7 @@ describe('the delegate a rule names', () => {
 
   test('passes when the delegate names no VirtualService', () => {
     expect(delegateFindings([virtualService('root', 'gw', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { namespace: 'shop' } }] }),
-      delegate({ exportTo: ['.'] })])).toEqual([]);
+      delegate({ exportTo: ['.'] }), delegate({ exportTo: ['.'] }, 'undefined')])).toEqual([]);
   });
 
   const HOSTED = 'the delegate VirtualService/shop/api has hosts, so istiod takes it for a VirtualService of its own rather than a delegate and drops this rule; '
@@ -293,8 +298,12 @@ describe('delegate-match-conflict: each delegate match lies within a match of th
     expect(within({ gateways: ['gw/a'] }, { gateways: ['gw/a', 'gw/b'] })).toEqual([
       conflict('gateways ["gw/a","gw/b"] are not all among the root\'s ["gw/a"]'),
     ]);
-    expect(within({ gateways: ['gw/a', 'gw/b'] }, { gateways: ['gw/c'] })).toEqual([
-      conflict('gateways ["gw/c"] are not all among the root\'s ["gw/a","gw/b"]'),
+    expect(within({ gateways: ['gw/a', 'gw/b'] }, { gateways: ['gw/a', 'gw/c'] })).toEqual([
+      conflict('gateways ["gw/a","gw/c"] are not all among the root\'s ["gw/a","gw/b"]'),
+    ]);
+    // Istio compares the counts too, so a gateway written twice conflicts.
+    expect(within({ gateways: ['gw/a'] }, { gateways: ['gw/a', 'gw/a'] })).toEqual([
+      conflict('gateways ["gw/a","gw/a"] are not all among the root\'s ["gw/a"]'),
     ]);
     expect(within({ gateways: ['gw/a', 'gw/b'] }, { gateways: ['gw/b', 'gw/a'] })).toEqual([]);
     expect(within({ gateways: ['gw/a'] }, { gateways: [] })).toEqual([]);

@@ -63,9 +63,9 @@ function checkRootRule(graph: Graph, root: RootRule, settings: Settings): Findin
   const refused = ['route', 'redirect'].filter(key => hasField(root.rule, key)).map(key => finding('delegate-not-valid', root.vs.id, `${path}.${key}`,
     `a rule that delegates and has a ${key} too is refused by Istio's webhook: the delegate's rules say where its requests go; remove ${key}, or the delegate`));
   const name = text(root.delegate, 'name');
-  const id = `VirtualService/${text(root.delegate, 'namespace') ?? root.vs.namespace}/${name}`;
+  const namespace = text(root.delegate, 'namespace') ?? root.vs.namespace;
   // Roots are few, and most sets have none: a scan costs less than an index built for every set.
-  const target = name === undefined ? undefined : graph.virtualServices.find(vs => vs.id === id);
+  const target = graph.virtualServices.find(vs => vs.name === name && vs.namespace === namespace);
   if (!target) return refused;
   if (!isDelegate(target)) {
     return [...refused, finding('delegate-has-hosts', root.vs.id, `${path}.delegate`,
@@ -131,13 +131,15 @@ function stringConflict(field: string, root: unknown, leaf: unknown): string | u
   return `${field} ${show(leaf)} does not lie within the root's ${show(root)}`;
 }
 
-/** Istio's `stringMatchConflict`, which takes a regex for a conflict with anything but no condition. */
+/**
+ * Istio's `stringMatchConflict`: an exact value must be repeated, a prefix or exact value must start
+ * with the root's prefix, and anything else conflicts, so a regex on either side conflicts, as
+ * Istio's own cases for regexes conclude.
+ */
 function isStringConflict(root: Json, leaf: Json): boolean {
-  const [exact, prefix, regex] = ['exact', 'prefix', 'regex'].map(key => text(root, key));
-  const [leafExact, leafPrefix, leafRegex] = ['exact', 'prefix', 'regex'].map(key => text(leaf, key));
-  if (regex && (leafRegex || leafPrefix || leafExact)) return true;
-  if (leafRegex && (prefix || exact)) return true;
-  if (exact) return leafPrefix !== undefined || leafExact !== exact;
+  const [exact, prefix] = ['exact', 'prefix'].map(key => text(root, key));
+  const [leafExact, leafPrefix] = ['exact', 'prefix'].map(key => text(leaf, key));
+  if (exact) return leafExact !== exact;
   if (prefix && leafPrefix) return !leafPrefix.startsWith(prefix);
   if (prefix && leafExact) return !leafExact.startsWith(prefix);
   return true;
@@ -173,7 +175,7 @@ function sourceConflict(root: Json, leaf: Json): string | undefined {
 function gatewayConflict(root: Json, leaf: Json): string | undefined {
   const rootGateways = list(root, 'gateways');
   const leafGateways = list(leaf, 'gateways');
-  if (rootGateways.length === 0 || leafGateways.length === 0) return undefined;
+  if (rootGateways.length === 0) return undefined;
   const within = leafGateways.length <= rootGateways.length && leafGateways.every(gateway => rootGateways.includes(gateway));
   return within ? undefined : `gateways ${show(leafGateways)} are not all among the root's ${show(rootGateways)}`;
 }
