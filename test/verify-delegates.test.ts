@@ -410,3 +410,52 @@ describe('a delegate\'s routes are checked from the pods of the root\'s gateway'
     ]);
   });
 });
+
+describe('a delegate\'s routes apply where the exportTo of the rules that delegate to it says', () => {
+  const PRIVATE_API = { ...API[0], metadata: { ...API[0].metadata, annotations: { 'networking.istio.io/exportTo': '.' } } };
+  const rootIn = (namespace: string, spec: Obj = {}) =>
+    virtualService('root', namespace, { hosts: ['api.example.com'], http: [{ delegate: { name: 'api', namespace: 'shop' } }], ...spec });
+  const hiddenIn = (namespace: string, where: string, who = 'sidecars there take these routes but do not') =>
+    `host api.shop.svc.cluster.local is not exported to namespace ${namespace}, ${where}: Service/shop/api has annotation `
+    + `networking.istio.io/exportTo: "."; ${who} know the host, so requests fail with 503; add ${namespace} to that exportTo, or route to a host exported there`;
+  const notExported = (objects: Obj[]) => verify(objects).filter(f => f.code === 'destination-host-not-exported').map(f => [f.object, f.message]);
+
+  test('fails when the host is hidden from the namespace of a mesh root', () => {
+    expect(notExported([PRIVATE_API, API[1], rootIn('gw'), delegate()])).toEqual([
+      ['VirtualService/shop/api', hiddenIn('gw', 'where VirtualService/gw/root, which delegates here, applies')],
+    ]);
+  });
+
+  test('names every root, where several delegate to one delegate', () => {
+    expect(notExported([PRIVATE_API, API[1], rootIn('web'), rootIn('gw'), delegate()])).toEqual([[
+      'VirtualService/shop/api',
+      'host api.shop.svc.cluster.local is not exported to namespaces gw, web, where VirtualService/web/root, VirtualService/gw/root, which delegate here, apply: '
+      + 'Service/shop/api has annotation networking.istio.io/exportTo: "."; sidecars there take these routes but do not know the host, so requests fail with 503; '
+      + 'add gw, web to that exportTo, or route to a host exported there',
+    ]]);
+  });
+
+  test('names a root once that delegates to the delegate twice', () => {
+    const twice = rootIn('gw', { http: [1, 2].map(v => ({ match: [{ headers: { v: { exact: `${v}` } } }], delegate: { name: 'api', namespace: 'shop' } })) });
+    expect(notExported([PRIVATE_API, API[1], twice, delegate()])).toEqual([
+      ['VirtualService/shop/api', hiddenIn('gw', 'where VirtualService/gw/root, which delegates here, applies')],
+    ]);
+  });
+
+  test('passes when the root applies only in the host\'s namespace', () => {
+    expect(notExported([PRIVATE_API, API[1], rootIn('gw', { exportTo: ['shop'] }), delegate()])).toEqual([]);
+  });
+
+  test('checks the pods of the root\'s gateway that the root, not the delegate, is exported to', () => {
+    const gatewayPods = [
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gw' },
+        spec: { selector: { istio: 'public' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*/api.example.com'] }] } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'public', namespace: 'ingress' },
+        spec: { selector: { matchLabels: { istio: 'public' } }, template: { metadata: { labels: { istio: 'public' } }, spec: { containers: [{ name: 'proxy', image: 'proxyv2' }] } } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'public', namespace: 'ingress' }, spec: { selector: { istio: 'public' }, ports: [{ name: 'http', port: 80 }] } },
+    ];
+    expect(notExported([PRIVATE_API, API[1], ...gatewayPods, rootIn('gw', { gateways: ['public'] }), delegate({ exportTo: ['gw'] })])).toEqual([
+      ['VirtualService/shop/api', hiddenIn('ingress', 'where the pods of gateway gw/public run', 'the gateway takes these routes but does not')],
+    ]);
+  });
+});

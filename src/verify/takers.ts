@@ -1,6 +1,6 @@
-import { exportedTo, isVisibleIn, routingNamespaces } from './export-to';
+import { Visibility, exportedTo, isVisibleIn, routingNamespaces, seenByAny } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { ManifestObject } from './graph';
+import { ManifestObject, idList } from './graph';
 import { MESH } from './hosts';
 import { Settings } from './settings';
 
@@ -29,17 +29,33 @@ export interface Takers {
  */
 export function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObject, applies: readonly string[]): Takers[] {
   const gateways = applies.filter(gateway => proxiesOf(gateway).length > 0);
-  const sidecars = gateways.length < applies.length ? [{ namespaces: routingNamespaces(vs, settings), placed: applies.includes(MESH) }] : [];
+  const sidecars = gateways.length < applies.length ? [{ namespaces: sidecarNamespaces(vs, settings), placed: applies.includes(MESH) }] : [];
   // The common case, in the route check at synth too: no gateway whose pods the set shows.
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an early return that only saves time; the rest gives the same
   if (gateways.length === 0) return sidecars;
-  const seen = exportedTo(vs, settings);
+  const seen = visibility(vs, settings);
   return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)), placed: true }))];
+}
+
+/** istiod merges a delegate's rules into the VirtualServices that delegate to it, whose exportTo then decides where they apply. */
+function sidecarNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
+  const roots = vs.facts.delegatedBy;
+  return roots ? [...new Set(roots.flatMap(({ root }) => routingNamespaces(root, settings)))].sort() : routingNamespaces(vs, settings);
+}
+
+function visibility(vs: ManifestObject, settings: Settings): Visibility {
+  const roots = vs.facts.delegatedBy;
+  return roots ? seenByAny(roots.map(({ root }) => exportedTo(root, settings))) : exportedTo(vs, settings);
 }
 
 /** Why routes apply in the namespaces of `takers`. */
 export function where(settings: Settings, vs: ManifestObject, takers: Takers): string {
   if (takers.gateway !== undefined) return `where the pods of gateway ${takers.gateway} run`;
+  const roots = vs.facts.delegatedBy;
+  if (roots) {
+    const owners = [...new Set(roots.map(({ root }) => root))];
+    return `where ${idList(owners)}, which delegate${owners.length === 1 ? 's' : ''} here, appl${owners.length === 1 ? 'ies' : 'y'}`;
+  }
   return exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
 }
 
