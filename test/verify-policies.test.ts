@@ -557,6 +557,16 @@ describe('gateway-route-bypasses-split', () => {
       'VirtualService/default/testing-service-01-test-01')]);
   });
 
+  test('fails when the mesh splits the host in the delegate of a VirtualService that claims it', () => {
+    const root = istio('VirtualService', 'reviews', { hosts: ['reviews'], http: [{ delegate: { name: 'reviews-split' } }] });
+    const split = istio('VirtualService', 'reviews-split', { http: [{ route: [destination('reviews', 'v1', 90), destination('reviews', 'v2', 10)] }] });
+    expect(bypasses([...reviewsPods(), root, split, gatewayRoutes()])).toEqual([
+      bypass('spec.http[0].route[0].destination', bypassMessage(PUBLIC, REVIEWS, 'VirtualService/shop/reviews-split', 'v1, v2')),
+    ]);
+    // Without its root, a delegate claims no host, so its subsets split none.
+    expect(bypasses([...reviewsPods(), split, gatewayRoutes()])).toEqual([]);
+  });
+
   test('fails when a gateway route names no subset of a host the mesh splits, with the full finding', () => {
     expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes()])).toEqual([bypass('spec.http[0].route[0].destination',
       'this route sends requests through gateway istio-system/public to reviews.shop.svc.cluster.local without a subset, while '

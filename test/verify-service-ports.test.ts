@@ -204,6 +204,14 @@ describe('destination-port-ambiguous', () => {
     ]);
   });
 
+  test('fails when the route is a delegate\'s, and a host of the root is dialled on a port the Service lacks', () => {
+    const root = virtualService('frontend', { hosts: ['frontend'], http: [{ delegate: { name: 'frontend-routes' } }] });
+    const delegate = virtualService('frontend-routes', { http: [{ route: [{ destination: { host: 'backend' } }] }] });
+    expect(verify([...frontend, ...backend, root, delegate]).map(f => `${f.code} ${f.object} ${f.path}`)).toEqual([
+      'destination-port-ambiguous VirtualService/shop/frontend-routes spec.http[0].route[0].destination',
+    ]);
+  });
+
   test('fails when the rule applies to the mesh alone on a VirtualService bound to a gateway too', () => {
     const vs = virtualService('frontend', {
       hosts: ['frontend'],

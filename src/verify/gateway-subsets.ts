@@ -1,7 +1,7 @@
 import { Graph, ManifestObject, groupBy, podsOfService, subsetDefinition } from './graph';
 import { MESH } from './hosts';
 import { text } from './json';
-import { Destination, claimedHosts, destinations, ruleGateways } from './routes';
+import { Destination, destinations, routedHosts, ruleGateways } from './routes';
 import { selects } from './selectors';
 import { Finding, finding } from './types';
 
@@ -43,10 +43,10 @@ export function checkGatewaySubsets(graph: Graph): Finding[] {
   }));
 }
 
-/** The mesh routes to a subset of a host their VirtualService claims, by host. */
+/** The mesh routes to a subset of a host their VirtualService claims (a delegate, its roots), by host. */
 function meshSplits(graph: Graph): ReadonlyMap<string, readonly Split[]> {
   const splits = graph.virtualServices.flatMap(vs => {
-    const claimed = new Set(claimedHosts(vs).map(h => h.host));
+    const claimed = new Set(routedHosts(vs).map(h => h.host));
     return routeDestinations(vs).flatMap(d => {
       const subset = text(d.destination, 'subset');
       const host = d.resolved;

@@ -2,7 +2,7 @@ import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './grap
 import { MESH } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, claimedHosts, destinations, ruleGateways } from './routes';
+import { Destination, destinations, routedHosts, ruleGateways } from './routes';
 import { Finding, finding } from './types';
 
 /**
@@ -75,7 +75,7 @@ function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, owner
     return [finding('destination-port-required', vs.id, d.path,
       `a gateway cannot tell which port of ${owner.name} (${numbers}) this route means; set port.number`)];
   }
-  const gap = claimedHosts(vs)
+  const gap = routedHosts(vs)
     .map(({ host }) => ({ host, missing: (ownerOf(host)?.numbers ?? []).filter(n => !owner.numbers.includes(n)) }))
     .find(({ missing }) => missing.length > 0);
   return gap ? [finding('destination-port-ambiguous', vs.id, d.path,

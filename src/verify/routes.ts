@@ -125,6 +125,12 @@ export function isBoundToMesh(vs: ManifestObject): boolean {
   return gatewayBindings(vs).some(b => b.gateway === MESH);
 }
 
+/** The hosts whose requests a VirtualService's rules take: those it claims, or a delegate's roots'. */
+export function routedHosts(vs: ManifestObject): readonly ClaimedHost[] {
+  const roots = vs.facts.delegatedBy;
+  return roots ? roots.flatMap(({ root }) => claimedHosts(root)) : claimedHosts(vs);
+}
+
 /** The hosts a VirtualService claims, where it writes them. */
 export function claimedHosts(vs: ManifestObject): readonly ClaimedHost[] {
   return vs.facts.claimedHosts ??= readClaimedHosts(vs);
