@@ -1,6 +1,7 @@
 import { Graph, ManifestObject, objectsOfKind } from '../verify/graph';
 import { resolveHost, serviceFqdn } from '../verify/hosts';
-import { asText, isObjectLike, list, own, record, text } from '../verify/json';
+import { isObjectLike, list, own, record, text } from '../verify/json';
+import { asText } from './text';
 
 /**
  * What Argo Rollouts makes of the routes it manages: a Rollout's template is the new version (the

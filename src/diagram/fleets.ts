@@ -1,10 +1,11 @@
 import { Facts, Graph, ManifestObject } from '../verify/graph';
-import { asText, isObjectLike, labels, list, own, record, text } from '../verify/json';
+import { isObjectLike, labels, list, own, record, text } from '../verify/json';
 import { isApplicationSet, isKuratorApplication, labelSets, selects } from '../verify/fleets';
 import { formatLabels } from '../verify/selectors';
 import { Flowchart } from './mermaid';
 import type { Picture } from './model';
 import { alignTable } from './table';
+import { asText } from './text';
 
 /**
  * A fleet release as a picture: the folders of Git that the engine applies, and the waves of

@@ -1,6 +1,7 @@
 import { resolveGatewayRef } from '../verify/hosts';
-import { asText, isObjectLike, labels, list, own, record, text } from '../verify/json';
+import { isObjectLike, labels, list, own, record, text } from '../verify/json';
 import { formatLabels } from '../verify/selectors';
+import { asText } from './text';
 
 /**
  * Route conditions in short form, one line per match block (blocks are alternatives, the

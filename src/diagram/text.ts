@@ -4,6 +4,13 @@
  * take over the screen, and HTML would reach whoever renders a Markdown drawing.
  */
 
+import { show } from '../verify/json';
+
+/** A value of the manifests as text: itself where it is a string or a number, else as JSON, whatever its fields. */
+export function asText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : show(value);
+}
+
 /** C0 and C1 control characters and the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 

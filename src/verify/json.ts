@@ -56,11 +56,6 @@ export function labels(value: unknown, key: string): ReadonlyMap<string, string>
   return out;
 }
 
-/** A value of the manifests as text: itself where it is a string or a number, else as JSON, whatever its fields. */
-export function asText(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : show(value);
-}
-
 /** A value as a message quotes it: short, and never `[object Object]`. */
 export function show(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
