@@ -359,6 +359,13 @@ describe('a delegate\'s rules apply where the rules that delegate to it do', () 
     ]);
   });
 
+  test('leaves a VirtualService with hosts where it is bound, even where a rule delegates to it', () => {
+    const hosted = virtualService('api', 'shop', { hosts: ['api.shop.svc.cluster.local'], http: [{ route: ROUTE }] });
+    expect(findings([TWO_PORTS, API[1], hosted,
+      virtualService('root', 'gw', { hosts: ['api.example.com'], gateways: ['public'], http: [{ delegate: { name: 'api', namespace: 'shop' } }] })]))
+      .toEqual(['delegate-has-hosts VirtualService/gw/root spec.http[0].delegate']);
+  });
+
   test('checks a delegate without a root in the set as bound to the mesh', () => {
     expect(findings([TWO_PORTS, API[1], delegate({ http: [{ route: ROUTE }] })])).toEqual([]);
   });
