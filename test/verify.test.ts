@@ -172,6 +172,16 @@ describe('objects', () => {
     ]);
   });
 
+  test('fails when an object is declared three times, listing every entry once, and reads only the first of them', () => {
+    const twice = [deployment('reviews-v1', { app: 'reviews', version: 'v1' }), istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [] })];
+    const findings = verify([...reviews(), ...twice, ...twice]);
+    // The copies of reviews-v1 are one workload, not three that subset v1 would mix, and the empty copies of the rule define no subset away.
+    expect(findings.map(f => `${f.code} ${f.object} ${f.message.split(';')[0]}`)).toEqual([
+      'duplicate-object Deployment/shop/reviews-v1 this object appears 3 times (entries #0, #6, #8)',
+      'duplicate-object DestinationRule/shop/reviews this object appears 3 times (entries #3, #7, #9)',
+    ]);
+  });
+
   test('accepts objects that share a name but not kind, group or namespace', () => {
     const knative = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' } };
     const elsewhere = { ...service('reviews', undefined), metadata: { name: 'reviews', namespace: 'other' } };

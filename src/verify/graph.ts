@@ -66,6 +66,11 @@ export interface Graph {
   /** The objects by API group, then kind, in input order: read them with {@link objectsOfKind}. */
   readonly byKind: ReadonlyMap<string, ReadonlyMap<string, readonly ManifestObject[]>>;
   readonly unidentified: readonly Finding[];
+  /**
+   * Objects that share API group, kind, namespace and name, each group in input order. Every other
+   * field of the graph holds the first of them alone, so that no check counts one object twice.
+   */
+  readonly duplicates: readonly (readonly ManifestObject[])[];
   /** Kubernetes Services (group `''`, so not Knative's). */
   readonly services: readonly ManifestObject[];
   /** The same by FQDN; the first of duplicates wins. */
@@ -122,13 +127,14 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
   // One pass sorts the objects by kind, rather than one pass over all of them per kind asked for.
   // Keyed by the strings as read, not one made of both, which every lookup would have to hash anew.
   const byKind = new Map<string, Map<string, ManifestObject[]>>();
-  const workloads: Workload[] = [];
   objects.forEach(object => {
     let ofGroup = byKind.get(object.group);
     if (!ofGroup) byKind.set(object.group, ofGroup = new Map());
     addTo(ofGroup, object.kind, object);
-    if (isPodProducer(object)) workloads.push(asWorkload(object));
   });
+  const duplicates = sameObjects(byKind);
+  const firsts = duplicates.length === 0 ? objects : withoutCopies(objects, byKind, duplicates);
+  const workloads = firsts.filter(isPodProducer).map(asWorkload);
   const ofKind = (group: string, kind: string) => kindIn(byKind, group, kind);
   const services = ofKind('', 'Service');
   const destinationRules = ofKind(ISTIO, 'DestinationRule');
@@ -139,9 +145,10 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
   const virtualServices = ofKind(ISTIO, 'VirtualService');
   linkDelegates(virtualServices);
   return {
-    objects,
+    objects: firsts,
     byKind,
     unidentified,
+    duplicates,
     services,
     serviceByHost: firstByKey(services, o => serviceFqdn(o.name, o.namespace)),
     workloads,
@@ -175,6 +182,21 @@ function linkDelegates(virtualServices: readonly ManifestObject[]): void {
       : delegates.get(idOf('VirtualService', text(reference, 'namespace') ?? root.namespace, name));
     if (delegate) (delegate.facts.delegatedBy ??= []).push({ root, rule });
   }));
+}
+
+/** Groups of objects that share API group, kind, namespace and name: by kind, then name, which tells almost every object apart, then namespace. */
+function sameObjects(byKind: ReadonlyMap<string, ReadonlyMap<string, readonly ManifestObject[]>>): (readonly ManifestObject[])[] {
+  const byName = [...byKind.values()].flatMap(ofGroup => [...ofGroup.values()]).flatMap(ofKind => [...groupBy(ofKind, o => o.name).values()]);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a lone object has no copy; skipping it only saves time
+  const sharingName = byName.filter(sameName => sameName.length > 1);
+  return sharingName.flatMap(sameName => [...groupBy(sameName, o => o.namespace).values()]).filter(same => same.length > 1);
+}
+
+/** The objects without the copies after the first, in the list and in each kind's. */
+function withoutCopies(objects: readonly ManifestObject[], byKind: Map<string, Map<string, ManifestObject[]>>, duplicates: readonly (readonly ManifestObject[])[]): readonly ManifestObject[] {
+  const copies = new Set(duplicates.flatMap(same => same.slice(1)));
+  byKind.forEach(ofGroup => ofGroup.forEach((ofKind, kind) => ofGroup.set(kind, ofKind.filter(o => !copies.has(o)))));
+  return objects.filter(o => !copies.has(o));
 }
 
 /** The objects of one API group (`''` for the core group) and kind, in input order. */
