@@ -429,6 +429,37 @@ describe('subsets', () => {
     ]);
   });
 
+  test.each([
+    'topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone', 'kubernetes.io/hostname',
+    'topology.istio.io/cluster', 'topology.istio.io/network',
+  ])('accepts a subset by %s, which istiod gives each endpoint from where its pod runs, and judges its other labels', key => {
+    const byPlace = (extra: Obj) => istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [
+      { name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }, { name: 'near', labels: { [key]: 'a', ...extra } },
+    ] });
+    // Both versions run in place a, as far as manifests tell: a subset by place groups pods by place, not by version.
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({}) })))).toEqual([]);
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ version: 'v1' }) })))).toEqual([]);
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ version: 'v3' }) })))).toEqual([
+      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
+    ]);
+  });
+
+  test('fails when a subset by place has an empty value, which istiod never sets (Istio destinationrule-empty-topology-labels.yaml)', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } },
+      { name: 'v2', labels: { version: 'v2' } }, { name: 'nowhere', labels: { 'topology.kubernetes.io/region': '' } }] });
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
+      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
+    ]);
+  });
+
+  test('fails on a label that only resembles a placement label, which pods must carry', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } },
+      { name: 'v2', labels: { version: 'v2' } }, { name: 'near', labels: { 'topology.kubernetes.io/regions': 'a' } }] });
+    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
+      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
+    ]);
+  });
+
   test('fails when a DestinationRule host is a partial name', () => {
     const rule = istio('DestinationRule', 'reviews', { host: 'reviews.shop' });
     expect(summary(verify([service('reviews', undefined), rule]))).toEqual([

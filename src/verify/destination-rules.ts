@@ -2,7 +2,7 @@ import { partiallyQualified } from './destinations';
 import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
 import { text } from './json';
-import { formatLabels, nearestMiss, subsetWorkloads } from './selectors';
+import { formatLabels, nearestMiss, picksByPlacement, subsetWorkloads } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -35,7 +35,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
         `subset ${name} (${formatLabels(subsetLabels)}) matches none of the pods behind ${service.id}, so traffic to it fails with 503; `
         + `use labels that one version's pod template carries${nearestMiss(subsetLabels, endpoints)}`)];
     }
-    if (picked.length === 1) return [];
+    if (picked.length === 1 || picksByPlacement(subsetLabels)) return [];
     return [finding('subset-selects-many', rule.id, path,
       `subset ${name} (${formatLabels(subsetLabels)}) matches the pods of ${idList(picked)}, so its weight `
       + `mixes versions; add a label, such as version, that only one of them carries`)];

@@ -11,9 +11,39 @@ export function selects(selector: ReadonlyMap<string, string>, podLabels: Readon
   return all;
 }
 
-/** The workloads among a Service's endpoints that a subset takes: Istio narrows the endpoints by its labels, never widens them. */
+/**
+ * The workloads among a Service's endpoints that a subset takes: Istio narrows the endpoints by its
+ * labels, never widens them. A label of where pods run is left out, since the set does not show it.
+ */
 export function subsetWorkloads(endpoints: readonly Workload[], subsetLabels: ReadonlyMap<string, string>): Workload[] {
-  return endpoints.filter(w => w.podLabels && selects(subsetLabels, w.podLabels));
+  return endpoints.filter(w => w.podLabels && mayCarry(subsetLabels, w.podLabels));
+}
+
+/** Whether a pod template carries each of a subset's labels, or leaves it to where the pods run. */
+function mayCarry(subsetLabels: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
+  let all = true;
+  subsetLabels.forEach((value, key) => {
+    if (podLabels.get(key) !== value && !isPlacement(key, value)) all = false;
+  });
+  return all;
+}
+
+/**
+ * The labels istiod gives every endpoint from where its pod runs (pilot's `AugmentLabels`): the
+ * node's region, zone, subzone and name, the cluster and the network. No pod template carries
+ * them, so a subset by locality picks pods that manifests cannot tell.
+ */
+const PLACEMENT_LABELS: ReadonlySet<string> = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone',
+  'topology.istio.io/subzone', 'kubernetes.io/hostname', 'topology.istio.io/cluster', 'topology.istio.io/network']);
+
+/** istiod sets a placement label only where it has a value, so an empty one is a label like any other, which pods rarely carry. */
+function isPlacement(key: string, value: string): boolean {
+  return PLACEMENT_LABELS.has(key) && value !== '';
+}
+
+/** Whether a subset picks pods by where they run as well: it groups them by place, not by version. */
+export function picksByPlacement(subsetLabels: ReadonlyMap<string, string>): boolean {
+  return [...subsetLabels].some(([key, value]) => isPlacement(key, value));
 }
 
 /** A workload's `spec.selector`, read once for the checks that ask whether it is empty and what it matches. */
