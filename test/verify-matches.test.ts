@@ -13,8 +13,8 @@ type Obj = Record<string, any>;
 
 const MATCH_CODES = ['route-unreachable', 'match-ineffective'];
 
-function loadFixture(name: string): unknown[] {
-  const documents = parseAllDocuments(readFileSync(join(__dirname, 'fixtures', 'analyze', 'matches', name), 'utf8'));
+function loadFixture(name: string, folder = 'matches'): unknown[] {
+  const documents = parseAllDocuments(readFileSync(join(__dirname, 'fixtures', 'analyze', folder, name), 'utf8'));
   if (!Array.isArray(documents)) throw new Error(`${name} is empty`);
   return documents.map(d => d.toJS()).filter(value => value !== null);
 }
@@ -69,7 +69,7 @@ function covered(why: string, earlierRule: string): string {
 
 describe('route-unreachable and match-ineffective on Istio\'s own cases', () => {
   test('fails when given Istio\'s duplicate matches, as istioctl analyze does', () => {
-    expect(matchFindings(loadFixture('istio-dupmatches.yaml'))).toEqual([
+    expect(matchFindings(loadFixture('virtualservice_dupmatches.yaml', 'istio-grid'))).toEqual([
       ineffective('spec.http[1].match[0]', covered('this match repeats match[0] of rule #0 (names aside)', '#0'),
         'VirtualService/default/almost-duplicate-match'),
       ineffective('spec.tcp[1].match[0]', covered('this match repeats match[0] of rule #0 (names aside)', '#0'),
@@ -96,7 +96,7 @@ describe('route-unreachable and match-ineffective on Istio\'s own cases', () => 
   // then never used, and that an exact `/` behind a prefix `/` is covered too.
   test('fails when given Istio\'s overlapping matches, and on the two it misses', () => {
     const inRule = 'which Istio tries first, so this match never decides where traffic goes; remove it';
-    expect(matchFindings(loadFixture('istio-overlappingmatches.yaml'))).toEqual([
+    expect(matchFindings(loadFixture('virtualservice_overlappingmatches.yaml', 'istio-grid'))).toEqual([
       ineffective('spec.http[0].match[1]', `all traffic this match accepts is accepted by match[0] of this rule already, ${inRule}`,
         'VirtualService/default/non-method-get'),
       ineffective('spec.http[0].match[1]', `all traffic this match accepts is accepted by match[0] of this rule already, ${inRule}`,

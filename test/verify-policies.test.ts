@@ -15,7 +15,7 @@ import { verifiedFindings } from './support/findings';
 type Obj = Record<string, any>;
 
 function loadFixture(name: string): unknown[] {
-  const documents = parseAllDocuments(readFileSync(join(__dirname, 'fixtures', 'analyze', 'policies', name), 'utf8'));
+  const documents = parseAllDocuments(readFileSync(join(__dirname, 'fixtures', 'analyze', 'istio-grid', name), 'utf8'));
   if (!Array.isArray(documents)) throw new Error(`${name} is empty`);
   return documents.map(d => d.toJS()).filter(value => value !== null);
 }
@@ -90,7 +90,7 @@ const DB = 'db.shop.svc.cluster.local';
 describe('destination-rule-tls-unverified and destination-rule-port-tls-unverified', () => {
   test('fails when given Istio\'s rules without caCertificates, as istioctl analyze does', () => {
     const host = 'mydbserver.prod.svc.cluster.local';
-    const at = (file: string) => tlsFindings(loadFixture(`istio-destinationrule-${file}.yaml`));
+    const at = (file: string) => tlsFindings(loadFixture(`destinationrule-${file}.yaml`));
     expect(at('simple-destination')).toEqual([ruleTls('spec.trafficPolicy.tls', noCa('tls', 'SIMPLE', host), 'DestinationRule/default/db-tls')]);
     expect(at('mutual-destination')).toEqual([ruleTls('spec.trafficPolicy.tls', noCa('tls', 'MUTUAL', host), 'DestinationRule/default/db-mtls')]);
     expect(at('simple-port')).toEqual([portTls('spec.trafficPolicy.portLevelSettings[0].tls', noCa('tls on port 443', 'SIMPLE', host),
@@ -113,7 +113,7 @@ describe('destination-rule-tls-unverified and destination-rule-port-tls-unverifi
 
   test('passes Istio\'s rules with caCertificates, or with credentialName and a workloadSelector, as istioctl analyze does', () => {
     for (const file of ['with-ca', 'simple-destination-credentialname-selector', 'simple-port-credentialname-selector']) {
-      expect({ file, found: tlsFindings(loadFixture(`istio-destinationrule-${file}.yaml`)) }).toEqual({ file, found: [] });
+      expect({ file, found: tlsFindings(loadFixture(`destinationrule-${file}.yaml`)) }).toEqual({ file, found: [] });
     }
   });
 
@@ -263,7 +263,7 @@ function claimSet(extra: Obj[], match: Obj = { headers: { [CLAIM]: { exact: 'bet
 
 describe('jwt-claim-route-without-authentication', () => {
   test('fails when given Istio\'s claim route without RequestAuthentication, with the gateway\'s pods beside it', () => {
-    expect(jwtFindings([...loadFixture('istio-virtualservice_jwtclaimroute.yaml'), gatewayPods('istio-ingressgateway')])).toEqual([
+    expect(jwtFindings([...loadFixture('virtualservice_jwtclaimroute.yaml'), gatewayPods('istio-ingressgateway')])).toEqual([
       jwt('spec.http[0].match[0].headers["@request.auth.claims.foo"]',
         noAuthentication('@request.auth.claims.foo', 'Deployment/istio-system/istio-ingressgateway', 'default/foo-gateway'),
         'VirtualService/default/foo'),
@@ -271,7 +271,7 @@ describe('jwt-claim-route-without-authentication', () => {
   });
 
   test('passes Istio\'s claim route when a RequestAuthentication selects the gateway\'s pods', () => {
-    expect(jwtFindings([...loadFixture('istio-virtualservice_jwtclaimroute.yaml'), gatewayPods('istio-ingressgateway'),
+    expect(jwtFindings([...loadFixture('virtualservice_jwtclaimroute.yaml'), gatewayPods('istio-ingressgateway'),
       requestAuthentication(SELECTS_INGRESS)])).toEqual([]);
   });
 
@@ -482,7 +482,7 @@ function delayed(delay: unknown): Obj {
 
 describe('deprecated-field', () => {
   test('fails when given Istio\'s deprecated fields, on the routing kinds, as istioctl analyze does', () => {
-    expect(deprecations(loadFixture('istio-deprecation.yaml'))).toEqual([deprecated('spec.http[0].fault.delay.percent',
+    expect(deprecations(loadFixture('deprecation.yaml'))).toEqual([deprecated('spec.http[0].fault.delay.percent',
       'fault.delay.percent 50 is deprecated, and a later Istio release may drop it (percent is ignored already where percentage is set '
       + 'too); write percentage: { value: 50 } instead', 'VirtualService/foo/productpage')]);
   });
@@ -552,7 +552,7 @@ function reviewsPods(versions: readonly string[] = ['v1', 'v2']): Obj[] {
 
 describe('gateway-route-bypasses-split', () => {
   test('fails when given Istio\'s gateway route without subset, as istioctl analyze does', () => {
-    expect(bypasses(loadFixture('istio-virtualservice_route_rule_no_effects_ingress.yaml'))).toEqual([bypass('spec.http[0].route[0].destination',
+    expect(bypasses(loadFixture('virtualservice_route_rule_no_effects_ingress.yaml'))).toEqual([bypass('spec.http[0].route[0].destination',
       bypassMessage('istio-system/testing-gateway-01-test-01', 'ratings.default.svc.cluster.local', 'VirtualService/default/ratings-01', 'v1'),
       'VirtualService/default/testing-service-01-test-01')]);
   });
