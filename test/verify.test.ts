@@ -182,6 +182,14 @@ describe('objects', () => {
     ]);
   });
 
+  test('reports a duplicated object of a kind the checks look up by kind once, from its first copy', () => {
+    const entry = istio('ServiceEntry', 'db', { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' });
+    expect(summary(verify([entry, entry]))).toEqual([
+      'duplicate-object ServiceEntry/shop/db metadata.name',
+      'service-entry-addresses-required ServiceEntry/shop/db spec.ports[0]',
+    ]);
+  });
+
   test('accepts objects that share a name but not kind, group or namespace', () => {
     const knative = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' } };
     const elsewhere = { ...service('reviews', undefined), metadata: { name: 'reviews', namespace: 'other' } };

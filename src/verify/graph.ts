@@ -133,6 +133,7 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     addTo(ofGroup, object.kind, object);
   });
   const duplicates = sameObjects(byKind);
+  // Stryker disable next-line ConditionalExpression: without copies there is nothing to leave out; skipping the pass only saves time
   const firsts = duplicates.length === 0 ? objects : withoutCopies(objects, byKind, duplicates);
   const workloads = firsts.filter(isPodProducer).map(asWorkload);
   const ofKind = (group: string, kind: string) => kindIn(byKind, group, kind);
