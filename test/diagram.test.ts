@@ -593,6 +593,14 @@ describe('diagram of hand-written manifests', () => {
     expect(nodeWithFirstLine(chart, 'subset b')[1].lines).toEqual(['subset b', 'version=b', 'Deployment web-b', 'web-b:1', 'replicas: auto', 'http[0]: 75% (weight 3)']);
   });
 
+  test('a delegate\'s routes are entered where the VirtualServices that delegate to it are bound', () => {
+    const delegate = virtualService({ http: [{ route: [{ destination: { host: 'web', subset: 'a' } }] }] }, 'web-routes');
+    const root = (name: string, gateways: string[]) => virtualService({ hosts: [`${name}.example.com`], gateways, http: [{ delegate: { name: 'web-routes' } }] }, name);
+    const section = (objects: Manifest[]) => diagramTable(objects).split('\n\n').find(s => s.startsWith('VirtualService shop/web-routes'));
+    expect(section([...WEB, delegate])).toMatch(/\nhttp\[0\] +all requests +mesh +/);
+    expect(section([...WEB, delegate, root('a', ['shop/edge']), root('b', ['shop/edge', 'mesh'])])).toMatch(/\nhttp\[0\] +all requests +shop\/edge, mesh +/);
+  });
+
   test('labels are quoted and escaped, and ids stay Mermaid-safe when names clash', () => {
     const objects = [
       deployment('api.v1', { app: 'api', version: 'x' }, { replicas: 1 }),

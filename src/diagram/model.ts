@@ -180,10 +180,16 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
   return {
     title: `VirtualService ${vs.namespace}/${vs.name}`,
     namespace: vs.namespace,
-    entrances: gatewayBindings(vs).map(b => ({ gateway: b.gateway, external: b.gateway !== MESH && !graph.gateways.has(b.gateway) })),
+    entrances: entranceGateways(vs).map(gateway => ({ gateway, external: gateway !== MESH && !graph.gateways.has(gateway) })),
     hosts,
     rules: withArgoRoles(graph, vs, withAnnotatedRoles(vs, rules)),
   };
+}
+
+/** Where requests enter a VirtualService's routes: its bindings, or for a delegate, those of the VirtualServices that delegate to it. */
+function entranceGateways(vs: ManifestObject): string[] {
+  const roots = vs.facts.delegatedBy ?? [{ root: vs }];
+  return [...new Set(roots.flatMap(({ root }) => gatewayBindings(root).map(b => b.gateway)))];
 }
 
 function withAnnotatedRoles(vs: ManifestObject, rules: readonly Rule[]): Rule[] {
