@@ -9,10 +9,10 @@
  * analyzer for any of it. A delegate outside the set is unknown, so it is not reported.
  */
 
-import { Graph, ManifestObject, isDelegate } from './graph';
+import { exportField, exportFix, exportedTo, isVisibleIn } from './export-to';
+import { Graph, ManifestObject, delegateId, isDelegate } from './graph';
 import { Json, isObjectLike, list, own, show, text } from './json';
 import { Settings } from './settings';
-import { exportField, exportFix, exportedTo, isVisibleIn } from './export-to';
 import { Finding, finding } from './types';
 
 export function checkDelegates(graph: Graph, settings: Settings): Finding[] {
@@ -22,20 +22,16 @@ export function checkDelegates(graph: Graph, settings: Settings): Finding[] {
   ];
 }
 
-/** An http rule of a root that delegates, and the delegate it names. */
+/** An http rule of a root that delegates. */
 interface RootRule {
   readonly vs: ManifestObject;
   readonly index: number;
   readonly rule: unknown;
-  readonly delegate: Json;
 }
 
 function rootRules(vs: ManifestObject): RootRule[] {
   if (isDelegate(vs)) return [];
-  return list(vs.spec, 'http').flatMap((rule, index) => {
-    const delegate = own(rule, 'delegate');
-    return isObjectLike(delegate) ? [{ vs, index, rule, delegate }] : [];
-  });
+  return list(vs.spec, 'http').flatMap((rule, index) => (isObjectLike(own(rule, 'delegate')) ? [{ vs, index, rule }] : []));
 }
 
 const DELEGATE = 'a VirtualService without hosts is a delegate, and Istio\'s webhook refuses a delegate';
@@ -62,10 +58,9 @@ function checkRootRule(graph: Graph, root: RootRule, settings: Settings): Findin
   const path = `spec.http[${root.index}]`;
   const refused = ['route', 'redirect'].filter(key => hasField(root.rule, key)).map(key => finding('delegate-not-valid', root.vs.id, `${path}.${key}`,
     `a rule that delegates and has a ${key} too is refused by Istio's webhook: the delegate's rules say where its requests go; remove ${key}, or the delegate`));
-  const name = text(root.delegate, 'name');
-  const namespace = text(root.delegate, 'namespace') ?? root.vs.namespace;
+  const id = delegateId(root.vs, root.rule);
   // Roots are few, and most sets have none: a scan costs less than an index built for every set.
-  const target = graph.virtualServices.find(vs => vs.name === name && vs.namespace === namespace);
+  const target = graph.virtualServices.find(vs => vs.id === id);
   if (!target) return refused;
   if (!isDelegate(target)) {
     return [...refused, finding('delegate-has-hosts', root.vs.id, `${path}.delegate`,

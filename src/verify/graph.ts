@@ -170,17 +170,22 @@ export function isDelegate(vs: ManifestObject): boolean {
   return list(vs.spec, 'hosts').length === 0;
 }
 
-/** Gives each delegate the rules of the set that delegate to it, as istiod looks them up: by name, in the root's namespace unless the rule names one. */
+/** The id of the VirtualService an http rule delegates to, as istiod looks it up: by name, in the root's namespace unless the rule names one. */
+export function delegateId(root: ManifestObject, rule: unknown): string | undefined {
+  const reference = own(rule, 'delegate');
+  const name = text(reference, 'name');
+  return name === undefined ? undefined : idOf('VirtualService', text(reference, 'namespace') ?? root.namespace, name);
+}
+
+/** Gives each delegate the rules of the set that delegate to it. */
 function linkDelegates(virtualServices: readonly ManifestObject[]): void {
   const delegates = firstByKey(virtualServices.filter(isDelegate), vs => vs.id);
   // The common case, in the route check at synth too: no delegates.
   // Stryker disable next-line ConditionalExpression: an early return that only saves time; the rest links none
   if (delegates.size === 0) return;
   virtualServices.forEach(root => list(root.spec, 'http').forEach(rule => {
-    const reference = own(rule, 'delegate');
-    const name = text(reference, 'name');
-    const delegate = name === undefined || isDelegate(root) ? undefined
-      : delegates.get(idOf('VirtualService', text(reference, 'namespace') ?? root.namespace, name));
+    const id = isDelegate(root) ? undefined : delegateId(root, rule);
+    const delegate = id === undefined ? undefined : delegates.get(id);
     if (delegate) (delegate.facts.delegatedBy ??= []).push({ root, rule });
   }));
 }

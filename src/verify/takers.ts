@@ -33,7 +33,7 @@ export function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObj
   // The common case, in the route check at synth too: no gateway whose pods the set shows.
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an early return that only saves time; the rest gives the same
   if (gateways.length === 0) return sidecars;
-  const seen = visibility(vs, settings);
+  const seen = routesSeenBy(vs, settings);
   return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)), placed: true }))];
 }
 
@@ -43,7 +43,7 @@ function sidecarNamespaces(vs: ManifestObject, settings: Settings): readonly str
   return roots ? [...new Set(roots.flatMap(({ root }) => routingNamespaces(root, settings)))].sort() : routingNamespaces(vs, settings);
 }
 
-function visibility(vs: ManifestObject, settings: Settings): Visibility {
+function routesSeenBy(vs: ManifestObject, settings: Settings): Visibility {
   const roots = vs.facts.delegatedBy;
   return roots ? seenByAny(roots.map(({ root }) => exportedTo(root, settings))) : exportedTo(vs, settings);
 }
