@@ -447,8 +447,10 @@ describe('subsets', () => {
     // Both versions run in place a, as far as manifests tell: a subset by place groups pods by place, not by version.
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({}) })))).toEqual([]);
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ version: 'v1' }) })))).toEqual([]);
-    expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ version: 'v3' }) })))).toEqual([
-      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
+    expect(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ app: 'reviews', version: 'v3' }) })).map(f => `${f.code} ${f.path}: ${f.message}`)).toEqual([
+      `subset-selects-nothing spec.subsets[2].labels: subset near (${key}=a, app=reviews, version=v3) matches none of the pods behind Service/shop/reviews, `
+      + 'so traffic to it fails with 503; use labels that one version\'s pod template carries; Deployment/shop/reviews-v1 comes closest, but its pods lack '
+      + 'version=v3 (they carry app=reviews, version=v1)',
     ]);
   });
 

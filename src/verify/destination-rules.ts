@@ -2,7 +2,7 @@ import { partiallyQualified } from './destinations';
 import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
 import { text } from './json';
-import { formatLabels, nearestMiss, picksByPlacement, subsetWorkloads } from './selectors';
+import { formatLabels, nearestMiss, picksByPlacement, subsetWorkloads, templateLabels } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -33,7 +33,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
     if (picked.length === 0) {
       return [finding('subset-selects-nothing', rule.id, path,
         `subset ${name} (${formatLabels(subsetLabels)}) matches none of the pods behind ${service.id}, so traffic to it fails with 503; `
-        + `use labels that one version's pod template carries${nearestMiss(subsetLabels, endpoints)}`)];
+        + `use labels that one version's pod template carries${nearestMiss(templateLabels(subsetLabels), endpoints)}`)];
     }
     if (picked.length === 1 || picksByPlacement(subsetLabels)) return [];
     return [finding('subset-selects-many', rule.id, path,

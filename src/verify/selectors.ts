@@ -41,9 +41,14 @@ function isPlacement(key: string, value: string): boolean {
   return PLACEMENT_LABELS.has(key) && value !== '';
 }
 
+/** The labels of a subset that pod templates must carry: all but those of where pods run. */
+export function templateLabels(subsetLabels: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  return new Map([...subsetLabels].filter(([key, value]) => !isPlacement(key, value)));
+}
+
 /** Whether a subset picks pods by where they run as well: it groups them by place, not by version. */
 export function picksByPlacement(subsetLabels: ReadonlyMap<string, string>): boolean {
-  return [...subsetLabels].some(([key, value]) => isPlacement(key, value));
+  return templateLabels(subsetLabels).size < subsetLabels.size;
 }
 
 /** A workload's `spec.selector`, read once for the checks that ask whether it is empty and what it matches. */
