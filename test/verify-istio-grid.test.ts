@@ -69,7 +69,8 @@ const DEVIATIONS: Readonly<Record<string, { readonly missing?: string[]; readonl
   },
   'virtualServiceDestinationHosts': {
     missing: ['IST0112 VirtualService default/reviews-2port-missing'],
-    why: 'a VirtualService without hosts is a delegate, whose routes apply where a root delegating to it does, and there is none',
+    why: 'a mesh route without a port keeps the port the client dialled, which is only a mistake for a host dialled on a port the destination lacks '
+      + '(destination-port-ambiguous), and this VirtualService, a delegate without a root, claims no host',
   },
   'virtualServiceGateways': {
     missing: ['IST0132 VirtualService httpbin-bogus'],

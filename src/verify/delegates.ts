@@ -11,7 +11,8 @@
 
 import { exportField, exportFix, exportedTo, isVisibleIn } from './export-to';
 import { Graph, ManifestObject, delegateId, isDelegate } from './graph';
-import { Json, isObjectLike, list, own, show, text } from './json';
+import { resolveGatewayRef } from './hosts';
+import { Json, isObjectLike, list, own, record, show, text } from './json';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -90,7 +91,7 @@ function conflictingMatches(root: RootRule, target: ManifestObject): Finding[] {
   if (rootMatches.length === 0) return [];
   return list(target.spec, 'http').flatMap((rule, k) => list(rule, 'match').flatMap((match, j) => {
     if (!isObjectLike(match)) return [];
-    const reasons = rootMatches.map(rootMatch => conflict(rootMatch, match));
+    const reasons = rootMatches.map(rootMatch => conflict({ match: rootMatch, namespace: root.vs.namespace }, { match, namespace: target.namespace }));
     if (reasons.some(reason => reason === undefined)) return [];
     const against = reasons.length === 1 ? reasons[0] : reasons.map((reason, m) => `match[${m}]: ${reason}`).join('; ');
     return [finding('delegate-match-conflict', target.id, `spec.http[${k}].match[${j}]`,
@@ -102,19 +103,26 @@ function conflictingMatches(root: RootRule, target: ManifestObject): Finding[] {
 const STRING_FIELDS = ['uri', 'scheme', 'method', 'authority'];
 const MAP_FIELDS = ['headers', 'withoutHeaders', 'queryParams'];
 
+/** A match and the namespace of its VirtualService, where istiod resolves the gateways it names. */
+interface PlacedMatch {
+  readonly match: Json;
+  readonly namespace: string;
+}
+
 /** Istio's `hasConflict`: why `leaf` does not lie within `root`, or undefined when it does. */
-function conflict(root: Json, leaf: Json): string | undefined {
+function conflict(rootMatch: PlacedMatch, leafMatch: PlacedMatch): string | undefined {
+  const [root, leaf] = [rootMatch.match, leafMatch.match];
   return STRING_FIELDS.map(key => stringConflict(key, own(root, key), own(leaf, key))).find(Boolean)
     ?? MAP_FIELDS.map(key => mapConflict(key, record(root, key), record(leaf, key))).find(Boolean)
     ?? flagConflict(root, leaf)
     ?? portConflict(root, leaf)
     ?? sourceConflict(root, leaf)
-    ?? gatewayConflict(root, leaf);
+    ?? gatewayConflict(resolvedGateways(rootMatch), resolvedGateways(leafMatch));
 }
 
-function record(match: Json, key: string): Json {
-  const value = own(match, key);
-  return isObjectLike(value) ? value : {};
+/** The gateways a match names, as istiod compares them: resolved in its VirtualService's namespace (`ResolveVirtualServiceShortnames`). */
+function resolvedGateways({ match, namespace }: PlacedMatch): string[] {
+  return list(match, 'gateways').map(gateway => (typeof gateway === 'string' ? resolveGatewayRef(gateway, namespace) : show(gateway)));
 }
 
 function mapConflict(key: string, root: Json, leaf: Json): string | undefined {
@@ -167,9 +175,7 @@ function sourceConflict(root: Json, leaf: Json): string | undefined {
   }).find(Boolean);
 }
 
-function gatewayConflict(root: Json, leaf: Json): string | undefined {
-  const rootGateways = list(root, 'gateways');
-  const leafGateways = list(leaf, 'gateways');
+function gatewayConflict(rootGateways: readonly string[], leafGateways: readonly string[]): string | undefined {
   if (rootGateways.length === 0) return undefined;
   const within = leafGateways.length <= rootGateways.length && leafGateways.every(gateway => rootGateways.includes(gateway));
   return within ? undefined : `gateways ${show(leafGateways)} are not all among the root's ${show(rootGateways)}`;

@@ -90,12 +90,13 @@ function matchGateways(rule: unknown): readonly string[] | undefined {
  * Where a destination's rule applies: the gateways its matches name, else those of its
  * VirtualService; each `mesh` or `ns/name`. A delegate's rule applies where the rules that delegate
  * to it do, merged as istiod merges them: the gateways its own matches name, else those of the
- * root rule's matches, else the root's, named as in the root's namespace.
+ * root rule's matches, else the root's; each named as in its own VirtualService's namespace.
  */
 export function ruleGateways(vs: ManifestObject, d: Destination): readonly string[] {
+  const scoped = resolved(d.gateways, vs);
   const roots = vs.facts.delegatedBy;
-  if (roots) return [...new Set(roots.flatMap(({ root, rule }) => resolved(d.gateways ?? matchGateways(rule), root) ?? boundGateways(root)))];
-  return resolved(d.gateways, vs) ?? boundGateways(vs);
+  if (scoped || !roots) return scoped ?? boundGateways(vs);
+  return [...new Set(roots.flatMap(({ root, rule }) => resolved(matchGateways(rule), root) ?? boundGateways(root)))];
 }
 
 function resolved(gateways: readonly string[] | undefined, vs: ManifestObject): readonly string[] | undefined {
