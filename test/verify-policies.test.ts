@@ -261,6 +261,35 @@ function claimSet(extra: Obj[], match: Obj = { headers: { [CLAIM]: { exact: 'bet
   ];
 }
 
+describe('jwt-claim-route-on-mesh: what Istio\'s webhook refuses (ValidateVirtualService)', () => {
+  const refused = (objects: Obj[]) => findings(objects, ['jwt-claim-route-on-mesh']);
+  const onMesh = (path: string, key = CLAIM, object = 'VirtualService/shop/reviews'): Finding => ({
+    code: 'jwt-claim-route-on-mesh', severity: Severity.ERROR, object, path, istioCode: 'IST0106',
+    message: `this match reads JWT claim ${key} in a VirtualService that applies to the mesh (its gateways list mesh, or none), which Istio's webhook refuses: `
+      + 'claims are matched at gateways only; move the rule to a VirtualService bound to gateways alone',
+  });
+  const RA = requestAuthentication(SELECTS_INGRESS);
+
+  test('fails when a VirtualService bound to the mesh, alone or beside a gateway, matches on a claim, whatever its match\'s gateways', () => {
+    expect(refused(claimSet([RA], undefined, ['mesh']))).toEqual([onMesh(CLAIM_PATH)]);
+    expect(refused(claimSet([RA], undefined, []))).toEqual([onMesh(CLAIM_PATH)]);
+    expect(refused(claimSet([RA], { gateways: [PUBLIC], headers: { [CLAIM]: { exact: 'beta' } } }, [PUBLIC, 'mesh']))).toEqual([onMesh(CLAIM_PATH)]);
+  });
+
+  test('fails on a claim among the headers a match must lack, and in a delegate, which applies where its root does but is validated as for the mesh', () => {
+    const claim = '@request.auth.claims[group]';
+    expect(refused(claimSet([RA], { withoutHeaders: { [claim]: { exact: 'beta' } } }, ['mesh'])))
+      .toEqual([onMesh(`spec.http[0].match[0].withoutHeaders["${claim}"]`, claim)]);
+    const delegate = istio('VirtualService', 'reviews-routes', { http: [{ match: [{ headers: { [CLAIM]: { exact: 'beta' } } }], route: [{ destination: { host: 'reviews' } }] }] });
+    expect(refused([delegate])).toEqual([onMesh(CLAIM_PATH, CLAIM, 'VirtualService/shop/reviews-routes')]);
+  });
+
+  test('passes a claim match in a VirtualService bound to gateways alone, and a header that names no claim', () => {
+    expect(refused(claimSet([RA]))).toEqual([]);
+    expect(refused(claimSet([RA], { headers: { '@request.auth.claims': { exact: 'beta' }, 'x-group': { exact: 'beta' } } }, ['mesh']))).toEqual([]);
+  });
+});
+
 describe('jwt-claim-route-without-authentication', () => {
   test('fails when given Istio\'s claim route without RequestAuthentication, with the gateway\'s pods beside it', () => {
     expect(jwtFindings([...loadFixture('virtualservice_jwtclaimroute.yaml'), gatewayPods('istio-ingressgateway')])).toEqual([

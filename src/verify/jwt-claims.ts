@@ -2,7 +2,7 @@ import { entryField } from '../show';
 import { GATEWAY_API, Graph, ManifestObject, idList, objectsOfKind } from './graph';
 import { resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
-import { gatewayBindings } from './routes';
+import { gatewayBindings, isBoundToMesh } from './routes';
 import { formatLabels, selects } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -35,7 +35,26 @@ interface ClaimMatch {
 export function checkJwtClaimRoutes(graph: Graph, settings: Settings): Finding[] {
   const authentications = objectsOfKind(graph, 'security.istio.io', 'RequestAuthentication')
     .filter(o => list(o.spec, 'jwtRules').length > 0);
-  return graph.virtualServices.flatMap(vs => claimMatches(vs).flatMap(match => match.gateways.flatMap(ref => {
+  return graph.virtualServices.flatMap(vs => claimMatches(vs).flatMap(match => [
+    ...refusedOnMesh(vs, match),
+    ...unvalidatedAt(graph, settings, authentications, vs, match),
+  ]));
+}
+
+/**
+ * Istio's webhook refuses a claim match in a VirtualService that applies to the mesh: one whose
+ * `gateways` list `mesh` or are none, a delegate's too (`ValidateVirtualService`), since sidecars
+ * validate no token for routing.
+ */
+function refusedOnMesh(vs: ManifestObject, match: ClaimMatch): Finding[] {
+  if (!isBoundToMesh(vs)) return [];
+  return [finding('jwt-claim-route-on-mesh', vs.id, match.path,
+    `this match reads JWT claim ${match.key} in a VirtualService that applies to the mesh (its gateways list mesh, or none), which Istio's webhook refuses: `
+    + 'claims are matched at gateways only; move the rule to a VirtualService bound to gateways alone')];
+}
+
+function unvalidatedAt(graph: Graph, settings: Settings, authentications: readonly ManifestObject[], vs: ManifestObject, match: ClaimMatch): Finding[] {
+  return match.gateways.flatMap(ref => {
     const gateway = graph.gateways.get(ref);
     // A missing gateway is gateway-not-found's; an external one's pods are out of sight.
     if (!gateway) return [];
@@ -50,7 +69,7 @@ export function checkJwtClaimRoutes(graph: Graph, settings: Settings): Finding[]
       `this match reads JWT claim ${match.key}, but no RequestAuthentication with jwtRules applies to the pods of `
       + `${idList(unvalidated)} behind gateway ${ref}, so they validate no token and the claim is never set for the match; `
       + `add a RequestAuthentication beside those pods or in ${settings.rootNamespace} whose selector matches their labels (${formatLabels(selector)})`)];
-  })));
+  });
 }
 
 /** Every `headers` and `withoutHeaders` key of an http match that names a JWT claim. */
