@@ -151,8 +151,8 @@ describe('objects', () => {
       severity: 'error',
       object: 'Service/shop/reviews',
       path: 'metadata.name',
-      message: 'this object appears 3 times (entries #0, #2, #3); each apply overwrites the one before, and checks see only the first; '
-        + 'keep one, or rename the others',
+      message: 'this object appears 3 times (entries #0, #2, #3); each apply overwrites the one before, so the cluster keeps the last, '
+        + 'which is the one the checks read; keep one, or rename the others',
     }]);
   });
 
@@ -226,11 +226,11 @@ describe('objects', () => {
     ]);
   });
 
-  test('checks the first of two Services of one name against the subsets, as the apply order leaves the last', () => {
+  test('checks the last of two Services of one name against the subsets, as the apply order leaves it', () => {
     const narrower = service('reviews', { app: 'reviews', version: 'v1' });
-    expect(codes([...reviews(), narrower])).toStrictEqual(['duplicate-object']);
+    expect(codes([...reviews(), narrower])).toStrictEqual(['subset-selects-nothing', 'duplicate-object']);
     const [first] = reviews().filter(o => o.kind === 'Service');
-    expect(codes([...reviews().filter(o => o.kind !== 'Service'), narrower, first])).toContain('subset-selects-nothing');
+    expect(codes([...reviews().filter(o => o.kind !== 'Service'), narrower, first])).toStrictEqual(['duplicate-object']);
   });
 });
 

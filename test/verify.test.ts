@@ -172,17 +172,23 @@ describe('objects', () => {
     ]);
   });
 
-  test('fails when an object is declared three times, listing every entry once, and reads only the first of them', () => {
-    const twice = [deployment('reviews-v1', { app: 'reviews', version: 'v1' }), istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [] })];
-    const findings = verify([...reviews(), ...twice, ...twice]);
-    // The copies of reviews-v1 are one workload, not three that subset v1 would mix, and the empty copies of the rule define no subset away.
+  test('fails when an object is declared three times, listing every entry once, and reads only the last of them, as the cluster keeps', () => {
+    const empty = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [] });
+    const copies = [deployment('reviews-v1', { app: 'reviews', version: 'v1' }), reviews()[3]];
+    const findings = verify([empty, ...reviews(), ...copies, ...copies]);
+    // The copies of reviews-v1 are one workload, not three that subset v1 would mix, and the last copy of the rule defines its subsets.
     expect(findings.map(f => `${f.code} ${f.object} ${f.message.split(';')[0]}`)).toEqual([
-      'duplicate-object Deployment/shop/reviews-v1 this object appears 3 times (entries #0, #6, #8)',
-      'duplicate-object DestinationRule/shop/reviews this object appears 3 times (entries #3, #7, #9)',
+      'duplicate-object Deployment/shop/reviews-v1 this object appears 3 times (entries #1, #7, #9)',
+      'duplicate-object DestinationRule/shop/reviews this object appears 4 times (entries #0, #4, #8, #10)',
+    ]);
+    expect(summary(verify([...reviews(), empty]))).toEqual([
+      'duplicate-object DestinationRule/shop/reviews metadata.name',
+      'subset-not-found VirtualService/shop/reviews spec.http[0].route[0].destination.subset',
+      'subset-not-found VirtualService/shop/reviews spec.http[0].route[1].destination.subset',
     ]);
   });
 
-  test('reports a duplicated object of a kind the checks look up by kind once, from its first copy', () => {
+  test('reports a duplicated object of a kind the checks look up by kind once', () => {
     const entry = istio('ServiceEntry', 'db', { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' });
     expect(summary(verify([entry, entry]))).toEqual([
       'duplicate-object ServiceEntry/shop/db metadata.name',

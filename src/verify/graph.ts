@@ -68,12 +68,13 @@ export interface Graph {
   readonly unidentified: readonly Finding[];
   /**
    * Objects that share API group, kind, namespace and name, each group in input order. Every other
-   * field of the graph holds the first of them alone, so that no check counts one object twice.
+   * field of the graph holds the last of them alone, which each apply leaves in the cluster, so that
+   * no check counts one object twice.
    */
   readonly duplicates: readonly (readonly ManifestObject[])[];
   /** Kubernetes Services (group `''`, so not Knative's). */
   readonly services: readonly ManifestObject[];
-  /** The same by FQDN; the first of duplicates wins. */
+  /** The same by FQDN, which names one Service once copies are left out. */
   readonly serviceByHost: ReadonlyMap<string, ManifestObject>;
   readonly workloads: readonly Workload[];
   readonly workloadsByNamespace: ReadonlyMap<string, readonly Workload[]>;
@@ -198,9 +199,9 @@ function sameObjects(byKind: ReadonlyMap<string, ReadonlyMap<string, readonly Ma
   return sharingName.flatMap(sameName => [...groupBy(sameName, o => o.namespace).values()]).filter(same => same.length > 1);
 }
 
-/** The objects without the copies after the first, in the list and in each kind's. */
+/** The objects without the copies before the last, in the list and in each kind's. */
 function withoutCopies(objects: readonly ManifestObject[], byKind: Map<string, Map<string, ManifestObject[]>>, duplicates: readonly (readonly ManifestObject[])[]): readonly ManifestObject[] {
-  const copies = new Set(duplicates.flatMap(same => same.slice(1)));
+  const copies = new Set(duplicates.flatMap(same => same.slice(0, -1)));
   byKind.forEach(ofGroup => ofGroup.forEach((ofKind, kind) => ofGroup.set(kind, ofKind.filter(o => !copies.has(o)))));
   return objects.filter(o => !copies.has(o));
 }

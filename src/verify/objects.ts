@@ -5,5 +5,5 @@ import { Finding, finding } from './types';
 export function checkDuplicates(graph: Graph): Finding[] {
   return graph.duplicates.map(same => finding('duplicate-object', same[0].id, 'metadata.name',
     `this object appears ${same.length} times (entries ${same.map(o => `#${o.entry}`).join(', ')}); each apply overwrites `
-    + `the one before, and checks see only the first; keep one, or rename the others`));
+    + 'the one before, so the cluster keeps the last, which is the one the checks read; keep one, or rename the others'));
 }
