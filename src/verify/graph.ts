@@ -152,7 +152,7 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     unidentified,
     duplicates,
     services,
-    serviceByHost: firstByKey(services, o => serviceFqdn(o.name, o.namespace)),
+    serviceByHost: byKey(services, o => serviceFqdn(o.name, o.namespace)),
     workloads,
     workloadsByNamespace,
     workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexByLabel(inNamespace, w => w.podLabels ?? NO_POD_LABELS)])),
@@ -160,8 +160,8 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     destinationRules,
     destinationRulesByHost,
     destinationRuleWildcards: wildcardRuleHosts.sort((a, b) => b.length - a.length),
-    gateways: firstByKey(ofKind(ISTIO, 'Gateway'), o => `${o.namespace}/${o.name}`),
-    kubernetesGateways: firstByKey(ofKind(GATEWAY_API, 'Gateway'), o => `${o.namespace}/${o.name}`),
+    gateways: byKey(ofKind(ISTIO, 'Gateway'), o => `${o.namespace}/${o.name}`),
+    kubernetesGateways: byKey(ofKind(GATEWAY_API, 'Gateway'), o => `${o.namespace}/${o.name}`),
     serviceEntryHosts: ofKind(ISTIO, 'ServiceEntry').flatMap(entry => hostsOf(entry).map(host => ({ host, entry }))),
   };
 }
@@ -180,7 +180,7 @@ export function delegateId(root: ManifestObject, rule: unknown): string | undefi
 
 /** Gives each delegate the rules of the set that delegate to it. */
 function linkDelegates(virtualServices: readonly ManifestObject[]): void {
-  const delegates = firstByKey(virtualServices.filter(isDelegate), vs => vs.id);
+  const delegates = byKey(virtualServices.filter(isDelegate), vs => vs.id);
   // The common case, in the route check at synth too: no delegates.
   // Stryker disable next-line ConditionalExpression: an early return that only saves time; the rest links none
   if (delegates.size === 0) return;
@@ -459,13 +459,9 @@ function hostsOf(serviceEntry: ManifestObject): string[] {
     .map(host => resolveHost(host, serviceEntry.namespace));
 }
 
-function firstByKey<T>(objects: readonly T[], key: (object: T) => string): ReadonlyMap<string, T> {
-  const map = new Map<string, T>();
-  objects.forEach(object => {
-    const k = key(object);
-    if (!map.has(k)) map.set(k, object);
-  });
-  return map;
+/** Objects by a key made of their namespace and name, which no two share once copies are left out. */
+function byKey<T>(objects: readonly T[], key: (object: T) => string): ReadonlyMap<string, T> {
+  return new Map(objects.map(object => [key(object), object]));
 }
 
 /** Items grouped by key, in input order; items without a key are left out. */
