@@ -169,57 +169,33 @@ describe('delegate-match-conflict: each delegate match lies within a match of th
     expect(merged([{ uri: { prefix: '/api' } }], [])).toEqual([]);
   });
 
-  test('fails when a prefix or an exact uri leaves the root\'s prefix', () => {
-    expect(within({ uri: { prefix: '/api' } }, { uri: { prefix: '/v2' } })).toEqual([
-      conflict('uri {"prefix":"/v2"} does not lie within the root\'s {"prefix":"/api"}'),
-    ]);
-    expect(within({ uri: { prefix: '/api' } }, { uri: { exact: '/v2' } })).toEqual([
-      conflict('uri {"exact":"/v2"} does not lie within the root\'s {"prefix":"/api"}'),
-    ]);
-  });
-
-  test('passes a prefix or an exact uri within the root\'s prefix, and a delegate match without uri', () => {
-    expect(within({ uri: { prefix: '/api' } }, { uri: { prefix: '/api/v1' } })).toEqual([]);
-    expect(within({ uri: { prefix: '/api' } }, { uri: { exact: '/api/v1/items' } })).toEqual([]);
-    expect(within({ uri: { prefix: '/api' } }, { method: { exact: 'GET' } })).toEqual([]);
-  });
-
-  test('fails when the root\'s uri is exact and the delegate\'s is a prefix, another exact, or no condition', () => {
-    expect(within({ uri: { exact: '/api' } }, { uri: { prefix: '/api' } })).toEqual([
-      conflict('uri {"prefix":"/api"} does not lie within the root\'s {"exact":"/api"}'),
-    ]);
-    expect(within({ uri: { exact: '/api' } }, { uri: { exact: '/apis' } })).toEqual([
-      conflict('uri {"exact":"/apis"} does not lie within the root\'s {"exact":"/api"}'),
-    ]);
-    expect(within({ uri: { exact: '/api' } }, { uri: {} })).toEqual([conflict('uri {} does not lie within the root\'s {"exact":"/api"}')]);
-  });
-
-  test('passes the root\'s exact uri repeated', () => {
-    expect(within({ uri: { exact: '/api' } }, { uri: { exact: '/api' } })).toEqual([]);
-  });
-
-  test('fails on a regex on either side against any condition, and on a regex root against no condition', () => {
-    expect(within({ uri: { regex: '/api.*' } }, { uri: { regex: '/api.*' } })).toEqual([
-      conflict('uri {"regex":"/api.*"} does not lie within the root\'s {"regex":"/api.*"}'),
-    ]);
-    expect(within({ uri: { regex: '/api.*' } }, { uri: { prefix: '/api' } })).toEqual([
-      conflict('uri {"prefix":"/api"} does not lie within the root\'s {"regex":"/api.*"}'),
-    ]);
-    expect(within({ uri: { regex: '/api.*' } }, { uri: { exact: '/api' } })).toEqual([
-      conflict('uri {"exact":"/api"} does not lie within the root\'s {"regex":"/api.*"}'),
-    ]);
-    expect(within({ uri: { regex: '/api.*' } }, { uri: {} })).toEqual([conflict('uri {} does not lie within the root\'s {"regex":"/api.*"}')]);
-    expect(within({ uri: { prefix: '/api' } }, { uri: { regex: '/api/.*' } })).toEqual([
-      conflict('uri {"regex":"/api/.*"} does not lie within the root\'s {"prefix":"/api"}'),
-    ]);
-    expect(within({ uri: { exact: '/api' } }, { uri: { regex: '/api' } })).toEqual([
-      conflict('uri {"regex":"/api"} does not lie within the root\'s {"exact":"/api"}'),
+  test.each([
+    ['a prefix outside the root\'s prefix', { prefix: '/api' }, { prefix: '/v2' }],
+    ['an exact path outside the root\'s prefix', { prefix: '/api' }, { exact: '/v2' }],
+    ['a prefix where the root\'s is exact', { exact: '/api' }, { prefix: '/api' }],
+    ['another exact path where the root\'s is exact', { exact: '/api' }, { exact: '/apis' }],
+    ['no condition where the root\'s is exact', { exact: '/api' }, {}],
+    ['a regex where the root\'s is a regex', { regex: '/api.*' }, { regex: '/api.*' }],
+    ['a prefix where the root\'s is a regex', { regex: '/api.*' }, { prefix: '/api' }],
+    ['an exact path where the root\'s is a regex', { regex: '/api.*' }, { exact: '/api' }],
+    ['no condition where the root\'s is a regex', { regex: '/api.*' }, {}],
+    ['a regex where the root\'s is a prefix', { prefix: '/api' }, { regex: '/api/.*' }],
+    ['a regex where the root\'s is exact', { exact: '/api' }, { regex: '/api' }],
+    ['a regex where the root\'s condition is empty', {}, { regex: '/api' }],
+    ['a prefix where the root\'s condition is empty, which Istio takes for a conflict with any', {}, { prefix: '/api' }],
+  ])('fails on %s', (_, rootUri, leafUri) => {
+    expect(within({ uri: rootUri }, { uri: leafUri })).toEqual([
+      conflict(`uri ${JSON.stringify(leafUri)} does not lie within the root's ${JSON.stringify(rootUri)}`),
     ]);
   });
 
-  test('fails on a root condition that is empty, which Istio takes for a conflict with any condition', () => {
-    expect(within({ uri: {} }, { uri: { regex: '/api' } })).toEqual([conflict('uri {"regex":"/api"} does not lie within the root\'s {}')]);
-    expect(within({ uri: {} }, { uri: { prefix: '/api' } })).toEqual([conflict('uri {"prefix":"/api"} does not lie within the root\'s {}')]);
+  test.each([
+    ['a prefix within the root\'s prefix', { uri: { prefix: '/api' } }, { uri: { prefix: '/api/v1' } }],
+    ['an exact path within the root\'s prefix', { uri: { prefix: '/api' } }, { uri: { exact: '/api/v1/items' } }],
+    ['the root\'s exact path repeated', { uri: { exact: '/api' } }, { uri: { exact: '/api' } }],
+    ['a delegate match without uri', { uri: { prefix: '/api' } }, { method: { exact: 'GET' } }],
+  ])('passes %s', (_, rootMatch, leafMatch) => {
+    expect(within(rootMatch, leafMatch)).toEqual([]);
   });
 
   test('passes a condition that is not an object on either side, which Go would not read', () => {

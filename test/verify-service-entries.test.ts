@@ -54,10 +54,13 @@ describe('service-entry-protocol-conflict', () => {
     expect(conflicts(objects)).toEqual([]);
   });
 
-  test('passes when no namespace sees both (Istio serviceentry-conflicting-exportto.yaml)', () => {
+  test.each([
+    ['each is exported to its own namespace (Istio serviceentry-conflicting-exportto.yaml)', '.'],
+    ['both are exported to "~", which names no namespace', '~'],
+  ])('passes when no namespace sees both: %s', (_, exportTo) => {
     const objects = [
-      serviceEntry('se-ns1', 'ns1', ['example.com'], ['HTTP'], { exportTo: ['.'] }),
-      serviceEntry('se-ns2', 'ns2', ['example.com'], ['HTTPS'], { exportTo: ['.'] }),
+      serviceEntry('se-ns1', 'ns1', ['example.com'], ['HTTP'], { exportTo: [exportTo] }),
+      serviceEntry('se-ns2', 'ns2', ['example.com'], ['HTTPS'], { exportTo: [exportTo] }),
     ];
     expect(conflicts(objects)).toEqual([]);
   });
@@ -65,14 +68,6 @@ describe('service-entry-protocol-conflict', () => {
   test('passes when the ports or the hosts differ', () => {
     expect(conflicts([serviceEntry('a', 'default', ['example.com'], ['HTTP'], {}, 80), serviceEntry('b', 'default', ['example.com'], ['TCP'], {}, 81)])).toEqual([]);
     expect(conflicts([serviceEntry('a', 'default', ['a.example.com'], ['HTTP']), serviceEntry('b', 'default', ['b.example.com'], ['TCP'])])).toEqual([]);
-  });
-
-  test('passes when both are exported to "~", which names no namespace', () => {
-    const objects = [
-      serviceEntry('a', 'ns1', ['example.com'], ['HTTP'], { exportTo: ['~'] }),
-      serviceEntry('b', 'ns2', ['example.com'], ['TCP'], { exportTo: ['~'] }),
-    ];
-    expect(conflicts(objects)).toEqual([]);
   });
 
   test('fails when one is exported everywhere and the other to its own namespace, naming that namespace', () => {
