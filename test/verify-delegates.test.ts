@@ -375,16 +375,22 @@ describe('a delegate\'s rules apply where the rules that delegate to it do', () 
   });
 });
 
-describe('a delegate\'s routes are checked from the pods of the root\'s gateway', () => {
-  const gatewayPods = [
+/** Gateway gw/public, whose pods and their Service run in `podNamespace`. */
+function publicGateway(podNamespace: string): Obj[] {
+  return [
     { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gw' },
       spec: { selector: { istio: 'public' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*/api.example.com'] }] } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'public', namespace: 'gw' },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'public', namespace: podNamespace },
       spec: { selector: { matchLabels: { istio: 'public' } }, template: { metadata: { labels: { istio: 'public' } }, spec: { containers: [{ name: 'proxy', image: 'proxyv2' }] } } } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'public', namespace: 'gw' }, spec: { selector: { istio: 'public' }, ports: [{ name: 'http', port: 80 }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'public', namespace: podNamespace }, spec: { selector: { istio: 'public' }, ports: [{ name: 'http', port: 80 }] } },
   ];
-  const PRIVATE_API = { ...API[0], metadata: { ...API[0].metadata, annotations: { 'networking.istio.io/exportTo': '.' } } };
-  const set = (delegateRule: Obj) => [PRIVATE_API, API[1], ...gatewayPods,
+}
+
+/** The api Service, exported to its own namespace alone. */
+const PRIVATE_API = { ...API[0], metadata: { ...API[0].metadata, annotations: { 'networking.istio.io/exportTo': '.' } } };
+
+describe('a delegate\'s routes are checked from the pods of the root\'s gateway', () => {
+  const set = (delegateRule: Obj) => [PRIVATE_API, API[1], ...publicGateway('gw'),
     virtualService('root', 'gw', { hosts: ['api.example.com'], gateways: ['public'], http: [{ delegate: { name: 'api', namespace: 'shop' } }] }),
     delegate({ http: [delegateRule] })];
   const hidden = (path: string) => found('destination-host-not-exported', 'VirtualService/shop/api', path,
@@ -411,7 +417,6 @@ describe('a delegate\'s routes are checked from the pods of the root\'s gateway'
 });
 
 describe('a delegate\'s routes apply where the exportTo of the rules that delegate to it says', () => {
-  const PRIVATE_API = { ...API[0], metadata: { ...API[0].metadata, annotations: { 'networking.istio.io/exportTo': '.' } } };
   const rootIn = (namespace: string, spec: Obj = {}) =>
     virtualService('root', namespace, { hosts: ['api.example.com'], http: [{ delegate: { name: 'api', namespace: 'shop' } }], ...spec });
   const hiddenIn = (namespace: string, where: string, who = 'sidecars there take these routes but do not') =>
@@ -446,14 +451,7 @@ describe('a delegate\'s routes apply where the exportTo of the rules that delega
   });
 
   test('checks the pods of the root\'s gateway that the root, not the delegate, is exported to', () => {
-    const gatewayPods = [
-      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gw' },
-        spec: { selector: { istio: 'public' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*/api.example.com'] }] } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'public', namespace: 'ingress' },
-        spec: { selector: { matchLabels: { istio: 'public' } }, template: { metadata: { labels: { istio: 'public' } }, spec: { containers: [{ name: 'proxy', image: 'proxyv2' }] } } } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'public', namespace: 'ingress' }, spec: { selector: { istio: 'public' }, ports: [{ name: 'http', port: 80 }] } },
-    ];
-    expect(notExported([PRIVATE_API, API[1], ...gatewayPods, rootIn('gw', { gateways: ['public'] }), delegate({ exportTo: ['gw'] })])).toEqual([
+    expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), rootIn('gw', { gateways: ['public'] }), delegate({ exportTo: ['gw'] })])).toEqual([
       ['VirtualService/shop/api', hiddenIn('ingress', 'where the pods of gateway gw/public run', 'the gateway takes these routes but does not')],
     ]);
   });
