@@ -69,7 +69,7 @@ describe('delegate-not-valid: what Istio\'s webhook refuses (ValidateVirtualServ
     ]);
   });
 
-  test('looks no further than one level: a delegate rule that delegates is checked as no root', () => {
+  test('fails only on the nested delegation of a delegate rule, which istiod does not follow to a VirtualService with hosts', () => {
     const hosted = virtualService('hosted', 'shop', { hosts: ['hosted.shop.svc.cluster.local'], http: [{ route: ROUTE }] });
     expect(delegateFindings([delegate({ http: [{ delegate: { name: 'hosted' }, route: ROUTE }] }), hosted]).map(f => f.path)).toEqual(['spec.http[0].delegate']);
   });
@@ -118,7 +118,7 @@ describe('the delegate a rule names', () => {
     expect(delegateFindings([root(), delegate({ hosts: [] })])).toEqual([]);
   });
 
-  test('looks the delegate up in the root\'s namespace when the delegate names none', () => {
+  test('fails when a delegate named without namespace, and so looked up in the root\'s, has hosts', () => {
     const inShop = virtualService('root', 'shop', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { name: 'api' } }] });
     expect(delegateFindings([inShop, delegate({ hosts: ['api.shop.svc.cluster.local'] })])).toEqual([
       found('delegate-has-hosts', 'VirtualService/shop/root', 'spec.http[0].delegate', HOSTED),
@@ -286,7 +286,7 @@ describe('delegate-match-conflict: each delegate match lies within a match of th
     expect(within({}, { gateways: ['gw/a'] })).toEqual([]);
   });
 
-  test('resolves the gateways of each side in its own VirtualService\'s namespace, as istiod does before it compares them', () => {
+  test('fails on gateways only once each side is resolved in its own namespace, as istiod does before it compares them', () => {
     // The root is in gw, the delegate in shop: gw/public written short in the root and in full in the delegate is one gateway.
     expect(within({ gateways: ['public'] }, { gateways: ['gw/public'] })).toEqual([]);
     expect(within({ gateways: ['public'] }, { gateways: ['public'] })).toEqual([
@@ -344,20 +344,20 @@ describe('a delegate\'s rules apply where the rules that delegate to it do', () 
     ]);
   });
 
-  test('leaves a VirtualService with hosts where it is bound, even where a rule delegates to it', () => {
+  test('fails only on the rule that delegates to a VirtualService with hosts, which keeps its own bindings', () => {
     const hosted = virtualService('api', 'shop', { hosts: ['api.shop.svc.cluster.local'], http: [{ route: ROUTE }] });
     expect(findings([TWO_PORTS, API[1], hosted,
       virtualService('root', 'gw', { hosts: ['api.example.com'], gateways: ['public'], http: [{ delegate: { name: 'api', namespace: 'shop' } }] })]))
       .toEqual(['delegate-has-hosts VirtualService/gw/root spec.http[0].delegate']);
   });
 
-  test('checks a delegate without a root in the set as bound to the mesh', () => {
+  test('fails on a delegate without a root in the set as on a VirtualService bound to the mesh', () => {
     expect(findings([TWO_PORTS, API[1], delegate({ http: [{ route: ROUTE }] })])).toEqual([]);
     const toAdmin = { route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 9080 } } }] };
     expect(findings([TWO_PORTS, API[1], delegate({ http: [toAdmin] })])).toEqual(['http-route-to-non-http-port VirtualService/shop/api spec.http[0].route[0].destination']);
   });
 
-  test('takes the gateways of the root rule\'s matches, and of the delegate rule\'s own, each named in its own namespace', () => {
+  test('fails where the root rule\'s matches, or the delegate rule\'s own, name a gateway, each in its own namespace', () => {
     const rootRule = { match: [{ gateways: ['public'] }], delegate: { name: 'api', namespace: 'shop' } };
     expect(findings(objects({ gateways: ['mesh', 'public'], http: [rootRule] }, { route: ROUTE }))).toEqual([
       'destination-port-required VirtualService/shop/api spec.http[0].route[0].destination',
@@ -368,7 +368,7 @@ describe('a delegate\'s rules apply where the rules that delegate to it do', () 
     expect(findings(objects({ gateways: ['mesh', 'public'] }, { match: [{ gateways: ['mesh'] }], route: ROUTE }))).toEqual([]);
   });
 
-  test('reports an http route to a tcp port where a mesh root applies it, and not where only a gateway does', () => {
+  test('fails on an http route to a tcp port where a mesh root applies it, and not where only a gateway does', () => {
     const toAdmin = { route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 9080 } } }] };
     expect(findings(objects({}, toAdmin))).toEqual(['http-route-to-non-http-port VirtualService/shop/api spec.http[0].route[0].destination']);
     expect(findings(objects({ gateways: ['public'] }, toAdmin))).toEqual([]);
@@ -404,7 +404,7 @@ describe('a delegate\'s routes are checked from the pods of the root\'s gateway'
     ]);
   });
 
-  test('names a gateway of the delegate rule\'s matches in the delegate\'s namespace, as istiod resolves it', () => {
+  test('fails where a gateway of the delegate rule\'s matches runs, named in the delegate\'s namespace as istiod resolves it', () => {
     const notExported = (delegateRule: Obj) => verify(set(delegateRule)).filter(f => f.code === 'destination-host-not-exported').map(f => f.message);
     expect(notExported({ match: [{ gateways: ['gw/public'] }], route: ROUTE })).toEqual([hidden('spec.http[0].route[0].destination.host').message]);
     // shop/public is no Gateway of the set, so the route is checked from where the root applies, as Istio's analyzer checks every route.
@@ -430,7 +430,7 @@ describe('a delegate\'s routes apply where the exportTo of the rules that delega
     ]);
   });
 
-  test('names every root, where several delegate to one delegate', () => {
+  test('fails once, naming every root, where several delegate to one delegate', () => {
     expect(notExported([PRIVATE_API, API[1], rootIn('web'), rootIn('gw'), delegate()])).toEqual([[
       'VirtualService/shop/api',
       'host api.shop.svc.cluster.local is not exported to namespaces gw, web, where VirtualService/web/root, VirtualService/gw/root, which delegate here, apply: '
@@ -439,7 +439,7 @@ describe('a delegate\'s routes apply where the exportTo of the rules that delega
     ]]);
   });
 
-  test('names a root once that delegates to the delegate twice', () => {
+  test('fails naming a root once that delegates to the delegate twice', () => {
     const twice = rootIn('gw', { http: [1, 2].map(v => ({ match: [{ headers: { v: { exact: `${v}` } } }], delegate: { name: 'api', namespace: 'shop' } })) });
     expect(notExported([PRIVATE_API, API[1], twice, delegate()])).toEqual([
       ['VirtualService/shop/api', hiddenIn('gw', 'where VirtualService/gw/root, which delegates here, applies')],
@@ -450,7 +450,7 @@ describe('a delegate\'s routes apply where the exportTo of the rules that delega
     expect(notExported([PRIVATE_API, API[1], rootIn('gw', { exportTo: ['shop'] }), delegate()])).toEqual([]);
   });
 
-  test('checks the pods of the root\'s gateway that the root, not the delegate, is exported to', () => {
+  test('fails when the host is hidden from the pods of the root\'s gateway that the root, not the delegate, is exported to', () => {
     expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), rootIn('gw', { gateways: ['public'] }), delegate({ exportTo: ['gw'] })])).toEqual([
       ['VirtualService/shop/api', hiddenIn('ingress', 'where the pods of gateway gw/public run', 'the gateway takes these routes but does not')],
     ]);

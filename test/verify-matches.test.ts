@@ -211,7 +211,7 @@ describe('rules that delegate, whose delegate decides what they take', () => {
     ]);
   });
 
-  test('takes a delegate that is no object for no delegation', () => {
+  test('fails behind a rule whose delegate is no object, which is no delegation', () => {
     expect(matchFindings([virtualService({ http: [{ delegate: 'reviews-routes', route: ROUTE }, rule()] })])).toEqual([
       unreachable('spec.http[1]', behind('#1', '#0', 'has no match')),
     ]);

@@ -188,7 +188,7 @@ describe('objects', () => {
     ]);
   });
 
-  test('reports a duplicated object of a kind the checks look up by kind once', () => {
+  test('fails once on a duplicated object of a kind the checks look up by kind', () => {
     const entry = istio('ServiceEntry', 'db', { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' });
     expect(summary(verify([entry, entry]))).toEqual([
       'duplicate-object ServiceEntry/shop/db metadata.name',
