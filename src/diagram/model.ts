@@ -1,4 +1,4 @@
-import { buildGraph, gatewayApiRoutes, Graph, ManifestObject, spreadLists, subsetDefinition } from '../verify/graph';
+import { buildGraph, delegatingRoots, gatewayApiRoutes, Graph, ManifestObject, spreadLists, subsetDefinition } from '../verify/graph';
 import { MESH, forgettingNames, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
 import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
@@ -188,8 +188,7 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
 
 /** Where requests enter a VirtualService's routes: its bindings, or for a delegate, those of the VirtualServices that delegate to it. */
 function entranceGateways(vs: ManifestObject): string[] {
-  const roots = vs.facts.delegatedBy ?? [{ root: vs }];
-  return [...new Set(roots.flatMap(({ root }) => gatewayBindings(root).map(b => b.gateway)))];
+  return [...new Set((delegatingRoots(vs) ?? [vs]).flatMap(root => gatewayBindings(root).map(b => b.gateway)))];
 }
 
 function withAnnotatedRoles(vs: ManifestObject, rules: readonly Rule[]): Rule[] {

@@ -10,7 +10,7 @@
  */
 
 import { exportField, exportFix, exportedTo, isVisibleIn } from './export-to';
-import { Graph, ManifestObject, delegateId, isDelegate } from './graph';
+import { Graph, ManifestObject, delegateId, isDelegate, isDelegating } from './graph';
 import { resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, list, own, record, show, text } from './json';
 import { Settings } from './settings';
@@ -32,7 +32,7 @@ interface RootRule {
 
 function rootRules(vs: ManifestObject): RootRule[] {
   if (isDelegate(vs)) return [];
-  return list(vs.spec, 'http').flatMap((rule, index) => (isObjectLike(own(rule, 'delegate')) ? [{ vs, index, rule }] : []));
+  return list(vs.spec, 'http').flatMap((rule, index) => (isDelegating(rule) ? [{ vs, index, rule }] : []));
 }
 
 const DELEGATE = 'a VirtualService without hosts is a delegate, and Istio\'s webhook refuses a delegate';
@@ -42,7 +42,7 @@ function refusedDelegate(vs: ManifestObject): Finding[] {
   return [
     ...['gateways', 'tcp', 'tls'].filter(key => list(vs.spec, key).length > 0).map(key => finding('delegate-not-valid', vs.id, `spec.${key}`,
       `${DELEGATE} with ${key}: ${DELEGATE_FIX[key]}`)),
-    ...list(vs.spec, 'http').flatMap((rule, i) => (isObjectLike(own(rule, 'delegate'))
+    ...list(vs.spec, 'http').flatMap((rule, i) => (isDelegating(rule)
       ? [finding('delegate-not-valid', vs.id, `spec.http[${i}].delegate`,
         `${DELEGATE} rule that delegates again: istiod follows one level of delegation only; give this rule a route, or move the delegation to the root`)]
       : [])),

@@ -171,6 +171,17 @@ export function isDelegate(vs: ManifestObject): boolean {
   return list(vs.spec, 'hosts').length === 0;
 }
 
+/** Whether an http rule hands its requests to a delegate (istiod: `Delegate != nil`). */
+export function isDelegating(rule: unknown): boolean {
+  return isObjectLike(own(rule, 'delegate'));
+}
+
+/** Of a delegate, the VirtualServices of the set that delegate to it, each once; undefined for any other VirtualService. */
+export function delegatingRoots(vs: ManifestObject): readonly ManifestObject[] | undefined {
+  const rules = vs.facts.delegatedBy;
+  return rules && [...new Set(rules.map(({ root }) => root))];
+}
+
 /** The id of the VirtualService an http rule delegates to, as istiod looks it up: by name, in the root's namespace unless the rule names one. */
 export function delegateId(root: ManifestObject, rule: unknown): string | undefined {
   const reference = own(rule, 'delegate');

@@ -6,7 +6,7 @@
  */
 
 import { hostCovers } from '../names';
-import { Graph, ManifestObject } from './graph';
+import { Graph, ManifestObject, isDelegating } from './graph';
 import { Json, isObjectLike, own, list, text } from './json';
 import { RouteProtocol, ROUTE_PROTOCOLS } from './routes';
 import { Finding, finding } from './types';
@@ -44,7 +44,7 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
     const rule = { path: `spec.${protocol}[${i}]`, label: label(`#${i}`, value) };
     // A rule that delegates takes only what the delegate's rules match within its own, which the
     // delegate decides: it may be dead itself, but it neither covers nor catches what follows.
-    const decides = !isObjectLike(own(value, 'delegate'));
+    const decides = !isDelegating(value);
     if (catchAll) {
       findings.push(behindCatchAll(vs, rule, catchAll));
       return;

@@ -1,6 +1,6 @@
 /** Where a VirtualService sends traffic and which gateways and hosts it claims, with field paths. */
 
-import { ManifestObject } from './graph';
+import { ManifestObject, delegatingRoots } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
 import { Json, isObjectLike, list, own, text } from './json';
 
@@ -128,8 +128,7 @@ export function isBoundToMesh(vs: ManifestObject): boolean {
 
 /** The hosts whose requests a VirtualService's rules take: those it claims, or a delegate's roots'. */
 export function routedHosts(vs: ManifestObject): readonly ClaimedHost[] {
-  const roots = vs.facts.delegatedBy;
-  return roots ? roots.flatMap(({ root }) => claimedHosts(root)) : claimedHosts(vs);
+  return (delegatingRoots(vs) ?? [vs]).flatMap(claimedHosts);
 }
 
 /** The hosts a VirtualService claims, where it writes them. */

@@ -1,6 +1,6 @@
 import { Visibility, exportedTo, isVisibleIn, routingNamespaces, seenByAny } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
-import { ManifestObject, idList } from './graph';
+import { ManifestObject, delegatingRoots, idList } from './graph';
 import { MESH } from './hosts';
 import { Settings } from './settings';
 
@@ -39,23 +39,20 @@ export function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObj
 
 /** istiod merges a delegate's rules into the VirtualServices that delegate to it, whose exportTo then decides where they apply. */
 function sidecarNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
-  const roots = vs.facts.delegatedBy;
-  return roots ? [...new Set(roots.flatMap(({ root }) => routingNamespaces(root, settings)))].sort() : routingNamespaces(vs, settings);
+  const roots = delegatingRoots(vs);
+  return roots ? [...new Set(roots.flatMap(root => routingNamespaces(root, settings)))].sort() : routingNamespaces(vs, settings);
 }
 
 function routesSeenBy(vs: ManifestObject, settings: Settings): Visibility {
-  const roots = vs.facts.delegatedBy;
-  return roots ? seenByAny(roots.map(({ root }) => exportedTo(root, settings))) : exportedTo(vs, settings);
+  const roots = delegatingRoots(vs);
+  return roots ? seenByAny(roots.map(root => exportedTo(root, settings))) : exportedTo(vs, settings);
 }
 
 /** Why routes apply in the namespaces of `takers`. */
 export function where(settings: Settings, vs: ManifestObject, takers: Takers): string {
   if (takers.gateway !== undefined) return `where the pods of gateway ${takers.gateway} run`;
-  const roots = vs.facts.delegatedBy;
-  if (roots) {
-    const owners = [...new Set(roots.map(({ root }) => root))];
-    return `where ${idList(owners)}, which delegate${owners.length === 1 ? 's' : ''} here, appl${owners.length === 1 ? 'ies' : 'y'}`;
-  }
+  const roots = delegatingRoots(vs);
+  if (roots) return `where ${idList(roots)}, which delegate${roots.length === 1 ? 's' : ''} here, appl${roots.length === 1 ? 'ies' : 'y'}`;
   return exportedTo(vs, settings) === '*' ? 'this VirtualService\'s own' : 'which this VirtualService is exported to';
 }
 
