@@ -412,22 +412,25 @@ describe('jwt-claim-route-without-authentication', () => {
     ]);
   });
 
-  test('reads the gateways of the VirtualService, the mesh aside', () => {
+  test('reads the gateways of the VirtualService, and leaves one bound to the mesh too to jwt-claim-route-on-mesh, since Istio refuses it', () => {
     const failing = jwtFindings(claimSet([]));
-    expect(jwtFindings(claimSet([], undefined, [PUBLIC, 'mesh']))).toEqual(failing);
+    expect(jwtFindings(claimSet([], undefined, [PUBLIC, 'mesh']))).toEqual([]);
     expect(jwtFindings(claimSet([], undefined, [PUBLIC, 'istio-system/public']))).toEqual(failing);
     expect(jwtFindings(claimSet([], undefined, ['mesh']))).toEqual([]);
     expect(jwtFindings(claimSet([], undefined, []))).toEqual([]);
   });
 
-  test('reads the gateways of the match over those of the VirtualService', () => {
+  test('reads the gateways of the match among those of the VirtualService', () => {
     const match = (gateways: unknown) => ({ gateways, headers: { [CLAIM]: { exact: 'beta' } } });
     const failing = jwtFindings(claimSet([]));
-    expect(jwtFindings(claimSet([], match([PUBLIC]), ['mesh']))).toEqual(failing);
-    expect(jwtFindings(claimSet([], match(['', 7, PUBLIC, PUBLIC]), ['mesh']))).toEqual(failing);
-    expect(jwtFindings(claimSet([], match(['mesh']), [PUBLIC]))).toEqual([]);
+    const bound = [PUBLIC, 'istio-system/other'];
+    expect(jwtFindings(claimSet([], match([PUBLIC]), bound))).toEqual(failing);
+    expect(jwtFindings(claimSet([], match(['', 7, PUBLIC, PUBLIC]), bound))).toEqual(failing);
+    expect(jwtFindings(claimSet([], match(['istio-system/other']), bound))).toEqual([]);
+    // A match's gateways only narrow the VirtualService's: the gateway's pods never take this match (match-gateway-not-bound).
+    expect(jwtFindings(claimSet([], match([PUBLIC]), ['istio-system/other']))).toEqual([]);
     // A bare name means the VirtualService's namespace, where there is no Gateway public.
-    expect(jwtFindings(claimSet([], match(['public']), [PUBLIC]))).toEqual([]);
+    expect(jwtFindings(claimSet([], match(['public']), [PUBLIC, 'shop/public']))).toEqual([]);
     expect(jwtFindings(claimSet([], match(['', 7]), [PUBLIC]))).toEqual(failing);
   });
 
@@ -650,8 +653,10 @@ describe('gateway-route-bypasses-split', () => {
   test('reads the gateways a rule\'s matches name', () => {
     const scoped = (gateways: string[]) => [{ match: [{ gateways }], route: [destination('reviews', 'v1', 90), destination('reviews', 'v2', 10)] }];
     expect(bypasses([...reviewsPods(), meshRoutes(scoped([PUBLIC]), { gateways: [PUBLIC, 'mesh'] }), gatewayRoutes()])).toEqual([]);
-    expect(bypasses([...reviewsPods(), meshRoutes(scoped(['mesh']), { gateways: [PUBLIC] }), gatewayRoutes()]))
+    expect(bypasses([...reviewsPods(), meshRoutes(scoped(['mesh']), { gateways: [PUBLIC, 'mesh'] }), gatewayRoutes()]))
       .toEqual([bypass('spec.http[0].route[0].destination', SPLIT_BY)]);
+    // A match's gateways only narrow the VirtualService's: bound to a gateway alone, it splits nothing for the mesh (match-gateway-not-bound).
+    expect(bypasses([...reviewsPods(), meshRoutes(scoped(['mesh']), { gateways: [PUBLIC] }), gatewayRoutes()])).toEqual([]);
     const meshOnly = { http: [{ match: [{ gateways: ['mesh'] }], route: [destination('reviews')] }] };
     expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes(meshOnly)])).toEqual([]);
     // A match without gateways opens the rule to every gateway the VirtualService is bound to, whatever its other matches name.
@@ -659,7 +664,7 @@ describe('gateway-route-bypasses-split', () => {
     expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes(halfScoped)]))
       .toEqual([bypass('spec.http[0].route[0].destination', bypassMessage(PUBLIC, REVIEWS, 'VirtualService/shop/reviews', 'v1, v2'))]);
     // A bare name resolves in the VirtualService's namespace.
-    const bare = { gateways: ['mesh'], http: [{ match: [{ gateways: ['public'] }], route: [destination('reviews')] }] };
+    const bare = { gateways: ['mesh', 'shop/public'], http: [{ match: [{ gateways: ['public'] }], route: [destination('reviews')] }] };
     expect(bypasses([...reviewsPods(), meshRoutes(), gatewayRoutes(bare)]))
       .toEqual([bypass('spec.http[0].route[0].destination', bypassMessage('shop/public', REVIEWS, 'VirtualService/shop/reviews', 'v1, v2'))]);
   });

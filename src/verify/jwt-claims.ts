@@ -1,8 +1,7 @@
 import { entryField } from '../show';
 import { GATEWAY_API, Graph, ManifestObject, idList, objectsOfKind } from './graph';
-import { resolveGatewayRef } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
-import { gatewayBindings, isBoundToMesh } from './routes';
+import { isBoundToMesh, matchScope } from './routes';
 import { formatLabels, selects } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -27,7 +26,8 @@ interface ClaimMatch {
  * pods, so no token is validated and the claim is never there to match. As Istio, the pods are those
  * in the set that the Gateway's selector picks, and the RequestAuthentications those of the pod's
  * namespace and the mesh's root namespace (istio-system unless the MeshConfig says otherwise). Where Istio reports once per VirtualService, this reports each match,
- * at the gateways that match applies at (its own `gateways` win over the VirtualService's). Three
+ * at the gateways that match applies at: those its own `gateways` name where the VirtualService is
+ * bound to them, else its bindings. Three
  * departures: a RequestAuthentication without jwtRules validates nothing and does not count; one
  * with targetRefs applies only to the pods of the Gateway API Gateway it names, as istiod attaches it;
  * and a Gateway without selector is left alone, since which pods are gateways the set does not say.
@@ -35,10 +35,10 @@ interface ClaimMatch {
 export function checkJwtClaimRoutes(graph: Graph, settings: Settings): Finding[] {
   const authentications = objectsOfKind(graph, 'security.istio.io', 'RequestAuthentication')
     .filter(o => list(o.spec, 'jwtRules').length > 0);
-  return graph.virtualServices.flatMap(vs => claimMatches(vs).flatMap(match => [
-    ...refusedOnMesh(vs, match),
-    ...unvalidatedAt(graph, settings, authentications, vs, match),
-  ]));
+  // Istio refuses a VirtualService with a claim match on the mesh, so whether a gateway validates tokens for it is beside the point.
+  return graph.virtualServices.flatMap(vs => claimMatches(vs).flatMap(match => (isBoundToMesh(vs)
+    ? refusedOnMesh(vs, match)
+    : unvalidatedAt(graph, settings, authentications, vs, match))));
 }
 
 /**
@@ -47,7 +47,6 @@ export function checkJwtClaimRoutes(graph: Graph, settings: Settings): Finding[]
  * validate no token for routing.
  */
 function refusedOnMesh(vs: ManifestObject, match: ClaimMatch): Finding[] {
-  if (!isBoundToMesh(vs)) return [];
   return [finding('jwt-claim-route-on-mesh', vs.id, match.path,
     `this match reads JWT claim ${match.key} in a VirtualService that applies to the mesh (its gateways list mesh, or none), which Istio's webhook refuses: `
     + 'claims are matched at gateways only; move the rule to a VirtualService bound to gateways alone')];
@@ -89,11 +88,9 @@ function isClaimKey(key: string): boolean {
   return (claim.startsWith('.') && claim.length > 1) || (claim.startsWith('[') && claim.endsWith(']') && claim.length > 2);
 }
 
-/** A match's own `gateways` override the VirtualService's; `mesh` among them is no Gateway of the set, so it is passed over. */
+/** Where a match applies, each gateway once; `mesh` among them is no Gateway of the set, so it is passed over. */
 function matchGateways(vs: ManifestObject, match: unknown): string[] {
-  const scoped = list(match, 'gateways').filter((g): g is string => typeof g === 'string' && g !== '');
-  const gateways = scoped.length > 0 ? scoped.map(g => resolveGatewayRef(g, vs.namespace)) : gatewayBindings(vs).map(b => b.gateway);
-  return [...new Set(gateways)];
+  return [...new Set(matchScope(vs, match))];
 }
 
 /**

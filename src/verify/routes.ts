@@ -1,6 +1,6 @@
 /** Where a VirtualService sends traffic and which gateways and hosts it claims, with field paths. */
 
-import { ManifestObject, delegatingRoots } from './graph';
+import { ManifestObject, delegatingRoots, isDelegate } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
 import { Json, isObjectLike, list, own, text } from './json';
 
@@ -82,7 +82,7 @@ function matchGateways(rule: unknown): readonly string[] | undefined {
   const matches = list(rule, 'match');
   // Most rules have no matches, or matches without gateways, and apply wherever the VirtualService is bound.
   if (matches.length === 0) return undefined;
-  const scoped = matches.map(m => list(m, 'gateways').filter((g): g is string => typeof g === 'string'));
+  const scoped = matches.map(namedGateways);
   return scoped.every(g => g.length > 0) ? scoped.flat() : undefined;
 }
 
@@ -91,12 +91,43 @@ function matchGateways(rule: unknown): readonly string[] | undefined {
  * VirtualService; each `mesh` or `ns/name`. A delegate's rule applies where the rules that delegate
  * to it do, merged as istiod merges them: the gateways its own matches name, else those of the
  * root rule's matches, else the root's; each named as in its own VirtualService's namespace.
+ * Gateways a match names only narrow where its VirtualService applies (match-gateways.ts).
  */
 export function ruleGateways(vs: ManifestObject, d: Destination): readonly string[] {
-  const scoped = resolved(d.gateways, vs);
+  return narrowed(resolved(d.gateways, vs), vs);
+}
+
+/** Where one match applies: the gateways it names, else where its VirtualService's rules apply; narrowed as {@link ruleGateways}. */
+export function matchScope(vs: ManifestObject, match: unknown): readonly string[] {
+  const named = namedGateways(match);
+  return narrowed(named.length > 0 ? resolved(named, vs) : undefined, vs);
+}
+
+/**
+ * The gateways where istiod applies a VirtualService's rules: those it is bound to, since it looks
+ * VirtualServices up by `spec.gateways` alone; a delegate's, where the rules that delegate to it
+ * apply; undefined for a delegate that no rule of the set delegates to.
+ */
+function applicableGateways(vs: ManifestObject): readonly string[] | undefined {
   const roots = vs.facts.delegatedBy;
-  if (scoped || !roots) return scoped ?? boundGateways(vs);
-  return [...new Set(roots.flatMap(({ root, rule }) => resolved(matchGateways(rule), root) ?? boundGateways(root)))];
+  if (roots) return [...new Set(roots.flatMap(({ root, rule }) => narrowed(resolved(matchGateways(rule), root), root)))];
+  return isDelegate(vs) ? undefined : boundGateways(vs);
+}
+
+/** The gateways `scoped` names among those where `vs` applies its rules, or all of those where it names none. */
+function narrowed(scoped: readonly string[] | undefined, vs: ManifestObject): readonly string[] {
+  const scope = applicableGateways(vs);
+  if (!scoped) return scope ?? boundGateways(vs);
+  return scope ? scoped.filter(gateway => scope.includes(gateway)) : scoped;
+}
+
+/** The gateways a match names, as written; an entry that is no name (which Istio refuses) is passed over. */
+export function namedGateways(match: unknown): string[] {
+  return list(match, 'gateways').filter(isName);
+}
+
+export function isName(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function resolved(gateways: readonly string[] | undefined, vs: ManifestObject): readonly string[] | undefined {

@@ -11,6 +11,7 @@ import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
 import { forgettingNames } from './hosts';
 import { checkJwtClaimRoutes } from './jwt-claims';
+import { checkMatchGateways } from './match-gateways';
 import { checkMatches } from './matches';
 import { checkDuplicates } from './objects';
 import { checkPorts } from './ports';
@@ -47,6 +48,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkDestinations(graph, settings, proxiesOf),
     ...checkRouteDestinations(graph),
     ...checkMatches(graph),
+    ...checkMatchGateways(graph),
     ...checkDelegates(graph, settings),
     ...checkDestinationRules(graph, settings),
     ...checkDestinationRuleTls(graph),

@@ -1,0 +1,68 @@
+/**
+ * Gateways a match names where its VirtualService's rules never apply. istiod looks VirtualServices
+ * up by `spec.gateways` alone (PushContext.initVirtualServices), and where it builds the routes of
+ * one gateway, or of the sidecars (`mesh`), it keeps a match only if that match names it, or names
+ * none (route.sourceMatchHTTP): a match's gateways narrow the bindings, they never add one. So a
+ * gateway there that the VirtualService is not bound to is never served, and a match naming only
+ * such gateways never applies. Istio's webhook and analyzers read `spec.gateways` alone.
+ */
+
+import { Graph, ManifestObject, delegatingRoots, idList, isDelegate } from './graph';
+import { resolveGatewayRef } from './hosts';
+import { list } from './json';
+import { ROUTE_PROTOCOLS, gatewayBindings, isName, namedGateways } from './routes';
+import { Finding, finding } from './types';
+
+export function checkMatchGateways(graph: Graph): Finding[] {
+  return graph.virtualServices.flatMap(vs => {
+    const scope = bindings(vs);
+    if (!scope) return [];
+    return ROUTE_PROTOCOLS.flatMap(protocol => list(vs.spec, protocol).flatMap((rule, i) => list(rule, 'match').flatMap((match, j) =>
+      unbound(vs, scope, `spec.${protocol}[${i}].match[${j}]`, match))));
+  });
+}
+
+/**
+ * The gateways a match may name: those its VirtualService is bound to, or a delegate's roots. What
+ * the matches of a root rule narrow further is delegate-match-conflict's. Undefined for a delegate
+ * that no rule of the set delegates to, whose roots the set does not show.
+ */
+function bindings(vs: ManifestObject): readonly string[] | undefined {
+  const roots = delegatingRoots(vs);
+  if (roots) return [...new Set(roots.flatMap(boundGateways))];
+  return isDelegate(vs) ? undefined : boundGateways(vs);
+}
+
+function boundGateways(vs: ManifestObject): string[] {
+  return gatewayBindings(vs).map(binding => binding.gateway);
+}
+
+/** A finding for each gateway of `match` outside `scope`. */
+function unbound(vs: ManifestObject, scope: readonly string[], path: string, match: unknown): Finding[] {
+  const served = namedGateways(match).map(gateway => resolveGatewayRef(gateway, vs.namespace)).filter(gateway => scope.includes(gateway));
+  return list(match, 'gateways').flatMap((written, k) => {
+    if (!isName(written)) return [];
+    const gateway = resolveGatewayRef(written, vs.namespace);
+    if (served.includes(gateway)) return [];
+    return [finding('match-gateway-not-bound', vs.id, `${path}.gateways[${k}]`,
+      `gateway ${shown(written, gateway)}, which this match names, is not among the gateways ${where(vs)} (${scope.join(', ')}), `
+      + 'so istiod never applies the match at it: it looks a VirtualService up by spec.gateways alone, and a match\'s gateways only narrow those; '
+      + `${served.length > 0 ? `the match applies at ${[...new Set(served)].join(', ')} alone` : 'the match never applies, and what it was meant to take goes to later rules'}; `
+      + `${bindFix(vs, gateway)}, or remove it from the match`)];
+  });
+}
+
+/** A gateway as written, with the name istiod resolves it to where that differs. */
+function shown(written: string, gateway: string): string {
+  return written === gateway ? written : `${written} (${gateway})`;
+}
+
+function where(vs: ManifestObject): string {
+  const roots = delegatingRoots(vs);
+  return roots ? `${idList(roots)}, which delegate${roots.length === 1 ? 's' : ''} here, ${roots.length === 1 ? 'is' : 'are'} bound to` : 'this VirtualService is bound to';
+}
+
+function bindFix(vs: ManifestObject, gateway: string): string {
+  const roots = delegatingRoots(vs);
+  return roots ? `bind ${idList(roots)} to ${gateway} too` : `add ${gateway} to spec.gateways`;
+}
