@@ -94,6 +94,12 @@ describe('match gateways outside the bindings', () => {
     ]);
   });
 
+  test('fails naming each bound gateway where the match still applies, once', () => {
+    const applies = (named: string[]) => found([scoped(['g1', 'g2'], [{ gateways: named }])]).map(f => f.message.split('; ')[1]);
+    expect(applies(['g1', 'g2', 'g3'])).toEqual(['the match applies at shop/g1, shop/g2 alone']);
+    expect(applies(['g1', 'shop/g1', 'g3'])).toEqual(['the match applies at shop/g1 alone']);
+  });
+
   test('fails when a VirtualService without gateways, so bound to the mesh alone, has a match naming a gateway', () => {
     expect(found([scoped(undefined, [{ gateways: ['g1'] }])])).toEqual([
       notBound('spec.http[0].match[0].gateways[0]', 'gateway g1 (shop/g1), which this match names, is not among the gateways this VirtualService is bound to (mesh), '
