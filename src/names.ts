@@ -82,6 +82,15 @@ export function isGatewayRef(value: string): boolean {
   return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Label(name);
 }
 
+/** How a VirtualService outside the set is named, as errors say it. */
+export const VIRTUAL_SERVICE_REF_FORM = 'a VirtualService as "namespace/name"';
+
+/** `namespace/name` of a VirtualService, as a rule names its delegate: a DNS-1123 label, then the object's name, a DNS-1123 subdomain. */
+export function isVirtualServiceRef(value: string): boolean {
+  const [namespace, name, ...rest] = value.split('/');
+  return rest.length === 0 && name !== undefined && isDns1123Label(namespace) && isDns1123Subdomain(name);
+}
+
 /**
  * Whether a host pattern covers a host, as Istio matches them: `*` covers everything and
  * `*.example.com` covers every name below example.com, at any depth.

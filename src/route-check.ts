@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { printable } from './diagram/text';
 import { jsonToShare } from './json-handover';
-import { isDns1123Label, isGatewayRef, isHost } from './names';
+import { VIRTUAL_SERVICE_REF_FORM, isDns1123Label, isGatewayRef, isHost, isVirtualServiceRef } from './names';
 import { refuseValidation } from './refusal';
 import { isRecord } from './show';
 import { checkEnum, fail } from './validate';
@@ -49,6 +49,7 @@ export class RouteCheck {
 
   private readonly externalHosts = new Set<string>();
   private readonly externalGateways = new Set<string>();
+  private readonly externalDelegates = new Set<string>();
   private readonly externalGatewayWorkloads = new Set<string>();
   private weightSum100 = false;
   private meshConfig: MeshConfigOptions = {};
@@ -104,6 +105,19 @@ export class RouteCheck {
    */
   public _addExternalGateway(gatewayRef: string): void {
     this.externalGateways.add(gatewayRef);
+    this.memo = undefined;
+  }
+
+  /**
+   * Declares a VirtualService outside this chart that a rule of the chart delegates to, such as a
+   * team's routes in a chart or repository of its own.
+   * @param virtualServiceRef the VirtualService as `namespace/name`, e.g. `shop/api-routes`
+   */
+  public addExternalDelegate(virtualServiceRef: string): void {
+    if (typeof virtualServiceRef !== 'string' || !isVirtualServiceRef(virtualServiceRef)) {
+      fail('RouteCheck.addExternalDelegate', 'virtualServiceRef', `must be ${VIRTUAL_SERVICE_REF_FORM}`, virtualServiceRef, 'e.g. "shop/api-routes"');
+    }
+    this.externalDelegates.add(virtualServiceRef);
     this.memo = undefined;
   }
 
@@ -185,6 +199,7 @@ export class RouteCheck {
     return manifestFindings(objects, {
       externalHosts: [...this.externalHosts],
       externalGateways: [...this.externalGateways],
+      externalDelegates: [...this.externalDelegates],
       externalGatewayWorkloads: [...DEFAULT_EXTERNAL_GATEWAY_WORKLOADS, ...this.externalGatewayWorkloads],
       requireWeightSum100: this.weightSum100,
       defaultNamespace: this.chart.namespace,

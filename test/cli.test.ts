@@ -216,6 +216,10 @@ describe('command line', () => {
       '--external-gateway takes <namespace>/<name>, not public-gateway'],
     ['an external gateway has a namespace that is no name', ['verify', '--external-gateway', 'Istio/gateway', SEED_000],
       '--external-gateway takes <namespace>/<name>, not Istio/gateway'],
+    ['an external delegate has no namespace', ['verify', '--external-delegate', 'api-routes', SEED_000],
+      '--external-delegate takes <namespace>/<name>, not api-routes'],
+    ['an external delegate has a name that is no object name', ['verify', '--external-delegate', 'shop/Api', SEED_000],
+      '--external-delegate takes <namespace>/<name>, not shop/Api'],
     ['an external host is no host', ['verify', '--external-host', 'api.example.com', '--external-host', 'http://api', SEED_000],
       '--external-host takes a host in lower case, exact or *.domain, not http://api'],
     ['the default namespace is no namespace name', ['verify', '--default-namespace', 'Shop', SEED_000],
@@ -258,6 +262,15 @@ describe('command line', () => {
     expect(lastLine(external.stdout)).toBe('2 errors, 0 warnings in 6 objects from 1 file');
 
     expect(run('verify', '--external-gateway', 'other/gateway', '--external-gateway', 'istio-system/public-gateway', WEB).code).toBe(0);
+
+    const root = join(tempDir(), 'root.yaml');
+    writeFileSync(root, Yaml.stringify({
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'root', namespace: 'shop' },
+      spec: { hosts: ['shop.example.com'], gateways: ['istio-system/public-gateway'], http: [{ delegate: { name: 'api.v1', namespace: 'team' } }] },
+    }));
+    const gateway = ['--external-gateway', 'istio-system/public-gateway'];
+    expect(run('verify', ...gateway, root)).toMatchObject({ code: 1, stdout: expect.stringContaining('delegate-not-found') });
+    expect(run('verify', ...gateway, '--external-delegate', 'team/api.v1', root)).toMatchObject({ code: 0 });
 
     const { findings } = JSON.parse(run('verify', '--format', 'json', '--default-namespace', 'shop', SHOP).stdout);
     expect(findings[0]).toMatchObject({ object: 'ConfigMap/shop/#1', files: [LISTED] });

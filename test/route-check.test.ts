@@ -119,6 +119,23 @@ describe('RouteCheck', () => {
     expect(check.findings()).toEqual([]);
   });
 
+  test('fails when an external delegate is not "namespace/name", naming the method; a declared one is not reported', () => {
+    const chart = newChart();
+    const check = RouteCheck.of(chart);
+    const refused = (shown: string) => new Error(
+      `RouteCheck.addExternalDelegate: virtualServiceRef must be a VirtualService as "namespace/name", got ${shown}; e.g. "shop/api-routes"`);
+    expect(() => check.addExternalDelegate('api-routes')).toThrow(refused('"api-routes"'));
+    expect(() => check.addExternalDelegate(['shop/api'] as never)).toThrow(refused('["shop/api"]'));
+    new ApiObject(chart, 'Root', {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'root' },
+      spec: { hosts: ['api.example.com'], gateways: ['edge/public'], http: [{ delegate: { name: 'api.v1', namespace: 'team' } }] },
+    });
+    check.addExternalGateway('edge/public');
+    expect(check.findings().map(f => f.code)).toEqual(['delegate-not-found']);
+    check.addExternalDelegate('team/api.v1');
+    expect(check.findings()).toEqual([]);
+  });
+
   test('fails when the chart\'s namespace is not a DNS-1123 label, even where the app names its own', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'Shop' });
     expect(() => new CanaryApp(chart, 'Web', { namespace: 'shop', stable: v1 })).toThrow(

@@ -83,7 +83,7 @@ describe('delegate-not-valid: what Istio\'s webhook refuses (ValidateVirtualServ
       `a rule that delegates and has a ${key} too is refused by Istio's webhook: the delegate's rules say where its requests go; remove ${key}, or the delegate`);
     expect(delegateFindings([root({ route: ROUTE }), delegate()])).toEqual([refused('route')]);
     expect(delegateFindings([root({ redirect: { uri: '/v2' } }), delegate()])).toEqual([refused('redirect')]);
-    expect(delegateFindings([root({ route: ROUTE, redirect: { uri: '/v2' } })])).toEqual([refused('redirect'), refused('route')]);
+    expect(delegateFindings([root({ route: ROUTE, redirect: { uri: '/v2' } }), delegate()])).toEqual([refused('redirect'), refused('route')]);
   });
 
   test('passes a rule that delegates with an empty route list or a null redirect, which Go\'s protobuf reads as none', () => {
@@ -96,8 +96,33 @@ describe('delegate-not-valid: what Istio\'s webhook refuses (ValidateVirtualServ
 });
 
 describe('the delegate a rule names', () => {
-  test('passes when the delegate is not in the set, which may hold it elsewhere', () => {
-    expect(delegateFindings([root()])).toEqual([]);
+  const DECLARE = 'or, when it is applied from elsewhere, declare it: --external-delegate shop/api on the command line, '
+    + 'RouteCheck.of(chart).addExternalDelegate(\'shop/api\') in a chart';
+
+  test('fails when the delegate is not in the set', () => {
+    expect(delegateFindings([root()])).toEqual([
+      found('delegate-not-found', 'VirtualService/gw/root', 'spec.http[0].delegate', 'the delegate VirtualService shop/api is not in the set, so istiod '
+        + `finds no delegate and drops this rule: the requests it matches go to later rules, or get 404; add VirtualService shop/api, ${DECLARE}`),
+    ]);
+  });
+
+  test('fails when a delegate named without namespace is not in the root\'s namespace, saying where it is looked for', () => {
+    const inShop = virtualService('root', 'shop', { hosts: ['api.shop.svc.cluster.local'], http: [{ route: ROUTE }, { delegate: { name: 'api' } }] });
+    expect(delegateFindings([inShop])).toEqual([
+      found('delegate-not-found', 'VirtualService/shop/root', 'spec.http[1].delegate', 'the delegate VirtualService shop/api is not in the set, so istiod '
+        + 'finds no delegate and drops this rule: the requests it matches go to later rules, or get 404; add VirtualService shop/api '
+        + `(a delegate without namespace is looked for in this VirtualService's), ${DECLARE}`),
+    ]);
+  });
+
+  test('passes a delegate declared external, by the namespace and name istiod looks it up by', () => {
+    expect(delegateFindings([root()], { externalDelegates: ['shop/api'] })).toEqual([]);
+    expect(delegateFindings([root()], { externalDelegates: ['gw/api', 'shop/api-routes'] }).map(f => f.code)).toEqual(['delegate-not-found']);
+  });
+
+  test('passes a delegate without name, which Istio\'s webhook refuses', () => {
+    const nameless = (name: string, reference: Obj) => virtualService(name, 'gw', { hosts: [`${name}.example.com`], http: [{ delegate: reference }] });
+    expect(delegateFindings([nameless('a', { namespace: 'shop' }), nameless('b', { name: '' }), nameless('c', { name: 7 })])).toEqual([]);
   });
 
   test('passes when the delegate names no VirtualService', () => {
@@ -124,7 +149,7 @@ describe('the delegate a rule names', () => {
       found('delegate-has-hosts', 'VirtualService/shop/root', 'spec.http[0].delegate', HOSTED),
     ]);
     const inGw = virtualService('root', 'gw', { hosts: ['api.shop.svc.cluster.local'], http: [{ delegate: { name: 'api' } }] });
-    expect(delegateFindings([inGw, delegate({ hosts: ['api.shop.svc.cluster.local'] })])).toEqual([]);
+    expect(delegateFindings([inGw, delegate({ hosts: ['api.shop.svc.cluster.local'] })]).map(f => f.code)).toEqual(['delegate-not-found']);
   });
 
   test('fails when the delegate is not exported to the root\'s namespace', () => {

@@ -1,4 +1,4 @@
-import { isGatewayRef, isHost } from '../names';
+import { isGatewayRef, isHost, isVirtualServiceRef } from '../names';
 import { VerifyOptions } from '../verify';
 import { parseGatewayWorkload, settingsFrom } from '../verify/settings';
 import { manifestFindings } from '../verify/verify-manifests';
@@ -24,6 +24,8 @@ options:
   --external-host <host>        a destination host outside the files, exact or *.wildcard;
                                 repeatable
   --external-gateway <ns/name>  a gateway outside the files; repeatable
+  --external-delegate <ns/name> a virtual service outside the files that rules delegate to;
+                                repeatable
   --external-gateway-workload <key=value,...>
                                 labels of gateway pods that run outside the files, which a
                                 gateway's selector may pick, after <namespace>: where known;
@@ -48,6 +50,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'strict': { type: 'boolean' },
   'external-host': { type: 'string' },
   'external-gateway': { type: 'string' },
+  'external-delegate': { type: 'string' },
   'external-gateway-workload': { type: 'string' },
   'require-weight-sum-100': { type: 'boolean' },
   'default-namespace': { type: 'string' },
@@ -93,6 +96,9 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
   // A bare name would match no gateway and silently change nothing.
   const bare = externalGateways.find(gateway => !isGatewayRef(gateway));
   if (bare !== undefined) throw new UsageError(`--external-gateway takes <namespace>/<name>, not ${bare}`);
+  const externalDelegates = [...values(parsed, 'external-delegate')];
+  const delegate = externalDelegates.find(given => !isVirtualServiceRef(given));
+  if (delegate !== undefined) throw new UsageError(`--external-delegate takes <namespace>/<name>, not ${delegate}`);
   const externalGatewayWorkloads = [...values(parsed, 'external-gateway-workload')];
   const malformed = externalGatewayWorkloads.find(labels => parseGatewayWorkload(labels) === undefined);
   if (malformed !== undefined) {
@@ -101,6 +107,7 @@ function verifyOptionsOf(parsed: ParsedArgs): VerifyOptions {
   return {
     externalHosts,
     externalGateways,
+    externalDelegates,
     // Left out unless given, so that Istio's default gateways count.
     ...(externalGatewayWorkloads.length > 0 ? { externalGatewayWorkloads } : {}),
     requireWeightSum100: flag(parsed, 'require-weight-sum-100'),

@@ -5,8 +5,9 @@
  * virtualservice.go `mergeHTTPRoute`). istiod drops a root rule whose delegate has hosts or is not
  * exported to the root's namespace, and a delegate rule with a match that leaves every match of
  * the root rule, logging a warning no one reads: the requests meant for them fall through to later
- * rules, or 404. Istio's webhook refuses a delegate with what only a root may have. Istio has no
- * analyzer for any of it. A delegate outside the set is unknown, so it is not reported.
+ * rules, or 404. It drops one whose delegate does not exist too, so a delegate that is neither in
+ * the set nor declared external (`externalDelegates`) is reported. Istio's webhook refuses a
+ * delegate with what only a root may have. Istio has no analyzer for any of it.
  */
 
 import { exportField, exportFix, exportedTo, isVisibleIn } from './export-to';
@@ -62,7 +63,7 @@ function checkRootRule(graph: Graph, root: RootRule, settings: Settings): Findin
   const id = delegateId(root.vs, root.rule);
   // Roots are few, and most sets have none: a scan costs less than an index built for every set.
   const target = graph.virtualServices.find(vs => vs.id === id);
-  if (!target) return refused;
+  if (!target) return [...refused, ...notFound(root, settings)];
   if (!isDelegate(target)) {
     return [...refused, finding('delegate-has-hosts', root.vs.id, `${path}.delegate`,
       `the delegate ${target.id} has hosts, so istiod takes it for a VirtualService of its own rather than a delegate and drops this rule; `
@@ -74,6 +75,21 @@ function checkRootRule(graph: Graph, root: RootRule, settings: Settings): Findin
       + `so istiod drops this rule; ${exportFix([target], target.id, [root.vs.namespace])}`)];
   }
   return [...refused, ...conflictingMatches(root, target)];
+}
+
+/** A delegate neither in the set nor declared external: istiod finds none and drops the rule. */
+function notFound(root: RootRule, settings: Settings): Finding[] {
+  const reference = own(root.rule, 'delegate');
+  const name = text(reference, 'name');
+  // Istio's webhook refuses a delegate without name, and the CRD schema reports the malformed field.
+  if (name === undefined || name === '') return [];
+  const written = text(reference, 'namespace');
+  const ref = `${written ?? root.vs.namespace}/${name}`;
+  if (settings.externalDelegates.has(ref)) return [];
+  return [finding('delegate-not-found', root.vs.id, `spec.http[${root.index}].delegate`,
+    `the delegate VirtualService ${ref} is not in the set, so istiod finds no delegate and drops this rule: the requests it matches go to later rules, or get 404; `
+    + `add VirtualService ${ref}${written === undefined ? ' (a delegate without namespace is looked for in this VirtualService\'s)' : ''}, `
+    + `or, when it is applied from elsewhere, declare it: --external-delegate ${ref} on the command line, RouteCheck.of(chart).addExternalDelegate('${ref}') in a chart`)];
 }
 
 /** A route or redirect given, as Go's protobuf would have it: a list only when it has entries. */

@@ -6,6 +6,7 @@ import { VerifyOptions } from './types';
 export interface Settings {
   readonly externalHosts: readonly string[];
   readonly externalGateways: ReadonlySet<string>;
+  readonly externalDelegates: ReadonlySet<string>;
   readonly requireWeightSum100: boolean;
   readonly defaultNamespace: string;
   /** Each gateway workload outside the set. */
@@ -33,6 +34,7 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
   return {
     externalHosts: stringList(own(given, 'externalHosts')),
     externalGateways: new Set(stringList(own(given, 'externalGateways'))),
+    externalDelegates: new Set(stringList(own(given, 'externalDelegates'))),
     requireWeightSum100: own(given, 'requireWeightSum100') === true,
     defaultNamespace: text(given, 'defaultNamespace') ?? 'default',
     externalGatewayWorkloads: gatewayWorkloads(own(given, 'externalGatewayWorkloads')),

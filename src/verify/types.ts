@@ -94,6 +94,12 @@ export interface VerifyOptions extends MeshConfigOptions {
    */
   readonly externalGateways?: string[];
   /**
+   * `ns/name` VirtualServices outside the set that rules of the set delegate to, such as a team's
+   * routes applied from its own repository.
+   * @default - none
+   */
+  readonly externalDelegates?: string[];
+  /**
    * Reports weights that do not add up to 100, which meshes older than Istio 1.15 reject.
    * @default false
    */
@@ -133,6 +139,7 @@ const CODE_TABLE = {
   'host-not-on-gateway': [Severity.ERROR, 'A bound Gateway admits none of a VirtualService\'s hosts, or a host is admitted by none of its Gateways.'],
   'wildcard-host-on-mesh': [Severity.ERROR, 'A VirtualService bound to the mesh has host `*`, which Istio rejects.'],
   'mesh-host-conflict': [Severity.ERROR, 'Two VirtualServices claim the same host in the mesh; sidecars ignore one\'s routes.'],
+  'delegate-not-found': [Severity.ERROR, 'A rule delegates to a VirtualService that is neither in the set nor declared external: istiod drops the rule.'],
   'delegate-has-hosts': [Severity.ERROR, 'A rule delegates to a VirtualService with hosts, which is no delegate: istiod drops the rule.'],
   'delegate-not-exported': [Severity.ERROR, 'A rule delegates to a VirtualService not exported to its namespace: istiod drops the rule.'],
   'delegate-match-conflict': [Severity.ERROR, 'A delegate rule has a match outside every match of the rule delegating to it: istiod drops it.'],

@@ -1,4 +1,4 @@
-import { isDns1123Label, isGatewayRef, isHost } from '../names';
+import { VIRTUAL_SERVICE_REF_FORM, isDns1123Label, isGatewayRef, isHost, isVirtualServiceRef } from '../names';
 import { fail } from '../refusal';
 import { entryField, isRecord } from '../show';
 import { own } from './json';
@@ -171,6 +171,7 @@ function checkVerifyOptions(entry: string, options: unknown): void {
   checkOptionsObject(entry, options, '{ defaultNamespace: "shop" }');
   checkStrings(entry, 'options.externalHosts', own(options, 'externalHosts'), HOST);
   checkStrings(entry, 'options.externalGateways', own(options, 'externalGateways'), GATEWAY);
+  checkStrings(entry, 'options.externalDelegates', own(options, 'externalDelegates'), DELEGATE);
   checkStrings(entry, 'options.externalGatewayWorkloads', own(options, 'externalGatewayWorkloads'), GATEWAY_WORKLOAD);
   const weightSum = own(options, 'requireWeightSum100');
   if (weightSum !== undefined && typeof weightSum !== 'boolean') fail(entry, 'options.requireWeightSum100', 'must be true or false', weightSum, 'e.g. true');
@@ -220,6 +221,8 @@ interface ItemRule {
 const HOST: ItemRule = { items: 'hosts', item: 'a host in lower case, exact or "*." and a domain', test: isHost, example: '"api.example.com"' };
 
 const GATEWAY: ItemRule = { items: 'gateways', item: 'a gateway as "namespace/name"', test: isGatewayRef, example: '"istio-system/public-gateway"' };
+
+const DELEGATE: ItemRule = { items: 'VirtualServices', item: VIRTUAL_SERVICE_REF_FORM, test: isVirtualServiceRef, example: '"shop/api-routes"' };
 
 /** What Istio takes in a MeshConfig exportTo default: its aliases, or a namespace by name. */
 const EXPORT_TO: ItemRule = {
