@@ -601,6 +601,26 @@ describe('diagram of hand-written manifests', () => {
     expect(section([...WEB, delegate, root('a', ['shop/edge']), root('b', ['shop/edge', 'mesh'])])).toMatch(/\nhttp\[0\] +all requests +shop\/edge, mesh +/);
   });
 
+  test('a rule scoped by its matches\' gateways applies only at those its VirtualService is bound to, as istiod applies it', () => {
+    const gatewayColumn = (gateways: string[], scoped: string[][]) => {
+      const table = diagramTable([...WEB, virtualService({ hosts: ['web'], gateways, http: [{ match: scoped.map(g => ({ gateways: g })), route: [{ destination: { host: 'web', subset: 'a' } }] }] })]);
+      return parseTable(table.slice(table.indexOf('\n') + 1))[1][2];
+    };
+    expect(gatewayColumn(['shop/edge', 'mesh'], [['mesh']])).toBe('mesh');
+    expect(gatewayColumn(['shop/edge', 'mesh'], [['edge', 'mesh'], ['shop/edge']])).toBe('shop/edge, mesh');
+    expect(gatewayColumn(['shop/edge', 'mesh'], [['other', 'edge']])).toBe('shop/edge');
+    expect(gatewayColumn(['shop/edge'], [['mesh'], ['istio-system/edge']])).toBe('none');
+    // A match without gateways opens the rule to every binding.
+    expect(gatewayColumn(['shop/edge', 'mesh'], [['mesh'], []])).toBe('shop/edge, mesh');
+  });
+
+  test('a delegate rule scoped by its matches\' gateways applies only where its roots are bound', () => {
+    const delegate = virtualService({ http: [{ match: [{ gateways: ['shop/edge', 'shop/other'] }], route: [{ destination: { host: 'web', subset: 'a' } }] }] }, 'web-routes');
+    const root = virtualService({ hosts: ['web.example.com'], gateways: ['shop/edge', 'mesh'], http: [{ delegate: { name: 'web-routes' } }] }, 'root');
+    const section = diagramTable([...WEB, delegate, root]).split('\n\n').find(s => s.startsWith('VirtualService shop/web-routes'));
+    expect(section).toMatch(/\nhttp\[0\] +gateways shop\/edge, shop\/other +shop\/edge +/);
+  });
+
   test('labels are quoted and escaped, and ids stay Mermaid-safe when names clash', () => {
     const objects = [
       deployment('api.v1', { app: 'api', version: 'x' }, { replicas: 1 }),

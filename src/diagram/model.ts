@@ -1,7 +1,7 @@
 import { buildGraph, delegatingRoots, gatewayApiRoutes, Graph, ManifestObject, spreadLists, subsetDefinition } from '../verify/graph';
-import { MESH, forgettingNames, resolveGatewayRef, serviceFqdn } from '../verify/hosts';
+import { MESH, forgettingNames, serviceFqdn } from '../verify/hosts';
 import { labels, list, own, text } from '../verify/json';
-import { claimedHosts, destinations, gatewayBindings, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
+import { claimedHosts, destinations, gatewayBindings, matchScope, namedGateways, ROUTE_PROTOCOLS, RouteProtocol } from '../verify/routes';
 import { settingsFrom } from '../verify/settings';
 import { receivers, RoutedSubset, routedSubsets } from '../verify/traffic';
 import { argoRolesIn } from './argo';
@@ -68,7 +68,10 @@ export interface Rule {
   readonly name: string | undefined;
   /** The match blocks in short form, or what the rule takes when it has none. */
   readonly conditions: readonly string[];
-  /** The gateways the rule is scoped to (every match names them); undefined for wherever the route is bound. */
+  /**
+   * The gateways the rule is scoped to (every match names them), those its VirtualService is not
+   * bound to left out, so none where it applies nowhere; undefined for wherever the route is bound.
+   */
   readonly gateways?: readonly string[];
   /** What a controller does with the route: its plan, in short form. */
   readonly plan?: readonly string[];
@@ -171,7 +174,7 @@ function virtualServicePicture(graph: Graph, vs: ManifestObject, routed: readonl
       index,
       name: text(rule, 'name'),
       conditions: conditions.length > 0 ? conditions : [catchAll(protocol, index)],
-      gateways: scopedGateways(rule, vs.namespace),
+      gateways: scopedGateways(vs, rule),
       action: weighted.length === 0 ? actionLine(rule, vs.namespace) ?? 'no destination' : undefined,
       badges: badgesOf(rule),
       flows: [...weighted, ...mirrors],
@@ -221,11 +224,11 @@ function withArgoRoles(graph: Graph, vs: ManifestObject, rules: readonly Rule[])
   });
 }
 
-/** The gateways a rule is scoped to, when each of its matches names some (`match[].gateways`). */
-function scopedGateways(rule: unknown, namespace: string): string[] | undefined {
+/** Where a rule applies when each of its matches names gateways: those of them istiod applies the match at (verify's matchScope). */
+function scopedGateways(vs: ManifestObject, rule: unknown): string[] | undefined {
   const matches = list(rule, 'match');
-  const scoped = matches.map(m => list(m, 'gateways').filter((g): g is string => typeof g === 'string'));
-  return matches.length > 0 && scoped.every(g => g.length > 0) ? [...new Set(scoped.flat().map(g => (g === MESH ? g : resolveGatewayRef(g, namespace))))] : undefined;
+  if (matches.length === 0 || !matches.every(match => namedGateways(match).length > 0)) return undefined;
+  return [...new Set(matches.flatMap(match => matchScope(vs, match)))];
 }
 
 /** What a rule without matches takes: everything its protocol's earlier rules left. */

@@ -18,7 +18,7 @@ export function renderTable(picture: Picture): string {
 
 /** The route, what it matches and where it applies lead its first row. */
 function ruleRows(rule: Rule, entrances: string): string[][] {
-  const route = [ruleLabel(rule), rule.conditions.join(' '), rule.gateways?.join(', ') ?? entrances];
+  const route = [ruleLabel(rule), rule.conditions.join(' '), rule.gateways ? rule.gateways.join(', ') || 'none' : entrances];
   if (rule.flows.length === 0) return [[...route, '-', '-', '-', '-', '-', rule.action ?? '-']];
   return rule.flows.flatMap((flow, i) => flowRows(i === 0 ? route : [ruleLabel(rule), '', ''], flow));
 }
