@@ -82,7 +82,7 @@ function notFound(root: RootRule, settings: Settings): Finding[] {
   const reference = own(root.rule, 'delegate');
   const name = text(reference, 'name');
   // Istio's webhook refuses a delegate without name, and the CRD schema reports the malformed field.
-  if (name === undefined || name === '') return [];
+  if (name === undefined) return [];
   const written = text(reference, 'namespace');
   const ref = `${written ?? root.vs.namespace}/${name}`;
   if (settings.externalDelegates.has(ref)) return [];

@@ -16,9 +16,37 @@ type Json = unknown;
 let bases: readonly Json[][] | undefined;
 
 function examples(): readonly Json[][] {
-  bases ??= exampleCharts().map(chart => chart.toJson());
+  bases ??= [...exampleCharts().map(chart => chart.toJson()), DELEGATION];
   return bases;
 }
+
+const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
+
+/**
+ * What no example makes: a root that delegates, found and not found, and matches scoped to
+ * gateways, bound and not, in the delegate and the root.
+ */
+const DELEGATION: Json[] = [
+  {
+    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'edge' },
+    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*/shop.example.com'] }] },
+  },
+  {
+    ...VS, metadata: { name: 'root', namespace: 'edge' },
+    spec: {
+      hosts: ['shop.example.com'], gateways: ['public', 'mesh'],
+      http: [
+        { match: [{ uri: { prefix: '/api' }, gateways: ['public'] }], delegate: { name: 'api', namespace: 'shop' } },
+        { match: [{ gateways: ['edge/other'] }], delegate: { name: 'missing' } },
+        { route: [{ destination: { host: 'web.shop.svc.cluster.local' } }] },
+      ],
+    },
+  },
+  {
+    ...VS, metadata: { name: 'api', namespace: 'shop' },
+    spec: { http: [{ match: [{ uri: { prefix: '/api/v1' }, gateways: ['edge/public', 'mesh'] }], route: [{ destination: { host: 'api' } }] }, { route: [{ destination: { host: 'api' } }] }] },
+  },
+];
 
 /** Kinds that verify and diagram read, with their API versions; an object of one read as another meets every field of the wrong shape. */
 const KINDS: readonly (readonly [string, string])[] = [
@@ -140,6 +168,7 @@ export const verifyOptions: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: fc.record({
     externalHosts: fc.constantFrom(undefined, ['*.example.com'], ['shop.example.com', 42], 'shop.example.com', [null]),
     externalGateways: fc.constantFrom(undefined, ['istio-system/public-gateway'], ['gw'], 'istio-system/gw', [{}]),
+    externalDelegates: fc.constantFrom(undefined, ['edge/missing'], ['missing'], 'edge/missing', [7]),
     requireWeightSum100: fc.constantFrom(undefined, true, 'yes'),
     defaultNamespace: fc.constantFrom(undefined, 'shop', '', 42, 'a b'),
   }, { requiredKeys: [], noNullPrototype: true }) },
