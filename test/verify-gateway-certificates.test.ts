@@ -176,8 +176,24 @@ describe('gateway-secret-not-found', () => {
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [credential])])).toEqual([]);
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [https(['*'], { credentialName: 'kubernetes://edge/missing' })])])).toEqual([]);
     expect(verify([deploy, gateway('any', {}, [credential])])).toEqual([]);
-    // Declared with their namespace, pods outside the set have their Secrets outside it too.
+    // Declared with their namespace, pods outside the set may have their Secrets made outside it too.
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [credential])], { externalGatewayWorkloads: ['istio-ingress:istio=ingressgateway'] })).toEqual([]);
+  });
+
+  describe('beside gateway pods declared outside the set with their namespace', () => {
+    const outside: VerifyOptions = { externalGatewayWorkloads: ['istio-ingress:istio=ingressgateway'] };
+    const served = (credentialName: string, ...secrets: Obj[]) =>
+      brief(verify([gateway('public', { istio: 'ingressgateway' }, [https(['*'], { credentialName })]), ...secrets], outside));
+
+    test('fails when a Secret of the set there holds an expired certificate, which those pods serve', () => {
+      expect(served('shop-tls', tlsSecret('shop-tls', 'istio-ingress', EXPIRED))).toEqual(['gateway-certificate-invalid Secret/istio-ingress/shop-tls data["tls.crt"]']);
+      expect(served('kubernetes://edge/shop-tls', tlsSecret('shop-tls', 'edge', EXPIRED))).toEqual(['gateway-certificate-invalid Secret/edge/shop-tls data["tls.crt"]']);
+    });
+
+    test('passes a valid certificate there, and leaves a Secret of another namespace alone', () => {
+      expect(served('shop-tls', tlsSecret('shop-tls', 'istio-ingress', VALID))).toEqual([]);
+      expect(served('shop-tls', tlsSecret('shop-tls', 'istio-system', EXPIRED))).toEqual([]);
+    });
   });
 
   test('fails for each namespace of gateway pods that lacks the Secret, Istio\'s deployment for a Gateway API Gateway among them', () => {

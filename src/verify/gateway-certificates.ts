@@ -91,14 +91,18 @@ interface Credential extends NamedCredential {
   readonly name: string;
   /** Whether the credential names its namespace, rather than taking the gateway pods'. */
   readonly named: boolean;
+  /** Where the Secret must be: beside pods of the set. */
   readonly namespaces: readonly string[];
+  /** Where a Secret of the set is read: beside pods of the set, and beside pods declared outside it with their namespace. */
+  readonly readIn: readonly string[];
 }
 
 /**
  * Istio's `SecretAnalyzer`: a gateway pod reads its `credentialName` Secret in its own namespace,
  * unless the name says `namespace/name`. Only pods of the set have a namespace we know (a
  * workload, or Istio's deployment for a Gateway API Gateway), and pods in several namespaces each
- * need the Secret. A cert-manager Certificate, an ExternalSecret or a SealedSecret makes the
+ * need the Secret. Pods declared outside the set may have their Secrets made outside it too, so
+ * none is required beside them, but one the set holds there is what they serve, and is checked. A cert-manager Certificate, an ExternalSecret or a SealedSecret makes the
  * Secret at apply time, so it counts as one, without a certificate to check.
  */
 function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly ManifestObject[], input: readonly unknown[]): Finding[] {
@@ -109,7 +113,7 @@ function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly M
     const lacking = c.namespaces.filter(namespace => !secrets.has(`${namespace}/${c.name}`) && !made.has(`${namespace}/${c.name}`));
     return lacking.length === 0 ? [] : [secretNotFound(c, lacking)];
   });
-  const uses = credentials.flatMap(c => c.namespaces.flatMap(namespace => secrets.get(`${namespace}/${c.name}`) ?? [])
+  const uses = credentials.flatMap(c => c.readIn.flatMap(namespace => secrets.get(`${namespace}/${c.name}`) ?? [])
     .map(secret => ({ secret, gateway: c.gateway.id })));
   // The graph keeps no Secret's data, so the entries are read again.
   const entries = spreadLists(input);
@@ -122,16 +126,18 @@ function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly M
 }
 
 function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credential[] {
-  // Pods declared outside the set have their Secrets outside it too.
   const namespaces = selectedPodNamespaces(index, gateway, pods => !pods.outside);
-  if (namespaces.length === 0) return [];
+  const beside = selectedPodNamespaces(index, gateway, pods => pods.outside === true);
+  if (namespaces.length === 0 && beside.length === 0) return [];
   return list(gateway.spec, 'servers').flatMap((server, i) => credentialNamesOf(own(server, 'tls')).flatMap(({ written, field }) => {
     const reference = secretReference(written);
     if (!reference) return [];
     const { name, namespace } = reference;
+    const named = namespace === undefined ? undefined : [namespace];
     return [{
-      gateway, server: i, field, written, name, named: namespace !== undefined,
-      namespaces: namespace === undefined ? namespaces : [namespace],
+      gateway, server: i, field, written, name, named: named !== undefined,
+      namespaces: namespaces.length === 0 ? [] : named ?? namespaces,
+      readIn: named ?? [...new Set([...namespaces, ...beside])],
     }];
   }));
 }
