@@ -473,6 +473,17 @@ describe('a delegate\'s routes apply where the exportTo of the rules that delega
     expect(notExported([PRIVATE_API, API[1], rootIn('gw', { exportTo: ['shop'] }), delegate()])).toEqual([]);
   });
 
+  test('reads, at each gateway and at the mesh, the exportTo of the roots whose rules apply there alone', () => {
+    // The gateway's root is kept to gw, so the pods in ingress never take the delegate's routes; the mesh's root is exported to shop alone.
+    const atGateway = virtualService('edge', 'gw', { hosts: ['api.example.com'], gateways: ['public'], exportTo: ['.'], http: [{ delegate: { name: 'api', namespace: 'shop' } }] });
+    expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), atGateway, rootIn('web', { exportTo: ['shop'] }), delegate()])).toEqual([]);
+    // Bound to both, the root's rule may still be scoped to the mesh by its match.
+    const meshOnly = rootIn('gw', { gateways: ['public', 'mesh'], http: [{ match: [{ gateways: ['mesh'] }], delegate: { name: 'api', namespace: 'shop' } }] });
+    expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), meshOnly, delegate()])).toEqual([
+      ['VirtualService/shop/api', hiddenIn('gw', 'where VirtualService/gw/root, which delegates here, applies')],
+    ]);
+  });
+
   test('fails when the host is hidden from the pods of the root\'s gateway that the root, not the delegate, is exported to', () => {
     expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), rootIn('gw', { gateways: ['public'] }), delegate({ exportTo: ['gw'] })])).toEqual([
       ['VirtualService/shop/api', hiddenIn('ingress', 'where the pods of gateway gw/public run', 'the gateway takes these routes but does not')],

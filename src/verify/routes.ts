@@ -1,6 +1,6 @@
 /** Where a VirtualService sends traffic and which gateways and hosts it claims, with field paths. */
 
-import { ManifestObject, delegatingRoots, isDelegate } from './graph';
+import { DelegatingRule, ManifestObject, delegatingRoots, isDelegate } from './graph';
 import { MESH, resolveGatewayRef, resolveHost } from './hosts';
 import { Json, isObjectLike, list, own, text } from './json';
 
@@ -110,8 +110,13 @@ export function matchScope(vs: ManifestObject, match: unknown): readonly string[
  */
 function applicableGateways(vs: ManifestObject): readonly string[] | undefined {
   const roots = vs.facts.delegatedBy;
-  if (roots) return [...new Set(roots.flatMap(({ root, rule }) => narrowed(resolved(matchGateways(rule), root), root)))];
+  if (roots) return [...new Set(roots.flatMap(rootRuleGateways))];
   return isDelegate(vs) ? undefined : boundGateways(vs);
+}
+
+/** Where a rule that delegates applies: the gateways its matches name, else its VirtualService's; those it is not bound to left out. */
+export function rootRuleGateways({ root, rule }: DelegatingRule): readonly string[] {
+  return narrowed(resolved(matchGateways(rule), root), root);
 }
 
 /** The gateways `scoped` names among those where `vs` applies its rules, or all of those where it names none. */

@@ -1,6 +1,7 @@
 import { Visibility, exportedTo, isVisibleIn, routingNamespaces, seenByAny } from './export-to';
 import { ProxiesOf } from './gateway-workloads';
 import { ManifestObject, delegatingRoots, idList } from './graph';
+import { rootRuleGateways } from './routes';
 import { MESH } from './hosts';
 import { Settings } from './settings';
 
@@ -29,23 +30,36 @@ export interface Takers {
  */
 export function takers(settings: Settings, proxiesOf: ProxiesOf, vs: ManifestObject, applies: readonly string[]): Takers[] {
   const gateways = applies.filter(gateway => proxiesOf(gateway).length > 0);
-  const sidecars = gateways.length < applies.length ? [{ namespaces: sidecarNamespaces(vs, settings), placed: applies.includes(MESH) }] : [];
+  // The mesh, and gateways whose pods the set does not show, which stand for the VirtualService's namespaces.
+  const elsewhere = applies.filter(gateway => !gateways.includes(gateway));
+  const sidecars = elsewhere.length > 0 ? [{ namespaces: sidecarNamespaces(vs, settings, elsewhere), placed: applies.includes(MESH) }] : [];
   // The common case, in the route check at synth too: no gateway whose pods the set shows.
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an early return that only saves time; the rest gives the same
   if (gateways.length === 0) return sidecars;
-  const seen = routesSeenBy(vs, settings);
-  return [...sidecars, ...[...new Set(gateways)].map(gateway => ({ gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)), placed: true }))];
+  return [...sidecars, ...[...new Set(gateways)].map(gateway => {
+    const seen = routesSeenBy(vs, settings, gateway);
+    return { gateway, namespaces: proxiesOf(gateway).filter(namespace => isVisibleIn(seen, namespace)), placed: true };
+  })];
 }
 
-/** istiod merges a delegate's rules into the VirtualServices that delegate to it, whose exportTo then decides where they apply. */
-function sidecarNamespaces(vs: ManifestObject, settings: Settings): readonly string[] {
-  const roots = delegatingRoots(vs);
+/**
+ * istiod merges a delegate's rules into the VirtualServices that delegate to it, whose exportTo
+ * then decides where they apply: those of the roots whose rule applies at one of `gateways`.
+ */
+function sidecarNamespaces(vs: ManifestObject, settings: Settings, gateways: readonly string[]): readonly string[] {
+  const roots = rootsAt(vs, gateways);
   return roots ? [...new Set(roots.flatMap(root => routingNamespaces(root, settings)))].sort() : routingNamespaces(vs, settings);
 }
 
-function routesSeenBy(vs: ManifestObject, settings: Settings): Visibility {
-  const roots = delegatingRoots(vs);
+function routesSeenBy(vs: ManifestObject, settings: Settings, gateway: string): Visibility {
+  const roots = rootsAt(vs, [gateway]);
   return roots ? seenByAny(roots.map(root => exportedTo(root, settings))) : exportedTo(vs, settings);
+}
+
+/** Of a delegate, the VirtualServices whose rules delegating to it apply at one of `gateways`; undefined for any other VirtualService. */
+function rootsAt(vs: ManifestObject, gateways: readonly string[]): readonly ManifestObject[] | undefined {
+  const rules = vs.facts.delegatedBy;
+  return rules && [...new Set(rules.filter(rule => rootRuleGateways(rule).some(gateway => gateways.includes(gateway))).map(({ root }) => root))];
 }
 
 /** Why routes apply in the namespaces of `takers`. */
