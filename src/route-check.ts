@@ -124,7 +124,8 @@ export class RouteCheck {
   /**
    * Declares gateway pods that run outside this chart, such as a gateway that istioctl or Helm
    * installed, so that a Gateway whose selector picks them serves somewhere. The gateways of
-   * Istio's default install (`istio=ingressgateway`, `istio=egressgateway`) count without it.
+   * Istio's default install (`app=istio-ingressgateway,istio=ingressgateway`, and the same for the
+   * egress gateway) count without it.
    * Where the namespace the pods run in is known, it goes first, as `istio-ingress:istio=ingressgateway`,
    * so that the routes of the Gateways they serve are checked from there.
    * @param labels the pods' labels as `[namespace:]key=value[,key=value]`, e.g. `istio=internal-gateway`

@@ -74,7 +74,7 @@ describe('gateway-selects-nothing', () => {
       object: 'Gateway/edge/edge',
       path: 'spec.selector',
       message: 'selector app=edge-gateway, tier=ingres matches the pods of no workload in the set and of no external gateway workload '
-        + '(istio=ingressgateway; istio=egressgateway), so no proxy serves this Gateway; change it to the labels of the gateway pods; '
+        + '(app=istio-ingressgateway,istio=ingressgateway; app=istio-egressgateway,istio=egressgateway), so no proxy serves this Gateway; change it to the labels of the gateway pods; '
         + 'Deployment/edge/edge-gateway comes closest, but its pods lack tier=ingres (they carry app=edge-gateway, tier=ingress), '
         + 'or, when those pods run outside the set, declare them: --external-gateway-workload app=edge-gateway,tier=ingres on the command line, '
         + 'RouteCheck.of(chart).addExternalGatewayWorkload(\'app=edge-gateway,tier=ingres\') in a chart',
@@ -93,8 +93,12 @@ describe('gateway-selects-nothing', () => {
     expect(verify([...objects, gateway('edge', { app: 'edge-gateway' }, [HTTP], 'edge')])).toEqual([]);
   });
 
-  test('passes on Istio\'s default gateways, which run outside the set, for a selector that holds only their labels', () => {
+  test('passes on Istio\'s default gateways, which run outside the set, for a selector that holds only their pods\' labels', () => {
     expect(verify([gateway('public', { istio: 'ingressgateway' }, [HTTP]), gateway('egress', { istio: 'egressgateway' }, [HTTP])])).toEqual([]);
+    // The pods of Istio's install carry both labels, and many selectors name both.
+    expect(verify([gateway('public', { app: 'istio-ingressgateway', istio: 'ingressgateway' }, [HTTP]),
+      gateway('egress', { app: 'istio-egressgateway' }, [HTTP])])).toEqual([]);
+    expect(verify([gateway('public', { app: 'istio-ingressgateway', istio: 'egressgateway' }, [HTTP])]).map(f => f.code)).toEqual(['gateway-selects-nothing']);
     expect(verify([gateway('public', { istio: 'ingressgateway', app: 'other' }, [HTTP])]).map(f => f.code)).toEqual(['gateway-selects-nothing']);
   });
 

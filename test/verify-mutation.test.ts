@@ -538,7 +538,10 @@ describe('settings', () => {
     expect(settingsFrom({ externalHosts: 'api.example.com' } as unknown as VerifyOptions).externalHosts).toStrictEqual([]);
     const workloads = (externalGatewayWorkloads: unknown) => settingsFrom({ externalGatewayWorkloads } as VerifyOptions).externalGatewayWorkloads
       .map(w => [w.namespace, ...w.labels]);
-    expect(workloads(undefined)).toStrictEqual([[undefined, ['istio', 'ingressgateway']], [undefined, ['istio', 'egressgateway']]]);
+    expect(workloads(undefined)).toStrictEqual([
+      [undefined, ['app', 'istio-ingressgateway'], ['istio', 'ingressgateway']],
+      [undefined, ['app', 'istio-egressgateway'], ['istio', 'egressgateway']],
+    ]);
     expect(workloads(['app=edge,tier=web', 'no-value', 5, 'a=1,a=2', 'edge:app=edge', 'Edge:app=edge', ':app=edge', 'edge:']))
       .toStrictEqual([[undefined, ['app', 'edge'], ['tier', 'web']], ['edge', ['app', 'edge']]]);
   });

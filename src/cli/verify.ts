@@ -30,7 +30,8 @@ options:
                                 labels of gateway pods that run outside the files, which a
                                 gateway's selector may pick, after <namespace>: where known;
                                 repeatable. given, they replace the default:
-                                istio=ingressgateway and istio=egressgateway
+                                app=istio-ingressgateway,istio=ingressgateway and
+                                app=istio-egressgateway,istio=egressgateway
   --require-weight-sum-100      route weights must add up to 100, as before istio 1.15
   --default-namespace <ns>      namespace of objects without one (default: default)
   --mesh-config <file>          the mesh's MeshConfig (the mesh key of the istio configmap), for

@@ -26,8 +26,12 @@ export interface Settings {
 /** Istio's root namespace, where a MeshConfig names none: the namespace istiod runs in by default. */
 const ROOT_NAMESPACE = 'istio-system';
 
-/** Istio's default install: the gateways istioctl and the Helm charts deploy, which manifest sets rarely hold. */
-export const DEFAULT_EXTERNAL_GATEWAY_WORKLOADS: readonly string[] = ['istio=ingressgateway', 'istio=egressgateway'];
+/**
+ * Istio's default install: the gateways istioctl and the Helm charts deploy, which manifest sets
+ * rarely hold, with both labels their pods carry (manifests/charts/gateways/istio-ingress and
+ * istio-egress values.yaml), since selectors often name both.
+ */
+export const DEFAULT_EXTERNAL_GATEWAY_WORKLOADS: readonly string[] = ['app=istio-ingressgateway,istio=ingressgateway', 'app=istio-egressgateway,istio=egressgateway'];
 
 export function settingsFrom(options: VerifyOptions | undefined): Settings {
   const given: unknown = options;

@@ -116,8 +116,8 @@ export interface VerifyOptions extends MeshConfigOptions {
    * of their Gateways are checked from there. A Gateway whose `selector` holds only labels of one
    * of them is served. The default is the gateways of Istio's default install. Given, the list
    * replaces the default, so list those too when they are installed, e.g.
-   * `['istio=ingressgateway', 'istio=egressgateway', 'istio=internal-gateway']`.
-   * @default ['istio=ingressgateway', 'istio=egressgateway']
+   * `['app=istio-ingressgateway,istio=ingressgateway', 'app=istio-egressgateway,istio=egressgateway', 'istio=internal-gateway']`.
+   * @default ['app=istio-ingressgateway,istio=ingressgateway', 'app=istio-egressgateway,istio=egressgateway']
    */
   readonly externalGatewayWorkloads?: string[];
 }
