@@ -96,7 +96,7 @@ const REVIEWS = 'reviews.shop.svc.cluster.local';
 
 describe('mesh-host-conflict: VirtualServices that claim one host for sidecars that see both (IST0109)', () => {
   const meshConflict = (object: string, path: string, host: string, rivals: string, where = '') => finding('mesh-host-conflict', object, path,
-    `host ${host} is also routed for the mesh by ${rivals}${where}; sidecars take one VirtualService per host `
+    `host ${host} is also routed for the mesh by ${rivals}${where}, and both have http routes; sidecars take one VirtualService per host and protocol `
     + 'and ignore the rest, so merge the routes into one VirtualService, or export the two to namespaces that do not overlap', 'IST0109');
 
   test('fails when two VirtualServices exported everywhere claim one host, however they write it', () => {
@@ -182,6 +182,104 @@ describe('mesh-host-conflict: VirtualServices that claim one host for sidecars t
   });
 });
 
+describe('which VirtualServices that claim one host contend for its requests', () => {
+  const HOST = 'reviews.example.com';
+  const TO = [{ destination: { host: REVIEWS } }];
+  /** A VirtualService for HOST with these rules, bound to the shared gateway unless `gateways` says otherwise. */
+  const routes = (name: string, rules: Obj, gateways = ['istio-system/public']) => istio('VirtualService', name, 'shop', { hosts: [HOST], gateways, ...rules });
+  const http = (...matches: (Obj[] | undefined)[]) => ({ http: matches.map(match => (match ? { match, route: TO } : { route: TO })) });
+  /** Why VirtualService shop/a contends with shop/b, as its finding says; the two findings are alike, each naming the other. */
+  const contend = (a: Obj, b: Obj) => {
+    const found = verify([...app('reviews', 'shop'), gateway('public', [`*/${HOST}`]), a, b]);
+    expect(found.length).toBe(2 * found.filter(f => f.object === 'VirtualService/shop/a').length);
+    return found.filter(f => f.object === 'VirtualService/shop/a').map(f => f.message.split('; ')[1]);
+  };
+  const gatewayReason = (reason: string) => [
+    `Istio merges their routes in creation order, catch-all routes last, so where both take a request the older one's route is used, and ${reason}`,
+  ];
+
+  test.each([
+    ['no match', undefined],
+    ['an empty match', [{}]],
+    ['a match naming a port only, which keeps a route to that port', [{ port: 80 }]],
+    ['the uri prefix /', [{ uri: { prefix: '/' }, ignoreUriCase: true }]],
+    ['the uri regex .*', [{ uri: { regex: '.*' } }]],
+    ['empty headers and query parameters', [{ headers: {}, queryParams: {}, withoutHeaders: {} }]],
+  ])('fails when both have a catch-all route at the gateway: %s', (_, match) => {
+    const found = contend(routes('a', http([{ uri: { prefix: '/a/' } }], match)), routes('b', http(undefined)));
+    expect(found[0]).toEqual(gatewayReason('spec.http[1]' + (match ? '.match[0]' : '') + ' here and spec.http[0] of VirtualService/shop/b both take every request')[0]);
+  });
+
+  test('passes a catch-all route beside scoped routes of the other, which the gateway tries first', () => {
+    expect(contend(routes('a', http(undefined)), routes('b', http([{ uri: { prefix: '/b/' } }], [{ headers: { x: { exact: '1' } } }])))).toEqual([]);
+    // A uri of exactly /, or a catch-all with a condition Envoy matches on a header, is no catch-all.
+    expect(contend(routes('a', http(undefined)), routes('b', http([{ uri: { exact: '/' } }], [{ method: { exact: 'GET' } }])))).toEqual([]);
+  });
+
+  test('passes catch-all routes kept to different ports', () => {
+    expect(contend(routes('a', http([{ port: 80 }])), routes('b', http([{ port: 8080 }])))).toEqual([]);
+    expect(contend(routes('a', http([{ port: 80 }])), routes('b', http([{ port: 80 }]))))
+      .toEqual(gatewayReason('spec.http[0].match[0] here and spec.http[0].match[0] of VirtualService/shop/b both take every request'));
+  });
+
+  test.each([
+    ['disjoint uri prefixes', { uri: { prefix: '/a/' } }, { uri: { prefix: '/b/' } }],
+    ['an exact uri outside a prefix', { uri: { exact: '/b' } }, { uri: { prefix: '/a' } }],
+    ['a prefix beside an exact uri outside it', { uri: { prefix: '/a' } }, { uri: { exact: '/b' } }],
+    ['two exact uris', { uri: { exact: '/a' } }, { uri: { exact: '/b' } }],
+    ['one header with other exact values', { headers: { 'x-v': { exact: '1' } } }, { headers: { 'x-v': { exact: '2' } }, uri: { prefix: '/' } }],
+    ['one query parameter with other prefixes', { queryParams: { v: { prefix: '1' } } }, { queryParams: { v: { prefix: '2' } } }],
+    ['other methods', { method: { exact: 'GET' } }, { method: { exact: 'POST' } }],
+    ['other authorities', { authority: { prefix: 'a.' } }, { authority: { exact: 'b.example.com' } }],
+    ['other schemes', { scheme: { exact: 'http' } }, { scheme: { exact: 'https' } }],
+    ['other ports', { port: 80, headers: { x: {} } }, { port: 8080, headers: { x: {} } }],
+  ])('passes matches that no request meets both of: %s', (_, a, b) => {
+    expect(contend(routes('a', http([a])), routes('b', http([b])))).toEqual([]);
+  });
+
+  test.each([
+    ['a prefix within a prefix', { uri: { prefix: '/api' } }, { uri: { prefix: '/api/v1' } }],
+    ['an exact uri within a prefix', { uri: { exact: '/api/v1' } }, { uri: { prefix: '/api' } }],
+    ['one exact uri', { uri: { exact: '/a' } }, { uri: { exact: '/a' } }],
+    ['uris alike but for case, where one ignores it', { uri: { exact: '/A' }, ignoreUriCase: true }, { uri: { exact: '/a' } }],
+    ['a regex, which is not compared', { uri: { regex: '/a.*' } }, { uri: { prefix: '/b' } }],
+    ['conditions on different fields', { uri: { prefix: '/a' } }, { headers: { x: { exact: '1' } } }],
+    ['a header present and a header value', { headers: { x: {} } }, { headers: { x: { exact: '1' } } }],
+    ['ports on one side only', { port: 80, headers: { x: {} } }, { headers: { x: {} } }],
+  ])('fails when matches may take the same request: %s', (_, a, b) => {
+    expect(contend(routes('a', http([a])), routes('b', http([b]))))
+      .toEqual(gatewayReason('spec.http[0].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));
+  });
+
+  test('reads only the matches that apply at the gateway', () => {
+    const scoped = routes('b', http([{ uri: { prefix: '/a/' }, gateways: ['mesh'] }, { uri: { prefix: '/b/' } }]), ['istio-system/public', 'mesh']);
+    expect(contend(routes('a', http([{ uri: { prefix: '/a/' } }])), scoped).filter(m => m.includes('gateway'))).toEqual([]);
+    expect(contend(routes('a', http([{ uri: { prefix: '/b/v1' } }])), scoped)[0])
+      .toEqual(gatewayReason('spec.http[0].match[0] here and spec.http[0].match[1] of VirtualService/shop/b may take the same request')[0]);
+  });
+
+  test('fails when both have tcp or tls routes at the gateway, and passes when only one protocol is shared by neither', () => {
+    const tcp = { tcp: [{ route: TO }] };
+    const tls = { tls: [{ match: [{ sniHosts: [HOST] }], route: TO }] };
+    expect(contend(routes('a', tcp), routes('b', tcp))).toEqual(gatewayReason('both have tcp routes'));
+    expect(contend(routes('a', tls), routes('b', { ...tls, ...http(undefined) }))).toEqual(gatewayReason('both have tls routes'));
+    expect(contend(routes('a', tcp), routes('b', { ...tls, ...http(undefined) }))).toEqual([]);
+  });
+
+  test('fails on the mesh only where both have routes of one protocol for sidecars', () => {
+    const mesh = (name: string, rules: Obj) => istio('VirtualService', name, 'shop', { hosts: [REVIEWS], ...rules });
+    const meshFindings = (a: Obj, b: Obj) => verify([...app('reviews', 'shop'), a, b]).filter(f => f.code === 'mesh-host-conflict').map(f => `${f.code} ${f.object}`);
+    const tls = { tls: [{ match: [{ sniHosts: [REVIEWS] }], route: TO }] };
+    // As istio.io's egress task applies them: one VirtualService for the TLS port, another for plain HTTP.
+    expect(meshFindings(mesh('a', tls), mesh('b', http([{ uri: { prefix: '/' } }])))).toEqual([]);
+    // http matches all kept to a gateway give sidecars no http routes.
+    expect(meshFindings(mesh('a', http(undefined)), mesh('b', { gateways: ['mesh', 'istio-system/public'], ...http([{ gateways: ['istio-system/public'] }]) }))).toEqual([]);
+    expect(meshFindings(mesh('a', tls), mesh('b', tls))).toEqual(['mesh-host-conflict VirtualService/shop/a', 'mesh-host-conflict VirtualService/shop/b']);
+    expect(verify([...app('reviews', 'shop'), mesh('a', { tcp: [{ route: TO }] }), mesh('b', { tcp: [{ route: TO }] })])[0].message)
+      .toContain('by VirtualService/shop/b, and both have tcp routes; sidecars take one VirtualService per host and protocol');
+  });
+});
+
 describe('gateway-host-conflict: VirtualServices that claim one host on one gateway, seen together', () => {
   /** Two VirtualServices on the Gateway istio-system/public, whose pods run outside the set unless `pods` puts them in istio-system. */
   const objects = (exportTo: string[], otherNamespace: string, pods = false, otherExportTo = exportTo) => [
@@ -193,8 +291,9 @@ describe('gateway-host-conflict: VirtualServices that claim one host on one gate
   const conflicts = (namespace: string, other = 'shop') => ['reviews', 'reviews-beta'].map((name, i) => finding('gateway-host-conflict',
     `VirtualService/${i === 0 ? 'shop' : other}/${name}`, 'spec.hosts[0]',
     `host reviews.example.com is also bound to gateway istio-system/public by VirtualService/${i === 0 ? `${other}/reviews-beta` : 'shop/reviews'}, `
-    + `both visible in namespace ${namespace}; Istio merges their routes in creation order, so a catch-all route in the older one hides `
-    + 'the other\'s; merge them or give each its own host'));
+    + `both visible in namespace ${namespace}; Istio merges their routes in creation order, catch-all routes last, so where both take a request `
+    + `the older one's route is used, and spec.http[0] here and spec.http[0] of VirtualService/${i === 0 ? `${other}/reviews-beta` : 'shop/reviews'} `
+    + 'both take every request; merge them, give each its own host, or give them matches that do not overlap'));
 
   test('fails when both are exported to the same namespace, and names it, where the gateway\'s pods are unknown', () => {
     expect(verify(objects(['.'], 'shop'))).toEqual(conflicts('shop'));

@@ -3,6 +3,7 @@ import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, addTo } from './graph';
 import { INTERNAL_GATEWAY_MARK, MESH, hostsOverlap, isInternalGatewayRef, serverAdmits } from './hosts';
 import { list, text } from './json';
+import { contention } from './route-overlaps';
 import { ClaimedHost, GatewayBinding, claimedHosts, gatewayBindings, isBoundToMesh } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -158,8 +159,8 @@ interface Claim extends ClaimAt {
 }
 
 /**
- * VirtualServices that claim one host on one gateway, the mesh counting as one, and that some
- * namespace sees both of: a proxy takes the VirtualServices exported to its namespace, so two that
+ * VirtualServices that claim one host on one gateway, the mesh counting as one, whose routes contend
+ * for its requests (route-overlaps.ts), and that some namespace sees both of: a proxy takes the VirtualServices exported to its namespace, so two that
  * no namespace sees both never meet. At a gateway whose pods the set shows, that namespace must be
  * one of its pods'. Hosts are compared exactly. Istio's analyzer also matches
  * wildcards (`*.productpage.d` against `*.d`), though only when one of the two is exported to
@@ -186,7 +187,11 @@ function checkHostConflicts(graph: Graph, settings: Settings, proxiesOf: Proxies
       if (contenders.length < 2) continue;
       const claims = contenders.map((c): Claim => ({ ...c, seenBy: takenAt(exportedTo(c.vs, settings), proxiesOf(c.gateway)) }));
       for (const claim of claims) {
-        const rivals = claims.filter(c => c.vs.id !== claim.vs.id && !isNowhere(sharedBy(c.seenBy, claim.seenBy)));
+        const rivals = claims.flatMap(c => {
+          if (c.vs.id === claim.vs.id || isNowhere(sharedBy(c.seenBy, claim.seenBy))) return [];
+          const reason = contention(claim.vs, c.vs, claim.gateway);
+          return reason === undefined ? [] : [{ ...c, reason }];
+        });
         if (rivals.length > 0) findings.push(conflict(claim, rivals));
       }
     }
@@ -199,15 +204,21 @@ function takenAt(seen: Visibility, proxies: readonly string[]): Visibility {
   return proxies.length === 0 ? seen : new Set(proxies.filter(namespace => isVisibleIn(seen, namespace)));
 }
 
-function conflict(claim: Claim, rivals: readonly Claim[]): Finding {
+/** A rival claim, and why the two contend for the host. */
+interface Rival extends Claim {
+  readonly reason: string;
+}
+
+function conflict(claim: Claim, rivals: readonly Rival[]): Finding {
   const names = [...new Set(rivals.map(c => c.vs.id))].join(', ');
   return claim.gateway === MESH
     ? finding('mesh-host-conflict', claim.vs.id, claim.path,
-      `host ${claim.host} is also routed for the mesh by ${names}${meeting(claim, rivals)}; sidecars take one VirtualService per host `
-      + `and ignore the rest, so merge the routes into one VirtualService, or export the two to namespaces that do not overlap`)
+      `host ${claim.host} is also routed for the mesh by ${names}${meeting(claim, rivals)}, and ${rivals[0].reason}; sidecars take one VirtualService `
+      + `per host and protocol and ignore the rest, so merge the routes into one VirtualService, or export the two to namespaces that do not overlap`)
     : finding('gateway-host-conflict', claim.vs.id, claim.path,
       `host ${claim.host} is also bound to gateway ${claim.gateway} by ${names}${meeting(claim, rivals)}; Istio merges their routes `
-      + `in creation order, so a catch-all route in the older one hides the other's; merge them or give each its own host`);
+      + `in creation order, catch-all routes last, so where both take a request the older one's route is used, and ${rivals[0].reason}; `
+      + 'merge them, give each its own host, or give them matches that do not overlap');
 }
 
 /** Where the claims meet, when not everywhere: the namespaces that see this VirtualService and a rival. */
