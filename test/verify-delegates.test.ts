@@ -376,10 +376,9 @@ describe('a delegate\'s rules apply where the rules that delegate to it do', () 
       .toEqual(['delegate-has-hosts VirtualService/gw/root spec.http[0].delegate']);
   });
 
-  test('fails on a delegate without a root in the set as on a VirtualService bound to the mesh', () => {
-    expect(findings([TWO_PORTS, API[1], delegate({ http: [{ route: ROUTE }] })])).toEqual([]);
+  test('passes a delegate without a root in the set, whose hosts, and their ports, are its roots\'', () => {
     const toAdmin = { route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 9080 } } }] };
-    expect(findings([TWO_PORTS, API[1], delegate({ http: [toAdmin] })])).toEqual(['http-route-to-non-http-port VirtualService/shop/api spec.http[0].route[0].destination']);
+    expect(findings([TWO_PORTS, API[1], delegate({ http: [{ match: [{ uri: { prefix: '/admin' } }], ...toAdmin }, { route: ROUTE }] })])).toEqual([]);
   });
 
   test('fails where the root rule\'s matches, or the delegate rule\'s own, name a gateway, each in its own namespace', () => {
@@ -393,10 +392,12 @@ describe('a delegate\'s rules apply where the rules that delegate to it do', () 
     expect(findings(objects({ gateways: ['mesh', 'public'] }, { match: [{ gateways: ['mesh'] }], route: ROUTE }))).toEqual([]);
   });
 
-  test('fails on an http route to a tcp port where a mesh root applies it, and not where only a gateway does', () => {
-    const toAdmin = { route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 9080 } } }] };
-    expect(findings(objects({}, toAdmin))).toEqual(['http-route-to-non-http-port VirtualService/shop/api spec.http[0].route[0].destination']);
-    expect(findings(objects({ gateways: ['public'] }, toAdmin))).toEqual([]);
+  test('fails on an http rule for a root\'s host whose ports are all tcp where a mesh root applies it, and not where only a gateway does', () => {
+    const admin = { ...TWO_PORTS, metadata: { name: 'admin', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ name: 'tcp-admin', port: 9080 }] } };
+    const onAdmin = (rootSpec: Obj) => objects({ hosts: ['admin.shop.svc.cluster.local'], ...rootSpec }, { route: ROUTE }, [admin]);
+    // The root's rule that delegates is an http rule too.
+    expect(findings(onAdmin({}))).toEqual(['http-route-to-non-http-port VirtualService/gw/root spec.http[0]', 'http-route-to-non-http-port VirtualService/shop/api spec.http[0]']);
+    expect(findings(onAdmin({ gateways: ['public'] }))).toEqual(['destination-port-required VirtualService/shop/api spec.http[0].route[0].destination']);
   });
 });
 

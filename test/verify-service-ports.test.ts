@@ -364,14 +364,33 @@ describe('ports of Services that routes reach', () => {
     ]);
   });
 
-  test('fails when an in-mesh http route names the first port of a Service, which is declared tls', () => {
+  test('fails when every port of the host an in-mesh http rule serves is declared another protocol, naming each', () => {
+    const vs = routeTo({ http: [{ route: [{ destination: { host: 'web', port: { number: 9443 } } }] }, { route: [{ destination: { host: 'web' } }] }] });
+    const error = (i: number) => ({ code: 'http-route-to-non-http-port', severity: 'error', object: 'VirtualService/shop/web', path: `spec.http[${i}]` });
+    const message = 'port 9443 (http, appProtocol tls) of Service/shop/web is declared tls, port 9090 (tcp-admin) of Service/shop/web is declared tcp, '
+      + 'so sidecars proxy calls to them as opaque traffic and never apply this http rule; name the port http-<suffix> (or grpc, http2) if it serves http, '
+      + 'or route it under tcp instead';
+    expect(verify([...web([{ name: 'http', appProtocol: 'tls', port: 9443 }, { name: 'tcp-admin', port: 9090 }]), vs]).filter(f => f.code === error(0).code))
+      .toEqual([{ ...error(0), message }, { ...error(1), message }]);
+    const one = verify([...web([{ name: 'tcp', port: 9443 }]), routeTo({ http: [{ route: [{ destination: { host: 'web' } }] }] })]);
+    expect(one.map(f => f.message)).toEqual(['port 9443 (tcp) of Service/shop/web is declared tcp, so sidecars proxy calls to it as opaque traffic and never apply '
+      + 'this http rule; name the port http-<suffix> (or grpc, http2) if it serves http, or route it under tcp instead']);
+  });
+
+  test('passes an http rule for a host with a port that carries http, or is sniffed, whatever port its destination names', () => {
     const vs = routeTo({ http: [{ route: [{ destination: { host: 'web', port: { number: 9443 } } }] }] });
-    const error = { code: 'http-route-to-non-http-port', severity: 'error', object: 'VirtualService/shop/web', path: 'spec.http[0].route[0].destination' };
-    expect(verify([...web([{ name: 'http', appProtocol: 'tls', port: 9443 }, { name: 'http-admin', port: 9090 }]), vs])).toEqual([{
-      ...error,
-      message: 'port 9443 (http, appProtocol tls) of Service/shop/web is declared tls, so sidecars proxy it as opaque tls and never apply this http route; '
-        + 'name the port http-<suffix> (or grpc, http2) if it serves http, or route it under tcp instead',
-    }]);
+    expect(verify([...web([{ name: 'tls', port: 9443 }, { name: 'http-admin', port: 9090 }]), vs])).toEqual([]);
+    expect(verify([...web([{ name: 'tls', port: 9443 }, { name: 'admin', port: 9090 }]), vs]).map(f => f.code)).toEqual(['port-protocol-unknown']);
+  });
+
+  test('passes an http rule of a host that a ServiceEntry declares, routed to an egress gateway\'s https port, as istio.io\'s egress tasks do', () => {
+    const entry = serviceEntry('nginx', ['nginx.example.com'], [{ number: 80, name: 'http', protocol: 'HTTP' }]);
+    const egress = routeTo({ hosts: ['nginx.example.com'], http: [{ route: [{ destination: { host: 'web', port: { number: 443 } } }] }] });
+    expect(verify([...web([{ name: 'https', port: 443 }]), entry, egress])).toEqual([]);
+    // A host in no registry, such as a gateway's public name, has no listener in sidecars; the Service's own does.
+    const publicName = routeTo({ hosts: ['web.example.com', 'web'], http: [{ route: [{ destination: { host: 'web' } }] }] });
+    expect(verify([...web([{ name: 'https', port: 443 }]), publicName]).map(f => `${f.code} ${f.path}`)).toEqual(['http-route-to-non-http-port spec.http[0]']);
+    expect(verify([...web([{ name: 'https', port: 443 }]), publicName], { externalHosts: ['*.example.com'] })).toEqual([]);
   });
 
   test.each(['http_proxy', 'grpc-web'])('accepts an in-mesh http route to a port named %s, which Istio reads as http', name => {

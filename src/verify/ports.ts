@@ -1,8 +1,9 @@
 import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './graph';
-import { MESH } from './hosts';
+import { MESH, isDeclaredElsewhere } from './hosts';
 import { list, own, show } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, destinations, routedHosts, ruleGateways } from './routes';
+import { Destination, destinations, routedHosts, ruleGateways, ruleScope } from './routes';
+import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /**
@@ -22,12 +23,15 @@ interface PortOwner {
 type OwnerOf = (host: string) => PortOwner | undefined;
 
 /** Checks the port each destination lands on: that it exists, is named where it must be, and speaks a protocol its route can use. */
-export function checkPorts(graph: Graph): Finding[] {
+export function checkPorts(graph: Graph, settings: Settings): Finding[] {
   const ownerOf = portOwners(graph);
-  return graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
-    const owner = ownerOf(d.resolved);
-    return owner ? checkDestinationPort(vs, d, owner, ownerOf) : [];
-  }));
+  return graph.virtualServices.flatMap(vs => [
+    ...destinations(vs).flatMap(d => {
+      const owner = ownerOf(d.resolved);
+      return owner ? checkDestinationPort(vs, d, owner, ownerOf) : [];
+    }),
+    ...checkHttpRules(graph, settings, vs),
+  ]);
 }
 
 /** The first VirtualService that routes to each Service port, by {@link servicePortKey}. */
@@ -56,9 +60,7 @@ function checkDestinationPort(vs: ManifestObject, d: Destination, owner: PortOwn
     return [finding('destination-port-not-found', vs.id, `${d.path}.port.number`,
       `port ${show(number)} is not a port of ${owner.name} (it has ${owner.numbers.map(show).join(', ') || 'none'}); use one of its ports`)];
   }
-  if (number === undefined && owner.numbers.length > 1) return portUnnamed(vs, d, owner, ownerOf);
-  const index = landedPort(owner.numbers, number);
-  return owner.service && index !== undefined ? checkHttpRoute(vs, d, owner.service, index) : [];
+  return number === undefined && owner.numbers.length > 1 ? portUnnamed(vs, d, owner, ownerOf) : [];
 }
 
 /**
@@ -84,14 +86,46 @@ function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, owner
     + `set port.number, or give each port its own rule with match.port (Istio's analyzer reports any route without a port, as IST0112)`)] : [];
 }
 
-/** Sidecars build a tcp filter chain for a non-http port and never consult http routes; a gateway terminates http itself. */
-function checkHttpRoute(vs: ManifestObject, d: Destination, service: ManifestObject, index: number): Finding[] {
-  const port = list(service.spec, 'ports')[index];
-  const protocol = portProtocol(port);
-  if (d.protocol !== 'http' || protocol === undefined || HTTP_PROTOCOLS.has(protocol) || !ruleGateways(vs, d).includes(MESH)) return [];
-  return [finding('http-route-to-non-http-port', vs.id, d.path,
-    `${portLabel(port)} of ${service.id} is declared ${protocol}, so sidecars proxy it as opaque ${protocol} and never apply this http route; `
-    + `name the port http-<suffix> (or grpc, http2) if it serves http, or route it under tcp instead`)];
+/**
+ * A sidecar applies a VirtualService's http rules to calls on the ports of its hosts that carry
+ * http; for a port declared another protocol it builds a tcp filter chain, which never consults
+ * them. So where every port of every host the VirtualService routes (a delegate's, its roots') is
+ * declared so, its http rules for the mesh never apply. The port a rule's destination names plays
+ * no part: an egress gateway's https port takes the plain http that a DestinationRule wraps in
+ * TLS. Gateways terminate http themselves.
+ */
+function checkHttpRules(graph: Graph, settings: Settings, vs: ManifestObject): Finding[] {
+  const rules = list(vs.spec, 'http');
+  const opaque = rules.length > 0 ? opaquePorts(graph, settings, vs) : undefined;
+  if (!opaque) return [];
+  const declared = opaque.map(({ port, service, protocol }) => `${portLabel(port)} of ${service.id} is declared ${protocol}`).join(', ');
+  return rules.flatMap((rule, i) => (ruleScope(vs, rule).includes(MESH) ? [finding('http-route-to-non-http-port', vs.id, `spec.http[${i}]`,
+    `${declared}, so sidecars proxy calls to ${opaque.length === 1 ? 'it' : 'them'} as opaque traffic and never apply this http rule; `
+    + 'name the port http-<suffix> (or grpc, http2) if it serves http, or route it under tcp instead')] : []));
+}
+
+/** A Service port and the protocol Istio reads for it. */
+interface DeclaredPort {
+  readonly port: unknown;
+  readonly service: ManifestObject;
+  readonly protocol: string;
+}
+
+/**
+ * The ports of the Services a VirtualService routes, where each is declared a protocol other than
+ * http; undefined where one may carry http (sniffed ones too), or a host is declared by a
+ * ServiceEntry or outside the set, whose protocols are not read here. Any other host is in no
+ * registry, so sidecars have no listener for it: a gateway's public name, say.
+ */
+function opaquePorts(graph: Graph, settings: Settings, vs: ManifestObject): DeclaredPort[] | undefined {
+  const services = new Set<ManifestObject>();
+  for (const { host } of routedHosts(vs)) {
+    const service = graph.serviceByHost.get(host);
+    if (service) services.add(service);
+    else if (isDeclaredElsewhere(graph, settings, host, host)) return undefined;
+  }
+  const ports = [...services].flatMap(service => list(service.spec, 'ports').map(port => ({ port, service, protocol: portProtocol(port) })));
+  return ports.length > 0 && ports.every((p): p is DeclaredPort => p.protocol !== undefined && !HTTP_PROTOCOLS.has(p.protocol)) ? ports : undefined;
 }
 
 function destinationPort(d: Destination): unknown {

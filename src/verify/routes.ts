@@ -97,6 +97,11 @@ export function ruleGateways(vs: ManifestObject, d: Destination): readonly strin
   return narrowed(resolved(d.gateways, vs), vs);
 }
 
+/** Where a rule applies: the gateways its matches name, when each names some, else where its VirtualService's rules apply; narrowed as {@link ruleGateways}. */
+export function ruleScope(vs: ManifestObject, rule: unknown): readonly string[] {
+  return narrowed(resolved(matchGateways(rule), vs), vs);
+}
+
 /** Where one match applies: the gateways it names, else where its VirtualService's rules apply; narrowed as {@link ruleGateways}. */
 export function matchScope(vs: ManifestObject, match: unknown): readonly string[] {
   const named = namedGateways(match);

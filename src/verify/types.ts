@@ -151,7 +151,7 @@ const CODE_TABLE = {
   'destination-port-not-found': [Severity.ERROR, '`destination.port.number` is not a port of the destination Service: 503.'],
   'destination-port-required': [Severity.ERROR, 'A gateway route to a Service with several ports names no port.'],
   'port-protocol-unknown': [Severity.WARNING, 'A routed Service port declares no protocol Istio knows, so Istio sniffs it.'],
-  'http-route-to-non-http-port': [Severity.ERROR, 'An in-mesh `http` route reaches a port declared as a non-HTTP protocol.'],
+  'http-route-to-non-http-port': [Severity.ERROR, 'An in-mesh `http` rule for hosts whose every port is declared a non-HTTP protocol: sidecars never apply it.'],
   'route-to-no-replicas': [Severity.ERROR, 'A route sends traffic to workloads that all run 0 replicas: 503.'],
   'destination-host-missing': [Severity.ERROR, 'A route destination has no host, which Istio rejects.'],
   'destination-host-not-exported': [Severity.ERROR, 'A destination\'s Service or ServiceEntry is not exported to a namespace where the VirtualService applies: 503 there.'],

@@ -52,7 +52,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkDelegates(graph, settings),
     ...checkDestinationRules(graph, settings),
     ...checkDestinationRuleTls(graph),
-    ...checkPorts(graph),
+    ...checkPorts(graph, settings),
     ...checkServicePorts(graph),
     ...checkServiceEntryProtocols(graph, settings),
     ...checkServiceEntryAddresses(graph, settings),
