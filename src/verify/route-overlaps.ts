@@ -69,7 +69,7 @@ const MATCHER_FIELDS = ['headers', 'withoutHeaders', 'queryParams'];
 const HEADER_FIELDS = ['method', 'authority', 'scheme'];
 
 /** Whether a match becomes a catch-all route (route.IsCatchAllRoute), which gateways try last. */
-function isCatchAll(match: Json): boolean {
+export function isCatchAll(match: Json): boolean {
   if (MATCHER_FIELDS.some(key => Object.keys(record(match, key)).length > 0)) return false;
   if (HEADER_FIELDS.some(key => isObjectLike(own(match, key)))) return false;
   const uri = own(match, 'uri');
