@@ -280,6 +280,31 @@ describe('which VirtualServices that claim one host contend for its requests', (
   });
 });
 
+describe('gateway-host-conflict: only where the gateway admits both on one port', () => {
+  const HOST = 'a.example.com';
+  const catchAll = (name: string, namespace: string) => vs(name, namespace, { hosts: [HOST], gateways: ['istio-system/gw'] });
+  const gw = (...servers: [string, number][]) => istio('Gateway', 'gw', 'istio-system', {
+    selector: { istio: 'ingressgateway' },
+    servers: servers.map(([host, number]) => ({ port: { number, name: `http-${number}`, protocol: 'HTTP' }, hosts: [host] })),
+  });
+  const conflicts = (gateway: Obj) => verify([...app('reviews', 'shop'), gateway, catchAll('a', 'shop'), catchAll('b', 'other')])
+    .filter(f => f.code === 'gateway-host-conflict').map(f => f.object);
+
+  test('passes where a server admits the host from one namespace alone, which istiod merges alone (NamesForNamespace)', () => {
+    expect(conflicts(gw([`shop/${HOST}`, 80]))).toEqual([]);
+    expect(conflicts(gw([`./${HOST}`, 80]))).toEqual([]);
+  });
+
+  test('passes where each is admitted on a port of its own, whose routes istiod builds apart', () => {
+    expect(conflicts(gw([`shop/${HOST}`, 80], [`other/*.example.com`, 8080]))).toEqual([]);
+  });
+
+  test('fails where one port admits both, from a server each or from one', () => {
+    expect(conflicts(gw([`shop/${HOST}`, 80], [`other/*.example.com`, 80]))).toEqual(['VirtualService/other/b', 'VirtualService/shop/a']);
+    expect(conflicts(gw([`*/${HOST}`, 443], [`shop/${HOST}`, 80], [`other/${HOST}`, 8080]))).toEqual(['VirtualService/other/b', 'VirtualService/shop/a']);
+  });
+});
+
 describe('gateway-host-conflict: VirtualServices that claim one host on one gateway, seen together', () => {
   /** Two VirtualServices on the Gateway istio-system/public, whose pods run outside the set unless `pods` puts them in istio-system. */
   const objects = (exportTo: string[], otherNamespace: string, pods = false, otherExportTo = exportTo) => [

@@ -281,6 +281,19 @@ describe('workloads and services', () => {
     expect(summary(verify([service('db', { app: 'db' }), unlabelled]))).toEqual(['service-selects-nothing Service/shop/db spec.selector']);
   });
 
+  test('passes a Service in front of gateway pods declared outside the set, where they may run, as Knative\'s local gateway is', () => {
+    const local = service('local-gateway', { istio: 'ingressgateway' });
+    expect(codes([local])).toEqual([]);
+    expect(codes([service('edge', { app: 'istio-ingressgateway', istio: 'ingressgateway' })])).toEqual([]);
+    expect(codes([local], { externalGatewayWorkloads: ['shop:istio=ingressgateway'] })).toEqual([]);
+  });
+
+  test('fails when a Service selects labels the declared gateway pods lack, or they run in another namespace', () => {
+    expect(codes([service('local-gateway', { istio: 'ingressgateway', tier: 'edge' })])).toEqual(['service-selects-nothing']);
+    expect(codes([service('local-gateway', { istio: 'ingressgateway' })], { externalGatewayWorkloads: ['istio-system:istio=ingressgateway'] }))
+      .toEqual(['service-selects-nothing']);
+  });
+
   test('does not count a Pod owned by a ReplicaSet as another workload', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-v1-abc-x', namespace: 'shop', labels: { app: 'reviews', version: 'v1' } } };
     const owned = { ...pod, metadata: { ...pod.metadata, ownerReferences: [{ kind: 'ReplicaSet', name: 'reviews-v1-abc' }] } };

@@ -2,7 +2,7 @@ import { Visibility, exportField, exportFix, exportedTo, isNowhere, isVisibleIn,
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject, addTo } from './graph';
 import { INTERNAL_GATEWAY_MARK, MESH, hostsOverlap, isInternalGatewayRef, serverAdmits } from './hosts';
-import { list, text } from './json';
+import { list, own, text } from './json';
 import { contention } from './route-overlaps';
 import { ClaimedHost, GatewayBinding, claimedHosts, gatewayBindings, isBoundToMesh } from './routes';
 import { Settings } from './settings';
@@ -188,7 +188,7 @@ function checkHostConflicts(graph: Graph, settings: Settings, proxiesOf: Proxies
       const claims = contenders.map((c): Claim => ({ ...c, seenBy: takenAt(exportedTo(c.vs, settings), proxiesOf(c.gateway)) }));
       for (const claim of claims) {
         const rivals = claims.flatMap(c => {
-          if (c.vs.id === claim.vs.id || isNowhere(sharedBy(c.seenBy, claim.seenBy))) return [];
+          if (c.vs.id === claim.vs.id || isNowhere(sharedBy(c.seenBy, claim.seenBy)) || !admittedTogether(graph, claim, c)) return [];
           const reason = contention(claim.vs, c.vs, claim.gateway);
           return reason === undefined ? [] : [{ ...c, reason }];
         });
@@ -197,6 +197,22 @@ function checkHostConflicts(graph: Graph, settings: Settings, proxiesOf: Proxies
     }
   }
   return findings;
+}
+
+/**
+ * Whether the gateway admits the host of both claims on one server port: istiod builds a route
+ * configuration per port from the VirtualServices each server admits from their namespace
+ * (`NamesForNamespace`), and merges nothing across ports. An Istio Gateway of the set is read;
+ * the mesh, and any other gateway, are taken to admit both.
+ */
+function admittedTogether(graph: Graph, a: ClaimAt, b: ClaimAt): boolean {
+  const gateway = graph.gateways.get(a.gateway);
+  if (!gateway) return true;
+  const portsFor = (vs: ManifestObject) => list(gateway.spec, 'servers')
+    .filter(server => list(server, 'hosts').some(host => typeof host === 'string' && serverAdmits(host, gateway.namespace, vs.namespace, a.host)))
+    .map(server => own(own(server, 'port'), 'number'));
+  const mine = portsFor(a.vs);
+  return portsFor(b.vs).some(port => mine.includes(port));
 }
 
 /** The namespaces among a gateway's `proxies` that see a VirtualService; where they are unknown (or for the mesh), every one that sees it. */

@@ -42,7 +42,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
   return [
     ...graph.unidentified,
     ...checkDuplicates(graph),
-    ...checkWorkloads(graph),
+    ...checkWorkloads(graph, settings),
     ...checkGatewayWorkloads(graph, settings, gatewayPods),
     ...checkGatewayCertificates(graph, gatewayPods, objects),
     ...checkDestinations(graph, settings, proxiesOf),

@@ -1,22 +1,32 @@
-import { Graph, Workload, podsOfService, serviceSelector, workloadsIn } from './graph';
+import { Graph, ManifestObject, Workload, podsOfService, serviceSelector, workloadsIn } from './graph';
 import { isObjectLike, own } from './json';
-import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss, readLabelSelector } from './selectors';
+import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss, readLabelSelector, selects } from './selectors';
+import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** Checks that Services and workloads agree on pod labels: the Kubernetes half of the route graph. */
-export function checkWorkloads(graph: Graph): Finding[] {
+export function checkWorkloads(graph: Graph, settings: Settings): Finding[] {
   return [
     ...graph.workloads.flatMap(checkWorkloadSelector),
     ...graph.services.flatMap(service => {
       const selector = serviceSelector(service);
       // Without a selector the endpoints are managed by hand (or it is an ExternalName): nothing to match.
       if (selector.size === 0) return [];
-      if (podsOfService(graph, service).length > 0) return [];
+      if (podsOfService(graph, service).length > 0 || selectsExternalGateway(settings, service, selector)) return [];
       return [finding('service-selects-nothing', service.id, 'spec.selector',
         `selector ${formatLabels(selector)} matches the pod template of no workload in namespace ${service.namespace}, `
         + `so the service has no endpoints; change it to labels the pods carry${nearestMiss(selector, workloadsIn(graph, service.namespace))}`)];
     }),
   ];
+}
+
+/**
+ * Whether a Service selects gateway pods declared outside the set (Istio's default install unless
+ * the options say otherwise), in its namespace or where their namespace is not known: a Service in
+ * front of the ingress gateway, as Knative's local gateway is, has those pods for endpoints.
+ */
+function selectsExternalGateway(settings: Settings, service: ManifestObject, selector: ReadonlyMap<string, string>): boolean {
+  return settings.externalGatewayWorkloads.some(pods => (pods.namespace ?? service.namespace) === service.namespace && selects(selector, pods.labels));
 }
 
 /** Only the pre-apps/v1 APIs defaulted a missing selector to the template labels. */
