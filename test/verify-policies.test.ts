@@ -533,6 +533,43 @@ describe('deprecated-field', () => {
     }
     expect(deprecations([istio('VirtualService', 'reviews', { hosts: ['reviews'], http: [{ fault: 'x' }, null] })])).toEqual([]);
   });
+
+  test('fails when a rule mirrors by mirrorPercent, which mirrorPercentage replaces', () => {
+    const mirrored = (rule: Obj) => istio('VirtualService', 'reviews', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }], mirror: { host: 'reviews' }, ...rule }] });
+    expect(deprecations([mirrored({ mirrorPercent: 0 })])).toEqual([deprecated('spec.http[0].mirrorPercent',
+      'mirrorPercent 0 is deprecated, and a later Istio release may drop it (it is ignored already where mirrorPercentage is set too); '
+      + 'write mirrorPercentage: { value: 0 } instead')]);
+    expect(deprecations([mirrored({ mirrorPercentage: { value: 5 } }), mirrored({ mirrorPercent: '5' })])).toEqual([]);
+  });
+
+  test('fails on each deprecated load balancer field of a DestinationRule, its subsets and their ports', () => {
+    const legacy = { consistentHash: { httpHeaderName: 'x-user', minimumRingSize: 1024 }, warmupDurationSecs: '30s' };
+    const rule = istio('DestinationRule', 'reviews', {
+      host: 'reviews',
+      trafficPolicy: { loadBalancer: legacy, portLevelSettings: [{ port: { number: 80 } }, { port: { number: 81 }, loadBalancer: { warmupDurationSecs: '5s' } }] },
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' }, trafficPolicy: { portLevelSettings: [{ loadBalancer: legacy }] } }],
+    });
+    const ring = (path: string) => deprecated(`${path}.consistentHash.minimumRingSize`, 'consistentHash.minimumRingSize 1024 is deprecated, and a later Istio '
+      + 'release may drop it (it is ignored already where ringHash.minimumRingSize is set too); write consistentHash.ringHash: { minimumRingSize: 1024 } instead',
+    'DestinationRule/shop/reviews');
+    const warmup = (path: string, duration: string) => deprecated(`${path}.warmupDurationSecs`, `warmupDurationSecs ${duration} is deprecated, and a later Istio `
+      + `release may drop it (it is ignored already where warmup is set too); write warmup: { duration: ${duration} } instead`, 'DestinationRule/shop/reviews');
+    expect(deprecations([rule])).toEqual([
+      ring('spec.subsets[1].trafficPolicy.portLevelSettings[0].loadBalancer'),
+      warmup('spec.subsets[1].trafficPolicy.portLevelSettings[0].loadBalancer', '30s'),
+      ring('spec.trafficPolicy.loadBalancer'),
+      warmup('spec.trafficPolicy.loadBalancer', '30s'),
+      warmup('spec.trafficPolicy.portLevelSettings[1].loadBalancer', '5s'),
+    ]);
+  });
+
+  test('passes the load balancer fields that replace them, and values of the wrong type', () => {
+    const rule = istio('DestinationRule', 'reviews', {
+      host: 'reviews',
+      trafficPolicy: { loadBalancer: { consistentHash: { ringHash: { minimumRingSize: 1024 }, minimumRingSize: '1024' }, warmup: { duration: '30s' }, warmupDurationSecs: 30 } },
+    });
+    expect(deprecations([rule])).toEqual([]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------
