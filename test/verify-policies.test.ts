@@ -563,6 +563,16 @@ describe('deprecated-field', () => {
     ]);
   });
 
+  test('skips the holes of sparse subset and port lists, and still finds what follows them', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [, { loadBalancer: { warmupDurationSecs: '5s' } }];
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', trafficPolicy: { portLevelSettings: sparse }, subsets: [, { name: 'v1', trafficPolicy: { portLevelSettings: sparse } }] });
+    expect(deprecations([rule]).map(f => f.path)).toEqual([
+      'spec.subsets[1].trafficPolicy.portLevelSettings[1].loadBalancer.warmupDurationSecs',
+      'spec.trafficPolicy.portLevelSettings[1].loadBalancer.warmupDurationSecs',
+    ]);
+  });
+
   test('passes the load balancer fields that replace them, and values of the wrong type', () => {
     const rule = istio('DestinationRule', 'reviews', {
       host: 'reviews',

@@ -46,15 +46,15 @@ interface LoadBalancer {
   readonly settings: unknown;
 }
 
-/** The load balancers of a rule's traffic policy, its subsets', and their ports'. */
+/** The load balancers of a rule's traffic policy, its subsets', and their ports'; flatMap passes over the holes of a sparse list. */
 function loadBalancers(rule: ManifestObject): LoadBalancer[] {
   const policies = [
     { path: 'spec.trafficPolicy', policy: own(rule.spec, 'trafficPolicy') },
-    ...list(rule.spec, 'subsets').map((subset, i) => ({ path: `spec.subsets[${i}].trafficPolicy`, policy: own(subset, 'trafficPolicy') })),
+    ...list(rule.spec, 'subsets').flatMap((subset, i) => [{ path: `spec.subsets[${i}].trafficPolicy`, policy: own(subset, 'trafficPolicy') }]),
   ];
   return policies.flatMap(({ path, policy }) => [
     { path: `${path}.loadBalancer`, settings: own(policy, 'loadBalancer') },
-    ...list(policy, 'portLevelSettings').map((port, i) => ({ path: `${path}.portLevelSettings[${i}].loadBalancer`, settings: own(port, 'loadBalancer') })),
+    ...list(policy, 'portLevelSettings').flatMap((port, i) => [{ path: `${path}.portLevelSettings[${i}].loadBalancer`, settings: own(port, 'loadBalancer') }]),
   ]);
 }
 

@@ -160,8 +160,8 @@ interface Claim extends ClaimAt {
 
 /**
  * VirtualServices that claim one host on one gateway, the mesh counting as one, whose routes contend
- * for its requests (route-overlaps.ts), and that some namespace sees both of: a proxy takes the VirtualServices exported to its namespace, so two that
- * no namespace sees both never meet. At a gateway whose pods the set shows, that namespace must be
+ * for its requests (route-overlaps.ts), and that some namespace sees both of: a proxy takes the
+ * VirtualServices exported to its namespace, so two that no namespace sees both never meet. At a gateway whose pods the set shows, that namespace must be
  * one of its pods'. Hosts are compared exactly. Istio's analyzer also matches
  * wildcards (`*.productpage.d` against `*.d`), though only when one of the two is exported to
  * namespaces by name; istiod gives each host the VirtualService of its most specific wildcard, so

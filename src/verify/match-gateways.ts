@@ -10,7 +10,7 @@
 import { Graph, ManifestObject, delegatingRoots, idList, isDelegate } from './graph';
 import { resolveGatewayRef } from './hosts';
 import { list } from './json';
-import { ROUTE_PROTOCOLS, gatewayBindings, isName, namedGateways } from './routes';
+import { ROUTE_PROTOCOLS, boundGateways, isName, namedGateways } from './routes';
 import { Finding, finding } from './types';
 
 export function checkMatchGateways(graph: Graph): Finding[] {
@@ -31,10 +31,6 @@ function bindings(vs: ManifestObject): readonly string[] | undefined {
   const roots = delegatingRoots(vs);
   if (roots) return [...new Set(roots.flatMap(boundGateways))];
   return isDelegate(vs) ? undefined : boundGateways(vs);
-}
-
-function boundGateways(vs: ManifestObject): string[] {
-  return gatewayBindings(vs).map(binding => binding.gateway);
 }
 
 /** A finding for each gateway of `match` outside `scope`. */

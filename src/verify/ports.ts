@@ -16,8 +16,6 @@ interface PortOwner {
   readonly name: string;
   /** Each port's number: the Service's in order; the ServiceEntries' pooled, once each. */
   readonly numbers: readonly unknown[];
-  /** The Service, whose port names carry the protocol; undefined for ServiceEntries, which declare it outright. */
-  readonly service?: ManifestObject;
 }
 
 type OwnerOf = (host: string) => PortOwner | undefined;
@@ -124,7 +122,7 @@ function opaquePorts(graph: Graph, settings: Settings, vs: ManifestObject): Decl
     if (service) services.add(service);
     else if (isDeclaredElsewhere(graph, settings, host, host)) return undefined;
   }
-  const ports = [...services].flatMap(service => list(service.spec, 'ports').map(port => ({ port, service, protocol: portProtocol(port) })));
+  const ports = [...services].flatMap(service => list(service.spec, 'ports').flatMap(port => [{ port, service, protocol: portProtocol(port) }]));
   return ports.length > 0 && ports.every((p): p is DeclaredPort => p.protocol !== undefined && !HTTP_PROTOCOLS.has(p.protocol)) ? ports : undefined;
 }
 
@@ -148,7 +146,7 @@ function portOwners(graph: Graph): OwnerOf {
   const byHost = groupBy(graph.serviceEntryHosts, h => h.host);
   return host => {
     const service = graph.serviceByHost.get(host);
-    if (service) return { name: service.id, numbers: servicePortNumbers(service), service };
+    if (service) return { name: service.id, numbers: servicePortNumbers(service) };
     const found = byHost.get(host) ?? coveringWildcard(byHost, host);
     if (!found) return undefined;
     const entries = [...new Set(found.map(h => h.entry))];

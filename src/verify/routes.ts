@@ -145,7 +145,7 @@ function resolved(gateways: readonly string[] | undefined, vs: ManifestObject): 
 }
 
 /** The gateways of {@link gatewayBindings}, which every destination of a rule without gateway matches applies at. */
-function boundGateways(vs: ManifestObject): readonly string[] {
+export function boundGateways(vs: ManifestObject): readonly string[] {
   return vs.facts.boundGateways ??= gatewayBindings(vs).map(b => b.gateway);
 }
 
