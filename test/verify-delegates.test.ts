@@ -485,6 +485,14 @@ describe('a delegate\'s routes apply where the exportTo of the rules that delega
     ]);
   });
 
+  test('fails at the mesh and at the gateway both, for a root whose rule applies at each', () => {
+    const both = rootIn('gw', { gateways: ['public', 'mesh'] });
+    expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), both, delegate()]).map(([, message]) => message.split(': ')[0])).toEqual([
+      'host api.shop.svc.cluster.local is not exported to namespace gw, where VirtualService/gw/root, which delegates here, applies',
+      'host api.shop.svc.cluster.local is not exported to namespace ingress, where the pods of gateway gw/public run',
+    ]);
+  });
+
   test('fails when the host is hidden from the pods of the root\'s gateway that the root, not the delegate, is exported to', () => {
     expect(notExported([PRIVATE_API, API[1], ...publicGateway('ingress'), rootIn('gw', { gateways: ['public'] }), delegate({ exportTo: ['gw'] })])).toEqual([
       ['VirtualService/shop/api', hiddenIn('ingress', 'where the pods of gateway gw/public run', 'the gateway takes these routes but does not')],

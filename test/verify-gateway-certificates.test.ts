@@ -190,6 +190,10 @@ describe('gateway-secret-not-found', () => {
       expect(served('kubernetes://edge/shop-tls', tlsSecret('shop-tls', 'edge', EXPIRED))).toEqual(['gateway-certificate-invalid Secret/edge/shop-tls data["tls.crt"]']);
     });
 
+    test('passes a Secret those pods name by namespace that the set lacks, which may be made outside it too', () => {
+      expect(served('kubernetes://edge/shop-tls')).toEqual([]);
+    });
+
     test('passes a valid certificate there, and leaves a Secret of another namespace alone', () => {
       expect(served('shop-tls', tlsSecret('shop-tls', 'istio-ingress', VALID))).toEqual([]);
       expect(served('shop-tls', tlsSecret('shop-tls', 'istio-system', EXPIRED))).toEqual([]);

