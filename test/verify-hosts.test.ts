@@ -304,6 +304,11 @@ describe('gateway-host-conflict: only where the gateway admits both on one port'
     expect(conflicts(gw([`shop/${HOST}`, 80], [`other/*.example.com`, 8080]))).toEqual([]);
   });
 
+  test('fails where a server admits the host among others', () => {
+    const twoHosts = istio('Gateway', 'gw', 'istio-system', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop/b.example.com', `*/${HOST}`] }] });
+    expect(conflicts(twoHosts)).toEqual(['VirtualService/other/b', 'VirtualService/shop/a']);
+  });
+
   test('fails where one port admits both, from a server each or from one', () => {
     expect(conflicts(gw([`shop/${HOST}`, 80], [`other/*.example.com`, 80]))).toEqual(['VirtualService/other/b', 'VirtualService/shop/a']);
     expect(conflicts(gw([`*/${HOST}`, 443], [`shop/${HOST}`, 80], [`other/${HOST}`, 8080]))).toEqual(['VirtualService/other/b', 'VirtualService/shop/a']);

@@ -435,6 +435,7 @@ describe('at gateways alone, catch-all routes are tried last (route.SortVHostRou
     ['a match with a name alone', rule([{ name: 'all' }])],
     ['the uri prefix /', rule([{ uri: { prefix: '/' } }])],
     ['the uri regex .*', rule([{ uri: { regex: '.*' } }])],
+    ['a match with a condition beside an empty one', rule([{ uri: { prefix: '/a' } }, {}])],
   ])('passes a rule after a catch-all with %s, which the gateway tries first', (_, first) => {
     expect(matchFindings([atGateway([first, later])])).toEqual([]);
   });

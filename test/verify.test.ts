@@ -272,6 +272,8 @@ describe('workloads and services', () => {
   test('accepts a Service without selector, and pods of a StatefulSet', () => {
     const sts = { ...deployment('db', { app: 'db' }), kind: 'StatefulSet' };
     expect(codes([service('external', undefined), service('db', { app: 'db' }), sts])).toEqual([]);
+    // Whether or not gateway pods are declared outside the set, whose labels an empty selector would take.
+    expect(codes([service('external', {}), service('none', undefined)], { externalGatewayWorkloads: [] })).toEqual([]);
   });
 
   test('takes a bare Pod as a workload, by its own labels, and asks it for no selector', () => {

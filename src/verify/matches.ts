@@ -52,7 +52,8 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
       return;
     }
     // Gateways try catch-all routes last (route.SortVHostRoutes), so where a rule applies at gateways alone, its catch-alls decide after the rules that follow.
-    const triedLast = protocol === 'http' && !ruleScope(vs, value).includes(MESH) ? isCatchAll : () => false;
+    const atGatewaysAlone = protocol === 'http' && !ruleScope(vs, value).includes(MESH);
+    const triedLast = (match: Json): boolean => atGatewaysAlone && isCatchAll(match);
     const coverers: SeenMatch[] = [];
     matches.forEach((match, j) => {
       const matchLabel = label(`match[${j}]`, match);
