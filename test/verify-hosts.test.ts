@@ -256,6 +256,15 @@ describe('which VirtualServices that claim one host contend for its requests', (
       .toEqual(gatewayReason('spec.http[0].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));
   });
 
+  test('reads no route after a VirtualService\'s own catch-all, which istiod never builds', () => {
+    const api = [{ uri: { prefix: '/api' } }];
+    expect(contend(routes('a', http(undefined, api)), routes('b', http(api)))).toEqual([]);
+    expect(contend(routes('a', http([{ uri: { prefix: '/' } }, ...api], api)), routes('b', http(api)))).toEqual([]);
+    // A catch-all that does not apply at the gateway cuts nothing off there.
+    const meshCatchAll = routes('a', http([{ gateways: ['mesh'] }], api), ['istio-system/public', 'mesh']);
+    expect(contend(meshCatchAll, routes('b', http(api)))).toEqual(gatewayReason('spec.http[1].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));
+  });
+
   test('reads only the matches that apply at the gateway', () => {
     const scoped = routes('b', http([{ uri: { prefix: '/a/' }, gateways: ['mesh'] }, { uri: { prefix: '/b/' } }]), ['istio-system/public', 'mesh']);
     expect(contend(routes('a', http([{ uri: { prefix: '/a/' } }])), scoped).filter(m => m.includes('gateway'))).toEqual([]);
@@ -280,6 +289,9 @@ describe('which VirtualServices that claim one host contend for its requests', (
     // http matches all kept to a gateway give sidecars no http routes.
     expect(meshFindings(mesh('a', http(undefined)), mesh('b', { gateways: ['mesh', 'istio-system/public'], ...http([{ gateways: ['istio-system/public'] }]) }))).toEqual([]);
     expect(meshFindings(mesh('a', tls), mesh('b', tls))).toEqual(['mesh-host-conflict VirtualService/shop/a', 'mesh-host-conflict VirtualService/shop/b']);
+    // Sidecars build the routes of each port apart.
+    expect(meshFindings(mesh('a', http([{ port: 8080 }])), mesh('b', http([{ port: 9090 }])))).toEqual([]);
+    expect(meshFindings(mesh('a', http([{ port: 8080 }])), mesh('b', http(undefined))).length).toBe(2);
     expect(verify([...app('reviews', 'shop'), mesh('a', { tcp: [{ route: TO }] }), mesh('b', { tcp: [{ route: TO }] })])[0].message)
       .toContain('by VirtualService/shop/b, and both have tcp routes; sidecars take one VirtualService per host and protocol');
   });

@@ -392,6 +392,9 @@ describe('ports of Services that routes reach', () => {
     const publicName = routeTo({ hosts: ['web.example.com', 'web'], http: [{ route: [{ destination: { host: 'web' } }] }] });
     expect(verify([...web([{ name: 'https', port: 443 }]), publicName]).map(f => `${f.code} ${f.path}`)).toEqual(['http-route-to-non-http-port spec.http[0]']);
     expect(verify([...web([{ name: 'https', port: 443 }]), publicName], { externalHosts: ['*.example.com'] })).toEqual([]);
+    // A wildcard host may cover a Service of the set whose port carries http.
+    const wildcard = routeTo({ hosts: ['*.shop.svc.cluster.local', 'web'], http: [{ route: [{ destination: { host: 'web' } }] }] });
+    expect(verify([...web([{ name: 'https', port: 443 }]), wildcard])).toEqual([]);
   });
 
   test.each(['http_proxy', 'grpc-web'])('accepts an in-mesh http route to a port named %s, which Istio reads as http', name => {

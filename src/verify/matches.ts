@@ -8,9 +8,7 @@
 import { hostCovers } from '../names';
 import { Graph, ManifestObject, isDelegating } from './graph';
 import { Json, isObjectLike, own, list, text } from './json';
-import { MESH } from './hosts';
-import { isCatchAll } from './route-overlaps';
-import { RouteProtocol, ROUTE_PROTOCOLS, ruleScope } from './routes';
+import { RouteProtocol, ROUTE_PROTOCOLS } from './routes';
 import { Finding, finding } from './types';
 
 export function checkMatches(graph: Graph): Finding[] {
@@ -51,15 +49,12 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
       findings.push(behindCatchAll(vs, rule, catchAll));
       return;
     }
-    // Gateways try catch-all routes last (route.SortVHostRoutes), so where a rule applies at gateways alone, its catch-alls decide after the rules that follow.
-    const atGatewaysAlone = protocol === 'http' && !ruleScope(vs, value).includes(MESH);
-    const triedLast = (match: Json): boolean => atGatewaysAlone && isCatchAll(match);
     const coverers: SeenMatch[] = [];
     matches.forEach((match, j) => {
       const matchLabel = label(`match[${j}]`, match);
       const coverer = seen.find(s => covers(s.match, match));
       if (!coverer) {
-        if (decides && !triedLast(match)) seen.push({ rule, label: matchLabel, match });
+        if (decides) seen.push({ rule, label: matchLabel, match });
         return;
       }
       findings.push(ineffective(vs, rule, `${rule.path}.match[${j}]`, match, coverer));
@@ -71,7 +66,7 @@ function checkRules(vs: ManifestObject, protocol: RouteProtocol): Finding[] {
       findings.push(allCovered(vs, rule, coverers));
       return;
     }
-    if (decides && !(matches.length === 0 ? triedLast({}) : matches.some(triedLast))) catchAll = catchAllOf(rule, matches);
+    if (decides) catchAll = catchAllOf(rule, matches);
   });
   return findings;
 }

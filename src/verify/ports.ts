@@ -112,8 +112,8 @@ interface DeclaredPort {
 
 /**
  * The ports of the Services a VirtualService routes, where each is declared a protocol other than
- * http; undefined where one may carry http (sniffed ones too), or a host is declared by a
- * ServiceEntry or outside the set, whose protocols are not read here. Any other host is in no
+ * http; undefined where one may carry http (sniffed ones too), or a host is a wildcard, or is
+ * declared by a ServiceEntry or outside the set, whose protocols are not read here. Any other host is in no
  * registry, so sidecars have no listener for it: a gateway's public name, say.
  */
 function opaquePorts(graph: Graph, settings: Settings, vs: ManifestObject): DeclaredPort[] | undefined {
@@ -121,7 +121,8 @@ function opaquePorts(graph: Graph, settings: Settings, vs: ManifestObject): Decl
   for (const { host } of routedHosts(vs)) {
     const service = graph.serviceByHost.get(host);
     if (service) services.add(service);
-    else if (isDeclaredElsewhere(graph, settings, host, host)) return undefined;
+    // A wildcard may cover Services of the set whose ports carry http.
+    else if (host.startsWith('*') || isDeclaredElsewhere(graph, settings, host, host)) return undefined;
   }
   const ports = [...services].flatMap(service => list(service.spec, 'ports').flatMap(port => [{ port, service, protocol: portProtocol(port) }]));
   return ports.length > 0 && ports.every((p): p is DeclaredPort => p.protocol !== undefined && !HTTP_PROTOCOLS.has(p.protocol)) ? ports : undefined;

@@ -3,15 +3,17 @@
  * requests, so that which of them decides depends on when each was created, which manifests do not
  * show.
  *
- * Sidecars build one virtual host per host, from the first VirtualService with http routes that
- * apply to them (route.BuildSidecarVirtualHostWrapper: one without any yields none), and tcp and
- * tls filter chains likewise: two VirtualServices contend there when both route the same protocol.
+ * Sidecars build one virtual host per host and port, from the first VirtualService with http
+ * routes for that port (route.BuildSidecarVirtualHostWrapper: one without any yields none), and tcp
+ * and tls filter chains likewise: two VirtualServices contend there when both route the same
+ * protocol on a port both may match.
  *
  * Gateways merge the http routes of every VirtualService for a host in creation order, then move
  * the catch-all routes to the end (route.SortVHostRoutes: a path prefix `/` or regex `.*`, with no
  * header or query condition). So two of them contend when both have a catch-all route, of which
  * the older wins, or when a match of each may accept one request. Their tcp and tls routes are
- * taken to contend whenever both have some.
+ * taken to contend whenever both have some on a port both may match. Of each VirtualService, the
+ * routes istiod builds are read: none after its first catch-all (route.BuildHTTPRoutesForVirtualService).
  */
 
 import { ManifestObject } from './graph';
@@ -21,8 +23,10 @@ import { ROUTE_PROTOCOLS, RouteProtocol, matchScope } from './routes';
 
 /** Why `vs` and `rival` contend for a host at `gateway`, or undefined where they do not. */
 export function contention(vs: ManifestObject, rival: ManifestObject, gateway: string): string | undefined {
-  const shared = (protocols: readonly RouteProtocol[]) =>
-    protocols.find(protocol => matchesAt(vs, protocol, gateway).length > 0 && matchesAt(rival, protocol, gateway).length > 0);
+  const shared = (protocols: readonly RouteProtocol[]) => protocols.find(protocol => {
+    const theirs = matchesAt(rival, protocol, gateway);
+    return matchesAt(vs, protocol, gateway).some(a => theirs.some(b => portsMeet(a.match, b.match)));
+  });
   if (gateway === MESH) {
     const protocol = shared(ROUTE_PROTOCOLS);
     return protocol && `both have ${protocol} routes`;
@@ -38,14 +42,28 @@ interface PlacedMatch {
   readonly match: Json;
 }
 
-/** The matches of a protocol's rules that apply at `gateway`: a rule without any applies wherever its VirtualService does. */
+/**
+ * The matches of a protocol's rules that apply at `gateway`, as istiod builds them: a rule without
+ * any applies wherever its VirtualService does, and takes everything, so nothing after it is
+ * built; nor after an http match that is a catch-all. `some` stops there, and passes over holes.
+ */
 function matchesAt(vs: ManifestObject, protocol: RouteProtocol, gateway: string): PlacedMatch[] {
-  return list(vs.spec, protocol).flatMap((rule, i) => {
+  const placed: PlacedMatch[] = [];
+  list(vs.spec, protocol).some((rule, i) => {
+    if (!isObjectLike(rule)) return false;
     const path = `spec.${protocol}[${i}]`;
     const matches = list(rule, 'match');
-    if (matches.length === 0) return [{ path, match: {} }];
-    return matches.flatMap((match, j) => (isObjectLike(match) && matchScope(vs, match).includes(gateway) ? [{ path: `${path}.match[${j}]`, match }] : []));
+    if (matches.length === 0) {
+      placed.push({ path, match: {} });
+      return true;
+    }
+    return matches.some((match, j) => {
+      if (!isObjectLike(match) || !matchScope(vs, match).includes(gateway)) return false;
+      placed.push({ path: `${path}.match[${j}]`, match });
+      return protocol === 'http' && isCatchAll(match);
+    });
   });
+  return placed;
 }
 
 function httpContention(mine: readonly PlacedMatch[], theirs: readonly PlacedMatch[], rival: ManifestObject): string | undefined {
@@ -69,7 +87,7 @@ const MATCHER_FIELDS = ['headers', 'withoutHeaders', 'queryParams'];
 const HEADER_FIELDS = ['method', 'authority', 'scheme'];
 
 /** Whether a match becomes a catch-all route (route.IsCatchAllRoute), which gateways try last. */
-export function isCatchAll(match: Json): boolean {
+function isCatchAll(match: Json): boolean {
   if (MATCHER_FIELDS.some(key => Object.keys(record(match, key)).length > 0)) return false;
   if (HEADER_FIELDS.some(key => isObjectLike(own(match, key)))) return false;
   const uri = own(match, 'uri');
