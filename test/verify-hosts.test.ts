@@ -260,6 +260,9 @@ describe('which VirtualServices that claim one host contend for its requests', (
     const api = [{ uri: { prefix: '/api' } }];
     expect(contend(routes('a', http(undefined, api)), routes('b', http(api)))).toEqual([]);
     expect(contend(routes('a', http([{ uri: { prefix: '/' } }, ...api], api)), routes('b', http(api)))).toEqual([]);
+    // A rule that is no object, which Istio refuses, is passed over, not taken for a catch-all.
+    expect(contend(routes('a', { http: [null, { match: api, route: TO }] }), routes('b', http(api))))
+      .toEqual(gatewayReason('spec.http[1].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));
     // A catch-all that does not apply at the gateway cuts nothing off there.
     const meshCatchAll = routes('a', http([{ gateways: ['mesh'] }], api), ['istio-system/public', 'mesh']);
     expect(contend(meshCatchAll, routes('b', http(api)))).toEqual(gatewayReason('spec.http[1].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));
@@ -289,6 +292,9 @@ describe('which VirtualServices that claim one host contend for its requests', (
     // http matches all kept to a gateway give sidecars no http routes.
     expect(meshFindings(mesh('a', http(undefined)), mesh('b', { gateways: ['mesh', 'istio-system/public'], ...http([{ gateways: ['istio-system/public'] }]) }))).toEqual([]);
     expect(meshFindings(mesh('a', tls), mesh('b', tls))).toEqual(['mesh-host-conflict VirtualService/shop/a', 'mesh-host-conflict VirtualService/shop/b']);
+    // tcp rules are all built, whatever a match without conditions before them takes.
+    expect(meshFindings(mesh('a', { tcp: [{ match: [{ port: 8080 }], route: TO }, { match: [{ port: 9090 }], route: TO }] }),
+      mesh('b', { tcp: [{ match: [{ port: 9090 }], route: TO }] })).length).toBe(2);
     // Sidecars build the routes of each port apart.
     expect(meshFindings(mesh('a', http([{ port: 8080 }])), mesh('b', http([{ port: 9090 }])))).toEqual([]);
     expect(meshFindings(mesh('a', http([{ port: 8080 }])), mesh('b', http(undefined))).length).toBe(2);
