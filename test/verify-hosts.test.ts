@@ -237,6 +237,13 @@ describe('which VirtualServices that claim one host contend for its requests', (
     ['uris alike but for case, where neither ignores it', { uri: { exact: '/A' } }, { uri: { exact: '/a' } }],
     ['methods alike but for case, which a method match reads as written', { method: { exact: 'GET' } }, { method: { exact: 'get' } }],
     ['header values alike but for case', { headers: { v: { exact: 'A' } } }, { headers: { v: { exact: 'a' } } }],
+    ['a header required and refused', { headers: { 'x-canary': {} } }, { withoutHeaders: { 'x-canary': {} } }],
+    ['a header value required and the header refused', { withoutHeaders: { 'x-canary': {} } }, { headers: { 'x-canary': { exact: 'on' } } }],
+    ['a header value and the header refused by the regex *, a present match', { headers: { v: { regex: 'a.*' } } }, { withoutHeaders: { v: { regex: '*' } } }],
+    ['one header value required and refused', { headers: { v: { exact: '2' } } }, { withoutHeaders: { v: { exact: '2' } } }],
+    ['a header value within a refused prefix', { headers: { v: { exact: '2.1' } } }, { withoutHeaders: { v: { prefix: '2.' } } }],
+    ['a header prefix within a refused prefix', { headers: { v: { prefix: '2.1' } } }, { withoutHeaders: { v: { prefix: '2.' } } }],
+    ['one header regex required and refused', { headers: { v: { regex: '2|3' } } }, { withoutHeaders: { v: { regex: '2|3' } } }],
   ])('passes matches that no request meets both of: %s', (_, a, b) => {
     expect(contend(routes('a', http([a])), routes('b', http([b])))).toEqual([]);
   });
@@ -251,6 +258,18 @@ describe('which VirtualServices that claim one host contend for its requests', (
     ['a header present and a header value', { headers: { x: {} } }, { headers: { x: { exact: '1' } } }],
     ['ports on one side only', { port: 80, headers: { x: {} } }, { headers: { x: {} } }],
     ['one port', { port: 80, headers: { x: {} } }, { port: 80, headers: { x: {} } }],
+    ['a header refused that the other does not need', { uri: { prefix: '/a' } }, { withoutHeaders: { x: {} } }],
+    ['another header refused', { headers: { x: {} } }, { withoutHeaders: { y: {} } }],
+    ['a header present and one of its values refused', { headers: { v: {} } }, { withoutHeaders: { v: { exact: '2' } } }],
+    ['a header value and another value refused', { headers: { v: { exact: '3' } } }, { withoutHeaders: { v: { exact: '2' } } }],
+    ['a header value outside a refused prefix', { headers: { v: { exact: '3.1' } } }, { withoutHeaders: { v: { prefix: '2.' } } }],
+    ['a header prefix wider than a refused prefix', { headers: { v: { prefix: '2' } } }, { withoutHeaders: { v: { prefix: '2.' } } }],
+    ['a header prefix and a refused exact value', { headers: { v: { prefix: '2' } } }, { withoutHeaders: { v: { exact: '2' } } }],
+    ['a header value and a refused regex, which is not compared', { headers: { v: { exact: '2' } } }, { withoutHeaders: { v: { regex: '2' } } }],
+    ['a header regex and another refused regex', { headers: { v: { regex: '2' } } }, { withoutHeaders: { v: { regex: '3' } } }],
+    ['a query parameter required and a header of its name refused', { queryParams: { v: {} } }, { withoutHeaders: { v: {} } }],
+    ['a refused header that is no object', { headers: { v: { exact: '2' } } }, { withoutHeaders: { v: 'x' } }],
+    ['a required header that is no object', { headers: { v: 'x' } }, { withoutHeaders: { v: {} } }],
   ])('fails when matches may take the same request: %s', (_, a, b) => {
     expect(contend(routes('a', http([a])), routes('b', http([b]))))
       .toEqual(gatewayReason('spec.http[0].match[0] here and spec.http[0].match[0] of VirtualService/shop/b may take the same request'));

@@ -193,11 +193,15 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** A StringMatch: `exact`, `prefix` or `regex`; one with none of them (a header's `{}`) asks only for presence. */
-function stringCovers(a: unknown, b: unknown): boolean {
+/**
+ * Whether StringMatch `a` accepts every value `b` does. One with none of `exact`, `prefix` and
+ * `regex` (a header's `{}`), or the regex `*`, asks only for presence
+ * (route.canBeConvertedToPresentMatch).
+ */
+export function stringCovers(a: unknown, b: unknown): boolean {
   if (!isObjectLike(a)) return false;
   const kind = ['exact', 'prefix', 'regex'].find(k => own(a, k) !== undefined);
-  if (kind === undefined) return true;
+  if (kind === undefined || (kind === 'regex' && own(a, kind) === '*')) return true;
   const value = own(a, kind);
   if (typeof value !== 'string') return false;
   if (kind !== 'prefix') return own(b, kind) === value;

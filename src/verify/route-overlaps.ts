@@ -19,6 +19,7 @@
 import { ManifestObject } from './graph';
 import { MESH } from './hosts';
 import { Json, isObjectLike, own, list, record } from './json';
+import { stringCovers } from './matches';
 import { ROUTE_PROTOCOLS, RouteProtocol, matchScope } from './routes';
 
 /** Why `vs` and `rival` contend for a host at `gateway`, or undefined where they do not. */
@@ -107,7 +108,14 @@ function disjoint(a: Json, b: Json): boolean {
   return excludes(own(a, 'uri'), own(b, 'uri'), fold)
     || HEADER_FIELDS.some(key => excludes(own(a, key), own(b, key), false))
     || ['headers', 'queryParams'].some(key => Object.entries(record(a, key)).some(([name, value]) => excludes(value, own(record(b, key), name), false)))
+    || refuses(a, b) || refuses(b, a)
     || (typeof own(a, 'port') === 'number' && typeof own(b, 'port') === 'number' && own(a, 'port') !== own(b, 'port'));
+}
+
+/** Whether `b` refuses every request `a` takes by a header: one `a` needs and `b` has in withoutHeaders with a condition every value `a` accepts meets. */
+function refuses(a: Json, b: Json): boolean {
+  const without = record(b, 'withoutHeaders');
+  return Object.entries(record(a, 'headers')).some(([name, value]) => isObjectLike(value) && stringCovers(own(without, name), value));
 }
 
 /** Whether two StringMatches, each `exact` or `prefix`, accept no value in common. */
