@@ -140,7 +140,7 @@ function landedPort(numbers: readonly unknown[], number: unknown): number | unde
   return index < 0 ? undefined : index;
 }
 
-function servicePortNumbers(service: ManifestObject): unknown[] {
+export function servicePortNumbers(service: ManifestObject): unknown[] {
   return list(service.spec, 'ports').map(p => own(p, 'port'));
 }
 

@@ -1,3 +1,4 @@
+import { checkBackendRefs } from './backend-refs';
 import { checkDelegates } from './delegates';
 import { checkDeprecations } from './deprecations';
 import { checkDestinationRuleTls } from './destination-rule-tls';
@@ -60,6 +61,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkGatewaySubsets(graph),
     ...checkJwtClaimRoutes(graph, settings),
     ...checkDeprecations(graph),
+    ...checkBackendRefs(graph, settings),
     ...checkWaypoints(graph, settings),
     ...checkFleets(graph),
     ...checkWeights(graph, settings),
