@@ -183,7 +183,7 @@ describe('backend-ref-not-permitted: a gateway route\'s backendRef to another na
   });
 
   test('passes a route whose parents are Services or ServiceEntries alone (the mesh), for which istiod checks no grant', () => {
-    const mesh = (parentRefs: Obj[]) => ({ ...route([{ name: 'reviews', namespace: 'books', port: 9080 }]), spec: { parentRefs, rules: [{ backendRefs: [{ name: 'reviews', namespace: 'books', port: 9080 }] }] } });
+    const mesh = (parentRefs: unknown[]) => ({ ...route([{ name: 'reviews', namespace: 'books', port: 9080 }]), spec: { parentRefs, rules: [{ backendRefs: [{ name: 'reviews', namespace: 'books', port: 9080 }] }] } });
     const service = { group: '', kind: 'Service', name: 'reviews', namespace: 'books' };
     const entry = { group: 'networking.istio.io', kind: 'ServiceEntry', name: 'reviews' };
     expect(verify([...app('reviews', 'books'), mesh([service, entry])])).toEqual([]);

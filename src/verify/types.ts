@@ -184,6 +184,8 @@ const CODE_TABLE = {
   'backend-ref-not-found': [Severity.ERROR, 'An HTTPRoute or GRPCRoute backendRef names no Service of the set or external host, or a host name for a Service\'s: its requests fail.'],
   'backend-ref-port-not-found': [Severity.ERROR, 'A backendRef to a Service names no port, or a port the Service lacks: its requests fail.'],
   'backend-ref-not-permitted': [Severity.ERROR, 'A gateway route\'s backendRef to a Service of another namespace that no ReferenceGrant there permits: its requests fail.'],
+  'route-parent-not-found': [Severity.ERROR, 'An HTTPRoute or GRPCRoute parentRef names a Gateway that is neither in the set nor declared external: the route attaches to nothing there.'],
+  'route-not-accepted': [Severity.ERROR, 'No listener of a Gateway an HTTPRoute or GRPCRoute names takes it (section, port, hostname, namespace or kind): that gateway serves none of its rules.'],
   'waypoint-missing': [Severity.ERROR, 'A route for a Service in ambient mode that no waypoint serves: its weights and matches are ignored.'],
   'waypoint-not-found': [Severity.ERROR, 'A Service in ambient mode is enrolled with a waypoint that is no waypoint Gateway in the set.'],
   'fleet-wave-unsynced': [Severity.ERROR, 'An ApplicationSet\'s RollingSync selects none of the Applications a generator makes: their clusters keep the old release.'],

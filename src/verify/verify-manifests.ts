@@ -17,6 +17,7 @@ import { checkMatches } from './matches';
 import { checkDuplicates } from './objects';
 import { checkPorts } from './ports';
 import { checkRouteDestinations } from './route-destinations';
+import { checkRouteParents } from './route-parents';
 import { checkServiceEntryAddresses, checkServiceEntryProtocols } from './service-entries';
 import { checkServicePorts } from './service-ports';
 import { settingsFrom } from './settings';
@@ -62,6 +63,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkJwtClaimRoutes(graph, settings),
     ...checkDeprecations(graph),
     ...checkBackendRefs(graph, settings),
+    ...checkRouteParents(graph, settings),
     ...checkWaypoints(graph, settings),
     ...checkFleets(graph),
     ...checkWeights(graph, settings),
