@@ -326,6 +326,7 @@ describe('match-ineffective and route-unreachable behind earlier matches', () =>
     ['a scheme does not cover another', { scheme: { exact: 'https' } }, { scheme: { exact: 'http' } }],
     ['an authority does not cover another', { authority: { exact: 'a' } }, { authority: { exact: 'b' } }],
     ['a header does not cover its absence', { headers: { x: {} } }, { headers: { y: {} } }],
+    ['a header value * is no presence, as the regex * is', { headers: { x: { exact: '*' } } }, { headers: { x: { exact: 'a' } } }],
     ['a header regex other than * is compared only with itself', { headers: { x: { regex: '.*' } } }, { headers: { x: { exact: 'a' } } }],
     ['headers written as a list are no condition Istio knows', { headers: ['x'] }, { headers: ['x'], port: 80 }],
     ['a query parameter does not cover another value', { queryParams: { q: { exact: 'a' } } }, { queryParams: { q: { exact: 'b' } } }],

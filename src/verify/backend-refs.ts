@@ -38,10 +38,9 @@ function backendRefs(route: ManifestObject): [string, Json][] {
   return list(route.spec, 'rules').flatMap((rule, i) => [
     ...list(rule, 'backendRefs').flatMap((ref, j): [string, Json][] =>
       (isObjectLike(ref) && own(ref, 'weight') !== 0 ? [[`spec.rules[${i}].backendRefs[${j}]`, ref]] : [])),
-    ...list(rule, 'filters').flatMap((filter, j): [string, Json][] => {
-      const ref = record(record(filter, 'requestMirror'), 'backendRef');
-      return Object.keys(ref).length > 0 ? [[`spec.rules[${i}].filters[${j}].requestMirror.backendRef`, ref]] : [];
-    }),
+    // A filter of another type reads as a backendRef without a name, which is passed over.
+    ...list(rule, 'filters').map((filter, j): [string, Json] =>
+      [`spec.rules[${i}].filters[${j}].requestMirror.backendRef`, record(record(filter, 'requestMirror'), 'backendRef')]),
   ]);
 }
 
@@ -106,7 +105,7 @@ function permits(grant: ManifestObject, route: ManifestObject, name: string): bo
 
 /** Whether some parentRef is a gateway's rather than a Service's or ServiceEntry's (the mesh: GAMMA), for which istiod checks no grant. */
 function refersFromGateway(route: ManifestObject): boolean {
-  return list(route.spec, 'parentRefs').some(parent => isObjectLike(parent) && !MESH_PARENTS.includes(text(parent, 'kind') ?? 'Gateway'));
+  return list(route.spec, 'parentRefs').some(parent => isObjectLike(parent) && !MESH_PARENTS.some(kind => text(parent, 'kind') === kind));
 }
 
 const MESH_PARENTS = ['Service', 'ServiceEntry'];
