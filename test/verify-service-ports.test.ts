@@ -320,8 +320,9 @@ describe('ports of ServiceEntry hosts', () => {
       routeTo('api.payments.example', undefined, { gateways: ['public'] }),
     ];
     expect(summary(objects)).toEqual([
-      'destination-port-required spec.http[0].route[0].destination: a gateway cannot tell which port of '
-      + 'ServiceEntry/shop/a, ServiceEntry/shop/b (443, 8443) this route means; set port.number',
+      'destination-port-required spec.http[0].route[0].destination: without port.number a gateway routes to the port it took the request on, '
+      + 'and shop/public takes it on port 80, which is no port of ServiceEntry/shop/a, ServiceEntry/shop/b (443, 8443), so those requests find '
+      + 'no cluster and fail with 503; set port.number',
     ]);
   });
 
@@ -405,6 +406,76 @@ describe('ports of Services that routes reach', () => {
   test('accepts an in-mesh tcp route to a tcp port', () => {
     const vs = routeTo({ tcp: [{ route: [{ destination: { host: 'web', port: { number: 5432 } } }] }] });
     expect(verify([...web([{ name: 'tcp-db', port: 5432 }, { name: 'http', port: 9090 }]), vs])).toEqual([]);
+  });
+});
+
+describe('destination-port-required: a gateway route without a port, to a host with several', () => {
+  const web = [deployment('web'), service('web', [{ name: 'http', port: 80 }, { name: 'http-admin', port: 9090 }])];
+  const server = (number: number, hosts = ['*']) => ({ port: { number, name: `http-${number}`, protocol: 'HTTP' }, hosts });
+  const ingress = (...servers: Obj[]) => ({ ...gateway(), spec: { selector: { app: 'web' }, servers } });
+  const routeTo = (host: string, gateways = ['public']) => virtualService('web', { hosts: ['web.example.com'], gateways, http: [{ route: [{ destination: { host } }] }] });
+  const required = (objects: unknown[]) => only(objects, 'destination-port-required').map(f => f.message);
+
+  test('passes where every server of the gateway admitting the hosts is on a port of the destination, as Istio\'s tests route', () => {
+    expect(required([...web, ingress(server(80)), routeTo('web')])).toEqual([]);
+    expect(required([...web, ingress(server(80), server(9090)), routeTo('web')])).toEqual([]);
+    // A server admitting none of the hosts builds no routes for them.
+    expect(required([...web, ingress(server(80), server(8080, ['admin.example.com'])), routeTo('web')])).toEqual([]);
+    expect(required([...web, ingress(server(80), server(8080, ['other/*'])), routeTo('web')])).toEqual([]);
+  });
+
+  test('fails where a server admitting the hosts is on a port the destination lacks, naming it', () => {
+    expect(required([...web, ingress(server(80), server(8080)), routeTo('web')])).toEqual([
+      'without port.number a gateway routes to the port it took the request on, and shop/public takes it on port 8080, which is no port of '
+      + 'Service/shop/web (80, 9090), so those requests find no cluster and fail with 503; set port.number',
+    ]);
+    expect(required([...web, ingress(server(8080, ['shop/web.example.com'])), routeTo('web')])[0]).toContain('takes it on port 8080');
+  });
+
+  test('fails as before where the gateway\'s servers are unknown: outside the set, or admitting none of the hosts', () => {
+    const unknown = 'a gateway cannot tell which port of Service/shop/web (80, 9090) this route means; set port.number';
+    expect(required([...web, routeTo('web', ['istio-system/public'])])).toEqual([unknown]);
+    expect(required([...web, ingress(server(80, ['admin.example.com'])), routeTo('web')])).toEqual([unknown]);
+    // Known ports are named before unknown ones, whichever gateway comes first.
+    expect(required([...web, ingress(server(8080)), routeTo('web', ['istio-system/public', 'public'])])[0]).toContain('takes it on port 8080');
+  });
+});
+
+describe('an ExternalName Service, which proxies route through to the host it stands for', () => {
+  const target = [deployment('web'), service('web', [{ name: 'http', port: 80 }, { name: 'http-admin', port: 9090 }])];
+  const alias = (ports: unknown[] = [], externalName = 'web.shop.svc.cluster.local') => service('alias', ports, { type: 'ExternalName', externalName });
+  const routeTo = (port?: number) => virtualService('frontend', {
+    hosts: ['alias'], http: [{ route: [{ destination: { host: 'alias', ...port === undefined ? {} : { port: { number: port } } } }] }],
+  });
+  const portFindings = (objects: unknown[]) => verify(objects).filter(f => f.code.startsWith('destination-port')).map(f => f.message);
+
+  test('passes a port of the target, whatever ports the alias declares, as Istio\'s ExternalName tests route', () => {
+    expect(portFindings([...target, alias(), routeTo(80)])).toEqual([]);
+    expect(portFindings([...target, alias([{ name: 'http', port: 8080 }]), routeTo(9090)])).toEqual([]);
+  });
+
+  test('fails when the port is not the target\'s, naming both', () => {
+    expect(portFindings([...target, alias([{ name: 'http', port: 8080 }]), routeTo(8080)])).toEqual([
+      'port 8080 is not a port of Service/shop/web (which Service/shop/alias stands for) (it has 80, 9090); use one of its ports',
+    ]);
+  });
+
+  test('leaves the port alone where the target is not in the set', () => {
+    expect(portFindings([alias([], 'api.example.com'), routeTo(443)])).toEqual([]);
+  });
+
+  test('reads an ExternalName Service without externalName, or another type, by its own ports', () => {
+    expect(portFindings([...target, service('alias', [{ name: 'http', port: 8080 }], { type: 'ExternalName' }), routeTo(80)]))
+      .toEqual(['port 80 is not a port of Service/shop/alias (it has 8080); use one of its ports']);
+    expect(portFindings([...target, service('alias', [{ name: 'http', port: 8080 }], { type: 'ClusterIP', externalName: 'web.shop.svc.cluster.local' }), routeTo(80)]))
+      .toEqual(['port 80 is not a port of Service/shop/alias (it has 8080); use one of its ports']);
+  });
+
+  test('follows one alias only, as istiod does', () => {
+    const second = service('second', [], { type: 'ExternalName', externalName: 'alias.shop.svc.cluster.local' });
+    const toSecond = virtualService('frontend', { hosts: ['second'], http: [{ route: [{ destination: { host: 'second', port: { number: 80 } } }] }] });
+    expect(portFindings([...target, alias([{ name: 'http', port: 8080 }]), second, toSecond]))
+      .toEqual(['port 80 is not a port of Service/shop/alias (which Service/shop/second stands for) (it has 8080); use one of its ports']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './graph';
-import { MESH, isDeclaredElsewhere } from './hosts';
-import { list, own, show } from './json';
+import { MESH, isDeclaredElsewhere, serverAdmits } from './hosts';
+import { list, own, show, text } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
 import { Destination, destinations, routedHosts, ruleGateways, ruleScope } from './routes';
 import { Settings } from './settings';
@@ -26,7 +26,7 @@ export function checkPorts(graph: Graph, settings: Settings): Finding[] {
   return graph.virtualServices.flatMap(vs => [
     ...destinations(vs).flatMap(d => {
       const owner = ownerOf(d.resolved);
-      return owner ? checkDestinationPort(vs, d, owner, ownerOf) : [];
+      return owner ? checkDestinationPort(graph, vs, d, owner, ownerOf) : [];
     }),
     ...checkHttpRules(graph, settings, vs),
   ]);
@@ -52,13 +52,13 @@ export function servicePortKey(service: ManifestObject, index: number): string {
   return `${index} ${service.id}`;
 }
 
-function checkDestinationPort(vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
+function checkDestinationPort(graph: Graph, vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
   const number = destinationPort(d);
   if (number !== undefined && !owner.numbers.includes(number)) {
     return [finding('destination-port-not-found', vs.id, `${d.path}.port.number`,
       `port ${show(number)} is not a port of ${owner.name} (it has ${owner.numbers.map(show).join(', ') || 'none'}); use one of its ports`)];
   }
-  return number === undefined && owner.numbers.length > 1 ? portUnnamed(vs, d, owner, ownerOf) : [];
+  return number === undefined && owner.numbers.length > 1 ? portUnnamed(graph, vs, d, owner, ownerOf) : [];
 }
 
 /**
@@ -68,13 +68,10 @@ function checkDestinationPort(vs: ManifestObject, d: Destination, owner: PortOwn
  * where the called host is the destination itself, each call keeps its own port, which is what a
  * route serving several ports wants; only a called host with a port the destination lacks is a mistake.
  */
-function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
-  const applies = ruleGateways(vs, d);
+function portUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
+  const gateways = ruleGateways(vs, d).filter(gateway => gateway !== MESH);
   const numbers = owner.numbers.map(show).join(', ');
-  if (applies.some(gateway => gateway !== MESH)) {
-    return [finding('destination-port-required', vs.id, d.path,
-      `a gateway cannot tell which port of ${owner.name} (${numbers}) this route means; set port.number`)];
-  }
+  if (gateways.length > 0) return gatewayPortUnnamed(graph, vs, d, owner, gateways);
   const gap = routedHosts(vs)
     .map(({ host }) => ({ host, missing: (ownerOf(host)?.numbers ?? []).filter(n => !owner.numbers.includes(n)) }))
     .find(({ missing }) => missing.length > 0);
@@ -82,6 +79,37 @@ function portUnnamed(vs: ManifestObject, d: Destination, owner: PortOwner, owner
     `this route names no port of ${owner.name}, which has several (${numbers}), so sidecars use the port number the client dialled; `
     + `host ${gap.host} is dialled on ${gap.missing.map(show).join(', ')}, which ${owner.name} lacks, so those calls find no cluster and fail with 503; `
     + `set port.number, or give each port its own rule with match.port (Istio's analyzer reports any route without a port, as IST0112)`)] : [];
+}
+
+/**
+ * A gateway takes the destination port from the server port the request came in on
+ * (gateway.go builds each server port's routes with it), so a route naming none works where every
+ * server of the gateway admitting the VirtualService's hosts is on a port of the destination. Istio's
+ * analyzer reports it all the same (IST0112). A gateway outside the set, or a Kubernetes Gateway,
+ * is taken to listen elsewhere.
+ */
+function gatewayPortUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: PortOwner, gateways: readonly string[]): Finding[] {
+  const missed = gateways.flatMap(gateway => {
+    const ports = serverPorts(graph, gateway, vs);
+    return ports.length === 0 ? [{ gateway, port: undefined }] : ports.filter(port => !owner.numbers.includes(port)).map(port => ({ gateway, port }));
+  });
+  if (missed.length === 0) return [];
+  const numbers = owner.numbers.map(show).join(', ');
+  const known = missed.find(m => m.port !== undefined);
+  return [finding('destination-port-required', vs.id, d.path, known
+    ? `without port.number a gateway routes to the port it took the request on, and ${known.gateway} takes it on port ${show(known.port)}, `
+      + `which is no port of ${owner.name} (${numbers}), so those requests find no cluster and fail with 503; set port.number`
+    : `a gateway cannot tell which port of ${owner.name} (${numbers}) this route means; set port.number`)];
+}
+
+/** The ports of the servers of an Istio Gateway of the set that admit a host the VirtualService routes, from its namespace; none where unknown. */
+function serverPorts(graph: Graph, gateway: string, vs: ManifestObject): unknown[] {
+  const object = graph.gateways.get(gateway);
+  if (!object) return [];
+  const hosts = routedHosts(vs);
+  const admits = (server: unknown) => list(server, 'hosts').some(serverHost => typeof serverHost === 'string'
+    && hosts.some(({ host }) => serverAdmits(serverHost, object.namespace, vs.namespace, host)));
+  return [...new Set(list(object.spec, 'servers').filter(admits).map(server => own(own(server, 'port'), 'number')))];
 }
 
 /**
@@ -146,9 +174,14 @@ export function servicePortNumbers(service: ManifestObject): unknown[] {
 
 function portOwners(graph: Graph): OwnerOf {
   const byHost = groupBy(graph.serviceEntryHosts, h => h.host);
-  return host => {
+  const ownerOf = (host: string, alias?: ManifestObject): PortOwner | undefined => {
     const service = graph.serviceByHost.get(host);
-    if (service) return { name: service.id, numbers: servicePortNumbers(service) };
+    if (service) {
+      const target = alias ? undefined : aliasTarget(service);
+      if (target === undefined) return { name: service.id, numbers: servicePortNumbers(service) };
+      const owner = ownerOf(target, service);
+      return owner && { name: `${owner.name} (which ${service.id} stands for)`, numbers: owner.numbers };
+    }
     const found = byHost.get(host) ?? coveringWildcard(byHost, host);
     if (!found) return undefined;
     const entries = [...new Set(found.map(h => h.entry))];
@@ -157,4 +190,14 @@ function portOwners(graph: Graph): OwnerOf {
       numbers: [...new Set(entries.flatMap(e => list(e.spec, 'ports').map(p => own(p, 'number'))))],
     };
   };
+  return host => ownerOf(host);
+}
+
+/**
+ * The host an ExternalName Service stands for: istiod makes it an alias, and proxies route to that
+ * host's cluster of the destination's port (route.GetDestinationCluster), so its own ports play no
+ * part. One level deep, as there.
+ */
+function aliasTarget(service: ManifestObject): string | undefined {
+  return text(service.spec, 'type') === 'ExternalName' ? text(service.spec, 'externalName') : undefined;
 }
