@@ -21,6 +21,7 @@ import { checkRouteParents } from './route-parents';
 import { checkServiceEntryAddresses, checkServiceEntryProtocols } from './service-entries';
 import { checkServicePorts } from './service-ports';
 import { settingsFrom } from './settings';
+import { checkTlsRoutes } from './tls-routes';
 import { checkReplicas } from './traffic';
 import { Finding, VerifyOptions } from './types';
 import { checkWaypoints } from './waypoints';
@@ -49,6 +50,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkGatewayCertificates(graph, gatewayPods, objects),
     ...checkDestinations(graph, settings, proxiesOf),
     ...checkRouteDestinations(graph),
+    ...checkTlsRoutes(graph),
     ...checkMatches(graph),
     ...checkMatchGateways(graph),
     ...checkDelegates(graph, settings),
