@@ -61,3 +61,43 @@ function checkTls(rule: ManifestObject, host: string, tls: Json, site: TlsSite):
     + `and no public CA certifies a cluster-local name: the handshake fails (Istio before 1.20 verifies nothing instead); set caCertificates `
     + `to the file of the CA that signed the server's certificate, or credentialName with a workloadSelector`)];
 }
+
+/**
+ * What Istio's validation refuses in a DestinationRule's TLS settings (agent.ValidateTLS), at every
+ * level it reads them: the rule's traffic policy, its subsets', and their ports'. MUTUAL needs a
+ * client certificate and key, as files or through `credentialName`; `credentialName` excludes the
+ * files. The webhook refuses the whole rule; the CRD's schema lets it through.
+ */
+export function checkDestinationRuleTlsSettings(graph: Graph): Finding[] {
+  return graph.destinationRules.flatMap(rule => [
+    ...policySettings(rule, record(rule.spec, 'trafficPolicy'), 'spec.trafficPolicy'),
+    ...list(rule.spec, 'subsets').flatMap((subset, j) => policySettings(rule, record(subset, 'trafficPolicy'), `spec.subsets[${j}].trafficPolicy`)),
+  ]);
+}
+
+function policySettings(rule: ManifestObject, policy: Json, path: string): Finding[] {
+  return [
+    ...tlsSettings(rule, record(policy, 'tls'), `${path}.tls`),
+    ...list(policy, 'portLevelSettings').flatMap((setting, i) => tlsSettings(rule, record(setting, 'tls'), `${path}.portLevelSettings[${i}].tls`)),
+  ];
+}
+
+const CREDENTIAL_FILES = ['clientCertificate', 'privateKey', 'caCertificates', 'caCrl'];
+
+const REFUSED = 'which Istio refuses, so this DestinationRule takes no effect';
+
+function tlsSettings(rule: ManifestObject, tls: Json, path: string): Finding[] {
+  const mode = own(tls, 'mode');
+  if (!USER_TLS_MODES.has(mode)) return [];
+  const credential = text(tls, 'credentialName');
+  if (credential) {
+    const files = CREDENTIAL_FILES.filter(key => text(tls, key));
+    return files.length === 0 ? [] : [finding('destination-rule-tls-invalid', rule.id, path,
+      `tls in mode ${mode} takes its certificates from credentialName ${credential} and names ${files.join(', ')} too, ${REFUSED}; `
+      + 'keep the credentialName, whose Secret holds them, or the files alone')];
+  }
+  const missing = mode === 'MUTUAL' ? ['clientCertificate', 'privateKey'].filter(key => !text(tls, key)) : [];
+  return missing.length === 0 ? [] : [finding('destination-rule-tls-invalid', rule.id, path,
+    `tls in mode MUTUAL names no ${missing.join(' nor ')}, and no credentialName, ${REFUSED}; mutual TLS presents a client certificate: `
+    + 'give clientCertificate and privateKey (files in the proxy), or credentialName with a Secret holding them')];
+}

@@ -1,7 +1,7 @@
 import { checkBackendRefs } from './backend-refs';
 import { checkDelegates } from './delegates';
 import { checkDeprecations } from './deprecations';
-import { checkDestinationRuleTls } from './destination-rule-tls';
+import { checkDestinationRuleTls, checkDestinationRuleTlsSettings } from './destination-rule-tls';
 import { checkDestinationRules } from './destination-rules';
 import { checkDestinations } from './destinations';
 import { checkFleets } from './fleets';
@@ -56,6 +56,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkDelegates(graph, settings),
     ...checkDestinationRules(graph, settings),
     ...checkDestinationRuleTls(graph),
+    ...checkDestinationRuleTlsSettings(graph),
     ...checkPorts(graph, settings),
     ...checkServicePorts(graph),
     ...checkServiceEntryProtocols(graph, settings),
