@@ -136,7 +136,13 @@ describe('route-not-accepted: no listener the parentRef selects takes the route'
       expect(refusal([SERVICE, namespace({}), bySelector({ matchExpressions: [{ key: 'ingress', operator: 'Exists' }] }), route([TO_WEB])])).toContain('namespaces whose labels match');
     });
 
+    test('fails when the name label alone decides, the Namespace not in the set', () => {
+      expect(refusal([SERVICE, bySelector({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['shop'] }] }), route([TO_WEB])]))
+        .toContain('namespaces whose labels match');
+    });
+
     test('passes a selector of other labels where the route\'s Namespace is not in the set', () => {
+      expect(verify([SERVICE, bySelector({ matchLabels: { 'kubernetes.io/metadata.name': 'shop', 'ingress': 'public' } }), route([TO_WEB])])).toEqual([]);
       expect(verify([SERVICE, bySelector({ matchLabels: { ingress: 'public' } }), route([TO_WEB])])).toEqual([]);
       expect(verify([SERVICE, bySelector({ matchExpressions: [{ key: 'ingress', operator: 'Exists' }] }), route([TO_WEB])])).toEqual([]);
     });
@@ -153,8 +159,13 @@ describe('route-not-accepted: no listener the parentRef selects takes the route'
     expect(verify([SERVICE, listener(grpcOnly), route([TO_WEB], undefined, 'GRPCRoute')])).toEqual([]);
     const otherGroup = { protocol: 'HTTPS', allowedRoutes: { ...ALL, kinds: [{ group: 'example.com', kind: 'HTTPRoute' }] } };
     expect(refusal([SERVICE, listener(otherGroup), route([TO_WEB])])).toBe('"l" on port 443 takes no kind of route');
-    const explicit = { protocol: 'HTTP', allowedRoutes: { ...ALL, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] } };
+    const explicit = { protocol: 'HTTP', allowedRoutes: { ...ALL, kinds: [{ kind: 'GRPCRoute' }, { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] } };
     expect(verify([SERVICE, listener(explicit), route([TO_WEB])])).toEqual([]);
+    expect(verify([SERVICE, listener({ protocol: 'HTTP' }), route([TO_WEB], undefined, 'GRPCRoute')])).toEqual([]);
+    // Only TLS listeners that terminate take TCPRoutes; an HTTPS one never does.
+    const terminating = { protocol: 'HTTPS', tls: { mode: 'Terminate' }, allowedRoutes: { ...ALL, kinds: [{ kind: 'TCPRoute' }] } };
+    expect(refusal([SERVICE, listener(terminating), route([TO_WEB])])).toBe('"l" on port 443 takes no kind of route');
+    expect(refusal([SERVICE, listener({}), route([TO_WEB])])).toBe('"l" on port 443 takes no kind of route');
   });
 
   test('passes when one selected listener takes the route, and names each one\'s reason when none does', () => {

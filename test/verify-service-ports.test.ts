@@ -413,7 +413,7 @@ describe('destination-port-required: a gateway route without a port, to a host w
   const web = [deployment('web'), service('web', [{ name: 'http', port: 80 }, { name: 'http-admin', port: 9090 }])];
   const server = (number: number, hosts = ['*']) => ({ port: { number, name: `http-${number}`, protocol: 'HTTP' }, hosts });
   const ingress = (...servers: Obj[]) => ({ ...gateway(), spec: { selector: { app: 'web' }, servers } });
-  const routeTo = (host: string, gateways = ['public']) => virtualService('web', { hosts: ['web.example.com'], gateways, http: [{ route: [{ destination: { host } }] }] });
+  const routeTo = (host: string, gateways = ['public'], hosts = ['web.example.com']) => virtualService('web', { hosts, gateways, http: [{ route: [{ destination: { host } }] }] });
   const required = (objects: unknown[]) => only(objects, 'destination-port-required').map(f => f.message);
 
   test('passes where every server of the gateway admitting the hosts is on a port of the destination, as Istio\'s tests route', () => {
@@ -430,6 +430,10 @@ describe('destination-port-required: a gateway route without a port, to a host w
       + 'Service/shop/web (80, 9090), so those requests find no cluster and fail with 503; set port.number',
     ]);
     expect(required([...web, ingress(server(8080, ['shop/web.example.com'])), routeTo('web')])[0]).toContain('takes it on port 8080');
+    // A server admits the VirtualService where one of its hosts admits one of the VirtualService's.
+    expect(required([...web, ingress(server(80), server(8080, ['admin.example.com', 'web.example.com'])), routeTo('web')])[0]).toContain('takes it on port 8080');
+    expect(required([...web, ingress(server(80), server(8080, ['web.example.com'])), routeTo('web', ['public'], ['other.example.org', 'web.example.com'])])[0])
+      .toContain('takes it on port 8080');
   });
 
   test('fails as before where the gateway\'s servers are unknown: outside the set, or admitting none of the hosts', () => {
@@ -484,8 +488,8 @@ describe('Services sharing a pod port', () => {
     warning(code, object, `spec.ports[${index}]`, message, code === 'workload-port-protocol-conflict' ? 'IST0116' : 'IST0137');
   const PROTOCOLS = 'a sidecar serves each pod port with one protocol, taken from the oldest Service, so traffic through the others is proxied with the wrong one; '
     + 'declare the same protocol (port name or appProtocol) on every Service port that targets';
-  const PORTS = 'a sidecar builds one inbound chain per pod port from the oldest Service, and Istio requires the Services that select one workload '
-    + 'to give a target port one port number; use the same port number in each, or target another pod port';
+  const PORTS = 'a sidecar builds one inbound chain per pod port, from the oldest Service, so its telemetry counts requests through the others as that one\'s, '
+    + 'and Istio asks the Services that select one workload to give a target port one port number; use the same port number in each, or target another pod port';
 
   test('fails when two Services give one pod port different protocols (Istio deployment-multi-service.yaml)', () => {
     const objects = [

@@ -114,13 +114,13 @@ function selected(namespaces: ReadonlyMap<string, ManifestObject>, namespace: st
 function routeKinds(listener: Json): string[] {
   const protocol = text(listener, 'protocol');
   const terminated = protocol === 'TLS' && text(record(listener, 'tls'), 'mode') === 'Terminate';
-  const supported = [...KINDS_OF_PROTOCOL.get(protocol ?? '') ?? [], ...terminated ? ['TCPRoute'] : []];
+  const supported = [...KINDS_OF_PROTOCOL.get(protocol) ?? [], ...terminated ? ['TCPRoute'] : []];
   const allowed = list(record(listener, 'allowedRoutes'), 'kinds');
   if (allowed.length === 0) return supported;
   return supported.filter(kind => allowed.some(k => text(k, 'kind') === kind && (text(k, 'group') ?? GATEWAY_API) === GATEWAY_API));
 }
 
-const KINDS_OF_PROTOCOL = new Map([
+const KINDS_OF_PROTOCOL = new Map<string | undefined, string[]>([
   ['HTTP', ['HTTPRoute', 'GRPCRoute']],
   ['HTTPS', ['HTTPRoute', 'GRPCRoute']],
   ['TCP', ['TCPRoute']],

@@ -167,8 +167,8 @@ function conflicts(workload: Workload, use: PodPortUse, shared: readonly PodPort
       + `declare the same protocol (port name or appProtocol) on every Service port that targets ${target}`)],
     ...ports.length === 0 ? [] : [finding('workload-target-port-conflict', use.service.id, path,
       `${portLabel(use.port)} targets ${target}, which ${ports.map(o => `${o.service.id} reaches as ${portLabel(o.port)}`).join(', ')}; `
-      + `a sidecar builds one inbound chain per pod port from the oldest Service, and Istio requires the Services that select one workload `
-      + `to give a target port one port number; use the same port number in each, or target another pod port`)],
+      + `a sidecar builds one inbound chain per pod port, from the oldest Service, so its telemetry counts requests through the others as that one's, `
+      + `and Istio asks the Services that select one workload to give a target port one port number; use the same port number in each, or target another pod port`)],
   ];
 }
 
