@@ -233,3 +233,40 @@ describe('service-entry-addresses-required', () => {
     expect(required([entry('db', [port(5432, 'TCP')], { addresses: [] }, { status: { addresses: [] } })])).toEqual([missing('ServiceEntry/default/db', 0, 5432, 'is TCP')]);
   });
 });
+
+describe('subset-selects-nothing for a ServiceEntry\'s endpoints', () => {
+  const HOST = 'db.internal.example';
+  const endpoints = (...labelSets: (Obj | undefined)[]) => ({ endpoints: labelSets.map((labels, i) => ({ address: `10.0.0.${i + 1}`, ...labels ? { labels } : {} })) });
+  const entry = (name: string, spec: Obj) => serviceEntry(name, 'shop', [HOST], ['TCP'], { addresses: ['240.0.0.1'], resolution: 'STATIC', ...spec });
+  const rule = (...subsets: Obj[]) => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'db', namespace: 'shop' }, spec: { host: HOST, subsets },
+  });
+  const v1 = { name: 'v1', labels: { version: 'v1' } };
+  const v2 = { name: 'v2', labels: { version: 'v2' } };
+  const nothing = (objects: unknown[]) => verify(objects).filter(f => f.code === 'subset-selects-nothing');
+
+  test('passes subsets that an endpoint carries, of one ServiceEntry or another declaring the host, and a subset without labels', () => {
+    expect(nothing([entry('db', endpoints({ version: 'v1', zone: 'a' }, { version: 'v2' })), rule(v1, v2, { name: 'all' })])).toEqual([]);
+    expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', endpoints({ version: 'v2' })), rule(v1, v2)])).toEqual([]);
+    // A label of where an endpoint runs is left to istiod, which adds it.
+    expect(nothing([entry('db', endpoints({ version: 'v1' })), rule({ name: 'a', labels: { version: 'v1', 'topology.kubernetes.io/zone': 'a' } })])).toEqual([]);
+  });
+
+  test('fails when no endpoint carries a subset\'s labels, in full', () => {
+    expect(nothing([entry('db', endpoints({ version: 'v1' }, undefined)), rule(v1, v2)])).toEqual([{
+      code: 'subset-selects-nothing', severity: 'error', object: 'DestinationRule/shop/db', path: 'spec.subsets[1].labels', istioCode: 'IST0173',
+      message: 'subset v2 (version=v2) matches none of the endpoints of ServiceEntry/shop/db, so traffic to it fails with 503; '
+        + 'use labels that an endpoint carries, or give the endpoints that label',
+    }]);
+    expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { ...endpoints({ version: 'v1' }), hosts: [HOST, HOST] }), rule({ labels: { version: 'v2' } })])
+      .map(f => f.message)).toEqual([expect.stringContaining('subset #0 (version=v2) matches none of the endpoints of ServiceEntry/shop/db, ServiceEntry/shop/db2,')]);
+    expect(nothing([entry('db', { endpoints: ['x'] }), rule(v1)]).length).toBe(1);
+  });
+
+  test('leaves the subsets alone where an entry declaring the host has a workloadSelector or lists no endpoints', () => {
+    expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { workloadSelector: { labels: { app: 'db' } } }), rule(v2)])).toEqual([]);
+    expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { resolution: 'DNS' }), rule(v2)])).toEqual([]);
+    // A workloadSelector that is no object selects nothing beyond the endpoints.
+    expect(nothing([entry('db', { ...endpoints({ version: 'v1' }), workloadSelector: null }), rule(v2)]).length).toBe(1);
+  });
+});

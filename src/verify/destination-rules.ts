@@ -1,8 +1,8 @@
 import { partiallyQualified } from './destinations';
 import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
-import { text } from './json';
-import { formatLabels, nearestMiss, picksByPlacement, subsetWorkloads, templateLabels } from './selectors';
+import { isObjectLike, labels, list, own, text } from './json';
+import { formatLabels, mayCarry, nearestMiss, picksByPlacement, subsetWorkloads, templateLabels } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -14,6 +14,8 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
     const host = resolveHost(written, rule.namespace);
     const service = graph.serviceByHost.get(host);
     if (service) return checkSubsets(graph, rule, service);
+    const entries = graph.serviceEntryHosts.filter(declared => declared.host === host).map(declared => declared.entry);
+    if (entries.length > 0) return checkEntrySubsets(rule, entries);
     if (host.startsWith('*') || isDeclaredElsewhere(graph, settings, written, host)) return [];
     const partial = partiallyQualified(graph, rule, 'spec.host', written);
     return partial.length > 0 ? partial : [finding('destination-rule-host-not-found', rule.id, 'spec.host',
@@ -40,4 +42,20 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
       `subset ${name} (${formatLabels(subsetLabels)}) matches the pods of ${idList(picked)}, so its weight `
       + `mixes versions; add a label, such as version, that only one of them carries`)];
   });
+}
+
+/**
+ * A ServiceEntry's `endpoints` carry their own labels, by which a subset picks them (istiod's
+ * endpoint builder keeps those whose labels hold the subset's), so a subset that none of them
+ * carries has no endpoints. Read only where every ServiceEntry declaring the host lists its
+ * endpoints: those of a `workloadSelector`, or resolved from the hosts by DNS, are not in view.
+ */
+function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
+  if (entries.some(entry => isObjectLike(own(entry.spec, 'workloadSelector')) || list(entry.spec, 'endpoints').length === 0)) return [];
+  const endpoints = entries.flatMap(entry => list(entry.spec, 'endpoints')).map(endpoint => labels(endpoint, 'labels'));
+  return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => (endpoints.some(carried => mayCarry(subsetLabels, carried))
+    ? []
+    : [finding('subset-selects-nothing', rule.id, `spec.subsets[${i}].labels`,
+      `subset ${written ?? `#${i}`} (${formatLabels(subsetLabels)}) matches none of the endpoints of ${idList([...new Set(entries)])}, so traffic to it `
+      + 'fails with 503; use labels that an endpoint carries, or give the endpoints that label')]));
 }

@@ -19,8 +19,8 @@ export function subsetWorkloads(endpoints: readonly Workload[], subsetLabels: Re
   return endpoints.filter(w => w.podLabels && mayCarry(subsetLabels, w.podLabels));
 }
 
-/** Whether a pod template carries each of a subset's labels, or leaves it to where the pods run. */
-function mayCarry(subsetLabels: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
+/** Whether a pod template (or an endpoint) carries each of a subset's labels, or leaves it to where the pods run. */
+export function mayCarry(subsetLabels: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
   let all = true;
   subsetLabels.forEach((value, key) => {
     if (podLabels.get(key) !== value && !isPlacement(key, value)) all = false;
