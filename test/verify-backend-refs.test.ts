@@ -89,8 +89,8 @@ describe('backend-ref-not-found: a backendRef to a Service the set lacks', () =>
   test('fails when a backendRef names a Service by host name, which istiod refuses, in full', () => {
     expect(verify([...app('reviews', 'shop'), GATEWAY, route([{ name: 'reviews.shop.svc.cluster.local', port: 9080 }])])).toEqual([{
       code: 'backend-ref-not-found', severity: 'error', object: 'HTTPRoute/shop/reviews', path: 'spec.rules[0].backendRefs[0].name',
-      message: 'name "reviews.shop.svc.cluster.local" is a host name, and istiod takes only a Service\'s own name there, so it refuses the rule; '
-        + 'write the Service\'s name, e.g. "reviews", with its namespace in `namespace`',
+      message: 'name "reviews.shop.svc.cluster.local" is a host name, where istiod takes only a Service\'s own name, so istiod refuses the HTTPRoute, '
+        + 'which then serves none of its rules; write the Service\'s name, e.g. "reviews", with its namespace in `namespace`',
     }]);
   });
 
@@ -118,11 +118,14 @@ describe('backend-ref-not-found: a backendRef to a Service the set lacks', () =>
 });
 
 describe('backend-ref-port-not-found: a backendRef to a Service without a port it has', () => {
-  test('fails when a backendRef names no port, which istiod refuses, in full', () => {
+  test('fails when a backendRef names no port, which istiod refuses, in full, whether or not the Service is in the set', () => {
     expect(verify([...app('reviews', 'shop', [9080, 9090]), GATEWAY, route([{ name: 'reviews' }])])).toEqual([{
       code: 'backend-ref-port-not-found', severity: 'error', object: 'HTTPRoute/shop/reviews', path: 'spec.rules[0].backendRefs[0]',
-      message: 'names no port, which a Service backend needs, so istiod refuses the rule; give one of Service/shop/reviews\'s ports (9080, 9090)',
+      message: 'names no port, which a Service backend needs, so istiod refuses the HTTPRoute, which then serves none of its rules; give the port of the Service to send to',
     }]);
+    expect(summary(verify([GATEWAY, route([{ name: 'reviews', port: null }])]))).toEqual(['backend-ref-port-not-found HTTPRoute/shop/reviews spec.rules[0].backendRefs[0]']);
+    expect(summary(verify([GATEWAY, route([{ name: 'reviews' }])], { externalHosts: ['*.shop.svc.cluster.local'] })))
+      .toEqual(['backend-ref-port-not-found HTTPRoute/shop/reviews spec.rules[0].backendRefs[0]']);
   });
 
   test('fails when a backendRef names a port the Service lacks, in full', () => {
@@ -132,13 +135,47 @@ describe('backend-ref-port-not-found: a backendRef to a Service without a port i
     }]);
     expect(verify([...app('reviews', 'shop', []), GATEWAY, route([{ name: 'reviews', port: 80 }])])[0].message)
       .toBe('port 80 is not a port of Service/shop/reviews (it has none), so the requests this backend would take fail; use one of its ports');
-    expect(verify([...app('reviews', 'shop', []), GATEWAY, route([{ name: 'reviews' }])])[0].message)
-      .toBe('names no port, which a Service backend needs, so istiod refuses the rule; give one of Service/shop/reviews\'s ports (none)');
   });
 
   test('fails when a port is written as text, which the schema refuses', () => {
     expect(verify([...app('reviews', 'shop'), GATEWAY, route([{ name: 'reviews', port: '9080' }])])[0].message)
       .toBe('port "9080" is not a port of Service/shop/reviews (it has 9080), so the requests this backend would take fail; use one of its ports');
+  });
+});
+
+describe('what a backendRef istiod cannot use costs, by where it is', () => {
+  const mirror = (ref: Obj) => ({ filters: [{ type: 'RequestMirror', requestMirror: { backendRef: ref } }] });
+  const messages = (kind: string, ref: Obj) => verify([...app('reviews', 'shop'), GATEWAY, route([{ name: 'reviews', port: 9080 }], mirror(ref), kind)]).map(f => f.message);
+
+  test('an HTTPRoute\'s mirror is dropped alone', () => {
+    expect(messages('HTTPRoute', { name: 'shadow', port: 80 })).toEqual([expect.stringContaining('so istiod marks the route\'s references unresolved and '
+      + 'istiod drops the mirror, and the rule serves its requests unmirrored; ')]);
+    expect(messages('HTTPRoute', { name: 'shadow.shop' })).toEqual([expect.stringContaining('so istiod drops the mirror, and the rule serves its requests unmirrored; ')]);
+    expect(messages('HTTPRoute', { name: 'reviews' })).toEqual([expect.stringContaining('so istiod drops the mirror, and the rule serves its requests unmirrored; ')]);
+    expect(messages('HTTPRoute', { name: 'reviews', port: 80 })).toEqual([
+      'port 80 is not a port of Service/shop/reviews (it has 9080), so the mirrored copies find no cluster; use one of its ports']);
+  });
+
+  test('any fault of a GRPCRoute\'s mirror refuses the route', () => {
+    expect(messages('GRPCRoute', { name: 'shadow', port: 80 })).toEqual([expect.stringContaining('and istiod refuses the GRPCRoute, which then serves none of its rules; ')]);
+    expect(messages('GRPCRoute', { name: 'reviews' })).toEqual([expect.stringContaining('so istiod refuses the GRPCRoute, which then serves none of its rules; ')]);
+  });
+});
+
+describe('a backendRef to an ExternalName Service, which istiod routes to the host it stands for', () => {
+  const alias = (externalName: string, ports: number[] = []) => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'alias', namespace: 'shop' },
+    spec: { type: 'ExternalName', externalName, ports: ports.map(port => ({ name: `http-${port}`, port })) },
+  });
+
+  test('passes a port of the target, whatever the alias declares, and any port where the target is not in the set', () => {
+    expect(verify([...app('reviews', 'shop'), alias('reviews.shop.svc.cluster.local'), GATEWAY, route([{ name: 'alias', port: 9080 }])])).toEqual([]);
+    expect(verify([alias('api.example.com'), GATEWAY, route([{ name: 'alias', port: 443 }])])).toEqual([]);
+  });
+
+  test('fails when the port is not the target\'s', () => {
+    expect(verify([...app('reviews', 'shop'), alias('reviews.shop.svc.cluster.local', [80]), GATEWAY, route([{ name: 'alias', port: 80 }])]).map(f => f.message)).toEqual([
+      'port 80 is not a port of Service/shop/reviews (which Service/shop/alias stands for) (it has 9080), so the requests this backend would take fail; use one of its ports']);
   });
 });
 

@@ -436,12 +436,49 @@ describe('destination-port-required: a gateway route without a port, to a host w
       .toContain('takes it on port 8080');
   });
 
-  test('fails as before where the gateway\'s servers are unknown: outside the set, or admitting none of the hosts', () => {
+  test('fails as before where the gateway\'s servers are unknown, and passes a gateway of the set none of whose servers admits the hosts', () => {
     const unknown = 'a gateway cannot tell which port of Service/shop/web (80, 9090) this route means; set port.number';
     expect(required([...web, routeTo('web', ['istio-system/public'])])).toEqual([unknown]);
-    expect(required([...web, ingress(server(80, ['admin.example.com'])), routeTo('web')])).toEqual([unknown]);
+    // host-not-on-gateway reports that.
+    expect(required([...web, ingress(server(80, ['admin.example.com'])), routeTo('web')])).toEqual([]);
     // Known ports are named before unknown ones, whichever gateway comes first.
     expect(required([...web, ingress(server(8080)), routeTo('web', ['istio-system/public', 'public'])])[0]).toContain('takes it on port 8080');
+  });
+});
+
+describe('destination-port-required: only the servers that build the rule', () => {
+  const web = [deployment('web'), service('web', [{ name: 'http', port: 80 }, { name: 'tcp', port: 31400 }])];
+  const server = (number: number, protocol: string, tls?: Obj) => ({ port: { number, name: `p-${number}`, protocol }, hosts: ['*'], ...tls ? { tls } : {} });
+  const ingress = (...servers: Obj[]) => ({ ...gateway(), spec: { selector: { app: 'web' }, servers } });
+  const routeTo = (rule: Obj) => virtualService('web', { hosts: ['web.example.com'], gateways: ['public'], ...rule });
+  const to = [{ destination: { host: 'web' } }];
+  const required = (objects: unknown[]) => only(objects, 'destination-port-required').map(f => f.message.replace(/.*takes it on port (\d+).*/, '$1'));
+
+  test('reads http rules on servers that terminate http, and tcp rules on the others', () => {
+    const mixed = ingress(server(80, 'HTTP'), server(31400, 'TCP'));
+    expect(required([...web, mixed, routeTo({ http: [{ route: to }] })])).toEqual([]);
+    expect(required([...web, mixed, routeTo({ tcp: [{ route: to }] })])).toEqual([]);
+    expect(required([...web, ingress(server(8080, 'HTTP'), server(31400, 'TCP')), routeTo({ http: [{ route: to }] })])).toEqual(['8080']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(9000, 'TCP')), routeTo({ tcp: [{ route: to }] })])).toEqual(['9000']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(443, 'HTTPS', { mode: 'SIMPLE', credentialName: 'c' })), routeTo({ http: [{ route: to }] })])).toEqual(['443']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(443, 'HTTPS')), routeTo({ http: [{ route: to }] })])).toEqual(['443']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(443, 'HTTPS', { mode: 'PASSTHROUGH' })), routeTo({ http: [{ route: to }] })])).toEqual([]);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(443, 'HTTPS', { mode: 'AUTO_PASSTHROUGH' })), routeTo({ http: [{ route: to }] })])).toEqual([]);
+    expect(required([...web, ingress(server(80, 'GRPC'), server(443, 'TLS', { mode: 'PASSTHROUGH' })), routeTo({ tls: [{ match: [{ sniHosts: ['web.example.com'] }], route: to }] })]))
+      .toEqual(['443']);
+  });
+
+  test('passes a server that redirects all http to https, which routes nothing', () => {
+    expect(required([...web, ingress(server(80, 'HTTP'), server(8080, 'HTTP', { httpsRedirect: true })), routeTo({ http: [{ route: to }] })])).toEqual([]);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(8080, 'HTTP', { httpsRedirect: false })), routeTo({ http: [{ route: to }] })])).toEqual(['8080']);
+  });
+
+  test('reads only the servers on the ports a rule\'s matches keep it to, where each names one', () => {
+    const both = ingress(server(80, 'HTTP'), server(8080, 'HTTP'));
+    expect(required([...web, both, routeTo({ http: [{ match: [{ port: 80 }], route: to }] })])).toEqual([]);
+    expect(required([...web, both, routeTo({ http: [{ match: [{ port: 80 }, { uri: { prefix: '/' } }], route: to }] })])).toEqual(['8080']);
+    expect(required([...web, both, routeTo({ http: [{ match: [{ port: 8080 }], route: to }] })])).toEqual(['8080']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(9000, 'TCP')), routeTo({ tcp: [{ match: [{ port: 31400 }], route: to }] })])).toEqual([]);
   });
 });
 
@@ -473,6 +510,17 @@ describe('an ExternalName Service, which proxies route through to the host it st
       .toEqual(['port 80 is not a port of Service/shop/alias (it has 8080); use one of its ports']);
     expect(portFindings([...target, service('alias', [{ name: 'http', port: 8080 }], { type: 'ClusterIP', externalName: 'web.shop.svc.cluster.local' }), routeTo(80)]))
       .toEqual(['port 80 is not a port of Service/shop/alias (it has 8080); use one of its ports']);
+  });
+
+  test('routes a destination naming no port to the alias\'s only port, which the target must have', () => {
+    expect(portFindings([...target, alias([{ name: 'http', port: 80 }]), routeTo()])).toEqual([]);
+    expect(verify([...target, alias([{ name: 'http', port: 8080 }]), routeTo()]).filter(f => f.code === 'destination-port-not-found')).toEqual([{
+      code: 'destination-port-not-found', severity: 'error', object: 'VirtualService/shop/frontend', path: 'spec.http[0].route[0].destination', istioCode: 'IST0101',
+      message: 'this route names no port, so proxies take 8080, the only port of the ExternalName Service, which is no port of '
+        + 'Service/shop/web (which Service/shop/alias stands for) (it has 80, 9090); set port.number to one of its ports',
+    }]);
+    // With no port or several, the alias leaves the port to the listener, as for the target itself.
+    expect(portFindings([...target, alias(), routeTo()])).toEqual([]);
   });
 
   test('follows one alias only, as istiod does', () => {

@@ -8,16 +8,17 @@
 import { GATEWAY_API, Graph, ManifestObject, gatewayApiRoutes, objectsOfKind } from './graph';
 import { isExternalHost, serviceFqdn } from './hosts';
 import { Json, isObjectLike, list, own, record, show, text } from './json';
-import { servicePortNumbers } from './ports';
+import { OwnerOf, portOwners } from './ports';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
 /** Checks that each backendRef to a Service names one of the set, by name, with one of its ports, and that the route may refer to it. */
 export function checkBackendRefs(graph: Graph, settings: Settings): Finding[] {
   const grants = objectsOfKind(graph, GATEWAY_API, 'ReferenceGrant');
+  const portsOf = portOwners(graph);
   return gatewayApiRoutes(graph).flatMap(route => {
-    const checked = { graph, settings, grants, route, enforced: refersFromGateway(route) };
-    return backendRefs(route).flatMap(([path, ref]) => checkBackendRef(checked, path, ref));
+    const checked = { graph, settings, grants, portsOf, route, enforced: refersFromGateway(route) };
+    return backendRefs(route).flatMap(site => checkBackendRef(checked, site));
   });
 }
 
@@ -25,43 +26,67 @@ interface CheckedRoute {
   readonly graph: Graph;
   readonly settings: Settings;
   readonly grants: readonly ManifestObject[];
+  readonly portsOf: OwnerOf;
   readonly route: ManifestObject;
   /** Whether a gateway takes the route, for which alone istiod asks a ReferenceGrant of a backend in another namespace. */
   readonly enforced: boolean;
 }
 
+/** A backendRef, where it is written, and whether it is a request mirror's. */
+interface Site {
+  readonly path: string;
+  readonly ref: Json;
+  readonly mirror: boolean;
+}
+
 /**
- * The backendRefs istiod resolves, with their paths: a rule's, but not those of weight 0, which it
- * drops unread (buildHTTPDestination), and a request mirror's.
+ * The backendRefs istiod resolves: a rule's, but not those of weight 0, which it drops unread
+ * (buildHTTPDestination), and a request mirror's.
  */
-function backendRefs(route: ManifestObject): [string, Json][] {
+function backendRefs(route: ManifestObject): Site[] {
   return list(route.spec, 'rules').flatMap((rule, i) => [
-    ...list(rule, 'backendRefs').flatMap((ref, j): [string, Json][] =>
-      (isObjectLike(ref) && own(ref, 'weight') !== 0 ? [[`spec.rules[${i}].backendRefs[${j}]`, ref]] : [])),
+    ...list(rule, 'backendRefs').flatMap((ref, j) =>
+      (isObjectLike(ref) && own(ref, 'weight') !== 0 ? [{ path: `spec.rules[${i}].backendRefs[${j}]`, ref, mirror: false }] : [])),
     // A filter of another type reads as a backendRef without a name, which is passed over.
-    ...list(rule, 'filters').map((filter, j): [string, Json] =>
-      [`spec.rules[${i}].filters[${j}].requestMirror.backendRef`, record(record(filter, 'requestMirror'), 'backendRef')]),
+    ...list(rule, 'filters').map((filter, j) =>
+      ({ path: `spec.rules[${i}].filters[${j}].requestMirror.backendRef`, ref: record(record(filter, 'requestMirror'), 'backendRef'), mirror: true })),
   ]);
 }
 
-function checkBackendRef(checked: CheckedRoute, path: string, ref: Json): Finding[] {
+/**
+ * What a backendRef istiod cannot use costs. A name or port it cannot read at all is a hard error,
+ * which drops every rule of the route (route_collections.go computeRoute), and so is any fault of
+ * a GRPCRoute's mirror; an HTTPRoute's mirror is dropped alone (conversion.go convertHTTPRoute).
+ * A backend it cannot find or may not refer to fails the requests it would take.
+ */
+function cost(route: ManifestObject, site: Site, unreadable: boolean): string {
+  if (site.mirror && route.kind !== 'GRPCRoute') return 'istiod drops the mirror, and the rule serves its requests unmirrored';
+  return unreadable || site.mirror ? `istiod refuses the ${route.kind}, which then serves none of its rules` : 'the requests this backend would take fail';
+}
+
+function checkBackendRef(checked: CheckedRoute, site: Site): Finding[] {
   const { graph, settings, route } = checked;
+  const { path, ref } = site;
   const name = text(ref, 'name');
   if (!isService(ref) || name === undefined) return [];
   const namespace = text(ref, 'namespace') ?? route.namespace;
   if (name.includes('.')) {
     return [finding('backend-ref-not-found', route.id, `${path}.name`,
-      `name ${show(name)} is a host name, and istiod takes only a Service's own name there, so it refuses the rule; `
+      `name ${show(name)} is a host name, where istiod takes only a Service's own name, so ${cost(route, site, true)}; `
       + `write the Service's name, e.g. ${show(name.split('.')[0])}, with its namespace in \`namespace\``)];
   }
-  const host = serviceFqdn(name, namespace);
-  const service = graph.serviceByHost.get(host);
-  if (!service) {
-    return isExternalHost(settings, host, host) ? [] : [finding('backend-ref-not-found', route.id, `${path}.name`,
-      `the Service ${namespace}/${name} is not in the set, so istiod marks the route's references unresolved and the requests `
-      + `this backend would take fail; point it at an existing Service, or declare ${host} an external host`)];
+  const port = own(ref, 'port');
+  if (port === undefined || port === null) {
+    return [finding('backend-ref-port-not-found', route.id, path,
+      `names no port, which a Service backend needs, so ${cost(route, site, true)}; give the port of the Service to send to`)];
   }
-  return [...checkPort(route, path, ref, service), ...checkGrant(checked, path, name, namespace)];
+  const host = serviceFqdn(name, namespace);
+  if (!graph.serviceByHost.has(host)) {
+    return isExternalHost(settings, host, host) ? [] : [finding('backend-ref-not-found', route.id, `${path}.name`,
+      `the Service ${namespace}/${name} is not in the set, so istiod marks the route's references unresolved and ${cost(route, site, false)}; `
+      + `point it at an existing Service, or declare ${host} an external host`)];
+  }
+  return [...checkPort(checked, site, host, port), ...checkGrant(checked, path, name, namespace)];
 }
 
 /** A backendRef to a Service unless it names another group or kind (conversion.go NormalizeReference). */
@@ -69,20 +94,13 @@ function isService(ref: Json): boolean {
   return (text(ref, 'group') ?? '') === '' && (text(ref, 'kind') ?? 'Service') === 'Service';
 }
 
-function checkPort(route: ManifestObject, path: string, ref: Json, service: ManifestObject): Finding[] {
-  const port = own(ref, 'port');
-  const numbers = servicePortNumbers(service);
-  if (port === undefined) {
-    return [finding('backend-ref-port-not-found', route.id, path,
-      `names no port, which a Service backend needs, so istiod refuses the rule; give one of ${service.id}'s ports (${portList(numbers)})`)];
-  }
-  return numbers.includes(port) ? [] : [finding('backend-ref-port-not-found', route.id, `${path}.port`,
-    `port ${show(port)} is not a port of ${service.id} (it has ${portList(numbers)}), so the requests this backend would take fail; `
-    + 'use one of its ports')];
-}
-
-function portList(numbers: readonly unknown[]): string {
-  return numbers.map(show).join(', ') || 'none';
+/** The port must be one of the Service's, or of the host an ExternalName Service stands for, whose cluster istiod routes to. */
+function checkPort({ route, portsOf }: CheckedRoute, site: Site, host: string, port: unknown): Finding[] {
+  const owner = portsOf(host);
+  if (!owner || owner.numbers.includes(port)) return [];
+  const lost = site.mirror ? 'the mirrored copies find no cluster' : 'the requests this backend would take fail';
+  return [finding('backend-ref-port-not-found', route.id, `${site.path}.port`,
+    `port ${show(port)} is not a port of ${owner.name} (it has ${owner.numbers.map(show).join(', ') || 'none'}), so ${lost}; use one of its ports`)];
 }
 
 /** A Service of another namespace is a gateway route's backend only where a ReferenceGrant there permits it (ReferenceGrants.BackendAllowed). */

@@ -1,8 +1,8 @@
 import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './graph';
 import { MESH, isDeclaredElsewhere, serverAdmits } from './hosts';
-import { list, own, show, text } from './json';
+import { list, own, record, show, text } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, destinations, routedHosts, ruleGateways, ruleScope } from './routes';
+import { Destination, RouteProtocol, destinations, routedHosts, ruleGateways, ruleScope } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -11,14 +11,19 @@ import { Finding, finding } from './types';
  * name, else the ServiceEntries declaring the host, else those of the most specific wildcard host
  * covering it.
  */
-interface PortOwner {
+export interface PortOwner {
   /** The objects declaring the ports, as messages name them. */
   readonly name: string;
   /** Each port's number: the Service's in order; the ServiceEntries' pooled, once each. */
   readonly numbers: readonly unknown[];
+  /**
+   * Of an ExternalName Service with one port, that port: a destination naming none is routed to it
+   * (route.GetDestinationCluster takes the only port of the Service it looked up, the alias).
+   */
+  readonly implied?: unknown;
 }
 
-type OwnerOf = (host: string) => PortOwner | undefined;
+export type OwnerOf = (host: string) => PortOwner | undefined;
 
 /** Checks the port each destination lands on: that it exists, is named where it must be, and speaks a protocol its route can use. */
 export function checkPorts(graph: Graph, settings: Settings): Finding[] {
@@ -54,6 +59,11 @@ export function servicePortKey(service: ManifestObject, index: number): string {
 
 function checkDestinationPort(graph: Graph, vs: ManifestObject, d: Destination, owner: PortOwner, ownerOf: OwnerOf): Finding[] {
   const number = destinationPort(d);
+  if (number === undefined && owner.implied !== undefined) {
+    return owner.numbers.includes(owner.implied) ? [] : [finding('destination-port-not-found', vs.id, d.path,
+      `this route names no port, so proxies take ${show(owner.implied)}, the only port of the ExternalName Service, which is no port of `
+      + `${owner.name} (it has ${owner.numbers.map(show).join(', ') || 'none'}); set port.number to one of its ports`)];
+  }
   if (number !== undefined && !owner.numbers.includes(number)) {
     return [finding('destination-port-not-found', vs.id, `${d.path}.port.number`,
       `port ${show(number)} is not a port of ${owner.name} (it has ${owner.numbers.map(show).join(', ') || 'none'}); use one of its ports`)];
@@ -90,8 +100,8 @@ function portUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: Po
  */
 function gatewayPortUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: PortOwner, gateways: readonly string[]): Finding[] {
   const missed = gateways.flatMap(gateway => {
-    const ports = serverPorts(graph, gateway, vs);
-    return ports.length === 0 ? [{ gateway, port: undefined }] : ports.filter(port => !owner.numbers.includes(port)).map(port => ({ gateway, port }));
+    const ports = serverPorts(graph, gateway, vs, d);
+    return ports === undefined ? [{ gateway, port: undefined }] : ports.filter(port => !owner.numbers.includes(port)).map(port => ({ gateway, port }));
   });
   if (missed.length === 0) return [];
   const numbers = owner.numbers.map(show).join(', ');
@@ -102,14 +112,33 @@ function gatewayPortUnnamed(graph: Graph, vs: ManifestObject, d: Destination, ow
     : `a gateway cannot tell which port of ${owner.name} (${numbers}) this route means; set port.number`)];
 }
 
-/** The ports of the servers of an Istio Gateway of the set that admit a host the VirtualService routes, from its namespace; none where unknown. */
-function serverPorts(graph: Graph, gateway: string, vs: ManifestObject): unknown[] {
+/**
+ * The ports of the servers of an Istio Gateway of the set that build the destination's rule: those
+ * admitting a host the VirtualService routes, from its namespace, of the rule's kind (http rules on
+ * servers that terminate http, except those redirecting it all to https; tcp and tls rules on the
+ * others: gateway.IsHTTPServer), on a port its matches name where each names one. Undefined for a
+ * gateway outside the set.
+ */
+function serverPorts(graph: Graph, gateway: string, vs: ManifestObject, d: Destination): unknown[] | undefined {
   const object = graph.gateways.get(gateway);
-  if (!object) return [];
+  if (!object) return undefined;
   const hosts = routedHosts(vs);
-  const admits = (server: unknown) => list(server, 'hosts').some(serverHost => typeof serverHost === 'string'
-    && hosts.some(({ host }) => serverAdmits(serverHost, object.namespace, vs.namespace, host)));
-  return [...new Set(list(object.spec, 'servers').filter(admits).map(server => own(own(server, 'port'), 'number')))];
+  const matchPorts = list(d.rule, 'match').map(match => own(match, 'port'));
+  const keptTo: readonly unknown[] | undefined = matchPorts.length > 0 && matchPorts.every(port => port !== undefined) ? matchPorts : undefined;
+  const builds = (server: unknown) => servesRulesOf(server, d.protocol)
+    && (keptTo === undefined || keptTo.includes(own(own(server, 'port'), 'number')))
+    && list(server, 'hosts').some(serverHost => typeof serverHost === 'string'
+      && hosts.some(({ host }) => serverAdmits(serverHost, object.namespace, vs.namespace, host)));
+  return [...new Set(list(object.spec, 'servers').filter(builds).map(server => own(own(server, 'port'), 'number')))];
+}
+
+const PASSTHROUGH = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
+
+function servesRulesOf(server: unknown, protocol: RouteProtocol): boolean {
+  const tls = record(server, 'tls');
+  const serverProtocol = String(own(own(server, 'port'), 'protocol')).toLowerCase();
+  const http = HTTP_PROTOCOLS.has(serverProtocol) || (serverProtocol === 'https' && !PASSTHROUGH.includes(String(own(tls, 'mode'))));
+  return protocol === 'http' ? http && own(tls, 'httpsRedirect') !== true : !http;
 }
 
 /**
@@ -168,11 +197,11 @@ function landedPort(numbers: readonly unknown[], number: unknown): number | unde
   return index < 0 ? undefined : index;
 }
 
-export function servicePortNumbers(service: ManifestObject): unknown[] {
+function servicePortNumbers(service: ManifestObject): unknown[] {
   return list(service.spec, 'ports').map(p => own(p, 'port'));
 }
 
-function portOwners(graph: Graph): OwnerOf {
+export function portOwners(graph: Graph): OwnerOf {
   const byHost = groupBy(graph.serviceEntryHosts, h => h.host);
   const ownerOf = (host: string, alias?: ManifestObject): PortOwner | undefined => {
     const service = graph.serviceByHost.get(host);
@@ -180,7 +209,8 @@ function portOwners(graph: Graph): OwnerOf {
       const target = alias ? undefined : aliasTarget(service);
       if (target === undefined) return { name: service.id, numbers: servicePortNumbers(service) };
       const owner = ownerOf(target, service);
-      return owner && { name: `${owner.name} (which ${service.id} stands for)`, numbers: owner.numbers };
+      const ports = servicePortNumbers(service);
+      return owner && { name: `${owner.name} (which ${service.id} stands for)`, numbers: owner.numbers, implied: ports.length === 1 ? ports[0] : undefined };
     }
     const found = byHost.get(host) ?? coveringWildcard(byHost, host);
     if (!found) return undefined;
@@ -195,8 +225,8 @@ function portOwners(graph: Graph): OwnerOf {
 
 /**
  * The host an ExternalName Service stands for: istiod makes it an alias, and proxies route to that
- * host's cluster of the destination's port (route.GetDestinationCluster), so its own ports play no
- * part. One level deep, as there.
+ * host's cluster of the destination's port (route.GetDestinationCluster), so its own ports count only
+ * where the destination names none. One level deep, as there.
  */
 function aliasTarget(service: ManifestObject): string | undefined {
   return text(service.spec, 'type') === 'ExternalName' ? text(service.spec, 'externalName') : undefined;

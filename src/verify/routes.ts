@@ -22,6 +22,8 @@ export interface Destination {
    * else undefined: the rule applies wherever the VirtualService is bound.
    */
   readonly gateways?: readonly string[];
+  /** The rule it is written in. */
+  readonly rule: unknown;
 }
 
 /** The weighted entries of one rule, e.g. `spec.http[0].route`. */
@@ -67,7 +69,7 @@ function readDestinations(vs: ManifestObject): Destination[] {
       const gateways = matchGateways(rule);
       const add = (path: string, destination: unknown): void => {
         const host = text(destination, 'host');
-        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways });
+        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways, rule });
       };
       list(rule, 'route').forEach((entry, j) => add(`${base}.route[${j}].destination`, own(entry, 'destination')));
       if (protocol !== 'http') return;
