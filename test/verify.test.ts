@@ -333,13 +333,13 @@ describe('destination hosts', () => {
   test('fails when tcp and tls routes or mirrors name unknown hosts', () => {
     const vs = virtualService({
       hosts: ['reviews'],
-      http: [{ route: [{ destination: { host: 'reviews' } }], mirror: { host: 'shadow' }, mirrors: [{ destination: { host: 'shadow2' } }] }],
+      http: [{ match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: 'reviews' } }], mirror: { host: 'shadow' } }, { route: [{ destination: { host: 'reviews' } }], mirrors: [{ destination: { host: 'shadow2' } }] }],
       tcp: [{ route: [{ destination: { host: 'db' } }] }],
       tls: [{ match: [{ sniHosts: ['reviews'] }], route: [{ destination: { host: 'secure' } }] }],
     });
     expect(summary(verify(reviewsWith({ 'VirtualService/reviews': vs })))).toEqual([
       'destination-host-not-found VirtualService/shop/reviews spec.http[0].mirror.host',
-      'destination-host-not-found VirtualService/shop/reviews spec.http[0].mirrors[0].destination.host',
+      'destination-host-not-found VirtualService/shop/reviews spec.http[1].mirrors[0].destination.host',
       'destination-host-not-found VirtualService/shop/reviews spec.tcp[0].route[0].destination.host',
       'destination-host-not-found VirtualService/shop/reviews spec.tls[0].route[0].destination.host',
     ]);

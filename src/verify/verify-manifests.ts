@@ -18,6 +18,7 @@ import { checkDuplicates } from './objects';
 import { checkPorts } from './ports';
 import { checkRouteDestinations } from './route-destinations';
 import { checkRouteParents } from './route-parents';
+import { checkRuleActions } from './rule-actions';
 import { checkServiceEntryAddresses, checkServiceEntryProtocols } from './service-entries';
 import { checkServicePorts } from './service-ports';
 import { settingsFrom } from './settings';
@@ -51,6 +52,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkDestinations(graph, settings, proxiesOf),
     ...checkRouteDestinations(graph),
     ...checkTlsRoutes(graph),
+    ...checkRuleActions(graph),
     ...checkMatches(graph),
     ...checkMatchGateways(graph),
     ...checkDelegates(graph, settings),
