@@ -84,12 +84,14 @@ export const MESH_CONFIG_FIELDS = ['defaultServiceExportTo', 'defaultVirtualServ
 /** What the checks cannot see in the manifest set itself. */
 export interface VerifyOptions extends MeshConfigOptions {
   /**
-   * Destination hosts that live outside the manifest set (exact or `*.` wildcard).
+   * Destination hosts that live outside the manifest set (exact or `*.` wildcard), including the
+   * Services that Gateway API backendRefs name, as `name.ns.svc.cluster.local`.
    * @default - none
    */
   readonly externalHosts?: string[];
   /**
-   * `ns/name` gateways that exist outside the set.
+   * `ns/name` gateways that exist outside the set: Istio Gateways that VirtualServices bind to, and
+   * Gateway API Gateways that VirtualServices bind to or HTTPRoutes and GRPCRoutes name as parents.
    * @default - none
    */
   readonly externalGateways?: string[];
