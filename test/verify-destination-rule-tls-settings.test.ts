@@ -46,6 +46,27 @@ describe('destination-rule-tls-invalid', () => {
       .toEqual([expect.stringContaining('names clientCertificate, privateKey, caCertificates, caCrl too')]);
   });
 
+  test('fails when insecureSkipVerify comes with what would verify the server, in full', () => {
+    expect(at({ trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true, caCertificates: FILES.caCertificates, subjectAltNames: ['db'] } } })).toEqual([
+      'spec.trafficPolicy.tls: tls in mode SIMPLE skips verifying the server (insecureSkipVerify) and names caCertificates, subjectAltNames to verify it by, '
+      + 'which Istio refuses, so this DestinationRule takes no effect; drop insecureSkipVerify to verify the server, or those fields',
+    ]);
+    expect(at({ trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true, credentialName: 'ca' } } }))
+      .toEqual([expect.stringContaining('names credentialName to verify it by')]);
+    // In MUTUAL the credentialName holds the client certificate as well.
+    expect(at({ trafficPolicy: { tls: { mode: 'MUTUAL', insecureSkipVerify: true, credentialName: 'client' } } })).toEqual([]);
+    expect(at({ trafficPolicy: { tls: { mode: 'MUTUAL', insecureSkipVerify: true, ...FILES } } }))
+      .toEqual([expect.stringContaining('tls in mode MUTUAL skips verifying the server (insecureSkipVerify) and names caCertificates to verify it by')]);
+    expect(at({ trafficPolicy: { tls: { mode: 'MUTUAL', insecureSkipVerify: true, credentialName: 'client', subjectAltNames: ['db'] } } }))
+      .toEqual([expect.stringContaining('names subjectAltNames to verify it by')]);
+  });
+
+  test('passes insecureSkipVerify alone, or false, or with empty fields', () => {
+    expect(at({ trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true, caCertificates: '', subjectAltNames: [] } } })).toEqual([]);
+    expect(at({ trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: false, caCertificates: FILES.caCertificates } } })).toEqual([]);
+    expect(at({ trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: 'true', caCertificates: FILES.caCertificates } } })).toEqual([]);
+  });
+
   test('reads ports, subsets and subsets\' ports', () => {
     const bad = { tls: { mode: 'MUTUAL' } };
     const policy = { ...bad, portLevelSettings: [{ port: { number: 443 }, ...bad }, 'x'] };

@@ -159,6 +159,9 @@ describe('route-not-accepted: no listener the parentRef selects takes the route'
     expect(verify([SERVICE, listener(grpcOnly), route([TO_WEB], undefined, 'GRPCRoute')])).toEqual([]);
     const otherGroup = { protocol: 'HTTPS', allowedRoutes: { ...ALL, kinds: [{ group: 'example.com', kind: 'HTTPRoute' }] } };
     expect(refusal([SERVICE, listener(otherGroup), route([TO_WEB])])).toBe('"l" on port 443 takes no kind of route');
+    // istiod defaults a group left out, not an empty one, which is the core group's.
+    const coreGroup = { protocol: 'HTTP', allowedRoutes: { ...ALL, kinds: [{ group: '', kind: 'HTTPRoute' }] } };
+    expect(refusal([SERVICE, listener(coreGroup), route([TO_WEB])])).toBe('"l" on port 443 takes no kind of route');
     const explicit = { protocol: 'HTTP', allowedRoutes: { ...ALL, kinds: [{ kind: 'GRPCRoute' }, { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] } };
     expect(verify([SERVICE, listener(explicit), route([TO_WEB])])).toEqual([]);
     expect(verify([SERVICE, listener({ protocol: 'HTTP' }), route([TO_WEB], undefined, 'GRPCRoute')])).toEqual([]);

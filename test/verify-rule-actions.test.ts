@@ -48,6 +48,22 @@ describe('rule-action-invalid', () => {
     ]);
   });
 
+  test('fails when a redirect or direct response comes with a fault or rewrite, which act on what goes upstream', () => {
+    const fault = { abort: { httpStatus: 500, percentage: { value: 1 } } };
+    expect(at({ http: [
+      { redirect: { uri: '/new' }, rewrite: { uri: '/x' } },
+      { redirect: { uri: '/new' }, fault },
+      { directResponse: { status: 503 }, fault, rewrite: { uri: '/x' } },
+      { route: ROUTE, fault, rewrite: { uri: '/x' } },
+      { redirect: { uri: '/new' }, fault: null, rewrite: 'x' },
+    ] })).toEqual([
+      'spec.http[0]: this http rule has both redirect and rewrite; drop rewrite, which a redirect leaves nothing to act on',
+      'spec.http[1]: this http rule has both redirect and fault; drop fault, which a redirect leaves nothing to act on',
+      'spec.http[2]: this http rule has both directResponse and fault; drop fault, which a directResponse leaves nothing to act on',
+      'spec.http[2]: this http rule has both directResponse and rewrite; drop rewrite, which a directResponse leaves nothing to act on',
+    ]);
+  });
+
   test('fails when a tcp or tls rule has no route', () => {
     expect(at({ tcp: [{ match: [{ port: 5432 }] }], tls: [{ match: [{ sniHosts: ['web'] }], route: [] }] })).toEqual([
       'spec.tcp[0]: this tcp rule has no route; add the route its connections take',

@@ -263,6 +263,23 @@ describe('subset-selects-nothing for a ServiceEntry\'s endpoints', () => {
     expect(nothing([entry('db', { endpoints: ['x'] }), rule(v1)]).length).toBe(1);
   });
 
+  test('counts the endpoints of a ServiceEntry declaring a Service\'s own host beside its pods, which istiod merges', () => {
+    const labels = (version: string) => ({ app: 'web', version });
+    const web = [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web-v1', namespace: 'shop' },
+        spec: { selector: { matchLabels: labels('v1') }, template: { metadata: { labels: labels('v1') }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } } },
+    ];
+    const vm = (spec: Obj) => serviceEntry('vm', 'shop', ['web.shop.svc.cluster.local'], ['HTTP'], { resolution: 'STATIC', ...spec });
+    const webRule = (...subsets: Obj[]) => ({ ...rule(...subsets), spec: { host: 'web', subsets } });
+    const vmSubset = { name: 'vm', labels: { version: 'vm' } };
+    expect(nothing([...web, vm(endpoints({ version: 'vm' })), webRule(v1, vmSubset)])).toEqual([]);
+    expect(nothing([...web, vm({ workloadSelector: { labels: { app: 'web' } } }), webRule(vmSubset)])).toEqual([]);
+    expect(nothing([...web, vm(endpoints({ version: 'other' })), webRule(vmSubset)]).map(f => f.message))
+      .toEqual([expect.stringContaining('subset vm (version=vm) matches none of the pods behind Service/shop/web')]);
+    expect(nothing([...web, webRule(vmSubset)]).length).toBe(1);
+  });
+
   test('leaves the subsets alone where an entry declaring the host has a workloadSelector or lists no endpoints', () => {
     expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { workloadSelector: { labels: { app: 'db' } } }), rule(v2)])).toEqual([]);
     expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { resolution: 'DNS' }), rule(v2)])).toEqual([]);

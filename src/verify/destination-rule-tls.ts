@@ -89,6 +89,20 @@ const REFUSED = 'which Istio refuses, so this DestinationRule takes no effect';
 function tlsSettings(rule: ManifestObject, tls: Json, path: string): Finding[] {
   const mode = own(tls, 'mode');
   if (!USER_TLS_MODES.has(mode)) return [];
+  return [...unverifiedSettings(rule, tls, path, mode), ...credentialSettings(rule, tls, path, mode)];
+}
+
+/** With insecureSkipVerify, what would verify the server has no place: in MUTUAL, the credentialName still holds the client certificate. */
+function unverifiedSettings(rule: ManifestObject, tls: Json, path: string, mode: unknown): Finding[] {
+  if (own(tls, 'insecureSkipVerify') !== true) return [];
+  const verifying = (mode === 'SIMPLE' ? ['caCertificates', 'credentialName', 'subjectAltNames'] : ['caCertificates', 'subjectAltNames'])
+    .filter(key => (key === 'subjectAltNames' ? list(tls, key).length > 0 : text(tls, key) !== undefined));
+  return verifying.length === 0 ? [] : [finding('destination-rule-tls-invalid', rule.id, path,
+    `tls in mode ${mode} skips verifying the server (insecureSkipVerify) and names ${verifying.join(', ')} to verify it by, ${REFUSED}; `
+    + 'drop insecureSkipVerify to verify the server, or those fields')];
+}
+
+function credentialSettings(rule: ManifestObject, tls: Json, path: string, mode: unknown): Finding[] {
   const credential = text(tls, 'credentialName');
   if (credential) {
     const files = CREDENTIAL_FILES.filter(key => text(tls, key));

@@ -13,8 +13,8 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
     if (!written) return [];
     const host = resolveHost(written, rule.namespace);
     const service = graph.serviceByHost.get(host);
-    if (service) return checkSubsets(graph, rule, service);
     const entries = graph.serviceEntryHosts.filter(declared => declared.host === host).map(declared => declared.entry);
+    if (service) return checkSubsets(graph, rule, service, entries);
     if (entries.length > 0) return checkEntrySubsets(rule, entries);
     if (host.startsWith('*') || isDeclaredElsewhere(graph, settings, written, host)) return [];
     const partial = partiallyQualified(graph, rule, 'spec.host', written);
@@ -24,15 +24,21 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
   });
 }
 
-function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject): Finding[] {
+/**
+ * `entries` are ServiceEntries declaring the Service's host too: istiod merges their endpoints with
+ * the pods' (endpoint_builder.go, by host and namespace), so a subset may pick theirs.
+ */
+function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
   // A Service without selector has hand-made endpoints, and one that selects nothing is reported on its own.
   const endpoints = podsOfService(graph, service);
   if (endpoints.length === 0) return [];
+  const declared = entryEndpoints(entries);
   return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => {
     const name = written ?? `#${i}`;
     const picked = subsetWorkloads(endpoints, subsetLabels);
     const path = `spec.subsets[${i}].labels`;
     if (picked.length === 0) {
+      if (declared === undefined || declared.some(carried => mayCarry(subsetLabels, carried))) return [];
       return [finding('subset-selects-nothing', rule.id, path,
         `subset ${name} (${formatLabels(subsetLabels)}) matches none of the pods behind ${service.id}, so traffic to it fails with 503; `
         + `use labels that one version's pod template carries${nearestMiss(templateLabels(subsetLabels), endpoints)}`)];
@@ -51,11 +57,17 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
  * endpoints: those of a `workloadSelector`, or resolved from the hosts by DNS, are not in view.
  */
 function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
-  if (entries.some(entry => isObjectLike(own(entry.spec, 'workloadSelector')) || list(entry.spec, 'endpoints').length === 0)) return [];
-  const endpoints = entries.flatMap(entry => list(entry.spec, 'endpoints')).map(endpoint => labels(endpoint, 'labels'));
+  const endpoints = entryEndpoints(entries);
+  if (endpoints === undefined || endpoints.length === 0) return [];
   return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => (endpoints.some(carried => mayCarry(subsetLabels, carried))
     ? []
     : [finding('subset-selects-nothing', rule.id, `spec.subsets[${i}].labels`,
       `subset ${written ?? `#${i}`} (${formatLabels(subsetLabels)}) matches none of the endpoints of ${idList([...new Set(entries)])}, so traffic to it `
       + 'fails with 503; use labels that an endpoint carries, or give the endpoints that label')]));
+}
+
+/** The labels of the ServiceEntries' endpoints; undefined where one selects workloads or resolves its hosts, whose endpoints are not in view. */
+function entryEndpoints(entries: readonly ManifestObject[]): ReadonlyMap<string, string>[] | undefined {
+  if (entries.some(entry => isObjectLike(own(entry.spec, 'workloadSelector')) || list(entry.spec, 'endpoints').length === 0)) return undefined;
+  return entries.flatMap(entry => list(entry.spec, 'endpoints')).map(endpoint => labels(endpoint, 'labels'));
 }

@@ -117,7 +117,8 @@ function routeKinds(listener: Json): string[] {
   const supported = [...KINDS_OF_PROTOCOL.get(protocol) ?? [], ...terminated ? ['TCPRoute'] : []];
   const allowed = list(record(listener, 'allowedRoutes'), 'kinds');
   if (allowed.length === 0) return supported;
-  return supported.filter(kind => allowed.some(k => text(k, 'kind') === kind && (text(k, 'group') ?? GATEWAY_API) === GATEWAY_API));
+  // Only a group left out is the Gateway API's: istiod defaults it alone, so "" names the core group.
+  return supported.filter(kind => allowed.some(k => text(k, 'kind') === kind && (own(k, 'group') ?? GATEWAY_API) === GATEWAY_API));
 }
 
 const KINDS_OF_PROTOCOL = new Map<string | undefined, string[]>([

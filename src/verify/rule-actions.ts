@@ -1,7 +1,7 @@
 /**
  * What each rule does with a request, as Istio's validation requires it (validateHTTPRouteConflict,
  * validateTCPRoute, validateTLSRoute): an http rule routes, redirects or answers directly, exactly
- * one of them, unless it delegates; a tcp or tls rule routes. The webhook refuses the whole
+ * one of them, unless it delegates, and only a route may fault or rewrite; a tcp or tls rule routes. The webhook refuses the whole
  * VirtualService otherwise; the CRD's schema lets it through.
  */
 
@@ -25,12 +25,18 @@ function checkHttpRule(vs: ManifestObject, rule: unknown, path: string): Finding
   if (own(rule, 'delegate') !== undefined) return [];
   const actions = ACTIONS.filter(key => (key === 'route' ? list(rule, key).length > 0 : isObjectLike(own(rule, key))));
   const mirrors = isObjectLike(own(rule, 'mirror')) && list(rule, 'mirrors').length > 0;
+  // A redirect or direct response sends nothing upstream for a fault or rewrite to act on.
+  const answered = actions.find(action => action !== 'route');
+  const idle = answered === undefined ? [] : UPSTREAM_ONLY.filter(key => isObjectLike(own(rule, key)));
   return [
     ...actions.length === 0 ? [refused(vs, path, 'this http rule has no route, redirect or directResponse', 'add the one it should take')] : [],
     ...actions.length > 1 ? [refused(vs, path, `this http rule has both ${actions.join(' and ')}`, 'keep one of them')] : [],
+    ...idle.map(key => refused(vs, path, `this http rule has both ${answered} and ${key}`, `drop ${key}, which a ${answered} leaves nothing to act on`)),
     ...mirrors ? [refused(vs, path, 'this http rule has both mirror and mirrors', 'move mirror into mirrors')] : [],
   ];
 }
+
+const UPSTREAM_ONLY = ['fault', 'rewrite'];
 
 function refused(vs: ManifestObject, path: string, fault: string, fix: string): Finding {
   return finding('rule-action-invalid', vs.id, path, `${fault}, which Istio refuses, so none of this VirtualService's routes take effect; ${fix}`);
