@@ -156,6 +156,13 @@ describe('what a backendRef istiod cannot use costs, by where it is', () => {
       'port 80 is not a port of Service/shop/reviews (it has 9080), so the mirrored copies find no cluster; use one of its ports']);
   });
 
+  test('a mirror to another namespace without a ReferenceGrant is dropped alone on an HTTPRoute, and refuses a GRPCRoute', () => {
+    const objects = (kind: string) => [...app('reviews', 'shop'), ...app('shadow', 'books'), GATEWAY,
+      route([{ name: 'reviews', port: 9080 }], mirror({ name: 'shadow', namespace: 'books', port: 9080 }), kind)];
+    expect(verify(objects('HTTPRoute')).map(f => f.message)).toEqual([expect.stringContaining('so istiod refuses the reference and istiod drops the mirror, and the rule serves')]);
+    expect(verify(objects('GRPCRoute')).map(f => f.message)).toEqual([expect.stringContaining('so istiod refuses the reference and istiod refuses the GRPCRoute, which then')]);
+  });
+
   test('any fault of a GRPCRoute\'s mirror refuses the route', () => {
     expect(messages('GRPCRoute', { name: 'shadow', port: 80 })).toEqual([expect.stringContaining('and istiod refuses the GRPCRoute, which then serves none of its rules; ')]);
     expect(messages('GRPCRoute', { name: 'reviews' })).toEqual([expect.stringContaining('so istiod refuses the GRPCRoute, which then serves none of its rules; ')]);

@@ -86,7 +86,7 @@ function checkBackendRef(checked: CheckedRoute, site: Site): Finding[] {
       `the Service ${namespace}/${name} is not in the set, so istiod marks the route's references unresolved and ${cost(route, site, false)}; `
       + `point it at an existing Service, or declare ${host} an external host`)];
   }
-  return [...checkPort(checked, site, host, port), ...checkGrant(checked, path, name, namespace)];
+  return [...checkPort(checked, site, host, port), ...checkGrant(checked, site, name, namespace)];
 }
 
 /** A backendRef to a Service unless it names another group or kind (conversion.go NormalizeReference). */
@@ -104,13 +104,13 @@ function checkPort({ route, portsOf }: CheckedRoute, site: Site, host: string, p
 }
 
 /** A Service of another namespace is a gateway route's backend only where a ReferenceGrant there permits it (ReferenceGrants.BackendAllowed). */
-function checkGrant(checked: CheckedRoute, path: string, name: string, namespace: string): Finding[] {
+function checkGrant(checked: CheckedRoute, site: Site, name: string, namespace: string): Finding[] {
   const { grants, route } = checked;
   if (!checked.enforced || namespace === route.namespace) return [];
   if (grants.some(grant => grant.namespace === namespace && permits(grant, route, name))) return [];
-  return [finding('backend-ref-not-permitted', route.id, `${path}.namespace`,
+  return [finding('backend-ref-not-permitted', route.id, `${site.path}.namespace`,
     `the Service ${namespace}/${name} is in another namespace than the ${route.kind}, and no ReferenceGrant in ${namespace} permits `
-    + `${route.kind}s of ${route.namespace} to refer to it, so istiod refuses the reference and the requests this backend would take fail; `
+    + `${route.kind}s of ${route.namespace} to refer to it, so istiod refuses the reference and ${cost(route, site, false)}; `
     + `add a ReferenceGrant in ${namespace} from ${route.kind}s of namespace ${route.namespace} to Services`)];
 }
 
