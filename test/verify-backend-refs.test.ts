@@ -133,6 +133,8 @@ describe('backend-ref-port-not-found: a backendRef to a Service without a port i
       code: 'backend-ref-port-not-found', severity: 'error', object: 'HTTPRoute/shop/reviews', path: 'spec.rules[0].backendRefs[0].port',
       message: 'port 80 is not a port of Service/shop/reviews (it has 9080), so the requests this backend would take fail; use one of its ports',
     }]);
+    expect(verify([...app('reviews', 'shop', [9080, 9090]), GATEWAY, route([{ name: 'reviews', port: 80 }])])[0].message)
+      .toBe('port 80 is not a port of Service/shop/reviews (it has 9080, 9090), so the requests this backend would take fail; use one of its ports');
     expect(verify([...app('reviews', 'shop', []), GATEWAY, route([{ name: 'reviews', port: 80 }])])[0].message)
       .toBe('port 80 is not a port of Service/shop/reviews (it has none), so the requests this backend would take fail; use one of its ports');
   });

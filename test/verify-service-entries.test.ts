@@ -278,12 +278,14 @@ describe('subset-selects-nothing for a ServiceEntry\'s endpoints', () => {
     expect(nothing([...web, vm(endpoints({ version: 'other' })), webRule(vmSubset)]).map(f => f.message))
       .toEqual([expect.stringContaining('subset vm (version=vm) matches none of the pods behind Service/shop/web')]);
     expect(nothing([...web, webRule(vmSubset)]).length).toBe(1);
+    expect(nothing([...web, serviceEntry('other', 'shop', ['other.example'], ['TCP'], { workloadSelector: { labels: { app: 'web' } } }), webRule(vmSubset)]).length).toBe(1);
   });
 
   test('leaves the subsets alone where an entry declaring the host has a workloadSelector or lists no endpoints', () => {
     expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { workloadSelector: { labels: { app: 'db' } } }), rule(v2)])).toEqual([]);
     expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { resolution: 'DNS' }), rule(v2)])).toEqual([]);
-    // A workloadSelector that is no object selects nothing beyond the endpoints.
-    expect(nothing([entry('db', { ...endpoints({ version: 'v1' }), workloadSelector: null }), rule(v2)]).length).toBe(1);
+    // Entries for other hosts play no part.
+    const other = serviceEntry('other', 'shop', ['other.example'], ['TCP'], { workloadSelector: { labels: { app: 'other' } } });
+    expect(nothing([entry('db', endpoints({ version: 'v1' })), other, rule(v2)]).length).toBe(1);
   });
 });

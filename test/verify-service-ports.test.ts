@@ -521,6 +521,10 @@ describe('an ExternalName Service, which proxies route through to the host it st
     }]);
     // With no port or several, the alias leaves the port to the listener, as for the target itself.
     expect(portFindings([...target, alias(), routeTo()])).toEqual([]);
+    expect(portFindings([...target, alias([{ name: 'http', port: 8080 }, { name: 'http-2', port: 9090 }]), routeTo()])).toEqual([]);
+    const bare = service('bare', [], { selector: { app: 'web' } });
+    expect(portFindings([...target, bare, alias([{ name: 'http', port: 8080 }], 'bare.shop.svc.cluster.local'), routeTo()]))
+      .toEqual([expect.stringContaining('which is no port of Service/shop/bare (which Service/shop/alias stands for) (it has none)')]);
   });
 
   test('follows one alias only, as istiod does', () => {

@@ -1,7 +1,7 @@
 import { partiallyQualified } from './destinations';
 import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
-import { isObjectLike, labels, list, own, text } from './json';
+import { labels, list, text } from './json';
 import { formatLabels, mayCarry, nearestMiss, picksByPlacement, subsetWorkloads, templateLabels } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -66,8 +66,12 @@ function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObjec
       + 'fails with 503; use labels that an endpoint carries, or give the endpoints that label')]));
 }
 
-/** The labels of the ServiceEntries' endpoints; undefined where one selects workloads or resolves its hosts, whose endpoints are not in view. */
+/**
+ * The labels of the ServiceEntries' endpoints; undefined where one lists none: it selects workloads
+ * (Istio's validation allows a workloadSelector only without endpoints) or resolves its hosts,
+ * whose endpoints are not in view.
+ */
 function entryEndpoints(entries: readonly ManifestObject[]): ReadonlyMap<string, string>[] | undefined {
-  if (entries.some(entry => isObjectLike(own(entry.spec, 'workloadSelector')) || list(entry.spec, 'endpoints').length === 0)) return undefined;
+  if (entries.some(entry => list(entry.spec, 'endpoints').length === 0)) return undefined;
   return entries.flatMap(entry => list(entry.spec, 'endpoints')).map(endpoint => labels(endpoint, 'labels'));
 }
