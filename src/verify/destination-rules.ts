@@ -58,7 +58,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
  */
 function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
   const endpoints = entryEndpoints(entries);
-  if (endpoints === undefined || endpoints.length === 0) return [];
+  if (endpoints === undefined) return [];
   return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => (endpoints.some(carried => mayCarry(subsetLabels, carried))
     ? []
     : [finding('subset-selects-nothing', rule.id, `spec.subsets[${i}].labels`,
