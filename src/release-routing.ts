@@ -9,6 +9,7 @@ import { ClientTlsMode, LoadBalancer, TrafficPolicy, trafficPolicySpec } from '.
 import {
   checkCount, checkDuration, checkEnum, checkGiven, checkInstance, checkList, checkObject, checkPercent, checkPercentage, checkString, checkToken, fail, orDefault,
 } from './validate';
+import { stringCovers } from './verify/matches';
 
 /**
  * What a release does besides the weighted split, resolved against its versions and checked:
@@ -181,12 +182,16 @@ function checkReachable(scope: Construct, routes: readonly { readonly name: stri
   });
 }
 
-/** Whether every condition of `a` is one of `b`'s, so that a request that matches `b` matches `a`. */
+/**
+ * Whether each condition of `a` holds wherever one of `b`'s does, so that a request that matches `b`
+ * matches `a`: a header or query parameter by what its StringMatch accepts (a prefix accepts what
+ * starts with it), as `verify` reads them, a source label by its value.
+ */
 function covers(a: MatchSpec, b: MatchSpec): boolean {
   return Object.entries(a).every(([kind, conditions]) => {
     const theirs: unknown = (b as { [kind: string]: unknown })[kind];
-    return Object.entries(conditions as object).every(([name, value]) =>
-      isRecord(theirs) && Object.prototype.hasOwnProperty.call(theirs, name) && JSON.stringify(theirs[name]) === JSON.stringify(value));
+    return Object.entries(conditions as object).every(([name, value]) => isRecord(theirs) && Object.prototype.hasOwnProperty.call(theirs, name)
+      && (kind === 'sourceLabels' ? theirs[name] === value : stringCovers(value, theirs[name])));
   });
 }
 

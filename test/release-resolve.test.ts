@@ -234,7 +234,21 @@ describe('what each kind of release means', () => {
   });
 
   test.each([
+    ['a header value that an earlier route\'s prefix accepts', [RouteMatch.header('x-tester', StringMatch.exact('qa-1'))], 'x-tester'],
+    ['a header prefix within an earlier route\'s prefix', [RouteMatch.header('x-tester', StringMatch.prefix('qa-1'))], 'x-tester'],
+    ['a query parameter value that an earlier route\'s prefix accepts', [RouteMatch.queryParam('beta', StringMatch.exact('qa-'))], 'beta'],
+  ])('fails when a tester route has %s, which Istio tries first, so it never takes traffic', (_, when, name) => {
+    const qa = name === 'beta' ? RouteMatch.queryParam('beta', StringMatch.prefix('qa-')) : RouteMatch.header('x-tester', StringMatch.prefix('qa-'));
+    expect(() => resolveCanary(scope(), { stable, canary, testerRoutes: [
+      { name: 'qa', when: [qa], to: RouteTarget.canary() },
+      { name: 'beta', when, to: RouteTarget.stable() },
+    ] })).toThrow(new Error('shop/Reviews: testerRoutes[1].when matches only requests that route "qa" before it matches, so it never takes traffic, '
+      + 'got ["qa","beta"]; give it a condition that route "qa" lacks, or put it first'));
+  });
+
+  test.each([
     ['another match of the same header', [RouteMatch.header('x-tester', StringMatch.prefix('yes')), RouteMatch.sourceLabels({ app: 'qa' })]],
+    ['a header value outside the earlier route\'s, which a prefix of it does not cover', [RouteMatch.header('x-tester', StringMatch.exact('ye')), RouteMatch.sourceLabels({ app: 'qa' })]],
     ['conditions of another kind', [RouteMatch.queryParam('x-tester', StringMatch.exact('yes')), RouteMatch.sourceLabels({ app: 'qa' })]],
     ['other source labels', [RouteMatch.header('x-tester', StringMatch.exact('yes')), RouteMatch.sourceLabels({ app: 'web' })]],
   ])('a later tester route with %s than an earlier one is reachable', (_, when) => {
