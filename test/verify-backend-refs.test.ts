@@ -66,7 +66,8 @@ describe('backend-ref-not-found: a backendRef to a Service the set lacks', () =>
     expect(verify([...app('reviews', 'shop'), GATEWAY, route([{ name: 'reviews', port: 9080 }, { name: 'reviews-v2', port: 9080 }])])).toEqual([{
       code: 'backend-ref-not-found', severity: 'error', object: 'HTTPRoute/shop/reviews', path: 'spec.rules[0].backendRefs[1].name',
       message: 'the Service shop/reviews-v2 is not in the set, so istiod marks the route\'s references unresolved and the requests this '
-        + 'backend would take fail; point it at an existing Service, or declare reviews-v2.shop.svc.cluster.local an external host',
+        + 'backend would take fail; point it at an existing Service, or, when it runs outside the set, declare it: --external-host '
+        + 'reviews-v2.shop.svc.cluster.local on the command line, RouteCheck.of(chart).addExternalHost(\'reviews-v2.shop.svc.cluster.local\') in a chart',
     }]);
   });
 

@@ -53,7 +53,8 @@ describe('route-parent-not-found: a parentRef to a Gateway the set lacks', () =>
   test('fails when a parentRef names a Gateway not in the set, in full', () => {
     expect(verify([SERVICE, gateway([HTTP]), route([TO_WEB, { name: 'web' }])])).toEqual([{
       code: 'route-parent-not-found', severity: 'error', object: 'HTTPRoute/shop/reviews', path: 'spec.parentRefs[1].name',
-      message: 'the Gateway shop/web is not in the set, so the route attaches to no gateway there; name an existing Gateway, or declare it with --external-gateway shop/web',
+      message: 'the Gateway shop/web is not in the set, so the route attaches to no gateway there; name an existing Gateway, or, when it exists outside the set, '
+        + 'declare it: --external-gateway shop/web on the command line, RouteCheck.of(chart).addExternalGateway(\'shop/web\') in a chart',
     }]);
     expect(summary(verify([SERVICE, route([TO_WEB], undefined, 'GRPCRoute')]))).toEqual(['route-parent-not-found GRPCRoute/shop/reviews spec.parentRefs[0].name']);
   });

@@ -84,7 +84,8 @@ function checkBackendRef(checked: CheckedRoute, site: Site): Finding[] {
   if (!graph.serviceByHost.has(host)) {
     return isExternalHost(settings, host, host) ? [] : [finding('backend-ref-not-found', route.id, `${path}.name`,
       `the Service ${namespace}/${name} is not in the set, so istiod marks the route's references unresolved and ${cost(route, site, false)}; `
-      + `point it at an existing Service, or declare ${host} an external host`)];
+      + `point it at an existing Service, or, when it runs outside the set, declare it: --external-host ${host} on the command line, `
+      + `RouteCheck.of(chart).addExternalHost('${host}') in a chart`)];
   }
   return [...checkPort(checked, site, host, port), ...checkGrant(checked, site, name, namespace)];
 }

@@ -94,9 +94,9 @@ function portUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: Po
 /**
  * A gateway takes the destination port from the server port the request came in on
  * (gateway.go builds each server port's routes with it), so a route naming none works where every
- * server of the gateway admitting the VirtualService's hosts is on a port of the destination. Istio's
- * analyzer reports it all the same (IST0112). A gateway outside the set, or a Kubernetes Gateway,
- * is taken to listen elsewhere.
+ * server that builds its rule is on a port of the destination. Istio's analyzer reports it all the
+ * same (IST0112). Where the servers are unknown (a gateway outside the set, a Kubernetes Gateway),
+ * the port is left to chance, as before.
  */
 function gatewayPortUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: PortOwner, gateways: readonly string[]): Finding[] {
   const missed = gateways.flatMap(gateway => {

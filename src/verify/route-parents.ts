@@ -27,7 +27,8 @@ export function checkRouteParents(graph: Graph, settings: Settings): Finding[] {
     const path = `spec.parentRefs[${i}]`;
     if (!gateway) {
       return settings.externalGateways.has(key) ? [] : [finding('route-parent-not-found', route.id, `${path}.name`,
-        `the Gateway ${key} is not in the set, so the route attaches to no gateway there; name an existing Gateway, or declare it with --external-gateway ${key}`)];
+        `the Gateway ${key} is not in the set, so the route attaches to no gateway there; name an existing Gateway, or, when it exists `
+        + `outside the set, declare it: --external-gateway ${key} on the command line, RouteCheck.of(chart).addExternalGateway('${key}') in a chart`)];
     }
     if (text(gateway.spec, 'gatewayClassName') === WAYPOINT_CLASS) return [];
     const refusal = refusalOf({ namespaces, route, gateway, parent });
