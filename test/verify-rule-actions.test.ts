@@ -13,7 +13,7 @@ function invalid(spec: Obj): Finding[] {
   return verifiedFindings([SERVICE, vs]).filter(f => f.code === 'rule-action-invalid');
 }
 
-const at = (spec: Obj) => invalid(spec).map(f => `${f.path}: ${f.message.replace(/, which Istio refuses.*; /, '; ')}`);
+const at = (spec: Obj) => invalid(spec).map(f => `${f.path}: ${f.message.replace(/, which Istio rejects.*; /, '; ')}`);
 
 describe('rule-action-invalid', () => {
   test('passes http rules that route, redirect, answer directly or delegate, and tcp and tls rules that route', () => {
@@ -28,7 +28,7 @@ describe('rule-action-invalid', () => {
   test('fails when an http rule takes no action, in full', () => {
     expect(invalid({ http: [{ match: [{ uri: { prefix: '/' } }] }, { route: [] }] })).toEqual([0, 1].map(i => ({
       code: 'rule-action-invalid', severity: 'error', object: 'VirtualService/shop/web', path: `spec.http[${i}]`, istioCode: 'IST0106',
-      message: 'this http rule has no route, redirect or directResponse, which Istio refuses, so none of this VirtualService\'s routes take effect; '
+      message: 'this http rule has no route, redirect or directResponse, which Istio rejects, so none of this VirtualService\'s routes take effect; '
         + 'add the one it should take',
     })));
   });

@@ -36,7 +36,7 @@ describe('tls-route-invalid', () => {
   test('fails when a rule has no match, in full', () => {
     expect(invalid([{ route: ROUTE }, { match: [], route: ROUTE }])).toEqual([0, 1].map(i => ({
       code: 'tls-route-invalid', severity: 'error', object: 'VirtualService/shop/api', path: `spec.tls[${i}]`, istioCode: 'IST0106',
-      message: 'this tls rule has no match, which Istio refuses, so none of this VirtualService\'s routes take effect; proxies route tls by the SNI host, '
+      message: 'this tls rule has no match, which Istio rejects, so none of this VirtualService\'s routes take effect; proxies route tls by the SNI host, '
         + 'so add match: [{ sniHosts: [...] }] with the hosts it takes',
     })));
   });
@@ -44,14 +44,14 @@ describe('tls-route-invalid', () => {
   test('fails when a match has no sniHosts, in full', () => {
     expect(invalid([{ match: [{ port: 443 }, { sniHosts: [] }], route: ROUTE }]).map(f => [f.path, f.message])).toEqual([0, 1].map(j => [
       `spec.tls[0].match[${j}]`,
-      'this match has no sniHosts, which Istio refuses, so none of this VirtualService\'s routes take effect; add the SNI hosts it takes, among the VirtualService\'s hosts',
+      'this match has no sniHosts, which Istio rejects, so none of this VirtualService\'s routes take effect; add the SNI hosts it takes, among the VirtualService\'s hosts',
     ]));
   });
 
   test('fails when an SNI host is neither a host nor under a wildcard host, in full', () => {
     expect(invalid([{ match: [{ sniHosts: ['api.example.com', 'www.example.com', 'wild.example.com', '*.example.com'] }], route: ROUTE }]).map(f => [f.path, f.message])).toEqual([
       ['spec.tls[0].match[0].sniHosts[1]', 'the SNI host "www.example.com" is neither a host of this VirtualService (api.example.com, *.wild.example.com) nor under one of its '
-        + 'wildcards, which Istio refuses, so none of this VirtualService\'s routes take effect; add it to hosts, or match a host there'],
+        + 'wildcards, which Istio rejects, so none of this VirtualService\'s routes take effect; add it to hosts, or match a host there'],
       ['spec.tls[0].match[0].sniHosts[2]', expect.stringContaining('"wild.example.com" is neither')],
       ['spec.tls[0].match[0].sniHosts[3]', expect.stringContaining('"*.example.com" is neither')],
     ]);

@@ -53,8 +53,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
 /**
  * A ServiceEntry's `endpoints` carry their own labels, by which a subset picks them (istiod's
  * endpoint builder keeps those whose labels hold the subset's), so a subset that none of them
- * carries has no endpoints. Read only where every ServiceEntry declaring the host lists its
- * endpoints: those of a `workloadSelector`, or resolved from the hosts by DNS, are not in view.
+ * carries has no endpoints. Read only where all of them are in view (entryEndpoints).
  */
 function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
   const endpoints = entryEndpoints(entries);

@@ -90,6 +90,8 @@ export interface Graph {
   readonly gateways: ReadonlyMap<string, ManifestObject>;
   /** Kubernetes Gateway API Gateways by `ns/name`, which a VirtualService may bind to as well. */
   readonly kubernetesGateways: ReadonlyMap<string, ManifestObject>;
+  /** Namespace objects by name, whose labels enrol workloads in ambient mode and admit Gateway API routes. */
+  readonly namespaces: ReadonlyMap<string, ManifestObject>;
   /** Hosts of ServiceEntries, short names resolved, with the entry that declares each (its namespace and `exportTo`). */
   readonly serviceEntryHosts: readonly ServiceEntryHost[];
 }
@@ -162,6 +164,7 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     destinationRuleWildcards: wildcardRuleHosts.sort((a, b) => b.length - a.length),
     gateways: byKey(ofKind(ISTIO, 'Gateway'), o => `${o.namespace}/${o.name}`),
     kubernetesGateways: byKey(ofKind(GATEWAY_API, 'Gateway'), o => `${o.namespace}/${o.name}`),
+    namespaces: byKey(ofKind('', 'Namespace'), o => o.name),
     serviceEntryHosts: ofKind(ISTIO, 'ServiceEntry').flatMap(entry => hostsOf(entry).map(host => ({ host, entry }))),
   };
 }

@@ -33,7 +33,8 @@ function checkRule(vs: ManifestObject, protocol: string, rule: unknown, i: numbe
   entries('mirrors');
 }
 
-const REJECTED = 'which Istio rejects, so none of this VirtualService\'s routes take effect';
+/** What a VirtualService that Istio's validation refuses costs, as every such finding says it. */
+export const REJECTED = 'which Istio rejects, so none of this VirtualService\'s routes take effect';
 
 const FIX = 'name the Service or ServiceEntry host that should receive this traffic';
 

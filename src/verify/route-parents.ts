@@ -8,7 +8,7 @@
  * status, which no pull request shows, and the gateway serves none of the route's rules.
  */
 
-import { GATEWAY_API, Graph, ManifestObject, gatewayApiRoutes, objectLabels, objectsOfKind } from './graph';
+import { GATEWAY_API, Graph, ManifestObject, gatewayApiRoutes, objectLabels } from './graph';
 import { hostsOverlap } from './hosts';
 import { Json, isObjectLike, list, own, record, show, text } from './json';
 import { labelSelectorMatches, readLabelSelector } from './selectors';
@@ -17,7 +17,6 @@ import { Finding, finding } from './types';
 
 /** Checks that each Gateway a route names is there, and that a listener of it takes the route. */
 export function checkRouteParents(graph: Graph, settings: Settings): Finding[] {
-  const namespaces = new Map(objectsOfKind(graph, '', 'Namespace').map(o => [o.name, o]));
   return gatewayApiRoutes(graph).flatMap(route => list(route.spec, 'parentRefs').flatMap((parent, i) => {
     if (!isObjectLike(parent) || !isGatewayParent(parent)) return [];
     const name = text(parent, 'name');
@@ -31,7 +30,7 @@ export function checkRouteParents(graph: Graph, settings: Settings): Finding[] {
         + `outside the set, declare it: --external-gateway ${key} on the command line, RouteCheck.of(chart).addExternalGateway('${key}') in a chart`)];
     }
     if (text(gateway.spec, 'gatewayClassName') === WAYPOINT_CLASS) return [];
-    const refusal = refusalOf({ namespaces, route, gateway, parent });
+    const refusal = refusalOf({ namespaces: graph.namespaces, route, gateway, parent });
     return refusal === undefined ? [] : [finding('route-not-accepted', route.id, path,
       `no listener of Gateway ${key} takes the route: ${refusal}, so istiod sets Accepted: False and the gateway serves none of its rules; `
       + 'change the route or a listener so that one takes it')];

@@ -7,6 +7,7 @@
 
 import { Graph, ManifestObject } from './graph';
 import { isObjectLike, list, own } from './json';
+import { REJECTED } from './route-destinations';
 import { Finding, finding } from './types';
 
 export function checkRuleActions(graph: Graph): Finding[] {
@@ -39,5 +40,5 @@ function checkHttpRule(vs: ManifestObject, rule: unknown, path: string): Finding
 const UPSTREAM_ONLY = ['fault', 'rewrite'];
 
 function refused(vs: ManifestObject, path: string, fault: string, fix: string): Finding {
-  return finding('rule-action-invalid', vs.id, path, `${fault}, which Istio refuses, so none of this VirtualService's routes take effect; ${fix}`);
+  return finding('rule-action-invalid', vs.id, path, `${fault}, ${REJECTED}; ${fix}`);
 }

@@ -10,6 +10,7 @@ import { isIP } from 'net';
 import { hostCovers } from '../names';
 import { Graph, ManifestObject } from './graph';
 import { isObjectLike, list, show } from './json';
+import { REJECTED } from './route-destinations';
 import { Finding, finding } from './types';
 
 export function checkTlsRoutes(graph: Graph): Finding[] {
@@ -21,13 +22,11 @@ export function checkTlsRoutes(graph: Graph): Finding[] {
   });
 }
 
-const REFUSED = 'which Istio refuses, so none of this VirtualService\'s routes take effect';
-
 function checkRule(vs: ManifestObject, hosts: readonly string[], rule: unknown, path: string): Finding[] {
   const matches = list(rule, 'match');
   if (matches.length === 0) {
     return [finding('tls-route-invalid', vs.id, path,
-      `this tls rule has no match, ${REFUSED}; proxies route tls by the SNI host, so add match: [{ sniHosts: [...] }] with the hosts it takes`)];
+      `this tls rule has no match, ${REJECTED}; proxies route tls by the SNI host, so add match: [{ sniHosts: [...] }] with the hosts it takes`)];
   }
   return matches.flatMap((match, j) => (isObjectLike(match) ? checkMatch(vs, hosts, match, `${path}.match[${j}]`) : []));
 }
@@ -35,11 +34,11 @@ function checkRule(vs: ManifestObject, hosts: readonly string[], rule: unknown, 
 function checkMatch(vs: ManifestObject, hosts: readonly string[], match: unknown, path: string): Finding[] {
   const sniHosts = list(match, 'sniHosts');
   if (sniHosts.length === 0) {
-    return [finding('tls-route-invalid', vs.id, path, `this match has no sniHosts, ${REFUSED}; add the SNI hosts it takes, among the VirtualService's hosts`)];
+    return [finding('tls-route-invalid', vs.id, path, `this match has no sniHosts, ${REJECTED}; add the SNI hosts it takes, among the VirtualService's hosts`)];
   }
   return sniHosts.flatMap((sni, k) => (typeof sni === 'string' && isIP(sni) === 0 && !hosts.some(host => hostCovers(host, sni))
     ? [finding('tls-route-invalid', vs.id, `${path}.sniHosts[${k}]`,
-      `the SNI host ${show(sni)} is neither a host of this VirtualService (${hosts.join(', ')}) nor under one of its wildcards, ${REFUSED}; `
+      `the SNI host ${show(sni)} is neither a host of this VirtualService (${hosts.join(', ')}) nor under one of its wildcards, ${REJECTED}; `
       + 'add it to hosts, or match a host there')]
     : []));
 }

@@ -6,7 +6,7 @@
  * find as the condition `istio.io/WaypointBound: False` on the Service.
  */
 
-import { Graph, ManifestObject, Workload, gatewayApiRoutes, objectLabels, objectsOfKind, podsOfService } from './graph';
+import { Graph, ManifestObject, Workload, gatewayApiRoutes, objectLabels, podsOfService } from './graph';
 import { serviceFqdn } from './hosts';
 import { list, text } from './json';
 import { claimedHosts, isBoundToMesh } from './routes';
@@ -40,18 +40,14 @@ export interface Enrolment {
 
 /** Which Services of the set run in ambient mode, and which waypoint each is enrolled with. */
 export class AmbientMesh {
-  private readonly namespaces: ReadonlyMap<string, ManifestObject>;
-
-  constructor(private readonly graph: Graph) {
-    this.namespaces = new Map(objectsOfKind(graph, '', 'Namespace').map(o => [o.name, o]));
-  }
+  constructor(private readonly graph: Graph) {}
 
   /** Whether any pods or namespace of the set is in ambient mode: without one, no Service is. */
   public hasAmbient(): boolean {
     // Stryker disable next-line ConditionalExpression,MethodExpression: taking more sets for ambient only runs the checks, which find the same
     const pods = this.graph.workloads.some(w => w.podLabels?.get(DATAPLANE_MODE) === 'ambient');
     // Stryker disable next-line ConditionalExpression,MethodExpression: as above
-    const namespaces = [...this.namespaces.values()].some(namespace => objectLabels(namespace).get(DATAPLANE_MODE) === 'ambient');
+    const namespaces = [...this.graph.namespaces.values()].some(namespace => objectLabels(namespace).get(DATAPLANE_MODE) === 'ambient');
     // Stryker disable next-line ConditionalExpression: as above
     return pods || namespaces;
   }
@@ -61,7 +57,7 @@ export class AmbientMesh {
     const pods = podsOfService(this.graph, service);
     const enrolled = pods.find(w => w.podLabels?.get(DATAPLANE_MODE) === 'ambient');
     if (enrolled) return `the pods of ${enrolled.id} are labelled ${DATAPLANE_MODE}: ambient`;
-    const namespace = this.namespaces.get(service.namespace);
+    const namespace = this.graph.namespaces.get(service.namespace);
     if (!namespace || objectLabels(namespace).get(DATAPLANE_MODE) !== 'ambient') return undefined;
     // A pod may opt out by label, and a pod with a sidecar stays out of ambient.
     const member = pods.find(isAmbientInAmbientNamespace);
@@ -72,7 +68,7 @@ export class AmbientMesh {
   public enrolment(service: ManifestObject): Enrolment | undefined {
     const own = enrolmentBy(service, service.namespace);
     if (own !== undefined) return own === 'none' ? undefined : own;
-    const namespace = this.namespaces.get(service.namespace);
+    const namespace = this.graph.namespaces.get(service.namespace);
     const inherited = namespace && enrolmentBy(namespace, namespace.name);
     return inherited === 'none' ? undefined : inherited;
   }
