@@ -24,6 +24,11 @@ export interface Destination {
   readonly gateways?: readonly string[];
   /** The rule it is written in. */
   readonly rule: unknown;
+  /**
+   * A route entry at weight 0 (or none) beside others: istiod leaves it out of the proxies' routes
+   * (route.go translateRoute, networkfilter.go), so its faults cost nothing until it is given weight.
+   */
+  readonly idle: boolean;
 }
 
 /** The weighted entries of one rule, e.g. `spec.http[0].route`. */
@@ -67,17 +72,23 @@ function readDestinations(vs: ManifestObject): Destination[] {
     list(vs.spec, protocol).forEach((rule, i) => {
       const base = `spec.${protocol}[${i}]`;
       const gateways = matchGateways(rule);
-      const add = (path: string, destination: unknown): void => {
+      const add = (path: string, destination: unknown, idle: boolean): void => {
         const host = text(destination, 'host');
-        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways, rule });
+        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways, rule, idle });
       };
-      list(rule, 'route').forEach((entry, j) => add(`${base}.route[${j}].destination`, own(entry, 'destination')));
+      const entries = list(rule, 'route');
+      entries.forEach((entry, j) => add(`${base}.route[${j}].destination`, own(entry, 'destination'), entries.length > 1 && (own(entry, 'weight') ?? 0) === 0));
       if (protocol !== 'http') return;
-      add(`${base}.mirror`, own(rule, 'mirror'));
-      list(rule, 'mirrors').forEach((mirror, j) => add(`${base}.mirrors[${j}].destination`, own(mirror, 'destination')));
+      add(`${base}.mirror`, own(rule, 'mirror'), false);
+      list(rule, 'mirrors').forEach((mirror, j) => add(`${base}.mirrors[${j}].destination`, own(mirror, 'destination'), false));
     });
   }
   return found;
+}
+
+/** Where a destination's fault costs a 503 only later: said after the 503, so that the message does not overstate the present. */
+export function onceWeighted(d: Destination): string {
+  return d.idle ? ' once this destination is given weight (at weight 0 it takes no traffic yet)' : '';
 }
 
 function matchGateways(rule: unknown): readonly string[] | undefined {
