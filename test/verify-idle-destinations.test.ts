@@ -138,9 +138,11 @@ describe('a fault of a destination at weight 0 costs a 503 once it is given weig
   });
 
   test('fails with 503 alone when a mirror is faulty, since a mirror has no weight', () => {
-    const mirrored = [...app('details', 'shop'),
-      istio('VirtualService', 'reviews', 'shop', { hosts: ['reviews.example.com'], http: [{ route: [{ destination: { host: DETAILS } }], mirror: { host: 'ghost' } }] })];
-    expect(verifiedFindings(mirrored).filter(f => f.path === 'spec.http[0].mirror.host').map(f => f.message.split('; ')[0].split(', so ')[1]))
-      .toEqual(['Istio answers 503']);
+    const rules = [{ route: [{ destination: { host: DETAILS } }], mirror: { host: 'ghost' } }, { route: [{ destination: { host: DETAILS } }], mirrors: [{ destination: { host: 'ghost' } }] }];
+    const mirrored = [...app('details', 'shop'), istio('VirtualService', 'reviews', 'shop', { hosts: ['reviews.example.com'], http: rules })];
+    expect(verifiedFindings(mirrored).filter(f => f.code === 'destination-host-not-found').map(f => [f.path, f.message.split('; ')[0].split(', so ')[1]])).toEqual([
+      ['spec.http[0].mirror.host', 'Istio answers 503'],
+      ['spec.http[1].mirrors[0].destination.host', 'Istio answers 503'],
+    ]);
   });
 });
