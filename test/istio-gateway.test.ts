@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   BlueGreenApp, CanaryApp, GatewayServer, GatewayTlsMode, GatewayTlsOptions, IIstioGateway, IstioApiVersion, IstioGateway, IstioGatewayProps,
-  RouteCheck, ServerModel, TrafficApi,
+  Protocol, RouteCheck, ServerModel, TrafficApi,
 } from '../src';
 import { find, kinds, newChart, synth } from './support/manifests';
 import { expectValidManifests } from './support/schemas';
@@ -94,6 +94,28 @@ describe('IstioGateway', () => {
   test('fails when the TLS port is the HTTP port', () => {
     expect(() => new IstioGateway(newChart(), 'Gateway', { hosts: ['shop.example.com'], tls: { credentialName: 'c', port: 80 } }))
       .toThrow('test/Gateway: tls.port must differ from the HTTP port 80, got 80');
+  });
+
+  describe('an app whose every port is TCP', () => {
+    const canary = (gateway: IIstioGateway, props: object = {}) => ({
+      gateway, hosts: ['db.example.com'], protocol: Protocol.TCP, stable: { image: 'db:1', version: '1' }, canary: { image: 'db:2', version: '2' }, ...props,
+    });
+
+    test.each([TrafficApi.ISTIO, TrafficApi.GATEWAY_API])('fails when it is bound to an IstioGateway, which serves HTTP and HTTPS alone (%s)', trafficApi => {
+      const chart = newChart();
+      const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['*.example.com'], trafficApi });
+      expect(() => new CanaryApp(chart, 'Db', canary(gateway, { trafficApi }))).toThrow(new Error('test/Db: gateway serves HTTP and HTTPS alone, and every port of the app is '
+        + 'Protocol.TCP, whose routes a gateway builds only at a TCP server, got "shop/gateway"; bind the app to a gateway with a TCP server, '
+        + 'imported with IstioGateway.fromName(), or leave gateway out'));
+    });
+
+    test('binds to an imported gateway, whose servers are unknown, and beside an HTTP port to an IstioGateway', () => {
+      const tcpRules = (objs: any[]) => find(objs, 'VirtualService', 'db').spec.tcp.length;
+      expect(tcpRules(synth(chart => new CanaryApp(chart, 'Db', canary(IstioGateway.fromGatewayName(chart, 'Edge', 'istio-system/tcp-gateway')))))).toBe(1);
+      const objs = synth(chart => new CanaryApp(chart, 'Db', canary(new IstioGateway(chart, 'Gateway', { hosts: ['*.example.com'] }),
+        { additionalPorts: [{ port: 8080, protocol: Protocol.HTTP }] })));
+      expect([tcpRules(objs), find(objs, 'VirtualService', 'db').spec.http.length]).toEqual([1, 1]);
+    });
   });
 
   test('always sets a namespace, so that the namespace/name reference holds from any namespace', () => {

@@ -81,7 +81,7 @@ describe('blue/green preview', () => {
     ['the idle colour is scaled down', { scaledDown: Color.GREEN },
       'preview goes to the idle colour green, which runs 0 replicas, got 0; scale it up (leave scaledDown out) to preview it'],
     ['the header name has upper case', { preview: { header: 'X-Preview' } }, 'preview.header must be a lower-case header name, got "X-Preview"; e.g. "x-preview"'],
-    ['a preview header is given to an app whose every port is TCP', { protocol: Protocol.TCP, preview: { header: 'x-preview' } },
+    ['a preview header is given to an app whose every port is TCP', { protocol: Protocol.TCP, gateway: undefined, hosts: undefined, preview: { header: 'x-preview' } },
       'preview.header needs an HTTP port to match requests on, and every port is TCP, got "x-preview"; leave it out: the idle colour is reached in the mesh at web-preview'],
     ['the preview host is a wildcard', { preview: { host: '*.example.com' } },
       'preview.host must be one exact host: requests for it go to the idle colour, and a wildcard would take others\' hosts, got "*.example.com"; e.g. "preview.shop.example.com"'],

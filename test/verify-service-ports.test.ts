@@ -454,7 +454,7 @@ describe('destination-port-required: only the servers that build the rule', () =
   const to = [{ destination: { host: 'web' } }];
   const required = (objects: unknown[]) => only(objects, 'destination-port-required').map(f => f.message.replace(/.*takes it on port (\d+).*/, '$1'));
 
-  test('reads http rules on servers that terminate http, and tcp rules on the others', () => {
+  test('reads http rules on servers that terminate http, tls rules on those that pass TLS through, and tcp rules on the others', () => {
     const mixed = ingress(server(80, 'HTTP'), server(31400, 'TCP'));
     expect(required([...web, mixed, routeTo({ http: [{ route: to }] })])).toEqual([]);
     expect(required([...web, mixed, routeTo({ tcp: [{ route: to }] })])).toEqual([]);
@@ -466,6 +466,13 @@ describe('destination-port-required: only the servers that build the rule', () =
     expect(required([...web, ingress(server(80, 'HTTP'), server(443, 'HTTPS', { mode: 'AUTO_PASSTHROUGH' })), routeTo({ http: [{ route: to }] })])).toEqual([]);
     expect(required([...web, ingress(server(80, 'GRPC'), server(443, 'TLS', { mode: 'PASSTHROUGH' })), routeTo({ tls: [{ match: [{ sniHosts: ['web.example.com'] }], route: to }] })]))
       .toEqual(['443']);
+    const sni = [{ sniHosts: ['web.example.com'] }];
+    expect(required([...web, ingress(server(80, 'HTTP'), server(9000, 'TCP'), server(9443, 'TLS', { mode: 'PASSTHROUGH' })), routeTo({ tcp: [{ route: to }] })]))
+      .toEqual(['9000']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(9000, 'TCP'), server(9443, 'TLS', { mode: 'PASSTHROUGH' })), routeTo({ tls: [{ match: sni, route: to }] })]))
+      .toEqual(['9443']);
+    expect(required([...web, ingress(server(80, 'HTTP'), server(9443, 'TLS', { mode: 'SIMPLE', credentialName: 'c' })), routeTo({ tcp: [{ route: to }] })]))
+      .toEqual(['9443']);
   });
 
   test('passes a server that redirects all http to https, which routes nothing', () => {

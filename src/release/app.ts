@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from '../istio-gateway';
-import { AmbientModel, AppPort, IstioApiVersion, PodModel, Protocol, WorkloadPolicies } from '../model';
+import { AmbientModel, AppPort, hasHttpPort, IstioApiVersion, PodModel, Protocol, WorkloadPolicies } from '../model';
 import { isPortName, serviceHost } from '../names';
 import { DataPlane, ReleaseController, TrafficApi } from '../plan';
+import { madeGateway } from '../render/gateway-api';
 import type { AppPortOptions, ReleaseAppProps } from '../release-app';
 import { checkRoutingProps, RoutingProps } from '../release-routing';
 import {
@@ -93,6 +94,7 @@ export function resolveApp(app: Construct, props: ReleaseAppProps): AppModel {
       trafficApi, 'leave trafficApi out');
   }
   if (gateway) checkGatewayApi(app, gateway, trafficApi);
+  if (gateway) checkGatewayCarries(app, gateway, ports);
   if (gateway && trafficApi === TrafficApi.GATEWAY_API) checkGatewayHosts(app, gateway, hosts);
   return {
     name, namespace, ports, replicas, serviceHost: host, gateway, hosts, istioApiVersion, policies, pod, mtls, syncWaves,
@@ -145,6 +147,16 @@ function checkGateway(app: Construct, gateway: IIstioGateway | undefined): IIsti
       `use IstioGateway.fromName(${typeof gateway === 'string' ? JSON.stringify(gateway) : '"istio-system/ingressgateway"'}) for a gateway by name`);
   }
   return gateway;
+}
+
+/**
+ * An IstioGateway made in the app serves HTTP and HTTPS alone, where a gateway builds only http
+ * rules: an app whose every port is TCP would be bound there and routed by none of its servers.
+ */
+function checkGatewayCarries(app: Construct, gateway: IIstioGateway, ports: readonly AppPort[]): void {
+  if (hasHttpPort(ports) || !madeGateway(app, gateway.gatewayRef)) return;
+  fail(app, 'gateway', 'serves HTTP and HTTPS alone, and every port of the app is Protocol.TCP, whose routes a gateway builds only at a TCP server',
+    gateway.gatewayRef, 'bind the app to a gateway with a TCP server, imported with IstioGateway.fromName(), or leave gateway out');
 }
 
 const ADDITIONAL_PORT = '{ port: 9090, protocol: Protocol.GRPC }';

@@ -1,8 +1,9 @@
+import { serverRuleKind } from './gateway-rule-kinds';
 import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './graph';
 import { MESH, isDeclaredElsewhere, serverAdmits } from './hosts';
-import { list, own, record, show, text } from './json';
+import { list, own, show, text } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, RouteProtocol, destinations, onceWeighted, routedHosts, ruleGateways, ruleScope } from './routes';
+import { Destination, destinations, onceWeighted, routedHosts, ruleGateways, ruleScope } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -114,9 +115,8 @@ function gatewayPortUnnamed(graph: Graph, vs: ManifestObject, d: Destination, ow
 
 /**
  * The ports of the servers of an Istio Gateway of the set that build the destination's rule: those
- * admitting a host the VirtualService routes, from its namespace, of the rule's kind (http rules on
- * servers that terminate http, except those redirecting it all to https; tcp and tls rules on the
- * others: gateway.IsHTTPServer), on a port its matches name where each names one. Undefined for a
+ * admitting a host the VirtualService routes, from its namespace, that build rules of its kind
+ * (gateway-rule-kinds.ts), on a port its matches name where each names one. Undefined for a
  * gateway outside the set.
  */
 function serverPorts(graph: Graph, gateway: string, vs: ManifestObject, d: Destination): unknown[] | undefined {
@@ -125,20 +125,11 @@ function serverPorts(graph: Graph, gateway: string, vs: ManifestObject, d: Desti
   const hosts = routedHosts(vs);
   const matchPorts = list(d.rule, 'match').map(match => own(match, 'port'));
   const keptTo: readonly unknown[] | undefined = matchPorts.length > 0 && matchPorts.every(port => port !== undefined) ? matchPorts : undefined;
-  const builds = (server: unknown) => servesRulesOf(server, d.protocol)
+  const builds = (server: unknown) => serverRuleKind(server) === d.protocol
     && (keptTo === undefined || keptTo.includes(own(own(server, 'port'), 'number')))
     && list(server, 'hosts').some(serverHost => typeof serverHost === 'string'
       && hosts.some(({ host }) => serverAdmits(serverHost, object.namespace, vs.namespace, host)));
   return [...new Set(list(object.spec, 'servers').filter(builds).map(server => own(own(server, 'port'), 'number')))];
-}
-
-const PASSTHROUGH = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
-
-function servesRulesOf(server: unknown, protocol: RouteProtocol): boolean {
-  const tls = record(server, 'tls');
-  const serverProtocol = String(own(own(server, 'port'), 'protocol')).toLowerCase();
-  const http = HTTP_PROTOCOLS.has(serverProtocol) || (serverProtocol === 'https' && !PASSTHROUGH.includes(String(own(tls, 'mode'))));
-  return protocol === 'http' ? http && own(tls, 'httpsRedirect') !== true : !http;
 }
 
 /**

@@ -6,6 +6,7 @@ import { checkDestinationRules } from './destination-rules';
 import { checkDestinations } from './destinations';
 import { checkFleets } from './fleets';
 import { checkGatewayCertificates } from './gateway-certificates';
+import { checkGatewayRuleKinds } from './gateway-rule-kinds';
 import { checkGatewaySubsets } from './gateway-subsets';
 import { checkGatewayWorkloads, indexGatewayPods, proxyNamespaces } from './gateway-workloads';
 import { checkGateways } from './gateways';
@@ -64,6 +65,7 @@ function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Findi
     ...checkServiceEntryProtocols(graph, settings),
     ...checkServiceEntryAddresses(graph, settings),
     ...checkGateways(graph, settings, proxiesOf),
+    ...checkGatewayRuleKinds(graph),
     ...checkGatewaySubsets(graph),
     ...checkJwtClaimRoutes(graph, settings),
     ...checkDeprecations(graph),
