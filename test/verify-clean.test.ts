@@ -60,3 +60,19 @@ describe('verify on correct input', () => {
     expect(found(verifyManifests(oneCluster, EXAMPLE_OPTIONS))).toEqual([]);
   });
 });
+
+describe('Bookinfo as each task of Istio\'s documentation applies it', () => {
+  const folder = join(CLEAN, 'bookinfo-all-v1');
+  const load = (...files: string[]) => files.flatMap(file => parseAllDocuments(readFileSync(join(folder, file), 'utf8')).map(d => d.toJS()));
+
+  test('finds no error in bookinfo.yaml with destination-rule-all.yaml, only a warning for each subset of a version it does not run', () => {
+    const findings = verifyManifests(load('bookinfo.yaml', 'bookinfo-gateway.yaml', 'destination-rule-all.yaml', 'virtual-service-all-v1.yaml'));
+    expect(found(findings)).toEqual([
+      'unrouted-subset-selects-nothing DestinationRule/default/details spec.subsets[1].labels',
+      'unrouted-subset-selects-nothing DestinationRule/default/ratings spec.subsets[1].labels',
+      'unrouted-subset-selects-nothing DestinationRule/default/ratings spec.subsets[2].labels',
+      'unrouted-subset-selects-nothing DestinationRule/default/ratings spec.subsets[3].labels',
+    ]);
+    expect(findings.map(f => f.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
+  });
+});

@@ -29,7 +29,7 @@ const CASES: GridCase[] = JSON.parse(readFileSync(join(GRID, 'cases.json'), 'utf
 const COUNTERPARTS: Readonly<Record<string, readonly string[]>> = {
   'deployment.ServiceAssociationAnalyzer': ['workload-port-protocol-conflict', 'workload-target-port-conflict'],
   'deprecation.FieldAnalyzer': ['deprecated-field'],
-  'destinationrule.PodNotSelectedAnalyzer': ['subset-selects-nothing', 'destination-rule-host-not-found'],
+  'destinationrule.PodNotSelectedAnalyzer': ['subset-selects-nothing', 'unrouted-subset-selects-nothing', 'destination-rule-host-not-found'],
   'destinationrule.CaCertificateAnalyzer': ['destination-rule-tls-unverified', 'destination-rule-port-tls-unverified'],
   'gateway.ConflictingGatewayAnalyzer': ['gateway-conflict'],
   'gateway.IngressGatewayPortAnalyzer': ['gateway-selects-nothing', 'gateway-port-not-on-service'],

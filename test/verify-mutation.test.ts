@@ -427,17 +427,40 @@ describe('destination rules', () => {
   });
 
   test('fails when a subset selects none of the Service\'s pods, naming the closest, with Istio\'s code', () => {
-    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { labels: { app: 'reviews', version: 'v3' } }] });
-    expect(verify(reviewsWith([rule, routes(entry('reviews', 'v1'))]))).toStrictEqual([{
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v3', labels: { app: 'reviews', version: 'v3' } }] });
+    const closest = 'Deployment/shop/reviews-v1 comes closest, but its pods lack version=v3 (they carry app=reviews, version=v1)';
+    expect(verify(reviewsWith([rule, routes(entry('reviews', 'v1', 90), entry('reviews', 'v3', 10))]))).toStrictEqual([{
       code: 'subset-selects-nothing',
       severity: 'error',
       object: 'DestinationRule/shop/reviews',
       path: 'spec.subsets[1].labels',
-      message: 'subset #1 (app=reviews, version=v3) matches none of the pods behind Service/shop/reviews, so traffic to it fails with 503; '
-        + 'use labels that one version\'s pod template carries; Deployment/shop/reviews-v1 comes closest, but its pods lack version=v3 '
-        + '(they carry app=reviews, version=v1)',
+      message: 'subset v3 (app=reviews, version=v3) matches none of the pods behind Service/shop/reviews, so traffic to it fails with 503; '
+        + `use labels that one version's pod template carries; ${closest}`,
       istioCode: 'IST0173',
     }]);
+    // Where no route uses the subset yet, nothing fails until one does.
+    expect(verify(reviewsWith([rule, routes(entry('reviews', 'v1'))]))).toStrictEqual([{
+      code: 'unrouted-subset-selects-nothing',
+      severity: 'warning',
+      object: 'DestinationRule/shop/reviews',
+      path: 'spec.subsets[1].labels',
+      message: 'subset v3 (app=reviews, version=v3) matches none of the pods behind Service/shop/reviews; no route of the set uses it yet, and one that does '
+        + `will fail with 503; run pods that carry these labels before a route does, or remove the subset; ${closest}`,
+      istioCode: 'IST0173',
+    }]);
+  });
+
+  test('reads a subset as routed by its name and its rule\'s host, resolved, and one without name as never routed', () => {
+    const rule = (subset: Obj, host = 'reviews') => istio('DestinationRule', 'reviews', { host, subsets: [{ name: 'v1', labels: { version: 'v1' } }, subset] });
+    const nothing = (objects: Obj[]) => codes(objects).filter(code => code.endsWith('subset-selects-nothing'));
+    const v3 = { name: 'v3', labels: { version: 'v3' } };
+    expect(nothing(reviewsWith([rule(v3, 'reviews.shop.svc.cluster.local'), routes(entry('reviews', 'v1', 90), entry('reviews', 'v3', 10))]))).toStrictEqual(['subset-selects-nothing']);
+    // A route to subset v3 of another host, or to no subset, leaves it unrouted.
+    expect(nothing(reviewsWith([rule(v3), routes(entry('reviews', 'v1', 90), entry('ratings', 'v3', 10))]))).toStrictEqual(['unrouted-subset-selects-nothing']);
+    expect(nothing(reviewsWith([rule({ labels: { version: 'v3' } }), routes(entry('reviews', 'v1'))]))).toStrictEqual(['unrouted-subset-selects-nothing']);
+    // A mirror uses the subset too.
+    const mirrored = istio('VirtualService', 'reviews', { hosts: ['reviews'], http: [{ route: [entry('reviews', 'v1')], mirror: { host: 'reviews', subset: 'v3' } }] });
+    expect(nothing(reviewsWith([rule(v3), mirrored]))).toStrictEqual(['subset-selects-nothing']);
   });
 
   test('fails when a subset selects the pods of several workloads, naming them', () => {

@@ -243,7 +243,11 @@ describe('subset-selects-nothing for a ServiceEntry\'s endpoints', () => {
   });
   const v1 = { name: 'v1', labels: { version: 'v1' } };
   const v2 = { name: 'v2', labels: { version: 'v2' } };
-  const nothing = (objects: unknown[]) => verify(objects).filter(f => f.code === 'subset-selects-nothing');
+  const nothing = (objects: unknown[]) => verify(objects).filter(f => f.code.endsWith('subset-selects-nothing'));
+  const routeTo = (subset: string) => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'db', namespace: 'shop' },
+    spec: { hosts: [HOST], tcp: [{ route: [{ destination: { host: HOST, subset } }] }] },
+  });
 
   test('passes subsets that an endpoint carries, of one ServiceEntry or another declaring the host, and a subset without labels', () => {
     expect(nothing([entry('db', endpoints({ version: 'v1', zone: 'a' }, { version: 'v2' })), rule(v1, v2, { name: 'all' })])).toEqual([]);
@@ -252,14 +256,19 @@ describe('subset-selects-nothing for a ServiceEntry\'s endpoints', () => {
     expect(nothing([entry('db', endpoints({ version: 'v1' })), rule({ name: 'a', labels: { version: 'v1', 'topology.kubernetes.io/zone': 'a' } })])).toEqual([]);
   });
 
-  test('fails when no endpoint carries a subset\'s labels, in full', () => {
-    expect(nothing([entry('db', endpoints({ version: 'v1' }, undefined)), rule(v1, v2)])).toEqual([{
+  test('fails when no endpoint carries a subset\'s labels, in full, as an error where a route uses the subset', () => {
+    expect(nothing([entry('db', endpoints({ version: 'v1' }, undefined)), rule(v1, v2), routeTo('v2')])).toEqual([{
       code: 'subset-selects-nothing', severity: 'error', object: 'DestinationRule/shop/db', path: 'spec.subsets[1].labels', istioCode: 'IST0173',
       message: 'subset v2 (version=v2) matches none of the endpoints of ServiceEntry/shop/db, so traffic to it fails with 503; '
         + 'use labels that an endpoint carries, or give the endpoints that label',
     }]);
+    expect(nothing([entry('db', endpoints({ version: 'v1' }, undefined)), rule(v1, v2), routeTo('v1')])).toEqual([{
+      code: 'unrouted-subset-selects-nothing', severity: 'warning', object: 'DestinationRule/shop/db', path: 'spec.subsets[1].labels', istioCode: 'IST0173',
+      message: 'subset v2 (version=v2) matches none of the endpoints of ServiceEntry/shop/db; no route of the set uses it yet, and one that does will fail with 503; '
+        + 'give an endpoint these labels before a route uses the subset, or remove the subset',
+    }]);
     expect(nothing([entry('db', endpoints({ version: 'v1' })), entry('db2', { ...endpoints({ version: 'v1' }), hosts: [HOST, HOST] }), rule({ labels: { version: 'v2' } })])
-      .map(f => f.message)).toEqual([expect.stringContaining('subset #0 (version=v2) matches none of the endpoints of ServiceEntry/shop/db, ServiceEntry/shop/db2,')]);
+      .map(f => f.message)).toEqual([expect.stringContaining('subset #0 (version=v2) matches none of the endpoints of ServiceEntry/shop/db, ServiceEntry/shop/db2;')]);
     expect(nothing([entry('db', { endpoints: ['x'] }), rule(v1)]).length).toBe(1);
   });
 

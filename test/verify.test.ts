@@ -469,9 +469,9 @@ describe('subsets', () => {
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({}) })))).toEqual([]);
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ version: 'v1' }) })))).toEqual([]);
     expect(verify(reviewsWith({ 'DestinationRule/reviews': byPlace({ app: 'reviews', version: 'v3' }) })).map(f => `${f.code} ${f.path}: ${f.message}`)).toEqual([
-      `subset-selects-nothing spec.subsets[2].labels: subset near (${key}=a, app=reviews, version=v3) matches none of the pods behind Service/shop/reviews, `
-      + 'so traffic to it fails with 503; use labels that one version\'s pod template carries; Deployment/shop/reviews-v1 comes closest, but its pods lack '
-      + 'version=v3 (they carry app=reviews, version=v1)',
+      `unrouted-subset-selects-nothing spec.subsets[2].labels: subset near (${key}=a, app=reviews, version=v3) matches none of the pods behind Service/shop/reviews; `
+      + 'no route of the set uses it yet, and one that does will fail with 503; run pods that carry these labels before a route does, or remove the subset; '
+      + 'Deployment/shop/reviews-v1 comes closest, but its pods lack version=v3 (they carry app=reviews, version=v1)',
     ]);
   });
 
@@ -479,7 +479,7 @@ describe('subsets', () => {
     const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } },
       { name: 'v2', labels: { version: 'v2' } }, { name: 'nowhere', labels: { 'topology.kubernetes.io/region': '' } }] });
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
-      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
+      'unrouted-subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
     ]);
   });
 
@@ -487,7 +487,7 @@ describe('subsets', () => {
     const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } },
       { name: 'v2', labels: { version: 'v2' } }, { name: 'near', labels: { 'topology.kubernetes.io/regions': 'a' } }] });
     expect(summary(verify(reviewsWith({ 'DestinationRule/reviews': rule })))).toEqual([
-      'subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
+      'unrouted-subset-selects-nothing DestinationRule/shop/reviews spec.subsets[2].labels',
     ]);
   });
 

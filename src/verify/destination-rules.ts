@@ -1,4 +1,5 @@
 import { partiallyQualified } from './destinations';
+import { destinations } from './routes';
 import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
 import { labels, list, text } from './json';
@@ -8,14 +9,15 @@ import { Finding, finding } from './types';
 
 /** Checks that each DestinationRule names a Service and that each subset picks out exactly one workload's pods. */
 export function checkDestinationRules(graph: Graph, settings: Settings): Finding[] {
+  const routed = routedSubsets(graph);
   return graph.destinationRules.flatMap(rule => {
     const written = text(rule.spec, 'host');
     if (!written) return [];
     const host = resolveHost(written, rule.namespace);
     const service = graph.serviceByHost.get(host);
     const entries = graph.serviceEntryHosts.filter(declared => declared.host === host).map(declared => declared.entry);
-    if (service) return checkSubsets(graph, rule, service, entries);
-    if (entries.length > 0) return checkEntrySubsets(rule, entries);
+    if (service) return checkSubsets(graph, rule, service, entries, routed);
+    if (entries.length > 0) return checkEntrySubsets(rule, entries, routed);
     if (host.startsWith('*') || isDeclaredElsewhere(graph, settings, written, host)) return [];
     const partial = partiallyQualified(graph, rule, 'spec.host', written);
     return partial.length > 0 ? partial : [finding('destination-rule-host-not-found', rule.id, 'spec.host',
@@ -28,7 +30,7 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
  * `entries` are ServiceEntries declaring the Service's host too: istiod merges their endpoints with
  * the pods' (endpoint_builder.go, by host and namespace), so a subset may pick theirs.
  */
-function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
+function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObject, entries: readonly ManifestObject[], routed: Routed): Finding[] {
   // A Service without selector has hand-made endpoints, and one that selects nothing is reported on its own.
   const endpoints = podsOfService(graph, service);
   if (endpoints.length === 0) return [];
@@ -39,9 +41,11 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
     const path = `spec.subsets[${i}].labels`;
     if (picked.length === 0) {
       if (declared === undefined || declared.some(carried => mayCarry(subsetLabels, carried))) return [];
-      return [finding('subset-selects-nothing', rule.id, path,
-        `subset ${name} (${formatLabels(subsetLabels)}) matches none of the pods behind ${service.id}, so traffic to it fails with 503; `
-        + `use labels that one version's pod template carries${nearestMiss(templateLabels(subsetLabels), endpoints)}`)];
+      const closest = nearestMiss(templateLabels(subsetLabels), endpoints);
+      return [selectsNothing(rule, path, written, routed, `subset ${name} (${formatLabels(subsetLabels)}) matches none of the pods behind ${service.id}`, {
+        routed: `use labels that one version's pod template carries${closest}`,
+        unrouted: `run pods that carry these labels before a route does, or remove the subset${closest}`,
+      })];
     }
     if (picked.length === 1 || picksByPlacement(subsetLabels)) return [];
     return [finding('subset-selects-many', rule.id, path,
@@ -55,14 +59,44 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
  * endpoint builder keeps those whose labels hold the subset's), so a subset that none of them
  * carries has no endpoints. Read only where all of them are in view (entryEndpoints).
  */
-function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObject[]): Finding[] {
+function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObject[], routed: Routed): Finding[] {
   const endpoints = entryEndpoints(entries);
   if (endpoints === undefined) return [];
   return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => (endpoints.some(carried => mayCarry(subsetLabels, carried))
     ? []
-    : [finding('subset-selects-nothing', rule.id, `spec.subsets[${i}].labels`,
-      `subset ${written ?? `#${i}`} (${formatLabels(subsetLabels)}) matches none of the endpoints of ${idList([...new Set(entries)])}, so traffic to it `
-      + 'fails with 503; use labels that an endpoint carries, or give the endpoints that label')]));
+    : [selectsNothing(rule, `spec.subsets[${i}].labels`, written, routed,
+      `subset ${written ?? `#${i}`} (${formatLabels(subsetLabels)}) matches none of the endpoints of ${idList([...new Set(entries)])}`, {
+        routed: 'use labels that an endpoint carries, or give the endpoints that label',
+        unrouted: 'give an endpoint these labels before a route uses the subset, or remove the subset',
+      })]));
+}
+
+/** The subsets the VirtualServices of the set route to or mirror, as `<host> <subset>`, hosts resolved. */
+type Routed = ReadonlySet<string>;
+
+function routedSubsets(graph: Graph): Routed {
+  return new Set(graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
+    const subset = text(d.destination, 'subset');
+    return subset === undefined ? [] : [`${d.resolved} ${subset}`];
+  })));
+}
+
+/**
+ * A subset that selects nothing fails with 503 where a route of the set sends traffic to it; one
+ * that no route uses costs nothing yet (Bookinfo's rules define versions it does not run), and is
+ * a warning of what a route to it would meet.
+ */
+function selectsNothing(rule: ManifestObject, path: string, name: string | undefined, routed: Routed, what: string, fix: Fixes): Finding {
+  const host = resolveHost(text(rule.spec, 'host') ?? '', rule.namespace);
+  return name !== undefined && routed.has(`${host} ${name}`)
+    ? finding('subset-selects-nothing', rule.id, path, `${what}, so traffic to it fails with 503; ${fix.routed}`)
+    : finding('unrouted-subset-selects-nothing', rule.id, path, `${what}; no route of the set uses it yet, and one that does will fail with 503; ${fix.unrouted}`);
+}
+
+/** What to do about a subset that selects nothing, where routes use it and where none does yet. */
+interface Fixes {
+  readonly routed: string;
+  readonly unrouted: string;
 }
 
 /**
