@@ -9,6 +9,7 @@ import { checkGatewayCertificates } from './gateway-certificates';
 import { checkGatewayRuleKinds } from './gateway-rule-kinds';
 import { checkGatewaySubsets } from './gateway-subsets';
 import { checkGatewayWorkloads, indexGatewayPods, proxyNamespaces } from './gateway-workloads';
+import { withGenerated } from './generated';
 import { checkGateways } from './gateways';
 import { buildGraph } from './graph';
 import { forgettingNames } from './hosts';
@@ -40,8 +41,9 @@ export function manifestFindings(objects: readonly unknown[], options?: VerifyOp
 }
 
 function findingsOf(objects: readonly unknown[], options?: VerifyOptions): Finding[] {
-  const settings = settingsFrom(options);
-  const graph = buildGraph(objects, settings.defaultNamespace);
+  const given = settingsFrom(options);
+  const graph = buildGraph(objects, given.defaultNamespace);
+  const settings = withGenerated(given, graph);
   const gatewayPods = indexGatewayPods(graph, settings);
   const proxiesOf = proxyNamespaces(graph, gatewayPods);
   return [
