@@ -35,9 +35,10 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
   const endpoints = podsOfService(graph, service);
   if (endpoints.length === 0) return [];
   const declared = entryEndpoints(entries);
-  return subsetsOfRule(rule).flatMap(({ index: i, name: written, labels: subsetLabels }) => {
+  return subsetsOfRule(rule).flatMap(subset => {
+    const { index: i, name: written, labels: subsetLabels } = subset;
     const name = written ?? `#${i}`;
-    const picked = subsetWorkloads(endpoints, subsetLabels);
+    const picked = subsetWorkloads(endpoints, subset);
     const path = `spec.subsets[${i}].labels`;
     if (picked.length === 0) {
       if (declared === undefined || declared.some(carried => mayCarry(subsetLabels, carried))) return [];

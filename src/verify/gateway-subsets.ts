@@ -56,13 +56,20 @@ function meshSplits(graph: Graph): ReadonlyMap<string, readonly Split[]> {
   return groupBy(splits, split => split.host);
 }
 
-/** Whether the subset's labels pick every pod behind the host's Service, so that routing to it picks no pods out. */
+/**
+ * Whether the subset's labels pick every pod behind the host's Service, so that routing to it picks
+ * no pods out: every label set of every workload's pods. A subset a Rollout manages takes the pods
+ * of one of its versions, by their hash.
+ */
 function holdsEveryPod(graph: Graph, host: string, subset: string): boolean {
   const service = graph.serviceByHost.get(host);
   const pods = service ? podsOfService(graph, service) : [];
   const definition = subsetDefinition(graph, host, subset);
-  return pods.length > 0 && definition !== undefined && pods.every(w => selects(definition.labels, w.podLabels ?? new Map()));
+  return pods.length > 0 && definition !== undefined && definition.managedBy === undefined
+    && pods.every(w => (w.podLabelSets.length > 0 ? w.podLabelSets : [NO_LABELS]).every(set => selects(definition.labels, set)));
 }
+
+const NO_LABELS: ReadonlyMap<string, string> = new Map();
 
 /** Destinations of route entries, mirrors left out: a mirror's copy is no share of the traffic. */
 function routeDestinations(vs: ManifestObject): Destination[] {

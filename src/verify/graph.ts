@@ -2,7 +2,8 @@ import { hostCovers } from '../names';
 import type { Visibility } from './export-to';
 import { forgetNames, resolveHost, serviceFqdn } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
-import { selects } from './selectors';
+import { ROLLOUT_HASH, isRollout, managedSubsets, referencedWorkload, rolloutLabelSets, subsetKey } from './rollouts';
+import { selects, workloadMatches } from './selectors';
 import type { ClaimedHost, Destination, GatewayBinding, WeightedRoute } from './routes';
 import { Finding, finding } from './types';
 
@@ -58,6 +59,11 @@ export interface DelegatingRule {
 export interface Workload extends ManifestObject {
   /** Labels of the pod template; undefined when there is none (a Rollout with `workloadRef`). */
   readonly podLabels: ReadonlyMap<string, string> | undefined;
+  /**
+   * The label sets its pods carry, each in full: the template's alone, but for an Argo Rollout
+   * (rollouts.ts), whose controller labels its pods beyond the template. None without a template.
+   */
+  readonly podLabelSets: readonly ReadonlyMap<string, string>[];
 }
 
 /** The input indexed the ways Istio looks things up. */
@@ -138,8 +144,8 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
   const duplicates = sameObjects(byKind);
   // Stryker disable next-line ConditionalExpression: without copies there is nothing to leave out; skipping the pass only saves time
   const firsts = duplicates.length === 0 ? objects : withoutCopies(objects, byKind, duplicates);
-  const workloads = firsts.filter(isPodProducer).map(asWorkload);
   const ofKind = (group: string, kind: string) => kindIn(byKind, group, kind);
+  const workloads = readWorkloads(firsts, ofKind);
   const services = ofKind('', 'Service');
   const destinationRules = ofKind(ISTIO, 'DestinationRule');
   const workloadsByNamespace = groupBy(workloads, w => w.namespace);
@@ -148,6 +154,7 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
   const wildcardRuleHosts = [...destinationRulesByHost.keys()].filter(host => host.startsWith('*'));
   const virtualServices = ofKind(ISTIO, 'VirtualService');
   linkDelegates(virtualServices);
+  markManagedSubsets(destinationRules, workloads.filter(isRollout));
   return {
     objects: firsts,
     byKind,
@@ -157,7 +164,7 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     serviceByHost: byKey(services, o => serviceFqdn(o.name, o.namespace)),
     workloads,
     workloadsByNamespace,
-    workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexByLabel(inNamespace, w => w.podLabels ?? NO_POD_LABELS)])),
+    workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexWorkloads(inNamespace)])),
     virtualServices,
     destinationRules,
     destinationRulesByHost,
@@ -247,11 +254,14 @@ function workloadsSelectedBy(graph: Graph, namespace: string, selector: Readonly
   // The rarest label narrows most: the first may be one that every pod of the namespace carries.
   let candidates: readonly Workload[] | undefined;
   for (const label of selector) {
+    // A Rollout's pods carry the hash, which no manifest shows: no workload is indexed under it.
+    if (label[0] === ROLLOUT_HASH) continue;
     const carriers = labelCarriers(index, label);
     // Stryker disable next-line ConditionalExpression,EqualityOperator: any label's carriers hold every workload selected; the rarest only saves time
     if (!candidates || carriers.length < candidates.length) candidates = carriers;
   }
-  return (candidates ?? []).filter(w => w.podLabels && selects(selector, w.podLabels));
+  candidates ??= selector.has(ROLLOUT_HASH) ? graph.workloadsByNamespace.get(namespace) : undefined;
+  return (candidates ?? []).filter(w => workloadMatches(w, selector, selects));
 }
 
 /** A Service's selector; empty without one. */
@@ -275,8 +285,22 @@ export type LabelIndex<T> = ReadonlyMap<string, ReadonlyMap<string, readonly T[]
 /** The index of a namespace without workloads. */
 const NO_INDEX: LabelIndex<never> = new Map();
 
-/** A workload without a pod template (a Rollout with `workloadRef`) is indexed under no label. */
-const NO_POD_LABELS: ReadonlyMap<string, string> = new Map();
+/**
+ * Workloads by each label of each label set of their pods, each once per label, so that a Rollout
+ * whose stable and canary pods differ is found by either; one without a template under none.
+ */
+function indexWorkloads(workloads: readonly Workload[]): LabelIndex<Workload> {
+  const index = new Map<string, Map<string, Workload[]>>();
+  workloads.forEach(w => w.podLabelSets.forEach(set => set.forEach((value, key) => {
+    let byValue = index.get(key);
+    if (!byValue) index.set(key, byValue = new Map());
+    const carriers = byValue.get(value);
+    // A workload's labels are all indexed before the next workload's, so a repeat is the last carrier.
+    if (!carriers) byValue.set(value, [w]);
+    else if (carriers[carriers.length - 1] !== w) carriers.push(w);
+  })));
+  return index;
+}
 
 /**
  * Nested maps rather than one key per label, which would have to encode key and value unambiguously.
@@ -316,6 +340,8 @@ export interface Subset {
   readonly name: string | undefined;
   readonly definition: unknown;
   readonly labels: ReadonlyMap<string, string>;
+  /** The id of the Argo Rollout whose controller adds its pod-template hash to the labels: then the subset takes its pods alone. */
+  readonly managedBy?: string;
 }
 
 /** A DestinationRule's subsets: the checks of routes, rules and gateways look them up by name, for every destination. */
@@ -452,12 +478,38 @@ function isPodProducer(object: ManifestObject): boolean {
   return (object.kind !== 'ReplicaSet' && object.kind !== 'Pod') || list(object.metadata, 'ownerReferences').length === 0;
 }
 
+/**
+ * The objects that make pods, with their labels. A workload a Rollout's `workloadRef` names makes
+ * the Rollout's pods, not pods of its own: Argo's migration scales it to 0 and the Rollout runs its template.
+ */
+function readWorkloads(objects: readonly ManifestObject[], ofKind: (group: string, kind: string) => readonly ManifestObject[]): Workload[] {
+  const producers = objects.filter(isPodProducer);
+  const referenced = new Map(producers.filter(isRollout).map(rollout => [rollout, referencedWorkload(rollout, ofKind)]));
+  const templates = new Set(referenced.values());
+  return producers.filter(o => !templates.has(o)).map(o => {
+    const own = podLabels(o);
+    return asWorkload(o, own, isRollout(o) ? rolloutLabelSets(o, referenced.get(o)) : own ? [own] : []);
+  });
+}
+
 /** The object with its pod labels, every field written out: copying by spread costs more, on every workload of the set. */
-function asWorkload(o: ManifestObject): Workload {
+function asWorkload(o: ManifestObject, labelsOfPods: ReadonlyMap<string, string> | undefined, podLabelSets: readonly ReadonlyMap<string, string>[]): Workload {
   return {
     entry: o.entry, group: o.group, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, id: o.id,
-    metadata: o.metadata, spec: o.spec, status: o.status, facts: new Facts(), podLabels: podLabels(o),
+    metadata: o.metadata, spec: o.spec, status: o.status, facts: new Facts(), podLabels: labelsOfPods, podLabelSets,
   };
+}
+
+/** Marks the subsets a Rollout manages, which take its pods alone (rollouts.ts). */
+function markManagedSubsets(rules: readonly ManifestObject[], rollouts: readonly ManifestObject[]): void {
+  const managed = managedSubsets(rollouts);
+  if (managed.size === 0) return;
+  rules.forEach(rule => {
+    rule.facts.subsets = subsetsOfRule(rule).map(s => {
+      const by = s.name === undefined ? undefined : managed.get(subsetKey(rule.namespace, rule.name, s.name));
+      return by === undefined ? s : { ...s, managedBy: by };
+    });
+  });
 }
 
 /** A Pod carries its labels itself; the others, in their pod template. */

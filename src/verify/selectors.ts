@@ -1,5 +1,6 @@
-import type { Workload } from './graph';
+import type { Subset, Workload } from './graph';
 import { Json, labels, list, text } from './json';
+import { ROLLOUT_HASH, isRollout } from './rollouts';
 
 /** Whether pods with `podLabels` carry every `key=value` of `selector` (a Service selector, subset labels). */
 export function selects(selector: ReadonlyMap<string, string>, podLabels: ReadonlyMap<string, string>): boolean {
@@ -12,11 +13,22 @@ export function selects(selector: ReadonlyMap<string, string>, podLabels: Readon
 }
 
 /**
+ * Whether some pods of the workload carry every label of `selector`, as `match` compares them. An
+ * Argo Rollout's pods carry the pod-template hash its controller gives them (rollouts.ts), whatever
+ * its value: a Service or subset it switches names one.
+ */
+export function workloadMatches(w: Workload, selector: ReadonlyMap<string, string>, match: (selector: ReadonlyMap<string, string>, pods: ReadonlyMap<string, string>) => boolean): boolean {
+  const wanted = selector.has(ROLLOUT_HASH) && isRollout(w) ? new Map([...selector].filter(([key]) => key !== ROLLOUT_HASH)) : selector;
+  return w.podLabelSets.some(set => match(wanted, set));
+}
+
+/**
  * The workloads among a Service's endpoints that a subset takes: Istio narrows the endpoints by its
  * labels, never widens them. A label of where pods run is left out, since the set does not show it.
+ * A subset a Rollout manages takes that Rollout's pods alone.
  */
-export function subsetWorkloads(endpoints: readonly Workload[], subsetLabels: ReadonlyMap<string, string>): Workload[] {
-  return endpoints.filter(w => w.podLabels && mayCarry(subsetLabels, w.podLabels));
+export function subsetWorkloads(endpoints: readonly Workload[], subset: Pick<Subset, 'labels' | 'managedBy'>): Workload[] {
+  return endpoints.filter(w => (subset.managedBy === undefined || w.id === subset.managedBy) && workloadMatches(w, subset.labels, mayCarry));
 }
 
 /** Whether a pod template (or an endpoint) carries each of a subset's labels, or leaves it to where the pods run. */

@@ -40,7 +40,7 @@ export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload
   if (routed.subset === undefined) return endpoints;
   const subset = subsetDefinition(graph, routed.host, routed.subset);
   if (!subset) return [];
-  return subsetWorkloads(endpoints, subset.labels);
+  return subsetWorkloads(endpoints, subset);
 }
 
 /** A workload that runs no pods: replicas set to 0, with no autoscaler to raise them. */

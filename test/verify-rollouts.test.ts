@@ -1,0 +1,170 @@
+import { verifiedFindings } from './support/findings';
+
+/**
+ * The pods of an Argo Rollout as its controller labels them, which its manifests do not show: the
+ * template a workloadRef names (templateref.go), the ephemeral labels of its stable and canary, or
+ * active and preview, pods (ephemeralmetadata.go), and the rollouts-pod-template-hash on its pods,
+ * on the Services it switches and on the subsets it manages (istio.go UpdateHash). Each case is
+ * one the controllers' own examples and documentation use.
+ */
+
+type Obj = Record<string, any>;
+
+const WEB = { app: 'web' };
+
+function meta(name: string): Obj {
+  return { name, namespace: 'shop' };
+}
+
+function template(labels: Obj): Obj {
+  return { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+}
+
+function deployment(name: string, replicas: number, labels: Obj = WEB): Obj {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(name), spec: { replicas, selector: { matchLabels: labels }, template: template(labels) } };
+}
+
+function rollout(spec: Obj, name = 'web'): Obj {
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta(name), spec: { replicas: 3, selector: { matchLabels: WEB }, ...spec } };
+}
+
+function service(selector: Obj, name = 'web'): Obj {
+  return { apiVersion: 'v1', kind: 'Service', metadata: meta(name), spec: { selector, ports: [{ name: 'http', port: 80 }] } };
+}
+
+function istio(kind: string, name: string, spec: Obj): Obj {
+  return { apiVersion: 'networking.istio.io/v1', kind, metadata: meta(name), spec };
+}
+
+const rule = (subsets: Obj): Obj => istio('DestinationRule', 'web', { host: 'web', subsets: Object.entries(subsets).map(([name, labels]) => ({ name, labels })) });
+const route = (...subsets: string[]): Obj => istio('VirtualService', 'web', {
+  hosts: ['web'], http: [{ route: subsets.length === 0 ? [{ destination: { host: 'web' } }] : subsets.map((subset, i) => ({ destination: { host: 'web', subset }, weight: i === 0 ? 100 : 0 })) }],
+});
+
+function found(objects: Obj[]): string[] {
+  return verifiedFindings(objects).map(f => `${f.code} ${f.object} ${f.path}`);
+}
+
+const CANARY = { canary: { steps: [{ setWeight: 20 }] } };
+
+describe('a Rollout whose workloadRef names the template, as Argo\'s migration from a Deployment has it', () => {
+  const referencing = rollout({ selector: { matchLabels: WEB }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, strategy: CANARY });
+
+  test('runs the referenced Deployment\'s pods, which that Deployment, scaled to 0, runs no longer', () => {
+    expect(found([deployment('web', 0), referencing, service(WEB), route()])).toEqual([]);
+    // Without the Rollout, the Deployment at 0 takes the route.
+    expect(found([deployment('web', 0), service(WEB), route()])).toEqual(['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]']);
+  });
+
+  test('runs pods that carry its selector where the referenced template is not in the set', () => {
+    expect(found([referencing, service(WEB), route()])).toEqual([]);
+    expect(found([rollout({ selector: { matchLabels: { app: 'api' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' } }), service(WEB), route()]))
+      .toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+  });
+
+  test('reads the template of a ReplicaSet it names, which runs no pods of its own then', () => {
+    const labels = { app: 'web', tier: 'front' };
+    const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: meta('web'), spec: { replicas: 0, selector: { matchLabels: labels }, template: template(labels) } };
+    const byRef = (ref: Obj) => rollout({ selector: { matchLabels: WEB }, workloadRef: { name: 'web', ...ref } });
+    expect(found([replicaSet, byRef({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }), service({ tier: 'front' }), route()])).toEqual([]);
+    // Another kind, or a name of another namespace, is no template of the Rollout's: the ReplicaSet at 0 replicas takes the route.
+    const alone = ['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]'];
+    expect(found([replicaSet, byRef({ apiVersion: 'batch/v1', kind: 'Job' }), service({ tier: 'front' }), route()])).toEqual(alone);
+    expect(found([replicaSet, byRef({ apiVersion: 'apps/v1', kind: 'Deployment' }), service({ tier: 'front' }), route()])).toEqual(alone);
+    expect(found([replicaSet, byRef({ kind: 'ReplicaSet' }), service({ tier: 'front' }), route()])).toEqual(alone);
+    expect(found([{ ...replicaSet, metadata: { name: 'web', namespace: 'other' } }, byRef({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }), service({ tier: 'front' }), route()]))
+      .toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+    expect(found([replicaSet, rollout({ selector: { matchLabels: WEB }, workloadRef: { apiVersion: 'apps/v1', kind: 'ReplicaSet' } }), service({ tier: 'front' }), route()])).toEqual(alone);
+  });
+});
+
+describe('the ephemeral labels a Rollout gives its pods', () => {
+  test.each([
+    ['stableMetadata', 'canary'],
+    ['canaryMetadata', 'canary'],
+    ['activeMetadata', 'blueGreen'],
+    ['previewMetadata', 'blueGreen'],
+  ])('are carried by its pods of one kind: %s', (field, strategy) => {
+    const labelled = rollout({ template: template(WEB), strategy: { [strategy]: { [field]: { labels: { role: 'one' } } } } });
+    expect(found([labelled, service({ app: 'web', role: 'one' }), rule({ one: { role: 'one' } }), route('one')])).toEqual([]);
+    // Labels no kind of its pods carries select nothing.
+    expect(found([labelled, service({ app: 'web', role: 'two' })])).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+  });
+
+  test('fails where the labels of one kind of pod are asked for beside another\'s', () => {
+    const both = rollout({ template: template(WEB), strategy: { canary: { stableMetadata: { labels: { role: 'stable' } }, canaryMetadata: { labels: { track: 'canary' } } } } });
+    expect(found([both, service(WEB), rule({ stable: { role: 'stable' }, canary: { track: 'canary' } }), route('stable', 'canary')])).toEqual([]);
+    expect(found([both, service(WEB), rule({ mixed: { role: 'stable', track: 'canary' } }), route('mixed')]))
+      .toEqual(['subset-selects-nothing DestinationRule/shop/web spec.subsets[0].labels']);
+  });
+
+  test('are a Rollout\'s alone: a Deployment\'s pods carry their template', () => {
+    const deploymentWithMetadata = { ...deployment('web', 2), spec: { ...deployment('web', 2).spec, strategy: { canary: { stableMetadata: { labels: { role: 'stable' } } } } } };
+    expect(found([deploymentWithMetadata, service({ app: 'web', role: 'stable' })])).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+  });
+});
+
+describe('the pod-template hash a Rollout\'s controller gives its pods and writes into selectors', () => {
+  const hashed = { app: 'web', 'rollouts-pod-template-hash': '6d4f8b7c9' };
+
+  test('is carried by a Rollout\'s pods, whatever its value, as in a Service the controller switched', () => {
+    expect(found([rollout({ template: template(WEB), strategy: CANARY }), service(hashed, 'web-stable')])).toEqual([]);
+    expect(found([rollout({ template: template(WEB), strategy: CANARY }), service({ 'rollouts-pod-template-hash': '6d4f8b7c9' }, 'web-stable')])).toEqual([]);
+    expect(found([rollout({ template: template(WEB) }), service(WEB), rule({ stable: hashed }), route('stable')])).toEqual([]);
+  });
+
+  test('is carried by no other workload\'s pods', () => {
+    expect(found([deployment('web', 2), service(hashed, 'web-stable')])).toEqual(['service-selects-nothing Service/shop/web-stable spec.selector']);
+    expect(found([deployment('web', 2), service({ 'rollouts-pod-template-hash': '6d4f8b7c9' }, 'web-stable')]))
+      .toEqual(['service-selects-nothing Service/shop/web-stable spec.selector']);
+    // Beside the hash, the other labels still count.
+    expect(found([rollout({ template: template(WEB) }), service({ app: 'api', 'rollouts-pod-template-hash': '6d4f8b7c9' })]))
+      .toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+  });
+});
+
+describe('the subsets a Rollout\'s canary traffic routing manages', () => {
+  const managing = (subsets: Obj = { canarySubsetName: 'canary', stableSubsetName: 'stable' }, name = 'web') => rollout({
+    template: template(WEB),
+    strategy: { canary: { trafficRouting: { istio: { virtualService: { name: 'web', routes: ['primary'] }, destinationRule: { name, ...subsets } } }, steps: [{ setWeight: 20 }] } },
+  });
+  const subsets = rule({ stable: WEB, canary: WEB });
+
+  test('take its pods alone, by the hash its controller adds, beside a Deployment it replaces', () => {
+    expect(found([deployment('web-legacy', 3), managing(), service(WEB), subsets, route('stable', 'canary')])).toEqual([]);
+    expect(found([deployment('web-legacy', 3), rollout({ template: template(WEB) }), service(WEB), subsets, route('stable', 'canary')])).toEqual([
+      'subset-selects-many DestinationRule/shop/web spec.subsets[0].labels',
+      'subset-selects-many DestinationRule/shop/web spec.subsets[1].labels',
+    ]);
+  });
+
+  test('are only those it names, of the rule it names', () => {
+    expect(found([deployment('web-legacy', 3), managing({ stableSubsetName: 'stable' }), service(WEB), subsets, route('stable', 'canary')]))
+      .toEqual(['subset-selects-many DestinationRule/shop/web spec.subsets[1].labels']);
+    expect(found([deployment('web-legacy', 3), managing({ canarySubsetName: 'canary', stableSubsetName: 'stable' }, 'other'), service(WEB), subsets, route('stable', 'canary')]))
+      .toEqual(['subset-selects-many DestinationRule/shop/web spec.subsets[0].labels', 'subset-selects-many DestinationRule/shop/web spec.subsets[1].labels']);
+  });
+
+  test('take no pods where its labels are not the Rollout\'s', () => {
+    expect(found([deployment('web-legacy', 3, { app: 'web', track: 'legacy' }), managing(), service(WEB), rule({ stable: { track: 'legacy' }, canary: WEB }), route('stable', 'canary')]))
+      .toEqual(['subset-selects-nothing DestinationRule/shop/web spec.subsets[0].labels']);
+  });
+
+  test('send their share to the Rollout alone, which fails where it runs no pods', () => {
+    const idle = { ...managing(), spec: { ...managing().spec, replicas: 0 } };
+    expect(found([deployment('web-legacy', 3), idle, service(WEB), subsets, route('stable', 'canary')]))
+      .toEqual(['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]']);
+  });
+
+  test('split the host, so that a gateway route without subset bypasses them', () => {
+    const gateway = istio('VirtualService', 'web-public', { hosts: ['web.example.com'], gateways: ['istio-system/public'], http: [{ route: [{ destination: { host: 'web' } }] }] });
+    const options = { externalGateways: ['istio-system/public'] };
+    const bypass = (objects: Obj[]) => verifiedFindings(objects, options).filter(f => f.code === 'gateway-route-bypasses-split').map(f => f.object);
+    expect(bypass([managing(), service(WEB), subsets, route('stable'), gateway])).toEqual(['VirtualService/shop/web-public']);
+    // Unmanaged, the subset holds every pod of the Rollout, and picks none out.
+    expect(bypass([rollout({ template: template(WEB) }), service(WEB), subsets, route('stable'), gateway])).toEqual([]);
+    // A subset by an ephemeral label holds the pods of one kind alone.
+    const labelled = rollout({ template: template(WEB), strategy: { canary: { stableMetadata: { labels: { role: 'stable' } } } } });
+    expect(bypass([labelled, service(WEB), rule({ stable: { role: 'stable' } }), route('stable'), gateway])).toEqual(['VirtualService/shop/web-public']);
+  });
+});
