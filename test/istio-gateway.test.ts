@@ -105,8 +105,8 @@ describe('IstioGateway', () => {
       const chart = newChart();
       const gateway = new IstioGateway(chart, 'Gateway', { hosts: ['*.example.com'], trafficApi });
       expect(() => new CanaryApp(chart, 'Db', canary(gateway, { trafficApi }))).toThrow(new Error('test/Db: gateway serves HTTP and HTTPS alone, and every port of the app is '
-        + 'Protocol.TCP, whose routes a gateway builds only at a TCP server, got "shop/gateway"; bind the app to a gateway with a TCP server, '
-        + 'imported with IstioGateway.fromName(), or leave gateway out'));
+        + 'Protocol.TCP, whose routes a gateway builds only at a TCP server or a TLS server that terminates TLS, got "shop/gateway"; bind the app to a gateway '
+        + 'with such a server, imported with IstioGateway.fromName(), or leave gateway out'));
     });
 
     test('binds to an imported gateway, whose servers are unknown, and beside an HTTP port to an IstioGateway', () => {

@@ -99,6 +99,19 @@ describe('gateway-rule-kind-mismatch: the servers that admit the hosts build rul
     expect(verify([gateway(servers), routes(rules)])).toEqual([]);
   });
 
+  test('reads a tls without mode as Istio\'s default, PASSTHROUGH, whatever certificate it names', () => {
+    const defaulted = server(443, 'HTTPS', { credentialName: 'shop-cert' });
+    expect(verify([gateway([defaulted]), routes(TLS_RULES)])).toEqual([]);
+    expect(verify([gateway([defaulted]), routes(HTTP_RULES)]).map(f => f.message.split(', which')[0])).toEqual([
+      'gateway istio-system/public admits the hosts of this VirtualService only at port 443 (HTTPS)']);
+    // Without tls at all, an https server terminates nothing it could pass through: its http routes are built.
+    expect(verify([gateway([server(443, 'HTTPS')]), routes(HTTP_RULES)])).toEqual([]);
+  });
+
+  test('builds the http rules of an https server that terminates TLS, whether or not it asks for https redirects', () => {
+    expect(verify([gateway([server(443, 'HTTPS', { mode: 'SIMPLE', credentialName: 'c', httpsRedirect: true }), TCP]), routes(HTTP_RULES)])).toEqual([]);
+  });
+
   test.each([
     ['a server that redirects http to https', [server(80, 'HTTP', { httpsRedirect: true })]],
     ['a server that routes by SNI alone (AUTO_PASSTHROUGH)', [server(15443, 'TLS', { mode: 'AUTO_PASSTHROUGH' })]],
@@ -147,6 +160,12 @@ describe('gateway-rule-kind-mismatch: the servers that admit the hosts build rul
     test('passes where its rules are of a kind the servers build, for an overlapping host', () => {
       expect(verify([...base, routes(TLS_RULES, ['istio-system/public'], 'shop-tls')])).toEqual([]);
       expect(verify([...base, routes(TLS_RULES, ['istio-system/public'], 'shop-tls', ['*.example.com'])])).toEqual([]);
+    });
+
+    test('fails where the server admits its hosts from another namespace only', () => {
+      const scoped = gateway([server(443, 'HTTPS', { mode: 'PASSTHROUGH' }, [`shop/${HOST}`])]);
+      const elsewhere = { ...routes(TLS_RULES, ['istio-system/public'], 'shop-tls'), metadata: { name: 'shop-tls', namespace: 'web' } };
+      expect(verify([scoped, routes(HTTP_RULES), elsewhere]).map(f => f.object)).toEqual(['VirtualService/shop/shop']);
     });
 
     test.each([

@@ -36,7 +36,9 @@ const NOT_FOUND = ['backend-ref-not-found spec.rules[0].backendRefs[0].name'];
 describe('the Service istiod makes for a Kubernetes Gateway it manages', () => {
   test('is <name>-<gatewayClassName>, in the Gateway\'s namespace, as the egress gateway task routes to it', () => {
     expect(codes([CNN, kubernetesGateway('cnn-egress-gateway'), toGateway('cnn-egress-gateway-istio')])).toEqual([]);
-    expect(codes([CNN, kubernetesGateway('cnn-egress-gateway', { gatewayClassName: 'edge' }), toGateway('cnn-egress-gateway-edge')])).toEqual([]);
+    // A class of the user's whose GatewayClass names Istio's controller, as a class of Istio's own.
+    const edge = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'edge' }, spec: { controllerName: 'istio.io/gateway-controller' } };
+    expect(codes([CNN, edge, kubernetesGateway('cnn-egress-gateway', { gatewayClassName: 'edge' }), toGateway('cnn-egress-gateway-edge')])).toEqual([]);
     // A mesh route needs no ReferenceGrant to another namespace's Service.
     expect(codes([CNN, kubernetesGateway('cnn-egress-gateway', {}, undefined, 'egress'), toGateway('cnn-egress-gateway-istio', 'egress')])).toEqual([]);
   });
@@ -52,11 +54,22 @@ describe('the Service istiod makes for a Kubernetes Gateway it manages', () => {
   test.each([
     ['a waypoint', 'istio-waypoint'],
     ['an east-west gateway', 'istio-east-west'],
-    ['an agentgateway', 'agentgateway'],
-    ['an agentgateway waypoint', 'agentgateway-waypoint'],
+    ['an agentgateway', 'istio-agentgateway'],
+    ['an agentgateway waypoint', 'istio-agentgateway-waypoint'],
   ])('is the Gateway\'s own name for %s', (_, gatewayClassName) => {
     expect(codes([CNN, kubernetesGateway('cnn-egress-gateway', { gatewayClassName }), toGateway('cnn-egress-gateway')])).toEqual([]);
     expect(codes([CNN, kubernetesGateway('cnn-egress-gateway', { gatewayClassName }), toGateway(`cnn-egress-gateway-${gatewayClassName}`)])).toEqual(NOT_FOUND);
+  });
+
+  test.each([
+    ['istio-remote, which deploys nothing', [], 'istio-remote'],
+    ['of another controller', [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'nginx' }, spec: { controllerName: 'nginx.org/gateway' } }], 'nginx'],
+    ['unknown to the set', [], 'nginx'],
+    ['named in a GatewayClass without controller', [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'nginx' }, spec: {} }], 'nginx'],
+  ])('is none for a class %s', (_, classes, gatewayClassName) => {
+    for (const name of ['cnn-egress-gateway', `cnn-egress-gateway-${gatewayClassName}`]) {
+      expect(codes([CNN, ...classes, kubernetesGateway('cnn-egress-gateway', { gatewayClassName }), toGateway(name)])).toEqual(NOT_FOUND);
+    }
   });
 
   test('is the name the annotation gateway.istio.io/name-override gives, and no other', () => {
@@ -65,11 +78,14 @@ describe('the Service istiod makes for a Kubernetes Gateway it manages', () => {
     expect(codes([CNN, renamed, toGateway('cnn-egress-gateway-istio')])).toEqual(NOT_FOUND);
   });
 
-  test('is none for a Gateway that points at a Service of its own by a Hostname address, or has no class', () => {
-    const unmanaged = kubernetesGateway('cnn-egress-gateway', { addresses: [{ type: 'Hostname', value: 'egress.default.svc.cluster.local' }] });
-    expect(codes([CNN, unmanaged, toGateway('cnn-egress-gateway-istio')])).toEqual(NOT_FOUND);
-    const byAddress = kubernetesGateway('cnn-egress-gateway', { addresses: [{ type: 'IPAddress', value: '10.0.0.1' }] });
-    expect(codes([CNN, byAddress, toGateway('cnn-egress-gateway-istio')])).toEqual([]);
+  test('is none for a Gateway that istiod does not manage: one with an address other than one IP, or no class', () => {
+    const addressed = (...addresses: Obj[]) => codes([CNN, kubernetesGateway('cnn-egress-gateway', { addresses }), toGateway('cnn-egress-gateway-istio')]);
+    expect(addressed({ type: 'Hostname', value: 'egress.default.svc.cluster.local' })).toEqual(NOT_FOUND);
+    expect(addressed({ type: 'NamedAddress', value: 'egress' })).toEqual(NOT_FOUND);
+    expect(addressed({ type: 'IPAddress', value: '10.0.0.1' }, { type: 'IPAddress', value: '10.0.0.2' })).toEqual(NOT_FOUND);
+    expect(addressed({ type: 'IPAddress', value: '10.0.0.1' })).toEqual([]);
+    expect(addressed({ value: '10.0.0.1' })).toEqual([]);
+    expect(addressed()).toEqual([]);
     const classless = kubernetesGateway('cnn-egress-gateway', { gatewayClassName: undefined });
     expect(codes([CNN, classless, toGateway('cnn-egress-gateway-istio')]).filter(code => code.startsWith('backend'))).toEqual(NOT_FOUND);
   });
@@ -107,6 +123,12 @@ describe('what Flagger makes for a Canary', () => {
   test.each(['podinfo', 'podinfo-primary', 'podinfo-canary'])('is the Service %s, which a route may name', host => {
     expect(codes([canary({ provider: 'linkerd' }), root('', host)])).toEqual([]);
     expect(codes([root('', host)])).toEqual(['destination-host-not-found spec.http[0].route[0].destination.host']);
+  });
+
+  test('is no Service where the target is a Service itself, which Flagger\'s Kubernetes router leaves alone', () => {
+    const ofService = canary({ targetRef: { apiVersion: 'v1', kind: 'Service', name: 'podinfo' }, provider: 'linkerd' });
+    expect(codes([ofService, root('', 'podinfo-primary')])).toEqual(['destination-host-not-found spec.http[0].route[0].destination.host']);
+    expect(codes([canary({ targetRef: { apiVersion: 'v1', kind: 'Service', name: 'podinfo' } }), root('podinfo')])).toEqual([]);
   });
 
   test('is nothing for a Canary that names no target or service', () => {

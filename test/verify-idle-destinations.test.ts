@@ -137,12 +137,35 @@ describe('a fault of a destination at weight 0 costs a 503 once it is given weig
     expect(messages(10)).toEqual(['Istio answers 503']);
   });
 
-  test('fails with 503 alone when a mirror is faulty, since a mirror has no weight', () => {
-    const rules = [{ route: [{ destination: { host: DETAILS } }], mirror: { host: 'ghost' } }, { route: [{ destination: { host: DETAILS } }], mirrors: [{ destination: { host: 'ghost' } }] }];
-    const mirrored = [...app('details', 'shop'), istio('VirtualService', 'reviews', 'shop', { hosts: ['reviews.example.com'], http: rules })];
-    expect(verifiedFindings(mirrored).filter(f => f.code === 'destination-host-not-found').map(f => [f.path, f.message.split('; ')[0].split(', so ')[1]])).toEqual([
-      ['spec.http[0].mirror.host', 'Istio answers 503'],
-      ['spec.http[1].mirrors[0].destination.host', 'Istio answers 503'],
+  test('fails when a mirror is faulty, saying the 503 is the mirrored copies\' alone, and none yet at 0%', () => {
+    const mirrored = (rules: Obj[]) => [...app('details', 'shop'), istio('VirtualService', 'reviews', 'shop', { hosts: ['reviews.example.com'], http: rules })];
+    const toDetails = [{ destination: { host: DETAILS } }];
+    const scope = (rules: Obj[]) => verifiedFindings(mirrored(rules)).filter(f => f.code === 'destination-host-not-found')
+      .map(f => [f.path, f.message.split('; ')[0].split(', so Istio answers 503')[1]]);
+    const copies = ' for the mirrored copies alone, which clients never see';
+    const none = ' for the mirrored copies once it mirrors any (at 0% it mirrors none yet), which clients never see';
+    expect(scope([
+      { route: toDetails, mirror: { host: 'ghost' } },
+      { route: toDetails, mirrors: [{ destination: { host: 'ghost' } }, { destination: { host: 'ghost' }, percentage: { value: 0.5 } }] },
+    ])).toEqual([
+      ['spec.http[0].mirror.host', copies],
+      ['spec.http[1].mirrors[0].destination.host', copies],
+      ['spec.http[1].mirrors[1].destination.host', copies],
+    ]);
+    // istiod builds no mirror for a percentage of 0, or one without value (MirrorPercent).
+    expect(scope([
+      { route: toDetails, mirror: { host: 'ghost' }, mirrorPercentage: { value: 0 } },
+      { route: toDetails, mirror: { host: 'ghost' }, mirrorPercentage: {} },
+      { route: toDetails, mirror: { host: 'ghost' }, mirrorPercent: 0 },
+      { route: toDetails, mirror: { host: 'ghost' }, mirrorPercent: 5 },
+      { route: toDetails, mirrors: [{ destination: { host: 'ghost' }, percentage: { value: 0 } }, { destination: { host: 'ghost' }, percentage: { value: '5' } }] },
+    ])).toEqual([
+      ['spec.http[0].mirror.host', none],
+      ['spec.http[1].mirror.host', none],
+      ['spec.http[2].mirror.host', none],
+      ['spec.http[3].mirror.host', copies],
+      ['spec.http[4].mirrors[0].destination.host', none],
+      ['spec.http[4].mirrors[1].destination.host', none],
     ]);
   });
 });

@@ -56,6 +56,44 @@ describe('a Rollout whose workloadRef names the template, as Argo\'s migration f
     expect(found([deployment('web', 0), service(WEB), route()])).toEqual(['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]']);
   });
 
+  test('runs beside the referenced Deployment, which Argo leaves running by default, as one version with it', () => {
+    const running = (ref: Obj = {}) => [deployment('web', 2), rollout({ selector: { matchLabels: WEB }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', ...ref } }),
+      service(WEB), rule({ v1: WEB }), route('v1')];
+    // Both run the template, which one subset takes whole: no versions mixed.
+    expect(found(running())).toEqual([]);
+    expect(found(running({ scaleDown: 'never' }))).toEqual([]);
+    // Beside another Deployment of the same labels, the subset does mix versions.
+    expect(found([...running(), deployment('web-old', 2)])).toEqual(['subset-selects-many DestinationRule/shop/web spec.subsets[0].labels']);
+  });
+
+  test('replaces the referenced Deployment where Argo scales it down itself', () => {
+    const scaled = (scaleDown: string) => [deployment('web', 2), deployment('web-old', 2),
+      rollout({ selector: { matchLabels: WEB }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', scaleDown } }), service(WEB), rule({ v1: WEB }), route('v1')];
+    const messages = (objects: Obj[]) => verifiedFindings(objects).map(f => f.message.split(', so')[0]);
+    expect(messages(scaled('onsuccess'))).toEqual(['subset v1 (app=web) matches the pods of Deployment/shop/web-old, Rollout/shop/web']);
+    expect(messages(scaled('progressively'))).toEqual(['subset v1 (app=web) matches the pods of Deployment/shop/web-old, Rollout/shop/web']);
+    expect(messages(scaled('never'))).toEqual(['subset v1 (app=web) matches the pods of Deployment/shop/web, Deployment/shop/web-old, Rollout/shop/web']);
+  });
+
+  test('reads the referenced template as its own, in the checks of what its pods run, and takes its selector where it has none', () => {
+    const ports = (name: string) => ({ ...deployment(name, 0), spec: { ...deployment(name, 0).spec,
+      template: { ...template(WEB), spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }] } } } });
+    const byRef = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta('web'), spec: { replicas: 2, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } };
+    const conflicting = [{ ...service(WEB), spec: { selector: WEB, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
+      { ...service(WEB, 'web-tcp'), spec: { selector: WEB, ports: [{ name: 'tcp-x', port: 9000, targetPort: 8080 }] } }];
+    // The conflicts name the Rollout, whose pods run the Deployment's container ports; the Deployment at 0 runs none.
+    const named = verifiedFindings([ports('web'), byRef, ...conflicting]).map(f => `${f.code} ${f.object} ${(/(Deployment|Rollout)\/shop\/web/.exec(f.message) ?? [''])[0]}`);
+    expect(named).toEqual([
+      'workload-port-protocol-conflict Service/shop/web Rollout/shop/web', 'workload-target-port-conflict Service/shop/web Rollout/shop/web',
+      'workload-port-protocol-conflict Service/shop/web-tcp Rollout/shop/web', 'workload-target-port-conflict Service/shop/web-tcp Rollout/shop/web',
+    ]);
+  });
+
+  test('is refused by Argo beside a template of its own, so that the referenced Deployment runs as it is', () => {
+    const both = rollout({ template: template({ app: 'api' }), selector: { matchLabels: { app: 'api' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } });
+    expect(found([deployment('web', 0), both, service(WEB), route()])).toEqual(['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]']);
+  });
+
   test('runs pods that carry its selector where the referenced template is not in the set', () => {
     expect(found([referencing, service(WEB), route()])).toEqual([]);
     expect(found([rollout({ selector: { matchLabels: { app: 'api' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' } }), service(WEB), route()]))
@@ -96,6 +134,23 @@ describe('the ephemeral labels a Rollout gives its pods', () => {
     expect(found([both, service(WEB), rule({ stable: { role: 'stable' }, canary: { track: 'canary' } }), route('stable', 'canary')])).toEqual([]);
     expect(found([both, service(WEB), rule({ mixed: { role: 'stable', track: 'canary' } }), route('mixed')]))
       .toEqual(['subset-selects-nothing DestinationRule/shop/web spec.subsets[0].labels']);
+  });
+
+  test('are those of the strategy it runs, canary before blueGreen', () => {
+    const both = rollout({ template: template(WEB), strategy: { canary: { stableMetadata: { labels: { role: 'stable' } } }, blueGreen: { activeMetadata: { labels: { role: 'active' } } } } });
+    expect(found([both, service({ app: 'web', role: 'stable' })])).toEqual([]);
+    expect(found([both, service({ app: 'web', role: 'active' })])).toEqual(['service-selects-nothing Service/shop/web spec.selector']);
+    const blueGreen = rollout({ template: template(WEB), strategy: { canary: 'none', blueGreen: { activeMetadata: { labels: { role: 'active' } } } } });
+    expect(found([blueGreen, service({ app: 'web', role: 'active' })])).toEqual([]);
+  });
+
+  test('narrow a Service\'s pods before a subset narrows them further: one pod must carry both', () => {
+    const both = rollout({ template: template(WEB), strategy: { canary: { stableMetadata: { labels: { role: 'stable' } }, canaryMetadata: { labels: { role: 'canary' } } } } });
+    const stableOnly = service({ app: 'web', role: 'stable' }, 'web-stable');
+    const to = (subset: string) => istio('VirtualService', 'web', { hosts: ['web-stable'], http: [{ route: [{ destination: { host: 'web-stable', subset } }] }] });
+    const subsets = istio('DestinationRule', 'web', { host: 'web-stable', subsets: [{ name: 'c', labels: { role: 'canary' } }, { name: 's', labels: { role: 'stable' } }] });
+    expect(found([both, stableOnly, subsets, to('c')])).toEqual(['subset-selects-nothing DestinationRule/shop/web spec.subsets[0].labels']);
+    expect(found([both, stableOnly, subsets, to('s')])).toEqual(['unrouted-subset-selects-nothing DestinationRule/shop/web spec.subsets[0].labels']);
   });
 
   test('are a Rollout\'s alone: a Deployment\'s pods carry their template', () => {

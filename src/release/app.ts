@@ -155,8 +155,9 @@ function checkGateway(app: Construct, gateway: IIstioGateway | undefined): IIsti
  */
 function checkGatewayCarries(app: Construct, gateway: IIstioGateway, ports: readonly AppPort[]): void {
   if (hasHttpPort(ports) || !madeGateway(app, gateway.gatewayRef)) return;
-  fail(app, 'gateway', 'serves HTTP and HTTPS alone, and every port of the app is Protocol.TCP, whose routes a gateway builds only at a TCP server',
-    gateway.gatewayRef, 'bind the app to a gateway with a TCP server, imported with IstioGateway.fromName(), or leave gateway out');
+  fail(app, 'gateway', 'serves HTTP and HTTPS alone, and every port of the app is Protocol.TCP, whose routes a gateway builds only at a TCP server '
+    + 'or a TLS server that terminates TLS', gateway.gatewayRef,
+  'bind the app to a gateway with such a server, imported with IstioGateway.fromName(), or leave gateway out');
 }
 
 const ADDITIONAL_PORT = '{ port: 9090, protocol: Protocol.GRPC }';

@@ -1,6 +1,6 @@
 import { partiallyQualified } from './destinations';
 import { destinations } from './routes';
-import { Graph, ManifestObject, idList, podsOfService, subsetsOfRule } from './graph';
+import { Graph, ManifestObject, idList, podsOfService, serviceSelector, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere, resolveHost } from './hosts';
 import { labels, list, text } from './json';
 import { formatLabels, mayCarry, nearestMiss, picksByPlacement, subsetWorkloads, templateLabels } from './selectors';
@@ -38,7 +38,7 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
   return subsetsOfRule(rule).flatMap(subset => {
     const { index: i, name: written, labels: subsetLabels } = subset;
     const name = written ?? `#${i}`;
-    const picked = subsetWorkloads(endpoints, subset);
+    const picked = subsetWorkloads(endpoints, serviceSelector(service), subset);
     const path = `spec.subsets[${i}].labels`;
     if (picked.length === 0) {
       if (declared === undefined || declared.some(carried => mayCarry(subsetLabels, carried))) return [];
@@ -48,7 +48,8 @@ function checkSubsets(graph: Graph, rule: ManifestObject, service: ManifestObjec
         unrouted: `run pods that carry these labels before a route does, or remove the subset${closest}`,
       })];
     }
-    if (picked.length === 1 || picksByPlacement(subsetLabels)) return [];
+    // A Rollout and the workload whose template it takes run one version.
+    if (new Set(picked.map(w => w.templateOf)).size === 1 || picksByPlacement(subsetLabels)) return [];
     return [finding('subset-selects-many', rule.id, path,
       `subset ${name} (${formatLabels(subsetLabels)}) matches the pods of ${idList(picked)}, so its weight `
       + `mixes versions; add a label, such as version, that only one of them carries`)];

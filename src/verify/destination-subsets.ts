@@ -2,7 +2,7 @@ import { exportField, exportFix, exportedTo, isVisibleIn, namespaces, seesAny, w
 import { Graph, ManifestObject, destinationRulesFor, hasWorkloadSelector, idList, ruleHost, rulesCovering, subsetsOfRule } from './graph';
 import { isDeclaredElsewhere } from './hosts';
 import { text } from './json';
-import { Destination, onceWeighted } from './routes';
+import { Destination, failureScope } from './routes';
 import { RulePick, RulePools, exportedAlsoTo, hostNamespace, isTakenFirst, rulePools, rulesTakenIn } from './rule-precedence';
 import { Settings } from './settings';
 import { Takers, where, who } from './takers';
@@ -42,13 +42,13 @@ export function checkSubset(graph: Graph, settings: Settings, routed: Routed, fi
     // An external host's DestinationRule lives wherever the host does.
     if (isDeclaredElsewhere(graph, settings, d.host, host)) return;
     findings.push(finding('subset-not-found', vs.id, path,
-      `subset ${subset} is defined by no DestinationRule, because none has host ${host}, so Istio answers 503${onceWeighted(d)}; `
+      `subset ${subset} is defined by no DestinationRule, because none has host ${host}, so Istio answers 503${failureScope(d)}; `
       + `add a DestinationRule for ${host} with subset ${subset}`));
     return;
   }
   findings.push(finding('subset-not-found', vs.id, path,
     `subset ${subset} is not among the subsets (${subsetNames(rules).join(', ') || 'none'}) of ${idList(rules)}, `
-    + `so Istio answers 503${onceWeighted(d)}; add it there or route to one of those`));
+    + `so Istio answers 503${failureScope(d)}; add it there or route to one of those`));
 }
 
 /** A subset a destination names, and the DestinationRules of the set that define it. */
@@ -205,7 +205,7 @@ function ruleShadowed(graph: Graph, settings: Settings, routed: Routed, defined:
     + `Istio takes ${taken} (host ${takenHost}) for ${d.resolved} instead, ${names.length > 0 ? `whose subsets (${names.join(', ')}) do not include it` : 'which defines no subsets'}: `
     + `a proxy takes the DestinationRules of its own namespace first (in ${settings.rootNamespace}, those that namespace keeps to itself), `
     + `then those the host's namespace exports to it, then those ${settings.rootNamespace} exports, `
-    + `and of those the most specific host; ${who(client.takers)} know the subset, so requests fail with 503${onceWeighted(d)}; `
+    + `and of those the most specific host; ${who(client.takers)} know the subset, so requests fail with 503${failureScope(d)}; `
     + `define subset ${defined.subset} in ${taken} too, ${narrower ?? 'or route without the subset'}`);
 }
 
@@ -234,7 +234,7 @@ function ruleHidden(settings: Settings, routed: Routed, defined: Defined, client
     `subset ${defined.subset} is defined by ${idList(defined.definers)}, but in ${namespaces([client.namespace])}, ${where(settings, vs, client.takers)}, `
     + `Istio takes no DestinationRule for ${d.resolved}: ${hiding.map(r => `${r.id} (host ${ruleHost(r)})`).join(', ')}, of a more specific host in the same namespace, `
     + `${hiding.length === 1 ? 'is' : 'are'} not exported to ${client.namespace}, and istiod reads a rule's exportTo only once it has picked the most specific host of a namespace, `
-    + `so the rules of less specific hosts there are never looked at; ${who(client.takers)} know the subset, so requests fail with 503${onceWeighted(d)}; `
+    + `so the rules of less specific hosts there are never looked at; ${who(client.takers)} know the subset, so requests fail with 503${failureScope(d)}; `
     + `export ${ids} to ${client.namespace} and define subset ${defined.subset} there too, or route without the subset`);
 }
 
@@ -250,7 +250,7 @@ function rootRuleNotTaken(settings: Settings, routed: Routed, defined: Defined, 
     `subset ${defined.subset} is defined by ${idList(defined.definers)}, which proxies in ${namespaces([root])}, ${where(settings, vs, client.takers)}, `
     + `never take: there, a proxy takes first the DestinationRules ${root} keeps to itself (exportTo ["."] alone), then those the host's namespace exports to it, `
     + `then those ${root} exports to "*" or to ${root} by name, and "." beside other namespaces is neither; ${who(client.takers)} know the subset, `
-    + `so requests fail with 503${onceWeighted(d)}; give ${idList(inRoot)} exportTo ["."], or add ${root} to its exportTo by name`);
+    + `so requests fail with 503${failureScope(d)}; give ${idList(inRoot)} exportTo ["."], or add ${root} to its exportTo by name`);
 }
 
 /**
@@ -268,7 +268,7 @@ function ruleNotConsulted(settings: Settings, routed: Routed, defined: Defined, 
     `subset ${defined.subset} is defined by ${idList(defined.definers)}, which proxies in ${namespaces([namespace])}, `
     + `${where(settings, vs, client.takers)}, never take: a proxy takes DestinationRules only from its own namespace, from the host's (${home}) `
     + `and from ${settings.rootNamespace}${selecting ? ', and one with a workloadSelector only in its own namespace' : ''}; `
-    + `${who(client.takers)} know the subset, so requests fail with 503${onceWeighted(d)}; `
+    + `${who(client.takers)} know the subset, so requests fail with 503${failureScope(d)}; `
     + (selecting ? `define the subset in a rule without workloadSelector in namespace ${home}${exportToo}` : `move the rule to namespace ${home}${exportToo}`));
 }
 
@@ -301,6 +301,6 @@ function ruleNotExported(settings: Settings, vs: ManifestObject, d: Destination,
   hidden: readonly string[]): Finding {
   return finding('destination-rule-not-exported', vs.id, `${d.path}.subset`,
     `subset ${subset} is defined by ${idList(definers)}, not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: `
-    + `${definers.map(r => exportField(r, settings)).join(', ')}; ${who(takers)} know the subset, so requests fail with 503${onceWeighted(d)}; `
+    + `${definers.map(r => exportField(r, settings)).join(', ')}; ${who(takers)} know the subset, so requests fail with 503${failureScope(d)}; `
     + `${exportFix(definers, 'the DestinationRule', hidden)}, or route without the subset`);
 }

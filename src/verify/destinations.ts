@@ -4,7 +4,7 @@ import { declarationsFor, exportField, exportFix, namespaces, seesAny } from './
 import { ProxiesOf } from './gateway-workloads';
 import { Graph, ManifestObject } from './graph';
 import { intendedFqdn, isExternalHost, serviceFqdn } from './hosts';
-import { Destination, destinations, onceWeighted, ruleGateways } from './routes';
+import { Destination, destinations, failureScope, ruleGateways } from './routes';
 import { RulePools, rulePools } from './rule-precedence';
 import { Settings } from './settings';
 import { Takers, takers, where, who } from './takers';
@@ -67,7 +67,7 @@ function checkHost(graph: Graph, settings: Settings, vs: ManifestObject, d: Dest
   }
   findings.push(finding('destination-host-not-found', vs.id, path,
     `host ${d.host} resolves to ${resolved}, which is neither a Service in the set nor a ServiceEntry or external host${hiddenWildcards(graph, resolved)}, `
-    + `so Istio answers 503${onceWeighted(d)}; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`));
+    + `so Istio answers 503${failureScope(d)}; point it at an existing service${namesakeHint(graph, d.host)} or declare the host with a ServiceEntry`));
 }
 
 /**
@@ -78,7 +78,7 @@ function notExported(settings: Settings, vs: ManifestObject, d: Destination, dec
   hidden: readonly string[]): Finding {
   return finding('destination-host-not-exported', vs.id, `${d.path}.host`,
     `host ${d.host} is not exported to ${namespaces(hidden)}, ${where(settings, vs, takers)}: ${declarations.map(o => exportField(o, settings)).join(', ')}; `
-    + `${who(takers)} know the host, so requests fail with 503${onceWeighted(d)}; `
+    + `${who(takers)} know the host, so requests fail with 503${failureScope(d)}; `
     + `${exportFix(declarations, 'the host', hidden)}, or route to a host exported there`);
 }
 

@@ -8,31 +8,37 @@
  * gateway routes none of it.
  */
 
-import { Graph, ManifestObject } from './graph';
+import { Graph, ManifestObject, groupBy } from './graph';
 import { hostsOverlap, serverAdmits } from './hosts';
-import { list, own, record, show } from './json';
+import { isObjectLike, list, own, record, show } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
 import { ROUTE_PROTOCOLS, RouteProtocol, claimedHosts, gatewayBindings, ruleScope } from './routes';
 import { Finding, finding } from './types';
 
 /**
  * The kind of rules a gateway server builds; undefined for one that builds none of a VirtualService's
- * (a server that redirects all http to https, or one with tls mode AUTO_PASSTHROUGH, which routes by
- * SNI to the clusters themselves), and for one without a protocol.
+ * (an http server that redirects all to https, or one with tls mode AUTO_PASSTHROUGH, which routes
+ * by SNI to the clusters themselves), and for one without a protocol. A `tls` without `mode` passes
+ * TLS through.
  */
 export function serverRuleKind(server: unknown): RouteProtocol | undefined {
-  const tls = record(server, 'tls');
-  const mode = own(tls, 'mode');
+  const tls = own(server, 'tls');
+  // Istio's TLS mode defaults to PASSTHROUGH, the enum's zero (IsPassThroughServer).
+  const mode = isObjectLike(tls) ? own(tls, 'mode') ?? 'PASSTHROUGH' : undefined;
   if (mode === 'AUTO_PASSTHROUGH') return undefined;
   const written = own(record(server, 'port'), 'protocol');
   // Istio's validation requires a protocol; without one the server is not judged.
   if (typeof written !== 'string') return undefined;
   const protocol = written.toLowerCase();
-  if (HTTP_PROTOCOLS.has(protocol) || (protocol === 'https' && mode !== 'PASSTHROUGH')) return own(tls, 'httpsRedirect') === true ? undefined : 'http';
+  // A plain http server that redirects all to https answers with the redirect; on an https server the flag changes nothing.
+  if (HTTP_PROTOCOLS.has(protocol)) return own(tls, 'httpsRedirect') === true ? undefined : 'http';
+  if (protocol === 'https' && mode !== 'PASSTHROUGH') return 'http';
   return mode === 'PASSTHROUGH' ? 'tls' : 'tcp';
 }
 
 export function checkGatewayRuleKinds(graph: Graph): Finding[] {
+  // Indexed only where a binding mismatches, which few do.
+  let boundTo: ReadonlyMap<string, readonly Binding[]> | undefined;
   return graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(binding => {
     const gateway = graph.gateways.get(binding.gateway);
     if (!gateway) return [];
@@ -41,9 +47,17 @@ export function checkGatewayRuleKinds(graph: Graph): Finding[] {
     const kinds = ruleKindsAt(vs, binding.gateway);
     // A gateway admitting none of the hosts is host-not-on-gateway's; a VirtualService without rules there has nothing to build.
     if (servers.length === 0 || kinds.length === 0 || kinds.some(kind => built.has(kind))) return [];
-    if (routedByAnother(graph, vs, binding.gateway, built)) return [];
+    boundTo ??= groupBy(graph.virtualServices.flatMap(v => gatewayBindings(v).map(b => ({ v, gateway: b.gateway }))), b => b.gateway);
+    const others = (boundTo.get(binding.gateway) ?? []).map(b => b.v).filter(other => other !== vs);
+    if (others.some(other => routesThere(gateway, other, vs))) return [];
     return [mismatch(vs, binding.gateway, binding.path, servers, kinds)];
   }));
+}
+
+/** A VirtualService bound to a gateway. */
+interface Binding {
+  readonly v: ManifestObject;
+  readonly gateway: string;
 }
 
 /** The servers of a gateway that admit a host of the VirtualService from its namespace, and build some kind of rule. */
@@ -59,15 +73,15 @@ function ruleKindsAt(vs: ManifestObject, gateway: string): RouteProtocol[] {
 }
 
 /**
- * Whether another VirtualService bound to the gateway routes one of these hosts with rules of a kind
- * its servers build: then this binding routes nothing, but the traffic arrives.
+ * Whether another VirtualService bound to the gateway routes a host of `vs` there: a server admits
+ * one of its hosts that overlaps one of theirs, and builds rules of a kind it has. Then this binding
+ * routes nothing, but the traffic arrives.
  */
-function routedByAnother(graph: Graph, vs: ManifestObject, gateway: string, built: ReadonlySet<RouteProtocol | undefined>): boolean {
+function routesThere(gateway: ManifestObject, other: ManifestObject, vs: ManifestObject): boolean {
   const hosts = claimedHosts(vs);
-  return graph.virtualServices.some(other => other !== vs
-    && gatewayBindings(other).some(b => b.gateway === gateway)
-    && claimedHosts(other).some(({ host }) => hosts.some(mine => hostsOverlap(host, mine.host)))
-    && ruleKindsAt(other, gateway).some(kind => built.has(kind)));
+  if (!claimedHosts(other).some(({ host }) => hosts.some(mine => hostsOverlap(host, mine.host)))) return false;
+  const kinds = ruleKindsAt(other, `${gateway.namespace}/${gateway.name}`);
+  return admittingServers(gateway, other).some(server => kinds.includes(serverRuleKind(server) as RouteProtocol));
 }
 
 const SERVES: Record<RouteProtocol, string> = {

@@ -1,8 +1,8 @@
-import { Graph, ManifestObject, groupBy, podsOfService, subsetDefinition } from './graph';
+import { Graph, ManifestObject, groupBy, podsOfService, serviceSelector, subsetDefinition } from './graph';
 import { MESH } from './hosts';
 import { text } from './json';
 import { Destination, destinations, routedHosts, ruleGateways } from './routes';
-import { selects } from './selectors';
+import { labelSetMatches, selects } from './selectors';
 import { Finding, finding } from './types';
 
 /** A mesh route of a VirtualService to a subset of a host it claims. */
@@ -65,11 +65,10 @@ function holdsEveryPod(graph: Graph, host: string, subset: string): boolean {
   const service = graph.serviceByHost.get(host);
   const pods = service ? podsOfService(graph, service) : [];
   const definition = subsetDefinition(graph, host, subset);
-  return pods.length > 0 && definition !== undefined && definition.managedBy === undefined
-    && pods.every(w => (w.podLabelSets.length > 0 ? w.podLabelSets : [NO_LABELS]).every(set => selects(definition.labels, set)));
+  if (!service || pods.length === 0 || definition === undefined || definition.managedBy !== undefined) return false;
+  const selector = serviceSelector(service);
+  return pods.every(w => w.podLabelSets.filter(set => labelSetMatches(w, set, { labels: selector, match: selects })).every(set => selects(definition.labels, set)));
 }
-
-const NO_LABELS: ReadonlyMap<string, string> = new Map();
 
 /** Destinations of route entries, mirrors left out: a mirror's copy is no share of the traffic. */
 function routeDestinations(vs: ManifestObject): Destination[] {

@@ -2,7 +2,7 @@ import { hostCovers } from '../names';
 import type { Visibility } from './export-to';
 import { forgetNames, resolveHost, serviceFqdn } from './hosts';
 import { Json, isObjectLike, labels, list, own, record, text } from './json';
-import { ROLLOUT_HASH, isRollout, managedSubsets, referencedWorkload, rolloutLabelSets, subsetKey } from './rollouts';
+import { ROLLOUT_HASH, ReferencedTemplate, isRollout, managedSubsets, referencedTemplate, rolloutLabelSets, subsetKey } from './rollouts';
 import { selects, workloadMatches } from './selectors';
 import type { ClaimedHost, Destination, GatewayBinding, WeightedRoute } from './routes';
 import { Finding, finding } from './types';
@@ -64,6 +64,8 @@ export interface Workload extends ManifestObject {
    * (rollouts.ts), whose controller labels its pods beyond the template. None without a template.
    */
   readonly podLabelSets: readonly ReadonlyMap<string, string>[];
+  /** The id of the object whose pod template its pods run: its own, but for a Rollout that takes another's (rollouts.ts). */
+  readonly templateOf: string;
 }
 
 /** The input indexed the ways Istio looks things up. */
@@ -261,7 +263,7 @@ function workloadsSelectedBy(graph: Graph, namespace: string, selector: Readonly
     if (!candidates || carriers.length < candidates.length) candidates = carriers;
   }
   candidates ??= selector.has(ROLLOUT_HASH) ? graph.workloadsByNamespace.get(namespace) : undefined;
-  return (candidates ?? []).filter(w => workloadMatches(w, selector, selects));
+  return (candidates ?? []).filter(w => workloadMatches(w, { labels: selector, match: selects }));
 }
 
 /** A Service's selector; empty without one. */
@@ -479,24 +481,39 @@ function isPodProducer(object: ManifestObject): boolean {
 }
 
 /**
- * The objects that make pods, with their labels. A workload a Rollout's `workloadRef` names makes
- * the Rollout's pods, not pods of its own: Argo's migration scales it to 0 and the Rollout runs its template.
+ * The objects that make pods, with their labels. A Rollout whose `workloadRef` names a workload of
+ * the set runs that workload's template, which it takes in place of its own; the workload runs pods
+ * of its own too, unless the Rollout replaces it (rollouts.ts).
  */
 function readWorkloads(objects: readonly ManifestObject[], ofKind: (group: string, kind: string) => readonly ManifestObject[]): Workload[] {
   const producers = objects.filter(isPodProducer);
-  const referenced = new Map(producers.filter(isRollout).map(rollout => [rollout, referencedWorkload(rollout, ofKind)]));
-  const templates = new Set(referenced.values());
-  return producers.filter(o => !templates.has(o)).map(o => {
-    const own = podLabels(o);
-    return asWorkload(o, own, isRollout(o) ? rolloutLabelSets(o, referenced.get(o)) : own ? [own] : []);
+  const rollouts = producers.filter(isRollout);
+  const templates = rollouts.length === 0 ? new Map<ManifestObject, ReferencedTemplate>() : referencedTemplates(rollouts, ofKind);
+  const replaced = new Set([...templates.values()].filter(t => t.replaces).map(t => t.from));
+  return producers.filter(o => !replaced.has(o)).map(o => {
+    const referenced = templates.get(o);
+    // Argo takes the referenced workload's selector too where the Rollout has none (templateref.go).
+    const spec = referenced ? { ...o.spec, template: referenced.template, selector: own(o.spec, 'selector') ?? own(referenced.from.spec, 'selector') } : o.spec;
+    const labelsOfPods = podLabels(o, spec);
+    return asWorkload(o, spec, labelsOfPods, isRollout(o) ? rolloutLabelSets(spec) : labelsOfPods ? [labelsOfPods] : [], referenced?.from.id ?? o.id);
   });
 }
 
+function referencedTemplates(rollouts: readonly ManifestObject[], ofKind: (group: string, kind: string) => readonly ManifestObject[]): Map<ManifestObject, ReferencedTemplate> {
+  const byName = new Map(['Deployment', 'ReplicaSet'].flatMap(kind => ofKind('apps', kind).map(o => [`${kind} ${o.namespace}/${o.name}`, o] as const)));
+  const found = (kind: string, namespace: string, name: string) => byName.get(`${kind} ${namespace}/${name}`);
+  return new Map(rollouts.flatMap(rollout => {
+    const referenced = referencedTemplate(rollout, found);
+    return referenced ? [[rollout, referenced] as const] : [];
+  }));
+}
+
 /** The object with its pod labels, every field written out: copying by spread costs more, on every workload of the set. */
-function asWorkload(o: ManifestObject, labelsOfPods: ReadonlyMap<string, string> | undefined, podLabelSets: readonly ReadonlyMap<string, string>[]): Workload {
+function asWorkload(o: ManifestObject, spec: Json, labelsOfPods: ReadonlyMap<string, string> | undefined, podLabelSets: readonly ReadonlyMap<string, string>[],
+  templateOf: string): Workload {
   return {
     entry: o.entry, group: o.group, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, id: o.id,
-    metadata: o.metadata, spec: o.spec, status: o.status, facts: new Facts(), podLabels: labelsOfPods, podLabelSets,
+    metadata: o.metadata, spec, status: o.status, facts: new Facts(), podLabels: labelsOfPods, podLabelSets, templateOf,
   };
 }
 
@@ -513,9 +530,9 @@ function markManagedSubsets(rules: readonly ManifestObject[], rollouts: readonly
 }
 
 /** A Pod carries its labels itself; the others, in their pod template. */
-function podLabels(workload: ManifestObject): ReadonlyMap<string, string> | undefined {
+function podLabels(workload: ManifestObject, spec: Json): ReadonlyMap<string, string> | undefined {
   if (workload.kind === 'Pod') return labels(workload.metadata, 'labels');
-  const template = own(workload.spec, 'template');
+  const template = own(spec, 'template');
   return isObjectLike(template) ? labels(record(template, 'metadata'), 'labels') : undefined;
 }
 

@@ -125,5 +125,5 @@ export function isDeclaredElsewhere(graph: Graph, settings: Settings, host: stri
 
 /** Whether a host, as written or resolved, is one the options declare outside the set. */
 export function isExternalHost(settings: Settings, host: string, resolved: string): boolean {
-  return settings.externalHosts.some(pattern => hostCovers(pattern, host) || hostCovers(pattern, resolved));
+  return settings.generatedHosts.has(resolved) || settings.externalHosts.some(pattern => hostCovers(pattern, host) || hostCovers(pattern, resolved));
 }

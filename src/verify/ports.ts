@@ -3,7 +3,7 @@ import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './grap
 import { MESH, isDeclaredElsewhere, serverAdmits } from './hosts';
 import { list, own, show, text } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
-import { Destination, destinations, onceWeighted, routedHosts, ruleGateways, ruleScope } from './routes';
+import { Destination, destinations, failureScope, routedHosts, ruleGateways, ruleScope } from './routes';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
 
@@ -88,7 +88,7 @@ function portUnnamed(graph: Graph, vs: ManifestObject, d: Destination, owner: Po
     .find(({ missing }) => missing.length > 0);
   return gap ? [finding('destination-port-ambiguous', vs.id, d.path,
     `this route names no port of ${owner.name}, which has several (${numbers}), so sidecars use the port number the client dialled; `
-    + `host ${gap.host} is dialled on ${gap.missing.map(show).join(', ')}, which ${owner.name} lacks, so those calls find no cluster and fail with 503${onceWeighted(d)}; `
+    + `host ${gap.host} is dialled on ${gap.missing.map(show).join(', ')}, which ${owner.name} lacks, so those calls find no cluster and fail with 503${failureScope(d)}; `
     + `set port.number, or give each port its own rule with match.port (Istio's analyzer reports any route without a port, as IST0112)`)] : [];
 }
 
@@ -109,7 +109,7 @@ function gatewayPortUnnamed(graph: Graph, vs: ManifestObject, d: Destination, ow
   const known = missed.find(m => m.port !== undefined);
   return [finding('destination-port-required', vs.id, d.path, known
     ? `without port.number a gateway routes to the port it took the request on, and ${known.gateway} takes it on port ${show(known.port)}, `
-      + `which is no port of ${owner.name} (${numbers}), so those requests find no cluster and fail with 503${onceWeighted(d)}; set port.number`
+      + `which is no port of ${owner.name} (${numbers}), so those requests find no cluster and fail with 503${failureScope(d)}; set port.number`
     : `a gateway cannot tell which port of ${owner.name} (${numbers}) this route means; set port.number`)];
 }
 

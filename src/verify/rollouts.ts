@@ -8,7 +8,7 @@
  */
 
 import type { ManifestObject } from './graph';
-import { isObjectLike, labels, own, record, text } from './json';
+import { Json, isObjectLike, labels, own, record, text } from './json';
 
 export const ROLLOUT_HASH = 'rollouts-pod-template-hash';
 
@@ -22,36 +22,53 @@ export function isRollout(object: ManifestObject): boolean {
  */
 const REFERENCED_KINDS: ReadonlyMap<string, readonly string[]> = new Map([['apps', ['Deployment', 'ReplicaSet']]]);
 
-/** The object of the set that a Rollout's `workloadRef` names, in its namespace; undefined where it names none of the set. */
-export function referencedWorkload(rollout: ManifestObject, objects: (group: string, kind: string) => readonly ManifestObject[]): ManifestObject | undefined {
-  const ref = own(rollout.spec, 'workloadRef');
-  const name = text(ref, 'name');
-  const kind = text(ref, 'kind');
-  if (name === undefined || kind === undefined) return undefined;
-  const group = (text(ref, 'apiVersion') ?? '').split('/').slice(0, -1).join('/');
-  if (!REFERENCED_KINDS.get(group)?.includes(kind)) return undefined;
-  return objects(group, kind).find(o => o.namespace === rollout.namespace && o.name === name);
+/** The settings of `workloadRef.scaleDown` under which Argo scales the referenced workload down itself. */
+const SCALES_DOWN = ['onsuccess', 'progressively'];
+
+/** Finds an object of the set by kind (in the apps group), namespace and name. */
+export type FindWorkload = (kind: string, namespace: string, name: string) => ManifestObject | undefined;
+
+/** The template a Rollout takes from the workload its `workloadRef` names, and that workload. */
+export interface ReferencedTemplate {
+  readonly template: Json;
+  readonly from: ManifestObject;
+  /**
+   * Whether the Rollout replaces it: it runs no pods of its own (replicas 0, as Argo's migration
+   * has it), or Argo scales it down as the Rollout comes up (`scaleDown`). Else, by default, both run.
+   */
+  readonly replaces: boolean;
 }
 
 /**
- * The label sets a Rollout's pods carry: those of its template, else of the referenced workload's,
- * else its selector's, which its pods must carry; and each of those with the ephemeral labels of
- * one kind of its pods added.
+ * The template of the workload of the set that a Rollout's `workloadRef` names, in its namespace
+ * (templateref.go); undefined where it names none of the set, or the Rollout has a template of its
+ * own, which Argo refuses beside a `workloadRef`, so that the named workload runs as it is.
  */
-export function rolloutLabelSets(rollout: ManifestObject, referenced: ManifestObject | undefined): ReadonlyMap<string, string>[] {
-  const base = templateLabels(rollout) ?? (referenced && templateLabels(referenced)) ?? labels(record(rollout.spec, 'selector'), 'matchLabels');
-  const strategy = record(rollout.spec, 'strategy');
-  const ephemeral = [
-    ...['canaryMetadata', 'stableMetadata'].map(field => own(record(strategy, 'canary'), field)),
-    ...['activeMetadata', 'previewMetadata'].map(field => own(record(strategy, 'blueGreen'), field)),
-  ].filter(isObjectLike).map(metadata => labels(metadata, 'labels')).filter(extra => extra.size > 0);
-  return [base, ...ephemeral.map(extra => new Map([...base, ...extra]))];
+export function referencedTemplate(rollout: ManifestObject, find: FindWorkload): ReferencedTemplate | undefined {
+  const ref = own(rollout.spec, 'workloadRef');
+  const name = text(ref, 'name');
+  const kind = text(ref, 'kind');
+  if (name === undefined || kind === undefined || own(rollout.spec, 'template') !== undefined) return undefined;
+  const group = (text(ref, 'apiVersion') ?? '').split('/').slice(0, -1).join('/');
+  const from = REFERENCED_KINDS.get(group)?.includes(kind) ? find(kind, rollout.namespace, name) : undefined;
+  const template = own(from?.spec, 'template');
+  if (!from || !isObjectLike(template)) return undefined;
+  return { template, from, replaces: own(from.spec, 'replicas') === 0 || SCALES_DOWN.includes(String(own(ref, 'scaleDown'))) };
 }
 
-/** A pod template's labels; undefined without a template. */
-function templateLabels(object: ManifestObject): ReadonlyMap<string, string> | undefined {
-  const template = own(object.spec, 'template');
-  return isObjectLike(template) ? labels(record(template, 'metadata'), 'labels') : undefined;
+/**
+ * The label sets a Rollout's pods carry, from its spec with any referenced template in place: its
+ * template's labels, else its selector's, which its pods must carry; and each of those with the
+ * ephemeral labels of one kind of its pods added, of the strategy it runs (canary before blueGreen).
+ */
+export function rolloutLabelSets(spec: Json): ReadonlyMap<string, string>[] {
+  const template = own(spec, 'template');
+  const base = isObjectLike(template) ? labels(record(template, 'metadata'), 'labels') : labels(record(spec, 'selector'), 'matchLabels');
+  const strategy = record(spec, 'strategy');
+  const canary = own(strategy, 'canary');
+  const [running, fields] = isObjectLike(canary) ? [canary, ['canaryMetadata', 'stableMetadata']] : [record(strategy, 'blueGreen'), ['activeMetadata', 'previewMetadata']];
+  const ephemeral = fields.map(field => own(running, field)).filter(isObjectLike).map(metadata => labels(metadata, 'labels')).filter(extra => extra.size > 0);
+  return [base, ...ephemeral.map(extra => new Map([...base, ...extra]))];
 }
 
 /**

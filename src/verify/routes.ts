@@ -24,9 +24,12 @@ export interface Destination {
   readonly gateways?: readonly string[];
   /** The rule it is written in. */
   readonly rule: unknown;
+  /** Whether it is a mirror's, whose copies no client waits for. */
+  readonly mirror: boolean;
   /**
-   * A route entry at weight 0 (or none) beside others: istiod leaves it out of the proxies' routes
-   * (route.go translateRoute, networkfilter.go), so its faults cost nothing until it is given weight.
+   * A route entry at weight 0 (or none) beside others, or a mirror at 0%: istiod leaves it out of
+   * the proxies' routes (route.go translateRoute, MirrorPercent; networkfilter.go), so its faults
+   * cost nothing until it is given weight.
    */
   readonly idle: boolean;
 }
@@ -72,23 +75,37 @@ function readDestinations(vs: ManifestObject): Destination[] {
     list(vs.spec, protocol).forEach((rule, i) => {
       const base = `spec.${protocol}[${i}]`;
       const gateways = matchGateways(rule);
-      const add = (path: string, destination: unknown, idle: boolean): void => {
+      const add = (path: string, destination: unknown, mirror: boolean, idle: boolean): void => {
         const host = text(destination, 'host');
-        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways, rule, idle });
+        if (isObjectLike(destination) && host) found.push({ protocol, path, destination, host, resolved: resolveHost(host, vs.namespace), gateways, rule, mirror, idle });
       };
       const entries = list(rule, 'route');
-      entries.forEach((entry, j) => add(`${base}.route[${j}].destination`, own(entry, 'destination'), entries.length > 1 && (own(entry, 'weight') ?? 0) === 0));
+      entries.forEach((entry, j) => add(`${base}.route[${j}].destination`, own(entry, 'destination'), false, entries.length > 1 && (own(entry, 'weight') ?? 0) === 0));
       if (protocol !== 'http') return;
-      add(`${base}.mirror`, own(rule, 'mirror'), false);
-      list(rule, 'mirrors').forEach((mirror, j) => add(`${base}.mirrors[${j}].destination`, own(mirror, 'destination'), false));
+      add(`${base}.mirror`, own(rule, 'mirror'), true, mirrorsNone(own(rule, 'mirrorPercentage') ?? own(rule, 'mirrorPercent')));
+      list(rule, 'mirrors').forEach((mirror, j) => add(`${base}.mirrors[${j}].destination`, own(mirror, 'destination'), true, mirrorsNone(own(mirror, 'percentage'))));
     });
   }
   return found;
 }
 
-/** Where a destination's fault costs a 503 only later: said after the 503, so that the message does not overstate the present. */
-export function onceWeighted(d: Destination): string {
+/**
+ * Whose requests a destination's fault fails with 503, said after the 503, so that the message
+ * does not overstate it: a mirror's fails only the copies, and an idle destination's none yet.
+ */
+export function failureScope(d: Destination): string {
+  if (d.mirror) return d.idle ? ' for the mirrored copies once it mirrors any (at 0% it mirrors none yet), which clients never see' : ' for the mirrored copies alone, which clients never see';
   return d.idle ? ' once this destination is given weight (at weight 0 it takes no traffic yet)' : '';
+}
+
+/**
+ * Whether a mirror's percentage, as written, mirrors nothing: istiod builds no mirror for a
+ * percentage of 0 or less, or one without value (MirrorPercent); without one, it mirrors all.
+ */
+function mirrorsNone(percentage: unknown): boolean {
+  if (percentage === undefined) return false;
+  const value = isObjectLike(percentage) ? own(percentage, 'value') : percentage;
+  return !(typeof value === 'number' && value > 0);
 }
 
 function matchGateways(rule: unknown): readonly string[] | undefined {

@@ -12,23 +12,37 @@ export function selects(selector: ReadonlyMap<string, string>, podLabels: Readon
   return all;
 }
 
+/** Labels pods are asked for, and how they are compared: by `selects`, or by `mayCarry` for a subset's. */
+export interface Wanted {
+  readonly labels: ReadonlyMap<string, string>;
+  readonly match: (wanted: ReadonlyMap<string, string>, pods: ReadonlyMap<string, string>) => boolean;
+}
+
 /**
- * Whether some pods of the workload carry every label of `selector`, as `match` compares them. An
- * Argo Rollout's pods carry the pod-template hash its controller gives them (rollouts.ts), whatever
- * its value: a Service or subset it switches names one.
+ * Whether some pods of the workload carry all that each of `wanted` asks, one label set meeting
+ * them all: a Service selects pods, and a subset narrows the same pods. An Argo Rollout's pods
+ * carry the pod-template hash its controller gives them (rollouts.ts), whatever its value: a
+ * Service or subset it switches names one.
  */
-export function workloadMatches(w: Workload, selector: ReadonlyMap<string, string>, match: (selector: ReadonlyMap<string, string>, pods: ReadonlyMap<string, string>) => boolean): boolean {
-  const wanted = selector.has(ROLLOUT_HASH) && isRollout(w) ? new Map([...selector].filter(([key]) => key !== ROLLOUT_HASH)) : selector;
-  return w.podLabelSets.some(set => match(wanted, set));
+export function workloadMatches(w: Workload, ...wanted: Wanted[]): boolean {
+  return w.podLabelSets.some(set => labelSetMatches(w, set, ...wanted));
+}
+
+/** Whether one label set of the workload's pods carries all that each of `wanted` asks, as {@link workloadMatches} reads it. */
+export function labelSetMatches(w: Workload, set: ReadonlyMap<string, string>, ...wanted: Wanted[]): boolean {
+  const rollout = isRollout(w);
+  return wanted.every(({ labels: want, match }) => match(rollout && want.has(ROLLOUT_HASH) ? new Map([...want].filter(([key]) => key !== ROLLOUT_HASH)) : want, set));
 }
 
 /**
  * The workloads among a Service's endpoints that a subset takes: Istio narrows the endpoints by its
- * labels, never widens them. A label of where pods run is left out, since the set does not show it.
- * A subset a Rollout manages takes that Rollout's pods alone.
+ * labels, never widens them, so one pod must carry both the selector's and the subset's. A label
+ * of where pods run is left out, since the set does not show it. A subset a Rollout manages takes
+ * that Rollout's pods alone.
  */
-export function subsetWorkloads(endpoints: readonly Workload[], subset: Pick<Subset, 'labels' | 'managedBy'>): Workload[] {
-  return endpoints.filter(w => (subset.managedBy === undefined || w.id === subset.managedBy) && workloadMatches(w, subset.labels, mayCarry));
+export function subsetWorkloads(endpoints: readonly Workload[], selector: ReadonlyMap<string, string>, subset: Pick<Subset, 'labels' | 'managedBy'>): Workload[] {
+  return endpoints.filter(w => (subset.managedBy === undefined || w.id === subset.managedBy)
+    && workloadMatches(w, { labels: selector, match: selects }, { labels: subset.labels, match: mayCarry }));
 }
 
 /** Whether a pod template (or an endpoint) carries each of a subset's labels, or leaves it to where the pods run. */

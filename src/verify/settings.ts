@@ -5,6 +5,8 @@ import { VerifyOptions } from './types';
 /** VerifyOptions with defaults applied and junk dropped: options may come from a CLI or a config file. */
 export interface Settings {
   readonly externalHosts: readonly string[];
+  /** Hosts of Services that controllers make from objects of the set (generated.ts), each exact. */
+  readonly generatedHosts: ReadonlySet<string>;
   readonly externalGateways: ReadonlySet<string>;
   readonly externalDelegates: ReadonlySet<string>;
   readonly requireWeightSum100: boolean;
@@ -37,6 +39,7 @@ export function settingsFrom(options: VerifyOptions | undefined): Settings {
   const given: unknown = options;
   return {
     externalHosts: stringList(own(given, 'externalHosts')),
+    generatedHosts: new Set(),
     externalGateways: new Set(stringList(own(given, 'externalGateways'))),
     externalDelegates: new Set(stringList(own(given, 'externalDelegates'))),
     requireWeightSum100: own(given, 'requireWeightSum100') === true,

@@ -1,4 +1,4 @@
-import { Graph, ManifestObject, Workload, idList, podsOfService, subsetDefinition } from './graph';
+import { Graph, ManifestObject, Workload, idList, podsOfService, serviceSelector, subsetDefinition } from './graph';
 import { resolveHost } from './hosts';
 import { own, text } from './json';
 import { weightedRoutes } from './routes';
@@ -40,7 +40,7 @@ export function receivers(graph: Graph, routed: RoutedSubset): readonly Workload
   if (routed.subset === undefined) return endpoints;
   const subset = subsetDefinition(graph, routed.host, routed.subset);
   if (!subset) return [];
-  return subsetWorkloads(endpoints, subset);
+  return subsetWorkloads(endpoints, serviceSelector(service), subset);
 }
 
 /** A workload that runs no pods: replicas set to 0, with no autoscaler to raise them. */
