@@ -54,8 +54,9 @@ describe('verify on correct input', () => {
     }
   });
 
-  test('finds nothing in the examples applied to one cluster, Flagger\'s aside (its controller makes the objects)', () => {
-    const oneCluster = examples().filter(chart => !chart.node.id.startsWith('flagger-')).flatMap(chart => chart.toJson());
+  test('finds nothing in the examples applied to one cluster, Flagger\'s too, whose controller makes the objects their routes name', () => {
+    const oneCluster = examples().flatMap(chart => chart.toJson());
+    expect(examples().filter(chart => chart.node.id.startsWith('flagger-')).length).toBeGreaterThan(0);
     expect(oneCluster.length).toBeGreaterThan(100);
     expect(found(verifyManifests(oneCluster, EXAMPLE_OPTIONS))).toEqual([]);
   });
