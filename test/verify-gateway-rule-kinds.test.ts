@@ -80,9 +80,22 @@ describe('gateway-rule-kind-mismatch: the servers that admit the hosts build rul
       + 'which build tls and tcp rules alone, and this VirtualService has http rules there']);
   });
 
-  test('fails when a VirtualService has rules of several kinds, none built there, and offers a server for each', () => {
-    expect(verify([gateway([HTTP]), routes({ ...TLS_RULES, ...TCP_RULES })]).map(f => f.message.split('; ')[1])).toEqual([
-      'write http rules for these hosts, or admit them at a TCP server or a TLS server that terminates TLS, or a server that passes TLS through (tls mode PASSTHROUGH)']);
+  test('fails when a VirtualService has rules of several kinds, none built there, and offers a server for each, in full', () => {
+    expect(verify([gateway([HTTP]), routes({ ...TLS_RULES, ...TCP_RULES })])).toEqual([mismatch(
+      'gateway istio-system/public admits the hosts of this VirtualService only at port 80 (HTTP), which builds http rules alone, and this VirtualService has '
+      + 'tcp and tls rules there, so the gateway routes none of it and requests get 404; write http rules for these hosts, or admit them at a TCP server or '
+      + 'a TLS server that terminates TLS, or a server that passes TLS through (tls mode PASSTHROUGH)')]);
+  });
+
+  test('says once what servers of kinds with one outcome do', () => {
+    expect(verify([gateway([PASSTHROUGH, TLS_TERMINATED]), routes(HTTP_RULES)]).map(f => f.message.split('; ')[0].split(' so the gateway routes none of it and ')[1]))
+      .toEqual(['connections find no filter chain and are closed']);
+  });
+
+  test('counts a server that admits one of the hosts by one of its own', () => {
+    const someHosts = server(443, 'HTTPS', { mode: 'PASSTHROUGH' }, ['other.example.org', `*/${HOST}`]);
+    expect(verify([gateway([someHosts]), routes(HTTP_RULES)]).length).toBe(1);
+    expect(verify([gateway([PASSTHROUGH]), routes(HTTP_RULES, ['istio-system/public'], 'shop', ['other.example.org', HOST])]).length).toBe(1);
   });
 
   test.each([
@@ -160,6 +173,19 @@ describe('gateway-rule-kind-mismatch: the servers that admit the hosts build rul
     test('passes where its rules are of a kind the servers build, for an overlapping host', () => {
       expect(verify([...base, routes(TLS_RULES, ['istio-system/public'], 'shop-tls')])).toEqual([]);
       expect(verify([...base, routes(TLS_RULES, ['istio-system/public'], 'shop-tls', ['*.example.com'])])).toEqual([]);
+    });
+
+    test('passes where one host of either overlaps one of the other\'s', () => {
+      expect(verify([...base, routes(TLS_RULES, ['istio-system/public'], 'shop-tls', ['shop.example.org', HOST])])).toEqual([]);
+      const wider = gateway([server(443, 'HTTPS', { mode: 'PASSTHROUGH' }, ['*'])]);
+      expect(verify([wider, routes(HTTP_RULES, ['istio-system/public'], 'shop', ['shop.example.org', HOST]), routes(TLS_RULES, ['istio-system/public'], 'shop-tls')]))
+        .toEqual([]);
+    });
+
+    test('fails where its hosts, which a server admits too, are others', () => {
+      const wider = gateway([server(443, 'HTTPS', { mode: 'PASSTHROUGH' }, ['*'])]);
+      expect(verify([wider, routes(HTTP_RULES), routes(TLS_RULES, ['istio-system/public'], 'shop-tls', ['shop.example.org'])]).map(f => f.object))
+        .toEqual(['VirtualService/shop/shop']);
     });
 
     test('fails where the server admits its hosts from another namespace only', () => {

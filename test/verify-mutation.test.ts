@@ -450,6 +450,12 @@ describe('destination rules', () => {
     }]);
   });
 
+  test('names a subset without name by its place', () => {
+    const rule = istio('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { labels: { version: 'v3' } }] });
+    expect(verify(reviewsWith([rule, routes(entry('reviews', 'v1'))])).map(f => f.message.split(';')[0])).toStrictEqual([
+      'subset #1 (version=v3) matches none of the pods behind Service/shop/reviews']);
+  });
+
   test('reads a subset as routed by its name and its rule\'s host, resolved, and one without name as never routed', () => {
     const rule = (subset: Obj, host = 'reviews') => istio('DestinationRule', 'reviews', { host, subsets: [{ name: 'v1', labels: { version: 'v1' } }, subset] });
     const nothing = (objects: Obj[]) => codes(objects).filter(code => code.endsWith('subset-selects-nothing'));

@@ -66,6 +66,21 @@ describe('a Rollout whose workloadRef names the template, as Argo\'s migration f
     expect(found([...running(), deployment('web-old', 2)])).toEqual(['subset-selects-many DestinationRule/shop/web spec.subsets[0].labels']);
   });
 
+  test('keeps a selector of its own, which must match the template it takes', () => {
+    const own = rollout({ selector: { matchLabels: { app: 'api' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } });
+    expect(found([deployment('web', 0), own])).toEqual(['workload-selector-mismatch Rollout/shop/web spec.selector']);
+  });
+
+  test('names a Deployment or ReplicaSet of apps/v1 alone', () => {
+    const front = { app: 'web', tier: 'front' };
+    const byVersion = (apiVersion: string) => found([deployment('web', 0, front), rollout({ selector: { matchLabels: WEB }, workloadRef: { apiVersion, kind: 'Deployment', name: 'web' } }),
+      service({ tier: 'front' }), route()]);
+    expect(byVersion('apps/v1')).toEqual([]);
+    for (const apiVersion of ['apps', 'extensions/v1beta1', 'apps/v1beta2']) {
+      expect(byVersion(apiVersion)).toEqual(['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]']);
+    }
+  });
+
   test('replaces the referenced Deployment where Argo scales it down itself', () => {
     const scaled = (scaleDown: string) => [deployment('web', 2), deployment('web-old', 2),
       rollout({ selector: { matchLabels: WEB }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', scaleDown } }), service(WEB), rule({ v1: WEB }), route('v1')];
@@ -168,6 +183,12 @@ describe('the pod-template hash a Rollout\'s controller gives its pods and write
     expect(found([rollout({ template: template(WEB) }), service(WEB), rule({ stable: hashed }), route('stable')])).toEqual([]);
   });
 
+  test('is carried whatever its value where a subset names it, the other labels still counting', () => {
+    const subsets = rule({ stable: hashed, wrong: { ...hashed, version: 'v9' } });
+    expect(found([rollout({ template: template(WEB) }), service(WEB), subsets, route('stable', 'wrong')]))
+      .toEqual(['subset-selects-nothing DestinationRule/shop/web spec.subsets[1].labels']);
+  });
+
   test('is carried by no other workload\'s pods', () => {
     expect(found([deployment('web', 2), service(hashed, 'web-stable')])).toEqual(['service-selects-nothing Service/shop/web-stable spec.selector']);
     expect(found([deployment('web', 2), service({ 'rollouts-pod-template-hash': '6d4f8b7c9' }, 'web-stable')]))
@@ -211,6 +232,13 @@ describe('the subsets a Rollout\'s canary traffic routing manages', () => {
       .toEqual(['route-to-no-replicas VirtualService/shop/web spec.http[0].route[0]']);
   });
 
+  test('are among the workloads a subset picks once each, however many kinds of pods they run', () => {
+    const labelled = managing();
+    const kinds = { ...labelled, spec: { ...labelled.spec, strategy: { canary: { stableMetadata: { labels: { role: 'stable' } }, canaryMetadata: { labels: { role: 'canary' } } } } } };
+    expect(verifiedFindings([deployment('web-legacy', 3), kinds, service(WEB), rule({ all: WEB }), route('all')]).map(f => f.message.split(', so')[0]))
+      .toEqual(['subset all (app=web) matches the pods of Deployment/shop/web-legacy, Rollout/shop/web']);
+  });
+
   test('split the host, so that a gateway route without subset bypasses them', () => {
     const gateway = istio('VirtualService', 'web-public', { hosts: ['web.example.com'], gateways: ['istio-system/public'], http: [{ route: [{ destination: { host: 'web' } }] }] });
     const options = { externalGateways: ['istio-system/public'] };
@@ -221,5 +249,8 @@ describe('the subsets a Rollout\'s canary traffic routing manages', () => {
     // A subset by an ephemeral label holds the pods of one kind alone.
     const labelled = rollout({ template: template(WEB), strategy: { canary: { stableMetadata: { labels: { role: 'stable' } } } } });
     expect(bypass([labelled, service(WEB), rule({ stable: { role: 'stable' } }), route('stable'), gateway])).toEqual(['VirtualService/shop/web-public']);
+    // Behind a Service of the stable pods alone, that subset holds every pod.
+    const stableService = { ...service({ app: 'web', role: 'stable' }) };
+    expect(bypass([labelled, stableService, rule({ stable: { role: 'stable' } }), route('stable'), gateway])).toEqual([]);
   });
 });

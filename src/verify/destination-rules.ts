@@ -16,8 +16,9 @@ export function checkDestinationRules(graph: Graph, settings: Settings): Finding
     const host = resolveHost(written, rule.namespace);
     const service = graph.serviceByHost.get(host);
     const entries = graph.serviceEntryHosts.filter(declared => declared.host === host).map(declared => declared.entry);
-    if (service) return checkSubsets(graph, rule, service, entries, routed);
-    if (entries.length > 0) return checkEntrySubsets(rule, entries, routed);
+    const routedHere = routed.get(host) ?? NONE;
+    if (service) return checkSubsets(graph, rule, service, entries, routedHere);
+    if (entries.length > 0) return checkEntrySubsets(rule, entries, routedHere);
     if (host.startsWith('*') || isDeclaredElsewhere(graph, settings, written, host)) return [];
     const partial = partiallyQualified(graph, rule, 'spec.host', written);
     return partial.length > 0 ? partial : [finding('destination-rule-host-not-found', rule.id, 'spec.host',
@@ -73,14 +74,21 @@ function checkEntrySubsets(rule: ManifestObject, entries: readonly ManifestObjec
       })]));
 }
 
-/** The subsets the VirtualServices of the set route to or mirror, as `<host> <subset>`, hosts resolved. */
+/** The names of a host's subsets that the VirtualServices of the set route to or mirror. */
 type Routed = ReadonlySet<string>;
 
-function routedSubsets(graph: Graph): Routed {
-  return new Set(graph.virtualServices.flatMap(vs => destinations(vs).flatMap(d => {
-    const subset = text(d.destination, 'subset');
-    return subset === undefined ? [] : [`${d.resolved} ${subset}`];
-  })));
+const NONE: Routed = new Set();
+
+/** The routed subsets of each host, resolved. */
+function routedSubsets(graph: Graph): ReadonlyMap<string, Routed> {
+  const routed = new Map<string, Set<string>>();
+  for (const vs of graph.virtualServices) {
+    for (const d of destinations(vs)) {
+      const subset = text(d.destination, 'subset');
+      if (subset !== undefined) routed.set(d.resolved, (routed.get(d.resolved) ?? new Set<string>()).add(subset));
+    }
+  }
+  return routed;
 }
 
 /**
@@ -89,8 +97,7 @@ function routedSubsets(graph: Graph): Routed {
  * a warning of what a route to it would meet.
  */
 function selectsNothing(rule: ManifestObject, path: string, name: string | undefined, routed: Routed, what: string, fix: Fixes): Finding {
-  const host = resolveHost(text(rule.spec, 'host') ?? '', rule.namespace);
-  return name !== undefined && routed.has(`${host} ${name}`)
+  return name !== undefined && routed.has(name)
     ? finding('subset-selects-nothing', rule.id, path, `${what}, so traffic to it fails with 503; ${fix.routed}`)
     : finding('unrouted-subset-selects-nothing', rule.id, path, `${what}; no route of the set uses it yet, and one that does will fail with 503; ${fix.unrouted}`);
 }

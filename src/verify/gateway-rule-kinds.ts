@@ -48,8 +48,8 @@ export function checkGatewayRuleKinds(graph: Graph): Finding[] {
     // A gateway admitting none of the hosts is host-not-on-gateway's; a VirtualService without rules there has nothing to build.
     if (servers.length === 0 || kinds.length === 0 || kinds.some(kind => built.has(kind))) return [];
     boundTo ??= groupBy(graph.virtualServices.flatMap(v => gatewayBindings(v).map(b => ({ v, gateway: b.gateway }))), b => b.gateway);
-    const others = (boundTo.get(binding.gateway) ?? []).map(b => b.v).filter(other => other !== vs);
-    if (others.some(other => routesThere(gateway, other, vs))) return [];
+    // The VirtualService itself is among them, and routes nothing there.
+    if ((boundTo.get(binding.gateway) ?? []).some(b => routesThere(gateway, b.v, vs))) return [];
     return [mismatch(vs, binding.gateway, binding.path, servers, kinds)];
   }));
 }
@@ -104,7 +104,8 @@ const OUTCOME: Record<RouteProtocol, string> = {
 };
 
 function mismatch(vs: ManifestObject, gateway: string, path: string, servers: readonly unknown[], kinds: readonly RouteProtocol[]): Finding {
-  const serverKinds = [...new Set(servers.map(serverRuleKind))].filter((kind): kind is RouteProtocol => kind !== undefined);
+  // Every admitting server builds some kind of rule.
+  const serverKinds = [...new Set(servers.map(server => serverRuleKind(server) as RouteProtocol))];
   return finding('gateway-rule-kind-mismatch', vs.id, path,
     `gateway ${gateway} admits the hosts of this VirtualService only at ${servers.map(describe).join(', ')}, which build${servers.length === 1 ? 's' : ''} `
     + `${serverKinds.join(' and ')} rules alone, and this VirtualService has ${kinds.join(' and ')} rules there, so the gateway routes none of it and `

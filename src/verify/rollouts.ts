@@ -12,15 +12,16 @@ import { Json, isObjectLike, labels, own, record, text } from './json';
 
 export const ROLLOUT_HASH = 'rollouts-pod-template-hash';
 
-export function isRollout(object: ManifestObject): boolean {
-  return object.group === 'argoproj.io' && object.kind === 'Rollout';
+/** Whether a workload is an Argo Rollout: the only one of its kind among the workloads (graph.ts WORKLOAD_KINDS). */
+export function isRollout(workload: ManifestObject): boolean {
+  return workload.kind === 'Rollout';
 }
 
 /**
- * The kinds a Rollout's `workloadRef` may name whose template the set shows, by API group; a
+ * The kinds a Rollout's `workloadRef` may name whose template the set shows, all `apps/v1`; a
  * PodTemplate's is read as the selector's, which its labels must hold.
  */
-const REFERENCED_KINDS: ReadonlyMap<string, readonly string[]> = new Map([['apps', ['Deployment', 'ReplicaSet']]]);
+const REFERENCED_KINDS: readonly string[] = ['Deployment', 'ReplicaSet'];
 
 /** The settings of `workloadRef.scaleDown` under which Argo scales the referenced workload down itself. */
 const SCALES_DOWN = ['onsuccess', 'progressively'];
@@ -49,8 +50,7 @@ export function referencedTemplate(rollout: ManifestObject, find: FindWorkload):
   const name = text(ref, 'name');
   const kind = text(ref, 'kind');
   if (name === undefined || kind === undefined || own(rollout.spec, 'template') !== undefined) return undefined;
-  const group = (text(ref, 'apiVersion') ?? '').split('/').slice(0, -1).join('/');
-  const from = REFERENCED_KINDS.get(group)?.includes(kind) ? find(kind, rollout.namespace, name) : undefined;
+  const from = text(ref, 'apiVersion') === 'apps/v1' && REFERENCED_KINDS.includes(kind) ? find(kind, rollout.namespace, name) : undefined;
   const template = own(from?.spec, 'template');
   if (!from || !isObjectLike(template)) return undefined;
   return { template, from, replaces: own(from.spec, 'replicas') === 0 || SCALES_DOWN.includes(String(own(ref, 'scaleDown'))) };
@@ -67,8 +67,8 @@ export function rolloutLabelSets(spec: Json): ReadonlyMap<string, string>[] {
   const strategy = record(spec, 'strategy');
   const canary = own(strategy, 'canary');
   const [running, fields] = isObjectLike(canary) ? [canary, ['canaryMetadata', 'stableMetadata']] : [record(strategy, 'blueGreen'), ['activeMetadata', 'previewMetadata']];
-  const ephemeral = fields.map(field => own(running, field)).filter(isObjectLike).map(metadata => labels(metadata, 'labels')).filter(extra => extra.size > 0);
-  return [base, ...ephemeral.map(extra => new Map([...base, ...extra]))];
+  // Metadata without labels adds a copy of the template's, which the same pods carry.
+  return [base, ...fields.map(field => new Map([...base, ...labels(own(running, field), 'labels')]))];
 }
 
 /**
