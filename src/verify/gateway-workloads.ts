@@ -34,7 +34,7 @@ export function indexGatewayPods(graph: Graph, settings: Settings): GatewayPodIn
     ...objectsOfKind(graph, GATEWAY_API, 'Gateway').map(kubernetesGatewayPods),
     ...settings.externalGatewayWorkloads.map(({ labels: podLabels, namespace }) => ({ labels: podLabels, namespace, outside: true })),
   ];
-  return { all, byLabel: indexByLabel(all, pods => pods.labels) };
+  return { all, byLabel: indexByLabel(all, pods => [pods.labels]) };
 }
 
 /** Istio's deployment controller labels the pods it runs for a Gateway API Gateway with its name and class. */

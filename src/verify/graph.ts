@@ -166,7 +166,7 @@ export function buildGraph(input: readonly unknown[], defaultNamespace: string):
     serviceByHost: byKey(services, o => serviceFqdn(o.name, o.namespace)),
     workloads,
     workloadsByNamespace,
-    workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexWorkloads(inNamespace)])),
+    workloadsByLabel: new Map([...workloadsByNamespace].map(([namespace, inNamespace]) => [namespace, indexByLabel(inNamespace, w => w.podLabelSets)])),
     virtualServices,
     destinationRules,
     destinationRulesByHost,
@@ -288,34 +288,22 @@ export type LabelIndex<T> = ReadonlyMap<string, ReadonlyMap<string, readonly T[]
 const NO_INDEX: LabelIndex<never> = new Map();
 
 /**
- * Workloads by each label of each label set of their pods, each once per label, so that a Rollout
- * whose stable and canary pods differ is found by either; one without a template under none.
+ * Nested maps rather than one key per label, which would have to encode key and value unambiguously.
+ * An item is indexed under each label of each of its label sets, once per label: a Rollout whose
+ * stable and canary pods differ is found by either. The loops over the set in this file are
+ * `forEach` rather than `for…of`: the route check runs once per synth, before V8 optimizes it, and
+ * unoptimized `for…of` makes an object for every step.
  */
-function indexWorkloads(workloads: readonly Workload[]): LabelIndex<Workload> {
-  const index = new Map<string, Map<string, Workload[]>>();
-  workloads.forEach(w => w.podLabelSets.forEach(set => set.forEach((value, key) => {
+export function indexByLabel<T>(items: readonly T[], labelSetsOf: (item: T) => readonly ReadonlyMap<string, string>[]): LabelIndex<T> {
+  const index = new Map<string, Map<string, T[]>>();
+  items.forEach(item => labelSetsOf(item).forEach(set => set.forEach((value, key) => {
     let byValue = index.get(key);
     if (!byValue) index.set(key, byValue = new Map());
     const carriers = byValue.get(value);
-    // A workload's labels are all indexed before the next workload's, so a repeat is the last carrier.
-    if (!carriers) byValue.set(value, [w]);
-    else if (carriers[carriers.length - 1] !== w) carriers.push(w);
+    // An item's labels are all indexed before the next item's, so a repeat is the last carrier.
+    if (!carriers) byValue.set(value, [item]);
+    else if (carriers[carriers.length - 1] !== item) carriers.push(item);
   })));
-  return index;
-}
-
-/**
- * Nested maps rather than one key per label, which would have to encode key and value unambiguously.
- * The loops over the set in this file are `forEach` rather than `for…of`: the route check runs
- * once per synth, before V8 optimizes it, and unoptimized `for…of` makes an object for every step.
- */
-export function indexByLabel<T>(items: readonly T[], labelsOf: (item: T) => ReadonlyMap<string, string>): LabelIndex<T> {
-  const index = new Map<string, Map<string, T[]>>();
-  items.forEach(item => labelsOf(item).forEach((value, key) => {
-    let byValue = index.get(key);
-    if (!byValue) index.set(key, byValue = new Map());
-    addTo(byValue, value, item);
-  }));
   return index;
 }
 
