@@ -268,7 +268,7 @@ describe('workloads', () => {
         severity: 'error',
         object: 'Deployment/shop/reviews-v1',
         path: 'spec.selector',
-        message: 'apps/v1 Deployment needs a non-empty spec.selector and the API server rejects it without one; '
+        message: 'apps/v1 Deployment needs a non-empty spec.selector: without one, the API server rejects it; '
           + 'select the pod template\'s labels (app=reviews, version=v1)',
       },
       {
@@ -276,7 +276,7 @@ describe('workloads', () => {
         severity: 'error',
         object: 'StatefulSet/shop/cache',
         path: 'spec.selector',
-        message: 'apps/v1 StatefulSet needs a non-empty spec.selector and the API server rejects it without one; '
+        message: 'apps/v1 StatefulSet needs a non-empty spec.selector: without one, the API server rejects it; '
           + 'select the pod template\'s labels (no labels)',
       },
     ]);
@@ -309,7 +309,7 @@ describe('workloads', () => {
       severity: 'error',
       object: 'Deployment/shop/reviews-v2',
       path: 'spec.selector',
-      message: 'spec.selector does not match the pod template labels (app=reviews, version=v2), which the API server rejects; '
+      message: 'spec.selector does not match the pod template labels (app=reviews, version=v2), so the API server rejects it; '
         + 'make every matchLabels entry and matchExpression hold for spec.template.metadata.labels',
     }]);
   });

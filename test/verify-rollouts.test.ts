@@ -66,9 +66,14 @@ describe('a Rollout whose workloadRef names the template, as Argo\'s migration f
     expect(found([...running(), deployment('web-old', 2)])).toEqual(['subset-selects-many DestinationRule/shop/web spec.subsets[0].labels']);
   });
 
-  test('keeps a selector of its own, which must match the template it takes', () => {
+  test('keeps a selector of its own, which must match the template it takes, or Argo refuses the Rollout', () => {
     const own = rollout({ selector: { matchLabels: { app: 'api' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } });
-    expect(found([deployment('web', 0), own])).toEqual(['workload-selector-mismatch Rollout/shop/web spec.selector']);
+    expect(verifiedFindings([deployment('web', 0), own]).map(f => `${f.code} ${f.object} ${f.path}: ${f.message}`)).toEqual([
+      'workload-selector-mismatch Rollout/shop/web spec.selector: spec.selector does not match the pod template labels (app=web), so Argo Rollouts refuses it '
+      + '(InvalidSpec) and runs no pods; make every matchLabels entry and matchExpression hold for spec.template.metadata.labels']);
+    const selectorless = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta('web'), spec: { template: template(WEB) } };
+    expect(verifiedFindings([selectorless]).map(f => f.message)).toEqual([
+      'argoproj.io/v1alpha1 Rollout needs a non-empty spec.selector: without one, Argo Rollouts refuses it (InvalidSpec) and runs no pods; select the pod template\'s labels (app=web)']);
   });
 
   test('names a Deployment or ReplicaSet of apps/v1 alone', () => {

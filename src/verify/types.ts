@@ -128,7 +128,7 @@ export interface VerifyOptions extends MeshConfigOptions {
 const CODE_TABLE = {
   'object-unidentified': [Severity.WARNING, 'An entry is not an object, or has no `kind` or `metadata.name`; no check sees it.'],
   'duplicate-object': [Severity.ERROR, 'Two objects share API group, kind, namespace and name; each apply overwrites the other.'],
-  'workload-selector-missing': [Severity.ERROR, 'An `apps/v1` workload has no `spec.selector`, which the API server rejects.'],
+  'workload-selector-missing': [Severity.ERROR, 'An `apps/v1` workload (or Argo Rollout) has no `spec.selector`, which the API server (or Argo\'s controller) refuses.'],
   'workload-selector-mismatch': [Severity.ERROR, 'A workload\'s `spec.selector` does not match its own pod template labels.'],
   'service-selects-nothing': [Severity.ERROR, 'No workload\'s pods carry every label of the Service selector: no endpoints.'],
   'destination-host-not-found': [Severity.ERROR, 'A route destination host is no Service, ServiceEntry host or external host: 503.'],

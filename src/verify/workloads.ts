@@ -1,5 +1,6 @@
 import { Graph, ManifestObject, Workload, podsOfService, serviceSelector, workloadsIn } from './graph';
 import { isObjectLike, own } from './json';
+import { isRollout } from './rollouts';
 import { formatLabels, isEmptySelector, labelSelectorMatches, nearestMiss, readLabelSelector, selects } from './selectors';
 import { Settings } from './settings';
 import { Finding, finding } from './types';
@@ -44,11 +45,16 @@ function checkWorkloadSelector(workload: Workload): Finding[] {
   if (!selector || isEmptySelector(selector)) {
     if (SELECTOR_DEFAULTED.has(workload.apiVersion)) return [];
     return [finding('workload-selector-missing', workload.id, 'spec.selector',
-      `${workload.apiVersion} ${workload.kind} needs a non-empty spec.selector and the API server rejects it without one; `
+      `${workload.apiVersion} ${workload.kind} needs a non-empty spec.selector: without one, ${refusal(workload)}; `
       + `select the pod template's labels (${formatLabels(pods)})`)];
   }
   if (labelSelectorMatches(selector, pods)) return [];
   return [finding('workload-selector-mismatch', workload.id, 'spec.selector',
-    `spec.selector does not match the pod template labels (${formatLabels(pods)}), which the API server rejects; `
+    `spec.selector does not match the pod template labels (${formatLabels(pods)}), so ${refusal(workload)}; `
     + `make every matchLabels entry and matchExpression hold for spec.template.metadata.labels`)];
+}
+
+/** Who refuses a workload whose selector is wrong: the API server, but the Rollout CRD lets it through, and Argo's controller marks it InvalidSpec (ValidateRolloutSpec). */
+function refusal(workload: Workload): string {
+  return isRollout(workload) ? 'Argo Rollouts refuses it (InvalidSpec) and runs no pods' : 'the API server rejects it';
 }
