@@ -897,12 +897,20 @@ describe('gateways see what they route: their pods\' namespaces must see the Vir
     expect(verify([...objects.slice(0, 3), bound('shop')])).toEqual([]);
   });
 
-  test('takes the pods of a Kubernetes Gateway with a Hostname address to run where that Service does, which the set does not show', () => {
-    const deployedByHand = { ...kubernetesGateway('public', 'edge', ['reviews.example.com']) };
-    deployedByHand.spec = { ...deployedByHand.spec, addresses: [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'Hostname', value: 'ingress.istio-system.svc.cluster.local' }] };
-    const objects = [...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), deployedByHand,
-      vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'], exportTo: ['.'] })];
-    expect(verify(objects)).toEqual([]);
+  test('takes the pods of a Kubernetes Gateway istiod does not manage, by its addresses, to run where the set does not show', () => {
+    const addressed = (...addresses: Obj[]) => {
+      const gatewayOf = kubernetesGateway('public', 'edge', ['reviews.example.com']);
+      return verify([...app('reviews', 'shop', { 'networking.istio.io/exportTo': '.' }), { ...gatewayOf, spec: { ...gatewayOf.spec, addresses } },
+        vs('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['edge/public'], exportTo: ['.'] })]).map(f => f.code);
+    };
+    // gatewaycommon IsManaged: by hand where an address is a host name or a named address, or there are several.
+    expect(addressed({ type: 'IPAddress', value: '10.0.0.1' }, { type: 'Hostname', value: 'ingress.istio-system.svc.cluster.local' })).toEqual([]);
+    expect(addressed({ type: 'Hostname', value: 'ingress.istio-system.svc.cluster.local' })).toEqual([]);
+    expect(addressed({ type: 'NamedAddress', value: 'ingress' })).toEqual([]);
+    expect(addressed({ type: 'IPAddress', value: '10.0.0.1' }, { type: 'IPAddress', value: '10.0.0.2' })).toEqual([]);
+    // One IP, or none: istiod deploys the pods beside the Gateway, in edge, which the VirtualService is not exported to.
+    expect(addressed({ type: 'IPAddress', value: '10.0.0.1' })).toEqual(['virtual-service-not-exported-to-gateway']);
+    expect(addressed()).toEqual(['virtual-service-not-exported-to-gateway']);
   });
 
   test('reports a gateway bound twice, by two names, once, and each of two gateways', () => {

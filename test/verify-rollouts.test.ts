@@ -255,7 +255,7 @@ describe('the subsets a Rollout\'s canary traffic routing manages', () => {
     const labelled = rollout({ template: template(WEB), strategy: { canary: { stableMetadata: { labels: { role: 'stable' } } } } });
     expect(bypass([labelled, service(WEB), rule({ stable: { role: 'stable' } }), route('stable'), gateway])).toEqual(['VirtualService/shop/web-public']);
     // Behind a Service of the stable pods alone, that subset holds every pod.
-    const stableService = { ...service({ app: 'web', role: 'stable' }) };
+    const stableService = service({ app: 'web', role: 'stable' });
     expect(bypass([labelled, stableService, rule({ stable: { role: 'stable' } }), route('stable'), gateway])).toEqual([]);
   });
 });

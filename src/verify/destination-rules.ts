@@ -9,7 +9,7 @@ import { Finding, finding } from './types';
 
 /** Checks that each DestinationRule names a Service and that each subset picks out exactly one workload's pods. */
 export function checkDestinationRules(graph: Graph, settings: Settings): Finding[] {
-  const routed = routedSubsets(graph);
+  const routed = subsetsInUse(graph);
   return graph.destinationRules.flatMap(rule => {
     const written = text(rule.spec, 'host');
     if (!written) return [];
@@ -80,7 +80,7 @@ type Routed = ReadonlySet<string>;
 const NONE: Routed = new Set();
 
 /** The routed subsets of each host, resolved. */
-function routedSubsets(graph: Graph): ReadonlyMap<string, Routed> {
+function subsetsInUse(graph: Graph): ReadonlyMap<string, Routed> {
   const routed = new Map<string, Set<string>>();
   for (const vs of graph.virtualServices) {
     for (const d of destinations(vs)) {

@@ -9,7 +9,7 @@
  */
 
 import { Graph, ManifestObject, groupBy } from './graph';
-import { hostsOverlap, serverAdmits } from './hosts';
+import { hostsOverlap, serverAdmitsAny } from './hosts';
 import { isObjectLike, list, own, record, show } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
 import { ROUTE_PROTOCOLS, RouteProtocol, claimedHosts, gatewayBindings, ruleScope } from './routes';
@@ -38,7 +38,7 @@ export function serverRuleKind(server: unknown): RouteProtocol | undefined {
 
 export function checkGatewayRuleKinds(graph: Graph): Finding[] {
   // Indexed only where a binding mismatches, which few do.
-  let boundTo: ReadonlyMap<string, readonly Binding[]> | undefined;
+  let boundTo: ReadonlyMap<string, readonly BoundTo[]> | undefined;
   return graph.virtualServices.flatMap(vs => gatewayBindings(vs).flatMap(binding => {
     const gateway = graph.gateways.get(binding.gateway);
     if (!gateway) return [];
@@ -48,24 +48,23 @@ export function checkGatewayRuleKinds(graph: Graph): Finding[] {
     // A gateway admitting none of the hosts is host-not-on-gateway's; a VirtualService without rules there has nothing to build.
     // Stryker disable next-line MethodExpression,ArrowFunction: a shortcut for the common case; routesThere finds the same of the VirtualService itself, at a cost per VirtualService bound there
     if (servers.length === 0 || kinds.length === 0 || kinds.some(kind => built.has(kind))) return [];
-    boundTo ??= groupBy(graph.virtualServices.flatMap(v => gatewayBindings(v).map(b => ({ v, gateway: b.gateway }))), b => b.gateway);
+    boundTo ??= groupBy(graph.virtualServices.flatMap(other => gatewayBindings(other).map(b => ({ vs: other, gateway: b.gateway }))), b => b.gateway);
     // The VirtualService itself is among them, and routes nothing there.
-    if ((boundTo.get(binding.gateway) ?? []).some(b => routesThere(gateway, b.v, vs))) return [];
+    if ((boundTo.get(binding.gateway) ?? []).some(b => routesThere(gateway, b.vs, vs))) return [];
     return [mismatch(vs, binding.gateway, binding.path, servers, kinds)];
   }));
 }
 
 /** A VirtualService bound to a gateway. */
-interface Binding {
-  readonly v: ManifestObject;
+interface BoundTo {
+  readonly vs: ManifestObject;
   readonly gateway: string;
 }
 
 /** The servers of a gateway that admit a host of the VirtualService from its namespace, and build some kind of rule. */
 function admittingServers(gateway: ManifestObject, vs: ManifestObject): unknown[] {
   const hosts = claimedHosts(vs);
-  return list(gateway.spec, 'servers').filter(server => serverRuleKind(server) !== undefined && list(server, 'hosts')
-    .some(serverHost => typeof serverHost === 'string' && hosts.some(({ host }) => serverAdmits(serverHost, gateway.namespace, vs.namespace, host))));
+  return list(gateway.spec, 'servers').filter(server => serverRuleKind(server) !== undefined && serverAdmitsAny(server, gateway.namespace, vs.namespace, hosts));
 }
 
 /** The kinds of rule the VirtualService has that apply at the gateway. */

@@ -1,3 +1,4 @@
+import { isManaged } from './generated';
 import { GATEWAY_API, Graph, LabelIndex, ManifestObject, Workload, groupBy, idList, indexByLabel, labelCarriers, objectsOfKind, serviceSelector } from './graph';
 import { isObjectLike, labels, list, own, record, text } from './json';
 import { HTTP_PROTOCOLS } from './protocols';
@@ -90,9 +91,8 @@ function readProxyNamespaces(graph: Graph, index: GatewayPodIndex, gateway: stri
   const istio = graph.gateways.get(gateway);
   if (istio) return selectedPodNamespaces(index, istio, () => true);
   const kubernetes = graph.kubernetesGateways.get(gateway);
-  // Istio deploys a Gateway API Gateway's pods beside it, unless a Hostname address names a Service of pods deployed by hand, wherever they run.
-  const deployedByHand = kubernetes && list(kubernetes.spec, 'addresses').some(address => text(address, 'type') === 'Hostname');
-  return kubernetes && !deployedByHand ? [kubernetes.namespace] : [];
+  // Istio deploys a Gateway API Gateway's pods beside it, unless its addresses name pods deployed by hand, wherever they run.
+  return kubernetes && isManaged(kubernetes) ? [kubernetes.namespace] : [];
 }
 
 /** `key=value,key=value`, as `--external-gateway-workload` takes labels. */

@@ -65,7 +65,8 @@ function gatewayServiceHost(gateway: ManifestObject, classes: ReadonlyMap<string
   return [serviceFqdn(name, gateway.namespace)];
 }
 
-function isManaged(gateway: ManifestObject): boolean {
+/** Whether istiod deploys a Gateway API Gateway's pods and Service itself: none is given by address but one IP (gatewaycommon `IsManaged`). */
+export function isManaged(gateway: ManifestObject): boolean {
   const addresses = list(gateway.spec, 'addresses');
   if (addresses.length !== 1) return addresses.length === 0;
   const type = own(addresses[0], 'type');

@@ -1,5 +1,6 @@
 import { hostCovers } from '../names';
 import type { Graph } from './graph';
+import { list } from './json';
 import type { Settings } from './settings';
 
 /**
@@ -104,6 +105,11 @@ export function serverAdmits(serverHost: string, gatewayNamespace: string, vsNam
   const namespace = slash < 0 ? '*' : serverHost.slice(0, slash);
   const admitted = namespace === '*' || namespace === vsNamespace || (namespace === '.' && gatewayNamespace === vsNamespace);
   return admitted && hostsOverlap(serverHost.slice(slash + 1), host);
+}
+
+/** Whether one of a gateway server's `hosts` admits one of `hosts`, of a VirtualService in `vsNamespace`. */
+export function serverAdmitsAny(server: unknown, gatewayNamespace: string, vsNamespace: string, hosts: readonly { readonly host: string }[]): boolean {
+  return list(server, 'hosts').some(serverHost => typeof serverHost === 'string' && hosts.some(({ host }) => serverAdmits(serverHost, gatewayNamespace, vsNamespace, host)));
 }
 
 /** What Istio puts in the names of the Istio Gateways it generates for Kubernetes Gateway API Gateways. */

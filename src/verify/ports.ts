@@ -1,6 +1,6 @@
 import { serverRuleKind } from './gateway-rule-kinds';
 import { Graph, ManifestObject, coveringWildcard, groupBy, idList } from './graph';
-import { MESH, isDeclaredElsewhere, serverAdmits } from './hosts';
+import { MESH, isDeclaredElsewhere, serverAdmitsAny } from './hosts';
 import { list, own, show, text } from './json';
 import { HTTP_PROTOCOLS, portLabel, portProtocol } from './protocols';
 import { Destination, destinations, failureScope, routedHosts, ruleGateways, ruleScope } from './routes';
@@ -127,8 +127,7 @@ function serverPorts(graph: Graph, gateway: string, vs: ManifestObject, d: Desti
   const keptTo: readonly unknown[] | undefined = matchPorts.length > 0 && matchPorts.every(port => port !== undefined) ? matchPorts : undefined;
   const builds = (server: unknown) => serverRuleKind(server) === d.protocol
     && (keptTo === undefined || keptTo.includes(own(own(server, 'port'), 'number')))
-    && list(server, 'hosts').some(serverHost => typeof serverHost === 'string'
-      && hosts.some(({ host }) => serverAdmits(serverHost, object.namespace, vs.namespace, host)));
+    && serverAdmitsAny(server, object.namespace, vs.namespace, hosts);
   return [...new Set(list(object.spec, 'servers').filter(builds).map(server => own(own(server, 'port'), 'number')))];
 }
 
